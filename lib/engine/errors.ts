@@ -1,0 +1,64 @@
+/**
+ * A closed set of error codes. Every failure a user can see on a step or a run carries one,
+ * with a message written for the user (never a stack trace).
+ */
+export const ERROR_CODES = [
+  "invalid_graph",
+  "invalid_input",
+  "template_error",
+  "provider_not_found",
+  "provider_auth",
+  "provider_rate_limit",
+  "provider_unavailable",
+  "provider_bad_request",
+  "output_invalid",
+  "timeout",
+  "cancelled",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  nodeId?: string;
+  retryable?: boolean;
+}
+
+export class NodeError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "NodeError";
+    this.code = code;
+    this.retryable = options.retryable ?? isRetryableCode(code);
+  }
+}
+
+export function isRetryableCode(code: ErrorCode): boolean {
+  switch (code) {
+    case "provider_rate_limit":
+    case "provider_unavailable":
+    case "timeout":
+      return true;
+    case "invalid_graph":
+    case "invalid_input":
+    case "template_error":
+    case "provider_not_found":
+    case "provider_auth":
+    case "provider_bad_request":
+    case "output_invalid":
+    case "cancelled":
+    case "internal":
+      return false;
+  }
+}
+
+/** Turns anything thrown inside a node into the user-facing shape; unknown errors become `internal`. */
+export function toErrorInfo(error: unknown, nodeId?: string): ErrorInfo {
+  if (error instanceof NodeError) {
+    return { code: error.code, message: error.message, nodeId, retryable: error.retryable };
+  }
+  return { code: "internal", message: "The node failed with an unexpected error.", nodeId, retryable: false };
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/**
+ * The stored workflow graph: close to React Flow's own node/edge shape so the editor
+ * can load it directly, plus a schema version for future migrations.
+ */
+export const NodeIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, "node ids are lower-case letters, digits and _ (they are used in {{ id.field }} references)");
+
+export const GraphNodeSchema = z.object({
+  id: NodeIdSchema,
+  type: z.string().min(1),
+  position: z.object({ x: z.number(), y: z.number() }),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const GraphEdgeSchema = z.object({
+  id: z.string().min(1),
+  source: z.string().min(1),
+  sourceHandle: z.string().nullish(),
+  target: z.string().min(1),
+  targetHandle: z.string().nullish(),
+});
+
+export const GraphSchema = z.object({
+  version: z.literal(1),
+  nodes: z.array(GraphNodeSchema).max(500),
+  edges: z.array(GraphEdgeSchema).max(2000),
+});
+
+export type GraphNode = z.infer<typeof GraphNodeSchema>;
+export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
+export type Graph = z.infer<typeof GraphSchema>;
+
+export const emptyGraph = (): Graph => ({ version: 1, nodes: [], edges: [] });
+
+/** The handle id an edge leaves from; nodes with a single output use "out". */
+export const DEFAULT_HANDLE = "out";
+export const edgeHandle = (edge: GraphEdge): string => edge.sourceHandle ?? DEFAULT_HANDLE;

@@ -1,0 +1,91 @@
+import type { z } from "zod";
+import type { EngineServices } from "./ports";
+import type { TokenUsage } from "./usage";
+
+/** Types a node output field or a Start input can have; used by the variable picker and the validator. */
+export const VALUE_TYPES = ["string", "number", "boolean", "object", "array", "any"] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+
+export interface OutputField {
+  name: string;
+  type: ValueType;
+  description?: string;
+}
+
+export interface HandleSpec {
+  id: string;
+  label: string;
+}
+
+export const NODE_CATEGORIES = ["basic", "ai", "logic"] as const;
+export type NodeCategory = (typeof NODE_CATEGORIES)[number];
+
+/**
+ * Everything about a node type that both the editor and the engine need.
+ * Isomorphic: no server or browser imports. One per folder in lib/nodes/<type>/definition.ts.
+ */
+// Methods (not function properties) so a NodeDefinition<SomeConfig> is usable where the
+// registry holds definitions of erased config type; the engine always parses config first.
+export interface NodeDefinition<Config = unknown> {
+  type: string;
+  label: string;
+  description: string;
+  category: NodeCategory;
+  /** Accent colour of the node on the canvas (Tailwind-independent hex). */
+  color: string;
+  configSchema: z.ZodType<Config>;
+  defaultConfig(): Config;
+  /** Start nodes take no inbound edge. */
+  hasInput: boolean;
+  /** End nodes have no outbound edge; their output becomes the run output. */
+  role?: "start" | "end";
+  outputHandles(config: Config): HandleSpec[];
+  /** Fields this node publishes under its id, referable as {{ <nodeId>.<field> }}. */
+  outputFields(config: Config): OutputField[];
+  /** Every template string in the config, so references can be checked against upstream outputs. */
+  templates(config: Config): string[];
+  /** Plain variable paths (not templates) the config reads, such as a condition's left operand. */
+  references?(config: Config): string[];
+  /** Extra checks beyond the zod schema, with messages a user understands. */
+  check?(config: Config): string[];
+}
+
+/** What a node sees while it executes. Ports (services) keep the engine free of I/O imports. */
+export interface NodeContext<Config> {
+  runId: string;
+  nodeId: string;
+  iteration: number;
+  /** Stable per (run, node, iteration); sent as Idempotency-Key by side-effecting nodes. */
+  idempotencyKey: string;
+  config: Config;
+  /** The run's Start inputs. */
+  inputs: Record<string, unknown>;
+  /** Outputs of every node finished so far, by node id (plus `input`). */
+  scope: Record<string, unknown>;
+  render: (template: string) => Promise<string>;
+  resolvePath: (path: string) => unknown;
+  signal: AbortSignal;
+  services: EngineServices;
+  /** Streams a piece of partial output (LLM tokens) to live watchers. */
+  emitDelta: (text: string) => void;
+}
+
+export interface NodeResult {
+  output: Record<string, unknown>;
+  /** The outbound handle taken; undefined means every handle is active. */
+  branch?: string;
+  /** The resolved input the node worked on, shown in the run trace. */
+  input?: unknown;
+  /** Node-specific trace (LLM messages, response, model). */
+  detail?: Record<string, unknown>;
+  usage?: TokenUsage;
+}
+
+export type NodeExecutor<Config> = (ctx: NodeContext<Config>) => Promise<NodeResult>;
+
+export type AnyNodeDefinition = NodeDefinition<unknown>;
+
+/** Helper that keeps the config type inferred from the schema. */
+export function defineNode<S extends z.ZodType>(def: NodeDefinition<z.infer<S>> & { configSchema: S }): NodeDefinition<z.infer<S>> {
+  return def;
+}

@@ -1,0 +1,43 @@
+import "dotenv/config";
+import { z } from "zod";
+
+/**
+ * The only module that reads process.env. Validated once, at first use, with messages that
+ * say which variable is wrong.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/weft"),
+  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  /** Prefix for every Redis key and channel, so test suites and instances can share one Redis. */
+  WEFT_REDIS_PREFIX: z.string().default("weft"),
+  /**
+   * Keys for secrets at rest: "id:base64key[,id:base64key...]"; the first one encrypts, all decrypt.
+   * Each key is 32 random bytes in base64 (openssl rand -base64 32).
+   */
+  WEFT_SECRET_KEYS: z.string().min(1, "WEFT_SECRET_KEYS is required (see README: Configuration)"),
+  BETTER_AUTH_SECRET: z.string().min(16, "BETTER_AUTH_SECRET must be at least 16 characters"),
+  BETTER_AUTH_URL: z.string().url().default("http://localhost:3000"),
+  /** Let model providers and HTTP nodes reach loopback/private addresses (development and tests only). */
+  WEFT_ALLOW_PRIVATE_NETWORK: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  WEFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

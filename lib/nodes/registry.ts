@@ -1,0 +1,25 @@
+import type { AnyNodeDefinition } from "@/lib/engine/node-kit";
+import { startNode } from "./start/definition";
+import { llmNode } from "./llm/definition";
+import { conditionNode } from "./condition/definition";
+import { templateNode } from "./template/definition";
+import { endNode } from "./end/definition";
+
+/** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
+export const NODE_TYPES = ["start", "llm", "condition", "template", "end"] as const;
+export type NodeType = (typeof NODE_TYPES)[number];
+
+export const nodeDefinitions = {
+  start: startNode,
+  llm: llmNode,
+  condition: conditionNode,
+  template: templateNode,
+  end: endNode,
+} satisfies Record<NodeType, AnyNodeDefinition>;
+
+export type NodeRegistry = Readonly<Record<string, AnyNodeDefinition | undefined>>;
+export const nodeRegistry: NodeRegistry = nodeDefinitions;
+
+export function isNodeType(type: string): type is NodeType {
+  return (NODE_TYPES as readonly string[]).includes(type);
+}
