@@ -1,0 +1,86 @@
+import type { ErrorInfo } from "./errors";
+import type { TokenUsage } from "./usage";
+
+/**
+ * How the engine reads and writes a run's durable state and tells watchers about it.
+ * lib/runs implements these with Prisma and Redis; unit tests use in-memory fakes.
+ */
+
+export const STEP_STATUSES = ["running", "succeeded", "failed", "skipped"] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** Stable identity of a step: (run, node, iteration). Iteration is 0 outside loops. */
+export interface StepKey {
+  nodeId: string;
+  iteration: number;
+}
+
+export interface StepRecord extends StepKey {
+  nodeType: string;
+  status: StepStatus;
+  output?: Record<string, unknown> | null;
+  branch?: string | null;
+  error?: ErrorInfo | null;
+  attempt: number;
+}
+
+export interface StepBegin extends StepKey {
+  nodeType: string;
+}
+
+export interface StepSuccess extends StepKey {
+  input: unknown;
+  output: Record<string, unknown>;
+  branch?: string;
+  detail?: Record<string, unknown>;
+  usage?: TokenUsage;
+}
+
+export interface StepFailure extends StepKey {
+  input?: unknown;
+  error: ErrorInfo;
+  detail?: Record<string, unknown>;
+  usage?: TokenUsage;
+}
+
+export interface StepStore {
+  /** Every step already recorded for this run (used to resume after a crash). */
+  loadSteps(): Promise<StepRecord[]>;
+  /** Writes (or re-opens) the step as running before the node executes; returns the attempt number. */
+  beginStep(step: StepBegin): Promise<{ attempt: number }>;
+  completeStep(step: StepSuccess): Promise<void>;
+  failStep(step: StepFailure): Promise<void>;
+  skipStep(step: StepBegin): Promise<void>;
+}
+
+export type RunStatusValue = "queued" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
+
+export type RunEvent =
+  | {
+      type: "step";
+      nodeId: string;
+      iteration: number;
+      status: StepStatus;
+      output?: Record<string, unknown> | null;
+      branch?: string | null;
+      error?: ErrorInfo | null;
+      usage?: TokenUsage;
+      at: string;
+    }
+  | { type: "delta"; nodeId: string; iteration: number; text: string }
+  | {
+      type: "run";
+      status: RunStatusValue;
+      output?: Record<string, unknown> | null;
+      error?: ErrorInfo | null;
+      at: string;
+    };
+
+export interface RunEventSink {
+  publish(event: RunEvent): void;
+}
+
+export type RunOutcome =
+  | { status: "succeeded"; output: Record<string, unknown>; usage: TokenUsage }
+  | { status: "failed"; error: ErrorInfo; usage: TokenUsage }
+  | { status: "cancelled"; usage: TokenUsage };
