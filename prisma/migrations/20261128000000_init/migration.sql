@@ -157,7 +157,9 @@ CREATE TABLE "run_steps" (
     "detail" JSONB,
     "branch" TEXT,
     "attempt" INTEGER NOT NULL DEFAULT 1,
-    "tokens" INTEGER NOT NULL DEFAULT 0,
+    "promptTokens" INTEGER NOT NULL DEFAULT 0,
+    "completionTokens" INTEGER NOT NULL DEFAULT 0,
+    "totalTokens" INTEGER NOT NULL DEFAULT 0,
     "startedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "finishedAt" TIMESTAMP(3),
 

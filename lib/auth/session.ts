@@ -1,0 +1,34 @@
+import { cache } from "react";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { hasRole, type Member, type Role } from "@/lib/auth/member";
+import { resolveMember } from "@/lib/auth/resolve";
+
+/**
+ * The signed-in member for the current request (server components, route handlers, server
+ * actions), or null when signed out. Memoised per request: layouts and pages share one lookup.
+ */
+export const getMember = cache(async (): Promise<Member | null> => {
+  return resolveMember(await headers());
+});
+
+/** Path + query of the current request, when the proxy/Next passed it along; for ?next=. */
+async function currentPath(): Promise<string | null> {
+  const h = await headers();
+  const candidate = h.get("x-weft-pathname") ?? h.get("next-url");
+  return candidate && candidate.startsWith("/") ? candidate : null;
+}
+
+/**
+ * For pages and layouts: the member, or a redirect to sign-in (signed out) or to the workflow
+ * list with `?denied=1` (role below `minimumRole`).
+ */
+export async function requireMember(minimumRole: Role = "viewer"): Promise<Member> {
+  const member = await getMember();
+  if (!member) {
+    const next = await currentPath();
+    redirect(next ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in");
+  }
+  if (!hasRole(member.role, minimumRole)) redirect("/workflows?denied=1");
+  return member;
+}

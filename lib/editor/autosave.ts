@@ -1,0 +1,147 @@
+import type { Graph } from "@/lib/engine/graph";
+
+/**
+ * Debounced, serialized saving of the draft graph: never two saves in flight, and the state
+ * current when a save finishes is saved next, so the latest edit always wins. A conflict
+ * (someone else saved a newer revision) stops saving until the page is reloaded.
+ */
+
+export type SaveStatus = "saved" | "dirty" | "saving" | "conflict" | "error";
+
+export interface SaveState {
+  status: SaveStatus;
+  revision: number;
+  message?: string;
+}
+
+export type SaveResult =
+  | { ok: true; revision: number }
+  | { ok: false; kind: "conflict"; revision?: number; message: string }
+  | { ok: false; kind: "invalid" | "error"; message: string };
+
+export interface AutosaverOptions {
+  save(graph: Graph, revision: number): Promise<SaveResult>;
+  onState(state: SaveState): void;
+  revision: number;
+  /** The graph as last loaded from the server. */
+  saved: Graph;
+  delayMs?: number;
+  retryMs?: number;
+}
+
+export class Autosaver {
+  private readonly options: AutosaverOptions;
+  private readonly delayMs: number;
+  private readonly retryMs: number;
+  private revision: number;
+  private savedJson: string;
+  private latest: { graph: Graph; json: string };
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private inFlight = false;
+  private flushWhenDone = false;
+  private stopped = false;
+  private state: SaveState;
+
+  constructor(options: AutosaverOptions) {
+    this.options = options;
+    this.delayMs = options.delayMs ?? 600;
+    this.retryMs = options.retryMs ?? 5_000;
+    this.revision = options.revision;
+    this.savedJson = JSON.stringify(options.saved);
+    this.latest = { graph: options.saved, json: this.savedJson };
+    this.state = { status: "saved", revision: this.revision };
+  }
+
+  get current(): SaveState {
+    return this.state;
+  }
+
+  get hasUnsavedChanges(): boolean {
+    return this.latest.json !== this.savedJson;
+  }
+
+  /** Call with the graph after every edit; unchanged graphs (selection, measuring) cost nothing. */
+  update(graph: Graph): void {
+    const json = JSON.stringify(graph);
+    if (json === this.latest.json) return;
+    this.latest = { graph, json };
+    if (this.stopped) return;
+    if (!this.inFlight) this.setState(this.hasUnsavedChanges ? { status: "dirty" } : { status: "saved" });
+    this.schedule(this.delayMs);
+  }
+
+  /** Saves now (or right after the save in flight). */
+  async flush(): Promise<void> {
+    this.clearTimer();
+    if (this.stopped) return;
+    if (this.inFlight) {
+      this.flushWhenDone = true;
+      return;
+    }
+    if (!this.hasUnsavedChanges) {
+      if (this.state.status !== "saved") this.setState({ status: "saved" });
+      return;
+    }
+    const sent = this.latest;
+    this.inFlight = true;
+    this.setState({ status: "saving" });
+    let result: SaveResult;
+    try {
+      result = await this.options.save(sent.graph, this.revision);
+    } catch (error) {
+      result = { ok: false, kind: "error", message: error instanceof Error ? error.message : "The save failed." };
+    }
+    this.inFlight = false;
+    if (this.stopped) return;
+    if (result.ok) {
+      this.revision = result.revision;
+      this.savedJson = sent.json;
+      if (this.hasUnsavedChanges) {
+        this.setState({ status: "dirty" });
+        if (this.flushWhenDone) {
+          this.flushWhenDone = false;
+          await this.flush();
+        } else if (!this.timer) {
+          this.schedule(this.delayMs);
+        }
+      } else {
+        this.flushWhenDone = false;
+        this.setState({ status: "saved" });
+      }
+      return;
+    }
+    this.flushWhenDone = false;
+    if (result.kind === "conflict") {
+      this.stopped = true;
+      this.clearTimer();
+      this.setState({ status: "conflict", message: result.message });
+      return;
+    }
+    this.setState({ status: "error", message: result.message });
+    // A network or server error may pass; an invalid request will not until the graph changes.
+    if (result.kind === "error") this.schedule(this.retryMs);
+  }
+
+  dispose(): void {
+    this.stopped = true;
+    this.clearTimer();
+  }
+
+  private schedule(ms: number): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, ms);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private setState(next: Omit<SaveState, "revision">): void {
+    this.state = { ...next, revision: this.revision };
+    this.options.onState(this.state);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Edge, Node } from "@xyflow/react";
+import type { Graph } from "@/lib/engine/graph";
+
+/**
+ * React Flow needs a renderer key in `type`; every Weft node is drawn by one component, so the
+ * canvas uses a single key and the real node type travels in `data.kind`. This file is the only
+ * place that converts between the stored Graph and React Flow's nodes and edges.
+ */
+export const WEFT_NODE = "weft";
+
+export type WeftNodeData = {
+  /** The node type from the registry (start, llm, …). */
+  kind: string;
+  /** The node's config, stored as the graph node's `data`. */
+  config: Record<string, unknown>;
+};
+export type WeftNode = Node<WeftNodeData, typeof WEFT_NODE>;
+export type WeftEdge = Edge;
+
+export interface FlowDoc {
+  nodes: WeftNode[];
+  edges: WeftEdge[];
+}
+
+export function graphToFlow(graph: Graph): FlowDoc {
+  return {
+    nodes: graph.nodes.map((node) => ({
+      id: node.id,
+      type: WEFT_NODE,
+      position: { x: node.position.x, y: node.position.y },
+      data: { kind: node.type, config: node.data },
+    })),
+    edges: graph.edges.map((edge) => ({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      sourceHandle: edge.sourceHandle ?? null,
+      targetHandle: edge.targetHandle ?? null,
+    })),
+  };
+}
+
+/** The stored shape; positions are rounded so tiny drags do not produce noisy saves. */
+export function flowToGraph(doc: FlowDoc): Graph {
+  return {
+    version: 1,
+    nodes: doc.nodes.map((node) => ({
+      id: node.id,
+      type: node.data.kind,
+      position: { x: Math.round(node.position.x), y: Math.round(node.position.y) },
+      data: node.data.config,
+    })),
+    edges: doc.edges.map((edge) => ({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      ...(edge.sourceHandle ? { sourceHandle: edge.sourceHandle } : {}),
+      ...(edge.targetHandle ? { targetHandle: edge.targetHandle } : {}),
+    })),
+  };
+}

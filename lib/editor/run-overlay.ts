@@ -1,0 +1,181 @@
+import { z } from "zod";
+import type { RunEvent, RunStatusValue, StepStatus } from "@/lib/engine/run-ports";
+
+/**
+ * What the canvas shows about the run being watched: built from the SSE `snapshot` and then
+ * updated by each `step`, `delta` and `run` event. Pure, so it is tested without a browser.
+ */
+
+export type NodeRunStatus = "queued" | StepStatus;
+
+export interface RunErrorView {
+  code: string;
+  message: string;
+  nodeId?: string;
+}
+
+export interface NodeRunState {
+  status: StepStatus;
+  iteration: number;
+  output: Record<string, unknown> | null;
+  error: RunErrorView | null;
+  branch: string | null;
+}
+
+export interface RunOverlay {
+  runId: string;
+  status: RunStatusValue;
+  output: Record<string, unknown> | null;
+  error: RunErrorView | null;
+  steps: Record<string, NodeRunState>;
+  /** Streamed text per node (LLM tokens) while it runs. */
+  deltas: Record<string, string>;
+}
+
+const TERMINAL: ReadonlySet<RunStatusValue> = new Set(["succeeded", "failed", "cancelled"]);
+export const isTerminalRunStatus = (status: RunStatusValue): boolean => TERMINAL.has(status);
+
+export function startOverlay(runId: string): RunOverlay {
+  return { runId, status: "queued", output: null, error: null, steps: {}, deltas: {} };
+}
+
+const RunStatusSchema = z.enum(["queued", "running", "waiting", "succeeded", "failed", "cancelled"]);
+const StepStatusSchema = z.enum(["running", "succeeded", "failed", "skipped"]);
+const ErrorSchema = z.object({ code: z.string(), message: z.string(), nodeId: z.string().optional() }).nullish();
+const OutputSchema = z.record(z.string(), z.unknown()).nullish();
+
+export const SnapshotSchema = z.object({
+  run: z.object({ id: z.string(), status: RunStatusSchema, output: OutputSchema, error: ErrorSchema }),
+  steps: z.array(
+    z.object({
+      nodeId: z.string(),
+      iteration: z.number().default(0),
+      status: StepStatusSchema,
+      output: OutputSchema,
+      error: ErrorSchema,
+      branch: z.string().nullish(),
+    }),
+  ),
+});
+export type RunSnapshot = z.infer<typeof SnapshotSchema>;
+
+export const StepEventSchema = z.object({
+  type: z.literal("step"),
+  nodeId: z.string(),
+  iteration: z.number().default(0),
+  status: StepStatusSchema,
+  output: OutputSchema,
+  branch: z.string().nullish(),
+  error: ErrorSchema,
+  at: z.string().default(""),
+});
+export const DeltaEventSchema = z.object({
+  type: z.literal("delta"),
+  nodeId: z.string(),
+  iteration: z.number().default(0),
+  text: z.string(),
+});
+export const RunStatusEventSchema = z.object({
+  type: z.literal("run"),
+  status: RunStatusSchema,
+  output: OutputSchema,
+  error: ErrorSchema,
+  at: z.string().default(""),
+});
+
+/** Parses one SSE message by its event name; null when it is not something the editor understands. */
+export function parseRunMessage(eventName: string, data: string): { kind: "snapshot"; snapshot: RunSnapshot } | { kind: "event"; event: RunEvent } | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  switch (eventName) {
+    case "snapshot": {
+      const parsed = SnapshotSchema.safeParse(json);
+      return parsed.success ? { kind: "snapshot", snapshot: parsed.data } : null;
+    }
+    case "step": {
+      const parsed = StepEventSchema.safeParse(withType(json, "step"));
+      return parsed.success ? { kind: "event", event: parsed.data as RunEvent } : null;
+    }
+    case "delta": {
+      const parsed = DeltaEventSchema.safeParse(withType(json, "delta"));
+      return parsed.success ? { kind: "event", event: parsed.data } : null;
+    }
+    case "run": {
+      const parsed = RunStatusEventSchema.safeParse(withType(json, "run"));
+      return parsed.success ? { kind: "event", event: parsed.data as RunEvent } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+// The event name already says what it is; tolerate servers that leave `type` out of the data.
+function withType(json: unknown, type: string): unknown {
+  return json && typeof json === "object" && !("type" in json) ? { ...json, type } : json;
+}
+
+export function applySnapshot(overlay: RunOverlay, snapshot: RunSnapshot): RunOverlay {
+  const steps: Record<string, NodeRunState> = {};
+  for (const step of snapshot.steps) {
+    const current = steps[step.nodeId];
+    if (current && current.iteration > step.iteration) continue;
+    steps[step.nodeId] = {
+      status: step.status,
+      iteration: step.iteration,
+      output: step.output ?? null,
+      error: step.error ?? null,
+      branch: step.branch ?? null,
+    };
+  }
+  return {
+    ...overlay,
+    status: snapshot.run.status,
+    output: snapshot.run.output ?? null,
+    error: snapshot.run.error ?? null,
+    steps,
+  };
+}
+
+export function applyRunEvent(overlay: RunOverlay, event: RunEvent): RunOverlay {
+  switch (event.type) {
+    case "step": {
+      const current = overlay.steps[event.nodeId];
+      if (current && current.iteration > event.iteration) return overlay;
+      const deltas = event.status === "running" ? { ...overlay.deltas, [event.nodeId]: "" } : overlay.deltas;
+      return {
+        ...overlay,
+        // A step event means the run is under way even if the `run` event has not arrived yet.
+        status: overlay.status === "queued" ? "running" : overlay.status,
+        deltas,
+        steps: {
+          ...overlay.steps,
+          [event.nodeId]: {
+            status: event.status,
+            iteration: event.iteration,
+            output: event.output ?? null,
+            error: event.error ?? null,
+            branch: event.branch ?? null,
+          },
+        },
+      };
+    }
+    case "delta":
+      return { ...overlay, deltas: { ...overlay.deltas, [event.nodeId]: (overlay.deltas[event.nodeId] ?? "") + event.text } };
+    case "run":
+      return {
+        ...overlay,
+        status: event.status,
+        output: event.output ?? overlay.output,
+        error: event.error ?? overlay.error,
+      };
+  }
+}
+
+/** Every node is `queued` until an event says otherwise. */
+export function nodeRunStatus(overlay: RunOverlay, nodeId: string): NodeRunStatus {
+  return overlay.steps[nodeId]?.status ?? "queued";
+}

@@ -1,0 +1,149 @@
+import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { Graph } from "@/lib/engine/graph";
+import type { RunEvent } from "@/lib/engine/run-ports";
+import type { Problem } from "@/lib/engine/validate";
+import { nodeRegistry, type NodeRegistry } from "@/lib/nodes/registry";
+import type { SaveState } from "./autosave";
+import type { ConnectionCheck } from "./connect";
+import * as doc from "./doc";
+import { flowToGraph, graphToFlow, type FlowDoc, type WeftEdge, type WeftNode } from "./flow";
+import { applyRunEvent, applySnapshot, startOverlay, type RunOverlay, type RunSnapshot } from "./run-overlay";
+
+/**
+ * The editor's state: the document (nodes, edges), the run overlay, save and validation state.
+ * Every action delegates to a pure function in doc.ts / run-overlay.ts.
+ */
+export interface EditorState {
+  workflowId: string;
+  name: string;
+  nodes: WeftNode[];
+  edges: WeftEdge[];
+  save: SaveState;
+  problems: Problem[];
+  overlay: RunOverlay | null;
+  /** Why the last connection attempt was refused, for a short notice on the canvas. */
+  notice: string | null;
+
+  onNodesChange(changes: NodeChange<WeftNode>[]): void;
+  onEdgesChange(changes: EdgeChange<WeftEdge>[]): void;
+  connect(connection: Connection): ConnectionCheck;
+  addNode(kind: string, position?: { x: number; y: number }): string;
+  removeNodes(ids: readonly string[]): void;
+  updateConfig(id: string, config: Record<string, unknown>): void;
+  setTitle(id: string, title: string): void;
+  selectNode(id: string | null): void;
+  setName(name: string): void;
+  setSave(save: SaveState): void;
+  setProblems(problems: Problem[]): void;
+  setNotice(notice: string | null): void;
+  beginRun(runId: string): void;
+  applySnapshot(snapshot: RunSnapshot): void;
+  applyRunEvent(event: RunEvent): void;
+  clearRun(): void;
+}
+
+export interface EditorInit {
+  workflowId: string;
+  name: string;
+  graph: Graph;
+  revision: number;
+  registry?: NodeRegistry;
+}
+
+export type EditorStore = StoreApi<EditorState>;
+
+export const currentDoc = (state: Pick<EditorState, "nodes" | "edges">): FlowDoc => ({ nodes: state.nodes, edges: state.edges });
+export const currentGraph = (state: Pick<EditorState, "nodes" | "edges">): Graph => flowToGraph(currentDoc(state));
+
+/** Changes that only React Flow's own bookkeeping cares about; they never make the graph dirty. */
+const CONTENT_CHANGE = new Set(["add", "remove", "replace", "position"]);
+export const isContentChange = (change: { type: string }) => CONTENT_CHANGE.has(change.type);
+
+export function createEditorStore(init: EditorInit): EditorStore {
+  const registry = init.registry ?? nodeRegistry;
+  const flow = graphToFlow(init.graph);
+  return createStore<EditorState>()((set, get) => {
+    const setDoc = (next: FlowDoc) => set({ nodes: next.nodes, edges: next.edges });
+    return {
+      workflowId: init.workflowId,
+      name: init.name,
+      nodes: flow.nodes,
+      edges: flow.edges,
+      save: { status: "saved", revision: init.revision },
+      problems: [],
+      overlay: null,
+      notice: null,
+
+      onNodesChange(changes) {
+        const removed = changes.flatMap((c) => (c.type === "remove" ? [c.id] : []));
+        let next: FlowDoc = { nodes: applyNodeChanges(changes, get().nodes), edges: get().edges };
+        // React Flow removes connected edges itself on Delete; a removal from elsewhere must too.
+        if (removed.length > 0) next = doc.removeNodes(next, removed);
+        setDoc(next);
+      },
+      onEdgesChange(changes) {
+        set({ edges: applyEdgeChanges(changes, get().edges) });
+      },
+      connect(connection) {
+        const result = doc.connect(currentDoc(get()), connection, registry);
+        if (result.check.ok) setDoc(result.doc);
+        else set({ notice: result.check.reason });
+        return result.check;
+      },
+      addNode(kind, position) {
+        const current = currentDoc(get());
+        const result = doc.addNode(current, kind, position ?? doc.nextFreePosition(current), registry);
+        setDoc(result.doc);
+        return result.id;
+      },
+      removeNodes(ids) {
+        setDoc(doc.removeNodes(currentDoc(get()), ids));
+      },
+      updateConfig(id, config) {
+        const node = get().nodes.find((n) => n.id === id);
+        if (!node) return;
+        // The title lives beside the config; panels edit only the config.
+        const title = node.data.config.title;
+        const merged = typeof title === "string" && title ? { ...config, title } : config;
+        setDoc(doc.updateConfig(currentDoc(get()), id, merged, registry));
+      },
+      setTitle(id, title) {
+        const node = get().nodes.find((n) => n.id === id);
+        if (!node) return;
+        const { title: _previous, ...rest } = node.data.config;
+        const config = title.trim() ? { ...rest, title } : rest;
+        setDoc(doc.updateConfig(currentDoc(get()), id, config, registry));
+      },
+      selectNode(id) {
+        setDoc(doc.selectNode(currentDoc(get()), id));
+      },
+      setName(name) {
+        set({ name });
+      },
+      setSave(save) {
+        set({ save });
+      },
+      setProblems(problems) {
+        set({ problems });
+      },
+      setNotice(notice) {
+        set({ notice });
+      },
+      beginRun(runId) {
+        set({ overlay: startOverlay(runId) });
+      },
+      applySnapshot(snapshot) {
+        const overlay = get().overlay;
+        if (overlay && overlay.runId === snapshot.run.id) set({ overlay: applySnapshot(overlay, snapshot) });
+      },
+      applyRunEvent(event) {
+        const overlay = get().overlay;
+        if (overlay) set({ overlay: applyRunEvent(overlay, event) });
+      },
+      clearRun() {
+        set({ overlay: null });
+      },
+    };
+  });
+}

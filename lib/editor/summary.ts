@@ -1,0 +1,60 @@
+import { OPERATOR_LABELS, UNARY_OPERATORS, type ConditionOperator } from "@/lib/nodes/condition/definition";
+
+/**
+ * A few short lines describing a node's config on the canvas. Reads the config defensively:
+ * drafts can hold anything, and a summary must never throw while rendering.
+ */
+
+const MAX = 48;
+
+function short(text: string): string {
+  const line = text.split("\n").find((l) => l.trim()) ?? "";
+  const trimmed = line.trim();
+  return trimmed.length > MAX ? `${trimmed.slice(0, MAX - 1)}…` : trimmed;
+}
+
+const str = (value: unknown): string => (typeof value === "string" ? value : "");
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+function ruleText(rule: Record<string, unknown>): string {
+  const operator = str(rule.operator) as ConditionOperator;
+  const label = OPERATOR_LABELS[operator] ?? operator;
+  const left = str(rule.left) || "?";
+  return UNARY_OPERATORS.has(operator) ? `${left} ${label}` : `${left} ${label} ${str(rule.right) || "…"}`;
+}
+
+export function nodeSummary(kind: string, config: Record<string, unknown>): string[] {
+  switch (kind) {
+    case "start": {
+      const names = list(config.inputs).map((i) => str(record(i).name)).filter(Boolean);
+      return [names.length ? `Inputs: ${short(names.join(", "))}` : "No inputs"];
+    }
+    case "llm": {
+      const model = str(config.model);
+      const prompt = short(str(config.userPrompt));
+      return [model ? `Model: ${model}` : "No model chosen", prompt || "Empty prompt"];
+    }
+    case "condition": {
+      const cases = list(config.cases).map(record);
+      const lines = cases.map((c, index) => {
+        const rules = list(c.rules).map(record);
+        const joiner = str(c.logic) === "or" ? " or " : " and ";
+        const text = rules.length ? rules.map(ruleText).join(joiner) : "no rule";
+        return `${index === 0 ? "IF" : `ELIF ${index}`}: ${short(text)}`;
+      });
+      return [...lines, "ELSE"];
+    }
+    case "template": {
+      const text = short(str(config.template));
+      return [text || "Empty template", ...(str(config.format) === "json" ? ["Format: JSON"] : [])];
+    }
+    case "end": {
+      const names = list(config.outputs).map((o) => str(record(o).name)).filter(Boolean);
+      return [names.length ? `Outputs: ${short(names.join(", "))}` : "No outputs"];
+    }
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,421 @@
+import type { z } from "zod";
+import { GraphSchema, DEFAULT_HANDLE, type Graph, type GraphEdge, type GraphNode } from "./graph";
+import type { AnyNodeDefinition, OutputField, ValueType } from "./node-kit";
+import { parsePath, templateReferences, templateSyntaxError } from "./template";
+
+/**
+ * The one graph validator: the editor runs it live on every change (so it must stay fast for
+ * 500 nodes), the server runs it before publishing and before every run.
+ */
+
+/** Node definitions by type; lib/nodes/registry.ts provides the real one. */
+export type NodeRegistry = Readonly<Record<string, AnyNodeDefinition | undefined>>;
+
+export interface Problem {
+  severity: "error" | "warning";
+  code: string;
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  field?: string;
+}
+
+export const hasErrors = (problems: readonly Problem[]): boolean => problems.some((p) => p.severity === "error");
+
+/** Node ids the run scope uses for itself. */
+export const RESERVED_NODE_IDS: ReadonlySet<string> = new Set(["input", "env"]);
+
+/** Liquid properties a string supports beyond its own fields. */
+const STRING_PROPERTIES: ReadonlySet<string> = new Set(["size", "first", "last"]);
+const PRIMITIVE_TYPES: ReadonlySet<ValueType> = new Set(["string", "number", "boolean"]);
+
+function displayLabel(node: GraphNode, def: AnyNodeDefinition | undefined): string {
+  // The editor may store a user-given title beside the config; configs ignore unknown keys.
+  const title = node.data.title ?? node.data.label;
+  if (typeof title === "string" && title.trim()) return `"${title.trim()}" (${node.id})`;
+  return `${def?.label ?? node.type} node "${node.id}"`;
+}
+
+export function formatPath(segments: readonly string[]): string {
+  return segments.map((s, i) => (i > 0 && /^\d+$/.test(s) ? `[${s}]` : i > 0 ? `.${s}` : s)).join("");
+}
+
+function zodPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+function rawId(raw: unknown, collection: "nodes" | "edges", index: unknown): string | undefined {
+  if (typeof index !== "number" || typeof raw !== "object" || raw === null) return undefined;
+  const list = (raw as Record<string, unknown>)[collection];
+  if (!Array.isArray(list)) return undefined;
+  const item: unknown = list[index];
+  if (typeof item !== "object" || item === null) return undefined;
+  const id = (item as Record<string, unknown>).id;
+  return typeof id === "string" ? id : undefined;
+}
+
+function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): Problem[] {
+  return issues.map((issue) => {
+    const [collection, index, ...rest] = issue.path;
+    if ((collection === "nodes" || collection === "edges") && typeof index === "number") {
+      const id = rawId(raw, collection, index);
+      const what = collection === "nodes" ? "Node" : "Edge";
+      const name = id ? `${what} "${id}"` : `${what} ${index + 1}`;
+      const field = rest.length > 0 ? zodPath(rest) : undefined;
+      return {
+        severity: "error" as const,
+        code: "invalid_graph",
+        message: `${name}${field ? ` (${field})` : ""}: ${issue.message}`,
+        ...(collection === "nodes" ? { nodeId: id } : { edgeId: id }),
+        field,
+      };
+    }
+    const where = issue.path.length > 0 ? ` (${zodPath(issue.path)})` : "";
+    return { severity: "error" as const, code: "invalid_graph", message: `The workflow graph is malformed${where}: ${issue.message}` };
+  });
+}
+
+/** Strongly connected components with more than one node (Tarjan, iterative to bound the stack). */
+function cycles(ids: readonly string[], out: ReadonlyMap<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  let counter = 0;
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      const targets = out.get(frame.id) ?? [];
+      if (frame.next < targets.length) {
+        const target = targets[frame.next++];
+        if (!index.has(target)) {
+          index.set(target, counter);
+          low.set(target, counter++);
+          stack.push(target);
+          onStack.add(target);
+          work.push({ id: target, next: 0 });
+        } else if (onStack.has(target)) {
+          low.set(frame.id, Math.min(low.get(frame.id)!, index.get(target)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1].id;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
+      }
+      if (low.get(frame.id) === index.get(frame.id)) {
+        const component: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.id);
+        if (component.length > 1) found.push(component.reverse());
+      }
+    }
+  }
+  return found;
+}
+
+interface Topology {
+  out: Map<string, string[]>;
+  into: Map<string, string[]>;
+}
+
+/** Adjacency over edges whose ends exist (self-loops excluded: they are reported on their own). */
+function topology(nodeIds: ReadonlySet<string>, edges: readonly GraphEdge[]): Topology {
+  const out = new Map<string, string[]>();
+  const into = new Map<string, string[]>();
+  for (const id of nodeIds) {
+    out.set(id, []);
+    into.set(id, []);
+  }
+  for (const edge of edges) {
+    if (!nodeIds.has(edge.source) || !nodeIds.has(edge.target) || edge.source === edge.target) continue;
+    out.get(edge.source)!.push(edge.target);
+    into.get(edge.target)!.push(edge.source);
+  }
+  return { out, into };
+}
+
+function reach(from: readonly string[], next: ReadonlyMap<string, string[]>): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...from];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    for (const n of next.get(id) ?? []) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        queue.push(n);
+      }
+    }
+  }
+  return seen;
+}
+
+export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
+  const parsed = GraphSchema.safeParse(raw);
+  if (!parsed.success) return schemaProblems(raw, parsed.error.issues);
+  const graph = parsed.data;
+  const problems: Problem[] = [];
+  const error = (code: string, message: string, at: Omit<Problem, "severity" | "code" | "message"> = {}) =>
+    problems.push({ severity: "error", code, message, ...at });
+  const warning = (code: string, message: string, at: Omit<Problem, "severity" | "code" | "message"> = {}) =>
+    problems.push({ severity: "warning", code, message, ...at });
+
+  // Nodes: identity, type, config.
+  const nodes = new Map<string, GraphNode>();
+  const configs = new Map<string, unknown>();
+  const name = (id: string): string => {
+    const node = nodes.get(id);
+    return node ? displayLabel(node, registry[node.type]) : `"${id}"`;
+  };
+  for (const node of graph.nodes) {
+    if (nodes.has(node.id)) {
+      error("duplicate_node_id", `Two nodes have the id "${node.id}"; node ids must be unique.`, { nodeId: node.id });
+      continue;
+    }
+    nodes.set(node.id, node);
+    const def = registry[node.type];
+    if (RESERVED_NODE_IDS.has(node.id)) {
+      error("reserved_node_id", `The id "${node.id}" is reserved (it names {{ ${node.id}.… }} values); rename the node.`, { nodeId: node.id });
+    }
+    if (!def) {
+      error("unknown_node_type", `${name(node.id)} has the unknown type "${node.type}".`, { nodeId: node.id });
+      continue;
+    }
+    const config = def.configSchema.safeParse(node.data);
+    if (!config.success) {
+      for (const issue of config.error.issues) {
+        const field = zodPath(issue.path);
+        error("invalid_config", `${name(node.id)}: ${field ? `${field}: ` : ""}${issue.message}`, { nodeId: node.id, field: field || undefined });
+      }
+      continue;
+    }
+    configs.set(node.id, config.data);
+    for (const message of def.check?.(config.data) ?? []) {
+      error("invalid_config", `${name(node.id)}: ${message}`, { nodeId: node.id });
+    }
+  }
+
+  const starts = [...nodes.values()].filter((n) => registry[n.type]?.role === "start");
+  const ends = [...nodes.values()].filter((n) => registry[n.type]?.role === "end");
+  if (starts.length === 0) error("missing_start", "The workflow has no Start node.");
+  for (const extra of starts.slice(1)) {
+    error("multiple_starts", `The workflow has more than one Start node; remove ${name(extra.id)}.`, { nodeId: extra.id });
+  }
+  if (ends.length === 0) error("missing_end", "The workflow has no End node.");
+
+  // Edges.
+  const edgeIds = new Set<string>();
+  const edgeKeys = new Set<string>();
+  const handleCache = new Map<string, Set<string> | null>();
+  const handlesOf = (id: string): Set<string> | null => {
+    if (!handleCache.has(id)) {
+      const node = nodes.get(id)!;
+      const def = registry[node.type];
+      const config = configs.get(id);
+      handleCache.set(id, def && configs.has(id) ? new Set(def.outputHandles(config).map((h) => h.id)) : null);
+    }
+    return handleCache.get(id)!;
+  };
+  const usedHandles = new Map<string, Set<string>>();
+  for (const edge of graph.edges) {
+    const at = { edgeId: edge.id };
+    if (edgeIds.has(edge.id)) error("duplicate_edge_id", `Two edges have the id "${edge.id}"; edge ids must be unique.`, at);
+    edgeIds.add(edge.id);
+    const source = nodes.get(edge.source);
+    const target = nodes.get(edge.target);
+    if (!source) error("dangling_edge", `An edge starts at "${edge.source}", which is not a node of this workflow.`, at);
+    if (!target) error("dangling_edge", `An edge ends at "${edge.target}", which is not a node of this workflow.`, at);
+    if (!source || !target) continue;
+    if (edge.source === edge.target) {
+      error("self_loop", `${name(edge.source)} is connected to itself.`, { ...at, nodeId: edge.source });
+      continue;
+    }
+    const handle = edge.sourceHandle ?? DEFAULT_HANDLE;
+    const sourceDef = registry[source.type];
+    const targetDef = registry[target.type];
+    if (sourceDef?.role === "end") {
+      error("edge_from_end", `${name(source.id)} is an End node and cannot have outgoing connections.`, { ...at, nodeId: source.id });
+    } else {
+      const handles = handlesOf(source.id);
+      if (handles && !handles.has(handle)) {
+        error("unknown_handle", `${name(source.id)} has no output "${handle}" for this connection.`, { ...at, nodeId: source.id });
+      }
+    }
+    if (targetDef && !targetDef.hasInput) {
+      error("edge_into_start", `${name(target.id)} takes no incoming connection.`, { ...at, nodeId: target.id });
+    }
+    const key = `${edge.source}\u0000${handle}\u0000${edge.target}`;
+    if (edgeKeys.has(key)) warning("duplicate_edge", `${name(source.id)} is connected to ${name(target.id)} twice.`, at);
+    edgeKeys.add(key);
+    if (!usedHandles.has(source.id)) usedHandles.set(source.id, new Set());
+    usedHandles.get(source.id)!.add(handle);
+  }
+
+  // Shape: connectivity, reachability, cycles.
+  const ids = new Set(nodes.keys());
+  const { out, into } = topology(ids, graph.edges);
+  const reachable = reach(
+    starts.map((s) => s.id),
+    out,
+  );
+  for (const s of starts) reachable.add(s.id);
+  for (const node of nodes.values()) {
+    const def = registry[node.type];
+    const hasOut = out.get(node.id)!.length > 0;
+    const connected = hasOut || into.get(node.id)!.length > 0;
+    if (!connected) {
+      error("not_connected", `${name(node.id)} is not connected to anything.`, { nodeId: node.id });
+      continue;
+    }
+    if (starts.length > 0 && !reachable.has(node.id)) {
+      error("unreachable", `${name(node.id)} cannot be reached from the Start node.`, { nodeId: node.id });
+    }
+    if (def?.role !== "end" && !hasOut) {
+      warning("leads_nowhere", `${name(node.id)} leads nowhere: connect it to a following node.`, { nodeId: node.id });
+    } else if (hasOut && def && configs.has(node.id)) {
+      const handles = def.outputHandles(configs.get(node.id));
+      if (handles.length > 1) {
+        const used = usedHandles.get(node.id) ?? new Set<string>();
+        for (const h of handles) {
+          if (!used.has(h.id)) {
+            warning("handle_not_connected", `Branch ${h.label || h.id} of ${name(node.id)} is not connected; runs taking it stop there.`, {
+              nodeId: node.id,
+              field: h.id,
+            });
+          }
+        }
+      }
+    }
+  }
+  for (const cycle of cycles([...ids], out)) {
+    error("cycle", `These nodes form a cycle: ${cycle.map(name).join(" → ")} → ${name(cycle[0])}.`, { nodeId: cycle[0] });
+  }
+
+  // References: every {{ x.y }} must name an output of an upstream node.
+  const ancestorCache = new Map<string, Set<string>>();
+  const ancestors = (id: string): Set<string> => {
+    let found = ancestorCache.get(id);
+    if (!found) {
+      found = reach([id], into);
+      ancestorCache.set(id, found);
+    }
+    return found;
+  };
+  const fieldCache = new Map<string, OutputField[] | null>();
+  const fieldsOf = (id: string): OutputField[] | null => {
+    if (!fieldCache.has(id)) {
+      const def = registry[nodes.get(id)!.type];
+      fieldCache.set(id, def && configs.has(id) ? def.outputFields(configs.get(id)) : null);
+    }
+    return fieldCache.get(id)!;
+  };
+  const startId = starts.length === 1 ? starts[0].id : undefined;
+
+  const checkReference = (nodeId: string, segments: string[], reported: Set<string>) => {
+    const shown = `{{ ${formatPath(segments)} }}`;
+    if (reported.has(shown)) return;
+    reported.add(shown);
+    const at = { nodeId };
+    const who = name(nodeId);
+    let [root] = segments;
+    if (root === "input") {
+      if (!startId) return;
+      root = startId;
+    } else if (!nodes.has(root)) {
+      error("unknown_reference", `${who} references ${shown} but there is no node "${root}", so no upstream node produces it.`, at);
+      return;
+    } else if (root === nodeId || !ancestors(nodeId).has(root)) {
+      error(
+        "reference_not_upstream",
+        `${who} references ${shown} but ${name(root)} is not upstream of it, so no upstream node produces it; connect ${name(root)} before this node.`,
+        at,
+      );
+      return;
+    }
+    if (segments.length < 2) return;
+    const fields = fieldsOf(root);
+    if (!fields) return;
+    const field = fields.find((f) => f.name === segments[1]);
+    if (!field) {
+      const available = fields.map((f) => f.name).join(", ") || "nothing";
+      error("unknown_field", `${who} references ${shown} but ${name(root)} has no output "${segments[1]}" (it produces: ${available}).`, at);
+      return;
+    }
+    if (segments.length > 2 && PRIMITIVE_TYPES.has(field.type)) {
+      const okForString = field.type === "string" && segments.length === 3 && STRING_PROPERTIES.has(segments[2]);
+      if (!okForString) {
+        error(
+          "unknown_field",
+          `${who} references ${shown} but ${formatPath(segments.slice(0, 2))} is a ${field.type} and has no field "${segments[2]}".`,
+          at,
+        );
+      }
+    }
+  };
+
+  for (const node of nodes.values()) {
+    const def = registry[node.type];
+    if (!def || !configs.has(node.id)) continue;
+    const config = configs.get(node.id);
+    const reported = new Set<string>();
+    for (const template of def.templates(config)) {
+      if (!template) continue;
+      const syntax = templateSyntaxError(template);
+      if (syntax) {
+        error("template_syntax", `${name(node.id)} has a template error: ${syntax}.`, { nodeId: node.id });
+        continue;
+      }
+      for (const segments of templateReferences(template)) checkReference(node.id, segments, reported);
+    }
+    for (const path of def.references?.(config) ?? []) {
+      const segments = parsePath(path);
+      if (!segments) {
+        error("invalid_reference", `${name(node.id)} uses "${path}", which is not a variable path such as start.question.`, { nodeId: node.id });
+        continue;
+      }
+      checkReference(node.id, segments, reported);
+    }
+  }
+  return problems;
+}
+
+export interface UpstreamField {
+  nodeId: string;
+  nodeLabel: string;
+  field: string;
+  type: ValueType;
+  description?: string;
+}
+
+/** Output fields of every ancestor of `nodeId`, in graph order, for the editor's variable picker. */
+export function upstreamFields(graph: Graph, registry: NodeRegistry, nodeId: string): UpstreamField[] {
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
+  const { into } = topology(new Set(nodes.keys()), graph.edges);
+  const ancestors = reach([nodeId], into);
+  const result: UpstreamField[] = [];
+  for (const node of graph.nodes) {
+    if (!ancestors.has(node.id) || node.id === nodeId) continue;
+    const def = registry[node.type];
+    if (!def) continue;
+    const config = def.configSchema.safeParse(node.data);
+    if (!config.success) continue;
+    const title = node.data.title ?? node.data.label;
+    const nodeLabel = typeof title === "string" && title.trim() ? title.trim() : def.label;
+    for (const f of def.outputFields(config.data)) {
+      result.push({ nodeId: node.id, nodeLabel, field: f.name, type: f.type, ...(f.description ? { description: f.description } : {}) });
+    }
+  }
+  return result;
+}

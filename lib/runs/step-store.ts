@@ -1,0 +1,100 @@
+import type { Db } from "@/lib/db/client";
+import type { ErrorInfo } from "@/lib/engine/errors";
+import type { StepBegin, StepFailure, StepRecord, StepStore, StepSuccess } from "@/lib/engine/run-ports";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+/** A write from a worker that no longer holds the run (another worker took it over). */
+export class LeaseLostError extends Error {
+  constructor(runId: string) {
+    super(`Run ${runId} is held by another worker; this worker's write was rejected.`);
+    this.name = "LeaseLostError";
+  }
+}
+
+const json = (value: unknown) => (value === undefined ? undefined : (value as Prisma.InputJsonValue));
+
+/**
+ * The engine's StepStore over PostgreSQL. Every write is fenced by the run's lease token:
+ * it only lands while this worker still holds the run, so a stalled worker that wakes up
+ * late cannot overwrite what its successor did.
+ */
+export function createStepStore(db: Db, runId: string, leaseToken: number): StepStore {
+  const fence = { runId, run: { leaseToken } } satisfies Prisma.RunStepWhereInput;
+
+  async function assertLease() {
+    const held = await db.run.count({ where: { id: runId, leaseToken } });
+    if (held === 0) throw new LeaseLostError(runId);
+  }
+
+  return {
+    async loadSteps(): Promise<StepRecord[]> {
+      const rows = await db.runStep.findMany({ where: { runId }, orderBy: { startedAt: "asc" } });
+      return rows.map((row) => ({
+        nodeId: row.nodeId,
+        iteration: row.iteration,
+        nodeType: row.nodeType,
+        status: row.status,
+        output: (row.output as Record<string, unknown> | null) ?? null,
+        branch: row.branch,
+        error: (row.error as ErrorInfo | null) ?? null,
+        attempt: row.attempt,
+      }));
+    },
+
+    async beginStep(step: StepBegin) {
+      await assertLease();
+      const row = await db.runStep.upsert({
+        where: { runId_nodeId_iteration: { runId, nodeId: step.nodeId, iteration: step.iteration } },
+        create: { runId, nodeId: step.nodeId, nodeType: step.nodeType, iteration: step.iteration, status: "running" },
+        update: { status: "running", attempt: { increment: 1 }, startedAt: new Date(), finishedAt: null, error: Prisma.DbNull },
+        select: { attempt: true },
+      });
+      return { attempt: row.attempt };
+    },
+
+    async completeStep(step: StepSuccess) {
+      const result = await db.runStep.updateMany({
+        where: { ...fence, nodeId: step.nodeId, iteration: step.iteration },
+        data: {
+          status: "succeeded",
+          input: json(step.input),
+          output: json(step.output),
+          detail: json(step.detail),
+          branch: step.branch ?? null,
+          promptTokens: step.usage?.promptTokens ?? 0,
+          completionTokens: step.usage?.completionTokens ?? 0,
+          totalTokens: step.usage?.totalTokens ?? 0,
+          finishedAt: new Date(),
+        },
+      });
+      if (result.count === 0) throw new LeaseLostError(runId);
+    },
+
+    async failStep(step: StepFailure) {
+      const result = await db.runStep.updateMany({
+        where: { ...fence, nodeId: step.nodeId, iteration: step.iteration },
+        data: {
+          status: "failed",
+          input: json(step.input),
+          error: json(step.error),
+          detail: json(step.detail),
+          promptTokens: step.usage?.promptTokens ?? 0,
+          completionTokens: step.usage?.completionTokens ?? 0,
+          totalTokens: step.usage?.totalTokens ?? 0,
+          finishedAt: new Date(),
+        },
+      });
+      if (result.count === 0) throw new LeaseLostError(runId);
+    },
+
+    async skipStep(step: StepBegin) {
+      await assertLease();
+      const now = new Date();
+      await db.runStep.upsert({
+        where: { runId_nodeId_iteration: { runId, nodeId: step.nodeId, iteration: step.iteration } },
+        create: { runId, nodeId: step.nodeId, nodeType: step.nodeType, iteration: step.iteration, status: "skipped", startedAt: now, finishedAt: now },
+        update: { status: "skipped", finishedAt: now },
+      });
+    },
+  };
+}

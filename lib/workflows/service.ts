@@ -1,0 +1,131 @@
+import { z } from "zod";
+import type { Member } from "@/lib/auth/member";
+import { hasRole } from "@/lib/auth/member";
+import { db } from "@/lib/db/client";
+import { GraphSchema, emptyGraph, type Graph } from "@/lib/engine/graph";
+import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export const WorkflowNameSchema = z.string().trim().min(1, "Name is required").max(120, "Name is at most 120 characters");
+export const CreateWorkflowSchema = z.object({
+  name: WorkflowNameSchema,
+  description: z.string().max(2000).default(""),
+  graph: GraphSchema.optional(),
+});
+export const RenameWorkflowSchema = z.object({ name: WorkflowNameSchema, description: z.string().max(2000).optional() });
+export const SaveGraphSchema = z.object({ graph: GraphSchema, revision: z.number().int().min(0) });
+
+export interface WorkflowListItem {
+  id: string;
+  name: string;
+  description: string;
+  updatedAt: Date;
+  nodeCount: number;
+  lastRun: { id: string; status: string; createdAt: Date } | null;
+}
+
+export interface WorkflowView {
+  id: string;
+  name: string;
+  description: string;
+  graph: Graph;
+  revision: number;
+  updatedAt: Date;
+}
+
+function requireEditor(member: Member) {
+  if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot change workflows.");
+}
+
+/** Stored graphs were validated on write; parse again so readers get the typed shape. */
+function readGraph(value: unknown): Graph {
+  const parsed = GraphSchema.safeParse(value);
+  return parsed.success ? parsed.data : emptyGraph();
+}
+
+export async function listWorkflows(member: Member): Promise<WorkflowListItem[]> {
+  const rows = await db().workflow.findMany({
+    where: { workspaceId: member.workspaceId },
+    orderBy: { updatedAt: "desc" },
+    select: {
+      id: true,
+      name: true,
+      description: true,
+      updatedAt: true,
+      graph: true,
+      runs: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, createdAt: true } },
+    },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    updatedAt: row.updatedAt,
+    nodeCount: readGraph(row.graph).nodes.length,
+    lastRun: row.runs[0] ?? null,
+  }));
+}
+
+export async function getWorkflow(member: Member, id: string): Promise<WorkflowView> {
+  const row = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId } });
+  if (!row) throw notFound("Workflow");
+  return { id: row.id, name: row.name, description: row.description, graph: readGraph(row.graph), revision: row.revision, updatedAt: row.updatedAt };
+}
+
+export async function createWorkflow(member: Member, input: z.input<typeof CreateWorkflowSchema>): Promise<{ id: string }> {
+  requireEditor(member);
+  const data = CreateWorkflowSchema.parse(input);
+  const row = await db().workflow.create({
+    data: {
+      workspaceId: member.workspaceId,
+      name: data.name,
+      description: data.description,
+      graph: (data.graph ?? emptyGraph()) as Prisma.InputJsonValue,
+    },
+    select: { id: true },
+  });
+  return row;
+}
+
+export async function renameWorkflow(member: Member, id: string, input: z.input<typeof RenameWorkflowSchema>): Promise<void> {
+  requireEditor(member);
+  const data = RenameWorkflowSchema.parse(input);
+  const result = await db().workflow.updateMany({
+    where: { id, workspaceId: member.workspaceId },
+    data: { name: data.name, ...(data.description !== undefined ? { description: data.description } : {}) },
+  });
+  if (result.count === 0) throw notFound("Workflow");
+}
+
+export async function duplicateWorkflow(member: Member, id: string): Promise<{ id: string }> {
+  requireEditor(member);
+  const source = await getWorkflow(member, id);
+  return createWorkflow(member, { name: `${source.name} (copy)`.slice(0, 120), description: source.description, graph: source.graph });
+}
+
+export async function deleteWorkflow(member: Member, id: string): Promise<void> {
+  requireEditor(member);
+  // Runs keep their frozen graph and workflow name; their workflowId becomes null.
+  const result = await db().workflow.deleteMany({ where: { id, workspaceId: member.workspaceId } });
+  if (result.count === 0) throw notFound("Workflow");
+}
+
+/**
+ * Saves a draft graph if it is based on the latest revision (optimistic concurrency):
+ * two tabs editing the same workflow never silently overwrite each other.
+ * Drafts may be invalid; runs validate the graph they freeze.
+ */
+export async function saveGraph(member: Member, id: string, input: z.input<typeof SaveGraphSchema>): Promise<{ revision: number }> {
+  requireEditor(member);
+  const data = SaveGraphSchema.parse(input);
+  const result = await db().workflow.updateMany({
+    where: { id, workspaceId: member.workspaceId, revision: data.revision },
+    data: { graph: data.graph as Prisma.InputJsonValue, revision: { increment: 1 } },
+  });
+  if (result.count === 1) return { revision: data.revision + 1 };
+  const current = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { revision: true } });
+  if (!current) throw notFound("Workflow");
+  throw new ServiceError("conflict", "This workflow was changed somewhere else since you opened it. Reload to get the latest version.", {
+    revision: current.revision,
+  });
+}
