@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite: type check, unit, integration (real PostgreSQL + Redis + worker processes)
+# and end-to-end (Playwright in Debian's Chromium against `next build` + `next start` + a worker).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+bash scripts/services.sh
+bash scripts/chromium.sh
+
+echo "== type check"
+npx next typegen >/dev/null
+npx tsc --noEmit -p .
+
+echo "== unit + integration tests"
+npx vitest run
+
+echo "== end-to-end tests"
+npx playwright test
