@@ -1,0 +1,48 @@
+/**
+ * Seeds a demo workspace: a demo user (email + password), a model provider pointing at the local
+ * demo model server (scripts/demo-model.ts, started by the quick start) and the example workflows.
+ * Idempotent: running it again changes nothing.
+ */
+import { auth } from "@/lib/auth/auth";
+import { db } from "@/lib/db/client";
+import { exampleWorkflows } from "@/lib/examples/workflows";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export const DEMO_USER = { email: "demo@weft.local", password: "weft-demo-1234", name: "Demo User" };
+export const DEMO_MODEL_URL = process.env.WEFT_DEMO_MODEL_URL ?? "http://127.0.0.1:4010/v1";
+
+async function seed() {
+  let user = await db().user.findUnique({ where: { email: DEMO_USER.email } });
+  if (!user) {
+    await auth().api.signUpEmail({ body: DEMO_USER });
+    user = await db().user.findUniqueOrThrow({ where: { email: DEMO_USER.email } });
+  }
+  const membership = await db().membership.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
+  const workspaceId = membership.workspaceId;
+  await db().workspace.update({ where: { id: workspaceId }, data: { name: "Demo workspace" } });
+
+  const provider =
+    (await db().modelProvider.findFirst({ where: { workspaceId, name: "Demo model (local)" } })) ??
+    (await db().modelProvider.create({
+      data: {
+        workspaceId,
+        name: "Demo model (local)",
+        kind: "openai_compatible",
+        preset: "custom",
+        baseUrl: DEMO_MODEL_URL,
+        models: ["demo-echo"],
+      },
+    }));
+
+  for (const example of exampleWorkflows({ providerId: provider.id, model: "demo-echo" })) {
+    const exists = await db().workflow.findFirst({ where: { workspaceId, name: example.name } });
+    if (exists) continue;
+    await db().workflow.create({
+      data: { workspaceId, name: example.name, description: example.description, graph: example.graph as Prisma.InputJsonValue },
+    });
+  }
+  console.log(`[seed] demo workspace ready: sign in as ${DEMO_USER.email} / ${DEMO_USER.password}`);
+}
+
+await seed();
+await db().$disconnect();

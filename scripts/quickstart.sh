@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a running Weft: installs dependencies, checks PostgreSQL and
+# Redis, writes .env with generated secrets, migrates, seeds the demo workspace, builds, and runs
+# the web app, one worker and the local demo model until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NEXT_TELEMETRY_DISABLED=1
+PORT="${PORT:-3000}"
+
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Weft needs Node >= 20.19, found "+process.versions.node); process.exit(1) }'
+
+bash scripts/services.sh
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[quickstart] installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+if [ ! -f .env ]; then
+  echo "[quickstart] writing .env with fresh secrets"
+  secret_key=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')
+  auth_secret=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')
+  sed -e "s#^WEFT_SECRET_KEYS=.*#WEFT_SECRET_KEYS=k1:${secret_key}#" \
+      -e "s#^BETTER_AUTH_SECRET=.*#BETTER_AUTH_SECRET=${auth_secret}#" \
+      -e "s#^BETTER_AUTH_URL=.*#BETTER_AUTH_URL=http://localhost:${PORT}#" \
+      -e "s#^WEFT_ALLOW_PRIVATE_NETWORK=.*#WEFT_ALLOW_PRIVATE_NETWORK=true#" \
+      .env.example > .env
+fi
+set -a; source .env; set +a
+
+echo "[quickstart] migrating ${DATABASE_URL%%\?*}"
+node --import tsx scripts/db-setup.ts
+node --import tsx prisma/seed.ts
+
+echo "[quickstart] building the web app"
+npx next build
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+node --import tsx scripts/demo-model.ts --port 4010 & pids+=($!)
+node --import tsx workers/run-worker.ts & pids+=($!)
+npx next start -p "$PORT" & pids+=($!)
+
+for _ in $(seq 1 60); do curl -fs "http://localhost:${PORT}/sign-in" >/dev/null 2>&1 && break; sleep 1; done
+cat <<MSG
+
+  Weft is running at http://localhost:${PORT}
+  Sign in as demo@weft.local / weft-demo-1234
+  (the demo model echoes prompts; add a real provider in Settings → Models)
+  Ctrl-C stops the web app, the worker and the demo model.
+
+MSG
+wait -n "${pids[@]}"
