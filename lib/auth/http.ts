@@ -1,0 +1,87 @@
+import type { z } from "zod";
+import { hasRole, type Member, type Role } from "@/lib/auth/member";
+import { resolveMember } from "@/lib/auth/resolve";
+
+/** Largest request body a JSON route accepts (graphs are the biggest bodies). */
+export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The JSON error every internal route returns: `{ error: { code, message, ...extra } }`
+ * (the same shape as lib/http/route.ts and lib/services/respond.ts).
+ */
+export function jsonError(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
+  return Response.json({ error: { code, message, ...extra } }, { status });
+}
+
+/**
+ * The member behind a request (session cookie, `weft_workspace` cookie), or the response to
+ * return: 401 when signed out, 403 when the role is below `minimumRole`.
+ */
+export async function authenticate(request: Request, minimumRole: Role = "viewer"): Promise<Member | Response> {
+  const member = await resolveMember(request.headers);
+  if (!member) return jsonError(401, "unauthorized", "Sign in to continue.");
+  if (!hasRole(member.role, minimumRole)) {
+    return jsonError(403, "forbidden", `This needs the ${minimumRole} role or higher; you are ${member.role}.`);
+  }
+  return member;
+}
+
+/** Wraps a route handler so it only runs for a member with at least `minimumRole`. */
+export function withMember<Ctx>(
+  minimumRole: Role,
+  handler: (request: Request, member: Member, context: Ctx) => Promise<Response>,
+): (request: Request, context: Ctx) => Promise<Response> {
+  return async (request, context) => {
+    const member = await authenticate(request, minimumRole);
+    if (member instanceof Response) return member;
+    return handler(request, member, context);
+  };
+}
+
+/**
+ * Reads a JSON body and validates it: 413 over MAX_JSON_BODY_BYTES, 400 `invalid_request` with
+ * `issues: [{ path, message }]` when it is not JSON or fails the schema.
+ */
+export async function parseJson<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  maxBytes: number = MAX_JSON_BODY_BYTES,
+): Promise<z.infer<S> | Response> {
+  const tooLarge = () => jsonError(413, "payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+  const text = await readLimited(request, maxBytes);
+  if (text === null) return tooLarge();
+  let json: unknown;
+  try {
+    json = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    return jsonError(400, "invalid_request", "The request body is not valid JSON.", { issues: [] });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    return jsonError(400, "invalid_request", "The request body is invalid.", {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })),
+    });
+  }
+  return parsed.data;
+}
+
+/** The body as text, or null once it passes `maxBytes` (stops reading; Content-Length can lie). */
+async function readLimited(request: Request, maxBytes: number): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
