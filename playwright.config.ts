@@ -1,0 +1,46 @@
+import { defineConfig } from "@playwright/test";
+import { E2E_PORT, e2eEnv } from "./tests/e2e/env";
+
+/**
+ * End-to-end tests in Debian's Chromium (never a downloaded browser) against the production
+ * build: `next build` + `next start`, a real worker process and the OpenAI-wire test server
+ * (the last two started by tests/e2e/global-setup.ts).
+ */
+export default defineConfig({
+  testDir: "tests/e2e",
+  testMatch: "**/*.spec.ts",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  globalSetup: "./tests/e2e/global-setup.ts",
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: `npx next build && npx next start -H 127.0.0.1 -p ${E2E_PORT}`,
+    url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    env: e2eEnv,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,30 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { ensureDatabase } from "../../scripts/lib/database";
+import { startOpenAiServer } from "../fixtures/openai-server";
+import { E2E_MODEL_PORT, e2eEnv } from "./env";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+
+/** A fresh database, the OpenAI-wire test server and one worker process for the e2e run. */
+export default async function globalSetup() {
+  await ensureDatabase(e2eEnv.DATABASE_URL, { reset: true, quiet: true });
+  const redis = new Redis(e2eEnv.REDIS_URL);
+  const keys = await redis.keys(`${e2eEnv.WEFT_REDIS_PREFIX}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+
+  const model = await startOpenAiServer({ port: E2E_MODEL_PORT, host: "127.0.0.1", models: ["e2e-model"], chunkDelayMs: 60 });
+
+  const worker = spawn(process.execPath, ["--import", "tsx", "workers/run-worker.ts"], {
+    cwd: root,
+    env: { ...process.env, ...e2eEnv },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+
+  return async () => {
+    worker.kill("SIGTERM");
+    await model.close();
+  };
+}
