@@ -5,7 +5,7 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 
 /** Environment shared by every integration test file and the worker processes they start. */
 export const integrationEnv = {
-  NODE_ENV: "test",
+  NODE_ENV: "test" as const,
   DATABASE_URL: process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_test",
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
   WEFT_REDIS_PREFIX: "weft-test",

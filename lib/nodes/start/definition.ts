@@ -22,7 +22,7 @@ export const startNode = defineNode({
   category: "basic",
   color: "#2563eb",
   configSchema: StartConfigSchema,
-  defaultConfig: () => ({ inputs: [{ name: "question", label: "Question", type: "string", required: true, description: "" }] }),
+  defaultConfig: () => ({ inputs: [{ name: "question", label: "Question", type: "string" as const, required: true, description: "" }] }),
   hasInput: false,
   role: "start",
   outputHandles: () => [{ id: "out", label: "" }],
