@@ -19,8 +19,6 @@ export const LIMITS = {
   templateParseChars: 1_000_000,
   /** A step that runs longer than this fails with `timeout`. */
   stepTimeoutMs: 10 * 60_000,
-  /** After cancellation, how long the engine waits for in-flight nodes to notice the abort. */
-  cancelGraceMs: 5_000,
 } as const;
 
-export type Limits = typeof LIMITS;
+export type Limits = { readonly [K in keyof typeof LIMITS]: number };

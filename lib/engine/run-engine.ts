@@ -1,0 +1,270 @@
+import { NodeError, toErrorInfo, type ErrorInfo } from "./errors";
+import type { Graph, GraphNode } from "./graph";
+import { validateRunInputs } from "./inputs";
+import { LIMITS, type Limits } from "./limits";
+import type { NodeContext, NodeExecutor, NodeResult } from "./node-kit";
+import type { EngineServices } from "./ports";
+import type { RunEvent, RunEventSink, RunOutcome, StepStore } from "./run-ports";
+import { schedule, type SchedulerState } from "./scheduler";
+import { renderTemplate, resolvePath } from "./template";
+import { addUsage, zeroUsage, type TokenUsage } from "./usage";
+import { hasErrors, validateGraph, type NodeRegistry } from "./validate";
+
+/**
+ * Runs (or resumes) one workflow run to completion over the ports it is given.
+ * It never writes the run's own status: the caller does, from the returned outcome.
+ */
+
+export interface RunOptions {
+  runId: string;
+  graph: Graph;
+  inputs: unknown;
+  registry: NodeRegistry;
+  executors: Readonly<Record<string, NodeExecutor<unknown> | undefined>>;
+  store: StepStore;
+  events: RunEventSink;
+  services: EngineServices;
+  signal: AbortSignal;
+  maxConcurrency?: number;
+  now?: () => Date;
+  /** Overrides of LIMITS (tests use small ones). */
+  limits?: Partial<Limits>;
+  /** Called with errors that are not NodeErrors (bugs, infrastructure) so the caller can log them. */
+  onUnexpectedError?: (error: unknown, nodeId: string) => void;
+}
+
+/** Loops are not supported yet, so every step is iteration 0. */
+const ITERATION = 0;
+
+function nodeName(node: GraphNode, registry: NodeRegistry): string {
+  const title = node.data.title ?? node.data.label;
+  const label = registry[node.type]?.label ?? node.type;
+  return typeof title === "string" && title.trim() ? `"${title.trim()}" (${node.id})` : `${label} node "${node.id}"`;
+}
+
+/** JSON round-trip: the scope then holds exactly what a resumed run reads back from the store. */
+function normaliseOutput(output: unknown, maxBytes: number): Record<string, unknown> {
+  if (typeof output !== "object" || output === null || Array.isArray(output)) {
+    throw new NodeError("output_invalid", "The node produced no output object.");
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(output);
+  } catch (error) {
+    throw new NodeError("output_invalid", "The node's output cannot be stored as JSON.", { cause: error });
+  }
+  // A UTF-16 length above the limit is certainly too many bytes; only encode when it could be.
+  const bytes = json.length > maxBytes ? json.length : json.length * 3 > maxBytes ? new TextEncoder().encode(json).length : json.length;
+  if (bytes > maxBytes) {
+    throw new NodeError(
+      "output_invalid",
+      `The node's output is ${(bytes / 1024).toFixed(0)} KiB; the limit is ${(maxBytes / 1024).toFixed(0)} KiB per step.`,
+    );
+  }
+  return JSON.parse(json) as Record<string, unknown>;
+}
+
+/** Settles with the executor, or rejects as soon as the run is cancelled or the step times out. */
+function guarded(
+  run: (signal: AbortSignal) => Promise<NodeResult>,
+  runSignal: AbortSignal,
+  timeoutMs: number,
+): Promise<NodeResult> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      const error = new NodeError("cancelled", "The run was cancelled.");
+      controller.abort(error);
+      reject(error);
+    };
+    if (runSignal.aborted) onAbort();
+    else runSignal.addEventListener("abort", onAbort, { once: true });
+    timer = setTimeout(() => {
+      const error = new NodeError("timeout", `The step did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  stopped.catch(() => undefined);
+  const work = Promise.resolve().then(() => run(controller.signal));
+  return Promise.race([work, stopped]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) runSignal.removeEventListener("abort", onAbort);
+  });
+}
+
+export async function executeRun(options: RunOptions): Promise<RunOutcome> {
+  const { runId, graph, registry, executors, store, events, services, signal } = options;
+  const limits: Limits = { ...LIMITS, ...options.limits };
+  const now = options.now ?? (() => new Date());
+  const maxConcurrency = Math.max(1, options.maxConcurrency ?? limits.maxConcurrency);
+  let usage: TokenUsage = zeroUsage();
+  const publish = (event: RunEvent) => events.publish(event);
+
+  const problems = validateGraph(graph, registry).filter((p) => p.severity === "error");
+  if (hasErrors(problems)) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
+    return { status: "failed", error: { code: "invalid_graph", message: `The workflow is not valid: ${problems[0].message}${more}` }, usage };
+  }
+  const checked = validateRunInputs(graph, registry, options.inputs);
+  if (!checked.ok) {
+    return { status: "failed", error: { code: "invalid_input", message: checked.problems.map((p) => p.message).join(" ") }, usage };
+  }
+  const inputs = checked.inputs;
+
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
+  const states: Record<string, SchedulerState> = {};
+  const scope: Record<string, unknown> = { input: inputs };
+  const endOutputs: Record<string, unknown>[] = [];
+  let steps = 0;
+
+  // Resume: finished steps are read back, never recomputed; running/failed ones run again.
+  for (const record of await store.loadSteps()) {
+    const node = nodes.get(record.nodeId);
+    if (!node || record.iteration !== ITERATION) continue;
+    if (record.status === "succeeded") {
+      const output = record.output ?? {};
+      states[node.id] = { status: "succeeded", branch: record.branch ?? undefined };
+      scope[node.id] = output;
+      if (registry[node.type]?.role === "end") endOutputs.push(output);
+      steps++;
+    } else if (record.status === "skipped") {
+      states[node.id] = { status: "skipped" };
+    }
+  }
+
+  let failure: ErrorInfo | undefined;
+  let storeError: { error: unknown } | undefined;
+  const inFlight = new Map<string, Promise<void>>();
+
+  const runStep = async (node: GraphNode): Promise<void> => {
+    const def = registry[node.type]!;
+    const key = { nodeId: node.id, iteration: ITERATION };
+    await store.beginStep({ ...key, nodeType: node.type });
+    publish({ type: "step", ...key, status: "running", at: now().toISOString() });
+
+    let result: NodeResult | undefined;
+    let output: Record<string, unknown> | undefined;
+    let error: ErrorInfo | undefined;
+    try {
+      const parsed = def.configSchema.safeParse(node.data);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new NodeError("invalid_graph", `The node's settings are invalid: ${issue.path.join(".") || "config"}: ${issue.message}`);
+      }
+      const executor = executors[node.type];
+      if (!executor) throw new NodeError("internal", `No executor is installed for nodes of type "${node.type}".`);
+      const snapshot = { ...scope };
+      result = await guarded(
+        (stepSignal) => {
+          const ctx: NodeContext<unknown> = {
+            runId,
+            nodeId: node.id,
+            iteration: ITERATION,
+            idempotencyKey: `${runId}:${node.id}:${ITERATION}`,
+            config: parsed.data,
+            inputs,
+            scope: snapshot,
+            render: (template) => renderTemplate(template, snapshot),
+            resolvePath: (path) => resolvePath(snapshot, path),
+            signal: stepSignal,
+            services,
+            emitDelta: (text) => publish({ type: "delta", ...key, text }),
+          };
+          return executor(ctx);
+        },
+        signal,
+        limits.stepTimeoutMs,
+      );
+      output = normaliseOutput(result.output, limits.maxStepOutputBytes);
+    } catch (thrown) {
+      if (!(thrown instanceof NodeError)) options.onUnexpectedError?.(thrown, node.id);
+      error = toErrorInfo(thrown, node.id);
+    }
+
+    if (error || !result || !output) {
+      const info = error ?? { code: "internal" as const, message: "The node produced no result.", nodeId: node.id };
+      usage = addUsage(usage, result?.usage);
+      await store.failStep({ ...key, input: result?.input, error: info, detail: result?.detail, usage: result?.usage });
+      states[node.id] = { status: "failed" };
+      publish({ type: "step", ...key, status: "failed", error: info, at: now().toISOString() });
+      failure ??= { ...info, message: `${nodeName(node, registry)} failed: ${info.message}` };
+      return;
+    }
+    usage = addUsage(usage, result.usage);
+    await store.completeStep({
+      ...key,
+      input: result.input ?? null,
+      output,
+      branch: result.branch,
+      detail: result.detail,
+      usage: result.usage,
+    });
+    states[node.id] = { status: "succeeded", branch: result.branch };
+    scope[node.id] = output;
+    if (def.role === "end") endOutputs.push(output);
+    publish({
+      type: "step",
+      ...key,
+      status: "succeeded",
+      output,
+      branch: result.branch ?? null,
+      usage: result.usage,
+      at: now().toISOString(),
+    });
+  };
+
+  const start = (node: GraphNode) => {
+    states[node.id] = { status: "running" };
+    steps++;
+    const task = runStep(node)
+      .catch((error: unknown) => {
+        // The store failed: stop scheduling and let the caller retry the whole run later.
+        storeError ??= { error };
+        states[node.id] = { status: "failed" };
+      })
+      .finally(() => inFlight.delete(node.id));
+    inFlight.set(node.id, task);
+  };
+
+  try {
+    while (true) {
+      if (!failure && !storeError && !signal.aborted) {
+        const next = schedule(graph, states);
+        for (const id of next.skip) {
+          await store.skipStep({ nodeId: id, iteration: ITERATION, nodeType: nodes.get(id)!.type });
+          states[id] = { status: "skipped" };
+          publish({ type: "step", nodeId: id, iteration: ITERATION, status: "skipped", at: now().toISOString() });
+        }
+        for (const id of next.ready) {
+          if (inFlight.size >= maxConcurrency) break;
+          if (steps >= limits.maxStepsPerRun) {
+            failure ??= { code: "invalid_graph", message: `The run reached the limit of ${limits.maxStepsPerRun} steps.`, nodeId: id };
+            break;
+          }
+          start(nodes.get(id)!);
+        }
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight.values());
+    }
+  } catch (error) {
+    storeError ??= { error };
+    await Promise.allSettled(inFlight.values());
+  }
+
+  if (storeError) throw storeError.error;
+  if (signal.aborted) return { status: "cancelled", usage };
+  if (failure) return { status: "failed", error: failure, usage };
+  const stuck = graph.nodes.filter((n) => (states[n.id]?.status ?? "pending") === "pending");
+  if (stuck.length > 0) {
+    return {
+      status: "failed",
+      error: { code: "internal", message: `The run stopped before ${stuck.map((n) => nodeName(n, registry)).join(", ")} could run.` },
+      usage,
+    };
+  }
+  return { status: "succeeded", output: Object.assign({}, ...endOutputs) as Record<string, unknown>, usage };
+}

@@ -1,0 +1,34 @@
+import type { NodeContext, NodeDefinition, NodeExecutor } from "@/lib/engine/node-kit";
+import { executeCondition } from "./condition/execute";
+import { executeEnd } from "./end/execute";
+import { executeLlm } from "./llm/execute";
+import { nodeDefinitions, type NodeType } from "./registry";
+import { executeStart } from "./start/execute";
+import { executeTemplate } from "./template/execute";
+
+/** The config type of each node type, read off its definition. */
+export type NodeConfigOf<K extends NodeType> = (typeof nodeDefinitions)[K] extends NodeDefinition<infer C> ? C : never;
+
+/** Server-side executors, one per node type: a missing one is a compile error. */
+export const nodeExecutors = {
+  start: executeStart,
+  llm: executeLlm,
+  condition: executeCondition,
+  template: executeTemplate,
+  end: executeEnd,
+} satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>> };
+
+// Sound because the engine parses each node's config with its definition's schema before the call.
+const erase =
+  <C>(executor: NodeExecutor<C>): NodeExecutor<unknown> =>
+  (ctx) =>
+    executor(ctx as NodeContext<C>);
+
+/** The same executors with erased config types, keyed by node type, for the engine. */
+export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> = {
+  start: erase(nodeExecutors.start),
+  llm: erase(nodeExecutors.llm),
+  condition: erase(nodeExecutors.condition),
+  template: erase(nodeExecutors.template),
+  end: erase(nodeExecutors.end),
+} satisfies Record<NodeType, NodeExecutor<unknown>>;
