@@ -1,0 +1,14 @@
+import type { ReactNode } from "react";
+import { Sidebar } from "@/components/shell/sidebar";
+import { requireMember } from "@/lib/auth/session";
+
+export default async function StudioLayout({ children }: { children: ReactNode }) {
+  const member = await requireMember();
+  return (
+    <div className="flex h-screen overflow-hidden">
+      <Sidebar member={member} />
+      {/* A definite height so full-bleed pages (the editor canvas) can use h-full. */}
+      <main className="relative h-screen min-h-0 min-w-0 flex-1 overflow-auto">{children}</main>
+    </div>
+  );
+}

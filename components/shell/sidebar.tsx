@@ -1,0 +1,46 @@
+import { Cpu, History, Workflow } from "lucide-react";
+import Link from "next/link";
+import type { Member } from "@/lib/auth/member";
+import { NavLink } from "./nav-link";
+import { SignOutButton } from "./sign-out-button";
+import { WeftLogo } from "./weft-logo";
+
+/** The studio's left column: product, navigation, workspace and the signed-in user. */
+export function Sidebar({ member }: { member: Pick<Member, "email" | "name" | "workspaceName" | "role"> }) {
+  return (
+    <aside className="flex h-screen w-56 shrink-0 flex-col border-r bg-sidebar" aria-label="Sidebar">
+      <div className="px-4 py-4">
+        <Link href="/workflows" aria-label="Weft home">
+          <WeftLogo />
+        </Link>
+      </div>
+      <nav className="flex flex-1 flex-col gap-0.5 px-2" aria-label="Main">
+        <NavLink href="/workflows">
+          <Workflow />
+          Workflows
+        </NavLink>
+        <NavLink href="/runs">
+          <History />
+          Runs
+        </NavLink>
+        <p className="mt-4 px-2.5 pb-1 text-xs font-medium uppercase tracking-wide text-muted-foreground">Settings</p>
+        <NavLink href="/settings/models">
+          <Cpu />
+          Models
+        </NavLink>
+      </nav>
+      <div className="space-y-2 border-t px-2 py-3">
+        <div className="px-2.5">
+          <p className="truncate text-sm font-medium" data-testid="workspace-name" title={member.workspaceName}>
+            {member.workspaceName}
+          </p>
+          <p className="truncate text-xs text-muted-foreground" data-testid="user-email" title={member.email}>
+            {member.email}
+          </p>
+          <p className="text-xs capitalize text-muted-foreground">{member.role}</p>
+        </div>
+        <SignOutButton />
+      </div>
+    </aside>
+  );
+}
