@@ -1,0 +1,285 @@
+import net from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Member } from "@/lib/auth/member";
+import { db } from "@/lib/db/client";
+import { NodeError } from "@/lib/engine/errors";
+import type { ChatRequest } from "@/lib/engine/ports";
+import { chatWithProvider, createChatService } from "@/lib/models/chat-service";
+import { encryptSecret } from "@/lib/secrets/crypto";
+import { countWords, startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
+import { createTestMember } from "./helpers/members";
+
+const API_KEY = "sk-weft-integration-secret-7f3a";
+
+let server: OpenAiServer;
+let owner: Member;
+let stranger: Member;
+let providerId: string;
+let strangersProviderId: string;
+
+async function createProvider(workspaceId: string, baseUrl: string, apiKey: string | null, models: string[]) {
+  const row = await db().modelProvider.create({
+    data: {
+      workspaceId,
+      name: `Chat test ${Math.random().toString(36).slice(2, 8)}`,
+      kind: "openai_compatible",
+      preset: "custom",
+      baseUrl,
+      apiKeyCipher: apiKey ? encryptSecret(apiKey) : null,
+      apiKeyHint: apiKey ? apiKey.slice(-4) : null,
+      models,
+    },
+  });
+  return row;
+}
+
+function request(overrides: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    providerId,
+    model: "test-model",
+    messages: [
+      { role: "system", content: "You are terse." },
+      { role: "user", content: "Name three primary colours please" },
+    ],
+    temperature: 0.2,
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<NodeError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(NodeError);
+  return error as NodeError;
+}
+
+beforeAll(async () => {
+  server = await startOpenAiServer({ apiKey: API_KEY });
+  owner = await createTestMember("owner");
+  stranger = await createTestMember("owner");
+  providerId = (await createProvider(owner.workspaceId, server.url, API_KEY, ["test-model", "json-model"])).id;
+  strangersProviderId = (await createProvider(stranger.workspaceId, server.url, API_KEY, ["test-model"])).id;
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => server.reset());
+
+describe("chat service against the OpenAI-wire server through ChatOpenAI", () => {
+  it("streams tokens through onToken and records the provider's usage", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    const answer = "Red, yellow and blue are the three primary colours.";
+    server.script({ text: answer, chunkDelayMs: 5 });
+    const tokens: string[] = [];
+    const result = await chat(request({ onToken: (t) => tokens.push(t) }));
+
+    expect(result.text).toBe(answer);
+    expect(tokens.length).toBe(countWords(answer));
+    expect(tokens.join("")).toBe(answer);
+    expect(result.usage).toEqual({ promptTokens: 8, completionTokens: 9, totalTokens: 17 });
+    expect(result.finishReason).toBe("stop");
+    expect(result.model).toBe("test-model");
+
+    const [sent] = server.chatRequests();
+    expect(sent?.stream).toBe(true);
+    expect(sent?.stream_options).toEqual({ include_usage: true });
+    expect(sent?.model).toBe("test-model");
+    expect(sent?.temperature).toBe(0.2);
+    expect(sent?.messages).toEqual([
+      { role: "system", content: "You are terse." },
+      { role: "user", content: "Name three primary colours please" },
+    ]);
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+  });
+
+  it("takes custom usage numbers verbatim from the stream", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    server.script({ text: "ok", usage: { prompt_tokens: 1234, completion_tokens: 56 } });
+    const result = await chat(request({ maxTokens: 64 }));
+    expect(result.usage).toEqual({ promptTokens: 1234, completionTokens: 56, totalTokens: 1290 });
+    expect(server.chatRequests()[0]?.max_tokens).toBe(64);
+  });
+
+  it("asks for a JSON object in JSON mode", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    const result = await chat(request({ model: "json-model", json: true, messages: [{ role: "user", content: "Reply in JSON" }] }));
+    expect(server.chatRequests()[0]?.response_format).toEqual({ type: "json_object" });
+    expect(JSON.parse(result.text)).toEqual({ echo: "Reply in JSON" });
+  });
+
+  it("classifies a rejected key as provider_auth with the provider's message and without the key", async () => {
+    const wrongKey = "sk-wrong-key-that-must-not-leak-0000";
+    const bad = await createProvider(owner.workspaceId, server.url, wrongKey, ["test-model"]);
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    const error = await failure(chat(request({ providerId: bad.id })));
+    expect(error.code).toBe("provider_auth");
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/^The provider rejected the API key \(401\): Incorrect API key provided/);
+    expect(error.message).not.toContain(wrongKey);
+
+    server.script({ error: { status: 403, message: "This key cannot use model test-model." } });
+    const forbidden = await failure(chat(request()));
+    expect(forbidden.code).toBe("provider_auth");
+    expect(forbidden.message).toBe("The provider rejected the API key (403): This key cannot use model test-model.");
+  });
+
+  it("scrubs the key even when the provider echoes it back", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    server.script({ error: { status: 400, message: `Bad header: Bearer ${API_KEY}` } });
+    const error = await failure(chat(request()));
+    expect(error.code).toBe("provider_bad_request");
+    expect(error.message).toBe("The provider refused the request (400): Bad header: Bearer [redacted]");
+  });
+
+  it("maps 429 to provider_rate_limit (retryable, with Retry-After) and 500 to provider_unavailable", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    server.script({ error: { status: 429, message: "Rate limit reached for requests", retryAfter: 7 } });
+    const limited = await failure(chat(request()));
+    expect(limited.code).toBe("provider_rate_limit");
+    expect(limited.retryable).toBe(true);
+    expect(limited.message).toBe("The provider is rate limiting requests (429): Rate limit reached for requests Retry after 7 s.");
+
+    server.script({ error: { status: 500, message: "The server had an error while processing your request." } });
+    const broken = await failure(chat(request()));
+    expect(broken.code).toBe("provider_unavailable");
+    expect(broken.retryable).toBe(true);
+    expect(broken.message).toContain("(500): The server had an error while processing your request.");
+
+    server.script({ error: { status: 404, message: "The model `nope` does not exist." } });
+    const missing = await failure(chat(request()));
+    expect(missing.code).toBe("provider_bad_request");
+    expect(missing.message).toContain("The model `nope` does not exist.");
+    // maxRetries is 0: each failure was exactly one request.
+    expect(server.chatRequests()).toHaveLength(3);
+  });
+
+  it("maps a refused connection and a dropped stream to provider_unavailable", async () => {
+    const closed = await startOpenAiServer();
+    const deadUrl = closed.url;
+    await closed.close();
+    const dead = { id: "x", name: "Dead", kind: "openai_compatible", baseUrl: deadUrl, apiKeyCipher: null, models: ["test-model"] };
+    const refused = await failure(chatWithProvider(dead, request({ providerId: "x" })));
+    expect(refused.code).toBe("provider_unavailable");
+    expect(refused.message).toMatch(/Could not reach provider "Dead" at http:\/\/127\.0\.0\.1:\d+\/v1: .*ECONNREFUSED/);
+
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    server.script({ text: "one two three four five six", disconnectAfterChunks: 2 });
+    const tokens: string[] = [];
+    const dropped = await failure(chat(request({ onToken: (t) => tokens.push(t) })));
+    expect(dropped.code).toBe("provider_unavailable");
+    expect(tokens.join("")).toBe("one two ");
+  });
+
+  it("cancels quickly when the signal aborts mid-stream, and closes the stream", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    const words = Array.from({ length: 100 }, (_, i) => `w${i}`).join(" ");
+    server.script({ text: words, chunkDelayMs: 50 });
+    const controller = new AbortController();
+    const tokens: string[] = [];
+    let abortedAt = 0;
+    const pending = chat(
+      request({
+        signal: controller.signal,
+        onToken: (t) => {
+          tokens.push(t);
+          if (tokens.length === 3) {
+            abortedAt = Date.now();
+            controller.abort();
+          }
+        },
+      }),
+    );
+    const error = await failure(pending);
+    expect(error.code).toBe("cancelled");
+    expect(Date.now() - abortedAt).toBeLessThan(500);
+    expect(tokens.length).toBeLessThan(10);
+    await expect.poll(() => server.openStreams(), { timeout: 2000 }).toBe(0);
+  });
+
+  it("fails with timeout when the provider is slower than the deadline", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId, timeoutMs: 300 });
+    server.script({ text: "too late", delayMs: 3000 });
+    const started = Date.now();
+    const error = await failure(chat(request()));
+    expect(error.code).toBe("timeout");
+    expect(error.retryable).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("never uses another workspace's provider, nor a model the provider does not list", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    const foreign = await failure(chat(request({ providerId: strangersProviderId })));
+    expect(foreign.code).toBe("provider_not_found");
+    const unknown = await failure(chat(request({ providerId: "00000000-0000-0000-0000-000000000000" })));
+    expect(unknown.code).toBe("provider_not_found");
+    const model = await failure(chat(request({ model: "gpt-9" })));
+    expect(model.code).toBe("provider_not_found");
+    expect(model.message).toContain('Model "gpt-9" is not configured on provider');
+    expect(model.message).toContain("test-model, json-model");
+    expect(server.chatRequests()).toHaveLength(0);
+
+    // The stranger's own service can use it.
+    const theirs = createChatService({ db: db(), workspaceId: stranger.workspaceId });
+    expect((await theirs(request({ providerId: strangersProviderId }))).text).toContain("Echo: Name three primary colours please");
+  });
+
+  it("refuses loopback base URLs unless private networks are allowed, before any request", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId, allowPrivateNetwork: false });
+    const error = await failure(chat(request()));
+    expect(error.code).toBe("provider_bad_request");
+    expect(error.message).toMatch(/cannot be reached: Requests to 127\.0\.0\.1 are blocked: it is a loopback address/);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("no outbound traffic except to the provider", () => {
+  type Target = string;
+  let targets: Target[] = [];
+  let fetched: string[] = [];
+  const originalConnect = net.Socket.prototype.connect;
+  const originalFetch = globalThis.fetch;
+
+  beforeEach(() => {
+    targets = [];
+    fetched = [];
+    // Every TCP connection in this process (fetch/undici, http, https, tls) goes through Socket#connect.
+    net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+      const first = args[0] as { host?: string; port?: number; path?: string } | number | string | unknown[];
+      const options = Array.isArray(first) ? (first[0] as { host?: string; port?: number; path?: string }) : first;
+      if (typeof options === "object" && options) targets.push(options.path ?? `${options.host ?? "localhost"}:${options.port}`);
+      else targets.push(typeof options === "number" ? `${String(args[1] ?? "localhost")}:${options}` : String(options));
+      return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
+    } as typeof net.Socket.prototype.connect;
+    globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
+      fetched.push(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+      return originalFetch(input, init);
+    }) as typeof fetch;
+  });
+  afterEach(() => {
+    net.Socket.prototype.connect = originalConnect;
+    globalThis.fetch = originalFetch;
+  });
+
+  it("streams, counts tokens and parses JSON while contacting only the provider's host and port", async () => {
+    // A fresh server, so the provider connection is new and must show up in the record.
+    const fresh = await startOpenAiServer();
+    try {
+      const provider = { id: "p", name: "Fresh", kind: "openai_compatible", baseUrl: fresh.url, apiKeyCipher: encryptSecret("sk-x-1234"), models: ["gpt-4o-mini"] };
+      const tokens: string[] = [];
+      const text = await chatWithProvider(provider, request({ providerId: "p", model: "gpt-4o-mini", onToken: (t) => tokens.push(t) }));
+      const json = await chatWithProvider(provider, request({ providerId: "p", model: "gpt-4o-mini", json: true }));
+      expect(text.usage.totalTokens).toBeGreaterThan(0);
+      expect(tokens.length).toBeGreaterThan(1);
+      expect(JSON.parse(json.text)).toHaveProperty("echo");
+
+      expect(targets.length).toBeGreaterThan(0);
+      expect(new Set(targets)).toEqual(new Set([`127.0.0.1:${fresh.port}`]));
+      expect(fetched).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
