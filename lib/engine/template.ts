@@ -118,7 +118,7 @@ export function parsePath(path: string): string[] | null {
   if (!head) return null;
   const segments = [head[0]];
   let rest = text.slice(head[0].length);
-  const part = /^(?:\.([A-Za-z_][\w-]*)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\])/;
+  const part = /^(?:\.([A-Za-z0-9_][\w-]*)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\])/;
   while (rest.length > 0) {
     const m = part.exec(rest);
     if (!m) return null;
@@ -126,6 +126,11 @@ export function parsePath(path: string): string[] | null {
     rest = rest.slice(m[0].length);
   }
   return segments;
+}
+
+/** Shows segments the way users write them: `llm_1.json.items[0].name`. */
+export function formatPath(segments: readonly string[]): string {
+  return segments.map((s, i) => (i === 0 ? s : /^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join("");
 }
 
 function step(value: unknown, key: string): unknown {
@@ -155,7 +160,7 @@ function describeMissing(path: string, scope: Record<string, unknown>): string {
     const next = step(value, segments[i]);
     if (next === undefined) {
       if (i === 0) return `no node "${segments[0]}" has produced output`;
-      return `${segments.slice(0, i).join(".")} has no field "${segments[i]}"`;
+      return `${formatPath(segments.slice(0, i))} has no field "${segments[i]}"`;
     }
     value = next;
   }
@@ -166,7 +171,9 @@ function toTemplateError(error: unknown, scope: Record<string, unknown>): NodeEr
   if (error instanceof NodeError) return error;
   if (error instanceof UndefinedVariableError) {
     const match = /undefined variable: ([^,\n]+)/.exec(error.message);
-    const name = match ? match[1].trim() : "?";
+    const raw = match ? match[1].trim() : "?";
+    const segments = parsePath(raw);
+    const name = segments ? formatPath(segments) : raw;
     return new NodeError("template_error", `Unknown value {{ ${name} }}: ${describeMissing(name, scope)}.`, { cause: error });
   }
   if (error instanceof LiquidError) {

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { GraphSchema, DEFAULT_HANDLE, type Graph, type GraphEdge, type GraphNode } from "./graph";
 import type { AnyNodeDefinition, OutputField, ValueType } from "./node-kit";
-import { parsePath, templateReferences, templateSyntaxError } from "./template";
+import { formatPath, parsePath, templateReferences, templateSyntaxError } from "./template";
 
 /**
  * The one graph validator: the editor runs it live on every change (so it must stay fast for
@@ -34,10 +34,6 @@ function displayLabel(node: GraphNode, def: AnyNodeDefinition | undefined): stri
   const title = node.data.title ?? node.data.label;
   if (typeof title === "string" && title.trim()) return `"${title.trim()}" (${node.id})`;
   return `${def?.label ?? node.type} node "${node.id}"`;
-}
-
-export function formatPath(segments: readonly string[]): string {
-  return segments.map((s, i) => (i > 0 && /^\d+$/.test(s) ? `[${s}]` : i > 0 ? `.${s}` : s)).join("");
 }
 
 function zodPath(path: readonly PropertyKey[]): string {

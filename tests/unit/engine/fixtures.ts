@@ -1,0 +1,138 @@
+import type { Graph, GraphEdge, GraphNode } from "@/lib/engine/graph";
+import type { NodeExecutor } from "@/lib/engine/node-kit";
+import type { ChatRequest, EngineServices } from "@/lib/engine/ports";
+import type { RunEvent, RunEventSink, StepBegin, StepFailure, StepRecord, StepStore, StepSuccess } from "@/lib/engine/run-ports";
+import { executeCondition } from "@/lib/nodes/condition/execute";
+import { executeEnd } from "@/lib/nodes/end/execute";
+import type { LlmConfig } from "@/lib/nodes/llm/definition";
+import { executeStart } from "@/lib/nodes/start/execute";
+import { executeTemplate } from "@/lib/nodes/template/execute";
+
+/** Small builders for graphs and in-memory ports used by the engine's unit tests. */
+
+let x = 0;
+export function node(id: string, type: string, data: Record<string, unknown>): GraphNode {
+  x += 100;
+  return { id, type, position: { x, y: 0 }, data };
+}
+
+export function edge(source: string, target: string, sourceHandle?: string): GraphEdge {
+  return { id: `${source}-${sourceHandle ?? "out"}-${target}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) };
+}
+
+export const graph = (nodes: GraphNode[], edges: GraphEdge[]): Graph => ({ version: 1, nodes, edges });
+
+type InputSpec = { name: string; type: "string" | "number" | "boolean" | "object" | "array"; required?: boolean };
+export const start = (id: string, inputs: InputSpec[] = [{ name: "question", type: "string" }]) =>
+  node(id, "start", { inputs: inputs.map((i) => ({ label: "", description: "", required: true, ...i })) });
+export const llm = (id: string, userPrompt: string, extra: Record<string, unknown> = {}) =>
+  node(id, "llm", { providerId: "prov_1", model: "test-model", userPrompt, ...extra });
+export const template = (id: string, text: string, format: "text" | "json" = "text") => node(id, "template", { template: text, format });
+export const end = (id: string, outputs: Record<string, string>) =>
+  node(id, "end", { outputs: Object.entries(outputs).map(([name, value]) => ({ name, value })) });
+export const condition = (id: string, cases: { id: string; logic?: "and" | "or"; rules: { left: string; operator: string; right?: string }[] }[]) =>
+  node(id, "condition", { cases: cases.map((c) => ({ logic: "and", ...c, rules: c.rules.map((r) => ({ right: "", ...r })) })) });
+
+/** A linear start → llm → end workflow. */
+export function linearGraph(): Graph {
+  return graph(
+    [start("start"), llm("llm_1", "Answer: {{ start.question }}"), end("end", { answer: "{{ llm_1.text }}" })],
+    [edge("start", "llm_1"), edge("llm_1", "end")],
+  );
+}
+
+export class MemoryStepStore implements StepStore {
+  readonly steps = new Map<string, StepRecord>();
+  readonly calls: string[] = [];
+  readonly successes: StepSuccess[] = [];
+  readonly failures: StepFailure[] = [];
+  failOnComplete?: string;
+
+  constructor(seed: StepRecord[] = []) {
+    for (const s of seed) this.steps.set(`${s.nodeId}:${s.iteration}`, { ...s });
+  }
+  async loadSteps(): Promise<StepRecord[]> {
+    return [...this.steps.values()].map((s) => ({ ...s }));
+  }
+  async beginStep(step: StepBegin): Promise<{ attempt: number }> {
+    this.calls.push(`begin:${step.nodeId}`);
+    const key = `${step.nodeId}:${step.iteration}`;
+    const attempt = (this.steps.get(key)?.attempt ?? 0) + 1;
+    this.steps.set(key, { ...step, status: "running", attempt });
+    return { attempt };
+  }
+  async completeStep(step: StepSuccess): Promise<void> {
+    if (this.failOnComplete === step.nodeId) throw new Error("database unavailable");
+    this.calls.push(`complete:${step.nodeId}`);
+    this.successes.push(step);
+    const key = `${step.nodeId}:${step.iteration}`;
+    const prev = this.steps.get(key)!;
+    this.steps.set(key, { ...prev, status: "succeeded", output: step.output, branch: step.branch ?? null });
+  }
+  async failStep(step: StepFailure): Promise<void> {
+    this.calls.push(`fail:${step.nodeId}`);
+    this.failures.push(step);
+    const key = `${step.nodeId}:${step.iteration}`;
+    const prev = this.steps.get(key)!;
+    this.steps.set(key, { ...prev, status: "failed", error: step.error });
+  }
+  async skipStep(step: StepBegin): Promise<void> {
+    this.calls.push(`skip:${step.nodeId}`);
+    this.steps.set(`${step.nodeId}:${step.iteration}`, { ...step, status: "skipped", attempt: 0 });
+  }
+  status(nodeId: string): string | undefined {
+    return this.steps.get(`${nodeId}:0`)?.status;
+  }
+}
+
+export class MemoryEvents implements RunEventSink {
+  readonly events: RunEvent[] = [];
+  publish(event: RunEvent): void {
+    this.events.push(event);
+  }
+  steps(): string[] {
+    return this.events.flatMap((e) => (e.type === "step" ? [`${e.nodeId}:${e.status}`] : []));
+  }
+}
+
+/** A fake model: answers with a function of the prompt and reports fixed usage. */
+export function fakeServices(answer: (request: ChatRequest) => string | Promise<string> = (r) => `echo ${r.messages.at(-1)?.content}`) {
+  const requests: ChatRequest[] = [];
+  const services: EngineServices = {
+    chat: async (request) => {
+      requests.push(request);
+      const text = await answer(request);
+      request.onToken?.(text);
+      return { text, usage: { promptTokens: 3, completionTokens: 2, totalTokens: 5 }, model: request.model };
+    },
+  };
+  return { services, requests };
+}
+
+/** A stand-in LLM executor for engine tests (the real one is tested on its own). */
+export const fakeLlm: NodeExecutor<LlmConfig> = async (ctx) => {
+  const prompt = await ctx.render(ctx.config.userPrompt);
+  const response = await ctx.services.chat({
+    providerId: ctx.config.providerId,
+    model: ctx.config.model,
+    messages: [{ role: "user", content: prompt }],
+    signal: ctx.signal,
+    onToken: ctx.emitDelta,
+  });
+  return { output: { text: response.text, usage: response.usage }, usage: response.usage, input: { prompt } };
+};
+
+function erase<C>(executor: NodeExecutor<C>): NodeExecutor<unknown> {
+  return (ctx) => executor(ctx as Parameters<NodeExecutor<C>>[0]);
+}
+
+export function testExecutors(overrides: Record<string, NodeExecutor<unknown>> = {}): Record<string, NodeExecutor<unknown>> {
+  return {
+    start: erase(executeStart),
+    llm: erase(fakeLlm),
+    condition: erase(executeCondition),
+    template: erase(executeTemplate),
+    end: erase(executeEnd),
+    ...overrides,
+  };
+}
