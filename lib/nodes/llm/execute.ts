@@ -1,0 +1,57 @@
+import type { NodeExecutor } from "@/lib/engine/node-kit";
+import type { ChatMessage } from "@/lib/engine/ports";
+import type { LlmConfig } from "./definition";
+import { parseJsonAnswer, validateJsonAnswer } from "./json-output";
+
+/**
+ * JSON mode needs the word "JSON" in the prompt for OpenAI-style json_object mode, and models
+ * follow a schema far better when they see it, so JSON nodes carry this instruction. It is part
+ * of the recorded messages, so the trace shows exactly what the model was sent.
+ */
+function jsonInstruction(schemaText: string): string {
+  const schema = schemaText.trim();
+  return schema
+    ? `Reply with a single JSON object only, matching this JSON Schema:\n${schema}`
+    : "Reply with a single JSON object only.";
+}
+
+export const executeLlm: NodeExecutor<LlmConfig> = async (ctx) => {
+  const { config } = ctx;
+  const json = config.outputFormat === "json";
+  const system = (await ctx.render(config.systemPrompt)).trim();
+  const user = await ctx.render(config.userPrompt);
+
+  const systemText = json ? [system, jsonInstruction(config.jsonSchema)].filter(Boolean).join("\n\n") : system;
+  const messages: ChatMessage[] = [...(systemText ? [{ role: "system" as const, content: systemText }] : []), { role: "user", content: user }];
+
+  const response = await ctx.services.chat({
+    providerId: config.providerId,
+    model: config.model,
+    messages,
+    temperature: config.temperature,
+    maxTokens: config.maxTokens,
+    json,
+    signal: ctx.signal,
+    onToken: ctx.emitDelta,
+  });
+
+  const output: Record<string, unknown> = { text: response.text, usage: response.usage };
+  if (json) {
+    const value = parseJsonAnswer(response.text);
+    validateJsonAnswer(value, config.jsonSchema);
+    output.json = value;
+  }
+
+  return {
+    output,
+    input: messages,
+    detail: {
+      model: response.model,
+      messages: [...messages, { role: "assistant", content: response.text }],
+      finishReason: response.finishReason ?? null,
+      usage: response.usage,
+      temperature: config.temperature,
+    },
+    usage: response.usage,
+  };
+};
