@@ -4,7 +4,7 @@ import type { NodeContext } from "@/lib/engine/node-kit";
 import type { ChatRequest, ChatResponse } from "@/lib/engine/ports";
 import { type LlmConfig, LlmConfigSchema } from "@/lib/nodes/llm/definition";
 import { executeLlm } from "@/lib/nodes/llm/execute";
-import { extractJsonText } from "@/lib/nodes/llm/json-output";
+import { extractJsonText } from "@/lib/models/json-answer";
 
 interface Harness {
   ctx: NodeContext<LlmConfig>;

@@ -1,7 +1,7 @@
 import type { NodeExecutor } from "@/lib/engine/node-kit";
 import type { ChatMessage } from "@/lib/engine/ports";
 import type { LlmConfig } from "./definition";
-import { parseJsonAnswer, validateJsonAnswer } from "./json-output";
+import { parseJsonAnswer, validateJsonAnswer } from "@/lib/models/json-answer";
 
 /**
  * JSON mode needs the word "JSON" in the prompt for OpenAI-style json_object mode, and models

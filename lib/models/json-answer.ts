@@ -1,7 +1,7 @@
 import { Validator } from "@cfworker/json-schema";
 import { NodeError } from "@/lib/engine/errors";
 
-/** Parsing and checking of an LLM node's JSON answer. */
+/** Parsing and checking of a model's JSON answer (LLM node outputFormat "json"). */
 
 function clip(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, " ").trim();
