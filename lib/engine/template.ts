@@ -79,7 +79,18 @@ export function templateSyntaxError(template: string): string | null {
  * Loop variables and `assign`ed names are excluded; a computed index (`a[b.c]`) ends the path there.
  * Returns [] when the template does not parse (see templateSyntaxError).
  */
+const referenceCache = new Map<string, string[][]>();
+
 export function templateReferences(template: string): string[][] {
+  const hit = referenceCache.get(template);
+  if (hit) return hit.map((path) => [...path]);
+  const paths = computeReferences(template);
+  if (referenceCache.size >= PARSE_CACHE_SIZE) referenceCache.clear();
+  referenceCache.set(template, paths);
+  return paths.map((path) => [...path]);
+}
+
+function computeReferences(template: string): string[][] {
   const parsed = parseCached(template);
   if (parsed instanceof Error) return [];
   let segments: unknown[][];
