@@ -1,0 +1,254 @@
+import { z } from "zod";
+import type { Member } from "@/lib/auth/member";
+import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+/**
+ * Read models for the run history pages. Every query is scoped to the member's workspace:
+ * a run of another workspace is indistinguishable from one that does not exist.
+ */
+
+export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running"];
+
+export const ListRunsQuerySchema = z.object({
+  workflowId: z.string().min(1).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
+  cursor: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
+
+export interface RunListItem {
+  id: string;
+  status: RunStatus;
+  workflowId: string | null;
+  workflowName: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  totalTokens: number;
+}
+
+export interface RunPage {
+  runs: RunListItem[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Error stored on a failed run or step: `{ code, message, nodeId? }`. */
+export const StoredErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  nodeId: z.string().optional(),
+});
+export type StoredError = z.infer<typeof StoredErrorSchema>;
+
+const UsageSchema = z.object({
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  totalTokens: z.number(),
+});
+
+/** The trace an LLM step records in `detail` (lib/nodes/llm/execute.ts). */
+export const LlmDetailSchema = z.object({
+  model: z.string(),
+  messages: z.array(z.object({ role: z.string(), content: z.string() })),
+  finishReason: z.string().nullish(),
+  usage: UsageSchema.optional(),
+  temperature: z.number().nullish(),
+});
+export type LlmDetail = z.infer<typeof LlmDetailSchema>;
+
+export interface RunStepView {
+  id: string;
+  nodeId: string;
+  nodeType: string;
+  /** The node's label in the run's frozen graph, when it has one. */
+  label: string | null;
+  iteration: number;
+  status: "running" | "succeeded" | "failed" | "skipped";
+  attempt: number;
+  branch: string | null;
+  input: unknown;
+  output: unknown;
+  error: StoredError | null;
+  /** Parsed when the step is an LLM call; other node types keep theirs in `rawDetail`. */
+  llm: LlmDetail | null;
+  rawDetail: unknown;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  startedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+}
+
+export interface RunDetail {
+  id: string;
+  status: RunStatus;
+  workflowId: string | null;
+  workflowName: string;
+  inputs: unknown;
+  output: unknown;
+  error: StoredError | null;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  steps: RunStepView[];
+}
+
+function durationOf(startedAt: Date | null, finishedAt: Date | null): number | null {
+  return startedAt && finishedAt ? Math.max(0, finishedAt.getTime() - startedAt.getTime()) : null;
+}
+
+// Keyset cursor over (createdAt desc, id desc): stable while new runs arrive at the top.
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString("base64url");
+}
+
+const CursorSchema = z.tuple([z.string().datetime(), z.string().min(1)]);
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+  try {
+    const parsed = CursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    return parsed.success ? { createdAt: new Date(parsed.data[0]), id: parsed.data[1] } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs of the member's workspace, newest first, optionally by workflow and status. */
+export async function listRuns(member: Member, query: ListRunsQuery = {}): Promise<RunPage> {
+  const { workflowId, status, cursor, limit } = ListRunsQuerySchema.parse(query);
+  const where: Prisma.RunWhereInput = { workspaceId: member.workspaceId };
+  if (workflowId) where.workflowId = workflowId;
+  if (status) where.status = status;
+  const after = cursor ? decodeCursor(cursor) : null;
+  if (cursor && !after) return { runs: [], nextCursor: null };
+  if (after) {
+    where.OR = [
+      { createdAt: { lt: after.createdAt } },
+      { createdAt: after.createdAt, id: { lt: after.id } },
+    ];
+  }
+  const rows = await db().run.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: {
+      id: true,
+      status: true,
+      workflowId: true,
+      workflowName: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      totalTokens: true,
+    },
+  });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    runs: page.map((row) => ({ ...row, durationMs: durationOf(row.startedAt, row.finishedAt) })),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+}
+
+/** Workflows of the workspace that can be picked in the run filter, by name. */
+export async function listRunFilterWorkflows(member: Member): Promise<{ id: string; name: string }[]> {
+  return db().workflow.findMany({
+    where: { workspaceId: member.workspaceId },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true },
+  });
+}
+
+function parseError(value: unknown): StoredError | null {
+  if (value === null || value === undefined) return null;
+  const parsed = StoredErrorSchema.safeParse(value);
+  return parsed.success ? parsed.data : { code: "internal", message: JSON.stringify(value) };
+}
+
+function nodeLabels(graph: unknown): Map<string, string> {
+  const labels = new Map<string, string>();
+  const nodes = (graph as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes)) return labels;
+  for (const node of nodes as { id?: unknown; data?: { label?: unknown; title?: unknown } }[]) {
+    const label = node.data?.label ?? node.data?.title;
+    if (typeof node.id === "string" && typeof label === "string" && label.trim()) labels.set(node.id, label);
+  }
+  return labels;
+}
+
+/** One run with every step in execution order, or null when absent or in another workspace. */
+export async function getRunDetail(member: Member, runId: string): Promise<RunDetail | null> {
+  const run = await db().run.findFirst({
+    where: { id: runId, workspaceId: member.workspaceId },
+    select: {
+      id: true,
+      status: true,
+      workflowId: true,
+      workflowName: true,
+      graph: true,
+      inputs: true,
+      output: true,
+      error: true,
+      promptTokens: true,
+      completionTokens: true,
+      totalTokens: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      steps: { orderBy: [{ startedAt: "asc" }, { iteration: "asc" }, { nodeId: "asc" }] },
+    },
+  });
+  if (!run) return null;
+  const labels = nodeLabels(run.graph);
+  return {
+    id: run.id,
+    status: run.status,
+    workflowId: run.workflowId,
+    workflowName: run.workflowName,
+    inputs: run.inputs,
+    output: run.output,
+    error: parseError(run.error),
+    promptTokens: run.promptTokens,
+    completionTokens: run.completionTokens,
+    totalTokens: run.totalTokens,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs: durationOf(run.startedAt, run.finishedAt),
+    steps: run.steps.map((step) => {
+      const llm = LlmDetailSchema.safeParse(step.detail);
+      return {
+        id: step.id,
+        nodeId: step.nodeId,
+        nodeType: step.nodeType,
+        label: labels.get(step.nodeId) ?? null,
+        iteration: step.iteration,
+        status: step.status,
+        attempt: step.attempt,
+        branch: step.branch,
+        input: step.input,
+        output: step.output,
+        error: parseError(step.error),
+        llm: llm.success ? llm.data : null,
+        rawDetail: step.detail,
+        promptTokens: step.promptTokens,
+        completionTokens: step.completionTokens,
+        totalTokens: step.totalTokens,
+        startedAt: step.startedAt,
+        finishedAt: step.finishedAt,
+        durationMs: durationOf(step.startedAt, step.finishedAt),
+      };
+    }),
+  };
+}
