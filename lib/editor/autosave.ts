@@ -37,7 +37,8 @@ export class Autosaver {
   private savedJson: string;
   private latest: { graph: Graph; json: string };
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private inFlight = false;
+  private running: Promise<void> | null = null;
+  private lastSentJson = "";
   private flushWhenDone = false;
   private stopped = false;
   private state: SaveState;
@@ -66,7 +67,7 @@ export class Autosaver {
     if (json === this.latest.json) return;
     this.latest = { graph, json };
     if (this.stopped) return;
-    if (!this.inFlight) this.setState(this.hasUnsavedChanges ? { status: "dirty" } : { status: "saved" });
+    if (!this.running) this.setState(this.hasUnsavedChanges ? { status: "dirty" } : { status: "saved" });
     this.schedule(this.delayMs);
   }
 
@@ -74,7 +75,7 @@ export class Autosaver {
   async flush(): Promise<void> {
     this.clearTimer();
     if (this.stopped) return;
-    if (this.inFlight) {
+    if (this.running) {
       this.flushWhenDone = true;
       return;
     }
@@ -82,8 +83,38 @@ export class Autosaver {
       if (this.state.status !== "saved") this.setState({ status: "saved" });
       return;
     }
+    this.running = this.saveLatest();
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
+    if (this.flushWhenDone) {
+      this.flushWhenDone = false;
+      // After a failure, only a graph that changed since is worth sending at once.
+      const changed = this.latest.json !== this.lastSentJson;
+      if (this.hasUnsavedChanges && !this.stopped && (this.state.status !== "error" || changed)) await this.flush();
+    }
+  }
+
+  /**
+   * Waits for the save in flight and saves whatever is still unsaved; true when the server
+   * has the latest graph (a run started next will see it).
+   */
+  async settle(): Promise<boolean> {
+    await this.idle();
+    if (!this.stopped && this.hasUnsavedChanges) await this.flush();
+    await this.idle();
+    return !this.hasUnsavedChanges;
+  }
+
+  private async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
+  private async saveLatest(): Promise<void> {
     const sent = this.latest;
-    this.inFlight = true;
+    this.lastSentJson = sent.json;
     this.setState({ status: "saving" });
     let result: SaveResult;
     try {
@@ -91,26 +122,18 @@ export class Autosaver {
     } catch (error) {
       result = { ok: false, kind: "error", message: error instanceof Error ? error.message : "The save failed." };
     }
-    this.inFlight = false;
     if (this.stopped) return;
     if (result.ok) {
       this.revision = result.revision;
       this.savedJson = sent.json;
-      if (this.hasUnsavedChanges) {
-        this.setState({ status: "dirty" });
-        if (this.flushWhenDone) {
-          this.flushWhenDone = false;
-          await this.flush();
-        } else if (!this.timer) {
-          this.schedule(this.delayMs);
-        }
-      } else {
-        this.flushWhenDone = false;
+      if (!this.hasUnsavedChanges) {
         this.setState({ status: "saved" });
+      } else {
+        this.setState({ status: "dirty" });
+        if (!this.flushWhenDone && !this.timer) this.schedule(this.delayMs);
       }
       return;
     }
-    this.flushWhenDone = false;
     if (result.kind === "conflict") {
       this.stopped = true;
       this.clearTimer();

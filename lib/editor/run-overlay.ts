@@ -41,8 +41,9 @@ export function startOverlay(runId: string): RunOverlay {
 
 const RunStatusSchema = z.enum(["queued", "running", "waiting", "succeeded", "failed", "cancelled"]);
 const StepStatusSchema = z.enum(["running", "succeeded", "failed", "skipped"]);
-const ErrorSchema = z.object({ code: z.string(), message: z.string(), nodeId: z.string().optional() }).nullish();
-const OutputSchema = z.record(z.string(), z.unknown()).nullish();
+// Lenient on purpose: an output or error of an unexpected shape must not drop the whole message.
+const ErrorSchema = z.object({ code: z.string(), message: z.string(), nodeId: z.string().optional() }).nullish().catch(null);
+const OutputSchema = z.record(z.string(), z.unknown()).nullish().catch(null);
 
 export const SnapshotSchema = z.object({
   run: z.object({ id: z.string(), status: RunStatusSchema, output: OutputSchema, error: ErrorSchema }),

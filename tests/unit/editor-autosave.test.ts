@@ -161,3 +161,50 @@ describe("Autosaver", () => {
     expect(h.states.map((s) => s.status)).toEqual(["dirty", "saving", "saved"]);
   });
 });
+
+describe("Autosaver.settle", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("waits for the save in flight, then saves the newer graph, and reports success", async () => {
+    const h = harness();
+    h.saver.update(graphWith(1));
+    await vi.advanceTimersByTimeAsync(600);
+    h.saver.update(graphWith(2));
+    let settled: boolean | null = null;
+    void h.saver.settle().then((ok) => (settled = ok));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBeNull();
+    h.calls[0].resolve({ ok: true, revision: 4 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.calls).toHaveLength(2);
+    expect(h.calls[1].graph.nodes).toHaveLength(2);
+    h.calls[1].resolve({ ok: true, revision: 5 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(true);
+    expect(h.maxInFlight()).toBe(1);
+  });
+
+  it("reports failure when the graph could not be saved", async () => {
+    const h = harness();
+    h.saver.update(graphWith(1));
+    let settled: boolean | null = null;
+    void h.saver.settle().then((ok) => (settled = ok));
+    await vi.advanceTimersByTimeAsync(0);
+    h.calls[0].resolve({ ok: false, kind: "invalid", message: "bad" });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(false);
+  });
+
+  it("sends a graph edited during a failing save right after the failure", async () => {
+    const h = harness();
+    h.saver.update(graphWith(1));
+    await vi.advanceTimersByTimeAsync(600);
+    h.saver.update(graphWith(2));
+    await vi.advanceTimersByTimeAsync(600);
+    h.calls[0].resolve({ ok: false, kind: "invalid", message: "bad" });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.calls).toHaveLength(2);
+    expect(h.calls[1].graph.nodes).toHaveLength(2);
+  });
+});

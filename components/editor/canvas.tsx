@@ -1,0 +1,138 @@
+"use client";
+
+import { useCallback, useEffect, type DragEvent } from "react";
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type NodeTypes,
+  type OnConnectEnd,
+} from "@xyflow/react";
+import { useShallow } from "zustand/react/shallow";
+import { checkConnection } from "@/lib/editor/connect";
+import { toConnectGraph } from "@/lib/editor/doc";
+import type { WeftNode } from "@/lib/editor/flow";
+import { WEFT_NODE } from "@/lib/editor/flow";
+import { nodeRegistry } from "@/lib/nodes/registry";
+import { useEditor, useEditorStore } from "./store-context";
+import { WeftNodeComponent } from "./weft-node";
+
+/** Module scope: React Flow re-mounts every node when this object changes identity. */
+const nodeTypes: NodeTypes = { [WEFT_NODE]: WeftNodeComponent };
+
+/** The drag-and-drop MIME type the palette sets; its value is the node type. */
+export const PALETTE_MIME = "application/x-weft-node";
+
+const DELETE_KEYS = ["Backspace", "Delete"];
+
+export function Canvas() {
+  const store = useEditorStore();
+  const { nodes, edges, onNodesChange, onEdgesChange, connect, addNode, notice, setNotice } = useEditor(
+    useShallow((s) => ({
+      nodes: s.nodes,
+      edges: s.edges,
+      onNodesChange: s.onNodesChange,
+      onEdgesChange: s.onEdgesChange,
+      connect: s.connect,
+      addNode: s.addNode,
+      notice: s.notice,
+      setNotice: s.setNotice,
+    })),
+  );
+  const overlayRunning = useEditor((s) => s.overlay !== null && (s.overlay.status === "running" || s.overlay.status === "queued"));
+  const { screenToFlowPosition } = useReactFlow();
+
+  const isValidConnection = useCallback(
+    (edge: Edge | Connection) => checkConnection(toConnectGraph(store.getState()), edge, nodeRegistry).ok,
+    [store],
+  );
+
+  const onConnect = useCallback((connection: Connection) => void connect(connection), [connect]);
+
+  // Tell the user why a drop on a handle was refused (React Flow only says "invalid").
+  const onConnectEnd: OnConnectEnd = useCallback(
+    (_event, state) => {
+      if (state.isValid !== false || !state.fromNode || !state.toNode) return;
+      const fromSource = state.fromHandle?.type !== "target";
+      const attempt = fromSource
+        ? { source: state.fromNode.id, sourceHandle: state.fromHandle?.id ?? null, target: state.toNode.id, targetHandle: state.toHandle?.id ?? null }
+        : { source: state.toNode.id, sourceHandle: state.toHandle?.id ?? null, target: state.fromNode.id, targetHandle: state.fromHandle?.id ?? null };
+      const check = checkConnection(toConnectGraph(store.getState()), attempt, nodeRegistry);
+      if (!check.ok) setNotice(check.reason);
+    },
+    [store, setNotice],
+  );
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 4_000);
+    return () => clearTimeout(timer);
+  }, [notice, setNotice]);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(PALETTE_MIME);
+      if (!kind || !nodeRegistry[kind]) return;
+      event.preventDefault();
+      const position = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // Drop point is the node's top-left corner area; centre the header under the cursor instead.
+      addNode(kind, { x: position.x - 120, y: position.y - 20 });
+    },
+    [addNode, screenToFlowPosition],
+  );
+
+  return (
+    <div className="relative h-full w-full" data-testid="canvas">
+      <ReactFlow<WeftNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        deleteKeyCode={DELETE_KEYS}
+        defaultEdgeOptions={{ animated: overlayRunning, style: { strokeWidth: 2 } }}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+        <Controls position="bottom-left" />
+        <MiniMap
+          position="bottom-right"
+          pannable
+          zoomable
+          nodeColor={(node) => nodeRegistry[(node as WeftNode).data.kind]?.color ?? "#a1a1aa"}
+        />
+      </ReactFlow>
+      {nodes.length === 0 ? (
+        <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
+          <p className="rounded-md border border-dashed bg-white/80 px-4 py-3 text-sm text-muted-foreground">
+            Drag a node from the left, or click one to add it. Start with a Start node.
+          </p>
+        </div>
+      ) : null}
+      {notice ? (
+        <div role="status" className="absolute left-1/2 top-3 z-10 -translate-x-1/2 rounded-md bg-zinc-900 px-3 py-1.5 text-xs text-white shadow" data-testid="canvas-notice">
+          {notice}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+
+import type { DragEvent } from "react";
+import { NODE_CATEGORIES, type NodeCategory } from "@/lib/engine/node-kit";
+import { NODE_TYPES, nodeDefinitions } from "@/lib/nodes/registry";
+import { PALETTE_MIME } from "./canvas";
+import { useEditor } from "./store-context";
+
+const CATEGORY_LABEL: Record<NodeCategory, string> = { basic: "Basic", ai: "AI", logic: "Logic" };
+
+/** Node types by category: drag one onto the canvas, or click to add it next to the others. */
+export function Palette() {
+  const addNode = useEditor((s) => s.addNode);
+  const onDragStart = (event: DragEvent, type: string) => {
+    event.dataTransfer.setData(PALETTE_MIME, type);
+    event.dataTransfer.setData("text/plain", type);
+    event.dataTransfer.effectAllowed = "move";
+  };
+  return (
+    <nav aria-label="Node palette" className="flex h-full flex-col gap-4 overflow-y-auto p-3" data-testid="palette">
+      {NODE_CATEGORIES.map((category) => {
+        const types = NODE_TYPES.filter((t) => nodeDefinitions[t].category === category);
+        if (types.length === 0) return null;
+        return (
+          <section key={category} aria-labelledby={`palette-${category}`}>
+            <h2 id={`palette-${category}`} className="mb-1.5 px-1 text-[11px] font-semibold uppercase tracking-wide text-muted-foreground">
+              {CATEGORY_LABEL[category]}
+            </h2>
+            <ul className="space-y-1.5">
+              {types.map((type) => {
+                const def = nodeDefinitions[type];
+                return (
+                  <li key={type}>
+                    <button
+                      type="button"
+                      draggable
+                      onDragStart={(event) => onDragStart(event, type)}
+                      onClick={() => addNode(type)}
+                      data-testid={`palette-item-${type}`}
+                      aria-label={`Add ${def.label} node`}
+                      title={`Drag onto the canvas, or click to add: ${def.description}`}
+                      className="flex w-full cursor-grab items-start gap-2 rounded-md border bg-white p-2 text-left shadow-sm transition hover:border-zinc-400 hover:shadow active:cursor-grabbing"
+                    >
+                      <span aria-hidden className="mt-1 size-2.5 shrink-0 rounded-full" style={{ backgroundColor: def.color }} />
+                      <span className="min-w-0">
+                        <span className="block text-sm font-medium">{def.label}</span>
+                        <span className="block text-xs leading-snug text-muted-foreground">{def.description}</span>
+                      </span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,75 @@
+"use client";
+
+import Link from "next/link";
+import { ExternalLink, X } from "lucide-react";
+import { isTerminalRunStatus } from "@/lib/editor/run-overlay";
+import { Button } from "@/components/ui/button";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { JsonView } from "./json-view";
+import { useEditor } from "./store-context";
+
+/** The run being watched: status, final output or error, and each node's result. */
+export function RunPanel() {
+  const overlay = useEditor((s) => s.overlay);
+  const nodes = useEditor((s) => s.nodes);
+  const selectNode = useEditor((s) => s.selectNode);
+  const clearRun = useEditor((s) => s.clearRun);
+  if (!overlay) return null;
+  const terminal = isTerminalRunStatus(overlay.status);
+
+  return (
+    <section className="flex max-h-[50%] min-h-0 flex-col border-t bg-white" data-testid="run-panel" data-run-id={overlay.runId} aria-label="Run">
+      <header className="flex items-center gap-2 border-b px-4 py-2">
+        <h2 className="text-sm font-semibold">Run</h2>
+        <StatusBadge status={overlay.status} data-testid="run-status" />
+        <Link href={`/runs/${overlay.runId}`} className="ml-auto inline-flex items-center gap-1 text-xs font-medium underline-offset-2 hover:underline" data-testid="run-open-link">
+          Open in Runs <ExternalLink className="size-3" aria-hidden />
+        </Link>
+        <Button variant="ghost" size="icon-sm" aria-label="Clear run" title={terminal ? "Clear run" : "Stop watching"} onClick={clearRun} data-testid="run-clear">
+          <X aria-hidden />
+        </Button>
+      </header>
+      <div className="min-h-0 space-y-3 overflow-y-auto px-4 py-3">
+        {overlay.error ? (
+          <div className="rounded-md border border-red-200 bg-red-50 p-2 text-xs text-red-800" data-testid="run-error">
+            <p className="font-medium">
+              The run failed{overlay.error.nodeId ? ` at ${overlay.error.nodeId}` : ""}: <span className="font-mono">{overlay.error.code}</span>
+            </p>
+            <p>{overlay.error.message}</p>
+          </div>
+        ) : null}
+        {overlay.output ? (
+          <div>
+            <p className="mb-1 text-xs font-medium text-muted-foreground">Output</p>
+            <JsonView value={overlay.output} testId="run-output" />
+          </div>
+        ) : !terminal ? (
+          <p className="text-xs text-muted-foreground">{overlay.status === "queued" ? "Waiting for a worker…" : "Running…"}</p>
+        ) : null}
+        <div>
+          <p className="mb-1 text-xs font-medium text-muted-foreground">Steps</p>
+          <ul className="space-y-1">
+            {nodes.map((node) => {
+              const step = overlay.steps[node.id];
+              return (
+                <li key={node.id}>
+                  <button
+                    type="button"
+                    onClick={() => selectNode(node.id)}
+                    className="flex w-full items-center gap-2 rounded px-1.5 py-1 text-left text-xs hover:bg-zinc-50"
+                    data-testid={`run-step-${node.id}`}
+                  >
+                    <span className="font-mono">{node.id}</span>
+                    {step?.branch ? <span className="text-muted-foreground">→ {step.branch}</span> : null}
+                    <StatusBadge status={step?.status ?? "queued"} className="ml-auto" />
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+          <p className="mt-1 text-[11px] text-muted-foreground">Click a step (or a node) to see its output in the inspector.</p>
+        </div>
+      </div>
+    </section>
+  );
+}

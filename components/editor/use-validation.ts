@@ -1,0 +1,24 @@
+"use client";
+
+import { useEffect } from "react";
+import { validateGraph } from "@/lib/engine/validate";
+import { currentGraph, type EditorStore } from "@/lib/editor/store";
+import { nodeRegistry } from "@/lib/nodes/registry";
+
+/** Re-validates the graph shortly after each change (the same validator the server runs). */
+export function useValidation(store: EditorStore, delayMs = 150): void {
+  useEffect(() => {
+    const run = () => store.getState().setProblems(validateGraph(currentGraph(store.getState()), nodeRegistry));
+    run();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (state.nodes === previous.nodes && state.edges === previous.edges) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(run, delayMs);
+    });
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [store, delayMs]);
+}

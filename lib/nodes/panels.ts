@@ -1,0 +1,20 @@
+import type { NodeDefinition } from "@/lib/engine/node-kit";
+import type { NodePanel } from "@/lib/editor/panel-kit";
+import type { NodeType, nodeDefinitions } from "./registry";
+import { ConditionPanel } from "./condition/panel";
+import { EndPanel } from "./end/panel";
+import { LlmPanel } from "./llm/panel";
+import { StartPanel } from "./start/panel";
+import { TemplatePanel } from "./template/panel";
+
+/** The config type of a node type, as its definition's zod schema infers it. */
+export type ConfigOf<K extends NodeType> = (typeof nodeDefinitions)[K] extends NodeDefinition<infer C> ? C : never;
+
+/** One config panel per node type (client only); a missing panel is a compile error. */
+export const nodePanels = {
+  start: StartPanel,
+  llm: LlmPanel,
+  condition: ConditionPanel,
+  template: TemplatePanel,
+  end: EndPanel,
+} satisfies { [K in NodeType]: NodePanel<ConfigOf<K>> };
