@@ -1,0 +1,44 @@
+import { ArrowLeft } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { LiveRefresh } from "@/components/runs/live-refresh";
+import { RunSummary } from "@/components/runs/run-summary";
+import { StepTimeline } from "@/components/runs/step-timeline";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { requireMember } from "@/lib/auth/session";
+import { ACTIVE_RUN_STATUSES, getRunDetail } from "@/lib/runs/queries";
+
+export const metadata: Metadata = { title: "Run" };
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const member = await requireMember();
+  const { id } = await params;
+  const run = await getRunDetail(member, id);
+  if (!run) notFound();
+  const now = new Date();
+
+  return (
+    <div className="mx-auto max-w-6xl space-y-6 p-8">
+      <div className="space-y-3">
+        <Link href="/runs" className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+          <ArrowLeft className="size-4" />
+          Runs
+        </Link>
+        <header className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">{run.workflowName}</h1>
+          <StatusBadge status={run.status} data-testid="run-status" className="text-sm" />
+          <span className="font-mono text-xs text-muted-foreground">{run.id}</span>
+          <span className="ml-auto">
+            <LiveRefresh active={ACTIVE_RUN_STATUSES.includes(run.status)} />
+          </span>
+        </header>
+      </div>
+      <RunSummary run={run} now={now} />
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold tracking-tight">Steps</h2>
+        <StepTimeline run={run} now={now} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { ChevronRight } from "lucide-react";
+import type { ReactNode } from "react";
+import { StatusBadge } from "@/components/ui/status-badge";
+import type { RunStepView } from "@/lib/runs/queries";
+import { cn, formatDuration, formatNumber } from "@/lib/utils";
+import { ErrorBox } from "./error-box";
+import { JsonView } from "./json-view";
+import { LlmTrace } from "./llm-trace";
+
+const BAR_COLOUR: Record<RunStepView["status"], string> = {
+  running: "bg-blue-500 animate-pulse",
+  succeeded: "bg-green-500",
+  failed: "bg-red-500",
+  skipped: "bg-zinc-300",
+};
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="space-y-1.5">
+      <h4 className="text-xs font-medium uppercase tracking-wide text-muted-foreground">{title}</h4>
+      {children}
+    </section>
+  );
+}
+
+/** Token counts of an LLM step, always visible in the step's header. */
+function TokenCounts({ step }: { step: RunStepView }) {
+  return (
+    <dl className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-muted-foreground" data-testid="step-usage">
+      <div className="flex gap-1">
+        <dt>Prompt tokens</dt>
+        <dd className="font-medium tabular-nums text-foreground">{formatNumber(step.promptTokens)}</dd>
+      </div>
+      <div className="flex gap-1">
+        <dt>Completion tokens</dt>
+        <dd className="font-medium tabular-nums text-foreground">{formatNumber(step.completionTokens)}</dd>
+      </div>
+      <div className="flex gap-1">
+        <dt>Total tokens</dt>
+        <dd className="font-medium tabular-nums text-foreground">{formatNumber(step.totalTokens)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/**
+ * One step: a summary row (node, status, duration, waterfall bar, tokens, error message) that
+ * expands (native <details>, no client JS) to its input, output, error and LLM trace.
+ */
+export function StepItem({
+  step,
+  bar,
+  liveMs,
+}: {
+  step: RunStepView;
+  bar: { left: number; width: number };
+  liveMs: number | null;
+}) {
+  const isLlm = step.llm !== null || step.nodeType === "llm";
+  const hasTokens = isLlm || step.totalTokens > 0;
+  return (
+    <details
+      className="group rounded-lg border bg-card"
+      data-testid={`step-${step.nodeId}`}
+      data-status={step.status}
+      data-node-type={step.nodeType}
+    >
+      <summary className="flex cursor-pointer list-none flex-col gap-2 p-3 hover:bg-muted/40 [&::-webkit-details-marker]:hidden">
+        <div className="flex flex-wrap items-center gap-3">
+          <ChevronRight className="size-4 shrink-0 text-muted-foreground transition-transform group-open:rotate-90" aria-hidden />
+          <div className="min-w-0 flex-1">
+            <p className="truncate text-sm font-medium">
+              {step.label ?? step.nodeId}
+              {step.iteration > 0 ? <span className="ml-1 text-muted-foreground">#{step.iteration}</span> : null}
+            </p>
+            <p className="truncate font-mono text-xs text-muted-foreground">
+              {step.nodeId} · {step.nodeType}
+              {step.branch ? ` · branch ${step.branch}` : ""}
+              {step.attempt > 1 ? ` · attempt ${step.attempt}` : ""}
+            </p>
+          </div>
+          <StatusBadge status={step.status} />
+          <span className="w-20 text-right text-xs tabular-nums text-muted-foreground" data-testid="step-duration">
+            {step.status === "skipped" ? "—" : formatDuration(step.durationMs ?? liveMs)}
+          </span>
+        </div>
+        <div className="relative ml-7 h-1.5 rounded-full bg-muted" aria-hidden>
+          {step.status === "skipped" ? null : (
+            <div
+              className={cn("absolute inset-y-0 rounded-full", BAR_COLOUR[step.status])}
+              style={{ left: `${bar.left}%`, width: `${Math.min(bar.width, 100 - bar.left)}%` }}
+            />
+          )}
+        </div>
+        {hasTokens || step.error ? (
+          <div className="ml-7 space-y-2">
+            {hasTokens ? <TokenCounts step={step} /> : null}
+            {step.error ? (
+              <p className="text-xs text-red-700">
+                <code className="font-mono">{step.error.code}</code>: {step.error.message}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+      </summary>
+      <div className="space-y-4 border-t p-4">
+        {step.error ? (
+          <Section title="Error">
+            <ErrorBox error={step.error} />
+          </Section>
+        ) : null}
+        {step.llm ? (
+          <LlmTrace detail={step.llm} output={step.output} />
+        ) : (
+          <>
+            <Section title="Input">
+              <JsonView value={step.input} />
+            </Section>
+            <Section title="Output">
+              <JsonView value={step.output} />
+            </Section>
+            {step.rawDetail !== null && step.rawDetail !== undefined ? (
+              <Section title="Detail">
+                <JsonView value={step.rawDetail} />
+              </Section>
+            ) : null}
+          </>
+        )}
+      </div>
+    </details>
+  );
+}
