@@ -8,11 +8,19 @@ import { PROVIDER_PRESET_IDS, PROVIDER_PRESETS } from "@/lib/models/provider-kin
 
 export const ProviderNameSchema = z.string().trim().min(1, "Name is required").max(80, "Name is at most 80 characters");
 
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 export const BaseUrlSchema = z
   .string()
   .trim()
-  .url("Base URL must be a full URL such as https://api.openai.com/v1")
-  .refine((value) => /^https?:\/\//i.test(value), "Base URL must start with http:// or https://")
+  .refine(isHttpUrl, "Base URL must be a full http(s) URL such as https://api.openai.com/v1")
   // Trailing slashes would give //chat/completions on some servers.
   .transform((value) => value.replace(/\/+$/, ""));
 
