@@ -13,7 +13,7 @@ export interface WorkerProcess {
 export async function startWorkerProcess(extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "workers/run-worker.ts"], {
     cwd: root,
-    env: { ...process.env, ...extraEnv },
+    env: { ...process.env, LOG_LEVEL: "info", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
