@@ -26,7 +26,7 @@ export function RunFilters({ workflows }: { workflows: { id: string; name: strin
 
   return (
     <div className="flex flex-wrap items-end gap-3">
-      <div className="space-y-1">
+      <div className="flex flex-col gap-1">
         <Label htmlFor="run-filter-status" className="text-xs text-muted-foreground">
           Status
         </Label>
@@ -44,7 +44,7 @@ export function RunFilters({ workflows }: { workflows: { id: string; name: strin
           ))}
         </select>
       </div>
-      <div className="space-y-1">
+      <div className="flex flex-col gap-1">
         <Label htmlFor="run-filter-workflow" className="text-xs text-muted-foreground">
           Workflow
         </Label>

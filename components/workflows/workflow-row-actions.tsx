@@ -57,16 +57,17 @@ export function WorkflowRowActions({ id, name, description }: { id: string; name
           {error}
         </span>
       ) : null}
-      <Button variant="ghost" size="icon-sm" aria-label="Rename" title="Rename" onClick={() => setRenaming(true)}>
+      <Button variant="ghost" size="icon-sm" title="Rename" onClick={() => setRenaming(true)}>
         <Pencil />
+        <span className="sr-only">Rename</span>
       </Button>
-      <Button variant="ghost" size="icon-sm" aria-label="Duplicate" title="Duplicate" onClick={duplicate} disabled={busy}>
+      <Button variant="ghost" size="icon-sm" title="Duplicate" onClick={duplicate} disabled={busy}>
         <Copy />
+        <span className="sr-only">Duplicate</span>
       </Button>
       <Button
         variant="ghost"
         size="icon-sm"
-        aria-label="Delete"
         title="Delete"
         className="text-muted-foreground hover:text-destructive"
         onClick={() => {
@@ -75,12 +76,13 @@ export function WorkflowRowActions({ id, name, description }: { id: string; name
         }}
       >
         <Trash2 />
+        <span className="sr-only">Delete</span>
       </Button>
 
       <WorkflowDetailsDialog
         open={renaming}
         onOpenChange={setRenaming}
-        title="Rename workflow"
+        title="Edit workflow"
         submitLabel="Save"
         initial={{ name, description }}
         onSubmit={async (details) => {

@@ -202,3 +202,15 @@ describe("route helpers", () => {
     expect(huge.status).toBe(413);
   });
 });
+
+describe("post-sign-in destination", () => {
+  it("keeps same-site paths and refuses open redirects", async () => {
+    const { safeNextPath } = await import("@/lib/auth/next-path");
+    expect(safeNextPath("/runs/abc?x=1")).toBe("/runs/abc?x=1");
+    expect(safeNextPath(undefined)).toBe("/workflows");
+    expect(safeNextPath("https://evil.example")).toBe("/workflows");
+    expect(safeNextPath("//evil.example/path")).toBe("/workflows");
+    expect(safeNextPath("/\\evil.example")).toBe("/workflows");
+    expect(safeNextPath("/sign-in?next=/x")).toBe("/workflows");
+  });
+});
