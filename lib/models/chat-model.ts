@@ -3,6 +3,7 @@ import { ChatOpenAICompletions } from "@langchain/openai";
 import type { ChatMessage, ChatResponse } from "@/lib/engine/ports";
 import type { TokenUsage } from "@/lib/engine/usage";
 import { createGuardedFetch, type FetchLike } from "@/lib/net/guarded-fetch";
+import { withLocalTokenizer } from "./local-tokenizer";
 
 /**
  * Provider row -> LangChain chat model. OpenAI-compatible endpoints (OpenAI, Ark, DashScope,
@@ -30,7 +31,7 @@ export interface ChatModelParams {
 export const NO_API_KEY = "weft-no-key";
 
 export function createChatModel(params: ChatModelParams): ChatOpenAICompletions {
-  return new ChatOpenAICompletions({
+  const model = new ChatOpenAICompletions({
     model: params.model,
     apiKey: params.apiKey || NO_API_KEY,
     temperature: params.temperature,
@@ -48,6 +49,8 @@ export function createChatModel(params: ChatModelParams): ChatOpenAICompletions 
       project: null,
     },
   });
+  // Anything in LangChain that counts tokens (getNumTokens, getNumTokensFromMessages) stays offline.
+  return withLocalTokenizer(model, params.model);
 }
 
 export function toLangChainMessages(messages: ChatMessage[]): BaseMessage[] {
