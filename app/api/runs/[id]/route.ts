@@ -1,10 +1,11 @@
 import { NextResponse } from "next/server";
-import { authenticate, handle } from "@/lib/http/route";
+import { authenticate, parseJson } from "@/lib/auth/http";
+import { handle } from "@/lib/http/route";
 import { getRunSnapshot } from "@/lib/runs/service";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const member = await authenticate();
-  if (member instanceof NextResponse) return member;
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const member = await authenticate(request);
+  if (member instanceof Response) return member;
   const { id } = await params;
   return handle(async () => NextResponse.json(await getRunSnapshot(member, id)));
 }

@@ -1,21 +1,22 @@
 import { NextResponse } from "next/server";
-import { authenticate, handle, parseBody } from "@/lib/http/route";
+import { authenticate, parseJson } from "@/lib/auth/http";
+import { handle } from "@/lib/http/route";
 import { RenameWorkflowSchema, deleteWorkflow, getWorkflow, renameWorkflow } from "@/lib/workflows/service";
 
 type Params = { params: Promise<{ id: string }> };
 
-export async function GET(_request: Request, { params }: Params) {
-  const member = await authenticate();
-  if (member instanceof NextResponse) return member;
+export async function GET(request: Request, { params }: Params) {
+  const member = await authenticate(request);
+  if (member instanceof Response) return member;
   const { id } = await params;
   return handle(async () => NextResponse.json(await getWorkflow(member, id)));
 }
 
 export async function PATCH(request: Request, { params }: Params) {
-  const member = await authenticate("editor");
-  if (member instanceof NextResponse) return member;
-  const body = await parseBody(request, RenameWorkflowSchema);
-  if (body instanceof NextResponse) return body;
+  const member = await authenticate(request, "editor");
+  if (member instanceof Response) return member;
+  const body = await parseJson(request, RenameWorkflowSchema);
+  if (body instanceof Response) return body;
   const { id } = await params;
   return handle(async () => {
     await renameWorkflow(member, id, body);
@@ -23,9 +24,9 @@ export async function PATCH(request: Request, { params }: Params) {
   });
 }
 
-export async function DELETE(_request: Request, { params }: Params) {
-  const member = await authenticate("editor");
-  if (member instanceof NextResponse) return member;
+export async function DELETE(request: Request, { params }: Params) {
+  const member = await authenticate(request, "editor");
+  if (member instanceof Response) return member;
   const { id } = await params;
   return handle(async () => {
     await deleteWorkflow(member, id);

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import type { RunEvent } from "@/lib/engine/run-ports";
-import { authenticate, handle } from "@/lib/http/route";
+import { authenticate, parseJson } from "@/lib/auth/http";
+import { handle } from "@/lib/http/route";
 import { subscribeToRun } from "@/lib/runs/events";
 import { getRunSnapshot, isTerminalStatus, type RunSnapshot } from "@/lib/runs/service";
 
@@ -13,8 +14,8 @@ const HEARTBEAT_MS = 15_000;
  * published in between is missed; events the snapshot already covers are not replayed backwards.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const member = await authenticate();
-  if (member instanceof NextResponse) return member;
+  const member = await authenticate(request);
+  if (member instanceof Response) return member;
   const { id } = await params;
   return handle(async () => {
     await getRunSnapshot(member, id); // 404 before opening a stream for someone else's run
