@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, type DragEvent } from "react";
+import { useCallback, useEffect, useState, type DragEvent } from "react";
 import {
   Background,
   BackgroundVariant,
@@ -46,6 +46,8 @@ export function Canvas() {
   );
   const overlayRunning = useEditor((s) => s.overlay !== null && (s.overlay.status === "running" || s.overlay.status === "queued"));
   const { screenToFlowPosition } = useReactFlow();
+  // Fit a loaded graph once; on an empty canvas, fitting would jump the view when the first node lands.
+  const [fitOnLoad] = useState(() => store.getState().nodes.length > 0);
 
   const isValidConnection = useCallback(
     (edge: Edge | Connection) => checkConnection(toConnectGraph(store.getState()), edge, nodeRegistry).ok,
@@ -107,7 +109,7 @@ export function Canvas() {
         onDrop={onDrop}
         deleteKeyCode={DELETE_KEYS}
         defaultEdgeOptions={{ animated: overlayRunning, style: { strokeWidth: 2 } }}
-        fitView
+        fitView={fitOnLoad}
         fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}

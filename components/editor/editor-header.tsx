@@ -119,7 +119,7 @@ function WorkflowName() {
       <h1 className="truncate text-sm font-semibold" data-testid="workflow-name">
         {name}
       </h1>
-      <Button variant="ghost" size="icon-sm" aria-label="Rename workflow" title="Rename" onClick={() => setDraft(name)}>
+      <Button variant="ghost" size="icon-sm" aria-label="Edit workflow" title="Rename" onClick={() => setDraft(name)}>
         <Pencil aria-hidden />
       </Button>
       {error ? <span className="text-xs text-red-700">{error}</span> : null}
@@ -146,7 +146,7 @@ export function EditorHeader({ onRun, runBlockedReason, onRetrySave }: { onRun: 
           </span>
         ) : null}
         <Button asChild variant="outline" size="sm">
-          <Link href={`/runs?workflowId=${encodeURIComponent(workflowId)}`} data-testid="runs-link">
+          <Link href={`/runs?workflow=${encodeURIComponent(workflowId)}`} data-testid="runs-link">
             <History aria-hidden /> Runs
           </Link>
         </Button>

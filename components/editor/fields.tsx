@@ -96,7 +96,8 @@ export function VariablePicker({
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="sm" className="h-6 px-2 text-xs" aria-label={`Insert variable into ${target}`} data-testid={testId}>
+        <Button variant="ghost" size="sm" className="h-6 px-2 text-xs" aria-label="Insert variable"
+          title={`Insert a variable into ${target}`} data-testid={testId}>
           <Braces aria-hidden />
           Insert variable
         </Button>

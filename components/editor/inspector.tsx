@@ -122,7 +122,7 @@ export function Inspector() {
           </Button>
         </div>
         {def ? <p className="text-xs text-muted-foreground">{def.description}</p> : null}
-        <Field id={`${id}-title`} label="Label">
+        <Field id={`${id}-title`} label="Title" hint="Shown on the canvas; the id stays the same.">
           <Input id={`${id}-title`} value={title} placeholder={def?.label ?? kind} onChange={(e) => setTitle(id, e.target.value)} />
         </Field>
       </header>

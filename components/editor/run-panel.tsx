@@ -25,7 +25,7 @@ export function RunPanel() {
         <Link href={`/runs/${overlay.runId}`} className="ml-auto inline-flex items-center gap-1 text-xs font-medium underline-offset-2 hover:underline" data-testid="run-open-link">
           Open in Runs <ExternalLink className="size-3" aria-hidden />
         </Link>
-        <Button variant="ghost" size="icon-sm" aria-label="Clear run" title={terminal ? "Clear run" : "Stop watching"} onClick={clearRun} data-testid="run-clear">
+        <Button variant="ghost" size="icon-sm" aria-label="Clear" title={terminal ? "Clear the run from the canvas" : "Stop watching this run"} onClick={clearRun} data-testid="run-clear">
           <X aria-hidden />
         </Button>
       </header>

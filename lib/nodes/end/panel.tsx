@@ -38,7 +38,7 @@ export function EndPanel({ nodeId, config, onChange, fields }: NodePanelProps<En
           <fieldset key={index} className="space-y-2 rounded-md border p-3" data-testid={`end-output-${index}`}>
             <div className="flex items-center justify-between">
               <legend className="text-xs font-medium text-muted-foreground">Output {index + 1}</legend>
-              <RemoveButton label={`Remove output ${output.name || index + 1}`} onClick={() => remove(index)} />
+              <RemoveButton label={`Remove output ${index + 1}`} onClick={() => remove(index)} />
             </div>
             <Field id={`${base}-name`} label="Output name">
               <Input

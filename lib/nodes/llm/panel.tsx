@@ -108,7 +108,9 @@ export function LlmPanel({ nodeId, config, onChange, fields }: NodePanelProps<Ll
             min={0}
             max={2}
             step={0.1}
-            aria-label="Temperature slider"
+            // The number field beside it is the labelled control; the slider is a mouse shortcut.
+            aria-hidden
+            tabIndex={-1}
             className="flex-1 accent-zinc-900"
             value={config.temperature ?? 0.7}
             onChange={(e) => set({ temperature: Number(e.target.value) })}

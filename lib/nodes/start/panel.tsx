@@ -44,7 +44,7 @@ export function StartPanel({ nodeId, config, onChange }: NodePanelProps<StartCon
           <fieldset key={index} className="space-y-2 rounded-md border p-3" data-testid={`start-input-${index}`}>
             <div className="flex items-center justify-between">
               <legend className="text-xs font-medium text-muted-foreground">Input {index + 1}</legend>
-              <RemoveButton label={`Remove input ${input.name || index + 1}`} onClick={() => remove(index)} />
+              <RemoveButton label={`Remove input ${index + 1}`} onClick={() => remove(index)} />
             </div>
             <div className="grid grid-cols-2 gap-2">
               <Field id={`${base}-name`} label="Name">
