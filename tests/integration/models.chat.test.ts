@@ -4,7 +4,10 @@ import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import type { ChatRequest } from "@/lib/engine/ports";
+import type { NodeContext } from "@/lib/engine/node-kit";
 import { chatWithProvider, createChatService } from "@/lib/models/chat-service";
+import { type LlmConfig, LlmConfigSchema } from "@/lib/nodes/llm/definition";
+import { executeLlm } from "@/lib/nodes/llm/execute";
 import { encryptSecret } from "@/lib/secrets/crypto";
 import { countWords, startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { createTestMember } from "./helpers/members";
@@ -277,6 +280,47 @@ describe("no outbound traffic except to the provider", () => {
 
       expect(targets.length).toBeGreaterThan(0);
       expect(new Set(targets)).toEqual(new Set([`127.0.0.1:${fresh.port}`]));
+      expect(fetched).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("runs an LLM node end to end (database lookup included) touching only the provider and the database", async () => {
+    const fresh = await startOpenAiServer({ apiKey: API_KEY });
+    try {
+      const provider = await createProvider(owner.workspaceId, fresh.url, API_KEY, ["gpt-4o-mini"]);
+      const database = new URL(process.env.DATABASE_URL ?? "");
+      const config: LlmConfig = LlmConfigSchema.parse({
+        providerId: provider.id,
+        model: "gpt-4o-mini",
+        systemPrompt: "Extract the city.",
+        userPrompt: "I live in {{ city }}",
+        outputFormat: "json",
+      });
+      const deltas: string[] = [];
+      const ctx: NodeContext<LlmConfig> = {
+        runId: "r",
+        nodeId: "llm_1",
+        iteration: 0,
+        idempotencyKey: "r:llm_1:0",
+        config,
+        inputs: {},
+        scope: {},
+        render: async (template) => template.replace("{{ city }}", "Lyon"),
+        resolvePath: () => undefined,
+        signal: new AbortController().signal,
+        services: { chat: createChatService({ db: db(), workspaceId: owner.workspaceId }) },
+        emitDelta: (text) => deltas.push(text),
+      };
+      const result = await executeLlm(ctx);
+      expect(result.output.json).toEqual({ echo: "I live in Lyon" });
+      expect(result.usage?.totalTokens).toBeGreaterThan(0);
+      expect(deltas.join("")).toBe(result.output.text);
+
+      const allowed = new Set([`127.0.0.1:${fresh.port}`, `${database.hostname}:${database.port || "5432"}`]);
+      expect(targets).toContain(`127.0.0.1:${fresh.port}`);
+      expect(targets.filter((t) => !allowed.has(t))).toEqual([]);
       expect(fetched).toEqual([]);
     } finally {
       await fresh.close();
