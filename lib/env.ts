@@ -41,3 +41,9 @@ export function env(): Env {
   cached = parsed.data;
   return cached;
 }
+
+/** The log level alone, readable without the secrets (the logger is created at import, also during `next build`). */
+export function logLevel(): Env["LOG_LEVEL"] {
+  const parsed = EnvSchema.shape.LOG_LEVEL.safeParse(process.env.LOG_LEVEL);
+  return parsed.success ? parsed.data : "info";
+}
