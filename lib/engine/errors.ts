@@ -25,14 +25,28 @@ export interface ErrorInfo {
   retryable?: boolean;
 }
 
+/** What a node had done when it failed, so the failed step still shows its input, trace and spend. */
+export interface FailureTrace {
+  input?: unknown;
+  detail?: Record<string, unknown>;
+  usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
+}
+
 export class NodeError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
-  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  readonly trace: FailureTrace;
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown; trace?: FailureTrace } = {}) {
     super(message, { cause: options.cause });
     this.name = "NodeError";
     this.code = code;
     this.retryable = options.retryable ?? isRetryableCode(code);
+    this.trace = options.trace ?? {};
+  }
+
+  /** The same error with what the node had done attached (keeps code, message and cause). */
+  withTrace(trace: FailureTrace): NodeError {
+    return new NodeError(this.code, this.message, { retryable: this.retryable, cause: this.cause, trace: { ...this.trace, ...trace } });
   }
 }
 

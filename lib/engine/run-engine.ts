@@ -1,4 +1,4 @@
-import { NodeError, toErrorInfo, type ErrorInfo } from "./errors";
+import { NodeError, toErrorInfo, type ErrorInfo, type FailureTrace } from "./errors";
 import type { Graph, GraphNode } from "./graph";
 import { validateRunInputs } from "./inputs";
 import { LIMITS, type Limits } from "./limits";
@@ -148,6 +148,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     let result: NodeResult | undefined;
     let output: Record<string, unknown> | undefined;
     let error: ErrorInfo | undefined;
+    let trace: FailureTrace = {};
     try {
       const parsed = def.configSchema.safeParse(node.data);
       if (!parsed.success) {
@@ -180,14 +181,16 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       );
       output = normaliseOutput(result.output, limits.maxStepOutputBytes);
     } catch (thrown) {
-      if (!(thrown instanceof NodeError)) options.onUnexpectedError?.(thrown, node.id);
+      if (thrown instanceof NodeError) trace = thrown.trace;
+      else options.onUnexpectedError?.(thrown, node.id);
       error = toErrorInfo(thrown, node.id);
     }
 
     if (error || !result || !output) {
       const info = error ?? { code: "internal" as const, message: "The node produced no result.", nodeId: node.id };
-      usage = addUsage(usage, result?.usage);
-      await store.failStep({ ...key, input: result?.input, error: info, detail: result?.detail, usage: result?.usage });
+      const spent = result?.usage ?? trace.usage;
+      usage = addUsage(usage, spent);
+      await store.failStep({ ...key, input: result?.input ?? trace.input, error: info, detail: result?.detail ?? trace.detail, usage: spent });
       states[node.id] = { status: "failed" };
       publish({ type: "step", ...key, status: "failed", error: info, at: now().toISOString() });
       failure ??= { ...info, message: `${nodeName(node, registry)} failed: ${info.message}` };

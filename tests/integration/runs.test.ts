@@ -107,6 +107,25 @@ describe("example workflows through the queue and a real worker", () => {
 });
 
 describe("errors a user can cause", () => {
+  it("keeps the answer and the tokens spent when a JSON answer is invalid", async () => {
+    const example = exampleWorkflows({ providerId, model: "test-model" })[0];
+    const llm = example.graph.nodes.find((n) => n.id === "llm")!;
+    const graph = {
+      ...example.graph,
+      nodes: example.graph.nodes.map((n) => (n.id === "llm" ? { ...llm, data: { ...llm.data, outputFormat: "json" } } : n)),
+    };
+    const workflow = await createWorkflow(member, { name: "json answer", graph });
+    server.script({ text: "this is not json", usage: { prompt_tokens: 30, completion_tokens: 4 } });
+    const { runId } = await startRun(member, workflow.id, { inputs: { question: "give me json" } });
+    const run = await waitForRun(runId);
+    expect(run.status).toBe("failed");
+    const step = run.steps.find((s) => s.nodeId === "llm")!;
+    expect(step.error).toMatchObject({ code: "output_invalid" });
+    expect(step.totalTokens).toBe(34);
+    expect(run.totalTokens).toBe(34);
+    expect(JSON.stringify(step.detail)).toContain("this is not json");
+  });
+
   it("fails the run with the provider's error recorded on the LLM step", async () => {
     const workflow = await createExample(0);
     for (const [status, code] of [
@@ -124,6 +143,11 @@ describe("errors a user can cause", () => {
       expect(error.code).toBe(code);
       expect(error.message).toContain(`upstream says ${status}`);
       expect(error.message).not.toContain("sk-test-key");
+      // The prompt that was refused stays on the failed step.
+      expect(llm.input).toEqual([
+        { role: "system", content: "You are a concise, friendly assistant." },
+        { role: "user", content: "hello" },
+      ]);
       expect(run.error).toMatchObject({ code, nodeId: "llm" });
       expect(run.steps.find((s) => s.nodeId === "end")).toBeUndefined();
     }

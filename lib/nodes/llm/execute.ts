@@ -1,3 +1,4 @@
+import { NodeError } from "@/lib/engine/errors";
 import type { NodeExecutor } from "@/lib/engine/node-kit";
 import type { ChatMessage } from "@/lib/engine/ports";
 import type { LlmConfig } from "./definition";
@@ -24,34 +25,45 @@ export const executeLlm: NodeExecutor<LlmConfig> = async (ctx) => {
   const systemText = json ? [system, jsonInstruction(config.jsonSchema)].filter(Boolean).join("\n\n") : system;
   const messages: ChatMessage[] = [...(systemText ? [{ role: "system" as const, content: systemText }] : []), { role: "user", content: user }];
 
-  const response = await ctx.services.chat({
-    providerId: config.providerId,
-    model: config.model,
-    messages,
-    temperature: config.temperature,
-    maxTokens: config.maxTokens,
-    json,
-    signal: ctx.signal,
-    onToken: ctx.emitDelta,
-  });
+  const response = await ctx.services
+    .chat({
+      providerId: config.providerId,
+      model: config.model,
+      messages,
+      temperature: config.temperature,
+      maxTokens: config.maxTokens,
+      json,
+      signal: ctx.signal,
+      onToken: ctx.emitDelta,
+    })
+    .catch((error: unknown) => {
+      // The prompt that was sent stays on the failed step, so the user sees what the provider refused.
+      throw error instanceof NodeError ? error.withTrace({ input: messages, detail: { model: config.model, messages } }) : error;
+    });
 
+  const detail = {
+    model: response.model,
+    messages: [...messages, { role: "assistant", content: response.text }],
+    finishReason: response.finishReason ?? null,
+    usage: response.usage,
+    temperature: config.temperature,
+  };
   const output: Record<string, unknown> = { text: response.text, usage: response.usage };
   if (json) {
-    const value = parseJsonAnswer(response.text);
-    validateJsonAnswer(value, config.jsonSchema);
-    output.json = value;
+    try {
+      const value = parseJsonAnswer(response.text);
+      validateJsonAnswer(value, config.jsonSchema);
+      output.json = value;
+    } catch (error) {
+      // The answer and the tokens it cost are kept on the failed step.
+      throw error instanceof NodeError ? error.withTrace({ input: messages, detail, usage: response.usage }) : error;
+    }
   }
 
   return {
     output,
     input: messages,
-    detail: {
-      model: response.model,
-      messages: [...messages, { role: "assistant", content: response.text }],
-      finishReason: response.finishReason ?? null,
-      usage: response.usage,
-      temperature: config.temperature,
-    },
+    detail,
     usage: response.usage,
   };
 };
