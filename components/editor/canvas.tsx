@@ -6,6 +6,7 @@ import {
   BackgroundVariant,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -13,12 +14,15 @@ import {
   type NodeTypes,
   type OnConnectEnd,
 } from "@xyflow/react";
+import { LayoutGrid, Loader2 } from "lucide-react";
 import { useShallow } from "zustand/react/shallow";
 import { checkConnection } from "@/lib/editor/connect";
 import { toConnectGraph } from "@/lib/editor/doc";
+import { layoutPositions } from "@/lib/editor/layout";
 import type { WeftNode } from "@/lib/editor/flow";
 import { WEFT_NODE } from "@/lib/editor/flow";
 import { nodeRegistry } from "@/lib/nodes/registry";
+import { Button } from "@/components/ui/button";
 import { useEditor, useEditorStore } from "./store-context";
 import { WeftNodeComponent } from "./weft-node";
 
@@ -45,7 +49,22 @@ export function Canvas() {
     })),
   );
   const overlayRunning = useEditor((s) => s.overlay !== null && (s.overlay.status === "running" || s.overlay.status === "queued"));
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  const [layingOut, setLayingOut] = useState(false);
+
+  const autoLayout = useCallback(async () => {
+    setLayingOut(true);
+    try {
+      const state = store.getState();
+      state.setPositions(await layoutPositions({ nodes: state.nodes, edges: state.edges }, nodeRegistry));
+      // Let React Flow apply the new positions before fitting the view to them.
+      requestAnimationFrame(() => void fitView({ padding: 0.2, maxZoom: 1, duration: 300 }));
+    } catch {
+      store.getState().setNotice("Auto-layout failed.");
+    } finally {
+      setLayingOut(false);
+    }
+  }, [store, fitView]);
   // Fit a loaded graph once; on an empty canvas, fitting would jump the view when the first node lands.
   const [fitOnLoad] = useState(() => store.getState().nodes.length > 0);
 
@@ -114,6 +133,12 @@ export function Canvas() {
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
       >
+        <Panel position="top-right">
+          <Button variant="outline" size="sm" className="bg-white" onClick={() => void autoLayout()} disabled={layingOut || nodes.length === 0} data-testid="auto-layout">
+            {layingOut ? <Loader2 className="animate-spin" aria-hidden /> : <LayoutGrid aria-hidden />}
+            Auto layout
+          </Button>
+        </Panel>
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
         <Controls position="bottom-left" />
         <MiniMap

@@ -36,7 +36,7 @@ function SaveStatus({ save, onRetry }: { save: SaveState; onRetry: () => void })
       case "conflict":
         return (
           <>
-            <AlertCircle className="size-3.5" aria-hidden /> {save.message ?? "Someone else changed this workflow."}
+            <AlertCircle className="size-3.5" aria-hidden /> Not saved: someone else changed this workflow
           </>
         );
     }

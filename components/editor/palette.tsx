@@ -37,7 +37,6 @@ export function Palette() {
                       onDragStart={(event) => onDragStart(event, type)}
                       onClick={() => addNode(type)}
                       data-testid={`palette-item-${type}`}
-                      aria-label={`Add ${def.label} node`}
                       title={`Drag onto the canvas, or click to add: ${def.description}`}
                       className="flex w-full cursor-grab items-start gap-2 rounded-md border bg-white p-2 text-left shadow-sm transition hover:border-zinc-400 hover:shadow active:cursor-grabbing"
                     >

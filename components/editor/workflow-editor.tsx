@@ -52,7 +52,7 @@ function EditorBody({ workflow, store }: { workflow: EditorWorkflow; store: Retu
   const errorCount = problems.filter((p) => p.severity === "error").length;
   const runBlockedReason =
     save.status === "conflict"
-      ? "Reload first: this workflow was changed elsewhere."
+      ? "Reload first"
       : hasErrors(problems)
         ? `Fix ${errorCount} error${errorCount === 1 ? "" : "s"} to run`
         : null;

@@ -111,3 +111,14 @@ export function selectedNodeId(doc: FlowDoc): string | null {
   const selected = doc.nodes.filter((n) => n.selected);
   return selected.length === 1 ? selected[0].id : null;
 }
+
+/** Moves the given nodes (an auto-layout result); nodes not in the map stay where they are. */
+export function setPositions(doc: FlowDoc, positions: ReadonlyMap<string, { x: number; y: number }>): FlowDoc {
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      const position = positions.get(n.id);
+      return position ? { ...n, position: { x: Math.round(position.x), y: Math.round(position.y) } } : n;
+    }),
+  };
+}

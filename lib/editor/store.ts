@@ -33,6 +33,7 @@ export interface EditorState {
   updateConfig(id: string, config: Record<string, unknown>): void;
   setTitle(id: string, title: string): void;
   selectNode(id: string | null): void;
+  setPositions(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   setName(name: string): void;
   setSave(save: SaveState): void;
   setProblems(problems: Problem[]): void;
@@ -117,6 +118,9 @@ export function createEditorStore(init: EditorInit): EditorStore {
       },
       selectNode(id) {
         setDoc(doc.selectNode(currentDoc(get()), id));
+      },
+      setPositions(positions) {
+        setDoc(doc.setPositions(currentDoc(get()), positions));
       },
       setName(name) {
         set({ name });

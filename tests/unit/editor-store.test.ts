@@ -179,6 +179,19 @@ describe("editor store: config", () => {
   });
 });
 
+describe("editor store: layout", () => {
+  it("moves only the nodes it is given, rounding positions", () => {
+    const { store, start, llm, end } = linearStore();
+    store.getState().setPositions(new Map([[llm, { x: 10.6, y: -3.2 }]]));
+    const graph = currentGraph(store.getState());
+    expect(graph.nodes.map((n) => [n.id, n.position])).toEqual([
+      [start, { x: 0, y: 0 }],
+      [llm, { x: 11, y: -3 }],
+      [end, { x: 600, y: 0 }],
+    ]);
+  });
+});
+
 describe("serialisation", () => {
   it("produces the stored Graph shape with rounded positions, and round-trips", () => {
     const { store, start, llm, end } = linearStore();

@@ -9,7 +9,7 @@ export function TemplatePanel({ nodeId, config, onChange, fields }: NodePanelPro
     <div className="space-y-3">
       <TemplateField
         id={`${nodeId}-template`}
-        label="Template"
+        label="Template text"
         rows={8}
         value={config.template ?? ""}
         fields={fields}
