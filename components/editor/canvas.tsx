@@ -48,6 +48,7 @@ export function Canvas() {
       setNotice: s.setNotice,
     })),
   );
+  const readOnly = useEditor((s) => s.readOnly);
   const overlayRunning = useEditor((s) => s.overlay !== null && (s.overlay.status === "running" || s.overlay.status === "queued"));
   const { screenToFlowPosition, fitView } = useReactFlow();
   const [layingOut, setLayingOut] = useState(false);
@@ -104,13 +105,13 @@ export function Canvas() {
   const onDrop = useCallback(
     (event: DragEvent) => {
       const kind = event.dataTransfer.getData(PALETTE_MIME);
-      if (!kind || !nodeRegistry[kind]) return;
+      if (readOnly || !kind || !nodeRegistry[kind]) return;
       event.preventDefault();
       const position = screenToFlowPosition({ x: event.clientX, y: event.clientY });
       // Drop point is the node's top-left corner area; centre the header under the cursor instead.
       addNode(kind, { x: position.x - 120, y: position.y - 20 });
     },
-    [addNode, screenToFlowPosition],
+    [addNode, screenToFlowPosition, readOnly],
   );
 
   return (
@@ -126,14 +127,17 @@ export function Canvas() {
         isValidConnection={isValidConnection}
         onDragOver={onDragOver}
         onDrop={onDrop}
-        deleteKeyCode={DELETE_KEYS}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesReconnectable={false}
         defaultEdgeOptions={{ animated: overlayRunning, style: { strokeWidth: 2 } }}
         fitView={fitOnLoad}
         fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
       >
-        <Panel position="top-right">
+        <Panel position="top-right" className={readOnly ? "hidden" : undefined}>
           <Button variant="outline" size="sm" className="bg-white" onClick={() => void autoLayout()} disabled={layingOut || nodes.length === 0} data-testid="auto-layout">
             {layingOut ? <Loader2 className="animate-spin" aria-hidden /> : <LayoutGrid aria-hidden />}
             Auto layout
@@ -151,7 +155,7 @@ export function Canvas() {
       {nodes.length === 0 ? (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
           <p className="rounded-md border border-dashed bg-white/80 px-4 py-3 text-sm text-muted-foreground">
-            Drag a node from the left, or click one to add it. Start with a Start node.
+            {readOnly ? "This workflow is empty." : "Drag a node from the left, or click one to add it. Start with a Start node."}
           </p>
         </div>
       ) : null}

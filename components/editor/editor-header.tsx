@@ -78,6 +78,7 @@ function WorkflowName() {
   const setName = useEditor((s) => s.setName);
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const readOnly = useEditor((s) => s.readOnly);
 
   const commit = async () => {
     if (draft === null) return;
@@ -119,9 +120,11 @@ function WorkflowName() {
       <h1 className="truncate text-sm font-semibold" data-testid="workflow-name">
         {name}
       </h1>
-      <Button variant="ghost" size="icon-sm" aria-label="Edit workflow" title="Rename" onClick={() => setDraft(name)}>
-        <Pencil aria-hidden />
-      </Button>
+      {readOnly ? null : (
+        <Button variant="ghost" size="icon-sm" aria-label="Edit workflow" title="Rename" onClick={() => setDraft(name)}>
+          <Pencil aria-hidden />
+        </Button>
+      )}
       {error ? <span className="text-xs text-red-700">{error}</span> : null}
     </div>
   );
@@ -130,6 +133,7 @@ function WorkflowName() {
 export function EditorHeader({ onRun, runBlockedReason, onRetrySave }: { onRun: () => void; runBlockedReason: string | null; onRetrySave: () => void }) {
   const workflowId = useEditor((s) => s.workflowId);
   const save = useEditor((s) => s.save);
+  const readOnly = useEditor((s) => s.readOnly);
   return (
     <header className="flex h-12 shrink-0 items-center gap-3 border-b bg-white px-3">
       <Button asChild variant="ghost" size="icon-sm" aria-label="All workflows">
@@ -138,7 +142,13 @@ export function EditorHeader({ onRun, runBlockedReason, onRetrySave }: { onRun: 
         </Link>
       </Button>
       <WorkflowName />
-      <SaveStatus save={save} onRetry={onRetrySave} />
+      {readOnly ? (
+        <span data-testid="save-status" data-status="readonly" className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600">
+          Read only
+        </span>
+      ) : (
+        <SaveStatus save={save} onRetry={onRetrySave} />
+      )}
       <div className="ml-auto flex items-center gap-2">
         {runBlockedReason ? (
           <span className="max-w-64 truncate text-xs text-red-700" data-testid="run-blocked-reason" title={runBlockedReason}>

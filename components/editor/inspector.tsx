@@ -90,6 +90,7 @@ export function Inspector() {
   const updateConfig = useEditor((s) => s.updateConfig);
   const setTitle = useEditor((s) => s.setTitle);
   const removeNodes = useEditor((s) => s.removeNodes);
+  const readOnly = useEditor((s) => s.readOnly);
 
   const fields = useMemo(() => (id ? upstreamFields(currentGraph({ nodes, edges }), nodeRegistry, id) : []), [nodes, edges, id]);
   const nodeProblems = useMemo(() => problems.filter((p) => p.nodeId === id), [problems, id]);
@@ -110,46 +111,51 @@ export function Inspector() {
 
   return (
     <div className="space-y-4 p-4" data-testid="inspector" data-node-id={id}>
-      <header className="space-y-3">
-        <div className="flex items-center gap-2">
-          <span aria-hidden className="size-3 rounded-full" style={{ backgroundColor: def?.color ?? "#71717a" }} />
-          <h2 className="text-sm font-semibold">{def?.label ?? kind}</h2>
-          <code className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs" data-testid="inspector-node-id" title="Use it in templates as {{ id.field }}">
-            {id}
-          </code>
-          <Button variant="ghost" size="icon-sm" className="ml-auto" aria-label="Delete node" title="Delete node" onClick={() => removeNodes([id])}>
-            <Trash2 aria-hidden />
-          </Button>
-        </div>
-        {def ? <p className="text-xs text-muted-foreground">{def.description}</p> : null}
-        <Field id={`${id}-title`} label="Title" hint="Shown on the canvas; the id stays the same.">
-          <Input id={`${id}-title`} value={title} placeholder={def?.label ?? kind} onChange={(e) => setTitle(id, e.target.value)} />
-        </Field>
-      </header>
+      {/* A disabled fieldset disables every control inside, panels included. */}
+      <fieldset disabled={readOnly} className="min-w-0 space-y-4">
+        <header className="space-y-3">
+          <div className="flex items-center gap-2">
+            <span aria-hidden className="size-3 rounded-full" style={{ backgroundColor: def?.color ?? "#71717a" }} />
+            <h2 className="text-sm font-semibold">{def?.label ?? kind}</h2>
+            <code className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs" data-testid="inspector-node-id" title="Use it in templates as {{ id.field }}">
+              {id}
+            </code>
+            {readOnly ? null : (
+              <Button variant="ghost" size="icon-sm" className="ml-auto" aria-label="Delete node" title="Delete node" onClick={() => removeNodes([id])}>
+                <Trash2 aria-hidden />
+              </Button>
+            )}
+          </div>
+          {def ? <p className="text-xs text-muted-foreground">{def.description}</p> : null}
+          <Field id={`${id}-title`} label="Title" hint="Shown on the canvas; the id stays the same.">
+            <Input id={`${id}-title`} value={title} placeholder={def?.label ?? kind} onChange={(e) => setTitle(id, e.target.value)} />
+          </Field>
+        </header>
 
-      {nodeProblems.length > 0 ? (
-        <ul className="space-y-1" data-testid="inspector-problems">
-          {nodeProblems.map((p, index) => (
-            <li key={index} className={p.severity === "error" ? "rounded bg-red-50 px-2 py-1 text-xs text-red-800" : "rounded bg-amber-50 px-2 py-1 text-xs text-amber-900"}>
-              {p.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+        {nodeProblems.length > 0 ? (
+          <ul className="space-y-1" data-testid="inspector-problems">
+            {nodeProblems.map((p, index) => (
+              <li key={index} className={p.severity === "error" ? "rounded bg-red-50 px-2 py-1 text-xs text-red-800" : "rounded bg-amber-50 px-2 py-1 text-xs text-amber-900"}>
+                {p.message}
+              </li>
+            ))}
+          </ul>
+        ) : null}
 
-      {def && Panel ? (
-        <PanelBoundary resetKey={id} onReset={() => updateConfig(id, def.defaultConfig() as Record<string, unknown>)}>
-          <Panel
-            nodeId={id}
-            config={panelConfig(def, node.data.config)}
-            onChange={(config) => updateConfig(id, config as Record<string, unknown>)}
-            fields={fields}
-            problems={nodeProblems}
-          />
-        </PanelBoundary>
-      ) : (
-        <p className="text-xs text-red-700">This node type is not known to this version of Weft; remove the node.</p>
-      )}
+        {def && Panel ? (
+          <PanelBoundary resetKey={id} onReset={() => updateConfig(id, def.defaultConfig() as Record<string, unknown>)}>
+            <Panel
+              nodeId={id}
+              config={panelConfig(def, node.data.config)}
+              onChange={(config) => updateConfig(id, config as Record<string, unknown>)}
+              fields={fields}
+              problems={nodeProblems}
+            />
+          </PanelBoundary>
+        ) : (
+          <p className="text-xs text-red-700">This node type is not known to this version of Weft; remove the node.</p>
+        )}
+      </fieldset>
 
       <NodeRunDetails nodeId={id} />
     </div>

@@ -11,11 +11,15 @@ const CATEGORY_LABEL: Record<NodeCategory, string> = { basic: "Basic", ai: "AI",
 /** Node types by category: drag one onto the canvas, or click to add it next to the others. */
 export function Palette() {
   const addNode = useEditor((s) => s.addNode);
+  const readOnly = useEditor((s) => s.readOnly);
   const onDragStart = (event: DragEvent, type: string) => {
     event.dataTransfer.setData(PALETTE_MIME, type);
     event.dataTransfer.setData("text/plain", type);
     event.dataTransfer.effectAllowed = "move";
   };
+  if (readOnly) {
+    return <p className="p-4 text-xs text-muted-foreground">You can view this workflow; your role does not allow editing it.</p>;
+  }
   return (
     <nav aria-label="Node palette" className="flex h-full flex-col gap-4 overflow-y-auto p-3" data-testid="palette">
       {NODE_CATEGORIES.map((category) => {

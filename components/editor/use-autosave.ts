@@ -12,7 +12,8 @@ export function useAutosave(store: EditorStore, initial: { graph: Graph; revisio
   const saverRef = useRef<Autosaver | null>(null);
 
   useEffect(() => {
-    const { workflowId } = store.getState();
+    const { workflowId, readOnly } = store.getState();
+    if (readOnly) return;
     const saver = new Autosaver({
       // Normalised the way the editor will serialise it, so loading alone never triggers a save.
       saved: flowToGraph(graphToFlow(initial.graph)),
@@ -42,7 +43,6 @@ export function useAutosave(store: EditorStore, initial: { graph: Graph; revisio
       saverRef.current = null;
     };
     // The initial graph is read once when the editor opens.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store]);
 
   return saverRef;

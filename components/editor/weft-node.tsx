@@ -23,6 +23,12 @@ function handlesFor(kind: string, config: Record<string, unknown>): HandleSpec[]
   }
 }
 
+/** The summary line of a branch without its "IF: " prefix (the handle badge already says it). */
+function branchText(line: string | undefined, label: string): string {
+  if (!line || line === label) return "";
+  return line.startsWith(`${label}: `) ? line.slice(label.length + 2) : line;
+}
+
 const STATUS_STYLE: Record<NodeRunStatus, { label: string; className: string; ring: string }> = {
   queued: { label: "Queued", className: "text-zinc-500", ring: "ring-1 ring-zinc-300" },
   running: { label: "Running", className: "text-blue-600", ring: "ring-2 ring-blue-500 animate-pulse" },
@@ -118,7 +124,7 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
         <div className="space-y-1 pb-2">
           {handles.map((handle, index) => (
             <div key={handle.id} className="relative flex items-center justify-end gap-2 py-0.5 pl-3 pr-4 text-xs">
-              <span className="truncate text-zinc-500">{summary[index]?.replace(/^[A-Z]+( \d+)?: /, "") ?? ""}</span>
+              <span className="truncate text-zinc-500">{branchText(summary[index], handle.label)}</span>
               <span className="shrink-0 rounded bg-zinc-100 px-1.5 font-mono text-[10px] font-semibold text-zinc-700">{handle.label || handle.id}</span>
               <Handle
                 type="source"

@@ -25,10 +25,12 @@ export interface EditorWorkflow {
   name: string;
   graph: Graph;
   revision: number;
+  /** False for viewers: the editor opens read-only. */
+  canEdit?: boolean;
 }
 
 function EditorLayout({ workflow }: { workflow: EditorWorkflow }) {
-  const [store] = useState(() => createEditorStore({ workflowId: workflow.id, name: workflow.name, graph: workflow.graph, revision: workflow.revision }));
+  const [store] = useState(() => createEditorStore({ workflowId: workflow.id, name: workflow.name, graph: workflow.graph, revision: workflow.revision, readOnly: workflow.canEdit === false }));
   return (
     <EditorStoreProvider store={store}>
       <ReactFlowProvider>
@@ -50,8 +52,10 @@ function EditorBody({ workflow, store }: { workflow: EditorWorkflow; store: Retu
   const inputs = useMemo(() => (dialogOpen ? startInputs({ nodes, edges }) : []), [dialogOpen, nodes, edges]);
 
   const errorCount = problems.filter((p) => p.severity === "error").length;
-  const runBlockedReason =
-    save.status === "conflict"
+  const readOnly = useEditor((s) => s.readOnly);
+  const runBlockedReason = readOnly
+    ? "Viewers cannot run workflows"
+    : save.status === "conflict"
       ? "Reload first"
       : hasErrors(problems)
         ? `Fix ${errorCount} error${errorCount === 1 ? "" : "s"} to run`

@@ -17,6 +17,8 @@ import { applyRunEvent, applySnapshot, startOverlay, type RunOverlay, type RunSn
 export interface EditorState {
   workflowId: string;
   name: string;
+  /** Viewers see the graph and its runs but cannot change it. */
+  readOnly: boolean;
   nodes: WeftNode[];
   edges: WeftEdge[];
   save: SaveState;
@@ -49,6 +51,7 @@ export interface EditorInit {
   name: string;
   graph: Graph;
   revision: number;
+  readOnly?: boolean;
   registry?: NodeRegistry;
 }
 
@@ -69,6 +72,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
     return {
       workflowId: init.workflowId,
       name: init.name,
+      readOnly: init.readOnly ?? false,
       nodes: flow.nodes,
       edges: flow.edges,
       save: { status: "saved", revision: init.revision },

@@ -2,6 +2,7 @@ import { cache } from "react";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { WorkflowEditor } from "@/components/editor/workflow-editor";
+import { hasRole } from "@/lib/auth/member";
 import { requireMember } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
@@ -12,7 +13,7 @@ type Props = { params: Promise<{ id: string }> };
 const loadWorkflow = cache(async (id: string) => {
   const member = await requireMember();
   try {
-    return await getWorkflow(member, id);
+    return { ...(await getWorkflow(member, id)), canEdit: hasRole(member.role, "editor") };
   } catch (error) {
     if (error instanceof ServiceError && error.code === "not_found") notFound();
     throw error;
@@ -28,5 +29,5 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function WorkflowEditorPage({ params }: Props) {
   const { id } = await params;
   const workflow = await loadWorkflow(id);
-  return <WorkflowEditor workflow={{ id: workflow.id, name: workflow.name, graph: workflow.graph, revision: workflow.revision }} />;
+  return <WorkflowEditor workflow={{ id: workflow.id, name: workflow.name, graph: workflow.graph, revision: workflow.revision, canEdit: workflow.canEdit }} />;
 }
