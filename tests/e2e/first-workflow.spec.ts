@@ -42,9 +42,9 @@ test("build, run and inspect an LLM workflow", async ({ page }) => {
 
   // Drag Start, LLM and End from the palette onto the canvas.
   const canvas = page.getByTestId("canvas");
-  await page.getByTestId("palette-item-start").dragTo(canvas, { targetPosition: { x: 120, y: 200 } });
-  await page.getByTestId("palette-item-llm").dragTo(canvas, { targetPosition: { x: 420, y: 200 } });
-  await page.getByTestId("palette-item-end").dragTo(canvas, { targetPosition: { x: 720, y: 200 } });
+  await page.getByTestId("palette-item-start").dragTo(canvas, { targetPosition: { x: 60, y: 150 } });
+  await page.getByTestId("palette-item-llm").dragTo(canvas, { targetPosition: { x: 340, y: 150 } });
+  await page.getByTestId("palette-item-end").dragTo(canvas, { targetPosition: { x: 620, y: 150 } });
   await expect(page.getByTestId("node-start")).toBeVisible();
   await expect(page.getByTestId("node-llm")).toBeVisible();
   await expect(page.getByTestId("node-end")).toBeVisible();
