@@ -4,6 +4,7 @@ import { memo, useEffect, useMemo } from "react";
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
 import { CheckCircle2, CircleDashed, Loader2, MinusCircle, XCircle } from "lucide-react";
 import type { HandleSpec } from "@/lib/engine/node-kit";
+import type { Problem } from "@/lib/engine/validate";
 import type { WeftNode as WeftFlowNode } from "@/lib/editor/flow";
 import type { NodeRunStatus } from "@/lib/editor/run-overlay";
 import { nodeSummary } from "@/lib/editor/summary";
@@ -28,6 +29,8 @@ function branchText(line: string | undefined, label: string): string {
   if (!line || line === label) return "";
   return line.startsWith(`${label}: `) ? line.slice(label.length + 2) : line;
 }
+
+const NO_PROBLEMS: readonly Problem[] = [];
 
 const STATUS_STYLE: Record<NodeRunStatus, { label: string; className: string; ring: string }> = {
   queued: { label: "Queued", className: "text-zinc-500", ring: "ring-1 ring-zinc-300" },
@@ -60,9 +63,9 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   const summary = useMemo(() => nodeSummary(data.kind, data.config), [data.kind, data.config]);
   const title = typeof data.config.title === "string" && data.config.title.trim() ? data.config.title.trim() : (def?.label ?? data.kind);
 
-  const problems = useEditor((s) => s.problems);
-  const errors = useMemo(() => problems.filter((p) => p.nodeId === id && p.severity === "error"), [problems, id]);
-  const warnings = useMemo(() => problems.filter((p) => p.nodeId === id && p.severity === "warning"), [problems, id]);
+  const problems = useEditor((s) => s.problemsByNode[id] ?? NO_PROBLEMS);
+  const errors = useMemo(() => problems.filter((p) => p.severity === "error"), [problems]);
+  const warnings = useMemo(() => problems.filter((p) => p.severity === "warning"), [problems]);
   const hasOverlay = useEditor((s) => s.overlay !== null);
   const stepStatus = useEditor((s) => s.overlay?.steps[id]?.status);
   const streamed = useEditor((s) => s.overlay?.deltas[id] ?? "");

@@ -23,6 +23,8 @@ export interface EditorState {
   edges: WeftEdge[];
   save: SaveState;
   problems: Problem[];
+  /** Problems by node id; an entry keeps its identity while its content is unchanged, so only affected nodes re-render. */
+  problemsByNode: Readonly<Record<string, readonly Problem[]>>;
   overlay: RunOverlay | null;
   /** Why the last connection attempt was refused, for a short notice on the canvas. */
   notice: string | null;
@@ -64,6 +66,26 @@ export const currentGraph = (state: Pick<EditorState, "nodes" | "edges">): Graph
 const CONTENT_CHANGE = new Set(["add", "remove", "replace", "position"]);
 export const isContentChange = (change: { type: string }) => CONTENT_CHANGE.has(change.type);
 
+const problemKey = (p: Problem) => `${p.severity}|${p.code}|${p.nodeId ?? ""}|${p.edgeId ?? ""}|${p.field ?? ""}|${p.message}`;
+
+function sameProblems(a: readonly Problem[], b: readonly Problem[]): boolean {
+  return a.length === b.length && a.every((p, i) => problemKey(p) === problemKey(b[i]));
+}
+
+export function indexProblems(
+  problems: readonly Problem[],
+  previous: Readonly<Record<string, readonly Problem[]>> = {},
+): Record<string, readonly Problem[]> {
+  const grouped: Record<string, Problem[]> = {};
+  for (const problem of problems) if (problem.nodeId) (grouped[problem.nodeId] ??= []).push(problem);
+  const index: Record<string, readonly Problem[]> = {};
+  for (const [id, list] of Object.entries(grouped)) {
+    const old = previous[id];
+    index[id] = old && sameProblems(old, list) ? old : list;
+  }
+  return index;
+}
+
 export function createEditorStore(init: EditorInit): EditorStore {
   const registry = init.registry ?? nodeRegistry;
   const flow = graphToFlow(init.graph);
@@ -77,6 +99,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       edges: flow.edges,
       save: { status: "saved", revision: init.revision },
       problems: [],
+      problemsByNode: {},
       overlay: null,
       notice: null,
 
@@ -133,7 +156,9 @@ export function createEditorStore(init: EditorInit): EditorStore {
         set({ save });
       },
       setProblems(problems) {
-        set({ problems });
+        const current = get();
+        if (sameProblems(current.problems, problems)) return;
+        set({ problems, problemsByNode: indexProblems(problems, current.problemsByNode) });
       },
       setNotice(notice) {
         set({ notice });

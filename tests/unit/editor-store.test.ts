@@ -179,6 +179,29 @@ describe("editor store: config", () => {
   });
 });
 
+describe("editor store: problems", () => {
+  it("indexes problems by node and keeps unchanged entries identical so unaffected nodes do not re-render", () => {
+    const { store, llm, end } = linearStore();
+    const first = validateGraph(currentGraph(store.getState()), nodeRegistry);
+    store.getState().setProblems(first);
+    const before = store.getState().problemsByNode;
+    expect(before[llm]?.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/model provider/)]));
+    expect(before[llm]?.every((p) => p.nodeId === llm)).toBe(true);
+
+    // Fix only the End node: the LLM's entry keeps its identity, the End's changes.
+    store.getState().updateConfig(end, { outputs: [{ name: "result", value: "{{ llm.text }}" }] });
+    store.getState().setProblems(validateGraph(currentGraph(store.getState()), nodeRegistry));
+    const after = store.getState().problemsByNode;
+    expect(after[llm]).toBe(before[llm]);
+    expect(after[end]).not.toEqual(before[end]);
+
+    // The same list again changes nothing at all.
+    const state = store.getState();
+    store.getState().setProblems(validateGraph(currentGraph(store.getState()), nodeRegistry));
+    expect(store.getState().problems).toBe(state.problems);
+  });
+});
+
 describe("editor store: layout", () => {
   it("moves only the nodes it is given, rounding positions", () => {
     const { store, start, llm, end } = linearStore();
