@@ -8,7 +8,7 @@ export const integrationEnv = {
   NODE_ENV: "test" as const,
   DATABASE_URL: process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_test",
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  WEFT_REDIS_PREFIX: "weft-test",
+  WEFT_REDIS_PREFIX: process.env.TEST_REDIS_PREFIX ?? "weft-test",
   WEFT_SECRET_KEYS: "test1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
   BETTER_AUTH_SECRET: "integration-test-secret-0123456789",
   BETTER_AUTH_URL: "http://localhost:3000",
