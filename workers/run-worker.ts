@@ -2,13 +2,15 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { createChatService } from "@/lib/models/chat-service";
+import { createHttpService } from "@/lib/nodes/http/client";
 import { startRunWorker } from "@/lib/runs/worker";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
+const http = createHttpService({ allowPrivate: env().WEFT_ALLOW_PRIVATE_NETWORK });
 const running = startRunWorker({
   db: db(),
-  servicesFor: (workspaceId) => ({ chat: createChatService({ db: db(), workspaceId }) }),
+  servicesFor: (workspaceId) => ({ chat: createChatService({ db: db(), workspaceId }), http }),
   concurrency: env().WEFT_WORKER_CONCURRENCY,
   log,
 });

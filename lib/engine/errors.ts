@@ -12,6 +12,11 @@ export const ERROR_CODES = [
   "provider_unavailable",
   "provider_bad_request",
   "output_invalid",
+  "http_error",
+  "http_unavailable",
+  "network_blocked",
+  "code_error",
+  "code_limit",
   "timeout",
   "cancelled",
   "internal",
@@ -54,6 +59,7 @@ export function isRetryableCode(code: ErrorCode): boolean {
   switch (code) {
     case "provider_rate_limit":
     case "provider_unavailable":
+    case "http_unavailable":
     case "timeout":
       return true;
     case "invalid_graph":
@@ -63,6 +69,10 @@ export function isRetryableCode(code: ErrorCode): boolean {
     case "provider_auth":
     case "provider_bad_request":
     case "output_invalid":
+    case "http_error":
+    case "network_blocked":
+    case "code_error":
+    case "code_limit":
     case "cancelled":
     case "internal":
       return false;

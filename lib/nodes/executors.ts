@@ -1,6 +1,7 @@
 import type { NodeContext, NodeDefinition, NodeExecutor } from "@/lib/engine/node-kit";
 import { executeCondition } from "./condition/execute";
 import { executeEnd } from "./end/execute";
+import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
 import { nodeDefinitions, type NodeType } from "./registry";
 import { executeStart } from "./start/execute";
@@ -15,6 +16,7 @@ export const nodeExecutors = {
   llm: executeLlm,
   condition: executeCondition,
   template: executeTemplate,
+  http: executeHttp,
   end: executeEnd,
 } satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>> };
 
@@ -30,5 +32,6 @@ export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> =
   llm: erase(nodeExecutors.llm),
   condition: erase(nodeExecutors.condition),
   template: erase(nodeExecutors.template),
+  http: erase(nodeExecutors.http),
   end: erase(nodeExecutors.end),
 } satisfies Record<NodeType, NodeExecutor<unknown>>;

@@ -3,6 +3,7 @@ import type { NodePanel } from "@/lib/editor/panel-kit";
 import type { NodeType, nodeDefinitions } from "./registry";
 import { ConditionPanel } from "./condition/panel";
 import { EndPanel } from "./end/panel";
+import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
 import { StartPanel } from "./start/panel";
 import { TemplatePanel } from "./template/panel";
@@ -16,5 +17,6 @@ export const nodePanels = {
   llm: LlmPanel,
   condition: ConditionPanel,
   template: TemplatePanel,
+  http: HttpPanel,
   end: EndPanel,
 } satisfies { [K in NodeType]: NodePanel<ConfigOf<K>> };

@@ -4,9 +4,10 @@ import { llmNode } from "./llm/definition";
 import { conditionNode } from "./condition/definition";
 import { templateNode } from "./template/definition";
 import { endNode } from "./end/definition";
+import { httpNode } from "./http/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "end"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "end"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -14,6 +15,7 @@ export const nodeDefinitions = {
   llm: llmNode,
   condition: conditionNode,
   template: templateNode,
+  http: httpNode,
   end: endNode,
 } satisfies Record<NodeType, AnyNodeDefinition>;
 

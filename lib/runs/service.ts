@@ -26,7 +26,7 @@ export async function startRun(member: Member, workflowId: string, input: z.inpu
 
 export async function createAndEnqueueRun(
   member: Member,
-  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown> },
+  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null },
 ): Promise<{ runId: string }> {
   const problems = validateGraph(run.graph, nodeRegistry);
   if (hasErrors(problems)) {
@@ -43,6 +43,8 @@ export async function createAndEnqueueRun(
       workspaceId: member.workspaceId,
       workflowId: run.workflowId,
       workflowName: run.workflowName,
+      // Runs of a published version point at it; draft test-runs leave it null.
+      workflowVersionId: run.workflowVersionId ?? null,
       graph: run.graph as Prisma.InputJsonValue,
       inputs: checked.inputs as Prisma.InputJsonValue,
       createdById: member.userId,

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import type { Member } from "@/lib/auth/member";
+import { hasRole } from "@/lib/auth/member";
+import { db } from "@/lib/db/client";
+import { forbidden, notFound } from "@/lib/services/errors";
+import { ApiScopeSchema, type ApiScope } from "./scopes";
+import { generateApiKeySecret, hashApiKey, visiblePrefix } from "./secret";
+
+export const CreateApiKeySchema = z.object({
+  name: z.string().trim().min(1, "Name is required").max(120, "Name is at most 120 characters"),
+  scopes: z.array(ApiScopeSchema).min(1, "Pick at least one scope").transform((s) => [...new Set(s)]),
+});
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiScope[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdBy: string | null;
+}
+
+/** Managing keys is for developers and above: a key can start any published workflow. */
+function requireKeyManager(member: Member) {
+  if (!hasRole(member.role, "developer")) throw forbidden("Managing API keys needs the developer role or higher.");
+}
+
+const toView = (row: {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdById: string | null;
+}): ApiKeyView => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.prefix,
+  scopes: row.scopes.filter((s): s is ApiScope => ApiScopeSchema.safeParse(s).success),
+  createdAt: row.createdAt,
+  lastUsedAt: row.lastUsedAt,
+  revokedAt: row.revokedAt,
+  createdBy: row.createdById,
+});
+
+export async function listApiKeys(member: Member): Promise<ApiKeyView[]> {
+  requireKeyManager(member);
+  const rows = await db().apiKey.findMany({ where: { workspaceId: member.workspaceId }, orderBy: { createdAt: "desc" } });
+  return rows.map(toView);
+}
+
+/** Creates a key and returns its secret: the only time the full key exists outside the caller. */
+export async function createApiKey(member: Member, input: z.input<typeof CreateApiKeySchema>): Promise<{ key: ApiKeyView; secret: string }> {
+  requireKeyManager(member);
+  const data = CreateApiKeySchema.parse(input);
+  const secret = generateApiKeySecret();
+  const row = await db().apiKey.create({
+    data: {
+      workspaceId: member.workspaceId,
+      name: data.name,
+      prefix: visiblePrefix(secret),
+      hash: hashApiKey(secret),
+      scopes: data.scopes,
+      createdById: member.userId,
+    },
+  });
+  return { key: toView(row), secret };
+}
+
+/** Revoking is permanent and idempotent; the row stays so the list shows when it was revoked. */
+export async function revokeApiKey(member: Member, id: string): Promise<void> {
+  requireKeyManager(member);
+  const existing = await db().apiKey.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { revokedAt: true } });
+  if (!existing) throw notFound("API key");
+  if (!existing.revokedAt) await db().apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+}

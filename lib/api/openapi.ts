@@ -1,0 +1,216 @@
+import { z } from "zod";
+import { API_SCOPE_LABELS, API_SCOPES, type ApiScope } from "@/lib/api-keys/scopes";
+import {
+  ApiErrorSchema,
+  DEFAULT_SYNC_TIMEOUT_MS,
+  MAX_SYNC_TIMEOUT_MS,
+  RunAcceptedSchema,
+  RunSchema,
+  StartRunRequestSchema,
+  StreamEventSchema,
+  WorkflowListSchema,
+  apiSchemas,
+} from "./schemas";
+
+/**
+ * The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes validate with
+ * (zod 4's JSON Schema output is draft 2020-12, which is what OpenAPI 3.1 uses). Served at
+ * /api/v1/openapi.json and rendered at /api-docs.
+ */
+
+type JsonObject = Record<string, unknown>;
+
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  security: { bearer: [] }[];
+  "x-weft-scope"?: ApiScope;
+  parameters?: { name: string; in: "path" | "header" | "query"; required: boolean; description: string; schema: JsonObject }[];
+  requestBody?: { required: boolean; content: Record<string, { schema: JsonObject }> };
+  responses: Record<string, { description: string; headers?: JsonObject; content?: Record<string, { schema: JsonObject }> }>;
+}
+
+export interface OpenApiDocument {
+  openapi: "3.1.0";
+  info: { title: string; version: string; description: string };
+  servers: { url: string }[];
+  tags: { name: string; description: string }[];
+  paths: Record<string, Partial<Record<"get" | "post", OpenApiOperation>>>;
+  components: { schemas: Record<string, JsonObject>; securitySchemes: JsonObject };
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const idOf = (schema: z.ZodType) => {
+  const meta = apiSchemas.get(schema);
+  if (!meta) throw new Error("schema is not registered in apiSchemas");
+  return meta.id;
+};
+const json = (schema: z.ZodType) => ({ "application/json": { schema: ref(idOf(schema)) } });
+const errorResponse = (description: string) => ({ description, content: json(ApiErrorSchema) });
+const sse = { "text/event-stream": { schema: { ...ref(idOf(StreamEventSchema)), description: "Each SSE `data:` line is one StreamEvent as JSON." } } };
+
+const idParam = (what: string) => ({ name: "id", in: "path" as const, required: true, description: `The ${what} id`, schema: { type: "string" } });
+const lastEventIdParam = {
+  name: "Last-Event-ID",
+  in: "header" as const,
+  required: false,
+  description: "Sent by EventSource on reconnect: the stream restarts from a fresh snapshot and its ids continue after this one.",
+  schema: { type: "string" },
+};
+
+function authErrors(scope: ApiScope) {
+  return {
+    "401": errorResponse("No API key, a malformed one, or an unknown or revoked key (code unauthorized)."),
+    "403": errorResponse(`The key lacks the ${scope} scope (code forbidden).`),
+  };
+}
+
+function operation(scope: ApiScope, op: Omit<OpenApiOperation, "security" | "x-weft-scope">): OpenApiOperation {
+  return {
+    ...op,
+    description: [op.description, `Needs an API key with the \`${scope}\` scope.`].filter(Boolean).join("\n\n"),
+    security: [{ bearer: [] }],
+    "x-weft-scope": scope,
+    responses: { ...op.responses, ...authErrors(scope) },
+  };
+}
+
+const STREAM_SEMANTICS = [
+  "**Streams** (`mode: \"stream\"` and `GET /runs/{id}/events`) are Server-Sent Events. The first event is `snapshot` (the run and its steps from the database),",
+  "then live `step`, `delta` (streamed LLM text) and `run` events; the last event is always a terminal `run` event (succeeded, failed or cancelled) and the stream closes.",
+  "Every event has an `id:`. On reconnect, send `Last-Event-ID` (EventSource does this itself): the stream starts again with a fresh snapshot, which contains the current state of every step,",
+  "so nothing that happened while disconnected is lost; ids continue after the one you sent. Missed `delta` pieces of a step that is still running are not replayed; its full output comes with its `step` event.",
+].join(" ");
+
+const TODO = [
+  "**Not yet in v1** (planned): `POST /runs/{id}/cancel` to cancel a run; answering a run that waits for a human",
+  "(approval or question) and listing waiting runs; listing runs; paging of `GET /workflows`.",
+].join(" ");
+
+/** Drops `additionalProperties: false` everywhere inside a response schema. */
+function openObjects(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(openObjects);
+  if (typeof value !== "object" || value === null) return value;
+  const entries = Object.entries(value).filter(([key, v]) => !(key === "additionalProperties" && v === false));
+  return Object.fromEntries(entries.map(([key, v]) => [key, openObjects(v)]));
+}
+
+/** Components generated from the registry: request bodies with their input types (defaults optional), the rest as output. */
+function componentSchemas(): Record<string, JsonObject> {
+  const uri = (id: string) => `#/components/schemas/${id}`;
+  const asOutput = z.toJSONSchema(apiSchemas, { uri, io: "output", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
+  const asInput = z.toJSONSchema(apiSchemas, { uri, io: "input", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
+  const requestIds = new Set([idOf(StartRunRequestSchema)]);
+  const out: Record<string, JsonObject> = {};
+  for (const [id, schema] of Object.entries(asOutput)) {
+    // Responses may gain fields in later versions, so only request bodies forbid unknown properties.
+    const chosen = requestIds.has(id) ? { ...asInput[id]! } : (openObjects(schema) as JsonObject);
+    delete chosen.$schema; // a component is a fragment of the document, which declares the dialect once
+    delete chosen.$id;
+    out[id] = chosen;
+  }
+  return out;
+}
+
+export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Weft public API",
+      version: "1.0.0",
+      description: [
+        "Run published Weft workflows from your own code. Authenticate with an API key from **Settings → API keys**: `Authorization: Bearer weft_…`.",
+        "Keys belong to one workspace; ids from another workspace answer 404. Errors always have the shape `{ error: { code, message, issues? } }`.",
+        "Only published versions run through the API: publish a workflow in the editor first. Runs started here point at the exact version they executed.",
+        STREAM_SEMANTICS,
+        TODO,
+      ].join("\n\n"),
+    },
+    servers: [{ url: serverUrl }],
+    tags: [
+      { name: "workflows", description: "Published workflows" },
+      { name: "runs", description: "Starting and following runs" },
+    ],
+    paths: {
+      "/api/v1/workflows": {
+        get: operation("workflows:read", {
+          operationId: "listWorkflows",
+          summary: "List published workflows",
+          description: "Workflows with at least one published version, each with its latest version and the Start node's inputs (also as a JSON Schema).",
+          tags: ["workflows"],
+          responses: { "200": { description: "The published workflows", content: json(WorkflowListSchema) } },
+        }),
+      },
+      "/api/v1/workflows/{id}/runs": {
+        post: operation("runs:write", {
+          operationId: "startRun",
+          summary: "Run a published workflow",
+          description: [
+            "Runs the latest published version, or `version` when given. `mode` decides the answer:",
+            `\`async\` (default) answers 202 at once; \`sync\` waits up to \`timeoutMs\` (default ${DEFAULT_SYNC_TIMEOUT_MS} ms, at most ${MAX_SYNC_TIMEOUT_MS} ms) and answers 200 with the finished run, or 202 if it is still going;`,
+            "`stream` answers with Server-Sent Events of the run (the `X-Weft-Run-Id` header carries the run id, to reconnect through `GET /api/v1/runs/{id}/events`).",
+          ].join(" "),
+          tags: ["runs"],
+          parameters: [idParam("workflow")],
+          requestBody: { required: true, content: json(StartRunRequestSchema) },
+          responses: {
+            "200": {
+              description: "sync: the finished run (status succeeded, failed or cancelled); stream: the event stream",
+              content: { ...json(RunSchema), ...sse },
+            },
+            "202": {
+              description: "async, or sync when the run has not finished within timeoutMs",
+              headers: { Location: { description: "The run's URL", schema: { type: "string" } } },
+              content: json(RunAcceptedSchema),
+            },
+            "400": errorResponse("Invalid body (invalid_request, with issues), inputs that do not match the Start node (invalid_input, with problems)"),
+            "404": errorResponse("No such workflow in the key's workspace"),
+            "409": errorResponse("The workflow (or the requested version) is not published (not_published)"),
+          },
+        }),
+      },
+      "/api/v1/runs/{id}": {
+        get: operation("runs:read", {
+          operationId: "getRun",
+          summary: "Get a run",
+          description: "The run with every step's status, output and error.",
+          tags: ["runs"],
+          parameters: [idParam("run")],
+          responses: { "200": { description: "The run", content: json(RunSchema) }, "404": errorResponse("No such run in the key's workspace") },
+        }),
+      },
+      "/api/v1/runs/{id}/events": {
+        get: operation("runs:read", {
+          operationId: "streamRunEvents",
+          summary: "Follow a run's events",
+          description: STREAM_SEMANTICS,
+          tags: ["runs"],
+          parameters: [idParam("run"), lastEventIdParam],
+          responses: { "200": { description: "Server-Sent Events", content: sse }, "404": errorResponse("No such run in the key's workspace") },
+        }),
+      },
+      "/api/v1/openapi.json": {
+        get: {
+          operationId: "getOpenApiDocument",
+          summary: "This document",
+          tags: [],
+          security: [],
+          responses: { "200": { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } } },
+        },
+      },
+    },
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "weft_<43 base64url characters>",
+          description: `API keys from Settings → API keys. Scopes: ${API_SCOPES.map((s) => `\`${s}\` (${API_SCOPE_LABELS[s]})`).join(", ")}.`,
+        },
+      },
+    },
+  };
+}

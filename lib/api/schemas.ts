@@ -1,0 +1,141 @@
+import { z } from "zod";
+
+/**
+ * The public API's request and response shapes (v1). Routes validate with these, the typed client
+ * infers its types from them, and lib/api/openapi.ts turns them into the OpenAPI document: one
+ * source for all three. Every schema that becomes a named OpenAPI component is registered in
+ * `apiSchemas` with its component id.
+ */
+export const apiSchemas = z.registry<{ id: string; description?: string }>();
+
+const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
+const STEP_STATUSES = ["running", "succeeded", "failed", "skipped"] as const;
+export const RUN_MODES = ["async", "sync", "stream"] as const;
+/** The longest a sync request waits for its run before answering 202. */
+export const MAX_SYNC_TIMEOUT_MS = 60_000;
+export const DEFAULT_SYNC_TIMEOUT_MS = 30_000;
+
+const IsoDate = z.string().meta({ format: "date-time" });
+
+export const ApiIssueSchema = z
+  .object({ path: z.string().describe("Dotted path of the offending field, empty for the whole body"), message: z.string() })
+  .register(apiSchemas, { id: "ApiIssue" });
+
+export const ApiErrorSchema = z
+  .object({
+    error: z.looseObject({
+      code: z.string().describe("Stable machine-readable code, e.g. unauthorized, forbidden, not_found, invalid_request, invalid_input, invalid_graph, not_published"),
+      message: z.string().describe("A human-readable explanation"),
+      issues: z.array(ApiIssueSchema).optional().describe("Field-level problems of an invalid request body"),
+      problems: z.array(z.looseObject({ message: z.string() })).optional().describe("Input or graph problems"),
+    }),
+  })
+  .register(apiSchemas, { id: "ApiError", description: "Every 4xx/5xx answer has this shape." });
+
+export const InputFieldSchema = z
+  .object({
+    name: z.string(),
+    label: z.string(),
+    type: z.enum(["string", "number", "boolean", "object", "array"]),
+    required: z.boolean(),
+    description: z.string(),
+  })
+  .register(apiSchemas, { id: "InputField" });
+
+export const PublishedWorkflowSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    latestVersion: z.object({ version: z.number().int(), publishedAt: IsoDate, note: z.string().nullable() }),
+    inputs: z.array(InputFieldSchema).describe("The Start node's declared inputs of the latest version"),
+    inputSchema: z.record(z.string(), z.unknown()).describe("The same inputs as a JSON Schema for `inputs` in StartRunRequest"),
+  })
+  .register(apiSchemas, { id: "PublishedWorkflow" });
+
+export const WorkflowListSchema = z.object({ workflows: z.array(PublishedWorkflowSchema) }).register(apiSchemas, { id: "WorkflowList" });
+
+export const StartRunRequestSchema = z
+  .strictObject({
+    inputs: z.record(z.string(), z.unknown()).default({}).describe("Values for the Start node's inputs (JSON types are checked strictly)"),
+    version: z.number().int().min(1).optional().describe("Run this published version; the latest when omitted"),
+    mode: z.enum(RUN_MODES).default("async").describe("async: answer 202 at once; sync: wait for the result; stream: Server-Sent Events"),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SYNC_TIMEOUT_MS)
+      .optional()
+      .describe(`sync only: how long to wait before answering 202 (default ${DEFAULT_SYNC_TIMEOUT_MS}, max ${MAX_SYNC_TIMEOUT_MS})`),
+  })
+  .register(apiSchemas, { id: "StartRunRequest" });
+export type StartRunRequest = z.input<typeof StartRunRequestSchema>;
+
+export const RunAcceptedSchema = z
+  .object({ runId: z.string(), status: z.enum(RUN_STATUSES) })
+  .register(apiSchemas, { id: "RunAccepted", description: "The run was queued (or is still running after a sync wait)." });
+
+export const RunErrorSchema = z.looseObject({ code: z.string(), message: z.string(), nodeId: z.string().optional() }).register(apiSchemas, { id: "RunError" });
+
+export const RunStepSchema = z
+  .object({
+    nodeId: z.string(),
+    nodeType: z.string(),
+    iteration: z.number().int(),
+    status: z.enum(STEP_STATUSES),
+    output: z.unknown().nullable(),
+    error: RunErrorSchema.nullable(),
+    branch: z.string().nullable(),
+    totalTokens: z.number().int(),
+    startedAt: IsoDate,
+    finishedAt: IsoDate.nullable(),
+  })
+  .register(apiSchemas, { id: "RunStep" });
+
+export const RunSchema = z
+  .object({
+    id: z.string(),
+    workflowId: z.string().nullable(),
+    workflowName: z.string(),
+    version: z.number().int().nullable().describe("The published version this run executes; null for editor test-runs of a draft"),
+    status: z.enum(RUN_STATUSES),
+    inputs: z.unknown(),
+    output: z.unknown().nullable(),
+    error: RunErrorSchema.nullable(),
+    usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), totalTokens: z.number().int() }),
+    createdAt: IsoDate,
+    startedAt: IsoDate.nullable(),
+    finishedAt: IsoDate.nullable(),
+    steps: z.array(RunStepSchema),
+  })
+  .register(apiSchemas, { id: "Run" });
+export type RunView = z.infer<typeof RunSchema>;
+
+/** The `data` of each Server-Sent Event; the SSE `event:` field is the same as `type`. */
+export const StepEventSchema = z
+  .object({
+    type: z.literal("step"),
+    nodeId: z.string(),
+    iteration: z.number().int(),
+    status: z.enum(STEP_STATUSES),
+    output: z.unknown().optional(),
+    branch: z.string().nullish(),
+    error: RunErrorSchema.nullish(),
+    at: IsoDate,
+  })
+  .register(apiSchemas, { id: "StepEvent" });
+export const DeltaEventSchema = z
+  .object({ type: z.literal("delta"), nodeId: z.string(), iteration: z.number().int(), text: z.string() })
+  .register(apiSchemas, { id: "DeltaEvent", description: "A streamed piece of an LLM node's answer; not replayed on reconnect." });
+export const RunStatusEventSchema = z
+  .object({ type: z.literal("run"), status: z.enum(RUN_STATUSES), output: z.unknown().optional(), error: RunErrorSchema.nullish(), at: IsoDate })
+  .register(apiSchemas, { id: "RunStatusEvent" });
+export const SnapshotEventSchema = z
+  .object({ type: z.literal("snapshot"), run: RunSchema })
+  .register(apiSchemas, { id: "SnapshotEvent", description: "The run as PostgreSQL knows it; always the first event of a stream." });
+export const StreamEventSchema = z
+  .discriminatedUnion("type", [SnapshotEventSchema, StepEventSchema, DeltaEventSchema, RunStatusEventSchema])
+  .register(apiSchemas, { id: "StreamEvent" });
+export type StreamEvent = z.infer<typeof StreamEventSchema>;
+
+export const TERMINAL_RUN_STATUSES: readonly string[] = ["succeeded", "failed", "cancelled"];

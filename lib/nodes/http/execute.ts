@@ -1,0 +1,133 @@
+import { NodeError } from "@/lib/engine/errors";
+import type { NodeContext, NodeExecutor } from "@/lib/engine/node-kit";
+import type { HttpResponse } from "@/lib/engine/ports";
+import { HEADER_NAME, type HttpConfig, type KeyValue } from "./definition";
+
+/**
+ * Renders the request from templates, sends it through the `http` port (SSRF guard, redirects,
+ * size limit live there) and parses the body by content type. Statuses map to error codes:
+ * 429 and 5xx are retryable (`http_unavailable`), other 4xx are not (`http_error`).
+ */
+
+/** Header values that never appear in a run trace. */
+const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"]);
+const BODY_SNIPPET = 300;
+
+async function renderPairs(ctx: NodeContext<HttpConfig>, pairs: readonly KeyValue[]): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  for (const pair of pairs) {
+    const key = (await ctx.render(pair.key)).trim();
+    if (!key) continue;
+    out.push([key, await ctx.render(pair.value)]);
+  }
+  return out;
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((h) => h.toLowerCase() === name);
+}
+
+export function isJsonContentType(contentType: string | undefined): boolean {
+  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  return type === "application/json" || type.endsWith("+json") || type === "text/json";
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > BODY_SNIPPET ? `${flat.slice(0, BODY_SNIPPET)}…` : flat;
+}
+
+export function statusError(response: HttpResponse): NodeError {
+  const body = snippet(response.body);
+  const message = `The server answered ${response.status}${body ? `: ${body}` : "."}`;
+  if (response.status === 429 || response.status >= 500) return new NodeError("http_unavailable", message);
+  return new NodeError("http_error", message);
+}
+
+function redact(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADERS.has(k.toLowerCase()) ? "[redacted]" : v]));
+}
+
+export const executeHttp: NodeExecutor<HttpConfig> = async (ctx) => {
+  const { config } = ctx;
+  const rendered = (await ctx.render(config.url)).trim();
+  let url: URL;
+  try {
+    url = new URL(rendered);
+  } catch {
+    throw new NodeError("http_error", `The URL "${rendered}" is not a valid URL.`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new NodeError("network_blocked", `Only http and https URLs are allowed (got ${url.protocol}).`);
+  }
+  for (const [key, value] of await renderPairs(ctx, config.query)) url.searchParams.append(key, value);
+
+  const headers: Record<string, string> = {};
+  for (const [key, value] of await renderPairs(ctx, config.headers)) {
+    if (!HEADER_NAME.test(key)) throw new NodeError("http_error", `"${key}" is not a valid header name.`);
+    if (/[\r\n]/.test(value)) throw new NodeError("http_error", `The value of header "${key}" contains a line break.`);
+    headers[key] = value;
+  }
+
+  let body: string | undefined;
+  switch (config.bodyType) {
+    case "none":
+      break;
+    case "json": {
+      body = await ctx.render(config.body);
+      try {
+        JSON.parse(body);
+      } catch (error) {
+        throw new NodeError("template_error", `The JSON body is not valid JSON after rendering: ${(error as Error).message}`, { cause: error });
+      }
+      if (!hasHeader(headers, "content-type")) headers["content-type"] = "application/json";
+      break;
+    }
+    case "form":
+      body = new URLSearchParams(await renderPairs(ctx, config.form)).toString();
+      if (!hasHeader(headers, "content-type")) headers["content-type"] = "application/x-www-form-urlencoded";
+      break;
+    case "text":
+      body = await ctx.render(config.body);
+      if (!hasHeader(headers, "content-type")) headers["content-type"] = "text/plain; charset=utf-8";
+      break;
+  }
+  // A step re-executed after a crash sends the same key, so the receiver can drop the repeat.
+  if (config.method !== "GET" && config.method !== "HEAD" && !hasHeader(headers, "idempotency-key")) {
+    headers["Idempotency-Key"] = ctx.idempotencyKey;
+  }
+
+  const input = { method: config.method, url: url.toString(), headers: redact(headers), ...(body === undefined ? {} : { body }) };
+  if (!ctx.services.http) throw new NodeError("internal", "HTTP requests are not available in this environment.", { trace: { input } });
+
+  let response: HttpResponse;
+  try {
+    response = await ctx.services.http({
+      method: config.method,
+      url: url.toString(),
+      headers,
+      body,
+      timeoutMs: config.timeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
+      signal: ctx.signal,
+    });
+  } catch (error) {
+    if (error instanceof NodeError) throw error.withTrace({ input });
+    throw error;
+  }
+  const detail = { status: response.status, url: response.url, headers: response.headers };
+  if (response.status >= 400) throw statusError(response).withTrace({ input, detail: { ...detail, body: snippet(response.body) } });
+
+  let parsed: unknown = response.body;
+  if (isJsonContentType(response.headers["content-type"]) && response.body.trim()) {
+    try {
+      parsed = JSON.parse(response.body);
+    } catch (error) {
+      throw new NodeError("output_invalid", `The response says it is JSON but does not parse: ${(error as Error).message}`, {
+        cause: error,
+        trace: { input, detail: { ...detail, body: snippet(response.body) } },
+      });
+    }
+  }
+  return { output: { status: response.status, headers: response.headers, body: parsed }, input, detail };
+};
