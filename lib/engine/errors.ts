@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   "code_error",
   "code_limit",
   "timeout",
+  "limit_exceeded",
   "cancelled",
   "internal",
 ] as const;
@@ -41,17 +42,31 @@ export class NodeError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly trace: FailureTrace;
-  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown; trace?: FailureTrace } = {}) {
+  /** How long the other side asked us to wait before trying again (an HTTP Retry-After), when it said. */
+  readonly retryAfterMs?: number;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown; trace?: FailureTrace; retryAfterMs?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "NodeError";
     this.code = code;
     this.retryable = options.retryable ?? isRetryableCode(code);
     this.trace = options.trace ?? {};
+    if (options.retryAfterMs !== undefined && Number.isFinite(options.retryAfterMs) && options.retryAfterMs >= 0) {
+      this.retryAfterMs = options.retryAfterMs;
+    }
   }
 
-  /** The same error with what the node had done attached (keeps code, message and cause). */
+  /** The same error with what the node had done attached (keeps code, message, cause and Retry-After). */
   withTrace(trace: FailureTrace): NodeError {
-    return new NodeError(this.code, this.message, { retryable: this.retryable, cause: this.cause, trace: { ...this.trace, ...trace } });
+    return new NodeError(this.code, this.message, {
+      retryable: this.retryable,
+      cause: this.cause,
+      trace: { ...this.trace, ...trace },
+      retryAfterMs: this.retryAfterMs,
+    });
   }
 }
 
@@ -73,6 +88,7 @@ export function isRetryableCode(code: ErrorCode): boolean {
     case "network_blocked":
     case "code_error":
     case "code_limit":
+    case "limit_exceeded":
     case "cancelled":
     case "internal":
       return false;

@@ -17,8 +17,17 @@ export const LIMITS = {
   templateOutputChars: 1_000_000,
   /** Characters of template source parsed at once (LiquidJS parseLimit). */
   templateParseChars: 1_000_000,
-  /** A step that runs longer than this fails with `timeout`. */
+  /** A step that runs longer than this fails with `timeout` (default of a node's Timeout setting). */
   stepTimeoutMs: 10 * 60_000,
+  /** Bounds of a node's own Timeout setting. */
+  minStepTimeoutMs: 1_000,
+  maxStepTimeoutMs: 60 * 60_000,
+  /** Attempts a node's Retry setting may ask for (1 = no retry). */
+  maxRetryAttempts: 10,
+  /** Longest wait between two attempts, whatever the backoff or a provider's Retry-After says. */
+  maxRetryDelayMs: 10 * 60_000,
+  /** Wall-clock time from the run's start (across resumes) after which it fails with `timeout`. */
+  maxRunDurationMs: 2 * 60 * 60_000,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

@@ -39,6 +39,12 @@ export interface NodeDefinition<Config = unknown> {
   hasInput: boolean;
   /** End nodes have no outbound edge; their output becomes the run output. */
   role?: "start" | "end";
+  /**
+   * Whether the node offers the per-node Settings (timeout, retry, on error). Defaults to true
+   * for every node without a role (Start and End never do); set false for nodes that cannot
+   * fail in a useful way (notes, pure layout).
+   */
+  supportsErrorPolicy?: boolean;
   outputHandles(config: Config): HandleSpec[];
   /** Fields this node publishes under its id, referable as {{ <nodeId>.<field> }}. */
   outputFields(config: Config): OutputField[];

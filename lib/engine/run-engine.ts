@@ -4,6 +4,7 @@ import { validateRunInputs } from "./inputs";
 import { LIMITS, type Limits } from "./limits";
 import type { NodeContext, NodeExecutor, NodeResult } from "./node-kit";
 import type { EngineServices } from "./ports";
+import { abortableSleep, ERROR_HANDLE, readNodeSettings, retryDelayMs, stepPolicy, type StepPolicy } from "./policy";
 import type { RunEvent, RunEventSink, RunOutcome, StepStore } from "./run-ports";
 import { schedule, type SchedulerState } from "./scheduler";
 import { renderTemplate, resolvePath } from "./template";
@@ -27,7 +28,14 @@ export interface RunOptions {
   signal: AbortSignal;
   maxConcurrency?: number;
   now?: () => Date;
-  /** Overrides of LIMITS (tests use small ones). */
+  /** Waits between retry attempts; rejects with the signal's reason when it aborts. Tests inject an instant one. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * When the run first started (before any crash and resume), so the run deadline
+   * (`limits.maxRunDurationMs`) counts the whole run, not this call. Defaults to now.
+   */
+  startedAt?: Date;
+  /** Overrides of LIMITS, per run (a run's own deadline goes in `maxRunDurationMs`; tests use small ones). */
   limits?: Partial<Limits>;
   /** Called with errors that are not NodeErrors (bugs, infrastructure) so the caller can log them. */
   onUnexpectedError?: (error: unknown, nodeId: string) => void;
@@ -64,7 +72,30 @@ function normaliseOutput(output: unknown, maxBytes: number): Record<string, unkn
   return JSON.parse(json) as Record<string, unknown>;
 }
 
-/** Settles with the executor, or rejects as soon as the run is cancelled or the step times out. */
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 1000) return `${Math.round(ms / 1000)} s`;
+  return `${ms} ms`;
+}
+
+/** Why the run's own signal fired: the caller's cancellation or the run deadline. */
+function abortError(signal: AbortSignal): NodeError {
+  return signal.reason instanceof NodeError ? signal.reason : new NodeError("cancelled", "The run was cancelled.");
+}
+
+/** One failed attempt, as kept in the step's `detail.attempts`. */
+export interface AttemptRecord {
+  attempt: number;
+  code: ErrorInfo["code"];
+  message: string;
+  /** The wait before the next attempt; absent on the last one. */
+  retryInMs?: number;
+  /** The provider's Retry-After, when it sent one. */
+  retryAfterMs?: number;
+}
+
+/** Settles with the executor, or rejects as soon as the run stops (cancel, deadline) or the step times out. */
 function guarded(
   run: (signal: AbortSignal) => Promise<NodeResult>,
   runSignal: AbortSignal,
@@ -75,14 +106,14 @@ function guarded(
   let onAbort: (() => void) | undefined;
   const stopped = new Promise<never>((_, reject) => {
     onAbort = () => {
-      const error = new NodeError("cancelled", "The run was cancelled.");
+      const error = abortError(runSignal);
       controller.abort(error);
       reject(error);
     };
     if (runSignal.aborted) onAbort();
     else runSignal.addEventListener("abort", onAbort, { once: true });
     timer = setTimeout(() => {
-      const error = new NodeError("timeout", `The step did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+      const error = new NodeError("timeout", `The step did not finish within ${formatDuration(timeoutMs)}.`);
       controller.abort(error);
       reject(error);
     }, timeoutMs);
@@ -95,10 +126,16 @@ function guarded(
   });
 }
 
+/** What one attempt of a step ended with. */
+type AttemptResult =
+  | { ok: true; result: NodeResult; output: Record<string, unknown> }
+  | { ok: false; error: ErrorInfo; trace: FailureTrace; result?: NodeResult; retryAfterMs?: number };
+
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const { runId, graph, registry, executors, store, events, services, signal } = options;
   const limits: Limits = { ...LIMITS, ...options.limits };
   const now = options.now ?? (() => new Date());
+  const sleep = options.sleep ?? abortableSleep;
   const maxConcurrency = Math.max(1, options.maxConcurrency ?? limits.maxConcurrency);
   let usage: TokenUsage = zeroUsage();
   const publish = (event: RunEvent) => events.publish(event);
@@ -114,160 +151,235 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   }
   const inputs = checked.inputs;
 
-  const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
-  const states: Record<string, SchedulerState> = {};
-  const scope: Record<string, unknown> = { input: inputs };
-  const endOutputs: Record<string, unknown>[] = [];
-  let steps = 0;
-
-  // Resume: finished steps are read back, never recomputed; running/failed ones run again.
-  for (const record of await store.loadSteps()) {
-    const node = nodes.get(record.nodeId);
-    if (!node || record.iteration !== ITERATION) continue;
-    if (record.status === "succeeded") {
-      const output = record.output ?? {};
-      states[node.id] = { status: "succeeded", branch: record.branch ?? undefined };
-      scope[node.id] = output;
-      if (registry[node.type]?.role === "end") endOutputs.push(output);
-      steps++;
-    } else if (record.status === "skipped") {
-      states[node.id] = { status: "skipped" };
-    }
-  }
-
-  let failure: ErrorInfo | undefined;
-  let storeError: { error: unknown } | undefined;
-  const inFlight = new Map<string, Promise<void>>();
-
-  const runStep = async (node: GraphNode): Promise<void> => {
-    const def = registry[node.type]!;
-    const key = { nodeId: node.id, iteration: ITERATION };
-    await store.beginStep({ ...key, nodeType: node.type });
-    publish({ type: "step", ...key, status: "running", at: now().toISOString() });
-
-    let result: NodeResult | undefined;
-    let output: Record<string, unknown> | undefined;
-    let error: ErrorInfo | undefined;
-    let trace: FailureTrace = {};
-    try {
-      const parsed = def.configSchema.safeParse(node.data);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new NodeError("invalid_graph", `The node's settings are invalid: ${issue.path.join(".") || "config"}: ${issue.message}`);
-      }
-      const executor = executors[node.type];
-      if (!executor) throw new NodeError("internal", `No executor is installed for nodes of type "${node.type}".`);
-      const snapshot = { ...scope };
-      result = await guarded(
-        (stepSignal) => {
-          const ctx: NodeContext<unknown> = {
-            runId,
-            nodeId: node.id,
-            iteration: ITERATION,
-            idempotencyKey: `${runId}:${node.id}:${ITERATION}`,
-            config: parsed.data,
-            inputs,
-            scope: snapshot,
-            render: (template) => renderTemplate(template, snapshot),
-            resolvePath: (path) => resolvePath(snapshot, path),
-            signal: stepSignal,
-            services,
-            emitDelta: (text) => publish({ type: "delta", ...key, text }),
-          };
-          return executor(ctx);
-        },
-        signal,
-        limits.stepTimeoutMs,
-      );
-      output = normaliseOutput(result.output, limits.maxStepOutputBytes);
-    } catch (thrown) {
-      if (thrown instanceof NodeError) trace = thrown.trace;
-      else options.onUnexpectedError?.(thrown, node.id);
-      error = toErrorInfo(thrown, node.id);
-    }
-
-    if (error || !result || !output) {
-      const info = error ?? { code: "internal" as const, message: "The node produced no result.", nodeId: node.id };
-      const spent = result?.usage ?? trace.usage;
-      usage = addUsage(usage, spent);
-      await store.failStep({ ...key, input: result?.input ?? trace.input, error: info, detail: result?.detail ?? trace.detail, usage: spent });
-      states[node.id] = { status: "failed" };
-      publish({ type: "step", ...key, status: "failed", error: info, at: now().toISOString() });
-      failure ??= { ...info, message: `${nodeName(node, registry)} failed: ${info.message}` };
-      return;
-    }
-    usage = addUsage(usage, result.usage);
-    await store.completeStep({
-      ...key,
-      input: result.input ?? null,
-      output,
-      branch: result.branch,
-      detail: result.detail,
-      usage: result.usage,
-    });
-    states[node.id] = { status: "succeeded", branch: result.branch };
-    scope[node.id] = output;
-    if (def.role === "end") endOutputs.push(output);
-    publish({
-      type: "step",
-      ...key,
-      status: "succeeded",
-      output,
-      branch: result.branch ?? null,
-      usage: result.usage,
-      at: now().toISOString(),
-    });
-  };
-
-  const start = (node: GraphNode) => {
-    states[node.id] = { status: "running" };
-    steps++;
-    const task = runStep(node)
-      .catch((error: unknown) => {
-        // The store failed: stop scheduling and let the caller retry the whole run later.
-        storeError ??= { error };
-        states[node.id] = { status: "failed" };
-      })
-      .finally(() => inFlight.delete(node.id));
-    inFlight.set(node.id, task);
-  };
+  // The run's own signal: the caller's cancellation, or the run deadline (counted from the run's first start).
+  const runController = new AbortController();
+  const runSignal = runController.signal;
+  const deadlineError = new NodeError("timeout", `The run exceeded its time limit of ${formatDuration(limits.maxRunDurationMs)} and was stopped.`, {
+    retryable: false,
+  });
+  const onCancel = () => runController.abort(new NodeError("cancelled", "The run was cancelled."));
+  if (signal.aborted) onCancel();
+  else signal.addEventListener("abort", onCancel, { once: true });
+  const startedAt = options.startedAt ?? now();
+  const remainingMs = startedAt.getTime() + limits.maxRunDurationMs - now().getTime();
+  let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  if (remainingMs <= 0) runController.abort(deadlineError);
+  // setTimeout takes at most 2^31-1 ms; a longer deadline is re-checked when that fires.
+  else deadlineTimer = setTimeout(() => runController.abort(deadlineError), Math.min(remainingMs, 2 ** 31 - 1));
+  const timedOut = () => runSignal.aborted && runSignal.reason === deadlineError && !signal.aborted;
 
   try {
-    while (true) {
-      if (!failure && !storeError && !signal.aborted) {
-        const next = schedule(graph, states);
-        for (const id of next.skip) {
-          await store.skipStep({ nodeId: id, iteration: ITERATION, nodeType: nodes.get(id)!.type });
-          states[id] = { status: "skipped" };
-          publish({ type: "step", nodeId: id, iteration: ITERATION, status: "skipped", at: now().toISOString() });
-        }
-        for (const id of next.ready) {
-          if (inFlight.size >= maxConcurrency) break;
-          if (steps >= limits.maxStepsPerRun) {
-            failure ??= { code: "invalid_graph", message: `The run reached the limit of ${limits.maxStepsPerRun} steps.`, nodeId: id };
-            break;
-          }
-          start(nodes.get(id)!);
-        }
-      }
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight.values());
-    }
-  } catch (error) {
-    storeError ??= { error };
-    await Promise.allSettled(inFlight.values());
+    return await runLoop();
+  } finally {
+    clearTimeout(deadlineTimer);
+    signal.removeEventListener("abort", onCancel);
   }
 
-  if (storeError) throw storeError.error;
-  if (signal.aborted) return { status: "cancelled", usage };
-  if (failure) return { status: "failed", error: failure, usage };
-  const stuck = graph.nodes.filter((n) => (states[n.id]?.status ?? "pending") === "pending");
-  if (stuck.length > 0) {
-    return {
-      status: "failed",
-      error: { code: "internal", message: `The run stopped before ${stuck.map((n) => nodeName(n, registry)).join(", ")} could run.` },
-      usage,
+  async function runLoop(): Promise<RunOutcome> {
+    const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
+    const states: Record<string, SchedulerState> = {};
+    const scope: Record<string, unknown> = { input: inputs };
+    const endOutputs: Record<string, unknown>[] = [];
+    let steps = 0;
+
+    // Resume: finished steps are read back, never recomputed; running/failed ones run again.
+    for (const record of await store.loadSteps()) {
+      const node = nodes.get(record.nodeId);
+      if (!node || record.iteration !== ITERATION) continue;
+      if (record.status === "succeeded") {
+        const output = record.output ?? {};
+        states[node.id] = { status: "succeeded", branch: record.branch ?? undefined };
+        scope[node.id] = output;
+        if (registry[node.type]?.role === "end") endOutputs.push(output);
+        steps++;
+      } else if (record.status === "skipped") {
+        states[node.id] = { status: "skipped" };
+      }
+    }
+
+    let failure: ErrorInfo | undefined;
+    let storeError: { error: unknown } | undefined;
+    const inFlight = new Map<string, Promise<void>>();
+
+    /** One execution of the node under its timeout; never throws (store calls are outside). */
+    const attemptOnce = async (node: GraphNode, policy: StepPolicy): Promise<AttemptResult> => {
+      const def = registry[node.type]!;
+      const key = { nodeId: node.id, iteration: ITERATION };
+      let result: NodeResult | undefined;
+      try {
+        const parsed = def.configSchema.safeParse(node.data);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new NodeError("invalid_graph", `The node's settings are invalid: ${issue.path.join(".") || "config"}: ${issue.message}`);
+        }
+        const executor = executors[node.type];
+        if (!executor) throw new NodeError("internal", `No executor is installed for nodes of type "${node.type}".`);
+        const snapshot = { ...scope };
+        result = await guarded(
+          (stepSignal) => {
+            const ctx: NodeContext<unknown> = {
+              runId,
+              nodeId: node.id,
+              iteration: ITERATION,
+              idempotencyKey: `${runId}:${node.id}:${ITERATION}`,
+              config: parsed.data,
+              inputs,
+              scope: snapshot,
+              render: (template) => renderTemplate(template, snapshot),
+              resolvePath: (path) => resolvePath(snapshot, path),
+              signal: stepSignal,
+              services,
+              emitDelta: (text) => publish({ type: "delta", ...key, text }),
+            };
+            return executor(ctx);
+          },
+          runSignal,
+          policy.timeoutMs,
+        );
+        return { ok: true, result, output: normaliseOutput(result.output, limits.maxStepOutputBytes) };
+      } catch (thrown) {
+        if (!(thrown instanceof NodeError)) options.onUnexpectedError?.(thrown, node.id);
+        return {
+          ok: false,
+          error: toErrorInfo(thrown, node.id),
+          trace: thrown instanceof NodeError ? thrown.trace : {},
+          result,
+          retryAfterMs: thrown instanceof NodeError ? thrown.retryAfterMs : undefined,
+        };
+      }
     };
+
+    const runStep = async (node: GraphNode): Promise<void> => {
+      const def = registry[node.type]!;
+      const key = { nodeId: node.id, iteration: ITERATION };
+      // The graph was validated above, so the settings parse; fall back to the defaults all the same.
+      const settings = readNodeSettings(def, node.data);
+      const policy = stepPolicy(settings.ok ? settings.settings : { onError: "fail" }, limits);
+      const history: AttemptRecord[] = [];
+      let spent: TokenUsage | undefined;
+      let tries = 0;
+
+      while (true) {
+        const { attempt } = await store.beginStep({ ...key, nodeType: node.type });
+        tries++;
+        publish({ type: "step", ...key, status: "running", ...(tries > 1 ? { attempt } : {}), at: now().toISOString() });
+        const outcome = await attemptOnce(node, policy);
+        const attemptUsage = outcome.ok ? outcome.result.usage : (outcome.result?.usage ?? outcome.trace.usage);
+        spent = attemptUsage ? addUsage(spent ?? zeroUsage(), attemptUsage) : spent;
+        usage = addUsage(usage, attemptUsage);
+
+        if (outcome.ok) {
+          const { result, output } = outcome;
+          const detail = history.length > 0 ? { ...result.detail, attempts: history } : result.detail;
+          await store.completeStep({ ...key, input: result.input ?? null, output, branch: result.branch, detail, usage: spent });
+          states[node.id] = { status: "succeeded", branch: result.branch };
+          scope[node.id] = output;
+          if (def.role === "end") endOutputs.push(output);
+          publish({ type: "step", ...key, status: "succeeded", output, branch: result.branch ?? null, usage: spent, at: now().toISOString() });
+          return;
+        }
+
+        let info = outcome.error;
+        const input = outcome.result?.input ?? outcome.trace.input;
+        const nodeDetail = outcome.result?.detail ?? outcome.trace.detail;
+        const stopped = runSignal.aborted;
+        const retry = !stopped && info.retryable === true && tries < policy.maxAttempts;
+        const delay = retry ? retryDelayMs(policy, tries, outcome.retryAfterMs, limits) : undefined;
+        if (retry || history.length > 0) {
+          history.push({
+            attempt,
+            code: info.code,
+            message: info.message,
+            ...(delay !== undefined ? { retryInMs: delay } : {}),
+            ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
+          });
+        }
+        if (retry) {
+          try {
+            await sleep(delay!, runSignal);
+            continue;
+          } catch {
+            // Cancelled or out of time while waiting: the step ends with the run's reason.
+            info = toErrorInfo(abortError(runSignal), node.id);
+          }
+        }
+        const detail = history.length > 0 ? { ...nodeDetail, attempts: history } : nodeDetail;
+
+        // A handled failure: the run goes on with a default output or down the error branch.
+        if (!runSignal.aborted && policy.onError !== "fail") {
+          const shown = { code: info.code, message: info.message };
+          const output = policy.onError === "branch" ? { error: shown } : normaliseOutput(policy.defaultOutput, limits.maxStepOutputBytes);
+          const branch = policy.onError === "branch" ? ERROR_HANDLE : undefined;
+          await store.completeStep({ ...key, input: input ?? null, output, branch, detail: { ...detail, error: shown }, usage: spent, error: info });
+          states[node.id] = { status: "succeeded", branch };
+          scope[node.id] = output;
+          publish({ type: "step", ...key, status: "succeeded", output, branch: branch ?? null, error: info, usage: spent, at: now().toISOString() });
+          return;
+        }
+
+        await store.failStep({ ...key, input, error: info, detail, usage: spent });
+        states[node.id] = { status: "failed" };
+        publish({ type: "step", ...key, status: "failed", error: info, at: now().toISOString() });
+        failure ??= { ...info, message: `${nodeName(node, registry)} failed: ${info.message}` };
+        return;
+      }
+    };
+
+    const start = (node: GraphNode) => {
+      states[node.id] = { status: "running" };
+      steps++;
+      const task = runStep(node)
+        .catch((error: unknown) => {
+          // The store failed: stop scheduling and let the caller retry the whole run later.
+          storeError ??= { error };
+          states[node.id] = { status: "failed" };
+        })
+        .finally(() => inFlight.delete(node.id));
+      inFlight.set(node.id, task);
+    };
+
+    try {
+      while (true) {
+        if (!failure && !storeError && !runSignal.aborted) {
+          const next = schedule(graph, states);
+          for (const id of next.skip) {
+            await store.skipStep({ nodeId: id, iteration: ITERATION, nodeType: nodes.get(id)!.type });
+            states[id] = { status: "skipped" };
+            publish({ type: "step", nodeId: id, iteration: ITERATION, status: "skipped", at: now().toISOString() });
+          }
+          for (const id of next.ready) {
+            if (inFlight.size >= maxConcurrency) break;
+            if (steps >= limits.maxStepsPerRun) {
+              failure ??= {
+                code: "limit_exceeded",
+                message: `The run reached the limit of ${limits.maxStepsPerRun} steps per run and was stopped before ${nodeName(nodes.get(id)!, registry)}.`,
+                nodeId: id,
+              };
+              break;
+            }
+            start(nodes.get(id)!);
+          }
+        }
+        if (inFlight.size === 0) break;
+        await Promise.race(inFlight.values());
+      }
+    } catch (error) {
+      storeError ??= { error };
+      await Promise.allSettled(inFlight.values());
+    }
+
+    if (storeError) throw storeError.error;
+    if (signal.aborted) return { status: "cancelled", usage };
+    if (timedOut()) return { status: "failed", error: { code: "timeout", message: deadlineError.message }, usage };
+    if (failure) return { status: "failed", error: failure, usage };
+    const stuck = graph.nodes.filter((n) => (states[n.id]?.status ?? "pending") === "pending");
+    if (stuck.length > 0) {
+      return {
+        status: "failed",
+        error: { code: "internal", message: `The run stopped before ${stuck.map((n) => nodeName(n, registry)).join(", ")} could run.` },
+        usage,
+      };
+    }
+    return { status: "succeeded", output: Object.assign({}, ...endOutputs) as Record<string, unknown>, usage };
   }
-  return { status: "succeeded", output: Object.assign({}, ...endOutputs) as Record<string, unknown>, usage };
 }

@@ -34,6 +34,11 @@ export interface StepSuccess extends StepKey {
   branch?: string;
   detail?: Record<string, unknown>;
   usage?: TokenUsage;
+  /**
+   * A failure the node's On error setting handled ("continue" or "branch"): the step counts as
+   * succeeded for scheduling, and the trace keeps the error. Also copied into `detail.error`.
+   */
+  error?: ErrorInfo;
 }
 
 export interface StepFailure extends StepKey {
@@ -65,6 +70,8 @@ export type RunEvent =
       branch?: string | null;
       error?: ErrorInfo | null;
       usage?: TokenUsage;
+      /** The attempt this event belongs to, when the node is being retried. */
+      attempt?: number;
       at: string;
     }
   | { type: "delta"; nodeId: string; iteration: number; text: string }

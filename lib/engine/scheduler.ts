@@ -1,4 +1,5 @@
 import { edgeHandle, type Graph } from "./graph";
+import { ERROR_HANDLE } from "./policy";
 
 /**
  * The ready-queue rule, as a pure function of the graph and what has happened so far.
@@ -40,7 +41,8 @@ export function schedule(graph: Graph, states: Readonly<Record<string, Scheduler
     if (status === "skipped") return "dead";
     if (status !== "succeeded") return "undecided";
     const branch = states[source]?.branch;
-    return branch === undefined || branch === handle ? "active" : "dead";
+    // The error handle is taken only explicitly: a node that succeeds "on every handle" did not fail.
+    return (branch === undefined && handle !== ERROR_HANDLE) || branch === handle ? "active" : "dead";
   };
 
   const ready: string[] = [];

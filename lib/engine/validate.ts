@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { GraphSchema, DEFAULT_HANDLE, type Graph, type GraphEdge, type GraphNode } from "./graph";
 import type { AnyNodeDefinition, OutputField, ValueType } from "./node-kit";
+import { ERROR_HANDLE, readNodeSettings, settingsOrDefault, supportsErrorPolicy, withErrorField, withErrorHandle, type NodeSettings } from "./policy";
 import { formatPath, parsePath, templateReferences, templateSyntaxError } from "./template";
 
 /**
@@ -216,6 +217,7 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
   // Nodes: identity, type, config.
   const nodes = new Map<string, GraphNode>();
   const configs = new Map<string, unknown>();
+  const settingsOf = new Map<string, NodeSettings>();
   const name = (id: string): string => {
     const node = nodes.get(id);
     return node ? displayLabel(node, registry[node.type]) : `"${id}"`;
@@ -246,6 +248,29 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
     for (const message of def.check?.(config.data) ?? []) {
       error("invalid_config", `${name(node.id)}: ${message}`, { nodeId: node.id });
     }
+    // Per-node settings (timeout, retry, on error) beside the config; see policy.ts.
+    const settings = readNodeSettings(def, node.data);
+    if (settings.ok) {
+      settingsOf.set(node.id, settings.settings);
+      if (node.data.settings !== undefined && !supportsErrorPolicy(def)) {
+        warning("settings_ignored", `${name(node.id)} has no timeout, retry or error settings; the stored ones are ignored.`, { nodeId: node.id });
+      }
+      const fields = settings.settings.onError === "continue" && settings.settings.defaultOutput ? def.outputFields(config.data) : [];
+      const missing = fields.filter((f) => !(f.name in settings.settings.defaultOutput!)).map((f) => f.name);
+      if (settings.settings.onError === "continue" && missing.length > 0) {
+        warning(
+          "default_output_incomplete",
+          `${name(node.id)}: the default output has no ${missing.join(", ")}; later nodes reading ${missing.length > 1 ? "them" : "it"} fail when this node fails.`,
+          { nodeId: node.id, field: "settings.defaultOutput" },
+        );
+      }
+    } else {
+      settingsOf.set(node.id, settingsOrDefault(def, {}));
+      for (const issue of settings.issues) {
+        const field = ["settings", ...issue.path.map(String)].join(".");
+        error("invalid_settings", `${name(node.id)}: ${field}: ${issue.message}`, { nodeId: node.id, field });
+      }
+    }
   }
 
   const starts = [...nodes.values()].filter((n) => registry[n.type]?.role === "start");
@@ -265,7 +290,10 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
       const node = nodes.get(id)!;
       const def = registry[node.type];
       const config = configs.get(id);
-      handleCache.set(id, def && configs.has(id) ? new Set(def.outputHandles(config).map((h) => h.id)) : null);
+      handleCache.set(
+        id,
+        def && configs.has(id) ? new Set(withErrorHandle(def.outputHandles(config), settingsOf.get(id)!).map((h) => h.id)) : null,
+      );
     }
     return handleCache.get(id)!;
   };
@@ -291,7 +319,11 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
     } else {
       const handles = handlesOf(source.id);
       if (handles && !handles.has(handle)) {
-        error("unknown_handle", `${name(source.id)} has no output "${handle}" for this connection.`, { ...at, nodeId: source.id });
+        const message =
+          handle === ERROR_HANDLE && sourceDef && supportsErrorPolicy(sourceDef)
+            ? `${name(source.id)} has no error branch for this connection: set its On error setting to "Take the error branch".`
+            : `${name(source.id)} has no output "${handle}" for this connection.`;
+        error("unknown_handle", message, { ...at, nodeId: source.id });
       }
     }
     if (targetDef && !targetDef.hasInput) {
@@ -326,7 +358,7 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
     if (def?.role !== "end" && !hasOut) {
       warning("leads_nowhere", `${name(node.id)} leads nowhere: connect it to a following node.`, { nodeId: node.id });
     } else if (hasOut && def && configs.has(node.id)) {
-      const handles = def.outputHandles(configs.get(node.id));
+      const handles = withErrorHandle(def.outputHandles(configs.get(node.id)), settingsOf.get(node.id)!);
       if (handles.length > 1) {
         const used = usedHandles.get(node.id) ?? new Set<string>();
         for (const h of handles) {
@@ -350,7 +382,7 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
   const fieldsOf = (id: string): OutputField[] | null => {
     if (!fieldCache.has(id)) {
       const def = registry[nodes.get(id)!.type];
-      fieldCache.set(id, def && configs.has(id) ? def.outputFields(configs.get(id)) : null);
+      fieldCache.set(id, def && configs.has(id) ? withErrorField(def.outputFields(configs.get(id)), settingsOf.get(id)!) : null);
     }
     return fieldCache.get(id)!;
   };
@@ -446,7 +478,7 @@ export function upstreamFields(graph: Graph, registry: NodeRegistry, nodeId: str
     if (!config.success) continue;
     const title = node.data.title ?? node.data.label;
     const nodeLabel = typeof title === "string" && title.trim() ? title.trim() : def.label;
-    for (const f of def.outputFields(config.data)) {
+    for (const f of withErrorField(def.outputFields(config.data), settingsOrDefault(def, node.data))) {
       result.push({ nodeId: node.id, nodeLabel, field: f.name, type: f.type, ...(f.description ? { description: f.description } : {}) });
     }
   }

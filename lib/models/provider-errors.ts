@@ -102,7 +102,9 @@ export function classifyProviderError(error: unknown, ctx: ClassifyContext): Nod
     if (status === 429) {
       const wait = retryAfterSeconds(top);
       const hint = wait !== undefined ? ` Retry after ${wait} s.` : "";
-      return make("provider_rate_limit", `The provider is rate limiting requests (429)${suffix}${hint}`);
+      const limited = make("provider_rate_limit", `The provider is rate limiting requests (429)${suffix}${hint}`);
+      // The engine's retry waits as long as the provider asked (lib/engine/policy.ts).
+      return wait !== undefined ? new NodeError(limited.code, limited.message, { cause: error, retryAfterMs: wait * 1000 }) : limited;
     }
     if (status >= 500) return make("provider_unavailable", `The provider failed (${status})${suffix}`);
     if (status === 408) return make("timeout", `The provider timed out the request (408)${suffix}`);

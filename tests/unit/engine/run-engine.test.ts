@@ -373,7 +373,10 @@ describe("executeRun: limits", () => {
 
   it("stops at the step limit", async () => {
     const { run } = setup(linearGraph(), { limits: { maxStepsPerRun: 2 } });
-    expect(await run()).toMatchObject({ status: "failed", error: { message: "The run reached the limit of 2 steps.", nodeId: "end" } });
+    expect(await run()).toMatchObject({
+      status: "failed",
+      error: { code: "limit_exceeded", message: 'The run reached the limit of 2 steps per run and was stopped before End node "end".', nodeId: "end" },
+    });
   });
 });
 
