@@ -24,6 +24,16 @@ const EnvSchema = z.object({
     .default("false")
     .transform((v) => v === "true"),
   WEFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** BullMQ job lock: a worker that stops renewing it for this long loses the run to another worker. */
+  WEFT_WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often BullMQ looks for runs whose worker stopped renewing its lock. */
+  WEFT_WORKER_STALLED_MS: z.coerce.number().int().min(200).default(30_000),
+  /** On SIGTERM, how long in-flight steps may take to finish before their runs are handed to another worker. */
+  WEFT_WORKER_DRAIN_MS: z.coerce.number().int().min(0).default(25_000),
+  /** How often the reconciler re-enqueues runs PostgreSQL has but Redis lost. */
+  WEFT_RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(30_000),
+  /** The reconciler leaves alone runs younger than this (their enqueue may still be on its way). */
+  WEFT_RECONCILE_MIN_AGE_MS: z.coerce.number().int().min(0).default(2_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

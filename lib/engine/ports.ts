@@ -17,6 +17,8 @@ export interface ChatRequest {
   json?: boolean;
   signal: AbortSignal;
   onToken?: (text: string) => void;
+  /** The step's idempotency key, sent as the Idempotency-Key header so a re-executed step can be de-duplicated. */
+  idempotencyKey?: string;
 }
 
 export interface ChatResponse {

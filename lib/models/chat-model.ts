@@ -25,6 +25,8 @@ export interface ChatModelParams {
   allowPrivateNetwork: boolean;
   /** Overrides the guarded fetch (tests only). */
   fetch?: FetchLike;
+  /** Extra headers on every request of this model (e.g. the step's Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 /** Sent as the bearer token to endpoints without keys: the OpenAI client refuses to start without one. */
@@ -47,6 +49,7 @@ export function createChatModel(params: ChatModelParams): ChatOpenAICompletions 
       // Explicit nulls so OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment never leak to other hosts.
       organization: null,
       project: null,
+      ...(params.headers ? { defaultHeaders: params.headers } : {}),
     },
   });
   // Anything in LangChain that counts tokens (getNumTokens, getNumTokensFromMessages) stays offline.

@@ -77,6 +77,7 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
       timeoutMs,
       allowPrivateNetwork: allowPrivate,
       fetch: deps.fetch,
+      headers: request.idempotencyKey ? { "Idempotency-Key": request.idempotencyKey } : undefined,
     });
     return await streamChat(model, request.messages, { signal, json: request.json, onToken: request.onToken });
   } catch (error) {

@@ -11,6 +11,14 @@ export class LeaseLostError extends Error {
   }
 }
 
+/** The run was cancelled (its status in PostgreSQL says so): no further step may start. */
+export class RunCancelledError extends Error {
+  constructor(runId: string) {
+    super(`Run ${runId} was cancelled; no further step starts.`);
+    this.name = "RunCancelledError";
+  }
+}
+
 const json = (value: unknown) => (value === undefined ? undefined : (value as Prisma.InputJsonValue));
 
 /**
@@ -21,9 +29,15 @@ const json = (value: unknown) => (value === undefined ? undefined : (value as Pr
 export function createStepStore(db: Db, runId: string, leaseToken: number): StepStore {
   const fence = { runId, run: { leaseToken } } satisfies Prisma.RunStepWhereInput;
 
+  /**
+   * Before a step starts: this worker still holds the run and the run is still running. This is
+   * also the fallback for a lost cancel message: a cancelled run starts no further step.
+   */
   async function assertLease() {
-    const held = await db.run.count({ where: { id: runId, leaseToken } });
-    if (held === 0) throw new LeaseLostError(runId);
+    const run = await db.run.findUnique({ where: { id: runId }, select: { leaseToken: true, status: true } });
+    if (!run || run.leaseToken !== leaseToken) throw new LeaseLostError(runId);
+    if (run.status === "cancelled") throw new RunCancelledError(runId);
+    if (run.status !== "running") throw new LeaseLostError(runId);
   }
 
   return {

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { Worker } from "bullmq";
+import { WaitingError, Worker } from "bullmq";
 import type { Db } from "@/lib/db/client";
 import type { EngineServices } from "@/lib/engine/ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 import { RUNS_QUEUE, RunJobSchema, createRunsQueue, type RunJob } from "@/lib/queue/runs-queue";
+import { subscribeToControl } from "./control";
 import { createRunEventPublisher } from "./events";
-import { processRun } from "./process-run";
+import { processRun, WorkerShutdown } from "./process-run";
 import { reconcileRuns } from "./reconciler";
 import { LeaseLostError } from "./step-store";
 
@@ -16,37 +17,75 @@ export interface RunWorkerOptions {
   log: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
   /** How often the reconciler looks for runs Redis lost. */
   reconcileEveryMs?: number;
+  /** The reconciler leaves runs younger than this alone (their enqueue may be on its way). */
+  reconcileMinAgeMs?: number;
+  /** BullMQ lock: a worker that stops renewing it (crash, pause) loses its runs after this long. */
   lockDurationMs?: number;
+  /** How often BullMQ checks for jobs whose lock expired. */
   stalledIntervalMs?: number;
+  /** How often the worker re-reads the status of its active runs (fallback for a lost cancel message). */
+  cancelPollMs?: number;
 }
 
-/** A BullMQ worker that executes runs, plus the reconciler. `close()` drains in-flight runs. */
+/** Why a run's AbortController fired. */
+class RunCancelled extends Error {
+  constructor(runId: string) {
+    super(`Run ${runId} was cancelled.`);
+    this.name = "RunCancelled";
+  }
+}
+
+/**
+ * A BullMQ worker that executes runs, plus the reconciler and the cancel listener.
+ * `shutdown(drainMs)` stops taking runs, lets in-flight ones go on for up to `drainMs`, then
+ * hands the unfinished ones back to the queue so another worker resumes them at once.
+ */
 export function startRunWorker(options: RunWorkerOptions) {
   const workerId = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   const publisherRedis = createRedis();
   const publisher = createRunEventPublisher(publisherRedis);
   const queueRedis = createRedis();
   const queue = createRunsQueue(queueRedis);
+  /** One AbortController per run this worker is executing. */
+  const active = new Map<string, AbortController>();
+
+  const cancel = (runId: string) => {
+    const controller = active.get(runId);
+    if (controller && !controller.signal.aborted) {
+      controller.abort(new RunCancelled(runId));
+      options.log.info({ runId, workerId }, "run cancelled: aborting in-flight steps");
+    }
+  };
 
   const worker = new Worker<RunJob>(
     RUNS_QUEUE,
-    async (job) => {
+    async (job, token) => {
       const { runId } = RunJobSchema.parse(job.data);
+      const controller = new AbortController();
+      active.set(runId, controller);
       try {
         const status = await processRun(runId, {
           db: options.db,
           publish: publisher.publish,
           servicesFor: options.servicesFor,
           workerId,
+          signal: controller.signal,
           log: options.log,
         });
-        options.log.info({ runId, status }, "run processed");
+        options.log.info({ runId, status, workerId }, "run processed");
+        if (status === "released") {
+          // Back to the waiting list right away: the next worker resumes it without waiting for the lock to expire.
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
       } catch (error) {
         if (error instanceof LeaseLostError) {
-          options.log.warn({ runId, workerId }, error.message);
+          options.log.warn({ runId, workerId }, `late write rejected: ${error.message}`);
           return;
         }
         throw error;
+      } finally {
+        active.delete(runId);
       }
     },
     {
@@ -64,23 +103,64 @@ export function startRunWorker(options: RunWorkerOptions) {
 
   const reconcile = async () => {
     try {
-      const requeued = await reconcileRuns(options.db, queue, { olderThanMs: 2_000 });
-      if (requeued.length) options.log.warn({ count: requeued.length }, "re-enqueued runs missing from Redis");
+      const requeued = await reconcileRuns(options.db, queue, { olderThanMs: options.reconcileMinAgeMs ?? 2_000 });
+      if (requeued.length) options.log.warn({ count: requeued.length, runIds: requeued }, "re-enqueued runs missing from Redis");
     } catch (error) {
       options.log.error({ err: error }, "reconciler failed");
     }
   };
   void reconcile();
-  const timer = setInterval(reconcile, options.reconcileEveryMs ?? 30_000);
+  const reconcileTimer = setInterval(reconcile, options.reconcileEveryMs ?? 30_000);
+
+  // Cancel: pub/sub for speed, plus a cheap poll of this worker's active runs in case a message was lost.
+  const unsubscribe = subscribeToControl((message) => {
+    if (message.type === "cancel") cancel(message.runId);
+  }).catch((error: unknown) => {
+    options.log.error({ err: error }, "cancel listener failed to start; relying on the status poll");
+    return async () => undefined;
+  });
+  const pollTimer = setInterval(async () => {
+    if (active.size === 0) return;
+    try {
+      const cancelled = await options.db.run.findMany({ where: { id: { in: [...active.keys()] }, status: "cancelled" }, select: { id: true } });
+      for (const { id } of cancelled) cancel(id);
+    } catch (error) {
+      options.log.warn({ err: error }, "cancel poll failed");
+    }
+  }, options.cancelPollMs ?? 5_000);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (drainMs: number) => {
+    closing ??= (async () => {
+      clearInterval(reconcileTimer);
+      clearInterval(pollTimer);
+      // worker.close() stops fetching at once and resolves when the active jobs have settled.
+      const drained = worker.close();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expired = await Promise.race([
+        drained.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), drainMs))),
+      ]);
+      clearTimeout(timer);
+      if (expired) {
+        options.log.warn({ workerId, runIds: [...active.keys()] }, "drain period over: handing unfinished runs to another worker");
+        for (const controller of active.values()) controller.abort(new WorkerShutdown());
+        await drained;
+      }
+      await (await unsubscribe)();
+      await queue.close();
+      publisherRedis.disconnect();
+    })();
+    return closing;
+  };
 
   return {
     workerId,
     worker,
-    async close() {
-      clearInterval(timer);
-      await worker.close();
-      await queue.close();
-      publisherRedis.disconnect();
-    },
+    /** Ids of the runs this worker is executing now. */
+    activeRuns: () => [...active.keys()],
+    shutdown,
+    /** Waits for in-flight runs without a deadline. */
+    close: () => shutdown(2_147_483_647),
   };
 }

@@ -35,6 +35,7 @@ export const executeLlm: NodeExecutor<LlmConfig> = async (ctx) => {
       json,
       signal: ctx.signal,
       onToken: ctx.emitDelta,
+      idempotencyKey: ctx.idempotencyKey,
     })
     .catch((error: unknown) => {
       // The prompt that was sent stays on the failed step, so the user sees what the provider refused.

@@ -7,6 +7,10 @@ export interface WorkerProcess {
   child: ChildProcess;
   output: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Resolves once the worker's log contains `text` (after `from` characters), or rejects after `timeoutMs`. */
+  waitForOutput: (text: string, timeoutMs?: number, from?: number) => Promise<void>;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
 }
 
 /** Starts workers/run-worker.ts as a real child process with the test environment. */
@@ -17,6 +21,7 @@ export async function startWorkerProcess(extraEnv: Record<string, string> = {}):
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -33,12 +38,22 @@ export async function startWorkerProcess(extraEnv: Record<string, string> = {}):
       reject(new Error(`worker exited with ${code}:\n${output}`));
     });
   });
+  const waitForOutput = async (text: string, timeoutMs = 30_000, from = 0) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!output.includes(text, from)) {
+      if (Date.now() > deadline) throw new Error(`worker log has no "${text}" after ${timeoutMs} ms:\n${output}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
   return {
     child,
+    exited,
+    waitForOutput,
     output: () => output,
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        // A process killed by a signal has no exit code, only a signal code.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once("exit", (code) => resolve(code));
         child.kill(signal);
       }),
