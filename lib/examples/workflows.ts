@@ -48,7 +48,8 @@ export function exampleWorkflows(model: { providerId: string; model: string }): 
     },
     {
       name: "Route a support ticket",
-      description: "Start → Template → Condition → End: urgent tickets and refunds go to a human, the rest get a standard reply. No model needed.",
+      description:
+        "Start → Template → Condition → one of three branches → Variable aggregator → End: urgent tickets and refunds go to a human, the rest get a standard reply. No model needed.",
       graph: {
         version: 1,
         nodes: [
@@ -100,13 +101,22 @@ export function exampleWorkflows(model: { providerId: string; model: string }): 
             data: { template: '{"queue": "self-service", "note": "Thanks {{ start.customer }}, we will reply within a day."}', format: "json" },
           },
           {
+            // Whichever branch ran: the skipped ones have no output, so the first present one wins.
+            id: "routed",
+            type: "aggregate",
+            position: { x: 1200, y: 160 },
+            data: { variables: ["escalate.json", "billing.json", "standard.json"] },
+          },
+          {
             id: "end",
             type: "end",
-            position: { x: 1200, y: 160 },
+            position: { x: 1500, y: 160 },
             data: {
               outputs: [
                 { name: "summary", value: "{{ summary.text }}" },
                 { name: "branch", value: "{{ route.branch }}" },
+                { name: "queue", value: "{{ routed.value.queue }}" },
+                { name: "note", value: "{{ routed.value.note }}" },
               ],
             },
           },
@@ -117,9 +127,10 @@ export function exampleWorkflows(model: { providerId: string; model: string }): 
           { id: "e3", source: "route", sourceHandle: "case_1", target: "escalate" },
           { id: "e4", source: "route", sourceHandle: "case_2", target: "billing" },
           { id: "e5", source: "route", sourceHandle: "else", target: "standard" },
-          { id: "e6", source: "escalate", target: "end" },
-          { id: "e7", source: "billing", target: "end" },
-          { id: "e8", source: "standard", target: "end" },
+          { id: "e6", source: "escalate", target: "routed" },
+          { id: "e7", source: "billing", target: "routed" },
+          { id: "e8", source: "standard", target: "routed" },
+          { id: "e9", source: "routed", target: "end" },
         ],
       },
     },

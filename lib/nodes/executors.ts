@@ -1,5 +1,6 @@
 import type { NodeContext, NodeDefinition, NodeExecutor } from "@/lib/engine/node-kit";
 import { executeCondition } from "./condition/execute";
+import { executeAggregate } from "./aggregate/execute";
 import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
@@ -17,6 +18,7 @@ export const nodeExecutors = {
   condition: executeCondition,
   template: executeTemplate,
   http: executeHttp,
+  aggregate: executeAggregate,
   end: executeEnd,
 } satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>> };
 
@@ -33,5 +35,6 @@ export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> =
   condition: erase(nodeExecutors.condition),
   template: erase(nodeExecutors.template),
   http: erase(nodeExecutors.http),
+  aggregate: erase(nodeExecutors.aggregate),
   end: erase(nodeExecutors.end),
 } satisfies Record<NodeType, NodeExecutor<unknown>>;

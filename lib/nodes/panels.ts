@@ -2,6 +2,7 @@ import type { NodeDefinition } from "@/lib/engine/node-kit";
 import type { NodePanel } from "@/lib/editor/panel-kit";
 import type { NodeType, nodeDefinitions } from "./registry";
 import { ConditionPanel } from "./condition/panel";
+import { AggregatePanel } from "./aggregate/panel";
 import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
@@ -18,5 +19,6 @@ export const nodePanels = {
   condition: ConditionPanel,
   template: TemplatePanel,
   http: HttpPanel,
+  aggregate: AggregatePanel,
   end: EndPanel,
 } satisfies { [K in NodeType]: NodePanel<ConfigOf<K>> };

@@ -75,9 +75,9 @@ describe("example workflows through the queue and a real worker", () => {
   it("routes a ticket through the condition and skips the branches not taken", async () => {
     const workflow = await createExample(1);
     const cases = [
-      { inputs: { customer: "Ada", message: "The site is down!", priority: 5 }, taken: "escalate", branch: "case_1" },
-      { inputs: { customer: "Bob", message: "I want a refund please", priority: 2 }, taken: "billing", branch: "case_2" },
-      { inputs: { customer: "Cy", message: "How do I export?", priority: 1 }, taken: "standard", branch: "else" },
+      { inputs: { customer: "Ada", message: "The site is down!", priority: 5 }, taken: "escalate", branch: "case_1", queue: "on-call" },
+      { inputs: { customer: "Bob", message: "I want a refund please", priority: 2 }, taken: "billing", branch: "case_2", queue: "billing" },
+      { inputs: { customer: "Cy", message: "How do I export?", priority: 1 }, taken: "standard", branch: "else", queue: "self-service" },
     ];
     for (const example of cases) {
       const { runId } = await startRun(member, workflow.id, { inputs: example.inputs });
@@ -86,7 +86,11 @@ describe("example workflows through the queue and a real worker", () => {
       expect(run.output).toEqual({
         summary: `Ticket from ${example.inputs.customer} (priority ${example.inputs.priority}): ${example.inputs.message}`,
         branch: example.branch,
+        queue: example.queue,
+        note: expect.any(String),
       });
+      // The aggregator read the branch that ran and treated the skipped ones as absent.
+      expect(run.steps.find((s) => s.nodeId === "routed")!.output).toMatchObject({ source: `${example.taken}.json`, value: { queue: example.queue } });
       const statuses = Object.fromEntries(run.steps.map((s) => [s.nodeId, s.status]));
       for (const node of ["escalate", "billing", "standard"]) {
         expect(statuses[node]).toBe(node === example.taken ? "succeeded" : "skipped");
@@ -102,7 +106,7 @@ describe("example workflows through the queue and a real worker", () => {
     await waitForRun(runId);
     await db().workflow.update({ where: { id: workflow.id }, data: { graph: { version: 1, nodes: [], edges: [] } } });
     const run = await db().run.findUniqueOrThrow({ where: { id: runId } });
-    expect((run.graph as { nodes: unknown[] }).nodes).toHaveLength(7);
+    expect((run.graph as { nodes: unknown[] }).nodes).toHaveLength(8);
   });
 });
 
