@@ -7,26 +7,40 @@ import { startRunWorker } from "@/lib/runs/worker";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
-const http = createHttpService({ allowPrivate: env().WEFT_ALLOW_PRIVATE_NETWORK });
+const config = env();
+const http = createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK });
 const running = startRunWorker({
   db: db(),
   servicesFor: (workspaceId) => ({ chat: createChatService({ db: db(), workspaceId }), http }),
-  concurrency: env().WEFT_WORKER_CONCURRENCY,
+  concurrency: config.WEFT_WORKER_CONCURRENCY,
+  lockDurationMs: config.WEFT_WORKER_LOCK_MS,
+  stalledIntervalMs: config.WEFT_WORKER_STALLED_MS,
+  reconcileEveryMs: config.WEFT_RECONCILE_EVERY_MS,
+  reconcileMinAgeMs: config.WEFT_RECONCILE_MIN_AGE_MS,
   log,
 });
-log.info({ workerId: running.workerId, concurrency: env().WEFT_WORKER_CONCURRENCY }, "worker started");
+log.info(
+  { workerId: running.workerId, concurrency: config.WEFT_WORKER_CONCURRENCY, lockMs: config.WEFT_WORKER_LOCK_MS, drainMs: config.WEFT_WORKER_DRAIN_MS },
+  "worker started",
+);
 
 let stopping = false;
+/**
+ * SIGTERM/SIGINT: take no new runs, let in-flight steps finish for up to WEFT_WORKER_DRAIN_MS,
+ * then hand what is left back to the queue (another worker resumes it from its durable steps).
+ */
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, "worker stopping: finishing in-flight runs");
+  const drainMs = config.WEFT_WORKER_DRAIN_MS;
+  log.info({ signal, drainMs }, "worker stopping: finishing in-flight runs");
+  // Last resort if even the hand-over hangs: the job lock expires and another worker takes the run.
   const force = setTimeout(() => {
-    log.warn({}, "in-flight runs did not finish in time; exiting (another worker resumes them)");
+    log.warn({}, "shutdown did not complete in time; exiting (another worker resumes the runs)");
     process.exit(1);
-  }, 30_000);
+  }, drainMs + 10_000);
   force.unref();
-  await running.close();
+  await running.shutdown(drainMs);
   await db().$disconnect();
   log.info({}, "worker stopped");
   process.exit(0);

@@ -1,0 +1,57 @@
+import * as runEventsRoute from "@/app/api/v1/runs/[id]/events/route";
+import * as runRoute from "@/app/api/v1/runs/[id]/route";
+import * as openapiRoute from "@/app/api/v1/openapi.json/route";
+import * as workflowRunsRoute from "@/app/api/v1/workflows/[id]/runs/route";
+import * as workflowsRoute from "@/app/api/v1/workflows/route";
+import { createApiKey } from "@/lib/api-keys/service";
+import type { ApiScope } from "@/lib/api-keys/scopes";
+import type { Member } from "@/lib/auth/member";
+import { WeftClient } from "@/lib/client/weft-client";
+
+export const API_BASE = "http://weft.test";
+
+type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
+
+/** The /api/v1 route table, as Next's router would dispatch it. */
+const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
+  { method: "GET", pattern: /^\/api\/v1\/workflows$/, handler: (request) => workflowsRoute.GET(request, undefined) },
+  { method: "POST", pattern: /^\/api\/v1\/workflows\/([^/]+)\/runs$/, handler: workflowRunsRoute.POST },
+  { method: "GET", pattern: /^\/api\/v1\/runs\/([^/]+)$/, handler: runRoute.GET },
+  { method: "GET", pattern: /^\/api\/v1\/runs\/([^/]+)\/events$/, handler: runEventsRoute.GET },
+  { method: "GET", pattern: /^\/api\/v1\/openapi\.json$/, handler: () => Promise.resolve(openapiRoute.GET()) },
+];
+
+/** A fetch that hands each Request to the imported route handler (no HTTP server, real handlers). */
+export async function routeFetch(request: Request): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  for (const route of routes) {
+    const match = route.pattern.exec(path);
+    if (match && route.method === request.method) {
+      return route.handler(request, { params: Promise.resolve({ id: decodeURIComponent(match[1] ?? "") }) });
+    }
+  }
+  return Response.json({ error: { code: "not_found", message: `No route for ${request.method} ${path}` } }, { status: 404 });
+}
+
+export function clientFor(apiKey: string): WeftClient {
+  return new WeftClient({ baseUrl: API_BASE, apiKey, fetch: routeFetch });
+}
+
+/** An API key of `member`'s workspace, created through the real service. */
+export async function createKey(member: Member, scopes: ApiScope[] = ["workflows:read", "runs:read", "runs:write"]) {
+  const { key, secret } = await createApiKey(member, { name: `test key ${scopes.join(",")}`, scopes });
+  return { id: key.id, secret };
+}
+
+/** A raw request with an Authorization header (for auth tests the client cannot express). */
+export function apiRequest(method: string, path: string, authorization: string | null, body?: unknown, headers: Record<string, string> = {}): Request {
+  return new Request(`${API_BASE}${path}`, {
+    method,
+    headers: {
+      ...(authorization ? { authorization } : {}),
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
