@@ -1,0 +1,87 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildOpenApiDocument } from "@/lib/api/openapi";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+
+/** Every app/api/v1/**\/route.ts as an OpenAPI path, with the HTTP methods it exports. */
+async function v1Routes(): Promise<{ path: string; methods: string[] }[]> {
+  const found: { path: string; methods: string[] }[] = [];
+  const walk = async (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const full = path.join(dir, entry);
+      if (statSync(full).isDirectory()) await walk(full);
+      else if (entry === "route.ts") {
+        const rel = path.relative(path.join(root, "app"), path.dirname(full));
+        const apiPath = `/${rel.split(path.sep).join("/")}`.replace(/\[(\w+)\]/g, "{$1}");
+        const module = (await import(full)) as Record<string, unknown>;
+        found.push({ path: apiPath, methods: ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof module[m] === "function").map((m) => m.toLowerCase()) });
+      }
+    }
+  };
+  await walk(path.join(root, "app/api/v1"));
+  return found;
+}
+
+function refsIn(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => refsIn(v, out));
+  else if (value && typeof value === "object") {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === "$ref" && typeof v === "string") out.push(v);
+      else refsIn(v, out);
+    }
+  }
+  return out;
+}
+
+describe("OpenAPI document", () => {
+  const doc = buildOpenApiDocument();
+
+  it("is OpenAPI 3.1 and survives a JSON round trip unchanged", () => {
+    expect(doc.openapi).toBe("3.1.0");
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+  });
+
+  it("documents every /api/v1 route file and every method it exports", async () => {
+    const routes = await v1Routes();
+    expect(routes.length).toBeGreaterThanOrEqual(5);
+    for (const route of routes) {
+      expect(Object.keys(doc.paths), route.path).toContain(route.path);
+      expect(Object.keys(doc.paths[route.path]!).sort(), route.path).toEqual(route.methods.sort());
+    }
+    expect(Object.keys(doc.paths).length).toBe(routes.length);
+  });
+
+  it("resolves every $ref to a component schema, and has the API's schemas", () => {
+    const names = Object.keys(doc.components.schemas);
+    expect(names).toEqual(expect.arrayContaining(["ApiError", "StartRunRequest", "Run", "RunStep", "RunAccepted", "WorkflowList", "PublishedWorkflow", "StreamEvent"]));
+    for (const ref of refsIn(doc)) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(names).toContain(ref.replace("#/components/schemas/", ""));
+    }
+  });
+
+  it("describes the start-run body with its input defaults and limits", () => {
+    const body = doc.components.schemas.StartRunRequest as { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties: unknown };
+    expect(body.required ?? []).toEqual([]);
+    expect(body.properties.mode).toMatchObject({ enum: ["async", "sync", "stream"], default: "async" });
+    expect(body.properties.timeoutMs).toMatchObject({ type: "integer", maximum: 60_000 });
+    expect(body.additionalProperties).toBe(false);
+    // Response schemas stay open to new fields.
+    expect(JSON.stringify(doc.components.schemas.Run)).not.toContain('"additionalProperties":false');
+  });
+
+  it("puts API-key security, auth errors and scopes on every operation but the document itself", () => {
+    for (const [route, operations] of Object.entries(doc.paths)) {
+      for (const operation of Object.values(operations)) {
+        if (route === "/api/v1/openapi.json") continue;
+        expect(operation.security).toEqual([{ bearer: [] }]);
+        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(["401", "403"]));
+        expect(operation["x-weft-scope"]).toMatch(/^(workflows|runs):(read|write)$/);
+      }
+    }
+    expect(doc.info.description).toContain("Last-Event-ID");
+    expect(doc.info.description).toContain("Not yet in v1");
+  });
+});
