@@ -13,6 +13,7 @@ import { Input } from "@/components/ui/input";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Field } from "./fields";
 import { JsonView } from "./json-view";
+import { NodeSettings } from "./node-settings";
 import { useEditor } from "./store-context";
 
 class PanelBoundary extends Component<{ children: ReactNode; onReset: () => void; resetKey: string }, { failed: boolean; key: string }> {
@@ -155,6 +156,8 @@ export function Inspector() {
         ) : (
           <p className="text-xs text-red-700">This node type is not known to this version of Weft; remove the node.</p>
         )}
+
+        {def ? <NodeSettings key={id} nodeId={id} def={def} stored={node.data.config.settings} /> : null}
       </fieldset>
 
       <NodeRunDetails nodeId={id} />

@@ -4,6 +4,7 @@ import { memo, useEffect, useMemo } from "react";
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
 import { CheckCircle2, CircleDashed, Loader2, MinusCircle, XCircle } from "lucide-react";
 import type { HandleSpec } from "@/lib/engine/node-kit";
+import { ERROR_HANDLE, nodeOutputHandles } from "@/lib/engine/policy";
 import type { Problem } from "@/lib/engine/validate";
 import type { WeftNode as WeftFlowNode } from "@/lib/editor/flow";
 import type { NodeRunStatus } from "@/lib/editor/run-overlay";
@@ -12,16 +13,10 @@ import { nodeRegistry } from "@/lib/nodes/registry";
 import { cn } from "@/lib/utils";
 import { useEditor } from "./store-context";
 
-/** Output handles from the definition; a config too broken to read keeps no handles rather than crash. */
+/** Output handles from the definition and the node's Settings (the error branch); never throws. */
 function handlesFor(kind: string, config: Record<string, unknown>): HandleSpec[] {
   const def = nodeRegistry[kind];
-  if (!def) return [];
-  const parsed = def.configSchema.safeParse(config);
-  try {
-    return def.outputHandles(parsed.success ? parsed.data : config);
-  } catch {
-    return [];
-  }
+  return def ? nodeOutputHandles(def, config) : [];
 }
 
 /** The summary line of a branch without its "IF: " prefix (the handle badge already says it). */
@@ -59,7 +54,10 @@ function StatusIcon({ status }: { status: NodeRunStatus }) {
 function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   const def = nodeRegistry[data.kind];
   const color = def?.color ?? "#71717a";
-  const handles = useMemo(() => handlesFor(data.kind, data.config), [data.kind, data.config]);
+  const allHandles = useMemo(() => handlesFor(data.kind, data.config), [data.kind, data.config]);
+  // The error handle gets its own row below the node's own outputs, so branch rows keep their summary lines.
+  const handles = useMemo(() => allHandles.filter((h) => h.id !== ERROR_HANDLE), [allHandles]);
+  const errorHandle = allHandles.find((h) => h.id === ERROR_HANDLE);
   const summary = useMemo(() => nodeSummary(data.kind, data.config), [data.kind, data.config]);
   const title = typeof data.config.title === "string" && data.config.title.trim() ? data.config.title.trim() : (def?.label ?? data.kind);
 
@@ -73,7 +71,7 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
 
   // React Flow measures handles once; branches added or removed must be re-measured.
   const updateNodeInternals = useUpdateNodeInternals();
-  const handleKey = handles.map((h) => h.id).join("|");
+  const handleKey = allHandles.map((h) => h.id).join("|");
   useEffect(() => updateNodeInternals(id), [handleKey, id, updateNodeInternals]);
 
   const multi = handles.length > 1;
@@ -149,6 +147,20 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
           className="size-3! border-2! border-white!"
           style={{ backgroundColor: color }}
         />
+      ) : null}
+
+      {errorHandle ? (
+        <div className="relative flex items-center justify-end gap-2 border-t border-dashed py-1 pl-3 pr-4 text-xs">
+          <span className="truncate text-zinc-500">on failure</span>
+          <span className="shrink-0 rounded bg-red-50 px-1.5 font-mono text-[10px] font-semibold text-red-700">{errorHandle.label}</span>
+          <Handle
+            type="source"
+            position={Position.Right}
+            id={errorHandle.id}
+            data-testid={`handle-${id}-${errorHandle.id}`}
+            className="size-3! border-2! border-white! bg-red-600!"
+          />
+        </div>
       ) : null}
 
       {status ? (

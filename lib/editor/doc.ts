@@ -1,3 +1,4 @@
+import { nodeOutputHandles } from "@/lib/engine/policy";
 import type { NodeRegistry } from "@/lib/nodes/registry";
 import { checkConnection, type ConnectionAttempt, type ConnectionCheck } from "./connect";
 import { WEFT_NODE, type FlowDoc, type WeftEdge, type WeftNode } from "./flow";
@@ -65,19 +66,22 @@ export function removeEdges(doc: FlowDoc, ids: readonly string[]): FlowDoc {
   return { ...doc, edges: doc.edges.filter((e) => !gone.has(e.id)) };
 }
 
-/** The handle ids a node currently offers, or null when its config is too broken to tell. */
+/**
+ * The handle ids a node currently offers (the error handle included when its On error setting
+ * takes the error branch), or null when its config is too broken to tell.
+ */
 function handleIds(node: WeftNode, registry: NodeRegistry): Set<string> | null {
   const def = registry[node.data.kind];
   if (!def) return null;
   const parsed = def.configSchema.safeParse(node.data.config);
   if (!parsed.success) {
     try {
-      return new Set(def.outputHandles(node.data.config).map((h) => h.id));
+      def.outputHandles(node.data.config);
     } catch {
       return null;
     }
   }
-  return new Set(def.outputHandles(parsed.data).map((h) => h.id));
+  return new Set(nodeOutputHandles(def, node.data.config).map((h) => h.id));
 }
 
 /** Replaces a node's config; edges leaving a handle that no longer exists (a removed branch) go too. */

@@ -1,4 +1,5 @@
 import type { ELK, ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
+import { nodeOutputHandles } from "@/lib/engine/policy";
 import type { NodeRegistry } from "@/lib/nodes/registry";
 import type { FlowDoc } from "./flow";
 
@@ -18,13 +19,8 @@ function loadElk(): Promise<ELK> {
 
 function handleIds(kind: string, config: Record<string, unknown>, registry: NodeRegistry): string[] {
   const def = registry[kind];
-  if (!def) return [];
-  const parsed = def.configSchema.safeParse(config);
-  try {
-    return def.outputHandles(parsed.success ? parsed.data : config).map((h) => h.id);
-  } catch {
-    return [];
-  }
+  // Includes the error handle of a node whose On error setting takes the error branch.
+  return def ? nodeOutputHandles(def, config).map((h) => h.id) : [];
 }
 
 export async function layoutPositions(doc: FlowDoc, registry: NodeRegistry): Promise<Map<string, { x: number; y: number }>> {

@@ -23,6 +23,6 @@ export type NodePanel<Config> = ComponentType<NodePanelProps<Config>>;
 export function panelConfig<Config>(def: NodeDefinition<Config>, data: Record<string, unknown>): Config {
   const parsed = def.configSchema.safeParse(data);
   if (parsed.success) return parsed.data;
-  const { title: _title, ...rest } = data;
+  const { title: _title, settings: _settings, ...rest } = data;
   return { ...(def.defaultConfig() as object), ...rest } as Config;
 }

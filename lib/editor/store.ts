@@ -36,6 +36,8 @@ export interface EditorState {
   removeNodes(ids: readonly string[]): void;
   updateConfig(id: string, config: Record<string, unknown>): void;
   setTitle(id: string, title: string): void;
+  /** Replaces the node's Settings (timeout, retry, on error); undefined removes them. Edges off a removed error handle go too. */
+  updateSettings(id: string, settings: Record<string, unknown> | undefined): void;
   selectNode(id: string | null): void;
   setPositions(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   setName(name: string): void;
@@ -131,9 +133,13 @@ export function createEditorStore(init: EditorInit): EditorStore {
       updateConfig(id, config) {
         const node = get().nodes.find((n) => n.id === id);
         if (!node) return;
-        // The title lives beside the config; panels edit only the config.
-        const title = node.data.config.title;
-        const merged = typeof title === "string" && title ? { ...config, title } : config;
+        // The title and the Settings live beside the config; panels edit only the config.
+        const { title, settings } = node.data.config;
+        const merged = {
+          ...config,
+          ...(typeof title === "string" && title ? { title } : {}),
+          ...(settings !== undefined ? { settings } : {}),
+        };
         setDoc(doc.updateConfig(currentDoc(get()), id, merged, registry));
       },
       setTitle(id, title) {
@@ -141,6 +147,13 @@ export function createEditorStore(init: EditorInit): EditorStore {
         if (!node) return;
         const { title: _previous, ...rest } = node.data.config;
         const config = title.trim() ? { ...rest, title } : rest;
+        setDoc(doc.updateConfig(currentDoc(get()), id, config, registry));
+      },
+      updateSettings(id, settings) {
+        const node = get().nodes.find((n) => n.id === id);
+        if (!node) return;
+        const { settings: _previous, ...rest } = node.data.config;
+        const config = settings === undefined ? rest : { ...rest, settings };
         setDoc(doc.updateConfig(currentDoc(get()), id, config, registry));
       },
       selectNode(id) {
