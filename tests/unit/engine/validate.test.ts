@@ -314,9 +314,14 @@ describe("validateGraph: performance", () => {
     edges.push(edge(previous, "llm_1"), edge("llm_1", "end"));
     const g = graph(nodes, edges);
     validate(g); // warm the parse cache as the editor would be
-    const began = performance.now();
-    const problems = validate(g);
-    const elapsed = performance.now() - began;
+    // The best of three runs, so a busy machine (parallel test files) does not fail the check.
+    let elapsed = Infinity;
+    let problems: Problem[] = [];
+    for (let i = 0; i < 3; i++) {
+      const began = performance.now();
+      problems = validate(g);
+      elapsed = Math.min(elapsed, performance.now() - began);
+    }
     expect(problems).toEqual([]);
     expect(elapsed).toBeLessThan(250);
   });
