@@ -8,6 +8,7 @@ import { renameWorkflow } from "@/lib/editor/api";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
+import { PublishButton } from "./publish-button";
 import { useEditor } from "./store-context";
 
 function SaveStatus({ save, onRetry }: { save: SaveState; onRetry: () => void }) {
@@ -160,6 +161,7 @@ export function EditorHeader({ onRun, runBlockedReason, onRetrySave }: { onRun: 
             <History aria-hidden /> Runs
           </Link>
         </Button>
+        {readOnly ? null : <PublishButton blockedReason={runBlockedReason} />}
         <Button size="sm" onClick={onRun} disabled={runBlockedReason !== null} title={runBlockedReason ?? "Run this workflow"} data-testid="run-button">
           <Play aria-hidden /> Run
         </Button>

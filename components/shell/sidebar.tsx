@@ -1,4 +1,4 @@
-import { Cpu, History, Workflow } from "lucide-react";
+import { BookOpen, Cpu, History, KeyRound, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { NavLink } from "./nav-link";
@@ -27,6 +27,14 @@ export function Sidebar({ member }: { member: Pick<Member, "email" | "name" | "w
         <NavLink href="/settings/models">
           <Cpu />
           Models
+        </NavLink>
+        <NavLink href="/settings/api-keys">
+          <KeyRound />
+          API keys
+        </NavLink>
+        <NavLink href="/api-docs">
+          <BookOpen />
+          API
         </NavLink>
       </nav>
       <div className="space-y-2 border-t px-2 py-3">

@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ApiKeysManager } from "@/components/api-keys/api-keys-manager";
+import { PageHeader } from "@/components/shell/page-header";
+import { listApiKeys } from "@/lib/api-keys/service";
+import { hasRole } from "@/lib/auth/member";
+import { requireMember } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "API keys" };
+
+export default async function ApiKeysSettingsPage() {
+  const member = await requireMember();
+  const allowed = hasRole(member.role, "developer");
+  const keys = allowed ? await listApiKeys(member) : [];
+  return (
+    <div className="mx-auto max-w-5xl space-y-6 p-8">
+      <PageHeader
+        title="API keys"
+        description={
+          <>
+            Keys for the public API: run published workflows from your own code. See the <Link className="underline" href="/api-docs">API reference</Link>.
+          </>
+        }
+      />
+      {allowed ? (
+        <ApiKeysManager
+          initialKeys={keys.map((k) => ({
+            id: k.id,
+            name: k.name,
+            prefix: k.prefix,
+            scopes: k.scopes,
+            createdAt: k.createdAt.toISOString(),
+            lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+            revokedAt: k.revokedAt?.toISOString() ?? null,
+          }))}
+        />
+      ) : (
+        <p className="text-sm text-muted-foreground">Managing API keys needs the developer role or higher; you are {member.role}.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+"use client";
+
+import { Loader2, Upload } from "lucide-react";
+import { useEffect, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { useEditor } from "./store-context";
+
+interface ErrorBody {
+  error?: { message?: string; problems?: { message: string }[] };
+}
+
+/**
+ * Publishes the saved draft as the next immutable version (what /api/v1 runs) and shows the
+ * latest version number. Disabled while the draft has unsaved changes or problems, because
+ * publishing freezes what the server has, and the server refuses an invalid graph anyway.
+ */
+export function PublishButton({ blockedReason }: { blockedReason: string | null }) {
+  const workflowId = useEditor((s) => s.workflowId);
+  const saveStatus = useEditor((s) => s.save.status);
+  const [version, setVersion] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    void fetch(`/api/workflows/${encodeURIComponent(workflowId)}/publish`)
+      .then((r) => (r.ok ? (r.json() as Promise<{ versions: { version: number }[] }>) : null))
+      .then((body) => {
+        if (!cancelled && body) setVersion(body.versions[0]?.version ?? null);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [workflowId]);
+
+  const unsaved = saveStatus !== "saved";
+  const reason = blockedReason ?? (unsaved ? "Wait until the draft is saved." : null);
+
+  async function publish() {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const response = await fetch(`/api/workflows/${encodeURIComponent(workflowId)}/publish`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      const body = (await response.json()) as { version?: number } & ErrorBody;
+      if (!response.ok || body.version === undefined) {
+        const detail = body.error?.problems?.[0]?.message;
+        setMessage({ tone: "error", text: [body.error?.message ?? `Publishing failed (${response.status}).`, detail].filter(Boolean).join(" ") });
+        return;
+      }
+      setVersion(body.version);
+      setMessage({ tone: "ok", text: `Published v${body.version}` });
+    } catch {
+      setMessage({ tone: "error", text: "Publishing failed: the server could not be reached." });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="flex items-center gap-2">
+      {message ? (
+        <span role="status" className={message.tone === "ok" ? "text-xs text-green-700" : "max-w-64 truncate text-xs text-red-700"} title={message.text}>
+          {message.text}
+        </span>
+      ) : null}
+      <span className="text-xs text-muted-foreground" data-testid="published-version">
+        {version === null ? "Not published" : `v${version}`}
+      </span>
+      <Button
+        size="sm"
+        variant="outline"
+        onClick={() => void publish()}
+        disabled={busy || reason !== null}
+        title={reason ?? (version === null ? "Publish version 1 for the API" : `Publish version ${version + 1}`)}
+        data-testid="publish-button"
+        data-version={version ?? 0}
+      >
+        {busy ? <Loader2 className="animate-spin" aria-hidden /> : <Upload aria-hidden />} Publish
+      </Button>
+    </div>
+  );
+}
