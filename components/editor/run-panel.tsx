@@ -5,6 +5,7 @@ import { ExternalLink, X } from "lucide-react";
 import { isTerminalRunStatus } from "@/lib/editor/run-overlay";
 import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { CancelRunButton } from "@/components/runs/cancel-run-button";
 import { JsonView } from "./json-view";
 import { useEditor } from "./store-context";
 
@@ -14,6 +15,7 @@ export function RunPanel() {
   const nodes = useEditor((s) => s.nodes);
   const selectNode = useEditor((s) => s.selectNode);
   const clearRun = useEditor((s) => s.clearRun);
+  const readOnly = useEditor((s) => s.readOnly);
   if (!overlay) return null;
   const terminal = isTerminalRunStatus(overlay.status);
 
@@ -22,6 +24,7 @@ export function RunPanel() {
       <header className="flex items-center gap-2 border-b px-4 py-2">
         <h2 className="text-sm font-semibold">Run</h2>
         <StatusBadge status={overlay.status} data-testid="run-status" />
+        {!terminal && !readOnly ? <CancelRunButton runId={overlay.runId} /> : null}
         <Link href={`/runs/${overlay.runId}`} className="ml-auto inline-flex items-center gap-1 text-xs font-medium underline-offset-2 hover:underline" data-testid="run-open-link">
           Open in Runs <ExternalLink className="size-3" aria-hidden />
         </Link>

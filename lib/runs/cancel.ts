@@ -49,7 +49,8 @@ export async function cancelRun(member: Member, runId: string, deps: { db?: Db; 
   }
 
   const redis = deps.redis ?? (holder.__weftCancelRedis ??= createRedis());
-  const event: RunEvent = { type: "run", status: "cancelled", error: { code: "cancelled", message: "The run was cancelled." }, at: finishedAt.toISOString() };
+  // No error on the event: the editor shows a cancelled run as cancelled, not as a failure.
+  const event: RunEvent = { type: "run", status: "cancelled", at: finishedAt.toISOString() };
   // Both are best effort: the worker also re-checks the status, and watchers re-read the snapshot.
   await Promise.allSettled([publishControl({ type: "cancel", runId }, redis), redis.publish(runChannel(runId), JSON.stringify(event))]);
   return { runId, status: "cancelled", previousStatus: previousStatus as CancelRunResult["previousStatus"] };

@@ -2,10 +2,12 @@ import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { CancelRunButton } from "@/components/runs/cancel-run-button";
 import { LiveRefresh } from "@/components/runs/live-refresh";
 import { RunSummary } from "@/components/runs/run-summary";
 import { StepTimeline } from "@/components/runs/step-timeline";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { hasRole } from "@/lib/auth/member";
 import { requireMember } from "@/lib/auth/session";
 import { ACTIVE_RUN_STATUSES, getRunDetail } from "@/lib/runs/queries";
 
@@ -29,8 +31,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <h1 className="text-2xl font-semibold tracking-tight">{run.workflowName}</h1>
           <StatusBadge status={run.status} data-testid="run-status" className="text-sm" />
           <span className="font-mono text-xs text-muted-foreground">{run.id}</span>
-          <span className="ml-auto">
+          <span className="ml-auto flex items-center gap-3">
             <LiveRefresh active={ACTIVE_RUN_STATUSES.includes(run.status)} />
+            {ACTIVE_RUN_STATUSES.includes(run.status) && hasRole(member.role, "editor") ? <CancelRunButton runId={run.id} refresh /> : null}
           </span>
         </header>
       </div>
