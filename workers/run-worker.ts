@@ -3,15 +3,18 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { createChatService } from "@/lib/models/chat-service";
 import { createHttpService } from "@/lib/nodes/http/client";
+import { createSandboxPool } from "@/lib/sandbox/pool";
 import { startRunWorker } from "@/lib/runs/worker";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
 const config = env();
 const http = createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK });
+// Warm JavaScript sandboxes (isolated-vm in child processes) for Code nodes.
+const sandbox = createSandboxPool();
 const running = startRunWorker({
   db: db(),
-  servicesFor: (workspaceId) => ({ chat: createChatService({ db: db(), workspaceId }), http }),
+  servicesFor: (workspaceId) => ({ chat: createChatService({ db: db(), workspaceId }), http, runCode: sandbox.run }),
   concurrency: config.WEFT_WORKER_CONCURRENCY,
   lockDurationMs: config.WEFT_WORKER_LOCK_MS,
   stalledIntervalMs: config.WEFT_WORKER_STALLED_MS,

@@ -1,6 +1,7 @@
 import type { NodeContext, NodeDefinition, NodeExecutor } from "@/lib/engine/node-kit";
 import { executeCondition } from "./condition/execute";
 import { executeAggregate } from "./aggregate/execute";
+import { executeCode } from "./code/execute";
 import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
@@ -19,6 +20,7 @@ export const nodeExecutors = {
   template: executeTemplate,
   http: executeHttp,
   aggregate: executeAggregate,
+  code: executeCode,
   end: executeEnd,
 } satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>> };
 
@@ -36,5 +38,6 @@ export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> =
   template: erase(nodeExecutors.template),
   http: erase(nodeExecutors.http),
   aggregate: erase(nodeExecutors.aggregate),
+  code: erase(nodeExecutors.code),
   end: erase(nodeExecutors.end),
 } satisfies Record<NodeType, NodeExecutor<unknown>>;

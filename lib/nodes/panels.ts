@@ -3,6 +3,7 @@ import type { NodePanel } from "@/lib/editor/panel-kit";
 import type { NodeType, nodeDefinitions } from "./registry";
 import { ConditionPanel } from "./condition/panel";
 import { AggregatePanel } from "./aggregate/panel";
+import { CodePanel } from "./code/panel";
 import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
@@ -20,5 +21,6 @@ export const nodePanels = {
   template: TemplatePanel,
   http: HttpPanel,
   aggregate: AggregatePanel,
+  code: CodePanel,
   end: EndPanel,
 } satisfies { [K in NodeType]: NodePanel<ConfigOf<K>> };

@@ -4,11 +4,12 @@ import { llmNode } from "./llm/definition";
 import { conditionNode } from "./condition/definition";
 import { templateNode } from "./template/definition";
 import { aggregateNode } from "./aggregate/definition";
+import { codeNode } from "./code/definition";
 import { endNode } from "./end/definition";
 import { httpNode } from "./http/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "end"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "end"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -18,6 +19,7 @@ export const nodeDefinitions = {
   template: templateNode,
   http: httpNode,
   aggregate: aggregateNode,
+  code: codeNode,
   end: endNode,
 } satisfies Record<NodeType, AnyNodeDefinition>;
 

@@ -1,0 +1,127 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import type { CodeRequest } from "@/lib/engine/ports";
+import { startRun } from "@/lib/runs/service";
+import { createSandboxPool } from "@/lib/sandbox/pool";
+import { createWorkflow } from "@/lib/workflows/service";
+import { createTestMember } from "./helpers/members";
+import { waitForRun } from "./helpers/runs";
+import { startWorkerProcess } from "./helpers/worker-process";
+
+/** The real sandbox: isolated-vm in child processes, with its limits. */
+const pool = createSandboxPool({ idle: 1 });
+afterAll(() => pool.close());
+
+const run = (code: string, inputs: Record<string, unknown> = {}, extra: Partial<CodeRequest> = {}) =>
+  pool.run({ code, inputs, timeoutMs: 1_000, memoryMb: 32, maxOutputBytes: 100_000, signal: new AbortController().signal, ...extra });
+
+describe("code sandbox", () => {
+  it("runs function main(inputs) and a bare function body, JSON in and out, with console.log captured", async () => {
+    const a = await run("function main(inputs) {\n  console.log('got', inputs.n, { x: 1 });\n  return { doubled: inputs.n * 2, list: inputs.list.map((s) => s.toUpperCase()) };\n}", {
+      n: 21,
+      list: ["a", "b"],
+    });
+    expect(a.result).toEqual({ doubled: 42, list: ["A", "B"] });
+    expect(a.logs).toEqual(['got 21 {"x":1}']);
+    const b = await run("const words = inputs.text.split(' ');\nreturn { count: words.length };", { text: "one two three" });
+    expect(b.result).toEqual({ count: 3 });
+    const c = await run("async function main(inputs) { await null; return { ok: true } }");
+    expect(c.result).toEqual({ ok: true });
+  });
+
+  it("kills while(true){} at the time limit", async () => {
+    const started = Date.now();
+    await expect(run("while (true) {}", {}, { timeoutMs: 300 })).rejects.toMatchObject({
+      code: "code_limit",
+      message: "The code ran longer than its time limit of 300 ms.",
+    });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // The pool still works afterwards.
+    expect((await run("return { ok: 1 }")).result).toEqual({ ok: 1 });
+  });
+
+  it("stops a memory bomb at the memory limit", async () => {
+    await expect(run("const a = []; while (true) a.push(new Array(100000).fill(Math.random()));", {}, { timeoutMs: 10_000, memoryMb: 16 })).rejects.toMatchObject({
+      code: "code_limit",
+      message: expect.stringMatching(/memory/),
+    });
+  });
+
+  it("has no process, require, fetch, or module loading", async () => {
+    const { result } = await run(
+      "return { process: typeof process, require: typeof require, fetch: typeof fetch, xhr: typeof XMLHttpRequest, buffer: typeof Buffer, setTimeout: typeof setTimeout };",
+    );
+    expect(result).toEqual({ process: "undefined", require: "undefined", fetch: "undefined", xhr: "undefined", buffer: "undefined", setTimeout: "undefined" });
+    await expect(run("return { x: require('fs') };")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/require is not defined/) });
+    await expect(run("return { env: process.env };")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/process is not defined/) });
+    await expect(run("import('fs'); return {};")).rejects.toMatchObject({ code: "code_error" });
+  });
+
+  it("reports syntax errors and thrown errors with line numbers", async () => {
+    await expect(run("const a = 1;\nconst b = ;\nreturn { a };")).rejects.toMatchObject({
+      code: "code_error",
+      message: "Syntax error on line 2: Unexpected token ';'",
+    });
+    await expect(run("function main(inputs) {\n  const x = 1;\n  throw new TypeError('bad input ' + x);\n}")).rejects.toMatchObject({
+      code: "code_error",
+      message: "The code threw on line 3: TypeError: bad input 1",
+    });
+  });
+
+  it("refuses results that are not JSON objects or too large", async () => {
+    await expect(run("return [1, 2];")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/must return an object.*not an array/) });
+    await expect(run("return { f: () => 1 };")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/cannot be turned into JSON.*"f" is a function/) });
+    await expect(run("return { n: 10n };")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/BigInt/) });
+    await expect(run("const o = {}; o.self = o; return o;")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/cannot be turned into JSON/) });
+    await expect(run("return { s: 'x'.repeat(200000) };")).rejects.toMatchObject({ code: "code_limit", message: expect.stringMatching(/limit is 100000/) });
+  });
+
+  it("a cancelled run kills the child at once", async () => {
+    const controller = new AbortController();
+    const pending = run("while (true) {}", {}, { timeoutMs: 10_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await expect(pending).rejects.toMatchObject({ code: "cancelled" });
+  });
+});
+
+describe("Code node through the queue and a real worker", () => {
+  it("runs the code with resolved inputs and publishes the declared outputs", async () => {
+    const worker = await startWorkerProcess();
+    try {
+      const member = await createTestMember();
+      const graph = {
+        version: 1 as const,
+        nodes: [
+          { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [{ name: "csv", label: "", type: "string", required: true, description: "" }] } },
+          {
+            id: "parse",
+            type: "code",
+            position: { x: 300, y: 0 },
+            data: {
+              inputs: [{ name: "csv", value: "{{ start.csv }}" }],
+              code: "function main({ csv }) {\n  const values = csv.split(',').map(Number);\n  return { sum: values.reduce((a, b) => a + b, 0), count: values.length };\n}",
+              outputs: [
+                { name: "sum", type: "number" },
+                { name: "count", type: "number" },
+              ],
+            },
+          },
+          { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "mean", value: "{{ parse.sum | divided_by: parse.count }}" }] } },
+        ],
+        edges: [
+          { id: "e1", source: "start", target: "parse" },
+          { id: "e2", source: "parse", target: "end" },
+        ],
+      };
+      const workflow = await createWorkflow(member, { name: "code", graph });
+      const { runId } = await startRun(member, workflow.id, { inputs: { csv: "2,4,9" } });
+      const run = await waitForRun(runId);
+      expect(run.status).toBe("succeeded");
+      expect(run.output).toEqual({ mean: "5" });
+      expect(run.steps.find((s) => s.nodeId === "parse")!.output).toEqual({ sum: 15, count: 3 });
+    } finally {
+      await worker.stop();
+      await db().$disconnect();
+    }
+  });
+});
