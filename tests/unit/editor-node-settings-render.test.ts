@@ -19,7 +19,7 @@ function storeWith(settings: Record<string, unknown> | undefined) {
 function canvas(store: ReturnType<typeof storeWith>["store"]) {
   const nodes = store.getState().nodes.map((n) => ({ ...n, width: 240, height: 120 }));
   return renderToStaticMarkup(
-    h(EditorStoreProvider, { store }, h(ReactFlow, { nodes, edges: [], nodeTypes: { weft: WeftNodeComponent }, width: 800, height: 600 })),
+    h(EditorStoreProvider, { store, children: h(ReactFlow, { nodes, edges: [], nodeTypes: { weft: WeftNodeComponent }, width: 800, height: 600 }) }),
   );
 }
 
@@ -37,14 +37,14 @@ describe("canvas and inspector render the node settings", () => {
 
   it("shows the Settings section, open when the node has custom settings", () => {
     const { store } = storeWith({ onError: "continue", defaultOutput: { text: "n/a" }, retry: { maxAttempts: 3 } });
-    const html = renderToStaticMarkup(h(EditorStoreProvider, { store }, h(Inspector)));
+    const html = renderToStaticMarkup(h(EditorStoreProvider, { store, children: h(Inspector) }));
     expect(html).toContain('data-testid="node-settings"');
     expect(html).toContain('data-testid="settings-on-error"');
     expect(html).toContain("Continue with default output");
     expect(html).toContain('data-testid="settings-backoff"');
     expect(html).toMatch(/data-testid="settings-default-output"[^>]*>\{\n {2}&quot;text&quot;: &quot;n\/a&quot;\n\}/);
     const closed = storeWith(undefined);
-    const closedHtml = renderToStaticMarkup(h(EditorStoreProvider, { store: closed.store }, h(Inspector)));
+    const closedHtml = renderToStaticMarkup(h(EditorStoreProvider, { store: closed.store, children: h(Inspector) }));
     expect(closedHtml).toContain('data-testid="node-settings-toggle"');
     expect(closedHtml).not.toContain('data-testid="settings-on-error"');
   });
