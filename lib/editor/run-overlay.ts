@@ -55,6 +55,8 @@ export const SnapshotSchema = z.object({
       output: OutputSchema,
       error: ErrorSchema,
       branch: z.string().nullish(),
+      /** Text a running step has streamed so far (tokens sent before this watcher connected). */
+      partialText: z.string().nullish(),
     }),
   ),
 });
@@ -121,9 +123,11 @@ function withType(json: unknown, type: string): unknown {
 
 export function applySnapshot(overlay: RunOverlay, snapshot: RunSnapshot): RunOverlay {
   const steps: Record<string, NodeRunState> = {};
+  const deltas: Record<string, string> = { ...overlay.deltas };
   for (const step of snapshot.steps) {
     const current = steps[step.nodeId];
     if (current && current.iteration > step.iteration) continue;
+    if (step.partialText) deltas[step.nodeId] = step.partialText;
     steps[step.nodeId] = {
       status: step.status,
       iteration: step.iteration,
@@ -138,6 +142,7 @@ export function applySnapshot(overlay: RunOverlay, snapshot: RunSnapshot): RunOv
     output: snapshot.run.output ?? null,
     error: snapshot.run.error ?? null,
     steps,
+    deltas,
   };
 }
 

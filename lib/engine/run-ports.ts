@@ -74,7 +74,14 @@ export type RunEvent =
       attempt?: number;
       at: string;
     }
-  | { type: "delta"; nodeId: string; iteration: number; text: string }
+  | {
+      type: "delta";
+      nodeId: string;
+      iteration: number;
+      text: string;
+      /** Byte offset of `text` in the step's partial output (set by the publisher), to drop duplicates after a snapshot. */
+      offset?: number;
+    }
   | {
       type: "run";
       status: RunStatusValue;

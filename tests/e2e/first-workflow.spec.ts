@@ -75,17 +75,21 @@ test("build, run and inspect an LLM workflow", async ({ page }) => {
   await expect(page.getByTestId("node-llm")).toBeVisible();
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
 
-  // Run it and watch every node light up.
+  // Run it and watch every node light up. The model answers slowly enough to watch it stream.
+  const answer = "Weft is an open platform where teams draw agent workflows and run them.";
+  const scripted = await page.request.post(`http://127.0.0.1:${E2E_MODEL_PORT}/__script`, { data: { text: answer, chunkDelayMs: 250 } });
+  expect(scripted.ok()).toBe(true);
   await page.getByTestId("run-button").click();
   await page.getByRole("dialog").getByLabel("Question").fill("What is Weft?");
   await page.getByTestId("run-submit").click();
 
   await expect(page.getByTestId("node-llm")).toHaveAttribute("data-status", "running");
+  await expect(page.getByTestId("node-stream-llm")).toContainText("Weft is an open");
   for (const id of ["start", "llm", "end"]) {
     await expect(page.getByTestId(`node-${id}`)).toHaveAttribute("data-status", "succeeded");
   }
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "succeeded");
-  await expect(page.getByTestId("run-output")).toContainText("Echo: Answer briefly: What is Weft?");
+  await expect(page.getByTestId("run-output")).toContainText(answer);
 
   // The run is in the history with the LLM step's prompt and tokens.
   await page.getByRole("link", { name: /open in runs/i }).click();
@@ -94,7 +98,7 @@ test("build, run and inspect an LLM workflow", async ({ page }) => {
   await expect(step).toContainText("Prompt tokens");
   await step.getByText(/llm/i).first().click();
   await expect(step).toContainText("Answer briefly: What is Weft?");
-  await expect(step).toContainText("Echo: Answer briefly: What is Weft?");
+  await expect(step).toContainText(answer);
 
   await page.goto("/runs");
   await expect(page.getByTestId("run-row").first()).toContainText("E2E assistant");

@@ -9,6 +9,8 @@ import * as workflowsRoute from "@/app/api/workflows/route";
 import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { db } from "@/lib/db/client";
 import { exampleWorkflows } from "@/lib/examples/workflows";
+import { startOpenAiServer } from "../fixtures/openai-server";
+import { createTestProvider } from "./helpers/providers";
 import { waitForRun } from "./helpers/runs";
 import { readEvents, routeParams, routeRequest, signUpUser } from "./helpers/session";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
@@ -146,6 +148,7 @@ describe("run routes and live events", () => {
       billing: "succeeded",
       escalate: "skipped",
       standard: "skipped",
+      routed: "succeeded",
       end: "succeeded",
     });
 
@@ -155,8 +158,8 @@ describe("run routes and live events", () => {
     expect(lateEvents).toHaveLength(1);
     const snapshot = lateEvents[0]!.data as { run: { status: string; output: unknown }; steps: unknown[] };
     expect(snapshot.run.status).toBe("succeeded");
-    expect(snapshot.run.output).toMatchObject({ branch: "case_2" });
-    expect(snapshot.steps).toHaveLength(7);
+    expect(snapshot.run.output).toMatchObject({ branch: "case_2", queue: "billing" });
+    expect(snapshot.steps).toHaveLength(ticketGraph.nodes.length);
 
     const detail = await runRoute.GET(routeRequest("GET", `/api/runs/${runId}`, owner.cookie), routeParams(runId));
     expect(detail.status).toBe(200);
@@ -164,5 +167,40 @@ describe("run routes and live events", () => {
     expect(hidden.status).toBe(404);
     const hiddenEvents = await runEventsRoute.GET(routeRequest("GET", `/api/runs/${runId}/events`, stranger.cookie), routeParams(runId));
     expect(hiddenEvents.status).toBe(404);
+  });
+
+  it("gives a watcher who connects mid-stream every token exactly once", async () => {
+    const server = await startOpenAiServer({ apiKey: "sk-test-key-1234" });
+    try {
+      const provider = await createTestProvider(owner.workspaceId, server.url);
+      const graph = exampleWorkflows({ providerId: provider.id, model: "test-model" })[0].graph;
+      const { body } = await createWorkflow(owner.cookie, { name: "Streaming", graph });
+      const answer = "one two three four five six seven eight nine ten";
+      server.script({ text: answer, chunkDelayMs: 150 });
+      const started = await runsRoute.POST(
+        routeRequest("POST", `/api/workflows/${body.id}/runs`, owner.cookie, { inputs: { question: "count" } }),
+        routeParams(body.id),
+      );
+      const { runId } = (await started.json()) as { runId: string };
+      // Connect only once the model has already streamed a few words.
+      for (let i = 0; i < 100 && server.openStreams() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 500));
+
+      const response = await runEventsRoute.GET(routeRequest("GET", `/api/runs/${runId}/events`, owner.cookie), routeParams(runId));
+      const events = await readEvents(response, (e) => e.event === "run" && (e.data as { status: string }).status === "succeeded");
+      const snapshot = events[0]!.data as { steps: { nodeId: string; status: string; partialText?: string }[] };
+      const llm = snapshot.steps.find((s) => s.nodeId === "llm");
+      expect(llm?.status).toBe("running");
+      expect(llm?.partialText?.length ?? 0).toBeGreaterThan(0);
+      const streamed =
+        (llm?.partialText ?? "") +
+        events
+          .filter((e) => e.event === "delta")
+          .map((e) => (e.data as { text: string }).text)
+          .join("");
+      expect(streamed).toBe(answer);
+    } finally {
+      await server.close();
+    }
   });
 });

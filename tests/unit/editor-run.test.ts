@@ -144,3 +144,20 @@ describe("editor text helpers", () => {
     expect(nodeSummary("unknown", {})).toEqual([]);
   });
 });
+
+describe("joining a run mid-stream", () => {
+  it("starts a running step's streamed text from the snapshot and appends later deltas", () => {
+    const message = parseRunMessage(
+      "snapshot",
+      JSON.stringify({
+        run: { id: "r1", status: "running", output: null, error: null },
+        steps: [{ nodeId: "llm", iteration: 0, status: "running", output: null, error: null, branch: null, partialText: "Hello, " }],
+      }),
+    );
+    if (message?.kind !== "snapshot") throw new Error("snapshot not parsed");
+    let overlay = applySnapshot(startOverlay("r1"), message.snapshot);
+    expect(overlay.deltas.llm).toBe("Hello, ");
+    overlay = applyRunEvent(overlay, { type: "delta", nodeId: "llm", iteration: 0, text: "world", offset: 7 });
+    expect(overlay.deltas.llm).toBe("Hello, world");
+  });
+});

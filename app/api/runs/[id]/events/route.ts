@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { authenticate, parseJson } from "@/lib/auth/http";
 import { handle } from "@/lib/http/route";
-import { subscribeToRun } from "@/lib/runs/events";
+import { eventsRedis, readPartials, subscribeToRun } from "@/lib/runs/events";
 import { getRunSnapshot, isTerminalStatus, type RunSnapshot } from "@/lib/runs/service";
 
 export const dynamic = "force-dynamic";
@@ -37,7 +37,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
           void cleanup?.();
           controller.close();
         };
+        // Bytes of each running step's streamed text already sent in the snapshot.
+        const sentBytes = new Map<string, number>();
         const forward = (event: RunEvent) => {
+          if (event.type === "delta" && event.offset !== undefined && event.offset < (sentBytes.get(`${event.nodeId}:${event.iteration}`) ?? 0)) return;
           send(event.type, event);
           if (event.type === "run" && isTerminalStatus(event.status)) close();
         };
@@ -47,12 +50,20 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
         request.signal.addEventListener("abort", close);
 
         cleanup = await subscribeToRun(id, (event) => (snapshot ? forward(event) : buffered.push(event)));
-        snapshot = await getRunSnapshot(member, id);
-        send("snapshot", snapshot);
-        if (isTerminalStatus(snapshot.run.status)) return close();
-        const finished = new Map(snapshot.steps.filter((s) => s.status !== "running").map((s) => [`${s.nodeId}:${s.iteration}`, s.status]));
+        const current = await getRunSnapshot(member, id);
+        const running = current.steps.filter((s) => s.status === "running");
+        const partials = await readPartials(eventsRedis(), id, running).catch(() => new Map<string, string>());
+        for (const [key, text] of partials) sentBytes.set(key, Buffer.byteLength(text));
+        snapshot = current;
+        send("snapshot", {
+          ...current,
+          steps: current.steps.map((s) => ({ ...s, partialText: partials.get(`${s.nodeId}:${s.iteration}`) })),
+        });
+        if (isTerminalStatus(current.run.status)) return close();
+        // The snapshot already reflects these steps' starts; replaying one would reset their streamed text.
+        const known = new Set(current.steps.map((s) => `${s.nodeId}:${s.iteration}`));
         for (const event of buffered) {
-          if (event.type === "step" && event.status === "running" && finished.has(`${event.nodeId}:${event.iteration}`)) continue;
+          if (event.type === "step" && event.status === "running" && known.has(`${event.nodeId}:${event.iteration}`)) continue;
           forward(event);
         }
       },
