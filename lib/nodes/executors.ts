@@ -7,6 +7,7 @@ import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
 import { nodeDefinitions, type NodeType } from "./registry";
 import { executeStart } from "./start/execute";
+import { executeSwitch } from "./switch/execute";
 import { executeTemplate } from "./template/execute";
 
 /** The config type of each node type, read off its definition. */
@@ -21,6 +22,7 @@ export const nodeExecutors = {
   http: executeHttp,
   aggregate: executeAggregate,
   code: executeCode,
+  switch: executeSwitch,
   end: executeEnd,
 } satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>> };
 
@@ -39,5 +41,6 @@ export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> =
   http: erase(nodeExecutors.http),
   aggregate: erase(nodeExecutors.aggregate),
   code: erase(nodeExecutors.code),
+  switch: erase(nodeExecutors.switch),
   end: erase(nodeExecutors.end),
 } satisfies Record<NodeType, NodeExecutor<unknown>>;

@@ -8,6 +8,7 @@ import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
 import { StartPanel } from "./start/panel";
+import { SwitchPanel } from "./switch/panel";
 import { TemplatePanel } from "./template/panel";
 
 /** The config type of a node type, as its definition's zod schema infers it. */
@@ -22,5 +23,6 @@ export const nodePanels = {
   http: HttpPanel,
   aggregate: AggregatePanel,
   code: CodePanel,
+  switch: SwitchPanel,
   end: EndPanel,
 } satisfies { [K in NodeType]: NodePanel<ConfigOf<K>> };

@@ -6,10 +6,11 @@ import { templateNode } from "./template/definition";
 import { aggregateNode } from "./aggregate/definition";
 import { codeNode } from "./code/definition";
 import { endNode } from "./end/definition";
+import { switchNode } from "./switch/definition";
 import { httpNode } from "./http/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "end"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "end"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -20,6 +21,7 @@ export const nodeDefinitions = {
   http: httpNode,
   aggregate: aggregateNode,
   code: codeNode,
+  switch: switchNode,
   end: endNode,
 } satisfies Record<NodeType, AnyNodeDefinition>;
 
