@@ -54,6 +54,19 @@ export function nodeSummary(kind: string, config: Record<string, unknown>): stri
       const names = list(config.outputs).map((o) => str(record(o).name)).filter(Boolean);
       return [names.length ? `Outputs: ${short(names.join(", "))}` : "No outputs"];
     }
+    case "http":
+      return [`${str(config.method) || "GET"} ${short(str(config.url)) || "no URL"}`];
+    case "code": {
+      const names = list(config.outputs).map((o) => str(record(o).name)).filter(Boolean);
+      return [names.length ? `Returns: ${short(names.join(", "))}` : "No outputs declared"];
+    }
+    case "aggregate": {
+      const paths = list(config.variables).map(str).filter(Boolean);
+      return [paths.length ? `First of: ${short(paths.join(", "))}` : "No variables"];
+    }
+    case "note":
+      // Notes show their text (a few lines), not a summary.
+      return str(config.text).split("\n").filter((l) => l.trim()).slice(0, 4).map(short);
     default:
       return [];
   }

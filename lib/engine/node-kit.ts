@@ -45,6 +45,11 @@ export interface NodeDefinition<Config = unknown> {
    * fail in a useful way (notes, pure layout).
    */
   supportsErrorPolicy?: boolean;
+  /**
+   * false for canvas-only nodes (notes): the engine drops them before scheduling and the
+   * validator leaves them out of its connectivity rules. Defaults to true.
+   */
+  executable?: boolean;
   outputHandles(config: Config): HandleSpec[];
   /** Fields this node publishes under its id, referable as {{ <nodeId>.<field> }}. */
   outputFields(config: Config): OutputField[];

@@ -6,7 +6,7 @@ import type { NodeContext, NodeExecutor, NodeResult } from "./node-kit";
 import type { EngineServices } from "./ports";
 import { abortableSleep, ERROR_HANDLE, readNodeSettings, retryDelayMs, stepPolicy, type StepPolicy } from "./policy";
 import type { RunEvent, RunEventSink, RunOutcome, StepStore } from "./run-ports";
-import { schedule, type SchedulerState } from "./scheduler";
+import { executableGraph, schedule, type SchedulerState } from "./scheduler";
 import { renderTemplate, resolvePath } from "./template";
 import { addUsage, zeroUsage, type TokenUsage } from "./usage";
 import { hasErrors, validateGraph, type NodeRegistry } from "./validate";
@@ -132,7 +132,9 @@ type AttemptResult =
   | { ok: false; error: ErrorInfo; trace: FailureTrace; result?: NodeResult; retryAfterMs?: number };
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
-  const { runId, graph, registry, executors, store, events, services, signal } = options;
+  const { runId, registry, executors, store, events, services, signal } = options;
+  // Notes and other canvas-only nodes are not part of the run.
+  const graph = executableGraph(options.graph, (type) => registry[type]?.executable !== false);
   const limits: Limits = { ...LIMITS, ...options.limits };
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? abortableSleep;

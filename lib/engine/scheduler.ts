@@ -26,6 +26,16 @@ export interface Schedule {
 
 type EdgeState = "active" | "dead" | "undecided";
 
+/**
+ * The graph without canvas-only nodes (notes) and their edges: what a run actually schedules.
+ * `isExecutable` comes from the node registry (definitions with `executable: false`).
+ */
+export function executableGraph(graph: Graph, isExecutable: (type: string) => boolean): Graph {
+  if (graph.nodes.every((n) => isExecutable(n.type))) return graph;
+  const kept = new Set(graph.nodes.filter((n) => isExecutable(n.type)).map((n) => n.id));
+  return { ...graph, nodes: graph.nodes.filter((n) => kept.has(n.id)), edges: graph.edges.filter((e) => kept.has(e.source) && kept.has(e.target)) };
+}
+
 export function schedule(graph: Graph, states: Readonly<Record<string, SchedulerState | undefined>>): Schedule {
   const inbound = new Map<string, { source: string; handle: string }[]>();
   for (const node of graph.nodes) inbound.set(node.id, []);

@@ -346,6 +346,8 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
   for (const s of starts) reachable.add(s.id);
   for (const node of nodes.values()) {
     const def = registry[node.type];
+    // Canvas-only nodes (notes) stand alone by design.
+    if (def?.executable === false) continue;
     const hasOut = out.get(node.id)!.length > 0;
     const connected = hasOut || into.get(node.id)!.length > 0;
     if (!connected) {

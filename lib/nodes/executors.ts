@@ -5,6 +5,7 @@ import { executeCode } from "./code/execute";
 import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
+import { executeNote } from "./note/execute";
 import { nodeDefinitions, type NodeType } from "./registry";
 import { executeStart } from "./start/execute";
 import { executeSwitch } from "./switch/execute";
@@ -24,6 +25,7 @@ export const nodeExecutors = {
   code: executeCode,
   switch: executeSwitch,
   end: executeEnd,
+  note: executeNote,
 } satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>> };
 
 // Sound because the engine parses each node's config with its definition's schema before the call.
@@ -43,4 +45,5 @@ export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> =
   code: erase(nodeExecutors.code),
   switch: erase(nodeExecutors.switch),
   end: erase(nodeExecutors.end),
+  note: erase(nodeExecutors.note),
 } satisfies Record<NodeType, NodeExecutor<unknown>>;

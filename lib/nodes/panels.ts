@@ -7,6 +7,7 @@ import { CodePanel } from "./code/panel";
 import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
+import { NotePanel } from "./note/panel";
 import { StartPanel } from "./start/panel";
 import { SwitchPanel } from "./switch/panel";
 import { TemplatePanel } from "./template/panel";
@@ -25,4 +26,5 @@ export const nodePanels = {
   code: CodePanel,
   switch: SwitchPanel,
   end: EndPanel,
+  note: NotePanel,
 } satisfies { [K in NodeType]: NodePanel<ConfigOf<K>> };

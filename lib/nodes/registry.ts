@@ -1,6 +1,7 @@
 import type { AnyNodeDefinition } from "@/lib/engine/node-kit";
 import { startNode } from "./start/definition";
 import { llmNode } from "./llm/definition";
+import { noteNode } from "./note/definition";
 import { conditionNode } from "./condition/definition";
 import { templateNode } from "./template/definition";
 import { aggregateNode } from "./aggregate/definition";
@@ -10,7 +11,7 @@ import { switchNode } from "./switch/definition";
 import { httpNode } from "./http/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "end"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "end", "note"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -23,6 +24,7 @@ export const nodeDefinitions = {
   code: codeNode,
   switch: switchNode,
   end: endNode,
+  note: noteNode,
 } satisfies Record<NodeType, AnyNodeDefinition>;
 
 export type NodeRegistry = Readonly<Record<string, AnyNodeDefinition | undefined>>;
