@@ -37,10 +37,22 @@ function snippet(text: string): string {
   return flat.length > BODY_SNIPPET ? `${flat.slice(0, BODY_SNIPPET)}…` : flat;
 }
 
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
 export function statusError(response: HttpResponse): NodeError {
   const body = snippet(response.body);
   const message = `The server answered ${response.status}${body ? `: ${body}` : "."}`;
-  if (response.status === 429 || response.status >= 500) return new NodeError("http_unavailable", message);
+  if (response.status === 429 || response.status >= 500) {
+    // The retry policy waits at least as long as the server asked.
+    return new NodeError("http_unavailable", message, { retryAfterMs: retryAfterMs(response.headers["retry-after"]) });
+  }
   return new NodeError("http_error", message);
 }
 

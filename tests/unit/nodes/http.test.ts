@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HttpRequest, HttpResponse } from "@/lib/engine/ports";
 import { createHttpService } from "@/lib/nodes/http/client";
 import { HttpConfigSchema, httpNode } from "@/lib/nodes/http/definition";
-import { executeHttp } from "@/lib/nodes/http/execute";
+import { executeHttp, retryAfterMs } from "@/lib/nodes/http/execute";
 import { startCountingServer, type CountingServer } from "../../fixtures/counting-server";
 import { nodeContext } from "./context";
 
@@ -108,6 +108,13 @@ describe("http executor (fake port)", () => {
         message: `The server answered ${status}: {"error": "nope ${status}"}`,
       });
     }
+  });
+
+  it("passes the server's Retry-After on to the retry policy", async () => {
+    const { http } = fakeHttp({ status: 429, headers: { "retry-after": "7" }, body: "slow down" });
+    await expect(executeHttp(nodeContext(config({ url: "https://x.test" }), {}, { http }))).rejects.toMatchObject({ code: "http_unavailable", retryAfterMs: 7000 });
+    expect(retryAfterMs("Wed, 21 Oct 2015 07:28:10 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(10_000);
+    expect(retryAfterMs("soon")).toBeUndefined();
   });
 
   it("fails clearly on a JSON body that does not render to JSON, an invalid URL, a bad rendered header and a lying content type", async () => {
