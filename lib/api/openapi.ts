@@ -81,7 +81,7 @@ const STREAM_SEMANTICS = [
   "**Streams** (`mode: \"stream\"` and `GET /runs/{id}/events`) are Server-Sent Events. The first event is `snapshot` (the run and its steps from the database),",
   "then live `step`, `delta` (streamed LLM text) and `run` events; the last event is always a terminal `run` event (succeeded, failed or cancelled) and the stream closes.",
   "Every event has an `id:`. On reconnect, send `Last-Event-ID` (EventSource does this itself): the stream starts again with a fresh snapshot, which contains the current state of every step,",
-  "so nothing that happened while disconnected is lost; ids continue after the one you sent. Missed `delta` pieces of a step that is still running are not replayed; its full output comes with its `step` event.",
+  "so nothing that happened while disconnected is lost; ids continue after the one you sent. A running LLM step's snapshot carries `partialText` (the text streamed so far), which later `delta` events continue.",
 ].join(" ");
 
 const TODO = [

@@ -1,5 +1,5 @@
 import type { RunEvent } from "@/lib/engine/run-ports";
-import { subscribeToRun } from "@/lib/runs/events";
+import { eventsRedis, readPartials, subscribeToRun } from "@/lib/runs/events";
 import { getRunView } from "./runs";
 import { TERMINAL_RUN_STATUSES, type RunView, type StreamEvent } from "./schemas";
 
@@ -15,13 +15,13 @@ const HEARTBEAT_MS = 15_000;
  *
  * Event ids are a counter that continues from the `Last-Event-ID` a client reconnects with, so ids
  * only grow for one client. Resuming does not replay the missed events one by one: the reconnect
- * starts with a fresh snapshot, which already contains every step's current state, then live
- * events. Missed `delta` pieces of a step still running are not replayed; its complete output
- * arrives with its `step` event.
+ * starts with a fresh snapshot, which already contains every step's current state and, for a
+ * running LLM step, the text it has streamed so far (`partialText`, kept in Redis by
+ * lib/runs/events.ts); later `delta` events continue that text.
  *
  * The subscription opens before the snapshot is read, so nothing published in between is lost;
- * buffered events the snapshot already supersedes (a `running` step that has since finished) are
- * dropped.
+ * buffered events the snapshot already covers are dropped: the `running` event of a step the
+ * snapshot knows, and deltas whose byte offset lies inside the partial text already sent.
  */
 export function runEventStream(options: { workspaceId: string; runId: string; lastEventId?: string | null; signal?: AbortSignal; headers?: HeadersInit }): Response {
   const { workspaceId, runId, signal } = options;
@@ -50,7 +50,10 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
         void cleanup?.();
         controller.close();
       };
+      // Bytes of each running step's streamed text already sent in the snapshot.
+      const sentBytes = new Map<string, number>();
       const forward = (event: RunEvent) => {
+        if (event.type === "delta" && event.offset !== undefined && event.offset < (sentBytes.get(`${event.nodeId}:${event.iteration}`) ?? 0)) return;
         send(event as StreamEvent);
         if (event.type === "run" && TERMINAL_RUN_STATUSES.includes(event.status)) close();
       };
@@ -58,7 +61,17 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
 
       try {
         cleanup = await subscribeToRun(runId, (event) => (snapshot ? forward(event) : buffered.push(event)));
-        snapshot = await getRunView(workspaceId, runId);
+        const current = await getRunView(workspaceId, runId);
+        if (current) {
+          const running = current.steps.filter((s) => s.status === "running");
+          const partials = await readPartials(eventsRedis(), runId, running).catch(() => new Map<string, string>());
+          for (const [key, text] of partials) sentBytes.set(key, Buffer.byteLength(text));
+          current.steps = current.steps.map((s) => {
+            const partialText = partials.get(`${s.nodeId}:${s.iteration}`);
+            return partialText === undefined ? s : { ...s, partialText };
+          });
+        }
+        snapshot = current;
       } catch (error) {
         clearInterval(heartbeat);
         void cleanup?.();
@@ -71,9 +84,10 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
         send({ type: "run", status: snapshot.status, output: snapshot.output, error: snapshot.error, at: snapshot.finishedAt ?? snapshot.createdAt });
         return close();
       }
-      const finished = new Set(snapshot.steps.filter((s) => s.status !== "running").map((s) => `${s.nodeId}:${s.iteration}`));
+      // The snapshot already reflects these steps' starts; replaying one would reset their streamed text.
+      const known = new Set(snapshot.steps.map((s) => `${s.nodeId}:${s.iteration}`));
       for (const event of buffered) {
-        if (event.type === "step" && event.status === "running" && finished.has(`${event.nodeId}:${event.iteration}`)) continue;
+        if (event.type === "step" && event.status === "running" && known.has(`${event.nodeId}:${event.iteration}`)) continue;
         forward(event);
       }
     },

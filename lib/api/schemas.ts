@@ -89,6 +89,7 @@ export const RunStepSchema = z
     totalTokens: z.number().int(),
     startedAt: IsoDate,
     finishedAt: IsoDate.nullable(),
+    partialText: z.string().optional().describe("Stream snapshots only: the text a running LLM step has streamed so far; later `delta` events continue it"),
   })
   .register(apiSchemas, { id: "RunStep" });
 
@@ -125,8 +126,14 @@ export const StepEventSchema = z
   })
   .register(apiSchemas, { id: "StepEvent" });
 export const DeltaEventSchema = z
-  .object({ type: z.literal("delta"), nodeId: z.string(), iteration: z.number().int(), text: z.string() })
-  .register(apiSchemas, { id: "DeltaEvent", description: "A streamed piece of an LLM node's answer; not replayed on reconnect." });
+  .object({
+    type: z.literal("delta"),
+    nodeId: z.string(),
+    iteration: z.number().int(),
+    text: z.string(),
+    offset: z.number().int().optional().describe("Byte offset of `text` in the step's streamed output"),
+  })
+  .register(apiSchemas, { id: "DeltaEvent", description: "A streamed piece of an LLM node's answer. After a (re)connect, deltas continue the snapshot's `partialText`." });
 export const RunStatusEventSchema = z
   .object({ type: z.literal("run"), status: z.enum(RUN_STATUSES), output: z.unknown().optional(), error: RunErrorSchema.nullish(), at: IsoDate })
   .register(apiSchemas, { id: "RunStatusEvent" });

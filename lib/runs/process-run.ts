@@ -67,6 +67,8 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
           services: deps.servicesFor(run.workspaceId),
           signal: deps.signal ?? new AbortController().signal,
           maxConcurrency: deps.maxConcurrency,
+          // The run deadline counts from the first start, not from this worker's pickup.
+          startedAt: run.startedAt ?? undefined,
         }).catch((error: unknown) => {
           if (error instanceof LeaseLostError || error instanceof RunCancelledError) throw error;
           const info: ErrorInfo = { code: "internal", message: "The run stopped because of an internal error." };

@@ -73,6 +73,8 @@ export function createStepStore(db: Db, runId: string, leaseToken: number): Step
           status: "succeeded",
           input: json(step.input),
           output: json(step.output),
+          // A failure handled by the node's On error setting stays visible on the succeeded step.
+          error: step.error ? json(step.error) : Prisma.DbNull,
           detail: json(step.detail),
           branch: step.branch ?? null,
           promptTokens: step.usage?.promptTokens ?? 0,

@@ -106,5 +106,7 @@ describe("node policies through a real worker", () => {
     const llm = result.steps.find((s) => s.nodeId === "llm")!;
     expect(llm.output).toEqual({ text: "No answer today." });
     expect(llm.detail).toMatchObject({ error: { code: "provider_bad_request" } });
+    expect(llm.status).toBe("succeeded");
+    expect(llm.error).toMatchObject({ code: "provider_bad_request" });
   });
 });
