@@ -39,7 +39,7 @@ export default defineConfig({
     // E2E_SKIP_BUILD=1 reuses the last build while iterating on tests; the suite always builds.
     command: `${process.env.E2E_SKIP_BUILD ? "" : "npx next build && "}npx next start -H 127.0.0.1 -p ${E2E_PORT}`,
     url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
-    timeout: 300_000,
+    timeout: 900_000,
     reuseExistingServer: false,
     env: e2eEnv,
     stdout: "ignore",

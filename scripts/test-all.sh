@@ -15,5 +15,8 @@ npx tsc --noEmit -p .
 echo "== unit + integration tests"
 npx vitest run
 
+echo "== production build"
+npx next build
+
 echo "== end-to-end tests"
-npx playwright test
+E2E_SKIP_BUILD=1 npx playwright test
