@@ -8,6 +8,7 @@ import {
   MiniMap,
   Panel,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   type Connection,
   type Edge,
@@ -66,8 +67,16 @@ export function Canvas() {
       setLayingOut(false);
     }
   }, [store, fitView]);
-  // Fit a loaded graph once; on an empty canvas, fitting would jump the view when the first node lands.
+  // Fit a loaded graph once, when every node has been measured (fitting earlier frames only the
+  // nodes measured so far); on an empty canvas, fitting would jump the view when the first node lands.
   const [fitOnLoad] = useState(() => store.getState().nodes.length > 0);
+  const nodesInitialized = useNodesInitialized();
+  const [fitted, setFitted] = useState(false);
+  useEffect(() => {
+    if (!fitOnLoad || fitted || !nodesInitialized) return;
+    setFitted(true);
+    void fitView({ padding: 0.2, maxZoom: 1 });
+  }, [fitOnLoad, fitted, nodesInitialized, fitView]);
 
   const isValidConnection = useCallback(
     (edge: Edge | Connection) => checkConnection(toConnectGraph(store.getState()), edge, nodeRegistry).ok,
@@ -132,8 +141,6 @@ export function Canvas() {
         nodesConnectable={!readOnly}
         edgesReconnectable={false}
         defaultEdgeOptions={{ animated: overlayRunning, style: { strokeWidth: 2 } }}
-        fitView={fitOnLoad}
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
       >
