@@ -56,7 +56,12 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
 async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/run-worker.ts"], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  // The start line is logged at info; the listener stays attached so the pipe never fills.
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/run-worker.ts"], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve) => child.stdout!.on("data", (d: Buffer) => d.toString().includes("worker started") && resolve()));
   return child;
 }
