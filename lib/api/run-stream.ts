@@ -1,5 +1,4 @@
-import type { RunEvent } from "@/lib/engine/run-ports";
-import { eventsRedis, readPartials, subscribeToRun } from "@/lib/runs/events";
+import { followRun } from "@/lib/runs/follow";
 import { getRunView } from "./runs";
 import { TERMINAL_RUN_STATUSES, type RunView, type StreamEvent } from "./schemas";
 
@@ -33,8 +32,6 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       let closed = false;
-      let snapshot: RunView | null | undefined;
-      const buffered: RunEvent[] = [];
       const send = (event: StreamEvent) => {
         if (closed) return;
         sequence += 1;
@@ -50,46 +47,36 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
         void cleanup?.();
         controller.close();
       };
-      // Bytes of each running step's streamed text already sent in the snapshot.
-      const sentBytes = new Map<string, number>();
-      const forward = (event: RunEvent) => {
-        if (event.type === "delta" && event.offset !== undefined && event.offset < (sentBytes.get(`${event.nodeId}:${event.iteration}`) ?? 0)) return;
-        send(event as StreamEvent);
-        if (event.type === "run" && TERMINAL_RUN_STATUSES.includes(event.status)) close();
-      };
       signal?.addEventListener("abort", close);
 
       try {
-        cleanup = await subscribeToRun(runId, (event) => (snapshot ? forward(event) : buffered.push(event)));
-        const current = await getRunView(workspaceId, runId);
-        if (current) {
-          const running = current.steps.filter((s) => s.status === "running");
-          const partials = await readPartials(eventsRedis(), runId, running).catch(() => new Map<string, string>());
-          for (const [key, text] of partials) sentBytes.set(key, Buffer.byteLength(text));
-          current.steps = current.steps.map((s) => {
-            const partialText = partials.get(`${s.nodeId}:${s.iteration}`);
-            return partialText === undefined ? s : { ...s, partialText };
-          });
-        }
-        snapshot = current;
+        cleanup = await followRun<RunView>(runId, {
+          load: () => getRunView(workspaceId, runId),
+          steps: (view) => view.steps,
+          onSnapshot: (view, partials) => {
+            if (!view) return close();
+            const steps = view.steps.map((s) => {
+              const partialText = partials.get(`${s.nodeId}:${s.iteration}`);
+              return partialText === undefined ? s : { ...s, partialText };
+            });
+            send({ type: "snapshot", run: { ...view, steps } });
+            if (TERMINAL_RUN_STATUSES.includes(view.status)) {
+              send({ type: "run", status: view.status, output: view.output, error: view.error, at: view.finishedAt ?? view.createdAt });
+              close();
+            }
+          },
+          onEvent: (event) => {
+            send(event as StreamEvent);
+            if (event.type === "run" && TERMINAL_RUN_STATUSES.includes(event.status)) close();
+          },
+        });
       } catch (error) {
         clearInterval(heartbeat);
-        void cleanup?.();
+        closed = true;
         controller.error(error);
         return;
       }
-      if (!snapshot) return close();
-      send({ type: "snapshot", run: snapshot });
-      if (TERMINAL_RUN_STATUSES.includes(snapshot.status)) {
-        send({ type: "run", status: snapshot.status, output: snapshot.output, error: snapshot.error, at: snapshot.finishedAt ?? snapshot.createdAt });
-        return close();
-      }
-      // The snapshot already reflects these steps' starts; replaying one would reset their streamed text.
-      const known = new Set(snapshot.steps.map((s) => `${s.nodeId}:${s.iteration}`));
-      for (const event of buffered) {
-        if (event.type === "step" && event.status === "running" && known.has(`${event.nodeId}:${event.iteration}`)) continue;
-        forward(event);
-      }
+      if (closed) await cleanup();
     },
     async cancel() {
       await cleanup?.();
