@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { authenticate, parseJson } from "@/lib/auth/http";
+import { authenticate } from "@/lib/auth/http";
 import { handle } from "@/lib/http/route";
 import { getRunSnapshot } from "@/lib/runs/service";
 
