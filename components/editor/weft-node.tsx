@@ -30,6 +30,7 @@ const NO_PROBLEMS: readonly Problem[] = [];
 const STATUS_STYLE: Record<NodeRunStatus, { label: string; className: string; ring: string }> = {
   queued: { label: "Queued", className: "text-zinc-500", ring: "ring-1 ring-zinc-300" },
   running: { label: "Running", className: "text-blue-600", ring: "ring-2 ring-blue-500 animate-pulse" },
+  waiting: { label: "Waiting", className: "text-amber-600", ring: "ring-2 ring-amber-500" },
   succeeded: { label: "Succeeded", className: "text-green-600", ring: "ring-2 ring-green-500" },
   failed: { label: "Failed", className: "text-red-600", ring: "ring-2 ring-red-500" },
   skipped: { label: "Skipped", className: "text-zinc-400", ring: "ring-1 ring-zinc-200" },

@@ -9,6 +9,7 @@ import { LlmTrace } from "./llm-trace";
 
 const BAR_COLOUR: Record<RunStepView["status"], string> = {
   running: "bg-blue-500 animate-pulse",
+  waiting: "bg-amber-500",
   succeeded: "bg-green-500",
   failed: "bg-red-500",
   skipped: "bg-zinc-300",

@@ -9,7 +9,7 @@ import { z } from "zod";
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
 const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
-const STEP_STATUSES = ["running", "succeeded", "failed", "skipped"] as const;
+const STEP_STATUSES = ["running", "waiting", "succeeded", "failed", "skipped"] as const;
 export const RUN_MODES = ["async", "sync", "stream"] as const;
 /** The longest a sync request waits for its run before answering 202. */
 export const MAX_SYNC_TIMEOUT_MS = 60_000;

@@ -40,7 +40,7 @@ export function startOverlay(runId: string): RunOverlay {
 }
 
 const RunStatusSchema = z.enum(["queued", "running", "waiting", "succeeded", "failed", "cancelled"]);
-const StepStatusSchema = z.enum(["running", "succeeded", "failed", "skipped"]);
+const StepStatusSchema = z.enum(["running", "waiting", "succeeded", "failed", "skipped"]);
 // Lenient on purpose: an output or error of an unexpected shape must not drop the whole message.
 const ErrorSchema = z.object({ code: z.string(), message: z.string(), nodeId: z.string().optional() }).nullish().catch(null);
 const OutputSchema = z.record(z.string(), z.unknown()).nullish().catch(null);

@@ -6,7 +6,7 @@ import type { TokenUsage } from "./usage";
  * lib/runs implements these with Prisma and Redis; unit tests use in-memory fakes.
  */
 
-export const STEP_STATUSES = ["running", "succeeded", "failed", "skipped"] as const;
+export const STEP_STATUSES = ["running", "waiting", "succeeded", "failed", "skipped"] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 /** Stable identity of a step: (run, node, iteration). Iteration is 0 outside loops. */

@@ -69,7 +69,7 @@ export interface RunStepView {
   /** The node's label in the run's frozen graph, when it has one. */
   label: string | null;
   iteration: number;
-  status: "running" | "succeeded" | "failed" | "skipped";
+  status: "running" | "waiting" | "succeeded" | "failed" | "skipped";
   attempt: number;
   branch: string | null;
   input: unknown;
