@@ -17,6 +17,11 @@ export const ERROR_CODES = [
   "network_blocked",
   "code_error",
   "code_limit",
+  "tool_not_found",
+  "tool_error",
+  "tool_unavailable",
+  "secret_not_found",
+  "subworkflow_error",
   "timeout",
   "limit_exceeded",
   "cancelled",
@@ -75,6 +80,7 @@ export function isRetryableCode(code: ErrorCode): boolean {
     case "provider_rate_limit":
     case "provider_unavailable":
     case "http_unavailable":
+    case "tool_unavailable":
     case "timeout":
       return true;
     case "invalid_graph":
@@ -88,6 +94,10 @@ export function isRetryableCode(code: ErrorCode): boolean {
     case "network_blocked":
     case "code_error":
     case "code_limit":
+    case "tool_not_found":
+    case "tool_error":
+    case "secret_not_found":
+    case "subworkflow_error":
     case "limit_exceeded":
     case "cancelled":
     case "internal":

@@ -2,10 +2,29 @@ import type { TokenUsage } from "./usage";
 
 /** Ports through which node executors reach the outside world; the worker provides real ones. */
 
-export interface ChatMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
+/** A function call the model asked for (OpenAI tool_calls / Anthropic tool_use). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
 }
+
+/** A message of a chat; the assistant may call tools and `tool` messages carry their results back. */
+export type ChatMessage =
+  | { role: "system" | "user"; content: string }
+  | { role: "assistant"; content: string; toolCalls?: ToolCall[] }
+  | { role: "tool"; toolCallId: string; content: string };
+
+/** A tool offered to the model: the name it calls and the JSON Schema of its arguments. */
+export interface ChatToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema (type "object") of the arguments. */
+  parameters: Record<string, unknown>;
+}
+
+/** Cost of model calls by currency code, e.g. { USD: 0.0012 }. */
+export type Cost = Record<string, number>;
 
 export interface ChatRequest {
   providerId: string;
@@ -19,6 +38,10 @@ export interface ChatRequest {
   onToken?: (text: string) => void;
   /** The step's idempotency key, sent as the Idempotency-Key header so a re-executed step can be de-duplicated. */
   idempotencyKey?: string;
+  /** Tools the model may call; the response then may carry `toolCalls` instead of (or with) text. */
+  tools?: ChatToolSpec[];
+  /** "auto" (default when tools are given), "required" (must call one), "none". */
+  toolChoice?: "auto" | "required" | "none";
 }
 
 export interface ChatResponse {
@@ -27,6 +50,50 @@ export interface ChatResponse {
   /** The model name the provider reports having used. */
   model: string;
   finishReason?: string;
+  /** Tool calls the model asked for (empty or absent when it answered with text). */
+  toolCalls?: ToolCall[];
+  /** Cost of this call from the model's price table; absent when the price is unknown. */
+  cost?: Cost;
+  /** Which provider answered (differs from the request when a model alias fell back to a later model). */
+  providerId?: string;
+}
+
+/** A registered tool as the Agent and Tool nodes see it (lib/tools implements the port). */
+export interface ToolDescriptor {
+  id: string;
+  /** Unique per workspace, [A-Za-z0-9_-]{1,64}: the function name the model sees. */
+  name: string;
+  description: string;
+  kind: string;
+  /** JSON Schema (type "object") of the input. */
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+}
+
+export interface ToolInvocation {
+  toolId: string;
+  input: Record<string, unknown>;
+  signal: AbortSignal;
+  /** `${runId}:${nodeId}:${iteration}:${callIndex}`: sent as Idempotency-Key by tools that make HTTP calls. */
+  idempotencyKey: string;
+}
+
+export interface ToolResult {
+  /** What the tool returned (JSON). */
+  output: unknown;
+  /** Trace for the step and the tool console: request and response summaries (secrets redacted). */
+  detail?: Record<string, unknown>;
+  durationMs: number;
+}
+
+/**
+ * The workspace's tool registry. `describe` fails with NodeError("tool_not_found") naming missing ids;
+ * `call` validates the input against the tool's schema and throws NodeError("tool_error", …) (retryable
+ * for 429/5xx/network) on failure.
+ */
+export interface ToolPort {
+  describe(toolIds: string[]): Promise<ToolDescriptor[]>;
+  call(invocation: ToolInvocation): Promise<ToolResult>;
 }
 
 /** One outbound HTTP exchange (HTTP node). The port owns SSRF checks, redirects and size limits. */
@@ -77,4 +144,6 @@ export interface EngineServices {
   http?: (request: HttpRequest) => Promise<HttpResponse>;
   /** Optional for the same reason; the Code node fails clearly without it. */
   runCode?: (request: CodeRequest) => Promise<CodeResponse>;
+  /** The workspace's tools (Agent and Tool nodes); optional, those nodes fail clearly without it. */
+  tools?: ToolPort;
 }

@@ -1,4 +1,4 @@
-import { AIMessage, type AIMessageChunk, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { AIMessage, type AIMessageChunk, type BaseMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { ChatOpenAICompletions } from "@langchain/openai";
 import type { ChatMessage, ChatResponse } from "@/lib/engine/ports";
 import type { TokenUsage } from "@/lib/engine/usage";
@@ -64,7 +64,12 @@ export function toLangChainMessages(messages: ChatMessage[]): BaseMessage[] {
       case "user":
         return new HumanMessage(m.content);
       case "assistant":
-        return new AIMessage(m.content);
+        return new AIMessage({
+          content: m.content,
+          tool_calls: (m.toolCalls ?? []).map((call) => ({ id: call.id, name: call.name, args: call.args, type: "tool_call" as const })),
+        });
+      case "tool":
+        return new ToolMessage({ content: m.content, tool_call_id: m.toolCallId });
     }
   });
 }
