@@ -81,6 +81,8 @@ async function runJob(job) {
       }),
     );
     await context.eval(CONSOLE);
+    // WebAssembly memory lives outside the isolate's heap limit and compiles native code: user code gets neither.
+    await context.eval("delete globalThis.WebAssembly;");
 
     const definesMain = DEFINES_MAIN.test(job.code);
     const source = definesMain ? job.code : `async function main(inputs) {\n${job.code}\n}`;

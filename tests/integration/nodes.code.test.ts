@@ -47,11 +47,11 @@ describe("code sandbox", () => {
     });
   });
 
-  it("has no process, require, fetch, or module loading", async () => {
+  it("has no process, require, fetch, WebAssembly, or module loading", async () => {
     const { result } = await run(
-      "return { process: typeof process, require: typeof require, fetch: typeof fetch, xhr: typeof XMLHttpRequest, buffer: typeof Buffer, setTimeout: typeof setTimeout };",
+      "return { process: typeof process, require: typeof require, fetch: typeof fetch, xhr: typeof XMLHttpRequest, buffer: typeof Buffer, setTimeout: typeof setTimeout, wasm: typeof WebAssembly };",
     );
-    expect(result).toEqual({ process: "undefined", require: "undefined", fetch: "undefined", xhr: "undefined", buffer: "undefined", setTimeout: "undefined" });
+    expect(result).toEqual({ process: "undefined", require: "undefined", fetch: "undefined", xhr: "undefined", buffer: "undefined", setTimeout: "undefined", wasm: "undefined" });
     await expect(run("return { x: require('fs') };")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/require is not defined/) });
     await expect(run("return { env: process.env };")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/process is not defined/) });
     await expect(run("import('fs'); return {};")).rejects.toMatchObject({ code: "code_error" });
