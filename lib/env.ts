@@ -34,6 +34,10 @@ const EnvSchema = z.object({
   WEFT_RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(30_000),
   /** The reconciler leaves alone runs younger than this (their enqueue may still be on its way). */
   WEFT_RECONCILE_MIN_AGE_MS: z.coerce.number().int().min(0).default(2_000),
+  /** An MCP server (stdio process or HTTP session) is closed after this long without tool calls. */
+  WEFT_MCP_IDLE_MS: z.coerce.number().int().min(100).default(300_000),
+  /** How long one MCP tool call may take (the step's own timeout still applies). */
+  WEFT_MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
