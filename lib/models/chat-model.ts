@@ -1,59 +1,24 @@
+import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
+import type { BaseChatModelCallOptions } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type AIMessageChunk, type BaseMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
-import { ChatOpenAICompletions } from "@langchain/openai";
-import type { ChatMessage, ChatResponse } from "@/lib/engine/ports";
+import type { Runnable } from "@langchain/core/runnables";
+import { NodeError } from "@/lib/engine/errors";
+import type { ChatMessage, ChatResponse, ChatToolSpec, ToolCall } from "@/lib/engine/ports";
 import type { TokenUsage } from "@/lib/engine/usage";
-import { createGuardedFetch, type FetchLike } from "@/lib/net/guarded-fetch";
-import { withLocalTokenizer } from "./local-tokenizer";
+import type { ProviderKind } from "./provider-kinds";
+import { openAiCompatibleHandle } from "./kinds/openai";
+import type { ChatModelHandle, ChatModelParams, ToolChoice } from "./kinds/types";
 
-/**
- * Provider row -> LangChain chat model. OpenAI-compatible endpoints (OpenAI, Ark, DashScope,
- * DeepSeek, vLLM, Ollama /v1) all speak Chat Completions, so we build `ChatOpenAICompletions`,
- * the Chat Completions implementation inside `ChatOpenAI`: `ChatOpenAI` itself switches to the
- * Responses API for some model names (e.g. "*codex*"), which these endpoints do not serve.
- */
+export { createOpenAiCompatibleModel, NO_API_KEY } from "./kinds/openai";
+export type { ChatModelHandle, ChatModelParams, ToolChoice } from "./kinds/types";
 
-export interface ChatModelParams {
-  baseUrl: string;
-  /** Decrypted key; undefined for endpoints that need none (a placeholder is sent, never OPENAI_API_KEY). */
-  apiKey?: string;
-  model: string;
-  temperature?: number;
-  maxTokens?: number;
-  /** Per-request timeout of the HTTP client, in milliseconds. */
-  timeoutMs?: number;
-  /** Whether loopback/private addresses may be reached (see lib/net/ssrf.ts). */
-  allowPrivateNetwork: boolean;
-  /** Overrides the guarded fetch (tests only). */
-  fetch?: FetchLike;
-  /** Extra headers on every request of this model (e.g. the step's Idempotency-Key). */
-  headers?: Record<string, string>;
-}
+/** Provider row kind -> the LangChain chat model for that wire (lib/models/kinds/*). */
+const BUILDERS: Record<ProviderKind, (params: ChatModelParams) => ChatModelHandle> = {
+  openai_compatible: openAiCompatibleHandle,
+};
 
-/** Sent as the bearer token to endpoints without keys: the OpenAI client refuses to start without one. */
-export const NO_API_KEY = "weft-no-key";
-
-export function createChatModel(params: ChatModelParams): ChatOpenAICompletions {
-  const model = new ChatOpenAICompletions({
-    model: params.model,
-    apiKey: params.apiKey || NO_API_KEY,
-    temperature: params.temperature,
-    maxTokens: params.maxTokens,
-    // The run engine owns retries (per-node policy); a hidden retry here would double them.
-    maxRetries: 0,
-    timeout: params.timeoutMs,
-    // Usage comes from the provider (stream_options.include_usage), never from a local tokenizer.
-    streamUsage: true,
-    configuration: {
-      baseURL: params.baseUrl,
-      fetch: params.fetch ?? createGuardedFetch({ allowPrivate: params.allowPrivateNetwork }),
-      // Explicit nulls so OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment never leak to other hosts.
-      organization: null,
-      project: null,
-      ...(params.headers ? { defaultHeaders: params.headers } : {}),
-    },
-  });
-  // Anything in LangChain that counts tokens (getNumTokens, getNumTokensFromMessages) stays offline.
-  return withLocalTokenizer(model, params.model);
+export function createChatModel(kind: ProviderKind, params: ChatModelParams): ChatModelHandle {
+  return BUILDERS[kind](params);
 }
 
 export function toLangChainMessages(messages: ChatMessage[]): BaseMessage[] {
@@ -74,10 +39,20 @@ export function toLangChainMessages(messages: ChatMessage[]): BaseMessage[] {
   });
 }
 
+/** JSON-Schema tools in the OpenAI function format, which every LangChain chat model's bindTools accepts. */
+export function toOpenAiTools(tools: ChatToolSpec[]) {
+  return tools.map((tool) => ({
+    type: "function" as const,
+    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+  }));
+}
+
 export interface StreamChatOptions {
   signal: AbortSignal;
   json?: boolean;
   onToken?: (text: string) => void;
+  tools?: ChatToolSpec[];
+  toolChoice?: ToolChoice;
 }
 
 function chunkText(chunk: AIMessageChunk): string {
@@ -85,18 +60,41 @@ function chunkText(chunk: AIMessageChunk): string {
   return chunk.content.map((part) => (part.type === "text" && typeof part.text === "string" ? part.text : "")).join("");
 }
 
+function withTools(handle: ChatModelHandle, options: StreamChatOptions): Runnable<BaseLanguageModelInput, AIMessageChunk> {
+  const tools = options.tools ?? [];
+  const choice = options.toolChoice ?? "auto";
+  if (!tools.length || (choice === "none" && handle.omitToolsForNone)) return handle.model;
+  if (!handle.model.bindTools) throw new NodeError("provider_bad_request", "This provider's models cannot call tools.");
+  const spelled = handle.toolChoice(choice) as BaseChatModelCallOptions["tool_choice"];
+  return handle.model.bindTools(toOpenAiTools(tools), spelled === undefined ? {} : { tool_choice: spelled });
+}
+
+/** Tool calls of the whole answer; a call whose arguments are not a JSON object fails the step clearly. */
+function toolCallsOf(full: AIMessageChunk | undefined): ToolCall[] {
+  if (!full) return [];
+  const invalid = full.invalid_tool_calls ?? [];
+  if (invalid.length) {
+    const first = invalid[0];
+    const args = first?.args ? ` Arguments: ${first.args.slice(0, 200)}` : "";
+    throw new NodeError("output_invalid", `The model called tool "${first?.name ?? "?"}" with arguments that are not a JSON object.${args}`);
+  }
+  return (full.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, args: call.args }));
+}
+
 /**
  * Streams one completion, handing each piece of text to onToken as it arrives, and returns the
- * whole answer with the provider-reported usage. Always `.stream()`: `invoke()` on a streaming
- * model estimates tokens with tiktoken, which downloads encodings from the internet.
+ * whole answer with the provider-reported usage and any tool calls (chunks are merged with
+ * LangChain's own `concat`, which joins tool-call argument pieces by index). Always `.stream()`:
+ * `invoke()` on a streaming model estimates tokens with tiktoken, which downloads encodings.
  */
-export async function streamChat(model: ChatOpenAICompletions, messages: ChatMessage[], options: StreamChatOptions): Promise<ChatResponse> {
-  const stream = await model.stream(toLangChainMessages(messages), {
+export async function streamChat(handle: ChatModelHandle, messages: ChatMessage[], options: StreamChatOptions): Promise<ChatResponse> {
+  const runnable = withTools(handle, options);
+  const stream = await runnable.stream(toLangChainMessages(messages), {
     signal: options.signal,
-    ...(options.json ? { response_format: { type: "json_object" as const } } : {}),
+    ...(options.json ? handle.jsonCallOptions : {}),
   });
   let text = "";
-  let usage: TokenUsage | undefined;
+  let full: AIMessageChunk | undefined;
   let finishReason: string | undefined;
   let modelName: string | undefined;
   for await (const chunk of stream) {
@@ -105,23 +103,25 @@ export async function streamChat(model: ChatOpenAICompletions, messages: ChatMes
       text += piece;
       options.onToken?.(piece);
     }
-    if (chunk.usage_metadata) {
-      usage = {
-        promptTokens: chunk.usage_metadata.input_tokens,
-        completionTokens: chunk.usage_metadata.output_tokens,
-        totalTokens: chunk.usage_metadata.total_tokens,
-      };
-    }
-    const meta = chunk.response_metadata as { finish_reason?: unknown; model_name?: unknown };
-    if (typeof meta.finish_reason === "string") finishReason = meta.finish_reason;
-    if (typeof meta.model_name === "string" && meta.model_name) modelName = meta.model_name;
+    full = full ? full.concat(chunk) : chunk;
+    const meta = chunk.response_metadata as { finish_reason?: unknown; stop_reason?: unknown; done_reason?: unknown; model_name?: unknown; model?: unknown };
+    const finish = meta.finish_reason ?? meta.stop_reason ?? meta.done_reason;
+    if (typeof finish === "string" && finish) finishReason = finish;
+    const name = meta.model_name ?? meta.model;
+    if (typeof name === "string" && name) modelName = name;
   }
   options.signal.throwIfAborted();
+  const reported = full?.usage_metadata;
+  // A provider that reports no usage gets zeros rather than a guess.
+  const usage: TokenUsage = reported
+    ? { promptTokens: reported.input_tokens, completionTokens: reported.output_tokens, totalTokens: reported.total_tokens || reported.input_tokens + reported.output_tokens }
+    : { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  const toolCalls = toolCallsOf(full);
   return {
     text,
-    // A provider that ignores include_usage reports nothing: record zeros rather than guess.
-    usage: usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
-    model: modelName ?? model.model,
+    usage,
+    model: modelName ?? handle.modelName,
     finishReason,
+    ...(toolCalls.length ? { toolCalls } : {}),
   };
 }

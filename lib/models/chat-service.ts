@@ -7,6 +7,7 @@ import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
 import { type Cipher, cipherFromEnv } from "@/lib/secrets/crypto";
 import { createChatModel, streamChat } from "./chat-model";
 import { classifyProviderError } from "./provider-errors";
+import { isProviderKind } from "./provider-kinds";
 
 /** The columns of a provider row a model call needs. */
 export interface ProviderConnection {
@@ -43,7 +44,7 @@ function decryptKey(provider: ProviderConnection, cipher: Cipher): string | unde
 
 /** One streamed completion against an already-loaded (and already authorised) provider row. */
 export async function chatWithProvider(provider: ProviderConnection, request: ChatRequest, deps: ChatDeps = {}): Promise<ChatResponse> {
-  if (provider.kind !== "openai_compatible") {
+  if (!isProviderKind(provider.kind)) {
     throw new NodeError("provider_not_found", `Provider "${provider.name}" has kind "${provider.kind}", which this version of Weft cannot call.`);
   }
   const allowPrivate = deps.allowPrivateNetwork ?? env().WEFT_ALLOW_PRIVATE_NETWORK;
@@ -68,7 +69,7 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
   }, timeoutMs);
   const signal = AbortSignal.any([request.signal, deadline.signal]);
   try {
-    const model = createChatModel({
+    const model = createChatModel(provider.kind, {
       baseUrl: provider.baseUrl,
       apiKey,
       model: request.model,
@@ -78,8 +79,15 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
       allowPrivateNetwork: allowPrivate,
       fetch: deps.fetch,
       headers: request.idempotencyKey ? { "Idempotency-Key": request.idempotencyKey } : undefined,
+      json: request.json,
     });
-    return await streamChat(model, request.messages, { signal, json: request.json, onToken: request.onToken });
+    return await streamChat(model, request.messages, {
+      signal,
+      json: request.json,
+      onToken: request.onToken,
+      tools: request.tools,
+      toolChoice: request.toolChoice,
+    });
   } catch (error) {
     throw classifyProviderError(error, {
       providerName: provider.name,

@@ -238,6 +238,84 @@ describe("chat service against the OpenAI-wire server through ChatOpenAI", () =>
   });
 });
 
+describe("tool calling through ChatOpenAICompletions over HTTP", () => {
+  const weatherTool = {
+    name: "get_weather",
+    description: "Current weather for a city",
+    parameters: { type: "object", properties: { city: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } }, required: ["city"] },
+  };
+
+  it("round trip: tools offered → streamed tool call parsed → tool result sent back → final text", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    server.script({ toolCalls: [{ id: "call_w1", name: "get_weather", arguments: { city: "Paris", unit: "celsius" } }], usage: { prompt_tokens: 30, completion_tokens: 12 } });
+    const tokens: string[] = [];
+    const question = { role: "user" as const, content: "What is the weather in Paris?" };
+    const first = await chat(request({ messages: [question], tools: [weatherTool], onToken: (t) => tokens.push(t) }));
+
+    expect(first.toolCalls).toEqual([{ id: "call_w1", name: "get_weather", args: { city: "Paris", unit: "celsius" } }]);
+    expect(first.text).toBe("");
+    expect(tokens).toEqual([]);
+    expect(first.finishReason).toBe("tool_calls");
+    expect(first.usage).toEqual({ promptTokens: 30, completionTokens: 12, totalTokens: 42 });
+    const [offered] = server.chatRequests();
+    expect(offered?.tools).toEqual([{ type: "function", function: { name: "get_weather", description: "Current weather for a city", parameters: weatherTool.parameters } }]);
+    expect(offered?.tool_choice).toBe("auto");
+    expect(offered?.stream).toBe(true);
+
+    server.script({ text: "It is 18 degrees in Paris." });
+    const final = await chat(
+      request({
+        messages: [
+          question,
+          { role: "assistant", content: first.text, toolCalls: first.toolCalls },
+          { role: "tool", toolCallId: "call_w1", content: JSON.stringify({ temperature: 18 }) },
+        ],
+        tools: [weatherTool],
+      }),
+    );
+    expect(final.text).toBe("It is 18 degrees in Paris.");
+    expect(final.toolCalls).toBeUndefined();
+    const sent = server.chatRequests()[1]?.messages ?? [];
+    expect(sent[1]).toMatchObject({
+      role: "assistant",
+      tool_calls: [{ id: "call_w1", type: "function", function: { name: "get_weather", arguments: JSON.stringify({ city: "Paris", unit: "celsius" }) } }],
+    });
+    expect(sent[2]).toEqual({ role: "tool", content: '{"temperature":18}', tool_call_id: "call_w1" });
+  });
+
+  it("parses several calls in one answer, and passes required / none as tool_choice", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    server.script({
+      text: "Checking both.",
+      toolCalls: [
+        { id: "a", name: "get_weather", arguments: { city: "Oslo" } },
+        { id: "b", name: "get_weather", arguments: { city: "Lima", unit: "fahrenheit" } },
+      ],
+    });
+    const both = await chat(request({ tools: [weatherTool], toolChoice: "required" }));
+    expect(both.text).toBe("Checking both.");
+    expect(both.toolCalls).toEqual([
+      { id: "a", name: "get_weather", args: { city: "Oslo" } },
+      { id: "b", name: "get_weather", args: { city: "Lima", unit: "fahrenheit" } },
+    ]);
+    expect(server.chatRequests()[0]?.tool_choice).toBe("required");
+
+    await chat(request({ tools: [weatherTool], toolChoice: "none" }));
+    expect(server.chatRequests()[1]?.tool_choice).toBe("none");
+    await chat(request());
+    expect(server.chatRequests()[2]).not.toHaveProperty("tools");
+  });
+
+  it("fails with output_invalid when the model's arguments are not a JSON object", async () => {
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    server.script({ toolCalls: [{ id: "x", name: "get_weather", arguments: "city is Paris" }] });
+    const error = await failure(chat(request({ tools: [weatherTool] })));
+    expect(error.code).toBe("output_invalid");
+    expect(error.message).toContain('tool "get_weather"');
+    expect(error.message).toContain("city is Paris");
+  });
+});
+
 describe("no outbound traffic except to the provider", () => {
   type Target = string;
   let targets: Target[] = [];

@@ -1,6 +1,6 @@
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createChatModel, NO_API_KEY, toLangChainMessages } from "@/lib/models/chat-model";
+import { createOpenAiCompatibleModel as createChatModel, NO_API_KEY, toLangChainMessages } from "@/lib/models/chat-model";
 import { countTokens } from "@/lib/models/local-tokenizer";
 
 const originalFetch = globalThis.fetch;

@@ -1,6 +1,6 @@
 import { AIMessageChunk, HumanMessage } from "@langchain/core/messages";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createChatModel } from "@/lib/models/chat-model";
+import { createOpenAiCompatibleModel as createChatModel } from "@/lib/models/chat-model";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 
 /** The fixture itself: wire format, usage consistency, tool calls, errors, control endpoints. */

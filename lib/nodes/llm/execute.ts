@@ -1,5 +1,5 @@
 import { NodeError } from "@/lib/engine/errors";
-import type { NodeExecutor } from "@/lib/engine/node-kit";
+import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
 import type { ChatMessage } from "@/lib/engine/ports";
 import type { LlmConfig } from "./definition";
 import { parseJsonAnswer, validateJsonAnswer } from "@/lib/models/json-answer";
@@ -16,7 +16,8 @@ function jsonInstruction(schemaText: string): string {
     : "Reply with a single JSON object only.";
 }
 
-export const executeLlm: NodeExecutor<LlmConfig> = async (ctx) => {
+/** Never waits, so typed as returning a NodeResult (still a NodeExecutor<LlmConfig>). */
+export const executeLlm = async (ctx: NodeContext<LlmConfig>): Promise<NodeResult> => {
   const { config } = ctx;
   const json = config.outputFormat === "json";
   const system = (await ctx.render(config.systemPrompt)).trim();
