@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   "invalid_graph",
   "invalid_input",
   "template_error",
+  "expression_error",
   "provider_not_found",
   "provider_auth",
   "provider_rate_limit",
@@ -86,6 +87,7 @@ export function isRetryableCode(code: ErrorCode): boolean {
     case "invalid_graph":
     case "invalid_input":
     case "template_error":
+    case "expression_error":
     case "provider_not_found":
     case "provider_auth":
     case "provider_bad_request":

@@ -26,6 +26,14 @@ export const LIMITS = {
   maxRetryAttempts: 10,
   /** Longest wait between two attempts, whatever the backoff or a provider's Retry-After says. */
   maxRetryDelayMs: 10 * 60_000,
+  /** Wall-clock time one JSONata expression may take (ms). */
+  expressionTimeoutMs: 1_000,
+  /** Nesting depth of one expression evaluation (JSONata stack guard; stops runaway recursion). */
+  expressionMaxDepth: 300,
+  /** Items of one list an expression may build. */
+  expressionMaxSequence: 1_000_000,
+  /** Size of an expression's result (UTF-8 JSON bytes) and of any intermediate string or list. */
+  expressionOutputBytes: 1024 * 1024,
   /** Wall-clock time from the run's start (across resumes) after which it fails with `timeout`. */
   maxRunDurationMs: 2 * 60 * 60_000,
 } as const;
