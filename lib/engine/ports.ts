@@ -56,6 +56,17 @@ export interface ChatResponse {
   cost?: Cost;
   /** Which provider answered (differs from the request when a model alias fell back to a later model). */
   providerId?: string;
+  /** Every model tried for this call, in order (more than one when a model alias fell back). */
+  attempts?: ChatAttempt[];
+}
+
+/** One try of a model call: which model, and why it did not answer when it failed. */
+export interface ChatAttempt {
+  providerId: string;
+  model: string;
+  ok: boolean;
+  error?: { code: string; message: string };
+  durationMs: number;
 }
 
 /** A registered tool as the Agent and Tool nodes see it (lib/tools implements the port). */

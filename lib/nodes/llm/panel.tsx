@@ -1,85 +1,19 @@
 "use client";
 
-import Link from "next/link";
-import { RefreshCw } from "lucide-react";
 import type { NodePanelProps } from "@/lib/editor/panel-kit";
-import { useProviders } from "@/lib/editor/use-providers";
 import { Field, NativeSelect, TemplateField } from "@/components/editor/fields";
-import { Button } from "@/components/ui/button";
+import { ModelPicker } from "@/components/editor/model-picker";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
 import type { LlmConfig } from "./definition";
 
-function ProvidersHint({ message, onRetry }: { message: string; onRetry?: () => void }) {
-  return (
-    <div className="rounded-md border border-amber-200 bg-amber-50 p-2 text-xs text-amber-900" data-testid="providers-hint">
-      {message}{" "}
-      <Link href="/settings/models" className="font-medium underline">
-        Set up model providers
-      </Link>
-      {onRetry ? (
-        <Button variant="ghost" size="sm" className="ml-1 h-6 px-1.5 text-xs" onClick={onRetry}>
-          <RefreshCw aria-hidden /> Retry
-        </Button>
-      ) : null}
-    </div>
-  );
-}
-
 export function LlmPanel({ nodeId, config, onChange, fields }: NodePanelProps<LlmConfig>) {
-  const providers = useProviders();
-  const list = providers.status === "ready" ? providers.providers : [];
-  const provider = list.find((p) => p.id === config.providerId);
-  const models = provider?.models ?? [];
   const set = (patch: Partial<LlmConfig>) => onChange({ ...config, ...patch });
   const id = (name: string) => `${nodeId}-${name}`;
 
   return (
     <div className="space-y-3">
-      {providers.status === "error" ? (
-        <ProvidersHint
-          message={providers.error.status === 401 ? "Sign in again to load the model providers." : `Could not load model providers: ${providers.error.message}`}
-          onRetry={providers.reload}
-        />
-      ) : providers.status === "ready" && list.length === 0 ? (
-        <ProvidersHint message="No model provider is configured yet." onRetry={providers.reload} />
-      ) : null}
-
-      <Field id={id("provider")} label="Provider">
-        <NativeSelect
-          id={id("provider")}
-          value={config.providerId ?? ""}
-          disabled={providers.status === "loading"}
-          onChange={(e) => {
-            const next = list.find((p) => p.id === e.target.value);
-            set({ providerId: e.target.value, model: next?.models.includes(config.model) ? config.model : (next?.models[0] ?? "") });
-          }}
-        >
-          <option value="">{providers.status === "loading" ? "Loading…" : "Choose a provider…"}</option>
-          {config.providerId && !provider ? <option value={config.providerId}>{config.providerId} (unavailable)</option> : null}
-          {list.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </NativeSelect>
-      </Field>
-
-      <Field id={id("model")} label="Model" hint={provider && models.length === 0 ? "This provider lists no models; type the model name." : undefined}>
-        {provider && models.length === 0 ? (
-          <Input id={id("model")} value={config.model ?? ""} placeholder="model name" onChange={(e) => set({ model: e.target.value })} />
-        ) : (
-          <NativeSelect id={id("model")} value={config.model ?? ""} disabled={!provider && !config.model} onChange={(e) => set({ model: e.target.value })}>
-            <option value="">{provider ? "Choose a model…" : "Choose a provider first"}</option>
-            {config.model && !models.includes(config.model) ? <option value={config.model}>{config.model}</option> : null}
-            {models.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </NativeSelect>
-        )}
-      </Field>
+      <ModelPicker idPrefix={nodeId} value={{ providerId: config.providerId ?? "", model: config.model ?? "" }} onChange={(ref) => set(ref)} />
 
       <TemplateField
         id={id("system")}
