@@ -1,11 +1,31 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 
 export type Db = PrismaClient;
 
+/**
+ * The pg pool under each client. Prisma and the run hot path (lib/runs/run-sql.ts) share it: a
+ * plain parameterised query costs about a fifteenth of the CPU of the same statement through
+ * Prisma's query compiler, which matters for the several writes every step makes.
+ */
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(connectionString: string = env().DATABASE_URL): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // A dropped idle connection is replaced on the next query; without a listener it would crash the process.
+  pool.on("error", () => undefined);
+  // disposeExternalPool: $disconnect() still closes every connection, as with Prisma's own pool.
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(client, pool);
+  return client;
+}
+
+export function poolOf(client: Db): pg.Pool {
+  const pool = pools.get(client);
+  if (!pool) throw new Error("This database client was not made by createDb, so it has no pool for raw SQL.");
+  return pool;
 }
 
 // One client per process; kept on globalThis so Next's dev reloads do not open new pools.
