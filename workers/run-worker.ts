@@ -4,6 +4,7 @@ import { logger } from "@/lib/log";
 import { createChatService } from "@/lib/models/chat-service";
 import { createHttpService } from "@/lib/nodes/http/client";
 import { createSandboxPool } from "@/lib/sandbox/pool";
+import { createSecretResolver } from "@/lib/secrets/service";
 import { startRunWorker } from "@/lib/runs/worker";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
@@ -14,7 +15,13 @@ const http = createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK
 const sandbox = createSandboxPool();
 const running = startRunWorker({
   db: db(),
-  servicesFor: (workspaceId) => ({ chat: createChatService({ db: db(), workspaceId }), http, runCode: sandbox.run }),
+  // Called once per run: the secret resolver holds that run's redaction list.
+  servicesFor: (workspaceId) => ({
+    chat: createChatService({ db: db(), workspaceId }),
+    http,
+    runCode: sandbox.run,
+    secrets: createSecretResolver(db(), workspaceId),
+  }),
   concurrency: config.WEFT_WORKER_CONCURRENCY,
   lockDurationMs: config.WEFT_WORKER_LOCK_MS,
   stalledIntervalMs: config.WEFT_WORKER_STALLED_MS,

@@ -22,7 +22,7 @@ interface ErrorBody {
   error?: { code?: string; message?: string; issues?: FieldIssue[] };
 }
 
-async function request<T>(url: string, init: RequestInit): Promise<T> {
+export async function request<T>(url: string, init: RequestInit): Promise<T> {
   const response = await fetch(url, { ...init, headers: { "content-type": "application/json", ...init.headers } });
   if (!response.ok) {
     let body: ErrorBody = {};

@@ -1,4 +1,4 @@
-import { BookOpen, Cpu, History, KeyRound, Workflow } from "lucide-react";
+import { BookOpen, Cpu, History, KeyRound, LockKeyhole, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { NavLink } from "./nav-link";
@@ -23,10 +23,18 @@ export function Sidebar({ member }: { member: Pick<Member, "email" | "name" | "w
           <History />
           Runs
         </NavLink>
+        <NavLink href="/tools">
+          <Wrench />
+          Tools
+        </NavLink>
         <p className="mt-4 px-2.5 pb-1 text-xs font-medium uppercase tracking-wide text-muted-foreground">Settings</p>
         <NavLink href="/settings/models">
           <Cpu />
           Models
+        </NavLink>
+        <NavLink href="/settings/secrets">
+          <LockKeyhole />
+          Secrets
         </NavLink>
         <NavLink href="/settings/api-keys">
           <KeyRound />

@@ -107,6 +107,16 @@ export interface ToolPort {
   call(invocation: ToolInvocation): Promise<ToolResult>;
 }
 
+/**
+ * Workspace secrets as a run sees them (lib/secrets/service.ts implements it). `resolve` fails with
+ * NodeError("secret_not_found"); `redact` replaces every value resolved so far in the run with
+ * "[redacted]", so nodes apply it to whatever they record.
+ */
+export interface SecretPort {
+  resolve(name: string): Promise<string>;
+  redact<T>(value: T): T;
+}
+
 /** One outbound HTTP exchange (HTTP node). The port owns SSRF checks, redirects and size limits. */
 export interface HttpRequest {
   method: string;
@@ -157,4 +167,6 @@ export interface EngineServices {
   runCode?: (request: CodeRequest) => Promise<CodeResponse>;
   /** The workspace's tools (Agent and Tool nodes); optional, those nodes fail clearly without it. */
   tools?: ToolPort;
+  /** The workspace's secrets for this run (`{{ secrets.NAME }}` in HTTP headers, tool auth); optional. */
+  secrets?: SecretPort;
 }

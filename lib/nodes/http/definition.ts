@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineNode } from "@/lib/engine/node-kit";
+import { stripSecretRefs } from "@/lib/secrets/refs";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -72,7 +73,8 @@ export const httpNode = defineNode({
   ],
   templates: (config) => [
     config.url,
-    ...pairTemplates(config.headers),
+    // `{{ secrets.NAME }}` in header values is resolved by the worker, not from node outputs.
+    ...config.headers.flatMap((h) => [h.key, stripSecretRefs(h.value)]),
     ...pairTemplates(config.query),
     ...(config.bodyType === "json" || config.bodyType === "text" ? [config.body] : []),
     ...(config.bodyType === "form" ? pairTemplates(config.form) : []),

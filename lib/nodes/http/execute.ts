@@ -1,6 +1,7 @@
 import { NodeError } from "@/lib/engine/errors";
 import type { NodeContext, NodeExecutor } from "@/lib/engine/node-kit";
 import type { HttpResponse } from "@/lib/engine/ports";
+import { renderWithSecrets } from "@/lib/secrets/refs";
 import { HEADER_NAME, type HttpConfig, type KeyValue } from "./definition";
 
 /**
@@ -56,11 +57,39 @@ export function statusError(response: HttpResponse): NodeError {
   return new NodeError("http_error", message);
 }
 
+/** Resolves `{{ secrets.NAME }}` through the run's secret port (values are then redacted from the trace). */
+function secretResolver(ctx: NodeContext<HttpConfig>): (name: string) => Promise<string> {
+  return async (name) => {
+    if (!ctx.services.secrets) throw new NodeError("secret_not_found", `{{ secrets.${name} }} cannot be resolved: secrets are not available in this environment.`);
+    return ctx.services.secrets.resolve(name);
+  };
+}
+
+/** Replaces resolved secret values in anything recorded (a server may echo a token back in its body or error). */
+function scrubber(ctx: NodeContext<HttpConfig>): <T>(value: T) => T {
+  const port = ctx.services.secrets;
+  return (value) => (port ? port.redact(value) : value);
+}
+
+function scrubError(error: NodeError, scrub: <T>(value: T) => T): NodeError {
+  return new NodeError(error.code, scrub(error.message), { retryable: error.retryable, cause: error.cause, trace: scrub(error.trace), retryAfterMs: error.retryAfterMs });
+}
+
 function redact(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADERS.has(k.toLowerCase()) ? "[redacted]" : v]));
 }
 
 export const executeHttp: NodeExecutor<HttpConfig> = async (ctx) => {
+  const scrub = scrubber(ctx);
+  try {
+    const result = await sendHttp(ctx);
+    return { ...result, output: scrub(result.output), input: scrub(result.input), detail: scrub(result.detail) };
+  } catch (error) {
+    throw error instanceof NodeError ? scrubError(error, scrub) : error;
+  }
+};
+
+const sendHttp: NodeExecutor<HttpConfig> = async (ctx) => {
   const { config } = ctx;
   const rendered = (await ctx.render(config.url)).trim();
   let url: URL;
@@ -75,7 +104,12 @@ export const executeHttp: NodeExecutor<HttpConfig> = async (ctx) => {
   for (const [key, value] of await renderPairs(ctx, config.query)) url.searchParams.append(key, value);
 
   const headers: Record<string, string> = {};
-  for (const [key, value] of await renderPairs(ctx, config.headers)) {
+  const headerPairs: [string, string][] = [];
+  for (const pair of config.headers) {
+    const key = (await ctx.render(pair.key)).trim();
+    if (key) headerPairs.push([key, await renderWithSecrets(pair.value, ctx.render, secretResolver(ctx))]);
+  }
+  for (const [key, value] of headerPairs) {
     if (!HEADER_NAME.test(key)) throw new NodeError("http_error", `"${key}" is not a valid header name.`);
     if (/[\r\n]/.test(value)) throw new NodeError("http_error", `The value of header "${key}" contains a line break.`);
     headers[key] = value;

@@ -4,6 +4,7 @@ import type { NodePanelProps } from "@/lib/editor/panel-kit";
 import { Field, NativeSelect, TemplateField } from "@/components/editor/fields";
 import { Input } from "@/components/ui/input";
 import { BODY_TYPES, HTTP_LIMITS, HTTP_METHODS, type BodyType, type HttpConfig, type HttpMethod } from "./definition";
+import { useSecretFields } from "@/components/settings/secrets-names";
 import { KeyValueEditor } from "./key-values";
 
 const BODY_LABELS: Record<BodyType, string> = { none: "None", json: "JSON", form: "Form (URL-encoded)", text: "Raw text" };
@@ -11,6 +12,8 @@ const BODY_LABELS: Record<BodyType, string> = { none: "None", json: "JSON", form
 export function HttpPanel({ nodeId, config, onChange, fields }: NodePanelProps<HttpConfig>) {
   const set = (patch: Partial<HttpConfig>) => onChange({ ...config, ...patch });
   const id = (name: string) => `${nodeId}-${name}`;
+  // Headers may also use {{ secrets.NAME }} (names only; the worker resolves the values).
+  const secretFields = useSecretFields();
   const method = config.method ?? "GET";
   const bodyType = config.bodyType ?? "none";
   const bodyAllowed = method !== "GET" && method !== "HEAD";
@@ -44,7 +47,7 @@ export function HttpPanel({ nodeId, config, onChange, fields }: NodePanelProps<H
         onChange={(url) => set({ url })}
       />
       <KeyValueEditor id={id("query")} title="Query parameters" noun="parameter" keyPlaceholder="name" rows={config.query ?? []} fields={fields} onChange={(query) => set({ query })} />
-      <KeyValueEditor id={id("headers")} title="Headers" noun="header" keyPlaceholder="Header-Name" rows={config.headers ?? []} fields={fields} onChange={(headers) => set({ headers })} />
+      <KeyValueEditor id={id("headers")} title="Headers" noun="header" keyPlaceholder="Header-Name" rows={config.headers ?? []} fields={[...fields, ...secretFields]} onChange={(headers) => set({ headers })} />
 
       <Field id={id("body-type")} label="Body" hint={bodyAllowed ? undefined : `${method} requests have no body.`}>
         <NativeSelect id={id("body-type")} value={bodyType} disabled={!bodyAllowed} onChange={(e) => set({ bodyType: e.target.value as BodyType })}>
