@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   WEFT_RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(30_000),
   /** The reconciler leaves alone runs younger than this (their enqueue may still be on its way). */
   WEFT_RECONCILE_MIN_AGE_MS: z.coerce.number().int().min(0).default(2_000),
+  /** How often workers resolve approvals and questions past their timeout. */
+  WEFT_WAIT_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
   /** An MCP server (stdio process or HTTP session) is closed after this long without tool calls. */
   WEFT_MCP_IDLE_MS: z.coerce.number().int().min(100).default(300_000),
   /** How long one MCP tool call may take (the step's own timeout still applies). */

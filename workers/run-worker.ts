@@ -27,6 +27,7 @@ const running = startRunWorker({
   stalledIntervalMs: config.WEFT_WORKER_STALLED_MS,
   reconcileEveryMs: config.WEFT_RECONCILE_EVERY_MS,
   reconcileMinAgeMs: config.WEFT_RECONCILE_MIN_AGE_MS,
+  waitSweepEveryMs: config.WEFT_WAIT_SWEEP_MS,
   log,
 });
 log.info(

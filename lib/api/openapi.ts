@@ -1,7 +1,11 @@
 import { z } from "zod";
+import { ApprovalAnswerSchema } from "@/lib/nodes/approval/definition";
 import { API_SCOPE_LABELS, API_SCOPES, type ApiScope } from "@/lib/api-keys/scopes";
 import {
+  AnswerWaitRequestSchema,
+  AnswerWaitResultSchema,
   ApiErrorSchema,
+  CancelRunResultSchema,
   DEFAULT_SYNC_TIMEOUT_MS,
   MAX_SYNC_TIMEOUT_MS,
   RunAcceptedSchema,
@@ -84,10 +88,14 @@ const STREAM_SEMANTICS = [
   "so nothing that happened while disconnected is lost; ids continue after the one you sent. A running LLM step's snapshot carries `partialText` (the text streamed so far), which later `delta` events continue.",
 ].join(" ");
 
-const TODO = [
-  "**Not yet in v1** (planned): `POST /runs/{id}/cancel` to cancel a run; answering a run that waits for a human",
-  "(approval or question) and listing waiting runs; listing runs; paging of `GET /workflows`.",
+const WAITS = [
+  "**Waiting runs.** A run that reaches a Human approval or Question node gets the status `waiting` (it holds no worker meanwhile).",
+  "`GET /runs/{id}` lists its `waits`; answer a pending one with `POST /runs/{id}/waits/{waitId}/answer` (a key with the `waits:answer` scope;",
+  "an approval that requires a role is decided only by keys whose creator has that role). The run then continues.",
+  "A wait with a timeout resolves by itself when it expires (approval: the node's chosen branch; question: the field defaults).",
 ].join(" ");
+
+const TODO = "**Not yet in v1** (planned): listing runs and waiting runs; paging of `GET /workflows`.";
 
 /** Drops `additionalProperties: false` everywhere inside a response schema. */
 function openObjects(value: unknown): unknown {
@@ -102,7 +110,7 @@ function componentSchemas(): Record<string, JsonObject> {
   const uri = (id: string) => `#/components/schemas/${id}`;
   const asOutput = z.toJSONSchema(apiSchemas, { uri, io: "output", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
   const asInput = z.toJSONSchema(apiSchemas, { uri, io: "input", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
-  const requestIds = new Set([idOf(StartRunRequestSchema)]);
+  const requestIds = new Set([idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema)]);
   const out: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(asOutput)) {
     // Responses may gain fields in later versions, so only request bodies forbid unknown properties.
@@ -125,6 +133,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
         "Keys belong to one workspace; ids from another workspace answer 404. Errors always have the shape `{ error: { code, message, issues? } }`.",
         "Only published versions run through the API: publish a workflow in the editor first. Runs started here point at the exact version they executed.",
         STREAM_SEMANTICS,
+        WAITS,
         TODO,
       ].join("\n\n"),
     },
@@ -175,10 +184,40 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
         get: operation("runs:read", {
           operationId: "getRun",
           summary: "Get a run",
-          description: "The run with every step's status, output and error.",
+          description: "The run with every step's status, output and error, and its waits (pending approvals and questions first).",
           tags: ["runs"],
           parameters: [idParam("run")],
           responses: { "200": { description: "The run", content: json(RunSchema) }, "404": errorResponse("No such run in the key's workspace") },
+        }),
+      },
+      "/api/v1/runs/{id}/cancel": {
+        post: operation("runs:write", {
+          operationId: "cancelRun",
+          summary: "Cancel a run",
+          description: "Cancels a queued, running or waiting run: in-flight model and HTTP calls are aborted, open waits are closed, sub-workflow child runs are cancelled too.",
+          tags: ["runs"],
+          parameters: [idParam("run")],
+          responses: {
+            "200": { description: "The run is cancelled", content: json(CancelRunResultSchema) },
+            "404": errorResponse("No such run in the key's workspace"),
+            "409": errorResponse("The run has already finished (code conflict; `status` says how)"),
+          },
+        }),
+      },
+      "/api/v1/runs/{id}/waits/{waitId}/answer": {
+        post: operation("waits:answer", {
+          operationId: "answerWait",
+          summary: "Answer an approval or a question",
+          description: WAITS,
+          tags: ["runs"],
+          parameters: [idParam("run"), { name: "waitId", in: "path", required: true, description: "The wait's id (from the run's `waits`)", schema: { type: "string" } }],
+          requestBody: { required: true, content: json(AnswerWaitRequestSchema) },
+          responses: {
+            "200": { description: "The answer was recorded; the run continues", content: json(AnswerWaitResultSchema) },
+            "400": errorResponse("The answer does not fit the request (invalid_input, with issues), or the body is not a JSON object (invalid_request)"),
+            "404": errorResponse("No such run in the key's workspace, or no such wait in the run"),
+            "409": errorResponse("The wait was already answered, timed out or cancelled, or the run has ended (code conflict; `status` says how)"),
+          },
         }),
       },
       "/api/v1/runs/{id}/events": {

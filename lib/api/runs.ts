@@ -1,5 +1,6 @@
 import { db } from "@/lib/db/client";
-import type { RunView } from "./schemas";
+import { pendingFirst, toWaitView, waitSelect } from "@/lib/runs/waits";
+import type { RunView, RunWaitView } from "./schemas";
 
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
@@ -11,6 +12,7 @@ export async function getRunView(workspaceId: string, runId: string): Promise<Ru
     include: {
       workflowVersion: { select: { version: true } },
       steps: { orderBy: { startedAt: "asc" } },
+      waits: { select: waitSelect, orderBy: [{ createdAt: "asc" }, { nodeId: "asc" }, { iteration: "asc" }] },
     },
   });
   if (!run) return null;
@@ -39,5 +41,7 @@ export async function getRunView(workspaceId: string, runId: string): Promise<Ru
       startedAt: iso(step.startedAt),
       finishedAt: isoOrNull(step.finishedAt),
     })),
+    // The request's shape is the node's (checked when it was written); the schema documents it.
+    waits: pendingFirst(run.waits.map(toWaitView)) as RunWaitView[],
   };
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ApprovalAnswerSchema, ApprovalRequestSchema } from "@/lib/nodes/approval/definition";
+import { QuestionRequestSchema } from "@/lib/nodes/question/definition";
 
 /**
  * The public API's request and response shapes (v1). Routes validate with these, the typed client
@@ -93,6 +95,60 @@ export const RunStepSchema = z
   })
   .register(apiSchemas, { id: "RunStep" });
 
+apiSchemas.add(ApprovalRequestSchema, { id: "ApprovalRequest", description: "What an approval asks: the rendered title and message, the role required to decide, what happens on timeout." });
+apiSchemas.add(QuestionRequestSchema, { id: "QuestionRequest", description: "What a question asks: the rendered prompt and the typed fields of the answer." });
+apiSchemas.add(ApprovalAnswerSchema, { id: "ApprovalAnswer", description: "A decision on an approval." });
+
+export const WAIT_KINDS = ["approval", "question", "subworkflow"] as const;
+export const WAIT_STATUSES = ["pending", "answered", "timed_out", "cancelled"] as const;
+
+export const WaitAnswererSchema = z
+  .object({ kind: z.enum(["user", "api_key"]), id: z.string(), name: z.string() })
+  .register(apiSchemas, { id: "WaitAnswerer", description: "Who answered: a member (user id) or an API key (key id)." });
+
+export const RunWaitSchema = z
+  .object({
+    id: z.string().describe("Pass it to POST /api/v1/runs/{id}/waits/{waitId}/answer"),
+    nodeId: z.string(),
+    iteration: z.number().int(),
+    kind: z.enum(WAIT_KINDS).describe("approval and question are answered by people or API keys; subworkflow by its child run"),
+    status: z.enum(WAIT_STATUSES),
+    request: z.union([ApprovalRequestSchema, QuestionRequestSchema, z.record(z.string(), z.unknown())]),
+    answer: z.record(z.string(), z.unknown()).nullable().describe("The answer given (approval: decision and comment; question: the fields)"),
+    answeredBy: WaitAnswererSchema.nullable(),
+    answeredAt: IsoDate.nullable(),
+    timeoutAt: IsoDate.nullable(),
+    createdAt: IsoDate,
+    childRunId: z.string().nullable(),
+  })
+  .register(apiSchemas, { id: "RunWait", description: "Something a run waits for. Pending ones are listed first." });
+export type RunWaitView = z.infer<typeof RunWaitSchema>;
+
+export const AnswerWaitRequestSchema = z
+  .union([ApprovalAnswerSchema, z.record(z.string(), z.unknown()).describe("A question's answer: one property per field of the question, typed as declared")])
+  .register(apiSchemas, {
+    id: "AnswerWaitRequest",
+    description: "An approval takes `{ decision: approve | reject, comment? }`; a question takes its fields (required ones must be present, no others).",
+  });
+export type AnswerWaitRequest = z.input<typeof AnswerWaitRequestSchema>;
+
+export const AnswerWaitResultSchema = z
+  .object({
+    waitId: z.string(),
+    runId: z.string(),
+    status: z.literal("answered"),
+    requeued: z.boolean().describe("Whether the run went back to the queue now (false while another branch of it is still running; it continues then)"),
+    answer: z.record(z.string(), z.unknown()),
+    answeredBy: WaitAnswererSchema,
+  })
+  .register(apiSchemas, { id: "AnswerWaitResult" });
+export type AnswerWaitResult = z.infer<typeof AnswerWaitResultSchema>;
+
+export const CancelRunResultSchema = z
+  .object({ runId: z.string(), status: z.literal("cancelled"), previousStatus: z.enum(["queued", "running", "waiting"]) })
+  .register(apiSchemas, { id: "CancelRunResult" });
+export type CancelRunResult = z.infer<typeof CancelRunResultSchema>;
+
 export const RunSchema = z
   .object({
     id: z.string(),
@@ -108,6 +164,7 @@ export const RunSchema = z
     startedAt: IsoDate.nullable(),
     finishedAt: IsoDate.nullable(),
     steps: z.array(RunStepSchema),
+    waits: z.array(RunWaitSchema).describe("Approvals, questions and sub-workflows the run waits or waited for; pending ones first"),
   })
   .register(apiSchemas, { id: "Run" });
 export type RunView = z.infer<typeof RunSchema>;
@@ -122,6 +179,10 @@ export const StepEventSchema = z
     output: z.unknown().optional(),
     branch: z.string().nullish(),
     error: RunErrorSchema.nullish(),
+    wait: z
+      .object({ kind: z.enum(WAIT_KINDS), request: z.record(z.string(), z.unknown()) })
+      .optional()
+      .describe("On `waiting`: what the step waits for (the run's `waits` list has its id to answer it)"),
     at: IsoDate,
   })
   .register(apiSchemas, { id: "StepEvent" });

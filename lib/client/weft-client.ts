@@ -1,5 +1,15 @@
 import type { z } from "zod";
-import type { PublishedWorkflowSchema, RunAcceptedSchema, RunView, StartRunRequest, StreamEvent } from "@/lib/api/schemas";
+import type {
+  AnswerWaitRequest,
+  AnswerWaitResult,
+  CancelRunResult,
+  PublishedWorkflowSchema,
+  RunAcceptedSchema,
+  RunView,
+  RunWaitView,
+  StartRunRequest,
+  StreamEvent,
+} from "@/lib/api/schemas";
 
 /**
  * A small typed client for Weft's public API (/api/v1). Types come from the same zod schemas the
@@ -12,7 +22,7 @@ import type { PublishedWorkflowSchema, RunAcceptedSchema, RunView, StartRunReque
 
 export type PublishedWorkflow = z.infer<typeof PublishedWorkflowSchema>;
 export type RunAccepted = z.infer<typeof RunAcceptedSchema>;
-export type { RunView, StartRunRequest, StreamEvent };
+export type { AnswerWaitRequest, AnswerWaitResult, CancelRunResult, RunView, RunWaitView, StartRunRequest, StreamEvent };
 
 /** A stream event together with its SSE id (pass it as `lastEventId` to resume). */
 export type StreamedEvent = StreamEvent & { id: string | null };
@@ -87,6 +97,25 @@ export class WeftClient {
 
   async getRun(runId: string): Promise<RunView> {
     return this.json<RunView>("GET", `/api/v1/runs/${encodeURIComponent(runId)}`);
+  }
+
+  /** Cancels a queued, running or waiting run (409 `conflict` when it has already finished). */
+  async cancelRun(runId: string): Promise<CancelRunResult> {
+    return this.json<CancelRunResult>("POST", `/api/v1/runs/${encodeURIComponent(runId)}/cancel`, {});
+  }
+
+  /**
+   * Answers a pending approval (`{ decision: "approve" | "reject", comment? }`) or question (its
+   * fields) of a waiting run; the wait ids are in `getRun(runId).waits`. 400 when the answer does
+   * not fit, 409 when it was already answered. Needs the `waits:answer` scope.
+   */
+  async answerWait(runId: string, waitId: string, answer: AnswerWaitRequest): Promise<AnswerWaitResult> {
+    return this.json<AnswerWaitResult>("POST", `/api/v1/runs/${encodeURIComponent(runId)}/waits/${encodeURIComponent(waitId)}/answer`, answer);
+  }
+
+  /** The run's pending waits (approvals and questions to answer, sub-workflows running). */
+  async pendingWaits(runId: string): Promise<RunWaitView[]> {
+    return (await this.getRun(runId)).waits.filter((w) => w.status === "pending");
   }
 
   /** Whether a runSync answer is the finished run rather than the still-running acknowledgement. */

@@ -1,6 +1,8 @@
+import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import type { Member } from "@/lib/auth/member";
 import { hasRole } from "@/lib/auth/member";
 import { db as defaultDb, type Db } from "@/lib/db/client";
+import type { ErrorInfo } from "@/lib/engine/errors";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { createRedis } from "@/lib/queue/redis";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
@@ -18,6 +20,14 @@ export interface CancelRunResult {
   previousStatus: (typeof CANCELLABLE)[number];
 }
 
+interface CancelDeps {
+  db?: Db;
+  redis?: Redis;
+}
+
+/** Far above any sub-workflow nesting the engine allows. */
+const MAX_CASCADE_DEPTH = 64;
+
 const holder = globalThis as unknown as { __weftCancelRedis?: Redis };
 
 /**
@@ -25,33 +35,69 @@ const holder = globalThis as unknown as { __weftCancelRedis?: Redis };
  * running one can no longer be finished by its worker (the final write is guarded by
  * `status = running`; the step store refuses to start another step). The control message makes
  * the worker abort in-flight model calls at once; the run event closes the editor's and SSE views.
+ * A waiting run holds no worker: its open waits are cancelled and its waiting steps fail as
+ * cancelled. Child runs of sub-workflows (`parentRunId`) are cancelled with it.
  */
-export async function cancelRun(member: Member, runId: string, deps: { db?: Db; redis?: Redis } = {}): Promise<CancelRunResult> {
+export async function cancelRun(member: Member, runId: string, deps: CancelDeps = {}): Promise<CancelRunResult> {
   if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot cancel runs.");
-  const db = deps.db ?? defaultDb();
-  const run = await db.run.findFirst({ where: { id: runId, workspaceId: member.workspaceId }, select: { status: true } });
-  if (!run) throw notFound("Run");
+  return cancelInWorkspace(member.workspaceId, runId, member.name || member.email, deps);
+}
 
+/** The same for a public API caller (authorized by its `runs:write` scope; another workspace's run is 404). */
+export async function cancelRunForApi(caller: ApiCaller, runId: string, deps: CancelDeps = {}): Promise<CancelRunResult> {
+  return cancelInWorkspace(caller.workspaceId, runId, caller.member.name, deps);
+}
+
+async function cancelInWorkspace(workspaceId: string, runId: string, by: string, deps: CancelDeps): Promise<CancelRunResult> {
+  const db = deps.db ?? defaultDb();
+  const run = await db.run.findFirst({ where: { id: runId, workspaceId }, select: { status: true } });
+  if (!run) throw notFound("Run");
   const previousStatus = run.status;
-  const finishedAt = new Date();
-  // Compare-and-set on the status read above, so a run finishing at this very moment is reported, not overwritten.
-  const written = (CANCELLABLE as readonly string[]).includes(previousStatus)
-    ? await db.run.updateMany({
-        where: { id: runId, status: previousStatus },
-        data: { status: "cancelled", finishedAt, error: { code: "cancelled", message: `Cancelled by ${member.name || member.email}.` } },
-      })
-    : { count: 0 };
-  if (written.count === 0) {
+  const cancelled = (CANCELLABLE as readonly string[]).includes(previousStatus) && (await cancelOne(db, runId, previousStatus, `Cancelled by ${by}.`, deps, 0));
+  if (!cancelled) {
     const current = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
-    throw new ServiceError("conflict", `The run has already ${current.status === "cancelled" ? "been cancelled" : current.status}; only queued or running runs can be cancelled.`, {
+    throw new ServiceError("conflict", `The run has already ${current.status === "cancelled" ? "been cancelled" : current.status}; only queued, running or waiting runs can be cancelled.`, {
       status: current.status,
     });
   }
+  return { runId, status: "cancelled", previousStatus: previousStatus as CancelRunResult["previousStatus"] };
+}
+
+/**
+ * Compare-and-set on the status read before, so a run finishing at this very moment is reported,
+ * not overwritten; then its waits, waiting steps and child runs, then the events. False when the
+ * status had changed meanwhile.
+ */
+async function cancelOne(db: Db, runId: string, fromStatus: string, message: string, deps: CancelDeps, depth: number): Promise<boolean> {
+  const finishedAt = new Date();
+  const written = await db.run.updateMany({
+    where: { id: runId, status: fromStatus as (typeof CANCELLABLE)[number] },
+    data: { status: "cancelled", finishedAt, error: { code: "cancelled", message } },
+  });
+  if (written.count === 0) return false;
+
+  // Nobody may answer these any more; the Inbox drops them.
+  await db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
+  const error: ErrorInfo = { code: "cancelled", message };
+  const waiting = await db.runStep.findMany({ where: { runId, status: "waiting" }, select: { nodeId: true, iteration: true } });
+  if (waiting.length) {
+    await db.runStep.updateMany({ where: { runId, status: "waiting" }, data: { status: "failed", error: { ...error }, finishedAt } });
+  }
 
   const redis = deps.redis ?? (holder.__weftCancelRedis ??= createRedis());
-  // No error on the event: the editor shows a cancelled run as cancelled, not as a failure.
-  const event: RunEvent = { type: "run", status: "cancelled", at: finishedAt.toISOString() };
-  // Both are best effort: the worker also re-checks the status, and watchers re-read the snapshot.
-  await Promise.allSettled([publishControl({ type: "cancel", runId }, redis), redis.publish(runChannel(runId), JSON.stringify(event))]);
-  return { runId, status: "cancelled", previousStatus: previousStatus as CancelRunResult["previousStatus"] };
+  const at = finishedAt.toISOString();
+  const events: RunEvent[] = [
+    ...waiting.map((s): RunEvent => ({ type: "step", nodeId: s.nodeId, iteration: s.iteration, status: "failed", error, at })),
+    // No error on the run event: the editor shows a cancelled run as cancelled, not as a failure.
+    { type: "run", status: "cancelled", at },
+  ];
+  // Best effort: the worker also re-checks the status, and watchers re-read the snapshot.
+  await Promise.allSettled([publishControl({ type: "cancel", runId }, redis), ...events.map((e) => redis.publish(runChannel(runId), JSON.stringify(e)))]);
+
+  // Sub-workflow children die with their parent (nesting is bounded; the guard also stops a corrupt cycle).
+  if (depth < MAX_CASCADE_DEPTH) {
+    const children = await db.run.findMany({ where: { parentRunId: runId, status: { in: [...CANCELLABLE] } }, select: { id: true, status: true } });
+    for (const child of children) await cancelOne(db, child.id, child.status, "Cancelled with its parent run.", deps, depth + 1);
+  }
+  return true;
 }

@@ -9,6 +9,7 @@ import { createRunEventPublisher } from "./events";
 import { processRun, WorkerShutdown } from "./process-run";
 import { reconcileRuns } from "./reconciler";
 import { LeaseLostError } from "./step-store";
+import { sweepWaits } from "./wait-sweeper";
 
 export interface RunWorkerOptions {
   db: Db;
@@ -25,6 +26,8 @@ export interface RunWorkerOptions {
   stalledIntervalMs?: number;
   /** How often the worker re-reads the status of its active runs (fallback for a lost cancel message). */
   cancelPollMs?: number;
+  /** How often waits past their timeout are resolved (lib/runs/wait-sweeper.ts). */
+  waitSweepEveryMs?: number;
 }
 
 /** Why a run's AbortController fired. */
@@ -112,6 +115,23 @@ export function startRunWorker(options: RunWorkerOptions) {
   void reconcile();
   const reconcileTimer = setInterval(reconcile, options.reconcileEveryMs ?? 30_000);
 
+  // Wait timeouts: any worker may resolve them (compare-and-set), so every worker sweeps.
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const swept = await sweepWaits(options.db, { queue });
+      if (swept.timedOut.length || swept.requeued.length) options.log.info({ timedOut: swept.timedOut, requeued: swept.requeued }, "waits swept");
+    } catch (error) {
+      options.log.error({ err: error }, "wait sweeper failed");
+    } finally {
+      sweeping = false;
+    }
+  };
+  void sweep();
+  const sweepTimer = setInterval(sweep, options.waitSweepEveryMs ?? 5_000);
+
   // Cancel: pub/sub for speed, plus a cheap poll of this worker's active runs in case a message was lost.
   const unsubscribe = subscribeToControl((message) => {
     if (message.type === "cancel") cancel(message.runId);
@@ -133,6 +153,7 @@ export function startRunWorker(options: RunWorkerOptions) {
   const shutdown = (drainMs: number) => {
     closing ??= (async () => {
       clearInterval(reconcileTimer);
+      clearInterval(sweepTimer);
       clearInterval(pollTimer);
       // worker.close() stops fetching at once and resolves when the active jobs have settled.
       const drained = worker.close();

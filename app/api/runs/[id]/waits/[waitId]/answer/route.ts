@@ -1,0 +1,25 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { authenticate, parseJson } from "@/lib/auth/http";
+import { handle } from "@/lib/http/route";
+import { answerView, answerWait } from "@/lib/runs/waits";
+
+export const dynamic = "force-dynamic";
+
+const BodySchema = z.record(z.string(), z.unknown());
+
+/**
+ * POST /api/runs/:id/waits/:waitId/answer: an editor (or above) answers an approval or question.
+ * 400 when the answer does not fit, 403 for viewers or below the assignee role, 404 for another
+ * workspace, 409 when already answered.
+ */
+export async function POST(request: Request, { params }: { params: Promise<{ id: string; waitId: string }> }) {
+  const member = await authenticate(request, "editor");
+  if (member instanceof Response) return member;
+  const body = await parseJson(request, BodySchema, 256 * 1024);
+  if (body instanceof Response) return body;
+  const { id, waitId } = await params;
+  return handle(async () => {
+    return NextResponse.json(answerView(await answerWait({ kind: "member", member }, id, { waitId }, body)));
+  });
+}
