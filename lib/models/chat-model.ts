@@ -6,6 +6,8 @@ import { NodeError } from "@/lib/engine/errors";
 import type { ChatMessage, ChatResponse, ChatToolSpec, ToolCall } from "@/lib/engine/ports";
 import type { TokenUsage } from "@/lib/engine/usage";
 import type { ProviderKind } from "./provider-kinds";
+import { anthropicHandle } from "./kinds/anthropic";
+import { ollamaHandle } from "./kinds/ollama";
 import { openAiCompatibleHandle } from "./kinds/openai";
 import type { ChatModelHandle, ChatModelParams, ToolChoice } from "./kinds/types";
 
@@ -15,6 +17,8 @@ export type { ChatModelHandle, ChatModelParams, ToolChoice } from "./kinds/types
 /** Provider row kind -> the LangChain chat model for that wire (lib/models/kinds/*). */
 const BUILDERS: Record<ProviderKind, (params: ChatModelParams) => ChatModelHandle> = {
   openai_compatible: openAiCompatibleHandle,
+  anthropic: anthropicHandle,
+  ollama: ollamaHandle,
 };
 
 export function createChatModel(kind: ProviderKind, params: ChatModelParams): ChatModelHandle {
@@ -69,6 +73,19 @@ function withTools(handle: ChatModelHandle, options: StreamChatOptions): Runnabl
   return handle.model.bindTools(toOpenAiTools(tools), spelled === undefined ? {} : { tool_choice: spelled });
 }
 
+/**
+ * Usage across chunks, field by field the largest seen: OpenAI and Ollama report once at the end,
+ * Anthropic reports input tokens in message_start and the running output total in message_delta
+ * (LangChain's concat would add message_start's provisional output token to the total).
+ */
+function maxUsage(current: TokenUsage | undefined, chunk: AIMessageChunk): TokenUsage | undefined {
+  const u = chunk.usage_metadata;
+  if (!u) return current;
+  const promptTokens = Math.max(current?.promptTokens ?? 0, u.input_tokens ?? 0);
+  const completionTokens = Math.max(current?.completionTokens ?? 0, u.output_tokens ?? 0);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+}
+
 /** Tool calls of the whole answer; a call whose arguments are not a JSON object fails the step clearly. */
 function toolCallsOf(full: AIMessageChunk | undefined): ToolCall[] {
   if (!full) return [];
@@ -95,6 +112,7 @@ export async function streamChat(handle: ChatModelHandle, messages: ChatMessage[
   });
   let text = "";
   let full: AIMessageChunk | undefined;
+  let reported: TokenUsage | undefined;
   let finishReason: string | undefined;
   let modelName: string | undefined;
   for await (const chunk of stream) {
@@ -104,18 +122,17 @@ export async function streamChat(handle: ChatModelHandle, messages: ChatMessage[
       options.onToken?.(piece);
     }
     full = full ? full.concat(chunk) : chunk;
+    reported = maxUsage(reported, chunk);
     const meta = chunk.response_metadata as { finish_reason?: unknown; stop_reason?: unknown; done_reason?: unknown; model_name?: unknown; model?: unknown };
-    const finish = meta.finish_reason ?? meta.stop_reason ?? meta.done_reason;
+    // Anthropic puts message_delta's stop_reason in additional_kwargs; Ollama calls it done_reason.
+    const finish = meta.finish_reason ?? meta.stop_reason ?? meta.done_reason ?? (chunk.additional_kwargs as { stop_reason?: unknown }).stop_reason;
     if (typeof finish === "string" && finish) finishReason = finish;
     const name = meta.model_name ?? meta.model;
     if (typeof name === "string" && name) modelName = name;
   }
   options.signal.throwIfAborted();
-  const reported = full?.usage_metadata;
   // A provider that reports no usage gets zeros rather than a guess.
-  const usage: TokenUsage = reported
-    ? { promptTokens: reported.input_tokens, completionTokens: reported.output_tokens, totalTokens: reported.total_tokens || reported.input_tokens + reported.output_tokens }
-    : { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  const usage: TokenUsage = reported ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   const toolCalls = toolCallsOf(full);
   return {
     text,

@@ -80,6 +80,7 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
       fetch: deps.fetch,
       headers: request.idempotencyKey ? { "Idempotency-Key": request.idempotencyKey } : undefined,
       json: request.json,
+      signal,
     });
     return await streamChat(model, request.messages, {
       signal,

@@ -38,6 +38,8 @@ interface ErrorLike {
   name?: unknown;
   message?: unknown;
   status?: unknown;
+  /** Ollama's ResponseError names the HTTP status this way. */
+  status_code?: unknown;
   code?: unknown;
   error?: unknown;
   headers?: unknown;
@@ -61,8 +63,13 @@ function causes(error: unknown): ErrorLike[] {
 
 /** The provider's own message: the JSON error body's message, else the SDK message minus its "401 " prefix. */
 function providerMessage(error: ErrorLike): string {
+  // Ollama's ResponseError carries the body's "error" string itself.
+  if (typeof error.error === "string" && error.error.trim()) return error.error.trim();
   const body = asErrorLike(error.error);
   if (body && typeof body.message === "string" && body.message.trim()) return body.message.trim();
+  // Anthropic: { type: "error", error: { type, message } }.
+  const nested = asErrorLike(body?.error);
+  if (nested && typeof nested.message === "string" && nested.message.trim()) return nested.message.trim();
   const message = typeof error.message === "string" ? error.message : "";
   return message.replace(/^\d{3}\s+/, "").replace(/^status code \(no body\)$/, "").trim();
 }
@@ -94,7 +101,7 @@ export function classifyProviderError(error: unknown, ctx: ClassifyContext): Nod
   if (ssrf) return make("provider_bad_request", `Provider "${ctx.providerName}" cannot be reached: ${ssrf.message}`);
 
   const top = chain[0];
-  const status = typeof top?.status === "number" ? top.status : undefined;
+  const status = typeof top?.status === "number" ? top.status : typeof top?.status_code === "number" ? top.status_code : undefined;
   if (top && status !== undefined) {
     const said = providerMessage(top);
     const suffix = said ? `: ${said}` : ".";

@@ -3,11 +3,11 @@
  * imports it): no server imports here.
  */
 
-/** Wire protocols Weft can speak. Anthropic and native Ollama come later. */
-export const PROVIDER_KINDS = ["openai_compatible"] as const;
+/** Wire protocols Weft can speak (one builder each in lib/models/kinds). */
+export const PROVIDER_KINDS = ["openai_compatible", "anthropic", "ollama"] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
-export const PROVIDER_PRESET_IDS = ["openai", "doubao", "qwen", "deepseek", "vllm", "ollama", "custom"] as const;
+export const PROVIDER_PRESET_IDS = ["openai", "anthropic", "doubao", "qwen", "deepseek", "vllm", "ollama", "ollama_native", "custom"] as const;
 export type ProviderPresetId = (typeof PROVIDER_PRESET_IDS)[number];
 
 export interface ProviderPreset {
@@ -28,6 +28,14 @@ export const PROVIDER_PRESETS = {
     apiKeyRequired: true,
     suggestedModels: ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4.1"],
     hint: "API keys are at platform.openai.com → API keys.",
+  },
+  anthropic: {
+    label: "Anthropic (Claude)",
+    kind: "anthropic",
+    defaultBaseUrl: "https://api.anthropic.com",
+    apiKeyRequired: true,
+    suggestedModels: ["claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1"],
+    hint: "API keys are at console.anthropic.com → API keys. Uses the Messages API.",
   },
   doubao: {
     label: "Doubao (Volcano Ark)",
@@ -68,6 +76,14 @@ export const PROVIDER_PRESETS = {
     apiKeyRequired: false,
     suggestedModels: ["llama3.2", "qwen2.5", "mistral"],
     hint: "Ollama's OpenAI-compatible endpoint; needs WEFT_ALLOW_PRIVATE_NETWORK for local addresses.",
+  },
+  ollama_native: {
+    label: "Ollama (native API)",
+    kind: "ollama",
+    defaultBaseUrl: "http://localhost:11434",
+    apiKeyRequired: false,
+    suggestedModels: ["llama3.2", "qwen2.5", "mistral"],
+    hint: "Ollama's own /api/chat (tool calls, JSON format, token counts). Needs WEFT_ALLOW_PRIVATE_NETWORK for local addresses.",
   },
   custom: {
     label: "Custom (OpenAI-compatible)",

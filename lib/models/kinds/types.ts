@@ -17,6 +17,8 @@ export interface ChatModelParams {
   fetch?: FetchLike;
   /** Extra headers on every request of this model (e.g. the step's Idempotency-Key). */
   headers?: Record<string, string>;
+  /** The call's signal, for clients that do not pass their own through to fetch. */
+  signal?: AbortSignal;
   /** Ask for a JSON object (wires that set this at construction, like Ollama's `format`, use it here). */
   json?: boolean;
 }
