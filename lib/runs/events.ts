@@ -17,34 +17,58 @@ export const partialKey = (runId: string, nodeId: string, iteration: number) => 
 const PARTIAL_TTL_SECONDS = 3600;
 
 export function createRunEventPublisher(redis: Redis) {
-  const send = (runId: string, event: RunEvent) => redis.publish(runChannel(runId), JSON.stringify(event));
-  // One chain per run keeps its events in the order the engine emitted them, even though a
-  // delta first waits for its append (to learn its offset). Runs do not wait for each other.
-  const tails = new Map<string, Promise<unknown>>();
-  const enqueue = (runId: string, work: () => Promise<unknown>) => {
-    const next = (tails.get(runId) ?? Promise.resolve()).then(work).catch(() => {
-      // A lost live event is harmless: watchers re-read the snapshot (and partial text) on reconnect.
+  // Events of one run leave in the order the engine emitted them; whatever piles up while a batch
+  // is in flight goes out as the next batch, in one or two round trips instead of one per event.
+  // Runs do not wait for each other.
+  const queues = new Map<string, RunEvent[]>();
+
+  async function sendBatch(runId: string, batch: RunEvent[]): Promise<void> {
+    // First the partial-text bookkeeping (a delta needs its byte offset before it is published).
+    const prepare = redis.multi();
+    const appendAt = new Map<number, number>();
+    let commands = 0;
+    batch.forEach((event, index) => {
+      if (event.type === "delta") {
+        const key = partialKey(runId, event.nodeId, event.iteration);
+        appendAt.set(index, commands);
+        prepare.append(key, event.text).expire(key, PARTIAL_TTL_SECONDS);
+        commands += 2;
+      } else if (event.type === "step" && event.status === "running") {
+        // A step that runs again (retry, resume after a crash) streams afresh.
+        prepare.del(partialKey(runId, event.nodeId, event.iteration));
+        commands += 1;
+      }
     });
-    tails.set(runId, next);
-    void next.then(() => {
-      if (tails.get(runId) === next) tails.delete(runId);
+    const results = commands > 0 ? await prepare.exec() : null;
+    const publish = redis.pipeline();
+    batch.forEach((event, index) => {
+      const at = appendAt.get(index);
+      const sent = event.type === "delta" && at !== undefined ? { ...event, offset: Number(results?.[at]?.[1] ?? 0) - Buffer.byteLength(event.text) } : event;
+      publish.publish(runChannel(runId), JSON.stringify(sent));
     });
-  };
+    await publish.exec();
+  }
+
+  async function drain(runId: string, queue: RunEvent[]): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, queue.length);
+      await sendBatch(runId, batch).catch(() => {
+        // A lost live event is harmless: watchers re-read the snapshot (and partial text) on reconnect.
+      });
+    }
+    queues.delete(runId);
+  }
+
   return {
     publish(runId: string, event: RunEvent): void {
-      enqueue(runId, async () => {
-        if (event.type === "delta") {
-          const key = partialKey(runId, event.nodeId, event.iteration);
-          const results = await redis.multi().append(key, event.text).expire(key, PARTIAL_TTL_SECONDS).exec();
-          const length = Number(results?.[0]?.[1] ?? 0);
-          return send(runId, { ...event, offset: length - Buffer.byteLength(event.text) });
-        }
-        if (event.type === "step" && event.status === "running") {
-          // A step that runs again (retry, resume after a crash) streams afresh.
-          await redis.del(partialKey(runId, event.nodeId, event.iteration));
-        }
-        return send(runId, event);
-      });
+      const queue = queues.get(runId);
+      if (queue) {
+        queue.push(event);
+        return;
+      }
+      const fresh = [event];
+      queues.set(runId, fresh);
+      void drain(runId, fresh);
     },
   };
 }
