@@ -6,6 +6,7 @@ import { isTerminalRunStatus } from "@/lib/editor/run-overlay";
 import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { CancelRunButton } from "@/components/runs/cancel-run-button";
+import { LiveWaits } from "@/components/runs/live-waits";
 import { JsonView } from "./json-view";
 import { useEditor } from "./store-context";
 
@@ -18,6 +19,8 @@ export function RunPanel() {
   const readOnly = useEditor((s) => s.readOnly);
   if (!overlay) return null;
   const terminal = isTerminalRunStatus(overlay.status);
+  // The forms of pending approvals/questions are re-read whenever the set of waiting steps changes.
+  const waitingSteps = Object.entries(overlay.steps).filter(([, step]) => step.status === "waiting").map(([id, step]) => `${id}:${step.iteration}`);
 
   return (
     <section className="flex max-h-[50%] min-h-0 flex-col border-t bg-white" data-testid="run-panel" data-run-id={overlay.runId} aria-label="Run">
@@ -47,8 +50,11 @@ export function RunPanel() {
             <JsonView value={overlay.output} testId="run-output" />
           </div>
         ) : !terminal ? (
-          <p className="text-xs text-muted-foreground">{overlay.status === "queued" ? "Waiting for a worker…" : "Running…"}</p>
+          <p className="text-xs text-muted-foreground">
+            {overlay.status === "queued" ? "Waiting for a worker…" : overlay.status === "waiting" ? "Waiting for an answer (the run holds no worker meanwhile)…" : "Running…"}
+          </p>
         ) : null}
+        {!terminal && waitingSteps.length > 0 ? <LiveWaits runId={overlay.runId} watchKey={`${overlay.status}|${waitingSteps.sort().join(",")}`} canAnswer={!readOnly} /> : null}
         <div>
           <p className="mb-1 text-xs font-medium text-muted-foreground">Steps</p>
           <ul className="space-y-1">

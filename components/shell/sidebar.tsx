@@ -1,4 +1,4 @@
-import { BookOpen, Cpu, History, KeyRound, LockKeyhole, Wrench, Workflow } from "lucide-react";
+import { BookOpen, Cpu, History, Inbox, KeyRound, LockKeyhole, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { NavLink } from "./nav-link";
@@ -22,6 +22,10 @@ export function Sidebar({ member }: { member: Pick<Member, "email" | "name" | "w
         <NavLink href="/runs">
           <History />
           Runs
+        </NavLink>
+        <NavLink href="/inbox">
+          <Inbox />
+          Inbox
         </NavLink>
         <NavLink href="/tools">
           <Wrench />

@@ -5,11 +5,13 @@ import { notFound } from "next/navigation";
 import { CancelRunButton } from "@/components/runs/cancel-run-button";
 import { LiveRefresh } from "@/components/runs/live-refresh";
 import { RunSummary } from "@/components/runs/run-summary";
+import { RunWaits } from "@/components/runs/run-waits";
 import { StepTimeline } from "@/components/runs/step-timeline";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { hasRole } from "@/lib/auth/member";
 import { requireMember } from "@/lib/auth/session";
 import { ACTIVE_RUN_STATUSES, getRunDetail } from "@/lib/runs/queries";
+import { listRunWaits } from "@/lib/runs/waits";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -19,6 +21,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const run = await getRunDetail(member, id);
   if (!run) notFound();
   const now = new Date();
+  const waits = (await listRunWaits(member.workspaceId, run.id)) ?? [];
+  // A waiting run changes rarely (an answer, a timeout), so it is re-read less often than a running one.
+  const waiting = run.status === "waiting";
 
   return (
     <div className="mx-auto max-w-6xl space-y-6 p-8">
@@ -32,12 +37,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <StatusBadge status={run.status} data-testid="run-status" className="text-sm" />
           <span className="font-mono text-xs text-muted-foreground">{run.id}</span>
           <span className="ml-auto flex items-center gap-3">
-            <LiveRefresh active={ACTIVE_RUN_STATUSES.includes(run.status)} />
-            {ACTIVE_RUN_STATUSES.includes(run.status) && hasRole(member.role, "editor") ? <CancelRunButton runId={run.id} refresh /> : null}
+            <LiveRefresh active={ACTIVE_RUN_STATUSES.includes(run.status) || waiting} intervalMs={waiting ? 3000 : 1000} />
+            {(ACTIVE_RUN_STATUSES.includes(run.status) || waiting) && hasRole(member.role, "editor") ? <CancelRunButton runId={run.id} refresh /> : null}
           </span>
         </header>
       </div>
       <RunSummary run={run} now={now} />
+      <RunWaits waits={waits} canAnswer={hasRole(member.role, "editor")} />
       <section className="space-y-3">
         <h2 className="text-lg font-semibold tracking-tight">Steps</h2>
         <StepTimeline run={run} now={now} />
