@@ -1,0 +1,129 @@
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { Db } from "@/lib/db/client";
+import { NodeError } from "@/lib/engine/errors";
+import type { ToolResult } from "@/lib/engine/ports";
+import { env } from "@/lib/env";
+import { findSsrfError } from "@/lib/net/guarded-fetch";
+import { redactSecrets } from "@/lib/secrets/crypto";
+import type { McpConnection } from "./connection";
+import { mcpPool, type McpPool } from "./pool";
+import { mapCallResult, type CallResultLike } from "./result";
+import { McpToolConfigSchema } from "./schema";
+import { poolKey, startSource, storedConfig, type StartDeps } from "./start";
+
+/** The `mcp` kind of the tool registry: one `tools/call` on the source's pooled client. */
+
+export interface McpToolRow {
+  id: string;
+  workspaceId: string;
+  name: string;
+  sourceId: string | null;
+  config: unknown;
+}
+
+export interface McpCallOptions extends StartDeps {
+  signal: AbortSignal;
+  /** Passed to the server as `_meta["io.weft/idempotency-key"]` so it can de-duplicate a re-executed step. */
+  idempotencyKey?: string;
+  pool?: McpPool;
+  timeoutMs?: number;
+}
+
+export const IDEMPOTENCY_META_KEY = "io.weft/idempotency-key";
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new NodeError("cancelled", "The run was cancelled.");
+}
+
+/** Classifies what went wrong in a call (not a tool error result: those are mapped in result.ts). */
+export function callError(error: unknown, server: string, toolName: string, connection?: McpConnection): NodeError {
+  if (error instanceof NodeError) return error;
+  const ssrf = findSsrfError(error);
+  if (ssrf) return new NodeError("network_blocked", ssrf.message, { cause: error });
+  const stderr = connection?.stderrTail();
+  const said = stderr ? ` Its last output: ${stderr.split("\n").slice(-3).join(" | ")}` : "";
+  if (error instanceof McpError) {
+    switch (error.code) {
+      case ErrorCode.ConnectionClosed:
+        return new NodeError("tool_unavailable", `The MCP server ${server} stopped while ${toolName} was running; it is restarted on the next call.${said}`, { retryable: true, cause: error });
+      case ErrorCode.RequestTimeout:
+        return new NodeError("timeout", `The MCP server ${server} did not answer ${toolName} in time.`, { retryable: true, cause: error });
+      case ErrorCode.InvalidParams:
+      case ErrorCode.MethodNotFound:
+        return new NodeError("tool_error", `${server} → ${toolName}: ${error.message}`, { retryable: false, cause: error });
+      default:
+        return new NodeError("tool_error", `${server} → ${toolName}: ${error.message}`, { retryable: error.code === ErrorCode.InternalError, cause: error });
+    }
+  }
+  const status = (error as { code?: unknown }).code;
+  if (typeof status === "number" && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    return new NodeError("tool_error", `${server} → ${toolName}: HTTP ${status} ${(error as Error).message}`, { retryable: false, cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new NodeError("tool_unavailable", `The MCP server ${server} could not be reached for ${toolName}: ${message}`, { retryable: true, cause: error });
+}
+
+/**
+ * Calls an MCP tool (a `Tool` row of kind "mcp"): starts the source's server through the pool if
+ * it is not running, sends `tools/call` with the caller's abort signal and a timeout, and maps the
+ * result. Secrets the server was started with are redacted from the output and trace.
+ */
+export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string, unknown>, options: McpCallOptions): Promise<ToolResult> {
+  const started = performance.now();
+  if (options.signal.aborted) throw abortReason(options.signal);
+  const toolConfig = McpToolConfigSchema.safeParse(tool.config);
+  if (!toolConfig.success || !tool.sourceId) throw new NodeError("tool_error", `The tool ${tool.name} is not linked to an MCP server tool; refresh its server's tools.`, { retryable: false });
+  const source = await db.toolSource.findFirst({
+    where: { id: tool.sourceId, workspaceId: tool.workspaceId, kind: "mcp" },
+    select: { id: true, workspaceId: true, name: true, config: true },
+  });
+  if (!source) throw new NodeError("tool_not_found", `The MCP server of the tool ${tool.name} was deleted.`);
+  const { server } = storedConfig(source);
+  const toolName = toolConfig.data.toolName;
+  const pool = options.pool ?? mcpPool();
+  const timeoutMs = options.timeoutMs ?? env().WEFT_MCP_CALL_TIMEOUT_MS;
+
+  let used: McpConnection | undefined;
+  try {
+    return await pool.use(
+      poolKey(source, server),
+      () => startSource(db, source, server, options),
+      async (connection) => {
+        used = connection;
+        const result = (await connection.client.callTool(
+          {
+            name: toolName,
+            arguments: input,
+            ...(options.idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: options.idempotencyKey } } : {}),
+          },
+          undefined,
+          { signal: options.signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs },
+        )) as CallResultLike;
+        const durationMs = Math.round(performance.now() - started);
+        const trace = { server: source.name, transport: server.transport, toolName, durationMs };
+        try {
+          const { output, content } = mapCallResult(result, source.name, toolName);
+          return redactSecrets({ output, detail: { ...trace, content }, durationMs }, connection.secrets);
+        } catch (error) {
+          if (error instanceof NodeError) {
+            throw redactError(error.withTrace({ detail: { ...trace, ...error.trace.detail } }), connection.secrets);
+          }
+          throw error;
+        }
+      },
+    );
+  } catch (error) {
+    if (options.signal.aborted) throw abortReason(options.signal);
+    throw redactError(callError(error, source.name, toolName, used), used?.secrets ?? []);
+  }
+}
+
+function redactError(error: NodeError, secrets: string[]): NodeError {
+  if (secrets.length === 0) return error;
+  return new NodeError(error.code, redactSecrets(error.message, secrets), {
+    retryable: error.retryable,
+    cause: error.cause,
+    trace: redactSecrets(error.trace, secrets),
+    retryAfterMs: error.retryAfterMs,
+  });
+}

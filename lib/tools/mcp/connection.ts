@@ -1,0 +1,124 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { NodeError } from "@/lib/engine/errors";
+import { createGuardedFetch, findSsrfError } from "@/lib/net/guarded-fetch";
+import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
+
+/**
+ * One live MCP client: a spawned stdio server process or a Streamable HTTP session. Opened only
+ * by the pool (pool.ts), which decides when; this module only knows how.
+ */
+
+/** A source's config with every secret reference replaced by its value (never stored, never logged). */
+export type ResolvedServer =
+  | { transport: "stdio"; command: string; args: string[]; env: Record<string, string> }
+  | { transport: "http"; url: string; headers: Record<string, string> };
+
+export interface McpConnection {
+  client: Client;
+  /** The server process id (stdio), null for HTTP. */
+  pid: number | null;
+  /** Secret values this connection was opened with, for redacting anything it returns. */
+  secrets: string[];
+  /** The last lines the server wrote to stderr (stdio), for error messages. */
+  stderrTail(): string;
+  /** Registers a callback for when the connection ends by itself (process exit, session lost). */
+  onClosed(callback: () => void): void;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Let HTTP servers on loopback/private addresses through the SSRF guard. */
+  allowPrivate: boolean;
+  /** How long the `initialize` handshake may take. */
+  timeoutMs: number;
+  secrets: string[];
+  signal?: AbortSignal;
+}
+
+const CLIENT_INFO = { name: "weft", version: "1.0.0" };
+const STDERR_TAIL_CHARS = 2_000;
+
+export async function openConnection(server: ResolvedServer, options: OpenOptions): Promise<McpConnection> {
+  const client = new Client(CLIENT_INFO, { capabilities: {} });
+  let tail = "";
+  let pid: number | null = null;
+  const closedCallbacks: (() => void)[] = [];
+  let closed = false;
+  client.onclose = () => {
+    if (closed) return;
+    closed = true;
+    for (const callback of closedCallbacks) callback();
+  };
+  // Transport errors also surface on the pending request; keeping a handler stops them from being thrown as unhandled.
+  client.onerror = () => undefined;
+
+  let transport: StdioClientTransport | StreamableHTTPClientTransport;
+  if (server.transport === "stdio") {
+    // Only what the config gives; the SDK adds its minimal non-secret set (PATH, HOME, USER, LOGNAME, SHELL, TERM).
+    const stdio = new StdioClientTransport({ command: server.command, args: server.args, env: server.env, stderr: "pipe" });
+    stdio.stderr?.on("data", (chunk: Buffer) => {
+      tail = (tail + chunk.toString("utf8")).slice(-STDERR_TAIL_CHARS);
+    });
+    transport = stdio;
+  } else {
+    let url: URL;
+    try {
+      url = await assertSafeUrl(server.url, { allowPrivate: options.allowPrivate });
+    } catch (error) {
+      if (error instanceof SsrfError) throw new NodeError("network_blocked", error.message, { cause: error });
+      throw error;
+    }
+    transport = new StreamableHTTPClientTransport(url, {
+      // Every connection (and redirect hop) is checked again at connect time.
+      fetch: createGuardedFetch({ allowPrivate: options.allowPrivate }),
+      requestInit: { headers: server.headers },
+    });
+  }
+
+  try {
+    await client.connect(transport, { timeout: options.timeoutMs, signal: options.signal });
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw connectError(error, server, tail);
+  }
+  if (transport instanceof StdioClientTransport) pid = transport.pid;
+
+  return {
+    client,
+    pid,
+    secrets: options.secrets,
+    stderrTail: () => tail.trim(),
+    onClosed: (callback) => {
+      if (closed) callback();
+      else closedCallbacks.push(callback);
+    },
+    close: async () => {
+      closed = true;
+      await client.close().catch(() => undefined);
+    },
+  };
+}
+
+function lastLines(text: string, count = 5): string {
+  return text.trim().split("\n").slice(-count).join("\n");
+}
+
+function connectError(error: unknown, server: ResolvedServer, stderr: string): NodeError {
+  if (error instanceof NodeError) return error;
+  const ssrf = findSsrfError(error);
+  if (ssrf) return new NodeError("network_blocked", ssrf.message, { cause: error });
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (server.transport === "stdio") {
+    if (code === "ENOENT") {
+      return new NodeError("tool_unavailable", `The MCP server command "${server.command}" was not found on the worker (ENOENT).`, { retryable: false, cause: error });
+    }
+    const said = stderr.trim() ? ` It wrote: ${lastLines(stderr)}` : "";
+    return new NodeError("tool_unavailable", `The MCP server "${server.command}" did not start: ${message}.${said}`, { cause: error });
+  }
+  const status = typeof code === "number" && code >= 400 ? ` (HTTP ${code})` : "";
+  const retryable = !(typeof code === "number" && code >= 400 && code < 500 && code !== 408 && code !== 429);
+  return new NodeError("tool_unavailable", `Could not connect to the MCP server at ${server.url}${status}: ${message}`, { retryable, cause: error });
+}

@@ -1,0 +1,261 @@
+import type { z } from "zod";
+import { hasRole, type Member } from "@/lib/auth/member";
+import { db as defaultDb, type Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { redactSecrets } from "@/lib/secrets/crypto";
+import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
+import { mcpPool, type McpPool } from "./pool";
+import {
+  CreateMcpSourceSchema,
+  type CreateMcpSourceInput,
+  defaultToolPrefix,
+  type McpSourceView,
+  type McpStatus,
+  type McpSyncResult,
+  type McpToolView,
+  McpToolConfigSchema,
+  registryToolName,
+  type StoredMcpConfig,
+  UpdateMcpSourceSchema,
+  type UpdateMcpSourceInput,
+} from "./schema";
+import { poolKey, startSource, storedConfig, type StartDeps } from "./start";
+
+/**
+ * MCP servers as tool sources (developer role and up). Registering, editing and listing never
+ * start a server; only `syncMcpSource` (the "Connect / Refresh tools" button) does, and caches
+ * the server's tools as `Tool` rows (kind "mcp").
+ */
+
+export interface McpServiceDeps extends StartDeps {
+  db?: Db;
+  pool?: McpPool;
+  /** How long listing the tools may take. */
+  listTimeoutMs?: number;
+}
+
+const KIND = "mcp";
+
+function requireDeveloper(member: Member, what: string) {
+  if (!hasRole(member.role, "developer")) throw forbidden(`${what} needs the developer role or higher; you are ${member.role}.`);
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ServiceError("invalid_request", "The MCP server settings are invalid.", {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })),
+    });
+  }
+  return parsed.data;
+}
+
+type SourceRow = Prisma.ToolSourceGetPayload<{ include: { tools: true } }>;
+
+function toolView(tool: SourceRow["tools"][number]): McpToolView {
+  const config = McpToolConfigSchema.safeParse(tool.config);
+  return {
+    id: tool.id,
+    name: tool.name,
+    toolName: config.success ? config.data.toolName : "",
+    description: tool.description,
+    inputSchema: (tool.inputSchema ?? {}) as Record<string, unknown>,
+    enabled: tool.enabled,
+  };
+}
+
+function statusOf(row: SourceRow, pool: McpPool): McpStatus {
+  if (row.lastError) return "error";
+  if (pool.isConnected(row.id)) return "connected";
+  return row.lastSyncedAt ? "idle" : "never_connected";
+}
+
+function toView(row: SourceRow, pool: McpPool): McpSourceView {
+  const stored = storedConfig(row);
+  return {
+    id: row.id,
+    name: row.name,
+    toolPrefix: stored.toolPrefix,
+    // Secret references are names only, so the config is safe to show as is.
+    config: stored.server,
+    status: statusOf(row, pool),
+    lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
+    lastError: row.lastError,
+    tools: [...row.tools].sort((a, b) => a.name.localeCompare(b.name)).map(toolView),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function findRow(db: Db, member: Member, id: string): Promise<SourceRow> {
+  const row = await db.toolSource.findFirst({ where: { id, workspaceId: member.workspaceId, kind: KIND }, include: { tools: true } });
+  if (!row) throw notFound("MCP server");
+  return row;
+}
+
+function conflictOnName(error: unknown, name: string): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    throw new ServiceError("conflict", `A tool source named "${name}" already exists in this workspace.`);
+  }
+  throw error;
+}
+
+export async function listMcpSources(member: Member, deps: McpServiceDeps = {}): Promise<McpSourceView[]> {
+  requireDeveloper(member, "Managing MCP servers");
+  const db = deps.db ?? defaultDb();
+  const rows = await db.toolSource.findMany({ where: { workspaceId: member.workspaceId, kind: KIND }, include: { tools: true }, orderBy: { name: "asc" } });
+  const pool = deps.pool ?? mcpPool();
+  return rows.map((row) => toView(row, pool));
+}
+
+export async function getMcpSource(member: Member, id: string, deps: McpServiceDeps = {}): Promise<McpSourceView> {
+  requireDeveloper(member, "Managing MCP servers");
+  return toView(await findRow(deps.db ?? defaultDb(), member, id), deps.pool ?? mcpPool());
+}
+
+/** Stores the server's settings. Nothing is started or contacted. */
+export async function createMcpSource(member: Member, input: CreateMcpSourceInput, deps: McpServiceDeps = {}): Promise<McpSourceView> {
+  requireDeveloper(member, "Registering MCP servers");
+  const data = parse(CreateMcpSourceSchema, input);
+  const db = deps.db ?? defaultDb();
+  const config: StoredMcpConfig = { server: data.config, toolPrefix: data.toolPrefix ?? defaultToolPrefix(data.name) };
+  const row = await db.toolSource
+    .create({
+      data: { workspaceId: member.workspaceId, kind: KIND, name: data.name, config: config as unknown as Prisma.InputJsonValue, createdById: member.userId },
+      include: { tools: true },
+    })
+    .catch((error: unknown) => conflictOnName(error, data.name));
+  return toView(row, deps.pool ?? mcpPool());
+}
+
+/** Changes name or settings; a running server of the old settings is closed (the next call starts the new one). */
+export async function updateMcpSource(member: Member, id: string, input: UpdateMcpSourceInput, deps: McpServiceDeps = {}): Promise<McpSourceView> {
+  requireDeveloper(member, "Editing MCP servers");
+  const data = parse(UpdateMcpSourceSchema, input);
+  const db = deps.db ?? defaultDb();
+  const row = await findRow(db, member, id);
+  const stored = storedConfig(row);
+  const config: StoredMcpConfig = { ...stored, server: data.config ?? stored.server };
+  await db.toolSource
+    .update({
+      where: { id: row.id },
+      data: { ...(data.name ? { name: data.name } : {}), ...(data.config ? { config: config as unknown as Prisma.InputJsonValue, lastError: null } : {}) },
+    })
+    .catch((error: unknown) => conflictOnName(error, data.name ?? row.name));
+  const pool = deps.pool ?? mcpPool();
+  if (data.config) await pool.closeSource(row.id);
+  return toView(await findRow(db, member, id), pool);
+}
+
+/** Deletes the source and its cached tools (cascade) and stops its server in this process. */
+export async function deleteMcpSource(member: Member, id: string, deps: McpServiceDeps = {}): Promise<void> {
+  requireDeveloper(member, "Deleting MCP servers");
+  const db = deps.db ?? defaultDb();
+  const { count } = await db.toolSource.deleteMany({ where: { id, workspaceId: member.workspaceId, kind: KIND } });
+  if (count === 0) throw notFound("MCP server");
+  await (deps.pool ?? mcpPool()).closeSource(id);
+}
+
+interface ListedTool {
+  name: string;
+  description?: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+}
+
+const MAX_TOOLS = 500;
+
+/**
+ * Connect / Refresh tools: (re)starts the server with the current settings and secrets, lists
+ * its tools (every page of `tools/list`), and caches them as `Tool` rows: new ones created,
+ * changed ones updated (version bumped), vanished ones deleted. A tool whose registry name is
+ * taken by a tool of another source is skipped and reported. Failures are returned (and kept in
+ * `lastError`) rather than thrown, so the page can show the server's own message.
+ */
+export async function syncMcpSource(member: Member, id: string, deps: McpServiceDeps = {}): Promise<McpSyncResult> {
+  requireDeveloper(member, "Connecting MCP servers");
+  const db = deps.db ?? defaultDb();
+  const pool = deps.pool ?? mcpPool();
+  const row = await findRow(db, member, id);
+  const { server, toolPrefix } = storedConfig(row);
+  const started = performance.now();
+  // A refresh means "with what is configured now": new secrets, a fixed command.
+  await pool.closeSource(row.id);
+
+  let listed: ListedTool[];
+  let secrets: string[] = [];
+  try {
+    listed = await pool.use(
+      poolKey(row, server),
+      () => startSource(db, row, server, deps),
+      async (connection) => {
+        secrets = connection.secrets;
+        const tools: ListedTool[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await connection.client.listTools(cursor ? { cursor } : {}, { timeout: deps.listTimeoutMs ?? 30_000 });
+          tools.push(...(page.tools as ListedTool[]));
+          cursor = page.nextCursor;
+        } while (cursor && tools.length < MAX_TOOLS);
+        return tools.slice(0, MAX_TOOLS);
+      },
+    );
+  } catch (error) {
+    const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+    await db.toolSource.update({ where: { id: row.id }, data: { lastError: message } });
+    return { ok: false, message, tools: [], skipped: [], removed: 0, durationMs: Math.round(performance.now() - started) };
+  }
+
+  const skipped: McpSyncResult["skipped"] = [];
+  const removed = await db.$transaction(async (tx) => {
+    const existing = await tx.tool.findMany({ where: { workspaceId: member.workspaceId, OR: [{ sourceId: row.id }, { name: { in: listed.map((t) => registryToolName(toolPrefix, t.name)) } }] } });
+    const ours = new Map(existing.filter((t) => t.sourceId === row.id).map((t) => [t.name, t]));
+    const taken = new Map(existing.filter((t) => t.sourceId !== row.id).map((t) => [t.name, t]));
+    const keep = new Set<string>();
+    for (const tool of listed) {
+      const name = registryToolName(toolPrefix, tool.name);
+      if (taken.has(name)) {
+        skipped.push({ toolName: tool.name, reason: `The name ${name} is already used by another tool of this workspace.` });
+        continue;
+      }
+      if (keep.has(name)) {
+        skipped.push({ toolName: tool.name, reason: `Its name becomes ${name}, the same as another tool of this server.` });
+        continue;
+      }
+      keep.add(name);
+      const data = {
+        description: (tool.description ?? "").slice(0, 4_000),
+        inputSchema: (tool.inputSchema ?? { type: "object" }) as Prisma.InputJsonValue,
+        outputSchema: tool.outputSchema ? (tool.outputSchema as Prisma.InputJsonValue) : Prisma.DbNull,
+        config: { toolName: tool.name },
+      };
+      const current = ours.get(name);
+      if (!current) {
+        await tx.tool.create({ data: { workspaceId: member.workspaceId, kind: KIND, name, sourceId: row.id, ownerId: member.userId, ...data } });
+      } else {
+        const changed =
+          current.description !== data.description ||
+          JSON.stringify(current.inputSchema) !== JSON.stringify(data.inputSchema) ||
+          JSON.stringify(current.outputSchema ?? null) !== JSON.stringify(tool.outputSchema ?? null) ||
+          JSON.stringify(current.config) !== JSON.stringify(data.config);
+        if (changed) await tx.tool.update({ where: { id: current.id }, data: { ...data, version: { increment: 1 } } });
+      }
+    }
+    const gone = [...ours.values()].filter((t) => !keep.has(t.name)).map((t) => t.id);
+    if (gone.length) await tx.tool.deleteMany({ where: { id: { in: gone } } });
+    await tx.toolSource.update({ where: { id: row.id }, data: { lastSyncedAt: new Date(), lastError: null } });
+    return gone.length;
+  });
+
+  const view = toView(await findRow(db, member, id), pool);
+  const durationMs = Math.round(performance.now() - started);
+  const skippedNote = skipped.length ? `; ${skipped.length} skipped` : "";
+  return {
+    ok: true,
+    message: `Connected: ${view.tools.length} tool${view.tools.length === 1 ? "" : "s"} cached in ${durationMs} ms${skippedNote}.`,
+    tools: view.tools,
+    skipped,
+    removed,
+    durationMs,
+  };
+}

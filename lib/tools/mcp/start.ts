@@ -1,0 +1,94 @@
+import { createHash } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import { NodeError } from "@/lib/engine/errors";
+import { env } from "@/lib/env";
+import { resolveSecret } from "@/lib/secrets/service";
+import { openConnection, type McpConnection, type ResolvedServer } from "./connection";
+import { type ConfigValue, type McpSourceConfig, SECRET_TEMPLATE, StoredMcpConfigSchema, type StoredMcpConfig } from "./schema";
+import type { PoolKey } from "./pool";
+
+/** How an MCP source is started: secrets resolved at start time, the pool key from its config. */
+
+export interface StartDeps {
+  /** Private/loopback HTTP servers allowed (defaults to WEFT_ALLOW_PRIVATE_NETWORK). */
+  allowPrivate?: boolean;
+  /** initialize handshake timeout. */
+  connectTimeoutMs?: number;
+}
+
+export interface McpSourceRow {
+  id: string;
+  workspaceId: string;
+  name: string;
+  config: unknown;
+}
+
+export function storedConfig(source: McpSourceRow): StoredMcpConfig {
+  const parsed = StoredMcpConfigSchema.safeParse(source.config);
+  if (!parsed.success) throw new NodeError("tool_unavailable", `The MCP server "${source.name}" has an invalid configuration; edit and save it again.`, { retryable: false });
+  return parsed.data;
+}
+
+/** The pool key: a new config (command, URL, env, headers) gets a new client; secret rotation is picked up on the next start. */
+export function poolKey(source: McpSourceRow, config: McpSourceConfig): PoolKey {
+  return { sourceId: source.id, version: createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16) };
+}
+
+async function resolveValues(db: Db, workspaceId: string, values: Record<string, ConfigValue>, secrets: Set<string>): Promise<Record<string, string>> {
+  const cache = new Map<string, Promise<string>>();
+  const secret = (name: string) => {
+    let pending = cache.get(name);
+    if (!pending) {
+      pending = resolveSecret(db, workspaceId, name);
+      cache.set(name, pending);
+    }
+    return pending.then((value) => {
+      secrets.add(value);
+      return value;
+    });
+  };
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== "string") {
+      out[name] = await secret(value.secret);
+      continue;
+    }
+    const names = [...value.matchAll(SECRET_TEMPLATE)].map((m) => m[1]!);
+    const resolved = new Map<string, string>();
+    for (const secretName of names) resolved.set(secretName, await secret(secretName));
+    out[name] = value.replace(SECRET_TEMPLATE, (_, secretName: string) => resolved.get(secretName) ?? "");
+  }
+  return out;
+}
+
+/** Resolves the source's secret references (server only) into what the transport needs. */
+export async function resolveServer(db: Db, source: McpSourceRow, config: McpSourceConfig): Promise<{ server: ResolvedServer; secrets: string[] }> {
+  const secrets = new Set<string>();
+  if (config.transport === "stdio") {
+    const envValues = await resolveValues(db, source.workspaceId, config.env, secrets);
+    return { server: { transport: "stdio", command: config.command, args: config.args, env: envValues }, secrets: [...secrets] };
+  }
+  const headers = await resolveValues(db, source.workspaceId, config.headers, secrets);
+  return { server: { transport: "http", url: config.url, headers }, secrets: [...secrets] };
+}
+
+/**
+ * Starts the source's server. A failure is written to `ToolSource.lastError` (so the Tools page
+ * shows why workers cannot reach it), a success clears it.
+ */
+export async function startSource(db: Db, source: McpSourceRow, config: McpSourceConfig, deps: StartDeps = {}): Promise<McpConnection> {
+  try {
+    const { server, secrets } = await resolveServer(db, source, config);
+    const connection = await openConnection(server, {
+      allowPrivate: deps.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK,
+      timeoutMs: deps.connectTimeoutMs ?? 30_000,
+      secrets,
+    });
+    await db.toolSource.updateMany({ where: { id: source.id, lastError: { not: null } }, data: { lastError: null } }).catch(() => undefined);
+    return connection;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await db.toolSource.updateMany({ where: { id: source.id }, data: { lastError: message } }).catch(() => undefined);
+    throw error;
+  }
+}
