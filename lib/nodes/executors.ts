@@ -2,6 +2,9 @@ import type { NodeContext, NodeDefinition, NodeExecutor } from "@/lib/engine/nod
 import { executeCondition } from "./condition/execute";
 import { executeAggregate } from "./aggregate/execute";
 import { executeCode } from "./code/execute";
+import { executeAssign } from "./assign/execute";
+import { executeClassifier } from "./classifier/execute";
+import { executeExtractor } from "./extractor/execute";
 import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
@@ -24,6 +27,9 @@ export const nodeExecutors = {
   aggregate: executeAggregate,
   code: executeCode,
   switch: executeSwitch,
+  assign: executeAssign,
+  classifier: executeClassifier,
+  extractor: executeExtractor,
   end: executeEnd,
   note: executeNote,
 } satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>> };
@@ -44,6 +50,9 @@ export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> =
   aggregate: erase(nodeExecutors.aggregate),
   code: erase(nodeExecutors.code),
   switch: erase(nodeExecutors.switch),
+  assign: erase(nodeExecutors.assign),
+  classifier: erase(nodeExecutors.classifier),
+  extractor: erase(nodeExecutors.extractor),
   end: erase(nodeExecutors.end),
   note: erase(nodeExecutors.note),
 } satisfies Record<NodeType, NodeExecutor<unknown>>;

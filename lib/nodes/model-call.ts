@@ -1,0 +1,66 @@
+import { type FailureTrace, NodeError } from "@/lib/engine/errors";
+import type { NodeContext } from "@/lib/engine/node-kit";
+import type { ChatMessage, ChatRequest, ChatResponse, Cost } from "@/lib/engine/ports";
+import { addUsage, type TokenUsage, zeroUsage } from "@/lib/engine/usage";
+import type { ModelChoice } from "./model-config";
+
+export function addCost(a: Cost | undefined, b: Cost | undefined): Cost | undefined {
+  if (!b) return a;
+  const sum: Cost = { ...a };
+  for (const [currency, amount] of Object.entries(b)) sum[currency] = (sum[currency] ?? 0) + amount;
+  return sum;
+}
+
+type ModelConfig = ModelChoice & { temperature?: number; maxTokens?: number };
+
+/**
+ * The model calls of one step (a corrective retry, an agent's turns): each gets its own
+ * idempotency key — the first the step's own, like the LLM node — and their usage and cost add
+ * up. A failed call keeps what the step had done so far (`trace()`), so the failed step still
+ * shows the conversation and the tokens it cost.
+ */
+export class ModelCalls {
+  usage: TokenUsage = zeroUsage();
+  cost: Cost | undefined;
+  count = 0;
+
+  constructor(private readonly ctx: NodeContext<ModelConfig>) {}
+
+  async send(
+    messages: ChatMessage[],
+    options: Pick<ChatRequest, "json" | "tools" | "toolChoice" | "onToken">,
+    trace: () => FailureTrace,
+  ): Promise<ChatResponse> {
+    const { ctx } = this;
+    const index = this.count++;
+    let response: ChatResponse;
+    try {
+      response = await ctx.services.chat({
+        providerId: ctx.config.providerId,
+        model: ctx.config.model,
+        messages,
+        temperature: ctx.config.temperature,
+        maxTokens: ctx.config.maxTokens,
+        signal: ctx.signal,
+        idempotencyKey: index === 0 ? ctx.idempotencyKey : `${ctx.idempotencyKey}:model-${index}`,
+        ...options,
+      });
+    } catch (error) {
+      throw error instanceof NodeError ? error.withTrace({ usage: this.usage, ...trace() }) : error;
+    }
+    this.usage = addUsage(this.usage, response.usage);
+    this.cost = addCost(this.cost, response.cost);
+    return response;
+  }
+
+  /** Usage and cost for the step's result and detail. */
+  totals(): { usage: TokenUsage; cost?: Cost } {
+    return { usage: this.usage, ...(this.cost ? { cost: this.cost } : {}) };
+  }
+}
+
+/** Short, single-line quote of what the model said, for error messages. */
+export function quoteAnswer(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return `"${flat.length > max ? `${flat.slice(0, max)}…` : flat}"`;
+}
