@@ -4,7 +4,6 @@ import type { NodeType, nodeDefinitions } from "./registry";
 import { ConditionPanel } from "./condition/panel";
 import { AggregatePanel } from "./aggregate/panel";
 import { CodePanel } from "./code/panel";
-import { AssignPanel } from "./assign/panel";
 import { ClassifierPanel } from "./classifier/panel";
 import { ExtractorPanel } from "./extractor/panel";
 import { EndPanel } from "./end/panel";
@@ -28,7 +27,6 @@ export const nodePanels = {
   aggregate: AggregatePanel,
   code: CodePanel,
   switch: SwitchPanel,
-  assign: AssignPanel,
   classifier: ClassifierPanel,
   extractor: ExtractorPanel,
   end: EndPanel,
