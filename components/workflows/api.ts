@@ -44,3 +44,27 @@ export function duplicateWorkflowRequest(id: string) {
 export function deleteWorkflowRequest(id: string) {
   return request<unknown>(`/api/workflows/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
+
+/** A refused import: the server's message plus, for an invalid graph, each problem with its node. */
+export class ImportRefused extends Error {
+  constructor(
+    message: string,
+    readonly problems: { nodeId?: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export async function importWorkflowRequest(file: unknown, name?: string): Promise<{ id: string; name: string }> {
+  const response = await fetch("/api/workflows/import", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ file, ...(name ? { name } : {}) }),
+  });
+  if (response.ok) return (await response.json()) as { id: string; name: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: { message?: string; problems?: { nodeId?: string; message: string }[]; issues?: { path: string; message: string }[] };
+  };
+  const problems = body.error?.problems ?? body.error?.issues?.map((issue) => ({ message: issue.path ? `${issue.path}: ${issue.message}` : issue.message })) ?? [];
+  throw new ImportRefused(body.error?.message ?? `Import failed (${response.status}).`, problems);
+}

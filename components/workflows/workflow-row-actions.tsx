@@ -1,6 +1,6 @@
 "use client";
 
-import { Copy, Pencil, Trash2 } from "lucide-react";
+import { Copy, Download, Pencil, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -60,6 +60,12 @@ export function WorkflowRowActions({ id, name, description }: { id: string; name
       <Button variant="ghost" size="icon-sm" title="Rename" onClick={() => setRenaming(true)}>
         <Pencil />
         <span className="sr-only">Rename</span>
+      </Button>
+      <Button variant="ghost" size="icon-sm" title="Export" asChild>
+        <a href={`/api/workflows/${encodeURIComponent(id)}/export`} download>
+          <Download />
+          <span className="sr-only">Export</span>
+        </a>
       </Button>
       <Button variant="ghost" size="icon-sm" title="Duplicate" onClick={duplicate} disabled={busy}>
         <Copy />

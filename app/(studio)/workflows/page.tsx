@@ -2,6 +2,7 @@ import { Workflow } from "lucide-react";
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ImportWorkflowButton } from "@/components/workflows/import-workflow-button";
 import { NewWorkflowButton } from "@/components/workflows/new-workflow-button";
 import { WorkflowTable } from "@/components/workflows/workflow-table";
 import { hasRole } from "@/lib/auth/member";
@@ -20,7 +21,14 @@ export default async function WorkflowsPage({ searchParams }: { searchParams: Pr
       <PageHeader
         title="Workflows"
         description="Agent workflows in this workspace."
-        actions={canEdit ? <NewWorkflowButton /> : null}
+        actions={
+          canEdit ? (
+            <div className="flex gap-2">
+              <ImportWorkflowButton />
+              <NewWorkflowButton />
+            </div>
+          ) : null
+        }
       />
       {denied ? (
         <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">

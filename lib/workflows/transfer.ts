@@ -1,0 +1,62 @@
+import { z } from "zod";
+import type { Member } from "@/lib/auth/member";
+import { GraphSchema, type Graph } from "@/lib/engine/graph";
+import { hasErrors, validateGraph } from "@/lib/engine/validate";
+import { nodeRegistry } from "@/lib/nodes/registry";
+import { ServiceError } from "@/lib/services/errors";
+import { WorkflowNameSchema, createWorkflow, getWorkflow } from "./service";
+
+/**
+ * Moving workflows between workspaces and installations as a JSON file.
+ * An import is only data: it is parsed and validated, then saved as a draft. Nothing in it is
+ * executed, connected or started (no run, no sandbox, no MCP server, no HTTP call) until a person
+ * runs or publishes the workflow.
+ */
+
+export const WORKFLOW_FILE_FORMAT = "weft.workflow";
+
+export const WorkflowFileSchema = z.object({
+  format: z.literal(WORKFLOW_FILE_FORMAT, { error: `Not a Weft workflow file (expected "format": "${WORKFLOW_FILE_FORMAT}").` }),
+  version: z.literal(1, { error: "This workflow file was written by a newer Weft (file version is not 1)." }),
+  name: WorkflowNameSchema,
+  description: z.string().max(2000).default(""),
+  graph: GraphSchema,
+  exportedAt: z.string().optional(),
+});
+export type WorkflowFile = z.infer<typeof WorkflowFileSchema>;
+
+/** The import request: the file, optionally under another name. */
+export const ImportWorkflowSchema = z.object({
+  file: WorkflowFileSchema,
+  name: WorkflowNameSchema.optional(),
+});
+
+export async function exportWorkflow(member: Member, id: string): Promise<WorkflowFile> {
+  const workflow = await getWorkflow(member, id);
+  return {
+    format: WORKFLOW_FILE_FORMAT,
+    version: 1,
+    name: workflow.name,
+    description: workflow.description,
+    graph: workflow.graph,
+    exportedAt: new Date().toISOString(),
+  };
+}
+
+/** The same rules as publish and run; an import with errors is refused with every problem and its node id. */
+export function assertImportable(graph: Graph): void {
+  const problems = validateGraph(graph, nodeRegistry).filter((p) => p.severity === "error");
+  if (hasErrors(problems)) {
+    throw new ServiceError("invalid_graph", `The workflow file has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was imported.`, {
+      problems,
+    });
+  }
+}
+
+export async function importWorkflow(member: Member, input: z.input<typeof ImportWorkflowSchema>): Promise<{ id: string; name: string }> {
+  const { file, name } = ImportWorkflowSchema.parse(input);
+  assertImportable(file.graph);
+  const finalName = name ?? file.name;
+  const { id } = await createWorkflow(member, { name: finalName, description: file.description, graph: file.graph });
+  return { id, name: finalName };
+}
