@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WorkflowVariableSchema } from "./variables";
 
 /**
  * The stored workflow graph: close to React Flow's own node/edge shape so the editor
@@ -27,6 +28,8 @@ export const GraphSchema = z.object({
   version: z.literal(1),
   nodes: z.array(GraphNodeSchema).max(500),
   edges: z.array(GraphEdgeSchema).max(2000),
+  /** Workflow variables (`{{ var.<name> }}`), set by Variable assign nodes; see variables.ts. */
+  variables: z.array(WorkflowVariableSchema).max(100).optional(),
 });
 
 export type GraphNode = z.infer<typeof GraphNodeSchema>;

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { EngineServices } from "./ports";
 import type { TokenUsage } from "./usage";
+import type { WorkflowVariable } from "./variables";
 
 /** Types a node output field or a Start input can have; used by the variable picker and the validator. */
 export const VALUE_TYPES = ["string", "number", "boolean", "object", "array", "any"] as const;
@@ -57,8 +58,15 @@ export interface NodeDefinition<Config = unknown> {
   templates(config: Config): string[];
   /** Plain variable paths (not templates) the config reads, such as a condition's left operand. */
   references?(config: Config): string[];
+  /** JSONata expressions in the config (expression.ts), checked for syntax and references like templates. */
+  expressions?(config: Config): string[];
   /** Extra checks beyond the zod schema, with messages a user understands. */
   check?(config: Config): string[];
+  /**
+   * The node's output is the new values of workflow variables (Variable assign): the engine
+   * overlays it on `var` for later steps (see variables.ts).
+   */
+  assignsVariables?: boolean;
 }
 
 /** What a node sees while it executes. Ports (services) keep the engine free of I/O imports. */
@@ -71,6 +79,8 @@ export interface NodeContext<Config> {
   config: Config;
   /** The run's Start inputs. */
   inputs: Record<string, unknown>;
+  /** The workflow variables declared on the graph (their current values are `scope.var`). */
+  variables?: readonly WorkflowVariable[];
   /** Outputs of every node finished so far, by node id (plus `input`). */
   scope: Record<string, unknown>;
   render: (template: string) => Promise<string>;

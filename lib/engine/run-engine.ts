@@ -9,6 +9,7 @@ import type { RunEvent, RunEventSink, RunOutcome, StepStore } from "./run-ports"
 import { executableGraph, schedule, type SchedulerState } from "./scheduler";
 import { renderTemplate, resolvePath } from "./template";
 import { addUsage, zeroUsage, type TokenUsage } from "./usage";
+import { applyStepToVariables, initialVariables, VARIABLE_SCOPE_KEY } from "./variables";
 import { hasErrors, validateGraph, type NodeRegistry } from "./validate";
 
 /**
@@ -180,7 +181,12 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   async function runLoop(): Promise<RunOutcome> {
     const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
     const states: Record<string, SchedulerState> = {};
-    const scope: Record<string, unknown> = { input: inputs };
+    const scope: Record<string, unknown> = { input: inputs, ...(graph.variables?.length ? { [VARIABLE_SCOPE_KEY]: initialVariables(graph) } : {}) };
+    /** Workflow variables follow succeeded Variable assign steps, in step order (read back on resume). */
+    const assignVariables = (node: GraphNode, output: Record<string, unknown>) => {
+      const current = scope[VARIABLE_SCOPE_KEY] as Record<string, unknown> | undefined;
+      if (current) scope[VARIABLE_SCOPE_KEY] = applyStepToVariables(current, registry[node.type], output);
+    };
     const endOutputs: Record<string, unknown>[] = [];
     let steps = 0;
 
@@ -192,6 +198,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         const output = record.output ?? {};
         states[node.id] = { status: "succeeded", branch: record.branch ?? undefined };
         scope[node.id] = output;
+        if (!record.error) assignVariables(node, output);
         if (registry[node.type]?.role === "end") endOutputs.push(output);
         steps++;
       } else if (record.status === "skipped") {
@@ -226,6 +233,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
               idempotencyKey: `${runId}:${node.id}:${ITERATION}`,
               config: parsed.data,
               inputs,
+              variables: graph.variables ?? [],
               scope: snapshot,
               render: (template) => renderTemplate(template, snapshot),
               resolvePath: (path) => resolvePath(snapshot, path),
@@ -276,6 +284,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           await store.completeStep({ ...key, input: result.input ?? null, output, branch: result.branch, detail, usage: spent });
           states[node.id] = { status: "succeeded", branch: result.branch };
           scope[node.id] = output;
+          assignVariables(node, output);
           if (def.role === "end") endOutputs.push(output);
           publish({ type: "step", ...key, status: "succeeded", output, branch: result.branch ?? null, usage: spent, at: now().toISOString() });
           return;

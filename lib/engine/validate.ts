@@ -2,7 +2,9 @@ import type { z } from "zod";
 import { GraphSchema, DEFAULT_HANDLE, type Graph, type GraphEdge, type GraphNode } from "./graph";
 import type { AnyNodeDefinition, OutputField, ValueType } from "./node-kit";
 import { ERROR_HANDLE, readNodeSettings, settingsOrDefault, supportsErrorPolicy, withErrorField, withErrorHandle, type NodeSettings } from "./policy";
+import { expressionReferences, expressionSyntaxError } from "./expression";
 import { formatPath, parsePath, templateReferences, templateSyntaxError } from "./template";
+import { VARIABLE_SCOPE_KEY, declaredVariables } from "./variables";
 
 /**
  * The one graph validator: the editor runs it live on every change (so it must stay fast for
@@ -24,7 +26,7 @@ export interface Problem {
 export const hasErrors = (problems: readonly Problem[]): boolean => problems.some((p) => p.severity === "error");
 
 /** Node ids the run scope uses for itself. */
-export const RESERVED_NODE_IDS: ReadonlySet<string> = new Set(["input", "env"]);
+export const RESERVED_NODE_IDS: ReadonlySet<string> = new Set(["input", "env", VARIABLE_SCOPE_KEY]);
 
 /** Liquid properties a string supports beyond its own fields. */
 const STRING_PROPERTIES: ReadonlySet<string> = new Set(["size", "first", "last"]);
@@ -390,6 +392,13 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
   };
   const startId = starts.length === 1 ? starts[0].id : undefined;
 
+  // Workflow variables: unique names; `{{ var.x }}` must name a declared one.
+  const variables = new Map<string, ValueType>();
+  for (const v of declaredVariables(graph)) {
+    if (variables.has(v.name)) error("duplicate_variable", `Two workflow variables are named "${v.name}"; variable names must be unique.`, { field: "variables" });
+    variables.set(v.name, v.type);
+  }
+
   const checkReference = (nodeId: string, segments: string[], reported: Set<string>) => {
     const shown = `{{ ${formatPath(segments)} }}`;
     if (reported.has(shown)) return;
@@ -397,6 +406,17 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
     const at = { nodeId };
     const who = name(nodeId);
     let [root] = segments;
+    if (root === VARIABLE_SCOPE_KEY) {
+      if (segments.length < 2) return;
+      const type = variables.get(segments[1]);
+      if (!type) {
+        const known = [...variables.keys()].join(", ") || "none are declared";
+        error("unknown_variable", `${who} references ${shown} but the workflow has no variable "${segments[1]}" (variables: ${known}).`, at);
+      } else if (segments.length > 2 && PRIMITIVE_TYPES.has(type) && !(type === "string" && segments.length === 3 && STRING_PROPERTIES.has(segments[2]))) {
+        error("unknown_field", `${who} references ${shown} but ${formatPath(segments.slice(0, 2))} is a ${type} and has no field "${segments[2]}".`, at);
+      }
+      return;
+    }
     if (root === "input") {
       if (!startId) return;
       root = startId;
@@ -446,6 +466,14 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
       }
       for (const segments of templateReferences(template)) checkReference(node.id, segments, reported);
     }
+    for (const expression of def.expressions?.(config) ?? []) {
+      const syntax = expressionSyntaxError(expression);
+      if (syntax) {
+        error("expression_syntax", `${name(node.id)} has an expression error: ${syntax}.`, { nodeId: node.id });
+        continue;
+      }
+      for (const segments of expressionReferences(expression)) checkReference(node.id, segments, reported);
+    }
     for (const path of def.references?.(config) ?? []) {
       const segments = parsePath(path);
       if (!segments) {
@@ -483,6 +511,9 @@ export function upstreamFields(graph: Graph, registry: NodeRegistry, nodeId: str
     for (const f of withErrorField(def.outputFields(config.data), settingsOrDefault(def, node.data))) {
       result.push({ nodeId: node.id, nodeLabel, field: f.name, type: f.type, ...(f.description ? { description: f.description } : {}) });
     }
+  }
+  for (const v of declaredVariables(graph)) {
+    result.push({ nodeId: VARIABLE_SCOPE_KEY, nodeLabel: "Workflow variables", field: v.name, type: v.type });
   }
   return result;
 }

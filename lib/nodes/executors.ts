@@ -2,6 +2,7 @@ import type { NodeContext, NodeDefinition, NodeExecutor } from "@/lib/engine/nod
 import { executeCondition } from "./condition/execute";
 import { executeAggregate } from "./aggregate/execute";
 import { executeCode } from "./code/execute";
+import { executeAssign } from "./assign/execute";
 import { executeClassifier } from "./classifier/execute";
 import { executeExtractor } from "./extractor/execute";
 import { executeEnd } from "./end/execute";
@@ -26,6 +27,7 @@ export const nodeExecutors = {
   aggregate: executeAggregate,
   code: executeCode,
   switch: executeSwitch,
+  assign: executeAssign,
   classifier: executeClassifier,
   extractor: executeExtractor,
   end: executeEnd,
@@ -48,6 +50,7 @@ export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> =
   aggregate: erase(nodeExecutors.aggregate),
   code: erase(nodeExecutors.code),
   switch: erase(nodeExecutors.switch),
+  assign: erase(nodeExecutors.assign),
   classifier: erase(nodeExecutors.classifier),
   extractor: erase(nodeExecutors.extractor),
   end: erase(nodeExecutors.end),

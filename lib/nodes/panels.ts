@@ -4,6 +4,7 @@ import type { NodeType, nodeDefinitions } from "./registry";
 import { ConditionPanel } from "./condition/panel";
 import { AggregatePanel } from "./aggregate/panel";
 import { CodePanel } from "./code/panel";
+import { AssignPanel } from "./assign/panel";
 import { ClassifierPanel } from "./classifier/panel";
 import { ExtractorPanel } from "./extractor/panel";
 import { EndPanel } from "./end/panel";
@@ -27,6 +28,7 @@ export const nodePanels = {
   aggregate: AggregatePanel,
   code: CodePanel,
   switch: SwitchPanel,
+  assign: AssignPanel,
   classifier: ClassifierPanel,
   extractor: ExtractorPanel,
   end: EndPanel,

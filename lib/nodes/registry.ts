@@ -9,11 +9,12 @@ import { codeNode } from "./code/definition";
 import { endNode } from "./end/definition";
 import { switchNode } from "./switch/definition";
 import { httpNode } from "./http/definition";
+import { assignNode } from "./assign/definition";
 import { classifierNode } from "./classifier/definition";
 import { extractorNode } from "./extractor/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "classifier", "extractor", "end", "note"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "classifier", "extractor", "end", "note"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -25,6 +26,7 @@ export const nodeDefinitions = {
   aggregate: aggregateNode,
   code: codeNode,
   switch: switchNode,
+  assign: assignNode,
   classifier: classifierNode,
   extractor: extractorNode,
   end: endNode,
