@@ -1,4 +1,6 @@
+import * as runCancelRoute from "@/app/api/v1/runs/[id]/cancel/route";
 import * as runEventsRoute from "@/app/api/v1/runs/[id]/events/route";
+import * as answerWaitRoute from "@/app/api/v1/runs/[id]/waits/[waitId]/answer/route";
 import * as runRoute from "@/app/api/v1/runs/[id]/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import * as workflowRunsRoute from "@/app/api/v1/workflows/[id]/runs/route";
@@ -10,7 +12,7 @@ import { WeftClient } from "@/lib/client/weft-client";
 
 export const API_BASE = "http://weft.test";
 
-type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
+type Handler = (request: Request, context: { params: Promise<{ id: string; waitId?: string }> }) => Promise<Response>;
 
 /** The /api/v1 route table, as Next's router would dispatch it. */
 const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
@@ -18,6 +20,12 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "POST", pattern: /^\/api\/v1\/workflows\/([^/]+)\/runs$/, handler: workflowRunsRoute.POST },
   { method: "GET", pattern: /^\/api\/v1\/runs\/([^/]+)$/, handler: runRoute.GET },
   { method: "GET", pattern: /^\/api\/v1\/runs\/([^/]+)\/events$/, handler: runEventsRoute.GET },
+  { method: "POST", pattern: /^\/api\/v1\/runs\/([^/]+)\/cancel$/, handler: runCancelRoute.POST },
+  {
+    method: "POST",
+    pattern: /^\/api\/v1\/runs\/([^/]+)\/waits\/([^/]+)\/answer$/,
+    handler: (request, { params }) => params.then((p) => answerWaitRoute.POST(request, { params: Promise.resolve({ id: p.id, waitId: p.waitId ?? "" }) })),
+  },
   { method: "GET", pattern: /^\/api\/v1\/openapi\.json$/, handler: () => Promise.resolve(openapiRoute.GET()) },
 ];
 
@@ -27,7 +35,7 @@ export async function routeFetch(request: Request): Promise<Response> {
   for (const route of routes) {
     const match = route.pattern.exec(path);
     if (match && route.method === request.method) {
-      return route.handler(request, { params: Promise.resolve({ id: decodeURIComponent(match[1] ?? "") }) });
+      return route.handler(request, { params: Promise.resolve({ id: decodeURIComponent(match[1] ?? ""), waitId: decodeURIComponent(match[2] ?? "") }) });
     }
   }
   return Response.json({ error: { code: "not_found", message: `No route for ${request.method} ${path}` } }, { status: 404 });
