@@ -89,6 +89,11 @@ export interface NodeContext<Config> {
   services: EngineServices;
   /** Streams a piece of partial output (LLM tokens) to live watchers. */
   emitDelta: (text: string) => void;
+  /**
+   * Set when this step is executed again after the wait it returned was resolved (answered,
+   * timed out, cancelled): the executor turns the resolution into a NodeResult.
+   */
+  resume?: WaitResolution;
 }
 
 export interface NodeResult {
@@ -102,7 +107,47 @@ export interface NodeResult {
   usage?: TokenUsage;
 }
 
-export type NodeExecutor<Config> = (ctx: NodeContext<Config>) => Promise<NodeResult>;
+/** What a node asks for when it has to wait for something outside the run (a person, a child run). */
+export interface WaitRequest {
+  kind: "approval" | "question" | "subworkflow";
+  /** What the person is asked (the node type owns the shape); stored on the run_waits row. */
+  request: Record<string, unknown>;
+  /** ISO time after which the wait resolves as `timed_out` (absent: never). */
+  timeoutAt?: string;
+  childRunId?: string;
+}
+
+/** How a wait ended, handed to the executor as `ctx.resume` when the step runs again. */
+export interface WaitResolution {
+  status: "answered" | "timed_out" | "cancelled";
+  response: unknown;
+  answeredBy?: string | null;
+  /** ISO time of the resolution. */
+  at: string;
+}
+
+/**
+ * Returned instead of a NodeResult when the node cannot finish now: the step becomes `waiting`,
+ * the run goes on with other branches and then releases its worker. The step is executed again
+ * (with `ctx.resume`) once the wait is resolved.
+ */
+export interface NodeWait {
+  wait: WaitRequest;
+  input?: unknown;
+  detail?: Record<string, unknown>;
+}
+
+export const isNodeWait = (result: NodeResult | NodeWait): result is NodeWait => "wait" in result && !("output" in result);
+
+/**
+ * A node's server-side work. Most nodes always finish (`NodeResult`, the default); a node that
+ * can wait declares `NodeExecutor<Config, NodeResult | NodeWait>` (alias `WaitingNodeExecutor`),
+ * so callers of the others (and their tests) keep a plain NodeResult. The engine and the executor
+ * registry hold `AnyNodeExecutor`, which accepts both.
+ */
+export type NodeExecutor<Config, Result extends NodeResult | NodeWait = NodeResult> = (ctx: NodeContext<Config>) => Promise<Result>;
+export type WaitingNodeExecutor<Config> = NodeExecutor<Config, NodeResult | NodeWait>;
+export type AnyNodeExecutor = NodeExecutor<unknown, NodeResult | NodeWait>;
 
 export type AnyNodeDefinition = NodeDefinition<unknown>;
 

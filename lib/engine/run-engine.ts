@@ -2,7 +2,7 @@ import { NodeError, toErrorInfo, type ErrorInfo, type FailureTrace } from "./err
 import type { Graph, GraphNode } from "./graph";
 import { validateRunInputs } from "./inputs";
 import { LIMITS, type Limits } from "./limits";
-import type { NodeContext, NodeExecutor, NodeResult } from "./node-kit";
+import { isNodeWait, type AnyNodeExecutor, type NodeContext, type NodeResult, type NodeWait, type WaitResolution } from "./node-kit";
 import type { EngineServices } from "./ports";
 import { abortableSleep, ERROR_HANDLE, readNodeSettings, retryDelayMs, stepPolicy, type StepPolicy } from "./policy";
 import type { RunEvent, RunEventSink, RunOutcome, StepStore } from "./run-ports";
@@ -22,7 +22,7 @@ export interface RunOptions {
   graph: Graph;
   inputs: unknown;
   registry: NodeRegistry;
-  executors: Readonly<Record<string, NodeExecutor<unknown> | undefined>>;
+  executors: Readonly<Record<string, AnyNodeExecutor | undefined>>;
   store: StepStore;
   events: RunEventSink;
   services: EngineServices;
@@ -97,11 +97,7 @@ export interface AttemptRecord {
 }
 
 /** Settles with the executor, or rejects as soon as the run stops (cancel, deadline) or the step times out. */
-function guarded(
-  run: (signal: AbortSignal) => Promise<NodeResult>,
-  runSignal: AbortSignal,
-  timeoutMs: number,
-): Promise<NodeResult> {
+function guarded<R>(run: (signal: AbortSignal) => Promise<R>, runSignal: AbortSignal, timeoutMs: number): Promise<R> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
@@ -130,6 +126,7 @@ function guarded(
 /** What one attempt of a step ended with. */
 type AttemptResult =
   | { ok: true; result: NodeResult; output: Record<string, unknown> }
+  | { ok: "waiting"; wait: NodeWait }
   | { ok: false; error: ErrorInfo; trace: FailureTrace; result?: NodeResult; retryAfterMs?: number };
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
@@ -189,12 +186,23 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     };
     const endOutputs: Record<string, unknown>[] = [];
     let steps = 0;
+    /** Waiting steps whose wait was resolved: executed again with `ctx.resume`. */
+    const resumes = new Map<string, WaitResolution>();
 
-    // Resume: finished steps are read back, never recomputed; running/failed ones run again.
+    // Resume: finished steps are read back, never recomputed; running/failed ones run again;
+    // waiting ones stay waiting until their wait is resolved.
     for (const record of await store.loadSteps()) {
       const node = nodes.get(record.nodeId);
       if (!node || record.iteration !== ITERATION) continue;
-      if (record.status === "succeeded") {
+      if (record.status === "waiting") {
+        const wait = record.wait;
+        if (wait && wait.status !== "pending") {
+          resumes.set(node.id, { status: wait.status, response: wait.response, answeredBy: wait.answeredBy ?? null, at: wait.at });
+        } else {
+          states[node.id] = { status: "waiting" };
+          steps++;
+        }
+      } else if (record.status === "succeeded") {
         const output = record.output ?? {};
         states[node.id] = { status: "succeeded", branch: record.branch ?? undefined };
         scope[node.id] = output;
@@ -211,7 +219,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const inFlight = new Map<string, Promise<void>>();
 
     /** One execution of the node under its timeout; never throws (store calls are outside). */
-    const attemptOnce = async (node: GraphNode, policy: StepPolicy): Promise<AttemptResult> => {
+    const attemptOnce = async (node: GraphNode, policy: StepPolicy, resume: WaitResolution | undefined): Promise<AttemptResult> => {
       const def = registry[node.type]!;
       const key = { nodeId: node.id, iteration: ITERATION };
       let result: NodeResult | undefined;
@@ -224,7 +232,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         const executor = executors[node.type];
         if (!executor) throw new NodeError("internal", `No executor is installed for nodes of type "${node.type}".`);
         const snapshot = { ...scope };
-        result = await guarded(
+        const returned = await guarded(
           (stepSignal) => {
             const ctx: NodeContext<unknown> = {
               runId,
@@ -240,12 +248,15 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
               signal: stepSignal,
               services,
               emitDelta: (text) => publish({ type: "delta", ...key, text }),
+              ...(resume ? { resume } : {}),
             };
             return executor(ctx);
           },
           runSignal,
           policy.timeoutMs,
         );
+        if (isNodeWait(returned)) return { ok: "waiting", wait: returned };
+        result = returned;
         return { ok: true, result, output: normaliseOutput(result.output, limits.maxStepOutputBytes) };
       } catch (thrown) {
         if (!(thrown instanceof NodeError)) options.onUnexpectedError?.(thrown, node.id);
@@ -259,7 +270,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       }
     };
 
-    const runStep = async (node: GraphNode): Promise<void> => {
+    const runStep = async (node: GraphNode, resume: WaitResolution | undefined): Promise<void> => {
       const def = registry[node.type]!;
       const key = { nodeId: node.id, iteration: ITERATION };
       // The graph was validated above, so the settings parse; fall back to the defaults all the same.
@@ -273,7 +284,16 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         const { attempt } = await store.beginStep({ ...key, nodeType: node.type });
         tries++;
         publish({ type: "step", ...key, status: "running", ...(tries > 1 ? { attempt } : {}), at: now().toISOString() });
-        const outcome = await attemptOnce(node, policy);
+        const outcome = await attemptOnce(node, policy, resume);
+        if (outcome.ok === "waiting") {
+          // Not a failure and not an output: the step parks until the wait is resolved, other branches go on.
+          const { wait, input, detail } = outcome.wait;
+          const detailWithAttempts = history.length > 0 ? { ...detail, attempts: history } : detail;
+          await store.waitStep({ ...key, nodeType: node.type, input: input ?? null, detail: detailWithAttempts, wait, usage: spent });
+          states[node.id] = { status: "waiting" };
+          publish({ type: "step", ...key, status: "waiting", wait: { kind: wait.kind, request: wait.request }, at: now().toISOString() });
+          return;
+        }
         const attemptUsage = outcome.ok ? outcome.result.usage : (outcome.result?.usage ?? outcome.trace.usage);
         spent = attemptUsage ? addUsage(spent ?? zeroUsage(), attemptUsage) : spent;
         usage = addUsage(usage, attemptUsage);
@@ -339,7 +359,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const start = (node: GraphNode) => {
       states[node.id] = { status: "running" };
       steps++;
-      const task = runStep(node)
+      const resume = resumes.get(node.id);
+      resumes.delete(node.id);
+      const task = runStep(node, resume)
         .catch((error: unknown) => {
           // The store failed: stop scheduling and let the caller retry the whole run later.
           storeError ??= { error };
@@ -383,6 +405,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     if (signal.aborted) return { status: "cancelled", usage };
     if (timedOut()) return { status: "failed", error: { code: "timeout", message: deadlineError.message }, usage };
     if (failure) return { status: "failed", error: failure, usage };
+    // Everything that could run has run; what is left depends on a wait (downstream nodes stay pending).
+    if (graph.nodes.some((n) => states[n.id]?.status === "waiting")) return { status: "waiting", usage };
     const stuck = graph.nodes.filter((n) => (states[n.id]?.status ?? "pending") === "pending");
     if (stuck.length > 0) {
       return {

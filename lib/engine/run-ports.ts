@@ -1,4 +1,5 @@
 import type { ErrorInfo } from "./errors";
+import type { WaitRequest, WaitResolution } from "./node-kit";
 import type { TokenUsage } from "./usage";
 
 /**
@@ -22,6 +23,20 @@ export interface StepRecord extends StepKey {
   branch?: string | null;
   error?: ErrorInfo | null;
   attempt: number;
+  /** For a `waiting` step: its wait, pending or resolved (then the step is executed again with `ctx.resume`). */
+  wait?: StepWaitState | null;
+}
+
+/** The state of a waiting step's wait as the store knows it. */
+export type StepWaitState = { status: "pending" } | ({ status: WaitResolution["status"] } & Omit<WaitResolution, "status">);
+
+/** A step that returned a NodeWait: it stays `waiting` until the wait is resolved. */
+export interface StepWait extends StepKey {
+  nodeType: string;
+  input?: unknown;
+  detail?: Record<string, unknown>;
+  wait: WaitRequest;
+  usage?: TokenUsage;
 }
 
 export interface StepBegin extends StepKey {
@@ -56,6 +71,11 @@ export interface StepStore {
   completeStep(step: StepSuccess): Promise<void>;
   failStep(step: StepFailure): Promise<void>;
   skipStep(step: StepBegin): Promise<void>;
+  /**
+   * The step waits for something outside the run: the step row becomes `waiting` and its wait is
+   * recorded as pending, in one fenced write.
+   */
+  waitStep(step: StepWait): Promise<void>;
 }
 
 export type RunStatusValue = "queued" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
@@ -72,6 +92,8 @@ export type RunEvent =
       usage?: TokenUsage;
       /** The attempt this event belongs to, when the node is being retried. */
       attempt?: number;
+      /** On `waiting`: what the step waits for. */
+      wait?: { kind: WaitRequest["kind"]; request: Record<string, unknown> };
       at: string;
     }
   | {
@@ -97,4 +119,6 @@ export interface RunEventSink {
 export type RunOutcome =
   | { status: "succeeded"; output: Record<string, unknown>; usage: TokenUsage }
   | { status: "failed"; error: ErrorInfo; usage: TokenUsage }
-  | { status: "cancelled"; usage: TokenUsage };
+  | { status: "cancelled"; usage: TokenUsage }
+  /** Nothing left to do until a wait is resolved; the caller releases the run (no worker holds it). */
+  | { status: "waiting"; usage: TokenUsage };

@@ -11,7 +11,8 @@ import { ERROR_HANDLE } from "./policy";
  * when every inbound edge is dead. Skips propagate through the graph in one call.
  */
 
-export type SchedulerStatus = "pending" | "running" | "succeeded" | "failed" | "skipped";
+/** `waiting` behaves like `running` here: its outbound edges stay undecided until the wait is resolved. */
+export type SchedulerStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
 
 export interface SchedulerState {
   status: SchedulerStatus;

@@ -1,10 +1,10 @@
 import type { Db } from "@/lib/db/client";
 import { GraphSchema } from "@/lib/engine/graph";
-import type { ErrorInfo } from "@/lib/engine/errors";
 import type { EngineServices } from "@/lib/engine/ports";
 import type { RunEvent, RunOutcome } from "@/lib/engine/run-ports";
 import { executeRun } from "@/lib/engine/run-engine";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { zeroUsage } from "@/lib/engine/usage";
 import { executorRegistry } from "@/lib/nodes/executors";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { createStepStore, LeaseLostError, RunCancelledError } from "./step-store";
@@ -40,8 +40,9 @@ const now = () => new Date();
  */
 export async function processRun(runId: string, deps: ProcessRunDeps): Promise<RunOutcome["status"] | "skipped" | "released"> {
   const { db } = deps;
-  const run = await db.run.findUnique({ where: { id: runId } });
-  if (!run || TERMINAL.has(run.status) || run.status === "waiting") return "skipped";
+  const found = await db.run.findUnique({ where: { id: runId } });
+  if (!found || TERMINAL.has(found.status) || found.status === "waiting") return "skipped";
+  const run = found;
 
   // Take the lease: bumping the token fences out any earlier holder of this run.
   const leaseToken = run.leaseToken + 1;
@@ -53,65 +54,92 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
   deps.publish(runId, { type: "run", status: "running", at: now().toISOString() });
 
   const graph = GraphSchema.safeParse(run.graph);
-  let outcome: RunOutcome;
-  try {
-    outcome = graph.success
-      ? await executeRun({
-          runId,
-          graph: graph.data,
-          inputs: (run.inputs ?? {}) as Record<string, unknown>,
-          registry: nodeRegistry,
-          executors: executorRegistry,
-          store: createStepStore(db, runId, leaseToken),
-          events: { publish: (event) => deps.publish(runId, event) },
-          services: deps.servicesFor(run.workspaceId),
-          signal: deps.signal ?? new AbortController().signal,
-          maxConcurrency: deps.maxConcurrency,
-          // The run deadline counts from the first start, not from this worker's pickup.
-          startedAt: run.startedAt ?? undefined,
-        }).catch((error: unknown) => {
-          if (error instanceof LeaseLostError || error instanceof RunCancelledError) throw error;
-          const info: ErrorInfo = { code: "internal", message: "The run stopped because of an internal error." };
-          deps.log?.warn({ runId, err: error }, "run crashed inside the engine");
-          return { status: "failed", error: info, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } } as RunOutcome;
-        })
-      : { status: "failed", error: { code: "invalid_graph", message: "The run's graph could not be read." }, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
-  } catch (error) {
-    // Cancelled between steps (status already written by cancelRun): nothing more to write.
-    if (error instanceof RunCancelledError) {
-      await recordCancelledTotals(db, runId, leaseToken);
-      return "cancelled";
+  // A wait resolved while this worker was still busy with other branches: run again at once
+  // (the same lease) instead of parking a run that has work to do.
+  for (;;) {
+    const outcome = await executeOnce();
+    if (outcome === "cancelled") return "cancelled";
+
+    if (deps.signal?.aborted && deps.signal.reason instanceof WorkerShutdown) {
+      // Not an outcome: the run stays `running` in PostgreSQL and goes back to the queue.
+      await db.run.updateMany({ where: { id: runId, leaseToken, status: "running" }, data: { leaseOwner: null } });
+      return "released";
     }
-    throw error;
-  }
 
-  if (deps.signal?.aborted && deps.signal.reason instanceof WorkerShutdown) {
-    // Not an outcome: the run stays `running` in PostgreSQL and goes back to the queue.
-    await db.run.updateMany({ where: { id: runId, leaseToken, status: "running" }, data: { leaseOwner: null } });
-    return "released";
-  }
+    // Token totals come from every step row, so a resumed run also counts steps done before the crash.
+    const totals = await stepTotals(db, runId);
+    if (outcome.status === "waiting") {
+      if (await parkRun(db, runId, leaseToken, totals)) {
+        deps.publish(runId, { type: "run", status: "waiting", at: now().toISOString() });
+        return "waiting";
+      }
+      const current = await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } });
+      if (current?.status === "running" && current.leaseToken === leaseToken) {
+        deps.log?.info({ runId }, "a wait was resolved while the run was running: processing it again");
+        continue;
+      }
+      return lostOrCancelled(current);
+    }
 
-  // Token totals come from every step row, so a resumed run also counts steps done before the crash.
-  const totals = await db.runStep.aggregate({
-    where: { runId },
-    _sum: { promptTokens: true, completionTokens: true, totalTokens: true },
-  });
-  const finishedAt = now();
-  const written = await db.run.updateMany({
-    where: { id: runId, leaseToken, status: "running" },
-    data: {
+    const finishedAt = now();
+    const written = await db.run.updateMany({
+      where: { id: runId, leaseToken, status: "running" },
+      data: {
+        status: outcome.status,
+        output: outcome.status === "succeeded" ? (outcome.output as Prisma.InputJsonValue) : Prisma.DbNull,
+        error: outcome.status === "failed" ? (outcome.error as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
+        ...totals,
+        finishedAt,
+        leaseOwner: null,
+      },
+    });
+    if (written.count === 0) {
+      return lostOrCancelled(await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } }));
+    }
+    // A run that ended (a branch failed while another waited) answers no more questions.
+    await db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
+    deps.publish(runId, {
+      type: "run",
       status: outcome.status,
-      output: outcome.status === "succeeded" ? (outcome.output as Prisma.InputJsonValue) : Prisma.DbNull,
-      error: outcome.status === "failed" ? (outcome.error as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
-      promptTokens: totals._sum.promptTokens ?? 0,
-      completionTokens: totals._sum.completionTokens ?? 0,
-      totalTokens: totals._sum.totalTokens ?? 0,
-      finishedAt,
-      leaseOwner: null,
-    },
-  });
-  if (written.count === 0) {
-    const current = await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } });
+      output: outcome.status === "succeeded" ? outcome.output : null,
+      error: outcome.status === "failed" ? outcome.error : null,
+      at: finishedAt.toISOString(),
+    });
+    return outcome.status;
+  }
+
+  async function executeOnce(): Promise<RunOutcome | "cancelled"> {
+    if (!graph.success) {
+      return { status: "failed", error: { code: "invalid_graph", message: "The run's graph could not be read." }, usage: zeroUsage() };
+    }
+    try {
+      return await executeRun({
+        runId,
+        graph: graph.data,
+        inputs: (run.inputs ?? {}) as Record<string, unknown>,
+        registry: nodeRegistry,
+        executors: executorRegistry,
+        store: createStepStore(db, runId, leaseToken),
+        events: { publish: (event) => deps.publish(runId, event) },
+        services: deps.servicesFor(run.workspaceId),
+        signal: deps.signal ?? new AbortController().signal,
+        maxConcurrency: deps.maxConcurrency,
+        // The run deadline counts from the first start, not from this worker's pickup, minus the time spent waiting.
+        startedAt: await deadlineClockStart(db, runId, run.startedAt),
+      });
+    } catch (error) {
+      // Cancelled between steps (status already written by cancelRun): nothing more to write.
+      if (error instanceof RunCancelledError) {
+        await recordCancelledTotals(db, runId, leaseToken);
+        return "cancelled";
+      }
+      if (error instanceof LeaseLostError) throw error;
+      deps.log?.warn({ runId, err: error }, "run crashed inside the engine");
+      return { status: "failed", error: { code: "internal", message: "The run stopped because of an internal error." }, usage: zeroUsage() };
+    }
+  }
+
+  async function lostOrCancelled(current: { status: string; leaseToken: number } | null): Promise<"cancelled"> {
     if (current?.status === "cancelled" && current.leaseToken === leaseToken) {
       // cancelRun wrote the status (the source of truth) and published the event; keep the tokens spent.
       await recordCancelledTotals(db, runId, leaseToken);
@@ -120,29 +148,71 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     deps.log?.warn({ runId, leaseToken }, "late write rejected: the run was taken over or finished elsewhere");
     throw new LeaseLostError(runId);
   }
-  deps.publish(runId, {
-    type: "run",
-    status: outcome.status,
-    output: outcome.status === "succeeded" ? outcome.output : null,
-    error: outcome.status === "failed" ? outcome.error : null,
-    at: finishedAt.toISOString(),
-  });
-  return outcome.status;
 }
 
-/** A cancelled run still reports the tokens its steps spent (fenced: only the lease holder writes). */
-async function recordCancelledTotals(db: Db, runId: string, leaseToken: number): Promise<void> {
+type Totals = { promptTokens: number; completionTokens: number; totalTokens: number };
+
+async function stepTotals(db: Db, runId: string): Promise<Totals> {
   const totals = await db.runStep.aggregate({
     where: { runId },
     _sum: { promptTokens: true, completionTokens: true, totalTokens: true },
   });
-  await db.run.updateMany({
-    where: { id: runId, leaseToken, status: "cancelled" },
-    data: {
-      promptTokens: totals._sum.promptTokens ?? 0,
-      completionTokens: totals._sum.completionTokens ?? 0,
-      totalTokens: totals._sum.totalTokens ?? 0,
-      leaseOwner: null,
-    },
+  return {
+    promptTokens: totals._sum.promptTokens ?? 0,
+    completionTokens: totals._sum.completionTokens ?? 0,
+    totalTokens: totals._sum.totalTokens ?? 0,
+  };
+}
+
+/**
+ * Parks a run whose every remaining step waits: status `waiting`, no lease owner, no job.
+ * Refused (false) when the lease is gone or a wait of this run was resolved while its step still
+ * waits, since then the run has work to do. The waits are share-locked first so that a resolver
+ * whose transaction is in progress either commits before the check (and is seen) or after the
+ * run is `waiting` (and re-queues it): no wake-up is lost in between.
+ */
+async function parkRun(db: Db, runId: string, leaseToken: number, totals: Totals): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM run_waits WHERE "runId" = ${runId} FOR SHARE`;
+    const changed = await tx.$executeRaw`
+      UPDATE runs SET status = 'waiting', "leaseOwner" = NULL,
+        "promptTokens" = ${totals.promptTokens}, "completionTokens" = ${totals.completionTokens}, "totalTokens" = ${totals.totalTokens}
+      WHERE id = ${runId} AND "leaseToken" = ${leaseToken} AND status = 'running'
+        AND NOT EXISTS (
+          SELECT 1 FROM run_waits w
+          JOIN run_steps s ON s."runId" = w."runId" AND s."nodeId" = w."nodeId" AND s.iteration = w.iteration
+          WHERE w."runId" = ${runId} AND w.status <> 'pending' AND s.status = 'waiting'
+        )`;
+    return changed > 0;
   });
+}
+
+/**
+ * The instant the run deadline counts from: the first start, moved later by the time the run
+ * spent on resolved waits (the union of their [created, answered] spans), so a decision taken
+ * after a day does not fail the run as too slow. Pending-wait spans overlapping other branches'
+ * work are excluded too, a deliberate approximation in the run's favour.
+ */
+async function deadlineClockStart(db: Db, runId: string, startedAt: Date | null): Promise<Date | undefined> {
+  if (!startedAt) return undefined;
+  const waits = await db.runWait.findMany({
+    where: { runId, answeredAt: { not: null } },
+    select: { createdAt: true, answeredAt: true },
+    orderBy: { createdAt: "asc" },
+  });
+  let waited = 0;
+  let coveredUntil = 0;
+  for (const w of waits) {
+    const from = Math.max(w.createdAt.getTime(), coveredUntil);
+    const to = w.answeredAt!.getTime();
+    if (to > from) waited += to - from;
+    coveredUntil = Math.max(coveredUntil, to);
+  }
+  return new Date(startedAt.getTime() + waited);
+}
+
+/** A cancelled run still reports the tokens its steps spent (fenced: only the lease holder writes). */
+async function recordCancelledTotals(db: Db, runId: string, leaseToken: number): Promise<void> {
+  const totals = await stepTotals(db, runId);
+  await db.run.updateMany({ where: { id: runId, leaseToken, status: "cancelled" }, data: { ...totals, leaseOwner: null } });
 }

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { ErrorInfo } from "@/lib/engine/errors";
-import type { StepBegin, StepFailure, StepRecord, StepStore, StepSuccess } from "@/lib/engine/run-ports";
+import type { StepBegin, StepFailure, StepRecord, StepStore, StepSuccess, StepWait, StepWaitState } from "@/lib/engine/run-ports";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /** A write from a worker that no longer holds the run (another worker took it over). */
@@ -42,7 +42,17 @@ export function createStepStore(db: Db, runId: string, leaseToken: number): Step
 
   return {
     async loadSteps(): Promise<StepRecord[]> {
-      const rows = await db.runStep.findMany({ where: { runId }, orderBy: { startedAt: "asc" } });
+      const [rows, waits] = await Promise.all([
+        db.runStep.findMany({ where: { runId }, orderBy: { startedAt: "asc" } }),
+        db.runWait.findMany({ where: { runId }, select: { nodeId: true, iteration: true, status: true, response: true, answeredById: true, answeredAt: true } }),
+      ]);
+      const waitOf = new Map(waits.map((w) => [`${w.nodeId}:${w.iteration}`, w] as const));
+      const waitState = (nodeId: string, iteration: number): StepWaitState | null => {
+        const w = waitOf.get(`${nodeId}:${iteration}`);
+        if (!w) return null;
+        if (w.status === "pending") return { status: "pending" };
+        return { status: w.status, response: w.response ?? null, answeredBy: w.answeredById, at: (w.answeredAt ?? new Date()).toISOString() };
+      };
       return rows.map((row) => ({
         nodeId: row.nodeId,
         iteration: row.iteration,
@@ -52,7 +62,45 @@ export function createStepStore(db: Db, runId: string, leaseToken: number): Step
         branch: row.branch,
         error: (row.error as ErrorInfo | null) ?? null,
         attempt: row.attempt,
+        ...(row.status === "waiting" ? { wait: waitState(row.nodeId, row.iteration) } : {}),
       }));
+    },
+
+    async waitStep(step: StepWait) {
+      // One transaction: a step is never `waiting` without its pending wait, nor the other way round.
+      await db.$transaction(async (tx) => {
+        const result = await tx.runStep.updateMany({
+          where: { ...fence, nodeId: step.nodeId, iteration: step.iteration },
+          data: {
+            status: "waiting",
+            input: json(step.input),
+            detail: json(step.detail),
+            error: Prisma.DbNull,
+            promptTokens: step.usage?.promptTokens ?? 0,
+            completionTokens: step.usage?.completionTokens ?? 0,
+            totalTokens: step.usage?.totalTokens ?? 0,
+            finishedAt: null,
+          },
+        });
+        if (result.count === 0) throw new LeaseLostError(runId);
+        const { workspaceId } = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { workspaceId: true } });
+        const wait = {
+          kind: step.wait.kind,
+          status: "pending" as const,
+          request: step.wait.request as Prisma.InputJsonValue,
+          response: Prisma.DbNull,
+          childRunId: step.wait.childRunId ?? null,
+          timeoutAt: step.wait.timeoutAt ? new Date(step.wait.timeoutAt) : null,
+          answeredById: null,
+          answeredAt: null,
+        };
+        await tx.runWait.upsert({
+          where: { runId_nodeId_iteration: { runId, nodeId: step.nodeId, iteration: step.iteration } },
+          create: { ...wait, workspaceId, runId, nodeId: step.nodeId, iteration: step.iteration },
+          // The same step waiting again (a resumed node asked anew): a fresh pending wait.
+          update: { ...wait, createdAt: new Date() },
+        });
+      });
     },
 
     async beginStep(step: StepBegin) {

@@ -3,7 +3,7 @@ import { WaitingError, Worker } from "bullmq";
 import type { Db } from "@/lib/db/client";
 import type { EngineServices } from "@/lib/engine/ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
-import { RUNS_QUEUE, RunJobSchema, createRunsQueue, type RunJob } from "@/lib/queue/runs-queue";
+import { RUNS_QUEUE, RunJobSchema, createRunsQueue, enqueueRun, type RunJob } from "@/lib/queue/runs-queue";
 import { subscribeToControl } from "./control";
 import { createRunEventPublisher } from "./events";
 import { processRun, WorkerShutdown } from "./process-run";
@@ -81,6 +81,8 @@ export function startRunWorker(options: RunWorkerOptions) {
           await job.moveToWait(token);
           throw new WaitingError();
         }
+        // "waiting" ends the job like a finished run: a parked run holds no job and no worker memory.
+        return status;
       } catch (error) {
         if (error instanceof LeaseLostError) {
           options.log.warn({ runId, workerId }, `late write rejected: ${error.message}`);
@@ -101,6 +103,15 @@ export function startRunWorker(options: RunWorkerOptions) {
       maxStalledCount: 1000,
     },
   );
+  // A wait resolved while this job was still active could not enqueue the run (same job id):
+  // once the job is gone, enqueue it if the run is queued again.
+  worker.on("completed", (job, status) => {
+    if (status !== "waiting") return;
+    void (async () => {
+      const run = await options.db.run.findUnique({ where: { id: job.data.runId }, select: { status: true } });
+      if (run?.status === "queued") await enqueueRun(job.data.runId, queue);
+    })().catch((error: unknown) => options.log.warn({ runId: job.data.runId, err: error }, "re-enqueue after wait failed; the reconciler will"));
+  });
   worker.on("failed", (job, error) => options.log.error({ runId: job?.data.runId, err: error }, "run job failed"));
   worker.on("error", (error) => options.log.error({ err: error }, "worker error"));
 

@@ -1,7 +1,7 @@
 import type { Graph, GraphEdge, GraphNode } from "@/lib/engine/graph";
 import type { NodeExecutor } from "@/lib/engine/node-kit";
 import type { ChatRequest, EngineServices } from "@/lib/engine/ports";
-import type { RunEvent, RunEventSink, StepBegin, StepFailure, StepRecord, StepStore, StepSuccess } from "@/lib/engine/run-ports";
+import type { RunEvent, RunEventSink, StepBegin, StepFailure, StepRecord, StepStore, StepSuccess, StepWait, StepWaitState } from "@/lib/engine/run-ports";
 import { executeCondition } from "@/lib/nodes/condition/execute";
 import { executeEnd } from "@/lib/nodes/end/execute";
 import type { LlmConfig } from "@/lib/nodes/llm/definition";
@@ -46,13 +46,31 @@ export class MemoryStepStore implements StepStore {
   readonly calls: string[] = [];
   readonly successes: StepSuccess[] = [];
   readonly failures: StepFailure[] = [];
+  readonly waitsRecorded: StepWait[] = [];
+  /** The wait of each waiting step, by `${nodeId}:${iteration}` (what run_waits holds). */
+  readonly waits = new Map<string, StepWaitState>();
   failOnComplete?: string;
 
   constructor(seed: StepRecord[] = []) {
     for (const s of seed) this.steps.set(`${s.nodeId}:${s.iteration}`, { ...s });
   }
   async loadSteps(): Promise<StepRecord[]> {
-    return [...this.steps.values()].map((s) => ({ ...s }));
+    return [...this.steps.values()].map((s) => {
+      const wait = s.status === "waiting" ? this.waits.get(`${s.nodeId}:${s.iteration}`) : undefined;
+      return { ...s, ...(wait ? { wait: { ...wait } } : {}) };
+    });
+  }
+  async waitStep(step: StepWait): Promise<void> {
+    this.calls.push(`wait:${step.nodeId}`);
+    this.waitsRecorded.push(step);
+    const key = `${step.nodeId}:${step.iteration}`;
+    const prev = this.steps.get(key)!;
+    this.steps.set(key, { ...prev, status: "waiting" });
+    this.waits.set(key, { status: "pending" });
+  }
+  /** What resolveWait does to run_waits. */
+  resolveWait(nodeId: string, resolution: Exclude<StepWaitState, { status: "pending" }>, iteration = 0): void {
+    this.waits.set(`${nodeId}:${iteration}`, resolution);
   }
   async beginStep(step: StepBegin): Promise<{ attempt: number }> {
     this.calls.push(`begin:${step.nodeId}`);

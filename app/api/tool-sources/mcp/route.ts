@@ -1,0 +1,26 @@
+import { parseJson, withMember } from "@/lib/auth/http";
+import { serviceErrorResponse } from "@/lib/services/respond";
+import { CreateMcpSourceSchema } from "@/lib/tools/mcp/schema";
+import { createMcpSource, listMcpSources } from "@/lib/tools/mcp/service";
+
+export const dynamic = "force-dynamic";
+
+/** MCP servers of the caller's workspace with their cached tools and status (developer and up). */
+export const GET = withMember("developer", async (_request, member) => {
+  try {
+    return Response.json({ sources: await listMcpSources(member) });
+  } catch (error) {
+    return serviceErrorResponse(error);
+  }
+});
+
+/** Registers a server; nothing is started until Connect. */
+export const POST = withMember("developer", async (request, member) => {
+  const body = await parseJson(request, CreateMcpSourceSchema);
+  if (body instanceof Response) return body;
+  try {
+    return Response.json(await createMcpSource(member, body), { status: 201 });
+  } catch (error) {
+    return serviceErrorResponse(error);
+  }
+});
