@@ -4,6 +4,7 @@ import { logger } from "@/lib/log";
 import { createChatService } from "@/lib/models/chat-service";
 import { createHttpService } from "@/lib/nodes/http/client";
 import { createSandboxPool } from "@/lib/sandbox/pool";
+import { shutdownMcpPool } from "@/lib/tools/mcp/pool";
 import { createSecretResolver } from "@/lib/secrets/service";
 import { startRunWorker } from "@/lib/runs/worker";
 
@@ -52,6 +53,8 @@ async function shutdown(signal: string) {
   }, drainMs + 10_000);
   force.unref();
   await running.shutdown(drainMs);
+  // After the drain: no step needs them any more; their stdio processes must not outlive the worker.
+  await shutdownMcpPool();
   await db().$disconnect();
   log.info({}, "worker stopped");
   process.exit(0);
