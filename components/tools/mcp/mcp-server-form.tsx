@@ -1,0 +1,145 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { ApiError } from "@/components/settings/api";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Textarea } from "@/components/ui/textarea";
+import { CreateMcpSourceSchema, type CreateMcpSourceInput, defaultToolPrefix, type McpSourceView } from "@/lib/tools/mcp/schema";
+import { createMcpSourceRequest } from "./api";
+import { rowsToRecord, ValueRows, type ValueRow } from "./value-rows";
+
+type Transport = "stdio" | "http";
+
+function issueText(issues: readonly { path: PropertyKey[] | string; message: string }[]): string {
+  return issues.map((issue) => `${Array.isArray(issue.path) ? issue.path.join(".") : issue.path}: ${issue.message}`).join("; ");
+}
+
+/** Register an MCP server. Saving starts nothing; the list's Connect button does. */
+export function McpServerForm({ open, onOpenChange, onSaved }: { open: boolean; onOpenChange: (open: boolean) => void; onSaved: (view: McpSourceView) => void }) {
+  const [transport, setTransport] = useState<Transport>("stdio");
+  const [name, setName] = useState("");
+  const [toolPrefix, setToolPrefix] = useState("");
+  const [command, setCommand] = useState("");
+  const [args, setArgs] = useState("");
+  const [env, setEnv] = useState<ValueRow[]>([]);
+  const [url, setUrl] = useState("");
+  const [headers, setHeaders] = useState<ValueRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    const config =
+      transport === "stdio"
+        ? {
+            transport,
+            command,
+            args: args
+              .split("\n")
+              .map((a) => a.trim())
+              .filter(Boolean),
+            env: rowsToRecord(env),
+          }
+        : { transport, url, headers: rowsToRecord(headers) };
+    const input: CreateMcpSourceInput = { name, config, ...(toolPrefix.trim() ? { toolPrefix: toolPrefix.trim() } : {}) };
+    const checked = CreateMcpSourceSchema.safeParse(input);
+    if (!checked.success) return setError(issueText(checked.error.issues));
+    setPending(true);
+    try {
+      onSaved(await createMcpSourceRequest(input));
+      onOpenChange(false);
+    } catch (failure) {
+      setError(failure instanceof ApiError && failure.issues.length ? issueText(failure.issues) : failure instanceof Error ? failure.message : "Could not register the server.");
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent className="max-h-[90vh] max-w-2xl overflow-y-auto">
+        <form onSubmit={submit} className="grid gap-4" noValidate>
+          <DialogHeader>
+            <DialogTitle>Register an MCP server</DialogTitle>
+            <DialogDescription>Nothing is started or contacted until you press Connect. Secrets are referred to by name and resolved only when the server starts.</DialogDescription>
+          </DialogHeader>
+
+          <div className="grid gap-4 sm:grid-cols-2">
+            <div className="space-y-1.5">
+              <Label htmlFor="mcp-name">Name</Label>
+              <Input id="mcp-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} placeholder="Orders" />
+            </div>
+            <div className="space-y-1.5">
+              <Label htmlFor="mcp-prefix">Tool name prefix</Label>
+              <Input id="mcp-prefix" value={toolPrefix} onChange={(e) => setToolPrefix(e.target.value)} placeholder={defaultToolPrefix(name || "mcp")} className="font-mono" spellCheck={false} />
+            </div>
+          </div>
+
+          <div className="space-y-1.5">
+            <Label htmlFor="mcp-transport">Transport</Label>
+            <Select value={transport} onValueChange={(v) => setTransport(v === "http" ? "http" : "stdio")}>
+              <SelectTrigger id="mcp-transport" aria-label="Transport">
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                <SelectItem value="stdio">stdio (a command the worker starts)</SelectItem>
+                <SelectItem value="http">Streamable HTTP (a URL)</SelectItem>
+              </SelectContent>
+            </Select>
+          </div>
+
+          {transport === "stdio" ? (
+            <>
+              <div className="space-y-1.5">
+                <Label htmlFor="mcp-command">Command</Label>
+                <Input id="mcp-command" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx" className="font-mono" spellCheck={false} />
+              </div>
+              <div className="space-y-1.5">
+                <Label htmlFor="mcp-args">Arguments (one per line)</Label>
+                <Textarea id="mcp-args" value={args} onChange={(e) => setArgs(e.target.value)} rows={3} placeholder={"-y\n@acme/orders-mcp"} className="font-mono" spellCheck={false} />
+              </div>
+              <div className="space-y-1.5">
+                <Label>Environment</Label>
+                <p className="text-xs text-muted-foreground">The server sees only these variables (plus PATH, HOME and a few other basics), never the worker&apos;s own.</p>
+                <ValueRows label="Variable" rows={env} onChange={setEnv} namePlaceholder="API_TOKEN" textPlaceholder="value" />
+              </div>
+            </>
+          ) : (
+            <>
+              <div className="space-y-1.5">
+                <Label htmlFor="mcp-url">URL</Label>
+                <Input id="mcp-url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://mcp.example.com/mcp" className="font-mono" spellCheck={false} />
+                <p className="text-xs text-muted-foreground">Private and loopback addresses are refused unless an admin allow-lists the host.</p>
+              </div>
+              <div className="space-y-1.5">
+                <Label>Headers</Label>
+                <p className="text-xs text-muted-foreground">A text value may embed a secret: Bearer {"{{ secrets.API_TOKEN }}"}.</p>
+                <ValueRows label="Header" rows={headers} onChange={setHeaders} namePlaceholder="Authorization" textPlaceholder="Bearer {{ secrets.API_TOKEN }}" />
+              </div>
+            </>
+          )}
+
+          {error ? (
+            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+              {error}
+            </p>
+          ) : null}
+
+          <DialogFooter>
+            <Button type="button" variant="outline" onClick={() => onOpenChange(false)} disabled={pending}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={pending}>
+              {pending ? "Saving…" : "Register"}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}

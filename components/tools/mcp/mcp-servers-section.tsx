@@ -1,0 +1,221 @@
+"use client";
+
+import { Plug, Plus, RefreshCw, Trash2 } from "lucide-react";
+import { useEffect, useState } from "react";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import type { McpSourceView, McpStatus } from "@/lib/tools/mcp/schema";
+import { connectMcpSourceRequest, deleteMcpSourceRequest, listMcpSourcesRequest } from "./api";
+import { McpServerForm } from "./mcp-server-form";
+
+const STATUS: Record<McpStatus, { tone: BadgeTone; label: string }> = {
+  connected: { tone: "green", label: "Connected" },
+  idle: { tone: "grey", label: "Idle" },
+  error: { tone: "red", label: "Error" },
+  never_connected: { tone: "muted", label: "Not connected yet" },
+};
+
+function describe(source: McpSourceView): string {
+  return source.config.transport === "stdio" ? [source.config.command, ...source.config.args].join(" ") : source.config.url;
+}
+
+/**
+ * Tools page → MCP servers: register (stdio or Streamable HTTP), Connect / Refresh tools, status,
+ * cached tools, delete. Loads its own data; developers and above only (the routes enforce it).
+ */
+export function McpServersSection({ canManage }: { canManage: boolean }) {
+  const [sources, setSources] = useState<McpSourceView[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [formKey, setFormKey] = useState(0);
+  const [connecting, setConnecting] = useState<string | null>(null);
+  const [messages, setMessages] = useState<Record<string, { ok: boolean; text: string }>>({});
+  const [deleting, setDeleting] = useState<McpSourceView | null>(null);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+
+  const reload = async () => {
+    try {
+      setSources((await listMcpSourcesRequest()).sources);
+      setLoadError(null);
+    } catch (failure) {
+      setLoadError(failure instanceof Error ? failure.message : "Could not load the MCP servers.");
+    }
+  };
+
+  useEffect(() => {
+    if (canManage) void reload();
+  }, [canManage]);
+
+  if (!canManage) {
+    return <p className="text-sm text-muted-foreground">Registering and connecting MCP servers needs the developer role. Their tools appear in the tool list once a developer connects them.</p>;
+  }
+
+  async function connect(source: McpSourceView) {
+    setConnecting(source.id);
+    try {
+      const result = await connectMcpSourceRequest(source.id);
+      const skipped = result.skipped.map((s) => `${s.toolName}: ${s.reason}`).join(" ");
+      setMessages((m) => ({ ...m, [source.id]: { ok: result.ok, text: skipped ? `${result.message} ${skipped}` : result.message } }));
+    } catch (failure) {
+      setMessages((m) => ({ ...m, [source.id]: { ok: false, text: failure instanceof Error ? failure.message : "Could not connect." } }));
+    } finally {
+      setConnecting(null);
+      await reload();
+    }
+  }
+
+  async function remove() {
+    if (!deleting) return;
+    setDeleteError(null);
+    try {
+      await deleteMcpSourceRequest(deleting.id);
+      setDeleting(null);
+      await reload();
+    } catch (failure) {
+      setDeleteError(failure instanceof Error ? failure.message : "Could not delete the server.");
+    }
+  }
+
+  return (
+    <section className="space-y-4" aria-labelledby="mcp-servers-heading">
+      <div className="flex items-center justify-between gap-3">
+        <div>
+          <h2 id="mcp-servers-heading" className="text-lg font-semibold">
+            MCP servers
+          </h2>
+          <p className="text-sm text-muted-foreground">Model Context Protocol servers over stdio or Streamable HTTP. Their tools are cached when you connect and usable from Agent and Tool nodes.</p>
+        </div>
+        <Button
+          onClick={() => {
+            setFormKey((k) => k + 1);
+            setAdding(true);
+          }}
+        >
+          <Plus /> Register server
+        </Button>
+      </div>
+
+      {loadError ? (
+        <p role="alert" className="text-sm text-destructive">
+          {loadError}
+        </p>
+      ) : null}
+
+      {sources === null ? (
+        <p className="text-sm text-muted-foreground">Loading…</p>
+      ) : sources.length === 0 ? (
+        <EmptyState icon={<Plug />} title="No MCP servers yet" description="Register a server by its command or URL, then connect it to list its tools." />
+      ) : (
+        <ul className="grid gap-4">
+          {sources.map((source) => {
+            const status = STATUS[source.status];
+            const message = messages[source.id];
+            return (
+              <li key={source.id}>
+                <Card data-testid="mcp-source-card">
+                  <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
+                    <div className="min-w-0 space-y-1.5">
+                      <CardTitle className="flex items-center gap-2">
+                        {source.name}
+                        <Badge tone="muted">{source.config.transport === "stdio" ? "stdio" : "HTTP"}</Badge>
+                        <Badge tone={status.tone} data-testid="mcp-status">
+                          {status.label}
+                        </Badge>
+                      </CardTitle>
+                      <CardDescription className="break-all font-mono text-xs">{describe(source)}</CardDescription>
+                    </div>
+                    <div className="flex items-center gap-1">
+                      <Button size="sm" variant="outline" onClick={() => connect(source)} disabled={connecting !== null}>
+                        <RefreshCw className={connecting === source.id ? "animate-spin" : undefined} />
+                        {source.lastSyncedAt ? "Refresh tools" : "Connect"}
+                      </Button>
+                      <Button
+                        variant="ghost"
+                        size="icon-sm"
+                        aria-label={`Delete ${source.name}`}
+                        title="Delete"
+                        className="text-muted-foreground hover:text-destructive"
+                        onClick={() => {
+                          setDeleteError(null);
+                          setDeleting(source);
+                        }}
+                      >
+                        <Trash2 />
+                      </Button>
+                    </div>
+                  </CardHeader>
+                  <CardContent className="space-y-3">
+                    {message ? (
+                      <p role="status" className={message.ok ? "text-sm text-green-700" : "text-sm text-red-700"}>
+                        {message.text}
+                      </p>
+                    ) : null}
+                    {source.lastError && !message ? (
+                      <p role="alert" className="whitespace-pre-wrap rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+                        {source.lastError}
+                      </p>
+                    ) : null}
+                    <p className="text-xs text-muted-foreground">
+                      {source.lastSyncedAt ? `Tools listed ${new Date(source.lastSyncedAt).toLocaleString()}` : "Tools not listed yet"} · prefix <span className="font-mono">{source.toolPrefix}_</span>
+                    </p>
+                    {source.tools.length ? (
+                      <ul className="divide-y rounded-md border text-sm">
+                        {source.tools.map((tool) => (
+                          <li key={tool.id} className="px-3 py-2">
+                            <details>
+                              <summary className="cursor-pointer">
+                                <span className="font-mono">{tool.name}</span>
+                                {tool.description ? <span className="text-muted-foreground"> — {tool.description}</span> : null}
+                              </summary>
+                              <pre className="mt-2 max-h-64 overflow-auto rounded bg-muted p-2 text-xs">{JSON.stringify(tool.inputSchema, null, 2)}</pre>
+                            </details>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
+                  </CardContent>
+                </Card>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      {adding ? (
+        <McpServerForm
+          key={formKey}
+          open
+          onOpenChange={(next) => {
+            if (!next) setAdding(false);
+          }}
+          onSaved={() => void reload()}
+        />
+      ) : null}
+
+      <Dialog open={deleting !== null} onOpenChange={(next) => !next && setDeleting(null)}>
+        <DialogContent>
+          <DialogHeader>
+            <DialogTitle>Delete {deleting?.name}?</DialogTitle>
+            <DialogDescription>Its {deleting?.tools.length ?? 0} cached tools are deleted too; agents that use them will fail until they are given other tools.</DialogDescription>
+          </DialogHeader>
+          {deleteError ? (
+            <p role="alert" className="text-sm text-destructive">
+              {deleteError}
+            </p>
+          ) : null}
+          <DialogFooter>
+            <Button variant="outline" onClick={() => setDeleting(null)}>
+              Cancel
+            </Button>
+            <Button variant="destructive" onClick={remove}>
+              Delete
+            </Button>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
+    </section>
+  );
+}
