@@ -6,6 +6,8 @@ import { cn, formatDuration, formatNumber } from "@/lib/utils";
 import { ErrorBox } from "./error-box";
 import { JsonView } from "./json-view";
 import { LlmTrace } from "./llm-trace";
+import { AgentTrace } from "./agent-trace";
+import { AgentDetailSchema } from "@/lib/nodes/agent/trace";
 
 const BAR_COLOUR: Record<RunStepView["status"], string> = {
   running: "bg-blue-500 animate-pulse",
@@ -57,7 +59,8 @@ export function StepItem({
   bar: { left: number; width: number };
   liveMs: number | null;
 }) {
-  const isLlm = step.llm !== null || step.nodeType === "llm";
+  const agent = step.nodeType === "agent" ? AgentDetailSchema.safeParse(step.rawDetail) : null;
+  const isLlm = step.llm !== null || step.nodeType === "llm" || agent?.success === true;
   const hasTokens = isLlm || step.totalTokens > 0;
   return (
     <details
@@ -110,8 +113,18 @@ export function StepItem({
             <ErrorBox error={step.error} />
           </Section>
         ) : null}
-        {step.llm ? (
-          <LlmTrace detail={step.llm} output={step.output} />
+        {agent?.success ? (
+          <AgentTrace detail={agent.data} output={step.output} />
+        ) : step.llm ? (
+          <>
+            <LlmTrace detail={step.llm} output={step.output} />
+            {/* Classifier, Parameter extractor: the trace is the model call, the output is what the node made of it. */}
+            {step.nodeType !== "llm" ? (
+              <Section title="Output">
+                <JsonView value={step.output} />
+              </Section>
+            ) : null}
+          </>
         ) : (
           <>
             <Section title="Input">

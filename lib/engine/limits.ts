@@ -36,6 +36,14 @@ export const LIMITS = {
   expressionOutputBytes: 1024 * 1024,
   /** Wall-clock time from the run's start (across resumes) after which it fails with `timeout`. */
   maxRunDurationMs: 2 * 60 * 60_000,
+  /** Model turns one Agent step may take: the upper bound of its Max iterations setting. */
+  maxAgentIterations: 25,
+  /** Tools one Agent node may offer the model. */
+  maxAgentTools: 32,
+  /** Tool calls of one agent turn that run at the same time (the rest wait for a free slot). */
+  agentToolConcurrency: 4,
+  /** Characters of one tool result handed back to the model (and kept in the trace); longer results are cut. */
+  maxToolResultChars: 20_000,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

@@ -5,6 +5,7 @@ import { executeCode } from "./code/execute";
 import { executeAssign } from "./assign/execute";
 import { executeClassifier } from "./classifier/execute";
 import { executeExtractor } from "./extractor/execute";
+import { executeAgent } from "./agent/execute";
 import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
@@ -30,6 +31,7 @@ export const nodeExecutors = {
   assign: executeAssign,
   classifier: executeClassifier,
   extractor: executeExtractor,
+  agent: executeAgent,
   end: executeEnd,
   note: executeNote,
 } satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>> };
@@ -53,6 +55,7 @@ export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> =
   assign: erase(nodeExecutors.assign),
   classifier: erase(nodeExecutors.classifier),
   extractor: erase(nodeExecutors.extractor),
+  agent: erase(nodeExecutors.agent),
   end: erase(nodeExecutors.end),
   note: erase(nodeExecutors.note),
 } satisfies Record<NodeType, NodeExecutor<unknown>>;

@@ -7,6 +7,7 @@ import { CodePanel } from "./code/panel";
 import { AssignPanel } from "./assign/panel";
 import { ClassifierPanel } from "./classifier/panel";
 import { ExtractorPanel } from "./extractor/panel";
+import { AgentPanel } from "./agent/panel";
 import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
@@ -31,6 +32,7 @@ export const nodePanels = {
   assign: AssignPanel,
   classifier: ClassifierPanel,
   extractor: ExtractorPanel,
+  agent: AgentPanel,
   end: EndPanel,
   note: NotePanel,
 } satisfies { [K in NodeType]: NodePanel<ConfigOf<K>> };

@@ -12,9 +12,10 @@ import { httpNode } from "./http/definition";
 import { assignNode } from "./assign/definition";
 import { classifierNode } from "./classifier/definition";
 import { extractorNode } from "./extractor/definition";
+import { agentNode } from "./agent/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "classifier", "extractor", "end", "note"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "classifier", "extractor", "agent", "end", "note"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -29,6 +30,7 @@ export const nodeDefinitions = {
   assign: assignNode,
   classifier: classifierNode,
   extractor: extractorNode,
+  agent: agentNode,
   end: endNode,
   note: noteNode,
 } satisfies Record<NodeType, AnyNodeDefinition>;
