@@ -20,6 +20,11 @@ export interface HttpServiceOptions {
    * (an internal API). Matching hops skip the address check; others are checked as usual.
    */
   allowHosts?: readonly string[];
+  /**
+   * A further allow-list check (tools: a workspace's hosts and CIDRs). Hops it accepts are treated
+   * like `allowHosts` entries: private targets allowed, no connect-time address check.
+   */
+  allow?: (url: URL) => boolean | Promise<boolean>;
   /** DNS resolver for the up-front check; tests pass a fake. */
   resolve?: GuardOptions["resolve"];
   maxRedirects?: number;
@@ -103,7 +108,7 @@ export function createHttpService(options: HttpServiceOptions): (request: HttpRe
 
     try {
       for (let hop = 0; ; hop++) {
-        const listed = allowListed(url, allowHosts);
+        const listed = allowListed(url, allowHosts) || ((await options.allow?.(url)) ?? false);
         if (!listed) {
           try {
             await assertSafeUrl(url, { allowPrivate: options.allowPrivate, resolve: options.resolve });

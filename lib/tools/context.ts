@@ -1,0 +1,44 @@
+import type { Db } from "@/lib/db/client";
+import type { CodeRequest, CodeResponse, SecretPort } from "@/lib/engine/ports";
+import type { HttpPort } from "./net";
+import type { ToolKind } from "./schema";
+
+/** A tool row as the callers need it. */
+export interface ToolRow {
+  id: string;
+  workspaceId: string;
+  kind: string;
+  name: string;
+  description: string;
+  inputSchema: unknown;
+  outputSchema: unknown;
+  config: unknown;
+  sourceId: string | null;
+  ownerId: string | null;
+  enabled: boolean;
+  version: number;
+}
+
+/** Everything one call of one tool may use; built by the ToolPort per call. */
+export interface ToolCallContext {
+  db: Db;
+  workspaceId: string;
+  tool: ToolRow;
+  input: Record<string, unknown>;
+  signal: AbortSignal;
+  idempotencyKey: string;
+  secrets: SecretPort;
+  /** The guarded client with this workspace's allow-list. */
+  http: HttpPort;
+  runCode?: (request: CodeRequest) => Promise<CodeResponse>;
+  allowPrivate: boolean;
+}
+
+/** What a kind's caller hands back: the output and a trace (request/response summaries). */
+export interface ToolCallOutcome {
+  output: unknown;
+  detail?: Record<string, unknown>;
+}
+
+export type ToolCaller = (ctx: ToolCallContext) => Promise<ToolCallOutcome>;
+export type ToolCallers = Record<ToolKind, ToolCaller>;

@@ -1,0 +1,18 @@
+import { callMcpTool } from "./mcp/call";
+import type { ToolCallers } from "./context";
+import { callCodeTool } from "./kinds/code";
+import { callHttpTool } from "./kinds/http";
+import { callOpenApiTool } from "./kinds/openapi";
+import { callWorkflowTool } from "./kinds/workflow";
+
+/** One caller per tool kind; a kind without one does not compile. */
+export const toolCallers = {
+  http: callHttpTool,
+  openapi: callOpenApiTool,
+  code: callCodeTool,
+  workflow: callWorkflowTool,
+  mcp: async (ctx) => {
+    const result = await callMcpTool(ctx.db, ctx.tool, ctx.input, { signal: ctx.signal, idempotencyKey: ctx.idempotencyKey, allowPrivate: ctx.allowPrivate });
+    return { output: result.output, detail: result.detail };
+  },
+} satisfies ToolCallers;
