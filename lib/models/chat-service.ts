@@ -1,11 +1,15 @@
 import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
-import type { ChatRequest, ChatResponse, EngineServices } from "@/lib/engine/ports";
+import type { ChatAttempt, ChatRequest, ChatResponse, EngineServices } from "@/lib/engine/ports";
 import { env } from "@/lib/env";
 import type { FetchLike } from "@/lib/net/guarded-fetch";
 import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
 import { type Cipher, cipherFromEnv } from "@/lib/secrets/crypto";
 import { createChatModel, streamChat } from "./chat-model";
+import { readModelInfoMap } from "@/lib/providers/schema";
+import { assertFitsContext } from "./context-window";
+import { costOf } from "./cost";
+import { ALIAS_PROVIDER_ID, type ModelTarget } from "./model-ref";
 import { classifyProviderError } from "./provider-errors";
 import { isProviderKind } from "./provider-kinds";
 
@@ -17,6 +21,8 @@ export interface ProviderConnection {
   baseUrl: string;
   apiKeyCipher: string | null;
   models: string[];
+  /** The stored ModelProvider.modelInfo column (prices and context window); absent means unknown. */
+  modelInfo?: unknown;
 }
 
 export interface ChatDeps {
@@ -56,6 +62,8 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
     }
     throw error;
   }
+  const info = readModelInfoMap(provider.modelInfo)[request.model];
+  await assertFitsContext(request.messages, request.tools, { model: request.model, contextWindow: info?.contextWindow });
   const apiKey = decryptKey(provider, deps.cipher ?? cipherFromEnv());
   const timeoutMs = deps.timeoutMs ?? DEFAULT_CHAT_TIMEOUT_MS;
 
@@ -82,13 +90,15 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
       json: request.json,
       signal,
     });
-    return await streamChat(model, request.messages, {
+    const response = await streamChat(model, request.messages, {
       signal,
       json: request.json,
       onToken: request.onToken,
       tools: request.tools,
       toolChoice: request.toolChoice,
     });
+    const cost = costOf(response.usage, info);
+    return { ...response, providerId: provider.id, ...(cost ? { cost } : {}) };
   } catch (error) {
     throw classifyProviderError(error, {
       providerName: provider.name,
@@ -109,22 +119,85 @@ export interface ChatServiceOptions extends ChatDeps {
   workspaceId: string;
 }
 
+const PROVIDER_SELECT = { id: true, name: true, kind: true, baseUrl: true, apiKeyCipher: true, models: true, modelInfo: true } as const;
+
+async function loadProvider(db: Db, workspaceId: string, target: ModelTarget): Promise<ProviderConnection> {
+  const provider = await db.modelProvider.findFirst({ where: { id: target.providerId, workspaceId }, select: PROVIDER_SELECT });
+  if (!provider) {
+    throw new NodeError("provider_not_found", `The model provider "${target.providerId}" does not exist in this workspace (it may have been deleted). Choose a provider in Settings → Models.`);
+  }
+  if (!provider.models.includes(target.model)) {
+    const listed = provider.models.length ? provider.models.join(", ") : "none";
+    throw new NodeError("provider_not_found", `Model "${target.model}" is not configured on provider "${provider.name}" (configured: ${listed}).`);
+  }
+  return provider;
+}
+
+/** The ordered targets of a workspace model alias (lib/model-aliases owns the rows). */
+async function aliasTargets(db: Db, workspaceId: string, name: string): Promise<ModelTarget[]> {
+  const alias = await db.modelAlias.findFirst({ where: { workspaceId, name }, select: { targets: true } });
+  if (!alias) throw new NodeError("provider_not_found", `The model alias "${name}" does not exist in this workspace. Choose a model or define the alias in Settings → Models → Aliases.`);
+  const targets = readTargets(alias.targets);
+  if (!targets.length) throw new NodeError("provider_not_found", `The model alias "${name}" has no models.`);
+  return targets;
+}
+
+export function readTargets(value: unknown): ModelTarget[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((t: unknown) => {
+    const target = t as Partial<ModelTarget> | null;
+    return target && typeof target.providerId === "string" && typeof target.model === "string" ? [{ providerId: target.providerId, model: target.model }] : [];
+  });
+}
+
+/** Failures worth trying the next model of an alias for: the provider is busy or down, not the request wrong. */
+export function shouldFallBack(error: NodeError): boolean {
+  return error.code === "provider_rate_limit" || error.code === "provider_unavailable" || error.code === "timeout";
+}
+
+/**
+ * Tries an alias's targets in order. Falls back only on rate limits, 5xx, network errors and
+ * timeouts, and only while no token of the failed attempt has reached the live stream (a second
+ * model's answer must not be appended to half of the first one's). Every attempt is reported.
+ */
+async function chatWithFallback(db: Db, workspaceId: string, alias: string, request: ChatRequest, deps: ChatDeps): Promise<ChatResponse> {
+  const targets = await aliasTargets(db, workspaceId, alias);
+  const attempts: ChatAttempt[] = [];
+  for (const [index, target] of targets.entries()) {
+    const started = performance.now();
+    let streamed = false;
+    const onToken = request.onToken
+      ? (text: string) => {
+          streamed = true;
+          request.onToken?.(text);
+        }
+      : undefined;
+    try {
+      const provider = await loadProvider(db, workspaceId, target);
+      const response = await chatWithProvider(provider, { ...request, providerId: target.providerId, model: target.model, onToken }, deps);
+      attempts.push({ providerId: target.providerId, model: target.model, ok: true, durationMs: Math.round(performance.now() - started) });
+      return { ...response, attempts };
+    } catch (error) {
+      if (!(error instanceof NodeError)) throw error;
+      attempts.push({ ...target, ok: false, error: { code: error.code, message: error.message }, durationMs: Math.round(performance.now() - started) });
+      const last = index === targets.length - 1;
+      if (last || streamed || !shouldFallBack(error)) {
+        const tried = attempts.map((a) => `${a.model}: ${a.error?.message ?? "ok"}`).join(" | ");
+        const message = attempts.length > 1 ? `Model alias "${alias}": every model tried failed. ${tried}` : error.message;
+        throw new NodeError(error.code, message, { retryable: error.retryable, cause: error, retryAfterMs: error.retryAfterMs, trace: { detail: { attempts } } });
+      }
+    }
+  }
+  throw new NodeError("internal", `Model alias "${alias}" has no models.`);
+}
+
 /** The `chat` port of EngineServices for one workspace. */
 export function createChatService(options: ChatServiceOptions): EngineServices["chat"] {
   const { db, workspaceId, ...deps } = options;
   return async (request) => {
     if (!request.providerId) throw new NodeError("provider_not_found", "No model provider is selected for this node.");
-    const provider = await db.modelProvider.findFirst({
-      where: { id: request.providerId, workspaceId },
-      select: { id: true, name: true, kind: true, baseUrl: true, apiKeyCipher: true, models: true },
-    });
-    if (!provider) {
-      throw new NodeError("provider_not_found", `The model provider "${request.providerId}" does not exist in this workspace (it may have been deleted). Choose a provider in Settings → Models.`);
-    }
-    if (!provider.models.includes(request.model)) {
-      const listed = provider.models.length ? provider.models.join(", ") : "none";
-      throw new NodeError("provider_not_found", `Model "${request.model}" is not configured on provider "${provider.name}" (configured: ${listed}).`);
-    }
+    if (request.providerId === ALIAS_PROVIDER_ID) return chatWithFallback(db, workspaceId, request.model, request, deps);
+    const provider = await loadProvider(db, workspaceId, request);
     return chatWithProvider(provider, request, deps);
   };
 }

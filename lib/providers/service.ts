@@ -4,12 +4,16 @@ import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { chatWithProvider, type ChatDeps } from "@/lib/models/chat-service";
+import { knownModel } from "@/lib/models/known-models";
 import { PROVIDER_PRESETS } from "@/lib/models/provider-kinds";
 import { type Cipher, cipherFromEnv } from "@/lib/secrets/crypto";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import {
   CreateProviderSchema,
   type CreateProviderInput,
+  type ModelInfoMap,
+  ModelInfoSchema,
+  readModelInfoMap,
   type ProviderTestResult,
   type ProviderView,
   TestProviderSchema,
@@ -33,6 +37,7 @@ const VIEW_SELECT = {
   preset: true,
   baseUrl: true,
   models: true,
+  modelInfo: true,
   apiKeyCipher: true,
   apiKeyHint: true,
   createdAt: true,
@@ -49,11 +54,30 @@ function toView(row: ViewRow): ProviderView {
     preset: row.preset,
     baseUrl: row.baseUrl,
     models: row.models,
+    modelInfo: pickInfo(readModelInfoMap(row.modelInfo), row.models),
     hasApiKey: row.apiKeyCipher !== null,
     apiKeyHint: row.apiKeyCipher !== null ? row.apiKeyHint : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** The entries of listed models only. */
+function pickInfo(info: ModelInfoMap, models: readonly string[]): ModelInfoMap {
+  const out: ModelInfoMap = {};
+  for (const model of models) if (info[model]) out[model] = info[model];
+  return out;
+}
+
+/** Entries for the listed models: given ones first, else what was stored, else the known defaults. */
+export function completeModelInfo(models: readonly string[], given: ModelInfoMap | undefined, stored: ModelInfoMap = {}): ModelInfoMap {
+  const out: ModelInfoMap = {};
+  for (const model of models) {
+    const known = knownModel(model);
+    const entry = given?.[model] ?? stored[model] ?? (known ? ModelInfoSchema.parse(known) : undefined);
+    if (entry) out[model] = entry;
+  }
+  return out;
 }
 
 /** Only long keys get a hint: four characters of a short key give too much of it away. */
@@ -115,6 +139,7 @@ export async function createProvider(member: Member, input: CreateProviderInput,
         apiKeyCipher: data.apiKey ? cipher.encrypt(data.apiKey) : null,
         apiKeyHint: data.apiKey ? hintFor(data.apiKey) : null,
         models: data.models,
+        modelInfo: completeModelInfo(data.models, data.modelInfo),
       },
       select: VIEW_SELECT,
     })
@@ -127,7 +152,9 @@ export async function updateProvider(member: Member, id: string, input: UpdatePr
   const data = parse(UpdateProviderSchema, input);
   const db = deps.db ?? defaultDb();
   const cipher = deps.cipher ?? cipherFromEnv();
-  await findRow(db, member, id);
+  const existing = await findRow(db, member, id);
+  const models = data.models ?? existing.models;
+  const modelInfo = data.models !== undefined || data.modelInfo !== undefined ? completeModelInfo(models, data.modelInfo, readModelInfoMap(existing.modelInfo)) : undefined;
 
   const key: Prisma.ModelProviderUpdateManyMutationInput = {};
   if (data.apiKey === null) {
@@ -146,6 +173,7 @@ export async function updateProvider(member: Member, id: string, input: UpdatePr
         ...(data.preset !== undefined ? { preset: data.preset, kind: PROVIDER_PRESETS[data.preset].kind } : {}),
         ...(data.baseUrl !== undefined ? { baseUrl: data.baseUrl } : {}),
         ...(data.models !== undefined ? { models: data.models } : {}),
+        ...(modelInfo !== undefined ? { modelInfo } : {}),
         ...key,
       },
     })

@@ -4,12 +4,12 @@ import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import type { ChatRequest } from "@/lib/engine/ports";
-import type { NodeContext } from "@/lib/engine/node-kit";
 import { chatWithProvider, createChatService } from "@/lib/models/chat-service";
 import { type LlmConfig, LlmConfigSchema } from "@/lib/nodes/llm/definition";
 import { executeLlm } from "@/lib/nodes/llm/execute";
 import { encryptSecret } from "@/lib/secrets/crypto";
 import { countWords, startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
+import { llmContext } from "./helpers/llm-context";
 import { createTestMember } from "./helpers/members";
 
 const API_KEY = "sk-weft-integration-secret-7f3a";
@@ -238,6 +238,54 @@ describe("chat service against the OpenAI-wire server through ChatOpenAI", () =>
   });
 });
 
+describe("cost and context window from the model's info", () => {
+  it("computes the cost from the provider's usage and the model's prices per million tokens", async () => {
+    const priced = await db().modelProvider.create({
+      data: {
+        workspaceId: owner.workspaceId,
+        name: `Priced ${Math.random().toString(36).slice(2, 8)}`,
+        kind: "openai_compatible",
+        baseUrl: server.url,
+        apiKeyCipher: encryptSecret(API_KEY),
+        models: ["test-model", "free-model"],
+        modelInfo: { "test-model": { inputPrice: 2.5, outputPrice: 10, currency: "USD", capabilities: { tools: true, json: true, vision: false, streaming: true } } },
+      },
+    });
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    server.script({ text: "ok", usage: { prompt_tokens: 1000, completion_tokens: 200 } });
+    const result = await chat(request({ providerId: priced.id }));
+    // 1000 × 2.5 / 1e6 + 200 × 10 / 1e6
+    expect(result.cost).toEqual({ USD: 0.0045 });
+    expect(result.providerId).toBe(priced.id);
+    // Unknown prices: no cost rather than a zero.
+    const free = await chat(request({ providerId: priced.id, model: "free-model" }));
+    expect(free.cost).toBeUndefined();
+  });
+
+  it("refuses a prompt larger than the model's context window before calling the provider", async () => {
+    const small = await db().modelProvider.create({
+      data: {
+        workspaceId: owner.workspaceId,
+        name: `Small ${Math.random().toString(36).slice(2, 8)}`,
+        kind: "openai_compatible",
+        baseUrl: server.url,
+        apiKeyCipher: encryptSecret(API_KEY),
+        models: ["test-model"],
+        modelInfo: { "test-model": { contextWindow: 50 } },
+      },
+    });
+    const chat = createChatService({ db: db(), workspaceId: owner.workspaceId });
+    const fits = await chat(request({ providerId: small.id }));
+    expect(fits.text).toContain("Echo:");
+    const long = "word ".repeat(400);
+    const error = await failure(chat(request({ providerId: small.id, messages: [{ role: "user", content: long }] })));
+    expect(error.code).toBe("limit_exceeded");
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/^The prompt is about 4\d\d tokens \(counted locally\), more than the 50-token context window of model "test-model"/);
+    expect(server.chatRequests()).toHaveLength(1);
+  }, 30_000);
+});
+
 describe("tool calling through ChatOpenAICompletions over HTTP", () => {
   const weatherTool = {
     name: "get_weather",
@@ -377,20 +425,10 @@ describe("no outbound traffic except to the provider", () => {
         outputFormat: "json",
       });
       const deltas: string[] = [];
-      const ctx: NodeContext<LlmConfig> = {
-        runId: "r",
-        nodeId: "llm_1",
-        iteration: 0,
-        idempotencyKey: "r:llm_1:0",
-        config,
-        inputs: {},
-        scope: {},
-        render: async (template) => template.replace("{{ city }}", "Lyon"),
-        resolvePath: () => undefined,
-        signal: new AbortController().signal,
-        services: { chat: createChatService({ db: db(), workspaceId: owner.workspaceId }) },
+      const ctx = llmContext(config, createChatService({ db: db(), workspaceId: owner.workspaceId }), {
+        render: (template) => template.replace("{{ city }}", "Lyon"),
         emitDelta: (text) => deltas.push(text),
-      };
+      });
       const result = await executeLlm(ctx);
       expect(result.output.json).toEqual({ echo: "I live in Lyon" });
       expect(result.usage?.totalTokens).toBeGreaterThan(0);

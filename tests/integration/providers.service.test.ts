@@ -66,7 +66,11 @@ describe("provider service", () => {
       hasApiKey: true,
       apiKeyHint: "abcd",
     });
-    expect(Object.keys(view).sort()).toEqual(["apiKeyHint", "baseUrl", "createdAt", "hasApiKey", "id", "kind", "models", "name", "preset", "updatedAt"]);
+    expect(Object.keys(view).sort()).toEqual(["apiKeyHint", "baseUrl", "createdAt", "hasApiKey", "id", "kind", "modelInfo", "models", "name", "preset", "updatedAt"]);
+    // A well-known model gets its known metadata; an unknown one none.
+    expect(view.modelInfo).toEqual({
+      "gpt-4o-mini": { contextWindow: 128_000, maxOutputTokens: 16_384, capabilities: { tools: true, json: true, vision: true, streaming: true }, inputPrice: 0.15, outputPrice: 0.6, currency: "USD" },
+    });
 
     const raw = await rawRow(view.id);
     expect(raw?.apiKeyCipher).toBeTruthy();
@@ -79,6 +83,19 @@ describe("provider service", () => {
       expect(text).not.toContain(KEY);
       expect(text).not.toContain(raw!.apiKeyCipher!);
     }
+  });
+
+  it("stores per-model info: given entries win, stored ones survive a model list change, new models get known defaults", async () => {
+    const view = await createProvider(owner, input({ models: ["test-model"], modelInfo: { "test-model": { contextWindow: 8000, inputPrice: 1, outputPrice: 2, currency: "eur" } } }));
+    expect(view.modelInfo).toEqual({ "test-model": { contextWindow: 8000, capabilities: { tools: true, json: false, vision: false, streaming: true }, inputPrice: 1, outputPrice: 2, currency: "EUR" } });
+    const grown = await updateProvider(owner, view.id, { models: ["test-model", "deepseek-chat"] });
+    expect(grown.modelInfo["test-model"]?.currency).toBe("EUR");
+    expect(grown.modelInfo["deepseek-chat"]).toMatchObject({ contextWindow: 128_000, inputPrice: 0.28, outputPrice: 0.42, currency: "USD" });
+    const edited = await updateProvider(owner, view.id, { modelInfo: { "deepseek-chat": { inputPrice: 0.5, outputPrice: 1, currency: "USD", capabilities: { tools: false, json: true, vision: false, streaming: true } } } });
+    expect(edited.modelInfo["deepseek-chat"]).toEqual({ capabilities: { tools: false, json: true, vision: false, streaming: true }, inputPrice: 0.5, outputPrice: 1, currency: "USD" });
+    const shrunk = await updateProvider(owner, view.id, { models: ["deepseek-chat"] });
+    expect(Object.keys(shrunk.modelInfo)).toEqual(["deepseek-chat"]);
+    await expect(updateProvider(owner, view.id, { modelInfo: { "deepseek-chat": { inputPrice: -1 } } })).rejects.toMatchObject({ code: "invalid_request" });
   });
 
   it("keeps the key when an update omits it, replaces it when given, removes it on null", async () => {

@@ -3,6 +3,7 @@ import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
 import type { ChatMessage } from "@/lib/engine/ports";
 import type { LlmConfig } from "./definition";
 import { parseJsonAnswer, validateJsonAnswer } from "@/lib/models/json-answer";
+import { isAliasRef } from "@/lib/models/model-ref";
 
 /**
  * JSON mode needs the word "JSON" in the prompt for OpenAI-style json_object mode, and models
@@ -40,14 +41,20 @@ export const executeLlm = async (ctx: NodeContext<LlmConfig>): Promise<NodeResul
     })
     .catch((error: unknown) => {
       // The prompt that was sent stays on the failed step, so the user sees what the provider refused.
-      throw error instanceof NodeError ? error.withTrace({ input: messages, detail: { model: config.model, messages } }) : error;
+      // An alias's failed attempts (error.trace.detail.attempts) stay on the step too.
+      throw error instanceof NodeError ? error.withTrace({ input: messages, detail: { model: config.model, messages, ...error.trace.detail } }) : error;
     });
 
   const detail = {
     model: response.model,
+    // Which provider answered: differs from the config when a model alias fell back.
+    providerId: response.providerId ?? config.providerId,
+    ...(isAliasRef(config) ? { alias: config.model } : {}),
+    ...(response.attempts ? { attempts: response.attempts } : {}),
     messages: [...messages, { role: "assistant", content: response.text }],
     finishReason: response.finishReason ?? null,
     usage: response.usage,
+    ...(response.cost ? { cost: response.cost } : {}),
     temperature: config.temperature,
   };
   const output: Record<string, unknown> = { text: response.text, usage: response.usage };
