@@ -6,6 +6,7 @@ import { createHttpService } from "@/lib/nodes/http/client";
 import { createSandboxPool } from "@/lib/sandbox/pool";
 import { shutdownMcpPool } from "@/lib/tools/mcp/pool";
 import { createSecretResolver } from "@/lib/secrets/service";
+import { createToolPort } from "@/lib/tools/port";
 import { startRunWorker } from "@/lib/runs/worker";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
@@ -17,12 +18,17 @@ const sandbox = createSandboxPool();
 const running = startRunWorker({
   db: db(),
   // Called once per run: the secret resolver holds that run's redaction list.
-  servicesFor: (workspaceId) => ({
-    chat: createChatService({ db: db(), workspaceId }),
-    http,
-    runCode: sandbox.run,
-    secrets: createSecretResolver(db(), workspaceId),
-  }),
+  servicesFor: (workspaceId) => {
+    const secrets = createSecretResolver(db(), workspaceId);
+    return {
+      chat: createChatService({ db: db(), workspaceId }),
+      http,
+      runCode: sandbox.run,
+      secrets,
+      // Tools share the run's secret resolver, so values they resolve are redacted everywhere in the run.
+      tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.run, secrets }),
+    };
+  },
   concurrency: config.WEFT_WORKER_CONCURRENCY,
   lockDurationMs: config.WEFT_WORKER_LOCK_MS,
   stalledIntervalMs: config.WEFT_WORKER_STALLED_MS,
