@@ -51,7 +51,19 @@ export function RunTable({ runs }: { runs: RunListItem[] }) {
                   {formatDuration(run.durationMs ?? liveMs)}
                 </TableCell>
                 <TableCell className="text-right tabular-nums text-muted-foreground">{formatNumber(run.totalTokens)}</TableCell>
-                <TableCell className="text-right font-mono text-xs text-muted-foreground">{run.id.slice(0, 8)}</TableCell>
+                <TableCell className="text-right font-mono text-xs text-muted-foreground">
+                  {run.id.slice(0, 8)}
+                  {run.sourceRunId ? (
+                    <Link href={`/runs/${run.sourceRunId}`} className="relative z-10 block hover:underline" data-testid="run-row-source">
+                      {run.sourceKind === "rerun" ? "re-run of" : "resumes"} {run.sourceRunId.slice(0, 8)}
+                    </Link>
+                  ) : null}
+                  {run.parentRunId ? (
+                    <Link href={`/runs/${run.parentRunId}`} className="relative z-10 block hover:underline" data-testid="run-row-parent">
+                      child of {run.parentRunId.slice(0, 8)}
+                    </Link>
+                  ) : null}
+                </TableCell>
               </TableRow>
             );
           })}

@@ -54,10 +54,13 @@ export function StepItem({
   step,
   bar,
   liveMs,
+  actions,
 }: {
   step: RunStepView;
   bar: { left: number; width: number };
   liveMs: number | null;
+  /** Buttons shown when the step is open (Re-run from here). */
+  actions?: ReactNode;
 }) {
   const agent = step.nodeType === "agent" ? AgentDetailSchema.safeParse(step.rawDetail) : null;
   const isLlm = step.llm !== null || step.nodeType === "llm" || agent?.success === true;
@@ -83,6 +86,11 @@ export function StepItem({
               {step.attempt > 1 ? ` · attempt ${step.attempt}` : ""}
             </p>
           </div>
+          {step.reusedFromStepId ? (
+            <span className="rounded bg-sky-50 px-1.5 py-0.5 text-xs font-medium text-sky-800" data-testid="step-reused" title="Copied from the earlier run this one resumes or re-runs; not executed again">
+              reused
+            </span>
+          ) : null}
           <StatusBadge status={step.status} />
           <span className="w-20 text-right text-xs tabular-nums text-muted-foreground" data-testid="step-duration">
             {step.status === "skipped" ? "—" : formatDuration(step.durationMs ?? liveMs)}
@@ -108,6 +116,7 @@ export function StepItem({
         ) : null}
       </summary>
       <div className="space-y-4 border-t p-4">
+        {actions ? <div className="flex justify-end">{actions}</div> : null}
         {step.error ? (
           <Section title="Error">
             <ErrorBox error={step.error} />

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { RunDetail } from "@/lib/runs/queries";
 import { StepItem } from "./step-item";
 
@@ -5,7 +6,7 @@ import { StepItem } from "./step-item";
  * Every step in execution order, each with a bar placed on the run's time axis (a waterfall),
  * so waits and parallel branches are visible at a glance.
  */
-export function StepTimeline({ run, now }: { run: RunDetail; now: Date }) {
+export function StepTimeline({ run, now, stepActions }: { run: RunDetail; now: Date; stepActions?: (nodeId: string) => ReactNode }) {
   if (run.steps.length === 0) {
     return (
       <p className="rounded-lg border border-dashed p-6 text-center text-sm text-muted-foreground">
@@ -30,6 +31,7 @@ export function StepTimeline({ run, now }: { run: RunDetail; now: Date }) {
               step={step}
               bar={{ left: (from / span) * 100, width: Math.max(0.5, ((to - from) / span) * 100) }}
               liveMs={step.finishedAt ? null : now.getTime() - step.startedAt.getTime()}
+              actions={stepActions?.(step.nodeId)}
             />
           </li>
         );

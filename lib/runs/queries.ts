@@ -30,6 +30,10 @@ export interface RunListItem {
   finishedAt: Date | null;
   durationMs: number | null;
   totalTokens: number;
+  /** Set on a run made by resuming or re-running another one, and on a sub-workflow's child run. */
+  sourceRunId: string | null;
+  sourceKind: string | null;
+  parentRunId: string | null;
 }
 
 export interface RunPage {
@@ -78,6 +82,8 @@ export interface RunStepView {
   /** Parsed when the step is an LLM call; other node types keep theirs in `rawDetail`. */
   llm: LlmDetail | null;
   rawDetail: unknown;
+  /** The step of an earlier run this one was copied from (resume / re-run), instead of executing. */
+  reusedFromStepId: string | null;
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
@@ -102,6 +108,15 @@ export interface RunDetail {
   finishedAt: Date | null;
   durationMs: number | null;
   steps: RunStepView[];
+  lineage: RunLineage;
+}
+
+/** Runs linked to this one: where it came from (resume, re-run, parent) and what came from it. */
+export interface RunLineage {
+  source: { id: string; kind: string | null; nodeId: string | null } | null;
+  derived: { id: string; kind: string | null; status: RunStatus; createdAt: Date }[];
+  parent: { id: string; nodeId: string | null } | null;
+  children: { id: string; nodeId: string | null; iteration: number | null; status: RunStatus; workflowName: string }[];
 }
 
 function durationOf(startedAt: Date | null, finishedAt: Date | null): number | null {
@@ -151,6 +166,9 @@ export async function listRuns(member: Member, query: ListRunsQuery = {}): Promi
       startedAt: true,
       finishedAt: true,
       totalTokens: true,
+      sourceRunId: true,
+      sourceKind: true,
+      parentRunId: true,
     },
   });
   const page = rows.slice(0, limit);
@@ -207,6 +225,13 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
       startedAt: true,
       finishedAt: true,
       steps: { orderBy: [{ startedAt: "asc" }, { iteration: "asc" }, { nodeId: "asc" }] },
+      sourceRunId: true,
+      sourceKind: true,
+      sourceNodeId: true,
+      parentRunId: true,
+      parentNodeId: true,
+      derivedRuns: { orderBy: { createdAt: "asc" }, select: { id: true, sourceKind: true, status: true, createdAt: true } },
+      childRuns: { orderBy: { createdAt: "asc" }, select: { id: true, parentNodeId: true, parentIteration: true, status: true, workflowName: true } },
     },
   });
   if (!run) return null;
@@ -242,6 +267,7 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
         error: parseError(step.error),
         llm: llm.success ? llm.data : null,
         rawDetail: step.detail,
+        reusedFromStepId: step.reusedFromStepId,
         promptTokens: step.promptTokens,
         completionTokens: step.completionTokens,
         totalTokens: step.totalTokens,
@@ -250,5 +276,11 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
         durationMs: durationOf(step.startedAt, step.finishedAt),
       };
     }),
+    lineage: {
+      source: run.sourceRunId ? { id: run.sourceRunId, kind: run.sourceKind, nodeId: run.sourceNodeId } : null,
+      derived: run.derivedRuns.map((d) => ({ id: d.id, kind: d.sourceKind, status: d.status, createdAt: d.createdAt })),
+      parent: run.parentRunId ? { id: run.parentRunId, nodeId: run.parentNodeId } : null,
+      children: run.childRuns.map((c) => ({ id: c.id, nodeId: c.parentNodeId, iteration: c.parentIteration, status: c.status, workflowName: c.workflowName })),
+    },
   };
 }

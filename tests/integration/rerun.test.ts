@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
+import { getRunDetail } from "@/lib/runs/queries";
 import { rerunFrom, resumeRun } from "@/lib/runs/rerun";
 import { startRun } from "@/lib/runs/service";
 import { createWorkflow, getWorkflow, saveGraph } from "@/lib/workflows/service";
@@ -77,6 +78,13 @@ describe("resuming a failed run", () => {
     expect(steps.b!.reusedFromStepId).toBeNull();
     expect(steps.c!.reusedFromStepId).toBeNull();
     expect(run.totalTokens).toBe(0);
+
+    // The run page's read model links both ways and marks the copied steps.
+    const detail = await getRunDetail(member, run.id);
+    expect(detail?.lineage.source).toEqual({ id: failed.id, kind: "resume", nodeId: null });
+    expect(detail?.steps.find((s) => s.nodeId === "a")?.reusedFromStepId).toBe(original.a!.id);
+    const sourceDetail = await getRunDetail(member, failed.id);
+    expect(sourceDetail?.lineage.derived.map((d) => [d.id, d.kind])).toEqual([[run.id, "resume"]]);
   });
 
   it("picks up a fixed configuration from the draft: a changed node and everything after it run again", async () => {

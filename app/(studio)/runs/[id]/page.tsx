@@ -4,13 +4,16 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CancelRunButton } from "@/components/runs/cancel-run-button";
 import { LiveRefresh } from "@/components/runs/live-refresh";
+import { RunLineage } from "@/components/runs/run-lineage";
 import { RunSummary } from "@/components/runs/run-summary";
+import { RerunFromButton, ResumeRunButton } from "@/components/runs/rerun-buttons";
 import { RunWaits } from "@/components/runs/run-waits";
 import { StepTimeline } from "@/components/runs/step-timeline";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { hasRole } from "@/lib/auth/member";
 import { requireMember } from "@/lib/auth/session";
 import { ACTIVE_RUN_STATUSES, getRunDetail } from "@/lib/runs/queries";
+import { isTerminalStatus } from "@/lib/runs/service";
 import { listRunWaits } from "@/lib/runs/waits";
 
 export const metadata: Metadata = { title: "Run" };
@@ -39,14 +42,22 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <span className="ml-auto flex items-center gap-3">
             <LiveRefresh active={ACTIVE_RUN_STATUSES.includes(run.status) || waiting} intervalMs={waiting ? 3000 : 1000} />
             {(ACTIVE_RUN_STATUSES.includes(run.status) || waiting) && hasRole(member.role, "editor") ? <CancelRunButton runId={run.id} refresh /> : null}
+            {(run.status === "failed" || run.status === "cancelled") && hasRole(member.role, "editor") ? <ResumeRunButton runId={run.id} /> : null}
           </span>
         </header>
       </div>
       <RunSummary run={run} now={now} />
+      <RunLineage lineage={run.lineage} />
       <RunWaits waits={waits} canAnswer={hasRole(member.role, "editor")} />
       <section className="space-y-3">
         <h2 className="text-lg font-semibold tracking-tight">Steps</h2>
-        <StepTimeline run={run} now={now} />
+        <StepTimeline
+          run={run}
+          now={now}
+          stepActions={
+            isTerminalStatus(run.status) && hasRole(member.role, "editor") ? (nodeId) => <RerunFromButton runId={run.id} nodeId={nodeId} /> : undefined
+          }
+        />
       </section>
     </div>
   );
