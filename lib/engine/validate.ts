@@ -206,7 +206,20 @@ function ancestorTest(
   };
 }
 
-export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
+/** What the validator knows about the workspace beyond the graph; checks needing it are skipped when absent. */
+export interface ValidationContext {
+  /** Names of the workspace's model aliases: a node referencing another alias is an error. */
+  modelAliases?: ReadonlySet<string>;
+}
+
+/** A model reference naming a workspace alias (lib/models/model-ref.ts ALIAS_PROVIDER_ID). */
+function aliasReference(config: unknown): string | undefined {
+  if (typeof config !== "object" || config === null) return undefined;
+  const { providerId, model } = config as { providerId?: unknown; model?: unknown };
+  return providerId === "alias" && typeof model === "string" && model ? model : undefined;
+}
+
+export function validateGraph(raw: unknown, registry: NodeRegistry, context: ValidationContext = {}): Problem[] {
   const parsed = GraphSchema.safeParse(raw);
   if (!parsed.success) return schemaProblems(raw, parsed.error.issues);
   const graph = parsed.data;
@@ -249,6 +262,10 @@ export function validateGraph(raw: unknown, registry: NodeRegistry): Problem[] {
     configs.set(node.id, config.data);
     for (const message of def.check?.(config.data) ?? []) {
       error("invalid_config", `${name(node.id)}: ${message}`, { nodeId: node.id });
+    }
+    const alias = context.modelAliases ? aliasReference(config.data) : undefined;
+    if (alias !== undefined && !context.modelAliases?.has(alias)) {
+      error("unknown_model_alias", `${name(node.id)} uses the model alias "${alias}", which does not exist in this workspace (Settings → Models → Aliases).`, { nodeId: node.id, field: "model" });
     }
     // Per-node settings (timeout, retry, on error) beside the config; see policy.ts.
     const settings = readNodeSettings(def, node.data);

@@ -10,6 +10,7 @@ import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
+import { modelAliasNames } from "@/lib/providers/aliases";
 
 export const StartRunSchema = z.object({ inputs: z.record(z.string(), z.unknown()).default({}) });
 
@@ -28,7 +29,7 @@ export async function createAndEnqueueRun(
   member: Member,
   run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null },
 ): Promise<{ runId: string }> {
-  const problems = validateGraph(run.graph, nodeRegistry);
+  const problems = validateGraph(run.graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId) });
   if (hasErrors(problems)) {
     throw new ServiceError("invalid_graph", "The workflow has problems to fix before it can run.", {
       problems: problems.filter((p) => p.severity === "error"),

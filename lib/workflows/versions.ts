@@ -8,6 +8,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "./service";
+import { modelAliasNames } from "@/lib/providers/aliases";
 
 /**
  * Published versions: immutable snapshots of a workflow's draft. Rows are inserted once and never
@@ -36,7 +37,7 @@ const summarySelect = { id: true, version: true, note: true, createdById: true, 
 export async function publishWorkflow(member: Member, workflowId: string, note?: string): Promise<VersionSummary> {
   if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot publish workflows.");
   const workflow = await getWorkflow(member, workflowId);
-  const problems = validateGraph(workflow.graph, nodeRegistry);
+  const problems = validateGraph(workflow.graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId) });
   if (hasErrors(problems)) {
     throw new ServiceError("invalid_graph", "The workflow has problems to fix before it can be published.", {
       problems: problems.filter((p) => p.severity === "error"),
