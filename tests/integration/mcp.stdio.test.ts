@@ -5,7 +5,8 @@ import { db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { createSecret } from "@/lib/secrets/service";
 import { callMcpTool, IDEMPOTENCY_META_KEY } from "@/lib/tools/mcp/call";
-import { createMcpPool } from "@/lib/tools/mcp/pool";
+import { createMcpPool, mcpPool, shutdownMcpPool } from "@/lib/tools/mcp/pool";
+import { createToolPort } from "@/lib/tools/port";
 import { createMcpSource, deleteMcpSource, getMcpSource, listMcpSources, syncMcpSource } from "@/lib/tools/mcp/service";
 import { fixtureLogFile, fixtureStdioConfig, isAlive, readFixtureLog, waitUntil } from "./helpers/mcp";
 import { createTestMember } from "./helpers/members";
@@ -41,6 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool.shutdown();
+  await shutdownMcpPool();
   await db().$disconnect();
 });
 
@@ -97,6 +99,23 @@ describe("MCP server over stdio", () => {
     expect(IDEMPOTENCY_META_KEY).toBe("io.weft/idempotency-key");
   });
 
+  it("is called through the workspace's ToolPort (describe with the cached schema, input validated first)", async () => {
+    const port = createToolPort({ db: db(), workspaceId: member.workspaceId, allowPrivate: true });
+    const add = await toolRow("fx_add");
+    const [descriptor] = await port.describe([add.id]);
+    expect(descriptor).toMatchObject({ name: "fx_add", kind: "mcp", inputSchema: { properties: { a: { type: "number" } } } });
+    const callsBefore = readFixtureLog(logFile).calls.length;
+    const invalid = await failure(port.call({ toolId: add.id, input: { a: "two", b: 2 }, signal: new AbortController().signal, idempotencyKey: "r:n:0:0" }));
+    expect(invalid.code).toBe("tool_error");
+    expect(readFixtureLog(logFile).calls).toHaveLength(callsBefore);
+
+    const result = await port.call({ toolId: add.id, input: { a: 20, b: 22 }, signal: new AbortController().signal, idempotencyKey: "r:n:0:1" });
+    expect(result.output).toEqual({ sum: 42 });
+    // The registry's kind dispatch uses the process-wide pool.
+    expect(mcpPool().pids(sourceId)).toHaveLength(1);
+    await mcpPool().closeSource(sourceId);
+  });
+
   it("passes env secrets to the server and nothing of the worker's own environment", async () => {
     const result = await call("fx_env_check", {});
     const report = result.output as { FIXTURE_TOKEN: string; tokenSha256: string; names: string[] };
@@ -121,7 +140,7 @@ describe("MCP server over stdio", () => {
   it("a crash fails the call in flight as retryable tool_unavailable and the next call restarts the server", async () => {
     const before = readFixtureLog(logFile).starts;
     const [pid] = pool.pids(sourceId);
-    expect(pid).toBe(before.at(-1));
+    expect(before).toContain(pid);
     const error = await failure(call("fx_crash", {}));
     expect(error.code).toBe("tool_unavailable");
     expect(error.retryable).toBe(true);
