@@ -64,6 +64,13 @@ export function nodeSummary(kind: string, config: Record<string, unknown>): stri
       const paths = list(config.variables).map(str).filter(Boolean);
       return [paths.length ? `First of: ${short(paths.join(", "))}` : "No variables"];
     }
+    case "approval":
+    case "question": {
+      const text = short(str(config.title)) || short(str(kind === "approval" ? config.message : config.prompt));
+      const timeout = record(config.timeout);
+      const fields = kind === "question" ? [`Asks: ${short(list(config.fields).map((f) => str(record(f).name)).filter(Boolean).join(", ")) || "nothing"}`] : [];
+      return [text || (kind === "approval" ? "No title" : "No question"), ...fields, ...(typeof timeout.amount === "number" ? [`Times out after ${timeout.amount} ${str(timeout.unit)}`] : [])];
+    }
     case "note":
       // Notes show their text (a few lines), not a summary.
       return str(config.text).split("\n").filter((l) => l.trim()).slice(0, 4).map(short);

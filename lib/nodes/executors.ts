@@ -1,4 +1,5 @@
-import type { NodeContext, NodeDefinition, NodeExecutor } from "@/lib/engine/node-kit";
+import type { AnyNodeExecutor, NodeContext, NodeDefinition, NodeExecutor, NodeResult, NodeWait } from "@/lib/engine/node-kit";
+import { executeApproval } from "./approval/execute";
 import { executeCondition } from "./condition/execute";
 import { executeAggregate } from "./aggregate/execute";
 import { executeCode } from "./code/execute";
@@ -10,6 +11,7 @@ import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
 import { executeNote } from "./note/execute";
+import { executeQuestion } from "./question/execute";
 import { nodeDefinitions, type NodeType } from "./registry";
 import { executeStart } from "./start/execute";
 import { executeSwitch } from "./switch/execute";
@@ -31,19 +33,22 @@ export const nodeExecutors = {
   assign: executeAssign,
   classifier: executeClassifier,
   extractor: executeExtractor,
+  approval: executeApproval,
+  question: executeQuestion,
   agent: executeAgent,
   end: executeEnd,
   note: executeNote,
-} satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>> };
+// Most executors always finish; approval and question may return a NodeWait instead.
+} satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>, NodeResult | NodeWait> };
 
 // Sound because the engine parses each node's config with its definition's schema before the call.
 const erase =
-  <C>(executor: NodeExecutor<C>): NodeExecutor<unknown> =>
+  <C>(executor: NodeExecutor<C, NodeResult | NodeWait>): AnyNodeExecutor =>
   (ctx) =>
     executor(ctx as NodeContext<C>);
 
 /** The same executors with erased config types, keyed by node type, for the engine. */
-export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> = {
+export const executorRegistry: Readonly<Record<string, AnyNodeExecutor>> = {
   start: erase(nodeExecutors.start),
   llm: erase(nodeExecutors.llm),
   condition: erase(nodeExecutors.condition),
@@ -55,7 +60,9 @@ export const executorRegistry: Readonly<Record<string, NodeExecutor<unknown>>> =
   assign: erase(nodeExecutors.assign),
   classifier: erase(nodeExecutors.classifier),
   extractor: erase(nodeExecutors.extractor),
+  approval: erase(nodeExecutors.approval),
+  question: erase(nodeExecutors.question),
   agent: erase(nodeExecutors.agent),
   end: erase(nodeExecutors.end),
   note: erase(nodeExecutors.note),
-} satisfies Record<NodeType, NodeExecutor<unknown>>;
+} satisfies Record<NodeType, AnyNodeExecutor>;

@@ -12,6 +12,8 @@ import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
 import { NotePanel } from "./note/panel";
+import { ApprovalPanel } from "./approval/panel";
+import { QuestionPanel } from "./question/panel";
 import { StartPanel } from "./start/panel";
 import { SwitchPanel } from "./switch/panel";
 import { TemplatePanel } from "./template/panel";
@@ -32,6 +34,8 @@ export const nodePanels = {
   assign: AssignPanel,
   classifier: ClassifierPanel,
   extractor: ExtractorPanel,
+  approval: ApprovalPanel,
+  question: QuestionPanel,
   agent: AgentPanel,
   end: EndPanel,
   note: NotePanel,

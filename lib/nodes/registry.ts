@@ -8,6 +8,8 @@ import { aggregateNode } from "./aggregate/definition";
 import { codeNode } from "./code/definition";
 import { endNode } from "./end/definition";
 import { switchNode } from "./switch/definition";
+import { approvalNode } from "./approval/definition";
+import { questionNode } from "./question/definition";
 import { httpNode } from "./http/definition";
 import { assignNode } from "./assign/definition";
 import { classifierNode } from "./classifier/definition";
@@ -15,7 +17,7 @@ import { extractorNode } from "./extractor/definition";
 import { agentNode } from "./agent/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "classifier", "extractor", "agent", "end", "note"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "classifier", "extractor", "agent", "approval", "question", "end", "note"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -30,6 +32,8 @@ export const nodeDefinitions = {
   assign: assignNode,
   classifier: classifierNode,
   extractor: extractorNode,
+  approval: approvalNode,
+  question: questionNode,
   agent: agentNode,
   end: endNode,
   note: noteNode,

@@ -3,6 +3,7 @@ import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
 import { runsQueue } from "@/lib/queue/runs-queue";
 import { startRun } from "@/lib/runs/service";
+import { answerWait } from "@/lib/runs/waits";
 import { createWorkflow } from "@/lib/workflows/service";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { eventually, llmChainGraph } from "./helpers/chain";
@@ -10,6 +11,7 @@ import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { deleteRedisKeys } from "./helpers/redis-prefix";
 import { waitForRun } from "./helpers/runs";
+import { approvalGraph, waitForStatus } from "./helpers/waits";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
 
 /**
@@ -73,5 +75,39 @@ describe("Redis loses its data", () => {
     // Every run's step ran to success exactly once as recorded (a re-executed step would show attempt 2).
     for (const run of runs) expect(run.steps.find((s) => s.nodeId === "a")!.status).toBe("succeeded");
     console.log(`Redis data lost with 1 running + 3 queued runs → all 4 finished ${recoveredMs} ms later`);
+  });
+
+  it("with runs queued, running and waiting: the waiting runs hold nothing in Redis and all finish after answering", async () => {
+    server.reset();
+    const approvals = await createWorkflow(member, { name: "redis loss approvals", graph: approvalGraph() });
+    const waiting = [];
+    for (const customer of ["before", "after"]) {
+      const { runId } = await startRun(member, approvals.id, { inputs: { customer } });
+      await waitForStatus(runId, "waiting");
+      waiting.push(runId);
+    }
+    for (const id of waiting) expect(await runsQueue().getJob(id)).toBeUndefined();
+
+    const chain = await createWorkflow(member, { name: "redis loss chain", graph: llmChainGraph(providerId, ["a"]) });
+    const llmRuns: string[] = [];
+    for (let i = 0; i < 2; i++) llmRuns.push((await startRun(member, chain.id, { inputs: { topic: `w-${i}` } })).runId);
+    await eventually(() => server.openStreams() === 1, 15_000, "an LLM run streaming");
+    // One approval is answered before the loss: its run is queued (behind the running one) when Redis forgets it.
+    await answerWait({ kind: "member", member }, waiting[0]!, { nodeId: "gate" }, { decision: "approve" });
+    const statuses = await db().run.findMany({ where: { id: { in: [...llmRuns, ...waiting] } }, select: { id: true, status: true } });
+    const statusOf = (id: string) => statuses.find((s) => s.id === id)!.status;
+    expect(llmRuns.map(statusOf).sort()).toEqual(["queued", "running"]);
+    expect(waiting.map(statusOf)).toEqual(["queued", "waiting"]);
+
+    expect(await deleteRedisKeys(prefix)).toBeGreaterThan(0);
+    await answerWait({ kind: "member", member }, waiting[1]!, { nodeId: "gate" }, { decision: "reject", comment: "after the loss" });
+
+    const runs = await Promise.all([...llmRuns, ...waiting].map((id) => waitForRun(id, 60_000)));
+    expect(runs.map((r) => r.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
+    expect(runs.slice(0, 2).map((r) => r.output)).toEqual([0, 1].map((i) => ({ answer: `Echo: prompt-a: w-${i}` })));
+    expect(runs.slice(2).map((r) => r.output)).toEqual([
+      { decision: "approved", comment: "", by: member.name, path: "approved for before" },
+      { decision: "rejected", comment: "after the loss", by: member.name, path: "rejected for after" },
+    ]);
   });
 });
