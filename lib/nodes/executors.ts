@@ -7,6 +7,7 @@ import { executeAssign } from "./assign/execute";
 import { executeClassifier } from "./classifier/execute";
 import { executeExtractor } from "./extractor/execute";
 import { executeAgent } from "./agent/execute";
+import { executeTool } from "./tool/execute";
 import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
@@ -36,6 +37,7 @@ export const nodeExecutors = {
   approval: executeApproval,
   question: executeQuestion,
   agent: executeAgent,
+  tool: executeTool,
   end: executeEnd,
   note: executeNote,
 // Most executors always finish; approval and question may return a NodeWait instead.
@@ -63,6 +65,7 @@ export const executorRegistry: Readonly<Record<string, AnyNodeExecutor>> = {
   approval: erase(nodeExecutors.approval),
   question: erase(nodeExecutors.question),
   agent: erase(nodeExecutors.agent),
+  tool: erase(nodeExecutors.tool),
   end: erase(nodeExecutors.end),
   note: erase(nodeExecutors.note),
 } satisfies Record<NodeType, AnyNodeExecutor>;

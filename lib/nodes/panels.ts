@@ -8,6 +8,7 @@ import { AssignPanel } from "./assign/panel";
 import { ClassifierPanel } from "./classifier/panel";
 import { ExtractorPanel } from "./extractor/panel";
 import { AgentPanel } from "./agent/panel";
+import { ToolPanel } from "./tool/panel";
 import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
@@ -37,6 +38,7 @@ export const nodePanels = {
   approval: ApprovalPanel,
   question: QuestionPanel,
   agent: AgentPanel,
+  tool: ToolPanel,
   end: EndPanel,
   note: NotePanel,
 } satisfies { [K in NodeType]: NodePanel<ConfigOf<K>> };

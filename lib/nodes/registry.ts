@@ -15,9 +15,10 @@ import { assignNode } from "./assign/definition";
 import { classifierNode } from "./classifier/definition";
 import { extractorNode } from "./extractor/definition";
 import { agentNode } from "./agent/definition";
+import { toolNode } from "./tool/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "classifier", "extractor", "agent", "approval", "question", "end", "note"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "classifier", "extractor", "agent", "tool", "approval", "question", "end", "note"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -35,6 +36,7 @@ export const nodeDefinitions = {
   approval: approvalNode,
   question: questionNode,
   agent: agentNode,
+  tool: toolNode,
   end: endNode,
   note: noteNode,
 } satisfies Record<NodeType, AnyNodeDefinition>;

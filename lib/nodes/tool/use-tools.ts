@@ -1,17 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-
-/** A workspace tool as the Agent and Tool panels list it (a subset of GET /api/tools' ToolView). */
-export interface ToolOption {
-  id: string;
-  name: string;
-  description: string;
-  kind: string;
-  enabled: boolean;
-  inputSchema: Record<string, unknown>;
-  outputSchema: Record<string, unknown> | null;
-}
+import type { ToolOption } from "./schema-form";
 
 type ToolsState = { status: "loading" } | { status: "ready"; tools: ToolOption[] } | { status: "error"; message: string };
 

@@ -1,0 +1,54 @@
+import { NodeError } from "@/lib/engine/errors";
+import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
+import { resolveValueTemplate } from "@/lib/engine/template";
+import { coerceValue } from "../extractor/execute";
+import type { ToolConfig } from "./definition";
+
+const SCALAR_TYPES = new Set(["number", "boolean", "array", "object"]);
+
+/** The JSON Schema type of a top-level input property ("integer" counts as number). */
+function propertyType(schema: Record<string, unknown>, name: string): string | undefined {
+  const properties = schema.properties as Record<string, { type?: unknown }> | undefined;
+  const type = properties?.[name]?.type;
+  return type === "integer" ? "number" : typeof type === "string" ? type : undefined;
+}
+
+/**
+ * Calls one tool through the workspace's tool registry (services.tools). Inputs are templates;
+ * text is converted to the property's declared type ("42" for a number), so a form of text
+ * fields can feed any schema; the registry validates the result against the schema. Inputs left
+ * empty are not sent (optional properties).
+ */
+export async function executeTool(ctx: NodeContext<ToolConfig>): Promise<NodeResult> {
+  const { config } = ctx;
+  if (!config.toolId) throw new NodeError("invalid_input", "The Tool node has no tool chosen.");
+  const port = ctx.services.tools;
+  if (!port) throw new NodeError("internal", "The tool registry is not available in this environment.", { retryable: false });
+  const [tool] = await port.describe([config.toolId]);
+  if (!tool) throw new NodeError("tool_not_found", `Tool ${config.toolId} does not exist in this workspace.`);
+
+  const input: Record<string, unknown> = {};
+  for (const { name, value } of config.inputs) {
+    if (!value.trim()) continue;
+    const resolved = await resolveValueTemplate(value, ctx.scope);
+    const type = propertyType(tool.inputSchema, name);
+    input[name] =
+      type && SCALAR_TYPES.has(type)
+        ? coerceValue(resolved, type as "number" | "boolean" | "array" | "object")
+        : type === "string" && (typeof resolved === "number" || typeof resolved === "boolean")
+          ? String(resolved)
+          : resolved;
+  }
+
+  const toolInfo = { id: tool.id, name: tool.name, kind: tool.kind };
+  let result;
+  try {
+    result = await port.call({ toolId: tool.id, input, signal: ctx.signal, idempotencyKey: ctx.idempotencyKey });
+  } catch (error) {
+    throw error instanceof NodeError ? error.withTrace({ input, detail: { tool: toolInfo } }) : error;
+  }
+  const output: Record<string, unknown> = { result: result.output };
+  const object = result.output && typeof result.output === "object" && !Array.isArray(result.output) ? (result.output as Record<string, unknown>) : {};
+  for (const field of config.outputs) if (field.name !== "result") output[field.name] = object[field.name] ?? null;
+  return { output, input, detail: { tool: toolInfo, durationMs: result.durationMs, ...(result.detail ? { call: result.detail } : {}) } };
+}
