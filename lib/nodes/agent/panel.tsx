@@ -9,6 +9,7 @@ import { Input } from "@/components/ui/input";
 import { ModelSection } from "../model-section";
 import { useWorkspaceTools } from "../tool/use-tools";
 import type { AgentConfig } from "./definition";
+import { ToolsLoadError } from "../tool/tools-error";
 
 function ToolList({ nodeId, config, onChange }: { nodeId: string; config: AgentConfig; onChange: (config: AgentConfig) => void }) {
   const tools = useWorkspaceTools();
@@ -24,14 +25,7 @@ function ToolList({ nodeId, config, onChange }: { nodeId: string; config: AgentC
     <fieldset className="space-y-2" data-testid="agent-tools">
       <legend className="text-xs font-medium text-zinc-700">Tools the model may call</legend>
       {tools.status === "loading" ? <p className="text-xs text-muted-foreground">Loading tools…</p> : null}
-      {tools.status === "error" ? (
-        <p className="text-xs text-red-600">
-          {tools.message}{" "}
-          <Button variant="ghost" size="sm" className="h-6 px-1.5 text-xs" onClick={tools.reload}>
-            Retry
-          </Button>
-        </p>
-      ) : null}
+      <ToolsLoadError state={tools} />
       {tools.status === "ready" && list.length === 0 ? (
         <p className="text-xs text-muted-foreground">
           This workspace has no tools yet. <Link href="/tools" className="underline">Register a tool</Link>

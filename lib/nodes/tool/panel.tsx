@@ -3,10 +3,10 @@
 import Link from "next/link";
 import type { NodePanelProps } from "@/lib/editor/panel-kit";
 import { Field, NativeSelect, TemplateField } from "@/components/editor/fields";
-import { Button } from "@/components/ui/button";
 import type { ToolConfig } from "./definition";
 import { configForTool, type SchemaProperty, schemaProperties } from "./schema-form";
 import { useWorkspaceTools } from "./use-tools";
+import { ToolsLoadError } from "./tools-error";
 
 export function ToolPanel({ nodeId, config, onChange, fields }: NodePanelProps<ToolConfig>) {
   const tools = useWorkspaceTools();
@@ -47,14 +47,7 @@ export function ToolPanel({ nodeId, config, onChange, fields }: NodePanelProps<T
           ))}
         </NativeSelect>
       </Field>
-      {tools.status === "error" ? (
-        <p className="text-xs text-red-600">
-          {tools.message}{" "}
-          <Button variant="ghost" size="sm" className="h-6 px-1.5 text-xs" onClick={tools.reload}>
-            Retry
-          </Button>
-        </p>
-      ) : null}
+      <ToolsLoadError state={tools} />
       {tool && properties.length === 0 ? <p className="text-xs text-muted-foreground">This tool takes no input.</p> : null}
       {properties.map((p) => (
         <TemplateField
