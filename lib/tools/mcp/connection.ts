@@ -96,6 +96,8 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
     },
     close: async () => {
       closed = true;
+      // HTTP: end the server-side session too (a no-op for stateless servers); stdio: close stdin, then signals.
+      if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) await transport.terminateSession().catch(() => undefined);
       await client.close().catch(() => undefined);
     },
   };
