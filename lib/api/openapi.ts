@@ -15,6 +15,7 @@ import {
   WorkflowListSchema,
   apiSchemas,
 } from "./schemas";
+import { OpenApiImportRequestSchema, OpenApiImportResultSchema, RegisterToolRequestSchema, ToolListSchema, ApiToolSchema } from "@/lib/tools/api-schemas";
 
 /**
  * The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes validate with
@@ -110,7 +111,7 @@ function componentSchemas(): Record<string, JsonObject> {
   const uri = (id: string) => `#/components/schemas/${id}`;
   const asOutput = z.toJSONSchema(apiSchemas, { uri, io: "output", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
   const asInput = z.toJSONSchema(apiSchemas, { uri, io: "input", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
-  const requestIds = new Set([idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema)]);
+  const requestIds = new Set([idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema), idOf(RegisterToolRequestSchema), idOf(OpenApiImportRequestSchema)]);
   const out: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(asOutput)) {
     // Responses may gain fields in later versions, so only request bodies forbid unknown properties.
@@ -141,6 +142,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
     tags: [
       { name: "workflows", description: "Published workflows" },
       { name: "runs", description: "Starting and following runs" },
+      { name: "tools", description: "The tool registry: tools agents and Tool nodes call" },
     ],
     paths: {
       "/api/v1/workflows": {
@@ -228,6 +230,43 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
           tags: ["runs"],
           parameters: [idParam("run"), lastEventIdParam],
           responses: { "200": { description: "Server-Sent Events", content: sse }, "404": errorResponse("No such run in the key's workspace") },
+        }),
+      },
+      "/api/v1/tools": {
+        get: operation("tools:read", {
+          operationId: "listTools",
+          summary: "List tools",
+          description: "Every tool of the workspace (http, openapi, code, mcp, workflow) with its input schema and version.",
+          tags: ["tools"],
+          responses: { "200": { description: "The tools", content: json(ToolListSchema) } },
+        }),
+        post: operation("tools:write", {
+          operationId: "registerTool",
+          summary: "Register an HTTP or code tool",
+          description:
+            "HTTP tools render their URL, headers, query and body from the input (`{{ name }}`) and authenticate with a workspace secret named in `config.auth`; code tools run JavaScript in the sandbox. The name must be unique in the workspace.",
+          tags: ["tools"],
+          requestBody: { required: true, content: json(RegisterToolRequestSchema) },
+          responses: {
+            "201": { description: "The registered tool", content: json(ApiToolSchema) },
+            "400": errorResponse("Invalid body or input schema (invalid_request, with issues)"),
+            "409": errorResponse("A tool with this name exists (conflict)"),
+          },
+        }),
+      },
+      "/api/v1/tools/openapi": {
+        post: operation("tools:write", {
+          operationId: "importOpenApiTools",
+          summary: "Import tools from an OpenAPI document",
+          description:
+            "OpenAPI 3.x or Swagger 2.0, JSON or YAML. Each chosen operation becomes a tool whose input holds its path, query and header parameters and a `body`. External `$ref`s are not fetched. Importing again under the same `sourceName` updates that source's tools.",
+          tags: ["tools"],
+          requestBody: { required: true, content: json(OpenApiImportRequestSchema) },
+          responses: {
+            "201": { description: "What was created, updated and removed", content: json(OpenApiImportResultSchema) },
+            "400": errorResponse("Not an OpenAPI document, or unknown operations (invalid_request)"),
+            "409": errorResponse("A non-OpenAPI source has this name (conflict)"),
+          },
         }),
       },
       "/api/v1/openapi.json": {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ApiTool, OpenApiImportRequest, OpenApiImportResult, RegisterToolRequest } from "@/lib/tools/api-schemas";
 import type {
   AnswerWaitRequest,
   AnswerWaitResult,
@@ -25,6 +26,8 @@ export type RunAccepted = z.infer<typeof RunAcceptedSchema>;
 export type { AnswerWaitRequest, AnswerWaitResult, CancelRunResult, RunView, RunWaitView, StartRunRequest, StreamEvent };
 
 /** A stream event together with its SSE id (pass it as `lastEventId` to resume). */
+export type { ApiTool, OpenApiImportRequest, OpenApiImportResult, RegisterToolRequest };
+
 export type StreamedEvent = StreamEvent & { id: string | null };
 
 export interface WeftClientOptions {
@@ -93,6 +96,21 @@ export class WeftClient {
     const headers = options.lastEventId ? { "Last-Event-ID": options.lastEventId } : undefined;
     const response = await this.send("GET", `/api/v1/runs/${encodeURIComponent(runId)}/events`, undefined, { signal: options.signal, headers });
     yield* readEventStream(response);
+  }
+
+  /** The workspace's tools (scope tools:read). */
+  async listTools(): Promise<ApiTool[]> {
+    return (await this.json<{ tools: ApiTool[] }>("GET", "/api/v1/tools")).tools;
+  }
+
+  /** Registers an http or code tool (scope tools:write). */
+  async registerTool(body: RegisterToolRequest): Promise<ApiTool> {
+    return this.json<ApiTool>("POST", "/api/v1/tools", body);
+  }
+
+  /** Imports operations of an OpenAPI 3.x / Swagger 2.0 document as tools (scope tools:write). */
+  async importOpenApiTools(body: OpenApiImportRequest): Promise<OpenApiImportResult> {
+    return this.json<OpenApiImportResult>("POST", "/api/v1/tools/openapi", body);
   }
 
   async getRun(runId: string): Promise<RunView> {

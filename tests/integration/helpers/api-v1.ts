@@ -5,6 +5,8 @@ import * as runRoute from "@/app/api/v1/runs/[id]/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import * as workflowRunsRoute from "@/app/api/v1/workflows/[id]/runs/route";
 import * as workflowsRoute from "@/app/api/v1/workflows/route";
+import * as toolsRoute from "@/app/api/v1/tools/route";
+import * as toolsOpenApiRoute from "@/app/api/v1/tools/openapi/route";
 import { createApiKey } from "@/lib/api-keys/service";
 import type { ApiScope } from "@/lib/api-keys/scopes";
 import type { Member } from "@/lib/auth/member";
@@ -26,6 +28,9 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
     pattern: /^\/api\/v1\/runs\/([^/]+)\/waits\/([^/]+)\/answer$/,
     handler: (request, { params }) => params.then((p) => answerWaitRoute.POST(request, { params: Promise.resolve({ id: p.id, waitId: p.waitId ?? "" }) })),
   },
+  { method: "GET", pattern: /^\/api\/v1\/tools$/, handler: (request) => toolsRoute.GET(request, undefined) },
+  { method: "POST", pattern: /^\/api\/v1\/tools$/, handler: (request) => toolsRoute.POST(request, undefined) },
+  { method: "POST", pattern: /^\/api\/v1\/tools\/openapi$/, handler: (request) => toolsOpenApiRoute.POST(request, undefined) },
   { method: "GET", pattern: /^\/api\/v1\/openapi\.json$/, handler: () => Promise.resolve(openapiRoute.GET()) },
 ];
 
