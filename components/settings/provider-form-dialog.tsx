@@ -9,16 +9,18 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { PROVIDER_PRESET_IDS, PROVIDER_PRESETS, type ProviderPresetId, isProviderPresetId } from "@/lib/models/provider-kinds";
 import { CreateProviderSchema, type ProviderView, UpdateProviderSchema } from "@/lib/providers/schema";
 import { ApiError, createProviderRequest, type FieldIssue, updateProviderRequest } from "./api";
+import { draftFor, draftsToInfo, type ModelInfoDraft, ModelInfoTable } from "./model-info-table";
 import { ModelTagsInput } from "./model-tags-input";
 
-type Issues = Partial<Record<"name" | "preset" | "baseUrl" | "apiKey" | "models" | "form", string>>;
+type Issues = Partial<Record<"name" | "preset" | "baseUrl" | "apiKey" | "models" | "modelInfo" | "form", string>>;
 
 function toIssues(list: FieldIssue[] | readonly { path: PropertyKey[]; message: string }[]): Issues {
   const out: Issues = {};
   for (const issue of list) {
     const path = Array.isArray(issue.path) ? String(issue.path[0] ?? "form") : String(issue.path).split(".")[0] || "form";
-    const key = (["name", "preset", "baseUrl", "apiKey", "models"].includes(path) ? path : "form") as keyof Issues;
-    out[key] ??= issue.message;
+    const key = (["name", "preset", "baseUrl", "apiKey", "models", "modelInfo"].includes(path) ? path : "form") as keyof Issues;
+    const where = key === "modelInfo" ? `${(Array.isArray(issue.path) ? issue.path.slice(1) : String(issue.path).split(".").slice(1)).join(" ")}: ` : "";
+    out[key] ??= `${where}${issue.message}`;
   }
   return out;
 }
@@ -55,7 +57,11 @@ export function ProviderFormDialog({
   const [apiKey, setApiKey] = useState("");
   const [removeKey, setRemoveKey] = useState(false);
   const [models, setModels] = useState<string[]>(provider?.models ?? PROVIDER_PRESETS[initialPreset].suggestedModels.slice(0, 1));
+  const [drafts, setDrafts] = useState<Record<string, ModelInfoDraft>>({});
   const [issues, setIssues] = useState<Issues>({});
+  // Rows for every listed model; a new model starts from the known defaults.
+  const rows: Record<string, ModelInfoDraft> = {};
+  for (const model of models) rows[model] = drafts[model] ?? draftFor(model, provider?.modelInfo);
   const [pending, setPending] = useState(false);
 
   const info = PROVIDER_PRESETS[preset];
@@ -82,7 +88,7 @@ export function ProviderFormDialog({
     setPending(true);
     try {
       if (editing) {
-        const input = { name, preset, baseUrl, models, apiKey: removeKey ? null : typedKey || undefined };
+        const input = { name, preset, baseUrl, models, modelInfo: draftsToInfo(models, rows), apiKey: removeKey ? null : typedKey || undefined };
         const checked = UpdateProviderSchema.safeParse(input);
         if (!checked.success) return setIssues(toIssues(checked.error.issues));
         if (info.apiKeyRequired && (removeKey || (!provider.hasApiKey && !typedKey))) {
@@ -90,7 +96,7 @@ export function ProviderFormDialog({
         }
         saved = await updateProviderRequest(provider.id, input);
       } else {
-        const input = { name, preset, baseUrl, models, apiKey: typedKey || undefined };
+        const input = { name, preset, baseUrl, models, modelInfo: draftsToInfo(models, rows), apiKey: typedKey || undefined };
         const checked = CreateProviderSchema.safeParse(input);
         if (!checked.success) return setIssues(toIssues(checked.error.issues));
         saved = await createProviderRequest(input);
@@ -111,11 +117,11 @@ export function ProviderFormDialog({
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="max-h-[90vh] max-w-xl overflow-y-auto">
+      <DialogContent className="max-h-[90vh] max-w-3xl overflow-y-auto">
         <form onSubmit={submit} className="grid gap-4" noValidate>
           <DialogHeader>
             <DialogTitle>{editing ? `Edit ${provider.name}` : "Add a model provider"}</DialogTitle>
-            <DialogDescription>Any endpoint that speaks the OpenAI Chat Completions API. Keys are encrypted at rest and never shown again.</DialogDescription>
+            <DialogDescription>OpenAI-compatible endpoints, Anthropic or a native Ollama server. Keys are encrypted at rest and never shown again.</DialogDescription>
           </DialogHeader>
 
           <div className="space-y-1.5">
@@ -188,6 +194,8 @@ export function ProviderFormDialog({
             <ModelTagsInput id="provider-models" value={models} onChange={setModels} suggestions={info.suggestedModels} invalid={!!issues.models} />
             <FieldError id="provider-models-error" message={issues.models} />
           </div>
+
+          <ModelInfoTable models={models} drafts={rows} onChange={(model, draft) => setDrafts((all) => ({ ...all, [model]: draft }))} error={issues.modelInfo} />
 
           {issues.form ? (
             <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">

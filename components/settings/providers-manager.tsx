@@ -9,10 +9,19 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PROVIDER_PRESETS, isProviderPresetId } from "@/lib/models/provider-kinds";
-import type { ProviderView } from "@/lib/providers/schema";
+import type { ModelInfo, ProviderView } from "@/lib/providers/schema";
 import { deleteProviderRequest } from "./api";
 import { ProviderFormDialog } from "./provider-form-dialog";
 import { TestConnection } from "./test-connection";
+
+/** "128k ctx · $0.15/$0.60 per M" for a model badge. */
+function modelSummary(info: ModelInfo | undefined): string {
+  if (!info) return "";
+  const parts: string[] = [];
+  if (info.contextWindow) parts.push(`${info.contextWindow >= 1000 ? `${Math.round(info.contextWindow / 1000)}k` : info.contextWindow} ctx`);
+  if (info.inputPrice !== undefined || info.outputPrice !== undefined) parts.push(`${info.inputPrice ?? "?"}/${info.outputPrice ?? "?"} ${info.currency} per M`);
+  return parts.join(" · ");
+}
 
 type Editing = { mode: "add" } | { mode: "edit"; provider: ProviderView } | null;
 
@@ -72,7 +81,7 @@ export function ProvidersManager({ initialProviders, canEdit }: { initialProvide
         <EmptyState
           icon={<Server />}
           title="No model providers yet"
-          description={canEdit ? "Add OpenAI, Doubao, Qwen, DeepSeek, a local vLLM or Ollama — anything OpenAI-compatible." : "Ask a developer to add one."}
+          description={canEdit ? "Add OpenAI, Anthropic, Doubao, Qwen, DeepSeek, a local vLLM or Ollama — or anything OpenAI-compatible." : "Ask a developer to add one."}
         />
       ) : (
         <ul className="grid gap-4">
@@ -113,8 +122,9 @@ export function ProvidersManager({ initialProviders, canEdit }: { initialProvide
                   <CardContent className="space-y-3">
                     <div className="flex flex-wrap items-center gap-1.5">
                       {provider.models.map((model) => (
-                        <Badge key={model} tone="grey" className="font-mono">
+                        <Badge key={model} tone="grey" className="font-mono" title={modelSummary(provider.modelInfo[model]) || undefined}>
                           {model}
+                          {provider.modelInfo[model] ? <span className="ml-1 font-sans text-muted-foreground">{modelSummary(provider.modelInfo[model])}</span> : null}
                         </Badge>
                       ))}
                     </div>
