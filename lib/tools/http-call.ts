@@ -91,7 +91,8 @@ async function mapResponse(mapping: ResponseMapping, body: unknown, signal: Abor
     }
     case "jsonata":
       try {
-        return (await evaluateExpression(mapping.expression, { body } as Record<string, unknown>, { signal })) ?? null;
+        // The body is the expression's input document: `data.items[0].name`, `$sum(items.price)`.
+        return (await evaluateExpression(mapping.expression, body as Record<string, unknown>, { signal })) ?? null;
       } catch (error) {
         if (error instanceof NodeError) throw new NodeError("tool_error", `The response mapping failed: ${error.message}`, { cause: error });
         throw error;
