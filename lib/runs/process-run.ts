@@ -7,6 +7,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { zeroUsage } from "@/lib/engine/usage";
 import { executorRegistry } from "@/lib/nodes/executors";
 import { nodeRegistry } from "@/lib/nodes/registry";
+import { recordRunCost } from "./run-cost";
 import { createStepStore, LeaseLostError, RunCancelledError } from "./step-store";
 
 /**
@@ -70,6 +71,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     const totals = await stepTotals(db, runId);
     if (outcome.status === "waiting") {
       if (await parkRun(db, runId, leaseToken, totals)) {
+        await recordRunCost(db, runId);
         deps.publish(runId, { type: "run", status: "waiting", at: now().toISOString() });
         return "waiting";
       }
@@ -96,6 +98,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     if (written.count === 0) {
       return lostOrCancelled(await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } }));
     }
+    await recordRunCost(db, runId);
     // A run that ended (a branch failed while another waited) answers no more questions.
     await db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
     deps.publish(runId, {
@@ -215,4 +218,5 @@ async function deadlineClockStart(db: Db, runId: string, startedAt: Date | null)
 async function recordCancelledTotals(db: Db, runId: string, leaseToken: number): Promise<void> {
   const totals = await stepTotals(db, runId);
   await db.run.updateMany({ where: { id: runId, leaseToken, status: "cancelled" }, data: { ...totals, leaseOwner: null } });
+  await recordRunCost(db, runId);
 }
