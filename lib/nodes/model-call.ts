@@ -23,6 +23,8 @@ export class ModelCalls {
   usage: TokenUsage = zeroUsage();
   cost: Cost | undefined;
   count = 0;
+  /** Which provider answered last (differs from the config when a model alias fell back). */
+  providerId: string | undefined;
 
   constructor(private readonly ctx: NodeContext<ModelConfig>) {}
 
@@ -46,16 +48,20 @@ export class ModelCalls {
         ...options,
       });
     } catch (error) {
-      throw error instanceof NodeError ? error.withTrace({ usage: this.usage, ...trace() }) : error;
+      if (!(error instanceof NodeError)) throw error;
+      // The port's own trace (an alias's failed attempts) stays beside the step's.
+      const mine = trace();
+      throw error.withTrace({ usage: this.usage, ...mine, detail: { ...mine.detail, ...error.trace.detail } });
     }
     this.usage = addUsage(this.usage, response.usage);
     this.cost = addCost(this.cost, response.cost);
+    this.providerId = response.providerId ?? ctx.config.providerId;
     return response;
   }
 
-  /** Usage and cost for the step's result and detail. */
-  totals(): { usage: TokenUsage; cost?: Cost } {
-    return { usage: this.usage, ...(this.cost ? { cost: this.cost } : {}) };
+  /** Usage, cost (read from `detail.cost` by lib/runs/run-cost.ts) and the answering provider, for the step's detail. */
+  totals(): { usage: TokenUsage; cost?: Cost; providerId?: string } {
+    return { usage: this.usage, ...(this.cost ? { cost: this.cost } : {}), ...(this.providerId ? { providerId: this.providerId } : {}) };
   }
 }
 

@@ -62,5 +62,6 @@ export const AgentDetailSchema = z.object({
   temperature: z.number().nullish(),
   usage: UsageSchema,
   cost: z.record(z.string(), z.number()).optional(),
+  providerId: z.string().optional(),
 });
 export type AgentDetail = z.infer<typeof AgentDetailSchema>;

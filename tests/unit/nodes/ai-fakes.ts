@@ -24,6 +24,7 @@ export function scriptedChat(...replies: ScriptedChatReply[]) {
       finishReason: reply.finishReason ?? (reply.toolCalls?.length ? "tool_calls" : "stop"),
       ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}),
       ...(reply.cost ? { cost: reply.cost } : {}),
+      ...(reply.providerId ? { providerId: reply.providerId } : {}),
     };
   };
   return { chat, requests, remaining: () => queue.length };

@@ -113,6 +113,13 @@ describe("classifier executor", () => {
     expect(result.detail).toMatchObject({ attempts: 2 });
   });
 
+  it("adds up the cost of both calls in detail.cost and records the provider that answered", async () => {
+    const { chat } = scriptedChat({ text: "?", cost: { USD: 0.001 }, providerId: "prov_fallback" }, { text: '{"class": "class_2"}', cost: { USD: 0.002 }, providerId: "prov_fallback" });
+    const result = (await executeClassifier(nodeContext(config, scope, { chat }))) as NodeResult;
+    expect(result.detail?.cost).toEqual({ USD: expect.closeTo(0.003, 10) });
+    expect(result.detail?.providerId).toBe("prov_fallback");
+  });
+
   it("fails with output_invalid after the corrective retry, keeping the conversation and tokens", async () => {
     const { chat } = scriptedChat({ text: '{"class": "shipping"}' }, { text: '{"class": "logistics"}' });
     const error = await executeClassifier(nodeContext(config, scope, { chat })).catch((e: unknown) => e);
