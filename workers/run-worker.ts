@@ -8,6 +8,7 @@ import { shutdownMcpPool } from "@/lib/tools/mcp/pool";
 import { createSecretResolver } from "@/lib/secrets/service";
 import { createToolPort } from "@/lib/tools/port";
 import { startRunWorker } from "@/lib/runs/worker";
+import { createSubworkflowPort } from "@/lib/runs/subworkflows";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
@@ -27,6 +28,7 @@ const running = startRunWorker({
       secrets,
       // Tools share the run's secret resolver, so values they resolve are redacted everywhere in the run.
       tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.run, secrets }),
+      subworkflows: createSubworkflowPort(db(), workspaceId),
     };
   },
   concurrency: config.WEFT_WORKER_CONCURRENCY,

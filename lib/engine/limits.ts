@@ -26,6 +26,8 @@ export const LIMITS = {
   maxRetryAttempts: 10,
   /** Longest wait between two attempts, whatever the backoff or a provider's Retry-After says. */
   maxRetryDelayMs: 10 * 60_000,
+  /** Nesting of sub-workflow runs: a top-level run is depth 0, its child 1, … (deeper → limit_exceeded). */
+  maxSubworkflowDepth: 5,
   /** Wall-clock time one JSONata expression may take (ms). */
   expressionTimeoutMs: 1_000,
   /** Nesting depth of one expression evaluation (JSONata stack guard; stops runaway recursion). */

@@ -67,6 +67,8 @@ export interface NodeDefinition<Config = unknown> {
    * overlays it on `var` for later steps (see variables.ts).
    */
   assignsVariables?: boolean;
+  /** The workflow this node runs as a child (Sub-workflow), so the validator can refuse a direct self-call. */
+  callsWorkflow?(config: Config): string | undefined;
 }
 
 /** What a node sees while it executes. Ports (services) keep the engine free of I/O imports. */

@@ -159,6 +159,36 @@ export interface CodeResponse {
   durationMs: number;
 }
 
+/** What a Sub-workflow step asks for: the child run of (parent run, node, iteration), created once. */
+export interface SubworkflowStart {
+  workflowId: string;
+  /** A published version number; undefined = the latest published version. */
+  version?: number;
+  inputs: Record<string, unknown>;
+  parentRunId: string;
+  parentNodeId: string;
+  parentIteration: number;
+}
+
+/** The child run as it stands: new, still going, or already finished (then with its outcome). */
+export interface SubworkflowRun {
+  childRunId: string;
+  workflowName: string;
+  version: number;
+  status: "queued" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
+  output?: Record<string, unknown> | null;
+  error?: { code: string; message: string } | null;
+}
+
+/**
+ * Child runs of published workflows (lib/runs/subworkflows.ts). `start` is idempotent per
+ * (parent run, node, iteration); it fails with NodeError("limit_exceeded") past
+ * LIMITS.maxSubworkflowDepth and NodeError("subworkflow_error") when the workflow, version or inputs do not fit.
+ */
+export interface SubworkflowPort {
+  start(request: SubworkflowStart): Promise<SubworkflowRun>;
+}
+
 export interface EngineServices {
   chat: (request: ChatRequest) => Promise<ChatResponse>;
   /** Optional so existing callers and tests need not provide it; the HTTP node fails clearly without it. */
@@ -167,6 +197,8 @@ export interface EngineServices {
   runCode?: (request: CodeRequest) => Promise<CodeResponse>;
   /** The workspace's tools (Agent and Tool nodes); optional, those nodes fail clearly without it. */
   tools?: ToolPort;
+  /** Child runs for the Sub-workflow node; optional, that node fails clearly without it. */
+  subworkflows?: SubworkflowPort;
   /** The workspace's secrets for this run (`{{ secrets.NAME }}` in HTTP headers, tool auth); optional. */
   secrets?: SecretPort;
 }

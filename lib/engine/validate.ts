@@ -210,6 +210,8 @@ function ancestorTest(
 export interface ValidationContext {
   /** Names of the workspace's model aliases: a node referencing another alias is an error. */
   modelAliases?: ReadonlySet<string>;
+  /** The workflow being validated: a Sub-workflow node may not run it directly (nesting is bounded by depth at run time). */
+  workflowId?: string;
 }
 
 /** A model reference naming a workspace alias (lib/models/model-ref.ts ALIAS_PROVIDER_ID). */
@@ -262,6 +264,9 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
     configs.set(node.id, config.data);
     for (const message of def.check?.(config.data) ?? []) {
       error("invalid_config", `${name(node.id)}: ${message}`, { nodeId: node.id });
+    }
+    if (context.workflowId && def.callsWorkflow?.(config.data) === context.workflowId) {
+      error("self_subworkflow", `${name(node.id)} runs this same workflow; a workflow cannot call itself directly.`, { nodeId: node.id, field: "workflowId" });
     }
     const alias = context.modelAliases ? aliasReference(config.data) : undefined;
     if (alias !== undefined && !context.modelAliases?.has(alias)) {

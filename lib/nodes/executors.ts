@@ -4,6 +4,7 @@ import { executeCondition } from "./condition/execute";
 import { executeAggregate } from "./aggregate/execute";
 import { executeCode } from "./code/execute";
 import { executeAssign } from "./assign/execute";
+import { executeSubworkflow } from "./subworkflow/execute";
 import { executeClassifier } from "./classifier/execute";
 import { executeExtractor } from "./extractor/execute";
 import { executeAgent } from "./agent/execute";
@@ -32,6 +33,7 @@ export const nodeExecutors = {
   code: executeCode,
   switch: executeSwitch,
   assign: executeAssign,
+  subworkflow: executeSubworkflow,
   classifier: executeClassifier,
   extractor: executeExtractor,
   approval: executeApproval,
@@ -60,6 +62,7 @@ export const executorRegistry: Readonly<Record<string, AnyNodeExecutor>> = {
   code: erase(nodeExecutors.code),
   switch: erase(nodeExecutors.switch),
   assign: erase(nodeExecutors.assign),
+  subworkflow: erase(nodeExecutors.subworkflow),
   classifier: erase(nodeExecutors.classifier),
   extractor: erase(nodeExecutors.extractor),
   approval: erase(nodeExecutors.approval),

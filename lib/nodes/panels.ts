@@ -5,6 +5,7 @@ import { ConditionPanel } from "./condition/panel";
 import { AggregatePanel } from "./aggregate/panel";
 import { CodePanel } from "./code/panel";
 import { AssignPanel } from "./assign/panel";
+import { SubworkflowPanel } from "./subworkflow/panel";
 import { ClassifierPanel } from "./classifier/panel";
 import { ExtractorPanel } from "./extractor/panel";
 import { AgentPanel } from "./agent/panel";
@@ -33,6 +34,7 @@ export const nodePanels = {
   code: CodePanel,
   switch: SwitchPanel,
   assign: AssignPanel,
+  subworkflow: SubworkflowPanel,
   classifier: ClassifierPanel,
   extractor: ExtractorPanel,
   approval: ApprovalPanel,

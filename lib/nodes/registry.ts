@@ -12,13 +12,14 @@ import { approvalNode } from "./approval/definition";
 import { questionNode } from "./question/definition";
 import { httpNode } from "./http/definition";
 import { assignNode } from "./assign/definition";
+import { subworkflowNode } from "./subworkflow/definition";
 import { classifierNode } from "./classifier/definition";
 import { extractorNode } from "./extractor/definition";
 import { agentNode } from "./agent/definition";
 import { toolNode } from "./tool/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "classifier", "extractor", "agent", "tool", "approval", "question", "end", "note"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "subworkflow", "classifier", "extractor", "agent", "tool", "approval", "question", "end", "note"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -31,6 +32,7 @@ export const nodeDefinitions = {
   code: codeNode,
   switch: switchNode,
   assign: assignNode,
+  subworkflow: subworkflowNode,
   classifier: classifierNode,
   extractor: extractorNode,
   approval: approvalNode,

@@ -7,6 +7,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { zeroUsage } from "@/lib/engine/usage";
 import { executorRegistry } from "@/lib/nodes/executors";
 import { nodeRegistry } from "@/lib/nodes/registry";
+import { notifyParent, settleFinishedChildren } from "./subworkflows";
 import { recordRunCost } from "./run-cost";
 import { createStepStore, LeaseLostError, RunCancelledError } from "./step-store";
 
@@ -59,7 +60,10 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
   // (the same lease) instead of parking a run that has work to do.
   for (;;) {
     const outcome = await executeOnce();
-    if (outcome === "cancelled") return "cancelled";
+    if (outcome === "cancelled") {
+      await tellParent();
+      return "cancelled";
+    }
 
     if (deps.signal?.aborted && deps.signal.reason instanceof WorkerShutdown) {
       // Not an outcome: the run stays `running` in PostgreSQL and goes back to the queue.
@@ -70,6 +74,8 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     // Token totals come from every step row, so a resumed run also counts steps done before the crash.
     const totals = await stepTotals(db, runId);
     if (outcome.status === "waiting") {
+      // A child run that ended before its wait was recorded resolves it now (parkRun then sees it and refuses).
+      await settleFinishedChildren(db, runId);
       if (await parkRun(db, runId, leaseToken, totals)) {
         await recordRunCost(db, runId);
         deps.publish(runId, { type: "run", status: "waiting", at: now().toISOString() });
@@ -108,7 +114,14 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       error: outcome.status === "failed" ? outcome.error : null,
       at: finishedAt.toISOString(),
     });
+    await tellParent();
     return outcome.status;
+  }
+
+  /** A sub-workflow's child run that ended wakes its parent (best effort: the parent also checks before it parks). */
+  async function tellParent(): Promise<void> {
+    if (!run.parentRunId) return;
+    await notifyParent(db, runId).catch((error: unknown) => deps.log?.warn({ runId, err: error }, "could not resolve the parent run's wait"));
   }
 
   async function executeOnce(): Promise<RunOutcome | "cancelled"> {

@@ -29,7 +29,7 @@ export async function createAndEnqueueRun(
   member: Member,
   run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null },
 ): Promise<{ runId: string }> {
-  const problems = validateGraph(run.graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId) });
+  const problems = validateGraph(run.graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId), workflowId: run.workflowId });
   if (hasErrors(problems)) {
     throw new ServiceError("invalid_graph", "The workflow has problems to fix before it can run.", {
       problems: problems.filter((p) => p.severity === "error"),

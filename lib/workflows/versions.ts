@@ -37,7 +37,7 @@ const summarySelect = { id: true, version: true, note: true, createdById: true, 
 export async function publishWorkflow(member: Member, workflowId: string, note?: string): Promise<VersionSummary> {
   if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot publish workflows.");
   const workflow = await getWorkflow(member, workflowId);
-  const problems = validateGraph(workflow.graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId) });
+  const problems = validateGraph(workflow.graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId), workflowId });
   if (hasErrors(problems)) {
     throw new ServiceError("invalid_graph", "The workflow has problems to fix before it can be published.", {
       problems: problems.filter((p) => p.severity === "error"),
