@@ -320,6 +320,11 @@ export async function prepareOpenApi(text: string, takenNames: ReadonlySet<strin
   };
 }
 
+/** JSON with sorted keys: PostgreSQL's jsonb does not keep key order, so stored and fresh objects compare by content. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+}
+
 const summaryOf = (op: PreparedOperation): OperationSummary => ({
   key: op.key,
   method: op.method,
@@ -404,7 +409,7 @@ export async function importOpenApi(member: Member, input: OpenApiImportInput, d
         const previous = byOperation.get(op.key);
         if (previous) {
           byOperation.delete(op.key);
-          const same = JSON.stringify(previous.inputSchema) === JSON.stringify(op.inputSchema) && JSON.stringify(previous.config) === JSON.stringify(op.config) && previous.description === op.description;
+          const same = canonical(previous.inputSchema) === canonical(op.inputSchema) && canonical(previous.config) === canonical(op.config) && previous.description === op.description;
           if (!same) {
             await tx.tool.update({
               where: { id: previous.id },
