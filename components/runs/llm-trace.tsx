@@ -1,3 +1,4 @@
+import { formatCost } from "@/lib/models/cost";
 import type { LlmDetail } from "@/lib/runs/queries";
 import { cn, formatNumber } from "@/lib/utils";
 import { JsonView } from "./json-view";
@@ -56,7 +57,29 @@ export function LlmTrace({ detail, output }: { detail: LlmDetail; output: unknow
           <dt className="text-xs text-muted-foreground">Total tokens</dt>
           <dd className="tabular-nums">{usage ? formatNumber(usage.totalTokens) : "—"}</dd>
         </div>
+        {detail.cost ? (
+          <div>
+            <dt className="text-xs text-muted-foreground">Cost</dt>
+            <dd className="tabular-nums">{formatCost(detail.cost)}</dd>
+          </div>
+        ) : null}
       </dl>
+
+      {detail.attempts && (detail.alias || detail.attempts.length > 1) ? (
+        <section className="space-y-1" data-testid="llm-attempts">
+          <h4 className="text-xs font-medium uppercase tracking-wide text-muted-foreground">
+            {detail.alias ? `Model alias ${detail.alias}: models tried` : "Models tried"}
+          </h4>
+          <ol className="space-y-1 text-xs">
+            {detail.attempts.map((attempt, index) => (
+              <li key={index} className={cn("rounded border px-2 py-1", attempt.ok ? "border-green-200 bg-green-50/50" : "border-amber-200 bg-amber-50/50")}>
+                <span className="font-mono">{attempt.model}</span> — {attempt.ok ? "answered" : `${attempt.error?.code ?? "failed"}: ${attempt.error?.message ?? ""}`}{" "}
+                <span className="text-muted-foreground">({attempt.durationMs} ms)</span>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
 
       <section className="space-y-2">
         <h4 className="text-xs font-medium uppercase tracking-wide text-muted-foreground">Messages</h4>

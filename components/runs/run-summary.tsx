@@ -1,3 +1,4 @@
+import { formatCost } from "@/lib/models/cost";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -39,6 +40,11 @@ export function RunSummary({ run, now }: { run: RunDetail; now: Date }) {
         </Fact>
         <Fact label="Total tokens" testId="run-total-tokens">
           {formatNumber(run.totalTokens)}
+          {run.cost ? (
+            <span className="block text-xs text-muted-foreground" data-testid="run-cost" title="From the models' prices in Settings → Models">
+              {formatCost(run.cost)}
+            </span>
+          ) : null}
         </Fact>
         <Fact label="Prompt / completion">
           {formatNumber(run.promptTokens)} / {formatNumber(run.completionTokens)}

@@ -1,3 +1,4 @@
+import { formatCost } from "@/lib/models/cost";
 import Link from "next/link";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -16,7 +17,7 @@ export function RunTable({ runs }: { runs: RunListItem[] }) {
             <TableHead>Workflow</TableHead>
             <TableHead className="w-44">Started</TableHead>
             <TableHead className="w-28 text-right">Duration</TableHead>
-            <TableHead className="w-28 text-right">Tokens</TableHead>
+            <TableHead className="w-28 text-right">Tokens / cost</TableHead>
             <TableHead className="w-24 text-right">Run</TableHead>
           </TableRow>
         </TableHeader>
@@ -50,7 +51,14 @@ export function RunTable({ runs }: { runs: RunListItem[] }) {
                 <TableCell className="text-right tabular-nums text-muted-foreground">
                   {formatDuration(run.durationMs ?? liveMs)}
                 </TableCell>
-                <TableCell className="text-right tabular-nums text-muted-foreground">{formatNumber(run.totalTokens)}</TableCell>
+                <TableCell className="text-right tabular-nums text-muted-foreground">
+                  {formatNumber(run.totalTokens)}
+                  {run.cost ? (
+                    <span className="block text-xs" data-testid="run-row-cost">
+                      {formatCost(run.cost)}
+                    </span>
+                  ) : null}
+                </TableCell>
                 <TableCell className="text-right font-mono text-xs text-muted-foreground">
                   {run.id.slice(0, 8)}
                   {run.sourceRunId ? (

@@ -1,3 +1,4 @@
+import { formatCost } from "@/lib/models/cost";
 import { ChevronRight } from "lucide-react";
 import type { ReactNode } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -42,6 +43,14 @@ function TokenCounts({ step }: { step: RunStepView }) {
         <dt>Total tokens</dt>
         <dd className="font-medium tabular-nums text-foreground">{formatNumber(step.totalTokens)}</dd>
       </div>
+      {step.cost ? (
+        <div className="flex gap-1">
+          <dt>Cost</dt>
+          <dd className="font-medium tabular-nums text-foreground" data-testid="step-cost">
+            {formatCost(step.cost)}
+          </dd>
+        </div>
+      ) : null}
     </dl>
   );
 }

@@ -26,7 +26,9 @@ export function addCosts(a: Cost | undefined, b: Cost | undefined): Cost | undef
 export function formatCost(cost: Cost | null | undefined): string {
   if (!cost) return "";
   const symbols: Record<string, string> = { USD: "$", CNY: "¥", EUR: "€", GBP: "£", JPY: "¥" };
+  // Sorted by currency: JSON(B) key order is not stable across reads.
   return Object.entries(cost)
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, amount]) => {
       const digits = amount === 0 ? 2 : amount < 0.01 ? 4 : 2;
       const value = amount.toFixed(digits);

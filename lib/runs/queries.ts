@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
+import type { Cost } from "@/lib/engine/ports";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 /**
@@ -30,6 +31,8 @@ export interface RunListItem {
   finishedAt: Date | null;
   durationMs: number | null;
   totalTokens: number;
+  /** Cost of the run's model calls by currency; null when no priced model ran (lib/runs/run-cost.ts). */
+  cost: Cost | null;
   /** Set on a run made by resuming or re-running another one, and on a sub-workflow's child run. */
   sourceRunId: string | null;
   sourceKind: string | null;
@@ -50,6 +53,17 @@ export const StoredErrorSchema = z.object({
 });
 export type StoredError = z.infer<typeof StoredErrorSchema>;
 
+const CostSchema = z.record(z.string(), z.number());
+
+/** A stored cost column or `detail.cost`; null when absent or unreadable. */
+function readCost(...values: unknown[]): Cost | null {
+  for (const value of values) {
+    const parsed = CostSchema.safeParse(value);
+    if (parsed.success && Object.keys(parsed.data).length > 0) return parsed.data;
+  }
+  return null;
+}
+
 const UsageSchema = z.object({
   promptTokens: z.number(),
   completionTokens: z.number(),
@@ -63,6 +77,13 @@ export const LlmDetailSchema = z.object({
   finishReason: z.string().nullish(),
   usage: UsageSchema.optional(),
   temperature: z.number().nullish(),
+  cost: CostSchema.optional(),
+  /** Which provider answered, and the alias the node named (when it used one). */
+  providerId: z.string().optional(),
+  alias: z.string().optional(),
+  attempts: z
+    .array(z.object({ providerId: z.string(), model: z.string(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional(), durationMs: z.number() }))
+    .optional(),
 });
 export type LlmDetail = z.infer<typeof LlmDetailSchema>;
 
@@ -87,6 +108,7 @@ export interface RunStepView {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  cost: Cost | null;
   startedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
@@ -103,6 +125,7 @@ export interface RunDetail {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  cost: Cost | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -166,6 +189,7 @@ export async function listRuns(member: Member, query: ListRunsQuery = {}): Promi
       startedAt: true,
       finishedAt: true,
       totalTokens: true,
+      cost: true,
       sourceRunId: true,
       sourceKind: true,
       parentRunId: true,
@@ -174,7 +198,7 @@ export async function listRuns(member: Member, query: ListRunsQuery = {}): Promi
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    runs: page.map((row) => ({ ...row, durationMs: durationOf(row.startedAt, row.finishedAt) })),
+    runs: page.map((row) => ({ ...row, cost: readCost(row.cost), durationMs: durationOf(row.startedAt, row.finishedAt) })),
     nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }
@@ -221,6 +245,7 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
       promptTokens: true,
       completionTokens: true,
       totalTokens: true,
+      cost: true,
       createdAt: true,
       startedAt: true,
       finishedAt: true,
@@ -247,6 +272,7 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
     promptTokens: run.promptTokens,
     completionTokens: run.completionTokens,
     totalTokens: run.totalTokens,
+    cost: readCost(run.cost),
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
@@ -271,6 +297,8 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
         promptTokens: step.promptTokens,
         completionTokens: step.completionTokens,
         totalTokens: step.totalTokens,
+        // A step still running or just finished may have its cost only in the detail so far.
+        cost: readCost(step.cost, (step.detail as { cost?: unknown } | null)?.cost),
         startedAt: step.startedAt,
         finishedAt: step.finishedAt,
         durationMs: durationOf(step.startedAt, step.finishedAt),
