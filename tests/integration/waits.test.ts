@@ -264,3 +264,31 @@ describe("cancelling", () => {
     expect((await db().run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("cancelled");
   });
 });
+
+describe("the wait sweeper", () => {
+  it("re-queues a parked run whose wait was resolved behind its back, and closes waits of runs that ended", async () => {
+    // The narrow race resolveWait cannot close alone: the wait is resolved but the run stays parked.
+    const { runId } = await runOf(approvalGraph(), "Vandelay");
+    await waitForStatus(runId, "waiting");
+    await db().runWait.updateMany({
+      where: { runId },
+      data: { status: "answered", answeredAt: new Date(), response: { answer: { decision: "approve", comment: "" }, by: { kind: "user", id: member.userId, name: "Racer" } } },
+    });
+    const run = await waitForRun(runId, 10_000);
+    expect(run.output).toMatchObject({ decision: "approved", by: "Racer" });
+
+    // A run that ended some other way (here: marked failed) leaves no answerable wait behind.
+    const other = await runOf(approvalGraph(), "Kramerica");
+    await waitForStatus(other.runId, "waiting");
+    await db().run.update({ where: { id: other.runId }, data: { status: "failed", finishedAt: new Date() } });
+    const closed = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const wait = await db().runWait.findFirstOrThrow({ where: { runId: other.runId } });
+        if (wait.status !== "pending") return wait;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error("the sweeper did not close the wait");
+    })();
+    expect(closed.status).toBe("cancelled");
+  });
+});
