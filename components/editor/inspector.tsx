@@ -95,6 +95,11 @@ export function Inspector() {
 
   const fields = useMemo(() => (id ? upstreamFields(currentGraph({ nodes, edges }), nodeRegistry, id) : []), [nodes, edges, id]);
   const nodeProblems = useMemo(() => problems.filter((p) => p.nodeId === id), [problems, id]);
+  const isContainer = Boolean(node && nodeRegistry[node.data.kind]?.container);
+  const bodyFields = useMemo(
+    () => (id && isContainer ? upstreamFields(currentGraph({ nodes, edges }), nodeRegistry, id, { afterBody: true }) : undefined),
+    [nodes, edges, id, isContainer],
+  );
 
   if (!node || !id) {
     return (
@@ -150,6 +155,7 @@ export function Inspector() {
               config={panelConfig(def, node.data.config)}
               onChange={(config) => updateConfig(id, config as Record<string, unknown>)}
               fields={fields}
+              bodyFields={bodyFields}
               problems={nodeProblems}
             />
           </PanelBoundary>

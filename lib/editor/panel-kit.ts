@@ -9,6 +9,8 @@ export interface NodePanelProps<Config> {
   onChange: (config: Config) => void;
   /** Output fields of the nodes upstream of this one, for variable pickers. */
   fields: UpstreamField[];
+  /** For containers (Loop): what is readable after each item of the body (its nodes, item, index). */
+  bodyFields?: UpstreamField[];
   problems: Problem[];
 }
 

@@ -14,6 +14,14 @@ export const GraphNodeSchema = z.object({
   type: z.string().min(1),
   position: z.object({ x: z.number(), y: z.number() }),
   data: z.record(z.string(), z.unknown()),
+  /**
+   * The container (Loop) this node belongs to, as in React Flow's sub-flows: the node is part of
+   * the loop's body, runs once per item, and its position is relative to the container.
+   */
+  parentId: NodeIdSchema.optional(),
+  /** Size of a resizable container on the canvas (other nodes size themselves). */
+  width: z.number().positive().max(20_000).optional(),
+  height: z.number().positive().max(20_000).optional(),
 });
 
 export const GraphEdgeSchema = z.object({
@@ -41,3 +49,9 @@ export const emptyGraph = (): Graph => ({ version: 1, nodes: [], edges: [] });
 /** The handle id an edge leaves from; nodes with a single output use "out". */
 export const DEFAULT_HANDLE = "out";
 export const edgeHandle = (edge: GraphEdge): string => edge.sourceHandle ?? DEFAULT_HANDLE;
+
+/** The nodes and edges of one level: the top level (`parentId` absent) or the body of one container. */
+export function graphLevel(graph: Graph, parentId: string | undefined): Graph {
+  const ids = new Set(graph.nodes.filter((n) => n.parentId === parentId).map((n) => n.id));
+  return { ...graph, nodes: graph.nodes.filter((n) => ids.has(n.id)), edges: graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+}

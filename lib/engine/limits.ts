@@ -36,6 +36,10 @@ export const LIMITS = {
   expressionMaxSequence: 1_000_000,
   /** Size of an expression's result (UTF-8 JSON bytes) and of any intermediate string or list. */
   expressionOutputBytes: 1024 * 1024,
+  /** Items one Loop may iterate over; a longer list fails the loop with `limit_exceeded`. */
+  maxLoopItems: 1_000,
+  /** Upper bound of a Loop's Parallelism setting. */
+  maxLoopParallelism: 10,
   /** Wall-clock time from the run's start (across resumes) after which it fails with `timeout`. */
   maxRunDurationMs: 2 * 60 * 60_000,
   /** Model turns one Agent step may take: the upper bound of its Max iterations setting. */

@@ -63,12 +63,35 @@ export interface NodeDefinition<Config = unknown> {
   /** Extra checks beyond the zod schema, with messages a user understands. */
   check?(config: Config): string[];
   /**
+   * A container (Loop): nodes whose `parentId` is this node form its body, which the engine
+   * runs once per item of the list the executor returns (`output.items`).
+   */
+  container?: ContainerSpec<Config>;
+  /**
    * The node's output is the new values of workflow variables (Variable assign): the engine
    * overlays it on `var` for later steps (see variables.ts).
    */
   assignsVariables?: boolean;
   /** The workflow this node runs as a child (Sub-workflow), so the validator can refuse a direct self-call. */
   callsWorkflow?(config: Config): string | undefined;
+}
+
+/** How the engine runs a container's body; see NodeDefinition.container. */
+export interface ContainerSpec<Config> {
+  /** Fields the body reads under the container's id while it runs an item (`{{ loop.item }}`). */
+  bodyFields(config: Config): OutputField[];
+  plan(config: Config): ContainerPlan;
+}
+
+export interface ContainerPlan {
+  /** Items whose body runs at the same time (a waiting item keeps its place). */
+  parallelism: number;
+  /** JSONata expression evaluated in the item's scope after each item; true stops the loop after it. */
+  breakCondition?: string;
+  /** Path in the item's scope collected as the item's result (`fetch.body`); absent: every body node's output. */
+  collect?: string;
+  /** A failed item fails the loop, or counts as null, or is left out of the results. */
+  onItemError: "fail" | "continue" | "skip";
 }
 
 /** What a node sees while it executes. Ports (services) keep the engine free of I/O imports. */

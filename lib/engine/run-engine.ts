@@ -1,13 +1,15 @@
 import { NodeError, toErrorInfo, type ErrorInfo, type FailureTrace } from "./errors";
-import type { Graph, GraphNode } from "./graph";
+import { graphLevel, type Graph, type GraphNode } from "./graph";
+import { evaluateExpression } from "./expression";
+import { iterate } from "./loop";
 import { validateRunInputs } from "./inputs";
 import { LIMITS, type Limits } from "./limits";
 import { isNodeWait, type AnyNodeExecutor, type NodeContext, type NodeResult, type NodeWait, type WaitResolution } from "./node-kit";
 import type { EngineServices } from "./ports";
 import { abortableSleep, ERROR_HANDLE, readNodeSettings, retryDelayMs, stepPolicy, type StepPolicy } from "./policy";
-import type { RunEvent, RunEventSink, RunOutcome, StepStore } from "./run-ports";
+import type { RunEvent, RunEventSink, RunOutcome, StepFailure, StepRecord, StepStore, StepSuccess } from "./run-ports";
 import { executableGraph, schedule, type SchedulerState } from "./scheduler";
-import { renderTemplate, resolvePath } from "./template";
+import { parsePath, renderTemplate, resolvePath } from "./template";
 import { addUsage, zeroUsage, type TokenUsage } from "./usage";
 import { applyStepToVariables, initialVariables, VARIABLE_SCOPE_KEY } from "./variables";
 import { hasErrors, validateGraph, type NodeRegistry } from "./validate";
@@ -42,8 +44,21 @@ export interface RunOptions {
   onUnexpectedError?: (error: unknown, nodeId: string) => void;
 }
 
-/** Loops are not supported yet, so every step is iteration 0. */
-const ITERATION = 0;
+/** Steps outside loop bodies are iteration 0; body steps use the item's index. */
+const TOP_ITERATION = 0;
+
+/** One level being executed: the top level, or a loop body for one item. */
+interface Frame {
+  iteration: number;
+  /** What nodes of this level read: the run scope, plus `{ item, index }` under the loop's id and the item's body outputs. */
+  scope: Record<string, unknown>;
+  states: Record<string, SchedulerState>;
+  /** Waiting steps of this level whose wait was resolved: executed again with `ctx.resume`. */
+  resumes: Map<string, WaitResolution>;
+}
+
+type StepEnd = { status: "succeeded" } | { status: "waiting" } | { status: "failed"; error: ErrorInfo } | { status: "stopped" };
+type LevelEnd = { status: "succeeded" } | { status: "waiting" } | { status: "failed"; error: ErrorInfo; fatal?: boolean } | { status: "stopped" };
 
 function nodeName(node: GraphNode, registry: NodeRegistry): string {
   const title = node.data.title ?? node.data.label;
@@ -177,51 +192,65 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   async function runLoop(): Promise<RunOutcome> {
     const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
-    const states: Record<string, SchedulerState> = {};
-    const scope: Record<string, unknown> = { input: inputs, ...(graph.variables?.length ? { [VARIABLE_SCOPE_KEY]: initialVariables(graph) } : {}) };
+    const topLevel = graphLevel(graph, undefined);
+    const top: Frame = {
+      iteration: TOP_ITERATION,
+      scope: { input: inputs, ...(graph.variables?.length ? { [VARIABLE_SCOPE_KEY]: initialVariables(graph) } : {}) },
+      states: {},
+      resumes: new Map(),
+    };
     /** Workflow variables follow succeeded Variable assign steps, in step order (read back on resume). */
-    const assignVariables = (node: GraphNode, output: Record<string, unknown>) => {
-      const current = scope[VARIABLE_SCOPE_KEY] as Record<string, unknown> | undefined;
-      if (current) scope[VARIABLE_SCOPE_KEY] = applyStepToVariables(current, registry[node.type], output);
+    const assignVariables = (node: GraphNode, output: Record<string, unknown>, frame: Frame) => {
+      for (const target of frame === top ? [top] : [frame, top]) {
+        const current = target.scope[VARIABLE_SCOPE_KEY] as Record<string, unknown> | undefined;
+        if (current) target.scope[VARIABLE_SCOPE_KEY] = applyStepToVariables(current, registry[node.type], output);
+      }
     };
     const endOutputs: Record<string, unknown>[] = [];
     let steps = 0;
-    /** Waiting steps whose wait was resolved: executed again with `ctx.resume`. */
-    const resumes = new Map<string, WaitResolution>();
+    /** Recorded steps of loop bodies, by `${loopId}:${iteration}`, read when that item runs. */
+    const bodyRecords = new Map<string, StepRecord[]>();
 
     // Resume: finished steps are read back, never recomputed; running/failed ones run again;
-    // waiting ones stay waiting until their wait is resolved.
-    for (const record of await store.loadSteps()) {
-      const node = nodes.get(record.nodeId);
-      if (!node || record.iteration !== ITERATION) continue;
+    // waiting ones stay waiting until their wait is resolved (then they run again with ctx.resume).
+    const restore = (frame: Frame, node: GraphNode, record: StepRecord) => {
       if (record.status === "waiting") {
         const wait = record.wait;
         if (wait && wait.status !== "pending") {
-          resumes.set(node.id, { status: wait.status, response: wait.response, answeredBy: wait.answeredBy ?? null, at: wait.at });
+          frame.resumes.set(node.id, { status: wait.status, response: wait.response, answeredBy: wait.answeredBy ?? null, at: wait.at });
         } else {
-          states[node.id] = { status: "waiting" };
-          steps++;
+          frame.states[node.id] = { status: "waiting" };
         }
       } else if (record.status === "succeeded") {
         const output = record.output ?? {};
-        states[node.id] = { status: "succeeded", branch: record.branch ?? undefined };
-        scope[node.id] = output;
-        if (!record.error) assignVariables(node, output);
-        if (registry[node.type]?.role === "end") endOutputs.push(output);
-        steps++;
+        frame.states[node.id] = { status: "succeeded", branch: record.branch ?? undefined };
+        frame.scope[node.id] = output;
+        if (frame === top && registry[node.type]?.role === "end") endOutputs.push(output);
       } else if (record.status === "skipped") {
-        states[node.id] = { status: "skipped" };
+        frame.states[node.id] = { status: "skipped" };
+      }
+    };
+    for (const record of await store.loadSteps()) {
+      const node = nodes.get(record.nodeId);
+      if (!node) continue;
+      // Reused steps count towards the step limit, wherever they are.
+      if (record.status === "succeeded" || (record.status === "waiting" && (record.wait?.status ?? "pending") === "pending")) steps++;
+      if (record.status === "succeeded" && !record.error) assignVariables(node, record.output ?? {}, top);
+      if (node.parentId) {
+        const key = `${node.parentId}:${record.iteration}`;
+        bodyRecords.set(key, [...(bodyRecords.get(key) ?? []), record]);
+      } else if (record.iteration === TOP_ITERATION) {
+        restore(top, node, record);
       }
     }
 
-    let failure: ErrorInfo | undefined;
     let storeError: { error: unknown } | undefined;
-    const inFlight = new Map<string, Promise<void>>();
+    const halted = () => storeError !== undefined || runSignal.aborted;
 
     /** One execution of the node under its timeout; never throws (store calls are outside). */
-    const attemptOnce = async (node: GraphNode, policy: StepPolicy, resume: WaitResolution | undefined): Promise<AttemptResult> => {
+    const attemptOnce = async (node: GraphNode, frame: Frame, policy: StepPolicy, resume: WaitResolution | undefined): Promise<AttemptResult> => {
       const def = registry[node.type]!;
-      const key = { nodeId: node.id, iteration: ITERATION };
+      const key = { nodeId: node.id, iteration: frame.iteration };
       let result: NodeResult | undefined;
       try {
         const parsed = def.configSchema.safeParse(node.data);
@@ -231,14 +260,14 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         }
         const executor = executors[node.type];
         if (!executor) throw new NodeError("internal", `No executor is installed for nodes of type "${node.type}".`);
-        const snapshot = { ...scope };
+        const snapshot = { ...frame.scope };
         const returned = await guarded(
           (stepSignal) => {
             const ctx: NodeContext<unknown> = {
               runId,
               nodeId: node.id,
-              iteration: ITERATION,
-              idempotencyKey: `${runId}:${node.id}:${ITERATION}`,
+              iteration: frame.iteration,
+              idempotencyKey: `${runId}:${node.id}:${frame.iteration}`,
               config: parsed.data,
               inputs,
               variables: graph.variables ?? [],
@@ -270,9 +299,37 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       }
     };
 
-    const runStep = async (node: GraphNode, resume: WaitResolution | undefined): Promise<void> => {
+    /** Records a succeeded step in the store, the frame and the event stream. */
+    const succeed = async (node: GraphNode, frame: Frame, step: Omit<StepSuccess, "nodeId" | "iteration">) => {
+      const key = { nodeId: node.id, iteration: frame.iteration };
+      await store.completeStep({ ...key, ...step });
+      frame.states[node.id] = { status: "succeeded", branch: step.branch };
+      frame.scope[node.id] = step.output;
+      if (!step.error) assignVariables(node, step.output, frame);
+      if (frame === top && registry[node.type]?.role === "end") endOutputs.push(step.output);
+      publish({
+        type: "step",
+        ...key,
+        status: "succeeded",
+        output: step.output,
+        branch: step.branch ?? null,
+        ...(step.error ? { error: step.error } : {}),
+        usage: step.usage,
+        at: now().toISOString(),
+      });
+    };
+
+    const fail = async (node: GraphNode, frame: Frame, step: Omit<StepFailure, "nodeId" | "iteration">): Promise<StepEnd> => {
+      const key = { nodeId: node.id, iteration: frame.iteration };
+      await store.failStep({ ...key, ...step });
+      frame.states[node.id] = { status: "failed" };
+      publish({ type: "step", ...key, status: "failed", error: step.error, at: now().toISOString() });
+      return { status: "failed", error: step.error };
+    };
+
+    const runStep = async (node: GraphNode, frame: Frame, resume: WaitResolution | undefined): Promise<StepEnd> => {
       const def = registry[node.type]!;
-      const key = { nodeId: node.id, iteration: ITERATION };
+      const key = { nodeId: node.id, iteration: frame.iteration };
       // The graph was validated above, so the settings parse; fall back to the defaults all the same.
       const settings = readNodeSettings(def, node.data);
       const policy = stepPolicy(settings.ok ? settings.settings : { onError: "fail" }, limits);
@@ -284,15 +341,15 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         const { attempt } = await store.beginStep({ ...key, nodeType: node.type });
         tries++;
         publish({ type: "step", ...key, status: "running", ...(tries > 1 ? { attempt } : {}), at: now().toISOString() });
-        const outcome = await attemptOnce(node, policy, resume);
+        const outcome = await attemptOnce(node, frame, policy, resume);
         if (outcome.ok === "waiting") {
           // Not a failure and not an output: the step parks until the wait is resolved, other branches go on.
           const { wait, input, detail } = outcome.wait;
           const detailWithAttempts = history.length > 0 ? { ...detail, attempts: history } : detail;
           await store.waitStep({ ...key, nodeType: node.type, input: input ?? null, detail: detailWithAttempts, wait, usage: spent });
-          states[node.id] = { status: "waiting" };
+          frame.states[node.id] = { status: "waiting" };
           publish({ type: "step", ...key, status: "waiting", wait: { kind: wait.kind, request: wait.request }, at: now().toISOString() });
-          return;
+          return { status: "waiting" };
         }
         const attemptUsage = outcome.ok ? outcome.result.usage : (outcome.result?.usage ?? outcome.trace.usage);
         spent = attemptUsage ? addUsage(spent ?? zeroUsage(), attemptUsage) : spent;
@@ -301,13 +358,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         if (outcome.ok) {
           const { result, output } = outcome;
           const detail = history.length > 0 ? { ...result.detail, attempts: history } : result.detail;
-          await store.completeStep({ ...key, input: result.input ?? null, output, branch: result.branch, detail, usage: spent });
-          states[node.id] = { status: "succeeded", branch: result.branch };
-          scope[node.id] = output;
-          assignVariables(node, output);
-          if (def.role === "end") endOutputs.push(output);
-          publish({ type: "step", ...key, status: "succeeded", output, branch: result.branch ?? null, usage: spent, at: now().toISOString() });
-          return;
+          await succeed(node, frame, { input: result.input ?? null, output, branch: result.branch, detail, usage: spent });
+          return { status: "succeeded" };
         }
 
         let info = outcome.error;
@@ -341,80 +393,171 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           const shown = { code: info.code, message: info.message };
           const output = policy.onError === "branch" ? { error: shown } : normaliseOutput(policy.defaultOutput, limits.maxStepOutputBytes);
           const branch = policy.onError === "branch" ? ERROR_HANDLE : undefined;
-          await store.completeStep({ ...key, input: input ?? null, output, branch, detail: { ...detail, error: shown }, usage: spent, error: info });
-          states[node.id] = { status: "succeeded", branch };
-          scope[node.id] = output;
-          publish({ type: "step", ...key, status: "succeeded", output, branch: branch ?? null, error: info, usage: spent, at: now().toISOString() });
-          return;
+          await succeed(node, frame, { input: input ?? null, output, branch, detail: { ...detail, error: shown }, usage: spent, error: info });
+          return { status: "succeeded" };
         }
-
-        await store.failStep({ ...key, input, error: info, detail, usage: spent });
-        states[node.id] = { status: "failed" };
-        publish({ type: "step", ...key, status: "failed", error: info, at: now().toISOString() });
-        failure ??= { ...info, message: `${nodeName(node, registry)} failed: ${info.message}` };
-        return;
+        return fail(node, frame, { input, error: info, detail, usage: spent });
       }
     };
 
-    const start = (node: GraphNode) => {
-      states[node.id] = { status: "running" };
-      steps++;
-      const resume = resumes.get(node.id);
-      resumes.delete(node.id);
-      const task = runStep(node, resume)
-        .catch((error: unknown) => {
-          // The store failed: stop scheduling and let the caller retry the whole run later.
-          storeError ??= { error };
-          states[node.id] = { status: "failed" };
-        })
-        .finally(() => inFlight.delete(node.id));
-      inFlight.set(node.id, task);
+    /**
+     * A container (Loop): its executor resolves the list, then its body runs once per item as a
+     * sub-run over the body graph, with per-item steps keyed (body node, item index). The loop's
+     * own step stays `running` while an item waits; on resume it runs again and reuses every
+     * finished item from the store.
+     */
+    const runContainer = async (node: GraphNode, frame: Frame): Promise<StepEnd> => {
+      const def = registry[node.type]!;
+      const key = { nodeId: node.id, iteration: frame.iteration };
+      await store.beginStep({ ...key, nodeType: node.type });
+      publish({ type: "step", ...key, status: "running", at: now().toISOString() });
+      const listed = await attemptOnce(node, frame, stepPolicy({ onError: "fail" }, limits), undefined);
+      if (listed.ok !== true) {
+        const error = listed.ok === false ? listed.error : { code: "internal" as const, message: "A loop cannot wait itself.", nodeId: node.id };
+        return fail(node, frame, { input: listed.ok === false ? listed.trace.input : undefined, error });
+      }
+      const items = listed.output.items;
+      const input = listed.result.input ?? null;
+      if (!Array.isArray(items)) {
+        return fail(node, frame, { input, error: { code: "internal", message: "The loop's executor returned no list.", nodeId: node.id } });
+      }
+      if (items.length > limits.maxLoopItems) {
+        const message = `The list has ${items.length} items; a loop takes at most ${limits.maxLoopItems}. Shorten the list or split the work.`;
+        return fail(node, frame, { input, error: { code: "limit_exceeded", message, nodeId: node.id } });
+      }
+      const plan = def.container!.plan(def.configSchema.parse(node.data));
+      const body = graphLevel(graph, node.id);
+
+      const itemFrame = (index: number): Frame => {
+        const item: Frame = {
+          iteration: index,
+          scope: { ...frame.scope, [node.id]: { item: items[index], index } },
+          states: {},
+          resumes: new Map(),
+        };
+        for (const record of bodyRecords.get(`${node.id}:${index}`) ?? []) restore(item, nodes.get(record.nodeId)!, record);
+        return item;
+      };
+      const frames = new Map<number, Frame>();
+
+      const ended = await iterate({
+        count: items.length,
+        plan: { ...plan, parallelism: Math.min(plan.parallelism, limits.maxLoopParallelism) },
+        halted,
+        runItem: async (index) => {
+          const item = itemFrame(index);
+          frames.set(index, item);
+          const end = await runGraph(body, item, maxConcurrency);
+          return end.status === "succeeded" ? { status: "succeeded", scope: item.scope } : end;
+        },
+        finishItem: async (index, scope) => {
+          const states = frames.get(index)!.states;
+          let value: unknown;
+          if (plan.collect) {
+            const root = parsePath(plan.collect)?.[0];
+            value = root && states[root]?.status === "skipped" ? null : (resolvePath(scope, plan.collect) ?? null);
+          } else {
+            value = Object.fromEntries(body.nodes.filter((n) => states[n.id]?.status === "succeeded").map((n) => [n.id, scope[n.id]]));
+          }
+          if (!plan.breakCondition) return { value, stop: false };
+          const verdict = await evaluateExpression(plan.breakCondition, scope, { signal: runSignal });
+          if (verdict !== true && verdict !== false && verdict !== undefined && verdict !== null) {
+            throw new NodeError("expression_error", `The break condition must give true or false; it gave ${JSON.stringify(verdict)?.slice(0, 60)}.`);
+          }
+          return { value, stop: verdict === true };
+        },
+      });
+
+      if (ended.status === "stopped") {
+        if (storeError) return { status: "stopped" };
+        return fail(node, frame, { input, error: toErrorInfo(abortError(runSignal), node.id) });
+      }
+      if (ended.status === "failed") return fail(node, frame, { input, error: { ...ended.error, nodeId: node.id } });
+      if (ended.status === "waiting") {
+        frame.states[node.id] = { status: "waiting" };
+        return { status: "waiting" };
+      }
+      let output: Record<string, unknown>;
+      try {
+        output = normaliseOutput({ results: ended.results, count: ended.results.length }, limits.maxStepOutputBytes);
+      } catch (error) {
+        return fail(node, frame, { input, error: toErrorInfo(error, node.id) });
+      }
+      await succeed(node, frame, { input, output });
+      return { status: "succeeded" };
     };
 
-    try {
-      while (true) {
-        if (!failure && !storeError && !runSignal.aborted) {
-          const next = schedule(graph, states);
-          for (const id of next.skip) {
-            await store.skipStep({ nodeId: id, iteration: ITERATION, nodeType: nodes.get(id)!.type });
-            states[id] = { status: "skipped" };
-            publish({ type: "step", nodeId: id, iteration: ITERATION, status: "skipped", at: now().toISOString() });
-          }
-          for (const id of next.ready) {
-            if (inFlight.size >= maxConcurrency) break;
-            if (steps >= limits.maxStepsPerRun) {
-              failure ??= {
-                code: "limit_exceeded",
-                message: `The run reached the limit of ${limits.maxStepsPerRun} steps per run and was stopped before ${nodeName(nodes.get(id)!, registry)}.`,
-                nodeId: id,
-              };
-              break;
+    /**
+     * Runs one level of the graph (the top level, or a loop body for one item) until nothing more
+     * can start: the ready-queue of scheduler.ts, at most `concurrency` nodes at a time.
+     */
+    const runGraph = async (level: Graph, frame: Frame, concurrency: number): Promise<LevelEnd> => {
+      const inFlight = new Map<string, Promise<void>>();
+      let failed: { error: ErrorInfo; fatal?: boolean } | undefined;
+
+      const start = (node: GraphNode) => {
+        frame.states[node.id] = { status: "running" };
+        steps++;
+        const resume = frame.resumes.get(node.id);
+        frame.resumes.delete(node.id);
+        const task = (registry[node.type]?.container ? runContainer(node, frame) : runStep(node, frame, resume))
+          .then((end) => {
+            if (end.status === "failed") failed ??= { error: { ...end.error, message: `${nodeName(node, registry)} failed: ${end.error.message}` } };
+          })
+          .catch((error: unknown) => {
+            // The store failed: stop scheduling and let the caller retry the whole run later.
+            storeError ??= { error };
+            frame.states[node.id] = { status: "failed" };
+          })
+          .finally(() => inFlight.delete(node.id));
+        inFlight.set(node.id, task);
+      };
+
+      try {
+        while (true) {
+          if (!failed && !halted()) {
+            const next = schedule(level, frame.states);
+            for (const id of next.skip) {
+              await store.skipStep({ nodeId: id, iteration: frame.iteration, nodeType: nodes.get(id)!.type });
+              frame.states[id] = { status: "skipped" };
+              publish({ type: "step", nodeId: id, iteration: frame.iteration, status: "skipped", at: now().toISOString() });
             }
-            start(nodes.get(id)!);
+            for (const id of next.ready) {
+              if (inFlight.size >= concurrency) break;
+              if (steps >= limits.maxStepsPerRun) {
+                const message = `The run reached the limit of ${limits.maxStepsPerRun} steps per run and was stopped before ${nodeName(nodes.get(id)!, registry)}.`;
+                failed ??= { error: { code: "limit_exceeded", message, nodeId: id }, fatal: true };
+                break;
+              }
+              start(nodes.get(id)!);
+            }
           }
+          if (inFlight.size === 0) break;
+          await Promise.race(inFlight.values());
         }
-        if (inFlight.size === 0) break;
-        await Promise.race(inFlight.values());
+      } catch (error) {
+        storeError ??= { error };
+        await Promise.allSettled(inFlight.values());
       }
-    } catch (error) {
-      storeError ??= { error };
-      await Promise.allSettled(inFlight.values());
-    }
 
+      if (halted()) return { status: "stopped" };
+      if (failed) return { status: "failed", ...failed };
+      // Everything that could run has run; what is left depends on a wait (downstream nodes stay pending).
+      if (level.nodes.some((n) => frame.states[n.id]?.status === "waiting")) return { status: "waiting" };
+      const stuck = level.nodes.filter((n) => (frame.states[n.id]?.status ?? "pending") === "pending");
+      if (stuck.length > 0) {
+        return { status: "failed", error: { code: "internal", message: `The run stopped before ${stuck.map((n) => nodeName(n, registry)).join(", ")} could run.` } };
+      }
+      return { status: "succeeded" };
+    };
+
+    const end = await runGraph(topLevel, top, maxConcurrency);
     if (storeError) throw storeError.error;
     if (signal.aborted) return { status: "cancelled", usage };
     if (timedOut()) return { status: "failed", error: { code: "timeout", message: deadlineError.message }, usage };
-    if (failure) return { status: "failed", error: failure, usage };
-    // Everything that could run has run; what is left depends on a wait (downstream nodes stay pending).
-    if (graph.nodes.some((n) => states[n.id]?.status === "waiting")) return { status: "waiting", usage };
-    const stuck = graph.nodes.filter((n) => (states[n.id]?.status ?? "pending") === "pending");
-    if (stuck.length > 0) {
-      return {
-        status: "failed",
-        error: { code: "internal", message: `The run stopped before ${stuck.map((n) => nodeName(n, registry)).join(", ")} could run.` },
-        usage,
-      };
-    }
+    if (end.status === "failed") return { status: "failed", error: end.error, usage };
+    if (end.status === "waiting") return { status: "waiting", usage };
+    if (end.status === "stopped") return { status: "failed", error: { code: "internal", message: "The run stopped unexpectedly." }, usage };
     return { status: "succeeded", output: Object.assign({}, ...endOutputs) as Record<string, unknown>, usage };
   }
 }

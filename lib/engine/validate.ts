@@ -305,6 +305,38 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
   }
   if (ends.length === 0) error("missing_end", "The workflow has no End node.");
 
+  // Loop bodies (React Flow sub-flows): a body node's parent must be a top-level container.
+  const containerOf = new Map<string, string>();
+  const bodySize = new Map<string, number>();
+  const nestedReported = new Set<string>();
+  for (const node of nodes.values()) {
+    if (!node.parentId) continue;
+    const parent = nodes.get(node.parentId);
+    const parentDef = parent ? registry[parent.type] : undefined;
+    if (!parent) {
+      error("unknown_parent", `${name(node.id)} sits inside "${node.parentId}", which is not a node of this workflow.`, { nodeId: node.id });
+    } else if (parentDef && !parentDef.container) {
+      error("parent_not_container", `${name(node.id)} sits inside ${name(parent.id)}, which is not a Loop; move it out.`, { nodeId: node.id });
+    } else if (parent.parentId || registry[node.type]?.container) {
+      const inner = registry[node.type]?.container ? node : parent;
+      if (!nestedReported.has(inner.id)) {
+        nestedReported.add(inner.id);
+        error("nested_loop", `${name(inner.id)} is inside another loop; loops cannot be nested. Use a Sub-workflow inside the loop instead.`, { nodeId: inner.id });
+      }
+    } else if (registry[node.type]?.role) {
+      error("role_in_loop", `${name(node.id)} cannot be inside a loop; Start and End belong to the top level of the workflow.`, { nodeId: node.id });
+    } else if (parentDef) {
+      containerOf.set(node.id, parent.id);
+      bodySize.set(parent.id, (bodySize.get(parent.id) ?? 0) + 1);
+    }
+  }
+  for (const node of nodes.values()) {
+    if (registry[node.type]?.container && !node.parentId && !bodySize.get(node.id)) {
+      error("empty_loop", `${name(node.id)} has no nodes inside: drag the nodes to run for each item into it.`, { nodeId: node.id });
+    }
+  }
+  const levelOf = (id: string) => nodes.get(id)?.parentId;
+
   // Edges.
   const edgeIds = new Set<string>();
   const edgeKeys = new Set<string>();
@@ -353,6 +385,14 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
     if (targetDef && !targetDef.hasInput) {
       error("edge_into_start", `${name(target.id)} takes no incoming connection.`, { ...at, nodeId: target.id });
     }
+    if (levelOf(source.id) !== levelOf(target.id)) {
+      const loop = nodes.get(levelOf(source.id) ?? levelOf(target.id)!);
+      const message =
+        levelOf(target.id) === source.id
+          ? `${name(source.id)} does not connect to the nodes inside it: they start with each item ({{ ${source.id}.item }}).`
+          : `The connection from ${name(source.id)} to ${name(target.id)} crosses the border of ${loop ? name(loop.id) : "a loop"}; a loop's body connects only inside it, and the loop itself to the outside.`;
+      error("edge_crosses_loop", message, at);
+    }
     const key = `${edge.source}\u0000${handle}\u0000${edge.target}`;
     if (edgeKeys.has(key)) warning("duplicate_edge", `${name(source.id)} is connected to ${name(target.id)} twice.`, at);
     edgeKeys.add(key);
@@ -360,9 +400,26 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
     usedHandles.get(source.id)!.add(handle);
   }
 
+  function warnUnusedHandles(node: GraphNode, def: AnyNodeDefinition) {
+    const handles = withErrorHandle(def.outputHandles(configs.get(node.id)), settingsOf.get(node.id)!);
+    if (handles.length <= 1) return;
+    const used = usedHandles.get(node.id) ?? new Set<string>();
+    for (const h of handles) {
+      if (!used.has(h.id)) {
+        warning("handle_not_connected", `Branch ${h.label || h.id} of ${name(node.id)} is not connected; runs taking it stop there.`, {
+          nodeId: node.id,
+          field: h.id,
+        });
+      }
+    }
+  }
+
   // Shape: connectivity, reachability, cycles.
   const ids = new Set(nodes.keys());
-  const { out, into } = topology(ids, graph.edges);
+  const { out, into } = topology(
+    ids,
+    graph.edges.filter((e) => levelOf(e.source) === levelOf(e.target)),
+  );
   const reachable = reach(
     starts.map((s) => s.id),
     out,
@@ -373,6 +430,11 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
     // Canvas-only nodes (notes) stand alone by design.
     if (def?.executable === false) continue;
     const hasOut = out.get(node.id)!.length > 0;
+    // A body starts with each item and ends where its results are collected: a lone body node is fine.
+    if (node.parentId) {
+      if (hasOut && def && configs.has(node.id)) warnUnusedHandles(node, def);
+      continue;
+    }
     const connected = hasOut || into.get(node.id)!.length > 0;
     if (!connected) {
       error("not_connected", `${name(node.id)} is not connected to anything.`, { nodeId: node.id });
@@ -384,18 +446,7 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
     if (def?.role !== "end" && !hasOut) {
       warning("leads_nowhere", `${name(node.id)} leads nowhere: connect it to a following node.`, { nodeId: node.id });
     } else if (hasOut && def && configs.has(node.id)) {
-      const handles = withErrorHandle(def.outputHandles(configs.get(node.id)), settingsOf.get(node.id)!);
-      if (handles.length > 1) {
-        const used = usedHandles.get(node.id) ?? new Set<string>();
-        for (const h of handles) {
-          if (!used.has(h.id)) {
-            warning("handle_not_connected", `Branch ${h.label || h.id} of ${name(node.id)} is not connected; runs taking it stop there.`, {
-              nodeId: node.id,
-              field: h.id,
-            });
-          }
-        }
-      }
+      warnUnusedHandles(node, def);
     }
   }
   for (const cycle of cycles([...ids], out)) {
@@ -421,7 +472,35 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
     variables.set(v.name, v.type);
   }
 
-  const checkReference = (nodeId: string, segments: string[], reported: Set<string>) => {
+  /**
+   * Why `viewer` cannot read `root`'s output, or undefined when it can. A loop body reads what is
+   * upstream of its loop, its loop's `item`/`index`, and body nodes upstream of it in the same
+   * body; nothing outside a body reads its nodes (only the loop's results). `afterBody`: the
+   * viewer is a loop reading its own item scope after each item (break condition, collected value).
+   */
+  const unreadable = (root: string, viewer: string, afterBody: boolean): { code: string; why: string } | undefined => {
+    const owner = afterBody ? viewer : containerOf.get(viewer);
+    if (owner && root === owner) return undefined;
+    const notUpstream = {
+      code: "reference_not_upstream",
+      why: `${name(root)} is not upstream of it, so no upstream node produces it; connect ${name(root)} before this node.`,
+    };
+    const rootLoop = containerOf.get(root);
+    if (rootLoop) {
+      if (rootLoop !== owner) {
+        return { code: "reference_into_loop_body", why: `${name(root)} is inside ${name(rootLoop)} and runs once per item; read {{ ${rootLoop}.results }} instead.` };
+      }
+      return afterBody || (root !== viewer && isAncestor(root, viewer)) ? undefined : notUpstream;
+    }
+    const anchor = owner ?? viewer;
+    return root !== anchor && isAncestor(root, anchor) ? undefined : notUpstream;
+  };
+  const bodyFieldsOf = (loopId: string): OutputField[] | null => {
+    const container = registry[nodes.get(loopId)!.type]?.container;
+    return container && configs.has(loopId) ? container.bodyFields(configs.get(loopId)) : null;
+  };
+
+  const checkReference = (nodeId: string, segments: string[], reported: Set<string>, afterBody = false) => {
     const shown = `{{ ${formatPath(segments)} }}`;
     if (reported.has(shown)) return;
     reported.add(shown);
@@ -445,16 +524,15 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
     } else if (!nodes.has(root)) {
       error("unknown_reference", `${who} references ${shown} but there is no node "${root}", so no upstream node produces it.`, at);
       return;
-    } else if (root === nodeId || !isAncestor(root, nodeId)) {
-      error(
-        "reference_not_upstream",
-        `${who} references ${shown} but ${name(root)} is not upstream of it, so no upstream node produces it; connect ${name(root)} before this node.`,
-        at,
-      );
-      return;
+    } else {
+      const denied = unreadable(root, nodeId, afterBody);
+      if (denied) {
+        error(denied.code, `${who} references ${shown} but ${denied.why}`, at);
+        return;
+      }
     }
     if (segments.length < 2) return;
-    const fields = fieldsOf(root);
+    const fields = root === (afterBody ? nodeId : containerOf.get(nodeId)) ? bodyFieldsOf(root) : fieldsOf(root);
     if (!fields) return;
     const field = fields.find((f) => f.name === segments[1]);
     if (!field) {
@@ -504,6 +582,21 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
       }
       checkReference(node.id, segments, reported);
     }
+    // A loop's break condition and collected value read the item's scope after each item.
+    const plan = !node.parentId ? def.container?.plan(config) : undefined;
+    if (plan?.breakCondition) {
+      const syntax = expressionSyntaxError(plan.breakCondition);
+      if (syntax) error("expression_syntax", `${name(node.id)} has an error in its break condition: ${syntax}.`, { nodeId: node.id, field: "breakCondition" });
+      else for (const segments of expressionReferences(plan.breakCondition)) checkReference(node.id, segments, reported, true);
+    }
+    if (plan?.collect) {
+      const segments = parsePath(plan.collect);
+      if (!segments) {
+        error("invalid_reference", `${name(node.id)} collects "${plan.collect}", which is not a variable path such as fetch.body.`, { nodeId: node.id, field: "output" });
+      } else {
+        checkReference(node.id, segments, reported, true);
+      }
+    }
   }
   return problems;
 }
@@ -516,23 +609,42 @@ export interface UpstreamField {
   description?: string;
 }
 
-/** Output fields of every ancestor of `nodeId`, in graph order, for the editor's variable picker. */
-export function upstreamFields(graph: Graph, registry: NodeRegistry, nodeId: string): UpstreamField[] {
+/**
+ * Output fields of every ancestor of `nodeId`, in graph order, for the editor's variable picker.
+ * Inside a loop body: the loop's `item`/`index` first. `afterBody` (for a loop): what its break
+ * condition and collected value can read, its body nodes included.
+ */
+export function upstreamFields(graph: Graph, registry: NodeRegistry, nodeId: string, options: { afterBody?: boolean } = {}): UpstreamField[] {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
-  const { into } = topology(new Set(nodes.keys()), graph.edges);
+  const { into } = topology(
+    new Set(nodes.keys()),
+    graph.edges.filter((e) => nodes.get(e.source)?.parentId === nodes.get(e.target)?.parentId),
+  );
+  // Inside a loop body (or after it, for the loop's own break condition and collected value):
+  // the loop's item fields, what is upstream of the loop, and the body nodes before this point.
+  const owner = options.afterBody ? nodeId : nodes.get(nodeId)?.parentId;
   const ancestors = reach([nodeId], into);
+  if (owner) for (const id of reach([owner], into)) ancestors.add(id);
+  if (options.afterBody) for (const n of graph.nodes) if (n.parentId === nodeId) ancestors.add(n.id);
   const result: UpstreamField[] = [];
+  const push = (node: GraphNode, def: AnyNodeDefinition, fields: OutputField[]) => {
+    const title = node.data.title ?? node.data.label;
+    const nodeLabel = typeof title === "string" && title.trim() ? title.trim() : def.label;
+    for (const f of fields) {
+      result.push({ nodeId: node.id, nodeLabel, field: f.name, type: f.type, ...(f.description ? { description: f.description } : {}) });
+    }
+  };
+  const ownerNode = owner ? nodes.get(owner) : undefined;
+  const ownerDef = ownerNode ? registry[ownerNode.type] : undefined;
+  const ownerConfig = ownerNode && ownerDef?.container ? ownerDef.configSchema.safeParse(ownerNode.data) : undefined;
+  if (ownerNode && ownerDef?.container && ownerConfig?.success) push(ownerNode, ownerDef, ownerDef.container.bodyFields(ownerConfig.data));
   for (const node of graph.nodes) {
     if (!ancestors.has(node.id) || node.id === nodeId) continue;
     const def = registry[node.type];
     if (!def) continue;
     const config = def.configSchema.safeParse(node.data);
     if (!config.success) continue;
-    const title = node.data.title ?? node.data.label;
-    const nodeLabel = typeof title === "string" && title.trim() ? title.trim() : def.label;
-    for (const f of withErrorField(def.outputFields(config.data), settingsOrDefault(def, node.data))) {
-      result.push({ nodeId: node.id, nodeLabel, field: f.name, type: f.type, ...(f.description ? { description: f.description } : {}) });
-    }
+    push(node, def, withErrorField(def.outputFields(config.data), settingsOrDefault(def, node.data)));
   }
   for (const v of declaredVariables(graph)) {
     result.push({ nodeId: VARIABLE_SCOPE_KEY, nodeLabel: "Workflow variables", field: v.name, type: v.type });

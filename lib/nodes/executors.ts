@@ -13,6 +13,7 @@ import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
 import { executeNote } from "./note/execute";
+import { executeLoop } from "./loop/execute";
 import { executeQuestion } from "./question/execute";
 import { nodeDefinitions, type NodeType } from "./registry";
 import { executeStart } from "./start/execute";
@@ -41,6 +42,7 @@ export const nodeExecutors = {
   agent: executeAgent,
   tool: executeTool,
   end: executeEnd,
+  loop: executeLoop,
   note: executeNote,
 // Most executors always finish; approval and question may return a NodeWait instead.
 } satisfies { [K in NodeType]: NodeExecutor<NodeConfigOf<K>, NodeResult | NodeWait> };
@@ -70,5 +72,6 @@ export const executorRegistry: Readonly<Record<string, AnyNodeExecutor>> = {
   agent: erase(nodeExecutors.agent),
   tool: erase(nodeExecutors.tool),
   end: erase(nodeExecutors.end),
+  loop: erase(nodeExecutors.loop),
   note: erase(nodeExecutors.note),
 } satisfies Record<NodeType, AnyNodeExecutor>;

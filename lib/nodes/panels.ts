@@ -14,6 +14,7 @@ import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
 import { NotePanel } from "./note/panel";
+import { LoopPanel } from "./loop/panel";
 import { ApprovalPanel } from "./approval/panel";
 import { QuestionPanel } from "./question/panel";
 import { StartPanel } from "./start/panel";
@@ -42,5 +43,6 @@ export const nodePanels = {
   agent: AgentPanel,
   tool: ToolPanel,
   end: EndPanel,
+  loop: LoopPanel,
   note: NotePanel,
 } satisfies { [K in NodeType]: NodePanel<ConfigOf<K>> };

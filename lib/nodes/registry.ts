@@ -2,6 +2,7 @@ import type { AnyNodeDefinition } from "@/lib/engine/node-kit";
 import { startNode } from "./start/definition";
 import { llmNode } from "./llm/definition";
 import { noteNode } from "./note/definition";
+import { loopNode } from "./loop/definition";
 import { conditionNode } from "./condition/definition";
 import { templateNode } from "./template/definition";
 import { aggregateNode } from "./aggregate/definition";
@@ -19,7 +20,7 @@ import { agentNode } from "./agent/definition";
 import { toolNode } from "./tool/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "subworkflow", "classifier", "extractor", "agent", "tool", "approval", "question", "end", "note"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "subworkflow", "classifier", "extractor", "agent", "tool", "approval", "question", "loop", "end", "note"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -40,6 +41,7 @@ export const nodeDefinitions = {
   agent: agentNode,
   tool: toolNode,
   end: endNode,
+  loop: loopNode,
   note: noteNode,
 } satisfies Record<NodeType, AnyNodeDefinition>;
 
