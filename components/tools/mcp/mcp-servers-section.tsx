@@ -24,10 +24,11 @@ function describe(source: McpSourceView): string {
 
 /**
  * Tools page → MCP servers: register (stdio or Streamable HTTP), Connect / Refresh tools, status,
- * cached tools, delete. Loads its own data; developers and above only (the routes enforce it).
+ * cached tools, delete. Developers and above only (the routes enforce it). Mount it with the list
+ * from `listMcpSources(member)` as `initialSources`, or without and it fetches the list itself.
  */
-export function McpServersSection({ canManage }: { canManage: boolean }) {
-  const [sources, setSources] = useState<McpSourceView[] | null>(null);
+export function McpServersSection({ canManage, initialSources }: { canManage: boolean; initialSources?: McpSourceView[] }) {
+  const [sources, setSources] = useState<McpSourceView[] | null>(initialSources ?? null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [formKey, setFormKey] = useState(0);
@@ -45,9 +46,11 @@ export function McpServersSection({ canManage }: { canManage: boolean }) {
     }
   };
 
+  // A page that loaded the list on the server passes it in; otherwise the section fetches it.
+  const preloaded = initialSources !== undefined;
   useEffect(() => {
-    if (canManage) void reload();
-  }, [canManage]);
+    if (canManage && !preloaded) void reload();
+  }, [canManage, preloaded]);
 
   if (!canManage) {
     return <p className="text-sm text-muted-foreground">Registering and connecting MCP servers needs the developer role. Their tools appear in the tool list once a developer connects them.</p>;

@@ -1,0 +1,53 @@
+import { createElement as h } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { McpServersSection } from "@/components/tools/mcp/mcp-servers-section";
+import type { McpSourceView } from "@/lib/tools/mcp/schema";
+
+/** First paint of the Tools page's MCP section from a server-loaded list. */
+
+const base = { toolPrefix: "orders", createdAt: "2026-11-29T00:00:00.000Z", updatedAt: "2026-11-29T00:00:00.000Z" };
+const sources: McpSourceView[] = [
+  {
+    ...base,
+    id: "s1",
+    name: "Orders",
+    config: { transport: "stdio", command: "npx", args: ["-y", "@acme/orders-mcp"], env: { TOKEN: { secret: "ORDERS_TOKEN" } } },
+    status: "connected",
+    lastSyncedAt: "2026-11-29T00:10:00.000Z",
+    lastError: null,
+    tools: [{ id: "t1", name: "orders_lookup_order", toolName: "lookup_order", description: "Looks an order up", inputSchema: { type: "object", properties: { orderId: { type: "string" } } }, enabled: true }],
+  },
+  {
+    ...base,
+    id: "s2",
+    name: "Remote",
+    toolPrefix: "remote",
+    config: { transport: "http", url: "https://mcp.example.com/mcp", headers: {} },
+    status: "error",
+    lastSyncedAt: null,
+    lastError: "Could not connect to the MCP server at https://mcp.example.com/mcp (HTTP 401)",
+    tools: [],
+  },
+];
+
+describe("MCP servers section", () => {
+  it("shows each server's transport, status, error, tools and actions", () => {
+    const html = renderToStaticMarkup(h(McpServersSection, { canManage: true, initialSources: sources }));
+    expect(html).toContain("npx -y @acme/orders-mcp");
+    expect(html).toContain("Connected");
+    expect(html).toContain("orders_lookup_order");
+    expect(html).toContain("Refresh tools");
+    expect(html).toContain("https://mcp.example.com/mcp");
+    expect(html).toContain("Error");
+    expect(html).toContain("(HTTP 401)");
+    // Never listed: Connect is offered instead of Refresh.
+    expect(html.match(/>Connect</g)).toHaveLength(1);
+  });
+
+  it("tells non-developers why there is nothing to manage", () => {
+    const html = renderToStaticMarkup(h(McpServersSection, { canManage: false }));
+    expect(html).toContain("needs the developer role");
+    expect(html).not.toContain("Register server");
+  });
+});
