@@ -71,6 +71,20 @@ export function nodeSummary(kind: string, config: Record<string, unknown>): stri
       const fields = kind === "question" ? [`Asks: ${short(list(config.fields).map((f) => str(record(f).name)).filter(Boolean).join(", ")) || "nothing"}`] : [];
       return [text || (kind === "approval" ? "No title" : "No question"), ...fields, ...(typeof timeout.amount === "number" ? [`Times out after ${timeout.amount} ${str(timeout.unit)}`] : [])];
     }
+    case "classifier":
+    case "extractor": {
+      const model = str(config.model);
+      const items = list(kind === "classifier" ? config.classes : config.fields).map((c) => str(record(c).name)).filter(Boolean);
+      const what = kind === "classifier" ? "Classes" : "Fields";
+      return [model ? `Model: ${model}` : "No model chosen", items.length ? `${what}: ${short(items.join(", "))}` : `No ${what.toLowerCase()}`];
+    }
+    case "agent": {
+      const model = str(config.model);
+      const tools = list(config.tools).length;
+      return [model ? `Model: ${model}` : "No model chosen", `${tools} tool${tools === 1 ? "" : "s"} · max ${typeof config.maxIterations === "number" ? config.maxIterations : 5} iterations`];
+    }
+    case "tool":
+      return [str(config.toolName) ? `Calls ${short(str(config.toolName))}` : "No tool chosen"];
     case "note":
       // Notes show their text (a few lines), not a summary.
       return str(config.text).split("\n").filter((l) => l.trim()).slice(0, 4).map(short);
