@@ -63,6 +63,12 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
     throw error;
   }
   const info = readModelInfoMap(provider.modelInfo)[request.model];
+  if (request.tools?.length && info && !info.capabilities.tools) {
+    throw new NodeError(
+      "provider_bad_request",
+      `Model "${request.model}" of provider "${provider.name}" is marked as unable to call tools (Settings → Models). Choose a model with tool support, or tick Tools if it has it.`,
+    );
+  }
   await assertFitsContext(request.messages, request.tools, { model: request.model, contextWindow: info?.contextWindow });
   const apiKey = decryptKey(provider, deps.cipher ?? cipherFromEnv());
   const timeoutMs = deps.timeoutMs ?? DEFAULT_CHAT_TIMEOUT_MS;

@@ -3,7 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { NodeError } from "@/lib/engine/errors";
 import type { ChatRequest } from "@/lib/engine/ports";
 import { chatWithProvider, type ProviderConnection } from "@/lib/models/chat-service";
+import { createProvider, testProvider } from "@/lib/providers/service";
 import { encryptSecret } from "@/lib/secrets/crypto";
+import { createTestMember } from "./helpers/members";
 import { type AnthropicServer, startAnthropicServer } from "../fixtures/anthropic-server";
 import { type OllamaServer, startOllamaServer } from "../fixtures/ollama-server";
 
@@ -241,5 +243,31 @@ describe("Ollama native provider kind (ChatOllama over /api/chat)", () => {
     );
     expect(error.code).toBe("cancelled");
     expect(Date.now() - abortedAt).toBeLessThan(500);
+  });
+});
+
+describe("Settings → Models with the new kinds", () => {
+  it("creates Anthropic and native Ollama providers from their presets, and Test connection calls them for real", async () => {
+    const owner = await createTestMember("owner");
+    const claude = await createProvider(owner, { name: "Claude", preset: "anthropic", baseUrl: `${anthropic.url}/v1`, apiKey: ANTHROPIC_KEY, models: ["claude-sonnet-4-5"] });
+    expect(claude.kind).toBe("anthropic");
+    expect(claude.modelInfo["claude-sonnet-4-5"]).toMatchObject({ contextWindow: 200_000, inputPrice: 3, outputPrice: 15, currency: "USD" });
+    anthropic.script({ text: "pong" });
+    const ok = await testProvider(owner, claude.id);
+    expect(ok).toMatchObject({ ok: true, model: "claude-sonnet-4-5" });
+    expect(ok.message).toMatch(/^Connected: claude-sonnet-4-5 answered "pong" in \d+ ms\.$/);
+
+    const llama = await createProvider(owner, { name: "Local llama", preset: "ollama_native", baseUrl: ollama.url, models: ["llama3.2"] });
+    expect(llama.kind).toBe("ollama");
+    const denied = await testProvider(owner, llama.id);
+    expect(denied).toMatchObject({ ok: false, code: "provider_auth", message: "The provider rejected the API key (401): unauthorized" });
+  });
+
+  it("refuses tools for a model marked as unable to call them, before any request", async () => {
+    const marked = { ...provider("anthropic", anthropic.url, ANTHROPIC_KEY, ["claude-test"]), modelInfo: { "claude-test": { capabilities: { tools: false, json: false, vision: false, streaming: true } } } };
+    const error = await failure(chatWithProvider(marked, request({ tools: [weatherTool] })));
+    expect(error.code).toBe("provider_bad_request");
+    expect(error.message).toContain('Model "claude-test" of provider "anthropic test" is marked as unable to call tools');
+    expect(anthropic.requests).toHaveLength(0);
   });
 });
