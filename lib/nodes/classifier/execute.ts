@@ -85,7 +85,7 @@ export async function executeClassifier(ctx: NodeContext<ClassifierConfig>): Pro
   const calls = new ModelCalls(ctx);
   let model = config.model;
   let finishReason: string | null = null;
-  const detail = () => ({ model, messages: [...messages], finishReason, temperature: config.temperature, attempts: calls.count, ...calls.totals() });
+  const detail = () => ({ model, messages: [...messages], finishReason, temperature: config.temperature, modelCalls: calls.count, ...calls.totals() });
 
   let problem = "";
   for (let attempt = 0; attempt < 2; attempt++) {

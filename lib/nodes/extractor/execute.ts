@@ -107,7 +107,7 @@ export async function executeExtractor(ctx: NodeContext<ExtractorConfig>): Promi
   let messages: ChatMessage[] = [];
   let model = config.model;
   let finishReason: string | null = null;
-  const detail = () => ({ model, mode, messages: [...messages], finishReason, temperature: config.temperature, attempts: calls.count, ...calls.totals() });
+  const detail = () => ({ model, mode, messages: [...messages], finishReason, temperature: config.temperature, modelCalls: calls.count, ...calls.totals() });
   const trace = () => ({ input: { text }, detail: detail(), usage: calls.usage });
   const start = (next: Mode) => {
     mode = next;

@@ -97,7 +97,7 @@ describe("classifier executor", () => {
     expect(system).toContain("- other: none of the classes above fits");
     expect(system).toContain("Invoices are billing.");
     expect(requests[0].messages[1]).toEqual({ role: "user", content: "I was charged twice" });
-    expect(result.detail).toMatchObject({ model: "test-model", attempts: 1, messages: [{ role: "system" }, { role: "user" }, { role: "assistant" }] });
+    expect(result.detail).toMatchObject({ model: "test-model", modelCalls: 1, messages: [{ role: "system" }, { role: "user" }, { role: "assistant" }] });
     expect(result.usage).toEqual({ promptTokens: 10, completionTokens: 5, totalTokens: 15 });
   });
 
@@ -110,7 +110,7 @@ describe("classifier executor", () => {
     expect(requests[1].messages.at(-1)).toMatchObject({ role: "user", content: expect.stringContaining("That answer cannot be used") });
     expect(requests[1].messages.at(-2)).toEqual({ role: "assistant", content: "I think it's about money" });
     expect(result.usage).toEqual({ promptTokens: 20, completionTokens: 10, totalTokens: 30 });
-    expect(result.detail).toMatchObject({ attempts: 2 });
+    expect(result.detail).toMatchObject({ modelCalls: 2 });
   });
 
   it("adds up the cost of both calls in detail.cost and records the provider that answered", async () => {

@@ -77,7 +77,7 @@ describe("extractor executor", () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({ toolChoice: "required", tools: [{ name: EXTRACT_TOOL, parameters: fieldsSchema(config.fields) }] });
     expect(requests[0].json).toBeUndefined();
-    expect(result.detail).toMatchObject({ mode: "tool", attempts: 1 });
+    expect(result.detail).toMatchObject({ mode: "tool", modelCalls: 1 });
   });
 
   it("lists required fields the model left out and sets absent fields to null", async () => {
@@ -100,7 +100,7 @@ describe("extractor executor", () => {
     expect(requests[1]).toMatchObject({ json: true });
     expect(requests[1].tools).toBeUndefined();
     expect(requests[1].messages[0].content).toContain("Reply with a single JSON object only");
-    expect(result.detail).toMatchObject({ mode: "json", attempts: 2 });
+    expect(result.detail).toMatchObject({ mode: "json", modelCalls: 2 });
     expect(result.usage).toEqual({ promptTokens: 20, completionTokens: 10, totalTokens: 30 });
   });
 
