@@ -75,6 +75,7 @@ describe("executeLlm", () => {
     expect(result.input).toEqual(messages);
     expect(result.detail).toEqual({
       model: "m-1-2025",
+      providerId: "prov-1",
       messages: [...messages, { role: "assistant", content: "A short summary here." }],
       finishReason: "stop",
       usage: { promptTokens: 11, completionTokens: 4, totalTokens: 15 },
