@@ -154,6 +154,31 @@ describe("Agent node through a real worker", () => {
     expect(detail.turns[0]!.toolCalls[0]).toMatchObject({ status: "error", error: { code: expect.stringMatching(/^tool_/) } });
   });
 
+  it("fails clearly at the iteration limit and keeps every turn on the failed step", async () => {
+    api.on("/weather", { body: { celsius: 1 } });
+    const tool = await weatherTool("weather_loop");
+    const call = (id: string) => ({ toolCalls: [{ id, name: "weather_loop", arguments: { city: "Oslo" } }] });
+    openai.script(call("c1"), call("c2"));
+    const graph: Graph = {
+      version: 1,
+      nodes: [
+        startNode("question"),
+        { id: "agent", type: "agent", position: at(300), data: { providerId, model: "test-model", userPrompt: "{{ start.question }}", tools: [tool.id], maxIterations: 2 } },
+        endNode({ answer: "{{ agent.text }}" }),
+      ],
+      edges: line("start", "agent", "end"),
+    };
+    const { run: finished } = await run(graph, { question: "Loop?" });
+    expect(finished.status).toBe("failed");
+    const step = finished.steps.find((s) => s.nodeId === "agent")!;
+    expect(step.error).toMatchObject({ code: "limit_exceeded", message: "The agent reached its limit of 2 iterations and the model still asked for tools (weather_loop) instead of answering." });
+    // The first turn's call ran; the second turn's was never executed.
+    expect(api.count("/weather")).toBe(1);
+    const detail = AgentDetailSchema.parse(step.detail);
+    expect(detail.turns.map((t) => t.toolCalls.map((c) => c.status))).toEqual([["ok"], ["not_run"]]);
+    expect(step.totalTokens).toBeGreaterThan(0);
+  });
+
   it("fails with tool_not_found when a selected tool was deleted", async () => {
     const graph: Graph = {
       version: 1,
