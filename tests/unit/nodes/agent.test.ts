@@ -72,6 +72,9 @@ describe("agent definition", () => {
   it("bounds the iterations by LIMITS and checks stop tools are selected", () => {
     expect(AgentConfigSchema.safeParse({ ...config, maxIterations: LIMITS.maxAgentIterations + 1 }).success).toBe(false);
     expect(config.maxIterations).toBe(5);
+    const many = Array.from({ length: LIMITS.maxAgentTools + 1 }, (_, i) => `tool_${i}`);
+    expect(AgentConfigSchema.safeParse({ ...config, tools: many }).success).toBe(false);
+    expect(AgentConfigSchema.safeParse({ ...config, tools: many.slice(1) }).success).toBe(true);
     expect(agentNode.check!({ ...config, stopAfterTools: ["tool_other"] })).toEqual(['A "stop after" tool must also be one of the selected tools.']);
     expect(agentNode.check!({ ...config, tools: ["a", "a"], userPrompt: " " })).toEqual(["The user prompt is empty.", "A tool is selected twice."]);
     expect(agentNode.outputFields(config).map((f) => f.name)).toEqual(["text", "toolCalls", "iterations", "stopReason", "usage"]);
