@@ -115,7 +115,6 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
   try {
     for (let iteration = 1; ; iteration++) {
       const messagesIn = messages.slice(sent);
-      sent = messages.length;
       const startedAt = new Date();
       let turnText = "";
       const onToken = (piece: string) => {
