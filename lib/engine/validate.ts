@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { GraphSchema, DEFAULT_HANDLE, type Graph, type GraphEdge, type GraphNode } from "./graph";
-import type { AnyNodeDefinition, OutputField, ValueType } from "./node-kit";
+import type { AnyNodeDefinition, OutputField, TypedReference, ValueType } from "./node-kit";
 import { ERROR_HANDLE, readNodeSettings, settingsOrDefault, supportsErrorPolicy, withErrorField, withErrorHandle, type NodeSettings } from "./policy";
 import { expressionReferences, expressionSyntaxError } from "./expression";
 import { formatPath, parsePath, templateReferences, templateSyntaxError } from "./template";
@@ -31,6 +31,7 @@ export const RESERVED_NODE_IDS: ReadonlySet<string> = new Set(["input", "env", V
 /** Liquid properties a string supports beyond its own fields. */
 const STRING_PROPERTIES: ReadonlySet<string> = new Set(["size", "first", "last"]);
 const PRIMITIVE_TYPES: ReadonlySet<ValueType> = new Set(["string", "number", "boolean"]);
+const AN: Record<ValueType, string> = { string: "a string", number: "a number", boolean: "a boolean", object: "an object", array: "an array", any: "any value" };
 
 function displayLabel(node: GraphNode, def: AnyNodeDefinition | undefined): string {
   // The editor may store a user-given title beside the config; configs ignore unknown keys.
@@ -552,6 +553,30 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
     }
   };
 
+  /** The declared type at a reference (undefined when not known statically: deeper paths, loop items, unknown roots). */
+  const declaredType = (segments: readonly string[] | null): ValueType | undefined => {
+    if (!segments || segments.length > 2) return undefined;
+    if (segments[0] === VARIABLE_SCOPE_KEY) return segments.length === 2 ? variables.get(segments[1]) : "object";
+    const root = segments[0] === "input" ? startId : segments[0];
+    const rootNode = root ? nodes.get(root) : undefined;
+    const rootDef = rootNode ? registry[rootNode.type] : undefined;
+    // Containers (loops) publish per-item fields inside their body; those are not typed here.
+    if (!rootNode || !rootDef || "container" in rootDef) return undefined;
+    if (segments.length === 1) return "object";
+    return fieldsOf(rootNode.id)?.find((f) => f.name === segments[1])?.type;
+  };
+
+  /** A field that needs a type reading a reference whose declared type cannot match (`any` matches everything). */
+  const checkType = (nodeId: string, ref: TypedReference) => {
+    const segments = parsePath(ref.path);
+    const actual = declaredType(segments);
+    if (!segments || !actual || actual === "any") return;
+    const expected = Array.isArray(ref.expects) ? ref.expects : [declaredType(parsePath((ref.expects as { sameAs: string }).sameAs))];
+    if (expected.some((t) => t === undefined || t === "any") || expected.includes(actual)) return;
+    const wanted = (expected as ValueType[]).map((t) => AN[t]).join(" or ");
+    error("type_mismatch", `${name(nodeId)}: ${ref.what} needs ${wanted}, but {{ ${formatPath(segments)} }} is ${AN[actual]}.`, { nodeId });
+  };
+
   for (const node of nodes.values()) {
     const def = registry[node.type];
     if (!def || !configs.has(node.id)) continue;
@@ -582,6 +607,7 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
       }
       checkReference(node.id, segments, reported);
     }
+    for (const ref of def.typedReferences?.(config) ?? []) checkType(node.id, ref);
     // A loop's break condition and collected value read the item's scope after each item.
     const plan = !node.parentId ? def.container?.plan(config) : undefined;
     if (plan?.breakCondition) {

@@ -89,6 +89,8 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       return lostOrCancelled(current);
     }
 
+    // Before the final status, so whoever sees the run finished also sees its cost.
+    await recordRunCost(db, runId);
     const finishedAt = now();
     const written = await db.run.updateMany({
       where: { id: runId, leaseToken, status: "running" },
@@ -104,7 +106,6 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     if (written.count === 0) {
       return lostOrCancelled(await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } }));
     }
-    await recordRunCost(db, runId);
     // A run that ended (a branch failed while another waited) answers no more questions.
     await db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
     deps.publish(runId, {

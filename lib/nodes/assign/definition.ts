@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "@/lib/engine/node-kit";
+import { defineNode, type TypedReference } from "@/lib/engine/node-kit";
 
 export const ASSIGN_OPERATIONS = ["set", "append", "increment", "clear"] as const;
 export type AssignOperation = (typeof ASSIGN_OPERATIONS)[number];
@@ -40,6 +40,7 @@ export const assignNode = defineNode({
   configSchema: AssignConfigSchema,
   defaultConfig: () => ({ assignments: [{ variable: "", operation: "set" as const, mode: "expression" as const, value: "" }] }),
   hasInput: true,
+  pure: true,
   assignsVariables: true,
   outputHandles: () => [{ id: "out", label: "" }],
   // The new value of each variable it sets (types come from the declarations, checked by the validator).
@@ -48,6 +49,25 @@ export const assignNode = defineNode({
   expressions: (config) => config.assignments.filter((a) => a.mode === "expression" && usesValue(a)).map((a) => a.value),
   // Naming the target as a reference makes the validator report undeclared variables.
   references: (config) => config.assignments.map((a) => a.variable).filter(Boolean).map((name) => `var.${name}`),
+  // A value that is one plain reference is type-checked against the variable's declared type.
+  typedReferences: (config) =>
+    config.assignments.flatMap((a): TypedReference[] => {
+      if (!a.variable) return [];
+      const target = `var.${a.variable}`;
+      switch (a.operation) {
+        case "set":
+          return [{ path: a.value, expects: { sameAs: target }, what: `the value for ${target}` }];
+        case "increment":
+          return [
+            { path: target, expects: ["number"], what: `"increase by" on ${target}` },
+            { path: a.value, expects: ["number"], what: `the amount added to ${target}` },
+          ];
+        case "append":
+          return [{ path: target, expects: ["array", "string"], what: `"append" on ${target}` }];
+        case "clear":
+          return [];
+      }
+    }),
   check: (config) => {
     const problems: string[] = [];
     config.assignments.forEach((a, index) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "@/lib/engine/node-kit";
+import { defineNode, type ValueType } from "@/lib/engine/node-kit";
 
 export const CONDITION_OPERATORS = [
   "equals",
@@ -30,6 +30,20 @@ export const OPERATOR_LABELS: Record<ConditionOperator, string> = {
   less_or_equal: "≤",
   is_empty: "is empty",
   is_not_empty: "is not empty",
+};
+
+const NUMERIC_OPERATORS: ReadonlySet<ConditionOperator> = new Set(["greater_than", "greater_or_equal", "less_than", "less_or_equal"]);
+
+/** The value types each operator can work on (absent: any value). */
+const RULE_TYPES: Partial<Record<ConditionOperator, ValueType[]>> = {
+  greater_than: ["number", "string"],
+  greater_or_equal: ["number", "string"],
+  less_than: ["number", "string"],
+  less_or_equal: ["number", "string"],
+  contains: ["string", "array", "object"],
+  not_contains: ["string", "array", "object"],
+  starts_with: ["string", "number"],
+  ends_with: ["string", "number"],
 };
 
 /** Operators that compare against nothing. */
@@ -76,6 +90,18 @@ export const conditionNode = defineNode({
   outputFields: () => [{ name: "branch", type: "string" as const, description: "The id of the branch taken" }],
   templates: (config) => config.cases.flatMap((c) => c.rules.map((r) => r.right)),
   references: (config) => config.cases.flatMap((c) => c.rules.map((r) => r.left)).filter(Boolean),
+  // Numeric comparisons also take numeral strings ("42"); contains works on text, lists and object keys.
+  typedReferences: (config) =>
+    config.cases.flatMap((c) =>
+      c.rules.flatMap((r) => {
+        const expects = RULE_TYPES[r.operator];
+        if (!expects || !r.left) return [];
+        const what = `the rule "${OPERATOR_LABELS[r.operator]}"`;
+        const refs = [{ path: r.left, expects, what }];
+        if (NUMERIC_OPERATORS.has(r.operator)) refs.push({ path: r.right, expects, what: `the right side of ${what}` });
+        return refs;
+      }),
+    ),
   check: (config) => {
     const problems: string[] = [];
     const ids = new Set<string>();

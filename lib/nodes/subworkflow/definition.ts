@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { defineNode } from "@/lib/engine/node-kit";
+import { defineNode, VALUE_TYPES } from "@/lib/engine/node-kit";
 
 export const SubworkflowInputSchema = z.object({
   /** A Start input of the child workflow. */
   name: z.string().min(1).max(64),
   /** A template; a bare `{{ node.field }}` keeps its type (numbers, objects). */
   value: z.string().max(20_000).default(""),
+  /** The child's declared type of this input, copied by the panel so references can be type-checked. */
+  type: z.enum(VALUE_TYPES).optional(),
 });
 
 export const SubworkflowConfigSchema = z.object({
@@ -42,6 +44,8 @@ export const subworkflowNode = defineNode({
   ],
   templates: (config) => config.inputs.map((i) => i.value),
   callsWorkflow: (config) => config.workflowId || undefined,
+  typedReferences: (config) =>
+    config.inputs.flatMap((i) => (i.type && i.type !== "any" ? [{ path: i.value, expects: [i.type], what: `the sub-workflow input "${i.name}"` }] : [])),
   check: (config) => {
     const problems: string[] = [];
     if (!config.workflowId) problems.push("Choose the workflow to run.");

@@ -1,11 +1,14 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { VALUE_TYPES, type ValueType } from "@/lib/engine/node-kit";
 import type { NodePanelProps } from "@/lib/editor/panel-kit";
 import { Field, NativeSelect, TemplateField } from "@/components/editor/fields";
 import { Input } from "@/components/ui/input";
 import type { PublishedWorkflow } from "@/lib/runs/subworkflows";
 import type { SubworkflowConfig } from "./definition";
+
+const isValueType = (type: string): type is ValueType => (VALUE_TYPES as readonly string[]).includes(type);
 
 type Loaded = { status: "loading" } | { status: "ready"; workflows: PublishedWorkflow[] } | { status: "error"; message: string };
 
@@ -34,8 +37,8 @@ export function SubworkflowPanel({ nodeId, config, onChange, fields }: NodePanel
   const chosen = workflows.find((w) => w.id === config.workflowId);
   const inputs = config.inputs ?? [];
   const valueOf = (name: string) => inputs.find((i) => i.name === name)?.value ?? "";
-  const setValue = (name: string, value: string) =>
-    onChange({ ...config, inputs: [...inputs.filter((i) => i.name !== name), { name, value }] });
+  const setValue = (name: string, value: string, type: string) =>
+    onChange({ ...config, inputs: [...inputs.filter((i) => i.name !== name), { name, value, ...(isValueType(type) ? { type } : {}) }] });
   const declared = chosen?.inputs ?? inputs.map((i) => ({ name: i.name, type: "any", required: false }));
 
   return (
@@ -79,7 +82,7 @@ export function SubworkflowPanel({ nodeId, config, onChange, fields }: NodePanel
           value={valueOf(input.name)}
           fields={fields}
           placeholder={`{{ start.${input.name} }}`}
-          onChange={(value) => setValue(input.name, value)}
+          onChange={(value) => setValue(input.name, value, input.type)}
         />
       ))}
       <p className="text-xs text-muted-foreground">
