@@ -58,6 +58,11 @@ export interface NodeDefinition<Config = unknown> {
   templates(config: Config): string[];
   /** Plain variable paths (not templates) the config reads, such as a condition's left operand. */
   references?(config: Config): string[];
+  /**
+   * Config fields that need a value of some type: the validator checks the declared type of the
+   * referenced output (`outputFields`, workflow variables, Start inputs) and reports a mismatch.
+   */
+  typedReferences?(config: Config): TypedReference[];
   /** JSONata expressions in the config (expression.ts), checked for syntax and references like templates. */
   expressions?(config: Config): string[];
   /** Extra checks beyond the zod schema, with messages a user understands. */
@@ -92,6 +97,16 @@ export interface ContainerPlan {
   collect?: string;
   /** A failed item fails the loop, or counts as null, or is left out of the results. */
   onItemError: "fail" | "continue" | "skip";
+}
+
+/** A config field that reads a reference and needs a value of some type (see NodeDefinition.typedReferences). */
+export interface TypedReference {
+  /** A variable path or a template that is exactly one bare reference (`{{ a.b }}`); anything else is not checked. */
+  path: string;
+  /** The types the field accepts, or "the declared type of this other path" (a variable being assigned). */
+  expects: readonly ValueType[] | { sameAs: string };
+  /** The field, for the message: `the left side of "greater than"`. */
+  what: string;
 }
 
 /** What a node sees while it executes. Ports (services) keep the engine free of I/O imports. */
