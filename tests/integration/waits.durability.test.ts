@@ -24,7 +24,17 @@ const prefix = vi.hoisted(() => {
 
 const workers: WorkerProcess[] = [];
 let member: Member;
-const env = { WEFT_REDIS_PREFIX: prefix, WEFT_WAIT_SWEEP_MS: "250", WEFT_RECONCILE_EVERY_MS: "500", WEFT_RECONCILE_MIN_AGE_MS: "200" };
+// A worker killed right after parking a run may not have completed its BullMQ job yet: the stale
+// job (same id as the run) then swallows the re-enqueue until the stalled check moves it back,
+// after the lock expires. Short lock settings keep that recovery within the test's patience.
+const env = {
+  WEFT_REDIS_PREFIX: prefix,
+  WEFT_WAIT_SWEEP_MS: "250",
+  WEFT_RECONCILE_EVERY_MS: "500",
+  WEFT_RECONCILE_MIN_AGE_MS: "200",
+  WEFT_WORKER_LOCK_MS: "2000",
+  WEFT_WORKER_STALLED_MS: "500",
+};
 
 beforeAll(async () => {
   member = await createTestMember("editor");
