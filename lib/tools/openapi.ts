@@ -349,6 +349,8 @@ export async function previewOpenApi(member: Member, text: string) {
   };
 }
 
+export type OpenApiPreview = Awaited<ReturnType<typeof previewOpenApi>>;
+
 export interface ImportResult {
   sourceId: string;
   sourceName: string;

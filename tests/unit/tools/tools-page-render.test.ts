@@ -1,0 +1,84 @@
+import { createElement as h } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { SecretsManager } from "@/components/settings/secrets-manager";
+import { configOf, initialState } from "@/components/tools/tool-form";
+import { ToolsManager } from "@/components/tools/tools-manager";
+import type { ToolView } from "@/lib/tools/schema";
+
+/** First paint of the Tools page and the Secrets list from server-loaded data. */
+const tool = (patch: Partial<ToolView>): ToolView => ({
+  id: "t1",
+  kind: "http",
+  name: "get_weather",
+  description: "Weather for a city",
+  inputSchema: { type: "object", properties: { city: { type: "string" } } },
+  outputSchema: null,
+  config: { method: "GET", url: "https://weather.example.com?city={{ city }}", auth: { type: "bearer", secret: "WEATHER" } },
+  version: 3,
+  enabled: true,
+  sourceId: null,
+  sourceName: null,
+  ownerId: "u1",
+  ownerName: "Ada",
+  createdAt: "2026-11-29T00:00:00.000Z",
+  updatedAt: "2026-11-29T00:00:00.000Z",
+  ...patch,
+});
+
+describe("Tools page", () => {
+  it("lists kind, name, description, version, owner and enabled, with actions by role", () => {
+    const tools = [tool({}), tool({ id: "t2", kind: "openapi", name: "listPets", sourceName: "Petstore", version: 1, enabled: false })];
+    const html = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, initialAllowList: ["10.0.0.0/8"], canManage: true, canTest: true, canSetAllowList: true }));
+    expect(html).toContain("get_weather");
+    expect(html).toContain("v3");
+    expect(html).toContain("Ada");
+    expect(html).toContain("from Petstore");
+    expect(html).toContain('aria-label="Edit get_weather"');
+    // Imported tools are edited through their source.
+    expect(html).not.toContain('aria-label="Edit listPets"');
+    expect(html).toContain("10.0.0.0/8");
+    expect(html).toContain("Import OpenAPI");
+
+    const viewer = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, initialAllowList: [], canManage: false, canTest: false, canSetAllowList: false }));
+    expect(viewer).not.toContain("Import OpenAPI");
+    expect(viewer).not.toContain('aria-label="Test get_weather"');
+    expect(viewer).not.toContain("Save allow-list");
+  });
+
+  it("round-trips an HTTP tool's settings through the edit form's fields", () => {
+    const config = {
+      method: "POST",
+      url: "https://api.example.com/orders/{{ id }}",
+      headers: [{ key: "X-Token", value: "{{ secrets.API_TOKEN }}" }],
+      query: [{ key: "page", value: "{{ page }}" }],
+      bodyMode: "input",
+      body: "",
+      auth: { type: "apiKey", in: "query", name: "key", secret: "ORDERS" },
+      timeoutMs: 15_000,
+      response: { mode: "path", path: "data.id" },
+    };
+    const state = initialState(tool({ config }));
+    expect(state.headers).toBe("X-Token: {{ secrets.API_TOKEN }}");
+    expect(state.timeoutS).toBe("15");
+    expect(configOf(state)).toEqual(config);
+    expect(configOf({ ...initialState(null), kind: "code", code: "return {}", timeoutS: "0.5" })).toEqual({ code: "return {}", timeoutMs: 500 });
+  });
+});
+
+describe("Secrets page", () => {
+  it("shows names, masked hints and key ids, never a value field with content", () => {
+    const html = renderToStaticMarkup(
+      h(SecretsManager, {
+        initialSecrets: [{ id: "s1", name: "STRIPE_KEY", description: "Payments", hint: "4242", keyId: "k2", createdAt: "2026-11-29T00:00:00.000Z", updatedAt: "2026-11-29T00:00:00.000Z" }],
+        canEdit: true,
+        canDelete: false,
+      }),
+    );
+    expect(html).toContain("STRIPE_KEY");
+    expect(html).toContain("••••4242");
+    expect(html).toContain("k2");
+    expect(html).toContain('aria-label="Rotate STRIPE_KEY"');
+    expect(html).not.toContain('aria-label="Delete STRIPE_KEY"');
+  });
+});
