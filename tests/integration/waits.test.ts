@@ -240,6 +240,27 @@ describe("public API", () => {
   });
 });
 
+describe("public API and assignee roles", () => {
+  it("an API key decides an approval reserved to admins only when the member who created it is an admin", async () => {
+    const admin = await createTestMember("admin");
+    const developer: Member = { ...admin, userId: (await createTestMember("developer")).userId, role: "developer" };
+    await db().membership.create({ data: { workspaceId: admin.workspaceId, userId: developer.userId, role: "developer" } });
+    const workflow = await createWorkflow(admin, { name: "admin approvals", graph: approvalGraph({ assigneeRole: "admin" }) });
+    await publishWorkflow(admin, workflow.id);
+    const developerKey = clientFor((await createKey(developer, ["runs:read", "runs:write", "waits:answer"])).secret);
+    const adminKey = clientFor((await createKey(admin, ["runs:read", "waits:answer"])).secret);
+
+    const { runId } = await developerKey.startRun(workflow.id, { inputs: { customer: "Oscorp" } });
+    await waitForStatus(runId, "waiting");
+    const [wait] = await developerKey.pendingWaits(runId);
+    expect(wait!.request).toMatchObject({ assigneeRole: "admin" });
+    const refused = (await developerKey.answerWait(runId, wait!.id, { decision: "approve" }).catch((e: unknown) => e)) as WeftApiError;
+    expect([refused.status, refused.code]).toEqual([403, "forbidden"]);
+    await adminKey.answerWait(runId, wait!.id, { decision: "approve", comment: "ok" });
+    expect((await waitForRun(runId)).output).toMatchObject({ decision: "approved", comment: "ok" });
+  });
+});
+
 describe("cancelling", () => {
   it("cancels a waiting run and its sub-workflow child runs; the Inbox drops the wait", async () => {
     const { runId, workflowId } = await runOf(approvalGraph(), "Soylent");
