@@ -4,9 +4,6 @@ import { withLocalTokenizer } from "../local-tokenizer";
 import type { ChatModelHandle, ChatModelParams } from "./types";
 import { NO_API_KEY } from "./openai";
 
-/** Claude needs max_tokens on every request; used when neither the node nor the library knows better. */
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
-
 /**
  * Anthropic's Messages API through `ChatAnthropic`. The SDK appends /v1/messages itself, so a base
  * URL typed with a trailing /v1 is trimmed. The key is passed explicitly (a placeholder when the
@@ -19,7 +16,8 @@ export function createAnthropicModel(params: ChatModelParams): ChatAnthropic {
     apiKey: params.apiKey || NO_API_KEY,
     anthropicApiUrl: params.baseUrl.replace(/\/v1\/?$/, ""),
     temperature: params.temperature,
-    maxTokens: params.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    // Claude needs max_tokens on every request; without one from the node, ChatAnthropic uses its per-model default.
+    maxTokens: params.maxTokens,
     maxRetries: 0,
     streamUsage: true,
     clientOptions: {
