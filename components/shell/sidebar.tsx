@@ -6,7 +6,7 @@ import { SignOutButton } from "./sign-out-button";
 import { WeftLogo } from "./weft-logo";
 
 /** The studio's left column: product, navigation, workspace and the signed-in user. */
-export function Sidebar({ member }: { member: Pick<Member, "email" | "name" | "workspaceName" | "role"> }) {
+export function Sidebar({ member, inboxCount = 0 }: { member: Pick<Member, "email" | "name" | "workspaceName" | "role">; inboxCount?: number }) {
   return (
     <aside className="flex h-screen w-56 shrink-0 flex-col border-r bg-sidebar" aria-label="Sidebar">
       <div className="px-4 py-4">
@@ -26,6 +26,11 @@ export function Sidebar({ member }: { member: Pick<Member, "email" | "name" | "w
         <NavLink href="/inbox">
           <Inbox />
           Inbox
+          {inboxCount > 0 ? (
+            <span className="ml-auto rounded-full bg-amber-100 px-1.5 text-xs font-medium tabular-nums text-amber-800" data-testid="inbox-count" aria-label={`${inboxCount} waiting`}>
+              {inboxCount > 99 ? "99+" : inboxCount}
+            </span>
+          ) : null}
         </NavLink>
         <NavLink href="/tools">
           <Wrench />
