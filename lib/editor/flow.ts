@@ -1,5 +1,6 @@
 import type { Edge, Node } from "@xyflow/react";
 import type { Graph } from "@/lib/engine/graph";
+import type { WorkflowVariable } from "@/lib/engine/variables";
 
 /**
  * React Flow needs a renderer key in `type`; every Weft node is drawn by one component, so the
@@ -20,6 +21,8 @@ export type WeftEdge = Edge;
 export interface FlowDoc {
   nodes: WeftNode[];
   edges: WeftEdge[];
+  /** Workflow variables (graph-level, `{{ var.name }}`). */
+  variables?: WorkflowVariable[];
 }
 
 export function graphToFlow(graph: Graph): FlowDoc {
@@ -30,6 +33,7 @@ export function graphToFlow(graph: Graph): FlowDoc {
       position: { x: node.position.x, y: node.position.y },
       data: { kind: node.type, config: node.data },
     })),
+    ...(graph.variables?.length ? { variables: graph.variables } : {}),
     edges: graph.edges.map((edge) => ({
       id: edge.id,
       source: edge.source,
@@ -50,6 +54,7 @@ export function flowToGraph(doc: FlowDoc): Graph {
       position: { x: Math.round(node.position.x), y: Math.round(node.position.y) },
       data: node.data.config,
     })),
+    ...(doc.variables?.length ? { variables: doc.variables } : {}),
     edges: doc.edges.map((edge) => ({
       id: edge.id,
       source: edge.source,
