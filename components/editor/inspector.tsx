@@ -15,6 +15,7 @@ import { Field } from "./fields";
 import { JsonView } from "./json-view";
 import { NodeSettings } from "./node-settings";
 import { useEditor } from "./store-context";
+import { VariablesPanel } from "./variables-panel";
 
 class PanelBoundary extends Component<{ children: ReactNode; onReset: () => void; resetKey: string }, { failed: boolean; key: string }> {
   state = { failed: false, key: this.props.resetKey };
@@ -87,13 +88,14 @@ export function Inspector() {
   const node = useEditor((s) => (id ? s.nodes.find((n) => n.id === id) : undefined));
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
+  const variables = useEditor((s) => s.variables);
   const problems = useEditor((s) => s.problems);
   const updateConfig = useEditor((s) => s.updateConfig);
   const setTitle = useEditor((s) => s.setTitle);
   const removeNodes = useEditor((s) => s.removeNodes);
   const readOnly = useEditor((s) => s.readOnly);
 
-  const fields = useMemo(() => (id ? upstreamFields(currentGraph({ nodes, edges }), nodeRegistry, id) : []), [nodes, edges, id]);
+  const fields = useMemo(() => (id ? upstreamFields(currentGraph({ nodes, edges, variables }), nodeRegistry, id) : []), [nodes, edges, variables, id]);
   const nodeProblems = useMemo(() => problems.filter((p) => p.nodeId === id), [problems, id]);
   const isContainer = Boolean(node && nodeRegistry[node.data.kind]?.container);
   const bodyFields = useMemo(
@@ -106,6 +108,7 @@ export function Inspector() {
       <div className="space-y-2 p-4 text-sm text-muted-foreground" data-testid="inspector-empty">
         <p>Select a node to configure it.</p>
         <p className="text-xs">Connect nodes by dragging from a handle on the right of one node to the left of another. Delete a selected node or edge with Backspace or Delete.</p>
+        <VariablesPanel />
       </div>
     );
   }

@@ -24,7 +24,7 @@ export function useAutosave(store: EditorStore, initial: { graph: Graph; revisio
     saverRef.current = saver;
     saver.update(currentGraph(store.getState()));
     const unsubscribe = store.subscribe((state, previous) => {
-      if (state.nodes === previous.nodes && state.edges === previous.edges) return;
+      if (state.nodes === previous.nodes && state.edges === previous.edges && state.variables === previous.variables) return;
       saver.update(currentGraph(state));
     });
     const onBeforeUnload = (event: BeforeUnloadEvent) => {

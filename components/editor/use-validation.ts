@@ -17,7 +17,7 @@ export function useValidation(store: EditorStore, delayMs = 150): void {
     run();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const unsubscribe = store.subscribe((state, previous) => {
-      if (state.nodes === previous.nodes && state.edges === previous.edges) return;
+      if (state.nodes === previous.nodes && state.edges === previous.edges && state.variables === previous.variables) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(run, delayMs);
     });

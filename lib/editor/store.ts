@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import type { Graph } from "@/lib/engine/graph";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import type { Problem } from "@/lib/engine/validate";
+import type { WorkflowVariable } from "@/lib/engine/variables";
 import { nodeRegistry, type NodeRegistry } from "@/lib/nodes/registry";
 import type { SaveState } from "./autosave";
 import type { ConnectionCheck } from "./connect";
@@ -21,6 +22,8 @@ export interface EditorState {
   readOnly: boolean;
   nodes: WeftNode[];
   edges: WeftEdge[];
+  /** Workflow variables declared on the graph (Variables panel). */
+  variables: WorkflowVariable[];
   save: SaveState;
   problems: Problem[];
   /** Problems by node id; an entry keeps its identity while its content is unchanged, so only affected nodes re-render. */
@@ -41,6 +44,7 @@ export interface EditorState {
   selectNode(id: string | null): void;
   setPositions(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   setName(name: string): void;
+  setVariables(variables: WorkflowVariable[]): void;
   setSave(save: SaveState): void;
   setProblems(problems: Problem[]): void;
   setNotice(notice: string | null): void;
@@ -61,8 +65,13 @@ export interface EditorInit {
 
 export type EditorStore = StoreApi<EditorState>;
 
-export const currentDoc = (state: Pick<EditorState, "nodes" | "edges">): FlowDoc => ({ nodes: state.nodes, edges: state.edges });
-export const currentGraph = (state: Pick<EditorState, "nodes" | "edges">): Graph => flowToGraph(currentDoc(state));
+type DocState = Pick<EditorState, "nodes" | "edges"> & { variables?: WorkflowVariable[] };
+export const currentDoc = (state: DocState): FlowDoc => ({
+  nodes: state.nodes,
+  edges: state.edges,
+  ...(state.variables?.length ? { variables: state.variables } : {}),
+});
+export const currentGraph = (state: DocState): Graph => flowToGraph(currentDoc(state));
 
 /** Changes that only React Flow's own bookkeeping cares about; they never make the graph dirty. */
 const CONTENT_CHANGE = new Set(["add", "remove", "replace", "position"]);
@@ -99,6 +108,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       readOnly: init.readOnly ?? false,
       nodes: flow.nodes,
       edges: flow.edges,
+      variables: flow.variables ?? [],
       save: { status: "saved", revision: init.revision },
       problems: [],
       problemsByNode: {},
@@ -164,6 +174,9 @@ export function createEditorStore(init: EditorInit): EditorStore {
       },
       setName(name) {
         set({ name });
+      },
+      setVariables(variables) {
+        set({ variables });
       },
       setSave(save) {
         set({ save });
