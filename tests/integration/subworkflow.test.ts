@@ -5,6 +5,7 @@ import type { Graph } from "@/lib/engine/graph";
 import { LIMITS } from "@/lib/engine/limits";
 import { cancelRun } from "@/lib/runs/cancel";
 import { startRun } from "@/lib/runs/service";
+import { answerWait } from "@/lib/runs/waits";
 import { publishWorkflow } from "@/lib/workflows/versions";
 import { createWorkflow } from "@/lib/workflows/service";
 import { startCountingServer, type CountingServer } from "../fixtures/counting-server";
@@ -38,6 +39,7 @@ async function worker() {
 beforeAll(async () => {
   server = await startCountingServer();
   member = await createTestMember();
+  await worker();
 });
 
 afterAll(async () => {
@@ -90,7 +92,6 @@ function parentGraph(childId: string, extra: Record<string, unknown> = {}): Grap
 
 describe("Sub-workflow node", () => {
   it("runs the child as its own run and continues with its output", async () => {
-    await worker();
     const child = await publishedChild("greeter");
     const parent = await createWorkflow(member, { name: "parent", graph: parentGraph(child.id) });
     const run = await waitForRun((await startRun(member, parent.id, { inputs: { who: "Ada" } })).runId);
@@ -137,6 +138,35 @@ describe("Sub-workflow node", () => {
     const deepest = depths.find((d) => d.depth === LIMITS.maxSubworkflowDepth)!;
     expect(deepest.error).toMatchObject({ code: "limit_exceeded" });
     expect(depths.every((d) => d.status === "failed")).toBe(true);
+  });
+
+  it("an approval inside the child makes the parent wait too; answering it finishes both", async () => {
+    const childGraph: Graph = {
+      version: 1,
+      nodes: [
+        startNode([{ name: "name", type: "string" }]),
+        { id: "gate", type: "approval", position: { x: 150, y: 0 }, data: { title: "Greet {{ start.name }}?", message: "" } },
+        { id: "greet", type: "template", position: { x: 300, y: 0 }, data: { template: "Hello {{ start.name }}", format: "text" } },
+        endNode({ greeting: "{{ greet.text }}" }),
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "gate" },
+        { id: "e2", source: "gate", sourceHandle: "approved", target: "greet" },
+        { id: "e3", source: "greet", target: "end" },
+      ],
+    };
+    const child = await createWorkflow(member, { name: "child with approval", graph: childGraph });
+    await publishWorkflow(member, child.id);
+    const parent = await createWorkflow(member, { name: "parent of approval", graph: parentGraph(child.id) });
+    const { runId } = await startRun(member, parent.id, { inputs: { who: "Eve" } });
+    const childRun = await eventually(async () => (await db().run.findFirst({ where: { parentRunId: runId, status: "waiting" } })) ?? undefined, 15_000, "child waiting");
+    await eventually(async () => (await db().run.findUniqueOrThrow({ where: { id: runId } })).status === "waiting", 15_000, "parent waiting");
+    // Both runs are parked: no worker holds either of them.
+    expect((await db().run.findMany({ where: { id: { in: [runId, childRun.id] } }, select: { leaseOwner: true } })).map((r) => r.leaseOwner)).toEqual([null, null]);
+    await answerWait({ kind: "member", member }, childRun.id, { nodeId: "gate" }, { decision: "approve", comment: "" });
+    const run = await waitForRun(runId, 20_000);
+    expect(run.status).toBe("succeeded");
+    expect((run.output as { said: string }).said).toBe("Hello Eve");
   });
 
   it("cancelling the parent cancels the child", async () => {
