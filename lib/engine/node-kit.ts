@@ -47,6 +47,12 @@ export interface NodeDefinition<Config = unknown> {
    */
   supportsErrorPolicy?: boolean;
   /**
+   * Deterministic, quick and without side effects (Template, Condition…): the step may be recorded
+   * lazily, in a batch with its neighbours (lib/runs/step-store.ts), since computing it again after
+   * a crash is harmless. Such a node never waits, streams or calls out. Defaults to false.
+   */
+  pure?: boolean;
+  /**
    * false for canvas-only nodes (notes): the engine drops them before scheduling and the
    * validator leaves them out of its connectivity rules. Defaults to true.
    */
