@@ -18,7 +18,7 @@ import {
 import { LayoutGrid, Loader2 } from "lucide-react";
 import { useShallow } from "zustand/react/shallow";
 import { checkConnection } from "@/lib/editor/connect";
-import { toConnectGraph } from "@/lib/editor/doc";
+import { containerAt, toConnectGraph } from "@/lib/editor/doc";
 import { layoutPositions } from "@/lib/editor/layout";
 import type { WeftNode } from "@/lib/editor/flow";
 import { WEFT_NODE } from "@/lib/editor/flow";
@@ -37,8 +37,9 @@ const DELETE_KEYS = ["Backspace", "Delete"];
 
 export function Canvas() {
   const store = useEditorStore();
-  const { nodes, edges, onNodesChange, onEdgesChange, connect, addNode, notice, setNotice } = useEditor(
+  const { nodes, edges, onNodesChange, onEdgesChange, connect, addNode, nodeDragged, notice, setNotice } = useEditor(
     useShallow((s) => ({
+      nodeDragged: s.nodeDragged,
       nodes: s.nodes,
       edges: s.edges,
       onNodesChange: s.onNodesChange,
@@ -117,11 +118,23 @@ export function Canvas() {
       if (readOnly || !kind || !nodeRegistry[kind]) return;
       event.preventDefault();
       const position = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // Dropped on a loop: the node joins the loop's body (positions inside are relative to it).
+      const state = store.getState();
+      const parentId = containerAt({ nodes: state.nodes, edges: state.edges }, position, nodeRegistry);
+      const parent = parentId ? state.nodes.find((n) => n.id === parentId) : undefined;
+      if (parent && nodeRegistry[kind]?.container) {
+        setNotice("Loops cannot be nested: put a Sub-workflow inside the loop instead.");
+        return;
+      }
       // Drop point is the node's top-left corner area; centre the header under the cursor instead.
-      addNode(kind, { x: position.x - 120, y: position.y - 20 });
+      const at = { x: position.x - 120, y: position.y - 20 };
+      if (parent) addNode(kind, { x: Math.max(10, at.x - parent.position.x), y: Math.max(50, at.y - parent.position.y) }, parent.id);
+      else addNode(kind, at);
     },
-    [addNode, screenToFlowPosition, readOnly],
+    [addNode, screenToFlowPosition, readOnly, store, setNotice],
   );
+
+  const onNodeDragStop = useCallback((_event: unknown, node: WeftNode) => nodeDragged(node.id), [nodeDragged]);
 
   return (
     <div className="relative h-full w-full" data-testid="canvas">
@@ -136,6 +149,7 @@ export function Canvas() {
         isValidConnection={isValidConnection}
         onDragOver={onDragOver}
         onDrop={onDrop}
+        onNodeDragStop={onNodeDragStop}
         deleteKeyCode={readOnly ? null : DELETE_KEYS}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}

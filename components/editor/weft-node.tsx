@@ -7,10 +7,11 @@ import type { HandleSpec } from "@/lib/engine/node-kit";
 import { ERROR_HANDLE, nodeOutputHandles } from "@/lib/engine/policy";
 import type { Problem } from "@/lib/engine/validate";
 import type { WeftNode as WeftFlowNode } from "@/lib/editor/flow";
-import type { NodeRunStatus } from "@/lib/editor/run-overlay";
+import { itemProgress, type NodeRunStatus } from "@/lib/editor/run-overlay";
 import { nodeSummary } from "@/lib/editor/summary";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { cn } from "@/lib/utils";
+import { LoopContainer } from "./loop-container";
 import { useEditor } from "./store-context";
 
 /** Output handles from the definition and the node's Settings (the error branch); never throws. */
@@ -68,6 +69,8 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   const hasOverlay = useEditor((s) => s.overlay !== null);
   const stepStatus = useEditor((s) => s.overlay?.steps[id]?.status);
   const streamed = useEditor((s) => s.overlay?.deltas[id] ?? "");
+  // Inside a loop: how its items went (one step per item).
+  const progress = useEditor((s) => itemProgress(s.overlay?.steps[id]));
   const status: NodeRunStatus | null = hasOverlay ? (stepStatus ?? "queued") : null;
 
   // React Flow measures handles once; branches added or removed must be re-measured.
@@ -168,6 +171,7 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
         <div className={cn("flex items-center gap-1.5 border-t px-3 py-1.5 text-xs font-medium", STATUS_STYLE[status].className)} data-testid={`node-status-${id}`}>
           <StatusIcon status={status} />
           {STATUS_STYLE[status].label}
+          {progress ? <span className="ml-auto font-normal text-zinc-500" data-testid={`node-items-${id}`}>{progress}</span> : null}
         </div>
       ) : null}
       {status && streamed ? (
@@ -179,4 +183,7 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   );
 }
 
-export const WeftNodeComponent = memo(WeftNodeView);
+// A node's type never changes, so choosing the component by it keeps hooks in a stable order.
+export const WeftNodeComponent = memo(function WeftNodeSwitch(props: NodeProps<WeftFlowNode>) {
+  return nodeRegistry[props.data.kind]?.container ? <LoopContainer {...props} /> : <WeftNodeView {...props} />;
+});

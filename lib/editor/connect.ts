@@ -2,7 +2,8 @@ import type { NodeRegistry } from "@/lib/nodes/registry";
 
 /** The minimum the connection rules need to know about the graph. */
 export interface ConnectGraph {
-  nodes: readonly { id: string; kind: string }[];
+  /** `parentId`: the loop a body node belongs to. */
+  nodes: readonly { id: string; kind: string; parentId?: string | null }[];
   edges: readonly { source: string; target: string; sourceHandle?: string | null; targetHandle?: string | null }[];
 }
 
@@ -52,6 +53,11 @@ export function checkConnection(graph: ConnectGraph, attempt: ConnectionAttempt,
   const sourceDef = registry[sourceNode.kind];
   const targetDef = registry[targetNode.kind];
   if (targetDef && !targetDef.hasInput) return { ok: false, reason: `${targetDef.label} takes no incoming edge.` };
+  if ((sourceNode.parentId ?? null) !== (targetNode.parentId ?? null)) {
+    return targetNode.parentId === source
+      ? { ok: false, reason: "The nodes inside a loop start with each item; they need no connection from the loop." }
+      : { ok: false, reason: "Connections cannot cross the border of a loop: connect the nodes inside it to each other, and the loop itself to the outside." };
+  }
   if (sourceDef?.role === "end") return { ok: false, reason: `${sourceDef.label} has no outgoing edge.` };
   const handle = attempt.sourceHandle ?? null;
   const duplicate = graph.edges.some(

@@ -25,13 +25,21 @@ export interface FlowDoc {
   variables?: WorkflowVariable[];
 }
 
+/** Size of a new loop container on the canvas. */
+export const CONTAINER_SIZE = { width: 560, height: 300 } as const;
+
 export function graphToFlow(graph: Graph): FlowDoc {
+  // React Flow needs a parent before its children in the list.
+  const ordered = [...graph.nodes.filter((n) => !n.parentId), ...graph.nodes.filter((n) => n.parentId)];
   return {
-    nodes: graph.nodes.map((node) => ({
+    nodes: ordered.map((node) => ({
       id: node.id,
       type: WEFT_NODE,
       position: { x: node.position.x, y: node.position.y },
       data: { kind: node.type, config: node.data },
+      // A loop's body: positions are relative to the loop, as in React Flow's sub-flows.
+      ...(node.parentId ? { parentId: node.parentId } : {}),
+      ...(node.width !== undefined && node.height !== undefined ? { width: node.width, height: node.height } : {}),
     })),
     ...(graph.variables?.length ? { variables: graph.variables } : {}),
     edges: graph.edges.map((edge) => ({
@@ -53,6 +61,9 @@ export function flowToGraph(doc: FlowDoc): Graph {
       type: node.data.kind,
       position: { x: Math.round(node.position.x), y: Math.round(node.position.y) },
       data: node.data.config,
+      ...(node.parentId ? { parentId: node.parentId } : {}),
+      // Only containers carry a size of their own (set when added, changed by resizing).
+      ...(node.width !== undefined && node.height !== undefined ? { width: Math.round(node.width), height: Math.round(node.height) } : {}),
     })),
     ...(doc.variables?.length ? { variables: doc.variables } : {}),
     edges: doc.edges.map((edge) => ({

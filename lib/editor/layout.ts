@@ -23,14 +23,35 @@ function handleIds(kind: string, config: Record<string, unknown>, registry: Node
   return def ? nodeOutputHandles(def, config).map((h) => h.id) : [];
 }
 
+/** Where a loop's body starts inside the container (below its header and hint line). */
+const BODY_OFFSET = { x: 24, y: 64 };
+
+/**
+ * Positions for every node: the top level laid out on its own (a loop counts as one box of its
+ * size), then each loop's body inside its container, relative to it.
+ */
 export async function layoutPositions(doc: FlowDoc, registry: NodeRegistry): Promise<Map<string, { x: number; y: number }>> {
-  const ids = new Set(doc.nodes.map((n) => n.id));
-  const children: ElkNode[] = doc.nodes.map((node) => {
+  const positions = await layoutLevel(doc.nodes.filter((n) => !n.parentId), doc.edges, registry);
+  const containers = new Set(doc.nodes.filter((n) => n.parentId).map((n) => n.parentId!));
+  for (const containerId of containers) {
+    const body = await layoutLevel(
+      doc.nodes.filter((n) => n.parentId === containerId),
+      doc.edges,
+      registry,
+    );
+    for (const [id, p] of body) positions.set(id, { x: p.x + BODY_OFFSET.x, y: p.y + BODY_OFFSET.y });
+  }
+  return positions;
+}
+
+async function layoutLevel(nodes: FlowDoc["nodes"], allEdges: FlowDoc["edges"], registry: NodeRegistry): Promise<Map<string, { x: number; y: number }>> {
+  const ids = new Set(nodes.map((n) => n.id));
+  const children: ElkNode[] = nodes.map((node) => {
     const handles = handleIds(node.data.kind, node.data.config, registry);
     return {
       id: node.id,
-      width: node.measured?.width ?? DEFAULT_SIZE.width,
-      height: node.measured?.height ?? DEFAULT_SIZE.height,
+      width: node.width ?? node.measured?.width ?? DEFAULT_SIZE.width,
+      height: node.height ?? node.measured?.height ?? DEFAULT_SIZE.height,
       layoutOptions: { "elk.portConstraints": "FIXED_ORDER" },
       ports: [
         { id: `${node.id}::in`, layoutOptions: { "elk.port.side": "WEST" } },
@@ -42,7 +63,7 @@ export async function layoutPositions(doc: FlowDoc, registry: NodeRegistry): Pro
     };
   });
   const ports = new Set(children.flatMap((c) => (c.ports ?? []).map((p) => p.id)));
-  const edges: ElkExtendedEdge[] = doc.edges
+  const edges: ElkExtendedEdge[] = allEdges
     .filter((e) => ids.has(e.source) && ids.has(e.target))
     .map((edge) => {
       const port = `${edge.source}::out::${edge.sourceHandle ?? "out"}`;

@@ -20,6 +20,8 @@ export interface NodeRunState {
   output: Record<string, unknown> | null;
   error: RunErrorView | null;
   branch: string | null;
+  /** Status per loop item (iteration) of a node inside a loop; the fields above are its latest item's. */
+  items: Record<number, StepStatus>;
 }
 
 export interface RunOverlay {
@@ -126,7 +128,11 @@ export function applySnapshot(overlay: RunOverlay, snapshot: RunSnapshot): RunOv
   const deltas: Record<string, string> = { ...overlay.deltas };
   for (const step of snapshot.steps) {
     const current = steps[step.nodeId];
-    if (current && current.iteration > step.iteration) continue;
+    const items = { ...current?.items, [step.iteration]: step.status };
+    if (current && current.iteration > step.iteration) {
+      steps[step.nodeId] = { ...current, items };
+      continue;
+    }
     if (step.partialText) deltas[step.nodeId] = step.partialText;
     steps[step.nodeId] = {
       status: step.status,
@@ -134,6 +140,7 @@ export function applySnapshot(overlay: RunOverlay, snapshot: RunSnapshot): RunOv
       output: step.output ?? null,
       error: step.error ?? null,
       branch: step.branch ?? null,
+      items,
     };
   }
   return {
@@ -150,7 +157,8 @@ export function applyRunEvent(overlay: RunOverlay, event: RunEvent): RunOverlay 
   switch (event.type) {
     case "step": {
       const current = overlay.steps[event.nodeId];
-      if (current && current.iteration > event.iteration) return overlay;
+      const items = { ...current?.items, [event.iteration]: event.status };
+      if (current && current.iteration > event.iteration) return { ...overlay, steps: { ...overlay.steps, [event.nodeId]: { ...current, items } } };
       const deltas = event.status === "running" ? { ...overlay.deltas, [event.nodeId]: "" } : overlay.deltas;
       return {
         ...overlay,
@@ -165,6 +173,7 @@ export function applyRunEvent(overlay: RunOverlay, event: RunEvent): RunOverlay 
             output: event.output ?? null,
             error: event.error ?? null,
             branch: event.branch ?? null,
+            items,
           },
         },
       };
@@ -184,4 +193,20 @@ export function applyRunEvent(overlay: RunOverlay, event: RunEvent): RunOverlay 
 /** Every node is `queued` until an event says otherwise. */
 export function nodeRunStatus(overlay: RunOverlay, nodeId: string): NodeRunStatus {
   return overlay.steps[nodeId]?.status ?? "queued";
+}
+
+/** "3 done · 1 running · 1 failed" for a node inside a loop; null when it ran at most once. */
+export function itemProgress(state: NodeRunState | undefined): string | null {
+  if (!state) return null;
+  const statuses = Object.values(state.items);
+  if (statuses.length < 2 && state.iteration === 0) return null;
+  const count = (status: StepStatus) => statuses.filter((s) => s === status).length;
+  const parts = [
+    [count("succeeded"), "done"],
+    [count("running"), "running"],
+    [count("waiting"), "waiting"],
+    [count("failed"), "failed"],
+    [count("skipped"), "skipped"],
+  ] as const;
+  return parts.filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`).join(" · ");
 }

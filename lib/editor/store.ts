@@ -35,7 +35,10 @@ export interface EditorState {
   onNodesChange(changes: NodeChange<WeftNode>[]): void;
   onEdgesChange(changes: EdgeChange<WeftEdge>[]): void;
   connect(connection: Connection): ConnectionCheck;
-  addNode(kind: string, position?: { x: number; y: number }): string;
+  /** `parentId`: put the node in that loop's body (`position` is then relative to the loop). */
+  addNode(kind: string, position?: { x: number; y: number }, parentId?: string): string;
+  /** After a node was dragged: it joins the loop it was dropped into, or leaves its loop. */
+  nodeDragged(id: string): void;
   removeNodes(ids: readonly string[]): void;
   updateConfig(id: string, config: Record<string, unknown>): void;
   setTitle(id: string, title: string): void;
@@ -131,11 +134,20 @@ export function createEditorStore(init: EditorInit): EditorStore {
         else set({ notice: result.check.reason });
         return result.check;
       },
-      addNode(kind, position) {
+      addNode(kind, position, parentId) {
         const current = currentDoc(get());
-        const result = doc.addNode(current, kind, position ?? doc.nextFreePosition(current), registry);
+        const result = doc.addNode(current, kind, position ?? doc.nextFreePosition(current), registry, parentId);
         setDoc(result.doc);
         return result.id;
+      },
+      nodeDragged(id) {
+        const result = doc.reparentAfterDrag(currentDoc(get()), id, registry);
+        if (!result) return;
+        setDoc(result.doc);
+        if (result.removedEdges > 0) {
+          const n = result.removedEdges;
+          set({ notice: `${n} connection${n === 1 ? "" : "s"} removed: connections cannot cross the border of a loop.` });
+        }
       },
       removeNodes(ids) {
         setDoc(doc.removeNodes(currentDoc(get()), ids));
