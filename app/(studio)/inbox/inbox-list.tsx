@@ -16,7 +16,10 @@ export function InboxList({ items, canAnswer }: { items: InboxItem[]; canAnswer:
           <div className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
             <Badge tone="amber">{item.kind === "approval" ? "Approval" : "Question"}</Badge>
             <span className="font-medium text-foreground">{item.workflowName}</span>
-            <span className="font-mono">{item.nodeId}</span>
+            <span className="font-mono">
+              {item.nodeId}
+              {item.iteration > 0 ? ` #${item.iteration}` : ""}
+            </span>
             <span>· since {new Date(item.createdAt).toLocaleString()}</span>
             {item.timeoutAt ? <span>· times out {new Date(item.timeoutAt).toLocaleString()}</span> : null}
             <Link href={`/runs/${item.runId}`} className="ml-auto inline-flex items-center gap-1 font-medium text-foreground underline-offset-2 hover:underline" data-testid="inbox-run-link">
