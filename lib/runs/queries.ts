@@ -93,6 +93,8 @@ export interface RunStepView {
   nodeType: string;
   /** The node's label in the run's frozen graph, when it has one. */
   label: string | null;
+  /** The loop this step's node is inside (its steps are per item: `iteration` is the item's index). */
+  loopId: string | null;
   iteration: number;
   status: "running" | "waiting" | "succeeded" | "failed" | "skipped";
   attempt: number;
@@ -229,6 +231,17 @@ function nodeLabels(graph: unknown): Map<string, string> {
   return labels;
 }
 
+/** Body node → its loop, from the run's frozen graph (`parentId`). */
+function loopParents(graph: unknown): Map<string, string> {
+  const parents = new Map<string, string>();
+  const nodes = (graph as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes)) return parents;
+  for (const node of nodes as { id?: unknown; parentId?: unknown }[]) {
+    if (typeof node.id === "string" && typeof node.parentId === "string") parents.set(node.id, node.parentId);
+  }
+  return parents;
+}
+
 /** One run with every step in execution order, or null when absent or in another workspace. */
 export async function getRunDetail(member: Member, runId: string): Promise<RunDetail | null> {
   const run = await db().run.findFirst({
@@ -261,6 +274,7 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
   });
   if (!run) return null;
   const labels = nodeLabels(run.graph);
+  const loops = loopParents(run.graph);
   return {
     id: run.id,
     status: run.status,
@@ -284,6 +298,7 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
         nodeId: step.nodeId,
         nodeType: step.nodeType,
         label: labels.get(step.nodeId) ?? null,
+        loopId: loops.get(step.nodeId) ?? null,
         iteration: step.iteration,
         status: step.status,
         attempt: step.attempt,
