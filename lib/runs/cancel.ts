@@ -8,6 +8,7 @@ import { createRedis } from "@/lib/queue/redis";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { publishControl } from "./control";
 import { runChannel } from "./events";
+import { notifyParent } from "./subworkflows";
 import type { Redis } from "ioredis";
 
 /** Statuses a run can be cancelled from. */
@@ -60,6 +61,8 @@ async function cancelInWorkspace(workspaceId: string, runId: string, by: string,
       status: current.status,
     });
   }
+  // A sub-workflow's child cancelled on its own: its parent's step fails instead of waiting for ever.
+  await notifyParent(db, runId).catch(() => undefined);
   return { runId, status: "cancelled", previousStatus: previousStatus as CancelRunResult["previousStatus"] };
 }
 

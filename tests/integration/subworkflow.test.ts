@@ -182,6 +182,19 @@ describe("Sub-workflow node", () => {
     expect((await waitForRun(runId)).status).toBe("cancelled");
   });
 
+  it("cancelling the child alone fails the parent's node (it does not wait for ever)", async () => {
+    server.on("/slow2", { status: 200, body: { ok: true }, delayMs: 20_000 });
+    const child = await publishedChild("child to cancel", { id: "call", type: "http", position: { x: 150, y: 0 }, data: { url: `${server.url}/slow2`, timeoutMs: 60_000 } });
+    const parent = await createWorkflow(member, { name: "parent of cancelled child", graph: parentGraph(child.id) });
+    const { runId } = await startRun(member, parent.id, { inputs: { who: "Fay" } });
+    await eventually(async () => (await db().run.findUnique({ where: { id: runId } }))?.status === "waiting", 15_000, "parent waiting");
+    const childRun = await db().run.findFirstOrThrow({ where: { parentRunId: runId } });
+    await cancelRun(member, childRun.id);
+    const run = await waitForRun(runId, 15_000);
+    expect(run.status).toBe("failed");
+    expect(run.steps.find((s) => s.nodeId === "sub")?.error).toMatchObject({ code: "subworkflow_error", message: expect.stringContaining("was cancelled") });
+  });
+
   it("survives a worker crash while the child runs: the parent continues once the child ends", async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop("SIGKILL")));
     const first = await worker();
