@@ -56,6 +56,20 @@ function NodeRunDetails({ nodeId }: { nodeId: string }) {
         <h3 className="text-sm font-medium">Last run</h3>
         <StatusBadge status={step?.status ?? "queued"} />
       </div>
+      {step && (step.iteration > 0 || Object.keys(step.items).length > 1) ? (
+        // Inside a loop: one step per item; the details below are the latest item's.
+        <div className="space-y-1" data-testid="node-run-items">
+          <p className="text-xs text-muted-foreground">Items (showing item {step.iteration} below)</p>
+          <ul className="flex flex-wrap gap-1">
+            {Object.entries(step.items).map(([iteration, status]) => (
+              <li key={iteration} className="flex items-center gap-1 rounded border px-1.5 py-0.5 text-[10px]">
+                <span className="font-mono">#{iteration}</span>
+                <StatusBadge status={status} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {step?.branch ? (
         <p className="text-xs">
           Branch taken: <code className="font-mono">{step.branch}</code>
