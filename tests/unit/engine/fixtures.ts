@@ -1,5 +1,8 @@
+import { z } from "zod";
 import type { Graph, GraphEdge, GraphNode } from "@/lib/engine/graph";
-import type { NodeExecutor } from "@/lib/engine/node-kit";
+import { defineNode, type NodeExecutor } from "@/lib/engine/node-kit";
+import type { NodeRegistry } from "@/lib/engine/validate";
+import { nodeRegistry } from "@/lib/nodes/registry";
 import type { ChatRequest, EngineServices } from "@/lib/engine/ports";
 import type { RunEvent, RunEventSink, StepBegin, StepFailure, StepRecord, StepStore, StepSuccess, StepWait, StepWaitState } from "@/lib/engine/run-ports";
 import { executeCondition } from "@/lib/nodes/condition/execute";
@@ -154,3 +157,24 @@ export function testExecutors(overrides: Record<string, NodeExecutor<unknown>> =
     ...overrides,
   };
 }
+
+/** A test node type that waits for a person ("gate"); its executor is supplied by each test. */
+export const gateNode = defineNode({
+  type: "gate",
+  label: "Gate",
+  description: "Test node that waits for a person.",
+  category: "logic",
+  color: "#000000",
+  configSchema: z.object({ prompt: z.string().default("") }),
+  defaultConfig: () => ({ prompt: "" }),
+  hasInput: true,
+  outputHandles: () => [{ id: "out", label: "" }],
+  outputFields: () => [
+    { name: "decision", type: "string" as const },
+    { name: "status", type: "string" as const },
+  ],
+  templates: (config) => [config.prompt],
+});
+
+/** The real node registry plus the gate. */
+export const registryWithGate: NodeRegistry = { ...nodeRegistry, gate: gateNode };

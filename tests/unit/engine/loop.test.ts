@@ -1,15 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { NodeError } from "@/lib/engine/errors";
 import type { Graph, GraphNode } from "@/lib/engine/graph";
-import { defineNode, type NodeContext, type WaitingNodeExecutor } from "@/lib/engine/node-kit";
+import type { NodeContext, WaitingNodeExecutor } from "@/lib/engine/node-kit";
 import type { StepRecord } from "@/lib/engine/run-ports";
 import { executeRun, type RunOptions } from "@/lib/engine/run-engine";
-import type { NodeRegistry } from "@/lib/engine/validate";
 import { executeTemplate } from "@/lib/nodes/template/execute";
 import { executeLoop } from "@/lib/nodes/loop/execute";
-import { nodeRegistry } from "@/lib/nodes/registry";
-import { MemoryEvents, MemoryStepStore, edge, end, fakeServices, graph, node, start, template, testExecutors } from "./fixtures";
+import { MemoryEvents, MemoryStepStore, edge, end, fakeServices, graph, node, start, template, registryWithGate, testExecutors } from "./fixtures";
 
 /**
  * The Loop node in the engine: per-item steps keyed (body node, index), bounded parallelism,
@@ -17,20 +14,7 @@ import { MemoryEvents, MemoryStepStore, edge, end, fakeServices, graph, node, st
  * resume reusing finished items, and waits inside the body.
  */
 
-const gateNode = defineNode({
-  type: "gate",
-  label: "Gate",
-  description: "Test node that waits for a person.",
-  category: "logic",
-  color: "#000000",
-  configSchema: z.object({}),
-  defaultConfig: () => ({}),
-  hasInput: true,
-  outputHandles: () => [{ id: "out", label: "" }],
-  outputFields: () => [{ name: "decision", type: "string" as const }],
-  templates: () => [],
-});
-const registry: NodeRegistry = { ...nodeRegistry, gate: gateNode };
+const registry = registryWithGate;
 
 const inBody = (n: GraphNode, loopId = "loop_1"): GraphNode => ({ ...n, parentId: loopId });
 const loop = (config: Record<string, unknown> = {}) => node("loop_1", "loop", { items: "{{ start.list }}", output: "double.text", ...config });

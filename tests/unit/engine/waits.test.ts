@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { NodeError } from "@/lib/engine/errors";
 import type { Graph } from "@/lib/engine/graph";
-import { defineNode, type NodeContext, type WaitingNodeExecutor, type WaitResolution } from "@/lib/engine/node-kit";
+import type { NodeContext, WaitingNodeExecutor, WaitResolution } from "@/lib/engine/node-kit";
 import { executeRun, type RunOptions } from "@/lib/engine/run-engine";
-import type { NodeRegistry } from "@/lib/engine/validate";
-import { nodeRegistry } from "@/lib/nodes/registry";
-import { MemoryEvents, MemoryStepStore, edge, end, fakeServices, graph, node, start, template, testExecutors } from "./fixtures";
+import { MemoryEvents, MemoryStepStore, edge, end, fakeServices, graph, node, start, template, registryWithGate, testExecutors } from "./fixtures";
 
 /**
  * The wait primitive: a node returns a NodeWait, its step parks as `waiting`, other branches go
@@ -14,24 +11,7 @@ import { MemoryEvents, MemoryStepStore, edge, end, fakeServices, graph, node, st
  * `ctx.resume` and the run continues from its durable steps.
  */
 
-const gateNode = defineNode({
-  type: "gate",
-  label: "Gate",
-  description: "Test node that waits for a person.",
-  category: "logic",
-  color: "#000000",
-  configSchema: z.object({ prompt: z.string() }),
-  defaultConfig: () => ({ prompt: "" }),
-  hasInput: true,
-  outputHandles: () => [{ id: "out", label: "" }],
-  outputFields: () => [
-    { name: "decision", type: "string" as const },
-    { name: "status", type: "string" as const },
-  ],
-  templates: (config) => [config.prompt],
-});
-
-const registry: NodeRegistry = { ...nodeRegistry, gate: gateNode };
+const registry = registryWithGate;
 
 /** Waits on first execution; on resume turns the resolution into its output. */
 function gateExecutor(seen: NodeContext<{ prompt: string }>[]) {
