@@ -1,9 +1,13 @@
 "use client";
 
+import { useRef } from "react";
 import { Plus } from "lucide-react";
 import { VARIABLE_SCOPE_KEY } from "@/lib/engine/variables";
 import type { NodePanelProps } from "@/lib/editor/panel-kit";
-import { Field, NativeSelect, RemoveButton, TemplateField } from "@/components/editor/fields";
+import { Field, NativeSelect, RemoveButton, TemplateField, VariablePicker } from "@/components/editor/fields";
+import { Textarea } from "@/components/ui/textarea";
+import { insertAt } from "@/lib/editor/text-insert";
+import type { UpstreamField } from "@/lib/engine/validate";
 import { Button } from "@/components/ui/button";
 import { ASSIGN_OPERATION_LABELS, ASSIGN_OPERATIONS, type AssignConfig, type Assignment } from "./definition";
 
@@ -11,6 +15,21 @@ const VALUE_HINT: Record<Assignment["mode"], string> = {
   expression: "JSONata, e.g. $append(var.items, llm.text) or start.price * 2",
   template: "Liquid text; a bare {{ node.field }} keeps its type",
 };
+
+/** A JSONata field: the picker inserts plain paths (`start.name`), not `{{ }}` template references. */
+function ExpressionField(props: { id: string; label: string; value: string; hint: string; fields: readonly UpstreamField[]; onChange: (value: string) => void }) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const pick = (reference: string) => {
+    const path = reference.replace(/^\{\{\s*|\s*\}\}$/g, "");
+    const el = ref.current;
+    props.onChange(insertAt(props.value, el?.selectionStart ?? props.value.length, el?.selectionEnd ?? props.value.length, path).text);
+  };
+  return (
+    <Field id={props.id} label={props.label} hint={props.hint} action={<VariablePicker fields={props.fields} onPick={pick} target={props.label} testId={`variable-picker-${props.id}`} />}>
+      <Textarea ref={ref} id={props.id} rows={2} value={props.value} spellCheck={false} className="font-mono text-xs" onChange={(e) => props.onChange(e.target.value)} />
+    </Field>
+  );
+}
 
 export function AssignPanel({ nodeId, config, onChange, fields }: NodePanelProps<AssignConfig>) {
   const assignments = config.assignments ?? [];
@@ -71,16 +90,27 @@ export function AssignPanel({ nodeId, config, onChange, fields }: NodePanelProps
                     <option value="template">a template</option>
                   </NativeSelect>
                 </Field>
-                <TemplateField
-                  id={`${base}-value`}
-                  label={a.operation === "increment" ? "Amount (empty = 1)" : "Value"}
-                  rows={2}
-                  value={a.value}
-                  fields={fields}
-                  placeholder={a.operation === "increment" ? "1" : VALUE_HINT[a.mode]}
-                  hint={VALUE_HINT[a.mode]}
-                  onChange={(value) => set(index, { value })}
-                />
+                {a.mode === "expression" ? (
+                  <ExpressionField
+                    id={`${base}-value`}
+                    label={a.operation === "increment" ? "Amount (empty = 1)" : "Value"}
+                    value={a.value}
+                    fields={fields}
+                    hint={VALUE_HINT.expression}
+                    onChange={(value) => set(index, { value })}
+                  />
+                ) : (
+                  <TemplateField
+                    id={`${base}-value`}
+                    label={a.operation === "increment" ? "Amount (empty = 1)" : "Value"}
+                    rows={2}
+                    value={a.value}
+                    fields={fields}
+                    placeholder={a.operation === "increment" ? "1" : VALUE_HINT.template}
+                    hint={VALUE_HINT.template}
+                    onChange={(value) => set(index, { value })}
+                  />
+                )}
               </>
             )}
           </fieldset>
