@@ -452,6 +452,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         },
         finishItem: async (index, scope) => {
           const states = frames.get(index)!.states;
+          // A finished item's frame is not needed again (its result is kept by iterate).
+          frames.delete(index);
           let value: unknown;
           if (plan.collect) {
             const root = parsePath(plan.collect)?.[0];
