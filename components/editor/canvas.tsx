@@ -134,7 +134,13 @@ export function Canvas() {
     [addNode, screenToFlowPosition, readOnly, store, setNotice],
   );
 
-  const onNodeDragStop = useCallback((_event: unknown, node: WeftNode) => nodeDragged(node.id), [nodeDragged]);
+  // Every node of a multi-selection drag may have crossed a loop's border.
+  const onNodeDragStop = useCallback(
+    (_event: unknown, node: WeftNode, dragged: WeftNode[]) => {
+      for (const n of dragged.length > 0 ? dragged : [node]) nodeDragged(n.id);
+    },
+    [nodeDragged],
+  );
 
   return (
     <div className="relative h-full w-full" data-testid="canvas">
