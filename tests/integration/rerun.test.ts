@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { POST as rerunRoute } from "@/app/api/runs/[id]/rerun/route";
+import { POST as resumeRoute } from "@/app/api/runs/[id]/resume/route";
 import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
@@ -9,6 +11,7 @@ import { createWorkflow, getWorkflow, saveGraph } from "@/lib/workflows/service"
 import { startCountingServer, type CountingServer } from "../fixtures/counting-server";
 import { createTestMember } from "./helpers/members";
 import { waitForRun } from "./helpers/runs";
+import { routeParams, routeRequest, signUpUser } from "./helpers/session";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
 
 /**
@@ -139,5 +142,33 @@ describe("re-running from a node", () => {
     const workflow = await createWorkflow(member, { name: "rerun unknown", graph: chain({ a: "/a", b: "/b", c: "/c" }) });
     const first = await waitForRun((await startRun(member, workflow.id, { inputs: {} })).runId);
     await expect(rerunFrom(member, first.id, "nope")).rejects.toMatchObject({ code: "invalid_request" });
+  });
+});
+
+describe("POST /api/runs/:id/resume and /rerun", () => {
+  it("answer 201 with the new run for the owner, 409 for a run that cannot be resumed, 404 for another workspace, 401 signed out, 400 without a node", async () => {
+    const owner = await signUpUser("Resumer");
+    const ownerMember = { ...member, userId: owner.userId, workspaceId: owner.workspaceId, role: "owner" as const };
+    const workflow = await createWorkflow(ownerMember, { name: "route resume", graph: chain({ a: "/a", b: "/b", c: "/c" }) });
+    server.script("/c", { status: 500, body: {} });
+    const failed = await waitForRun((await startRun(ownerMember, workflow.id, { inputs: {} })).runId);
+    expect(failed.status).toBe("failed");
+
+    const stranger = await signUpUser("Outsider");
+    expect((await resumeRoute(routeRequest("POST", `/api/runs/${failed.id}/resume`, stranger.cookie), routeParams(failed.id))).status).toBe(404);
+    expect((await resumeRoute(routeRequest("POST", `/api/runs/${failed.id}/resume`, null), routeParams(failed.id))).status).toBe(401);
+
+    const resumed = await resumeRoute(routeRequest("POST", `/api/runs/${failed.id}/resume`, owner.cookie, {}), routeParams(failed.id));
+    expect(resumed.status).toBe(201);
+    const body = (await resumed.json()) as { runId: string; reusedSteps: number };
+    expect(body.reusedSteps).toBe(3);
+    const run = await waitForRun(body.runId);
+    expect(run.status).toBe("succeeded");
+
+    expect((await resumeRoute(routeRequest("POST", `/api/runs/${run.id}/resume`, owner.cookie, {}), routeParams(run.id))).status).toBe(409);
+    expect((await rerunRoute(routeRequest("POST", `/api/runs/${run.id}/rerun`, owner.cookie, {}), routeParams(run.id))).status).toBe(400);
+    const rerun = await rerunRoute(routeRequest("POST", `/api/runs/${run.id}/rerun`, owner.cookie, { nodeId: "c" }), routeParams(run.id));
+    expect(rerun.status).toBe(201);
+    expect((await waitForRun(((await rerun.json()) as { runId: string }).runId)).status).toBe("succeeded");
   });
 });
