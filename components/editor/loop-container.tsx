@@ -42,7 +42,9 @@ function LoopContainerView({ id, data, selected }: NodeProps<WeftFlowNode>) {
     const first = s.nodes.find((n) => n.parentId === id);
     return first ? itemProgress(s.overlay?.steps[first.id]) : null;
   });
-  const shown = hasOverlay ? (status ?? "queued") : null;
+  // The loop's own step stays running while one of its items waits; say what the user should know.
+  const runWaiting = useEditor((s) => s.overlay?.status === "waiting");
+  const shown = hasOverlay ? (status === "running" && runWaiting ? "waiting" : (status ?? "queued")) : null;
 
   return (
     <div
