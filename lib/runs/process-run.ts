@@ -1,15 +1,18 @@
-import type { Db } from "@/lib/db/client";
+import { poolOf, type Db } from "@/lib/db/client";
 import { GraphSchema } from "@/lib/engine/graph";
 import type { EngineServices } from "@/lib/engine/ports";
 import type { RunEvent, RunOutcome } from "@/lib/engine/run-ports";
 import { executeRun } from "@/lib/engine/run-engine";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { zeroUsage } from "@/lib/engine/usage";
 import { executorRegistry } from "@/lib/nodes/executors";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { notifyParent, settleFinishedChildren } from "./subworkflows";
 import { recordRunCost } from "./run-cost";
-import { createStepStore, LeaseLostError, RunCancelledError } from "./step-store";
+import { finishRunRow, takeLease } from "./step-sql";
+import { createStepStore, LeaseLostError, RunCancelledError, type RunStepStore } from "./step-store";
+
+/** Steps of pure nodes are written in batches (see NodeDefinition.pure). */
+const deferrable = (nodeType: string) => nodeRegistry[nodeType]?.pure === true;
 
 /**
  * The abort reason a worker uses when it shuts down with a run unfinished: the run is handed
@@ -33,7 +36,6 @@ export interface ProcessRunDeps {
   log?: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
 }
 
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 const now = () => new Date();
 
 /**
@@ -42,17 +44,15 @@ const now = () => new Date();
  */
 export async function processRun(runId: string, deps: ProcessRunDeps): Promise<RunOutcome["status"] | "skipped" | "released"> {
   const { db } = deps;
-  const found = await db.run.findUnique({ where: { id: runId } });
-  if (!found || TERMINAL.has(found.status) || found.status === "waiting") return "skipped";
-  const run = found;
-
+  const pool = poolOf(db);
   // Take the lease: bumping the token fences out any earlier holder of this run.
-  const leaseToken = run.leaseToken + 1;
-  const taken = await db.run.updateMany({
-    where: { id: runId, leaseToken: run.leaseToken, status: { in: ["queued", "running"] } },
-    data: { status: "running", leaseOwner: deps.workerId, leaseToken, startedAt: run.startedAt ?? now() },
-  });
-  if (taken.count === 0) return "skipped";
+  const leased = await takeLease(pool, runId, deps.workerId);
+  if (!leased) return "skipped";
+  const run = leased;
+  const { leaseToken } = run;
+  // A run that never started and copied no steps (resume/re-run copy them) has none to load.
+  let fresh = run.previousStart === null && run.sourceRunId === null;
+  let hadWaits = false;
   deps.publish(runId, { type: "run", status: "running", at: now().toISOString() });
 
   const graph = GraphSchema.safeParse(run.graph);
@@ -71,9 +71,9 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       return "released";
     }
 
-    // Token totals come from every step row, so a resumed run also counts steps done before the crash.
-    const totals = await stepTotals(db, runId);
     if (outcome.status === "waiting") {
+      // Token totals come from every step row, so a resumed run also counts steps done before the crash.
+      const totals = await stepTotals(db, runId);
       // A child run that ended before its wait was recorded resolves it now (parkRun then sees it and refuses).
       await settleFinishedChildren(db, runId);
       if (await parkRun(db, runId, leaseToken, totals)) {
@@ -89,25 +89,18 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       return lostOrCancelled(current);
     }
 
-    // Before the final status, so whoever sees the run finished also sees its cost.
-    await recordRunCost(db, runId);
-    const finishedAt = now();
-    const written = await db.run.updateMany({
-      where: { id: runId, leaseToken, status: "running" },
-      data: {
-        status: outcome.status,
-        output: outcome.status === "succeeded" ? (outcome.output as Prisma.InputJsonValue) : Prisma.DbNull,
-        error: outcome.status === "failed" ? (outcome.error as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
-        ...totals,
-        finishedAt,
-        leaseOwner: null,
-      },
+    // The cost is summed in the same statement, so whoever sees the run finished also sees its cost.
+    const written = await finishRunRow(pool, runId, leaseToken, {
+      status: outcome.status,
+      output: outcome.status === "succeeded" ? outcome.output : undefined,
+      error: outcome.status === "failed" ? outcome.error : undefined,
     });
-    if (written.count === 0) {
+    if (!written) {
       return lostOrCancelled(await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } }));
     }
+    const { finishedAt } = written;
     // A run that ended (a branch failed while another waited) answers no more questions.
-    await db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
+    if (hadWaits) await db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
     deps.publish(runId, {
       type: "run",
       status: outcome.status,
@@ -129,21 +122,27 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     if (!graph.success) {
       return { status: "failed", error: { code: "invalid_graph", message: "The run's graph could not be read." }, usage: zeroUsage() };
     }
+    const store: RunStepStore = createStepStore(db, runId, leaseToken, { deferrable, fresh, publish: (event) => deps.publish(runId, event) });
+    fresh = false;
     try {
-      return await executeRun({
+      const outcome = await executeRun({
         runId,
         graph: graph.data,
         inputs: (run.inputs ?? {}) as Record<string, unknown>,
         registry: nodeRegistry,
         executors: executorRegistry,
-        store: createStepStore(db, runId, leaseToken),
-        events: { publish: (event) => deps.publish(runId, event) },
+        store,
+        events: store.events,
         services: deps.servicesFor(run.workspaceId),
         signal: deps.signal ?? new AbortController().signal,
         maxConcurrency: deps.maxConcurrency,
         // The run deadline counts from the first start, not from this worker's pickup, minus the time spent waiting.
-        startedAt: await deadlineClockStart(db, runId, run.startedAt),
+        startedAt: await deadlineClockStart(db, runId, run.previousStart),
       });
+      // Steps still in memory are written before the run's outcome is.
+      await store.flush();
+      hadWaits ||= store.hasWaits();
+      return outcome;
     } catch (error) {
       // Cancelled between steps (status already written by cancelRun): nothing more to write.
       if (error instanceof RunCancelledError) {

@@ -1,7 +1,8 @@
-import type { Db } from "@/lib/db/client";
+import { poolOf, type Db } from "@/lib/db/client";
 import type { ErrorInfo } from "@/lib/engine/errors";
-import type { StepBegin, StepFailure, StepRecord, StepStore, StepSuccess, StepWait, StepWaitState } from "@/lib/engine/run-ports";
+import type { RunEvent, RunEventSink, StepBegin, StepFailure, StepRecord, StepStore, StepSuccess, StepWait, StepWaitState } from "@/lib/engine/run-ports";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { beginStepRow, fenceFailure, finishStepRow, loadStepRows, writeStepRows, type StepRow } from "./step-sql";
 
 /** A write from a worker that no longer holds the run (another worker took it over). */
 export class LeaseLostError extends Error {
@@ -20,53 +21,183 @@ export class RunCancelledError extends Error {
 }
 
 const json = (value: unknown) => (value === undefined ? undefined : (value as Prisma.InputJsonValue));
+const stepKey = (step: { nodeId: string; iteration: number }) => `${step.nodeId}:${step.iteration}`;
+const tokens = (usage: StepSuccess["usage"]) => ({
+  promptTokens: usage?.promptTokens ?? 0,
+  completionTokens: usage?.completionTokens ?? 0,
+  totalTokens: usage?.totalTokens ?? 0,
+});
+
+/** How long a finished deferred step may stay in memory before it is written (and shown). */
+const FLUSH_AFTER_MS = 15;
+
+export interface StepStoreOptions {
+  /**
+   * Node types whose steps may be written lazily: deterministic, quick, without side effects, never
+   * waiting or streaming (Template, Condition…). Their `running` row is never written, and their
+   * finished rows are written in one batch before the next step that is not deferrable begins, at
+   * the end of the run, or after FLUSH_AFTER_MS. Losing such a step in a crash only means computing
+   * it again, which is harmless by definition. Default: none (every step written as it happens).
+   */
+  deferrable?: (nodeType: string) => boolean;
+  /**
+   * Where the engine's events go. Events wait behind deferred steps that are not yet written, so
+   * a watcher never sees a step that PostgreSQL does not have (its snapshot would contradict it).
+   */
+  publish?: (event: RunEvent) => void;
+  /** The run has never started and copied no steps: there is nothing to load. */
+  fresh?: boolean;
+}
+
+export interface RunStepStore extends StepStore {
+  /** The engine's event sink, ordered behind unwritten steps (see StepStoreOptions.publish). */
+  events: RunEventSink;
+  /** Writes every deferred step and releases the events held behind them. */
+  flush(): Promise<void>;
+  /** Whether any step of this run has waited (so finishing it must close its open waits). */
+  hasWaits(): boolean;
+}
 
 /**
  * The engine's StepStore over PostgreSQL. Every write is fenced by the run's lease token:
  * it only lands while this worker still holds the run, so a stalled worker that wakes up
- * late cannot overwrite what its successor did.
+ * late cannot overwrite what its successor did. Plain parameterised SQL on the hot path
+ * (step-sql.ts); deferrable steps are batched (StepStoreOptions.deferrable).
  */
-export function createStepStore(db: Db, runId: string, leaseToken: number): StepStore {
+export function createStepStore(db: Db, runId: string, leaseToken: number, options: StepStoreOptions = {}): RunStepStore {
+  const pool = poolOf(db);
   const fence = { runId, run: { leaseToken } } satisfies Prisma.RunStepWhereInput;
+  const deferrable = options.deferrable ?? (() => false);
+  const publish = options.publish ?? (() => undefined);
 
-  /**
-   * Before a step starts: this worker still holds the run and the run is still running. This is
-   * also the fallback for a lost cancel message: a cancelled run starts no further step.
-   */
-  async function assertLease() {
-    const run = await db.run.findUnique({ where: { id: runId }, select: { leaseToken: true, status: true } });
-    if (!run || run.leaseToken !== leaseToken) throw new LeaseLostError(runId);
-    if (run.status === "cancelled") throw new RunCancelledError(runId);
-    if (run.status !== "running") throw new LeaseLostError(runId);
+  /** Attempts already recorded, so a deferred step re-executed after a crash counts on. */
+  const attempts = new Map<string, number>();
+  /** Deferred steps begun and not yet written: their begin time and attempt. */
+  const begun = new Map<string, { startedAt: Date; attempt: number }>();
+  let buffer: StepRow[] = [];
+  let held: RunEvent[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let flushInProgress = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let failure: unknown;
+  let waited = false;
+
+  async function fencedOut(): Promise<never> {
+    throw (await fenceFailure(pool, runId, leaseToken)) === "cancelled" ? new RunCancelledError(runId) : new LeaseLostError(runId);
   }
 
+  function releaseHeld() {
+    // Held events belong to written steps or to steps written first anyway (not deferrable).
+    if (buffer.length > 0 || flushInProgress) return;
+    const events = held;
+    held = [];
+    for (const event of events) publish(event);
+  }
+
+  function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    flushing = flushing.then(async () => {
+      if (failure) throw failure;
+      if (buffer.length === 0) return releaseHeld();
+      const rows = buffer;
+      const events = held;
+      buffer = [];
+      held = [];
+      flushInProgress = true;
+      try {
+        const written = await writeStepRows(pool, runId, leaseToken, rows);
+        if (written === 0) await fencedOut();
+      } catch (error) {
+        failure = error;
+        throw error;
+      } finally {
+        flushInProgress = false;
+      }
+      for (const event of events) publish(event);
+      releaseHeld();
+    });
+    return flushing;
+  }
+
+  function defer(row: StepRow) {
+    buffer.push(row);
+    timer ??= setTimeout(() => void flush().catch(() => undefined), FLUSH_AFTER_MS);
+  }
+
+  const events: RunEventSink = {
+    publish(event) {
+      // A deferred step's `running` is never written, so it is never shown either.
+      if (event.type === "step" && event.status === "running" && begun.has(stepKey(event))) return;
+      if (buffer.length > 0 || flushInProgress || held.length > 0) held.push(event);
+      else publish(event);
+    },
+  };
+
+  /** The next attempt of a deferred step, remembered until its row is written. */
+  function beginDeferred(step: StepBegin) {
+    const key = stepKey(step);
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    begun.set(key, { startedAt: new Date(), attempt });
+    return { attempt };
+  }
+
+  function finishDeferred(step: StepSuccess | StepFailure, status: "succeeded" | "failed", nodeType: string) {
+    const key = stepKey(step);
+    const began = begun.get(key)!;
+    begun.delete(key);
+    defer({
+      nodeId: step.nodeId,
+      nodeType,
+      iteration: step.iteration,
+      status,
+      input: step.input,
+      output: "output" in step ? step.output : undefined,
+      error: step.error,
+      detail: step.detail,
+      branch: "branch" in step ? step.branch : undefined,
+      attempt: began.attempt,
+      ...tokens(step.usage),
+      startedAt: began.startedAt,
+      finishedAt: new Date(),
+    });
+  }
+  const deferredTypes = new Map<string, string>();
+
   return {
+    events,
+    flush,
+    hasWaits: () => waited,
+
     async loadSteps(): Promise<StepRecord[]> {
-      const [rows, waits] = await Promise.all([
-        db.runStep.findMany({ where: { runId }, orderBy: { startedAt: "asc" } }),
-        db.runWait.findMany({ where: { runId }, select: { nodeId: true, iteration: true, status: true, response: true, answeredById: true, answeredAt: true } }),
-      ]);
-      const waitOf = new Map(waits.map((w) => [`${w.nodeId}:${w.iteration}`, w] as const));
-      const waitState = (nodeId: string, iteration: number): StepWaitState | null => {
-        const w = waitOf.get(`${nodeId}:${iteration}`);
-        if (!w) return null;
-        if (w.status === "pending") return { status: "pending" };
-        return { status: w.status, response: w.response ?? null, answeredBy: w.answeredById, at: (w.answeredAt ?? new Date()).toISOString() };
-      };
-      return rows.map((row) => ({
-        nodeId: row.nodeId,
-        iteration: row.iteration,
-        nodeType: row.nodeType,
-        status: row.status,
-        output: (row.output as Record<string, unknown> | null) ?? null,
-        branch: row.branch,
-        error: (row.error as ErrorInfo | null) ?? null,
-        attempt: row.attempt,
-        ...(row.status === "waiting" ? { wait: waitState(row.nodeId, row.iteration) } : {}),
-      }));
+      if (options.fresh) return [];
+      const rows = await loadStepRows(pool, runId);
+      return rows.map((row) => {
+        attempts.set(stepKey(row), row.attempt);
+        if (row.status === "waiting" || row.wait_status) waited = true;
+        let wait: StepWaitState | null = null;
+        if (row.wait_status === "pending") wait = { status: "pending" };
+        else if (row.wait_status) {
+          wait = { status: row.wait_status, response: row.wait_response ?? null, answeredBy: row.wait_answered_by, at: (row.wait_answered_at ?? new Date()).toISOString() };
+        }
+        return {
+          nodeId: row.nodeId,
+          iteration: row.iteration,
+          nodeType: row.nodeType,
+          status: row.status,
+          output: row.output ?? null,
+          branch: row.branch,
+          error: (row.error as ErrorInfo | null) ?? null,
+          attempt: row.attempt,
+          ...(row.status === "waiting" ? { wait } : {}),
+        };
+      });
     },
 
     async waitStep(step: StepWait) {
+      await flush();
+      waited = true;
       // One transaction: a step is never `waiting` without its pending wait, nor the other way round.
       await db.$transaction(async (tx) => {
         const result = await tx.runStep.updateMany({
@@ -104,61 +235,60 @@ export function createStepStore(db: Db, runId: string, leaseToken: number): Step
     },
 
     async beginStep(step: StepBegin) {
-      await assertLease();
-      const row = await db.runStep.upsert({
-        where: { runId_nodeId_iteration: { runId, nodeId: step.nodeId, iteration: step.iteration } },
-        create: { runId, nodeId: step.nodeId, nodeType: step.nodeType, iteration: step.iteration, status: "running" },
-        update: { status: "running", attempt: { increment: 1 }, startedAt: new Date(), finishedAt: null, error: Prisma.DbNull },
-        select: { attempt: true },
-      });
-      return { attempt: row.attempt };
+      if (failure) throw failure;
+      if (deferrable(step.nodeType)) {
+        deferredTypes.set(stepKey(step), step.nodeType);
+        return beginDeferred(step);
+      }
+      // Rows are written in the order steps began.
+      await flush();
+      const attempt = await beginStepRow(pool, runId, leaseToken, step);
+      if (attempt === null) return fencedOut();
+      attempts.set(stepKey(step), attempt);
+      return { attempt };
     },
 
     async completeStep(step: StepSuccess) {
-      const result = await db.runStep.updateMany({
-        where: { ...fence, nodeId: step.nodeId, iteration: step.iteration },
-        data: {
-          status: "succeeded",
-          input: json(step.input),
-          output: json(step.output),
-          // A failure handled by the node's On error setting stays visible on the succeeded step.
-          error: step.error ? json(step.error) : Prisma.DbNull,
-          detail: json(step.detail),
-          branch: step.branch ?? null,
-          promptTokens: step.usage?.promptTokens ?? 0,
-          completionTokens: step.usage?.completionTokens ?? 0,
-          totalTokens: step.usage?.totalTokens ?? 0,
-          finishedAt: new Date(),
-        },
+      const type = deferredTypes.get(stepKey(step));
+      if (type && begun.has(stepKey(step))) return finishDeferred(step, "succeeded", type);
+      const written = await finishStepRow(pool, runId, leaseToken, {
+        nodeId: step.nodeId,
+        iteration: step.iteration,
+        status: "succeeded",
+        input: step.input,
+        output: step.output,
+        // A failure handled by the node's On error setting stays visible on the succeeded step.
+        error: step.error,
+        detail: step.detail,
+        branch: step.branch ?? null,
+        ...tokens(step.usage),
       });
-      if (result.count === 0) throw new LeaseLostError(runId);
+      if (!written) throw new LeaseLostError(runId);
     },
 
     async failStep(step: StepFailure) {
-      const result = await db.runStep.updateMany({
-        where: { ...fence, nodeId: step.nodeId, iteration: step.iteration },
-        data: {
-          status: "failed",
-          input: json(step.input),
-          error: json(step.error),
-          detail: json(step.detail),
-          promptTokens: step.usage?.promptTokens ?? 0,
-          completionTokens: step.usage?.completionTokens ?? 0,
-          totalTokens: step.usage?.totalTokens ?? 0,
-          finishedAt: new Date(),
-        },
+      const type = deferredTypes.get(stepKey(step));
+      if (type && begun.has(stepKey(step))) {
+        finishDeferred(step, "failed", type);
+        return flush();
+      }
+      const written = await finishStepRow(pool, runId, leaseToken, {
+        nodeId: step.nodeId,
+        iteration: step.iteration,
+        status: "failed",
+        input: step.input,
+        error: step.error,
+        detail: step.detail,
+        ...tokens(step.usage),
       });
-      if (result.count === 0) throw new LeaseLostError(runId);
+      if (!written) throw new LeaseLostError(runId);
     },
 
     async skipStep(step: StepBegin) {
-      await assertLease();
+      if (failure) throw failure;
+      // Skips are bookkeeping of the scheduler: always deferrable.
       const now = new Date();
-      await db.runStep.upsert({
-        where: { runId_nodeId_iteration: { runId, nodeId: step.nodeId, iteration: step.iteration } },
-        create: { runId, nodeId: step.nodeId, nodeType: step.nodeType, iteration: step.iteration, status: "skipped", startedAt: now, finishedAt: now },
-        update: { status: "skipped", finishedAt: now },
-      });
+      defer({ nodeId: step.nodeId, nodeType: step.nodeType, iteration: step.iteration, status: "skipped", attempt: attempts.get(stepKey(step)) ?? 1, ...tokens(undefined), startedAt: now, finishedAt: now });
     },
   };
 }

@@ -97,9 +97,17 @@ describe("a paused worker whose run was taken over", () => {
     const stale = createStepStore(db(), runId, 4);
     const key = { nodeId: "a", iteration: 0, nodeType: "llm" };
     await expect(stale.beginStep(key)).rejects.toBeInstanceOf(LeaseLostError);
-    await expect(stale.skipStep(key)).rejects.toBeInstanceOf(LeaseLostError);
     await expect(stale.completeStep({ ...key, input: null, output: { text: "x" } })).rejects.toBeInstanceOf(LeaseLostError);
     await expect(stale.failStep({ ...key, error: { code: "internal", message: "x" } })).rejects.toBeInstanceOf(LeaseLostError);
+    // Skips and steps of pure nodes are written in batches: the batch is rejected, and so is every later write.
+    const staleBatch = createStepStore(db(), runId, 4, { deferrable: (type) => type === "template" });
+    const pure = { nodeId: "t", iteration: 0, nodeType: "template" };
+    await staleBatch.skipStep(key);
+    await staleBatch.beginStep(pure);
+    await staleBatch.completeStep({ ...pure, input: null, output: { text: "late" } });
+    await expect(staleBatch.flush()).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(staleBatch.beginStep(pure)).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await db().runStep.count({ where: { runId, nodeId: "t" } })).toBe(0);
     const current = createStepStore(db(), runId, 5);
     await expect(current.beginStep(key)).resolves.toMatchObject({ attempt: expect.any(Number) });
     await db().run.update({ where: { id: runId }, data: { status: "succeeded" } });

@@ -16,6 +16,7 @@ export const aggregateNode = defineNode({
   configSchema: AggregateConfigSchema,
   defaultConfig: () => ({ variables: ["", ""] }),
   hasInput: true,
+  pure: true,
   outputHandles: () => [{ id: "out", label: "" }],
   outputFields: () => [
     { name: "value", type: "any" as const, description: "The first variable that has a value (null if none has)" },

@@ -83,6 +83,7 @@ export const conditionNode = defineNode({
   configSchema: ConditionConfigSchema,
   defaultConfig: () => ({ cases: [{ id: "case_1", logic: "and" as const, rules: [{ left: "", operator: "equals" as const, right: "" }] }] }),
   hasInput: true,
+  pure: true,
   outputHandles: (config) => [
     ...config.cases.map((c, index) => ({ id: c.id, label: index === 0 ? "IF" : `ELIF ${index}` })),
     { id: ELSE_HANDLE, label: "ELSE" },

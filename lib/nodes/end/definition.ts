@@ -21,6 +21,7 @@ export const endNode = defineNode({
   configSchema: EndConfigSchema,
   defaultConfig: () => ({ outputs: [{ name: "result", value: "" }] }),
   hasInput: true,
+  pure: true,
   role: "end",
   outputHandles: () => [],
   outputFields: (config) => config.outputs.map((o) => ({ name: o.name, type: "any" as const })),

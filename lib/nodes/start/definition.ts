@@ -24,6 +24,7 @@ export const startNode = defineNode({
   configSchema: StartConfigSchema,
   defaultConfig: () => ({ inputs: [{ name: "question", label: "Question", type: "string" as const, required: true, description: "" }] }),
   hasInput: false,
+  pure: true,
   role: "start",
   outputHandles: () => [{ id: "out", label: "" }],
   outputFields: (config) => config.inputs.map((input) => ({ name: input.name, type: input.type, description: input.label })),

@@ -36,6 +36,7 @@ export const switchNode = defineNode({
   configSchema: SwitchConfigSchema,
   defaultConfig: () => ({ value: "", cases: [{ id: "case_1", values: [""] }] }),
   hasInput: true,
+  pure: true,
   outputHandles: (config) => [...config.cases.map((c) => ({ id: c.id, label: caseLabel(c) })), { id: DEFAULT_HANDLE_ID, label: "DEFAULT" }],
   outputFields: () => [
     { name: "case", type: "string" as const, description: "The id of the case taken (default when none matched)" },

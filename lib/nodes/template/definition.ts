@@ -17,6 +17,7 @@ export const templateNode = defineNode({
   configSchema: TemplateConfigSchema,
   defaultConfig: () => ({ template: "", format: "text" as const }),
   hasInput: true,
+  pure: true,
   outputHandles: () => [{ id: "out", label: "" }],
   outputFields: (config) =>
     config.format === "json"

@@ -1,0 +1,233 @@
+import type pg from "pg";
+
+/**
+ * The run hot path's SQL, on the pg pool under Prisma (lib/db/client.ts poolOf). Every statement
+ * that writes a step is fenced in the same statement by the run's lease token and status, so a
+ * worker that lost the run cannot land a write, and no separate "do I still hold it" read is needed.
+ *
+ * Timestamps: the columns are `timestamp(3)` holding UTC (Prisma's convention), so times are
+ * written as `now() AT TIME ZONE 'UTC'` or as UTC strings, and read back `AT TIME ZONE 'UTC'`.
+ */
+
+/** A finished step kept in memory until the next flush (see step-store.ts). */
+export interface StepRow {
+  nodeId: string;
+  nodeType: string;
+  iteration: number;
+  status: "succeeded" | "failed" | "skipped";
+  input?: unknown;
+  output?: unknown;
+  error?: unknown;
+  detail?: unknown;
+  branch?: string | null;
+  attempt: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/** UTC wall-clock text for a `timestamp(3)` column. */
+const utc = (date: Date) => date.toISOString().slice(0, 23).replace("T", " ");
+
+/** JSON for a jsonb parameter; undefined and null become SQL NULL. */
+export const jsonParam = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/**
+ * A step's cost column: model-calling nodes report their cost as `detail.cost` ({ currency: amount },
+ * lib/models/cost.ts), copied into the column so runs can sum it (see RUN_COST).
+ */
+const stepCost = (detail: string) => `CASE WHEN jsonb_typeof(${detail}->'cost') = 'object' THEN ${detail}->'cost' END`;
+
+/** A run's cost by currency from its own steps (steps reused from an earlier run were paid by that run). */
+const RUN_COST = `(SELECT jsonb_object_agg(currency, amount) FROM (
+    SELECT c.key AS currency, round(sum((c.value)::numeric), 10) AS amount
+    FROM run_steps s, jsonb_each_text(s.cost) c
+    WHERE s."runId" = $1 AND s."reusedFromStepId" IS NULL AND jsonb_typeof(s.cost) = 'object' AND c.value ~ '^-?[0-9.eE+-]+$'
+    GROUP BY c.key) sums)`;
+
+const FENCE = `EXISTS (SELECT 1 FROM runs WHERE id = $1 AND "leaseToken" = $2 AND status = 'running')`;
+
+/** Inserts (or overwrites) finished steps in one statement; the number of rows written (0 when fenced out). */
+export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: number, rows: StepRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const records = rows.map((row) => ({
+    nodeId: row.nodeId,
+    nodeType: row.nodeType,
+    iteration: row.iteration,
+    status: row.status,
+    input: row.input ?? null,
+    output: row.output ?? null,
+    error: row.error ?? null,
+    detail: row.detail ?? null,
+    branch: row.branch ?? null,
+    attempt: row.attempt,
+    promptTokens: row.promptTokens,
+    completionTokens: row.completionTokens,
+    totalTokens: row.totalTokens,
+    startedAt: utc(row.startedAt),
+    finishedAt: utc(row.finishedAt),
+  }));
+  const result = await pool.query(
+    `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, input, output, error, detail, branch, attempt,
+        "promptTokens", "completionTokens", "totalTokens", cost, "startedAt", "finishedAt")
+     SELECT gen_random_uuid()::text, $1, r."nodeId", r."nodeType", r.iteration, r.status::"StepStatus",
+        NULLIF(r.input, 'null'), NULLIF(r.output, 'null'), NULLIF(r.error, 'null'), NULLIF(r.detail, 'null'), r.branch, r.attempt,
+        r."promptTokens", r."completionTokens", r."totalTokens", ${stepCost("r.detail")}, r."startedAt", r."finishedAt"
+     FROM jsonb_to_recordset($3::jsonb) AS r("nodeId" text, "nodeType" text, iteration int, status text, input jsonb, output jsonb,
+        error jsonb, detail jsonb, branch text, attempt int, "promptTokens" int, "completionTokens" int, "totalTokens" int,
+        "startedAt" timestamp(3), "finishedAt" timestamp(3))
+     WHERE ${FENCE}
+     ON CONFLICT ("runId", "nodeId", iteration) DO UPDATE SET
+        status = EXCLUDED.status, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error, detail = EXCLUDED.detail,
+        branch = EXCLUDED.branch, attempt = EXCLUDED.attempt, "promptTokens" = EXCLUDED."promptTokens",
+        "completionTokens" = EXCLUDED."completionTokens", "totalTokens" = EXCLUDED."totalTokens", cost = EXCLUDED.cost,
+        "startedAt" = EXCLUDED."startedAt", "finishedAt" = EXCLUDED."finishedAt"`,
+    [runId, leaseToken, JSON.stringify(records)],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** Writes (or re-opens) a step as running; its attempt number, or null when fenced out. */
+export async function beginStepRow(pool: pg.Pool, runId: string, leaseToken: number, step: { nodeId: string; nodeType: string; iteration: number }): Promise<number | null> {
+  const result = await pool.query<{ attempt: number }>(
+    `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, attempt, "startedAt")
+     SELECT gen_random_uuid()::text, $1, $3, $4, $5, 'running', 1, now() AT TIME ZONE 'UTC'
+     WHERE ${FENCE}
+     ON CONFLICT ("runId", "nodeId", iteration) DO UPDATE SET
+        status = 'running', attempt = run_steps.attempt + 1, "startedAt" = EXCLUDED."startedAt", "finishedAt" = NULL, error = NULL
+     RETURNING attempt`,
+    [runId, leaseToken, step.nodeId, step.nodeType, step.iteration],
+  );
+  return result.rows[0]?.attempt ?? null;
+}
+
+/** Finishes a step that was begun (succeeded or failed); false when fenced out. Fenced by lease only, as a step may end after a cancel. */
+export async function finishStepRow(
+  pool: pg.Pool,
+  runId: string,
+  leaseToken: number,
+  step: Omit<StepRow, "nodeType" | "attempt" | "startedAt" | "finishedAt">,
+): Promise<boolean> {
+  const result = await pool.query(
+    `UPDATE run_steps s SET status = $5::"StepStatus", input = $6::jsonb, output = COALESCE($7::jsonb, s.output), error = $8::jsonb,
+        detail = $9::jsonb, branch = $10, "promptTokens" = $11, "completionTokens" = $12, "totalTokens" = $13,
+        cost = ${stepCost("$9::jsonb")}, "finishedAt" = now() AT TIME ZONE 'UTC'
+     FROM runs r
+     WHERE s."runId" = $1 AND s."nodeId" = $3 AND s.iteration = $4 AND r.id = $1 AND r."leaseToken" = $2`,
+    [
+      runId,
+      leaseToken,
+      step.nodeId,
+      step.iteration,
+      step.status,
+      jsonParam(step.input),
+      jsonParam(step.output),
+      jsonParam(step.error),
+      jsonParam(step.detail),
+      step.branch ?? null,
+      step.promptTokens,
+      step.completionTokens,
+      step.totalTokens,
+    ],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** Why a fenced write found nothing to write: the run was cancelled under this lease, or the lease is gone. */
+export async function fenceFailure(pool: pg.Pool, runId: string, leaseToken: number): Promise<"cancelled" | "lost"> {
+  const result = await pool.query<{ status: string; leaseToken: number }>(`SELECT status, "leaseToken" FROM runs WHERE id = $1`, [runId]);
+  const run = result.rows[0];
+  return run && run.leaseToken === leaseToken && run.status === "cancelled" ? "cancelled" : "lost";
+}
+
+export interface LoadedStepRow {
+  nodeId: string;
+  iteration: number;
+  nodeType: string;
+  status: "running" | "waiting" | "succeeded" | "failed" | "skipped";
+  output: Record<string, unknown> | null;
+  branch: string | null;
+  error: unknown;
+  attempt: number;
+  wait_status: "pending" | "answered" | "timed_out" | "cancelled" | null;
+  wait_response: unknown;
+  wait_answered_by: string | null;
+  wait_answered_at: Date | null;
+}
+
+/** Every step of a run with its wait (if any), in the order the steps started. */
+export async function loadStepRows(pool: pg.Pool, runId: string): Promise<LoadedStepRow[]> {
+  const result = await pool.query<LoadedStepRow>(
+    `SELECT s."nodeId", s.iteration, s."nodeType", s.status, s.output, s.branch, s.error, s.attempt,
+        w.status AS wait_status, w.response AS wait_response, w."answeredById" AS wait_answered_by,
+        (w."answeredAt" AT TIME ZONE 'UTC') AS wait_answered_at
+     FROM run_steps s
+     LEFT JOIN run_waits w ON w."runId" = s."runId" AND w."nodeId" = s."nodeId" AND w.iteration = s.iteration
+     WHERE s."runId" = $1
+     ORDER BY s."startedAt" ASC`,
+    [runId],
+  );
+  return result.rows;
+}
+
+export interface LeasedRun {
+  workspaceId: string;
+  graph: unknown;
+  inputs: unknown;
+  /** The new fencing token this worker holds. */
+  leaseToken: number;
+  /** When the run first started, before this pickup (null: this is its first start). */
+  previousStart: Date | null;
+  parentRunId: string | null;
+  sourceRunId: string | null;
+}
+
+/**
+ * Takes a queued or running run in one statement: status running, this worker as owner, the
+ * fencing token bumped (which fences out any earlier holder). Null when the run is finished,
+ * waiting or gone.
+ */
+export async function takeLease(pool: pg.Pool, runId: string, workerId: string): Promise<LeasedRun | null> {
+  // now() is the statement's transaction time, so "startedAt" equals it exactly when this statement
+  // set it: the run's first start. (A CTE reading the old row would see nothing here: the row is
+  // changed by this same command.) Under a concurrent pickup PostgreSQL re-evaluates the SET on the
+  // latest row version, so only one pickup can ever be the first.
+  const result = await pool.query<LeasedRun & { startedAt: Date; firstStart: boolean }>(
+    `UPDATE runs SET status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
+        "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC')
+     WHERE id = $1 AND status IN ('queued', 'running')
+     RETURNING "workspaceId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId",
+        ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
+    [runId, workerId],
+  );
+  const row = result.rows[0];
+  if (!row) return null;
+  const { startedAt, firstStart, ...rest } = row;
+  return { ...rest, previousStart: firstStart ? null : startedAt };
+}
+
+/**
+ * Writes a finished run's outcome with token totals summed from every step row (so a resumed run
+ * also counts the steps done before a crash) and its cost, fenced by the lease; null when fenced out.
+ */
+export async function finishRunRow(
+  pool: pg.Pool,
+  runId: string,
+  leaseToken: number,
+  outcome: { status: "succeeded" | "failed" | "cancelled"; output?: unknown; error?: unknown },
+): Promise<{ finishedAt: Date } | null> {
+  const result = await pool.query<{ finishedAt: Date }>(
+    `UPDATE runs SET status = $3::"RunStatus", output = $4::jsonb, error = $5::jsonb, cost = ${RUN_COST},
+        "promptTokens" = t.prompt, "completionTokens" = t.completion, "totalTokens" = t.total,
+        "finishedAt" = now() AT TIME ZONE 'UTC', "leaseOwner" = NULL
+     FROM (SELECT COALESCE(SUM("promptTokens"), 0)::int AS prompt, COALESCE(SUM("completionTokens"), 0)::int AS completion,
+              COALESCE(SUM("totalTokens"), 0)::int AS total
+           FROM run_steps WHERE "runId" = $1) t
+     WHERE id = $1 AND "leaseToken" = $2 AND status = 'running'
+     RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"`,
+    [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error)],
+  );
+  return result.rows[0] ?? null;
+}
