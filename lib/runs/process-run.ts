@@ -8,7 +8,7 @@ import { executorRegistry } from "@/lib/nodes/executors";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { notifyParent, settleFinishedChildren } from "./subworkflows";
 import { recordRunCost } from "./run-cost";
-import { finishRunRow, takeLease } from "./step-sql";
+import { finishRunRow, takeLease, type StepRow } from "./step-sql";
 import { createStepStore, LeaseLostError, RunCancelledError, type RunStepStore } from "./step-store";
 
 /** Steps of pure nodes are written in batches (see NodeDefinition.pure). */
@@ -59,11 +59,12 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
   // A wait resolved while this worker was still busy with other branches: run again at once
   // (the same lease) instead of parking a run that has work to do.
   for (;;) {
-    const outcome = await executeOnce();
-    if (outcome === "cancelled") {
+    const pass = await executeOnce();
+    if (pass === "cancelled") {
       await tellParent();
       return "cancelled";
     }
+    const { outcome, store } = pass;
 
     if (deps.signal?.aborted && deps.signal.reason instanceof WorkerShutdown) {
       // Not an outcome: the run stays `running` in PostgreSQL and goes back to the queue.
@@ -72,6 +73,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     }
 
     if (outcome.status === "waiting") {
+      if (!(await flushOrStop(store))) return "cancelled";
       // Token totals come from every step row, so a resumed run also counts steps done before the crash.
       const totals = await stepTotals(db, runId);
       // A child run that ended before its wait was recorded resolves it now (parkRun then sees it and refuses).
@@ -89,16 +91,25 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       return lostOrCancelled(current);
     }
 
-    // The cost is summed in the same statement, so whoever sees the run finished also sees its cost.
-    const written = await finishRunRow(pool, runId, leaseToken, {
-      status: outcome.status,
-      output: outcome.status === "succeeded" ? outcome.output : undefined,
-      error: outcome.status === "failed" ? outcome.error : undefined,
-    });
-    if (!written) {
-      return lostOrCancelled(await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } }));
-    }
-    const { finishedAt } = written;
+    // One statement writes the last steps, the outcome, the token totals and the cost: whoever sees
+    // the run finished sees all of it.
+    let finishedAt = new Date();
+    const finish = async (rows: StepRow[]) => {
+      const written = await finishRunRow(
+        pool,
+        runId,
+        leaseToken,
+        {
+          status: outcome.status,
+          output: outcome.status === "succeeded" ? outcome.output : undefined,
+          error: outcome.status === "failed" ? outcome.error : undefined,
+        },
+        rows,
+      );
+      if (written) finishedAt = written.finishedAt;
+      return written !== null;
+    };
+    if (!(await flushOrStop(store, finish))) return "cancelled";
     // A run that ended (a branch failed while another waited) answers no more questions.
     if (hadWaits) await db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
     deps.publish(runId, {
@@ -112,15 +123,33 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     return outcome.status;
   }
 
+  /**
+   * Writes what the store still holds (with `write`, the run's final statement); false when the run
+   * was cancelled meanwhile (its tokens are recorded); throws LeaseLostError when another worker holds it.
+   */
+  async function flushOrStop(store: RunStepStore | undefined, write?: (rows: StepRow[]) => Promise<boolean>): Promise<boolean> {
+    try {
+      if (store) await store.flush(write);
+      else if (write && !(await write([]))) throw new LeaseLostError(runId);
+      return true;
+    } catch (error) {
+      if (!(error instanceof RunCancelledError || error instanceof LeaseLostError)) throw error;
+      await lostOrCancelled(await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } }));
+      await tellParent();
+      return false;
+    }
+  }
+
   /** A sub-workflow's child run that ended wakes its parent (best effort: the parent also checks before it parks). */
   async function tellParent(): Promise<void> {
     if (!run.parentRunId) return;
     await notifyParent(db, runId).catch((error: unknown) => deps.log?.warn({ runId, err: error }, "could not resolve the parent run's wait"));
   }
 
-  async function executeOnce(): Promise<RunOutcome | "cancelled"> {
+  /** One pass of the engine, with the store whose last steps are still to be written (with the outcome). */
+  async function executeOnce(): Promise<{ outcome: RunOutcome; store?: RunStepStore } | "cancelled"> {
     if (!graph.success) {
-      return { status: "failed", error: { code: "invalid_graph", message: "The run's graph could not be read." }, usage: zeroUsage() };
+      return { outcome: { status: "failed", error: { code: "invalid_graph", message: "The run's graph could not be read." }, usage: zeroUsage() } };
     }
     const store: RunStepStore = createStepStore(db, runId, leaseToken, { deferrable, fresh, publish: (event) => deps.publish(runId, event) });
     fresh = false;
@@ -139,10 +168,8 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
         // The run deadline counts from the first start, not from this worker's pickup, minus the time spent waiting.
         startedAt: await deadlineClockStart(db, runId, run.previousStart),
       });
-      // Steps still in memory are written before the run's outcome is.
-      await store.flush();
       hadWaits ||= store.hasWaits();
-      return outcome;
+      return { outcome, store };
     } catch (error) {
       // Cancelled between steps (status already written by cancelRun): nothing more to write.
       if (error instanceof RunCancelledError) {
@@ -151,7 +178,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       }
       if (error instanceof LeaseLostError) throw error;
       deps.log?.warn({ runId, err: error }, "run crashed inside the engine");
-      return { status: "failed", error: { code: "internal", message: "The run stopped because of an internal error." }, usage: zeroUsage() };
+      return { outcome: { status: "failed", error: { code: "internal", message: "The run stopped because of an internal error." }, usage: zeroUsage() } };
     }
   }
 

@@ -49,28 +49,31 @@ const RUN_COST = `(SELECT jsonb_object_agg(currency, amount) FROM (
 
 const FENCE = `EXISTS (SELECT 1 FROM runs WHERE id = $1 AND "leaseToken" = $2 AND status = 'running')`;
 
-/** Inserts (or overwrites) finished steps in one statement; the number of rows written (0 when fenced out). */
-export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: number, rows: StepRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const records = rows.map((row) => ({
-    nodeId: row.nodeId,
-    nodeType: row.nodeType,
-    iteration: row.iteration,
-    status: row.status,
-    input: row.input ?? null,
-    output: row.output ?? null,
-    error: row.error ?? null,
-    detail: row.detail ?? null,
-    branch: row.branch ?? null,
-    attempt: row.attempt,
-    promptTokens: row.promptTokens,
-    completionTokens: row.completionTokens,
-    totalTokens: row.totalTokens,
-    startedAt: utc(row.startedAt),
-    finishedAt: utc(row.finishedAt),
-  }));
-  const result = await pool.query(
-    `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, input, output, error, detail, branch, attempt,
+/** The JSON parameter of INSERT_STEPS. */
+function stepRecords(rows: StepRow[]): string {
+  return JSON.stringify(
+    rows.map((row) => ({
+      nodeId: row.nodeId,
+      nodeType: row.nodeType,
+      iteration: row.iteration,
+      status: row.status,
+      input: row.input ?? null,
+      output: row.output ?? null,
+      error: row.error ?? null,
+      detail: row.detail ?? null,
+      branch: row.branch ?? null,
+      attempt: row.attempt,
+      promptTokens: row.promptTokens,
+      completionTokens: row.completionTokens,
+      totalTokens: row.totalTokens,
+      startedAt: utc(row.startedAt),
+      finishedAt: utc(row.finishedAt),
+    })),
+  );
+}
+
+/** Inserts (or overwrites) the steps in $3 (stepRecords) while $1/$2 hold the lease. */
+const INSERT_STEPS = `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, input, output, error, detail, branch, attempt,
         "promptTokens", "completionTokens", "totalTokens", cost, "startedAt", "finishedAt")
      SELECT gen_random_uuid()::text, $1, r."nodeId", r."nodeType", r.iteration, r.status::"StepStatus",
         NULLIF(r.input, 'null'), NULLIF(r.output, 'null'), NULLIF(r.error, 'null'), NULLIF(r.detail, 'null'), r.branch, r.attempt,
@@ -83,9 +86,12 @@ export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: nu
         status = EXCLUDED.status, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error, detail = EXCLUDED.detail,
         branch = EXCLUDED.branch, attempt = EXCLUDED.attempt, "promptTokens" = EXCLUDED."promptTokens",
         "completionTokens" = EXCLUDED."completionTokens", "totalTokens" = EXCLUDED."totalTokens", cost = EXCLUDED.cost,
-        "startedAt" = EXCLUDED."startedAt", "finishedAt" = EXCLUDED."finishedAt"`,
-    [runId, leaseToken, JSON.stringify(records)],
-  );
+        "startedAt" = EXCLUDED."startedAt", "finishedAt" = EXCLUDED."finishedAt"`;
+
+/** Inserts (or overwrites) finished steps in one statement; the number of rows written (0 when fenced out). */
+export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: number, rows: StepRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await pool.query(INSERT_STEPS, [runId, leaseToken, stepRecords(rows)]);
   return result.rowCount ?? 0;
 }
 
@@ -209,25 +215,34 @@ export async function takeLease(pool: pg.Pool, runId: string, workerId: string):
 }
 
 /**
- * Writes a finished run's outcome with token totals summed from every step row (so a resumed run
- * also counts the steps done before a crash) and its cost, fenced by the lease; null when fenced out.
+ * Writes a finished run's outcome, and the steps still waiting to be written (pure nodes: no
+ * tokens, no cost), in one statement. Token totals and cost are summed from the step rows already
+ * written, so a resumed run also counts the steps done before a crash. Fenced by the lease: null
+ * when fenced out (then nothing at all is written).
  */
 export async function finishRunRow(
   pool: pg.Pool,
   runId: string,
   leaseToken: number,
   outcome: { status: "succeeded" | "failed" | "cancelled"; output?: unknown; error?: unknown },
+  rows: StepRow[] = [],
 ): Promise<{ finishedAt: Date } | null> {
+  if (rows.some((row) => row.totalTokens > 0 || row.promptTokens > 0 || row.completionTokens > 0)) {
+    // Not a pure step after all: write the batch on its own so the sums below include it.
+    if (rows.length > 0 && (await writeStepRows(pool, runId, leaseToken, rows)) === 0) return null;
+    rows = [];
+  }
   const result = await pool.query<{ finishedAt: Date }>(
-    `UPDATE runs SET status = $3::"RunStatus", output = $4::jsonb, error = $5::jsonb, cost = ${RUN_COST},
+    `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING 1)
+     UPDATE runs SET status = $3::"RunStatus", output = $4::jsonb, error = $5::jsonb, cost = ${RUN_COST},
         "promptTokens" = t.prompt, "completionTokens" = t.completion, "totalTokens" = t.total,
         "finishedAt" = now() AT TIME ZONE 'UTC', "leaseOwner" = NULL
      FROM (SELECT COALESCE(SUM("promptTokens"), 0)::int AS prompt, COALESCE(SUM("completionTokens"), 0)::int AS completion,
               COALESCE(SUM("totalTokens"), 0)::int AS total
            FROM run_steps WHERE "runId" = $1) t
-     WHERE id = $1 AND "leaseToken" = $2 AND status = 'running'
+     WHERE id = $1 AND "leaseToken" = $2 AND status = 'running' AND (SELECT count(*) FROM batch) = $7
      RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"`,
-    [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error)],
+    [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error), stepRecords(rows), rows.length],
   );
   return result.rows[0] ?? null;
 }

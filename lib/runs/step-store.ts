@@ -52,8 +52,12 @@ export interface StepStoreOptions {
 export interface RunStepStore extends StepStore {
   /** The engine's event sink, ordered behind unwritten steps (see StepStoreOptions.publish). */
   events: RunEventSink;
-  /** Writes every deferred step and releases the events held behind them. */
-  flush(): Promise<void>;
+  /**
+   * Writes every deferred step and releases the events held behind them. `write` replaces the
+   * batch insert (the run's final statement writes the batch with the outcome); it returns false
+   * when the lease fenced it out. Throws LeaseLostError or RunCancelledError when fenced out.
+   */
+  flush(write?: (rows: StepRow[]) => Promise<boolean>): Promise<void>;
   /** Whether any step of this run has waited (so finishing it must close its open waits). */
   hasWaits(): boolean;
 }
@@ -94,20 +98,20 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
     for (const event of events) publish(event);
   }
 
-  function flush(): Promise<void> {
+  function flush(write?: (rows: StepRow[]) => Promise<boolean>): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
     flushing = flushing.then(async () => {
       if (failure) throw failure;
-      if (buffer.length === 0) return releaseHeld();
+      if (buffer.length === 0 && !write) return releaseHeld();
       const rows = buffer;
       const events = held;
       buffer = [];
       held = [];
       flushInProgress = true;
       try {
-        const written = await writeStepRows(pool, runId, leaseToken, rows);
-        if (written === 0) await fencedOut();
+        const written = write ? await write(rows) : (await writeStepRows(pool, runId, leaseToken, rows)) > 0;
+        if (!written) await fencedOut();
       } catch (error) {
         failure = error;
         throw error;
