@@ -169,19 +169,23 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   // The run's own signal: the caller's cancellation, or the run deadline (counted from the run's first start).
   const runController = new AbortController();
   const runSignal = runController.signal;
-  const deadlineError = new NodeError("timeout", `The run exceeded its time limit of ${formatDuration(limits.maxRunDurationMs)} and was stopped.`, {
-    retryable: false,
-  });
+  // Made only when the deadline passes: an Error captures a stack trace, too dear for every run.
+  const deadlineMessage = `The run exceeded its time limit of ${formatDuration(limits.maxRunDurationMs)} and was stopped.`;
+  let deadlineError: NodeError | undefined;
+  const abortForDeadline = () => {
+    deadlineError = new NodeError("timeout", deadlineMessage, { retryable: false });
+    runController.abort(deadlineError);
+  };
   const onCancel = () => runController.abort(new NodeError("cancelled", "The run was cancelled."));
   if (signal.aborted) onCancel();
   else signal.addEventListener("abort", onCancel, { once: true });
   const startedAt = options.startedAt ?? now();
   const remainingMs = startedAt.getTime() + limits.maxRunDurationMs - now().getTime();
   let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-  if (remainingMs <= 0) runController.abort(deadlineError);
+  if (remainingMs <= 0) abortForDeadline();
   // setTimeout takes at most 2^31-1 ms; a longer deadline is re-checked when that fires.
-  else deadlineTimer = setTimeout(() => runController.abort(deadlineError), Math.min(remainingMs, 2 ** 31 - 1));
-  const timedOut = () => runSignal.aborted && runSignal.reason === deadlineError && !signal.aborted;
+  else deadlineTimer = setTimeout(abortForDeadline, Math.min(remainingMs, 2 ** 31 - 1));
+  const timedOut = () => runSignal.aborted && deadlineError !== undefined && runSignal.reason === deadlineError && !signal.aborted;
 
   try {
     return await runLoop();
@@ -556,7 +560,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const end = await runGraph(topLevel, top, maxConcurrency);
     if (storeError) throw storeError.error;
     if (signal.aborted) return { status: "cancelled", usage };
-    if (timedOut()) return { status: "failed", error: { code: "timeout", message: deadlineError.message }, usage };
+    if (timedOut()) return { status: "failed", error: { code: "timeout", message: deadlineMessage }, usage };
     if (end.status === "failed") return { status: "failed", error: end.error, usage };
     if (end.status === "waiting") return { status: "waiting", usage };
     if (end.status === "stopped") return { status: "failed", error: { code: "internal", message: "The run stopped unexpectedly." }, usage };

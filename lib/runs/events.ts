@@ -17,17 +17,19 @@ export const partialKey = (runId: string, nodeId: string, iteration: number) => 
 const PARTIAL_TTL_SECONDS = 3600;
 
 export function createRunEventPublisher(redis: Redis) {
-  // Events of one run leave in the order the engine emitted them; whatever piles up while a batch
-  // is in flight goes out as the next batch, in one or two round trips instead of one per event.
-  // Runs do not wait for each other.
-  const queues = new Map<string, RunEvent[]>();
+  // Every event of every run goes into one queue, sent in batches: whatever piles up while a batch
+  // is in flight leaves as the next batch, in one or two round trips instead of one per event (a
+  // busy worker publishes thousands of events a second). The queue keeps the engine's order, so
+  // each run's events keep theirs.
+  let queue: { runId: string; event: RunEvent }[] = [];
+  let sending = false;
 
-  async function sendBatch(runId: string, batch: RunEvent[]): Promise<void> {
+  async function sendBatch(batch: { runId: string; event: RunEvent }[]): Promise<void> {
     // First the partial-text bookkeeping (a delta needs its byte offset before it is published).
     const prepare = redis.multi();
     const appendAt = new Map<number, number>();
     let commands = 0;
-    batch.forEach((event, index) => {
+    batch.forEach(({ runId, event }, index) => {
       if (event.type === "delta") {
         const key = partialKey(runId, event.nodeId, event.iteration);
         appendAt.set(index, commands);
@@ -41,7 +43,7 @@ export function createRunEventPublisher(redis: Redis) {
     });
     const results = commands > 0 ? await prepare.exec() : null;
     const publish = redis.pipeline();
-    batch.forEach((event, index) => {
+    batch.forEach(({ runId, event }, index) => {
       const at = appendAt.get(index);
       const sent = event.type === "delta" && at !== undefined ? { ...event, offset: Number(results?.[at]?.[1] ?? 0) - Buffer.byteLength(event.text) } : event;
       publish.publish(runChannel(runId), JSON.stringify(sent));
@@ -49,26 +51,24 @@ export function createRunEventPublisher(redis: Redis) {
     await publish.exec();
   }
 
-  async function drain(runId: string, queue: RunEvent[]): Promise<void> {
+  async function drain(): Promise<void> {
+    sending = true;
+    // Let the events of this turn of the event loop join the first batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (queue.length > 0) {
-      const batch = queue.splice(0, queue.length);
-      await sendBatch(runId, batch).catch(() => {
+      const batch = queue;
+      queue = [];
+      await sendBatch(batch).catch(() => {
         // A lost live event is harmless: watchers re-read the snapshot (and partial text) on reconnect.
       });
     }
-    queues.delete(runId);
+    sending = false;
   }
 
   return {
     publish(runId: string, event: RunEvent): void {
-      const queue = queues.get(runId);
-      if (queue) {
-        queue.push(event);
-        return;
-      }
-      const fresh = [event];
-      queues.set(runId, fresh);
-      void drain(runId, fresh);
+      queue.push({ runId, event });
+      if (!sending) void drain();
     },
   };
 }

@@ -15,7 +15,12 @@ export interface RunWorkerOptions {
   db: Db;
   servicesFor: (workspaceId: string) => EngineServices;
   concurrency: number;
-  log: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
+  log: {
+    debug: (obj: object, msg: string) => void;
+    info: (obj: object, msg: string) => void;
+    warn: (obj: object, msg: string) => void;
+    error: (obj: object, msg: string) => void;
+  };
   /** How often the reconciler looks for runs Redis lost. */
   reconcileEveryMs?: number;
   /** The reconciler leaves runs younger than this alone (their enqueue may be on its way). */
@@ -75,7 +80,7 @@ export function startRunWorker(options: RunWorkerOptions) {
           signal: controller.signal,
           log: options.log,
         });
-        options.log.info({ runId, status, workerId }, "run processed");
+        options.log.debug({ runId, status, workerId }, "run processed");
         if (status === "released") {
           // Back to the waiting list right away: the next worker resumes it without waiting for the lock to expire.
           await job.moveToWait(token);
