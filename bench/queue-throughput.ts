@@ -36,7 +36,7 @@ const benchEnv = {
   WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
   BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
   LOG_LEVEL: "warn",
-  WEFT_WORKER_CONCURRENCY: process.env.WEFT_WORKER_CONCURRENCY ?? "32",
+  ...(process.env.WEFT_WORKER_CONCURRENCY ? { WEFT_WORKER_CONCURRENCY: process.env.WEFT_WORKER_CONCURRENCY } : {}),
 };
 Object.assign(process.env, benchEnv);
 
@@ -183,7 +183,7 @@ async function main() {
   }
 
   const overhead = await engineOverhead();
-  console.log(`queue-throughput: ${graph.nodes.length}-node model-free workflow, ${RUNS} runs drained per row, worker concurrency ${benchEnv.WEFT_WORKER_CONCURRENCY}, ${LATENCY_RUNS} open-loop runs for latency`);
+  console.log(`queue-throughput: ${graph.nodes.length}-node model-free workflow, ${RUNS} runs drained per row, worker concurrency ${process.env.WEFT_WORKER_CONCURRENCY ?? "default (32)"}, ${LATENCY_RUNS} open-loop runs for latency`);
   console.log("| worker processes | drain throughput | enqueue (service path, 16 at a time) | open-loop rate | latency p50 | latency p99 | not succeeded |");
   console.log("|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);

@@ -128,7 +128,7 @@ async function main() {
   rows.push({ state: `all ${RUNS} approved and finished`, waiting: await count("waiting"), memory: await settledSample(worker.sample), seconds: resumedSeconds });
 
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-  console.log(`\nOne worker process (concurrency ${process.env.WEFT_WORKER_CONCURRENCY ?? 8}), memory after GC, median of 5 samples:`);
+  console.log(`\nOne worker process (concurrency ${process.env.WEFT_WORKER_CONCURRENCY ?? "default (32)"}), memory after GC, median of 5 samples:`);
   console.log("| state | waiting runs in DB | RSS MB | heap used MB | heap total MB | external MB | time to reach it |");
   console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const row of rows) {

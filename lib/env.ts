@@ -23,7 +23,8 @@ const EnvSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
-  WEFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Runs one worker process executes at once. Runs mostly wait on models, tools and the database, so many fit in one process. */
+  WEFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   /** BullMQ job lock: a worker that stops renewing it for this long loses the run to another worker. */
   WEFT_WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   /** How often BullMQ looks for runs whose worker stopped renewing its lock. */

@@ -57,3 +57,17 @@ export async function authenticateApiKey(headers: Headers, scope: ApiScope): Pro
     },
   };
 }
+
+/**
+ * The caller as the member who created the key, with that member's current role: for API calls that
+ * change the workspace the way a member would (importing a workflow), so a key never does more than
+ * its creator may. Null when the creator has left the workspace.
+ */
+export async function keyCreatorMember(caller: ApiCaller): Promise<Member | null> {
+  if (!caller.member.userId) return null;
+  const membership = await db().membership.findUnique({
+    where: { workspaceId_userId: { workspaceId: caller.workspaceId, userId: caller.member.userId } },
+    select: { role: true },
+  });
+  return membership ? { ...caller.member, role: membership.role } : null;
+}

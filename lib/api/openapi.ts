@@ -7,6 +7,8 @@ import {
   ApiErrorSchema,
   CancelRunResultSchema,
   DEFAULT_SYNC_TIMEOUT_MS,
+  ImportWorkflowRequestSchema,
+  ImportedWorkflowSchema,
   MAX_SYNC_TIMEOUT_MS,
   RunAcceptedSchema,
   RunSchema,
@@ -111,7 +113,7 @@ function componentSchemas(): Record<string, JsonObject> {
   const uri = (id: string) => `#/components/schemas/${id}`;
   const asOutput = z.toJSONSchema(apiSchemas, { uri, io: "output", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
   const asInput = z.toJSONSchema(apiSchemas, { uri, io: "input", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
-  const requestIds = new Set([idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema), idOf(RegisterToolRequestSchema), idOf(OpenApiImportRequestSchema)]);
+  const requestIds = new Set([idOf(ImportWorkflowRequestSchema), idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema), idOf(RegisterToolRequestSchema), idOf(OpenApiImportRequestSchema)]);
   const out: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(asOutput)) {
     // Responses may gain fields in later versions, so only request bodies forbid unknown properties.
@@ -152,6 +154,21 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
           description: "Workflows with at least one published version, each with its latest version and the Start node's inputs (also as a JSON Schema).",
           tags: ["workflows"],
           responses: { "200": { description: "The published workflows", content: json(WorkflowListSchema) } },
+        }),
+      },
+      "/api/v1/workflows/import": {
+        post: operation("workflows:write", {
+          operationId: "importWorkflow",
+          summary: "Import a workflow file",
+          description:
+            "Creates a draft workflow from a file exported in the editor. The graph is validated with the same rules as publish and run; an invalid one is refused with every problem and its node id, and nothing is saved. Nothing in the file runs or connects on import.",
+          tags: ["workflows"],
+          requestBody: { required: true, content: json(ImportWorkflowRequestSchema) },
+          responses: {
+            "201": { description: "The new workflow", content: json(ImportedWorkflowSchema) },
+            "400": errorResponse("Not a workflow file (invalid_request, with issues), or a graph with problems (invalid_graph, with problems: [{ nodeId, message }])"),
+            "413": errorResponse("The file is larger than 2 MiB (payload_too_large)"),
+          },
         }),
       },
       "/api/v1/workflows/{id}/runs": {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ImportWorkflowSchema } from "@/lib/workflows/schemas";
 import { ApprovalAnswerSchema, ApprovalRequestSchema } from "@/lib/nodes/approval/definition";
 import { QuestionRequestSchema } from "@/lib/nodes/question/definition";
 
@@ -56,6 +57,15 @@ export const PublishedWorkflowSchema = z
   .register(apiSchemas, { id: "PublishedWorkflow" });
 
 export const WorkflowListSchema = z.object({ workflows: z.array(PublishedWorkflowSchema) }).register(apiSchemas, { id: "WorkflowList" });
+
+/** A workflow file (as exported from the editor) to import as a new draft; nothing in it runs. */
+export const ImportWorkflowRequestSchema = ImportWorkflowSchema.register(apiSchemas, {
+  id: "ImportWorkflowRequest",
+  description: "`file` is a workflow file as exported from the editor (`format: \"weft.workflow\"`); `name` overrides its name.",
+});
+export type ImportWorkflowRequest = z.input<typeof ImportWorkflowRequestSchema>;
+export const ImportedWorkflowSchema = z.object({ id: z.string(), name: z.string() }).register(apiSchemas, { id: "ImportedWorkflow" });
+export type ImportedWorkflow = z.infer<typeof ImportedWorkflowSchema>;
 
 export const StartRunRequestSchema = z
   .strictObject({

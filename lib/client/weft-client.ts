@@ -4,6 +4,8 @@ import type {
   AnswerWaitRequest,
   AnswerWaitResult,
   CancelRunResult,
+  ImportedWorkflow,
+  ImportWorkflowRequest,
   PublishedWorkflowSchema,
   RunAcceptedSchema,
   RunView,
@@ -96,6 +98,11 @@ export class WeftClient {
     const headers = options.lastEventId ? { "Last-Event-ID": options.lastEventId } : undefined;
     const response = await this.send("GET", `/api/v1/runs/${encodeURIComponent(runId)}/events`, undefined, { signal: options.signal, headers });
     yield* readEventStream(response);
+  }
+
+  /** Imports a workflow file (as exported from the editor) as a new draft (scope workflows:write). */
+  async importWorkflow(body: ImportWorkflowRequest): Promise<ImportedWorkflow> {
+    return this.json<ImportedWorkflow>("POST", "/api/v1/workflows/import", body);
   }
 
   /** The workspace's tools (scope tools:read). */

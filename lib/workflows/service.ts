@@ -4,9 +4,10 @@ import { hasRole } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
 import { GraphSchema, emptyGraph, type Graph } from "@/lib/engine/graph";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
+import { WorkflowNameSchema } from "./schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-export const WorkflowNameSchema = z.string().trim().min(1, "Name is required").max(120, "Name is at most 120 characters");
+export { WorkflowNameSchema } from "./schemas";
 export const CreateWorkflowSchema = z.object({
   name: WorkflowNameSchema,
   description: z.string().max(2000).default(""),

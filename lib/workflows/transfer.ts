@@ -1,10 +1,11 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Member } from "@/lib/auth/member";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { hasErrors, validateGraph } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError } from "@/lib/services/errors";
-import { WorkflowNameSchema, createWorkflow, getWorkflow } from "./service";
+import { ImportWorkflowSchema, WORKFLOW_FILE_FORMAT, type WorkflowFile } from "./schemas";
+import { createWorkflow, getWorkflow } from "./service";
 
 /**
  * Moving workflows between workspaces and installations as a JSON file.
@@ -12,24 +13,6 @@ import { WorkflowNameSchema, createWorkflow, getWorkflow } from "./service";
  * executed, connected or started (no run, no sandbox, no MCP server, no HTTP call) until a person
  * runs or publishes the workflow.
  */
-
-export const WORKFLOW_FILE_FORMAT = "weft.workflow";
-
-export const WorkflowFileSchema = z.object({
-  format: z.literal(WORKFLOW_FILE_FORMAT, { error: `Not a Weft workflow file (expected "format": "${WORKFLOW_FILE_FORMAT}").` }),
-  version: z.literal(1, { error: "This workflow file was written by a newer Weft (file version is not 1)." }),
-  name: WorkflowNameSchema,
-  description: z.string().max(2000).default(""),
-  graph: GraphSchema,
-  exportedAt: z.string().optional(),
-});
-export type WorkflowFile = z.infer<typeof WorkflowFileSchema>;
-
-/** The import request: the file, optionally under another name. */
-export const ImportWorkflowSchema = z.object({
-  file: WorkflowFileSchema,
-  name: WorkflowNameSchema.optional(),
-});
 
 export async function exportWorkflow(member: Member, id: string): Promise<WorkflowFile> {
   const workflow = await getWorkflow(member, id);

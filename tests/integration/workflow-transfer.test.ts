@@ -6,6 +6,9 @@ import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { startCountingServer, type CountingServer } from "../fixtures/counting-server";
+import { WeftApiError } from "@/lib/client/weft-client";
+import { clientFor, createKey } from "./helpers/api-v1";
+import { createTestMember } from "./helpers/members";
 import { routeParams, routeRequest, signUpUser } from "./helpers/session";
 
 /** Export and import of workflow files: an import is validated data, never executed. */
@@ -124,5 +127,22 @@ describe("workflow files", () => {
 
     const asViewer = await importFile(viewerCookie, importBody(sideEffectGraph(`${server.url}/x`)));
     expect(asViewer.status).toBe(403);
+  });
+
+  it("imports through the public API with a workflows:write key, and only with one", async () => {
+    const member = await createTestMember("owner");
+    const writer = clientFor((await createKey(member, ["workflows:write"])).secret);
+    const file = { format: "weft.workflow" as const, version: 1 as const, name: "From the API", description: "", graph: sideEffectGraph(`${server.url}/api`) };
+    const imported = await writer.importWorkflow({ file });
+    expect(imported.name).toBe("From the API");
+    expect((await db().workflow.findUniqueOrThrow({ where: { id: imported.id } })).workspaceId).toBe(member.workspaceId);
+
+    const broken = { ...file, graph: { ...file.graph, nodes: file.graph.nodes.filter((n) => n.id !== "call") } };
+    const refused = await writer.importWorkflow({ file: broken }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(WeftApiError);
+    expect(refused).toMatchObject({ status: 400, code: "invalid_graph" });
+
+    const reader = clientFor((await createKey(member, ["workflows:read"])).secret);
+    await expect(reader.importWorkflow({ file })).rejects.toMatchObject({ status: 403 });
   });
 });

@@ -5,6 +5,7 @@ import * as runRoute from "@/app/api/v1/runs/[id]/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import * as workflowRunsRoute from "@/app/api/v1/workflows/[id]/runs/route";
 import * as workflowsRoute from "@/app/api/v1/workflows/route";
+import * as workflowImportRoute from "@/app/api/v1/workflows/import/route";
 import * as toolsRoute from "@/app/api/v1/tools/route";
 import * as toolsOpenApiRoute from "@/app/api/v1/tools/openapi/route";
 import { createApiKey } from "@/lib/api-keys/service";
@@ -19,6 +20,7 @@ type Handler = (request: Request, context: { params: Promise<{ id: string; waitI
 /** The /api/v1 route table, as Next's router would dispatch it. */
 const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "GET", pattern: /^\/api\/v1\/workflows$/, handler: (request) => workflowsRoute.GET(request, undefined) },
+  { method: "POST", pattern: /^\/api\/v1\/workflows\/import$/, handler: (request) => workflowImportRoute.POST(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/workflows\/([^/]+)\/runs$/, handler: workflowRunsRoute.POST },
   { method: "GET", pattern: /^\/api\/v1\/runs\/([^/]+)$/, handler: runRoute.GET },
   { method: "GET", pattern: /^\/api\/v1\/runs\/([^/]+)\/events$/, handler: runEventsRoute.GET },

@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
 import { authenticate, parseJson } from "@/lib/auth/http";
 import { handle } from "@/lib/http/route";
-import { ImportWorkflowSchema, importWorkflow } from "@/lib/workflows/transfer";
+import { ImportWorkflowSchema } from "@/lib/workflows/schemas";
+import { importWorkflow } from "@/lib/workflows/transfer";
 
 /** POST /api/workflows/import { file, name? }: 201 { id, name }; 400 with `issues` (bad file) or `problems` (invalid graph). */
 export async function POST(request: Request) {
