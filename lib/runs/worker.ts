@@ -80,7 +80,7 @@ export function startRunWorker(options: RunWorkerOptions) {
           signal: controller.signal,
           log: options.log,
         });
-        options.log.debug({ runId, status, workerId }, "run processed");
+        options.log.info({ runId, status, workerId }, "run processed");
         if (status === "released") {
           // Back to the waiting list right away: the next worker resumes it without waiting for the lock to expire.
           await job.moveToWait(token);

@@ -102,10 +102,12 @@ describe("POST /api/v1/workflows/:id/runs", () => {
     const events = await collect(client.streamRun(assistantId, { inputs: { question: "stream please" } }));
     expect(events[0]).toMatchObject({ type: "snapshot", run: { version: 1 } });
     expect(events.at(-1)).toMatchObject({ type: "run", status: "succeeded", output: { answer: "streamed words arrive one by one" } });
-    expect(events.filter((e) => e.type === "step").map((e) => e.type === "step" && `${e.nodeId}:${e.status}`)).toEqual(
-      expect.arrayContaining(["llm:running", "llm:succeeded", "end:succeeded"]),
-    );
-    const first = events[0]!.type === "snapshot" ? events[0]!.run.steps.find((s) => s.nodeId === "llm")?.partialText : undefined;
+    const stepEvents = events.filter((e) => e.type === "step").map((e) => e.type === "step" && `${e.nodeId}:${e.status}`);
+    expect(stepEvents).toEqual(expect.arrayContaining(["llm:succeeded", "end:succeeded"]));
+    // The LLM step is seen running: as an event, or already in the snapshot when the worker was quicker than the subscription.
+    const snapshotLlm = events[0]!.type === "snapshot" ? events[0]!.run.steps.find((s) => s.nodeId === "llm") : undefined;
+    expect(stepEvents.includes("llm:running") || snapshotLlm?.status === "running").toBe(true);
+    const first = snapshotLlm?.partialText;
     const text = (first ?? "") + events.flatMap((e) => (e.type === "delta" ? [e.text] : [])).join("");
     expect(text).toBe("streamed words arrive one by one");
     const ids = events.map((e) => Number(e.id));
