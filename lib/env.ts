@@ -26,9 +26,9 @@ const EnvSchema = z.object({
   /** Runs one worker process executes at once. Runs mostly wait on models, tools and the database, so many fit in one process. */
   WEFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   /** BullMQ job lock: a worker that stops renewing it for this long loses the run to another worker. */
-  WEFT_WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  WEFT_WORKER_LOCK_MS: z.coerce.number().int().min(500).default(5_000),
   /** How often BullMQ looks for runs whose worker stopped renewing its lock. */
-  WEFT_WORKER_STALLED_MS: z.coerce.number().int().min(200).default(30_000),
+  WEFT_WORKER_STALLED_MS: z.coerce.number().int().min(200).default(3_000),
   /** On SIGTERM, how long in-flight steps may take to finish before their runs are handed to another worker. */
   WEFT_WORKER_DRAIN_MS: z.coerce.number().int().min(0).default(25_000),
   /** How often the reconciler re-enqueues runs PostgreSQL has but Redis lost. */

@@ -102,8 +102,10 @@ export function startRunWorker(options: RunWorkerOptions) {
       connection: createRedis(),
       prefix: redisPrefix(),
       concurrency: options.concurrency,
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      // Short by default so a dead worker's runs move on within seconds (renewal every lock/2 is one
+      // Redis call for all of a worker's runs); fencing makes a takeover of a merely slow worker safe.
+      lockDuration: options.lockDurationMs ?? 5_000,
+      stalledInterval: options.stalledIntervalMs ?? 3_000,
       // A stalled run is resumed from its durable steps, so taking it again is always safe.
       maxStalledCount: 1000,
     },

@@ -4,6 +4,8 @@ import { db } from "@/lib/db/client";
 import type { Graph, GraphNode } from "@/lib/engine/graph";
 import { AgentDetailSchema } from "@/lib/nodes/agent/trace";
 import { startRun } from "@/lib/runs/service";
+import { readFileSync } from "node:fs";
+import { importOpenApi } from "@/lib/tools/openapi";
 import { createTool } from "@/lib/tools/service";
 import { createWorkflow } from "@/lib/workflows/service";
 import { startCountingServer, type CountingServer } from "../fixtures/counting-server";
@@ -76,6 +78,52 @@ beforeEach(() => {
 });
 
 describe("Agent node through a real worker", () => {
+  it("calls a sandboxed code tool and an operation imported from an OpenAPI document in one turn", async () => {
+    api.on("/v2/orders/A-17/lines/2", () => ({ body: { sku: "T1", quantity: 3 } }));
+    const add = await createTool(member, {
+      kind: "code",
+      name: "add_numbers",
+      description: "Adds two numbers",
+      inputSchema: { type: "object", properties: { a: { type: "number" }, b: { type: "number" } }, required: ["a", "b"] },
+      config: { code: "return { sum: inputs.a + inputs.b };" },
+    });
+    const spec = readFileSync(new URL("../fixtures/openapi/orders-openapi3.yaml", import.meta.url), "utf8");
+    const imported = await importOpenApi(member, { text: spec, sourceName: "Orders for the agent", baseUrl: `${api.url}/v2`, operations: ["GET /orders/{orderId}/lines/{lineNo}"], auth: { type: "none" } });
+    const orderLine = imported.tools.find((t) => t.name === "getOrderLine")!;
+    openai.script(
+      {
+        text: "",
+        toolCalls: [
+          { id: "call_add", name: "add_numbers", arguments: { a: 2, b: 40 } },
+          { id: "call_line", name: "getOrderLine", arguments: { orderId: "A-17", lineNo: 2 } },
+        ],
+      },
+      { text: "The sum is 42 and line 2 of A-17 is 3 × T1." },
+    );
+    const graph: Graph = {
+      version: 1,
+      nodes: [
+        startNode("question"),
+        { id: "agent", type: "agent", position: at(300), data: { providerId, model: "test-model", userPrompt: "{{ start.question }}", tools: [add.id, orderLine.id], maxIterations: 3 } },
+        endNode({ answer: "{{ agent.text }}" }),
+      ],
+      edges: line("start", "agent", "end"),
+    };
+    const { run: finished } = await run(graph, { question: "Add 2 and 40, and look up line 2 of order A-17." });
+    expect(finished.status, JSON.stringify(finished.error)).toBe("succeeded");
+    expect(finished.output).toEqual({ answer: "The sum is 42 and line 2 of A-17 is 3 × T1." });
+    // The OpenAPI operation became a real request built from its path parameters.
+    expect(api.count("/v2/orders/A-17/lines/2")).toBe(1);
+    // Both results went back to the model as tool messages.
+    const toolMessages = openai.chatRequests()[1]!.messages!.filter((m) => m.role === "tool");
+    expect(toolMessages).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ tool_call_id: "call_add", content: JSON.stringify({ sum: 42 }) }),
+        expect.objectContaining({ tool_call_id: "call_line", content: expect.stringContaining('"quantity":3') }),
+      ]),
+    );
+  });
+
   it("calls the HTTP tool with the model's arguments, feeds the result back and records every turn", async () => {
     api.on("/weather", (request) => ({ body: { city: (JSON.parse(request.body) as { city: string }).city, celsius: 12, sky: "cloudy" } }));
     const tool = await weatherTool();
