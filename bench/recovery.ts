@@ -2,7 +2,7 @@
  * Benchmark: crash-recovery time. A worker process holding a run is SIGKILLed while an LLM step
  * streams; we time SIGKILL → the step starting again (attempt 2) on the other, already running,
  * worker process. That time is governed by BullMQ's lock duration and stalled-check interval,
- * so it is measured with the defaults (30 s / 30 s) and with tuned settings.
+ * so it is measured with the defaults (WEFT_WORKER_LOCK_MS / WEFT_WORKER_STALLED_MS, lib/env.ts) and with tuned settings.
  *
  *   node --import tsx bench/recovery.ts [--rounds 3] [--skip-default]
  */
@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Redis } from "ioredis";
+import { EnvSchema } from "../lib/env";
 import { ensureDatabase } from "../scripts/lib/database";
 import { startOpenAiServer } from "../tests/fixtures/openai-server";
 
@@ -123,7 +124,12 @@ async function main() {
   console.log("crash recovery (two worker processes, the holder SIGKILLed mid-LLM-step)");
   await measure("tuned   (lock 3000 ms, stalled check 1000 ms)", { WEFT_WORKER_LOCK_MS: "3000", WEFT_WORKER_STALLED_MS: "1000" }, ROUNDS);
   await measure("tuned   (lock 1000 ms, stalled check 500 ms) ", { WEFT_WORKER_LOCK_MS: "1000", WEFT_WORKER_STALLED_MS: "500" }, ROUNDS);
-  if (!SKIP_DEFAULT) await measure("default (lock 30000 ms, stalled check 30000 ms)", {}, 1);
+  if (!SKIP_DEFAULT) {
+    // The defaults as the worker reads them (lib/env.ts), with nothing set.
+    const lock = EnvSchema.shape.WEFT_WORKER_LOCK_MS.parse(undefined);
+    const stalled = EnvSchema.shape.WEFT_WORKER_STALLED_MS.parse(undefined);
+    await measure(`default (lock ${lock} ms, stalled check ${stalled} ms)`, {}, ROUNDS);
+  }
   await server.close();
   await db().$disconnect();
 }

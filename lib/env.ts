@@ -5,7 +5,7 @@ import { z } from "zod";
  * The only module that reads process.env. Validated once, at first use, with messages that
  * say which variable is wrong.
  */
-const EnvSchema = z.object({
+export const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/weft"),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
