@@ -141,6 +141,16 @@ export async function finishStepRow(
   return (result.rowCount ?? 0) > 0;
 }
 
+/**
+ * Records a run's cost where the run stops without finishRunRow (parked, cancelled): copies
+ * `detail.cost` into steps whose cost column is empty (waits are written through Prisma), then sums
+ * the run's own steps with the same RUN_COST as finishRunRow. Idempotent.
+ */
+export async function recordRunCostRow(pool: pg.Pool, runId: string): Promise<void> {
+  await pool.query(`UPDATE run_steps SET cost = ${stepCost("detail")} WHERE "runId" = $1 AND cost IS NULL AND jsonb_typeof(detail->'cost') = 'object'`, [runId]);
+  await pool.query(`UPDATE runs SET cost = ${RUN_COST} WHERE id = $1`, [runId]);
+}
+
 /** Why a fenced write found nothing to write: the run was cancelled under this lease, or the lease is gone. */
 export async function fenceFailure(pool: pg.Pool, runId: string, leaseToken: number): Promise<"cancelled" | "lost"> {
   const result = await pool.query<{ status: string; leaseToken: number }>(`SELECT status, "leaseToken" FROM runs WHERE id = $1`, [runId]);
