@@ -6,8 +6,10 @@ import { resolveSecret } from "@/lib/secrets/service";
 import { allowListMatcher } from "@/lib/tools/net";
 import { getToolSettings } from "@/lib/tools/settings";
 import { openConnection, type McpConnection, type ResolvedServer } from "./connection";
-import { type ConfigValue, type McpSourceConfig, SECRET_TEMPLATE, StoredMcpConfigSchema, type StoredMcpConfig } from "./schema";
+import { stdioCatalogue, type StdioCatalogue } from "./operator";
 import type { PoolKey } from "./pool";
+import { type ConfigValue, SECRET_TEMPLATE, StoredMcpConfigSchema, type StoredMcpConfig, type StoredMcpServer } from "./schema";
+import { allowedEntry, launchEnv, sourceWorkdir } from "./stdio-launch";
 
 /** How an MCP source is started: secrets resolved at start time, the pool key from its config. */
 
@@ -16,6 +18,10 @@ export interface StartDeps {
   allowPrivate?: boolean;
   /** initialize handshake timeout. */
   connectTimeoutMs?: number;
+  /** The operator's stdio servers (defaults to WEFT_MCP_STDIO_SERVERS / WEFT_MCP_STDIO_CONFIG). */
+  stdio?: StdioCatalogue;
+  /** Where stdio servers get their working directories (defaults to WEFT_MCP_STDIO_DIR). */
+  stdioDir?: string;
 }
 
 export interface McpSourceRow {
@@ -32,7 +38,7 @@ export function storedConfig(source: McpSourceRow): StoredMcpConfig {
 }
 
 /** The pool key: a new config (command, URL, env, headers) gets a new client; secret rotation is picked up on the next start. */
-export function poolKey(source: McpSourceRow, config: McpSourceConfig): PoolKey {
+export function poolKey(source: McpSourceRow, config: StoredMcpServer): PoolKey {
   return { sourceId: source.id, version: createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16) };
 }
 
@@ -63,12 +69,18 @@ async function resolveValues(db: Db, workspaceId: string, values: Record<string,
   return out;
 }
 
-/** Resolves the source's secret references (server only) into what the transport needs. */
-export async function resolveServer(db: Db, source: McpSourceRow, config: McpSourceConfig): Promise<{ server: ResolvedServer; secrets: string[] }> {
+/**
+ * Resolves the source's secret references (server only) into what the transport needs. A stdio
+ * source starts only as the operator's entry it names, with the variables that entry allows.
+ */
+export async function resolveServer(db: Db, source: McpSourceRow, config: StoredMcpServer, deps: StartDeps = {}): Promise<{ server: ResolvedServer; secrets: string[] }> {
   const secrets = new Set<string>();
   if (config.transport === "stdio") {
-    const envValues = await resolveValues(db, source.workspaceId, config.env, secrets);
-    return { server: { transport: "stdio", command: config.command, args: config.args, env: envValues }, secrets: [...secrets] };
+    const entry = allowedEntry(deps.stdio ?? stdioCatalogue(), config, source.name);
+    const declared = await resolveValues(db, source.workspaceId, config.env, secrets);
+    const cwd = await sourceWorkdir(deps.stdioDir ?? env().WEFT_MCP_STDIO_DIR, source.id);
+    const server: ResolvedServer = { transport: "stdio", command: entry.command, args: entry.args, env: launchEnv(entry, declared, cwd), cwd };
+    return { server, secrets: [...secrets] };
   }
   const headers = await resolveValues(db, source.workspaceId, config.headers, secrets);
   return { server: { transport: "http", url: config.url, headers }, secrets: [...secrets] };
@@ -85,9 +97,9 @@ async function privateAllowed(db: Db, workspaceId: string, server: ResolvedServe
  * Starts the source's server. A failure is written to `ToolSource.lastError` (so the Tools page
  * shows why workers cannot reach it), a success clears it.
  */
-export async function startSource(db: Db, source: McpSourceRow, config: McpSourceConfig, deps: StartDeps = {}): Promise<McpConnection> {
+export async function startSource(db: Db, source: McpSourceRow, config: StoredMcpServer, deps: StartDeps = {}): Promise<McpConnection> {
   try {
-    const { server, secrets } = await resolveServer(db, source, config);
+    const { server, secrets } = await resolveServer(db, source, config, deps);
     const connection = await openConnection(server, {
       allowPrivate: await privateAllowed(db, source.workspaceId, server, deps.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK),
       timeoutMs: deps.connectTimeoutMs ?? 30_000,
