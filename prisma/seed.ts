@@ -3,7 +3,7 @@
  * demo model server (scripts/demo-model.ts, started by the quick start) and the example workflows.
  * Idempotent: running it again changes nothing.
  */
-import { auth } from "@/lib/auth/auth";
+import { createAuth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
 import { exampleWorkflows } from "@/lib/examples/workflows";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -14,7 +14,8 @@ export const DEMO_MODEL_URL = process.env.WEFT_DEMO_MODEL_URL ?? "http://127.0.0
 async function seed() {
   let user = await db().user.findUnique({ where: { email: DEMO_USER.email } });
   if (!user) {
-    await auth().api.signUpEmail({ body: DEMO_USER });
+    // The operator runs the seed: WEFT_SIGNUP governs visitors, not the demo account it creates.
+    await createAuth({ signUpMode: "open" }).api.signUpEmail({ body: DEMO_USER });
     user = await db().user.findUniqueOrThrow({ where: { email: DEMO_USER.email } });
   }
   const membership = await db().membership.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });

@@ -1,18 +1,28 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { db } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { signUpPolicy, type SignUpMode } from "@/lib/auth/signup-policy";
 import { ensurePersonalWorkspace } from "@/lib/auth/workspaces";
 
-function createAuth() {
+/** Production defaults: the process's database and WEFT_SIGNUP. Tests pass their own. */
+export interface AuthDeps {
+  db?: Db;
+  signUpMode?: SignUpMode;
+}
+
+export function createAuth(deps: AuthDeps = {}) {
   const config = env();
+  const database = deps.db ?? db();
   return betterAuth({
     appName: "Weft",
-    database: prismaAdapter(db(), { provider: "postgresql" }),
+    database: prismaAdapter(database, { provider: "postgresql" }),
     secret: config.BETTER_AUTH_SECRET,
     baseURL: config.BETTER_AUTH_URL,
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
     telemetry: { enabled: false },
+    // WEFT_SIGNUP: who may create an account (lib/auth/signup-policy.ts).
+    plugins: [signUpPolicy({ mode: deps.signUpMode })],
     // Same-origin requests are trusted even when the app is served on another host or port than
     // BETTER_AUTH_URL (e2e servers, previews); cross-site form posts still fail the origin check.
     trustedOrigins: (request) => [config.BETTER_AUTH_URL, request ? new URL(request.url).origin : undefined],
@@ -30,7 +40,7 @@ function createAuth() {
         create: {
           // Runs after the sign-up transaction commits, so the user row is visible to db().
           after: async (user) => {
-            await ensurePersonalWorkspace({ id: user.id, name: user.name, email: user.email });
+            await ensurePersonalWorkspace({ id: user.id, name: user.name, email: user.email }, database);
           },
         },
       },

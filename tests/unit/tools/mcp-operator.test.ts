@@ -35,12 +35,6 @@ describe("WEFT_MCP_STDIO_SERVERS", () => {
     const unknownKey = EnvSchema.safeParse({ ...required, WEFT_MCP_STDIO_SERVERS: JSON.stringify([{ id: "a", label: "A", command: "x", shell: true }]) });
     expect(unknownKey.success).toBe(false);
   });
-
-  it("WEFT_SIGNUP defaults to invite and accepts only open, invite and closed", () => {
-    expect(EnvSchema.parse(required).WEFT_SIGNUP).toBe("invite");
-    expect(EnvSchema.parse({ ...required, WEFT_SIGNUP: "closed" }).WEFT_SIGNUP).toBe("closed");
-    expect(EnvSchema.safeParse({ ...required, WEFT_SIGNUP: "anyone" }).success).toBe(false);
-  });
 });
 
 describe("the catalogue (environment list + WEFT_MCP_STDIO_CONFIG file)", () => {
