@@ -1,4 +1,4 @@
-import { chmod, mkdir } from "node:fs/promises";
+import { chmod, lstat, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { NodeError } from "@/lib/engine/errors";
 import type { OperatorStdioServer } from "./operator-schema";
@@ -43,11 +43,27 @@ export function launchEnv(entry: OperatorStdioServer, declared: Record<string, s
 
 const SAFE_DIR_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
+/**
+ * The base directory must be a real directory of this user that others cannot write to: the
+ * default lives in the shared temporary directory, where another local user could have planted it.
+ */
+async function assertOwnBaseDir(baseDir: string) {
+  await mkdir(baseDir, { recursive: true, mode: 0o700 });
+  const stat = await lstat(baseDir);
+  const ours = typeof process.getuid !== "function" || stat.uid === process.getuid();
+  if (!stat.isDirectory() || !ours || (stat.mode & 0o022) !== 0) {
+    throw new Error(`WEFT_MCP_STDIO_DIR (${baseDir}) must be a directory owned by the Weft user and not writable by others.`);
+  }
+}
+
 /** Creates (or tightens) `<baseDir>/<sourceId>`, mode 0700: the server's working directory and HOME. */
 export async function sourceWorkdir(baseDir: string, sourceId: string): Promise<string> {
   if (!SAFE_DIR_NAME.test(sourceId)) throw new Error(`Unexpected MCP source id ${JSON.stringify(sourceId)}`);
+  await assertOwnBaseDir(baseDir);
   const dir = path.join(baseDir, sourceId);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
   // mkdir leaves an existing directory's mode alone.
   await chmod(dir, 0o700);
   return dir;

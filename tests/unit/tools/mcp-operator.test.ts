@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -106,5 +106,15 @@ describe("what a source may start", () => {
     expect(work).toBe(path.join(dir, "source_1"));
     expect(statSync(work).mode & 0o777).toBe(0o700);
     await expect(sourceWorkdir(dir, "../escape")).rejects.toThrow("Unexpected MCP source id");
+  });
+
+  it("refuses a base directory others can write to, or a symlink planted in its place", async () => {
+    const open = path.join(dir, "world-writable");
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    await expect(sourceWorkdir(open, "s1")).rejects.toThrow("must be a directory owned by the Weft user and not writable by others");
+    const link = path.join(dir, "planted");
+    symlinkSync(tmpdir(), link);
+    await expect(sourceWorkdir(link, "s1")).rejects.toThrow("not writable by others");
   });
 });
