@@ -92,6 +92,12 @@ describe("a workspace cannot run a command of its own", () => {
     expect((error as NodeError).message).toContain("not allowed by the operator");
     expect((error as NodeError).retryable).toBe(false);
     expect(markers()).toEqual([]);
+
+    // Its owner can change it to an allowed server (not to another command); then it connects.
+    const patch = (config: unknown) => detailRoute.PATCH(routeRequest("PATCH", `/api/tool-sources/mcp/${legacy.id}`, owner.cookie, { config }), routeParams(legacy.id));
+    expect((await patch({ transport: "stdio", command: "/bin/sh", args: ["-c", "id"], env: {} })).status).toBe(400);
+    expect((await patch({ transport: "stdio", serverId: "fixture", env: {} })).status).toBe(200);
+    expect((await connect(legacy.id)).ok).toBe(true);
   });
 });
 

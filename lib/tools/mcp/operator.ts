@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/log";
 import { type OperatorStdioServer, parseOperatorStdioServers } from "./operator-schema";
 
 /**
@@ -47,6 +48,10 @@ let cached: StdioCatalogue | undefined;
 
 /** This process's catalogue (from the environment, read once). */
 export function stdioCatalogue(): StdioCatalogue {
-  cached ??= loadStdioCatalogue({ inline: env().WEFT_MCP_STDIO_SERVERS, file: env().WEFT_MCP_STDIO_CONFIG });
+  if (!cached) {
+    cached = loadStdioCatalogue({ inline: env().WEFT_MCP_STDIO_SERVERS, file: env().WEFT_MCP_STDIO_CONFIG });
+    // The operator reads logs, developers read the Tools page: both learn why stdio is off.
+    if (cached.problem) logger.warn({ problem: cached.problem }, "stdio MCP servers are off: the operator's list is unusable");
+  }
   return cached;
 }

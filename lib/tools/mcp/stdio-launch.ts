@@ -24,7 +24,7 @@ const notAllowed = (sourceName: string, why: string) =>
 export function allowedEntry(catalogue: StdioCatalogue, config: StoredMcpServer, sourceName: string): OperatorStdioServer {
   if (config.transport !== "stdio") throw new Error("allowedEntry is for stdio sources");
   if (isLegacyStdio(config)) {
-    throw notAllowed(sourceName, `its command ("${config.command}") was chosen by a workspace. Edit it to pick one of the stdio servers the operator allows, or delete it.`);
+    throw notAllowed(sourceName, `its command ("${config.command}") was chosen by a workspace. Change it to one of the stdio servers the operator allows, or delete it.`);
   }
   const entry = catalogue.servers.find((server) => server.id === config.serverId);
   if (!entry) {
