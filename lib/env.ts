@@ -1,6 +1,6 @@
 import "dotenv/config";
-import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { parseAddressRange } from "@/lib/auth/client-address";
 
 /**
  * The only module that reads process.env. Validated once, at first use, with messages that
@@ -61,16 +61,9 @@ export const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Strict IP or CIDR (lib/auth/client-address.ts is the one parser, so validation and use agree). */
 function isIpOrCidr(value: string): boolean {
-  if (value.includes("/")) {
-    try {
-      ipaddr.parseCIDR(value);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  return ipaddr.isValid(value);
+  return parseAddressRange(value) !== null;
 }
 
 let cached: Env | undefined;
