@@ -58,6 +58,8 @@ export function createAuth(overrides: Partial<AuthSettings> = {}) {
     advanced: {
       // `Secure` cookies (and the __Secure- prefix) whenever the public URL is https, not only in production builds.
       useSecureCookies: new URL(config.BETTER_AUTH_URL).protocol === "https:",
+      // better-auth skips its Origin check when NODE_ENV=test; keep it on so tests run what production runs.
+      disableOriginCheck: false,
       // Session rows and better-auth's own limiter read the client address the way
       // lib/auth/client-address.ts does: right-most X-Forwarded-For hop not in this list.
       ipAddress: { ipAddressHeaders: ["x-forwarded-for"], trustedProxies: [...settings.trustedProxies] },

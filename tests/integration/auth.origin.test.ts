@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as workflowsRoute from "@/app/api/workflows/route";
+import { auth } from "@/lib/auth/auth";
+import { resolveMember } from "@/lib/auth/resolve";
 import { db } from "@/lib/db/client";
 import { BASE_URL, signUpUser } from "./helpers/session";
 
@@ -51,5 +53,17 @@ describe("state-changing internal routes refuse cross-origin requests", () => {
   it("leaves reads alone", async () => {
     const response = await workflowsRoute.GET(new Request(`${BASE_URL}/api/workflows`, { headers: { cookie, origin: "https://evil.example" } }));
     expect(response.status).toBe(200);
+  });
+
+  it("better-auth's own routes (exempt from our check) refuse a cross-origin POST with a cookie themselves", async () => {
+    const signOut = await auth().handler(
+      new Request(`${BASE_URL}/api/auth/sign-out`, {
+        method: "POST",
+        headers: { cookie, origin: "https://evil.example", "content-type": "application/json" },
+        body: "{}",
+      }),
+    );
+    expect(signOut.status).toBe(403);
+    expect(await resolveMember(new Headers({ cookie }))).not.toBeNull();
   });
 });
