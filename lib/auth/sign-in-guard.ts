@@ -32,27 +32,27 @@ export function signInGuard(deps: SignInGuardDeps): BetterAuthPlugin {
     id: "weft-sign-in-guard",
     hooks: {
       before: [
-        { matcher: (ctx) => ctx.path === "/sign-in/email", handler: createAuthMiddleware((ctx) => beforeSignIn(ctx, deps)) },
+        { matcher: isSignIn, handler: createAuthMiddleware((ctx) => beforeSignIn(ctx, deps)) },
         { matcher: (ctx) => ctx.path === "/sign-up/email", handler: createAuthMiddleware((ctx) => beforeSignUp(ctx, deps)) },
       ],
-      after: [{ matcher: (ctx) => ctx.path === "/sign-in/email", handler: createAuthMiddleware((ctx) => afterSignIn(ctx, deps)) }],
+      after: [{ matcher: isSignIn, handler: createAuthMiddleware((ctx) => afterSignIn(ctx, deps)) }],
     },
   };
 }
+
+const isSignIn = (ctx: { path?: string }) => ctx.path === "/sign-in/email";
 
 async function beforeSignIn(ctx: HookContext, deps: SignInGuardDeps): Promise<void> {
   if (!ctx.request) return;
   const email = emailOf(ctx.body);
   if (email) await refuseWhileLocked(deps, email);
-  const address = addressKey(clientAddress(ctx.request.headers.get("x-forwarded-for"), deps.trustedProxies));
-  await spend(deps, `sign-in:address:${address}`, deps.limits.signInPerAddress, "sign-in attempts from your network");
+  await spend(deps, `sign-in:address:${addressOf(ctx, deps)}`, deps.limits.signInPerAddress, "sign-in attempts from your network");
   if (email) await spend(deps, `sign-in:account:${emailKey(email)}`, deps.limits.signInPerAccount, "sign-in attempts for this account");
 }
 
 async function beforeSignUp(ctx: HookContext, deps: SignInGuardDeps): Promise<void> {
   if (!ctx.request) return;
-  const address = addressKey(clientAddress(ctx.request.headers.get("x-forwarded-for"), deps.trustedProxies));
-  await spend(deps, `sign-up:address:${address}`, deps.limits.signUpPerAddress, "sign-up attempts from your network");
+  await spend(deps, `sign-up:address:${addressOf(ctx, deps)}`, deps.limits.signUpPerAddress, "sign-up attempts from your network");
 }
 
 async function afterSignIn(ctx: HookContext, deps: SignInGuardDeps): Promise<void> {
@@ -62,7 +62,15 @@ async function afterSignIn(ctx: HookContext, deps: SignInGuardDeps): Promise<voi
   const session = ctx.context.newSession;
   if (session) {
     if (email) await deps.store.clear(failuresKey(email));
-    await deps.audit({ ...requestFacts(ctx, deps), action: "auth.sign_in.succeeded", actorType: "user", actorUserId: session.user.id, targetType: "user", targetId: session.user.id });
+    const userId = session.user.id;
+    await deps.audit({
+      ...requestFacts(ctx, deps),
+      action: "auth.sign_in.succeeded",
+      actorType: "user",
+      actorUserId: userId,
+      targetType: "user",
+      targetId: userId,
+    });
     return;
   }
   if (email && isAPIError(returned) && returned.statusCode === 401) await countFailure(ctx, deps, email);
@@ -73,7 +81,13 @@ async function countFailure(ctx: HookContext, deps: SignInGuardDeps, email: stri
   const { lockout } = deps.limits;
   const failures = await deps.store.hit(failuresKey(email), lockout.windowSeconds);
   const userId = (await ctx.context.internalAdapter.findUserByEmail(email))?.user.id ?? null;
-  const facts = { ...requestFacts(ctx, deps), actorType: "anonymous" as const, targetType: userId ? "user" : "email", targetId: userId ?? email };
+  // The target is the account when one has this email, else the email itself (nothing to enumerate: admins only).
+  const facts = {
+    ...requestFacts(ctx, deps),
+    actorType: "anonymous" as const,
+    targetType: userId ? "user" : "email",
+    targetId: userId ?? email,
+  };
   await deps.audit({ ...facts, action: "auth.sign_in.failed", metadata: { email, failures: failures.count } });
   if (failures.count < lockout.failures) return;
   if (!(await deps.store.lock(lockKey(email), lockout.lockSeconds))) return;
@@ -110,11 +124,19 @@ async function spend(deps: SignInGuardDeps, key: string, limit: AttemptLimit, wh
   );
 }
 
+function clientOf(ctx: HookContext, deps: SignInGuardDeps) {
+  return clientAddress(ctx.request?.headers.get("x-forwarded-for") ?? null, deps.trustedProxies);
+}
+
+/** The rate-limit key of the client (lib/auth/client-address.ts). */
+function addressOf(ctx: HookContext, deps: SignInGuardDeps): string {
+  return addressKey(clientOf(ctx, deps));
+}
+
 function requestFacts(ctx: HookContext, deps: SignInGuardDeps) {
-  const headers = ctx.request?.headers;
   return {
-    ip: clientAddress(headers?.get("x-forwarded-for") ?? null, deps.trustedProxies)?.toString() ?? null,
-    userAgent: headers?.get("user-agent")?.slice(0, 512) ?? null,
+    ip: clientOf(ctx, deps)?.toString() ?? null,
+    userAgent: ctx.request?.headers.get("user-agent")?.slice(0, 512) ?? null,
   };
 }
 
