@@ -60,6 +60,8 @@ describe("proxy.ts", () => {
     const response = weftProxy(request("/api/workflows", { method: "POST", headers: { origin: "https://evil.example" } }), APP);
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: { code: "cross_origin", message: expect.stringContaining("evil.example") } });
+    // A sandboxed iframe or data: page sends `Origin: null`.
+    expect(weftProxy(request("/api/secrets", { method: "POST", headers: { origin: "null" } }), APP).status).toBe(403);
     for (const method of ["PUT", "PATCH", "DELETE"]) {
       expect(weftProxy(request("/api/workflows/w1", { method, headers: { origin: "https://evil.example" } }), APP).status).toBe(403);
     }
