@@ -38,6 +38,9 @@ export const integrationEnv = {
   WEFT_MCP_STDIO_SERVERS: JSON.stringify(testStdioServers),
   WEFT_MCP_STDIO_DIR: path.join(os.tmpdir(), "weft-test-mcp-stdio"),
   LOG_LEVEL: "warn",
+  // Suites sign many users up from one (unknown) address; the limits have their own tests,
+  // which build an auth instance with them on (tests/integration/auth.limits.test.ts).
+  WEFT_AUTH_RATE_LIMIT: "false",
 };
 
 export default defineConfig({

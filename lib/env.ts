@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseOperatorStdioServers } from "@/lib/tools/mcp/operator-schema";
+import { parseAddressRange } from "@/lib/auth/client-address";
 
 /**
  * The only module that reads process.env. Validated once, at first use, with messages that
@@ -69,10 +70,29 @@ export const EnvSchema = z.object({
     .refine((dir) => path.isAbsolute(dir), "WEFT_MCP_STDIO_DIR must be an absolute path"),
   /** Who may create an account: anyone (open), invited emails (invite), nobody (closed). The very first account is always allowed. */
   WEFT_SIGNUP: z.enum(["open", "invite", "closed"]).default("invite"),
+  /**
+   * Reverse proxies (IPs or CIDR ranges, comma-separated) whose X-Forwarded-For entries are
+   * believed; the client address is the right-most entry outside this list (lib/auth/client-address.ts).
+   */
+  WEFT_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isIpOrCidr, "each entry must be an IP address or CIDR range, e.g. 10.0.0.0/8"))),
+  /** Rate limits and the account lockout on sign-in and sign-up (lib/auth/sign-in-guard.ts); on unless set to false. */
+  WEFT_AUTH_RATE_LIMIT: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Strict IP or CIDR (lib/auth/client-address.ts is the one parser, so validation and use agree). */
+function isIpOrCidr(value: string): boolean {
+  return parseAddressRange(value) !== null;
+}
 
 let cached: Env | undefined;
 

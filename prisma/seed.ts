@@ -15,7 +15,7 @@ async function seed() {
   let user = await db().user.findUnique({ where: { email: DEMO_USER.email } });
   if (!user) {
     // The operator runs the seed: WEFT_SIGNUP governs visitors, not the demo account it creates.
-    await createAuth({ signUpMode: "open" }).api.signUpEmail({ body: DEMO_USER });
+    await createAuth({ signUpMode: "open", rateLimit: false }).api.signUpEmail({ body: DEMO_USER });
     user = await db().user.findUniqueOrThrow({ where: { email: DEMO_USER.email } });
   }
   const membership = await db().membership.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
