@@ -47,7 +47,9 @@ export function parseOperatorStdioServers(text: string, origin: string): Operato
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${origin} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    // Only where it broke, not the parser's quote of the text: the list may hold the operator's fixed values.
+    const where = /at position \d+(?: \(line \d+ column \d+\))?/.exec(error instanceof Error ? error.message : "")?.[0];
+    throw new Error(`${origin} is not valid JSON${where ? ` (${where})` : ""}.`);
   }
   const parsed = OperatorStdioServerListSchema.safeParse(json);
   if (!parsed.success) {

@@ -30,6 +30,10 @@ describe("WEFT_MCP_STDIO_SERVERS", () => {
     expect(list).toEqual([{ id: "fs", label: "FS", command: "npx", args: [], env: {}, allowedEnv: [] }]);
     const broken = EnvSchema.safeParse({ ...required, WEFT_MCP_STDIO_SERVERS: "[{" });
     expect(broken.error?.issues[0]?.message).toContain("WEFT_MCP_STDIO_SERVERS is not valid JSON");
+    // The message never quotes the text (it may hold the operator's fixed values).
+    const quoted = EnvSchema.safeParse({ ...required, WEFT_MCP_STDIO_SERVERS: '[{"id":"a","env":{"TOKEN":"s3cr3t"} oops' });
+    expect(quoted.error?.issues[0]?.message).toMatch(/^WEFT_MCP_STDIO_SERVERS is not valid JSON/);
+    expect(quoted.error?.issues[0]?.message).not.toContain("s3cr3t");
     const twice = EnvSchema.safeParse({ ...required, WEFT_MCP_STDIO_SERVERS: JSON.stringify([{ id: "a", label: "A", command: "x" }, { id: "a", label: "B", command: "y" }]) });
     expect(twice.error?.issues[0]?.message).toContain('The id "a" is listed twice');
     const unknownKey = EnvSchema.safeParse({ ...required, WEFT_MCP_STDIO_SERVERS: JSON.stringify([{ id: "a", label: "A", command: "x", shell: true }]) });
