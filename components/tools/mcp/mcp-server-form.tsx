@@ -9,6 +9,7 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { CreateMcpSourceSchema, type CreateMcpSourceInput, defaultToolPrefix, type McpSourceView, type McpStdioOptions } from "@/lib/tools/mcp/schema";
 import { createMcpSourceRequest } from "./api";
+import { emptyRows, StdioFields } from "./stdio-fields";
 import { rowsToRecord, ValueRows, type ValueRow } from "./value-rows";
 
 type Transport = "stdio" | "http";
@@ -22,8 +23,6 @@ export function stdioOffReason(stdio: McpStdioOptions): string {
   if (stdio.problem) return `stdio servers are off: ${stdio.problem}`;
   return "stdio servers are off on this instance: they run programs on the Weft hosts, so only the operator can allow them (WEFT_MCP_STDIO_SERVERS). Use a Streamable HTTP server, or ask your operator.";
 }
-
-const emptyRows = (names: string[]): ValueRow[] => names.map((name) => ({ name, kind: "text", value: "" }));
 
 /**
  * Register an MCP server. Saving starts nothing; the list's Connect button does. A stdio server is
@@ -104,37 +103,16 @@ export function McpServerForm({ open, onOpenChange, onSaved, stdio }: { open: bo
           </div>
 
           {transport === "stdio" ? (
-            <>
-              <div className="space-y-1.5">
-                <Label htmlFor="mcp-server-id">Server</Label>
-                <Select
-                  value={serverId}
-                  onValueChange={(id) => {
-                    setServerId(id);
-                    setEnv(emptyRows(stdio.servers.find((server) => server.id === id)?.allowedEnv ?? []));
-                  }}
-                >
-                  <SelectTrigger id="mcp-server-id" aria-label="Server">
-                    <SelectValue />
-                  </SelectTrigger>
-                  <SelectContent>
-                    {stdio.servers.map((server) => (
-                      <SelectItem key={server.id} value={server.id}>
-                        {server.label}
-                      </SelectItem>
-                    ))}
-                  </SelectContent>
-                </Select>
-                <p className="text-xs text-muted-foreground">The operator decides which programs run on the Weft hosts and with which arguments.</p>
-              </div>
-              <div className="space-y-1.5">
-                <Label>Environment</Label>
-                <p className="text-xs text-muted-foreground">
-                  The server sees only these variables, PATH and HOME, never the worker&apos;s own. It accepts: {stdio.servers.find((server) => server.id === serverId)?.allowedEnv.join(", ") || "no variables"}.
-                </p>
-                <ValueRows label="Variable" rows={env} onChange={setEnv} namePlaceholder="API_TOKEN" textPlaceholder="value" />
-              </div>
-            </>
+            <StdioFields
+              stdio={stdio}
+              serverId={serverId}
+              env={env}
+              onEnvChange={setEnv}
+              onPick={(id) => {
+                setServerId(id);
+                setEnv(emptyRows(stdio.servers.find((server) => server.id === id)?.allowedEnv ?? []));
+              }}
+            />
           ) : (
             <>
               <div className="space-y-1.5">

@@ -2,6 +2,7 @@ import { createElement as h } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { McpServersSection } from "@/components/tools/mcp/mcp-servers-section";
+import { emptyRows, StdioFields } from "@/components/tools/mcp/stdio-fields";
 import type { McpSourceView, McpStdioOptions } from "@/lib/tools/mcp/schema";
 
 /** First paint of the Tools page's MCP section from a server-loaded list. */
@@ -74,5 +75,19 @@ describe("MCP servers section", () => {
     const html = renderToStaticMarkup(h(McpServersSection, { canManage: false }));
     expect(html).toContain("needs the developer role");
     expect(html).not.toContain("Register server");
+  });
+});
+
+describe("register form, stdio part", () => {
+  it("is a picker over the operator's servers with their accepted variables, never a command field", () => {
+    const html = renderToStaticMarkup(
+      h(StdioFields, { stdio, serverId: "orders", env: emptyRows(["TOKEN"]), onPick: () => undefined, onEnvChange: () => undefined }),
+    );
+    // Radix renders the options only in the browser; the picker itself and what it implies are here.
+    expect(html).toContain('aria-label="Server"');
+    expect(html).toContain("The operator decides which programs run");
+    expect(html).toContain("It accepts: TOKEN.");
+    expect(html).toContain('value="TOKEN"');
+    expect(html).not.toMatch(/Command|Arguments/);
   });
 });
