@@ -176,7 +176,7 @@ describe("http service against a real server", () => {
 
     it("blocks a redirect from an allowed host to a private one, without reaching it", async () => {
       // The first server is allow-listed (as an administrator would for one internal API); the redirect targets are not.
-      const service = createHttpService({ allowPrivate: false, allowHosts: [`127.0.0.1:${server.port}`] });
+      const service = createHttpService({ allowPrivate: false, allowList: [`127.0.0.1:${server.port}`] });
       server.on("/to-other", { redirect: `http://127.0.0.1:${other.port}/secret` });
       server.on("/to-metadata", { status: 307, redirect: "http://169.254.169.254/latest/meta-data/" });
       server.on("/to-localhost", { redirect: `http://localhost:${server.port}/ok` });

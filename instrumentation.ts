@@ -1,0 +1,15 @@
+/**
+ * Next.js calls register() once when a server instance starts. The web app makes outbound calls
+ * (provider tests, the tool console, MCP connects), so it warns about WEFT_ALLOW_PRIVATE_NETWORK
+ * like the worker does. NEXT_RUNTIME is Next's own variable and the one read outside lib/env.ts:
+ * the Node-only modules must not be imported in the edge runtime.
+ */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const [{ allowPrivateNetwork }, { logger }, { warnIfPrivateNetworkOpen }] = await Promise.all([
+    import("@/lib/env"),
+    import("@/lib/log"),
+    import("@/lib/net/private-network-warning"),
+  ]);
+  warnIfPrivateNetworkOpen(logger, allowPrivateNetwork(), "web");
+}
