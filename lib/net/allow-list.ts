@@ -113,6 +113,7 @@ function parseAddressOrName(entry: string, value: string): Parsed {
 export function parseAllowEntry(raw: string): Parsed {
   const value = raw.trim().toLowerCase();
   if (!value) return { problem: "Empty entries are not allowed." };
+  if (value.includes("://")) return { problem: `"${raw.trim()}" is a URL; write only the host and port (e.g. api.internal:8443).` };
   return value.includes("/") ? parseNetwork(raw.trim(), value) : parseAddressOrName(raw.trim(), value);
 }
 

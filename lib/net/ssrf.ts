@@ -70,8 +70,8 @@ export function systemResolve(hostname: string): Promise<string[]> {
 function blockedMessage(target: Target, range: string, metadata: boolean): string {
   const host = strip(target.host);
   const via = host === target.address ? "" : ` (it resolves to ${target.address})`;
+  if (metadata) return `Requests to ${host}${via} are blocked: it is a cloud metadata endpoint, which no allow-list can open.`;
   const what = `Requests to ${host}${via} are blocked: it is ${describeRange(range)}`;
-  if (metadata) return `${what}, a cloud metadata endpoint that no allow-list can open.`;
   const entry = `${host.includes(":") ? `[${host}]` : host}:${target.port}`;
   return `${what}. An admin can allow it for this workspace in Settings → Network (entry ${entry}).`;
 }

@@ -2,7 +2,7 @@
 ALTER TABLE "workspaces" ADD COLUMN     "networkAllowList" TEXT[] DEFAULT ARRAY[]::TEXT[];
 
 
--- The allow-list used to live in a reserved "settings" row of tool_sources (tools only); it is now
+-- The allow-list used to live in a reserved "settings" row of tool_sources (tools only), it is now
 -- the workspace's, for every outbound path. Entries the new rules refuse (catch-alls, metadata
 -- endpoints) are carried over but open nothing (lib/net/allow-list.ts compiles only valid ones).
 UPDATE "workspaces" AS w
