@@ -1,6 +1,6 @@
 import { isIPv6, type LookupFunction } from "node:net";
 import { Agent, buildConnector, fetch as undiciFetch } from "undici";
-import { assertHostNameAllowed, assertTargetAllowed, compilePolicy, isIpLiteral, SsrfError, systemResolve, type CompiledPolicy, type GuardOptions, type NetworkPolicy } from "./ssrf";
+import { assertHostNameAllowed, assertTargetAllowed, compilePolicy, isIpLiteral, isLocalhost, LOCALHOST_ADDRESSES, SsrfError, systemResolve, type CompiledPolicy, type GuardOptions, type NetworkPolicy } from "./ssrf";
 
 /**
  * A fetch whose every TCP connection (redirect hops included, whoever follows them: our HTTP
@@ -25,8 +25,8 @@ async function checkedAddresses(policy: CompiledPolicy, host: string, port: numb
     assertTargetAllowed(policy, { host, port, address: host });
     return [host];
   }
-  assertHostNameAllowed(policy, host, port);
-  const addresses = await (resolve ?? systemResolve)(host);
+  assertHostNameAllowed(policy, host);
+  const addresses = isLocalhost(host) ? [...LOCALHOST_ADDRESSES] : await (resolve ?? systemResolve)(host);
   if (addresses.length === 0) throw Object.assign(new Error(`No address for ${host}`), { code: "ENOTFOUND" });
   for (const address of addresses) assertTargetAllowed(policy, { host, port, address });
   return addresses;

@@ -25,7 +25,7 @@ export class SsrfError extends Error {
 const RANGE_WORDS: Record<string, string> = {
   loopback: "a loopback address",
   private: "a private network address",
-  linkLocal: "a link-local address (this includes cloud metadata endpoints)",
+  linkLocal: "a link-local address",
   uniqueLocal: "a private (unique local) IPv6 address",
   unspecified: "an unspecified address",
   carrierGradeNat: "a carrier-grade NAT address",
@@ -70,7 +70,7 @@ export function systemResolve(hostname: string): Promise<string[]> {
 function blockedMessage(target: Target, range: string, metadata: boolean): string {
   const host = strip(target.host);
   const via = host === target.address ? "" : ` (it resolves to ${target.address})`;
-  if (metadata) return `Requests to ${host}${via} are blocked: it is a cloud metadata endpoint, which no allow-list can open.`;
+  if (metadata) return `Requests to ${host}${via} are blocked: it is a cloud metadata endpoint (${describeRange(range)}), which no allow-list can open.`;
   const what = `Requests to ${host}${via} are blocked: it is ${describeRange(range)}`;
   const entry = `${host.includes(":") ? `[${host}]` : host}:${target.port}`;
   return `${what}. An admin can allow it for this workspace in Settings → Network (entry ${entry}).`;
@@ -134,6 +134,14 @@ async function resolveHost(host: string, resolve: GuardOptions["resolve"]): Prom
   return addresses;
 }
 
+/** *.localhost is loopback by definition (RFC 6761), whatever a resolver says: both loopback addresses, always. */
+export const LOCALHOST_ADDRESSES: readonly string[] = ["127.0.0.1", "::1"];
+
+export function isLocalhost(host: string): boolean {
+  const name = host.replace(/\.$/, "").toLowerCase();
+  return name === "localhost" || name.endsWith(".localhost");
+}
+
 /**
  * Validates an outbound URL: http(s) only, and unless private networks are allowed, the host
  * (after the URL parser's normalisation of decimal/hex/octal IPv4 forms) and every address it
@@ -151,15 +159,12 @@ export async function assertSafeUrl(url: string | URL, options: GuardOptions): P
     return parsed;
   }
   if (isMetadataHost(host)) throw metadataHostError(host);
-  // *.localhost is loopback by definition (RFC 6761), whatever a resolver says.
-  const addresses = host === "localhost" || host.endsWith(".localhost") ? ["127.0.0.1"] : await resolveHost(host, options.resolve);
+  const addresses = isLocalhost(host) ? LOCALHOST_ADDRESSES : await resolveHost(host, options.resolve);
   for (const address of addresses) assertTargetAllowed(policy, { host, port, address });
   return parsed;
 }
 
 /** Names a connector must refuse without resolving them (see assertSafeUrl). */
-export function assertHostNameAllowed(policy: CompiledPolicy, host: string, port: number): void {
-  if (policy.allowPrivate) return;
-  if (isMetadataHost(host)) throw metadataHostError(host);
-  if (host === "localhost" || host.endsWith(".localhost")) assertTargetAllowed(policy, { host, port, address: "127.0.0.1" });
+export function assertHostNameAllowed(policy: CompiledPolicy, host: string): void {
+  if (!policy.allowPrivate && isMetadataHost(host)) throw metadataHostError(host);
 }

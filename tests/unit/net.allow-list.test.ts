@@ -179,7 +179,7 @@ describe("the guarded fetch with a workspace allow-list", () => {
     const guarded = createGuardedFetch({ allowPrivate: false, allowList: [`127.0.0.1:${allowedPort}`] });
     const before = hits.other;
     expect((await refusal(guarded(`http://127.0.0.1:${allowedPort}/to-other`)))?.message).toMatch(new RegExp(`127\\.0\\.0\\.1.*loopback.*entry 127\\.0\\.0\\.1:${otherPort}`));
-    expect((await refusal(guarded(`http://127.0.0.1:${allowedPort}/to-metadata`)))?.message).toMatch(/cloud metadata endpoint, which no allow-list can open/);
+    expect((await refusal(guarded(`http://127.0.0.1:${allowedPort}/to-metadata`)))?.message).toMatch(/cloud metadata endpoint \(a link-local address\), which no allow-list can open/);
     expect(hits.other).toBe(before);
   });
 
@@ -187,6 +187,14 @@ describe("the guarded fetch with a workspace allow-list", () => {
     await createGuardedFetch({ allowPrivate: false, allowList: [`127.0.0.1:${otherPort}`] })(`http://127.0.0.1:${otherPort}/`).then((r) => r.text());
     const strict = createGuardedFetch({ allowPrivate: false, allowList: [] });
     expect(await refusal(strict(`http://127.0.0.1:${otherPort}/`))).toBeInstanceOf(SsrfError);
+  });
+
+  it("treats localhost as both loopback addresses: an IPv4 entry does not open it, a localhost:port entry does", async () => {
+    expect(await refusal(createGuardedFetch({ allowPrivate: false, allowList: [`127.0.0.1:${allowedPort}`] })(`http://localhost:${allowedPort}/ok`))).toBeInstanceOf(SsrfError);
+    await expect(assertSafeUrl(`http://localhost:${allowedPort}/`, { allowPrivate: false, allowList: [`127.0.0.1:${allowedPort}`] })).rejects.toThrow(/::1.*loopback/);
+    const byName = createGuardedFetch({ allowPrivate: false, allowList: [`localhost:${allowedPort}`] });
+    expect(await (await byName(`http://localhost:${allowedPort}/ok`)).text()).toBe("ok");
+    expect(await refusal(byName(`http://localhost:${otherPort}/`))).toBeInstanceOf(SsrfError);
   });
 
   it("checks a name's every address at connect time, with the caller's resolver", async () => {

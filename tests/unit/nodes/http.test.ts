@@ -179,7 +179,7 @@ describe("http service against a real server", () => {
       const service = createHttpService({ allowPrivate: false, allowList: [`127.0.0.1:${server.port}`] });
       server.on("/to-other", { redirect: `http://127.0.0.1:${other.port}/secret` });
       server.on("/to-metadata", { status: 307, redirect: "http://169.254.169.254/latest/meta-data/" });
-      server.on("/to-localhost", { redirect: `http://localhost:${other.port}/secret` });
+      server.on("/to-localhost", { redirect: `http://localhost:${server.port}/ok` });
       server.on("/ok", { body: { fine: true } });
 
       const ok = await service({ ...base, method: "GET", url: `${server.url}/ok` });
