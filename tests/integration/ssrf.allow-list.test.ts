@@ -9,6 +9,8 @@ import { exampleWorkflows } from "@/lib/examples/workflows";
 import { setNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { testProvider } from "@/lib/providers/service";
 import { startRun } from "@/lib/runs/service";
+import { createMcpPool } from "@/lib/tools/mcp/pool";
+import { createMcpSource, syncMcpSource } from "@/lib/tools/mcp/service";
 import { createTool } from "@/lib/tools/service";
 import { createWorkflow } from "@/lib/workflows/service";
 import { startCountingServer, type CountingServer } from "../fixtures/counting-server";
@@ -21,8 +23,8 @@ import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process
 /**
  * The SSRF guard with the operator's global switch OFF, as in production and in the quick start:
  * a worker process started with WEFT_ALLOW_PRIVATE_NETWORK=false (the integration project turns it
- * on for every other file). A loopback canary is refused for HTTP nodes, HTTP tools and model
- * providers until the workspace allow-list names its host:port; another port of the same address
+ * on for every other file). A loopback canary is refused for HTTP nodes, HTTP tools, MCP over HTTP
+ * and model providers until the workspace allow-list names its host:port; another port of the same address
  * and a redirect from the allowed host to a private address that is not listed stay refused.
  */
 const run = promisify(execFile);
@@ -150,6 +152,29 @@ describe("HTTP tool (Tool node)", () => {
     expect(stepError(redirected, "tool")?.message).toMatch(/blocked.*after a redirect/);
     expect(canary.count("/hop")).toBe(1);
     expect(other.requests).toHaveLength(0);
+  });
+});
+
+describe("MCP server over Streamable HTTP (Connect)", () => {
+  it("refuses the canary until allow-listed, and a redirect from the allowed server to another port", async () => {
+    const pool = createMcpPool({ idleMs: 60_000 });
+    try {
+      const connect = async (url: string) => {
+        const source = await createMcpSource(member, { name: `mcp ${Math.random().toString(36).slice(2, 8)}`, config: { transport: "http", url, headers: {} } }, { pool });
+        return syncMcpSource(member, source.id, { pool, allowPrivate: false });
+      };
+      expect(await connect(`${canary.url}/mcp`)).toMatchObject({ ok: false, message: expect.stringMatching(/127\.0\.0\.1.*blocked/) });
+      expect(canary.requests).toHaveLength(0);
+
+      await allow([canaryEntry()]);
+      canary.on("/mcp", { status: 307, redirect: `${other.url}/mcp` });
+      // The MCP SDK follows same-origin redirects only; the guarded fetch would refuse this hop anyway.
+      expect(await connect(`${canary.url}/mcp`)).toMatchObject({ ok: false, message: expect.stringMatching(/blocked|not followed/) });
+      expect(canary.count("/mcp")).toBeGreaterThanOrEqual(1);
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await pool.shutdown();
+    }
   });
 });
 

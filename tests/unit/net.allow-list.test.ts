@@ -183,6 +183,48 @@ describe("the guarded fetch with a workspace allow-list", () => {
     expect(hits.other).toBe(before);
   });
 
+  it.each([
+    "127.0.0.1",
+    "127.1",
+    "127.0.1",
+    "2130706433",
+    "0x7f000001",
+    "0x7f.0.0.1",
+    "0177.0.0.1",
+    "017700000001",
+    "127.255.255.254",
+    "0.0.0.0",
+    "0",
+    "localhost",
+    "LOCALHOST",
+    "localhost.",
+    "app.localhost",
+    "[::1]",
+    "[0:0:0:0:0:0:0:1]",
+    "[::]",
+    "[::ffff:127.0.0.1]",
+    "[::ffff:7f00:1]",
+    "[0:0:0:0:0:ffff:127.0.0.1]",
+    "[::ffff:0:127.0.0.1]",
+    "[::7f00:1]",
+    "[::127.0.0.1]",
+    "[64:ff9b::127.0.0.1]",
+    "[2002:7f00:1::1]",
+  ])("refuses the loopback spelling %s at connect time, before any byte reaches the server", async (host) => {
+    const before = hits.allowed;
+    const strict = createGuardedFetch({ allowPrivate: false, allowList: [] });
+    expect(await refusal(strict(`http://${host}:${allowedPort}/ok`)), host).toBeInstanceOf(SsrfError);
+    await expect(assertSafeUrl(`http://${host}:${allowedPort}/ok`, { allowPrivate: false }), host).rejects.toBeInstanceOf(SsrfError);
+    expect(hits.allowed).toBe(before);
+  });
+
+  it("refuses metadata names in any case or with a trailing dot, even when the resolver would answer", async () => {
+    const resolve = async () => ["10.0.0.9"];
+    for (const host of ["metadata.google.internal", "METADATA.google.internal", "metadata.google.internal.", "metadata"]) {
+      await expect(assertSafeUrl(`http://${host}/computeMetadata/v1/`, { allowPrivate: false, allowList: ["10.0.0.0/8"], resolve }), host).rejects.toThrow(/cloud metadata endpoint/);
+    }
+  });
+
   it("keeps allow-lists apart: another workspace's list opens nothing here", async () => {
     await createGuardedFetch({ allowPrivate: false, allowList: [`127.0.0.1:${otherPort}`] })(`http://127.0.0.1:${otherPort}/`).then((r) => r.text());
     const strict = createGuardedFetch({ allowPrivate: false, allowList: [] });
