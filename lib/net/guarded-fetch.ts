@@ -1,12 +1,12 @@
 import { isIPv6, type LookupFunction } from "node:net";
 import { Agent, buildConnector, fetch as undiciFetch } from "undici";
-import { assertHostNameAllowed, assertTargetAllowed, compilePolicy, isIpLiteral, isLocalhost, LOCALHOST_ADDRESSES, SsrfError, systemResolve, type CompiledPolicy, type GuardOptions, type NetworkPolicy } from "./ssrf";
+import { assertNotMetadataHost, assertTargetAllowed, compilePolicy, isIpLiteral, isLocalhost, LOCALHOST_ADDRESSES, SsrfError, systemResolve, type CompiledPolicy, type GuardOptions, type NetworkPolicy } from "./ssrf";
 
 /**
  * A fetch whose every TCP connection (redirect hops included, whoever follows them: our HTTP
  * client or a LangChain/MCP SDK) is checked against the network policy at connect time. Names are
  * resolved here, every address is checked (the global switch, public addresses, the workspace
- * allow-list by host[:port] or network) and the connection goes to the address that was checked,
+ * allow-list by host[:port] or network) and the connection may only use the addresses that were checked,
  * so a DNS answer that changes between check and connect cannot slip through. TLS still verifies
  * the certificate against the name (undici derives the SNI server name from the origin).
  */
@@ -25,7 +25,7 @@ async function checkedAddresses(policy: CompiledPolicy, host: string, port: numb
     assertTargetAllowed(policy, { host, port, address: host });
     return [host];
   }
-  assertHostNameAllowed(policy, host);
+  assertNotMetadataHost(policy, host);
   const addresses = isLocalhost(host) ? [...LOCALHOST_ADDRESSES] : await (resolve ?? systemResolve)(host);
   if (addresses.length === 0) throw Object.assign(new Error(`No address for ${host}`), { code: "ENOTFOUND" });
   for (const address of addresses) assertTargetAllowed(policy, { host, port, address });

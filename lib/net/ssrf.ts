@@ -98,11 +98,11 @@ export function assertTargetAllowed(policy: CompiledPolicy, target: Target): voi
 }
 
 function metadataHostError(host: string): SsrfError {
-  return new SsrfError(`Requests to ${host} are blocked: it is a cloud metadata endpoint that no allow-list can open.`, host);
+  return new SsrfError(`Requests to ${host} are blocked: it is a cloud metadata endpoint, which no allow-list can open.`, host);
 }
 
 function isMetadataHost(host: string): boolean {
-  const name = host.replace(/\.$/, "");
+  const name = host.replace(/\.$/, "").toLowerCase();
   return (METADATA_HOSTS as readonly string[]).includes(name);
 }
 
@@ -164,7 +164,7 @@ export async function assertSafeUrl(url: string | URL, options: GuardOptions): P
   return parsed;
 }
 
-/** Names a connector must refuse without resolving them (see assertSafeUrl). */
-export function assertHostNameAllowed(policy: CompiledPolicy, host: string): void {
+/** Metadata names are refused without resolving them (see assertSafeUrl), unless the operator opened everything. */
+export function assertNotMetadataHost(policy: CompiledPolicy, host: string): void {
   if (!policy.allowPrivate && isMetadataHost(host)) throw metadataHostError(host);
 }
