@@ -207,7 +207,8 @@ export function createChatService(options: ChatServiceOptions): EngineServices["
   return async (request) => {
     if (!request.providerId) throw new NodeError("provider_not_found", "No model provider is selected for this node.");
     // Read per call, so an admin's change applies to the next model call of a running workflow.
-    const deps: ChatDeps = { ...rest, allowList: rest.allowList ?? (await getNetworkAllowList(db, workspaceId)) };
+    const open = rest.allowPrivateNetwork ?? env().WEFT_ALLOW_PRIVATE_NETWORK;
+    const deps: ChatDeps = { ...rest, allowList: rest.allowList ?? (open ? [] : await getNetworkAllowList(db, workspaceId)) };
     if (request.providerId === ALIAS_PROVIDER_ID) return chatWithFallback(db, workspaceId, request.model, request, deps);
     const provider = await loadProvider(db, workspaceId, request);
     return chatWithProvider(provider, request, deps);

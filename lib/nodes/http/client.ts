@@ -76,15 +76,17 @@ function networkError(error: unknown, url: URL, hop: number): NodeError {
   return new NodeError("http_unavailable", `Could not reach ${url.host}${reason}.`, { cause: error });
 }
 
-async function loadAllowList(source: HttpServiceOptions["allowList"]): Promise<readonly string[]> {
-  return typeof source === "function" ? source() : (source ?? []);
+/** The list to check against; not read at all when the operator opened every private address anyway. */
+async function loadAllowList(options: HttpServiceOptions): Promise<readonly string[]> {
+  if (options.allowPrivate) return [];
+  return typeof options.allowList === "function" ? options.allowList() : (options.allowList ?? []);
 }
 
 export function createHttpService(options: HttpServiceOptions): (request: HttpRequest) => Promise<HttpResponse> {
   const maxRedirects = options.maxRedirects ?? HTTP_LIMITS.maxRedirects;
 
   return async (request) => {
-    const guard: GuardOptions = { allowPrivate: options.allowPrivate, allowList: await loadAllowList(options.allowList), resolve: options.resolve };
+    const guard: GuardOptions = { allowPrivate: options.allowPrivate, allowList: await loadAllowList(options), resolve: options.resolve };
     const guardedFetch: FetchLike = createGuardedFetch(guard);
     const timeout = AbortSignal.timeout(request.timeoutMs);
     const signal = AbortSignal.any([request.signal, timeout]);

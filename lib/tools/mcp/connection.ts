@@ -63,16 +63,19 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
     });
     transport = stdio;
   } else {
+    const { allowPrivate, allowList } = options.network;
+    // The list is not read at all when the operator opened every private address anyway.
+    const policy = async () => ({ allowPrivate, allowList: allowPrivate ? [] : await allowList() });
     let url: URL;
     try {
-      url = await assertSafeUrl(server.url, { allowPrivate: options.network.allowPrivate, allowList: await options.network.allowList() });
+      url = await assertSafeUrl(server.url, await policy());
     } catch (error) {
       if (error instanceof SsrfError) throw new NodeError("network_blocked", error.message, { cause: error });
       throw error;
     }
     transport = new StreamableHTTPClientTransport(url, {
       // Every connection (and redirect hop) is checked again at connect time, against the current allow-list.
-      fetch: async (input, init) => createGuardedFetch({ allowPrivate: options.network.allowPrivate, allowList: await options.network.allowList() })(input, init),
+      fetch: async (input, init) => createGuardedFetch(await policy())(input, init),
       requestInit: { headers: server.headers },
     });
   }
