@@ -31,7 +31,8 @@ export const NetworkAllowListSchema = z.object({
 });
 export type NetworkAllowList = z.infer<typeof NetworkAllowListSchema>;
 
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** DNS names; underscores too, because container names (Docker Compose `app_db_1`) resolve with them. */
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 /** IPv6 ranges whose addresses carry an IPv4 address: matched by that IPv4 address, never by an IPv6 network. */
 const EMBEDDING_RANGES: Cidr[] = ["::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16"].map((c) => ipaddr.parseCIDR(c));

@@ -48,6 +48,8 @@ describe("allow-list entries", () => {
     ["API.Internal.", { kind: "name", name: "api.internal" }],
     ["db.internal:8443", { kind: "name", name: "db.internal", port: 8443 }],
     ["localhost:4010", { kind: "name", name: "localhost", port: 4010 }],
+    ["ollama:11434", { kind: "name", name: "ollama", port: 11434 }],
+    ["app_db_1:5000", { kind: "name", name: "app_db_1", port: 5000 }],
     ["127.0.0.1:4010", { kind: "network", port: 4010 }],
     ["10.1.2.3", { kind: "network" }],
     ["[fd12::1]:9000", { kind: "network", port: 9000 }],
