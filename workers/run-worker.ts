@@ -2,6 +2,8 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { createChatService } from "@/lib/models/chat-service";
+import { warnIfPrivateNetworkOpen } from "@/lib/net/private-network-warning";
+import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { createHttpService } from "@/lib/nodes/http/client";
 import { createSandboxPool } from "@/lib/sandbox/pool";
 import { shutdownMcpPool } from "@/lib/tools/mcp/pool";
@@ -13,7 +15,7 @@ import { createSubworkflowPort } from "@/lib/runs/subworkflows";
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
 const config = env();
-const http = createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK });
+warnIfPrivateNetworkOpen(log, config.WEFT_ALLOW_PRIVATE_NETWORK, "worker");
 // Warm JavaScript sandboxes (isolated-vm in child processes) for Code nodes.
 const sandbox = createSandboxPool();
 const running = startRunWorker({
@@ -23,7 +25,8 @@ const running = startRunWorker({
     const secrets = createSecretResolver(db(), workspaceId);
     return {
       chat: createChatService({ db: db(), workspaceId }),
-      http,
+      // The workspace's network allow-list is read per request (an admin's change applies to the next one).
+      http: createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, allowList: () => getNetworkAllowList(db(), workspaceId) }),
       runCode: sandbox.run,
       secrets,
       // Tools share the run's secret resolver, so values they resolve are redacted everywhere in the run.

@@ -2,13 +2,13 @@ import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import type { CodeRequest, CodeResponse, SecretPort, ToolDescriptor, ToolInvocation, ToolPort, ToolResult } from "@/lib/engine/ports";
 import type { GuardOptions } from "@/lib/net/ssrf";
+import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
+import { createHttpService } from "@/lib/nodes/http/client";
 import { createSecretResolver } from "@/lib/secrets/service";
 import type { ToolCallContext, ToolRow } from "./context";
 import { validateAgainstSchema } from "./json-schema";
 import { toolCallers } from "./kinds";
-import { toolHttpClient } from "./net";
 import { TOOL_KINDS, type ToolKind } from "./schema";
-import { getToolSettings } from "./settings";
 
 /**
  * The workspace's tool registry as the engine sees it (Agent and Tool nodes, the tool console).
@@ -85,7 +85,6 @@ export function createToolPort(deps: ToolPortDeps): ToolPort {
         throw new NodeError("tool_error", `The input does not match ${tool.name}'s input schema: ${list}`, { retryable: false, trace: { input: invocation.input } });
       }
       if (!isKind(tool.kind)) throw new NodeError("tool_unavailable", `The tool ${tool.name} has the unknown kind "${tool.kind}".`, { retryable: false });
-      const settings = await getToolSettings(deps.db, deps.workspaceId);
       const ctx: ToolCallContext = {
         db: deps.db,
         workspaceId: deps.workspaceId,
@@ -94,7 +93,7 @@ export function createToolPort(deps: ToolPortDeps): ToolPort {
         signal: invocation.signal,
         idempotencyKey: invocation.idempotencyKey,
         secrets,
-        http: toolHttpClient({ allowPrivate: deps.allowPrivate, allowList: settings.allowList, resolve: deps.resolve }),
+        http: createHttpService({ allowPrivate: deps.allowPrivate, allowList: () => getNetworkAllowList(deps.db, deps.workspaceId), resolve: deps.resolve }),
         runCode: deps.runCode,
         allowPrivate: deps.allowPrivate,
       };

@@ -18,7 +18,6 @@ import {
   type ToolView,
   type UpdateToolInput,
 } from "./schema";
-import { SETTINGS_KIND } from "./settings";
 
 /**
  * The tool registry: create, edit (every edit bumps `version`), delete, list, get. Developers and
@@ -190,10 +189,10 @@ export async function deleteTool(member: Member, id: string, db: Db = defaultDb(
   if (deleted.count === 0) throw notFound("Tool");
 }
 
-/** Sources (OpenAPI imports, MCP servers) of the workspace, without the settings row. */
+/** Sources (OpenAPI imports, MCP servers) of the workspace. */
 export async function listToolSources(member: Member, db: Db = defaultDb()) {
   const rows = await db.toolSource.findMany({
-    where: { workspaceId: member.workspaceId, kind: { not: SETTINGS_KIND } },
+    where: { workspaceId: member.workspaceId },
     select: { id: true, kind: true, name: true, config: true, lastSyncedAt: true, lastError: true, createdAt: true, updatedAt: true, _count: { select: { tools: true } } },
     orderBy: { name: "asc" },
   });

@@ -6,7 +6,7 @@ import { createSecret } from "@/lib/secrets/service";
 import { callMcpTool } from "@/lib/tools/mcp/call";
 import { createMcpPool } from "@/lib/tools/mcp/pool";
 import { createMcpSource, getMcpSource, syncMcpSource } from "@/lib/tools/mcp/service";
-import { setToolSettings } from "@/lib/tools/settings";
+import { setNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { startMcpHttpFixture, type McpHttpFixture } from "../fixtures/mcp-server-http";
 import { createTestMember } from "./helpers/members";
 
@@ -86,7 +86,7 @@ describe("MCP server over Streamable HTTP", () => {
       expect(fixture.requests.length).toBe(requestsAfterAllowedSync);
 
       // An admin allow-listing the host lets it through with private networks otherwise blocked.
-      await setToolSettings(db(), { ...member, role: "admin" }, { allowList: ["127.0.0.1"] });
+      await setNetworkAllowList(db(), { ...member, role: "admin" }, { allowList: ["127.0.0.1"] });
       const allowed = await callMcpTool(db(), tool, { a: 1, b: 2 }, { signal: signal(), pool: blockedPool, allowPrivate: false });
       expect(allowed.output).toEqual({ sum: 3 });
     } finally {

@@ -3,8 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { env } from "@/lib/env";
 import { resolveSecret } from "@/lib/secrets/service";
-import { allowListMatcher } from "@/lib/tools/net";
-import { getToolSettings } from "@/lib/tools/settings";
+import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { openConnection, type McpConnection, type ResolvedServer } from "./connection";
 import { type ConfigValue, type McpSourceConfig, SECRET_TEMPLATE, StoredMcpConfigSchema, type StoredMcpConfig } from "./schema";
 import type { PoolKey } from "./pool";
@@ -74,13 +73,6 @@ export async function resolveServer(db: Db, source: McpSourceRow, config: McpSou
   return { server: { transport: "http", url: config.url, headers }, secrets: [...secrets] };
 }
 
-/** An HTTP server on a private address is reachable when private networks are allowed or an admin allow-listed its host (Tools settings). */
-async function privateAllowed(db: Db, workspaceId: string, server: ResolvedServer, allowPrivate: boolean): Promise<boolean> {
-  if (allowPrivate || server.transport !== "http") return allowPrivate;
-  const { allowList } = await getToolSettings(db, workspaceId);
-  return allowList.length > 0 && (await allowListMatcher(allowList)(new URL(server.url)));
-}
-
 /**
  * Starts the source's server. A failure is written to `ToolSource.lastError` (so the Tools page
  * shows why workers cannot reach it), a success clears it.
@@ -89,7 +81,9 @@ export async function startSource(db: Db, source: McpSourceRow, config: McpSourc
   try {
     const { server, secrets } = await resolveServer(db, source, config);
     const connection = await openConnection(server, {
-      allowPrivate: await privateAllowed(db, source.workspaceId, server, deps.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK),
+      // An HTTP server on a private address is reachable when the operator allows private networks or an
+      // admin allow-listed it (Settings → Network); read on every request, so removing an entry applies to open sessions too.
+      network: { allowPrivate: deps.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK, allowList: () => getNetworkAllowList(db, source.workspaceId) },
       timeoutMs: deps.connectTimeoutMs ?? 30_000,
       secrets,
     });

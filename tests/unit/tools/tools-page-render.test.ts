@@ -29,7 +29,7 @@ const tool = (patch: Partial<ToolView>): ToolView => ({
 describe("Tools page", () => {
   it("lists kind, name, description, version, owner and enabled, with actions by role", () => {
     const tools = [tool({}), tool({ id: "t2", kind: "openapi", name: "listPets", sourceName: "Petstore", version: 1, enabled: false })];
-    const html = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, initialAllowList: ["10.0.0.0/8"], canManage: true, canTest: true, canSetAllowList: true }));
+    const html = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, canManage: true, canTest: true }));
     expect(html).toContain("get_weather");
     expect(html).toContain("v3");
     expect(html).toContain("Ada");
@@ -37,13 +37,11 @@ describe("Tools page", () => {
     expect(html).toContain('aria-label="Edit get_weather"');
     // Imported tools are edited through their source.
     expect(html).not.toContain('aria-label="Edit listPets"');
-    expect(html).toContain("10.0.0.0/8");
     expect(html).toContain("Import OpenAPI");
 
-    const viewer = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, initialAllowList: [], canManage: false, canTest: false, canSetAllowList: false }));
+    const viewer = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, canManage: false, canTest: false }));
     expect(viewer).not.toContain("Import OpenAPI");
     expect(viewer).not.toContain('aria-label="Test get_weather"');
-    expect(viewer).not.toContain("Save allow-list");
   });
 
   it("round-trips an HTTP tool's settings through the edit form's fields", () => {
