@@ -2,7 +2,8 @@ import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import type { CodeRequest, CodeResponse, SecretPort, ToolDescriptor, ToolInvocation, ToolPort, ToolResult } from "@/lib/engine/ports";
 import type { GuardOptions } from "@/lib/net/ssrf";
-import { createSecretResolver } from "@/lib/secrets/service";
+import { withSecretEgress } from "@/lib/secrets/egress";
+import { createSecretResolver } from "@/lib/secrets/resolver";
 import type { ToolCallContext, ToolRow } from "./context";
 import { validateAgainstSchema } from "./json-schema";
 import { toolCallers } from "./kinds";
@@ -47,7 +48,7 @@ function descriptor(row: ToolRow): ToolDescriptor {
 /** Other codes a kind may raise keep their meaning but become one of the tool codes. */
 function asToolError(error: unknown, tool: string): NodeError {
   if (error instanceof NodeError) {
-    if (error.code === "tool_error" || error.code === "tool_unavailable" || error.code === "tool_not_found" || error.code === "cancelled") return error;
+    if (["tool_error", "tool_unavailable", "tool_not_found", "cancelled", "secret_denied"].includes(error.code)) return error;
     const code = error.retryable ? "tool_unavailable" : "tool_error";
     return new NodeError(code, error.message, { retryable: error.retryable, cause: error, trace: error.trace, retryAfterMs: error.retryAfterMs });
   }
@@ -94,7 +95,8 @@ export function createToolPort(deps: ToolPortDeps): ToolPort {
         signal: invocation.signal,
         idempotencyKey: invocation.idempotencyKey,
         secrets,
-        http: toolHttpClient({ allowPrivate: deps.allowPrivate, allowList: settings.allowList, resolve: deps.resolve }),
+        // Every hop of HTTP and OpenAPI tools is checked against the hosts of the secrets it carries.
+        http: withSecretEgress(toolHttpClient({ allowPrivate: deps.allowPrivate, allowList: settings.allowList, resolve: deps.resolve }), secrets),
         runCode: deps.runCode,
         allowPrivate: deps.allowPrivate,
       };

@@ -20,7 +20,7 @@ let member: Member;
 beforeAll(async () => {
   fixture = await startMcpHttpFixture({ requireBearer: TOKEN });
   member = await createTestMember("developer");
-  await createSecret(member, { name: "MCP_HTTP_TOKEN", value: TOKEN });
+  await createSecret(member, { name: "MCP_HTTP_TOKEN", value: TOKEN, allowedHosts: ["127.0.0.1"] });
 });
 
 afterAll(async () => {
@@ -53,7 +53,7 @@ describe("MCP server over Streamable HTTP", () => {
   });
 
   it("a wrong bearer token is a connection error naming the HTTP status", async () => {
-    await createSecret(member, { name: "WRONG_TOKEN", value: "definitely-not-it" });
+    await createSecret(member, { name: "WRONG_TOKEN", value: "definitely-not-it", allowedHosts: ["127.0.0.1"] });
     const source = await createMcpSource(member, { name: "Wrong token", config: { transport: "http", url: fixture.url, headers: { Authorization: { secret: "WRONG_TOKEN" } } } }, { pool });
     const result = await syncMcpSource(member, source.id, { pool });
     expect(result.ok).toBe(false);

@@ -119,6 +119,8 @@ export function createHttpService(options: HttpServiceOptions): (request: HttpRe
         } else if (url.protocol !== "http:" && url.protocol !== "https:") {
           throw new NodeError("network_blocked", `Only http and https URLs are allowed (got ${url.protocol}).`);
         }
+        // Secret-host check (lib/secrets/egress.ts): on the final URL of every hop, before anything is sent.
+        await request.beforeSend?.({ url, method, headers, body });
         let response: Response;
         try {
           response = await (listed ? open : strict)(url, { method, headers, body, redirect: "manual", signal });

@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { NodeError } from "@/lib/engine/errors";
 import { createGuardedFetch, findSsrfError } from "@/lib/net/guarded-fetch";
 import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
+import { refuseRedirectsWhen } from "@/lib/secrets/egress";
 
 /**
  * One live MCP client: a spawned stdio server process or a Streamable HTTP session. Opened only
@@ -72,7 +73,8 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
     }
     transport = new StreamableHTTPClientTransport(url, {
       // Every connection (and redirect hop) is checked again at connect time.
-      fetch: createGuardedFetch({ allowPrivate: options.allowPrivate }),
+      // With secrets in the headers, no redirect is followed: it could carry them to another host.
+      fetch: refuseRedirectsWhen(options.secrets.length > 0, createGuardedFetch({ allowPrivate: options.allowPrivate })),
       requestInit: { headers: server.headers },
     });
   }
