@@ -11,6 +11,8 @@ export const REDACTED = "[redacted]";
 export const MIN_REDACT_LENGTH = 4;
 /** base64 runs shorter than this cannot hold a 4-character secret. */
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+/** Decoding attempts per run (bounds the work on long identifiers full of dashes). */
+const MAX_RUN_STARTS = 16;
 
 const jsonEscaped = (s: string) => JSON.stringify(s).slice(1, -1);
 const formEncoded = (s: string) => new URLSearchParams({ v: s }).toString().slice(2);
@@ -62,12 +64,20 @@ export function secretMatcher(secrets: readonly string[]): SecretMatcher {
     const decoded = decodeBase64Run(run);
     return decoded !== null && raw.some((s) => decoded.includes(s));
   };
+  /** Where in a run the encoded secret starts: 0, or just after a "-", "_", "+" or "/" (`key-<base64url>`); -1 if nowhere. */
+  const secretStart = (run: string): number => {
+    const starts = [0, ...[...run.matchAll(/[-_+/]/g)].map((m) => m.index + 1)].slice(0, MAX_RUN_STARTS);
+    return starts.find((start) => decodedHasSecret(run.slice(start))) ?? -1;
+  };
   return {
-    matches: (text) => needles.some((n) => text.includes(n)) || [...text.matchAll(BASE64_RUN)].some((m) => decodedHasSecret(m[0])),
+    matches: (text) => needles.some((n) => text.includes(n)) || [...text.matchAll(BASE64_RUN)].some((m) => secretStart(m[0]) >= 0),
     redact(text) {
       if (needles.length === 0) return text;
       const direct = needles.reduce((acc, needle) => (acc.includes(needle) ? acc.split(needle).join(REDACTED) : acc), text);
-      return direct.replace(BASE64_RUN, (run) => (decodedHasSecret(run) ? REDACTED : run));
+      return direct.replace(BASE64_RUN, (run) => {
+        const start = secretStart(run);
+        return start < 0 ? run : `${run.slice(0, start)}${REDACTED}`;
+      });
     },
   };
 }
