@@ -30,7 +30,8 @@ const SecretNameSchema = z
 const SecretValueSchema = z.string().min(1, "Enter the secret's value").max(SECRET_LIMITS.maxValueChars, `At most ${SECRET_LIMITS.maxValueChars} characters`);
 
 /** Roles a secret may be restricted to; viewers cannot run workflows, so "editor" is the open default. */
-const SECRET_ROLES = ROLES.filter((r) => r !== "viewer") as [Exclude<Role, "viewer">, ...Exclude<Role, "viewer">[]];
+export type SecretRole = Exclude<Role, "viewer">;
+const SECRET_ROLES = ROLES.filter((r) => r !== "viewer") as [SecretRole, ...SecretRole[]];
 const MinRoleSchema = z.enum(SECRET_ROLES, { message: `Pick one of ${SECRET_ROLES.join(", ")}` }).nullable();
 
 export const CreateSecretSchema = z.object({
@@ -65,7 +66,7 @@ export interface SecretView {
   /** Hosts the value may be sent to; empty = stored before host restrictions, locked until set. */
   allowedHosts: string[];
   /** Lowest role a run's initiator needs to use it; null = any member. */
-  minRole: Role | null;
+  minRole: SecretRole | null;
   /** Who created it (they and admins may change its hosts and role). */
   createdById: string | null;
   /** Workflows (drafts, versions), tools and tool sources that name it. */
@@ -90,7 +91,7 @@ interface SecretRecord {
   updatedAt: Date;
 }
 
-const roleOf = (value: string | null): Role | null => ((ROLES as readonly string[]).includes(value ?? "") ? (value as Role) : null);
+const roleOf = (value: string | null): SecretRole | null => ((SECRET_ROLES as readonly string[]).includes(value ?? "") ? (value as SecretRole) : null);
 
 const toView = (row: SecretRecord, usedBy: SecretUse[] = []): SecretView => ({
   id: row.id,
