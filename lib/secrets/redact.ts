@@ -87,8 +87,20 @@ export function secretMatcher(secrets: readonly string[]): SecretMatcher {
  * replaced by "[redacted]". Dates are copied; cycles are preserved.
  */
 export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
-  if (!secrets.some((s) => typeof s === "string" && s.length >= MIN_REDACT_LENGTH)) return value;
+  return createRedactor(secrets)(value);
+}
+
+/**
+ * `redactSecrets` with the forms computed once: a run redacts every step and event (LLM deltas
+ * included) with the same few secrets, so the resolver keeps one of these until a new one is added.
+ */
+export function createRedactor(secrets: readonly string[]): <T>(value: T) => T {
+  if (!secrets.some((s) => typeof s === "string" && s.length >= MIN_REDACT_LENGTH)) return (value) => value;
   const matcher = secretMatcher(secrets);
+  return (value) => walkRedact(value, matcher);
+}
+
+function walkRedact<T>(value: T, matcher: SecretMatcher): T {
   const walk = (v: unknown, seen: WeakMap<object, unknown>): unknown => {
     if (typeof v === "string") return matcher.redact(v);
     if (v === null || typeof v !== "object") return v;

@@ -5,7 +5,7 @@ import type { OutboundHop, SecretPort } from "@/lib/engine/ports";
 import { cipherFromEnv, type Cipher } from "./crypto";
 import { assertSecretEgress, refusal, type SecretGrant } from "./egress";
 import { hostAllowed } from "./hosts";
-import { redactSecrets } from "./redact";
+import { createRedactor } from "./redact";
 
 /**
  * How a run (or the tool console, or an MCP connection) reaches secret values: one resolver per
@@ -95,6 +95,12 @@ export type SecretResolver = SecretPort & { values(): string[]; grants(): Secret
 export function createSecretResolver(db: Db, workspaceId: string, options: ResolverOptions = {}): SecretResolver {
   const cache = new Map<string, Promise<SecretGrant>>();
   const handedOut = new Map<string, SecretGrant>();
+  // Rebuilt only when a new secret is handed out (every step and event of the run is redacted).
+  let redactor: { size: number; redact: <T>(value: T) => T } = { size: 0, redact: (value) => value };
+  const currentRedactor = () => {
+    if (redactor.size !== handedOut.size) redactor = { size: handedOut.size, redact: createRedactor([...handedOut.values()].map((g) => g.value)) };
+    return redactor.redact;
+  };
   const load = async (name: string): Promise<SecretGrant> => {
     const row = await findSecretRow(db, workspaceId, name);
     await assertSecretRole(row, options.actorRole);
@@ -113,7 +119,7 @@ export function createSecretResolver(db: Db, workspaceId: string, options: Resol
       handedOut.set(grant.name, grant);
       return grant.value;
     },
-    redact: (value) => redactSecrets(value, [...handedOut.values()].map((g) => g.value)),
+    redact: (value) => currentRedactor()(value),
     checkEgress: (hop: OutboundHop) => assertSecretEgress(hop, [...handedOut.values()]),
     values: () => [...handedOut.values()].map((g) => g.value),
     grants: () => [...handedOut.values()],
