@@ -1,23 +1,24 @@
 import type { z } from "zod";
 import { hasRole, type Member, type Role } from "@/lib/auth/member";
+import { jsonError } from "@/lib/auth/json-error";
+import { crossOriginRefusal } from "@/lib/auth/origin";
 import { resolveMember } from "@/lib/auth/resolve";
+import { env } from "@/lib/env";
+
+export { jsonError };
 
 /** Largest request body a JSON route accepts (graphs are the biggest bodies). */
 export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
- * The JSON error every internal route returns: `{ error: { code, message, ...extra } }`
- * (the same shape as lib/http/route.ts and lib/services/respond.ts).
- */
-export function jsonError(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
-  return Response.json({ error: { code, message, ...extra } }, { status });
-}
-
-/**
  * The member behind a request (session cookie, `weft_workspace` cookie), or the response to
- * return: 401 when signed out, 403 when the role is below `minimumRole`.
+ * return: 403 for a cross-origin state-changing request (lib/auth/origin.ts; proxy.ts refuses
+ * them too, this keeps the check in every handler), 401 when signed out, 403 when the role is
+ * below `minimumRole`.
  */
 export async function authenticate(request: Request, minimumRole: Role = "viewer"): Promise<Member | Response> {
+  const refusal = crossOriginRefusal(request, env().BETTER_AUTH_URL);
+  if (refusal) return refusal;
   const member = await resolveMember(request.headers);
   if (!member) return jsonError(401, "unauthorized", "Sign in to continue.");
   if (!hasRole(member.role, minimumRole)) {
