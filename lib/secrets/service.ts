@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit } from "@/lib/audit/record";
 import { ROLES, hasRole, type Member, type Role } from "@/lib/auth/member";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -136,6 +137,11 @@ function assertCanUpdate(member: Member, row: SecretRecord, data: z.output<typeo
   assertCanRestrict(member, data.minRole);
 }
 
+/** Who changed which secret and how (hosts, role, rotation); values never enter the audit log. */
+function auditSecret(member: Member, action: string, row: { id: string; name: string }, metadata: Record<string, string | boolean | string[] | null>) {
+  return recordAudit({ action, actorType: "user", actorUserId: member.userId, workspaceId: member.workspaceId, targetType: "secret", targetId: row.id, metadata: { name: row.name, ...metadata } });
+}
+
 export async function createSecret(member: Member, input: CreateSecretInput, cipher: Cipher = cipherFromEnv()): Promise<SecretView> {
   if (!hasRole(member.role, "developer")) throw forbidden("Creating secrets needs the developer role or higher.");
   const data = CreateSecretSchema.parse(input);
@@ -153,6 +159,7 @@ export async function createSecret(member: Member, input: CreateSecretInput, cip
         createdById: member.userId,
       },
     });
+    await auditSecret(member, "secret.created", row, { allowedHosts: data.allowedHosts, minRole: data.minRole });
     return toView(row, (await secretUsage(defaultDb(), member.workspaceId)).get(row.name) ?? []);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -178,14 +185,22 @@ export async function updateSecret(member: Member, id: string, input: UpdateSecr
     },
   });
   if (updated.count === 0) throw notFound("Secret");
+  // What changed, never the value: rotations are recorded as a flag.
+  await auditSecret(member, "secret.updated", row, {
+    rotated: data.value !== undefined,
+    ...(data.allowedHosts !== undefined ? { allowedHosts: data.allowedHosts, previousHosts: row.allowedHosts } : {}),
+    ...(data.minRole !== undefined ? { minRole: data.minRole, previousRole: row.minRole } : {}),
+  });
   const usage = await secretUsage(defaultDb(), member.workspaceId);
   return toView(await defaultDb().secret.findUniqueOrThrow({ where: { id } }), usage.get(row.name) ?? []);
 }
 
 export async function deleteSecret(member: Member, id: string): Promise<void> {
   if (!hasRole(member.role, "admin")) throw forbidden("Deleting secrets needs the admin role or higher.");
+  const row = await defaultDb().secret.findFirst({ where: { id, workspaceId: member.workspaceId } });
   const deleted = await defaultDb().secret.deleteMany({ where: { id, workspaceId: member.workspaceId } });
-  if (deleted.count === 0) throw notFound("Secret");
+  if (!row || deleted.count === 0) throw notFound("Secret");
+  await auditSecret(member, "secret.deleted", row, {});
 }
 
 /**

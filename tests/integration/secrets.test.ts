@@ -124,6 +124,12 @@ describe("allowed hosts, roles and used-by on the secret's page", () => {
     // Now restricted to admins: developers may no longer rotate it.
     expect((await patch(cookies.developer, { value: "rotated-again-123" })).status).toBe(403);
     expect((await patch(cookies.admin, { allowedHosts: [] })).status).toBe(400);
+    // Audited: who changed where it may go and who may use it (never the value).
+    const audit = await db().auditEvent.findMany({ where: { targetType: "secret", targetId: made.id }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["secret.created", "secret.updated", "secret.updated", "secret.updated"]);
+    expect(audit[2]!.metadata).toMatchObject({ name: "POLICY_KEY", allowedHosts: ["a.example.com", "*.b.example.com"], previousHosts: ["a.example.com"] });
+    expect(audit[3]!.metadata).toMatchObject({ minRole: "admin", previousRole: null });
+    expect(JSON.stringify(audit)).not.toMatch(/policy-value-123|rotated-by-other-dev/);
 
     const member = { userId: owner.userId, email: "", name: "", workspaceId: owner.workspaceId, workspaceName: "", role: "owner" as const };
     const graph: Graph = {
