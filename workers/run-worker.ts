@@ -7,7 +7,7 @@ import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { createHttpService } from "@/lib/nodes/http/client";
 import { createSandboxPool } from "@/lib/sandbox/pool";
 import { shutdownMcpPool } from "@/lib/tools/mcp/pool";
-import { createSecretResolver } from "@/lib/secrets/service";
+import { createSecretResolver, runActorRole } from "@/lib/secrets/resolver";
 import { createToolPort } from "@/lib/tools/port";
 import { startRunWorker } from "@/lib/runs/worker";
 import { createSubworkflowPort } from "@/lib/runs/subworkflows";
@@ -21,8 +21,9 @@ const sandbox = createSandboxPool();
 const running = startRunWorker({
   db: db(),
   // Called once per run: the secret resolver holds that run's redaction list.
-  servicesFor: (workspaceId) => {
-    const secrets = createSecretResolver(db(), workspaceId);
+  // Role-restricted secrets are checked against the run's initiator (lib/secrets/resolver.ts).
+  servicesFor: (workspaceId, runId) => {
+    const secrets = createSecretResolver(db(), workspaceId, { actorRole: runActorRole(db(), workspaceId, runId) });
     return {
       chat: createChatService({ db: db(), workspaceId }),
       // The workspace's network allow-list is read per request (an admin's change applies to the next one).

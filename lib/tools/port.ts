@@ -4,7 +4,8 @@ import type { CodeRequest, CodeResponse, SecretPort, ToolDescriptor, ToolInvocat
 import type { GuardOptions } from "@/lib/net/ssrf";
 import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { createHttpService } from "@/lib/nodes/http/client";
-import { createSecretResolver } from "@/lib/secrets/service";
+import { withSecretEgress } from "@/lib/secrets/egress";
+import { createSecretResolver } from "@/lib/secrets/resolver";
 import type { ToolCallContext, ToolRow } from "./context";
 import { validateAgainstSchema } from "./json-schema";
 import { toolCallers } from "./kinds";
@@ -47,7 +48,7 @@ function descriptor(row: ToolRow): ToolDescriptor {
 /** Other codes a kind may raise keep their meaning but become one of the tool codes. */
 function asToolError(error: unknown, tool: string): NodeError {
   if (error instanceof NodeError) {
-    if (error.code === "tool_error" || error.code === "tool_unavailable" || error.code === "tool_not_found" || error.code === "cancelled") return error;
+    if (["tool_error", "tool_unavailable", "tool_not_found", "cancelled", "secret_denied"].includes(error.code)) return error;
     const code = error.retryable ? "tool_unavailable" : "tool_error";
     return new NodeError(code, error.message, { retryable: error.retryable, cause: error, trace: error.trace, retryAfterMs: error.retryAfterMs });
   }
@@ -93,7 +94,8 @@ export function createToolPort(deps: ToolPortDeps): ToolPort {
         signal: invocation.signal,
         idempotencyKey: invocation.idempotencyKey,
         secrets,
-        http: createHttpService({ allowPrivate: deps.allowPrivate, allowList: () => getNetworkAllowList(deps.db, deps.workspaceId), resolve: deps.resolve }),
+        // Every hop of HTTP and OpenAPI tools is checked against the hosts of the secrets it carries.
+        http: withSecretEgress(createHttpService({ allowPrivate: deps.allowPrivate, allowList: () => getNetworkAllowList(deps.db, deps.workspaceId), resolve: deps.resolve }), secrets),
         runCode: deps.runCode,
         allowPrivate: deps.allowPrivate,
       };

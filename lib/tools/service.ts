@@ -1,5 +1,6 @@
 import type { Member } from "@/lib/auth/member";
 import { hasRole } from "@/lib/auth/member";
+import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { GraphSchema } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
@@ -115,6 +116,7 @@ export async function createTool(member: Member, input: CreateToolInput, db: Db 
     inputSchema = await workflowInputSchema(db, member.workspaceId, data.config.workflowId, data.config.version);
   }
   checkSchemas(inputSchema, data.outputSchema);
+  await assertMayReferenceSecrets(db, member, data.config);
   try {
     const row = await db.tool.create({
       data: {
@@ -156,6 +158,7 @@ export async function updateTool(member: Member, id: string, input: UpdateToolIn
       });
     }
     config = parsed.data;
+    await assertMayReferenceSecrets(db, member, config, existing.config);
   }
   let inputSchema: unknown = data.inputSchema;
   if (existing.kind === "workflow" && config !== undefined) {

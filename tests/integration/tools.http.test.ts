@@ -43,8 +43,8 @@ async function failure(promise: Promise<unknown>): Promise<NodeError> {
 beforeAll(async () => {
   server = await startCountingServer();
   member = await createTestMember("owner");
-  await createSecret(member, { name: "API_TOKEN", value: TOKEN });
-  await createSecret(member, { name: "QUERY_KEY", value: API_KEY });
+  await createSecret(member, { name: "API_TOKEN", value: TOKEN, allowedHosts: ["127.0.0.1"] });
+  await createSecret(member, { name: "QUERY_KEY", value: API_KEY, allowedHosts: ["127.0.0.1"] });
   // Production settings: private networks closed; the counting server (loopback) is reachable only via the allow-list.
   port = createToolPort({ db: db(), workspaceId: member.workspaceId, allowPrivate: false });
 });

@@ -22,7 +22,7 @@ beforeAll(async () => {
   // Private networks closed, as in production: the workspace allow-list is what opens the test server.
   worker = await startWorkerProcess({ WEFT_ALLOW_PRIVATE_NETWORK: "false" });
   member = await createTestMember("owner");
-  await createSecret(member, { name: "CRM_TOKEN", value: TOKEN });
+  await createSecret(member, { name: "CRM_TOKEN", value: TOKEN, allowedHosts: ["127.0.0.1"] });
 });
 
 afterAll(async () => {

@@ -109,6 +109,8 @@ export function createHttpService(options: HttpServiceOptions): (request: HttpRe
           if (error instanceof SsrfError) throw blocked(error, hop);
           throw error;
         }
+        // Secret-host check (lib/secrets/egress.ts): on the final URL of every hop, before anything is sent.
+        await request.beforeSend?.({ url, method, headers, body });
         let response: Response;
         try {
           response = await guardedFetch(url, { method, headers, body, redirect: "manual", signal });

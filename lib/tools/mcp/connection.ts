@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { NodeError } from "@/lib/engine/errors";
 import { createGuardedFetch, findSsrfError } from "@/lib/net/guarded-fetch";
 import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
+import { refuseRedirectsWhen } from "@/lib/secrets/egress";
 
 /**
  * One live MCP client: a spawned stdio server process or a Streamable HTTP session. Opened only
@@ -75,7 +76,8 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
     }
     transport = new StreamableHTTPClientTransport(url, {
       // Every connection (and redirect hop) is checked again at connect time, against the current allow-list.
-      fetch: async (input, init) => createGuardedFetch(await policy())(input, init),
+      // With secrets in the headers, no redirect is followed: it could carry them to another host.
+      fetch: refuseRedirectsWhen(options.secrets.length > 0, async (input, init) => createGuardedFetch(await policy())(input, init)),
       requestInit: { headers: server.headers },
     });
   }

@@ -3,6 +3,7 @@ import { hasRole, type Member } from "@/lib/auth/member";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { redactSecrets } from "@/lib/secrets/crypto";
+import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { mcpPool, type McpPool } from "./pool";
 import {
@@ -119,6 +120,7 @@ export async function createMcpSource(member: Member, input: CreateMcpSourceInpu
   const data = parse(CreateMcpSourceSchema, input);
   const db = deps.db ?? defaultDb();
   const config: StoredMcpConfig = { server: data.config, toolPrefix: data.toolPrefix ?? defaultToolPrefix(data.name) };
+  await assertMayReferenceSecrets(db, member, config);
   const row = await db.toolSource
     .create({
       data: { workspaceId: member.workspaceId, kind: KIND, name: data.name, config: config as unknown as Prisma.InputJsonValue, createdById: member.userId },
@@ -136,6 +138,7 @@ export async function updateMcpSource(member: Member, id: string, input: UpdateM
   const row = await findRow(db, member, id);
   const stored = storedConfig(row);
   const config: StoredMcpConfig = { ...stored, server: data.config ?? stored.server };
+  await assertMayReferenceSecrets(db, member, config, stored);
   await db.toolSource
     .update({
       where: { id: row.id },

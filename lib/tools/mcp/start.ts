@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { env } from "@/lib/env";
-import { resolveSecret } from "@/lib/secrets/service";
 import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
+import type { SecretGrant } from "@/lib/secrets/egress";
+import { ANY_HOST } from "@/lib/secrets/hosts";
+import { assertGrantsAllowed, decryptRow, findSecretRow } from "@/lib/secrets/resolver";
 import { openConnection, type McpConnection, type ResolvedServer } from "./connection";
 import { type ConfigValue, type McpSourceConfig, SECRET_TEMPLATE, StoredMcpConfigSchema, type StoredMcpConfig } from "./schema";
 import type { PoolKey } from "./pool";
@@ -35,18 +37,15 @@ export function poolKey(source: McpSourceRow, config: McpSourceConfig): PoolKey 
   return { sourceId: source.id, version: createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16) };
 }
 
-async function resolveValues(db: Db, workspaceId: string, values: Record<string, ConfigValue>, secrets: Set<string>): Promise<Record<string, string>> {
-  const cache = new Map<string, Promise<string>>();
-  const secret = (name: string) => {
-    let pending = cache.get(name);
-    if (!pending) {
-      pending = resolveSecret(db, workspaceId, name);
-      cache.set(name, pending);
+async function resolveValues(db: Db, workspaceId: string, values: Record<string, ConfigValue>, grants: Map<string, SecretGrant>): Promise<Record<string, string>> {
+  const secret = async (name: string) => {
+    let grant = grants.get(name);
+    if (!grant) {
+      const row = await findSecretRow(db, workspaceId, name);
+      grant = { name: row.name, value: decryptRow(row), allowedHosts: row.allowedHosts };
+      grants.set(name, grant);
     }
-    return pending.then((value) => {
-      secrets.add(value);
-      return value;
-    });
+    return grant.value;
   };
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {
@@ -62,15 +61,30 @@ async function resolveValues(db: Db, workspaceId: string, values: Record<string,
   return out;
 }
 
+/**
+ * Secret hosts for MCP: an HTTP server's URL must be on each header secret's list; a stdio process
+ * can send what it is given anywhere, so only secrets allowed to any host ("*") go into its env.
+ */
+function assertMcpSecretHosts(grants: readonly SecretGrant[], server: ResolvedServer): void {
+  if (server.transport === "http") return assertGrantsAllowed(grants, new URL(server.url));
+  const bounded = grants.find((g) => !g.allowedHosts.includes(ANY_HOST));
+  if (bounded) {
+    throw new NodeError(
+      "secret_denied",
+      `The secret ${bounded.name} may not be given to a stdio MCP server: a local process can send it anywhere, so only secrets allowed to any host (*) may be. Use an HTTP server, or allow * on the secret.`,
+    );
+  }
+}
+
 /** Resolves the source's secret references (server only) into what the transport needs. */
 export async function resolveServer(db: Db, source: McpSourceRow, config: McpSourceConfig): Promise<{ server: ResolvedServer; secrets: string[] }> {
-  const secrets = new Set<string>();
-  if (config.transport === "stdio") {
-    const envValues = await resolveValues(db, source.workspaceId, config.env, secrets);
-    return { server: { transport: "stdio", command: config.command, args: config.args, env: envValues }, secrets: [...secrets] };
-  }
-  const headers = await resolveValues(db, source.workspaceId, config.headers, secrets);
-  return { server: { transport: "http", url: config.url, headers }, secrets: [...secrets] };
+  const grants = new Map<string, SecretGrant>();
+  const server: ResolvedServer =
+    config.transport === "stdio"
+      ? { transport: "stdio", command: config.command, args: config.args, env: await resolveValues(db, source.workspaceId, config.env, grants) }
+      : { transport: "http", url: config.url, headers: await resolveValues(db, source.workspaceId, config.headers, grants) };
+  assertMcpSecretHosts([...grants.values()], server);
+  return { server, secrets: [...grants.values()].map((g) => g.value) };
 }
 
 /**
