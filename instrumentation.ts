@@ -1,10 +1,19 @@
 /**
- * Runs once when a Next server process starts. NEXT_RUNTIME is read here (and only here) because
- * Next sets it per runtime and the Node-only hook must not be bundled for the edge.
+ * Next.js calls register() once when a server instance starts. NEXT_RUNTIME is Next's own
+ * variable and the one read outside lib/env.ts: the Node-only modules must not be imported in
+ * the edge runtime.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // The client address for rate limits and audit entries (lib/auth/client-address.ts).
   const { installPeerAddressHook } = await import("@/lib/auth/peer-address-hook");
   installPeerAddressHook();
+  // The web app makes outbound calls (provider tests, the tool console, MCP connects), so it
+  // warns about WEFT_ALLOW_PRIVATE_NETWORK like the worker does.
+  const [{ allowPrivateNetwork }, { logger }, { warnIfPrivateNetworkOpen }] = await Promise.all([
+    import("@/lib/env"),
+    import("@/lib/log"),
+    import("@/lib/net/private-network-warning"),
+  ]);
+  warnIfPrivateNetworkOpen(logger, allowPrivateNetwork(), "web");
 }

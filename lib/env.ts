@@ -22,7 +22,10 @@ export const EnvSchema = z.object({
   WEFT_SECRET_KEYS: z.string().min(1, "WEFT_SECRET_KEYS is required (see README: Configuration)"),
   BETTER_AUTH_SECRET: z.string().min(16, "BETTER_AUTH_SECRET must be at least 16 characters"),
   BETTER_AUTH_URL: z.string().url().default("http://localhost:3000"),
-  /** Let model providers and HTTP nodes reach loopback/private addresses (development and tests only). */
+  /**
+   * Let every workspace's outbound requests (HTTP nodes, tools, MCP, model providers) reach loopback/private
+   * addresses (development and tests only; warned about at start-up). Workspaces allow single hosts in Settings → Network.
+   */
   WEFT_ALLOW_PRIVATE_NETWORK: z
     .enum(["true", "false"])
     .default("false")
@@ -105,6 +108,12 @@ export function env(): Env {
   }
   cached = parsed.data;
   return cached;
+}
+
+/** The private-network switch alone, readable without the secrets (the web app's start-up warning runs before anything needs them). */
+export function allowPrivateNetwork(): boolean {
+  const parsed = EnvSchema.shape.WEFT_ALLOW_PRIVATE_NETWORK.safeParse(process.env.WEFT_ALLOW_PRIVATE_NETWORK);
+  return parsed.success ? parsed.data : false;
 }
 
 /** The log level alone, readable without the secrets (the logger is created at import, also during `next build`). */

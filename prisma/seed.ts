@@ -1,6 +1,7 @@
 /**
  * Seeds a demo workspace: a demo user (email + password), a model provider pointing at the local
- * demo model server (scripts/demo-model.ts, started by the quick start) and the example workflows.
+ * demo model server (scripts/demo-model.ts, started by the quick start), that server's host:port
+ * (and nothing else) on the workspace's network allow-list, and the example workflows.
  * Idempotent: running it again changes nothing.
  */
 import { createAuth } from "@/lib/auth/auth";
@@ -11,6 +12,12 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 export const DEMO_USER = { email: "demo@weft.local", password: "weft-demo-1234", name: "Demo User" };
 export const DEMO_MODEL_URL = process.env.WEFT_DEMO_MODEL_URL ?? "http://127.0.0.1:4010/v1";
 
+/** The demo model's host:port: the one private address the demo workspace may reach (private networks stay closed). */
+function demoModelAllowEntry(url = DEMO_MODEL_URL): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || (parsed.protocol === "https:" ? "443" : "80")}`;
+}
+
 async function seed() {
   let user = await db().user.findUnique({ where: { email: DEMO_USER.email } });
   if (!user) {
@@ -20,7 +27,10 @@ async function seed() {
   }
   const membership = await db().membership.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
   const workspaceId = membership.workspaceId;
-  await db().workspace.update({ where: { id: workspaceId }, data: { name: "Demo workspace" } });
+  const workspace = await db().workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { networkAllowList: true } });
+  const entry = demoModelAllowEntry();
+  const networkAllowList = workspace.networkAllowList.includes(entry) ? workspace.networkAllowList : [...workspace.networkAllowList, entry];
+  await db().workspace.update({ where: { id: workspaceId }, data: { name: "Demo workspace", networkAllowList } });
 
   const provider =
     (await db().modelProvider.findFirst({ where: { workspaceId, name: "Demo model (local)" } })) ??

@@ -23,10 +23,15 @@ if [ ! -f .env ]; then
   sed -e "s#^WEFT_SECRET_KEYS=.*#WEFT_SECRET_KEYS=k1:${secret_key}#" \
       -e "s#^BETTER_AUTH_SECRET=.*#BETTER_AUTH_SECRET=${auth_secret}#" \
       -e "s#^BETTER_AUTH_URL=.*#BETTER_AUTH_URL=http://localhost:${PORT}#" \
-      -e "s#^WEFT_ALLOW_PRIVATE_NETWORK=.*#WEFT_ALLOW_PRIVATE_NETWORK=true#" \
       .env.example > .env
 fi
 set -a; source .env; set +a
+# Private networks stay closed: the seed allow-lists only the demo model (127.0.0.1:4010) for the
+# demo workspace. A .env written by an older quick start still has the global switch on.
+if [ "${WEFT_ALLOW_PRIVATE_NETWORK:-false}" = "true" ]; then
+  echo "[quickstart] WARNING: .env sets WEFT_ALLOW_PRIVATE_NETWORK=true, which lets every workspace reach private networks."
+  echo "[quickstart]          The quick start no longer needs it; set it to false in .env (Settings → Network allows single hosts)."
+fi
 
 echo "[quickstart] migrating ${DATABASE_URL%%\?*}"
 node --import tsx scripts/db-setup.ts

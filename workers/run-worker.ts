@@ -2,10 +2,12 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { createChatService } from "@/lib/models/chat-service";
+import { warnIfPrivateNetworkOpen } from "@/lib/net/private-network-warning";
+import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { createHttpService } from "@/lib/nodes/http/client";
 import { createSandboxPool } from "@/lib/sandbox/pool";
 import { shutdownMcpPool } from "@/lib/tools/mcp/pool";
-import { createSecretResolver } from "@/lib/secrets/service";
+import { createSecretResolver, runActorRole } from "@/lib/secrets/resolver";
 import { createToolPort } from "@/lib/tools/port";
 import { startRunWorker } from "@/lib/runs/worker";
 import { createSubworkflowPort } from "@/lib/runs/subworkflows";
@@ -13,17 +15,19 @@ import { createSubworkflowPort } from "@/lib/runs/subworkflows";
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
 const config = env();
-const http = createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK });
+warnIfPrivateNetworkOpen(log, config.WEFT_ALLOW_PRIVATE_NETWORK, "worker");
 // Warm JavaScript sandboxes (isolated-vm in child processes) for Code nodes.
 const sandbox = createSandboxPool();
 const running = startRunWorker({
   db: db(),
   // Called once per run: the secret resolver holds that run's redaction list.
-  servicesFor: (workspaceId) => {
-    const secrets = createSecretResolver(db(), workspaceId);
+  // Role-restricted secrets are checked against the run's initiator (lib/secrets/resolver.ts).
+  servicesFor: (workspaceId, runId) => {
+    const secrets = createSecretResolver(db(), workspaceId, { actorRole: runActorRole(db(), workspaceId, runId) });
     return {
       chat: createChatService({ db: db(), workspaceId }),
-      http,
+      // The workspace's network allow-list is read per request (an admin's change applies to the next one).
+      http: createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, allowList: () => getNetworkAllowList(db(), workspaceId) }),
       runCode: sandbox.run,
       secrets,
       // Tools share the run's secret resolver, so values they resolve are redacted everywhere in the run.

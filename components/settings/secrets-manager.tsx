@@ -10,6 +10,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { request } from "./api";
+import { HostsCell, PolicyFields, UsedByCell, parseHostsText, type SecretRole, type SecretUseRow } from "./secret-policy";
 
 /** A secret as the browser sees it: never the value. Dates are ISO strings. */
 export interface SecretRow {
@@ -18,6 +19,11 @@ export interface SecretRow {
   description: string;
   hint: string;
   keyId: string;
+  /** Empty: stored before host restrictions, locked until set. */
+  allowedHosts: string[];
+  minRole: SecretRole | null;
+  createdById: string | null;
+  usedBy: SecretUseRow[];
   createdAt: string;
   updatedAt: string;
 }
@@ -27,14 +33,25 @@ const masked = (hint: string) => (hint ? `••••${hint}` : "••••")
 
 type Editing = { mode: "create" } | { mode: "rotate"; secret: SecretRow };
 
-/** Settings → Secrets: create (value write-only), rotate, delete; the list is masked. */
-export function SecretsManager({ initialSecrets, canEdit, canDelete }: { initialSecrets: SecretRow[]; canEdit: boolean; canDelete: boolean }) {
+interface ManagerProps {
+  initialSecrets: SecretRow[];
+  canEdit: boolean;
+  canDelete: boolean;
+  /** The signed-in member: the creator of a secret (or an admin) may change its hosts and role. */
+  userId: string;
+  isAdmin: boolean;
+}
+
+/** Settings → Secrets: create (value write-only), edit (rotate, hosts, role), delete; the list is masked and shows where each secret is used. */
+export function SecretsManager({ initialSecrets, canEdit, canDelete, userId, isAdmin }: ManagerProps) {
   const [secrets, setSecrets] = useState(initialSecrets);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [deleting, setDeleting] = useState<SecretRow | null>(null);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [value, setValue] = useState("");
+  const [hostsText, setHostsText] = useState("");
+  const [minRole, setMinRole] = useState<SecretRole | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -42,6 +59,8 @@ export function SecretsManager({ initialSecrets, canEdit, canDelete }: { initial
     setName(next.mode === "rotate" ? next.secret.name : "");
     setDescription(next.mode === "rotate" ? next.secret.description : "");
     setValue("");
+    setHostsText(next.mode === "rotate" ? next.secret.allowedHosts.join("\n") : "");
+    setMinRole(next.mode === "rotate" ? next.secret.minRole : null);
     setError(null);
     setEditing(next);
   }
@@ -62,11 +81,13 @@ export function SecretsManager({ initialSecrets, canEdit, canDelete }: { initial
   const save = () =>
     attempt(async () => {
       if (!editing) return;
+      const policy = mayChangePolicy(editing) ? policyBody() : {};
+      if (policy === null) return;
       if (editing.mode === "create") {
-        const created = await request<SecretRow>("/api/secrets", { method: "POST", body: JSON.stringify({ name, description, value }) });
+        const created = await request<SecretRow>("/api/secrets", { method: "POST", body: JSON.stringify({ name, description, value, ...policy }) });
         setSecrets((list) => [...list, created].sort((a, b) => a.name.localeCompare(b.name)));
       } else {
-        const body = value ? { description, value } : { description };
+        const body = { description, ...(value ? { value } : {}), ...policy };
         const updated = await request<SecretRow>(`/api/secrets/${encodeURIComponent(editing.secret.id)}`, { method: "PATCH", body: JSON.stringify(body) });
         setSecrets((list) => list.map((s) => (s.id === updated.id ? updated : s)));
       }
@@ -74,6 +95,21 @@ export function SecretsManager({ initialSecrets, canEdit, canDelete }: { initial
       setValue("");
       setEditing(null);
     }, "Could not save the secret.");
+
+  /** The creator and admins set hosts and role; everyone else with the developer role only rotates. */
+  function mayChangePolicy(target: Editing): boolean {
+    return target.mode === "create" || isAdmin || target.secret.createdById === userId;
+  }
+
+  /** The hosts and role to send, or null (with the problem shown) when the hosts do not parse. */
+  function policyBody(): { allowedHosts: string[]; minRole: SecretRole | null } | null {
+    const parsed = parseHostsText(hostsText);
+    if ("problem" in parsed) {
+      setError(parsed.problem);
+      return null;
+    }
+    return { allowedHosts: parsed.hosts, minRole };
+  }
 
   const remove = () =>
     attempt(async () => {
@@ -105,6 +141,8 @@ export function SecretsManager({ initialSecrets, canEdit, canDelete }: { initial
             <TableRow>
               <TableHead>Name</TableHead>
               <TableHead>Value</TableHead>
+              <TableHead>Allowed hosts</TableHead>
+              <TableHead>Used by</TableHead>
               <TableHead>Description</TableHead>
               <TableHead>Updated</TableHead>
               <TableHead className="text-right">Actions</TableHead>
@@ -122,14 +160,20 @@ export function SecretsManager({ initialSecrets, canEdit, canDelete }: { initial
                     {secret.keyId}
                   </Badge>
                 </TableCell>
+                <TableCell>
+                  <HostsCell hosts={secret.allowedHosts} minRole={secret.minRole} />
+                </TableCell>
+                <TableCell>
+                  <UsedByCell uses={secret.usedBy} />
+                </TableCell>
                 <TableCell className="max-w-xs truncate text-sm text-muted-foreground">{secret.description}</TableCell>
                 <TableCell className="text-xs text-muted-foreground" title={`Created ${when(secret.createdAt)}`}>
                   {when(secret.updatedAt)}
                 </TableCell>
                 <TableCell className="space-x-2 text-right">
                   {canEdit ? (
-                    <Button size="sm" variant="outline" onClick={() => open({ mode: "rotate", secret })} aria-label={`Rotate ${secret.name}`}>
-                      Rotate
+                    <Button size="sm" variant="outline" onClick={() => open({ mode: "rotate", secret })} aria-label={`Edit ${secret.name}`}>
+                      Edit
                     </Button>
                   ) : null}
                   {canDelete ? (
@@ -154,7 +198,7 @@ export function SecretsManager({ initialSecrets, canEdit, canDelete }: { initial
             }}
           >
             <DialogHeader>
-              <DialogTitle>{editing?.mode === "rotate" ? `Rotate ${editing.secret.name}` : "New secret"}</DialogTitle>
+              <DialogTitle>{editing?.mode === "rotate" ? `Edit ${editing.secret.name}` : "New secret"}</DialogTitle>
               <DialogDescription>The value is encrypted and can never be shown again, only replaced.</DialogDescription>
             </DialogHeader>
             <div className="space-y-1.5">
@@ -178,12 +222,13 @@ export function SecretsManager({ initialSecrets, canEdit, canDelete }: { initial
               <Label htmlFor="secret-description">Description</Label>
               <Input id="secret-description" value={description} maxLength={500} onChange={(e) => setDescription(e.target.value)} />
             </div>
+            <PolicyFields hostsText={hostsText} onHostsText={setHostsText} minRole={minRole} onMinRole={setMinRole} disabled={!editing || !mayChangePolicy(editing)} />
             {error ? <p className="text-sm text-red-700">{error}</p> : null}
             <DialogFooter>
               <Button type="button" variant="ghost" onClick={() => setEditing(null)}>
                 Cancel
               </Button>
-              <Button type="submit" disabled={busy || (editing?.mode === "create" && (!name.trim() || !value))}>
+              <Button type="submit" disabled={busy || (editing?.mode === "create" && (!name.trim() || !value || !hostsText.trim()))}>
                 {editing?.mode === "rotate" ? "Save" : "Create secret"}
               </Button>
             </DialogFooter>

@@ -1,4 +1,4 @@
-import { BookOpen, Cpu, History, Inbox, KeyRound, LockKeyhole, Wrench, Workflow } from "lucide-react";
+import { BookOpen, Cpu, History, Inbox, KeyRound, LockKeyhole, Network, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { NavLink } from "./nav-link";
@@ -44,6 +44,10 @@ export function Sidebar({ member, inboxCount = 0 }: { member: Pick<Member, "emai
         <NavLink href="/settings/secrets">
           <LockKeyhole />
           Secrets
+        </NavLink>
+        <NavLink href="/settings/network">
+          <Network />
+          Network
         </NavLink>
         <NavLink href="/settings/api-keys">
           <KeyRound />

@@ -18,7 +18,6 @@ export const testToolRequest = (id: string, input: unknown) => request<ToolTestR
 export const previewOpenApiRequest = (text: string) => request<OpenApiPreview>("/api/tools/openapi/preview", json("POST", { text }));
 export const importOpenApiRequest = (body: unknown) =>
   request<{ sourceId: string; sourceName: string; created: number; updated: number; removed: number }>("/api/tools/openapi", json("POST", body));
-export const saveAllowListRequest = (allowList: string[]) => request<{ allowList: string[] }>("/api/tools/settings", json("PUT", { allowList }));
 export const secretNamesRequest = async (): Promise<string[]> => {
   try {
     return (await request<{ secrets: { name: string }[] }>("/api/secrets", json("GET"))).secrets.map((s) => s.name);

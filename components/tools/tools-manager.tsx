@@ -5,30 +5,24 @@ import { useEffect, useState } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { Textarea } from "@/components/ui/textarea";
 import type { ToolKind, ToolView } from "@/lib/tools/schema";
-import { deleteToolRequest, listToolsRequest, saveAllowListRequest, secretNamesRequest, updateToolRequest } from "./api";
+import { deleteToolRequest, listToolsRequest, secretNamesRequest, updateToolRequest } from "./api";
 import { OpenApiImportDialog } from "./openapi-import-dialog";
 import { ToolConsole } from "./tool-console";
 import { ToolForm } from "./tool-form";
 
 const KIND_TONES: Record<ToolKind, BadgeTone> = { http: "blue", openapi: "green", code: "amber", mcp: "grey", workflow: "default" };
 
-/** The Tools page: the registry table, create/edit forms, OpenAPI import, the console, the allow-list. */
+/** The Tools page: the registry table, create/edit forms, OpenAPI import, the console (the allow-list is in Settings → Network). */
 export function ToolsManager({
   initialTools,
-  initialAllowList,
   canManage,
   canTest,
-  canSetAllowList,
 }: {
   initialTools: ToolView[];
-  initialAllowList: string[];
   canManage: boolean;
   canTest: boolean;
-  canSetAllowList: boolean;
 }) {
   const [tools, setTools] = useState(initialTools);
   const [secretNames, setSecretNames] = useState<string[]>([]);
@@ -36,8 +30,6 @@ export function ToolsManager({
   const [importing, setImporting] = useState(false);
   const [consoleTool, setConsoleTool] = useState<ToolView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [allowList, setAllowList] = useState(initialAllowList.join("\n"));
-  const [allowListState, setAllowListState] = useState<string | null>(null);
 
   useEffect(() => {
     if (canManage) void secretNamesRequest().then(setSecretNames);
@@ -149,34 +141,6 @@ export function ToolsManager({
           </TableBody>
         </Table>
       )}
-
-      <section className="space-y-2 rounded-lg border p-4">
-        <h2 className="text-sm font-semibold">Private network allow-list</h2>
-        <p className="text-xs text-muted-foreground">
-          Tools cannot reach loopback, private or link-local addresses (cloud metadata included). Entries here open single hosts (<code>host</code>, <code>host:port</code>, an IP) or
-          networks (<code>10.0.0.0/8</code>) for this workspace&apos;s tools. One per line; admins only.
-        </p>
-        <Label htmlFor="tools-allow-list" className="sr-only">
-          Allow-list
-        </Label>
-        <Textarea id="tools-allow-list" rows={3} className="font-mono text-xs" value={allowList} disabled={!canSetAllowList} onChange={(e) => setAllowList(e.target.value)} />
-        {canSetAllowList ? (
-          <div className="flex items-center gap-2">
-            <Button
-              size="sm"
-              variant="outline"
-              onClick={() =>
-                void saveAllowListRequest(allowList.split("\n").map((s) => s.trim()).filter(Boolean))
-                  .then((saved) => setAllowListState(`Saved (${saved.allowList.length} entries).`))
-                  .catch((failure: unknown) => setAllowListState(failure instanceof Error ? failure.message : "Could not save."))
-              }
-            >
-              Save allow-list
-            </Button>
-            {allowListState ? <span className="text-xs text-muted-foreground">{allowListState}</span> : null}
-          </div>
-        ) : null}
-      </section>
 
       {editing ? (
         <ToolForm

@@ -116,7 +116,8 @@ export async function saveGraph(id: string, graph: Graph, revision: number): Pro
       message: "Someone else saved this workflow since you opened it. Reload to get their version; your unsaved edits here will be lost.",
     };
   }
-  if (response.status === 400 || response.status === 413) return { ok: false, kind: "invalid", message: error.message };
+  // 403 too: a secret above the saver's role (lib/secrets/policy.ts) stays refused until the graph changes.
+  if (response.status === 400 || response.status === 403 || response.status === 413) return { ok: false, kind: "invalid", message: error.message };
   return { ok: false, kind: "error", message: error.message };
 }
 

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   "tool_error",
   "tool_unavailable",
   "secret_not_found",
+  /** A secret refused: its host is not on the secret's list, or the run's initiator lacks its role. */
+  "secret_denied",
   "subworkflow_error",
   "timeout",
   "limit_exceeded",
@@ -99,6 +101,7 @@ export function isRetryableCode(code: ErrorCode): boolean {
     case "tool_not_found":
     case "tool_error":
     case "secret_not_found":
+    case "secret_denied":
     case "subworkflow_error":
     case "limit_exceeded":
     case "cancelled":

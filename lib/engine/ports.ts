@@ -115,6 +115,19 @@ export interface ToolPort {
 export interface SecretPort {
   resolve(name: string): Promise<string>;
   redact<T>(value: T): T;
+  /**
+   * Throws NodeError("secret_denied") when the hop carries a secret resolved in this run to a host
+   * outside that secret's allowed hosts. HTTP clients call it before every hop (redirects included).
+   */
+  checkEgress(hop: OutboundHop): void;
+}
+
+/** One request about to be sent (each redirect is a new hop): what a secret-host check looks at. */
+export interface OutboundHop {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
 }
 
 /** One outbound HTTP exchange (HTTP node). The port owns SSRF checks, redirects and size limits. */
@@ -128,6 +141,8 @@ export interface HttpRequest {
   /** The response body is cut off (and the call failed) past this many bytes. */
   maxResponseBytes: number;
   signal: AbortSignal;
+  /** Called before every hop is sent (the first and each redirect); throwing stops the exchange unsent. */
+  beforeSend?: (hop: OutboundHop) => void | Promise<void>;
 }
 
 export interface HttpResponse {

@@ -153,7 +153,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const sleep = options.sleep ?? abortableSleep;
   const maxConcurrency = Math.max(1, options.maxConcurrency ?? limits.maxConcurrency);
   let usage: TokenUsage = zeroUsage();
-  const publish = (event: RunEvent) => events.publish(event);
+  // The one redaction of everything a run records (step rows, events, the run's output and error):
+  // each secret value the run resolved, in every encoded form (lib/secrets/redact.ts).
+  const scrub = <T,>(value: T): T => (services.secrets ? services.secrets.redact(value) : value);
+  const publish = (event: RunEvent) => events.publish(scrub(event));
 
   const problems = validateGraph(graph, registry).filter((p) => p.severity === "error");
   if (hasErrors(problems)) {
@@ -304,7 +307,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     };
 
     /** Records a succeeded step in the store, the frame and the event stream. */
-    const succeed = async (node: GraphNode, frame: Frame, step: Omit<StepSuccess, "nodeId" | "iteration">) => {
+    const succeed = async (node: GraphNode, frame: Frame, unscrubbed: Omit<StepSuccess, "nodeId" | "iteration">) => {
+      // Scrubbed before the scope sees it too, so later nodes read what a resumed run would read back.
+      const step = scrub(unscrubbed);
       const key = { nodeId: node.id, iteration: frame.iteration };
       await store.completeStep({ ...key, ...step });
       frame.states[node.id] = { status: "succeeded", branch: step.branch };
@@ -323,7 +328,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       });
     };
 
-    const fail = async (node: GraphNode, frame: Frame, step: Omit<StepFailure, "nodeId" | "iteration">): Promise<StepEnd> => {
+    const fail = async (node: GraphNode, frame: Frame, unscrubbed: Omit<StepFailure, "nodeId" | "iteration">): Promise<StepEnd> => {
+      const step = scrub(unscrubbed);
       const key = { nodeId: node.id, iteration: frame.iteration };
       await store.failStep({ ...key, ...step });
       frame.states[node.id] = { status: "failed" };
@@ -350,7 +356,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           // Not a failure and not an output: the step parks until the wait is resolved, other branches go on.
           const { wait, input, detail } = outcome.wait;
           const detailWithAttempts = history.length > 0 ? { ...detail, attempts: history } : detail;
-          await store.waitStep({ ...key, nodeType: node.type, input: input ?? null, detail: detailWithAttempts, wait, usage: spent });
+          await store.waitStep(scrub({ ...key, nodeType: node.type, input: input ?? null, detail: detailWithAttempts, wait, usage: spent }));
           frame.states[node.id] = { status: "waiting" };
           publish({ type: "step", ...key, status: "waiting", wait: { kind: wait.kind, request: wait.request }, at: now().toISOString() });
           return { status: "waiting" };
@@ -559,11 +565,14 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
     const end = await runGraph(topLevel, top, maxConcurrency);
     if (storeError) throw storeError.error;
-    if (signal.aborted) return { status: "cancelled", usage };
-    if (timedOut()) return { status: "failed", error: { code: "timeout", message: deadlineMessage }, usage };
-    if (end.status === "failed") return { status: "failed", error: end.error, usage };
-    if (end.status === "waiting") return { status: "waiting", usage };
-    if (end.status === "stopped") return { status: "failed", error: { code: "internal", message: "The run stopped unexpectedly." }, usage };
-    return { status: "succeeded", output: Object.assign({}, ...endOutputs) as Record<string, unknown>, usage };
+    const outcomeOf = (): RunOutcome => {
+      if (signal.aborted) return { status: "cancelled", usage };
+      if (timedOut()) return { status: "failed", error: { code: "timeout", message: deadlineMessage }, usage };
+      if (end.status === "failed") return { status: "failed", error: end.error, usage };
+      if (end.status === "waiting") return { status: "waiting", usage };
+      if (end.status === "stopped") return { status: "failed", error: { code: "internal", message: "The run stopped unexpectedly." }, usage };
+      return { status: "succeeded", output: Object.assign({}, ...endOutputs) as Record<string, unknown>, usage };
+    };
+    return scrub(outcomeOf());
   }
 }

@@ -4,6 +4,7 @@ import type { ChatAttempt, ChatRequest, ChatResponse, EngineServices } from "@/l
 import { env } from "@/lib/env";
 import type { FetchLike } from "@/lib/net/guarded-fetch";
 import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
+import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { type Cipher, cipherFromEnv } from "@/lib/secrets/crypto";
 import { createChatModel, streamChat } from "./chat-model";
 import { readModelInfoMap } from "@/lib/providers/schema";
@@ -29,6 +30,8 @@ export interface ChatDeps {
   cipher?: Cipher;
   /** Defaults to WEFT_ALLOW_PRIVATE_NETWORK. */
   allowPrivateNetwork?: boolean;
+  /** The workspace's network allow-list (createChatService loads it per call; none when absent). */
+  allowList?: readonly string[];
   /** Whole-call deadline (connect, first token, last token). */
   timeoutMs?: number;
   /** Replaces the SSRF-guarded fetch (tests only). */
@@ -55,7 +58,7 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
   }
   const allowPrivate = deps.allowPrivateNetwork ?? env().WEFT_ALLOW_PRIVATE_NETWORK;
   try {
-    await assertSafeUrl(provider.baseUrl, { allowPrivate });
+    await assertSafeUrl(provider.baseUrl, { allowPrivate, allowList: deps.allowList });
   } catch (error) {
     if (error instanceof SsrfError) {
       throw new NodeError("provider_bad_request", `Provider "${provider.name}" cannot be reached: ${error.message}`, { cause: error });
@@ -91,6 +94,7 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
       maxTokens: request.maxTokens,
       timeoutMs,
       allowPrivateNetwork: allowPrivate,
+      allowList: deps.allowList,
       fetch: deps.fetch,
       headers: request.idempotencyKey ? { "Idempotency-Key": request.idempotencyKey } : undefined,
       json: request.json,
@@ -197,11 +201,14 @@ async function chatWithFallback(db: Db, workspaceId: string, alias: string, requ
   throw new NodeError("internal", `Model alias "${alias}" has no models.`);
 }
 
-/** The `chat` port of EngineServices for one workspace. */
+/** The `chat` port of EngineServices for one workspace: its providers, reached through its network allow-list. */
 export function createChatService(options: ChatServiceOptions): EngineServices["chat"] {
-  const { db, workspaceId, ...deps } = options;
+  const { db, workspaceId, ...rest } = options;
   return async (request) => {
     if (!request.providerId) throw new NodeError("provider_not_found", "No model provider is selected for this node.");
+    // Read per call, so an admin's change applies to the next model call of a running workflow.
+    const open = rest.allowPrivateNetwork ?? env().WEFT_ALLOW_PRIVATE_NETWORK;
+    const deps: ChatDeps = { ...rest, allowList: rest.allowList ?? (open ? [] : await getNetworkAllowList(db, workspaceId)) };
     if (request.providerId === ALIAS_PROVIDER_ID) return chatWithFallback(db, workspaceId, request.model, request, deps);
     const provider = await loadProvider(db, workspaceId, request);
     return chatWithProvider(provider, request, deps);

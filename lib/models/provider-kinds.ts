@@ -67,7 +67,7 @@ export const PROVIDER_PRESETS = {
     defaultBaseUrl: "http://localhost:8000/v1",
     apiKeyRequired: false,
     suggestedModels: [],
-    hint: "The model name is what vLLM was started with (--served-model-name). Needs WEFT_ALLOW_PRIVATE_NETWORK for local addresses.",
+    hint: "The model name is what vLLM was started with (--served-model-name). For a local address, an admin adds its host:port in Settings → Network.",
   },
   ollama: {
     label: "Ollama",
@@ -75,7 +75,7 @@ export const PROVIDER_PRESETS = {
     defaultBaseUrl: "http://localhost:11434/v1",
     apiKeyRequired: false,
     suggestedModels: ["llama3.2", "qwen2.5", "mistral"],
-    hint: "Ollama's OpenAI-compatible endpoint; needs WEFT_ALLOW_PRIVATE_NETWORK for local addresses.",
+    hint: "Ollama's OpenAI-compatible endpoint; for a local address, an admin adds its host:port in Settings → Network.",
   },
   ollama_native: {
     label: "Ollama (native API)",
@@ -83,7 +83,7 @@ export const PROVIDER_PRESETS = {
     defaultBaseUrl: "http://localhost:11434",
     apiKeyRequired: false,
     suggestedModels: ["llama3.2", "qwen2.5", "mistral"],
-    hint: "Ollama's own /api/chat (tool calls, JSON format, token counts). Needs WEFT_ALLOW_PRIVATE_NETWORK for local addresses.",
+    hint: "Ollama's own /api/chat (tool calls, JSON format, token counts). For a local address, an admin adds its host:port in Settings → Network.",
   },
   custom: {
     label: "Custom (OpenAI-compatible)",

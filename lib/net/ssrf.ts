@@ -1,12 +1,16 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
-import ipaddr from "ipaddr.js";
+import { lookup as dnsLookup } from "node:dns";
+import { classifyAddress, isIpLiteral, isMetadataAddress, METADATA_HOSTS, parseIp, type Target } from "./addresses";
+import { compileAllowList, type CompiledAllowList } from "./allow-list";
+
+export { classifyAddress, isIpLiteral, type AddressVerdict } from "./addresses";
 
 /**
- * Server-side request forgery guard for outbound HTTP (model providers now, HTTP tools later).
- * Only public unicast addresses are reachable unless private networks are explicitly allowed.
- * Checked twice: up front on the URL (for a clear error before any call), and again at connect
- * time on every resolved address (see guarded-fetch.ts), which also covers redirects and DNS
- * answers that change between the check and the call.
+ * Server-side request forgery guard for every outbound HTTP path (HTTP nodes, HTTP and OpenAPI
+ * tools, MCP over HTTP, model providers). Only public unicast addresses are reachable, plus what
+ * the workspace's network allow-list opens (lib/net/allow-list.ts), unless the operator turned on
+ * WEFT_ALLOW_PRIVATE_NETWORK. Checked twice: up front on the URL (a clear error before any call),
+ * and at connect time on every resolved address (guarded-fetch.ts), which also covers redirects
+ * and DNS answers that change between the check and the call.
  */
 
 export class SsrfError extends Error {
@@ -18,67 +22,38 @@ export class SsrfError extends Error {
   }
 }
 
-export interface AddressVerdict {
-  allowed: boolean;
-  /** ipaddr.js range name of the address, e.g. "loopback", "private", "linkLocal", "unicast". */
-  range: string;
-}
-
 const RANGE_WORDS: Record<string, string> = {
   loopback: "a loopback address",
   private: "a private network address",
-  linkLocal: "a link-local address (this includes cloud metadata endpoints)",
+  linkLocal: "a link-local address",
   uniqueLocal: "a private (unique local) IPv6 address",
   unspecified: "an unspecified address",
   carrierGradeNat: "a carrier-grade NAT address",
   broadcast: "a broadcast address",
   multicast: "a multicast address",
   reserved: "a reserved address",
+  ipv4Compatible: "a deprecated IPv4-compatible IPv6 address",
+  nat64Local: "a local-use NAT64 address (64:ff9b:1::/48)",
+  teredo: "a Teredo tunnel address",
 };
 
 function describeRange(range: string): string {
   return RANGE_WORDS[range] ?? `a non-public address (${range})`;
 }
 
-/** IPv4 embedded in NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses. */
-function embeddedIPv4(address: ipaddr.IPv6, range: string): ipaddr.IPv4 | undefined {
-  const bytes = address.toByteArray();
-  if (range === "rfc6052") return new ipaddr.IPv4(bytes.slice(12, 16));
-  if (range === "6to4") return new ipaddr.IPv4(bytes.slice(2, 6));
-  return undefined;
+function strip(host: string): string {
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }
 
-/** Whether an IP literal (any form ipaddr.js accepts, including decimal/hex/octal IPv4) is public unicast. */
-export function classifyAddress(ip: string): AddressVerdict {
-  const literal = ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip;
-  if (!ipaddr.isValid(literal)) return { allowed: false, range: "invalid" };
-  let address = ipaddr.parse(literal);
-  if (address.kind() === "ipv6") {
-    const v6 = address as ipaddr.IPv6;
-    if (v6.isIPv4MappedAddress()) {
-      address = v6.toIPv4Address();
-    } else {
-      const range = v6.range();
-      const inner = embeddedIPv4(v6, range);
-      if (inner) {
-        const innerRange = inner.range();
-        return { allowed: innerRange === "unicast", range: innerRange === "unicast" ? range : innerRange };
-      }
-      return { allowed: range === "unicast", range };
-    }
-  }
-  const range = address.range();
-  return { allowed: range === "unicast", range };
-}
-
-export function isIpLiteral(host: string): boolean {
-  const literal = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-  return ipaddr.isValid(literal);
-}
-
-export interface GuardOptions {
-  /** Allow loopback/private/link-local targets (development, tests, local Ollama/vLLM). */
+/** What may be reached: the operator's global switch, the workspace's allow-list on top of it. */
+export interface NetworkPolicy {
+  /** WEFT_ALLOW_PRIVATE_NETWORK: every private address, every workspace (development, tests). */
   allowPrivate: boolean;
+  /** The workspace's network allow-list (host, host:port, IP, IP:port or CIDR entries). */
+  allowList?: readonly string[];
+}
+
+export interface GuardOptions extends NetworkPolicy {
   /** DNS resolver; defaults to the system resolver. Tests pass a fake. */
   resolve?: (hostname: string) => Promise<string[]>;
 }
@@ -92,20 +67,50 @@ export function systemResolve(hostname: string): Promise<string[]> {
   });
 }
 
-function blockedMessage(host: string, address: string, range: string): string {
-  const via = host === address ? "" : ` (it resolves to ${address})`;
-  return (
-    `Requests to ${host}${via} are blocked: it is ${describeRange(range)}. ` +
-    `Set WEFT_ALLOW_PRIVATE_NETWORK=true to allow private network endpoints such as a local Ollama or vLLM.`
-  );
+function blockedMessage(target: Target, range: string, metadata: boolean): string {
+  const host = strip(target.host);
+  const via = host === target.address ? "" : ` (it resolves to ${target.address})`;
+  if (metadata) return `Requests to ${host}${via} are blocked: it is a cloud metadata endpoint (${describeRange(range)}), which no allow-list can open.`;
+  const what = `Requests to ${host}${via} are blocked: it is ${describeRange(range)}`;
+  const entry = `${host.includes(":") ? `[${host}]` : host}:${target.port}`;
+  return `${what}. An admin can allow it for this workspace in Settings → Network (entry ${entry}).`;
 }
 
-/**
- * Validates an outbound URL: http(s) only, and unless private networks are allowed, the host
- * (after the URL parser's normalisation of decimal/hex/octal IPv4 forms) and every address it
- * resolves to must be public. Throws SsrfError with a message a user can act on.
- */
-export async function assertSafeUrl(url: string | URL, options: GuardOptions): Promise<URL> {
+/** Compiled once per policy and reused for every check of a client. */
+export interface CompiledPolicy {
+  allowPrivate: boolean;
+  list: CompiledAllowList;
+}
+
+export function compilePolicy(policy: NetworkPolicy): CompiledPolicy {
+  return { allowPrivate: policy.allowPrivate, list: compileAllowList(policy.allowList ?? []) };
+}
+
+/** Throws SsrfError when the policy does not let a connection reach this target. */
+export function assertTargetAllowed(policy: CompiledPolicy, target: Target): void {
+  if (policy.allowPrivate) return;
+  const verdict = classifyAddress(target.address);
+  if (verdict.allowed) return;
+  const ip = parseIp(target.address);
+  const metadata = ip !== undefined && isMetadataAddress(ip);
+  if (!metadata && ip && policy.list.permits(target)) return;
+  throw new SsrfError(blockedMessage(target, verdict.range, metadata), target.address);
+}
+
+function metadataHostError(host: string): SsrfError {
+  return new SsrfError(`Requests to ${host} are blocked: it is a cloud metadata endpoint, which no allow-list can open.`, host);
+}
+
+function isMetadataHost(host: string): boolean {
+  const name = host.replace(/\.$/, "").toLowerCase();
+  return (METADATA_HOSTS as readonly string[]).includes(name);
+}
+
+export function defaultPort(url: URL): number {
+  return Number(url.port || (url.protocol === "https:" ? 443 : 80));
+}
+
+function parseUrl(url: string | URL): URL {
   let parsed: URL;
   try {
     parsed = typeof url === "string" ? new URL(url) : url;
@@ -115,51 +120,51 @@ export async function assertSafeUrl(url: string | URL, options: GuardOptions): P
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new SsrfError(`Only http and https URLs are allowed (got ${parsed.protocol}).`);
   }
-  if (options.allowPrivate) return parsed;
-  const host = parsed.hostname;
-  const literal = host.startsWith("[") ? host.slice(1, -1) : host;
-  if (isIpLiteral(literal)) {
-    const verdict = classifyAddress(literal);
-    if (!verdict.allowed) throw new SsrfError(blockedMessage(literal, literal, verdict.range), literal);
-    return parsed;
-  }
-  if (literal === "localhost" || literal.endsWith(".localhost")) {
-    throw new SsrfError(blockedMessage(literal, literal, "loopback"), literal);
-  }
-  let addresses: string[];
-  try {
-    addresses = await (options.resolve ?? systemResolve)(literal);
-  } catch (error) {
-    throw new SsrfError(`The host ${literal} could not be resolved (${(error as Error).message}).`);
-  }
-  if (addresses.length === 0) throw new SsrfError(`The host ${literal} did not resolve to any address.`);
-  for (const address of addresses) {
-    const verdict = classifyAddress(address);
-    if (!verdict.allowed) throw new SsrfError(blockedMessage(literal, address, verdict.range), address);
-  }
   return parsed;
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+async function resolveHost(host: string, resolve: GuardOptions["resolve"]): Promise<string[]> {
+  let addresses: string[];
+  try {
+    addresses = await (resolve ?? systemResolve)(host);
+  } catch (error) {
+    throw new SsrfError(`The host ${host} could not be resolved (${(error as Error).message}).`);
+  }
+  if (addresses.length === 0) throw new SsrfError(`The host ${host} did not resolve to any address.`);
+  return addresses;
+}
+
+/** *.localhost is loopback by definition (RFC 6761), whatever a resolver says: both loopback addresses, always. */
+export const LOCALHOST_ADDRESSES: readonly string[] = ["127.0.0.1", "::1"];
+
+export function isLocalhost(host: string): boolean {
+  const name = host.replace(/\.$/, "").toLowerCase();
+  return name === "localhost" || name.endsWith(".localhost");
+}
 
 /**
- * A drop-in for dns.lookup (as used by net/tls/undici connectors) that fails with SsrfError
- * when any resolved address is not public, so the check holds at connect time too.
+ * Validates an outbound URL: http(s) only, and unless private networks are allowed, the host
+ * (after the URL parser's normalisation of decimal/hex/octal IPv4 forms) and every address it
+ * resolves to must be public or opened by the allow-list. Throws SsrfError with a message a user
+ * can act on.
  */
-export function createGuardedLookup(options: Pick<GuardOptions, "allowPrivate">) {
-  return function guardedLookup(hostname: string, lookupOptions: LookupOptions, callback: LookupCallback): void {
-    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
-      if (error) return callback(error, []);
-      if (!options.allowPrivate) {
-        for (const { address } of addresses) {
-          const verdict = classifyAddress(address);
-          if (!verdict.allowed) return callback(new SsrfError(blockedMessage(hostname, address, verdict.range), address), []);
-        }
-      }
-      if (lookupOptions.all) return callback(null, addresses);
-      const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error(`No address for ${hostname}`), { code: "ENOTFOUND" }), []);
-      callback(null, first.address, first.family);
-    });
-  };
+export async function assertSafeUrl(url: string | URL, options: GuardOptions): Promise<URL> {
+  const parsed = parseUrl(url);
+  if (options.allowPrivate) return parsed;
+  const policy = compilePolicy(options);
+  const host = strip(parsed.hostname);
+  const port = defaultPort(parsed);
+  if (isIpLiteral(host)) {
+    assertTargetAllowed(policy, { host, port, address: host });
+    return parsed;
+  }
+  if (isMetadataHost(host)) throw metadataHostError(host);
+  const addresses = isLocalhost(host) ? LOCALHOST_ADDRESSES : await resolveHost(host, options.resolve);
+  for (const address of addresses) assertTargetAllowed(policy, { host, port, address });
+  return parsed;
+}
+
+/** Metadata names are refused without resolving them (see assertSafeUrl), unless the operator opened everything. */
+export function assertNotMetadataHost(policy: CompiledPolicy, host: string): void {
+  if (!policy.allowPrivate && isMetadataHost(host)) throw metadataHostError(host);
 }

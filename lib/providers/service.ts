@@ -4,6 +4,7 @@ import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { chatWithProvider, type ChatDeps } from "@/lib/models/chat-service";
+import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { knownModel } from "@/lib/models/known-models";
 import { PROVIDER_PRESETS } from "@/lib/models/provider-kinds";
 import { type Cipher, cipherFromEnv } from "@/lib/secrets/crypto";
@@ -211,7 +212,8 @@ export async function testProvider(member: Member, id: string, input: TestProvid
     const response = await chatWithProvider(
       row,
       { providerId: row.id, model, messages: [{ role: "user", content: "Reply with the single word: pong" }], maxTokens: 16, temperature: 0, signal: new AbortController().signal },
-      { timeoutMs: TEST_TIMEOUT_MS, ...deps },
+      // The same network allow-list as the workspace's runs, so the test answers what a run would see.
+      { timeoutMs: TEST_TIMEOUT_MS, allowList: await getNetworkAllowList(db, member.workspaceId), ...deps },
     );
     const latencyMs = Math.round(performance.now() - started);
     const reply = response.text.trim().replace(/\s+/g, " ");

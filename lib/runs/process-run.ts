@@ -29,7 +29,7 @@ export interface ProcessRunDeps {
   db: Db;
   publish: (runId: string, event: RunEvent) => void;
   /** Ports for one workspace: a run can only ever reach its own workspace's providers. */
-  servicesFor: (workspaceId: string) => EngineServices;
+  servicesFor: (workspaceId: string, runId: string) => EngineServices;
   workerId: string;
   signal?: AbortSignal;
   maxConcurrency?: number;
@@ -162,7 +162,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
         executors: executorRegistry,
         store,
         events: store.events,
-        services: deps.servicesFor(run.workspaceId),
+        services: deps.servicesFor(run.workspaceId, runId),
         signal: deps.signal ?? new AbortController().signal,
         maxConcurrency: deps.maxConcurrency,
         // The run deadline counts from the first start, not from this worker's pickup, minus the time spent waiting.

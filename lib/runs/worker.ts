@@ -13,7 +13,7 @@ import { sweepWaits } from "./wait-sweeper";
 
 export interface RunWorkerOptions {
   db: Db;
-  servicesFor: (workspaceId: string) => EngineServices;
+  servicesFor: (workspaceId: string, runId: string) => EngineServices;
   concurrency: number;
   log: {
     debug: (obj: object, msg: string) => void;

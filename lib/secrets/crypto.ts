@@ -109,32 +109,5 @@ export function decryptSecret(cipher: string): string {
   return cipherFromEnv().decrypt(cipher);
 }
 
-export const REDACTED = "[redacted]";
-
-/**
- * Deep copy of `value` with every occurrence of each secret (inside strings, object keys
- * included) replaced by "[redacted]". Secrets shorter than 4 characters are ignored: replacing
- * them would shred ordinary text while protecting nothing.
- */
-export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
-  const needles = [...new Set(secrets.filter((s) => typeof s === "string" && s.length >= 4))].sort((a, b) => b.length - a.length);
-  if (needles.length === 0) return value;
-  const redactString = (s: string): string => needles.reduce((acc, needle) => acc.split(needle).join(REDACTED), s);
-  const walk = (v: unknown, seen: WeakMap<object, unknown>): unknown => {
-    if (typeof v === "string") return redactString(v);
-    if (v === null || typeof v !== "object") return v;
-    if (seen.has(v)) return seen.get(v);
-    if (Array.isArray(v)) {
-      const out: unknown[] = [];
-      seen.set(v, out);
-      for (const item of v) out.push(walk(item, seen));
-      return out;
-    }
-    if (v instanceof Date) return new Date(v.getTime());
-    const out: Record<string, unknown> = {};
-    seen.set(v, out);
-    for (const [k, item] of Object.entries(v)) out[redactString(k)] = walk(item, seen);
-    return out;
-  };
-  return walk(value, new WeakMap()) as T;
-}
+/** Redaction lives in ./redact (pure, shared by the worker and the MCP pool); re-exported for existing callers. */
+export { REDACTED, redactSecrets } from "./redact";

@@ -39,3 +39,39 @@ export async function renderWithSecrets(
   if (rest) out += await render(rest);
   return out;
 }
+
+/**
+ * Every secret a stored configuration names, the one parser for "where is this secret used":
+ * `{{ secrets.NAME }}` in any string (HTTP node and tool headers, MCP header values) and
+ * `{ secret: "NAME" }` objects (tool auth, OpenAPI source auth, MCP env/headers), at any depth.
+ */
+export function secretNamesIn(value: unknown): string[] {
+  const names = new Set<string>();
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 64) return;
+    if (typeof v === "string") {
+      for (const name of secretRefNames(v)) names.add(name);
+      return;
+    }
+    if (v === null || typeof v !== "object") return;
+    if (Array.isArray(v)) return v.forEach((item) => walk(item, depth + 1));
+    for (const [key, item] of Object.entries(v)) {
+      if (key === "secret" && typeof item === "string" && item) names.add(item);
+      else walk(item, depth + 1);
+    }
+  };
+  walk(value, 0);
+  return [...names];
+}
+
+interface GraphLike {
+  nodes: readonly { id: string; type: string; data?: unknown }[];
+}
+
+/** The nodes of a graph that name secrets, with the names each one uses. */
+export function graphSecretRefs(graph: GraphLike): { nodeId: string; nodeType: string; names: string[] }[] {
+  return graph.nodes.flatMap((node) => {
+    const names = secretNamesIn(node.data);
+    return names.length > 0 ? [{ nodeId: node.id, nodeType: node.type, names }] : [];
+  });
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createSecretResolver } from "@/lib/secrets/resolver";
 import type { Member } from "@/lib/auth/member";
 import { hasRole } from "@/lib/auth/member";
 import { db as defaultDb, type Db } from "@/lib/db/client";
@@ -32,6 +33,8 @@ export async function testTool(member: Member, toolId: string, input: Record<str
     workspaceId: member.workspaceId,
     allowPrivate: options.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK,
     runCode: (request) => sandbox().run(request),
+    // The tester is the actor: a secret restricted above their role is refused, as in a run they start.
+    secrets: createSecretResolver(db, member.workspaceId, { actorRole: async () => member.role }),
   });
   const started = performance.now();
   try {

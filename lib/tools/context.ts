@@ -1,7 +1,10 @@
 import type { Db } from "@/lib/db/client";
 import type { CodeRequest, CodeResponse, SecretPort } from "@/lib/engine/ports";
-import type { HttpPort } from "./net";
+import type { HttpRequest, HttpResponse } from "@/lib/engine/ports";
 import type { ToolKind } from "./schema";
+
+/** The guarded HTTP client of tools: the HTTP node's client with the workspace's network allow-list. */
+export type HttpPort = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** A tool row as the callers need it. */
 export interface ToolRow {
@@ -31,6 +34,7 @@ export interface ToolCallContext {
   /** The guarded client with this workspace's allow-list. */
   http: HttpPort;
   runCode?: (request: CodeRequest) => Promise<CodeResponse>;
+  /** WEFT_ALLOW_PRIVATE_NETWORK (MCP over HTTP adds the workspace allow-list itself). */
   allowPrivate: boolean;
 }
 

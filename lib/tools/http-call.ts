@@ -70,7 +70,9 @@ const snippet = (text: string) => (text.length > SNIPPET ? `${text.slice(0, SNIP
 /** HTTP node codes become tool codes: transient failures stay retryable, the rest is the tool's error. */
 function asToolError(error: NodeError, trace: Record<string, unknown>): NodeError {
   const transient = error.code === "http_unavailable" || error.code === "timeout";
-  const code = transient ? "tool_unavailable" : error.code === "cancelled" ? "cancelled" : "tool_error";
+  // A refused secret keeps its own code: the fix is in Settings → Secrets, not in the tool.
+  const kept = error.code === "cancelled" || error.code === "secret_denied";
+  const code = transient ? "tool_unavailable" : kept ? error.code : "tool_error";
   return new NodeError(code, error.message, {
     retryable: transient ? true : error.retryable,
     cause: error,

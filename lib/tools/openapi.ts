@@ -6,6 +6,7 @@ import { hasRole } from "@/lib/auth/member";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { HttpMethod } from "@/lib/nodes/http/definition";
+import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { ServiceError, forbidden } from "@/lib/services/errors";
 import { TOOL_LIMITS, ToolAuthSchema, type OpenApiSourceConfig, type OpenApiToolConfig, type ToolAuth } from "./schema";
 
@@ -454,6 +455,7 @@ export async function updateOpenApiSource(member: Member, id: string, input: z.i
   const source = await db.toolSource.findFirst({ where: { id, workspaceId: member.workspaceId, kind: "openapi" } });
   if (!source) throw new ServiceError("not_found", "OpenAPI source not found.");
   const config = { ...(source.config as Json), ...(data.baseUrl !== undefined ? { baseUrl: data.baseUrl } : {}), ...(data.auth ? { auth: data.auth } : {}) };
+  await assertMayReferenceSecrets(db, member, config, source.config);
   await db.toolSource.update({ where: { id }, data: { config: config as Prisma.InputJsonValue } });
   return { id, name: source.name, config };
 }

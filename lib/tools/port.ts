@@ -2,13 +2,14 @@ import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import type { CodeRequest, CodeResponse, SecretPort, ToolDescriptor, ToolInvocation, ToolPort, ToolResult } from "@/lib/engine/ports";
 import type { GuardOptions } from "@/lib/net/ssrf";
-import { createSecretResolver } from "@/lib/secrets/service";
+import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
+import { createHttpService } from "@/lib/nodes/http/client";
+import { withSecretEgress } from "@/lib/secrets/egress";
+import { createSecretResolver } from "@/lib/secrets/resolver";
 import type { ToolCallContext, ToolRow } from "./context";
 import { validateAgainstSchema } from "./json-schema";
 import { toolCallers } from "./kinds";
-import { toolHttpClient } from "./net";
 import { TOOL_KINDS, type ToolKind } from "./schema";
-import { getToolSettings } from "./settings";
 
 /**
  * The workspace's tool registry as the engine sees it (Agent and Tool nodes, the tool console).
@@ -47,7 +48,7 @@ function descriptor(row: ToolRow): ToolDescriptor {
 /** Other codes a kind may raise keep their meaning but become one of the tool codes. */
 function asToolError(error: unknown, tool: string): NodeError {
   if (error instanceof NodeError) {
-    if (error.code === "tool_error" || error.code === "tool_unavailable" || error.code === "tool_not_found" || error.code === "cancelled") return error;
+    if (["tool_error", "tool_unavailable", "tool_not_found", "cancelled", "secret_denied"].includes(error.code)) return error;
     const code = error.retryable ? "tool_unavailable" : "tool_error";
     return new NodeError(code, error.message, { retryable: error.retryable, cause: error, trace: error.trace, retryAfterMs: error.retryAfterMs });
   }
@@ -85,7 +86,6 @@ export function createToolPort(deps: ToolPortDeps): ToolPort {
         throw new NodeError("tool_error", `The input does not match ${tool.name}'s input schema: ${list}`, { retryable: false, trace: { input: invocation.input } });
       }
       if (!isKind(tool.kind)) throw new NodeError("tool_unavailable", `The tool ${tool.name} has the unknown kind "${tool.kind}".`, { retryable: false });
-      const settings = await getToolSettings(deps.db, deps.workspaceId);
       const ctx: ToolCallContext = {
         db: deps.db,
         workspaceId: deps.workspaceId,
@@ -94,7 +94,8 @@ export function createToolPort(deps: ToolPortDeps): ToolPort {
         signal: invocation.signal,
         idempotencyKey: invocation.idempotencyKey,
         secrets,
-        http: toolHttpClient({ allowPrivate: deps.allowPrivate, allowList: settings.allowList, resolve: deps.resolve }),
+        // Every hop of HTTP and OpenAPI tools is checked against the hosts of the secrets it carries.
+        http: withSecretEgress(createHttpService({ allowPrivate: deps.allowPrivate, allowList: () => getNetworkAllowList(deps.db, deps.workspaceId), resolve: deps.resolve }), secrets),
         runCode: deps.runCode,
         allowPrivate: deps.allowPrivate,
       };

@@ -163,15 +163,5 @@ export interface ToolView {
   updatedAt: string;
 }
 
-/** Hosts and networks tools may reach even though they are private (admins set it). */
-export const ToolSettingsSchema = z.object({
-  allowList: z
-    .array(z.string().trim().min(1).max(200))
-    .max(200)
-    .default([])
-    .describe("Entries: host, host:port, an IP address or a CIDR such as 10.0.0.0/8"),
-});
-export type ToolSettings = z.infer<typeof ToolSettingsSchema>;
-
 /** The console's request: a JSON input for one call. */
 export const TestToolSchema = z.object({ input: z.record(z.string(), z.unknown()).default({}) });

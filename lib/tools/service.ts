@@ -1,5 +1,6 @@
 import type { Member } from "@/lib/auth/member";
 import { hasRole } from "@/lib/auth/member";
+import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { GraphSchema } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
@@ -18,7 +19,6 @@ import {
   type ToolView,
   type UpdateToolInput,
 } from "./schema";
-import { SETTINGS_KIND } from "./settings";
 
 /**
  * The tool registry: create, edit (every edit bumps `version`), delete, list, get. Developers and
@@ -116,6 +116,7 @@ export async function createTool(member: Member, input: CreateToolInput, db: Db 
     inputSchema = await workflowInputSchema(db, member.workspaceId, data.config.workflowId, data.config.version);
   }
   checkSchemas(inputSchema, data.outputSchema);
+  await assertMayReferenceSecrets(db, member, data.config);
   try {
     const row = await db.tool.create({
       data: {
@@ -157,6 +158,7 @@ export async function updateTool(member: Member, id: string, input: UpdateToolIn
       });
     }
     config = parsed.data;
+    await assertMayReferenceSecrets(db, member, config, existing.config);
   }
   let inputSchema: unknown = data.inputSchema;
   if (existing.kind === "workflow" && config !== undefined) {
@@ -190,10 +192,10 @@ export async function deleteTool(member: Member, id: string, db: Db = defaultDb(
   if (deleted.count === 0) throw notFound("Tool");
 }
 
-/** Sources (OpenAPI imports, MCP servers) of the workspace, without the settings row. */
+/** Sources (OpenAPI imports, MCP servers) of the workspace. */
 export async function listToolSources(member: Member, db: Db = defaultDb()) {
   const rows = await db.toolSource.findMany({
-    where: { workspaceId: member.workspaceId, kind: { not: SETTINGS_KIND } },
+    where: { workspaceId: member.workspaceId },
     select: { id: true, kind: true, name: true, config: true, lastSyncedAt: true, lastError: true, createdAt: true, updatedAt: true, _count: { select: { tools: true } } },
     orderBy: { name: "asc" },
   });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
 import { hasRole } from "@/lib/auth/member";
+import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { db } from "@/lib/db/client";
 import { GraphSchema, emptyGraph, type Graph } from "@/lib/engine/graph";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
@@ -76,6 +77,7 @@ export async function getWorkflow(member: Member, id: string): Promise<WorkflowV
 export async function createWorkflow(member: Member, input: z.input<typeof CreateWorkflowSchema>): Promise<{ id: string }> {
   requireEditor(member);
   const data = CreateWorkflowSchema.parse(input);
+  await assertMayReferenceSecrets(db(), member, data.graph);
   const row = await db().workflow.create({
     data: {
       workspaceId: member.workspaceId,
@@ -119,6 +121,8 @@ export async function deleteWorkflow(member: Member, id: string): Promise<void> 
 export async function saveGraph(member: Member, id: string, input: z.input<typeof SaveGraphSchema>): Promise<{ revision: number }> {
   requireEditor(member);
   const data = SaveGraphSchema.parse(input);
+  const saved = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { graph: true } });
+  await assertMayReferenceSecrets(db(), member, data.graph, saved?.graph);
   const result = await db().workflow.updateMany({
     where: { id, workspaceId: member.workspaceId, revision: data.revision },
     data: { graph: data.graph as Prisma.InputJsonValue, revision: { increment: 1 } },

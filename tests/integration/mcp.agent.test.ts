@@ -30,7 +30,7 @@ const webPool = createMcpPool({ idleMs: 60_000 });
 beforeAll(async () => {
   openai = await startOpenAiServer();
   member = await createTestMember("developer");
-  await createSecret(member, { name: "CALC_TOKEN", value: "calc-token-value-123" });
+  await createSecret(member, { name: "CALC_TOKEN", value: "calc-token-value-123", allowedHosts: ["*"] });
   worker = await startWorkerProcess();
 });
 

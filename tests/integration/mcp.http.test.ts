@@ -6,7 +6,7 @@ import { createSecret } from "@/lib/secrets/service";
 import { callMcpTool } from "@/lib/tools/mcp/call";
 import { createMcpPool } from "@/lib/tools/mcp/pool";
 import { createMcpSource, getMcpSource, syncMcpSource } from "@/lib/tools/mcp/service";
-import { setToolSettings } from "@/lib/tools/settings";
+import { setNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { startMcpHttpFixture, type McpHttpFixture } from "../fixtures/mcp-server-http";
 import { createTestMember } from "./helpers/members";
 
@@ -20,7 +20,7 @@ let member: Member;
 beforeAll(async () => {
   fixture = await startMcpHttpFixture({ requireBearer: TOKEN });
   member = await createTestMember("developer");
-  await createSecret(member, { name: "MCP_HTTP_TOKEN", value: TOKEN });
+  await createSecret(member, { name: "MCP_HTTP_TOKEN", value: TOKEN, allowedHosts: ["127.0.0.1"] });
 });
 
 afterAll(async () => {
@@ -52,8 +52,23 @@ describe("MCP server over Streamable HTTP", () => {
     expect(JSON.stringify(call)).not.toContain(TOKEN);
   });
 
+  it("never sends a header secret to an MCP server outside its allowed hosts, nor hands a host-bound secret to a stdio process", async () => {
+    await createSecret(member, { name: "ELSEWHERE_TOKEN", value: "elsewhere-token-5566", allowedHosts: ["mcp.example.com"] });
+    const before = fixture.requests.length;
+    const source = await createMcpSource(member, { name: "Elsewhere", config: { transport: "http", url: fixture.url, headers: { Authorization: "Bearer {{ secrets.ELSEWHERE_TOKEN }}" } } }, { pool });
+    const result = await syncMcpSource(member, source.id, { pool });
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(/ELSEWHERE_TOKEN may not be sent to 127\.0\.0\.1:\d+ \(allowed hosts: mcp\.example\.com\)/);
+    expect(fixture.requests.length).toBe(before);
+
+    const stdio = await createMcpSource(member, { name: "Local", config: { transport: "stdio", serverId: "fixture", env: { FIXTURE_TOKEN: { secret: "ELSEWHERE_TOKEN" } } } }, { pool });
+    const refused = await syncMcpSource(member, stdio.id, { pool });
+    expect(refused.ok).toBe(false);
+    expect(refused.message).toMatch(/ELSEWHERE_TOKEN may not be given to a stdio MCP server/);
+  });
+
   it("a wrong bearer token is a connection error naming the HTTP status", async () => {
-    await createSecret(member, { name: "WRONG_TOKEN", value: "definitely-not-it" });
+    await createSecret(member, { name: "WRONG_TOKEN", value: "definitely-not-it", allowedHosts: ["127.0.0.1"] });
     const source = await createMcpSource(member, { name: "Wrong token", config: { transport: "http", url: fixture.url, headers: { Authorization: { secret: "WRONG_TOKEN" } } } }, { pool });
     const result = await syncMcpSource(member, source.id, { pool });
     expect(result.ok).toBe(false);
@@ -86,7 +101,7 @@ describe("MCP server over Streamable HTTP", () => {
       expect(fixture.requests.length).toBe(requestsAfterAllowedSync);
 
       // An admin allow-listing the host lets it through with private networks otherwise blocked.
-      await setToolSettings(db(), { ...member, role: "admin" }, { allowList: ["127.0.0.1"] });
+      await setNetworkAllowList(db(), { ...member, role: "admin" }, { allowList: ["127.0.0.1"] });
       const allowed = await callMcpTool(db(), tool, { a: 1, b: 2 }, { signal: signal(), pool: blockedPool, allowPrivate: false });
       expect(allowed.output).toEqual({ sum: 3 });
     } finally {

@@ -38,7 +38,8 @@ const connect = async (id: string) => (await (await connectRoute.POST(routeReque
 beforeAll(async () => {
   owner = await signUpUser("Stdio Operator");
   const member = { userId: owner.userId, workspaceId: owner.workspaceId, email: "", name: "", workspaceName: "", role: "owner" as const };
-  await createSecret(member, { name: "DUMP_SECRET", value: DUMP_SECRET });
+  // A stdio process can send what it gets anywhere, so only a secret allowed to any host may go into its env.
+  await createSecret(member, { name: "DUMP_SECRET", value: DUMP_SECRET, allowedHosts: ["*"] });
 });
 
 afterAll(async () => {

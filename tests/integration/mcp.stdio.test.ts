@@ -37,7 +37,7 @@ async function failure(promise: Promise<unknown>): Promise<NodeError> {
 
 beforeAll(async () => {
   member = await createTestMember("developer");
-  await createSecret(member, { name: "FIXTURE_TOKEN_SECRET", value: TOKEN });
+  await createSecret(member, { name: "FIXTURE_TOKEN_SECRET", value: TOKEN, allowedHosts: ["*"] });
   logFile = fixtureLogFile();
 });
 

@@ -47,7 +47,7 @@ describe("/api/secrets", () => {
   let id: string;
 
   it("creates a secret for developers and answers with the masked view only", async () => {
-    const response = await create(cookies.developer, { name: "API_TOKEN", description: "Payments", value: VALUE });
+    const response = await create(cookies.developer, { name: "API_TOKEN", description: "Payments", value: VALUE, allowedHosts: ["127.0.0.1"] });
     expect(response.status).toBe(201);
     const text = await response.text();
     expect(text).not.toContain(VALUE);
@@ -62,15 +62,26 @@ describe("/api/secrets", () => {
   });
 
   it("refuses editors and viewers writing, duplicates and bad names", async () => {
-    expect((await create(cookies.editor, { name: "X_KEY", value: "12345678" })).status).toBe(403);
+    expect((await create(cookies.editor, { name: "X_KEY", value: "12345678", allowedHosts: ["api.example.com"] })).status).toBe(403);
     expect((await create(cookies.viewer, { name: "X_KEY", value: "12345678" })).status).toBe(403);
-    expect((await create(cookies.owner, { name: "API_TOKEN", value: "other-value" })).status).toBe(409);
-    const bad = await create(cookies.owner, { name: "has space", value: "12345678" });
+    expect((await create(cookies.owner, { name: "API_TOKEN", value: "other-value", allowedHosts: ["api.example.com"] })).status).toBe(409);
+    const bad = await create(cookies.owner, { name: "has space", value: "12345678", allowedHosts: ["api.example.com"] });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues[0]!.path).toBe("name");
     // Short values get no hint (four characters of eight would give half away).
-    const short = (await (await create(cookies.owner, { name: "PIN", value: "1234" })).json()) as { hint: string };
+    const short = (await (await create(cookies.owner, { name: "PIN", value: "1234", allowedHosts: ["api.example.com"] })).json()) as { hint: string };
     expect(short.hint).toBe("");
+  });
+
+  it("requires allowed hosts on create, with a message saying what to enter", async () => {
+    const missing = await create(cookies.owner, { name: "NO_HOSTS", value: "12345678" });
+    expect(missing.status).toBe(400);
+    const url = await create(cookies.owner, { name: "URL_HOST", value: "12345678", allowedHosts: ["https://api.example.com/v1"] });
+    expect(url.status).toBe(400);
+    const issues = ((await url.json()) as { error: { issues: { path: string; message: string }[] } }).error.issues;
+    expect(issues[0]).toMatchObject({ path: "allowedHosts.0", message: expect.stringMatching(/is a URL: enter only its host/) });
+    // A developer cannot restrict a secret above their own role.
+    expect((await create(cookies.developer, { name: "TOO_HIGH", value: "12345678", allowedHosts: ["a.example.com"], minRole: "admin" })).status).toBe(403);
   });
 
   it("lists masked secrets for editors and above, never the value; viewers get 403", async () => {
@@ -100,8 +111,73 @@ describe("/api/secrets", () => {
   });
 });
 
+describe("allowed hosts, roles and used-by on the secret's page", () => {
+  it("lets the creator or an admin change hosts and role, not another developer; shows which workflows and tools use it", async () => {
+    const developer2 = await memberCookie("developer");
+    const made = (await (await create(cookies.developer, { name: "POLICY_KEY", value: "policy-value-123", allowedHosts: ["a.example.com"] })).json()) as { id: string };
+    const patch = (cookie: string, body: unknown) => secretRoute.PATCH(routeRequest("PATCH", `/api/secrets/${made.id}`, cookie, body), routeParams(made.id));
+
+    expect((await patch(developer2, { allowedHosts: ["evil.example.net"] })).status).toBe(403);
+    expect((await patch(developer2, { value: "rotated-by-other-dev" })).status).toBe(200);
+    expect((await patch(cookies.developer, { allowedHosts: ["a.example.com", "*.b.example.com"] })).status).toBe(200);
+    expect((await patch(cookies.admin, { minRole: "admin" })).status).toBe(200);
+    // Now restricted to admins: developers may no longer rotate it.
+    expect((await patch(cookies.developer, { value: "rotated-again-123" })).status).toBe(403);
+    expect((await patch(cookies.admin, { allowedHosts: [] })).status).toBe(400);
+    // Audited: who changed where it may go and who may use it (never the value).
+    const audit = await db().auditEvent.findMany({ where: { targetType: "secret", targetId: made.id }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["secret.created", "secret.updated", "secret.updated", "secret.updated"]);
+    expect(audit[2]!.metadata).toMatchObject({ name: "POLICY_KEY", allowedHosts: ["a.example.com", "*.b.example.com"], previousHosts: ["a.example.com"] });
+    expect(audit[3]!.metadata).toMatchObject({ minRole: "admin", previousRole: null });
+    expect(JSON.stringify(audit)).not.toMatch(/policy-value-123|rotated-by-other-dev/);
+
+    const member = { userId: owner.userId, email: "", name: "", workspaceId: owner.workspaceId, workspaceName: "", role: "owner" as const };
+    const graph: Graph = {
+      version: 1,
+      nodes: [{ id: "call", type: "http", position: { x: 0, y: 0 }, data: { method: "GET", url: "https://a.example.com", headers: [{ key: "X-Key", value: "{{ secrets.POLICY_KEY }}" }] } }],
+      edges: [],
+    };
+    const workflow = await createWorkflow(member, { name: "uses policy key", graph });
+    const list = (await (await secretsRoute.GET(routeRequest("GET", "/api/secrets", cookies.editor))).json()) as {
+      secrets: { name: string; allowedHosts: string[]; minRole: string | null; usedBy: { kind: string; id: string; nodeIds?: string[] }[] }[];
+    };
+    const view = list.secrets.find((s) => s.name === "POLICY_KEY")!;
+    expect(view).toMatchObject({ allowedHosts: ["a.example.com", "*.b.example.com"], minRole: "admin" });
+    expect(view.usedBy).toEqual([{ kind: "workflow", id: workflow.id, name: "uses policy key", nodeIds: ["call"] }]);
+  });
+
+  it("never sends a secret stored before host restrictions (empty list) until its hosts are set", async () => {
+    const member = { userId: owner.userId, email: "", name: "", workspaceId: owner.workspaceId, workspaceName: "", role: "owner" as const };
+    const made = (await (await create(cookies.owner, { name: "LEGACY_KEY", value: "legacy-value-98765", allowedHosts: ["127.0.0.1"] })).json()) as { id: string };
+    // What the migration leaves on secrets that existed before it.
+    await db().secret.update({ where: { id: made.id }, data: { allowedHosts: [] } });
+    const graph: Graph = {
+      version: 1,
+      nodes: [
+        { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
+        { id: "call", type: "http", position: { x: 300, y: 0 }, data: { method: "GET", url: `${server.url}/legacy`, headers: [{ key: "X-Key", value: "{{ secrets.LEGACY_KEY }}" }] } },
+        { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "status", value: "{{ call.status }}" }] } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "call" },
+        { id: "e2", source: "call", target: "end" },
+      ],
+    };
+    const workflow = await createWorkflow(member, { name: "legacy", graph });
+    const locked = await waitForRun((await startRun(member, workflow.id, {})).runId);
+    expect(locked.status).toBe("failed");
+    expect(locked.steps.find((s) => s.nodeId === "call")!.error).toMatchObject({ code: "secret_denied", message: expect.stringMatching(/LEGACY_KEY .*no allowed hosts yet/) });
+    expect(server.count("/legacy")).toBe(0);
+
+    await secretRoute.PATCH(routeRequest("PATCH", `/api/secrets/${made.id}`, cookies.owner, { allowedHosts: ["127.0.0.1"] }), routeParams(made.id));
+    expect((await waitForRun((await startRun(member, workflow.id, {})).runId)).status).toBe("succeeded");
+    expect(server.count("/legacy")).toBe(1);
+  });
+});
+
 describe("{{ secrets.NAME }} in an HTTP node, through a worker", () => {
   it("sends the value to the server but records [redacted] in every step row, even when the server echoes it", async () => {
+    server.reset();
     server.on("/echo", (request) => ({ body: { youSent: request.headers.authorization } }));
     const graph: Graph = {
       version: 1,

@@ -7,7 +7,7 @@ import { createSecret } from "@/lib/secrets/service";
 import { createToolPort } from "@/lib/tools/port";
 import type { HttpToolConfig } from "@/lib/tools/schema";
 import { createTool } from "@/lib/tools/service";
-import { setToolSettings } from "@/lib/tools/settings";
+import { setNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { startCountingServer, type CountingServer } from "../fixtures/counting-server";
 import { createTestMember } from "./helpers/members";
 
@@ -43,8 +43,8 @@ async function failure(promise: Promise<unknown>): Promise<NodeError> {
 beforeAll(async () => {
   server = await startCountingServer();
   member = await createTestMember("owner");
-  await createSecret(member, { name: "API_TOKEN", value: TOKEN });
-  await createSecret(member, { name: "QUERY_KEY", value: API_KEY });
+  await createSecret(member, { name: "API_TOKEN", value: TOKEN, allowedHosts: ["127.0.0.1"] });
+  await createSecret(member, { name: "QUERY_KEY", value: API_KEY, allowedHosts: ["127.0.0.1"] });
   // Production settings: private networks closed; the counting server (loopback) is reachable only via the allow-list.
   port = createToolPort({ db: db(), workspaceId: member.workspaceId, allowPrivate: false });
 });
@@ -55,7 +55,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   server.reset();
-  await setToolSettings(db(), member, { allowList: [`127.0.0.1:${server.port}`] });
+  await setNetworkAllowList(db(), member, { allowList: [`127.0.0.1:${server.port}`] });
 });
 
 describe("HTTP tool: auth by secret reference and redaction", () => {
@@ -164,14 +164,14 @@ describe("HTTP tool: SSRF guard and the workspace allow-list", () => {
   });
 
   it("reaches private targets once an admin allow-lists their network (CIDR), and only admins may change the list", async () => {
-    await setToolSettings(db(), member, { allowList: [] });
+    await setNetworkAllowList(db(), member, { allowList: [] });
     const id = await httpTool({ url: `${server.url}/inside` });
     expect((await failure(call(id))).message).toMatch(/blocked/);
-    await setToolSettings(db(), member, { allowList: ["127.0.0.0/8"] });
+    await setNetworkAllowList(db(), member, { allowList: ["127.0.0.0/8"] });
     expect((await call(id)).output).toMatchObject({ ok: true, path: "/inside" });
 
     const developer = { ...member, role: "developer" as const };
-    await expect(setToolSettings(db(), developer, { allowList: [] })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(setToolSettings(db(), member, { allowList: ["not a host!"] })).rejects.toMatchObject({ code: "invalid_request" });
+    await expect(setNetworkAllowList(db(), developer, { allowList: [] })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(setNetworkAllowList(db(), member, { allowList: ["not a host!"] })).rejects.toMatchObject({ code: "invalid_request" });
   });
 });

@@ -26,8 +26,8 @@ beforeAll(async () => {
   server = await startCountingServer();
   user = await signUpUser("OpenAPI Importer");
   member = { userId: user.userId, email: "", name: "", workspaceId: user.workspaceId, workspaceName: "", role: "owner" };
-  await createSecret(member, { name: "PETS_KEY", value: "pets-key-000111" });
-  await createSecret(member, { name: "ORDERS_TOKEN", value: "orders-token-222333" });
+  await createSecret(member, { name: "PETS_KEY", value: "pets-key-000111", allowedHosts: ["127.0.0.1"] });
+  await createSecret(member, { name: "ORDERS_TOKEN", value: "orders-token-222333", allowedHosts: ["127.0.0.1"] });
   port = createToolPort({ db: db(), workspaceId: member.workspaceId, allowPrivate: true });
 });
 

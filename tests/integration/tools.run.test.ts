@@ -22,7 +22,7 @@ beforeAll(async () => {
   // Private networks closed, as in production: the workspace allow-list is what opens the test server.
   worker = await startWorkerProcess({ WEFT_ALLOW_PRIVATE_NETWORK: "false" });
   member = await createTestMember("owner");
-  await createSecret(member, { name: "CRM_TOKEN", value: TOKEN });
+  await createSecret(member, { name: "CRM_TOKEN", value: TOKEN, allowedHosts: ["127.0.0.1"] });
 });
 
 afterAll(async () => {
@@ -61,7 +61,7 @@ describe("tools in a run", () => {
     expect(blocked.steps.find((s) => s.nodeId === "lookup")!.error).toMatchObject({ code: "tool_error", message: expect.stringMatching(/blocked/) });
     expect(server.requests).toHaveLength(0);
 
-    await db().toolSource.create({ data: { workspaceId: member.workspaceId, kind: "settings", name: "__tool_registry_settings__", config: { allowList: [`127.0.0.1:${server.port}`] } } });
+    await db().workspace.update({ where: { id: member.workspaceId }, data: { networkAllowList: [`127.0.0.1:${server.port}`] } });
     const { runId } = await startRun(member, workflow.id, { inputs: { customer: "Ada" } });
     const run = await waitForRun(runId);
     expect(run.status).toBe("succeeded");

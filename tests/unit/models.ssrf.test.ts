@@ -45,7 +45,7 @@ describe("assertSafeUrl", () => {
 
   it("blocks names that resolve to private or metadata addresses, with an explanation", async () => {
     await expect(assertSafeUrl("http://metadata.internal/latest", { allowPrivate: false, resolve: resolveTo(["169.254.169.254"]) })).rejects.toThrow(
-      /metadata\.internal \(it resolves to 169\.254\.169\.254\).*link-local.*WEFT_ALLOW_PRIVATE_NETWORK/,
+      /metadata\.internal \(it resolves to 169\.254\.169\.254\).*cloud metadata endpoint \(a link-local address\), which no allow-list can open/,
     );
     // One bad address among good ones is enough to refuse (the connection could pick it).
     await expect(assertSafeUrl("https://mixed.example/", { allowPrivate: false, resolve: resolveTo(["8.8.8.8", "10.0.0.5"]) })).rejects.toThrow(/10\.0\.0\.5/);

@@ -5,15 +5,13 @@ import { McpServersSection } from "@/components/tools/mcp/mcp-servers-section";
 import { ToolsManager } from "@/components/tools/tools-manager";
 import { hasRole } from "@/lib/auth/member";
 import { requireMember } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
 import { listTools } from "@/lib/tools/service";
-import { getToolSettings } from "@/lib/tools/settings";
 
 export const metadata: Metadata = { title: "Tools" };
 
 export default async function ToolsPage() {
   const member = await requireMember();
-  const [tools, settings] = await Promise.all([listTools(member), getToolSettings(db(), member.workspaceId)]);
+  const tools = await listTools(member);
   const canManage = hasRole(member.role, "developer");
   return (
     <div className="mx-auto max-w-6xl space-y-8 p-8">
@@ -25,16 +23,18 @@ export default async function ToolsPage() {
             <Link className="underline" href="/settings/secrets">
               Secrets
             </Link>
+            ; private hosts they may reach, from{" "}
+            <Link className="underline" href="/settings/network">
+              Network
+            </Link>
             .
           </>
         }
       />
       <ToolsManager
         initialTools={tools}
-        initialAllowList={settings.allowList}
         canManage={canManage}
         canTest={hasRole(member.role, "editor")}
-        canSetAllowList={hasRole(member.role, "admin")}
       />
       <McpServersSection canManage={canManage} />
     </div>

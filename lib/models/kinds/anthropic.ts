@@ -21,7 +21,7 @@ export function createAnthropicModel(params: ChatModelParams): ChatAnthropic {
     maxRetries: 0,
     streamUsage: true,
     clientOptions: {
-      fetch: params.fetch ?? createGuardedFetch({ allowPrivate: params.allowPrivateNetwork }),
+      fetch: params.fetch ?? createGuardedFetch({ allowPrivate: params.allowPrivateNetwork, allowList: params.allowList }),
       timeout: params.timeoutMs,
       ...(params.headers ? { defaultHeaders: params.headers } : {}),
     },

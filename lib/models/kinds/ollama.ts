@@ -9,7 +9,7 @@ import type { ChatModelHandle, ChatModelParams } from "./types";
  * fetch: ChatOllama only notices an abort between chunks, which a stalled server never sends.
  */
 export function createOllamaModel(params: ChatModelParams): ChatOllama {
-  const guarded = params.fetch ?? createGuardedFetch({ allowPrivate: params.allowPrivateNetwork });
+  const guarded = params.fetch ?? createGuardedFetch({ allowPrivate: params.allowPrivateNetwork, allowList: params.allowList });
   const signal = params.signal;
   const headers: Record<string, string> = { ...params.headers, ...(params.apiKey ? { Authorization: `Bearer ${params.apiKey}` } : {}) };
   const model = new ChatOllama({

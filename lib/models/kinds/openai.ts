@@ -25,7 +25,7 @@ export function createOpenAiCompatibleModel(params: ChatModelParams): ChatOpenAI
     streamUsage: true,
     configuration: {
       baseURL: params.baseUrl,
-      fetch: params.fetch ?? createGuardedFetch({ allowPrivate: params.allowPrivateNetwork }),
+      fetch: params.fetch ?? createGuardedFetch({ allowPrivate: params.allowPrivateNetwork, allowList: params.allowList }),
       // Explicit nulls so OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment never leak to other hosts.
       organization: null,
       project: null,

@@ -13,6 +13,8 @@ export interface ChatModelParams {
   timeoutMs?: number;
   /** Whether loopback/private addresses may be reached (see lib/net/ssrf.ts). */
   allowPrivateNetwork: boolean;
+  /** The workspace's network allow-list: private hosts and networks this model's endpoint may be on. */
+  allowList?: readonly string[];
   /** Overrides the guarded fetch (tests only). */
   fetch?: FetchLike;
   /** Extra headers on every request of this model (e.g. the step's Idempotency-Key). */

@@ -16,16 +16,11 @@ export interface HttpServiceOptions {
   /** Allow loopback/private/link-local targets (WEFT_ALLOW_PRIVATE_NETWORK). */
   allowPrivate: boolean;
   /**
-   * Exact `host` or `host:port` entries an administrator allows even when they are private
-   * (an internal API). Matching hops skip the address check; others are checked as usual.
+   * The workspace's network allow-list (lib/net/allow-list.ts), or how to load it: loaded once per
+   * request, so an admin's change applies to the next request. Every hop is checked against it.
    */
-  allowHosts?: readonly string[];
-  /**
-   * A further allow-list check (tools: a workspace's hosts and CIDRs). Hops it accepts are treated
-   * like `allowHosts` entries: private targets allowed, no connect-time address check.
-   */
-  allow?: (url: URL) => boolean | Promise<boolean>;
-  /** DNS resolver for the up-front check; tests pass a fake. */
+  allowList?: readonly string[] | (() => Promise<readonly string[]>);
+  /** DNS resolver for the checks; tests pass a fake. */
   resolve?: GuardOptions["resolve"];
   maxRedirects?: number;
 }
@@ -33,11 +28,6 @@ export interface HttpServiceOptions {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers that must not follow a redirect to another origin. */
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
-
-function allowListed(url: URL, allowHosts: readonly string[]): boolean {
-  const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  return allowHosts.includes(url.hostname) || allowHosts.includes(`${url.hostname}:${port}`);
-}
 
 function blocked(error: SsrfError, hop: number): NodeError {
   const where = hop === 0 ? "" : ` (after a redirect)`;
@@ -86,14 +76,18 @@ function networkError(error: unknown, url: URL, hop: number): NodeError {
   return new NodeError("http_unavailable", `Could not reach ${url.host}${reason}.`, { cause: error });
 }
 
+/** The list to check against; not read at all when the operator opened every private address anyway. */
+async function loadAllowList(options: HttpServiceOptions): Promise<readonly string[]> {
+  if (options.allowPrivate) return [];
+  return typeof options.allowList === "function" ? options.allowList() : (options.allowList ?? []);
+}
+
 export function createHttpService(options: HttpServiceOptions): (request: HttpRequest) => Promise<HttpResponse> {
-  const strict = createGuardedFetch({ allowPrivate: options.allowPrivate });
-  // Allow-listed hosts are private by definition; their connections skip the connect-time check.
-  const open: FetchLike = options.allowPrivate ? strict : createGuardedFetch({ allowPrivate: true });
-  const allowHosts = options.allowHosts ?? [];
   const maxRedirects = options.maxRedirects ?? HTTP_LIMITS.maxRedirects;
 
   return async (request) => {
+    const guard: GuardOptions = { allowPrivate: options.allowPrivate, allowList: await loadAllowList(options), resolve: options.resolve };
+    const guardedFetch: FetchLike = createGuardedFetch(guard);
     const timeout = AbortSignal.timeout(request.timeoutMs);
     const signal = AbortSignal.any([request.signal, timeout]);
     let url: URL;
@@ -108,20 +102,18 @@ export function createHttpService(options: HttpServiceOptions): (request: HttpRe
 
     try {
       for (let hop = 0; ; hop++) {
-        const listed = allowListed(url, allowHosts) || ((await options.allow?.(url)) ?? false);
-        if (!listed) {
-          try {
-            await assertSafeUrl(url, { allowPrivate: options.allowPrivate, resolve: options.resolve });
-          } catch (error) {
-            if (error instanceof SsrfError) throw blocked(error, hop);
-            throw error;
-          }
-        } else if (url.protocol !== "http:" && url.protocol !== "https:") {
-          throw new NodeError("network_blocked", `Only http and https URLs are allowed (got ${url.protocol}).`);
+        try {
+          // Up front for a clear message naming the hop; the guarded fetch checks again at connect time.
+          await assertSafeUrl(url, guard);
+        } catch (error) {
+          if (error instanceof SsrfError) throw blocked(error, hop);
+          throw error;
         }
+        // Secret-host check (lib/secrets/egress.ts): on the final URL of every hop, before anything is sent.
+        await request.beforeSend?.({ url, method, headers, body });
         let response: Response;
         try {
-          response = await (listed ? open : strict)(url, { method, headers, body, redirect: "manual", signal });
+          response = await guardedFetch(url, { method, headers, body, redirect: "manual", signal });
         } catch (error) {
           if (signal.aborted) throw error;
           throw networkError(error, url, hop);

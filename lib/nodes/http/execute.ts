@@ -156,6 +156,8 @@ const sendHttp: NodeExecutor<HttpConfig> = async (ctx) => {
       timeoutMs: config.timeoutMs,
       maxResponseBytes: config.maxResponseBytes,
       signal: ctx.signal,
+      // Refuses, before each hop is sent, any secret bound for a host outside its allowed hosts.
+      beforeSend: ctx.services.secrets?.checkEgress,
     });
   } catch (error) {
     if (error instanceof NodeError) throw error.withTrace({ input });

@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { NodeError } from "@/lib/engine/errors";
 import { createGuardedFetch, findSsrfError } from "@/lib/net/guarded-fetch";
 import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
+import { refuseRedirectsWhen } from "@/lib/secrets/egress";
 import { IsolatedStdioTransport } from "./stdio-transport";
 
 /**
@@ -29,8 +30,8 @@ export interface McpConnection {
 }
 
 export interface OpenOptions {
-  /** Let HTTP servers on loopback/private addresses through the SSRF guard. */
-  allowPrivate: boolean;
+  /** What HTTP servers may be reached: the operator's switch and the workspace's allow-list (loaded per request). */
+  network: { allowPrivate: boolean; allowList: () => Promise<readonly string[]> };
   /** How long the `initialize` handshake may take. */
   timeoutMs: number;
   secrets: string[];
@@ -67,16 +68,20 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
       },
     });
   } else {
+    const { allowPrivate, allowList } = options.network;
+    // The list is not read at all when the operator opened every private address anyway.
+    const policy = async () => ({ allowPrivate, allowList: allowPrivate ? [] : await allowList() });
     let url: URL;
     try {
-      url = await assertSafeUrl(server.url, { allowPrivate: options.allowPrivate });
+      url = await assertSafeUrl(server.url, await policy());
     } catch (error) {
       if (error instanceof SsrfError) throw new NodeError("network_blocked", error.message, { cause: error });
       throw error;
     }
     transport = new StreamableHTTPClientTransport(url, {
-      // Every connection (and redirect hop) is checked again at connect time.
-      fetch: createGuardedFetch({ allowPrivate: options.allowPrivate }),
+      // Every connection (and redirect hop) is checked again at connect time, against the current allow-list.
+      // With secrets in the headers, no redirect is followed: it could carry them to another host.
+      fetch: refuseRedirectsWhen(options.secrets.length > 0, async (input, init) => createGuardedFetch(await policy())(input, init)),
       requestInit: { headers: server.headers },
     });
   }

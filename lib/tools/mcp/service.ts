@@ -4,6 +4,7 @@ import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { redactSecrets } from "@/lib/secrets/crypto";
+import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { stdioCatalogue } from "./operator";
 import { mcpPool, type McpPool } from "./pool";
@@ -145,6 +146,7 @@ export async function createMcpSource(member: Member, input: CreateMcpSourceInpu
   requireAllowedStdio(data.config, data.name, deps);
   const db = deps.db ?? defaultDb();
   const config: StoredMcpConfig = { server: data.config, toolPrefix: data.toolPrefix ?? defaultToolPrefix(data.name) };
+  await assertMayReferenceSecrets(db, member, config);
   const row = await db.toolSource
     .create({
       data: { workspaceId: member.workspaceId, kind: KIND, name: data.name, config: config as unknown as Prisma.InputJsonValue, createdById: member.userId },
@@ -163,6 +165,7 @@ export async function updateMcpSource(member: Member, id: string, input: UpdateM
   requireAllowedStdio(data.config, data.name ?? row.name, deps);
   const stored = storedConfig(row);
   const config: StoredMcpConfig = { ...stored, server: data.config ?? stored.server };
+  await assertMayReferenceSecrets(db, member, config, stored);
   await db.toolSource
     .update({
       where: { id: row.id },

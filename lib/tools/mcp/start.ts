@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { env } from "@/lib/env";
-import { resolveSecret } from "@/lib/secrets/service";
-import { allowListMatcher } from "@/lib/tools/net";
-import { getToolSettings } from "@/lib/tools/settings";
+import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
+import type { SecretGrant } from "@/lib/secrets/egress";
+import { ANY_HOST } from "@/lib/secrets/hosts";
+import { assertGrantsAllowed, decryptRow, findSecretRow } from "@/lib/secrets/resolver";
 import { openConnection, type McpConnection, type ResolvedServer } from "./connection";
 import { stdioCatalogue, type StdioCatalogue } from "./operator";
 import type { PoolKey } from "./pool";
@@ -42,18 +43,15 @@ export function poolKey(source: McpSourceRow, config: StoredMcpServer): PoolKey 
   return { sourceId: source.id, version: createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16) };
 }
 
-async function resolveValues(db: Db, workspaceId: string, values: Record<string, ConfigValue>, secrets: Set<string>): Promise<Record<string, string>> {
-  const cache = new Map<string, Promise<string>>();
-  const secret = (name: string) => {
-    let pending = cache.get(name);
-    if (!pending) {
-      pending = resolveSecret(db, workspaceId, name);
-      cache.set(name, pending);
+async function resolveValues(db: Db, workspaceId: string, values: Record<string, ConfigValue>, grants: Map<string, SecretGrant>): Promise<Record<string, string>> {
+  const secret = async (name: string) => {
+    let grant = grants.get(name);
+    if (!grant) {
+      const row = await findSecretRow(db, workspaceId, name);
+      grant = { name: row.name, value: decryptRow(row), allowedHosts: row.allowedHosts };
+      grants.set(name, grant);
     }
-    return pending.then((value) => {
-      secrets.add(value);
-      return value;
-    });
+    return grant.value;
   };
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {
@@ -70,27 +68,40 @@ async function resolveValues(db: Db, workspaceId: string, values: Record<string,
 }
 
 /**
- * Resolves the source's secret references (server only) into what the transport needs. A stdio
- * source starts only as the operator's entry it names, with the variables that entry allows.
+ * Secret hosts for MCP: an HTTP server's URL must be on each header secret's list; a stdio process
+ * can send what it is given anywhere, so only secrets allowed to any host ("*") go into its env.
  */
-export async function resolveServer(db: Db, source: McpSourceRow, config: StoredMcpServer, deps: StartDeps = {}): Promise<{ server: ResolvedServer; secrets: string[] }> {
-  const secrets = new Set<string>();
-  if (config.transport === "stdio") {
-    const entry = allowedEntry(deps.stdio ?? stdioCatalogue(), config, source.name);
-    const declared = await resolveValues(db, source.workspaceId, config.env, secrets);
-    const cwd = await sourceWorkdir(deps.stdioDir ?? env().WEFT_MCP_STDIO_DIR, source.id);
-    const server: ResolvedServer = { transport: "stdio", command: entry.command, args: entry.args, env: launchEnv(entry, declared, cwd), cwd };
-    return { server, secrets: [...secrets] };
+function assertMcpSecretHosts(grants: readonly SecretGrant[], server: ResolvedServer): void {
+  if (server.transport === "http") return assertGrantsAllowed(grants, new URL(server.url));
+  const bounded = grants.find((g) => !g.allowedHosts.includes(ANY_HOST));
+  if (bounded) {
+    throw new NodeError(
+      "secret_denied",
+      `The secret ${bounded.name} may not be given to a stdio MCP server: a local process can send it anywhere, so only secrets allowed to any host (*) may be. Use an HTTP server, or allow * on the secret.`,
+    );
   }
-  const headers = await resolveValues(db, source.workspaceId, config.headers, secrets);
-  return { server: { transport: "http", url: config.url, headers }, secrets: [...secrets] };
 }
 
-/** An HTTP server on a private address is reachable when private networks are allowed or an admin allow-listed its host (Tools settings). */
-async function privateAllowed(db: Db, workspaceId: string, server: ResolvedServer, allowPrivate: boolean): Promise<boolean> {
-  if (allowPrivate || server.transport !== "http") return allowPrivate;
-  const { allowList } = await getToolSettings(db, workspaceId);
-  return allowList.length > 0 && (await allowListMatcher(allowList)(new URL(server.url)));
+/**
+ * A stdio source starts only as the operator's entry it names, with the variables that entry
+ * allows, in a working directory of its own and an environment built from nothing (stdio-launch.ts).
+ */
+async function resolveStdio(db: Db, source: McpSourceRow, config: Extract<StoredMcpServer, { transport: "stdio" }>, grants: Map<string, SecretGrant>, deps: StartDeps): Promise<ResolvedServer> {
+  const entry = allowedEntry(deps.stdio ?? stdioCatalogue(), config, source.name);
+  const declared = await resolveValues(db, source.workspaceId, config.env, grants);
+  const cwd = await sourceWorkdir(deps.stdioDir ?? env().WEFT_MCP_STDIO_DIR, source.id);
+  return { transport: "stdio", command: entry.command, args: entry.args, env: launchEnv(entry, declared, cwd), cwd };
+}
+
+/** Resolves the source's secret references (server only) into what the transport needs. */
+export async function resolveServer(db: Db, source: McpSourceRow, config: StoredMcpServer, deps: StartDeps = {}): Promise<{ server: ResolvedServer; secrets: string[] }> {
+  const grants = new Map<string, SecretGrant>();
+  const server: ResolvedServer =
+    config.transport === "stdio"
+      ? await resolveStdio(db, source, config, grants, deps)
+      : { transport: "http", url: config.url, headers: await resolveValues(db, source.workspaceId, config.headers, grants) };
+  assertMcpSecretHosts([...grants.values()], server);
+  return { server, secrets: [...grants.values()].map((g) => g.value) };
 }
 
 /**
@@ -101,7 +112,9 @@ export async function startSource(db: Db, source: McpSourceRow, config: StoredMc
   try {
     const { server, secrets } = await resolveServer(db, source, config, deps);
     const connection = await openConnection(server, {
-      allowPrivate: await privateAllowed(db, source.workspaceId, server, deps.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK),
+      // An HTTP server on a private address is reachable when the operator allows private networks or an
+      // admin allow-listed it (Settings → Network); read on every request, so removing an entry applies to open sessions too.
+      network: { allowPrivate: deps.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK, allowList: () => getNetworkAllowList(db, source.workspaceId) },
       timeoutMs: deps.connectTimeoutMs ?? 30_000,
       secrets,
     });

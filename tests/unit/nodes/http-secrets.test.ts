@@ -22,6 +22,8 @@ function secretPort(values: Record<string, string>): SecretPort & { asked: strin
       return value;
     },
     redact: (value) => redactSecrets(value, handed),
+    // Host restrictions are exercised in tests/unit/secrets.egress.test.ts and the integration tests.
+    checkEgress: () => undefined,
   };
 }
 

@@ -162,7 +162,7 @@ describe("http service against a real server", () => {
     it.each([
       ["loopback", "http://127.0.0.1:PORT/x", /127\.0\.0\.1.*loopback/],
       ["localhost", "http://localhost:PORT/x", /localhost.*loopback/],
-      ["cloud metadata", "http://169.254.169.254/latest/meta-data/", /169\.254\.169\.254.*link-local/],
+      ["cloud metadata", "http://169.254.169.254/latest/meta-data/", /169\.254\.169\.254.*cloud metadata/],
       ["decimal IPv4", "http://2130706433:PORT/x", /127\.0\.0\.1.*loopback/],
       ["hex IPv4", "http://0x7f000001:PORT/x", /127\.0\.0\.1.*loopback/],
       ["IPv4-mapped IPv6", "http://[::ffff:127.0.0.1]:PORT/x", /loopback/],
@@ -176,7 +176,7 @@ describe("http service against a real server", () => {
 
     it("blocks a redirect from an allowed host to a private one, without reaching it", async () => {
       // The first server is allow-listed (as an administrator would for one internal API); the redirect targets are not.
-      const service = createHttpService({ allowPrivate: false, allowHosts: [`127.0.0.1:${server.port}`] });
+      const service = createHttpService({ allowPrivate: false, allowList: [`127.0.0.1:${server.port}`] });
       server.on("/to-other", { redirect: `http://127.0.0.1:${other.port}/secret` });
       server.on("/to-metadata", { status: 307, redirect: "http://169.254.169.254/latest/meta-data/" });
       server.on("/to-localhost", { redirect: `http://localhost:${server.port}/ok` });

@@ -29,7 +29,7 @@ const tool = (patch: Partial<ToolView>): ToolView => ({
 describe("Tools page", () => {
   it("lists kind, name, description, version, owner and enabled, with actions by role", () => {
     const tools = [tool({}), tool({ id: "t2", kind: "openapi", name: "listPets", sourceName: "Petstore", version: 1, enabled: false })];
-    const html = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, initialAllowList: ["10.0.0.0/8"], canManage: true, canTest: true, canSetAllowList: true }));
+    const html = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, canManage: true, canTest: true }));
     expect(html).toContain("get_weather");
     expect(html).toContain("v3");
     expect(html).toContain("Ada");
@@ -37,13 +37,11 @@ describe("Tools page", () => {
     expect(html).toContain('aria-label="Edit get_weather"');
     // Imported tools are edited through their source.
     expect(html).not.toContain('aria-label="Edit listPets"');
-    expect(html).toContain("10.0.0.0/8");
     expect(html).toContain("Import OpenAPI");
 
-    const viewer = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, initialAllowList: [], canManage: false, canTest: false, canSetAllowList: false }));
+    const viewer = renderToStaticMarkup(h(ToolsManager, { initialTools: tools, canManage: false, canTest: false }));
     expect(viewer).not.toContain("Import OpenAPI");
     expect(viewer).not.toContain('aria-label="Test get_weather"');
-    expect(viewer).not.toContain("Save allow-list");
   });
 
   it("round-trips an HTTP tool's settings through the edit form's fields", () => {
@@ -67,18 +65,44 @@ describe("Tools page", () => {
 });
 
 describe("Secrets page", () => {
+  const row = {
+    id: "s1",
+    name: "STRIPE_KEY",
+    description: "Payments",
+    hint: "4242",
+    keyId: "k2",
+    allowedHosts: ["api.stripe.com"],
+    minRole: null,
+    createdById: "u1",
+    usedBy: [],
+    createdAt: "2026-11-29T00:00:00.000Z",
+    updatedAt: "2026-11-29T00:00:00.000Z",
+  };
+  const render = (secrets: (typeof row | Record<string, unknown>)[]) =>
+    renderToStaticMarkup(h(SecretsManager, { initialSecrets: secrets as (typeof row)[], canEdit: true, canDelete: false, userId: "u1", isAdmin: false }));
+
   it("shows names, masked hints and key ids, never a value field with content", () => {
-    const html = renderToStaticMarkup(
-      h(SecretsManager, {
-        initialSecrets: [{ id: "s1", name: "STRIPE_KEY", description: "Payments", hint: "4242", keyId: "k2", createdAt: "2026-11-29T00:00:00.000Z", updatedAt: "2026-11-29T00:00:00.000Z" }],
-        canEdit: true,
-        canDelete: false,
-      }),
-    );
+    const html = render([row]);
     expect(html).toContain("STRIPE_KEY");
     expect(html).toContain("••••4242");
     expect(html).toContain("k2");
-    expect(html).toContain('aria-label="Rotate STRIPE_KEY"');
+    expect(html).toContain('aria-label="Edit STRIPE_KEY"');
     expect(html).not.toContain('aria-label="Delete STRIPE_KEY"');
+  });
+
+  it("shows allowed hosts, a locked badge for legacy secrets, an any-host warning, the role and where each secret is used", () => {
+    const html = render([
+      { ...row, minRole: "admin", usedBy: [{ kind: "workflow", id: "w1", name: "Billing", nodeIds: ["charge"] }, { kind: "tool", id: "t1", name: "stripe_refund" }] },
+      { ...row, id: "s2", name: "OLD_KEY", allowedHosts: [] },
+      { ...row, id: "s3", name: "OPEN_KEY", allowedHosts: ["*"] },
+    ]);
+    expect(html).toContain("api.stripe.com");
+    expect(html).toContain("admin+");
+    expect(html).toContain('href="/workflows/w1"');
+    expect(html).toContain("(charge)");
+    expect(html).toContain("stripe_refund");
+    expect(html).toContain("Locked: set allowed hosts");
+    expect(html).toContain("Any host");
+    expect(html).toContain("Not used");
   });
 });

@@ -15,13 +15,15 @@ export default async function SecretsSettingsPage() {
     <div className="mx-auto max-w-5xl space-y-6 p-8">
       <PageHeader
         title="Secrets"
-        description="API keys and tokens for tools and HTTP requests. Values are encrypted (AES-256-GCM) and never shown again; runs record them as [redacted]."
+        description="API keys and tokens for tools and HTTP requests. Values are encrypted (AES-256-GCM) and never shown again; runs send each one only to its allowed hosts and record it as [redacted]."
       />
       {allowed ? (
         <SecretsManager
           initialSecrets={secrets.map((s) => ({ ...s, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() }))}
           canEdit={hasRole(member.role, "developer")}
           canDelete={hasRole(member.role, "admin")}
+          userId={member.userId}
+          isAdmin={hasRole(member.role, "admin")}
         />
       ) : (
         <p className="text-sm text-muted-foreground">Secrets are visible to editors and above; you are {member.role}.</p>
