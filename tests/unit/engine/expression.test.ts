@@ -145,6 +145,14 @@ describe("regular expressions in expressions (RE2, linear time)", () => {
     expect(contains.value).toBe(expected);
   });
 
+  it("also runs regular expressions built at run time by $eval on RE2", async () => {
+    const started = Date.now();
+    expect(await evaluateExpression("$eval('$contains(s, /((a+))+$/)')", { s: attack })).toBe(false);
+    expect(Date.now() - started).toBeLessThan(LIMITS.expressionTimeoutMs);
+    const error = await evaluateExpression("$eval('$contains(s, /(?=a)/)')", { s: "a" }).catch((e: unknown) => e as NodeError);
+    expect(error).toMatchObject({ code: "expression_error", message: expect.stringMatching(/no lookahead/) });
+  });
+
   it("gives the same answers as JavaScript for $match, $contains, $replace and $split", async () => {
     const s = "Order A12, order b7 and ORDER c300.\nnext line 42";
     expect(await evaluateExpression("$contains(s, /order [a-z]\\d+/i)", { s })).toBe(true);
