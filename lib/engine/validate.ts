@@ -1,49 +1,24 @@
 import type { z } from "zod";
 import { GraphSchema, DEFAULT_HANDLE, type Graph, type GraphEdge, type GraphNode } from "./graph";
-import { branchOnlyReads, type BranchGraph, type BranchRead } from "./branch-reads";
-import type { AnyNodeDefinition, HandleSpec, OutputField, TypedReference, ValueType } from "./node-kit";
-import { ERROR_HANDLE, readNodeSettings, settingsOrDefault, supportsErrorPolicy, withErrorField, withErrorHandle, type NodeSettings } from "./policy";
-import { expressionReferences, expressionSyntaxError } from "./expression";
-import { formatPath, parsePath, templateReferences, templateSyntaxError } from "./template";
+import { branchOnlyReads, type BranchGraph } from "./branch-reads";
+import { cycles, reach, topology, type Topology } from "./graph-walk";
+import type { AnyNodeDefinition, HandleSpec, OutputField, ValueType } from "./node-kit";
+import { ERROR_HANDLE, readNodeSettings, settingsOrDefault, supportsErrorPolicy, withErrorField, withErrorHandle } from "./policy";
 import { VARIABLE_SCOPE_KEY, declaredVariables } from "./variables";
+import { checkNodeReferences, checkVariables, referenceChecker } from "./validate-references";
+import { displayLabel, newPass, zodPath, type NodeRegistry, type Pass, type Problem, type ValidationContext } from "./validate-pass";
+
+export type { NodeRegistry, Problem, ValidationContext } from "./validate-pass";
 
 /**
  * The one graph validator: the editor runs it live on every change (so it must stay fast for
  * 500 nodes), the server runs it before publishing and before every run.
  */
 
-/** Node definitions by type; lib/nodes/registry.ts provides the real one. */
-export type NodeRegistry = Readonly<Record<string, AnyNodeDefinition | undefined>>;
-
-export interface Problem {
-  severity: "error" | "warning";
-  code: string;
-  message: string;
-  nodeId?: string;
-  edgeId?: string;
-  field?: string;
-}
-
 export const hasErrors = (problems: readonly Problem[]): boolean => problems.some((p) => p.severity === "error");
 
 /** Node ids the run scope uses for itself. */
 export const RESERVED_NODE_IDS: ReadonlySet<string> = new Set(["input", "env", VARIABLE_SCOPE_KEY]);
-
-/** Liquid properties a string supports beyond its own fields. */
-const STRING_PROPERTIES: ReadonlySet<string> = new Set(["size", "first", "last"]);
-const PRIMITIVE_TYPES: ReadonlySet<ValueType> = new Set(["string", "number", "boolean"]);
-const AN: Record<ValueType, string> = { string: "a string", number: "a number", boolean: "a boolean", object: "an object", array: "an array", any: "any value" };
-
-function displayLabel(node: GraphNode, def: AnyNodeDefinition | undefined): string {
-  // The editor may store a user-given title beside the config; configs ignore unknown keys.
-  const title = node.data.title ?? node.data.label;
-  if (typeof title === "string" && title.trim()) return `"${title.trim()}" (${node.id})`;
-  return `${def?.label ?? node.type} node "${node.id}"`;
-}
-
-function zodPath(path: readonly PropertyKey[]): string {
-  return path.map(String).join(".");
-}
 
 function rawId(raw: unknown, collection: "nodes" | "edges", index: unknown): string | undefined {
   if (typeof index !== "number" || typeof raw !== "object" || raw === null) return undefined;
@@ -76,190 +51,11 @@ function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): Prob
   });
 }
 
-/** Strongly connected components with more than one node (Tarjan, iterative to bound the stack). */
-function cycles(ids: readonly string[], out: ReadonlyMap<string, string[]>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const found: string[][] = [];
-  let counter = 0;
-  for (const root of ids) {
-    if (index.has(root)) continue;
-    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const frame = work[work.length - 1];
-      const targets = out.get(frame.id) ?? [];
-      if (frame.next < targets.length) {
-        const target = targets[frame.next++];
-        if (!index.has(target)) {
-          index.set(target, counter);
-          low.set(target, counter++);
-          stack.push(target);
-          onStack.add(target);
-          work.push({ id: target, next: 0 });
-        } else if (onStack.has(target)) {
-          low.set(frame.id, Math.min(low.get(frame.id)!, index.get(target)!));
-        }
-        continue;
-      }
-      work.pop();
-      if (work.length > 0) {
-        const parent = work[work.length - 1].id;
-        low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
-      }
-      if (low.get(frame.id) === index.get(frame.id)) {
-        const component: string[] = [];
-        let member: string;
-        do {
-          member = stack.pop()!;
-          onStack.delete(member);
-          component.push(member);
-        } while (member !== frame.id);
-        if (component.length > 1) found.push(component.reverse());
-      }
-    }
-  }
-  return found;
-}
-
-interface Topology {
-  out: Map<string, string[]>;
-  into: Map<string, string[]>;
-}
-
-/** Adjacency over edges whose ends exist (self-loops excluded: they are reported on their own). */
-function topology(nodeIds: ReadonlySet<string>, edges: readonly GraphEdge[]): Topology {
-  const out = new Map<string, string[]>();
-  const into = new Map<string, string[]>();
-  for (const id of nodeIds) {
-    out.set(id, []);
-    into.set(id, []);
-  }
-  for (const edge of edges) {
-    if (!nodeIds.has(edge.source) || !nodeIds.has(edge.target) || edge.source === edge.target) continue;
-    out.get(edge.source)!.push(edge.target);
-    into.get(edge.target)!.push(edge.source);
-  }
-  return { out, into };
-}
-
-function reach(from: readonly string[], next: ReadonlyMap<string, string[]>): Set<string> {
-  const seen = new Set<string>();
-  const queue = [...from];
-  while (queue.length > 0) {
-    const id = queue.pop()!;
-    for (const n of next.get(id) ?? []) {
-      if (!seen.has(n)) {
-        seen.add(n);
-        queue.push(n);
-      }
-    }
-  }
-  return seen;
-}
-
-/**
- * `isAncestor(a, b)`: is there a path a → … → b? Bitsets filled in topological order keep this
- * linear in the graph for the editor's live validation; nodes on a cycle fall back to a search.
- */
-function ancestorTest(
-  ids: readonly string[],
-  out: ReadonlyMap<string, string[]>,
-  into: ReadonlyMap<string, string[]>,
-): (a: string, b: string) => boolean {
-  const index = new Map(ids.map((id, i) => [id, i] as const));
-  const words = Math.ceil(ids.length / 32) || 1;
-  const bits = new Map<string, Uint32Array>();
-  const pending = new Map(ids.map((id) => [id, into.get(id)?.length ?? 0] as const));
-  const queue = ids.filter((id) => pending.get(id) === 0);
-  while (queue.length > 0) {
-    const id = queue.pop()!;
-    const own = new Uint32Array(words);
-    for (const parent of into.get(id) ?? []) {
-      const p = bits.get(parent)!;
-      for (let w = 0; w < words; w++) own[w] |= p[w];
-      const i = index.get(parent)!;
-      own[i >>> 5] |= 1 << (i & 31);
-    }
-    bits.set(id, own);
-    for (const child of out.get(id) ?? []) {
-      const left = pending.get(child)! - 1;
-      pending.set(child, left);
-      if (left === 0) queue.push(child);
-    }
-  }
-  const searched = new Map<string, Set<string>>();
-  return (a, b) => {
-    const set = bits.get(b);
-    const i = index.get(a);
-    if (i === undefined) return false;
-    if (set) return (set[i >>> 5] & (1 << (i & 31))) !== 0;
-    let found = searched.get(b);
-    if (!found) {
-      found = reach([b], into);
-      searched.set(b, found);
-    }
-    return found.has(a);
-  };
-}
-
-/** What the validator knows about the workspace beyond the graph; checks needing it are skipped when absent. */
-export interface ValidationContext {
-  /** Names of the workspace's model aliases: a node referencing another alias is an error. */
-  modelAliases?: ReadonlySet<string>;
-  /** The workflow being validated: a Sub-workflow node may not run it directly (nesting is bounded by depth at run time). */
-  workflowId?: string;
-}
-
 /** A model reference naming a workspace alias (lib/models/model-ref.ts ALIAS_PROVIDER_ID). */
 function aliasReference(config: unknown): string | undefined {
   if (typeof config !== "object" || config === null) return undefined;
   const { providerId, model } = config as { providerId?: unknown; model?: unknown };
   return providerId === "alias" && typeof model === "string" && model ? model : undefined;
-}
-
-/** One validation pass: the parsed graph, what earlier steps learned, and the problems found so far. */
-interface Pass {
-  graph: Graph;
-  registry: NodeRegistry;
-  context: ValidationContext;
-  problems: Problem[];
-  nodes: Map<string, GraphNode>;
-  /** Parsed configs of the nodes whose config is valid. */
-  configs: Map<string, unknown>;
-  settingsOf: Map<string, NodeSettings>;
-  error: (code: string, message: string, at?: ProblemLocation) => void;
-  warning: (code: string, message: string, at?: ProblemLocation) => void;
-  name: (id: string) => string;
-  levelOf: (id: string) => string | undefined;
-}
-
-type ProblemLocation = Omit<Problem, "severity" | "code" | "message">;
-
-function newPass(graph: Graph, registry: NodeRegistry, context: ValidationContext): Pass {
-  const problems: Problem[] = [];
-  const nodes = new Map<string, GraphNode>();
-  return {
-    graph,
-    registry,
-    context,
-    problems,
-    nodes,
-    configs: new Map(),
-    settingsOf: new Map(),
-    error: (code, message, at = {}) => problems.push({ severity: "error", code, message, ...at }),
-    warning: (code, message, at = {}) => problems.push({ severity: "warning", code, message, ...at }),
-    name: (id) => {
-      const node = nodes.get(id);
-      return node ? displayLabel(node, registry[node.type]) : `"${id}"`;
-    },
-    levelOf: (id) => nodes.get(id)?.parentId,
-  };
 }
 
 export function validateGraph(raw: unknown, registry: NodeRegistry, context: ValidationContext = {}): Problem[] {
@@ -551,16 +347,6 @@ function checkShape(pass: Pass, starts: readonly GraphNode[], usedHandles: Reado
   return shape;
 }
 
-/** Workflow variables: unique names. Returns name → type. */
-function checkVariables(pass: Pass): Map<string, ValueType> {
-  const variables = new Map<string, ValueType>();
-  for (const v of declaredVariables(pass.graph)) {
-    if (variables.has(v.name)) pass.error("duplicate_variable", `Two workflow variables are named "${v.name}"; variable names must be unique.`, { field: "variables" });
-    variables.set(v.name, v.type);
-  }
-  return variables;
-}
-
 /** The top-level graph of executable nodes with valid configs and their handles, for the branch analysis. */
 function branchGraphOf(pass: Pass): BranchGraph {
   const handles = new Map<string, string[]>();
@@ -572,214 +358,6 @@ function branchGraphOf(pass: Pass): BranchGraph {
   const labels = new Map<string, string>();
   for (const node of pass.nodes.values()) for (const h of handlesOf(pass, node.id) ?? []) labels.set(`${node.id}\u0000${h.id}`, h.label);
   return { handles, edges: edges.map((e) => ({ source: e.source, target: e.target, handle: e.sourceHandle ?? DEFAULT_HANDLE })), labelOf: (id, h) => labels.get(`${id}\u0000${h}`) ?? "" };
-}
-
-interface ReferenceInputs {
-  starts: readonly GraphNode[];
-  containerOf: ReadonlyMap<string, string>;
-  shape: Topology;
-  variables: ReadonlyMap<string, ValueType>;
-}
-
-interface ReferenceChecker {
-  checkReference: (nodeId: string, segments: string[], reported: Set<string>, afterBody?: boolean) => void;
-  checkType: (nodeId: string, ref: TypedReference) => void;
-  /** Valid reads of another top-level node's output, by top-level nodes: input of the branch analysis. */
-  reads: BranchRead[];
-}
-
-/** References: every {{ x.y }} must name an output of an upstream node (or a declared variable). */
-function referenceChecker(pass: Pass, inputs: ReferenceInputs): ReferenceChecker {
-  const { error, name, nodes, registry } = pass;
-  const { containerOf, variables } = inputs;
-  const isAncestor = ancestorTest([...nodes.keys()], inputs.shape.out, inputs.shape.into);
-  const fieldCache = new Map<string, OutputField[] | null>();
-  const fieldsOf = (id: string): OutputField[] | null => {
-    if (!fieldCache.has(id)) {
-      const def = registry[nodes.get(id)!.type];
-      fieldCache.set(id, def && pass.configs.has(id) ? withErrorField(def.outputFields(pass.configs.get(id)), pass.settingsOf.get(id)!) : null);
-    }
-    return fieldCache.get(id)!;
-  };
-  const startId = inputs.starts.length === 1 ? inputs.starts[0].id : undefined;
-  const reads: BranchRead[] = [];
-
-  /**
-   * Why `viewer` cannot read `root`'s output, or undefined when it can. A loop body reads what is
-   * upstream of its loop, its loop's `item`/`index`, and body nodes upstream of it in the same
-   * body; nothing outside a body reads its nodes (only the loop's results). `afterBody`: the
-   * viewer is a loop reading its own item scope after each item (break condition, collected value).
-   */
-  const unreadable = (root: string, viewer: string, afterBody: boolean): { code: string; why: string } | undefined => {
-    const owner = afterBody ? viewer : containerOf.get(viewer);
-    if (owner && root === owner) return undefined;
-    const notUpstream = {
-      code: "reference_not_upstream",
-      why: `${name(root)} is not upstream of it, so no upstream node produces it; connect ${name(root)} before this node.`,
-    };
-    const rootLoop = containerOf.get(root);
-    if (rootLoop) {
-      if (rootLoop !== owner) {
-        return { code: "reference_into_loop_body", why: `${name(root)} is inside ${name(rootLoop)} and runs once per item; read {{ ${rootLoop}.results }} instead.` };
-      }
-      return afterBody || (root !== viewer && isAncestor(root, viewer)) ? undefined : notUpstream;
-    }
-    const anchor = owner ?? viewer;
-    return root !== anchor && isAncestor(root, anchor) ? undefined : notUpstream;
-  };
-  const bodyFieldsOf = (loopId: string): OutputField[] | null => {
-    const container = registry[nodes.get(loopId)!.type]?.container;
-    return container && pass.configs.has(loopId) ? container.bodyFields(pass.configs.get(loopId)) : null;
-  };
-
-  const checkVariable = (who: string, shown: string, segments: string[], at: ProblemLocation) => {
-    if (segments.length < 2) return;
-    const type = variables.get(segments[1]);
-    if (!type) {
-      const known = [...variables.keys()].join(", ") || "none are declared";
-      error("unknown_variable", `${who} references ${shown} but the workflow has no variable "${segments[1]}" (variables: ${known}).`, at);
-    } else if (segments.length > 2 && PRIMITIVE_TYPES.has(type) && !(type === "string" && segments.length === 3 && STRING_PROPERTIES.has(segments[2]))) {
-      error("unknown_field", `${who} references ${shown} but ${formatPath(segments.slice(0, 2))} is a ${type} and has no field "${segments[2]}".`, at);
-    }
-  };
-
-  const checkField = (who: string, shown: string, segments: string[], fields: OutputField[], root: string, at: ProblemLocation) => {
-    const field = fields.find((f) => f.name === segments[1]);
-    if (!field) {
-      const available = fields.map((f) => f.name).join(", ") || "nothing";
-      error("unknown_field", `${who} references ${shown} but ${name(root)} has no output "${segments[1]}" (it produces: ${available}).`, at);
-      return;
-    }
-    if (segments.length > 2 && PRIMITIVE_TYPES.has(field.type)) {
-      const okForString = field.type === "string" && segments.length === 3 && STRING_PROPERTIES.has(segments[2]);
-      if (!okForString) {
-        error("unknown_field", `${who} references ${shown} but ${formatPath(segments.slice(0, 2))} is a ${field.type} and has no field "${segments[2]}".`, at);
-      }
-    }
-  };
-
-  const checkReference = (nodeId: string, segments: string[], reported: Set<string>, afterBody = false) => {
-    const shown = `{{ ${formatPath(segments)} }}`;
-    if (reported.has(shown)) return;
-    reported.add(shown);
-    const at = { nodeId };
-    const who = name(nodeId);
-    let [root] = segments;
-    if (root === VARIABLE_SCOPE_KEY) return checkVariable(who, shown, segments, at);
-    if (root === "input") {
-      if (!startId) return;
-      root = startId;
-    } else if (!nodes.has(root)) {
-      error("unknown_reference", `${who} references ${shown} but there is no node "${root}", so no upstream node produces it.`, at);
-      return;
-    } else {
-      const denied = unreadable(root, nodeId, afterBody);
-      if (denied) {
-        error(denied.code, `${who} references ${shown} but ${denied.why}`, at);
-        return;
-      }
-      if (!afterBody && !containerOf.has(nodeId) && !containerOf.has(root)) reads.push({ nodeId, root, shown });
-    }
-    if (segments.length < 2) return;
-    const fields = root === (afterBody ? nodeId : containerOf.get(nodeId)) ? bodyFieldsOf(root) : fieldsOf(root);
-    if (fields) checkField(who, shown, segments, fields, root, at);
-  };
-
-  /** The declared type at a reference (undefined when not known statically: deeper paths, loop items, unknown roots). */
-  const declaredType = (segments: readonly string[] | null): ValueType | undefined => {
-    if (!segments || segments.length > 2) return undefined;
-    if (segments[0] === VARIABLE_SCOPE_KEY) return segments.length === 2 ? variables.get(segments[1]) : "object";
-    const root = segments[0] === "input" ? startId : segments[0];
-    const rootNode = root ? nodes.get(root) : undefined;
-    const rootDef = rootNode ? registry[rootNode.type] : undefined;
-    // Containers (loops) publish per-item fields inside their body; those are not typed here.
-    if (!rootNode || !rootDef || "container" in rootDef) return undefined;
-    if (segments.length === 1) return "object";
-    return fieldsOf(rootNode.id)?.find((f) => f.name === segments[1])?.type;
-  };
-
-  /** A field that needs a type reading a reference whose declared type cannot match (`any` matches everything). */
-  const checkType = (nodeId: string, ref: TypedReference) => {
-    const segments = parsePath(ref.path);
-    const actual = declaredType(segments);
-    if (!segments || !actual || actual === "any") return;
-    const expected = Array.isArray(ref.expects) ? ref.expects : [declaredType(parsePath((ref.expects as { sameAs: string }).sameAs))];
-    if (expected.some((t) => t === undefined || t === "any") || expected.includes(actual)) return;
-    const wanted = (expected as ValueType[]).map((t) => AN[t]).join(" or ");
-    error("type_mismatch", `${name(nodeId)}: ${ref.what} needs ${wanted}, but {{ ${formatPath(segments)} }} is ${AN[actual]}.`, { nodeId });
-  };
-
-  return { checkReference, checkType, reads };
-}
-
-/** The two kinds of text a node's config holds that read the run scope: templates and JSONata expressions. */
-const TEXT_KINDS = [
-  {
-    code: "template_syntax",
-    what: "a template error",
-    list: (def: AnyNodeDefinition, config: unknown) => def.templates(config),
-    syntaxError: templateSyntaxError,
-    references: templateReferences,
-  },
-  {
-    code: "expression_syntax",
-    what: "an expression error",
-    list: (def: AnyNodeDefinition, config: unknown) => def.expressions?.(config) ?? [],
-    syntaxError: expressionSyntaxError,
-    references: expressionReferences,
-  },
-] as const;
-
-/** Templates, expressions, plain references and typed references of one node (and a loop's break condition and collected value). */
-function checkNodeReferences(pass: Pass, node: GraphNode, refs: ReferenceChecker): void {
-  const { error, name } = pass;
-  const def = pass.registry[node.type];
-  if (!def || !pass.configs.has(node.id)) return;
-  const config = pass.configs.get(node.id);
-  const reported = new Set<string>();
-  const readsBefore = refs.reads.length;
-  for (const kind of TEXT_KINDS) {
-    for (const text of kind.list(def, config)) {
-      if (!text) continue;
-      const syntax = kind.syntaxError(text);
-      if (syntax) {
-        error(kind.code, `${name(node.id)} has ${kind.what}: ${syntax}.`, { nodeId: node.id });
-        continue;
-      }
-      for (const segments of kind.references(text)) refs.checkReference(node.id, segments, reported);
-    }
-  }
-  for (const path of def.references?.(config) ?? []) {
-    const segments = parsePath(path);
-    if (!segments) {
-      error("invalid_reference", `${name(node.id)} uses "${path}", which is not a variable path such as start.question.`, { nodeId: node.id });
-      continue;
-    }
-    refs.checkReference(node.id, segments, reported);
-  }
-  for (const ref of def.typedReferences?.(config) ?? []) refs.checkType(node.id, ref);
-  // A node that picks the first of several branch outputs reads untaken branches on purpose.
-  if (def.readsOptionalBranches) refs.reads.splice(readsBefore);
-  checkLoopPlan(pass, node, def, config, refs, reported);
-}
-
-/** A loop's break condition and collected value read the item's scope after each item. */
-function checkLoopPlan(pass: Pass, node: GraphNode, def: AnyNodeDefinition, config: unknown, refs: ReferenceChecker, reported: Set<string>): void {
-  const { error, name } = pass;
-  const plan = !node.parentId ? def.container?.plan(config) : undefined;
-  if (plan?.breakCondition) {
-    const syntax = expressionSyntaxError(plan.breakCondition);
-    if (syntax) error("expression_syntax", `${name(node.id)} has an error in its break condition: ${syntax}.`, { nodeId: node.id, field: "breakCondition" });
-    else for (const segments of expressionReferences(plan.breakCondition)) refs.checkReference(node.id, segments, reported, true);
-  }
-  if (plan?.collect) {
-    const segments = parsePath(plan.collect);
-    if (!segments) {
-      error("invalid_reference", `${name(node.id)} collects "${plan.collect}", which is not a variable path such as fetch.body.`, { nodeId: node.id, field: "output" });
-    } else {
-      refs.checkReference(node.id, segments, reported, true);
-    }
-  }
 }
 
 export interface UpstreamField {
