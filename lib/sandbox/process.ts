@@ -91,10 +91,6 @@ export class SandboxProcess {
     return this.state === "retired";
   }
 
-  get pid(): number | undefined {
-    return this.proc.pid;
-  }
-
   private wire(): void {
     const { proc } = this;
     // Every stream and the process itself report errors as events; unhandled, they would crash the worker.
