@@ -1,6 +1,7 @@
 import jsonata from "jsonata";
 import { NodeError } from "./errors";
 import { LIMITS } from "./limits";
+import { compileUserRegex, RegexRefused, safeRegexEngine } from "./regex";
 
 /**
  * JSONata expressions over the run scope (`start.items[price > 5].name`, `$sum(var.totals)`).
@@ -37,28 +38,63 @@ class HookStop extends Error {}
 const ENTRY = Symbol.for("jsonata.__evaluate_entry");
 const EXIT = Symbol.for("jsonata.__evaluate_exit");
 
-// Nested quantifiers such as (a+)+ backtrack exponentially; JavaScript cannot interrupt a running
-// regular expression, so such patterns are refused before they run.
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d+,?\d*\})/;
-
-function safeRegexEngine(): RegExpConstructor {
-  const Engine = function (this: unknown, pattern: string | RegExp, flags?: string) {
-    const source = typeof pattern === "string" ? pattern : pattern.source;
-    if (NESTED_QUANTIFIER.test(source)) {
-      throw new HookStop(`the regular expression /${source}/ nests repetitions (like (a+)+), which can take forever; simplify it`);
-    }
-    return new RegExp(pattern, flags);
-  } as unknown as RegExpConstructor;
-  return Engine;
+/** The expression nests deeper than we let the recursive parser and evaluator go. */
+class TooDeep extends Error {
+  constructor() {
+    super(`the expression nests deeper than ${LIMITS.expressionMaxNesting} levels (brackets, function calls or chained operators); split it up or simplify it`);
+  }
 }
 
-function compile(expression: string, timeoutMs: number = LIMITS.expressionTimeoutMs): jsonata.Expression {
-  return jsonata(expression, {
-    timeout: timeoutMs,
-    stack: LIMITS.expressionMaxDepth,
-    sequence: LIMITS.expressionMaxSequence,
-    RegexEngine: safeRegexEngine(),
-  });
+/**
+ * Deepest bracket nesting of the text, skipping string literals and escapes: checked before
+ * parsing, because JSONata's parser recurses per level and a deep enough text overflows the stack.
+ */
+function textNesting(expression: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === "\\") i++;
+    else if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'" || c === "`") quote = c;
+    else if (c === "(" || c === "[" || c === "{") deepest = Math.max(deepest, ++depth);
+    else if (c === ")" || c === "]" || c === "}") depth--;
+  }
+  return deepest;
+}
+
+/** Depth of the syntax tree (operator chains such as 1+1+…+1 nest without brackets), walked without recursion. */
+function treeDepth(ast: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[ast, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null || value instanceof RegExp) continue;
+    const level = depth + (typeof (value as { type?: unknown }).type === "string" ? 1 : 0);
+    deepest = Math.max(deepest, level);
+    for (const child of Object.values(value)) if (typeof child === "object" && child !== null) stack.push([child, level]);
+  }
+  return deepest;
+}
+
+function compile(expression: string, timeoutMs: number = LIMITS.expressionTimeoutMs, beforeSearch?: () => void): jsonata.Expression {
+  if (textNesting(expression) > LIMITS.expressionMaxNesting) throw new TooDeep();
+  let compiled: jsonata.Expression;
+  try {
+    compiled = jsonata(expression, {
+      timeout: timeoutMs,
+      stack: LIMITS.expressionMaxDepth,
+      sequence: LIMITS.expressionMaxSequence,
+      RegexEngine: safeRegexEngine(beforeSearch) as unknown as RegExpConstructor,
+    });
+  } catch (error) {
+    // Deep unary chains (- - - … 1) still recurse in the parser.
+    throw error instanceof RangeError ? new TooDeep() : error;
+  }
+  if (treeDepth(compiled.ast()) > LIMITS.expressionMaxNesting) throw new TooDeep();
+  return compiled;
 }
 
 function describe(error: JsonataErrorLike): string {
@@ -69,6 +105,8 @@ function describe(error: JsonataErrorLike): string {
 function toExpressionError(error: unknown, options: { timeoutMs: number }): NodeError {
   if (error instanceof NodeError) return error;
   if (error instanceof HookStop) return new NodeError("expression_error", `The expression was stopped: ${error.message}.`, { cause: error });
+  if (error instanceof TooDeep) return new NodeError("expression_error", `The expression cannot be used: ${error.message}.`, { cause: error });
+  if (error instanceof RegexRefused) return new NodeError("expression_error", `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`, { cause: error });
   if (isJsonataError(error)) {
     switch (error.code) {
       case "D1012":
@@ -87,7 +125,7 @@ function toExpressionError(error: unknown, options: { timeoutMs: number }): Node
       case "D3121":
       case "D3120": {
         const inner = (error as { error?: unknown }).error;
-        if (inner instanceof HookStop || (isJsonataError(inner) && ["D1012", "D1011", "D2014", "D2015"].includes(inner.code ?? ""))) {
+        if (inner instanceof HookStop || inner instanceof RegexRefused || inner instanceof NodeError || (isJsonataError(inner) && ["D1012", "D1011", "D2014", "D2015"].includes(inner.code ?? ""))) {
           return toExpressionError(inner, options);
         }
         break;
@@ -142,28 +180,21 @@ export async function evaluateExpression(
   if (expression.length > LIMITS.templateParseChars) {
     throw new NodeError("expression_error", `The expression is ${expression.length} characters long; the limit is ${LIMITS.templateParseChars}.`);
   }
+  const started = Date.now();
+  const signal = options.signal;
+  // Checked on every evaluation step and before every regular-expression search.
+  const checkpoint = () => {
+    if (signal?.aborted) throw new NodeError("cancelled", "The expression was cancelled.");
+    // JSONata's own timeout is checked on entry too; this one also covers hooks and searches.
+    if (Date.now() - started > timeoutMs) throw { code: "D1012" };
+  };
   let compiled: jsonata.Expression;
   try {
-    compiled = compile(expression, timeoutMs);
+    compiled = compile(expression, timeoutMs, checkpoint);
   } catch (error) {
     throw toExpressionError(error, { timeoutMs });
   }
-  const started = Date.now();
-  let steps = 0;
-  const signal = options.signal;
-  // Hooks live on the compiled expression's own environment, which is per call here.
-  compiled.assign(ENTRY as unknown as string, async () => {
-    if (signal?.aborted) throw new NodeError("cancelled", "The expression was cancelled.");
-    // JSONata's own timeout is checked on entry too; this one also covers time spent inside hooks.
-    if (Date.now() - started > timeoutMs) throw { code: "D1012" };
-    steps++;
-    if (signal && steps % YIELD_EVERY === 0) await yieldToEventLoop();
-  });
-  compiled.assign(EXIT as unknown as string, (_expr: unknown, _input: unknown, _env: unknown, result: unknown) => {
-    if (sizeOf(result) > maxBytes) {
-      throw new HookStop(`an intermediate value grew beyond ${maxBytes} characters or items`);
-    }
-  });
+  installHooks(compiled, checkpoint, signal, maxBytes);
   let result: unknown;
   try {
     result = await compiled.evaluate(scope);
@@ -173,9 +204,41 @@ export async function evaluateExpression(
   return toJson(result, maxBytes);
 }
 
+/** Hooks live on the compiled expression's own environment, which is per call here. */
+function installHooks(compiled: jsonata.Expression, checkpoint: () => void, signal: AbortSignal | undefined, maxBytes: number): void {
+  let steps = 0;
+  compiled.assign(ENTRY as unknown as string, async () => {
+    checkpoint();
+    steps++;
+    if (signal && steps % YIELD_EVERY === 0) await yieldToEventLoop();
+  });
+  compiled.assign(EXIT as unknown as string, (_expr: unknown, _input: unknown, _env: unknown, result: unknown) => {
+    if (sizeOf(result) > maxBytes) {
+      throw new HookStop(`an intermediate value grew beyond ${maxBytes} characters or items`);
+    }
+  });
+}
+
 // The editor re-validates on every keystroke; cache parse results.
 const CACHE_SIZE = 1_000;
 const astCache = new Map<string, jsonata.ExprNode | Error>();
+
+/** The first regular-expression literal RE2 cannot run, found at validation time rather than mid-run. */
+function regexRefusal(ast: unknown): Error | undefined {
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value instanceof RegExp) {
+      try {
+        compileUserRegex(value.source, value.flags);
+      } catch (error) {
+        if (error instanceof RegexRefused) return error;
+        throw error;
+      }
+    } else if (typeof value === "object" && value !== null) for (const child of Object.values(value)) stack.push(child);
+  }
+  return undefined;
+}
 
 function parseCached(expression: string): jsonata.ExprNode | Error {
   const hit = astCache.get(expression);
@@ -183,6 +246,8 @@ function parseCached(expression: string): jsonata.ExprNode | Error {
   let parsed: jsonata.ExprNode | Error;
   try {
     parsed = compile(expression).ast();
+    const refusal = regexRefusal(parsed);
+    if (refusal) parsed = refusal;
   } catch (error) {
     parsed = isJsonataError(error) ? new Error(describe(error)) : error instanceof Error ? error : new Error(String(error));
   }

@@ -32,6 +32,15 @@ export const LIMITS = {
   expressionTimeoutMs: 1_000,
   /** Nesting depth of one expression evaluation (JSONata stack guard; stops runaway recursion). */
   expressionMaxDepth: 300,
+  /** Nesting of one expression's text and syntax tree (brackets, calls, operator chains); deeper is a validation error. */
+  expressionMaxNesting: 120,
+  /** Characters of one regular expression in an expression. */
+  expressionRegexChars: 1_000,
+  /**
+   * Work one regular-expression search may do: RE2 program size × characters searched. RE2 is
+   * linear but a search cannot be interrupted; about 30 ns per unit here, so ≈ 0.3 s at most.
+   */
+  expressionRegexWork: 10_000_000,
   /** Items of one list an expression may build. */
   expressionMaxSequence: 1_000_000,
   /** Size of an expression's result (UTF-8 JSON bytes) and of any intermediate string or list. */

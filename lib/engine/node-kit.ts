@@ -53,6 +53,11 @@ export interface NodeDefinition<Config = unknown> {
    */
   pure?: boolean;
   /**
+   * Its references may name nodes on branches that were not taken, on purpose (the Variable
+   * aggregator picks the first that ran): the validator does not warn about those reads.
+   */
+  readsOptionalBranches?: boolean;
+  /**
    * false for canvas-only nodes (notes): the engine drops them before scheduling and the
    * validator leaves them out of its connectivity rules. Defaults to true.
    */

@@ -1,4 +1,15 @@
-/** Messages between the sandbox pool (parent) and a sandbox child process, over Node's IPC channel. */
+import { z } from "zod";
+import { SANDBOX_LIMITS } from "./limits";
+
+export { SANDBOX_LIMITS };
+
+/**
+ * Messages between the sandbox pool (parent) and a sandbox child process. They travel as one JSON
+ * document per line over the child's stdin (jobs) and stdout (replies), not over Node's IPC
+ * channel: Node parses IPC messages itself and throws into the parent on a malformed one, while a
+ * line we read ourselves can be bounded in size, parsed in a try and validated here. Nothing a
+ * child sends is trusted until `parseReplyLine` has accepted it.
+ */
 
 export interface SandboxJob {
   id: number;
@@ -12,21 +23,88 @@ export interface SandboxJob {
   maxLogChars: number;
 }
 
-export type SandboxFailureKind = "syntax" | "thrown" | "timeout" | "memory" | "result" | "output";
+export const SANDBOX_FAILURE_KINDS = ["syntax", "thrown", "timeout", "memory", "result", "output"] as const;
+export type SandboxFailureKind = (typeof SANDBOX_FAILURE_KINDS)[number];
 
-export type SandboxReply =
-  | { id: number; ok: true; json: string; logs: string[]; durationMs: number }
-  | { id: number; ok: false; kind: SandboxFailureKind; message: string; line?: number; logs: string[]; durationMs: number };
 
-/** Limits of the sandbox, as data. */
-export const SANDBOX_LIMITS = {
-  defaultTimeoutMs: 1_000,
-  maxTimeoutMs: 30_000,
-  defaultMemoryMb: 64,
-  minMemoryMb: 8,
-  maxMemoryMb: 256,
-  maxLogLines: 100,
-  maxLogChars: 10_000,
-  /** Wall-clock slack past the CPU budget before the parent kills the child outright. */
-  hardKillGraceMs: 2_000,
-} as const;
+const logsSchema = z.array(z.string().max(SANDBOX_LIMITS.maxLogChars)).max(SANDBOX_LIMITS.maxLogLines);
+const durationSchema = z.number().int().nonnegative().max(24 * 60 * 60_000);
+
+export const SandboxReplySchema = z.discriminatedUnion("ok", [
+  z.strictObject({
+    id: z.number().int().positive(),
+    ok: z.literal(true),
+    json: z.string().max(SANDBOX_LIMITS.maxOutputBytes),
+    logs: logsSchema,
+    durationMs: durationSchema,
+  }),
+  z.strictObject({
+    id: z.number().int().positive(),
+    ok: z.literal(false),
+    kind: z.enum(SANDBOX_FAILURE_KINDS),
+    message: z.string().max(SANDBOX_LIMITS.maxMessageChars),
+    line: z.number().int().positive().optional(),
+    logs: logsSchema,
+    durationMs: durationSchema,
+  }),
+]);
+export type SandboxReply = z.infer<typeof SandboxReplySchema>;
+
+/** The first line a child writes once it can take jobs. */
+export const SandboxReadySchema = z.strictObject({ ready: z.literal(true) });
+
+/** A reply the parent accepted: a failure as the child reported it, or the parsed result object. */
+export type AcceptedReply =
+  | Extract<SandboxReply, { ok: false }>
+  | { id: number; ok: true; result: Record<string, unknown>; logs: string[]; durationMs: number };
+
+/** `otherJob`: the line is a reply to some other job (a stale or repeated reply), not garbage. */
+export type ParsedLine<T> = { ok: true; value: T } | { ok: false; problem: string; otherJob?: boolean };
+
+/**
+ * JSON.parse that refuses `__proto__` keys anywhere: such a key is an own property after parsing,
+ * but becomes a prototype swap as soon as someone copies the object with Object.assign or `obj[k] = v`.
+ */
+export function parseJsonWithoutProto(text: string): ParsedLine<unknown> {
+  let protoKey = false;
+  let value: unknown;
+  try {
+    value = JSON.parse(text, (key, v: unknown) => {
+      if (key === "__proto__") protoKey = true;
+      return v;
+    });
+  } catch {
+    return { ok: false, problem: "it is not JSON" };
+  }
+  if (protoKey) return { ok: false, problem: 'it has a "__proto__" key' };
+  return { ok: true, value };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Parses the `json` field of a successful reply: a JSON object within the job's output limit. */
+function parseResult(json: string, maxOutputBytes: number): ParsedLine<Record<string, unknown>> {
+  if (Buffer.byteLength(json) > maxOutputBytes) return { ok: false, problem: `its result is larger than ${maxOutputBytes} bytes` };
+  const parsed = parseJsonWithoutProto(json);
+  if (!parsed.ok) return { ok: false, problem: `its result: ${parsed.problem}` };
+  if (!isPlainObject(parsed.value)) return { ok: false, problem: "its result is not a JSON object" };
+  return { ok: true, value: parsed.value };
+}
+
+/**
+ * Validates one reply line for the job `jobId`: JSON without `__proto__` keys, the reply schema,
+ * the job's id, and for a success a result object within the job's output limit.
+ */
+export function parseReplyLine(line: string, job: { id: number; maxOutputBytes: number }): ParsedLine<AcceptedReply> {
+  const parsed = parseJsonWithoutProto(line);
+  if (!parsed.ok) return parsed;
+  const reply = SandboxReplySchema.safeParse(parsed.value);
+  if (!reply.success) return { ok: false, problem: "it does not have the shape of a reply" };
+  if (reply.data.id !== job.id) return { ok: false, problem: `it answers job ${reply.data.id}, not job ${job.id}`, otherJob: true };
+  if (!reply.data.ok) return { ok: true, value: reply.data };
+  const result = parseResult(reply.data.json, job.maxOutputBytes);
+  if (!result.ok) return result;
+  const { json: _json, ...rest } = reply.data;
+  return { ok: true, value: { ...rest, result: result.value } };
+}

@@ -76,12 +76,46 @@ describe("code sandbox", () => {
     await expect(run("return { s: 'x'.repeat(200000) };")).rejects.toMatchObject({ code: "code_limit", message: expect.stringMatching(/limit is 100000/) });
   });
 
+  it("user code that replaces JSON.stringify, JSON.parse or Array.isArray cannot break the reply", async () => {
+    const replaced = await run("JSON.stringify = () => 'not json {';\nJSON.parse = () => ({ forged: true });\nArray.isArray = () => true;\nreturn { n: inputs.n + 1, list: [1, 2] };", { n: 1 });
+    expect(replaced.result).toEqual({ n: 2, list: [1, 2] });
+    expect((await run("return { ok: 1 }")).result).toEqual({ ok: 1 });
+  });
+
+  it("a result whose inherited toJSON turns it into a non-object fails only its job", async () => {
+    await expect(run("Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'not an object' });\nreturn { a: 1 };")).rejects.toMatchObject({
+      code: "code_error",
+      message: expect.stringMatching(/The code sandbox sent a reply that cannot be used \(its result is not a JSON object\)/),
+    });
+    expect((await run("return { ok: 2 }")).result).toEqual({ ok: 2 });
+  });
+
+  it("cuts a huge thrown message to the reply's limit instead of breaking the reply", async () => {
+    const error = (await run("throw new Error('x'.repeat(200000));").catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: "code_error", message: expect.stringMatching(/^The code threw on line 1: x+$/) });
+    expect(error.message.length).toBeLessThanOrEqual(10_000);
+    expect((await run("return { ok: 3 }")).result).toEqual({ ok: 3 });
+  });
+
   it("a cancelled run kills the child at once", async () => {
     const controller = new AbortController();
     const pending = run("while (true) {}", {}, { timeoutMs: 10_000, signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     await expect(pending).rejects.toMatchObject({ code: "cancelled" });
   });
+});
+
+const codeWorkflow = (code: string) => ({
+  version: 1 as const,
+  nodes: [
+    { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
+    { id: "code", type: "code", position: { x: 300, y: 0 }, data: { inputs: [], code, outputs: [{ name: "n", type: "number" as const }] } },
+    { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "n", value: "{{ code.n }}" }] } },
+  ],
+  edges: [
+    { id: "e1", source: "start", target: "code" },
+    { id: "e2", source: "code", target: "end" },
+  ],
 });
 
 describe("Code node through the queue and a real worker", () => {
@@ -119,6 +153,42 @@ describe("Code node through the queue and a real worker", () => {
       expect(run.status).toBe("succeeded");
       expect(run.output).toEqual({ mean: "5" });
       expect(run.steps.find((s) => s.nodeId === "parse")!.output).toEqual({ sum: 15, count: 3 });
+    } finally {
+      await worker.stop();
+      await db().$disconnect();
+    }
+  });
+
+  it("a Code node that replaces JSON.stringify or breaks its reply cannot crash the worker: the next runs succeed on the same process", async () => {
+    const worker = await startWorkerProcess();
+    try {
+      const member = await createTestMember();
+      const pid = worker.child.pid;
+      const stringify = await createWorkflow(member, { name: "stringify", graph: codeWorkflow("JSON.stringify = () => 'not json {';\nreturn { n: 1 };") });
+      const toJson = await createWorkflow(member, {
+        name: "toJSON",
+        graph: codeWorkflow("Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'not an object' });\nreturn { n: 1 };"),
+      });
+      const plain = await createWorkflow(member, { name: "plain", graph: codeWorkflow("return { n: 41 + 1 };") });
+
+      // Before the fix, the first run's reply could not be parsed and the second Code job crashed the worker (ERR_IPC_CHANNEL_CLOSED).
+      const first = await waitForRun((await startRun(member, stringify.id, { inputs: {} })).runId);
+      expect(first.status).toBe("succeeded");
+      expect(first.output).toEqual({ n: 1 });
+      const broken = await waitForRun((await startRun(member, toJson.id, { inputs: {} })).runId);
+      expect(broken.status).toBe("failed");
+      expect(broken.steps.find((s) => s.nodeId === "code")).toMatchObject({
+        status: "failed",
+        error: { code: "code_error", message: expect.stringMatching(/its result is not a JSON object/) },
+      });
+      for (let i = 0; i < 3; i++) {
+        const next = await waitForRun((await startRun(member, plain.id, { inputs: {} })).runId);
+        expect(next.status).toBe("succeeded");
+        expect(next.output).toEqual({ n: 42 });
+      }
+      expect(worker.child.pid).toBe(pid);
+      expect(worker.child.exitCode).toBeNull();
+      expect(worker.output()).not.toMatch(/ERR_IPC_CHANNEL_CLOSED/);
     } finally {
       await worker.stop();
       await db().$disconnect();

@@ -17,6 +17,7 @@ export const aggregateNode = defineNode({
   defaultConfig: () => ({ variables: ["", ""] }),
   hasInput: true,
   pure: true,
+  readsOptionalBranches: true,
   outputHandles: () => [{ id: "out", label: "" }],
   outputFields: () => [
     { name: "value", type: "any" as const, description: "The first variable that has a value (null if none has)" },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineNode, VALUE_TYPES } from "@/lib/engine/node-kit";
-import { SANDBOX_LIMITS } from "@/lib/sandbox/protocol";
+import { SANDBOX_LIMITS } from "@/lib/sandbox/limits";
 
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
 const nameSchema = z.string().regex(NAME, "names are letters, digits and _, starting with a letter");

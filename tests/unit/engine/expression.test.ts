@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NodeError } from "@/lib/engine/errors";
 import { evaluateExpression, expressionReferences, expressionSyntaxError } from "@/lib/engine/expression";
 import { LIMITS } from "@/lib/engine/limits";
+import { safeRegexEngine, unsupportedRegexFeature } from "@/lib/engine/regex";
 
 const scope = {
   input: { question: "why?" },
@@ -69,12 +70,6 @@ describe("evaluateExpression", () => {
     expect(error.message).toMatch(/longer than/);
   });
 
-  it("refuses regular expressions with nested repetition (catastrophic backtracking)", async () => {
-    const error = await failure('$match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/)');
-    expect(error.message).toMatch(/nests repetitions/);
-    expect(await evaluateExpression('$contains("hello", /l+o/)', scope)).toBe(true);
-  });
-
   it("is cancelled by its signal", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
@@ -125,5 +120,129 @@ describe("expressionReferences", () => {
 
   it("returns [] for an expression that does not parse", () => {
     expect(expressionReferences("a.[")).toEqual([]);
+  });
+});
+
+describe("regular expressions in expressions (RE2, linear time)", () => {
+  const attack = "a".repeat(27) + "!";
+  const timed = async (expression: string, input: Record<string, unknown>) => {
+    const started = Date.now();
+    const value = await evaluateExpression(expression, input);
+    return { value, ms: Date.now() - started };
+  };
+
+  it.each([
+    ["((a+))+$", attack, false],
+    ["(a|a)+$", attack, false],
+    ["((ab)*)+$", "ab".repeat(20) + "!", true],
+    ["((ab)*)+!$", "ab".repeat(5_000) + "!", true],
+    ["(a+)+$", "a".repeat(5_000) + "!", false],
+    ["(\\w+\\s?)+$", "word ".repeat(2_000) + "!", false],
+  ])("%s finishes fast with the right answer (backtracking engines take seconds to forever)", async (pattern, text, expected) => {
+    const contains = await timed(`$contains(s, /${pattern}/)`, { s: text });
+    // A generous bound that only proves "does not hang": well within the 1 s expression limit.
+    expect(contains.ms).toBeLessThan(LIMITS.expressionTimeoutMs);
+    expect(contains.value).toBe(expected);
+  });
+
+  it("also runs regular expressions built at run time by $eval on RE2", async () => {
+    const started = Date.now();
+    expect(await evaluateExpression("$eval('$contains(s, /((a+))+$/)')", { s: attack })).toBe(false);
+    expect(Date.now() - started).toBeLessThan(LIMITS.expressionTimeoutMs);
+    const error = await evaluateExpression("$eval('$contains(s, /(?=a)/)')", { s: "a" }).catch((e: unknown) => e as NodeError);
+    expect(error).toMatchObject({ code: "expression_error", message: expect.stringMatching(/no lookahead/) });
+  });
+
+  it("gives the same answers as JavaScript for $match, $contains, $replace and $split", async () => {
+    const s = "Order A12, order b7 and ORDER c300.\nnext line 42";
+    expect(await evaluateExpression("$contains(s, /order [a-z]\\d+/i)", { s })).toBe(true);
+    expect(await evaluateExpression("$match(s, /([a-z])(\\d+)/i)", { s })).toEqual([
+      { match: "A12", index: 6, groups: ["A", "12"] },
+      { match: "b7", index: s.indexOf("b7"), groups: ["b", "7"] },
+      { match: "c300", index: s.indexOf("c300"), groups: ["c", "300"] },
+    ]);
+    expect(await evaluateExpression("$match(s, /\\d+/, 2).match", { s })).toEqual(["12", "7"]);
+    expect(await evaluateExpression('$replace(s, /(\\d+)/, "#$1")', { s })).toBe(s.replace(/(\d+)/g, "#$1"));
+    expect(await evaluateExpression("$split(s, /\\s*,\\s*|\\s+and\\s+/)", { s })).toEqual(s.split(/\s*,\s*|\s+and\s+/));
+    expect(await evaluateExpression("$match(s, /^\\w+/m).match", { s })).toEqual(["Order", "next"]);
+    // An optional group that did not take part is undefined, as in JavaScript (null once the result is JSON).
+    expect(await evaluateExpression('$match(s, /(x)?(\\d)$/).groups', { s })).toEqual([null, "2"]);
+    // Indices count UTF-16 code units, as JavaScript strings do.
+    expect(await evaluateExpression('$match("😀a😀a", /a/).index', {})).toEqual([2, 5]);
+    expect(await evaluateExpression('$replace("a.b.c", /\\./, "-", 1)', {})).toBe("a-b.c");
+  });
+
+  it.each([
+    ["(?=a)a", /no lookahead/],
+    ["a(?!b)", /no lookahead/],
+    ["(?<=a)b", /no lookbehind/],
+    ["(?<!a)b", /no lookbehind/],
+    ["(a)\\1", /no backreferences/],
+    ["(?<x>a)\\k<x>", /no backreferences/],
+  ])("refuses /%s/ with a clear error, at validation and at run time", async (pattern, why) => {
+    const expression = `$contains(s, /${pattern}/)`;
+    expect(expressionSyntaxError(expression)).toMatch(/the regular expression .* cannot be used: Weft runs regular expressions on RE2/);
+    expect(expressionSyntaxError(expression)).toMatch(why);
+    const error = await evaluateExpression(expression, { s: "ab" }).catch((e: unknown) => e as NodeError);
+    expect(error).toMatchObject({ code: "expression_error", message: expect.stringMatching(why) });
+  });
+
+  it("does not mistake escapes and classes for backreferences or lookaround", () => {
+    expect(unsupportedRegexFeature("[(?=]\\(\\?=x\\)")).toBeUndefined();
+    expect(unsupportedRegexFeature("\\\\1")).toBeUndefined();
+    expect(unsupportedRegexFeature("(?:a)(?<name>b)\\0")).toBeUndefined();
+    expect(expressionSyntaxError("$match(s, /(?:a)(?<name>b)/)")).toBeUndefined();
+  });
+
+  it("refuses a search whose work (pattern size × text) would block the worker, instead of running it", async () => {
+    const text = "ab".repeat(500_000);
+    const started = Date.now();
+    const error = await evaluateExpression("$contains(s, /((a|b)(b|a)){200}$/)", { s: text }).catch((e: unknown) => e as NodeError);
+    expect(error).toMatchObject({ code: "expression_error", message: expect.stringMatching(/would take too long/) });
+    expect(Date.now() - started).toBeLessThan(LIMITS.expressionTimeoutMs);
+    // The same pattern on a short text is fine.
+    expect(await evaluateExpression("$contains(s, /((a|b)(b|a)){200}$/)", { s: "ab".repeat(300) })).toBe(true);
+  });
+
+  it("enforces the expression's time limit between searches", async () => {
+    const started = Date.now();
+    const error = await evaluateExpression("$count($match(s, /a/))", { s: "a".repeat(900_000) }, { timeoutMs: 100 }).catch((e: unknown) => e as NodeError);
+    expect(error).toMatchObject({ code: "expression_error", message: expect.stringMatching(/longer than 100 ms/) });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("the RE2 engine follows exec/lastIndex semantics", () => {
+    const Engine = safeRegexEngine();
+    const re = new Engine(/(b)?a/g);
+    const first = re.exec("xba a")!;
+    expect([...first]).toEqual(["ba", "b"]);
+    expect(first.index).toBe(1);
+    expect(re.lastIndex).toBe(3);
+    const second = re.exec("xba a")!;
+    expect([...second]).toEqual(["a", undefined]);
+    expect(second.index).toBe(4);
+    expect(re.exec("xba a")).toBeNull();
+    expect(re.lastIndex).toBe(0);
+  });
+});
+
+describe("expression nesting", () => {
+  it.each([
+    ["brackets", "(".repeat(5_000) + "1" + ")".repeat(5_000)],
+    ["arrays", "[".repeat(5_000) + "]".repeat(5_000)],
+    ["calls", "$string(".repeat(3_000) + "1" + ")".repeat(3_000)],
+    ["an operator chain", Array(3_000).fill("start.n").join(" + ")],
+    ["a unary chain", "-".repeat(20_000) + "1"],
+  ])("very deep %s are a clear problem, not a stack overflow", async (_what, expression) => {
+    expect(expressionSyntaxError(expression)).toMatch(/nests deeper than 120 levels/);
+    expect(expressionReferences(expression)).toEqual([]);
+    const error = await evaluateExpression(expression, { start: { n: 1 } }).catch((e: unknown) => e as NodeError);
+    expect(error).toMatchObject({ code: "expression_error", message: expect.stringMatching(/nests deeper than 120 levels/) });
+  });
+
+  it("accepts ordinary nesting and brackets inside strings", async () => {
+    const expression = "(".repeat(50) + '"((((" & start.s' + ")".repeat(50);
+    expect(expressionSyntaxError(expression)).toBeUndefined();
+    expect(await evaluateExpression(expression, { start: { s: "x" } })).toBe("((((x");
   });
 });
