@@ -4,9 +4,15 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import { request } from "./api";
+import { ApiError, request } from "./api";
 
 const saveAllowList = (allowList: string[]) => request<{ allowList: string[] }>("/api/network-allow-list", { method: "PUT", body: JSON.stringify({ allowList }) });
+
+/** The server's reasons, one per refused entry, rather than only "The request body is invalid." */
+function describeFailure(failure: unknown): string {
+  if (failure instanceof ApiError && failure.issues.length > 0) return failure.issues.map((issue) => issue.message).join(" ");
+  return failure instanceof Error ? failure.message : "Could not save.";
+}
 
 /** Settings → Network: the one allow-list of every outbound path of the workspace; admins edit it. */
 export function NetworkAllowListEditor({ initialAllowList, canEdit }: { initialAllowList: string[]; canEdit: boolean }) {
@@ -19,7 +25,7 @@ export function NetworkAllowListEditor({ initialAllowList, canEdit }: { initialA
         setText(saved.allowList.join("\n"));
         setState(`Saved (${saved.allowList.length} entries).`);
       })
-      .catch((failure: unknown) => setState(failure instanceof Error ? failure.message : "Could not save."));
+      .catch((failure: unknown) => setState(describeFailure(failure)));
 
   return (
     <section className="space-y-2 rounded-lg border p-4">
@@ -38,7 +44,11 @@ export function NetworkAllowListEditor({ initialAllowList, canEdit }: { initialA
           <Button size="sm" variant="outline" onClick={save}>
             Save allow-list
           </Button>
-          {state ? <span className="text-xs text-muted-foreground">{state}</span> : null}
+          {state ? (
+            <span className="text-xs text-muted-foreground" data-testid="allow-list-status">
+              {state}
+            </span>
+          ) : null}
         </div>
       ) : (
         <p className="text-xs text-muted-foreground">Only admins and owners can change it.</p>

@@ -80,6 +80,19 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
   return pass.problems;
 }
 
+/**
+ * Only the unknown-key problems: a draft may be incomplete, but one holding keys no node knows
+ * can never run and would be stored silently, so saving refuses it (lib/workflows/service.ts).
+ */
+export function unknownConfigKeyProblems(graph: Graph, registry: NodeRegistry): Problem[] {
+  const pass = newPass(graph, registry, {});
+  for (const node of graph.nodes) {
+    const def = registry[node.type];
+    if (def) checkUnknownKeys(pass, node, def);
+  }
+  return pass.problems;
+}
+
 /** Identity, type, config and settings of one node. */
 function checkNode(pass: Pass, node: GraphNode): void {
   const { error, name } = pass;

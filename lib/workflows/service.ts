@@ -4,6 +4,8 @@ import { hasRole } from "@/lib/auth/member";
 import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { db } from "@/lib/db/client";
 import { GraphSchema, emptyGraph, type Graph } from "@/lib/engine/graph";
+import { unknownConfigKeyProblems } from "@/lib/engine/validate";
+import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { WorkflowNameSchema } from "./schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -118,9 +120,17 @@ export async function deleteWorkflow(member: Member, id: string): Promise<void> 
  * two tabs editing the same workflow never silently overwrite each other.
  * Drafts may be invalid; runs validate the graph they freeze.
  */
+/** Refuses a draft holding node keys no node knows (they would be stored and never take effect). */
+function assertNoUnknownKeys(graph: Graph): void {
+  const problems = unknownConfigKeyProblems(graph, nodeRegistry);
+  if (problems.length === 0) return;
+  throw new ServiceError("invalid_graph", problems.map((p) => p.message).join(" "), { problems });
+}
+
 export async function saveGraph(member: Member, id: string, input: z.input<typeof SaveGraphSchema>): Promise<{ revision: number }> {
   requireEditor(member);
   const data = SaveGraphSchema.parse(input);
+  assertNoUnknownKeys(data.graph);
   const saved = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { graph: true } });
   await assertMayReferenceSecrets(db(), member, data.graph, saved?.graph);
   const result = await db().workflow.updateMany({

@@ -96,6 +96,20 @@ describe("workflow routes", () => {
     expect((stored.graph as { nodes: unknown[] }).nodes).toHaveLength(ticketGraph.nodes.length);
   });
 
+  it("refuses a draft whose node data holds keys no node knows, naming the node and the key, and stores nothing", async () => {
+    const { body } = await createWorkflow(owner.cookie, { name: "Unknown keys" });
+    const [first, ...rest] = ticketGraph.nodes;
+    const graph = { ...ticketGraph, nodes: [{ ...first, data: { ...first.data, timeoutMS: 5 } }, ...rest] };
+    const response = await graphRoute.PUT(routeRequest("PUT", `/api/workflows/${body.id}/graph`, owner.cookie, { revision: 0, graph }), routeParams(body.id));
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string; problems: { code: string; nodeId: string; field: string }[] } };
+    expect(error.code).toBe("invalid_graph");
+    expect(error.message).toContain('"timeoutMS"');
+    expect(error.problems).toEqual([expect.objectContaining({ code: "unknown_config_key", nodeId: first.id, field: "timeoutMS" })]);
+    const stored = await db().workflow.findUniqueOrThrow({ where: { id: body.id } });
+    expect(stored.revision).toBe(0);
+  });
+
   it("keeps workspaces apart and enforces roles", async () => {
     const { body } = await createWorkflow(owner.cookie, { name: "Private" });
     const asStranger = await workflowRoute.GET(routeRequest("GET", `/api/workflows/${body.id}`, stranger.cookie), routeParams(body.id));
