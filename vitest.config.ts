@@ -1,7 +1,27 @@
+import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const root = path.dirname(new URL(import.meta.url).pathname);
+
+/**
+ * The stdio MCP servers the integration tests' "operator" allows: the fixtures, run by Node through
+ * tsx named by absolute URL (each server runs in a working directory of its own).
+ */
+const tsxLoader = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
+const fixture = (name: string) => path.join(root, "tests/fixtures", name);
+const testStdioServers = [
+  { id: "fixture", label: "Test fixture (tools)", command: process.execPath, args: ["--import", tsxLoader, fixture("mcp-server.ts")], allowedEnv: ["MCP_FIXTURE_LOG", "FIXTURE_TOKEN"] },
+  {
+    id: "env-dump",
+    label: "Test fixture (reports its environment)",
+    command: process.execPath,
+    args: ["--import", tsxLoader, fixture("mcp-server-env.ts")],
+    env: { OPERATOR_FIXED: "set-by-operator" },
+    allowedEnv: ["DUMP_TOKEN", "DUMP_PLAIN"],
+  },
+];
 
 /** Environment shared by every integration test file and the worker processes they start. */
 export const integrationEnv = {
@@ -13,6 +33,10 @@ export const integrationEnv = {
   BETTER_AUTH_SECRET: "integration-test-secret-0123456789",
   BETTER_AUTH_URL: "http://localhost:3000",
   WEFT_ALLOW_PRIVATE_NETWORK: "true",
+  // Test files sign up many users; tests/integration/auth.signup-policy.test.ts covers invite and closed.
+  WEFT_SIGNUP: "open",
+  WEFT_MCP_STDIO_SERVERS: JSON.stringify(testStdioServers),
+  WEFT_MCP_STDIO_DIR: path.join(os.tmpdir(), "weft-test-mcp-stdio"),
   LOG_LEVEL: "warn",
   // Suites sign many users up from one (unknown) address; the limits have their own tests,
   // which build an auth instance with them on (tests/integration/auth.limits.test.ts).

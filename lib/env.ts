@@ -1,5 +1,8 @@
 import "dotenv/config";
+import os from "node:os";
+import path from "node:path";
 import { z } from "zod";
+import { parseOperatorStdioServers } from "@/lib/tools/mcp/operator-schema";
 import { parseAddressRange } from "@/lib/auth/client-address";
 
 /**
@@ -45,6 +48,31 @@ export const EnvSchema = z.object({
   WEFT_MCP_IDLE_MS: z.coerce.number().int().min(100).default(300_000),
   /** How long one MCP tool call may take (the step's own timeout still applies). */
   WEFT_MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  /**
+   * stdio MCP servers workspaces may pick (JSON list of { id, label, command, args, env, allowedEnv });
+   * empty = stdio servers are off. Validated here so a bad list stops the process at boot.
+   */
+  WEFT_MCP_STDIO_SERVERS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text?.trim()) return [];
+      try {
+        return parseOperatorStdioServers(text, "WEFT_MCP_STDIO_SERVERS");
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
+  /** A JSON file with more of the same list (read when MCP servers are first used). */
+  WEFT_MCP_STDIO_CONFIG: z.string().trim().min(1).optional(),
+  /** Each stdio MCP source runs in its own directory (mode 0700) under this one. */
+  WEFT_MCP_STDIO_DIR: z
+    .string()
+    .default(path.join(os.tmpdir(), "weft-mcp"))
+    .refine((dir) => path.isAbsolute(dir), "WEFT_MCP_STDIO_DIR must be an absolute path"),
+  /** Who may create an account: anyone (open), invited emails (invite), nobody (closed). The very first account is always allowed. */
+  WEFT_SIGNUP: z.enum(["open", "invite", "closed"]).default("invite"),
   /**
    * Reverse proxies (IPs or CIDR ranges, comma-separated) whose X-Forwarded-For entries are
    * believed; the client address is the right-most entry outside this list (lib/auth/client-address.ts).

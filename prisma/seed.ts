@@ -4,7 +4,7 @@
  * (and nothing else) on the workspace's network allow-list, and the example workflows.
  * Idempotent: running it again changes nothing.
  */
-import { auth } from "@/lib/auth/auth";
+import { createAuth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
 import { exampleWorkflows } from "@/lib/examples/workflows";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -21,7 +21,8 @@ function demoModelAllowEntry(url = DEMO_MODEL_URL): string {
 async function seed() {
   let user = await db().user.findUnique({ where: { email: DEMO_USER.email } });
   if (!user) {
-    await auth().api.signUpEmail({ body: DEMO_USER });
+    // The operator runs the seed: WEFT_SIGNUP governs visitors, not the demo account it creates.
+    await createAuth({ signUpMode: "open", rateLimit: false }).api.signUpEmail({ body: DEMO_USER });
     user = await db().user.findUniqueOrThrow({ where: { email: DEMO_USER.email } });
   }
   const membership = await db().membership.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });

@@ -54,6 +54,7 @@ cat <<MSG
   Weft is running at http://localhost:${PORT}
   Sign in as demo@weft.local / weft-demo-1234
   (the demo model echoes prompts; add a real provider in Settings → Models)
+  New accounts: WEFT_SIGNUP=${WEFT_SIGNUP:-invite} (set WEFT_SIGNUP=open in .env to let anyone sign up).
   Ctrl-C stops the web app, the worker and the demo model.
 
 MSG

@@ -1,6 +1,6 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { db } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record";
 import { AUTH_LIMITS, type AuthLimits } from "@/lib/auth/auth-limits";
@@ -8,6 +8,7 @@ import { redisAttemptStore, type AttemptStore } from "@/lib/auth/attempt-store";
 import { parseTrustedProxies } from "@/lib/auth/client-address";
 import { rateLimitOptions } from "@/lib/auth/rate-limit";
 import { signInGuard } from "@/lib/auth/sign-in-guard";
+import { signUpPolicy, type SignUpMode } from "@/lib/auth/signup-policy";
 import { ensurePersonalWorkspace } from "@/lib/auth/workspaces";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 
@@ -19,6 +20,10 @@ export interface AuthSettings {
   trustedProxies: readonly string[];
   limits: AuthLimits;
   store: AttemptStore;
+  /** WEFT_SIGNUP. */
+  signUpMode: SignUpMode;
+  /** The database accounts live in (tests of "the first account" use an empty one). */
+  db: Db;
 }
 
 function settingsWith(overrides: Partial<AuthSettings>): AuthSettings {
@@ -29,6 +34,8 @@ function settingsWith(overrides: Partial<AuthSettings>): AuthSettings {
     limits: overrides.limits ?? AUTH_LIMITS,
     // Connects on first use; a few retries, not BullMQ's unbounded ones: sign-in should fail, not hang, when Redis is down.
     store: overrides.store ?? redisAttemptStore(createRedis({ maxRetriesPerRequest: 3, lazyConnect: true }), redisPrefix()),
+    signUpMode: overrides.signUpMode ?? config.WEFT_SIGNUP,
+    db: overrides.db ?? db(),
   };
 }
 
@@ -38,7 +45,7 @@ export function createAuth(overrides: Partial<AuthSettings> = {}) {
   const trustedProxies = parseTrustedProxies(settings.trustedProxies);
   return betterAuth({
     appName: "Weft",
-    database: prismaAdapter(db(), { provider: "postgresql" }),
+    database: prismaAdapter(settings.db, { provider: "postgresql" }),
     secret: config.BETTER_AUTH_SECRET,
     baseURL: config.BETTER_AUTH_URL,
     emailAndPassword: {
@@ -65,15 +72,17 @@ export function createAuth(overrides: Partial<AuthSettings> = {}) {
       ipAddress: { ipAddressHeaders: ["x-forwarded-for"], trustedProxies: [...settings.trustedProxies] },
     },
     rateLimit: rateLimitOptions(settings.rateLimit, settings.store),
-    plugins: settings.rateLimit
-      ? [signInGuard({ store: settings.store, trustedProxies, limits: settings.limits, audit: recordAudit })]
-      : [],
+    plugins: [
+      ...(settings.rateLimit ? [signInGuard({ store: settings.store, trustedProxies, limits: settings.limits, audit: recordAudit })] : []),
+      // WEFT_SIGNUP: who may create an account (lib/auth/signup-policy.ts); after the limits, so refusals are rate limited too.
+      signUpPolicy({ mode: settings.signUpMode }),
+    ],
     databaseHooks: {
       user: {
         create: {
           // Runs after the sign-up transaction commits, so the user row is visible to db().
           after: async (user) => {
-            await ensurePersonalWorkspace({ id: user.id, name: user.name, email: user.email });
+            await ensurePersonalWorkspace({ id: user.id, name: user.name, email: user.email }, settings.db);
           },
         },
       },

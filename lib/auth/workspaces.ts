@@ -1,4 +1,4 @@
-import { db } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
 import { MemberSchema, type Member } from "@/lib/auth/member";
 
 /** Cookie that picks the active workspace for a user with several memberships. */
@@ -19,8 +19,8 @@ function personalWorkspaceName(user: NewUser): string {
  * Gives a user with no membership a workspace of their own, as its owner. Idempotent: a user
  * who already belongs to a workspace is left alone, so a retry after a failed sign-up hook is safe.
  */
-export async function ensurePersonalWorkspace(user: NewUser): Promise<void> {
-  await db().$transaction(async (tx) => {
+export async function ensurePersonalWorkspace(user: NewUser, database: Db = db()): Promise<void> {
+  await database.$transaction(async (tx) => {
     // Serialise concurrent calls for one user (sign-up hook racing a first page load).
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`weft:personal-workspace:${user.id}`}))`;
     const existing = await tx.membership.findFirst({ where: { userId: user.id }, select: { id: true } });

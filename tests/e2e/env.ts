@@ -9,6 +9,8 @@ export const e2eEnv = {
   BETTER_AUTH_SECRET: "e2e-auth-secret-0123456789abcdef",
   BETTER_AUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
   WEFT_ALLOW_PRIVATE_NETWORK: "true",
+  // The specs sign up fresh users through the UI.
+  WEFT_SIGNUP: "open",
   NEXT_TELEMETRY_DISABLED: "1",
   LOG_LEVEL: "warn",
 };

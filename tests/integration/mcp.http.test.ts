@@ -61,7 +61,7 @@ describe("MCP server over Streamable HTTP", () => {
     expect(result.message).toMatch(/ELSEWHERE_TOKEN may not be sent to 127\.0\.0\.1:\d+ \(allowed hosts: mcp\.example\.com\)/);
     expect(fixture.requests.length).toBe(before);
 
-    const stdio = await createMcpSource(member, { name: "Local", config: { transport: "stdio", command: "node", args: ["-e", "0"], env: { TOKEN: { secret: "ELSEWHERE_TOKEN" } } } }, { pool });
+    const stdio = await createMcpSource(member, { name: "Local", config: { transport: "stdio", serverId: "fixture", env: { FIXTURE_TOKEN: { secret: "ELSEWHERE_TOKEN" } } } }, { pool });
     const refused = await syncMcpSource(member, stdio.id, { pool });
     expect(refused.ok).toBe(false);
     expect(refused.message).toMatch(/ELSEWHERE_TOKEN may not be given to a stdio MCP server/);

@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { createSecret } from "@/lib/secrets/service";
 import { callMcpTool, IDEMPOTENCY_META_KEY } from "@/lib/tools/mcp/call";
+import { OperatorStdioServerSchema } from "@/lib/tools/mcp/operator-schema";
 import { createMcpPool, mcpPool, shutdownMcpPool } from "@/lib/tools/mcp/pool";
 import { createToolPort } from "@/lib/tools/port";
 import { createMcpSource, deleteMcpSource, getMcpSource, listMcpSources, syncMcpSource } from "@/lib/tools/mcp/service";
@@ -56,7 +57,7 @@ describe("MCP server over stdio", () => {
     sourceId = view.id;
     expect(view.status).toBe("never_connected");
     expect(view.tools).toEqual([]);
-    expect(view.config).toMatchObject({ transport: "stdio", env: { FIXTURE_TOKEN: { secret: "FIXTURE_TOKEN_SECRET" } } });
+    expect(view.config).toMatchObject({ transport: "stdio", serverId: "fixture", env: { FIXTURE_TOKEN: { secret: "FIXTURE_TOKEN_SECRET" } } });
     await listMcpSources(member, { pool });
     await getMcpSource(member, sourceId, { pool });
     // Give a wrongly started process time to write its start line.
@@ -121,9 +122,9 @@ describe("MCP server over stdio", () => {
     const report = result.output as { FIXTURE_TOKEN: string; tokenSha256: string; names: string[] };
     expect(report.FIXTURE_TOKEN).toBe(`set (${TOKEN.length} chars)`);
     expect(report.tokenSha256).toBe(createHash("sha256").update(TOKEN).digest("hex").slice(0, 16));
-    expect(report.names).toContain("PATH");
     for (const leaked of ["DATABASE_URL", "WEFT_SECRET_KEYS", "BETTER_AUTH_SECRET", "REDIS_URL", "WEFT_REDIS_PREFIX"]) expect(report.names).not.toContain(leaked);
-    expect(report.names.filter((n) => !["HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER"].includes(n)).sort()).toEqual(["FIXTURE_TOKEN", "MCP_FIXTURE_LOG"]);
+    // The declared variables, PATH and HOME: not even the SDK's default USER, SHELL, LOGNAME or TERM.
+    expect(report.names).toEqual(["FIXTURE_TOKEN", "HOME", "MCP_FIXTURE_LOG", "PATH"]);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
   });
 
@@ -191,8 +192,10 @@ describe("MCP server over stdio", () => {
   });
 
   it("a server that cannot start is reported in lastError and as an error status", async () => {
-    const broken = await createMcpSource(member, { name: "Broken", config: { transport: "stdio", command: "/nonexistent/mcp-server", args: [], env: {} } }, { pool });
-    const result = await syncMcpSource(member, broken.id, { pool });
+    // An operator entry whose program is missing on this host.
+    const stdio = { servers: [OperatorStdioServerSchema.parse({ id: "broken", label: "Broken", command: "/nonexistent/mcp-server" })], problem: null };
+    const broken = await createMcpSource(member, { name: "Broken", config: { transport: "stdio", serverId: "broken", env: {} } }, { pool, stdio });
+    const result = await syncMcpSource(member, broken.id, { pool, stdio });
     expect(result.ok).toBe(false);
     expect(result.message).toContain("/nonexistent/mcp-server");
     const view = await getMcpSource(member, broken.id, { pool });

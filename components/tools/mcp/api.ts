@@ -1,11 +1,11 @@
 import { request } from "@/components/settings/api";
-import type { CreateMcpSourceInput, McpSourceView, McpSyncResult } from "@/lib/tools/mcp/schema";
+import type { CreateMcpSourceInput, McpSourceView, McpStdioOptions, McpSyncResult } from "@/lib/tools/mcp/schema";
 
 /** Browser-side calls to /api/tool-sources/mcp (errors become ApiError with the server's message). */
 
 const path = (id: string) => `/api/tool-sources/mcp/${encodeURIComponent(id)}`;
 
-export const listMcpSourcesRequest = () => request<{ sources: McpSourceView[] }>("/api/tool-sources/mcp", { method: "GET" });
+export const listMcpSourcesRequest = () => request<{ sources: McpSourceView[]; stdio: McpStdioOptions }>("/api/tool-sources/mcp", { method: "GET" });
 
 export const createMcpSourceRequest = (input: CreateMcpSourceInput) =>
   request<McpSourceView>("/api/tool-sources/mcp", { method: "POST", body: JSON.stringify(input) });

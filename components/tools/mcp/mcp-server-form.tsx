@@ -7,9 +7,9 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Textarea } from "@/components/ui/textarea";
-import { CreateMcpSourceSchema, type CreateMcpSourceInput, defaultToolPrefix, type McpSourceView } from "@/lib/tools/mcp/schema";
+import { CreateMcpSourceSchema, type CreateMcpSourceInput, defaultToolPrefix, type McpSourceView, type McpStdioOptions } from "@/lib/tools/mcp/schema";
 import { createMcpSourceRequest } from "./api";
+import { emptyRows, StdioFields } from "./stdio-fields";
 import { rowsToRecord, ValueRows, type ValueRow } from "./value-rows";
 
 type Transport = "stdio" | "http";
@@ -18,14 +18,23 @@ function issueText(issues: readonly { path: PropertyKey[] | string; message: str
   return issues.map((issue) => `${Array.isArray(issue.path) ? issue.path.join(".") : issue.path}: ${issue.message}`).join("; ");
 }
 
-/** Register an MCP server. Saving starts nothing; the list's Connect button does. */
-export function McpServerForm({ open, onOpenChange, onSaved }: { open: boolean; onOpenChange: (open: boolean) => void; onSaved: (view: McpSourceView) => void }) {
-  const [transport, setTransport] = useState<Transport>("stdio");
+/** Why the stdio option is unavailable, in the operator's terms. */
+export function stdioOffReason(stdio: McpStdioOptions): string {
+  if (stdio.problem) return `stdio servers are off: ${stdio.problem}`;
+  return "stdio servers are off on this instance: they run programs on the Weft hosts, so only the operator can allow them (WEFT_MCP_STDIO_SERVERS). Use a Streamable HTTP server, or ask your operator.";
+}
+
+/**
+ * Register an MCP server. Saving starts nothing; the list's Connect button does. A stdio server is
+ * picked from the operator's list (its command is the operator's); its variables are the ones the
+ * entry allows.
+ */
+export function McpServerForm({ open, onOpenChange, onSaved, stdio }: { open: boolean; onOpenChange: (open: boolean) => void; onSaved: (view: McpSourceView) => void; stdio: McpStdioOptions }) {
+  const [transport, setTransport] = useState<Transport>(stdio.enabled ? "stdio" : "http");
   const [name, setName] = useState("");
   const [toolPrefix, setToolPrefix] = useState("");
-  const [command, setCommand] = useState("");
-  const [args, setArgs] = useState("");
-  const [env, setEnv] = useState<ValueRow[]>([]);
+  const [serverId, setServerId] = useState(stdio.servers[0]?.id ?? "");
+  const [env, setEnv] = useState<ValueRow[]>(emptyRows(stdio.servers[0]?.allowedEnv ?? []));
   const [url, setUrl] = useState("");
   const [headers, setHeaders] = useState<ValueRow[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -36,15 +45,8 @@ export function McpServerForm({ open, onOpenChange, onSaved }: { open: boolean; 
     setError(null);
     const config =
       transport === "stdio"
-        ? {
-            transport,
-            command,
-            args: args
-              .split("\n")
-              .map((a) => a.trim())
-              .filter(Boolean),
-            env: rowsToRecord(env),
-          }
+        ? // Rows left empty are variables the server may take but this source does not set.
+          { transport, serverId, env: rowsToRecord(env.filter((row) => row.value.trim())) }
         : { transport, url, headers: rowsToRecord(headers) };
     const input: CreateMcpSourceInput = { name, config, ...(toolPrefix.trim() ? { toolPrefix: toolPrefix.trim() } : {}) };
     const checked = CreateMcpSourceSchema.safeParse(input);
@@ -82,33 +84,35 @@ export function McpServerForm({ open, onOpenChange, onSaved }: { open: boolean; 
 
           <div className="space-y-1.5">
             <Label htmlFor="mcp-transport">Transport</Label>
-            <Select value={transport} onValueChange={(v) => setTransport(v === "http" ? "http" : "stdio")}>
+            <Select value={transport} onValueChange={(v) => setTransport(v === "stdio" && stdio.enabled ? "stdio" : "http")}>
               <SelectTrigger id="mcp-transport" aria-label="Transport">
                 <SelectValue />
               </SelectTrigger>
               <SelectContent>
-                <SelectItem value="stdio">stdio (a command the worker starts)</SelectItem>
+                <SelectItem value="stdio" disabled={!stdio.enabled}>
+                  stdio (a server the operator allows)
+                </SelectItem>
                 <SelectItem value="http">Streamable HTTP (a URL)</SelectItem>
               </SelectContent>
             </Select>
+            {stdio.enabled ? null : (
+              <p className="text-xs text-muted-foreground" data-testid="mcp-stdio-off">
+                {stdioOffReason(stdio)}
+              </p>
+            )}
           </div>
 
           {transport === "stdio" ? (
-            <>
-              <div className="space-y-1.5">
-                <Label htmlFor="mcp-command">Command</Label>
-                <Input id="mcp-command" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx" className="font-mono" spellCheck={false} />
-              </div>
-              <div className="space-y-1.5">
-                <Label htmlFor="mcp-args">Arguments (one per line)</Label>
-                <Textarea id="mcp-args" value={args} onChange={(e) => setArgs(e.target.value)} rows={3} placeholder={"-y\n@acme/orders-mcp"} className="font-mono" spellCheck={false} />
-              </div>
-              <div className="space-y-1.5">
-                <Label>Environment</Label>
-                <p className="text-xs text-muted-foreground">The server sees only these variables (plus PATH, HOME and a few other basics), never the worker&apos;s own.</p>
-                <ValueRows label="Variable" rows={env} onChange={setEnv} namePlaceholder="API_TOKEN" textPlaceholder="value" />
-              </div>
-            </>
+            <StdioFields
+              stdio={stdio}
+              serverId={serverId}
+              env={env}
+              onEnvChange={setEnv}
+              onPick={(id) => {
+                setServerId(id);
+                setEnv(emptyRows(stdio.servers.find((server) => server.id === id)?.allowedEnv ?? []));
+              }}
+            />
           ) : (
             <>
               <div className="space-y-1.5">

@@ -7,9 +7,9 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { McpSourceView, McpStatus } from "@/lib/tools/mcp/schema";
+import { isLegacyStdio, type McpSourceView, type McpStatus, type McpStdioOptions } from "@/lib/tools/mcp/schema";
 import { connectMcpSourceRequest, deleteMcpSourceRequest, listMcpSourcesRequest } from "./api";
-import { McpServerForm } from "./mcp-server-form";
+import { McpServerForm, stdioOffReason } from "./mcp-server-form";
 
 const STATUS: Record<McpStatus, { tone: BadgeTone; label: string }> = {
   connected: { tone: "green", label: "Connected" },
@@ -18,17 +18,26 @@ const STATUS: Record<McpStatus, { tone: BadgeTone; label: string }> = {
   never_connected: { tone: "muted", label: "Not connected yet" },
 };
 
-function describe(source: McpSourceView): string {
-  return source.config.transport === "stdio" ? [source.config.command, ...source.config.args].join(" ") : source.config.url;
+/** Until the list arrives, stdio is shown as off (the form cannot open before that anyway). */
+const STDIO_UNKNOWN: McpStdioOptions = { enabled: false, servers: [], problem: null };
+
+function describe(source: McpSourceView, stdio: McpStdioOptions): string {
+  const config = source.config;
+  if (config.transport === "http") return config.url;
+  // A command a workspace chose before stdio became the operator's decision: shown so it can be recognised and deleted.
+  if (isLegacyStdio(config)) return `${[config.command, ...config.args].join(" ")} (not allowed by the operator)`;
+  return stdio.servers.find((server) => server.id === config.serverId)?.label ?? `${config.serverId} (no longer allowed by the operator)`;
 }
 
 /**
- * Tools page → MCP servers: register (stdio or Streamable HTTP), Connect / Refresh tools, status,
- * cached tools, delete. Developers and above only (the routes enforce it). Mount it with the list
- * from `listMcpSources(member)` as `initialSources`, or without and it fetches the list itself.
+ * Tools page → MCP servers: register (an operator-allowed stdio server or Streamable HTTP),
+ * Connect / Refresh tools, status, cached tools, delete. Developers and above only (the routes
+ * enforce it). Mount it with `listMcpSources(member)` and `getMcpStdioOptions(member)` as
+ * `initialSources` and `initialStdio`, or without and it fetches both itself.
  */
-export function McpServersSection({ canManage, initialSources }: { canManage: boolean; initialSources?: McpSourceView[] }) {
+export function McpServersSection({ canManage, initialSources, initialStdio }: { canManage: boolean; initialSources?: McpSourceView[]; initialStdio?: McpStdioOptions }) {
   const [sources, setSources] = useState<McpSourceView[] | null>(initialSources ?? null);
+  const [stdio, setStdio] = useState<McpStdioOptions>(initialStdio ?? STDIO_UNKNOWN);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [formKey, setFormKey] = useState(0);
@@ -39,7 +48,9 @@ export function McpServersSection({ canManage, initialSources }: { canManage: bo
 
   const reload = async () => {
     try {
-      setSources((await listMcpSourcesRequest()).sources);
+      const list = await listMcpSourcesRequest();
+      setSources(list.sources);
+      setStdio(list.stdio);
       setLoadError(null);
     } catch (failure) {
       setLoadError(failure instanceof Error ? failure.message : "Could not load the MCP servers.");
@@ -47,7 +58,7 @@ export function McpServersSection({ canManage, initialSources }: { canManage: bo
   };
 
   // A page that loaded the list on the server passes it in; otherwise the section fetches it.
-  const preloaded = initialSources !== undefined;
+  const preloaded = initialSources !== undefined && initialStdio !== undefined;
   useEffect(() => {
     if (canManage && !preloaded) void reload();
   }, [canManage, preloaded]);
@@ -89,7 +100,12 @@ export function McpServersSection({ canManage, initialSources }: { canManage: bo
           <h2 id="mcp-servers-heading" className="text-lg font-semibold">
             MCP servers
           </h2>
-          <p className="text-sm text-muted-foreground">Model Context Protocol servers over stdio or Streamable HTTP. Their tools are cached when you connect and usable from Agent and Tool nodes.</p>
+          <p className="text-sm text-muted-foreground">Model Context Protocol servers over Streamable HTTP, or over stdio from the operator&apos;s list. Their tools are cached when you connect and usable from Agent and Tool nodes.</p>
+          {sources !== null && !stdio.enabled ? (
+            <p className="text-xs text-muted-foreground" data-testid="mcp-stdio-off">
+              {stdioOffReason(stdio)}
+            </p>
+          ) : null}
         </div>
         <Button
           onClick={() => {
@@ -110,7 +126,7 @@ export function McpServersSection({ canManage, initialSources }: { canManage: bo
       {sources === null ? (
         <p className="text-sm text-muted-foreground">Loading…</p>
       ) : sources.length === 0 ? (
-        <EmptyState icon={<Plug />} title="No MCP servers yet" description="Register a server by its command or URL, then connect it to list its tools." />
+        <EmptyState icon={<Plug />} title="No MCP servers yet" description="Register a server by its URL or pick one the operator allows, then connect it to list its tools." />
       ) : (
         <ul className="grid gap-4">
           {sources.map((source) => {
@@ -128,7 +144,7 @@ export function McpServersSection({ canManage, initialSources }: { canManage: bo
                           {status.label}
                         </Badge>
                       </CardTitle>
-                      <CardDescription className="break-all font-mono text-xs">{describe(source)}</CardDescription>
+                      <CardDescription className="break-all font-mono text-xs">{describe(source, stdio)}</CardDescription>
                     </div>
                     <div className="flex items-center gap-1">
                       <Button size="sm" variant="outline" onClick={() => connect(source)} disabled={connecting !== null}>
@@ -195,6 +211,7 @@ export function McpServersSection({ canManage, initialSources }: { canManage: bo
             if (!next) setAdding(false);
           }}
           onSaved={() => void reload()}
+          stdio={stdio}
         />
       ) : null}
 

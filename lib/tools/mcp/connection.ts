@@ -1,10 +1,10 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { NodeError } from "@/lib/engine/errors";
 import { createGuardedFetch, findSsrfError } from "@/lib/net/guarded-fetch";
 import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
 import { refuseRedirectsWhen } from "@/lib/secrets/egress";
+import { IsolatedStdioTransport } from "./stdio-transport";
 
 /**
  * One live MCP client: a spawned stdio server process or a Streamable HTTP session. Opened only
@@ -13,7 +13,7 @@ import { refuseRedirectsWhen } from "@/lib/secrets/egress";
 
 /** A source's config with every secret reference replaced by its value (never stored, never logged). */
 export type ResolvedServer =
-  | { transport: "stdio"; command: string; args: string[]; env: Record<string, string> }
+  | { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd: string }
   | { transport: "http"; url: string; headers: Record<string, string> };
 
 export interface McpConnection {
@@ -55,14 +55,18 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
   // Transport errors also surface on the pending request; keeping a handler stops them from being thrown as unhandled.
   client.onerror = () => undefined;
 
-  let transport: StdioClientTransport | StreamableHTTPClientTransport;
+  let transport: IsolatedStdioTransport | StreamableHTTPClientTransport;
   if (server.transport === "stdio") {
-    // Only what the config gives; the SDK adds its minimal non-secret set (PATH, HOME, USER, LOGNAME, SHELL, TERM).
-    const stdio = new StdioClientTransport({ command: server.command, args: server.args, env: server.env, stderr: "pipe" });
-    stdio.stderr?.on("data", (chunk: Buffer) => {
-      tail = (tail + chunk.toString("utf8")).slice(-STDERR_TAIL_CHARS);
+    // Exactly the environment start.ts built (see stdio-launch.ts), in the source's own directory.
+    transport = new IsolatedStdioTransport({
+      command: server.command,
+      args: server.args,
+      env: server.env,
+      cwd: server.cwd,
+      onStderr: (chunk) => {
+        tail = (tail + chunk.toString("utf8")).slice(-STDERR_TAIL_CHARS);
+      },
     });
-    transport = stdio;
   } else {
     const { allowPrivate, allowList } = options.network;
     // The list is not read at all when the operator opened every private address anyway.
@@ -88,7 +92,7 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
     await client.close().catch(() => undefined);
     throw connectError(error, server, tail);
   }
-  if (transport instanceof StdioClientTransport) pid = transport.pid;
+  if (transport instanceof IsolatedStdioTransport) pid = transport.pid;
 
   return {
     client,

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { ENV_NAME, STDIO_SERVER_ID } from "./operator-schema";
 
 /**
- * MCP server sources: what a developer registers (stdio command or Streamable HTTP URL), stored
+ * MCP server sources: what a developer registers (an operator-allowed stdio server or a Streamable HTTP URL), stored
  * in `ToolSource.config` (kind "mcp"), and what the browser sees. Isomorphic: no server imports.
  *
  * Values that may carry credentials (stdio env values, HTTP header values) are either plain text
@@ -16,21 +17,43 @@ export const SecretRefSchema = z.object({ secret: z.string().regex(SECRET_NAME, 
 export const ConfigValueSchema = z.union([z.string().max(8192), SecretRefSchema]);
 export type ConfigValue = z.infer<typeof ConfigValueSchema>;
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 /** Headers the transport owns: a user value would break the protocol or smuggle a second request. */
 const RESERVED_HEADERS = new Set(["host", "content-length", "content-type", "accept", "connection", "transfer-encoding", "mcp-session-id", "mcp-protocol-version"]);
 
+const envValues = z
+  .record(z.string().regex(ENV_NAME, "Environment variable names are letters, digits and _"), ConfigValueSchema)
+  .default({})
+  .refine((env) => Object.keys(env).length <= 64, "At most 64 environment variables");
+
+export const FREE_COMMAND_REFUSED = "A workspace cannot choose the command of a stdio MCP server: pick one of the servers the operator allows (serverId).";
+/** Present only to refuse a command or arguments with a message that says why (older clients still send them). */
+const refusedField = z.never({ error: FREE_COMMAND_REFUSED }).optional();
+
+/**
+ * A stdio server is one of the operator's entries (WEFT_MCP_STDIO_SERVERS), by id; the workspace
+ * fills only the variables that entry allows. The command and arguments are the operator's.
+ */
 export const McpStdioConfigSchema = z.object({
   transport: z.literal("stdio"),
-  command: z.string().trim().min(1, "Command is required").max(1024),
-  args: z.array(z.string().max(4096)).max(64).default([]),
-  /** The server's whole environment (plus PATH/HOME and a few other non-secret basics): nothing of the worker's own leaks in. */
-  env: z
-    .record(z.string().regex(ENV_NAME, "Environment variable names are letters, digits and _"), ConfigValueSchema)
-    .default({})
-    .refine((env) => Object.keys(env).length <= 64, "At most 64 environment variables"),
+  serverId: z.string().regex(STDIO_SERVER_ID, "Pick one of the stdio servers the operator allows"),
+  /** Values of the entry's allowed variables; the server sees these, the operator's fixed ones, PATH and HOME, nothing else. */
+  env: envValues,
+  command: refusedField,
+  args: refusedField,
 });
+
+/**
+ * What stdio sources stored before the operator list existed: a command chosen by the workspace.
+ * Still read (so the page can show and delete them), never started.
+ */
+export const LegacyStdioConfigSchema = z.object({
+  transport: z.literal("stdio"),
+  command: z.string(),
+  args: z.array(z.string()).default([]),
+  env: envValues,
+});
+export type LegacyStdioConfig = z.infer<typeof LegacyStdioConfigSchema>;
 
 export const McpHttpConfigSchema = z.object({
   transport: z.literal("http"),
@@ -71,7 +94,9 @@ export const McpToolConfigSchema = z.object({ toolName: z.string().min(1) });
 export type McpToolConfig = z.infer<typeof McpToolConfigSchema>;
 
 /** Stored `ToolSource.config`: the transport config plus the name prefix chosen at registration. */
-export const StoredMcpConfigSchema = z.object({ server: McpSourceConfigSchema, toolPrefix: z.string().regex(TOOL_PREFIX) });
+export const StoredMcpServerSchema = z.union([McpSourceConfigSchema, LegacyStdioConfigSchema]);
+export type StoredMcpServer = z.infer<typeof StoredMcpServerSchema>;
+export const StoredMcpConfigSchema = z.object({ server: StoredMcpServerSchema, toolPrefix: z.string().regex(TOOL_PREFIX) });
 export type StoredMcpConfig = z.infer<typeof StoredMcpConfigSchema>;
 
 /** Where the server stands, as far as this web process knows (see docs/mcp.md on processes). */
@@ -90,13 +115,35 @@ export interface McpSourceView {
   id: string;
   name: string;
   toolPrefix: string;
-  config: McpSourceConfig;
+  config: StoredMcpServer;
   status: McpStatus;
   lastSyncedAt: string | null;
   lastError: string | null;
   tools: McpToolView[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** A stdio server of the operator's list as developers see it: no command, no paths. */
+export interface McpStdioChoice {
+  id: string;
+  label: string;
+  /** Variables a source may fill. */
+  allowedEnv: string[];
+}
+
+/** What the register form offers for stdio (GET /api/tool-sources/mcp → `stdio`). */
+export interface McpStdioOptions {
+  /** False when the operator allows no stdio server (the default). */
+  enabled: boolean;
+  servers: McpStdioChoice[];
+  /** Why stdio is off although the operator configured a list (a broken config file…), else null. */
+  problem: string | null;
+}
+
+/** A legacy stdio source: its command was chosen by a workspace, so it never starts again. */
+export function isLegacyStdio(config: StoredMcpServer): config is LegacyStdioConfig {
+  return config.transport === "stdio" && "command" in config && typeof config.command === "string";
 }
 
 export interface McpSyncResult {
@@ -127,7 +174,7 @@ export function registryToolName(prefix: string, toolName: string): string {
 }
 
 /** Names of the secrets a config refers to (for the UI and for resolving). */
-export function secretNamesOf(config: McpSourceConfig): string[] {
+export function secretNamesOf(config: StoredMcpServer): string[] {
   const values = config.transport === "stdio" ? Object.values(config.env) : Object.values(config.headers);
   const names = new Set<string>();
   for (const value of values) {

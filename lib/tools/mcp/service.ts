@@ -1,10 +1,12 @@
 import type { z } from "zod";
 import { hasRole, type Member } from "@/lib/auth/member";
 import { db as defaultDb, type Db } from "@/lib/db/client";
+import { NodeError } from "@/lib/engine/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { redactSecrets } from "@/lib/secrets/crypto";
 import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
+import { stdioCatalogue } from "./operator";
 import { mcpPool, type McpPool } from "./pool";
 import {
   CreateMcpSourceSchema,
@@ -14,6 +16,8 @@ import {
   type McpStatus,
   type McpSyncResult,
   type McpToolView,
+  type McpSourceConfig,
+  type McpStdioOptions,
   McpToolConfigSchema,
   registryToolName,
   type StoredMcpConfig,
@@ -21,6 +25,7 @@ import {
   type UpdateMcpSourceInput,
 } from "./schema";
 import { poolKey, startSource, storedConfig, type StartDeps } from "./start";
+import { allowedEntry, stdioOptions } from "./stdio-launch";
 
 /**
  * MCP servers as tool sources (developer role and up). Registering, editing and listing never
@@ -49,6 +54,20 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
     });
   }
   return parsed.data;
+}
+
+/**
+ * A stdio config must name one of the operator's servers and fill only the variables it allows;
+ * anything else is a 400 now rather than a failed start later.
+ */
+function requireAllowedStdio(config: McpSourceConfig | undefined, name: string, deps: McpServiceDeps) {
+  if (config?.transport !== "stdio") return;
+  try {
+    allowedEntry(deps.stdio ?? stdioCatalogue(), config, name);
+  } catch (error) {
+    if (!(error instanceof NodeError)) throw error;
+    throw new ServiceError("invalid_request", error.message, { issues: [{ path: "config.serverId", message: error.message }] });
+  }
 }
 
 type SourceRow = Prisma.ToolSourceGetPayload<{ include: { tools: true } }>;
@@ -114,10 +133,17 @@ export async function getMcpSource(member: Member, id: string, deps: McpServiceD
   return toView(await findRow(deps.db ?? defaultDb(), member, id), deps.pool ?? mcpPool());
 }
 
+/** The operator's stdio servers a developer may pick (ids, labels, variable names). */
+export function getMcpStdioOptions(member: Member, deps: McpServiceDeps = {}): McpStdioOptions {
+  requireDeveloper(member, "Managing MCP servers");
+  return stdioOptions(deps.stdio ?? stdioCatalogue());
+}
+
 /** Stores the server's settings. Nothing is started or contacted. */
 export async function createMcpSource(member: Member, input: CreateMcpSourceInput, deps: McpServiceDeps = {}): Promise<McpSourceView> {
   requireDeveloper(member, "Registering MCP servers");
   const data = parse(CreateMcpSourceSchema, input);
+  requireAllowedStdio(data.config, data.name, deps);
   const db = deps.db ?? defaultDb();
   const config: StoredMcpConfig = { server: data.config, toolPrefix: data.toolPrefix ?? defaultToolPrefix(data.name) };
   await assertMayReferenceSecrets(db, member, config);
@@ -136,6 +162,7 @@ export async function updateMcpSource(member: Member, id: string, input: UpdateM
   const data = parse(UpdateMcpSourceSchema, input);
   const db = deps.db ?? defaultDb();
   const row = await findRow(db, member, id);
+  requireAllowedStdio(data.config, data.name ?? row.name, deps);
   const stored = storedConfig(row);
   const config: StoredMcpConfig = { ...stored, server: data.config ?? stored.server };
   await assertMayReferenceSecrets(db, member, config, stored);

@@ -7,8 +7,10 @@ import type { SecretGrant } from "@/lib/secrets/egress";
 import { ANY_HOST } from "@/lib/secrets/hosts";
 import { assertGrantsAllowed, decryptRow, findSecretRow } from "@/lib/secrets/resolver";
 import { openConnection, type McpConnection, type ResolvedServer } from "./connection";
-import { type ConfigValue, type McpSourceConfig, SECRET_TEMPLATE, StoredMcpConfigSchema, type StoredMcpConfig } from "./schema";
+import { stdioCatalogue, type StdioCatalogue } from "./operator";
 import type { PoolKey } from "./pool";
+import { type ConfigValue, SECRET_TEMPLATE, StoredMcpConfigSchema, type StoredMcpConfig, type StoredMcpServer } from "./schema";
+import { allowedEntry, launchEnv, sourceWorkdir } from "./stdio-launch";
 
 /** How an MCP source is started: secrets resolved at start time, the pool key from its config. */
 
@@ -17,6 +19,10 @@ export interface StartDeps {
   allowPrivate?: boolean;
   /** initialize handshake timeout. */
   connectTimeoutMs?: number;
+  /** The operator's stdio servers (defaults to WEFT_MCP_STDIO_SERVERS / WEFT_MCP_STDIO_CONFIG). */
+  stdio?: StdioCatalogue;
+  /** Where stdio servers get their working directories (defaults to WEFT_MCP_STDIO_DIR). */
+  stdioDir?: string;
 }
 
 export interface McpSourceRow {
@@ -33,7 +39,7 @@ export function storedConfig(source: McpSourceRow): StoredMcpConfig {
 }
 
 /** The pool key: a new config (command, URL, env, headers) gets a new client; secret rotation is picked up on the next start. */
-export function poolKey(source: McpSourceRow, config: McpSourceConfig): PoolKey {
+export function poolKey(source: McpSourceRow, config: StoredMcpServer): PoolKey {
   return { sourceId: source.id, version: createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16) };
 }
 
@@ -76,12 +82,23 @@ function assertMcpSecretHosts(grants: readonly SecretGrant[], server: ResolvedSe
   }
 }
 
+/**
+ * A stdio source starts only as the operator's entry it names, with the variables that entry
+ * allows, in a working directory of its own and an environment built from nothing (stdio-launch.ts).
+ */
+async function resolveStdio(db: Db, source: McpSourceRow, config: Extract<StoredMcpServer, { transport: "stdio" }>, grants: Map<string, SecretGrant>, deps: StartDeps): Promise<ResolvedServer> {
+  const entry = allowedEntry(deps.stdio ?? stdioCatalogue(), config, source.name);
+  const declared = await resolveValues(db, source.workspaceId, config.env, grants);
+  const cwd = await sourceWorkdir(deps.stdioDir ?? env().WEFT_MCP_STDIO_DIR, source.id);
+  return { transport: "stdio", command: entry.command, args: entry.args, env: launchEnv(entry, declared, cwd), cwd };
+}
+
 /** Resolves the source's secret references (server only) into what the transport needs. */
-export async function resolveServer(db: Db, source: McpSourceRow, config: McpSourceConfig): Promise<{ server: ResolvedServer; secrets: string[] }> {
+export async function resolveServer(db: Db, source: McpSourceRow, config: StoredMcpServer, deps: StartDeps = {}): Promise<{ server: ResolvedServer; secrets: string[] }> {
   const grants = new Map<string, SecretGrant>();
   const server: ResolvedServer =
     config.transport === "stdio"
-      ? { transport: "stdio", command: config.command, args: config.args, env: await resolveValues(db, source.workspaceId, config.env, grants) }
+      ? await resolveStdio(db, source, config, grants, deps)
       : { transport: "http", url: config.url, headers: await resolveValues(db, source.workspaceId, config.headers, grants) };
   assertMcpSecretHosts([...grants.values()], server);
   return { server, secrets: [...grants.values()].map((g) => g.value) };
@@ -91,9 +108,9 @@ export async function resolveServer(db: Db, source: McpSourceRow, config: McpSou
  * Starts the source's server. A failure is written to `ToolSource.lastError` (so the Tools page
  * shows why workers cannot reach it), a success clears it.
  */
-export async function startSource(db: Db, source: McpSourceRow, config: McpSourceConfig, deps: StartDeps = {}): Promise<McpConnection> {
+export async function startSource(db: Db, source: McpSourceRow, config: StoredMcpServer, deps: StartDeps = {}): Promise<McpConnection> {
   try {
-    const { server, secrets } = await resolveServer(db, source, config);
+    const { server, secrets } = await resolveServer(db, source, config, deps);
     const connection = await openConnection(server, {
       // An HTTP server on a private address is reachable when the operator allows private networks or an
       // admin allow-listed it (Settings → Network); read on every request, so removing an entry applies to open sessions too.

@@ -1,11 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
-/** The stdio MCP fixture as a registered server would start it, and a reader of its start/call log. */
-
-export const MCP_FIXTURE = fileURLToPath(new URL("../../fixtures/mcp-server.ts", import.meta.url));
+/** The stdio MCP fixture as a workspace registers it (the operator's "fixture" entry), and a reader of its start/call log. */
 
 export function fixtureLogFile(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), "weft-mcp-")), "calls.log");
@@ -26,14 +23,9 @@ export function readFixtureLog(file: string): { starts: number[]; calls: { pid: 
   return { starts, calls, aborted };
 }
 
-/** A stdio config that runs the fixture with Node + tsx, logging to `logFile`. */
+/** A stdio config picking the operator's "fixture" server (tests/fixtures/mcp-stdio-servers.ts), logging to `logFile`. */
 export function fixtureStdioConfig(logFile: string, env: Record<string, string | { secret: string }> = {}) {
-  return {
-    transport: "stdio" as const,
-    command: process.execPath,
-    args: ["--import", "tsx", MCP_FIXTURE],
-    env: { MCP_FIXTURE_LOG: logFile, ...env },
-  };
+  return { transport: "stdio" as const, serverId: "fixture", env: { MCP_FIXTURE_LOG: logFile, ...env } };
 }
 
 export function isAlive(pid: number): boolean {

@@ -2,7 +2,8 @@ import { createElement as h } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { McpServersSection } from "@/components/tools/mcp/mcp-servers-section";
-import type { McpSourceView } from "@/lib/tools/mcp/schema";
+import { emptyRows, StdioFields } from "@/components/tools/mcp/stdio-fields";
+import type { McpSourceView, McpStdioOptions } from "@/lib/tools/mcp/schema";
 
 /** First paint of the Tools page's MCP section from a server-loaded list. */
 
@@ -12,7 +13,7 @@ const sources: McpSourceView[] = [
     ...base,
     id: "s1",
     name: "Orders",
-    config: { transport: "stdio", command: "npx", args: ["-y", "@acme/orders-mcp"], env: { TOKEN: { secret: "ORDERS_TOKEN" } } },
+    config: { transport: "stdio", serverId: "orders", env: { TOKEN: { secret: "ORDERS_TOKEN" } } },
     status: "connected",
     lastSyncedAt: "2026-11-29T00:10:00.000Z",
     lastError: null,
@@ -29,12 +30,27 @@ const sources: McpSourceView[] = [
     lastError: "Could not connect to the MCP server at https://mcp.example.com/mcp (HTTP 401)",
     tools: [],
   },
+  {
+    ...base,
+    id: "s3",
+    name: "Old command",
+    toolPrefix: "old",
+    // Stored before stdio servers became the operator's decision.
+    config: { transport: "stdio", command: "bash", args: ["-c", "cat /etc/passwd"], env: {} },
+    status: "error",
+    lastSyncedAt: null,
+    lastError: 'The MCP server "Old command" is not allowed by the operator: its command ("bash") was chosen by a workspace.',
+    tools: [],
+  },
 ];
+const stdio: McpStdioOptions = { enabled: true, problem: null, servers: [{ id: "orders", label: "Orders (npx @acme/orders-mcp)", allowedEnv: ["TOKEN"] }] };
+const stdioOff: McpStdioOptions = { enabled: false, problem: null, servers: [] };
 
 describe("MCP servers section", () => {
   it("shows each server's transport, status, error, tools and actions", () => {
-    const html = renderToStaticMarkup(h(McpServersSection, { canManage: true, initialSources: sources }));
-    expect(html).toContain("npx -y @acme/orders-mcp");
+    const html = renderToStaticMarkup(h(McpServersSection, { canManage: true, initialSources: sources, initialStdio: stdio }));
+    // A stdio source shows the operator's label for the server it picked.
+    expect(html).toContain("Orders (npx @acme/orders-mcp)");
     expect(html).toContain("Connected");
     expect(html).toContain("orders_lookup_order");
     expect(html).toContain("Refresh tools");
@@ -42,12 +58,36 @@ describe("MCP servers section", () => {
     expect(html).toContain("Error");
     expect(html).toContain("(HTTP 401)");
     // Never listed: Connect is offered instead of Refresh.
-    expect(html.match(/>Connect</g)).toHaveLength(1);
+    expect(html.match(/>Connect</g)).toHaveLength(2);
+    expect(html).toContain("bash -c cat /etc/passwd (not allowed by the operator)");
+    expect(html).not.toContain("stdio servers are off");
+  });
+
+  it("explains that stdio servers are off when the operator allows none", () => {
+    const html = renderToStaticMarkup(h(McpServersSection, { canManage: true, initialSources: [], initialStdio: stdioOff }));
+    expect(html).toContain("stdio servers are off on this instance");
+    expect(html).toContain("WEFT_MCP_STDIO_SERVERS");
+    const broken = renderToStaticMarkup(h(McpServersSection, { canManage: true, initialSources: [], initialStdio: { ...stdioOff, problem: "WEFT_MCP_STDIO_CONFIG (/etc/weft/mcp.json) cannot be read" } }));
+    expect(broken).toContain("stdio servers are off: WEFT_MCP_STDIO_CONFIG (/etc/weft/mcp.json) cannot be read");
   });
 
   it("tells non-developers why there is nothing to manage", () => {
     const html = renderToStaticMarkup(h(McpServersSection, { canManage: false }));
     expect(html).toContain("needs the developer role");
     expect(html).not.toContain("Register server");
+  });
+});
+
+describe("register form, stdio part", () => {
+  it("is a picker over the operator's servers with their accepted variables, never a command field", () => {
+    const html = renderToStaticMarkup(
+      h(StdioFields, { stdio, serverId: "orders", env: emptyRows(["TOKEN"]), onPick: () => undefined, onEnvChange: () => undefined }),
+    );
+    // Radix renders the options only in the browser; the picker itself and what it implies are here.
+    expect(html).toContain('aria-label="Server"');
+    expect(html).toContain("The operator decides which programs run");
+    expect(html).toContain("It accepts: TOKEN.");
+    expect(html).toContain('value="TOKEN"');
+    expect(html).not.toMatch(/Command|Arguments/);
   });
 });

@@ -1,14 +1,17 @@
 import { parseJson, withMember } from "@/lib/auth/http";
 import { serviceErrorResponse } from "@/lib/services/respond";
 import { CreateMcpSourceSchema } from "@/lib/tools/mcp/schema";
-import { createMcpSource, listMcpSources } from "@/lib/tools/mcp/service";
+import { createMcpSource, getMcpStdioOptions, listMcpSources } from "@/lib/tools/mcp/service";
 
 export const dynamic = "force-dynamic";
 
-/** MCP servers of the caller's workspace with their cached tools and status (developer and up). */
+/**
+ * MCP servers of the caller's workspace with their cached tools and status, and the stdio servers
+ * the operator allows (what the register form offers), developer and up.
+ */
 export const GET = withMember("developer", async (_request, member) => {
   try {
-    return Response.json({ sources: await listMcpSources(member) });
+    return Response.json({ sources: await listMcpSources(member), stdio: getMcpStdioOptions(member) });
   } catch (error) {
     return serviceErrorResponse(error);
   }
