@@ -20,6 +20,9 @@ export interface ApiKeyRow {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Set when the key stopped working on its own (its creator left the workspace), with why. */
+  disabledAt: string | null;
+  disabledReason: string | null;
 }
 
 async function call<T>(url: string, init: RequestInit): Promise<T> {
@@ -133,6 +136,10 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
                   {key.revokedAt ? (
                     <Badge tone="muted" title={`Revoked ${when(key.revokedAt)}`}>
                       Revoked
+                    </Badge>
+                  ) : key.disabledAt ? (
+                    <Badge tone="muted" title={`Disabled ${when(key.disabledAt)}: ${key.disabledReason ?? ""}`}>
+                      Disabled
                     </Badge>
                   ) : (
                     <Button size="sm" variant="outline" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>

@@ -50,6 +50,11 @@ export const LIMITS = {
   agentToolConcurrency: 4,
   /** Characters of one tool result handed back to the model (and kept in the trace); longer results are cut. */
   maxToolResultChars: 20_000,
+  /**
+   * Nesting of a JSON request body (objects and arrays). Real bodies (a graph with its node data, a
+   * workflow file) stay under 20 levels; deeper ones are refused before anything walks them recursively.
+   */
+  maxRequestJsonDepth: 64,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import type { SecretPort } from "@/lib/engine/ports";
@@ -72,13 +72,13 @@ const toView = (row: { id: string; name: string; description: string; hint: stri
 
 /** Names and hints help editors wire `{{ secrets.NAME }}`; values are never part of any view. */
 export async function listSecrets(member: Member): Promise<SecretView[]> {
-  if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot see the workspace's secrets.");
+  requirePermission(member, "secret.read");
   const rows = await defaultDb().secret.findMany({ where: { workspaceId: member.workspaceId }, orderBy: { name: "asc" } });
   return rows.map(toView);
 }
 
 export async function createSecret(member: Member, input: CreateSecretInput, cipher: Cipher = cipherFromEnv()): Promise<SecretView> {
-  if (!hasRole(member.role, "developer")) throw forbidden("Creating secrets needs the developer role or higher.");
+  requirePermission(member, "secret.create");
   const data = CreateSecretSchema.parse(input);
   try {
     const row = await defaultDb().secret.create({
@@ -101,7 +101,7 @@ export async function createSecret(member: Member, input: CreateSecretInput, cip
 }
 
 export async function updateSecret(member: Member, id: string, input: UpdateSecretInput, cipher: Cipher = cipherFromEnv()): Promise<SecretView> {
-  if (!hasRole(member.role, "developer")) throw forbidden("Changing secrets needs the developer role or higher.");
+  requirePermission(member, "secret.edit");
   const data = UpdateSecretSchema.parse(input);
   const updated = await defaultDb().secret.updateMany({
     where: { id, workspaceId: member.workspaceId },
@@ -115,7 +115,7 @@ export async function updateSecret(member: Member, id: string, input: UpdateSecr
 }
 
 export async function deleteSecret(member: Member, id: string): Promise<void> {
-  if (!hasRole(member.role, "admin")) throw forbidden("Deleting secrets needs the admin role or higher.");
+  requirePermission(member, "secret.delete");
   const deleted = await defaultDb().secret.deleteMany({ where: { id, workspaceId: member.workspaceId } });
   if (deleted.count === 0) throw notFound("Secret");
 }

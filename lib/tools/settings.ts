@@ -1,5 +1,5 @@
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { forbidden } from "@/lib/services/errors";
@@ -22,7 +22,7 @@ export async function getToolSettings(db: Db, workspaceId: string): Promise<Tool
 
 /** Admins (and owners) decide which private hosts and networks tools may reach. */
 export async function setToolSettings(db: Db, member: Member, input: unknown): Promise<ToolSettings> {
-  if (!hasRole(member.role, "admin")) throw forbidden("Changing the tools allow-list needs the admin role or higher.");
+  requirePermission(member, "settings.network.edit");
   const settings = ToolSettingsSchema.parse(input);
   allowListProblems(settings.allowList);
   const config = settings as unknown as Prisma.InputJsonValue;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { GraphSchema, emptyGraph, type Graph } from "@/lib/engine/graph";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
@@ -32,10 +32,6 @@ export interface WorkflowView {
   graph: Graph;
   revision: number;
   updatedAt: Date;
-}
-
-function requireEditor(member: Member) {
-  if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot change workflows.");
 }
 
 /** Stored graphs were validated on write; parse again so readers get the typed shape. */
@@ -74,7 +70,7 @@ export async function getWorkflow(member: Member, id: string): Promise<WorkflowV
 }
 
 export async function createWorkflow(member: Member, input: z.input<typeof CreateWorkflowSchema>): Promise<{ id: string }> {
-  requireEditor(member);
+  requirePermission(member, "workflow.create");
   const data = CreateWorkflowSchema.parse(input);
   const row = await db().workflow.create({
     data: {
@@ -89,7 +85,7 @@ export async function createWorkflow(member: Member, input: z.input<typeof Creat
 }
 
 export async function renameWorkflow(member: Member, id: string, input: z.input<typeof RenameWorkflowSchema>): Promise<void> {
-  requireEditor(member);
+  requirePermission(member, "workflow.edit");
   const data = RenameWorkflowSchema.parse(input);
   const result = await db().workflow.updateMany({
     where: { id, workspaceId: member.workspaceId },
@@ -99,13 +95,13 @@ export async function renameWorkflow(member: Member, id: string, input: z.input<
 }
 
 export async function duplicateWorkflow(member: Member, id: string): Promise<{ id: string }> {
-  requireEditor(member);
+  requirePermission(member, "workflow.create");
   const source = await getWorkflow(member, id);
   return createWorkflow(member, { name: `${source.name} (copy)`.slice(0, 120), description: source.description, graph: source.graph });
 }
 
 export async function deleteWorkflow(member: Member, id: string): Promise<void> {
-  requireEditor(member);
+  requirePermission(member, "workflow.delete");
   // Runs keep their frozen graph and workflow name; their workflowId becomes null.
   const result = await db().workflow.deleteMany({ where: { id, workspaceId: member.workspaceId } });
   if (result.count === 0) throw notFound("Workflow");
@@ -117,7 +113,7 @@ export async function deleteWorkflow(member: Member, id: string): Promise<void> 
  * Drafts may be invalid; runs validate the graph they freeze.
  */
 export async function saveGraph(member: Member, id: string, input: z.input<typeof SaveGraphSchema>): Promise<{ revision: number }> {
-  requireEditor(member);
+  requirePermission(member, "workflow.edit");
   const data = SaveGraphSchema.parse(input);
   const result = await db().workflow.updateMany({
     where: { id, workspaceId: member.workspaceId, revision: data.revision },

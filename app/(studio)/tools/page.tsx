@@ -3,7 +3,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/shell/page-header";
 import { McpServersSection } from "@/components/tools/mcp/mcp-servers-section";
 import { ToolsManager } from "@/components/tools/tools-manager";
-import { hasRole } from "@/lib/auth/member";
+import { can } from "@/lib/auth/permissions";
 import { requireMember } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { listTools } from "@/lib/tools/service";
@@ -12,9 +12,9 @@ import { getToolSettings } from "@/lib/tools/settings";
 export const metadata: Metadata = { title: "Tools" };
 
 export default async function ToolsPage() {
-  const member = await requireMember();
+  const member = await requireMember("tool.read");
   const [tools, settings] = await Promise.all([listTools(member), getToolSettings(db(), member.workspaceId)]);
-  const canManage = hasRole(member.role, "developer");
+  const canManage = can(member.role, "tool.manage");
   return (
     <div className="mx-auto max-w-6xl space-y-8 p-8">
       <PageHeader
@@ -33,8 +33,8 @@ export default async function ToolsPage() {
         initialTools={tools}
         initialAllowList={settings.allowList}
         canManage={canManage}
-        canTest={hasRole(member.role, "editor")}
-        canSetAllowList={hasRole(member.role, "admin")}
+        canTest={can(member.role, "tool.test")}
+        canSetAllowList={can(member.role, "settings.network.edit")}
       />
       <McpServersSection canManage={canManage} />
     </div>

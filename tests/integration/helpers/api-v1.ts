@@ -33,7 +33,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "GET", pattern: /^\/api\/v1\/tools$/, handler: (request) => toolsRoute.GET(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/tools$/, handler: (request) => toolsRoute.POST(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/tools\/openapi$/, handler: (request) => toolsOpenApiRoute.POST(request, undefined) },
-  { method: "GET", pattern: /^\/api\/v1\/openapi\.json$/, handler: () => Promise.resolve(openapiRoute.GET()) },
+  { method: "GET", pattern: /^\/api\/v1\/openapi\.json$/, handler: (request) => openapiRoute.GET(request) },
 ];
 
 /** A fetch that hands each Request to the imported route handler (no HTTP server, real handlers). */
