@@ -57,4 +57,10 @@ export const LIMITS = {
   maxRequestJsonDepth: 64,
 } as const;
 
+/**
+ * The largest revision or version number: they are PostgreSQL `integer` columns, so a bigger number
+ * in a request is refused by its schema (400) instead of failing in the database (500).
+ */
+export const MAX_INT32 = 2_147_483_647;
+
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

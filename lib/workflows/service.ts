@@ -3,6 +3,7 @@ import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { GraphSchema, emptyGraph, type Graph } from "@/lib/engine/graph";
+import { MAX_INT32 } from "@/lib/engine/limits";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { WorkflowNameSchema } from "./schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -14,7 +15,7 @@ export const CreateWorkflowSchema = z.object({
   graph: GraphSchema.optional(),
 });
 export const RenameWorkflowSchema = z.object({ name: WorkflowNameSchema, description: z.string().max(2000).optional() });
-export const SaveGraphSchema = z.object({ graph: GraphSchema, revision: z.number().int().min(0) });
+export const SaveGraphSchema = z.object({ graph: GraphSchema, revision: z.number().int().min(0).max(MAX_INT32, "revision is out of range") });
 
 export interface WorkflowListItem {
   id: string;
