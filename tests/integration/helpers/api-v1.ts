@@ -42,7 +42,9 @@ export async function routeFetch(request: Request): Promise<Response> {
   for (const route of routes) {
     const match = route.pattern.exec(path);
     if (match && route.method === request.method) {
-      return route.handler(request, { params: Promise.resolve({ id: decodeURIComponent(match[1] ?? ""), waitId: decodeURIComponent(match[2] ?? "") }) });
+      // Only the segments the pattern has, as Next passes them (route wrappers validate every param).
+      const params = { id: decodeURIComponent(match[1] ?? ""), ...(match[2] !== undefined ? { waitId: decodeURIComponent(match[2]) } : {}) };
+      return route.handler(request, { params: Promise.resolve(params) });
     }
   }
   return Response.json({ error: { code: "not_found", message: `No route for ${request.method} ${path}` } }, { status: 404 });
