@@ -4,6 +4,7 @@ import type { Graph } from "@/lib/engine/graph";
 import { LIMITS } from "@/lib/engine/limits";
 import { exampleWorkflows } from "@/lib/examples/workflows";
 import { db } from "@/lib/db/client";
+import { databaseInputProblem } from "@/lib/db/input-errors";
 import { createKey } from "./helpers/api-v1";
 import { discoverRoutes, fillParams, type RouteMethod } from "./helpers/route-tree";
 import { BASE_URL, signUpUser } from "./helpers/session";
@@ -209,6 +210,23 @@ describe("integers past PostgreSQL's integer", () => {
     const create = routes.find((r) => r.label === "POST /api/tools")!;
     const body = { kind: "workflow", name: "probe_workflow_tool", config: { workflowId, version: tooBig } };
     expect(await expect400(create, await send(create, { body }), "a workflow tool's version 2^31+1", /version/)).toBeNull();
+  });
+});
+
+describe("the last resort: database errors caused by the input", () => {
+  const rejection = (work: () => Promise<unknown>) => work().then(() => null, (error: unknown) => error);
+
+  it("maps PostgreSQL's refusal of NUL text and out-of-range integers to a 400 message, and nothing else", async () => {
+    const nul = await rejection(() => db().workflow.update({ where: { id: workflowId }, data: { name: "bad\u0000name" } }));
+    expect(databaseInputProblem(nul)).toMatch(/cannot be stored/);
+    const nulJson = await rejection(() => db().workflow.update({ where: { id: workflowId }, data: { graph: { s: "bad\u0000" } } }));
+    expect(databaseInputProblem(nulJson)).toMatch(/cannot be stored/);
+    const big = await rejection(() => db().workflow.update({ where: { id: workflowId }, data: { revision: 2 ** 31 + 1 } }));
+    expect(databaseInputProblem(big)).toMatch(/outside the range/);
+    const missing = await rejection(() => db().workflow.update({ where: { id: "no-such-workflow" }, data: { name: "x" } }));
+    expect(missing).toBeInstanceOf(Error);
+    expect(databaseInputProblem(missing)).toBeNull();
+    expect(databaseInputProblem(new Error("value out of range"))).toBeNull();
   });
 });
 
