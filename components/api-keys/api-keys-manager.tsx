@@ -189,6 +189,7 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
               </div>
               <fieldset className="space-y-2">
                 <legend className="text-sm font-medium">Scopes</legend>
+                <p className="text-xs text-muted-foreground">The key can do what its scopes allow and your role allows at the time of each call; it is disabled if you leave the workspace.</p>
                 {API_SCOPES.map((scope) => (
                   <label key={scope} className="flex items-start gap-2 text-sm">
                     <input
