@@ -221,6 +221,8 @@ describe("the last resort: database errors caused by the input", () => {
     expect(databaseInputProblem(nul)).toMatch(/cannot be stored/);
     const nulJson = await rejection(() => db().workflow.update({ where: { id: workflowId }, data: { graph: { s: "bad\u0000" } } }));
     expect(databaseInputProblem(nulJson)).toMatch(/cannot be stored/);
+    const surrogate = await rejection(() => db().workflow.findFirst({ where: { id: "x\uD800" } }));
+    expect(databaseInputProblem(surrogate)).toMatch(/cannot be stored/);
     const big = await rejection(() => db().workflow.update({ where: { id: workflowId }, data: { revision: 2 ** 31 + 1 } }));
     expect(databaseInputProblem(big)).toMatch(/outside the range/);
     const missing = await rejection(() => db().workflow.update({ where: { id: "no-such-workflow" }, data: { name: "x" } }));
