@@ -1,9 +1,14 @@
 import type { NextRequest } from "next/server";
-import { forwardPathname } from "@/lib/auth/proxy";
+import { weftProxy } from "@/lib/auth/proxy";
+import { env } from "@/lib/env";
 
-/** Passes the requested path to server components, so sign-in can send the user back (?next=). */
+/**
+ * Cross-origin refusal for /api state changes, HSTS over https, and the requested path for
+ * server components (?next=). See lib/auth/proxy.ts.
+ */
 export function proxy(request: NextRequest) {
-  return forwardPathname(request);
+  return weftProxy(request, env().BETTER_AUTH_URL);
 }
 
-export const config = { matcher: ["/((?!api|_next|.*\\..*).*)"] };
+// Everything but Next's own assets and files with an extension (static files, /api/v1/openapi.json).
+export const config = { matcher: ["/((?!_next|.*\\..*).*)"] };

@@ -14,6 +14,9 @@ export const integrationEnv = {
   BETTER_AUTH_URL: "http://localhost:3000",
   WEFT_ALLOW_PRIVATE_NETWORK: "true",
   LOG_LEVEL: "warn",
+  // Suites sign many users up from one (unknown) address; the limits have their own tests,
+  // which build an auth instance with them on (tests/integration/auth.limits.test.ts).
+  WEFT_AUTH_RATE_LIMIT: "false",
 };
 
 export default defineConfig({

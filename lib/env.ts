@@ -1,5 +1,6 @@
 import "dotenv/config";
 import { z } from "zod";
+import { parseAddressRange } from "@/lib/auth/client-address";
 
 /**
  * The only module that reads process.env. Validated once, at first use, with messages that
@@ -41,10 +42,29 @@ export const EnvSchema = z.object({
   WEFT_MCP_IDLE_MS: z.coerce.number().int().min(100).default(300_000),
   /** How long one MCP tool call may take (the step's own timeout still applies). */
   WEFT_MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  /**
+   * Reverse proxies (IPs or CIDR ranges, comma-separated) whose X-Forwarded-For entries are
+   * believed; the client address is the right-most entry outside this list (lib/auth/client-address.ts).
+   */
+  WEFT_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isIpOrCidr, "each entry must be an IP address or CIDR range, e.g. 10.0.0.0/8"))),
+  /** Rate limits and the account lockout on sign-in and sign-up (lib/auth/sign-in-guard.ts); on unless set to false. */
+  WEFT_AUTH_RATE_LIMIT: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Strict IP or CIDR (lib/auth/client-address.ts is the one parser, so validation and use agree). */
+function isIpOrCidr(value: string): boolean {
+  return parseAddressRange(value) !== null;
+}
 
 let cached: Env | undefined;
 

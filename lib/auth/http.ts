@@ -1,26 +1,27 @@
 import type { z } from "zod";
+import { jsonError } from "@/lib/auth/json-error";
 import type { Member } from "@/lib/auth/member";
+import { crossOriginRefusal } from "@/lib/auth/origin";
 import { can, refusalMessage, type Action } from "@/lib/auth/permissions";
 import { resolveMember } from "@/lib/auth/resolve";
+import { env } from "@/lib/env";
 import { findJsonInputProblem } from "@/lib/http/json-input";
 import { handle, parseRouteParams, withAccess, type RouteHandler } from "@/lib/http/route";
+
+export { jsonError };
 
 /** Largest request body a JSON route accepts (graphs are the biggest bodies). */
 export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
- * The JSON error every internal route returns: `{ error: { code, message, ...extra } }`
- * (the same shape as lib/http/route.ts and lib/services/respond.ts).
- */
-export function jsonError(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
-  return Response.json({ error: { code, message, ...extra } }, { status });
-}
-
-/**
  * The member behind a request (session cookie, `weft_workspace` cookie), or the response to
- * return: 401 when signed out, 403 when the permission table does not let their role take `action`.
+ * return: 403 for a cross-origin state-changing request (lib/auth/origin.ts; proxy.ts refuses
+ * them too, this keeps the check in every handler), 401 when signed out, 403 when the permission
+ * table does not let their role take `action`.
  */
 export async function authenticate(request: Request, action: Action): Promise<Member | Response> {
+  const refusal = crossOriginRefusal(request, env().BETTER_AUTH_URL);
+  if (refusal) return refusal;
   const member = await resolveMember(request.headers);
   if (!member) return jsonError(401, "unauthorized", "Sign in to continue.");
   if (!can(member.role, action)) return jsonError(403, "forbidden", refusalMessage(member.role, action), { action });

@@ -1,15 +1,33 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { crossOriginRefusal, needsSameOrigin } from "@/lib/auth/origin";
+import { strictTransportSecurity } from "@/lib/auth/security-headers";
 
 /** Request header carrying path + query to server components, so sign-in can send the user back. */
 export const PATHNAME_HEADER = "x-weft-pathname";
 
 /**
- * Body of the root `proxy.ts`: forwards the requested path to server components (read by
- * requireMember for `/sign-in?next=…`). Authorization is NOT done here; every page and route
- * checks the session itself.
+ * Body of the root `proxy.ts`. API routes: refuses cross-origin state-changing requests
+ * (lib/auth/origin.ts). Pages: forwards the requested path to server components (read by
+ * requireMember for `/sign-in?next=…`). Every response gets HSTS when the app is served over
+ * https. Authorization is NOT done here; every page and route checks the session itself.
  */
+export function weftProxy(request: NextRequest, appUrl: string): NextResponse | Response {
+  const pathname = request.nextUrl.pathname;
+  if (pathname.startsWith("/api/")) {
+    const refusal = needsSameOrigin(pathname) ? crossOriginRefusal(request, appUrl) : null;
+    return withTransportSecurity(refusal ?? NextResponse.next(), appUrl);
+  }
+  return withTransportSecurity(forwardPathname(request), appUrl);
+}
+
 export function forwardPathname(request: NextRequest): NextResponse {
   const headers = new Headers(request.headers);
   headers.set(PATHNAME_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   return NextResponse.next({ request: { headers } });
+}
+
+function withTransportSecurity<R extends Response>(response: R, appUrl: string): R {
+  const hsts = strictTransportSecurity(appUrl);
+  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+  return response;
 }

@@ -29,6 +29,14 @@ function cookieHeader(response: Response): string {
     .join("; ");
 }
 
+/** Signs up, then in (sign-up never signs in, against account enumeration); the session cookie. */
+async function signUpAndIn(email: string, name: string): Promise<string> {
+  expect((await post("/sign-up/email", { email, password: "correct-horse-1", name })).status).toBe(200);
+  const signIn = await post("/sign-in/email", { email, password: "correct-horse-1" });
+  expect(signIn.status).toBe(200);
+  return cookieHeader(signIn);
+}
+
 afterAll(async () => {
   await db().$disconnect();
 });
@@ -51,11 +59,12 @@ describe("sign-up", () => {
     expect(account.password).not.toContain("correct-horse-1");
   });
 
-  it("refuses a second account with the same email", async () => {
+  it("never creates a second account with the same email, and does not sign the caller in as its owner", async () => {
     const email = uniqueEmail();
     await auth().api.signUpEmail({ body: { email, password: "correct-horse-1", name: "First" } });
     const again = await post("/sign-up/email", { email, password: "another-pass-2", name: "Second" });
-    expect(again.status).toBeGreaterThanOrEqual(400);
+    expect(again.status).toBe(200);
+    expect(cookieHeader(again)).not.toContain("session_token=");
     expect(await db().user.count({ where: { email } })).toBe(1);
     expect(await db().membership.count({ where: { user: { email } } })).toBe(1);
   });
@@ -106,8 +115,7 @@ describe("sign-in", () => {
 
   it("signs out: the old cookie no longer resolves to a member", async () => {
     const email = uniqueEmail();
-    const signUp = await post("/sign-up/email", { email, password: "correct-horse-1", name: "Out" });
-    const cookie = cookieHeader(signUp);
+    const cookie = await signUpAndIn(email, "Out");
     expect(await resolveMember(new Headers({ cookie }))).not.toBeNull();
     const out = await post("/sign-out", {}, { cookie });
     expect(out.status).toBe(200);
@@ -118,8 +126,7 @@ describe("sign-in", () => {
 describe("workspace resolution", () => {
   it("uses the weft_workspace cookie when the user belongs to that workspace, else the oldest", async () => {
     const email = uniqueEmail();
-    const signUp = await post("/sign-up/email", { email, password: "correct-horse-1", name: "Multi" });
-    const cookie = cookieHeader(signUp);
+    const cookie = await signUpAndIn(email, "Multi");
     const user = await db().user.findUniqueOrThrow({ where: { email } });
     const other = await db().workspace.create({ data: { name: "Team space" } });
     await db().membership.create({ data: { userId: user.id, workspaceId: other.id, role: "viewer" } });
@@ -139,8 +146,7 @@ describe("workspace resolution", () => {
 
   it("heals a signed-in user who has no membership by creating their personal workspace", async () => {
     const email = uniqueEmail();
-    const signUp = await post("/sign-up/email", { email, password: "correct-horse-1", name: "Orphan" });
-    const cookie = cookieHeader(signUp);
+    const cookie = await signUpAndIn(email, "Orphan");
     await db().membership.deleteMany({ where: { user: { email } } });
     const member = await resolveMember(new Headers({ cookie }));
     expect(member?.role).toBe("owner");
@@ -151,9 +157,9 @@ describe("workspace resolution", () => {
 describe("route helpers", () => {
   async function signedInCookie(role?: "viewer") {
     const email = uniqueEmail();
-    const signUp = await post("/sign-up/email", { email, password: "correct-horse-1", name: "Route" });
+    const cookie = await signUpAndIn(email, "Route");
     if (role) await db().membership.updateMany({ where: { user: { email } }, data: { role } });
-    return cookieHeader(signUp);
+    return cookie;
   }
 
   it("authenticate: 401 when signed out, 403 when the role may not take the action, the member otherwise", async () => {
@@ -212,5 +218,29 @@ describe("post-sign-in destination", () => {
     expect(safeNextPath("//evil.example/path")).toBe("/workflows");
     expect(safeNextPath("/\\evil.example")).toBe("/workflows");
     expect(safeNextPath("/sign-in?next=/x")).toBe("/workflows");
+  });
+});
+
+describe("sign-up without account enumeration", () => {
+  it("answers an existing email exactly as a new one: same status, same shape, no session for either", async () => {
+    const existing = uniqueEmail();
+    await auth().api.signUpEmail({ body: { email: existing, password: "correct-horse-1", name: "Owner" } });
+    const fresh = uniqueEmail();
+
+    const forExisting = await post("/sign-up/email", { email: existing, password: "guessing-pass-2", name: "Probe" });
+    const forNew = await post("/sign-up/email", { email: fresh, password: "guessing-pass-2", name: "Probe" });
+
+    expect(forExisting.status).toBe(forNew.status);
+    expect(forExisting.status).toBe(200);
+    expect(forExisting.headers.getSetCookie()).toEqual(forNew.headers.getSetCookie());
+    const [a, b] = [await forExisting.json(), await forNew.json()];
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    expect(Object.keys(a.user).sort()).toEqual(Object.keys(b.user).sort());
+    expect(a).toMatchObject({ token: null, user: { email: existing, name: "Probe", emailVerified: false } });
+    expect(b).toMatchObject({ token: null, user: { email: fresh, name: "Probe", emailVerified: false } });
+    // The probe did not change the existing account: its own password still works, the probe's does not.
+    expect((await post("/sign-in/email", { email: existing, password: "correct-horse-1" })).status).toBe(200);
+    expect((await post("/sign-in/email", { email: existing, password: "guessing-pass-2" })).status).toBe(401);
+    expect((await post("/sign-in/email", { email: fresh, password: "guessing-pass-2" })).status).toBe(200);
   });
 });

@@ -1,12 +1,11 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as detailRoute from "@/app/api/providers/[id]/route";
 import * as testRoute from "@/app/api/providers/[id]/test/route";
 import * as listRoute from "@/app/api/providers/route";
-import { auth } from "@/lib/auth/auth";
 import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { db } from "@/lib/db/client";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
+import { signUpUser } from "./helpers/session";
 
 const BASE = "http://localhost:3000";
 const KEY = "sk-routes-secret-key-0042";
@@ -17,18 +16,7 @@ let viewerCookie: string;
 let strangerCookie: string;
 
 async function signUp(name: string): Promise<string> {
-  const response = await auth().handler(
-    new Request(`${BASE}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: BASE },
-      body: JSON.stringify({ email: `providers-${randomUUID().slice(0, 8)}@example.test`, password: "correct-horse-1", name }),
-    }),
-  );
-  expect(response.status).toBe(200);
-  return response.headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .join("; ");
+  return (await signUpUser(name)).cookie;
 }
 
 function call(method: string, path: string, cookie: string | null, body?: unknown): Request {

@@ -24,17 +24,23 @@ export function SignUpForm({ next }: { next: string }) {
     }
     setPending(true);
     setError(null);
-    const { error: failure } = await authClient.signUp.email({
-      name: String(form.get("name") ?? "").trim(),
-      email: String(form.get("email") ?? "").trim(),
-      password,
-    });
+    const email = String(form.get("email") ?? "").trim();
+    // Sign-up answers an existing email exactly as a new one (against account enumeration), so
+    // it never signs in by itself: signing in with the same password tells a new account's owner
+    // apart from someone typing an email that is already taken.
+    const { error: failure } = await authClient.signUp.email({ name: String(form.get("name") ?? "").trim(), email, password });
     if (failure) {
       setPending(false);
+      setError(failure.message ?? "Could not create the account.");
+      return;
+    }
+    const { error: signInFailure } = await authClient.signIn.email({ email, password });
+    if (signInFailure) {
+      setPending(false);
       setError(
-        failure.code === "USER_ALREADY_EXISTS" || failure.code === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"
-          ? "An account with this email already exists."
-          : (failure.message ?? "Could not create the account."),
+        signInFailure.status === 401
+          ? "We could not sign you in. If you already have an account with this email, sign in with its password instead."
+          : (signInFailure.message ?? "Could not sign in."),
       );
       return;
     }

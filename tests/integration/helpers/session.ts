@@ -4,17 +4,27 @@ import { db } from "@/lib/db/client";
 
 export const BASE_URL = "http://localhost:3000";
 
-/** Signs a new user up through better-auth's real handler; returns the session cookie and workspace. */
-export async function signUpUser(name: string): Promise<{ cookie: string; userId: string; workspaceId: string }> {
-  const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${randomUUID().slice(0, 8)}@example.test`;
-  const response = await auth().handler(
-    new Request(`${BASE_URL}/api/auth/sign-up/email`, {
+/** POSTs JSON to better-auth's real handler, as the browser client does. */
+function postAuth(path: string, body: unknown): Promise<Response> {
+  return auth().handler(
+    new Request(`${BASE_URL}/api/auth${path}`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: BASE_URL },
-      body: JSON.stringify({ email, password: "correct-horse-1", name }),
+      body: JSON.stringify(body),
     }),
   );
-  if (response.status !== 200) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+}
+
+/**
+ * Signs a new user up, then in (sign-up never signs in: lib/auth/auth.ts, against account
+ * enumeration), through better-auth's real handler; returns the session cookie and workspace.
+ */
+export async function signUpUser(name: string): Promise<{ cookie: string; userId: string; workspaceId: string }> {
+  const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${randomUUID().slice(0, 8)}@example.test`;
+  const signUp = await postAuth("/sign-up/email", { email, password: "correct-horse-1", name });
+  if (signUp.status !== 200) throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);
+  const response = await postAuth("/sign-in/email", { email, password: "correct-horse-1" });
+  if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
   const cookie = response.headers
     .getSetCookie()
     .map((line) => line.split(";")[0])
