@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { API_SCOPES, SCOPE_ACTIONS, scopeFor, scopesAllowedFor } from "@/lib/api-keys/scopes";
 import { ROLES, hasRole } from "@/lib/auth/member";
@@ -28,6 +29,14 @@ describe("the permission table", () => {
     expect(refusalMessage("editor", "workflow.publish")).toBe("Publish a draft as a new version needs the developer role or higher (workflow.publish); you are editor.");
     expect(() => requirePermission({ role: "viewer" }, "run.start")).toThrow(/editor role or higher \(run\.start\); you are viewer/);
     expect(() => requirePermission({ role: "editor" }, "run.start")).not.toThrow();
+  });
+});
+
+describe("docs/security.md", () => {
+  it("lists every action of the table with its minimum role, and nothing else", () => {
+    const doc = readFileSync(new URL("../../docs/security.md", import.meta.url), "utf8");
+    const rows = [...doc.matchAll(/^\| `([a-zA-Z.]+)` \| (\w+) \| (.+) \|$/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual(ACTIONS.map((action) => [action, PERMISSIONS[action].minimum, PERMISSIONS[action].label]));
   });
 });
 
