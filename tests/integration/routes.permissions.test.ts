@@ -8,6 +8,8 @@ import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { db } from "@/lib/db/client";
 import { createKey } from "./helpers/api-v1";
 import { createTestMember } from "./helpers/members";
+import { createTestProvider } from "./helpers/providers";
+import { validishBody } from "./helpers/route-bodies";
 import { discoverRoutes, fillParams, type RouteMethod } from "./helpers/route-tree";
 import { BASE_URL, signUpUser } from "./helpers/session";
 
@@ -170,5 +172,68 @@ describe("API keys act with the lesser of their scopes and their creator's curre
     const again = await call(v1()[0]!, bearer());
     expect(again.status).toBe(401);
     expect((await errorOf(again)).message).toMatch(/disabled/);
+  });
+});
+
+describe("another workspace's ids", () => {
+  /** One real row of every kind a path names, in the matrix owner's workspace, keyed by the route prefix that takes it. */
+  const ids: { prefix: string; param: string; id: string }[] = [];
+  let strangerCookie: string;
+  let strangerKey: string;
+
+  function idFor(route: RouteMethod, param: string): string {
+    const match = ids.filter((entry) => entry.param === param && route.pattern.startsWith(entry.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    if (!match) throw new Error(`no seeded row for ${param} of ${route.label}: add one to this test`);
+    return match.id;
+  }
+
+  beforeAll(async () => {
+    const owner = await createTestMember("owner");
+    const workspaceId = owner.workspaceId;
+    const graph = { version: 1, nodes: [], edges: [] };
+    const workflow = await db().workflow.create({ data: { workspaceId, name: "Theirs", graph } });
+    const run = await db().run.create({ data: { workspaceId, workflowId: workflow.id, workflowName: "Theirs", graph, inputs: {}, status: "waiting" } });
+    const wait = await db().runWait.create({ data: { workspaceId, runId: run.id, nodeId: "approve", kind: "approval", request: { title: "ok?" } } });
+    const secret = await db().secret.create({ data: { workspaceId, name: "THEIRS", cipher: "x", hint: "x" } });
+    const tool = await db().tool.create({ data: { workspaceId, kind: "http", name: "theirs", inputSchema: { type: "object" }, config: { url: "https://example.com" } } });
+    const openapi = await db().toolSource.create({ data: { workspaceId, kind: "openapi", name: "theirs-openapi", config: {} } });
+    const mcp = await db().toolSource.create({ data: { workspaceId, kind: "mcp", name: "theirs-mcp", config: { transport: "http", url: "https://example.com/mcp" } } });
+    const provider = await createTestProvider(workspaceId, "https://example.com/v1");
+    const alias = await db().modelAlias.create({ data: { workspaceId, name: "theirs", targets: [] } });
+    const key = await createKey(owner, ["runs:read"]);
+    ids.push(
+      { prefix: "/api/workflows/", param: "id", id: workflow.id },
+      { prefix: "/api/v1/workflows/", param: "id", id: workflow.id },
+      { prefix: "/api/runs/", param: "id", id: run.id },
+      { prefix: "/api/v1/runs/", param: "id", id: run.id },
+      { prefix: "/api/", param: "waitId", id: wait.id },
+      { prefix: "/api/secrets/", param: "id", id: secret.id },
+      { prefix: "/api/tools/", param: "id", id: tool.id },
+      { prefix: "/api/tools/openapi/", param: "id", id: openapi.id },
+      { prefix: "/api/tool-sources/mcp/", param: "id", id: mcp.id },
+      { prefix: "/api/providers/", param: "id", id: provider.id },
+      { prefix: "/api/model-aliases/", param: "id", id: alias.id },
+      { prefix: "/api/api-keys/", param: "id", id: key.id },
+    );
+    const stranger = await signUpUser("Matrix Stranger");
+    strangerCookie = stranger.cookie;
+    strangerKey = (await createKey({ ...owner, userId: stranger.userId, workspaceId: stranger.workspaceId }, [...API_SCOPES])).secret;
+  });
+
+  it("an owner of another workspace gets 404 from every route that takes an id, for every method", async () => {
+    const failures: string[] = [];
+    const withIds = routes.filter((r) => r.params.length > 0 && r.access?.kind !== "public");
+    expect(withIds.length).toBeGreaterThan(20);
+    for (const route of withIds) {
+      const { url, context } = fillParams(route, (param) => idFor(route, param));
+      const auth: Record<string, string> = route.access?.kind === "apiKey" ? { authorization: `Bearer ${strangerKey}` } : { cookie: strangerCookie };
+      const body = route.method === "GET" || route.method === "DELETE" ? undefined : JSON.stringify(validishBody(route));
+      const response = await route.handler(new Request(`${BASE_URL}${url}`, { method: route.method, headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) }, body }), context);
+      if (response.status !== 404) failures.push(`${route.label}: ${response.status} ${JSON.stringify(await errorOf(response))}`);
+    }
+    expect(failures).toEqual([]);
+    // Nothing of theirs was changed or deleted along the way.
+    expect(await db().workflow.count({ where: { id: ids[0]!.id } })).toBe(1);
+    expect(await db().apiKey.count({ where: { id: ids.at(-1)!.id, revokedAt: null } })).toBe(1);
   });
 });
