@@ -7,8 +7,8 @@ import { db } from "@/lib/db/client";
 import { databaseInputProblem } from "@/lib/db/input-errors";
 import { createKey } from "./helpers/api-v1";
 import { validishBody } from "./helpers/route-bodies";
-import { discoverRoutes, fillParams, type RouteMethod } from "./helpers/route-tree";
-import { BASE_URL, signUpUser } from "./helpers/session";
+import { discoverRoutes, invokeRoute, type RouteMethod } from "./helpers/route-tree";
+import { signUpUser } from "./helpers/session";
 
 /**
  * Hostile input sent to every route file under app/api (walked from the tree): broken path ids,
@@ -60,10 +60,9 @@ let workflowId: string;
 const realIds: Record<string, string> = {};
 
 function send(route: RouteMethod, options: { id?: (name: string) => string; body?: unknown; rawBody?: string } = {}): Promise<Response> {
-  const { url, context } = fillParams(route, options.id ?? ((name) => realIds[`${route.pattern}:${name}`] ?? realIds[name] ?? "00000000-0000-4000-8000-000000000000"));
-  const auth: Record<string, string> = route.access?.kind === "apiKey" ? { authorization: `Bearer ${apiKey}` } : { cookie: ownerCookie };
-  const body = options.rawBody ?? (route.method === "GET" ? undefined : JSON.stringify(options.body ?? validishBody(route)));
-  return route.handler(new Request(`${BASE_URL}${url}`, { method: route.method, headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) }, body }), context);
+  const headers: Record<string, string> = route.access?.kind === "apiKey" ? { authorization: `Bearer ${apiKey}` } : { cookie: ownerCookie };
+  const valueOf = options.id ?? ((name: string) => realIds[`${route.pattern}:${name}`] ?? realIds[name] ?? "00000000-0000-4000-8000-000000000000");
+  return invokeRoute(route, { valueOf, headers, body: options.rawBody ?? JSON.stringify(options.body ?? validishBody(route)) });
 }
 
 /** The response must be a 400 whose message says what is wrong; returns the failure text otherwise. */

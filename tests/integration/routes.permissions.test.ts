@@ -10,8 +10,8 @@ import { createKey } from "./helpers/api-v1";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { validishBody } from "./helpers/route-bodies";
-import { discoverRoutes, fillParams, type RouteMethod } from "./helpers/route-tree";
-import { BASE_URL, signUpUser } from "./helpers/session";
+import { discoverRoutes, invokeRoute, type RouteMethod } from "./helpers/route-tree";
+import { signUpUser } from "./helpers/session";
 
 /**
  * The role matrix, read from the routes themselves: every route file under app/api (walked from
@@ -25,12 +25,7 @@ const cookies = new Map<Role, string>();
 
 type ErrorBody = { error?: { code?: string; message?: string } };
 
-function call(route: RouteMethod, headers: Record<string, string>): Promise<Response> {
-  const { url, context } = fillParams(route, () => randomUUID());
-  const body = route.method === "GET" ? undefined : "{}";
-  const request = new Request(`${BASE_URL}${url}`, { method: route.method, headers: { ...headers, ...(body ? { "content-type": "application/json" } : {}) }, body });
-  return route.handler(request, context);
-}
+const call = (route: RouteMethod, headers: Record<string, string>) => invokeRoute(route, { valueOf: () => randomUUID(), headers, body: "{}" });
 
 const errorOf = async (response: Response) => ((await response.clone().json().catch(() => ({}))) as ErrorBody).error ?? {};
 
@@ -225,10 +220,9 @@ describe("another workspace's ids", () => {
     const withIds = routes.filter((r) => r.params.length > 0 && r.access?.kind !== "public");
     expect(withIds.length).toBeGreaterThan(20);
     for (const route of withIds) {
-      const { url, context } = fillParams(route, (param) => idFor(route, param));
-      const auth: Record<string, string> = route.access?.kind === "apiKey" ? { authorization: `Bearer ${strangerKey}` } : { cookie: strangerCookie };
-      const body = route.method === "GET" || route.method === "DELETE" ? undefined : JSON.stringify(validishBody(route));
-      const response = await route.handler(new Request(`${BASE_URL}${url}`, { method: route.method, headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) }, body }), context);
+      const headers: Record<string, string> = route.access?.kind === "apiKey" ? { authorization: `Bearer ${strangerKey}` } : { cookie: strangerCookie };
+      const body = route.method === "DELETE" ? undefined : JSON.stringify(validishBody(route));
+      const response = await invokeRoute(route, { valueOf: (param) => idFor(route, param), headers, body });
       if (response.status !== 404) failures.push(`${route.label}: ${response.status} ${JSON.stringify(await errorOf(response))}`);
     }
     expect(failures).toEqual([]);

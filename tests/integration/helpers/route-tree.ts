@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { accessOf, type RouteAccess } from "@/lib/http/route";
+import { BASE_URL } from "./session";
 
 /**
  * Every route handler under app/api, found by walking the file tree (not a hand-kept list), so a new
@@ -75,4 +76,15 @@ export function fillParams(route: RouteMethod, valueOf: (name: string) => string
     url = url.replace(catchAll ? `[...${name}]` : `[${name}]`, encodeSegment(value));
   }
   return { url, context: { params: Promise.resolve(params) } };
+}
+
+/**
+ * Calls a discovered handler directly, as Next would: dynamic segments from `valueOf`, the given
+ * headers, and `body` (a string, sent as JSON) for anything but GET.
+ */
+export function invokeRoute(route: RouteMethod, options: { valueOf: (name: string) => string; headers: Record<string, string>; body?: string }): Promise<Response> {
+  const { url, context } = fillParams(route, options.valueOf);
+  const body = route.method === "GET" ? undefined : options.body;
+  const headers = { ...options.headers, ...(body !== undefined ? { "content-type": "application/json" } : {}) };
+  return route.handler(new Request(`${BASE_URL}${url}`, { method: route.method, headers, body }), context);
 }
