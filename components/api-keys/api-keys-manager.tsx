@@ -20,6 +20,9 @@ export interface ApiKeyRow {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Set when the key stopped working on its own (its creator left the workspace), with why. */
+  disabledAt: string | null;
+  disabledReason: string | null;
 }
 
 async function call<T>(url: string, init: RequestInit): Promise<T> {
@@ -134,6 +137,10 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
                     <Badge tone="muted" title={`Revoked ${when(key.revokedAt)}`}>
                       Revoked
                     </Badge>
+                  ) : key.disabledAt ? (
+                    <Badge tone="muted" title={`Disabled ${when(key.disabledAt)}: ${key.disabledReason ?? ""}`}>
+                      Disabled
+                    </Badge>
                   ) : (
                     <Button size="sm" variant="outline" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>
                       Revoke
@@ -182,6 +189,7 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
               </div>
               <fieldset className="space-y-2">
                 <legend className="text-sm font-medium">Scopes</legend>
+                <p className="text-xs text-muted-foreground">The key can do what its scopes allow and your role allows at the time of each call; it is disabled if you leave the workspace.</p>
                 {API_SCOPES.map((scope) => (
                   <label key={scope} className="flex items-start gap-2 text-sm">
                     <input

@@ -131,7 +131,18 @@ function WorkflowName() {
   );
 }
 
-export function EditorHeader({ onRun, runBlockedReason, onRetrySave }: { onRun: () => void; runBlockedReason: string | null; onRetrySave: () => void }) {
+export function EditorHeader({
+  onRun,
+  runBlockedReason,
+  publishDeniedReason = null,
+  onRetrySave,
+}: {
+  onRun: () => void;
+  runBlockedReason: string | null;
+  /** Why this member may not publish (the permission table's workflow.publish), or null when they may. */
+  publishDeniedReason?: string | null;
+  onRetrySave: () => void;
+}) {
   const workflowId = useEditor((s) => s.workflowId);
   const save = useEditor((s) => s.save);
   const readOnly = useEditor((s) => s.readOnly);
@@ -161,7 +172,7 @@ export function EditorHeader({ onRun, runBlockedReason, onRetrySave }: { onRun: 
             <History aria-hidden /> Runs
           </Link>
         </Button>
-        {readOnly ? null : <PublishButton blockedReason={runBlockedReason} />}
+        {readOnly ? null : <PublishButton blockedReason={publishDeniedReason ?? runBlockedReason} />}
         <Button size="sm" onClick={onRun} disabled={runBlockedReason !== null} title={runBlockedReason ?? "Run this workflow"} data-testid="run-button">
           <Play aria-hidden /> Run
         </Button>

@@ -27,6 +27,8 @@ export interface EditorWorkflow {
   revision: number;
   /** False for viewers: the editor opens read-only. */
   canEdit?: boolean;
+  /** Why the member may not publish (editors: publishing is for developers), shown on the disabled Publish button; null when they may. */
+  publishDeniedReason?: string | null;
 }
 
 function EditorLayout({ workflow }: { workflow: EditorWorkflow }) {
@@ -78,6 +80,7 @@ function EditorBody({ workflow, store }: { workflow: EditorWorkflow; store: Retu
       <EditorHeader
         onRun={() => setDialogOpen(true)}
         runBlockedReason={runBlockedReason}
+        publishDeniedReason={workflow.publishDeniedReason ?? null}
         onRetrySave={() => void saver.current?.flush()}
       />
       <div className="flex min-h-0 flex-1">

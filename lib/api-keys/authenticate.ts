@@ -1,12 +1,15 @@
-import type { Member } from "@/lib/auth/member";
+import { z } from "zod";
+import { ROLES, type Member } from "@/lib/auth/member";
+import { can, minimumRole, type Action } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
-import type { ApiScope } from "./scopes";
+import { scopeFor, type ApiScope } from "./scopes";
 import { hashApiKey, looksLikeApiKey } from "./secret";
 
 /**
- * The caller behind a public API request: an API key resolved to its workspace. Authorization is
- * by the key's scopes; `member` lets v1 routes reuse the workspace-scoped services (which read the
- * workspace id and record the key's creator as the run's creator).
+ * The caller behind a public API request: an API key resolved to its workspace and to its creator's
+ * *current* membership. `member` is the creator with their current role, so v1 routes call the same
+ * workspace-scoped services as the studio (which record the creator as the run's creator and check
+ * the role): a key never does more than its creator may do now.
  */
 export interface ApiCaller {
   keyId: string;
@@ -20,54 +23,99 @@ export type ApiAuthFailure = { status: 401 | 403; code: "unauthorized" | "forbid
 /** lastUsedAt is written at most this often per key, so a busy key does not turn reads into writes. */
 const LAST_USED_RESOLUTION_MS = 10_000;
 
-/** Reads `Authorization: Bearer weft_…`; 401 for missing, malformed, unknown or revoked keys, 403 without the scope. */
-export async function authenticateApiKey(headers: Headers, scope: ApiScope): Promise<ApiCaller | ApiAuthFailure> {
-  const header = headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) {
-    return { status: 401, code: "unauthorized", message: "Send an API key as `Authorization: Bearer weft_…`." };
-  }
-  const secret = match[1]!;
-  if (!looksLikeApiKey(secret)) return { status: 401, code: "unauthorized", message: "The API key is malformed." };
-  const key = await db().apiKey.findUnique({
-    where: { hash: hashApiKey(secret) },
-    include: { workspace: { select: { name: true } } },
-  });
-  if (!key || key.revokedAt) return { status: 401, code: "unauthorized", message: "The API key is unknown or has been revoked." };
-  if (!key.scopes.includes(scope)) {
-    return { status: 403, code: "forbidden", message: `This API key lacks the ${scope} scope.` };
-  }
+export const CREATOR_LEFT_REASON = "The member who created this key is no longer a member of the workspace.";
+
+/** The key row with its workspace's name and its creator's current role (null: not a member). */
+const KeyRowSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  name: z.string(),
+  scopes: z.array(z.string()).nullable(),
+  createdById: z.string().nullable(),
+  revokedAt: z.date().nullable(),
+  disabledAt: z.date().nullable(),
+  disabledReason: z.string().nullable(),
+  workspaceName: z.string(),
+  creatorRole: z.enum(ROLES).nullable(),
+  creatorEmail: z.string().nullable(),
+});
+type KeyRow = z.infer<typeof KeyRowSchema>;
+
+/** One query: the key by its hash, joined with its workspace and its creator's membership and user. */
+async function findKey(hash: string): Promise<KeyRow | null> {
+  const rows = await db().$queryRaw<unknown[]>`
+    SELECT k."id", k."workspaceId", k."name", k."scopes", k."createdById", k."revokedAt", k."disabledAt", k."disabledReason",
+           w."name" AS "workspaceName", m."role"::text AS "creatorRole", u."email" AS "creatorEmail"
+      FROM "api_keys" k
+      JOIN "workspaces" w ON w."id" = k."workspaceId"
+      LEFT JOIN "memberships" m ON m."workspaceId" = k."workspaceId" AND m."userId" = k."createdById"
+      LEFT JOIN "users" u ON u."id" = m."userId"
+     WHERE k."hash" = ${hash}`;
+  return rows.length ? KeyRowSchema.parse(rows[0]) : null;
+}
+
+/** Disables the key for good (first reason wins) so Settings shows why it stopped working. */
+async function disableKey(id: string, reason: string): Promise<void> {
+  await db().apiKey.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date(), disabledReason: reason } });
+}
+
+async function touchLastUsed(id: string): Promise<void> {
   const now = new Date();
   await db().apiKey.updateMany({
-    where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] },
+    where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] },
     data: { lastUsedAt: now },
   });
-  return {
-    keyId: key.id,
-    workspaceId: key.workspaceId,
-    scopes: key.scopes as ApiScope[],
-    member: {
-      userId: key.createdById ?? "",
-      email: "",
-      name: `API key ${key.name}`,
-      workspaceId: key.workspaceId,
-      workspaceName: key.workspace.name,
-      // Scopes, not roles, authorize API callers; v1 routes only call services that do not check the role.
-      role: "viewer",
-    },
-  };
+}
+
+const unauthorized = (message: string): ApiAuthFailure => ({ status: 401, code: "unauthorized", message });
+const forbiddenKey = (message: string): ApiAuthFailure => ({ status: 403, code: "forbidden", message });
+
+/**
+ * Whether the key may take `action`: one of its scopes must grant it, and its creator's current
+ * role must allow it (the lesser of the two). Null when allowed, else the 403 naming what is missing.
+ */
+function refuseAction(row: KeyRow & { creatorRole: NonNullable<KeyRow["creatorRole"]> }, action: Action): ApiAuthFailure | null {
+  const scope = scopeFor(action);
+  if (!scope || !row.scopes?.includes(scope)) return forbiddenKey(`This API key lacks the ${scope ?? action} scope.`);
+  if (!can(row.creatorRole, action)) {
+    return forbiddenKey(
+      `This API key's ${scope} scope needs its creator to have the ${minimumRole(action)} role or higher (${action}), but the member who created it is now ${row.creatorRole}.`,
+    );
+  }
+  return null;
 }
 
 /**
- * The caller as the member who created the key, with that member's current role: for API calls that
- * change the workspace the way a member would (importing a workflow), so a key never does more than
- * its creator may. Null when the creator has left the workspace.
+ * Reads `Authorization: Bearer weft_…`. 401 for missing, malformed, unknown, revoked or disabled keys
+ * and for a key whose creator left the workspace (which disables it); 403 when no scope of the key
+ * grants `action` or the creator's current role does not allow it.
  */
-export async function keyCreatorMember(caller: ApiCaller): Promise<Member | null> {
-  if (!caller.member.userId) return null;
-  const membership = await db().membership.findUnique({
-    where: { workspaceId_userId: { workspaceId: caller.workspaceId, userId: caller.member.userId } },
-    select: { role: true },
-  });
-  return membership ? { ...caller.member, role: membership.role } : null;
+export async function authenticateApiKey(headers: Headers, action: Action): Promise<ApiCaller | ApiAuthFailure> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("authorization") ?? "");
+  if (!match) return unauthorized("Send an API key as `Authorization: Bearer weft_…`.");
+  const secret = match[1]!;
+  if (!looksLikeApiKey(secret)) return unauthorized("The API key is malformed.");
+  const row = await findKey(hashApiKey(secret));
+  if (!row || row.revokedAt) return unauthorized("The API key is unknown or has been revoked.");
+  if (row.disabledAt) return unauthorized(`The API key is disabled: ${row.disabledReason ?? "no reason recorded"}`);
+  if (!row.creatorRole || !row.createdById) {
+    await disableKey(row.id, CREATOR_LEFT_REASON);
+    return unauthorized(`The API key is disabled: ${CREATOR_LEFT_REASON}`);
+  }
+  const refusal = refuseAction({ ...row, creatorRole: row.creatorRole }, action);
+  if (refusal) return refusal;
+  await touchLastUsed(row.id);
+  return {
+    keyId: row.id,
+    workspaceId: row.workspaceId,
+    scopes: (row.scopes ?? []) as ApiScope[],
+    member: {
+      userId: row.createdById,
+      email: row.creatorEmail ?? "",
+      name: `API key ${row.name}`,
+      workspaceId: row.workspaceId,
+      workspaceName: row.workspaceName,
+      role: row.creatorRole,
+    },
+  };
 }

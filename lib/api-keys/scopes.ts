@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { can, type Action } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/auth/member";
 
 /** What an API key may do. Declared once; the settings form, the routes and the OpenAPI document read this list. */
 export const API_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write", "waits:answer", "tools:read", "tools:write"] as const;
@@ -15,3 +17,26 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   "tools:read": "List the workspace's tools and their input schemas",
   "tools:write": "Register HTTP and code tools and import OpenAPI documents",
 };
+
+/**
+ * The actions of the permission table (lib/auth/permissions.ts) each scope allows. A key acts with
+ * the lesser of its scopes and its creator's current role: a v1 route's action must be in one of
+ * the key's scopes *and* allowed for the creator's role.
+ */
+export const SCOPE_ACTIONS = {
+  "workflows:read": ["workflow.read"],
+  "workflows:write": ["workflow.create"],
+  "runs:read": ["run.read"],
+  "runs:write": ["run.start", "run.cancel"],
+  "waits:answer": ["wait.answer"],
+  "tools:read": ["tool.read"],
+  "tools:write": ["tool.manage"],
+} as const satisfies Record<ApiScope, readonly Action[]>;
+
+/** The scope that grants `action` to a key, or null when no scope does (the action is studio-only). */
+export function scopeFor(action: Action): ApiScope | null {
+  return API_SCOPES.find((scope) => (SCOPE_ACTIONS[scope] as readonly Action[]).includes(action)) ?? null;
+}
+
+/** Scopes whose every action `role` may take: what a member with that role may put on a key. */
+export const scopesAllowedFor = (role: Role): ApiScope[] => API_SCOPES.filter((scope) => SCOPE_ACTIONS[scope].every((action) => can(role, action)));

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { forbidden, notFound } from "@/lib/services/errors";
-import { ApiScopeSchema, type ApiScope } from "./scopes";
+import { ApiScopeSchema, scopesAllowedFor, type ApiScope } from "./scopes";
 import { generateApiKeySecret, hashApiKey, visiblePrefix } from "./secret";
 
 export const CreateApiKeySchema = z.object({
@@ -19,13 +19,13 @@ export interface ApiKeyView {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  disabledAt: Date | null;
+  disabledReason: string | null;
   createdBy: string | null;
 }
 
-/** Managing keys is for developers and above: a key can start any published workflow. */
-function requireKeyManager(member: Member) {
-  if (!hasRole(member.role, "developer")) throw forbidden("Managing API keys needs the developer role or higher.");
-}
+/** Managing keys is for developers and above (apiKey.manage): a key can start any published workflow. */
+const requireKeyManager = (member: Member) => requirePermission(member, "apiKey.manage");
 
 const toView = (row: {
   id: string;
@@ -35,6 +35,8 @@ const toView = (row: {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  disabledAt: Date | null;
+  disabledReason: string | null;
   createdById: string | null;
 }): ApiKeyView => ({
   id: row.id,
@@ -44,6 +46,8 @@ const toView = (row: {
   createdAt: row.createdAt,
   lastUsedAt: row.lastUsedAt,
   revokedAt: row.revokedAt,
+  disabledAt: row.disabledAt,
+  disabledReason: row.disabledReason,
   createdBy: row.createdById,
 });
 
@@ -57,6 +61,10 @@ export async function listApiKeys(member: Member): Promise<ApiKeyView[]> {
 export async function createApiKey(member: Member, input: z.input<typeof CreateApiKeySchema>): Promise<{ key: ApiKeyView; secret: string }> {
   requireKeyManager(member);
   const data = CreateApiKeySchema.parse(input);
+  // A key acts with the lesser of its scopes and its creator's role: a scope the creator cannot use would be dead on arrival.
+  const allowed = scopesAllowedFor(member.role);
+  const beyond = data.scopes.filter((scope) => !allowed.includes(scope));
+  if (beyond.length) throw forbidden(`Your role (${member.role}) cannot use the ${beyond.join(", ")} scope${beyond.length > 1 ? "s" : ""}.`);
   const secret = generateApiKeySecret();
   const row = await db().apiKey.create({
     data: {

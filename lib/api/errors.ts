@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ServiceError, httpStatusOf } from "@/lib/services/errors";
+import { databaseInputProblem } from "@/lib/db/input-errors";
 import { logger } from "@/lib/log";
 
 /** `{ error: { code, message, ...extra } }`, the one error shape of the public API. */
@@ -30,6 +31,8 @@ export async function apiHandle(work: () => Promise<Response>): Promise<Response
   } catch (error) {
     if (error instanceof ApiProblem) return apiError(error.status, error.code, error.message, error.extra);
     if (error instanceof ServiceError) return apiError(httpStatusOf(error.code), error.code, error.message, error.details ?? {});
+    const badInput = databaseInputProblem(error);
+    if (badInput) return apiError(400, "invalid_request", badInput);
     logger.error({ err: error }, "unhandled error in public API route");
     return apiError(500, "internal", "Something went wrong on our side.");
   }

@@ -69,8 +69,8 @@ const lastEventIdParam = {
 
 function authErrors(scope: ApiScope) {
   return {
-    "401": errorResponse("No API key, a malformed one, or an unknown or revoked key (code unauthorized)."),
-    "403": errorResponse(`The key lacks the ${scope} scope (code forbidden).`),
+    "401": errorResponse("No API key, a malformed one, an unknown or revoked key, or a key disabled because its creator left the workspace (code unauthorized)."),
+    "403": errorResponse(`The key lacks the ${scope} scope, or its creator's current role no longer allows what the scope grants: a key acts with the lesser of the two (code forbidden).`),
   };
 }
 

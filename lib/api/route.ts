@@ -1,22 +1,25 @@
 import { authenticateApiKey, type ApiCaller } from "@/lib/api-keys/authenticate";
-import type { ApiScope } from "@/lib/api-keys/scopes";
+import type { Action } from "@/lib/auth/permissions";
+import { parseRouteParams, withAccess, type RouteHandler } from "@/lib/http/route";
 import { apiError, apiHandle } from "./errors";
 
 /**
- * A public API route handler: authenticate the Bearer key, check the scope, then run the handler
- * with ServiceErrors mapped to responses. Authorization beyond the scope is by workspace: every
- * query filters by the key's workspace, so another workspace's ids answer 404.
+ * A public API route handler: path params validated (400) → Bearer key (401) → `action` granted by
+ * one of the key's scopes and allowed for its creator's current role (403) → the handler, with
+ * ServiceErrors mapped to responses. Authorization beyond that is by workspace: every query filters
+ * by the key's workspace, so another workspace's ids answer 404. The action is recorded on the
+ * handler (`.access`) for the role-matrix test.
  */
-export function withApiKey<Ctx>(
-  scope: ApiScope,
-  handler: (request: Request, caller: ApiCaller, context: Ctx) => Promise<Response>,
-): (request: Request, context: Ctx) => Promise<Response> {
-  return (request, context) =>
+export function withApiKey<Ctx>(action: Action, handler: (request: Request, caller: ApiCaller, context: Ctx) => Promise<Response>): RouteHandler<Ctx> {
+  return withAccess({ kind: "apiKey", action }, (request: Request, context: Ctx) =>
     apiHandle(async () => {
-      const caller = await authenticateApiKey(request.headers, scope);
+      const parsed = await parseRouteParams(context);
+      if (parsed instanceof Response) return parsed;
+      const caller = await authenticateApiKey(request.headers, action);
       if ("status" in caller) {
         return apiError(caller.status, caller.code, caller.message, {}, caller.status === 401 ? { "WWW-Authenticate": 'Bearer realm="weft"' } : {});
       }
-      return handler(request, caller, context);
-    });
+      return handler(request, caller, parsed);
+    }),
+  );
 }

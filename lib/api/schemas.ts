@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_INT32 } from "@/lib/engine/limits";
 import { ImportWorkflowSchema } from "@/lib/workflows/schemas";
 import { ApprovalAnswerSchema, ApprovalRequestSchema } from "@/lib/nodes/approval/definition";
 import { QuestionRequestSchema } from "@/lib/nodes/question/definition";
@@ -70,7 +71,7 @@ export type ImportedWorkflow = z.infer<typeof ImportedWorkflowSchema>;
 export const StartRunRequestSchema = z
   .strictObject({
     inputs: z.record(z.string(), z.unknown()).default({}).describe("Values for the Start node's inputs (JSON types are checked strictly)"),
-    version: z.number().int().min(1).optional().describe("Run this published version; the latest when omitted"),
+    version: z.number().int().min(1).max(MAX_INT32, "version is out of range").optional().describe("Run this published version; the latest when omitted"),
     mode: z.enum(RUN_MODES).default("async").describe("async: answer 202 at once; sync: wait for the result; stream: Server-Sent Events"),
     timeoutMs: z
       .number()

@@ -1,9 +1,12 @@
 import type { z } from "zod";
-import { hasRole, type Member, type Role } from "@/lib/auth/member";
 import { jsonError } from "@/lib/auth/json-error";
+import type { Member } from "@/lib/auth/member";
 import { crossOriginRefusal } from "@/lib/auth/origin";
+import { can, refusalMessage, type Action } from "@/lib/auth/permissions";
 import { resolveMember } from "@/lib/auth/resolve";
 import { env } from "@/lib/env";
+import { findJsonInputProblem } from "@/lib/http/json-input";
+import { handle, parseRouteParams, withAccess, type RouteHandler } from "@/lib/http/route";
 
 export { jsonError };
 
@@ -13,35 +16,40 @@ export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
 /**
  * The member behind a request (session cookie, `weft_workspace` cookie), or the response to
  * return: 403 for a cross-origin state-changing request (lib/auth/origin.ts; proxy.ts refuses
- * them too, this keeps the check in every handler), 401 when signed out, 403 when the role is
- * below `minimumRole`.
+ * them too, this keeps the check in every handler), 401 when signed out, 403 when the permission
+ * table does not let their role take `action`.
  */
-export async function authenticate(request: Request, minimumRole: Role = "viewer"): Promise<Member | Response> {
+export async function authenticate(request: Request, action: Action): Promise<Member | Response> {
   const refusal = crossOriginRefusal(request, env().BETTER_AUTH_URL);
   if (refusal) return refusal;
   const member = await resolveMember(request.headers);
   if (!member) return jsonError(401, "unauthorized", "Sign in to continue.");
-  if (!hasRole(member.role, minimumRole)) {
-    return jsonError(403, "forbidden", `This needs the ${minimumRole} role or higher; you are ${member.role}.`);
-  }
+  if (!can(member.role, action)) return jsonError(403, "forbidden", refusalMessage(member.role, action), { action });
   return member;
 }
 
-/** Wraps a route handler so it only runs for a member with at least `minimumRole`. */
-export function withMember<Ctx>(
-  minimumRole: Role,
-  handler: (request: Request, member: Member, context: Ctx) => Promise<Response>,
-): (request: Request, context: Ctx) => Promise<Response> {
-  return async (request, context) => {
-    const member = await authenticate(request, minimumRole);
-    if (member instanceof Response) return member;
-    return handler(request, member, context);
-  };
+/**
+ * The one way to write an internal route handler: path params validated (400) → signed in (401)
+ * → `action` allowed for the member's role (403) → `handler` (which parses its body and calls a
+ * service), with ServiceErrors mapped to responses. The action is recorded on the handler
+ * (`.access`), where the role-matrix test reads it.
+ */
+export function withMember<Ctx>(action: Action, handler: (request: Request, member: Member, context: Ctx) => Promise<Response>): RouteHandler<Ctx> {
+  return withAccess({ kind: "member", action }, (request: Request, context: Ctx) =>
+    handle(async () => {
+      const parsed = await parseRouteParams(context);
+      if (parsed instanceof Response) return parsed;
+      const member = await authenticate(request, action);
+      if (member instanceof Response) return member;
+      return handler(request, member, parsed);
+    }),
+  );
 }
 
 /**
  * Reads a JSON body and validates it: 413 over MAX_JSON_BODY_BYTES, 400 `invalid_request` with
- * `issues: [{ path, message }]` when it is not JSON or fails the schema.
+ * `issues: [{ path, message }]` when it is not JSON, holds text PostgreSQL cannot store (NUL, lone
+ * surrogates) or nests too deep (findJsonInputProblem), or fails the schema.
  */
 export async function parseJson<S extends z.ZodType>(
   request: Request,
@@ -59,6 +67,8 @@ export async function parseJson<S extends z.ZodType>(
   } catch {
     return jsonError(400, "invalid_request", "The request body is not valid JSON.", { issues: [] });
   }
+  const unsafe = findJsonInputProblem(json);
+  if (unsafe) return jsonError(400, "invalid_request", `The request body is invalid: ${unsafe.message}`, { issues: [unsafe] });
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     return jsonError(400, "invalid_request", "The request body is invalid.", {

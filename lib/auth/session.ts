@@ -1,7 +1,8 @@
 import { cache } from "react";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { hasRole, type Member, type Role } from "@/lib/auth/member";
+import type { Member } from "@/lib/auth/member";
+import { can, type Action } from "@/lib/auth/permissions";
 import { resolveMember } from "@/lib/auth/resolve";
 
 /**
@@ -21,14 +22,15 @@ async function currentPath(): Promise<string | null> {
 
 /**
  * For pages and layouts: the member, or a redirect to sign-in (signed out) or to the workflow
- * list with `?denied=1` (role below `minimumRole`).
+ * list with `?denied=1` (the permission table does not let their role take `action`). Every
+ * member may take the default, `workflow.read` (the studio's own pages).
  */
-export async function requireMember(minimumRole: Role = "viewer"): Promise<Member> {
+export async function requireMember(action: Action = "workflow.read"): Promise<Member> {
   const member = await getMember();
   if (!member) {
     const next = await currentPath();
     redirect(next ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in");
   }
-  if (!hasRole(member.role, minimumRole)) redirect("/workflows?denied=1");
+  if (!can(member.role, action)) redirect("/workflows?denied=1");
   return member;
 }

@@ -59,6 +59,17 @@ export const LIMITS = {
   agentToolConcurrency: 4,
   /** Characters of one tool result handed back to the model (and kept in the trace); longer results are cut. */
   maxToolResultChars: 20_000,
+  /**
+   * Nesting of a JSON request body (objects and arrays). Real bodies (a graph with its node data, a
+   * workflow file) stay under 20 levels; deeper ones are refused before anything walks them recursively.
+   */
+  maxRequestJsonDepth: 64,
 } as const;
+
+/**
+ * The largest revision or version number: they are PostgreSQL `integer` columns, so a bigger number
+ * in a request is refused by its schema (400) instead of failing in the database (500).
+ */
+export const MAX_INT32 = 2_147_483_647;
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

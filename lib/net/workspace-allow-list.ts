@@ -1,7 +1,7 @@
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db/client";
-import { forbidden, ServiceError } from "@/lib/services/errors";
+import { ServiceError } from "@/lib/services/errors";
 import { allowListProblems, NetworkAllowListSchema, type NetworkAllowList } from "./allow-list";
 
 /**
@@ -18,7 +18,7 @@ export async function getNetworkAllowList(db: Db, workspaceId: string): Promise<
 
 /** Replaces the list; refuses the whole list, naming every refused entry and why. */
 export async function setNetworkAllowList(db: Db, member: Member, input: unknown): Promise<NetworkAllowList> {
-  if (!hasRole(member.role, "admin")) throw forbidden("Changing the network allow-list needs the admin role or higher.");
+  requirePermission(member, "settings.network.edit");
   const parsed = NetworkAllowListSchema.safeParse(input);
   if (!parsed.success) throw new ServiceError("invalid_request", parsed.error.issues.map((i) => i.message).join("; "));
   const allowList = [...new Set(parsed.data.allowList)];

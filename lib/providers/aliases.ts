@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { hasRole, type Member } from "@/lib/auth/member";
+import type { Member } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { readTargets } from "@/lib/models/chat-service";
@@ -29,9 +30,7 @@ function toView(row: Row): ModelAliasView {
   };
 }
 
-function requireDeveloper(member: Member) {
-  if (!hasRole(member.role, "developer")) throw forbidden("Changing model aliases needs the developer role or higher.");
-}
+const requireDeveloper = (member: Member) => requirePermission(member, "provider.manage");
 
 function invalid(issues: { path: string; message: string }[]): never {
   throw new ServiceError("invalid_request", "The model alias settings are invalid.", { issues });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { hasRole, type Member } from "@/lib/auth/member";
+import type { Member } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -86,9 +87,7 @@ function hintFor(apiKey: string): string | null {
   return apiKey.length >= 12 ? apiKey.slice(-4) : null;
 }
 
-function requireDeveloper(member: Member) {
-  if (!hasRole(member.role, "developer")) throw forbidden("Changing model providers needs the developer role or higher.");
-}
+const requireDeveloper = (member: Member) => requirePermission(member, "provider.manage");
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);

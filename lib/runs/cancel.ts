@@ -1,6 +1,6 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import type { ErrorInfo } from "@/lib/engine/errors";
 import type { RunEvent } from "@/lib/engine/run-ports";
@@ -40,7 +40,7 @@ const holder = globalThis as unknown as { __weftCancelRedis?: Redis };
  * cancelled. Child runs of sub-workflows (`parentRunId`) are cancelled with it.
  */
 export async function cancelRun(member: Member, runId: string, deps: CancelDeps = {}): Promise<CancelRunResult> {
-  if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot cancel runs.");
+  requirePermission(member, "run.cancel");
   return cancelInWorkspace(member.workspaceId, runId, member.name || member.email, deps);
 }
 

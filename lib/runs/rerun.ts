@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { validateRunInputs } from "@/lib/engine/inputs";
@@ -48,7 +48,7 @@ const sourceSelect = {
 type SourceRun = Prisma.RunGetPayload<{ select: typeof sourceSelect }>;
 
 async function loadSource(member: Member, runId: string): Promise<SourceRun> {
-  if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot start runs.");
+  requirePermission(member, "run.start");
   const run = await db().run.findFirst({ where: { id: runId, workspaceId: member.workspaceId }, select: sourceSelect });
   if (!run) throw notFound("Run");
   return run;

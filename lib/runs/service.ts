@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { validateRunInputs } from "@/lib/engine/inputs";
@@ -19,7 +19,7 @@ export const StartRunSchema = z.object({ inputs: z.record(z.string(), z.unknown(
  * before the job is queued, so PostgreSQL always knows about every run Redis carries.
  */
 export async function startRun(member: Member, workflowId: string, input: z.input<typeof StartRunSchema>): Promise<{ runId: string }> {
-  if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot start runs.");
+  requirePermission(member, "run.start");
   const { inputs } = StartRunSchema.parse(input);
   const workflow = await getWorkflow(member, workflowId);
   return createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph, inputs });

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { z } from "zod";
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import { hasRole, type Member, type Role } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -111,16 +112,10 @@ const workspaceOf = (actor: WaitActor) => (actor.kind === "member" ? actor.membe
 
 /**
  * The role an answer is made with: the member's own, or for an API key the current role of the
- * member who created it (a key never decides more than its creator could; a key whose creator
- * left the workspace decides nothing that needs a role).
+ * member who created it (resolved with the key by authenticateApiKey; a key never decides more
+ * than its creator could, and a key whose creator left the workspace is disabled).
  */
-async function roleOf(actor: WaitActor, db: Db): Promise<Role | null> {
-  if (actor.kind === "member") return actor.member.role;
-  const userId = actor.caller.member.userId;
-  if (!userId) return null;
-  const membership = await db.membership.findUnique({ where: { workspaceId_userId: { workspaceId: actor.caller.workspaceId, userId } }, select: { role: true } });
-  return membership?.role ?? null;
-}
+const roleOf = (actor: WaitActor): Role => (actor.kind === "member" ? actor.member.role : actor.caller.member.role);
 
 /** Validates an answer against what the wait asked; 400 `invalid_input` with field issues when it does not fit. */
 export function validateAnswer(kind: WaitKindValue, request: unknown, body: unknown): Record<string, unknown> {
@@ -153,7 +148,8 @@ export interface AnswerResult extends ResolveWaitResult {
  */
 export async function answerWait(actor: WaitActor, runId: string, ref: { waitId: string } | { nodeId: string; iteration?: number }, body: unknown, deps: WaitDeps = {}): Promise<AnswerResult> {
   const db = deps.db ?? defaultDb();
-  if (actor.kind === "member" && !hasRole(actor.member.role, "editor")) throw forbidden("Viewers cannot answer approvals or questions.");
+  // API keys were checked against wait.answer (scope and creator's role) by withApiKey.
+  if (actor.kind === "member") requirePermission(actor.member, "wait.answer");
   const where: Prisma.RunWaitWhereInput =
     "waitId" in ref ? { id: ref.waitId, runId } : { runId, nodeId: ref.nodeId, iteration: ref.iteration ?? 0 };
   const wait = await db.runWait.findFirst({
@@ -168,8 +164,8 @@ export async function answerWait(actor: WaitActor, runId: string, ref: { waitId:
   const answer = validateAnswer(wait.kind, wait.request, body);
   if (wait.kind === "approval") {
     const required = ApprovalRequestSchema.safeParse(wait.request).data?.assigneeRole ?? null;
-    const role = await roleOf(actor, db);
-    if (required && (!role || !hasRole(role, required))) throw forbidden(`Only a member with the ${required} role or higher may decide this approval.`);
+    const role = roleOf(actor);
+    if (required && !hasRole(role, required)) throw forbidden(`Only a member with the ${required} role or higher may decide this approval.`);
   }
   const by = answererOf(actor);
   const response: StoredAnswer = { answer, by };

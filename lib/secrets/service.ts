@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/record";
 import { ROLES, hasRole, type Member, type Role } from "@/lib/auth/member";
+import { can, requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
@@ -110,7 +111,7 @@ const toView = (row: SecretRecord, usedBy: SecretUse[] = []): SecretView => ({
 
 /** Names and hints help editors wire `{{ secrets.NAME }}`; values are never part of any view. */
 export async function listSecrets(member: Member): Promise<SecretView[]> {
-  if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot see the workspace's secrets.");
+  requirePermission(member, "secret.read");
   const [rows, usage] = await Promise.all([
     defaultDb().secret.findMany({ where: { workspaceId: member.workspaceId }, orderBy: { name: "asc" } }),
     secretUsage(defaultDb(), member.workspaceId),
@@ -131,7 +132,7 @@ function assertCanUpdate(member: Member, row: SecretRecord, data: z.output<typeo
   const minRole = roleOf(row.minRole);
   if (minRole && !hasRole(member.role, minRole)) throw forbidden(`The secret ${row.name} is restricted to ${minRole}s; your role is ${member.role}.`);
   const changesPolicy = data.allowedHosts !== undefined || data.minRole !== undefined;
-  if (changesPolicy && row.createdById !== member.userId && !hasRole(member.role, "admin")) {
+  if (changesPolicy && row.createdById !== member.userId && !can(member.role, "secret.policy")) {
     throw forbidden(`Only the secret's creator or an admin may change where ${row.name} may be sent or who may use it.`);
   }
   assertCanRestrict(member, data.minRole);
@@ -143,7 +144,7 @@ function auditSecret(member: Member, action: string, row: { id: string; name: st
 }
 
 export async function createSecret(member: Member, input: CreateSecretInput, cipher: Cipher = cipherFromEnv()): Promise<SecretView> {
-  if (!hasRole(member.role, "developer")) throw forbidden("Creating secrets needs the developer role or higher.");
+  requirePermission(member, "secret.create");
   const data = CreateSecretSchema.parse(input);
   assertCanRestrict(member, data.minRole);
   try {
@@ -170,7 +171,7 @@ export async function createSecret(member: Member, input: CreateSecretInput, cip
 }
 
 export async function updateSecret(member: Member, id: string, input: UpdateSecretInput, cipher: Cipher = cipherFromEnv()): Promise<SecretView> {
-  if (!hasRole(member.role, "developer")) throw forbidden("Changing secrets needs the developer role or higher.");
+  requirePermission(member, "secret.edit");
   const data = UpdateSecretSchema.parse(input);
   const row = await defaultDb().secret.findFirst({ where: { id, workspaceId: member.workspaceId } });
   if (!row) throw notFound("Secret");
@@ -196,7 +197,7 @@ export async function updateSecret(member: Member, id: string, input: UpdateSecr
 }
 
 export async function deleteSecret(member: Member, id: string): Promise<void> {
-  if (!hasRole(member.role, "admin")) throw forbidden("Deleting secrets needs the admin role or higher.");
+  requirePermission(member, "secret.delete");
   const row = await defaultDb().secret.findFirst({ where: { id, workspaceId: member.workspaceId } });
   const deleted = await defaultDb().secret.deleteMany({ where: { id, workspaceId: member.workspaceId } });
   if (!row || deleted.count === 0) throw notFound("Secret");

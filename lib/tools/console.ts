@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createSecretResolver } from "@/lib/secrets/resolver";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { env } from "@/lib/env";
@@ -24,7 +24,7 @@ const sandbox = () => (holder.__weftConsoleSandbox ??= createSandboxPool({ idle:
  * validation, allow-list, secrets resolved and redacted). Editors and above.
  */
 export async function testTool(member: Member, toolId: string, input: Record<string, unknown>, options: { db?: Db; allowPrivate?: boolean } = {}): Promise<ToolTestResult> {
-  if (!hasRole(member.role, "editor")) throw forbidden("Testing tools needs the editor role or higher.");
+  requirePermission(member, "tool.test");
   const db = options.db ?? defaultDb();
   const exists = await db.tool.findFirst({ where: { id: toolId, workspaceId: member.workspaceId }, select: { id: true } });
   if (!exists) throw notFound("Tool");

@@ -2,7 +2,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import yaml from "js-yaml";
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { HttpMethod } from "@/lib/nodes/http/definition";
@@ -337,7 +337,7 @@ const summaryOf = (op: PreparedOperation): OperationSummary => ({
 
 /** What the import dialog shows before anything is stored. */
 export async function previewOpenApi(member: Member, text: string) {
-  if (!hasRole(member.role, "developer")) throw forbidden("Importing tools needs the developer role or higher.");
+  requirePermission(member, "tool.manage");
   const doc = await prepareOpenApi(text);
   return {
     title: doc.title,
@@ -367,7 +367,7 @@ export interface ImportResult {
  * and removes the ones no longer chosen.
  */
 export async function importOpenApi(member: Member, input: OpenApiImportInput, db: Db = defaultDb()): Promise<ImportResult> {
-  if (!hasRole(member.role, "developer")) throw forbidden("Importing tools needs the developer role or higher.");
+  requirePermission(member, "tool.manage");
   const data = OpenApiImportSchema.parse(input);
   const raw = parseText(data.text);
   const title = isObject(raw.info) && typeof raw.info.title === "string" ? raw.info.title : "API";
@@ -450,7 +450,7 @@ export async function importOpenApi(member: Member, input: OpenApiImportInput, d
 export const UpdateOpenApiSourceSchema = z.object({ baseUrl: z.string().trim().max(2_000).optional(), auth: ToolAuthSchema.optional() });
 
 export async function updateOpenApiSource(member: Member, id: string, input: z.input<typeof UpdateOpenApiSourceSchema>, db: Db = defaultDb()) {
-  if (!hasRole(member.role, "developer")) throw forbidden("Changing tool sources needs the developer role or higher.");
+  requirePermission(member, "tool.manage");
   const data = UpdateOpenApiSourceSchema.parse(input);
   const source = await db.toolSource.findFirst({ where: { id, workspaceId: member.workspaceId, kind: "openapi" } });
   if (!source) throw new ServiceError("not_found", "OpenAPI source not found.");
@@ -461,7 +461,7 @@ export async function updateOpenApiSource(member: Member, id: string, input: z.i
 }
 
 export async function deleteToolSource(member: Member, id: string, db: Db = defaultDb()): Promise<void> {
-  if (!hasRole(member.role, "developer")) throw forbidden("Deleting tool sources needs the developer role or higher.");
+  requirePermission(member, "tool.manage");
   const deleted = await db.toolSource.deleteMany({ where: { id, workspaceId: member.workspaceId, kind: "openapi" } });
   if (deleted.count === 0) throw new ServiceError("not_found", "OpenAPI source not found.");
 }

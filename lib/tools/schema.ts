@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_INT32 } from "@/lib/engine/limits";
 import { HTTP_METHODS } from "@/lib/nodes/http/definition";
 
 /**
@@ -111,7 +112,7 @@ export type CodeToolConfig = z.infer<typeof CodeToolConfigSchema>;
 export const WorkflowToolConfigSchema = z.object({
   workflowId: z.string().min(1, "Choose a workflow"),
   /** A pinned published version; the latest when absent. */
-  version: z.number().int().min(1).optional(),
+  version: z.number().int().min(1).max(MAX_INT32, "version is out of range").optional(),
   timeoutMs: z.number().int().min(1_000).max(TOOL_LIMITS.maxWorkflowTimeoutMs).default(60_000),
 });
 export type WorkflowToolConfig = z.infer<typeof WorkflowToolConfigSchema>;

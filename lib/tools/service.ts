@@ -1,5 +1,5 @@
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { GraphSchema } from "@/lib/engine/graph";
@@ -30,9 +30,7 @@ import {
 const includeRefs = { source: { select: { name: true } } } as const;
 type ToolWithSource = Prisma.ToolGetPayload<{ include: typeof includeRefs }>;
 
-function requireDeveloper(member: Member, what: string) {
-  if (!hasRole(member.role, "developer")) throw forbidden(`${what} needs the developer role or higher.`);
-}
+const requireDeveloper = (member: Member) => requirePermission(member, "tool.manage");
 
 export function toToolView(row: ToolWithSource, owners: Map<string, string> = new Map()): ToolView {
   return {
@@ -108,7 +106,7 @@ export async function getTool(member: Member, id: string, db: Db = defaultDb()):
 }
 
 export async function createTool(member: Member, input: CreateToolInput, db: Db = defaultDb()): Promise<ToolView> {
-  requireDeveloper(member, "Registering tools");
+  requireDeveloper(member);
   const data = CreateToolSchema.parse(input);
   let inputSchema = data.inputSchema;
   if (data.kind === "workflow") {
@@ -141,7 +139,7 @@ export async function createTool(member: Member, input: CreateToolInput, db: Db 
 const CONFIG_SCHEMAS = { http: HttpToolConfigSchema, code: CodeToolConfigSchema, workflow: WorkflowToolConfigSchema } as const;
 
 export async function updateTool(member: Member, id: string, input: UpdateToolInput, db: Db = defaultDb()): Promise<ToolView> {
-  requireDeveloper(member, "Editing tools");
+  requireDeveloper(member);
   const data = UpdateToolSchema.parse(input);
   const existing = await db.tool.findFirst({ where: { id, workspaceId: member.workspaceId } });
   if (!existing) throw notFound("Tool");
@@ -187,7 +185,7 @@ export async function updateTool(member: Member, id: string, input: UpdateToolIn
 }
 
 export async function deleteTool(member: Member, id: string, db: Db = defaultDb()): Promise<void> {
-  requireDeveloper(member, "Deleting tools");
+  requireDeveloper(member);
   const deleted = await db.tool.deleteMany({ where: { id, workspaceId: member.workspaceId } });
   if (deleted.count === 0) throw notFound("Tool");
 }

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { db } from "@/lib/db/client";
 import { GraphSchema, emptyGraph, type Graph } from "@/lib/engine/graph";
+import { MAX_INT32 } from "@/lib/engine/limits";
 import { unknownConfigKeyProblems } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
@@ -17,7 +18,7 @@ export const CreateWorkflowSchema = z.object({
   graph: GraphSchema.optional(),
 });
 export const RenameWorkflowSchema = z.object({ name: WorkflowNameSchema, description: z.string().max(2000).optional() });
-export const SaveGraphSchema = z.object({ graph: GraphSchema, revision: z.number().int().min(0) });
+export const SaveGraphSchema = z.object({ graph: GraphSchema, revision: z.number().int().min(0).max(MAX_INT32, "revision is out of range") });
 
 export interface WorkflowListItem {
   id: string;
@@ -35,10 +36,6 @@ export interface WorkflowView {
   graph: Graph;
   revision: number;
   updatedAt: Date;
-}
-
-function requireEditor(member: Member) {
-  if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot change workflows.");
 }
 
 /** Stored graphs were validated on write; parse again so readers get the typed shape. */
@@ -77,7 +74,7 @@ export async function getWorkflow(member: Member, id: string): Promise<WorkflowV
 }
 
 export async function createWorkflow(member: Member, input: z.input<typeof CreateWorkflowSchema>): Promise<{ id: string }> {
-  requireEditor(member);
+  requirePermission(member, "workflow.create");
   const data = CreateWorkflowSchema.parse(input);
   await assertMayReferenceSecrets(db(), member, data.graph);
   const row = await db().workflow.create({
@@ -93,7 +90,7 @@ export async function createWorkflow(member: Member, input: z.input<typeof Creat
 }
 
 export async function renameWorkflow(member: Member, id: string, input: z.input<typeof RenameWorkflowSchema>): Promise<void> {
-  requireEditor(member);
+  requirePermission(member, "workflow.edit");
   const data = RenameWorkflowSchema.parse(input);
   const result = await db().workflow.updateMany({
     where: { id, workspaceId: member.workspaceId },
@@ -103,23 +100,18 @@ export async function renameWorkflow(member: Member, id: string, input: z.input<
 }
 
 export async function duplicateWorkflow(member: Member, id: string): Promise<{ id: string }> {
-  requireEditor(member);
+  requirePermission(member, "workflow.create");
   const source = await getWorkflow(member, id);
   return createWorkflow(member, { name: `${source.name} (copy)`.slice(0, 120), description: source.description, graph: source.graph });
 }
 
 export async function deleteWorkflow(member: Member, id: string): Promise<void> {
-  requireEditor(member);
+  requirePermission(member, "workflow.delete");
   // Runs keep their frozen graph and workflow name; their workflowId becomes null.
   const result = await db().workflow.deleteMany({ where: { id, workspaceId: member.workspaceId } });
   if (result.count === 0) throw notFound("Workflow");
 }
 
-/**
- * Saves a draft graph if it is based on the latest revision (optimistic concurrency):
- * two tabs editing the same workflow never silently overwrite each other.
- * Drafts may be invalid; runs validate the graph they freeze.
- */
 /** Refuses a draft holding node keys no node knows (they would be stored and never take effect). */
 function assertNoUnknownKeys(graph: Graph): void {
   const problems = unknownConfigKeyProblems(graph, nodeRegistry);
@@ -127,8 +119,13 @@ function assertNoUnknownKeys(graph: Graph): void {
   throw new ServiceError("invalid_graph", problems.map((p) => p.message).join(" "), { problems });
 }
 
+/**
+ * Saves a draft graph if it is based on the latest revision (optimistic concurrency):
+ * two tabs editing the same workflow never silently overwrite each other.
+ * Drafts may be invalid (runs validate the graph they freeze), but never hold keys no node knows.
+ */
 export async function saveGraph(member: Member, id: string, input: z.input<typeof SaveGraphSchema>): Promise<{ revision: number }> {
-  requireEditor(member);
+  requirePermission(member, "workflow.edit");
   const data = SaveGraphSchema.parse(input);
   assertNoUnknownKeys(data.graph);
   const saved = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { graph: true } });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
-import { hasRole } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { hasErrors, validateGraph } from "@/lib/engine/validate";
@@ -35,7 +35,7 @@ const summarySelect = { id: true, version: true, note: true, createdById: true, 
 
 /** Validates the draft (same rules as runs) and freezes it as the next version number. */
 export async function publishWorkflow(member: Member, workflowId: string, note?: string): Promise<VersionSummary> {
-  if (!hasRole(member.role, "editor")) throw forbidden("Viewers cannot publish workflows.");
+  requirePermission(member, "workflow.publish");
   const workflow = await getWorkflow(member, workflowId);
   const problems = validateGraph(workflow.graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId), workflowId });
   if (hasErrors(problems)) {

@@ -89,6 +89,48 @@ describe("API key authentication", () => {
   });
 });
 
+describe("keys act with their creator's current role", () => {
+  const httpTool = (name: string) => ({ kind: "http" as const, name, inputSchema: { type: "object" }, config: { url: "https://example.com/x" } });
+
+  it("a key whose creator was demoted to viewer no longer creates tools or starts runs (403 naming scope and role), and works again when promoted", async () => {
+    const creator = await createTestMember("developer");
+    const id = (await createWorkflow(creator, { name: "Demoted", graph: ticketGraph })).id;
+    await publishWorkflow(creator, id);
+    const client = clientFor((await createKey(creator, ["runs:write", "tools:write"])).secret);
+    const setRole = (role: Member["role"]) =>
+      db().membership.update({ where: { workspaceId_userId: { workspaceId: creator.workspaceId, userId: creator.userId } }, data: { role } });
+
+    await setRole("viewer");
+    const tool = await client.registerTool(httpTool("demoted_tool")).catch((e: unknown) => e);
+    expect(tool).toMatchObject({ status: 403, code: "forbidden" });
+    expect((tool as Error).message).toMatch(/tools:write scope.*developer role.*now viewer/);
+    const run = await client.startRun(id, { inputs: { customer: "Ada", message: "hi", priority: 1 } }).catch((e: unknown) => e);
+    expect(run).toMatchObject({ status: 403 });
+    expect((run as Error).message).toMatch(/runs:write scope.*editor role.*now viewer/);
+    expect(await db().tool.count({ where: { workspaceId: creator.workspaceId } })).toBe(0);
+    expect(await db().run.count({ where: { workspaceId: creator.workspaceId } })).toBe(0);
+
+    // An editor may start runs but not register tools: the lesser of scopes and role, per action.
+    await setRole("editor");
+    await expect(client.registerTool(httpTool("editor_tool"))).rejects.toMatchObject({ status: 403 });
+    expect((await client.startRun(id, { inputs: { customer: "Ada", message: "hi", priority: 1 } })).runId).toBeTruthy();
+    await setRole("developer");
+    expect((await client.registerTool(httpTool("developer_tool"))).name).toBe("developer_tool");
+  });
+
+  it("a key whose creator left the workspace is disabled: 401 saying so, and Settings lists it as disabled", async () => {
+    const creator = await createTestMember("developer");
+    const key = await createKey(creator, ["workflows:read"]);
+    await db().membership.delete({ where: { workspaceId_userId: { workspaceId: creator.workspaceId, userId: creator.userId } } });
+    const failure = await clientFor(key.secret).listWorkflows().catch((e: unknown) => e);
+    expect(failure).toMatchObject({ status: 401, code: "unauthorized" });
+    expect((failure as Error).message).toMatch(/disabled: The member who created this key is no longer a member/);
+    const row = await db().apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    expect(row.disabledAt).toBeInstanceOf(Date);
+    expect(row.revokedAt).toBeNull();
+  });
+});
+
 describe("request validation", () => {
   const start = (body: unknown) => routeFetch(apiRequest("POST", `/api/v1/workflows/${workflowId}/runs`, `Bearer ${secret}`, body));
 

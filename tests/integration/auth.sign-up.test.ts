@@ -162,24 +162,24 @@ describe("route helpers", () => {
     return cookie;
   }
 
-  it("authenticate: 401 when signed out, 403 below the role, the member otherwise", async () => {
-    const anonymous = await authenticate(new Request(`${BASE}/api/x`));
+  it("authenticate: 401 when signed out, 403 when the role may not take the action, the member otherwise", async () => {
+    const anonymous = await authenticate(new Request(`${BASE}/api/x`), "workflow.read");
     expect(anonymous).toBeInstanceOf(Response);
     expect((anonymous as Response).status).toBe(401);
     expect(await (anonymous as Response).json()).toMatchObject({ error: { code: "unauthorized" } });
 
     const viewerCookie = await signedInCookie("viewer");
-    const denied = await authenticate(new Request(`${BASE}/api/x`, { headers: { cookie: viewerCookie } }), "editor");
+    const denied = await authenticate(new Request(`${BASE}/api/x`, { headers: { cookie: viewerCookie } }), "workflow.edit");
     expect((denied as Response).status).toBe(403);
     expect(await (denied as Response).json()).toMatchObject({ error: { code: "forbidden" } });
 
-    const allowed = await authenticate(new Request(`${BASE}/api/x`, { headers: { cookie: viewerCookie } }), "viewer");
+    const allowed = await authenticate(new Request(`${BASE}/api/x`, { headers: { cookie: viewerCookie } }), "workflow.read");
     expect(allowed).not.toBeInstanceOf(Response);
     expect((allowed as { role: string }).role).toBe("viewer");
   });
 
-  it("withMember runs the handler only for a member with the role", async () => {
-    const handler = withMember("editor", async (_request, member, context: { id: string }) =>
+  it("withMember runs the handler only for a member whose role allows the action", async () => {
+    const handler = withMember("workflow.edit", async (_request, member, context: { id: string }) =>
       Response.json({ who: member.email, id: context.id }),
     );
     const ownerCookie = await signedInCookie();

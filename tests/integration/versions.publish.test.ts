@@ -16,6 +16,8 @@ import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process
 /** Publishing freezes immutable versions; runs of a version execute exactly that version's graph. */
 let owner: Awaited<ReturnType<typeof signUpUser>>;
 let viewerCookie: string;
+let editorCookie: string;
+let developerCookie: string;
 let strangerCookie: string;
 let worker: WorkerProcess;
 const ticketGraph = exampleWorkflows({ providerId: "unused", model: "unused" })[1].graph;
@@ -38,6 +40,12 @@ beforeAll(async () => {
   const viewer = await signUpUser("Versions Viewer");
   await db().membership.create({ data: { userId: viewer.userId, workspaceId: owner.workspaceId, role: "viewer" } });
   viewerCookie = `${viewer.cookie}; ${WORKSPACE_COOKIE}=${owner.workspaceId}`;
+  const editor = await signUpUser("Versions Editor");
+  await db().membership.create({ data: { userId: editor.userId, workspaceId: owner.workspaceId, role: "editor" } });
+  editorCookie = `${editor.cookie}; ${WORKSPACE_COOKIE}=${owner.workspaceId}`;
+  const developer = await signUpUser("Versions Developer");
+  await db().membership.create({ data: { userId: developer.userId, workspaceId: owner.workspaceId, role: "developer" } });
+  developerCookie = `${developer.cookie}; ${WORKSPACE_COOKIE}=${owner.workspaceId}`;
   strangerCookie = (await signUpUser("Versions Stranger")).cookie;
 });
 
@@ -70,6 +78,17 @@ describe("publishing", () => {
     expect((await publish(id, viewerCookie)).status).toBe(403);
     expect((await publish(id, strangerCookie)).status).toBe(404);
     expect((await publishRoute.GET(routeRequest("GET", `/api/workflows/${id}/publish`, strangerCookie), routeParams(id))).status).toBe(404);
+  });
+
+  it("publishing is for developers and above (workflow.publish): an editor gets 403 naming the role, a developer publishes", async () => {
+    const id = await createWorkflow("Who publishes", ticketGraph);
+    const byEditor = await publish(id, editorCookie);
+    expect(byEditor.status).toBe(403);
+    expect(((await byEditor.json()) as { error: { message: string } }).error.message).toMatch(/developer role or higher.*you are editor/);
+    expect(await db().workflowVersion.count({ where: { workflowId: id } })).toBe(0);
+    const byDeveloper = await publish(id, developerCookie);
+    expect(byDeveloper.status).toBe(201);
+    expect(await byDeveloper.json()).toMatchObject({ version: 1 });
   });
 
   it("gives concurrent publishes distinct version numbers", async () => {

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { LiveRefresh } from "@/components/runs/live-refresh";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
-import { hasRole } from "@/lib/auth/member";
+import { can } from "@/lib/auth/permissions";
 import { requireMember } from "@/lib/auth/session";
 import { listPendingWaits } from "@/lib/runs/waits";
 import { InboxList } from "./inbox-list";
@@ -24,7 +24,7 @@ export default async function InboxPage() {
       {items.length === 0 ? (
         <EmptyState icon={<Inbox />} title="Nothing waits for you" description="Runs that reach a Human approval or Question node show up here." data-testid="inbox-empty" />
       ) : (
-        <InboxList items={items} canAnswer={hasRole(member.role, "editor")} />
+        <InboxList items={items} canAnswer={can(member.role, "wait.answer")} />
       )}
     </div>
   );

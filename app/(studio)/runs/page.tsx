@@ -17,7 +17,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
 
 export default async function RunsPage({ searchParams }: { searchParams: SearchParams }) {
-  const member = await requireMember();
+  const member = await requireMember("run.read");
   const params = await searchParams;
   const rawStatus = first(params.status);
   const status = RUN_STATUSES.includes(rawStatus as RunStatus) ? (rawStatus as RunStatus) : undefined;

@@ -3,16 +3,16 @@ import Link from "next/link";
 import { PageHeader } from "@/components/shell/page-header";
 import { McpServersSection } from "@/components/tools/mcp/mcp-servers-section";
 import { ToolsManager } from "@/components/tools/tools-manager";
-import { hasRole } from "@/lib/auth/member";
+import { can } from "@/lib/auth/permissions";
 import { requireMember } from "@/lib/auth/session";
 import { listTools } from "@/lib/tools/service";
 
 export const metadata: Metadata = { title: "Tools" };
 
 export default async function ToolsPage() {
-  const member = await requireMember();
+  const member = await requireMember("tool.read");
   const tools = await listTools(member);
-  const canManage = hasRole(member.role, "developer");
+  const canManage = can(member.role, "tool.manage");
   return (
     <div className="mx-auto max-w-6xl space-y-8 p-8">
       <PageHeader
@@ -34,7 +34,7 @@ export default async function ToolsPage() {
       <ToolsManager
         initialTools={tools}
         canManage={canManage}
-        canTest={hasRole(member.role, "editor")}
+        canTest={can(member.role, "tool.test")}
       />
       <McpServersSection canManage={canManage} />
     </div>

@@ -5,7 +5,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ImportWorkflowButton } from "@/components/workflows/import-workflow-button";
 import { NewWorkflowButton } from "@/components/workflows/new-workflow-button";
 import { WorkflowTable } from "@/components/workflows/workflow-table";
-import { hasRole } from "@/lib/auth/member";
+import { can } from "@/lib/auth/permissions";
 import { requireMember } from "@/lib/auth/session";
 import { listWorkflows } from "@/lib/workflows/service";
 
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Workflows" };
 export default async function WorkflowsPage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
   const member = await requireMember();
   const [{ denied }, workflows] = await Promise.all([searchParams, listWorkflows(member)]);
-  const canEdit = hasRole(member.role, "editor");
+  const canEdit = can(member.role, "workflow.create");
 
   return (
     <div className="mx-auto max-w-6xl space-y-6 p-8">

@@ -6,7 +6,7 @@ import { serviceErrorResponse } from "@/lib/services/respond";
 export const dynamic = "force-dynamic";
 
 /** Every member may list (the editor's model picker offers aliases). */
-export const GET = withMember("viewer", async (_request, member) => {
+export const GET = withMember("provider.read", async (_request, member) => {
   try {
     return Response.json({ aliases: await listModelAliases(member) });
   } catch (error) {
@@ -14,7 +14,7 @@ export const GET = withMember("viewer", async (_request, member) => {
   }
 });
 
-export const POST = withMember("developer", async (request, member) => {
+export const POST = withMember("provider.manage", async (request, member) => {
   const body = await parseJson(request, CreateModelAliasSchema);
   if (body instanceof Response) return body;
   try {

@@ -5,7 +5,7 @@ import { serviceErrorResponse } from "@/lib/services/respond";
 export const dynamic = "force-dynamic";
 
 /** Every member may list (the editor's model picker needs the names); keys are never included. */
-export const GET = withMember("viewer", async (_request, member) => {
+export const GET = withMember("provider.read", async (_request, member) => {
   try {
     return Response.json({ providers: await listProviders(member) });
   } catch (error) {
@@ -13,7 +13,7 @@ export const GET = withMember("viewer", async (_request, member) => {
   }
 });
 
-export const POST = withMember("developer", async (request, member) => {
+export const POST = withMember("provider.manage", async (request, member) => {
   const body = await parseJson(request, CreateProviderSchema);
   if (body instanceof Response) return body;
   try {

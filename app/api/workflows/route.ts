@@ -1,18 +1,11 @@
 import { NextResponse } from "next/server";
-import { authenticate, parseJson } from "@/lib/auth/http";
-import { handle } from "@/lib/http/route";
+import { parseJson, withMember } from "@/lib/auth/http";
 import { CreateWorkflowSchema, createWorkflow, listWorkflows } from "@/lib/workflows/service";
 
-export async function GET(request: Request) {
-  const member = await authenticate(request);
-  if (member instanceof Response) return member;
-  return handle(async () => NextResponse.json({ workflows: await listWorkflows(member) }));
-}
+export const GET = withMember("workflow.read", async (_request, member) => NextResponse.json({ workflows: await listWorkflows(member) }));
 
-export async function POST(request: Request) {
-  const member = await authenticate(request, "editor");
-  if (member instanceof Response) return member;
+export const POST = withMember("workflow.create", async (request, member) => {
   const body = await parseJson(request, CreateWorkflowSchema);
   if (body instanceof Response) return body;
-  return handle(async () => NextResponse.json(await createWorkflow(member, body), { status: 201 }));
-}
+  return NextResponse.json(await createWorkflow(member, body), { status: 201 });
+});

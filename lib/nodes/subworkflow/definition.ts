@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_INT32 } from "@/lib/engine/limits";
 import { defineNode, VALUE_TYPES } from "@/lib/engine/node-kit";
 
 export const SubworkflowInputSchema = z.object({
@@ -14,7 +15,7 @@ export const SubworkflowConfigSchema = z.object({
   /** A workflow of the same workspace; it runs as published, never as a draft. */
   workflowId: z.string().default(""),
   /** Pinned published version; null runs the latest published version at the time of the step. */
-  version: z.number().int().min(1).nullable().default(null),
+  version: z.number().int().min(1).max(MAX_INT32, "version is out of range").nullable().default(null),
   inputs: z.array(SubworkflowInputSchema).max(50).default([]),
 });
 export type SubworkflowConfig = z.infer<typeof SubworkflowConfigSchema>;

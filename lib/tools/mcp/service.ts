@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { hasRole, type Member } from "@/lib/auth/member";
+import type { Member } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -42,9 +43,7 @@ export interface McpServiceDeps extends StartDeps {
 
 const KIND = "mcp";
 
-function requireDeveloper(member: Member, what: string) {
-  if (!hasRole(member.role, "developer")) throw forbidden(`${what} needs the developer role or higher; you are ${member.role}.`);
-}
+const requireDeveloper = (member: Member) => requirePermission(member, "mcp.manage");
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);
@@ -121,7 +120,7 @@ function conflictOnName(error: unknown, name: string): never {
 }
 
 export async function listMcpSources(member: Member, deps: McpServiceDeps = {}): Promise<McpSourceView[]> {
-  requireDeveloper(member, "Managing MCP servers");
+  requireDeveloper(member);
   const db = deps.db ?? defaultDb();
   const rows = await db.toolSource.findMany({ where: { workspaceId: member.workspaceId, kind: KIND }, include: { tools: true }, orderBy: { name: "asc" } });
   const pool = deps.pool ?? mcpPool();
@@ -129,19 +128,19 @@ export async function listMcpSources(member: Member, deps: McpServiceDeps = {}):
 }
 
 export async function getMcpSource(member: Member, id: string, deps: McpServiceDeps = {}): Promise<McpSourceView> {
-  requireDeveloper(member, "Managing MCP servers");
+  requireDeveloper(member);
   return toView(await findRow(deps.db ?? defaultDb(), member, id), deps.pool ?? mcpPool());
 }
 
 /** The operator's stdio servers a developer may pick (ids, labels, variable names). */
 export function getMcpStdioOptions(member: Member, deps: McpServiceDeps = {}): McpStdioOptions {
-  requireDeveloper(member, "Managing MCP servers");
+  requireDeveloper(member);
   return stdioOptions(deps.stdio ?? stdioCatalogue());
 }
 
 /** Stores the server's settings. Nothing is started or contacted. */
 export async function createMcpSource(member: Member, input: CreateMcpSourceInput, deps: McpServiceDeps = {}): Promise<McpSourceView> {
-  requireDeveloper(member, "Registering MCP servers");
+  requireDeveloper(member);
   const data = parse(CreateMcpSourceSchema, input);
   requireAllowedStdio(data.config, data.name, deps);
   const db = deps.db ?? defaultDb();
@@ -158,7 +157,7 @@ export async function createMcpSource(member: Member, input: CreateMcpSourceInpu
 
 /** Changes name or settings; a running server of the old settings is closed (the next call starts the new one). */
 export async function updateMcpSource(member: Member, id: string, input: UpdateMcpSourceInput, deps: McpServiceDeps = {}): Promise<McpSourceView> {
-  requireDeveloper(member, "Editing MCP servers");
+  requireDeveloper(member);
   const data = parse(UpdateMcpSourceSchema, input);
   const db = deps.db ?? defaultDb();
   const row = await findRow(db, member, id);
@@ -179,7 +178,7 @@ export async function updateMcpSource(member: Member, id: string, input: UpdateM
 
 /** Deletes the source and its cached tools (cascade) and stops its server in this process. */
 export async function deleteMcpSource(member: Member, id: string, deps: McpServiceDeps = {}): Promise<void> {
-  requireDeveloper(member, "Deleting MCP servers");
+  requireDeveloper(member);
   const db = deps.db ?? defaultDb();
   const { count } = await db.toolSource.deleteMany({ where: { id, workspaceId: member.workspaceId, kind: KIND } });
   if (count === 0) throw notFound("MCP server");
@@ -203,7 +202,7 @@ const MAX_TOOLS = 500;
  * `lastError`) rather than thrown, so the page can show the server's own message.
  */
 export async function syncMcpSource(member: Member, id: string, deps: McpServiceDeps = {}): Promise<McpSyncResult> {
-  requireDeveloper(member, "Connecting MCP servers");
+  requireDeveloper(member);
   const db = deps.db ?? defaultDb();
   const pool = deps.pool ?? mcpPool();
   const row = await findRow(db, member, id);

@@ -33,7 +33,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "GET", pattern: /^\/api\/v1\/tools$/, handler: (request) => toolsRoute.GET(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/tools$/, handler: (request) => toolsRoute.POST(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/tools\/openapi$/, handler: (request) => toolsOpenApiRoute.POST(request, undefined) },
-  { method: "GET", pattern: /^\/api\/v1\/openapi\.json$/, handler: () => Promise.resolve(openapiRoute.GET()) },
+  { method: "GET", pattern: /^\/api\/v1\/openapi\.json$/, handler: (request) => openapiRoute.GET(request) },
 ];
 
 /** A fetch that hands each Request to the imported route handler (no HTTP server, real handlers). */
@@ -42,7 +42,9 @@ export async function routeFetch(request: Request): Promise<Response> {
   for (const route of routes) {
     const match = route.pattern.exec(path);
     if (match && route.method === request.method) {
-      return route.handler(request, { params: Promise.resolve({ id: decodeURIComponent(match[1] ?? ""), waitId: decodeURIComponent(match[2] ?? "") }) });
+      // Only the segments the pattern has, as Next passes them (route wrappers validate every param).
+      const params = { id: decodeURIComponent(match[1] ?? ""), ...(match[2] !== undefined ? { waitId: decodeURIComponent(match[2]) } : {}) };
+      return route.handler(request, { params: Promise.resolve(params) });
     }
   }
   return Response.json({ error: { code: "not_found", message: `No route for ${request.method} ${path}` } }, { status: 404 });

@@ -10,8 +10,9 @@ import { RerunFromButton, ResumeRunButton } from "@/components/runs/rerun-button
 import { RunWaits } from "@/components/runs/run-waits";
 import { StepTimeline } from "@/components/runs/step-timeline";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { hasRole } from "@/lib/auth/member";
+import { can } from "@/lib/auth/permissions";
 import { requireMember } from "@/lib/auth/session";
+import { RouteIdSchema } from "@/lib/http/route";
 import { ACTIVE_RUN_STATUSES, getRunDetail } from "@/lib/runs/queries";
 import { isTerminalStatus } from "@/lib/runs/service";
 import { listRunWaits } from "@/lib/runs/waits";
@@ -19,8 +20,9 @@ import { listRunWaits } from "@/lib/runs/waits";
 export const metadata: Metadata = { title: "Run" };
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
-  const member = await requireMember();
+  const member = await requireMember("run.read");
   const { id } = await params;
+  if (!RouteIdSchema.safeParse(id).success) notFound();
   const run = await getRunDetail(member, id);
   if (!run) notFound();
   const now = new Date();
@@ -41,21 +43,21 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <span className="font-mono text-xs text-muted-foreground">{run.id}</span>
           <span className="ml-auto flex items-center gap-3">
             <LiveRefresh active={ACTIVE_RUN_STATUSES.includes(run.status) || waiting} intervalMs={waiting ? 3000 : 1000} />
-            {(ACTIVE_RUN_STATUSES.includes(run.status) || waiting) && hasRole(member.role, "editor") ? <CancelRunButton runId={run.id} refresh /> : null}
-            {(run.status === "failed" || run.status === "cancelled") && hasRole(member.role, "editor") ? <ResumeRunButton runId={run.id} /> : null}
+            {(ACTIVE_RUN_STATUSES.includes(run.status) || waiting) && can(member.role, "run.cancel") ? <CancelRunButton runId={run.id} refresh /> : null}
+            {(run.status === "failed" || run.status === "cancelled") && can(member.role, "run.start") ? <ResumeRunButton runId={run.id} /> : null}
           </span>
         </header>
       </div>
       <RunSummary run={run} now={now} />
       <RunLineage lineage={run.lineage} />
-      <RunWaits waits={waits} canAnswer={hasRole(member.role, "editor")} />
+      <RunWaits waits={waits} canAnswer={can(member.role, "wait.answer")} />
       <section className="space-y-3">
         <h2 className="text-lg font-semibold tracking-tight">Steps</h2>
         <StepTimeline
           run={run}
           now={now}
           stepActions={
-            isTerminalStatus(run.status) && hasRole(member.role, "editor") ? (nodeId) => <RerunFromButton runId={run.id} nodeId={nodeId} /> : undefined
+            isTerminalStatus(run.status) && can(member.role, "run.start") ? (nodeId) => <RerunFromButton runId={run.id} nodeId={nodeId} /> : undefined
           }
         />
       </section>

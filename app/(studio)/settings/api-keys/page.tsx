@@ -3,14 +3,14 @@ import Link from "next/link";
 import { ApiKeysManager } from "@/components/api-keys/api-keys-manager";
 import { PageHeader } from "@/components/shell/page-header";
 import { listApiKeys } from "@/lib/api-keys/service";
-import { hasRole } from "@/lib/auth/member";
+import { can, refusalMessage } from "@/lib/auth/permissions";
 import { requireMember } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysSettingsPage() {
   const member = await requireMember();
-  const allowed = hasRole(member.role, "developer");
+  const allowed = can(member.role, "apiKey.manage");
   const keys = allowed ? await listApiKeys(member) : [];
   return (
     <div className="mx-auto max-w-5xl space-y-6 p-8">
@@ -32,10 +32,12 @@ export default async function ApiKeysSettingsPage() {
             createdAt: k.createdAt.toISOString(),
             lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
             revokedAt: k.revokedAt?.toISOString() ?? null,
+            disabledAt: k.disabledAt?.toISOString() ?? null,
+            disabledReason: k.disabledReason,
           }))}
         />
       ) : (
-        <p className="text-sm text-muted-foreground">Managing API keys needs the developer role or higher; you are {member.role}.</p>
+        <p className="text-sm text-muted-foreground">{refusalMessage(member.role, "apiKey.manage")}</p>
       )}
     </div>
   );

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/shell/page-header";
 import { SecretsManager } from "@/components/settings/secrets-manager";
-import { hasRole } from "@/lib/auth/member";
+import { can } from "@/lib/auth/permissions";
 import { requireMember } from "@/lib/auth/session";
 import { listSecrets } from "@/lib/secrets/service";
 
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Secrets" };
 
 export default async function SecretsSettingsPage() {
   const member = await requireMember();
-  const allowed = hasRole(member.role, "editor");
+  const allowed = can(member.role, "secret.read");
   const secrets = allowed ? await listSecrets(member) : [];
   return (
     <div className="mx-auto max-w-5xl space-y-6 p-8">
@@ -20,10 +20,10 @@ export default async function SecretsSettingsPage() {
       {allowed ? (
         <SecretsManager
           initialSecrets={secrets.map((s) => ({ ...s, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() }))}
-          canEdit={hasRole(member.role, "developer")}
-          canDelete={hasRole(member.role, "admin")}
+          canEdit={can(member.role, "secret.edit")}
+          canDelete={can(member.role, "secret.delete")}
           userId={member.userId}
-          isAdmin={hasRole(member.role, "admin")}
+          isAdmin={can(member.role, "secret.policy")}
         />
       ) : (
         <p className="text-sm text-muted-foreground">Secrets are visible to editors and above; you are {member.role}.</p>

@@ -1,14 +1,9 @@
-import { authenticate } from "@/lib/auth/http";
+import { withMember } from "@/lib/auth/http";
 import { revokeApiKey } from "@/lib/api-keys/service";
-import { handle } from "@/lib/http/route";
 
 /** Revokes a key (permanent; the row stays for the list) → 204. */
-export async function DELETE(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const member = await authenticate(request, "developer");
-  if (member instanceof Response) return member;
+export const DELETE = withMember("apiKey.manage", async (_request, member, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
-  return handle(async () => {
-    await revokeApiKey(member, id);
-    return new Response(null, { status: 204 });
-  });
-}
+  await revokeApiKey(member, id);
+  return new Response(null, { status: 204 });
+});

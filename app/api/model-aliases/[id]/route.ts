@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export const PATCH = withMember("developer", async (request, member, { params }: Context) => {
+export const PATCH = withMember("provider.manage", async (request, member, { params }: Context) => {
   const body = await parseJson(request, UpdateModelAliasSchema);
   if (body instanceof Response) return body;
   try {
@@ -17,7 +17,7 @@ export const PATCH = withMember("developer", async (request, member, { params }:
   }
 });
 
-export const DELETE = withMember("developer", async (_request, member, { params }: Context) => {
+export const DELETE = withMember("provider.manage", async (_request, member, { params }: Context) => {
   try {
     await deleteModelAlias(member, (await params).id);
     return new Response(null, { status: 204 });

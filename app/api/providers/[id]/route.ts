@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export const GET = withMember("viewer", async (_request, member, { params }: Context) => {
+export const GET = withMember("provider.read", async (_request, member, { params }: Context) => {
   try {
     return Response.json(await getProvider(member, (await params).id));
   } catch (error) {
@@ -15,7 +15,7 @@ export const GET = withMember("viewer", async (_request, member, { params }: Con
 });
 
 /** Omit `apiKey` (or send "") to keep the stored key; send null to remove it. */
-export const PATCH = withMember("developer", async (request, member, { params }: Context) => {
+export const PATCH = withMember("provider.manage", async (request, member, { params }: Context) => {
   const body = await parseJson(request, UpdateProviderSchema);
   if (body instanceof Response) return body;
   try {
@@ -25,7 +25,7 @@ export const PATCH = withMember("developer", async (request, member, { params }:
   }
 });
 
-export const DELETE = withMember("developer", async (_request, member, { params }: Context) => {
+export const DELETE = withMember("provider.manage", async (_request, member, { params }: Context) => {
   try {
     await deleteProvider(member, (await params).id);
     return new Response(null, { status: 204 });

@@ -1,11 +1,8 @@
 import { NextResponse } from "next/server";
-import { authenticate } from "@/lib/auth/http";
-import { handle } from "@/lib/http/route";
+import { withMember } from "@/lib/auth/http";
 import { getRunSnapshot } from "@/lib/runs/service";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const member = await authenticate(request);
-  if (member instanceof Response) return member;
+export const GET = withMember("run.read", async (_request, member, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
-  return handle(async () => NextResponse.json(await getRunSnapshot(member, id)));
-}
+  return NextResponse.json(await getRunSnapshot(member, id));
+});

@@ -1,27 +1,20 @@
 import { NextResponse } from "next/server";
-import { authenticate, parseJson } from "@/lib/auth/http";
-import { handle } from "@/lib/http/route";
+import { parseJson, withMember } from "@/lib/auth/http";
 import { UpdateSecretSchema, deleteSecret, updateSecret } from "@/lib/secrets/service";
 
 type Params = { params: Promise<{ id: string }> };
 
-/** Rotates the value and/or changes the description (developer role or higher) → the masked view. */
-export async function PATCH(request: Request, { params }: Params) {
-  const member = await authenticate(request, "developer");
-  if (member instanceof Response) return member;
+/** Rotates the value and/or changes the description → the masked view. */
+export const PATCH = withMember("secret.edit", async (request, member, { params }: Params) => {
   const body = await parseJson(request, UpdateSecretSchema);
   if (body instanceof Response) return body;
   const { id } = await params;
-  return handle(async () => NextResponse.json(await updateSecret(member, id, body), { headers: { "Cache-Control": "no-store" } }));
-}
+  return NextResponse.json(await updateSecret(member, id, body), { headers: { "Cache-Control": "no-store" } });
+});
 
-/** Deletes a secret (admin role or higher) → 204. Tools and nodes that name it fail with secret_not_found. */
-export async function DELETE(request: Request, { params }: Params) {
-  const member = await authenticate(request, "admin");
-  if (member instanceof Response) return member;
+/** Deletes a secret → 204. Tools and nodes that name it fail with secret_not_found. */
+export const DELETE = withMember("secret.delete", async (_request, member, { params }: Params) => {
   const { id } = await params;
-  return handle(async () => {
-    await deleteSecret(member, id);
-    return new Response(null, { status: 204 });
-  });
-}
+  await deleteSecret(member, id);
+  return new Response(null, { status: 204 });
+});

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
  * MCP servers of the caller's workspace with their cached tools and status, and the stdio servers
  * the operator allows (what the register form offers), developer and up.
  */
-export const GET = withMember("developer", async (_request, member) => {
+export const GET = withMember("mcp.manage", async (_request, member) => {
   try {
     return Response.json({ sources: await listMcpSources(member), stdio: getMcpStdioOptions(member) });
   } catch (error) {
@@ -18,7 +18,7 @@ export const GET = withMember("developer", async (_request, member) => {
 });
 
 /** Registers a server; nothing is started until Connect. */
-export const POST = withMember("developer", async (request, member) => {
+export const POST = withMember("mcp.manage", async (request, member) => {
   const body = await parseJson(request, CreateMcpSourceSchema);
   if (body instanceof Response) return body;
   try {

@@ -1,6 +1,7 @@
 import { buildOpenApiDocument } from "@/lib/api/openapi";
+import { publicRoute } from "@/lib/http/route";
 
 /** GET /api/v1/openapi.json: the public API's OpenAPI 3.1 document (no key needed). */
-export function GET(): Response {
-  return Response.json(buildOpenApiDocument(), { headers: { "Cache-Control": "public, max-age=300" } });
-}
+export const GET = publicRoute("the public API's description, the same for everyone", async () =>
+  Response.json(buildOpenApiDocument(), { headers: { "Cache-Control": "public, max-age=300" } }),
+);

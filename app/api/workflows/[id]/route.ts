@@ -1,35 +1,24 @@
 import { NextResponse } from "next/server";
-import { authenticate, parseJson } from "@/lib/auth/http";
-import { handle } from "@/lib/http/route";
+import { parseJson, withMember } from "@/lib/auth/http";
 import { RenameWorkflowSchema, deleteWorkflow, getWorkflow, renameWorkflow } from "@/lib/workflows/service";
 
 type Params = { params: Promise<{ id: string }> };
 
-export async function GET(request: Request, { params }: Params) {
-  const member = await authenticate(request);
-  if (member instanceof Response) return member;
+export const GET = withMember("workflow.read", async (_request, member, { params }: Params) => {
   const { id } = await params;
-  return handle(async () => NextResponse.json(await getWorkflow(member, id)));
-}
+  return NextResponse.json(await getWorkflow(member, id));
+});
 
-export async function PATCH(request: Request, { params }: Params) {
-  const member = await authenticate(request, "editor");
-  if (member instanceof Response) return member;
+export const PATCH = withMember("workflow.edit", async (request, member, { params }: Params) => {
   const body = await parseJson(request, RenameWorkflowSchema);
   if (body instanceof Response) return body;
   const { id } = await params;
-  return handle(async () => {
-    await renameWorkflow(member, id, body);
-    return NextResponse.json({ ok: true });
-  });
-}
+  await renameWorkflow(member, id, body);
+  return NextResponse.json({ ok: true });
+});
 
-export async function DELETE(request: Request, { params }: Params) {
-  const member = await authenticate(request, "editor");
-  if (member instanceof Response) return member;
+export const DELETE = withMember("workflow.delete", async (_request, member, { params }: Params) => {
   const { id } = await params;
-  return handle(async () => {
-    await deleteWorkflow(member, id);
-    return new NextResponse(null, { status: 204 });
-  });
-}
+  await deleteWorkflow(member, id);
+  return new NextResponse(null, { status: 204 });
+});

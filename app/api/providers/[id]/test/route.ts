@@ -10,7 +10,7 @@ type Context = { params: Promise<{ id: string }> };
  * Makes a real minimal call. Answers 200 with `{ ok: false, message, code }` when the provider
  * refuses: the request itself succeeded, the provider's verdict is the payload.
  */
-export const POST = withMember("developer", async (request, member, { params }: Context) => {
+export const POST = withMember("provider.manage", async (request, member, { params }: Context) => {
   const body = await parseJson(request, TestProviderSchema);
   if (body instanceof Response) return body;
   try {

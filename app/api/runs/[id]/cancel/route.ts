@@ -1,12 +1,9 @@
 import { NextResponse } from "next/server";
-import { authenticate } from "@/lib/auth/http";
-import { handle } from "@/lib/http/route";
+import { withMember } from "@/lib/auth/http";
 import { cancelRun } from "@/lib/runs/cancel";
 
 /** Cancels a queued or running run: 200 with the new status, 404 for another workspace's run, 409 when already finished. */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const member = await authenticate(request, "editor");
-  if (member instanceof Response) return member;
+export const POST = withMember("run.cancel", async (_request, member, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
-  return handle(async () => NextResponse.json(await cancelRun(member, id)));
-}
+  return NextResponse.json(await cancelRun(member, id));
+});

@@ -1,6 +1,5 @@
 import { NextResponse } from "next/server";
-import { authenticate } from "@/lib/auth/http";
-import { handle } from "@/lib/http/route";
+import { withMember } from "@/lib/auth/http";
 import { followRun } from "@/lib/runs/follow";
 import { getRunSnapshot, isTerminalStatus, type RunSnapshot } from "@/lib/runs/service";
 
@@ -12,63 +11,59 @@ const HEARTBEAT_MS = 15_000;
  * Server-Sent Events of one run. The subscription opens before the snapshot is read, so nothing
  * published in between is missed; events the snapshot already covers are not replayed backwards.
  */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const member = await authenticate(request);
-  if (member instanceof Response) return member;
+export const GET = withMember("run.read", async (request, member, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
-  return handle(async () => {
-    await getRunSnapshot(member, id); // 404 before opening a stream for someone else's run
-    const encoder = new TextEncoder();
-    let cleanup: (() => Promise<void>) | undefined;
+  await getRunSnapshot(member, id); // 404 before opening a stream for someone else's run
+  const encoder = new TextEncoder();
+  let cleanup: (() => Promise<void>) | undefined;
 
-    const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        let closed = false;
-        const send = (event: string, data: unknown) => {
-          if (!closed) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
-        };
-        const close = () => {
-          if (closed) return;
-          closed = true;
-          clearInterval(heartbeat);
-          void cleanup?.();
-          controller.close();
-        };
-        const heartbeat = setInterval(() => {
-          if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
-        }, HEARTBEAT_MS);
-        request.signal.addEventListener("abort", close);
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      const send = (event: string, data: unknown) => {
+        if (!closed) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+      };
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        void cleanup?.();
+        controller.close();
+      };
+      const heartbeat = setInterval(() => {
+        if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
+      }, HEARTBEAT_MS);
+      request.signal.addEventListener("abort", close);
 
-        cleanup = await followRun<RunSnapshot>(id, {
-          load: () => getRunSnapshot(member, id),
-          steps: (snapshot) => snapshot.steps,
-          onSnapshot: (snapshot, partials) => {
-            if (!snapshot) return close();
-            send("snapshot", {
-              ...snapshot,
-              steps: snapshot.steps.map((s) => ({ ...s, partialText: partials.get(`${s.nodeId}:${s.iteration}`) })),
-            });
-            if (isTerminalStatus(snapshot.run.status)) close();
-          },
-          onEvent: (event) => {
-            send(event.type, event);
-            if (event.type === "run" && isTerminalStatus(event.status)) close();
-          },
-        });
-        if (closed) await cleanup();
-      },
-      async cancel() {
-        await cleanup?.();
-      },
-    });
-
-    return new Response(stream, {
-      headers: {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache, no-transform",
-        Connection: "keep-alive",
-        "X-Accel-Buffering": "no",
-      },
-    });
+      cleanup = await followRun<RunSnapshot>(id, {
+        load: () => getRunSnapshot(member, id),
+        steps: (snapshot) => snapshot.steps,
+        onSnapshot: (snapshot, partials) => {
+          if (!snapshot) return close();
+          send("snapshot", {
+            ...snapshot,
+            steps: snapshot.steps.map((s) => ({ ...s, partialText: partials.get(`${s.nodeId}:${s.iteration}`) })),
+          });
+          if (isTerminalStatus(snapshot.run.status)) close();
+        },
+        onEvent: (event) => {
+          send(event.type, event);
+          if (event.type === "run" && isTerminalStatus(event.status)) close();
+        },
+      });
+      if (closed) await cleanup();
+    },
+    async cancel() {
+      await cleanup?.();
+    },
   });
-}
+
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+});

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export const GET = withMember("developer", async (_request, member, { params }: Context) => {
+export const GET = withMember("mcp.manage", async (_request, member, { params }: Context) => {
   try {
     return Response.json(await getMcpSource(member, (await params).id));
   } catch (error) {
@@ -16,7 +16,7 @@ export const GET = withMember("developer", async (_request, member, { params }: 
 });
 
 /** New settings close a running server of the old ones; its cached tools stay until the next Connect. */
-export const PATCH = withMember("developer", async (request, member, { params }: Context) => {
+export const PATCH = withMember("mcp.manage", async (request, member, { params }: Context) => {
   const body = await parseJson(request, UpdateMcpSourceSchema);
   if (body instanceof Response) return body;
   try {
@@ -26,7 +26,7 @@ export const PATCH = withMember("developer", async (request, member, { params }:
   }
 });
 
-export const DELETE = withMember("developer", async (_request, member, { params }: Context) => {
+export const DELETE = withMember("mcp.manage", async (_request, member, { params }: Context) => {
   try {
     await deleteMcpSource(member, (await params).id);
     return new Response(null, { status: 204 });

@@ -6,8 +6,8 @@ import { MAX_DOCUMENT_CHARS, importOpenApi } from "@/lib/tools/openapi";
 export const dynamic = "force-dynamic";
 
 /** POST /api/v1/tools/openapi: imports (or re-imports) operations of an OpenAPI document as tools → 201. */
-export const POST = withApiKey("tools:write", async (request, caller) => {
+export const POST = withApiKey("tool.manage", async (request, caller) => {
   const body = await parseJson(request, OpenApiImportRequestSchema, MAX_DOCUMENT_CHARS + 64 * 1024);
   if (body instanceof Response) return body;
-  return Response.json(await importOpenApi({ ...caller.member, role: "developer" }, body), { status: 201 });
+  return Response.json(await importOpenApi(caller.member, body), { status: 201 });
 });

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
  * children). 200 `{ runId, status, previousStatus }`; 404 for another workspace's run; 409 when it
  * has already finished (the error's `status` says how).
  */
-export const POST = withApiKey("runs:write", async (_request, caller, { params }: { params: Promise<{ id: string }> }) => {
+export const POST = withApiKey("run.cancel", async (_request, caller, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   return Response.json(await cancelRunForApi(caller, id));
 });

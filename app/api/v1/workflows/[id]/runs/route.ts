@@ -14,7 +14,7 @@ type Context = { params: Promise<{ id: string }> };
  * async → 202 { runId, status }; sync → 200 with the finished run, or 202 when it is still going
  * after timeoutMs; stream → Server-Sent Events of the run (see lib/api/run-stream.ts).
  */
-export const POST = withApiKey("runs:write", async (request, caller, { params }: Context) => {
+export const POST = withApiKey("run.start", async (request, caller, { params }: Context) => {
   const body = await parseJson(request, StartRunRequestSchema);
   if (body instanceof Response) return body;
   const { id } = await params;

@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { authenticate, parseJson } from "@/lib/auth/http";
-import { handle } from "@/lib/http/route";
+import { parseJson, withMember } from "@/lib/auth/http";
 import { answerView, answerWait } from "@/lib/runs/waits";
 
 export const dynamic = "force-dynamic";
@@ -13,13 +12,9 @@ const BodySchema = z.record(z.string(), z.unknown());
  * 400 when the answer does not fit, 403 for viewers or below the assignee role, 404 for another
  * workspace, 409 when already answered.
  */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string; waitId: string }> }) {
-  const member = await authenticate(request, "editor");
-  if (member instanceof Response) return member;
+export const POST = withMember("wait.answer", async (request, member, { params }: { params: Promise<{ id: string; waitId: string }> }) => {
   const body = await parseJson(request, BodySchema, 256 * 1024);
   if (body instanceof Response) return body;
   const { id, waitId } = await params;
-  return handle(async () => {
-    return NextResponse.json(answerView(await answerWait({ kind: "member", member }, id, { waitId }, body)));
-  });
-}
+  return NextResponse.json(answerView(await answerWait({ kind: "member", member }, id, { waitId }, body)));
+});

@@ -15,7 +15,7 @@ const BodySchema = z.record(z.string(), z.unknown());
  * the approval's assignee role; 404 for another workspace's run or an unknown wait; 409 when the
  * wait is no longer pending or the run has ended.
  */
-export const POST = withApiKey("waits:answer", async (request, caller, { params }: { params: Promise<{ id: string; waitId: string }> }) => {
+export const POST = withApiKey("wait.answer", async (request, caller, { params }: { params: Promise<{ id: string; waitId: string }> }) => {
   const body = await parseJson(request, BodySchema, 256 * 1024);
   if (body instanceof Response) return body;
   const { id, waitId } = await params;

@@ -1,0 +1,38 @@
+import { exampleWorkflows } from "@/lib/examples/workflows";
+import type { RouteMethod } from "./route-tree";
+
+/** Plausible JSON bodies for the write routes under app/api, so tests that walk the route tree get past the schemas. */
+
+const ticketGraph = exampleWorkflows({ providerId: "unused", model: "unused" })[1].graph;
+const inputs = { customer: "Ada", message: "refund please", priority: 1 };
+
+/** A plausible body per route (most would pass their schema); other write routes get a generic one. */
+export function validishBody(route: RouteMethod): Record<string, unknown> {
+  const bodies: Record<string, Record<string, unknown>> = {
+    "POST /api/workflows": { name: "Probe", graph: ticketGraph },
+    "PATCH /api/workflows/[id]": { name: "Probe renamed" },
+    "PUT /api/workflows/[id]/graph": { revision: 0, graph: ticketGraph },
+    "POST /api/workflows/[id]/publish": { note: "probe" },
+    "POST /api/workflows/[id]/runs": { inputs },
+    "POST /api/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
+    "POST /api/secrets": { name: "PROBE_SECRET", description: "probe", value: "s3cret-value" },
+    "PATCH /api/secrets/[id]": { description: "probe", value: "s3cret-value" },
+    "POST /api/api-keys": { name: "probe key", scopes: ["runs:read"] },
+    "POST /api/tools": { kind: "http", name: "probe_tool", description: "probe", inputSchema: { type: "object" }, config: { url: "https://example.com/x", method: "GET" } },
+    "POST /api/v1/tools": { kind: "http", name: "probe_v1_tool", description: "probe", inputSchema: { type: "object" }, config: { url: "https://example.com/x", method: "GET" } },
+    "PATCH /api/tools/[id]": { description: "probe" },
+    "POST /api/tools/[id]/test": { input: { q: "probe" } },
+    "PUT /api/tools/settings": { allowList: ["10.1.2.3"] },
+    "POST /api/tools/openapi/preview": { text: "openapi: 3.0.0\ninfo: { title: probe, version: '1' }\npaths: {}" },
+    "POST /api/model-aliases": { name: "probe-alias", description: "probe", targets: [{ providerId: "p", model: "m" }] },
+    "POST /api/providers": { name: "Probe provider", kind: "openai_compatible", preset: "custom", baseUrl: "https://example.com/v1", apiKey: "sk-probe-1234567890", models: ["m"] },
+    "POST /api/tool-sources/mcp": { name: "probe-mcp", config: { transport: "http", url: "https://example.com/mcp" } },
+    "POST /api/runs/[id]/rerun": { nodeId: "summary" },
+    "POST /api/runs/[id]/waits/[waitId]/answer": { decision: "approve", comment: "probe" },
+    "POST /api/v1/workflows/[id]/runs": { inputs, mode: "async" },
+    "POST /api/v1/runs/[id]/waits/[waitId]/answer": { decision: "approve", comment: "probe" },
+    "POST /api/v1/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
+  };
+  return bodies[`${route.method} ${route.pattern}`] ?? { name: "probe", description: "probe", text: "probe" };
+}
+
