@@ -15,9 +15,9 @@ export type ToolTestResult =
   | { ok: true; output: unknown; detail: Record<string, unknown>; durationMs: number }
   | { ok: false; error: { code: string; message: string; retryable: boolean }; detail: Record<string, unknown>; durationMs: number };
 
-// One small sandbox pool per web process, started on the first code-tool test.
+// One small sandbox pool per web process (a single sandbox process), started on the first code-tool test.
 const holder = globalThis as unknown as { __weftConsoleSandbox?: SandboxPool };
-const sandbox = () => (holder.__weftConsoleSandbox ??= createSandboxPool({ idle: 0 }));
+const sandbox = () => (holder.__weftConsoleSandbox ??= createSandboxPool({ processes: 1, jobsPerProcess: 4, warmIsolates: 1 }));
 
 /**
  * Runs one tool call from the browser through the same ToolPort the worker uses (input

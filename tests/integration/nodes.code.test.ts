@@ -9,7 +9,7 @@ import { waitForRun } from "./helpers/runs";
 import { startWorkerProcess } from "./helpers/worker-process";
 
 /** The real sandbox: isolated-vm in child processes, with its limits. */
-const pool = createSandboxPool({ idle: 1 });
+const pool = createSandboxPool({ processes: 1 });
 afterAll(() => pool.close());
 
 const run = (code: string, inputs: Record<string, unknown> = {}, extra: Partial<CodeRequest> = {}) =>
