@@ -125,7 +125,6 @@ function takeWarm(memoryMb) {
   if (prepared) warmCount--;
   wanted.push(memoryMb);
   if (wanted.length > WARM_ISOLATES) wanted.shift();
-  scheduleRefill();
   return prepared;
 }
 
@@ -140,7 +139,10 @@ function evictFor(/** @type {number} */ memoryMb) {
   warmCount--;
 }
 
-/** Prepares isolates one at a time, after the current messages, until the stock is full again. */
+/**
+ * Prepares isolates one at a time until the stock is full again. Called once a reply is out: creating
+ * an isolate holds this thread for about a millisecond, which should not sit between a job and its reply.
+ */
 function scheduleRefill() {
   if (refilling) return;
   refilling = true;
@@ -198,27 +200,28 @@ function stop(id, why) {
   if (job.prepared && !job.prepared.isolate.isDisposed) job.prepared.isolate.dispose();
 }
 
+/** A compile error as isolated-vm reports it: a SyntaxError whose message ends with the place in code.js. */
+const COMPILE_ERROR = new RegExp(`\\s*\\[${FILENAME.replace(".", "\\.")}:\\d+:\\d+\\]$`);
+
 /**
- * Runs the user's code in a prepared isolate and returns the result as JSON text. The time limit
- * covers defining main and running it.
+ * Runs the user's code in a prepared isolate and returns the result as JSON text. Two calls into
+ * the isolate (each a hop to its thread): one compiles and runs the script that defines main, one
+ * runs main through the runner. The time limit covers both.
  * @param {Prepared} prepared @param {SandboxJob} job @returns {Promise<string | Failure>}
  */
 async function execute(prepared, job) {
   const { isolate, context, runner } = prepared;
   const definesMain = DEFINES_MAIN.test(job.code);
   const source = definesMain ? job.code : `async function main(inputs) {\n${job.code}\n}`;
-  let script;
-  try {
-    script = await isolate.compileScript(source, { filename: FILENAME, lineOffset: definesMain ? 0 : -1 });
-  } catch (error) {
-    if (isolate.isDisposed) throw error;
-    const e = /** @type {Error} */ (error);
-    const line = lineOf(e);
-    const message = e.message.replace(/\s*\[code\.js:\d+:\d+\]$/, "");
-    return { kind: "syntax", message: `Syntax error${line ? ` on line ${line}` : ""}: ${message}`, line };
-  }
   const started = Date.now();
-  await script.run(context, { timeout: job.timeoutMs });
+  try {
+    await context.eval(source, { filename: FILENAME, lineOffset: definesMain ? 0 : -1, timeout: job.timeoutMs });
+  } catch (error) {
+    const e = /** @type {Error} */ (error);
+    if (isolate.isDisposed || e?.name !== "SyntaxError" || !COMPILE_ERROR.test(e.message)) throw error;
+    const line = lineOf(e);
+    return { kind: "syntax", message: `Syntax error${line ? ` on line ${line}` : ""}: ${e.message.replace(COMPILE_ERROR, "")}`, line };
+  }
   const left = Math.max(1, job.timeoutMs - (Date.now() - started));
   const json = await runner.apply(undefined, [JSON.stringify(job.inputs)], { timeout: left, result: { promise: true, copy: true } });
   if (typeof json !== "string") return { kind: "result", message: "The code must return an object such as { answer: 42 }." };
@@ -281,7 +284,10 @@ function onMessage(line) {
     return;
   }
   if (typeof message?.cancel === "number") return stop(message.cancel, "cancelled");
-  void runJob(/** @type {SandboxJob} */ (message)).then(send);
+  void runJob(/** @type {SandboxJob} */ (message)).then((reply) => {
+    send(reply);
+    scheduleRefill();
+  });
 }
 
 createInterface({ input: process.stdin, crlfDelay: Infinity }).on("line", onMessage);
