@@ -1,16 +1,14 @@
+import { readFileSync } from "node:fs";
 import { createSandboxPool } from "@/lib/sandbox/pool";
-const pool = createSandboxPool({ processes: Number(process.argv[2] ?? 1), warmIsolates: Number(process.argv[3] ?? 4) });
+const pool = createSandboxPool({ processes: 2, warmIsolates: Number(process.argv[2] ?? 4), ...(process.argv[3] ? { childPath: new URL("../lib/sandbox/_child-ctx.mjs", import.meta.url).pathname } : {}) });
 await pool.ready();
 const items = Array.from({ length: 1000 }, (_, i) => i);
 const req = () => ({ code: "return { total: inputs.items.reduce((a, b) => a + b, 0) };", inputs: { items }, timeoutMs: 1000, memoryMb: 64, maxOutputBytes: 512 * 1024, signal: new AbortController().signal });
-for (let i = 0; i < 200; i++) await pool.run(req());
-const lat: number[] = [], dur: number[] = [];
-for (let i = 0; i < 500; i++) {
-  const t = performance.now();
-  const r = await pool.run(req());
-  lat.push(performance.now() - t); dur.push(r.durationMs);
-  if (process.argv[4]) await new Promise((res) => setTimeout(res, Number(process.argv[4])));
-}
-const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-console.log("latency p50", med(lat).toFixed(2), "child durationMs p50", med(dur));
+const child = () => pool.stats().pids.reduce((s, pid) => { const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" "); return s + (Number(f[11]) + Number(f[12])) * 10; }, 0);
+const own = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const N = 2000;
+const c0 = child(), o0 = own();
+let i = 0;
+await Promise.all(Array.from({ length: 32 }, async () => { while (i++ < N) await pool.run(req()); }));
+console.log("parent ms/job", ((own() - o0) / N).toFixed(3), "sandboxes ms/job", ((child() - c0) / N).toFixed(3));
 pool.close();

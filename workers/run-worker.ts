@@ -34,10 +34,11 @@ const running = startRunWorker({
       chat: createChatService({ db: db(), workspaceId }),
       // The workspace's network allow-list is read per request (an admin's change applies to the next one).
       http: createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, allowList: () => getNetworkAllowList(db(), workspaceId) }),
-      runCode: sandbox.run,
+      // Per workspace: Code jobs reuse sandbox isolates only with jobs of their own workspace.
+      runCode: sandbox.forWorkspace(workspaceId),
       secrets,
       // Tools share the run's secret resolver, so values they resolve are redacted everywhere in the run.
-      tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.run, secrets }),
+      tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.forWorkspace(workspaceId), secrets }),
       subworkflows: createSubworkflowPort(db(), workspaceId),
     };
   },

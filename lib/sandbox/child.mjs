@@ -2,74 +2,38 @@
 // Plain JavaScript on purpose: the pool starts it with bare `node` (no TypeScript loader), which
 // keeps a cold start near 0.3 s instead of 2 s. The message shapes are in protocol.ts.
 import { createInterface } from "node:readline";
-import ivm from "isolated-vm";
+import { createIsolateStock } from "./child-isolates.mjs";
 
 /** @typedef {import("./protocol").SandboxJob} SandboxJob */
 /** @typedef {import("./protocol").SandboxReply} SandboxReply */
 /** @typedef {import("./protocol").SandboxFailureKind} SandboxFailureKind */
 /** @typedef {{ kind: SandboxFailureKind, message: string, line?: number }} Failure */
+/** @typedef {import("./child-isolates.mjs").Prepared} Prepared */
 
 /**
- * A long-lived sandbox process: runs many jobs at once, each in a fresh isolated-vm isolate of its
- * own (its own heap with a memory limit, a time limit, no `require`, `process`, network, file system
- * or environment: an isolate has only the JavaScript built-ins). isolated-vm runs each isolate on a
+ * A long-lived sandbox process: runs many jobs at once, each in an isolated-vm isolate that runs
+ * nothing else meanwhile (its own heap with a memory limit, a time limit, no `require`, `process`,
+ * network, file system or environment: an isolate has only the JavaScript built-ins). isolated-vm runs each isolate on a
  * thread of its own and every call here is asynchronous, so this event loop only routes messages.
  * Jobs (and cancellations) come in as one JSON document per line on stdin, replies go out the same
  * way on stdout, each naming its job (protocol.ts). The parent validates every reply and kills this
  * process if it stops answering, so nothing here has to be trusted.
  *
- * An isolate serves exactly one job and is disposed of afterwards, whatever happened: a job that
- * hits its memory or time limit, or is cancelled, breaks only its own isolate. To keep isolate
- * creation (about 2 ms of CPU) off the job path, a few isolates are prepared ahead — context,
- * console and runner in place, no user code run yet — and a job takes one (lib/sandbox/ARCHITECTURE.md).
+ * Each job gets a fresh context (its own globals and built-ins) in an isolate that runs nothing else
+ * meanwhile and never served another workspace (child-isolates.mjs). A job that hits its memory or
+ * time limit, or is cancelled, breaks only its own isolate, which is then disposed of.
  */
 
-/** Isolates kept prepared, and the memory limit of the first ones (argv from process.ts). */
-const WARM_ISOLATES = Math.max(0, Number(process.argv[2] ?? 4) || 0);
+/** Brand-new isolates kept prepared, their memory limit, and used isolates kept for their workspace (argv from process.ts). */
+const WARM_ISOLATES = Math.max(0, Number(process.argv[2] ?? 2) || 0);
 const DEFAULT_MEMORY_MB = Math.max(8, Number(process.argv[3] ?? 64) || 64);
+const IDLE_ISOLATES = Math.max(0, Number(process.argv[4] ?? 16) || 0);
 /** SANDBOX_LIMITS.childDeadlineGraceMs and maxMessageChars (limits.ts; no TypeScript loader here). */
 const DEADLINE_GRACE_MS = 1_000;
 const MAX_MESSAGE_CHARS = 10_000;
 const FILENAME = "code.js";
 /** Code that defines main itself; otherwise the code is a function body. */
 const DEFINES_MAIN = /(^|[\s;])(async\s+)?function\s+main\s*\(|(^|[\s;])(const|let|var)\s+main\s*=/;
-
-/**
- * Evaluated in the isolate before the user's code, it returns the function that later runs
- * main(inputs) and hands back JSON text. It keeps its own references to JSON.stringify, JSON.parse,
- * Array.isArray and Error, taken while they are still the built-ins: user code can replace the
- * globals (`JSON.stringify = () => "not json {"`) but not these captured bindings, and this
- * process holds the function as a Reference, so user code cannot swap the runner either. Whatever a
- * user does with toJSON or getters, the built-in stringify can only produce JSON text (or throw).
- * The other way to get there, copying the result out with `copy: true` and stringifying in this
- * process, would drop toJSON (the structured clone refuses functions) and build the copy outside
- * the isolate's memory limit and CPU budget; stringifying inside keeps both limits in force.
- */
-const RUNNER = `(function (stringify, parse, isArray, ErrorCtor) {
-  const typeName = (v) => (isArray(v) ? "an array" : v === null ? "null" : typeof v);
-  return async function run(inputsJson) {
-    if (typeof main !== "function") throw new ErrorCtor("WEFT_RESULT:The code must define function main(inputs) or be a function body that returns an object.");
-    const result = await main(parse(inputsJson));
-    if (result === null || typeof result !== "object" || isArray(result)) {
-      throw new ErrorCtor("WEFT_RESULT:The code must return an object such as { answer: 42 }, not " + typeName(result) + ".");
-    }
-    try {
-      return stringify(result, function (key, value) {
-        if (typeof value === "function" || typeof value === "symbol") throw new ErrorCtor("the value of " + (key ? stringify(key) : "the result") + " is a " + typeof value);
-        if (typeof value === "bigint") throw new ErrorCtor("the value of " + stringify(key) + " is a BigInt");
-        return value;
-      });
-    } catch (error) {
-      throw new ErrorCtor("WEFT_JSON:The returned object cannot be turned into JSON: " + (error && error.message ? error.message : String(error)) + ".");
-    }
-  };
-})(JSON.stringify, JSON.parse, Array.isArray, Error)`;
-
-const CONSOLE = `globalThis.console = (function (log) {
-  const text = (args) => args.map((a) => (typeof a === "string" ? a : (function () { try { return JSON.stringify(a); } catch (e) { return String(a); } })())).join(" ");
-  const emit = (...args) => { log(text(args)); };
-  return { log: emit, info: emit, warn: emit, error: emit, debug: emit };
-})(__weft_log);`;
 
 /** @param {Error} error @returns {number | undefined} */
 function lineOf(error) {
@@ -78,93 +42,7 @@ function lineOf(error) {
   return match ? Number(match[1]) : undefined;
 }
 
-/**
- * One prepared isolate: a context with console and the runner, no user code run yet. `sink` is
- * where console output goes; a job points it at its own log list and limits.
- * @typedef {{ isolate: ivm.Isolate, context: ivm.Context, runner: ivm.Reference<(inputsJson: string) => Promise<string>>, memoryMb: number, sink: { logs: string[], chars: number, maxLines: number, maxChars: number } }} Prepared
- */
-
-/** @param {number} memoryMb @returns {Promise<Prepared>} */
-async function prepare(memoryMb) {
-  const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
-  try {
-    /** @type {Prepared["sink"]} */
-    const sink = { logs: [], chars: 0, maxLines: 0, maxChars: 0 };
-    const context = await isolate.createContext();
-    await context.global.set(
-      "__weft_log",
-      new ivm.Callback((/** @type {unknown} */ line) => {
-        if (sink.logs.length >= sink.maxLines || sink.chars >= sink.maxChars) return;
-        const text = String(line).slice(0, sink.maxChars - sink.chars);
-        sink.chars += text.length;
-        sink.logs.push(text);
-      }),
-    );
-    await context.eval(CONSOLE);
-    // WebAssembly memory lives outside the isolate's heap limit and compiles native code: user code gets neither.
-    await context.eval("delete globalThis.WebAssembly;");
-    /** @type {Prepared["runner"]} */
-    const runner = await context.eval(RUNNER, { reference: true, filename: "weft-runner.js" });
-    return { isolate, context, runner, memoryMb, sink };
-  } catch (error) {
-    if (!isolate.isDisposed) isolate.dispose();
-    throw error;
-  }
-}
-
-/** Prepared isolates by memory limit (an isolate's limit is fixed when it is created). */
-const warm = /** @type {Map<number, Prepared[]>} */ (new Map());
-let warmCount = 0;
-/** Memory limits recently asked for, most recent last: what the next prepared isolates get. */
-const wanted = /** @type {number[]} */ ([]);
-let refilling = false;
-
-/** @param {number} memoryMb @returns {Prepared | undefined} */
-function takeWarm(memoryMb) {
-  const prepared = warm.get(memoryMb)?.pop();
-  if (prepared) warmCount--;
-  wanted.push(memoryMb);
-  if (wanted.length > WARM_ISOLATES) wanted.shift();
-  return prepared;
-}
-
-/** Makes room for a limit nobody has prepared yet by dropping one isolate of the most stocked limit. */
-function evictFor(/** @type {number} */ memoryMb) {
-  if (warmCount < WARM_ISOLATES || (warm.get(memoryMb)?.length ?? 0) > 0) return;
-  let fullest = /** @type {Prepared[]} */ ([]);
-  for (const list of warm.values()) if (list.length > fullest.length) fullest = list;
-  const dropped = fullest.pop();
-  if (!dropped) return;
-  dropped.isolate.dispose();
-  warmCount--;
-}
-
-/**
- * Prepares isolates one at a time until the stock is full again. Called once a reply is out: creating
- * an isolate holds this thread for about a millisecond, which should not sit between a job and its reply.
- */
-function scheduleRefill() {
-  if (refilling) return;
-  refilling = true;
-  setImmediate(async () => {
-    try {
-      while (true) {
-        const memoryMb = wanted.shift() ?? DEFAULT_MEMORY_MB;
-        evictFor(memoryMb);
-        if (warmCount >= WARM_ISOLATES) break;
-        const prepared = await prepare(memoryMb);
-        const list = warm.get(memoryMb) ?? [];
-        list.push(prepared);
-        warm.set(memoryMb, list);
-        warmCount++;
-      }
-    } catch {
-      // Out of memory for another isolate: jobs prepare their own until the next refill succeeds.
-    } finally {
-      refilling = false;
-    }
-  });
-}
+const isolates = createIsolateStock({ warm: WARM_ISOLATES, idle: IDLE_ISOLATES, defaultMemoryMb: DEFAULT_MEMORY_MB });
 
 /**
  * What went wrong, for the parent: a stop we asked for, limits, result problems, or what the code threw.
@@ -252,21 +130,25 @@ async function runJob(job) {
     logs,
     durationMs: elapsed(),
   });
+  // The code's own failures (a throw, a bad result) leave its isolate sound; limits, cancellation and surprises do not.
+  let clean = false;
   try {
-    const memoryMb = Math.max(job.memoryMb, 8);
-    state.prepared = takeWarm(memoryMb) ?? (await prepare(memoryMb));
+    state.prepared = await isolates.acquire(job.scope, Math.max(job.memoryMb, 8));
     // Cancelled while its isolate was being prepared.
     if (state.stopped) state.prepared.isolate.dispose();
     Object.assign(state.prepared.sink, { logs, chars: 0, maxLines: job.maxLogLines, maxChars: job.maxLogChars });
     const outcome = await execute(state.prepared, job);
+    clean = typeof outcome === "string" || outcome.kind !== "timeout";
     if (typeof outcome !== "string") return fail(outcome);
     return { id: job.id, ok: true, json: outcome, logs, durationMs: elapsed() };
   } catch (error) {
-    return fail(classify(error, state, job));
+    const failure = classify(error, state, job);
+    clean = failure.kind === "thrown" || failure.kind === "result";
+    return fail(failure);
   } finally {
     clearTimeout(deadline);
     running.delete(job.id);
-    if (state.prepared && !state.prepared.isolate.isDisposed) state.prepared.isolate.dispose();
+    if (state.prepared) isolates.release(state.prepared, clean && !state.stopped);
   }
 }
 
@@ -286,12 +168,13 @@ function onMessage(line) {
   if (typeof message?.cancel === "number") return stop(message.cancel, "cancelled");
   void runJob(/** @type {SandboxJob} */ (message)).then((reply) => {
     send(reply);
-    scheduleRefill();
+    // Creating isolates holds this thread: only while no job waits on it.
+    if (running.size === 0) isolates.refill();
   });
 }
 
 createInterface({ input: process.stdin, crlfDelay: Infinity }).on("line", onMessage);
 // The parent went away (crashed or exited): nothing left to do here.
 process.stdin.on("end", () => process.exit(0));
-scheduleRefill();
+isolates.refill();
 send({ ready: true });

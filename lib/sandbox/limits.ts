@@ -34,8 +34,10 @@ export const SANDBOX_LIMITS = {
   defaultJobsPerProcess: 16,
   /** Default number of jobs that may wait for a free slot; past it new jobs are refused. */
   defaultQueueLimit: 1_000,
-  /** Isolates (with their context and runner) a child keeps prepared ahead of jobs, so a job creates none. */
-  warmIsolatesPerProcess: 4,
+  /** Brand-new isolates (context and runner in place) a child keeps prepared for a workspace's first job. */
+  warmIsolatesPerProcess: 2,
+  /** Used isolates a child keeps for later jobs of the same workspace (each serves one job at a time). */
+  idleIsolatesPerProcess: 16,
   /** A replacement process that keeps failing to start is retried after at most this long. */
   maxRestartDelayMs: 5_000,
 } as const;

@@ -7,7 +7,8 @@ import type { AcceptedReply, SandboxJob } from "./protocol";
 
 /**
  * The `runCode` port: a fixed set of long-lived sandbox processes (child.mjs), started when the
- * pool is created, each running up to `jobsPerProcess` jobs at once in isolates of their own. A job
+ * pool is created, each running up to `jobsPerProcess` jobs at once, each in a fresh context of an
+ * isolate that serves one job at a time and only one workspace. A job
  * goes to the least loaded process with a free slot, or waits in a bounded queue; the job path
  * never starts a process. A process that misbehaves or dies fails only the jobs it held and is
  * replaced in the background while the others keep serving (lib/sandbox/ARCHITECTURE.md).
@@ -62,9 +63,10 @@ function toError(reply: Extract<AcceptedReply, { ok: false }>): NodeError {
   }
 }
 
-function toJob(id: number, request: CodeRequest): SandboxJob {
+function toJob(id: number, request: CodeRequest, scope: string | undefined): SandboxJob {
   return {
     id,
+    ...(scope ? { scope } : {}),
     code: request.code,
     inputs: request.inputs,
     timeoutMs: Math.min(request.timeoutMs, SANDBOX_LIMITS.maxTimeoutMs),
@@ -179,10 +181,14 @@ export function createSandboxPool(options: SandboxPoolOptions = {}) {
     });
   }
 
-  async function run(request: CodeRequest): Promise<CodeResponse> {
+  /**
+   * Runs one job. `workspaceId` lets the job reuse an isolate that ran earlier jobs of the same
+   * workspace (in a fresh context); without it, the job's isolate is never reused.
+   */
+  async function run(request: CodeRequest, workspaceId?: string): Promise<CodeResponse> {
     if (closed) throw new NodeError("internal", "The code sandbox is shut down.");
     if (request.signal.aborted) throw cancelled();
-    const reply = await submit(toJob(nextId++, request), request.signal);
+    const reply = await submit(toJob(nextId++, request, workspaceId), request.signal);
     if (!reply.ok) throw toError(reply);
     return { result: reply.result, logs: reply.logs, durationMs: reply.durationMs };
   }
@@ -191,7 +197,9 @@ export function createSandboxPool(options: SandboxPoolOptions = {}) {
   for (let i = 0; i < size; i++) start();
 
   return {
-    run,
+    run: (request: CodeRequest) => run(request),
+    /** The `runCode` port for one workspace: its jobs share isolates only with each other. */
+    forWorkspace: (workspaceId: string) => (request: CodeRequest) => run(request, workspaceId),
     /** Resolves once every process started so far is ready (or failed to start). */
     ready: async () => {
       const release = holdOpen();

@@ -44,7 +44,7 @@ export interface SandboxProcessOptions {
   /** The child script; tests point this at hostile stand-ins. */
   childPath?: string;
   spawn?: SpawnSandbox;
-  /** Isolates the child keeps prepared ahead of jobs (argv to child.mjs). */
+  /** Brand-new isolates the child keeps prepared ahead of jobs (argv to child.mjs). */
   warmIsolates?: number;
   /** The child is ready, or a slot freed: the pool may hand it queued jobs. */
   onCapacity?: (child: SandboxProcess) => void;
@@ -73,7 +73,7 @@ export class SandboxProcess {
     });
     this.ready.catch(() => undefined);
     const args = ["--no-node-snapshot", options.childPath ?? DEFAULT_CHILD_PATH];
-    args.push(String(options.warmIsolates ?? SANDBOX_LIMITS.warmIsolatesPerProcess), String(SANDBOX_LIMITS.defaultMemoryMb));
+    args.push(String(options.warmIsolates ?? SANDBOX_LIMITS.warmIsolatesPerProcess), String(SANDBOX_LIMITS.defaultMemoryMb), String(SANDBOX_LIMITS.idleIsolatesPerProcess));
     // No secrets in the child's environment; --no-node-snapshot is what isolated-vm asks for on Node 20+.
     this.proc = (options.spawn ?? nodeSpawn)(process.execPath, args, { env: { NODE_ENV: "production" }, stdio: ["pipe", "pipe", "pipe"] });
     this.wire();

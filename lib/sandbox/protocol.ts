@@ -14,6 +14,8 @@ export { SANDBOX_LIMITS };
 
 export interface SandboxJob {
   id: number;
+  /** The workspace: isolates are reused only between jobs of the same scope; none means never reused. */
+  scope?: string;
   /** The user's code: a function body, or a script that defines `function main(inputs)`. */
   code: string;
   inputs: Record<string, unknown>;

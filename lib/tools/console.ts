@@ -32,7 +32,7 @@ export async function testTool(member: Member, toolId: string, input: Record<str
     db,
     workspaceId: member.workspaceId,
     allowPrivate: options.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK,
-    runCode: (request) => sandbox().run(request),
+    runCode: (request) => sandbox().forWorkspace(member.workspaceId)(request),
     // The tester is the actor: a secret restricted above their role is refused, as in a run they start.
     secrets: createSecretResolver(db, member.workspaceId, { actorRole: async () => member.role }),
   });

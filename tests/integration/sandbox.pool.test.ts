@@ -64,24 +64,44 @@ describe("sandbox pool (real isolates)", () => {
     expect(pool.stats().pids).toEqual(pids);
   });
 
-  it("a job never sees another job's globals or prototypes, at once or one after another", async () => {
+  it("a job never sees another job's globals or prototypes, at once or one after another, within a workspace or across", async () => {
     const pool = await realPool({ processes: 1, jobsPerProcess: 8 });
     const polluter = "globalThis.leak = inputs.n; Object.prototype.polluted = inputs.n; Array.prototype.map = null; JSON.parse = null;\nreturn { n: inputs.n };";
     const reader = "return { leak: typeof leak, polluted: typeof ({}).polluted, map: typeof [].map, parse: typeof JSON.parse };";
     const clean = { leak: "undefined", polluted: "undefined", map: "function", parse: "function" };
+    // No workspace (an isolate per job), one workspace (isolates reused in fresh contexts), two workspaces.
+    const runners = [pool.run, pool.forWorkspace("w1"), pool.forWorkspace("w1"), pool.forWorkspace("w2")];
     for (let round = 0; round < 3; round++) {
-      const mixed = await Promise.all(Array.from({ length: 8 }, (_, n) => pool.run(request(n % 2 ? polluter : reader, { n }))));
-      mixed.forEach((r, n) => expect(r.result).toEqual(n % 2 ? { n } : clean));
+      const mixed = await Promise.all(Array.from({ length: 16 }, (_, n) => runners[n % 4]!(request(n % 3 ? reader : polluter, { n }))));
+      mixed.forEach((r, n) => expect(r.result).toEqual(n % 3 ? clean : { n }));
     }
-    expect((await pool.run(request(reader))).result).toEqual(clean);
+    for (const runner of runners) expect((await runner(request(reader))).result).toEqual(clean);
+  });
+
+  it("one slot, one workspace: each job reuses the isolate in a fresh context, and a job past a limit leaves the next jobs a sound one", async () => {
+    const pool = await realPool({ processes: 1, jobsPerProcess: 1, warmIsolates: 0 });
+    const w1 = pool.forWorkspace("w1");
+    const reader = "const seen = typeof leak; globalThis.leak = 1;\nreturn { seen };";
+    for (let i = 0; i < 5; i++) expect((await w1(request(reader))).result).toEqual({ seen: "undefined" });
+    await expect(w1(request("while (true) {}", {}, { timeoutMs: 100 }))).rejects.toMatchObject({ code: "code_limit", message: "The code ran longer than its time limit of 100 ms." });
+    expect((await w1(request(reader))).result).toEqual({ seen: "undefined" });
+    await expect(w1(request("const a = []; while (true) a.push(new Array(100000).fill(1));", {}, { memoryMb: 32, timeoutMs: 10_000 }))).rejects.toMatchObject({
+      code: "code_limit",
+      message: "The code used more than the memory limit of 32 MB.",
+    });
+    // A job that keeps a large heap alive and ends cleanly: the next job in that isolate still has its full limit.
+    expect((await w1(request("globalThis.keep = new Array(2e6).fill(1.5);\nreturn { n: keep.length };"))).result).toEqual({ n: 2e6 });
+    expect((await w1(request("const b = new Array(2e6).fill(2.5);\nreturn { n: b.length, seen: typeof keep };"))).result).toEqual({ n: 2e6, seen: "undefined" });
+    expect(pool.forks()).toBe(1);
   });
 
   it("a job past its time or memory limit fails alone: the jobs running beside it in the same process succeed", async () => {
     const pool = await realPool({ processes: 1, jobsPerProcess: 8 });
     const [pid] = pool.stats().pids;
-    const neighbours = Array.from({ length: 5 }, (_, n) => settle(pool.run(request(BUSY, { n, ms: 300 }))));
-    const spin = settle(pool.run(request("while (true) {}", {}, { timeoutMs: 200 })));
-    const bomb = settle(pool.run(request("const a = []; while (true) a.push(new Array(100000).fill(Math.random()));", {}, { timeoutMs: 10_000, memoryMb: 16 })));
+    const w1 = pool.forWorkspace("w1");
+    const neighbours = Array.from({ length: 5 }, (_, n) => settle(w1(request(BUSY, { n, ms: 300 }))));
+    const spin = settle(w1(request("while (true) {}", {}, { timeoutMs: 200 })));
+    const bomb = settle(w1(request("const a = []; while (true) a.push(new Array(100000).fill(Math.random()));", {}, { timeoutMs: 10_000, memoryMb: 16 })));
     expect(await spin).toMatchObject({ code: "code_limit", message: "The code ran longer than its time limit of 200 ms." });
     expect(await bomb).toMatchObject({ code: "code_limit", message: "The code used more than the memory limit of 16 MB." });
     expect(await Promise.all(neighbours)).toEqual(Array.from({ length: 5 }, (_, n) => ({ n })));
