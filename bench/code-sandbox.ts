@@ -8,7 +8,7 @@ import { createSandboxPool } from "@/lib/sandbox/pool";
 import type { SpawnSandbox } from "@/lib/sandbox/process";
 
 /**
- * Overhead of the Code node's sandbox, as the worker sees it: the time `pool.run` takes for a job
+ * Overhead of the Code node's sandbox, as the worker sees it (one workspace's jobs): the time `pool.run` takes for a job
  * whose own work is negligible (summing 1,000 numbers), so the figure is the sandbox's cost —
  * routing, the isolate, the reply's validation — plus, under load, waiting for a CPU. Prints the
  * start-up, warm overhead p50/p90/p99 at 1 and 32 concurrent jobs (closed loop), at a fixed arrival
@@ -50,7 +50,9 @@ function cpuMs(pids: number[]): number {
 }
 
 /** `concurrency` callers, each starting its next job when the last one returns, `total` jobs in all. */
-async function closedLoop(pool: ReturnType<typeof createSandboxPool>, concurrency: number, total: number) {
+type RunCode = (request: CodeRequest) => Promise<unknown>;
+
+async function closedLoop(runCode: RunCode, concurrency: number, total: number, label = "") {
   const times: number[] = [];
   let issued = 0;
   const forksBefore = forks;
@@ -58,18 +60,18 @@ async function closedLoop(pool: ReturnType<typeof createSandboxPool>, concurrenc
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (issued++ < total) times.push(await timed(() => pool.run(request())));
+      while (issued++ < total) times.push(await timed(() => runCode(request())));
     }),
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuPerJob = (cpuMs(pool.stats().pids) - cpuBefore) / total;
   console.log(
-    `${String(concurrency).padStart(2)} concurrent (n=${total}): ${summary(times)}; ${(total / seconds).toFixed(0)} jobs/s; CPU ${cpuPerJob.toFixed(2)} ms/job (worker + sandboxes); processes forked: ${forks - forksBefore}`,
+    `${String(concurrency).padStart(2)} concurrent${label} (n=${total}): ${summary(times)}; ${(total / seconds).toFixed(0)} jobs/s; CPU ${cpuPerJob.toFixed(2)} ms/job (worker + sandboxes); processes forked: ${forks - forksBefore}`,
   );
 }
 
 /** Jobs arriving at a fixed rate whatever the latency (as runs arrive from users). */
-async function openLoop(pool: ReturnType<typeof createSandboxPool>, perSecond: number, total: number) {
+async function openLoop(runCode: RunCode, perSecond: number, total: number) {
   const jobs: Promise<number>[] = [];
   const forksBefore = forks;
   const started = performance.now();
@@ -77,7 +79,7 @@ async function openLoop(pool: ReturnType<typeof createSandboxPool>, perSecond: n
     const due = started + (i * 1000) / perSecond;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    jobs.push(timed(() => pool.run(request())));
+    jobs.push(timed(() => runCode(request())));
   }
   const times = await Promise.all(jobs);
   console.log(`${perSecond} jobs/s arriving (n=${total}): ${summary(times)}; processes forked: ${forks - forksBefore}`);
@@ -118,20 +120,23 @@ async function isolationDesigns(rounds: number) {
   warm.dispose();
   console.log(`isolation designs, one job at a time (n=${rounds}):`);
   console.log(`  creating and preparing an isolate (off the job path here): ${summary(create)}`);
-  console.log(`  job in a prepared isolate of its own, then dispose (chosen): ${summary(prepared)}`);
-  console.log(`  job in a fresh context of a shared warm isolate: ${summary(shared)}`);
+  console.log(`  job in a prepared isolate of its own, then dispose: ${summary(prepared)}`);
+  console.log(`  job in a fresh context of a warm isolate (context created on the job path): ${summary(shared)}`);
 }
 
 const bootStarted = performance.now();
 const pool = createSandboxPool({ processes, jobsPerProcess, spawn: counting });
 await pool.ready();
 console.log(`${processes} sandbox processes × ${jobsPerProcess} jobs on ${os.availableParallelism()} cores; ready in ${(performance.now() - bootStarted).toFixed(0)} ms (forked ${forks})`);
-await closedLoop(pool, 8, 400); // warm-up: isolates prepared, code paths compiled
-await closedLoop(pool, 1, 500);
-await closedLoop(pool, 32, 3_000);
-await openLoop(pool, 200, 1_000);
-await openLoop(pool, 500, 1_500);
-await timed(() => pool.run(request("throw new Error('x')")));
-console.log(`first job after a failed job: ${(await timed(() => pool.run(request()))).toFixed(2)} ms`);
+// As the worker calls it: one workspace's jobs reuse its isolates (fresh context per job).
+const workspace = pool.forWorkspace("bench");
+await closedLoop(workspace, 8, 400); // warm-up: isolates created, code paths compiled
+await closedLoop(workspace, 1, 500);
+await closedLoop(workspace, 32, 3_000);
+await closedLoop(pool.run, 32, 1_000, ", an isolate per job (no workspace)");
+await openLoop(workspace, 200, 1_000);
+await openLoop(workspace, 500, 1_500);
+await timed(() => workspace(request("throw new Error('x')")));
+console.log(`first job after a failed job: ${(await timed(() => workspace(request()))).toFixed(2)} ms`);
 pool.close();
 await isolationDesigns(300);

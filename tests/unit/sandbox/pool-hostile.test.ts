@@ -229,6 +229,13 @@ describe("sandbox pool against a hostile child", () => {
     expect(own.forks()).toBe(1);
   });
 
+  it("jobs waiting for a process that cannot start fail with the reason instead of waiting", async () => {
+    const broken = hostilePool({ processes: 1, childPath: "/nonexistent/sandbox-child.mjs" });
+    const error = await outcome(broken.run(request("ok")));
+    expect(error).toMatchObject({ code: "internal", message: expect.stringMatching(/^The code sandbox could not start: it exited \(exit 1\)/) });
+    broken.close();
+  });
+
   it("a burst of 100 jobs forks no process", async () => {
     const own = hostilePool({ processes: 2, jobsPerProcess: 8 });
     await own.ready();
