@@ -13,6 +13,12 @@ import ivm from "isolated-vm";
 
 /** Jobs one isolate may serve before it is disposed of (its heap does not grow old). */
 const MAX_USES = 100;
+/**
+ * An isolate whose heap is larger than this after a job is disposed of rather than kept: an idle
+ * isolate does not collect its garbage, so one that served a large job would hold up to its memory
+ * limit while it waits (a fresh one holds about 2 MB).
+ */
+const MAX_IDLE_HEAP_BYTES = 8 * 1024 * 1024;
 
 /**
  * Evaluated in the isolate before the user's code, it returns the function that later runs
@@ -147,17 +153,10 @@ export function createIsolateStock({ warm: warmTarget, idle: idleTarget, default
       const used = (uses.get(isolate) ?? 0) + 1;
       if (!clean || !key || used >= MAX_USES || idleTarget === 0) return isolate.dispose();
       uses.set(isolate, used);
-      // Most recently used last: re-inserting the key moves it to the end of the map.
-      const list = idle.get(key) ?? [];
-      idle.delete(key);
-      idle.set(key, [...list, isolate]);
-      idleCount++;
-      for (const [oldest, isolates] of idle) {
-        if (idleCount <= idleTarget) break;
-        isolates.shift()?.dispose();
-        idleCount--;
-        if (isolates.length === 0) idle.delete(oldest);
-      }
+      isolate.getHeapStatistics().then(
+        (heap) => (heap.total_heap_size > MAX_IDLE_HEAP_BYTES ? isolate.dispose() : keep(key, isolate)),
+        () => (isolate.isDisposed ? undefined : isolate.dispose()),
+      );
     },
 
     /**
@@ -182,4 +181,19 @@ export function createIsolateStock({ warm: warmTarget, idle: idleTarget, default
       });
     },
   };
+
+  /** Keeps a sound isolate for its workspace, dropping the least recently used past the limit. @param {string} key @param {ivm.Isolate} isolate */
+  function keep(key, isolate) {
+    // Most recently used last: re-inserting the key moves it to the end of the map.
+    const list = idle.get(key) ?? [];
+    idle.delete(key);
+    idle.set(key, [...list, isolate]);
+    idleCount++;
+    for (const [oldest, isolates] of idle) {
+      if (idleCount <= idleTarget) break;
+      isolates.shift()?.dispose();
+      idleCount--;
+      if (isolates.length === 0) idle.delete(oldest);
+    }
+  }
 }

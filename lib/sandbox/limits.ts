@@ -27,7 +27,7 @@ export const SANDBOX_LIMITS = {
    * Wall-clock slack past a job's time limit before the parent gives up on the child: a child that
    * has not answered by then broke its own deadline and is killed with every job it holds.
    */
-  hardKillGraceMs: 2_000,
+  hardKillGraceMs: 3_000,
   /** How long a child may take to answer a job the parent cancelled before it is killed. */
   cancelGraceMs: 2_000,
   /** Default number of Code jobs one sandbox process runs at once (each in its own isolate and thread). */
