@@ -55,7 +55,7 @@ const CONSOLE = `globalThis.console = (function (log) {
   const text = (args) => args.map((a) => (typeof a === "string" ? a : (function () { try { return JSON.stringify(a); } catch (e) { return String(a); } })())).join(" ");
   const emit = (...args) => { log(text(args)); };
   return { log: emit, info: emit, warn: emit, error: emit, debug: emit };
-})(__weft_log);`;
+})($0);`;
 
 /**
  * A job's context, ready to run user code. `sink` is where its console output goes.
@@ -71,20 +71,20 @@ async function prepareContext(isolate, key) {
   /** @type {Sink} */
   const sink = { logs: [], chars: 0, maxLines: 0, maxChars: 0 };
   const context = await isolate.createContext();
-  await context.global.set(
-    "__weft_log",
-    new ivm.Callback((/** @type {unknown} */ line) => {
-      if (sink.logs.length >= sink.maxLines || sink.chars >= sink.maxChars) return;
-      const text = String(line).slice(0, sink.maxChars - sink.chars);
-      sink.chars += text.length;
-      sink.logs.push(text);
-    }),
-  );
-  await context.eval(CONSOLE);
-  // WebAssembly memory lives outside the isolate's heap limit and compiles native code: user code gets neither.
-  await context.eval("delete globalThis.WebAssembly;");
+  const log = new ivm.Callback((/** @type {unknown} */ line) => {
+    if (sink.logs.length >= sink.maxLines || sink.chars >= sink.maxChars) return;
+    const text = String(line).slice(0, sink.maxChars - sink.chars);
+    sink.chars += text.length;
+    sink.logs.push(text);
+  });
+  // One call into the isolate: the console (the log callback is an argument, never a global user
+  // code could reach), no WebAssembly (its memory lives outside the heap limit and it compiles
+  // native code), and the runner, returned as a Reference.
   /** @type {Prepared["runner"]} */
-  const runner = await context.eval(RUNNER, { reference: true, filename: "weft-runner.js" });
+  const runner = await context.evalClosure(`${CONSOLE}\ndelete globalThis.WebAssembly;\nreturn ${RUNNER};`, [log], {
+    filename: "weft-runner.js",
+    result: { reference: true },
+  });
   return { isolate, context, runner, sink, key };
 }
 
