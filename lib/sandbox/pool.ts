@@ -116,14 +116,20 @@ export function createSandboxPool(options: SandboxPoolOptions = {}) {
 
   function start(): void {
     spawned++;
-    const child = new SandboxProcess({
-      childPath: options.childPath,
-      spawn: options.spawn,
-      warmIsolates: options.warmIsolates,
-      onCapacity: () => ((failedStarts = 0), dispatch()),
-      onLeave: replace,
-      onRetire: (gone) => alive.delete(gone),
-    });
+    let child: SandboxProcess;
+    try {
+      child = new SandboxProcess({
+        childPath: options.childPath,
+        spawn: options.spawn,
+        warmIsolates: options.warmIsolates,
+        onCapacity: () => ((failedStarts = 0), dispatch()),
+        onLeave: replace,
+        onRetire: (gone) => alive.delete(gone),
+      });
+    } catch (error) {
+      // spawn() itself threw (it usually reports errors as events): count it as a failed start.
+      return startFailed(error instanceof Error ? error.message : String(error));
+    }
     serving.add(child);
     alive.add(child);
   }
@@ -133,11 +139,20 @@ export function createSandboxPool(options: SandboxPoolOptions = {}) {
     serving.delete(child);
     if (closed) return;
     options.log?.warn({ pid: child.pid, reason: child.leaveReason }, "sandbox process replaced");
-    if (!child.started) {
-      failedStarts++;
-      // Nothing can run the queued jobs until a process starts: tell them why instead of letting them wait.
-      if (![...serving].some((other) => other.serving)) failQueue(new NodeError("internal", `The code sandbox could not start: ${child.leaveReason}.`));
-    }
+    if (child.started) scheduleStart();
+    else startFailed(child.leaveReason ?? "it stopped");
+  }
+
+  function startFailed(reason: string): void {
+    failedStarts++;
+    // No process is serving or starting: tell the queued jobs why instead of letting them wait.
+    if (serving.size === 0) failQueue(new NodeError("internal", `The code sandbox could not start: ${reason}.`));
+    scheduleStart();
+  }
+
+  /** Starts a process soon, backing off while starts keep failing. */
+  function scheduleStart(): void {
+    if (closed) return;
     const delay = failedStarts === 0 ? 0 : Math.min(100 * 2 ** failedStarts, SANDBOX_LIMITS.maxRestartDelayMs);
     setTimeout(() => {
       if (!closed && serving.size < size) start();
