@@ -11,8 +11,9 @@ import type { SpawnSandbox } from "@/lib/sandbox/process";
  * Overhead of the Code node's sandbox, as the worker sees it (one workspace's jobs): the time `pool.run` takes for a job
  * whose own work is negligible (summing 1,000 numbers), so the figure is the sandbox's cost —
  * routing, the isolate, the reply's validation — plus, under load, waiting for a CPU. Prints the
- * start-up, warm overhead p50/p90/p99 at 1 and 32 concurrent jobs (closed loop), at a fixed arrival
- * rate, jobs/s, processes forked during the load, and the two isolation designs measured bare.
+ * start-up, warm overhead p50/p90/p99 at 1 and 32 concurrent jobs (closed loop: at 32, latency is
+ * mostly waiting for a core, 32 ÷ jobs/s), at fixed arrival rates, jobs/s, CPU per job, processes
+ * forked during the load, the sandboxes' memory, and the two isolation designs measured bare.
  * Run: node --no-node-snapshot --import tsx bench/code-sandbox.ts [processes] [jobsPerProcess]
  */
 const processes = Number(process.argv[2] ?? os.availableParallelism());
@@ -47,6 +48,18 @@ function cpuMs(pids: number[]): number {
   }, 0);
   const own = process.cpuUsage();
   return ticks * 10 + (own.user + own.system) / 1000;
+}
+
+/** Resident memory of the sandbox processes, in MiB (Linux /proc). */
+function rssMiB(pids: number[]): string {
+  const kib = pids.map((pid) => {
+    try {
+      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      return 0;
+    }
+  });
+  return kib.map((k) => (k / 1024).toFixed(0)).join(" + ") + " MiB";
 }
 
 /** `concurrency` callers, each starting its next job when the last one returns, `total` jobs in all. */
@@ -128,6 +141,7 @@ const bootStarted = performance.now();
 const pool = createSandboxPool({ processes, jobsPerProcess, spawn: counting });
 await pool.ready();
 console.log(`${processes} sandbox processes × ${jobsPerProcess} jobs on ${os.availableParallelism()} cores; ready in ${(performance.now() - bootStarted).toFixed(0)} ms (forked ${forks})`);
+console.log(`sandbox processes' memory when ready: ${rssMiB(pool.stats().pids)}`);
 // As the worker calls it: one workspace's jobs reuse its isolates (fresh context per job).
 const workspace = pool.forWorkspace("bench");
 await closedLoop(workspace, 8, 400); // warm-up: isolates created, code paths compiled
@@ -136,6 +150,7 @@ await closedLoop(workspace, 32, 3_000);
 await closedLoop(pool.run, 32, 1_000, ", an isolate per job (no workspace)");
 await openLoop(workspace, 200, 1_000);
 await openLoop(workspace, 500, 1_500);
+console.log(`sandbox processes' memory after the load: ${rssMiB(pool.stats().pids)}`);
 await timed(() => workspace(request("throw new Error('x')")));
 console.log(`first job after a failed job: ${(await timed(() => workspace(request()))).toFixed(2)} ms`);
 pool.close();
