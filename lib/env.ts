@@ -32,6 +32,12 @@ export const EnvSchema = z.object({
     .transform((v) => v === "true"),
   /** Runs one worker process executes at once. Runs mostly wait on models, tools and the database, so many fit in one process. */
   WEFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  /** Sandbox processes (Code nodes, code tools) each worker keeps running; one per core by default. */
+  WEFT_SANDBOX_PROCESSES: z.coerce.number().int().min(1).max(256).default(() => os.availableParallelism()),
+  /** Code jobs one sandbox process runs at once, each in its own isolate on its own thread. */
+  WEFT_SANDBOX_JOBS_PER_PROCESS: z.coerce.number().int().min(1).max(256).default(16),
+  /** Code jobs that may wait for a free sandbox slot; past it, new ones fail at once (retryable). */
+  WEFT_SANDBOX_QUEUE: z.coerce.number().int().min(0).max(100_000).default(1_000),
   /** BullMQ job lock: a worker that stops renewing it for this long loses the run to another worker. */
   WEFT_WORKER_LOCK_MS: z.coerce.number().int().min(500).default(5_000),
   /** How often BullMQ looks for runs whose worker stopped renewing its lock. */

@@ -16,8 +16,14 @@ import { createSubworkflowPort } from "@/lib/runs/subworkflows";
 const log = logger.child({ service: "worker" });
 const config = env();
 warnIfPrivateNetworkOpen(log, config.WEFT_ALLOW_PRIVATE_NETWORK, "worker");
-// Warm JavaScript sandboxes (isolated-vm in child processes) for Code nodes.
-const sandbox = createSandboxPool();
+// Long-lived JavaScript sandboxes (isolated-vm isolates in child processes) for Code nodes and
+// code tools, started now so that no Code job waits for a process to start.
+const sandbox = createSandboxPool({
+  processes: config.WEFT_SANDBOX_PROCESSES,
+  jobsPerProcess: config.WEFT_SANDBOX_JOBS_PER_PROCESS,
+  queueLimit: config.WEFT_SANDBOX_QUEUE,
+  log,
+});
 const running = startRunWorker({
   db: db(),
   // Called once per run: the secret resolver holds that run's redaction list.
@@ -28,10 +34,11 @@ const running = startRunWorker({
       chat: createChatService({ db: db(), workspaceId }),
       // The workspace's network allow-list is read per request (an admin's change applies to the next one).
       http: createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, allowList: () => getNetworkAllowList(db(), workspaceId) }),
-      runCode: sandbox.run,
+      // Per workspace: Code jobs reuse sandbox isolates only with jobs of their own workspace.
+      runCode: sandbox.forWorkspace(workspaceId),
       secrets,
       // Tools share the run's secret resolver, so values they resolve are redacted everywhere in the run.
-      tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.run, secrets }),
+      tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.forWorkspace(workspaceId), secrets }),
       subworkflows: createSubworkflowPort(db(), workspaceId),
     };
   },
@@ -67,6 +74,7 @@ async function shutdown(signal: string) {
   await running.shutdown(drainMs);
   // After the drain: no step needs them any more; their stdio processes must not outlive the worker.
   await shutdownMcpPool();
+  sandbox.close();
   await db().$disconnect();
   log.info({}, "worker stopped");
   process.exit(0);

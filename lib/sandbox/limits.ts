@@ -18,6 +18,26 @@ export const SANDBOX_LIMITS = {
   maxMessageChars: 10_000,
   /** How long a new child may take to say it is ready. */
   startTimeoutMs: 15_000,
-  /** Wall-clock slack past the CPU budget before the parent kills the child outright. */
-  hardKillGraceMs: 2_000,
+  /**
+   * Wall-clock slack past a job's time limit before the child disposes of the job's isolate itself
+   * (the isolate's own timeout normally fires first; this also covers compiling and waiting for a thread).
+   */
+  childDeadlineGraceMs: 1_000,
+  /**
+   * Wall-clock slack past a job's time limit before the parent gives up on the child: a child that
+   * has not answered by then broke its own deadline and is killed with every job it holds.
+   */
+  hardKillGraceMs: 3_000,
+  /** How long a child may take to answer a job the parent cancelled before it is killed. */
+  cancelGraceMs: 2_000,
+  /** Default number of Code jobs one sandbox process runs at once (each in its own isolate and thread). */
+  defaultJobsPerProcess: 16,
+  /** Default number of jobs that may wait for a free slot; past it new jobs are refused. */
+  defaultQueueLimit: 1_000,
+  /** Brand-new isolates (context and runner in place) a child keeps prepared for a workspace's first job. */
+  warmIsolatesPerProcess: 2,
+  /** Used isolates a child keeps for later jobs of the same workspace (each serves one job at a time). */
+  idleIsolatesPerProcess: 16,
+  /** A replacement process that keeps failing to start is retried after at most this long. */
+  maxRestartDelayMs: 5_000,
 } as const;

@@ -5,14 +5,17 @@ export { SANDBOX_LIMITS };
 
 /**
  * Messages between the sandbox pool (parent) and a sandbox child process. They travel as one JSON
- * document per line over the child's stdin (jobs) and stdout (replies), not over Node's IPC
- * channel: Node parses IPC messages itself and throws into the parent on a malformed one, while a
- * line we read ourselves can be bounded in size, parsed in a try and validated here. Nothing a
- * child sends is trusted until `parseReplyLine` has accepted it.
+ * document per line over the child's stdin (jobs and cancellations) and stdout (replies), not over
+ * Node's IPC channel: Node parses IPC messages itself and throws into the parent on a malformed
+ * one, while a line we read ourselves can be bounded in size, parsed in a try and validated here.
+ * A child runs many jobs at once, so every reply names its job; nothing a child sends is trusted
+ * until `parseReplyLine` (the envelope) and `acceptReply` (the result, for that job) accepted it.
  */
 
 export interface SandboxJob {
   id: number;
+  /** The workspace: isolates are reused only between jobs of the same scope; none means never reused. */
+  scope?: string;
   /** The user's code: a function body, or a script that defines `function main(inputs)`. */
   code: string;
   inputs: Record<string, unknown>;
@@ -23,9 +26,13 @@ export interface SandboxJob {
   maxLogChars: number;
 }
 
-export const SANDBOX_FAILURE_KINDS = ["syntax", "thrown", "timeout", "memory", "result", "output"] as const;
-export type SandboxFailureKind = (typeof SANDBOX_FAILURE_KINDS)[number];
+/** Stops one job: the child disposes of that job's isolate and answers it with kind "cancelled". */
+export interface SandboxCancel {
+  cancel: number;
+}
 
+export const SANDBOX_FAILURE_KINDS = ["syntax", "thrown", "timeout", "memory", "result", "output", "cancelled"] as const;
+export type SandboxFailureKind = (typeof SANDBOX_FAILURE_KINDS)[number];
 
 const logsSchema = z.array(z.string().max(SANDBOX_LIMITS.maxLogChars)).max(SANDBOX_LIMITS.maxLogLines);
 const durationSchema = z.number().int().nonnegative().max(24 * 60 * 60_000);
@@ -58,8 +65,7 @@ export type AcceptedReply =
   | Extract<SandboxReply, { ok: false }>
   | { id: number; ok: true; result: Record<string, unknown>; logs: string[]; durationMs: number };
 
-/** `otherJob`: the line is a reply to some other job (a stale or repeated reply), not garbage. */
-export type ParsedLine<T> = { ok: true; value: T } | { ok: false; problem: string; otherJob?: boolean };
+export type ParsedLine<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /**
  * JSON.parse that refuses `__proto__` keys anywhere: such a key is an own property after parsing,
@@ -93,18 +99,26 @@ function parseResult(json: string, maxOutputBytes: number): ParsedLine<Record<st
 }
 
 /**
- * Validates one reply line for the job `jobId`: JSON without `__proto__` keys, the reply schema,
- * the job's id, and for a success a result object within the job's output limit.
+ * Validates one reply line's envelope: JSON without `__proto__` keys, in the reply schema. Anything
+ * refused here cannot be attributed to a job, so the child that wrote it is not trusted any more.
  */
-export function parseReplyLine(line: string, job: { id: number; maxOutputBytes: number }): ParsedLine<AcceptedReply> {
+export function parseReplyLine(line: string): ParsedLine<SandboxReply> {
   const parsed = parseJsonWithoutProto(line);
   if (!parsed.ok) return parsed;
   const reply = SandboxReplySchema.safeParse(parsed.value);
   if (!reply.success) return { ok: false, problem: "it does not have the shape of a reply" };
-  if (reply.data.id !== job.id) return { ok: false, problem: `it answers job ${reply.data.id}, not job ${job.id}`, otherJob: true };
-  if (!reply.data.ok) return { ok: true, value: reply.data };
-  const result = parseResult(reply.data.json, job.maxOutputBytes);
+  return { ok: true, value: reply.data };
+}
+
+/**
+ * Accepts a validated reply for its job: a failure as the child reported it, or for a success the
+ * result as a JSON object within the job's output limit. User code can shape the result (an
+ * inherited `toJSON`, a `__proto__` key from JSON.parse), so a refusal here fails that job only.
+ */
+export function acceptReply(reply: SandboxReply, job: { maxOutputBytes: number }): ParsedLine<AcceptedReply> {
+  if (!reply.ok) return { ok: true, value: reply };
+  const result = parseResult(reply.json, job.maxOutputBytes);
   if (!result.ok) return result;
-  const { json: _json, ...rest } = reply.data;
+  const { json: _json, ...rest } = reply;
   return { ok: true, value: { ...rest, result: result.value } };
 }

@@ -15,9 +15,9 @@ export type ToolTestResult =
   | { ok: true; output: unknown; detail: Record<string, unknown>; durationMs: number }
   | { ok: false; error: { code: string; message: string; retryable: boolean }; detail: Record<string, unknown>; durationMs: number };
 
-// One small sandbox pool per web process, started on the first code-tool test.
+// One small sandbox pool per web process (a single sandbox process), started on the first code-tool test.
 const holder = globalThis as unknown as { __weftConsoleSandbox?: SandboxPool };
-const sandbox = () => (holder.__weftConsoleSandbox ??= createSandboxPool({ idle: 0 }));
+const sandbox = () => (holder.__weftConsoleSandbox ??= createSandboxPool({ processes: 1, jobsPerProcess: 4, warmIsolates: 1 }));
 
 /**
  * Runs one tool call from the browser through the same ToolPort the worker uses (input
@@ -32,7 +32,7 @@ export async function testTool(member: Member, toolId: string, input: Record<str
     db,
     workspaceId: member.workspaceId,
     allowPrivate: options.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK,
-    runCode: (request) => sandbox().run(request),
+    runCode: (request) => sandbox().forWorkspace(member.workspaceId)(request),
     // The tester is the actor: a secret restricted above their role is refused, as in a run they start.
     secrets: createSecretResolver(db, member.workspaceId, { actorRole: async () => member.role }),
   });

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { CodeRequest } from "@/lib/engine/ports";
@@ -8,8 +9,8 @@ import { createTestMember } from "./helpers/members";
 import { waitForRun } from "./helpers/runs";
 import { startWorkerProcess } from "./helpers/worker-process";
 
-/** The real sandbox: isolated-vm in child processes, with its limits. */
-const pool = createSandboxPool({ idle: 1 });
+/** The real sandbox: isolated-vm in long-lived child processes, with its limits. */
+const pool = createSandboxPool({ processes: 1 });
 afterAll(() => pool.close());
 
 const run = (code: string, inputs: Record<string, unknown> = {}, extra: Partial<CodeRequest> = {}) =>
@@ -97,13 +98,29 @@ describe("code sandbox", () => {
     expect((await run("return { ok: 3 }")).result).toEqual({ ok: 3 });
   });
 
-  it("a cancelled run kills the child at once", async () => {
+  it("a cancelled run stops its job at once", async () => {
     const controller = new AbortController();
     const pending = run("while (true) {}", {}, { timeoutMs: 10_000, signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     await expect(pending).rejects.toMatchObject({ code: "cancelled" });
   });
 });
+
+/** Pids of the processes whose parent is `pid` (from /proc; the name of a process cannot hold ") "). */
+function childPids(pid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(") ") + 2).split(" ")[1]);
+      if (parent === pid) pids.push(Number(entry));
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return pids.sort((a, b) => a - b);
+}
 
 const codeWorkflow = (code: string) => ({
   version: 1 as const,
@@ -153,6 +170,29 @@ describe("Code node through the queue and a real worker", () => {
       expect(run.status).toBe("succeeded");
       expect(run.output).toEqual({ mean: "5" });
       expect(run.steps.find((s) => s.nodeId === "parse")!.output).toEqual({ sum: 15, count: 3 });
+    } finally {
+      await worker.stop();
+      await db().$disconnect();
+    }
+  });
+
+  it("the worker starts its sandbox processes at boot, and a burst of Code runs forks none", async () => {
+    const worker = await startWorkerProcess({ WEFT_SANDBOX_PROCESSES: "2" });
+    try {
+      const pid = worker.child.pid!;
+      const member = await createTestMember();
+      const workflow = await createWorkflow(member, { name: "burst", graph: codeWorkflow("return { n: inputs.n ?? 42 };") });
+      const before = childPids(pid);
+      expect(before).toHaveLength(2);
+      // Sample the worker's children all through the burst: a process forked for a job would show up.
+      const seen = new Set(before);
+      const sampler = setInterval(() => childPids(pid).forEach((child) => seen.add(child)), 5);
+      const runIds = await Promise.all(Array.from({ length: 30 }, async () => (await startRun(member, workflow.id, { inputs: {} })).runId));
+      const runs = await Promise.all(runIds.map((id) => waitForRun(id)));
+      clearInterval(sampler);
+      expect(runs.map((run) => run.status)).toEqual(runs.map(() => "succeeded"));
+      expect([...seen].sort((a, b) => a - b)).toEqual(before);
+      expect(childPids(pid)).toEqual(before);
     } finally {
       await worker.stop();
       await db().$disconnect();

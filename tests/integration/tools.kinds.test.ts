@@ -19,7 +19,7 @@ import { routeParams, routeRequest, signUpUser } from "./helpers/session";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
 
 /** Code and workflow tools, the tool console route, and /api/v1/tools with API keys. */
-const sandbox = createSandboxPool({ idle: 0 });
+const sandbox = createSandboxPool({ processes: 1 });
 let worker: WorkerProcess;
 let owner: { cookie: string; userId: string; workspaceId: string };
 let member: Member;

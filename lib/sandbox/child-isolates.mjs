@@ -1,0 +1,199 @@
+// @ts-check
+// Plain JavaScript, loaded by child.mjs (no TypeScript loader in sandbox processes).
+import ivm from "isolated-vm";
+
+/**
+ * The isolates of one sandbox process. A job runs in a fresh context — its own globals, built-ins
+ * and prototypes, a console and a runner created before user code exists — inside an isolate that
+ * is either brand new or has run earlier jobs of the *same workspace* (its `scope`) and ended
+ * cleanly. An isolate is never shared between workspaces, runs one job at a time, and is disposed
+ * of after a job that hit a limit, was cancelled or failed unexpectedly, after `MAX_USES` jobs, or
+ * when too many idle ones are kept. Why contexts and not an isolate per job: lib/sandbox/ARCHITECTURE.md.
+ */
+
+/** Jobs one isolate may serve before it is disposed of (its heap does not grow old). */
+const MAX_USES = 100;
+/**
+ * An isolate whose heap is larger than this after a job is disposed of rather than kept: an idle
+ * isolate does not collect its garbage, so one that served a large job would hold up to its memory
+ * limit while it waits (a fresh one holds about 2 MB).
+ */
+const MAX_IDLE_HEAP_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Evaluated in the isolate before the user's code, it returns the function that later runs
+ * main(inputs) and hands back JSON text. It keeps its own references to JSON.stringify, JSON.parse,
+ * Array.isArray and Error, taken while they are still the built-ins: user code can replace the
+ * globals (`JSON.stringify = () => "not json {"`) but not these captured bindings, and this
+ * process holds the function as a Reference, so user code cannot swap the runner either. Whatever a
+ * user does with toJSON or getters, the built-in stringify can only produce JSON text (or throw).
+ * The other way to get there, copying the result out with `copy: true` and stringifying in this
+ * process, would drop toJSON (the structured clone refuses functions) and build the copy outside
+ * the isolate's memory limit and CPU budget; stringifying inside keeps both limits in force.
+ */
+const RUNNER = `(function (stringify, parse, isArray, ErrorCtor) {
+  const typeName = (v) => (isArray(v) ? "an array" : v === null ? "null" : typeof v);
+  return async function run(inputsJson) {
+    if (typeof main !== "function") throw new ErrorCtor("WEFT_RESULT:The code must define function main(inputs) or be a function body that returns an object.");
+    const result = await main(parse(inputsJson));
+    if (result === null || typeof result !== "object" || isArray(result)) {
+      throw new ErrorCtor("WEFT_RESULT:The code must return an object such as { answer: 42 }, not " + typeName(result) + ".");
+    }
+    try {
+      return stringify(result, function (key, value) {
+        if (typeof value === "function" || typeof value === "symbol") throw new ErrorCtor("the value of " + (key ? stringify(key) : "the result") + " is a " + typeof value);
+        if (typeof value === "bigint") throw new ErrorCtor("the value of " + stringify(key) + " is a BigInt");
+        return value;
+      });
+    } catch (error) {
+      throw new ErrorCtor("WEFT_JSON:The returned object cannot be turned into JSON: " + (error && error.message ? error.message : String(error)) + ".");
+    }
+  };
+})(JSON.stringify, JSON.parse, Array.isArray, Error)`;
+
+const CONSOLE = `globalThis.console = (function (log) {
+  const text = (args) => args.map((a) => (typeof a === "string" ? a : (function () { try { return JSON.stringify(a); } catch (e) { return String(a); } })())).join(" ");
+  const emit = (...args) => { log(text(args)); };
+  return { log: emit, info: emit, warn: emit, error: emit, debug: emit };
+})($0);`;
+
+/**
+ * A job's context, ready to run user code. `sink` is where its console output goes.
+ * @typedef {{ logs: string[], chars: number, maxLines: number, maxChars: number }} Sink
+ * @typedef {{ isolate: ivm.Isolate, context: ivm.Context, runner: ivm.Reference<(inputsJson: string) => Promise<string>>, sink: Sink, key: string | undefined }} Prepared
+ */
+
+/**
+ * A fresh context in `isolate`: console, no WebAssembly, and the runner, taken before user code exists.
+ * @param {ivm.Isolate} isolate @param {string | undefined} key @returns {Promise<Prepared>}
+ */
+async function prepareContext(isolate, key) {
+  /** @type {Sink} */
+  const sink = { logs: [], chars: 0, maxLines: 0, maxChars: 0 };
+  const context = await isolate.createContext();
+  const log = new ivm.Callback((/** @type {unknown} */ line) => {
+    if (sink.logs.length >= sink.maxLines || sink.chars >= sink.maxChars) return;
+    const text = String(line).slice(0, sink.maxChars - sink.chars);
+    sink.chars += text.length;
+    sink.logs.push(text);
+  });
+  // One call into the isolate: the console (the log callback is an argument, never a global user
+  // code could reach), no WebAssembly (its memory lives outside the heap limit and it compiles
+  // native code), and the runner, returned as a Reference.
+  /** @type {Prepared["runner"]} */
+  const runner = await context.evalClosure(`${CONSOLE}\ndelete globalThis.WebAssembly;\nreturn ${RUNNER};`, [log], {
+    filename: "weft-runner.js",
+    result: { reference: true },
+  });
+  return { isolate, context, runner, sink, key };
+}
+
+/** @param {ivm.Isolate} isolate @param {string | undefined} key */
+async function prepareOrDispose(isolate, key) {
+  try {
+    return await prepareContext(isolate, key);
+  } catch (error) {
+    if (!isolate.isDisposed) isolate.dispose();
+    throw error;
+  }
+}
+
+/**
+ * @param {{ warm: number, idle: number, defaultMemoryMb: number }} sizes  `warm`: brand-new isolates
+ * kept prepared for any workspace; `idle`: used isolates kept for their workspace.
+ */
+export function createIsolateStock({ warm: warmTarget, idle: idleTarget, defaultMemoryMb }) {
+  /** Brand-new prepared isolates by memory limit (an isolate's limit is fixed when it is created). */
+  const warm = /** @type {Map<number, Prepared[]>} */ (new Map());
+  let warmCount = 0;
+  /** Isolates that ended a job cleanly, by workspace and memory limit, least recently used first. */
+  const idle = /** @type {Map<string, ivm.Isolate[]>} */ (new Map());
+  let idleCount = 0;
+  const uses = /** @type {WeakMap<ivm.Isolate, number>} */ (new WeakMap());
+  let refilling = false;
+
+  const takeWarm = (/** @type {number} */ memoryMb) => {
+    const prepared = warm.get(memoryMb)?.pop();
+    if (prepared) warmCount--;
+    return prepared;
+  };
+  const takeIdle = (/** @type {string} */ key) => {
+    const list = idle.get(key);
+    const isolate = list?.pop();
+    if (!isolate) return undefined;
+    idleCount--;
+    if (list?.length === 0) idle.delete(key);
+    return isolate;
+  };
+
+  return {
+    /**
+     * A context for a job: in an idle isolate of its workspace, else a brand-new prepared one, else
+     * a new isolate. `scope` is the workspace; a job without one never shares an isolate.
+     * @param {string | undefined} scope @param {number} memoryMb @returns {Promise<Prepared>}
+     */
+    async acquire(scope, memoryMb) {
+      const key = scope ? `${scope}/${memoryMb}` : undefined;
+      const reused = key ? takeIdle(key) : undefined;
+      if (reused) return prepareOrDispose(reused, key);
+      const fresh = takeWarm(memoryMb);
+      if (fresh) return { ...fresh, key };
+      return prepareOrDispose(new ivm.Isolate({ memoryLimit: memoryMb }), key);
+    },
+
+    /**
+     * After a job: its context is dropped; the isolate is kept for its workspace if the job ended
+     * cleanly, else disposed of. @param {Prepared} prepared @param {boolean} clean
+     */
+    release(prepared, clean) {
+      const { isolate, key } = prepared;
+      if (isolate.isDisposed) return;
+      prepared.runner.release();
+      prepared.context.release();
+      const used = (uses.get(isolate) ?? 0) + 1;
+      if (!clean || !key || used >= MAX_USES || idleTarget === 0) return isolate.dispose();
+      uses.set(isolate, used);
+      isolate.getHeapStatistics().then(
+        (heap) => (heap.total_heap_size > MAX_IDLE_HEAP_BYTES ? isolate.dispose() : keep(key, isolate)),
+        () => (isolate.isDisposed ? undefined : isolate.dispose()),
+      );
+    },
+
+    /**
+     * Prepares brand-new isolates one at a time until the stock is full. Each holds this thread for
+     * about a millisecond, so the child calls it only when no job is running.
+     */
+    refill() {
+      if (refilling || warmCount >= warmTarget) return;
+      refilling = true;
+      setImmediate(async () => {
+        try {
+          while (warmCount < warmTarget) {
+            const prepared = await prepareOrDispose(new ivm.Isolate({ memoryLimit: defaultMemoryMb }), undefined);
+            warm.set(defaultMemoryMb, [...(warm.get(defaultMemoryMb) ?? []), prepared]);
+            warmCount++;
+          }
+        } catch {
+          // No memory for another isolate now: jobs create their own until a later refill succeeds.
+        } finally {
+          refilling = false;
+        }
+      });
+    },
+  };
+
+  /** Keeps a sound isolate for its workspace, dropping the least recently used past the limit. @param {string} key @param {ivm.Isolate} isolate */
+  function keep(key, isolate) {
+    // Most recently used last: re-inserting the key moves it to the end of the map.
+    const list = idle.get(key) ?? [];
+    idle.delete(key);
+    idle.set(key, [...list, isolate]);
+    idleCount++;
+    for (const [oldest, isolates] of idle) {
+      if (idleCount <= idleTarget) break;
+      isolates.shift()?.dispose();
+      idleCount--;
+      if (isolates.length === 0) idle.delete(oldest);
+    }
+  }
+}
