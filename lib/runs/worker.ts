@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { WaitingError, Worker } from "bullmq";
-import type { Db } from "@/lib/db/client";
+import { DelayedError, WaitingError, Worker } from "bullmq";
+import { poolOf, type Db } from "@/lib/db/client";
+import { backoffMs, onTransientRetry } from "@/lib/db/retry";
+import { isTransientError } from "@/lib/db/transient";
 import type { EngineServices } from "@/lib/engine/ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 import { RUNS_QUEUE, RunJobSchema, createRunsQueue, enqueueRun, type RunJob } from "@/lib/queue/runs-queue";
 import { subscribeToControl } from "./control";
 import { createRunEventPublisher } from "./events";
 import { processRun, WorkerShutdown } from "./process-run";
+import { renewLeases } from "./lease";
 import { reconcileRuns } from "./reconciler";
+import { RUN_LEASE_MS } from "./step-sql";
 import { LeaseLostError } from "./step-store";
 import { sweepWaits } from "./wait-sweeper";
 
@@ -29,8 +33,10 @@ export interface RunWorkerOptions {
   lockDurationMs?: number;
   /** How often BullMQ checks for jobs whose lock expired. */
   stalledIntervalMs?: number;
-  /** How often the worker re-reads the status of its active runs (fallback for a lost cancel message). */
+  /** How often the worker renews its runs' leases and re-reads their status (fallback for a lost cancel message). */
   cancelPollMs?: number;
+  /** How long a run's lease holds without renewal (renewed every third of it at least). */
+  leaseMs?: number;
   /** How often waits past their timeout are resolved (lib/runs/wait-sweeper.ts). */
   waitSweepEveryMs?: number;
 }
@@ -56,6 +62,10 @@ export function startRunWorker(options: RunWorkerOptions) {
   const queue = createRunsQueue(queueRedis);
   /** One AbortController per run this worker is executing. */
   const active = new Map<string, AbortController>();
+  /** Runs put back in the queue after an infrastructure fault, and how many times in a row. */
+  const faults = new Map<string, number>();
+  const leaseMs = options.leaseMs ?? RUN_LEASE_MS;
+  onTransientRetry((error, attempt, delayMs) => options.log.warn({ err: error, attempt, delayMs, workerId }, "database or queue fault: retrying"));
 
   const cancel = (runId: string) => {
     const controller = active.get(runId);
@@ -77,9 +87,11 @@ export function startRunWorker(options: RunWorkerOptions) {
           publish: publisher.publish,
           servicesFor: options.servicesFor,
           workerId,
+          leaseMs,
           signal: controller.signal,
           log: options.log,
         });
+        faults.delete(runId);
         options.log.info({ runId, status, workerId }, "run processed");
         if (status === "released") {
           // Back to the waiting list right away: the next worker resumes it without waiting for the lock to expire.
@@ -92,6 +104,16 @@ export function startRunWorker(options: RunWorkerOptions) {
         if (error instanceof LeaseLostError) {
           options.log.warn({ runId, workerId }, `late write rejected: ${error.message}`);
           return;
+        }
+        if (isTransientError(error)) {
+          // Not the run's failure: back in the queue at once (after a short, growing pause so a
+          // database that is still down is not hammered), resumed from its durable steps.
+          const count = (faults.get(runId) ?? 0) + 1;
+          faults.set(runId, count);
+          const delayMs = backoffMs(count, 200, 10_000);
+          options.log.warn({ runId, workerId, err: error, delayMs }, "run interrupted by an infrastructure fault: queued again");
+          await job.moveToDelayed(Date.now() + delayMs, token);
+          throw new DelayedError();
         }
         throw error;
       } finally {
@@ -124,7 +146,7 @@ export function startRunWorker(options: RunWorkerOptions) {
 
   const reconcile = async () => {
     try {
-      const requeued = await reconcileRuns(options.db, queue, { olderThanMs: options.reconcileMinAgeMs ?? 2_000 });
+      const { requeued } = await reconcileRuns(options.db, queue, queueRedis, { olderThanMs: options.reconcileMinAgeMs ?? 2_000, claimMs: leaseMs });
       if (requeued.length) options.log.warn({ count: requeued.length, runIds: requeued }, "re-enqueued runs missing from Redis");
     } catch (error) {
       options.log.error({ err: error }, "reconciler failed");
@@ -150,7 +172,8 @@ export function startRunWorker(options: RunWorkerOptions) {
   void sweep();
   const sweepTimer = setInterval(sweep, options.waitSweepEveryMs ?? 5_000);
 
-  // Cancel: pub/sub for speed, plus a cheap poll of this worker's active runs in case a message was lost.
+  // Cancel: pub/sub for speed, plus the lease renewal of this worker's active runs, which also
+  // reports their status in case a message was lost.
   const unsubscribe = subscribeToControl((message) => {
     if (message.type === "cancel") cancel(message.runId);
   }).catch((error: unknown) => {
@@ -160,12 +183,12 @@ export function startRunWorker(options: RunWorkerOptions) {
   const pollTimer = setInterval(async () => {
     if (active.size === 0) return;
     try {
-      const cancelled = await options.db.run.findMany({ where: { id: { in: [...active.keys()] }, status: "cancelled" }, select: { id: true } });
-      for (const { id } of cancelled) cancel(id);
+      const leases = await renewLeases(poolOf(options.db), workerId, [...active.keys()], leaseMs);
+      for (const { id, status } of leases) if (status === "cancelled") cancel(id);
     } catch (error) {
-      options.log.warn({ err: error }, "cancel poll failed");
+      options.log.warn({ err: error }, "lease renewal failed");
     }
-  }, options.cancelPollMs ?? 5_000);
+  }, Math.min(options.cancelPollMs ?? 5_000, Math.floor(leaseMs / 3)));
 
   let closing: Promise<void> | undefined;
   const shutdown = (drainMs: number) => {
