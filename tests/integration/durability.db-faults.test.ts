@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Member } from "@/lib/auth/member";
+import { db } from "@/lib/db/client";
+import { runsQueue } from "@/lib/queue/runs-queue";
+import { startRun } from "@/lib/runs/service";
+import { createWorkflow } from "@/lib/workflows/service";
+import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
+import { llmChainGraph } from "./helpers/chain";
+import { createTestMember } from "./helpers/members";
+import { createTestProvider } from "./helpers/providers";
+import { deleteRedisKeys } from "./helpers/redis-prefix";
+import { waitForRun } from "./helpers/runs";
+import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
+
+/**
+ * What an operator does to a database in trouble: terminate the worker's PostgreSQL connections
+ * (pg_terminate_backend, "terminating connection due to administrator command") three times
+ * during each batch of 50 runs. Every run still succeeds, with no step left `running`: the step
+ * and run bookkeeping retries the statements that died, and a run whose processing was cut off is
+ * queued again by the worker at once (the reconciler is slowed down to once a minute here, so it
+ * cannot be what saves them).
+ */
+const prefix = vi.hoisted(() => {
+  const value = `weft-test-dbfaults-${process.pid}`;
+  process.env.WEFT_REDIS_PREFIX = value;
+  return value;
+});
+const applicationName = `weft-test-dbfaults-worker-${process.pid}`;
+
+let server: OpenAiServer;
+let worker: WorkerProcess;
+let member: Member;
+let providerId: string;
+
+beforeAll(async () => {
+  // Each model call streams a few chunks, so many statements of many runs are in flight at any moment.
+  server = await startOpenAiServer({ apiKey: "sk-test-key-1234", chunkDelayMs: 15 });
+  worker = await startWorkerProcess({
+    WEFT_REDIS_PREFIX: prefix,
+    WEFT_DB_APPLICATION_NAME: applicationName,
+    WEFT_WORKER_CONCURRENCY: "16",
+    WEFT_RECONCILE_EVERY_MS: "60000",
+  });
+  member = await createTestMember();
+  providerId = (await createTestProvider(member.workspaceId, server.url)).id;
+});
+
+afterAll(async () => {
+  await worker?.stop("SIGKILL");
+  await runsQueue().close();
+  await server?.close();
+  await deleteRedisKeys(prefix);
+  await db().$disconnect();
+});
+
+/** Terminates every connection the worker has open; how many. */
+async function terminateWorkerConnections(): Promise<number> {
+  const rows = await db().$queryRaw<{ terminated: boolean }[]>`
+    SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+    WHERE datname = current_database() AND application_name = ${applicationName}`;
+  return rows.filter((row) => row.terminated).length;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("the worker's database connections terminated during batches of runs", () => {
+  it("every run succeeds and no step is left running", async () => {
+    const workflow = await createWorkflow(member, { name: "db faults", graph: llmChainGraph(providerId, ["a", "b", "c"]) });
+    const terminated: number[] = [];
+    const runIds: string[] = [];
+    for (let batch = 0; batch < 2; batch++) {
+      const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => startRun(member, workflow.id, { inputs: { topic: `t${batch}-${i}` } }).then((r) => r.runId)));
+      runIds.push(...ids);
+      // Three terminations while the batch is being worked on.
+      for (let round = 0; round < 3; round++) {
+        await sleep(300);
+        terminated.push(await terminateWorkerConnections());
+      }
+      await Promise.all(ids.map((id) => waitForRun(id, 90_000)));
+    }
+
+    const runs = await db().run.findMany({ where: { id: { in: runIds } }, include: { steps: true } });
+    const byStatus = runs.reduce<Record<string, number>>((acc, run) => ({ ...acc, [run.status]: (acc[run.status] ?? 0) + 1 }), {});
+    const log = worker.output();
+    const retries = log.split("database or queue fault: retrying").length - 1;
+    const requeues = log.split("run interrupted by an infrastructure fault: queued again").length - 1;
+    console.log(`db faults: ${runs.length} runs ${JSON.stringify(byStatus)}; connections terminated per round ${terminated.join(", ")}; statements retried ${retries}; runs queued again ${requeues}`);
+
+    // The faults did hit the worker: it had connections open each time.
+    expect(terminated.every((n) => n > 0)).toBe(true);
+    expect(byStatus).toEqual({ succeeded: 100 });
+    for (const run of runs) {
+      expect(run.output).toEqual({ answer: expect.stringMatching(/^Echo: prompt-c: Echo: prompt-b: Echo: prompt-a: t\d-\d+$/) });
+      expect(run.steps.filter((s) => s.status !== "succeeded")).toEqual([]);
+    }
+    expect(log).not.toContain("run crashed inside the engine");
+    expect(log).not.toContain("re-enqueued runs missing from Redis");
+  });
+});
