@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Member } from "@/lib/auth/member";
-import { db } from "@/lib/db/client";
+import { db, poolOf } from "@/lib/db/client";
 import { runsQueue } from "@/lib/queue/runs-queue";
 import { startRun } from "@/lib/runs/service";
+import { beginStepRow, finishRunRow } from "@/lib/runs/step-sql";
 import { createWorkflow } from "@/lib/workflows/service";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { llmChainGraph } from "./helpers/chain";
@@ -95,5 +96,25 @@ describe("the worker's database connections terminated during batches of runs", 
     }
     expect(log).not.toContain("run crashed inside the engine");
     expect(log).not.toContain("re-enqueued runs missing from Redis");
+  });
+
+  it("a write retried after its reply was lost applies once (the attempt is not counted twice, the finish is recognised)", async () => {
+    const workflow = await createWorkflow(member, { name: "retried writes", graph: llmChainGraph(providerId, ["a"]) });
+    const { runId } = await startRun(member, workflow.id, { inputs: { topic: "retry" } });
+    await waitForRun(runId, 30_000);
+    await db().run.update({ where: { id: runId }, data: { status: "running", leaseToken: 9, finishedAt: null } });
+    await db().runStep.deleteMany({ where: { runId } });
+    const pool = poolOf(db());
+    const step = { nodeId: "a", nodeType: "llm", iteration: 0 };
+    // The first try committed, its reply was lost, the retry runs the same statement.
+    expect(await beginStepRow(pool, runId, 9, step, 1)).toBe(1);
+    expect(await beginStepRow(pool, runId, 9, step, 1)).toBe(1);
+    // A new attempt (the engine's retry, or a resume after a crash) still counts on.
+    expect(await beginStepRow(pool, runId, 9, step, 2)).toBe(2);
+    expect(await finishRunRow(pool, runId, 9, { status: "failed", error: { code: "internal", message: "x" } })).not.toBeNull();
+    // The run is finished: a second identical finish is fenced out (the retry path recognises its own write, see finishRunRow).
+    expect(await finishRunRow(pool, runId, 9, { status: "failed", error: { code: "internal", message: "x" } })).toBeNull();
+    const row = await db().runStep.findUniqueOrThrow({ where: { runId_nodeId_iteration: { runId, nodeId: "a", iteration: 0 } } });
+    expect([row.status, row.attempt]).toEqual(["failed", 2]);
   });
 });
