@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { DelayedError, WaitingError, Worker } from "bullmq";
+import { WaitingError, Worker } from "bullmq";
 import { poolOf, type Db } from "@/lib/db/client";
-import { backoffMs, onTransientRetry } from "@/lib/db/retry";
+import { onTransientRetry, retried } from "@/lib/db/retry";
 import { isTransientError } from "@/lib/db/transient";
 import type { EngineServices } from "@/lib/engine/ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
@@ -11,6 +11,7 @@ import { createRunEventPublisher } from "./events";
 import { processRun, WorkerShutdown } from "./process-run";
 import { renewLeases } from "./lease";
 import { reconcileRuns } from "./reconciler";
+import { createFaultRequeue } from "./requeue";
 import { RUN_LEASE_MS } from "./step-sql";
 import { LeaseLostError } from "./step-store";
 import { sweepWaits } from "./wait-sweeper";
@@ -62,8 +63,7 @@ export function startRunWorker(options: RunWorkerOptions) {
   const queue = createRunsQueue(queueRedis);
   /** One AbortController per run this worker is executing. */
   const active = new Map<string, AbortController>();
-  /** Runs put back in the queue after an infrastructure fault, and how many times in a row. */
-  const faults = new Map<string, number>();
+  const faults = createFaultRequeue(options.log, workerId);
   const leaseMs = options.leaseMs ?? RUN_LEASE_MS;
   onTransientRetry((error, attempt, delayMs) => options.log.warn({ err: error, attempt, delayMs, workerId }, "database or queue fault: retrying"));
 
@@ -91,11 +91,11 @@ export function startRunWorker(options: RunWorkerOptions) {
           signal: controller.signal,
           log: options.log,
         });
-        faults.delete(runId);
+        faults.processed(runId);
         options.log.info({ runId, status, workerId }, "run processed");
         if (status === "released") {
           // Back to the waiting list right away: the next worker resumes it without waiting for the lock to expire.
-          await job.moveToWait(token);
+          await retried(() => job.moveToWait(token));
           throw new WaitingError();
         }
         // "waiting" ends the job like a finished run: a parked run holds no job and no worker memory.
@@ -105,16 +105,8 @@ export function startRunWorker(options: RunWorkerOptions) {
           options.log.warn({ runId, workerId }, `late write rejected: ${error.message}`);
           return;
         }
-        if (isTransientError(error)) {
-          // Not the run's failure: back in the queue at once (after a short, growing pause so a
-          // database that is still down is not hammered), resumed from its durable steps.
-          const count = (faults.get(runId) ?? 0) + 1;
-          faults.set(runId, count);
-          const delayMs = backoffMs(count, 200, 10_000);
-          options.log.warn({ runId, workerId, err: error, delayMs }, "run interrupted by an infrastructure fault: queued again");
-          await job.moveToDelayed(Date.now() + delayMs, token);
-          throw new DelayedError();
-        }
+        // Not the run's failure: back in the queue at once, resumed from its durable steps.
+        if (isTransientError(error)) return faults.requeue(job, token, error);
         throw error;
       } finally {
         active.delete(runId);
@@ -138,7 +130,7 @@ export function startRunWorker(options: RunWorkerOptions) {
     if (status !== "waiting") return;
     void (async () => {
       const run = await options.db.run.findUnique({ where: { id: job.data.runId }, select: { status: true } });
-      if (run?.status === "queued") await enqueueRun(job.data.runId, queue);
+      if (run?.status === "queued") await retried(() => enqueueRun(job.data.runId, queue));
     })().catch((error: unknown) => options.log.warn({ runId: job.data.runId, err: error }, "re-enqueue after wait failed; the reconciler will"));
   });
   worker.on("failed", (job, error) => options.log.error({ runId: job?.data.runId, err: error }, "run job failed"));

@@ -89,6 +89,8 @@ describe("the worker's database connections terminated during batches of runs", 
 
     // The faults did hit the worker: it had connections open each time.
     expect(terminated.every((n) => n > 0)).toBe(true);
+    // …and statements of the run path: they were retried, or their runs queued again at once.
+    expect(retries + requeues).toBeGreaterThan(0);
     expect(byStatus).toEqual({ succeeded: 100 });
     for (const run of runs) {
       expect(run.output).toEqual({ answer: expect.stringMatching(/^Echo: prompt-c: Echo: prompt-b: Echo: prompt-a: t\d-\d+$/) });
