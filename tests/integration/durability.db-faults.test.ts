@@ -98,7 +98,7 @@ describe("the worker's database connections terminated during batches of runs", 
     }
     expect(log).not.toContain("run crashed inside the engine");
     expect(log).not.toContain("re-enqueued runs missing from Redis");
-  });
+  }, 180_000);
 
   it("a write retried after its reply was lost applies once (the attempt is not counted twice, the finish is recognised)", async () => {
     const workflow = await createWorkflow(member, { name: "retried writes", graph: llmChainGraph(providerId, ["a"]) });
