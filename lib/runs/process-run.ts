@@ -91,6 +91,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       const current = await readStatus(db, runId);
       if (current?.status === "waiting" && current.leaseToken === leaseToken) {
         // Parked by this very lease: the park committed, its reply was lost and the retry found it done.
+        await recordRunCost(db, runId);
         deps.publish(runId, { type: "run", status: "waiting", at: now().toISOString() });
         return "waiting";
       }
