@@ -6,7 +6,7 @@ import { startRun } from "@/lib/runs/service";
 import { beginStepRow, finishRunRow } from "@/lib/runs/step-sql";
 import { createWorkflow } from "@/lib/workflows/service";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { llmChainGraph } from "./helpers/chain";
+import { eventually, llmChainGraph } from "./helpers/chain";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { deleteRedisKeys } from "./helpers/redis-prefix";
@@ -54,12 +54,15 @@ afterAll(async () => {
   await db().$disconnect();
 });
 
-/** Terminates every connection the worker has open; how many. */
+/** Terminates every connection the worker has open (once it has some again after the last round); how many. */
 async function terminateWorkerConnections(): Promise<number> {
-  const rows = await db().$queryRaw<{ terminated: boolean }[]>`
-    SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
-    WHERE datname = current_database() AND application_name = ${applicationName}`;
-  return rows.filter((row) => row.terminated).length;
+  return eventually(async () => {
+    const rows = await db().$queryRaw<{ terminated: boolean }[]>`
+      SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = ${applicationName}`;
+    const terminated = rows.filter((row) => row.terminated).length;
+    return terminated > 0 ? terminated : undefined;
+  }, 10_000, "the worker's database connections back");
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

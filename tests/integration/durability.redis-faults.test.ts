@@ -6,7 +6,7 @@ import { runsQueue } from "@/lib/queue/runs-queue";
 import { startRun } from "@/lib/runs/service";
 import { createWorkflow } from "@/lib/workflows/service";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { llmChainGraph } from "./helpers/chain";
+import { eventually, llmChainGraph } from "./helpers/chain";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { deleteRedisKeys } from "./helpers/redis-prefix";
@@ -53,14 +53,22 @@ afterAll(async () => {
   await db().$disconnect();
 });
 
-/** Kills every Redis connection of the worker (named after it, or by BullMQ after this file's prefix); how many. */
-async function killWorkerConnections(): Promise<number> {
+/** Ids of the worker's Redis connections (named after it, or by BullMQ after this file's prefix). */
+async function workerConnections(): Promise<string[]> {
   const list = (await admin.client("LIST")) as string;
-  const ids = list
+  return list
     .split("\n")
     .filter((line) => line.includes(`name=${connectionName}`) || line.includes(`name=${prefix}`))
     .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1])
     .filter((id): id is string => id !== undefined);
+}
+
+/** Kills every Redis connection of the worker, once it has reconnected from the last kill; how many. */
+async function killWorkerConnections(): Promise<number> {
+  const ids = await eventually(async () => {
+    const found = await workerConnections();
+    return found.length > 0 ? found : undefined;
+  }, 10_000, "the worker's Redis connections back");
   for (const id of ids) await admin.client("KILL", "ID", id);
   return ids.length;
 }
