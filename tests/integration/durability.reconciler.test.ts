@@ -117,6 +117,27 @@ describe("the reconciler", () => {
     // The tests below set runs up by hand, with no worker to take them.
     await worker.stop("SIGKILL");
   });
+
+  it("two workers reconciling every 200 ms while 200 runs go through: nothing is queued again, no job is skipped", async () => {
+    // The default minimum age (2 s) stays: younger runs may still be between their row and their job.
+    const fast = { WEFT_REDIS_PREFIX: prefix, WEFT_WORKER_CONCURRENCY: "8", WEFT_RECONCILE_EVERY_MS: "200" };
+    const pair = await Promise.all([startWorkerProcess(fast), startWorkerProcess(fast)]);
+    try {
+      const workflow = await createWorkflow(member, { name: "soak", graph: llmChainGraph(providerId, ["a"]) });
+      const ids: string[] = [];
+      for (let i = 0; i < 200; i++) ids.push((await startRun(member, workflow.id, { inputs: { topic: `s${i}` } })).runId);
+      const runs = await Promise.all(ids.map((id) => waitForRun(id, 90_000)));
+      const logs = pair.map((w) => w.output()).join("\n");
+      const count = (text: string) => logs.split(text).length - 1;
+      console.log(`soak: ${runs.length} runs with 2 workers reconciling every 200 ms; re-enqueue passes ${count("re-enqueued runs missing from Redis")}; jobs skipped ${count('"status":"skipped"')}`);
+      expect(runs.every((run) => run.status === "succeeded")).toBe(true);
+      expect(count('"status":"succeeded"')).toBe(200);
+      expect(count("re-enqueued runs missing from Redis")).toBe(0);
+      expect(count('"status":"skipped"')).toBe(0);
+    } finally {
+      await Promise.all(pair.map((w) => w.stop("SIGKILL")));
+    }
+  }, 180_000);
 });
 
 describe("a run that ends failed or cancelled", () => {
