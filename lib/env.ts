@@ -12,6 +12,8 @@ import { parseAddressRange } from "@/lib/auth/client-address";
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/weft"),
+  /** The application_name of this process's database connections (pg_stat_activity), e.g. weft-web / weft-worker; the URL's own parameter wins. */
+  WEFT_DB_APPLICATION_NAME: z.string().min(1).max(63).default("weft"),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
   /** Prefix for every Redis key and channel, so test suites and instances can share one Redis. */
   WEFT_REDIS_PREFIX: z.string().default("weft"),

@@ -12,8 +12,9 @@ export type Db = PrismaClient;
  */
 const pools = new WeakMap<Db, pg.Pool>();
 
-export function createDb(connectionString: string = env().DATABASE_URL): Db {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+export function createDb(connectionString: string = env().DATABASE_URL, applicationName: string = env().WEFT_DB_APPLICATION_NAME): Db {
+  // Named so an operator (or a fault test) can tell the processes' connections apart in pg_stat_activity.
+  const pool = new pg.Pool({ connectionString, max: 10, application_name: applicationName });
   // A dropped idle connection is replaced on the next query; without a listener it would crash the process.
   pool.on("error", () => undefined);
   // disposeExternalPool: $disconnect() still closes every connection, as with Prisma's own pool.

@@ -42,6 +42,12 @@ export interface RunOptions {
   limits?: Partial<Limits>;
   /** Called with errors that are not NodeErrors (bugs, infrastructure) so the caller can log them. */
   onUnexpectedError?: (error: unknown, nodeId: string) => void;
+  /**
+   * Recognises infrastructure faults (the database or the queue briefly gone) thrown by an executor:
+   * such an error stops the run like a failing store write (the caller retries the run later and
+   * the step runs again) instead of failing the step.
+   */
+  isInfrastructureError?: (error: unknown) => boolean;
 }
 
 /** Steps outside loop bodies are iteration 0; body steps use the item's index. */
@@ -254,7 +260,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     let storeError: { error: unknown } | undefined;
     const halted = () => storeError !== undefined || runSignal.aborted;
 
-    /** One execution of the node under its timeout; never throws (store calls are outside). */
+    /** One execution of the node under its timeout; throws only infrastructure faults (store calls are outside). */
     const attemptOnce = async (node: GraphNode, frame: Frame, policy: StepPolicy, resume: WaitResolution | undefined): Promise<AttemptResult> => {
       const def = registry[node.type]!;
       const key = { nodeId: node.id, iteration: frame.iteration };
@@ -295,6 +301,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         result = returned;
         return { ok: true, result, output: normaliseOutput(result.output, limits.maxStepOutputBytes) };
       } catch (thrown) {
+        if (!(thrown instanceof NodeError) && options.isInfrastructureError?.(thrown)) throw thrown;
         if (!(thrown instanceof NodeError)) options.onUnexpectedError?.(thrown, node.id);
         return {
           ok: false,

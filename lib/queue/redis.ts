@@ -6,7 +6,8 @@ import { env } from "@/lib/env";
  * `maxRetriesPerRequest: null` so a blocked command is never given up on during a Redis blip.
  */
 export function createRedis(options: RedisOptions = {}): Redis {
-  return new Redis(env().REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
+  // Named like the database connections, so an operator (or a fault test) can find a process's connections in CLIENT LIST.
+  return new Redis(env().REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: env().WEFT_DB_APPLICATION_NAME, ...options });
 }
 
 /** Key prefix shared by BullMQ and the event channels, so several instances can share one Redis. */

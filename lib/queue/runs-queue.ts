@@ -24,5 +24,8 @@ export function runsQueue(): Queue<RunJob> {
  * Finished jobs are removed so a run can be enqueued again later (resume).
  */
 export async function enqueueRun(runId: string, queue: Queue<RunJob> = runsQueue()): Promise<void> {
-  await queue.add("run", { runId }, { jobId: runId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
+  await queue.add("run", { runId }, runJobOptions(runId));
 }
+
+/** The options of every run job (also used by the reconciler's bulk enqueue). */
+export const runJobOptions = (runId: string) => ({ jobId: runId, removeOnComplete: true, removeOnFail: true, attempts: 1 });

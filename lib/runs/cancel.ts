@@ -9,6 +9,7 @@ import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { publishControl } from "./control";
 import { runChannel } from "./events";
 import { notifyParent } from "./subworkflows";
+import { retried } from "@/lib/db/retry";
 import type { Redis } from "ioredis";
 
 /** Statuses a run can be cancelled from. */
@@ -67,30 +68,43 @@ async function cancelInWorkspace(workspaceId: string, runId: string, by: string,
 }
 
 /**
+ * In one transaction: the compare-and-set of the status, the run's open waits (nobody may answer
+ * them any more; the Inbox drops them) and its unfinished steps. A step still `waiting` or
+ * `running` fails as cancelled, so a cancelled run never shows a step in progress even when no
+ * worker is left to close it (the worker holding a running step may still write its own ending,
+ * which its lease allows). The closed steps, or null when the status had changed meanwhile.
+ */
+async function closeRun(db: Db, runId: string, fromStatus: string, error: ErrorInfo, finishedAt: Date) {
+  return retried(() =>
+    db.$transaction(async (tx) => {
+      const written = await tx.run.updateMany({
+        where: { id: runId, status: fromStatus as (typeof CANCELLABLE)[number] },
+        data: { status: "cancelled", finishedAt, error: { ...error } },
+      });
+      if (written.count === 0) return null;
+      await tx.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
+      const open = await tx.runStep.findMany({ where: { runId, status: { in: ["waiting", "running"] } }, select: { nodeId: true, iteration: true } });
+      if (open.length) await tx.runStep.updateMany({ where: { runId, status: { in: ["waiting", "running"] } }, data: { status: "failed", error: { ...error }, finishedAt } });
+      return open;
+    }),
+  );
+}
+
+/**
  * Compare-and-set on the status read before, so a run finishing at this very moment is reported,
- * not overwritten; then its waits, waiting steps and child runs, then the events. False when the
- * status had changed meanwhile.
+ * not overwritten (with its waits and unfinished steps, closeRun); then the events and the child
+ * runs. False when the status had changed meanwhile.
  */
 async function cancelOne(db: Db, runId: string, fromStatus: string, message: string, deps: CancelDeps, depth: number): Promise<boolean> {
   const finishedAt = new Date();
-  const written = await db.run.updateMany({
-    where: { id: runId, status: fromStatus as (typeof CANCELLABLE)[number] },
-    data: { status: "cancelled", finishedAt, error: { code: "cancelled", message } },
-  });
-  if (written.count === 0) return false;
-
-  // Nobody may answer these any more; the Inbox drops them.
-  await db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
   const error: ErrorInfo = { code: "cancelled", message };
-  const waiting = await db.runStep.findMany({ where: { runId, status: "waiting" }, select: { nodeId: true, iteration: true } });
-  if (waiting.length) {
-    await db.runStep.updateMany({ where: { runId, status: "waiting" }, data: { status: "failed", error: { ...error }, finishedAt } });
-  }
+  const closed = await closeRun(db, runId, fromStatus, error, finishedAt);
+  if (!closed) return false;
 
   const redis = deps.redis ?? (holder.__weftCancelRedis ??= createRedis());
   const at = finishedAt.toISOString();
   const events: RunEvent[] = [
-    ...waiting.map((s): RunEvent => ({ type: "step", nodeId: s.nodeId, iteration: s.iteration, status: "failed", error, at })),
+    ...closed.map((s): RunEvent => ({ type: "step", nodeId: s.nodeId, iteration: s.iteration, status: "failed", error, at })),
     // No error on the run event: the editor shows a cancelled run as cancelled, not as a failure.
     { type: "run", status: "cancelled", at },
   ];

@@ -1,4 +1,6 @@
 import { poolOf, type Db } from "@/lib/db/client";
+import { retried } from "@/lib/db/retry";
+import { isDatabaseFault, isTransientError } from "@/lib/db/transient";
 import { GraphSchema } from "@/lib/engine/graph";
 import type { EngineServices } from "@/lib/engine/ports";
 import type { RunEvent, RunOutcome } from "@/lib/engine/run-ports";
@@ -10,6 +12,7 @@ import { notifyParent, settleFinishedChildren } from "./subworkflows";
 import { recordRunCost } from "./run-cost";
 import { finishRunRow, takeLease, type StepRow } from "./step-sql";
 import { createStepStore, LeaseLostError, RunCancelledError, type RunStepStore } from "./step-store";
+import { InfrastructureError } from "./infrastructure-error";
 
 /** Steps of pure nodes are written in batches (see NodeDefinition.pure). */
 const deferrable = (nodeType: string) => nodeRegistry[nodeType]?.pure === true;
@@ -31,6 +34,8 @@ export interface ProcessRunDeps {
   /** Ports for one workspace: a run can only ever reach its own workspace's providers. */
   servicesFor: (workspaceId: string, runId: string) => EngineServices;
   workerId: string;
+  /** How long the run's lease holds without renewal (step-sql.ts RUN_LEASE_MS by default). */
+  leaseMs?: number;
   signal?: AbortSignal;
   maxConcurrency?: number;
   log?: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
@@ -46,7 +51,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
   const { db } = deps;
   const pool = poolOf(db);
   // Take the lease: bumping the token fences out any earlier holder of this run.
-  const leased = await takeLease(pool, runId, deps.workerId);
+  const leased = await takeLease(pool, runId, deps.workerId, deps.leaseMs);
   if (!leased) return "skipped";
   const run = leased;
   const { leaseToken } = run;
@@ -68,7 +73,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
 
     if (deps.signal?.aborted && deps.signal.reason instanceof WorkerShutdown) {
       // Not an outcome: the run stays `running` in PostgreSQL and goes back to the queue.
-      await db.run.updateMany({ where: { id: runId, leaseToken, status: "running" }, data: { leaseOwner: null } });
+      await retried(() => db.run.updateMany({ where: { id: runId, leaseToken, status: "running" }, data: { leaseOwner: null, leaseExpiresAt: null } }));
       return "released";
     }
 
@@ -77,13 +82,19 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       // Token totals come from every step row, so a resumed run also counts steps done before the crash.
       const totals = await stepTotals(db, runId);
       // A child run that ended before its wait was recorded resolves it now (parkRun then sees it and refuses).
-      await settleFinishedChildren(db, runId);
-      if (await parkRun(db, runId, leaseToken, totals)) {
+      await retried(() => settleFinishedChildren(db, runId));
+      if (await retried(() => parkRun(db, runId, leaseToken, totals))) {
         await recordRunCost(db, runId);
         deps.publish(runId, { type: "run", status: "waiting", at: now().toISOString() });
         return "waiting";
       }
-      const current = await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } });
+      const current = await readStatus(db, runId);
+      if (current?.status === "waiting" && current.leaseToken === leaseToken) {
+        // Parked by this very lease: the park committed, its reply was lost and the retry found it done.
+        await recordRunCost(db, runId);
+        deps.publish(runId, { type: "run", status: "waiting", at: now().toISOString() });
+        return "waiting";
+      }
       if (current?.status === "running" && current.leaseToken === leaseToken) {
         deps.log?.info({ runId }, "a wait was resolved while the run was running: processing it again");
         continue;
@@ -111,7 +122,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     };
     if (!(await flushOrStop(store, finish))) return "cancelled";
     // A run that ended (a branch failed while another waited) answers no more questions.
-    if (hadWaits) await db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } });
+    if (hadWaits) await retried(() => db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } }));
     deps.publish(runId, {
       type: "run",
       status: outcome.status,
@@ -134,7 +145,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       return true;
     } catch (error) {
       if (!(error instanceof RunCancelledError || error instanceof LeaseLostError)) throw error;
-      await lostOrCancelled(await db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } }));
+      await lostOrCancelled(await readStatus(db, runId));
       await tellParent();
       return false;
     }
@@ -165,6 +176,9 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
         services: deps.servicesFor(run.workspaceId, runId),
         signal: deps.signal ?? new AbortController().signal,
         maxConcurrency: deps.maxConcurrency,
+        // A node whose own database or Redis access failed for a moment is not the node's failure:
+        // the run goes back to the queue and the step runs again (same idempotency key).
+        isInfrastructureError: isDatabaseFault,
         // The run deadline counts from the first start, not from this worker's pickup, minus the time spent waiting.
         startedAt: await deadlineClockStart(db, runId, run.previousStart),
       });
@@ -177,6 +191,9 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
         return "cancelled";
       }
       if (error instanceof LeaseLostError) throw error;
+      // The database or Redis stayed unreachable through the retries: not the run's fault. The
+      // worker puts the job back in the queue; the next pickup resumes from the durable steps.
+      if (isTransientError(error)) throw new InfrastructureError(runId, error);
       deps.log?.warn({ runId, err: error }, "run crashed inside the engine");
       return { outcome: { status: "failed", error: { code: "internal", message: "The run stopped because of an internal error." }, usage: zeroUsage() } };
     }
@@ -195,11 +212,18 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
 
 type Totals = { promptTokens: number; completionTokens: number; totalTokens: number };
 
+/** The run's status and lease token (retried: a read). */
+function readStatus(db: Db, runId: string) {
+  return retried(() => db.run.findUnique({ where: { id: runId }, select: { status: true, leaseToken: true } }));
+}
+
 async function stepTotals(db: Db, runId: string): Promise<Totals> {
-  const totals = await db.runStep.aggregate({
-    where: { runId },
-    _sum: { promptTokens: true, completionTokens: true, totalTokens: true },
-  });
+  const totals = await retried(() =>
+    db.runStep.aggregate({
+      where: { runId },
+      _sum: { promptTokens: true, completionTokens: true, totalTokens: true },
+    }),
+  );
   return {
     promptTokens: totals._sum.promptTokens ?? 0,
     completionTokens: totals._sum.completionTokens ?? 0,
@@ -218,7 +242,7 @@ async function parkRun(db: Db, runId: string, leaseToken: number, totals: Totals
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM run_waits WHERE "runId" = ${runId} FOR SHARE`;
     const changed = await tx.$executeRaw`
-      UPDATE runs SET status = 'waiting', "leaseOwner" = NULL,
+      UPDATE runs SET status = 'waiting', "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
         "promptTokens" = ${totals.promptTokens}, "completionTokens" = ${totals.completionTokens}, "totalTokens" = ${totals.totalTokens}
       WHERE id = ${runId} AND "leaseToken" = ${leaseToken} AND status = 'running'
         AND NOT EXISTS (
@@ -238,11 +262,13 @@ async function parkRun(db: Db, runId: string, leaseToken: number, totals: Totals
  */
 async function deadlineClockStart(db: Db, runId: string, startedAt: Date | null): Promise<Date | undefined> {
   if (!startedAt) return undefined;
-  const waits = await db.runWait.findMany({
-    where: { runId, answeredAt: { not: null } },
-    select: { createdAt: true, answeredAt: true },
-    orderBy: { createdAt: "asc" },
-  });
+  const waits = await retried(() =>
+    db.runWait.findMany({
+      where: { runId, answeredAt: { not: null } },
+      select: { createdAt: true, answeredAt: true },
+      orderBy: { createdAt: "asc" },
+    }),
+  );
   let waited = 0;
   let coveredUntil = 0;
   for (const w of waits) {
@@ -257,6 +283,6 @@ async function deadlineClockStart(db: Db, runId: string, startedAt: Date | null)
 /** A cancelled run still reports the tokens its steps spent (fenced: only the lease holder writes). */
 async function recordCancelledTotals(db: Db, runId: string, leaseToken: number): Promise<void> {
   const totals = await stepTotals(db, runId);
-  await db.run.updateMany({ where: { id: runId, leaseToken, status: "cancelled" }, data: { ...totals, leaseOwner: null } });
+  await retried(() => db.run.updateMany({ where: { id: runId, leaseToken, status: "cancelled" }, data: { ...totals, leaseOwner: null, leaseExpiresAt: null } }));
   await recordRunCost(db, runId);
 }

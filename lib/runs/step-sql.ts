@@ -1,9 +1,14 @@
 import type pg from "pg";
+import { retried } from "@/lib/db/retry";
 
 /**
  * The run hot path's SQL, on the pg pool under Prisma (lib/db/client.ts poolOf). Every statement
  * that writes a step is fenced in the same statement by the run's lease token and status, so a
  * worker that lost the run cannot land a write, and no separate "do I still hold it" read is needed.
+ *
+ * Transient faults (a terminated connection, a failover) are retried (lib/db/retry.ts), so every
+ * statement here is safe to run twice: writes set absolute values, and the two that are not
+ * naturally idempotent (beginStepRow, finishRunRow) recognise their own earlier success.
  *
  * Timestamps: the columns are `timestamp(3)` holding UTC (Prisma's convention), so times are
  * written as `now() AT TIME ZONE 'UTC'` or as UTC strings, and read back `AT TIME ZONE 'UTC'`.
@@ -91,20 +96,35 @@ const INSERT_STEPS = `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", 
 /** Inserts (or overwrites) finished steps in one statement; the number of rows written (0 when fenced out). */
 export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: number, rows: StepRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const result = await pool.query(INSERT_STEPS, [runId, leaseToken, stepRecords(rows)]);
+  const records = stepRecords(rows);
+  const result = await retried(() => pool.query(INSERT_STEPS, [runId, leaseToken, records]));
   return result.rowCount ?? 0;
 }
 
-/** Writes (or re-opens) a step as running; its attempt number, or null when fenced out. */
-export async function beginStepRow(pool: pg.Pool, runId: string, leaseToken: number, step: { nodeId: string; nodeType: string; iteration: number }): Promise<number | null> {
-  const result = await pool.query<{ attempt: number }>(
-    `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, attempt, "startedAt")
-     SELECT gen_random_uuid()::text, $1, $3, $4, $5, 'running', 1, now() AT TIME ZONE 'UTC'
-     WHERE ${FENCE}
-     ON CONFLICT ("runId", "nodeId", iteration) DO UPDATE SET
-        status = 'running', attempt = run_steps.attempt + 1, "startedAt" = EXCLUDED."startedAt", "finishedAt" = NULL, error = NULL
-     RETURNING attempt`,
-    [runId, leaseToken, step.nodeId, step.nodeType, step.iteration],
+/**
+ * Writes (or re-opens) a step as running; its attempt number, or null when fenced out. `attempt` is
+ * the number the caller expects (one more than the last it knows of): a row already `running` with
+ * exactly that number is this call's own earlier try (committed before its connection dropped), so
+ * a retry does not count the attempt twice.
+ */
+export async function beginStepRow(
+  pool: pg.Pool,
+  runId: string,
+  leaseToken: number,
+  step: { nodeId: string; nodeType: string; iteration: number },
+  attempt = 1,
+): Promise<number | null> {
+  const result = await retried(() =>
+    pool.query<{ attempt: number }>(
+      `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, attempt, "startedAt")
+       SELECT gen_random_uuid()::text, $1, $3, $4, $5, 'running', $6, now() AT TIME ZONE 'UTC'
+       WHERE ${FENCE}
+       ON CONFLICT ("runId", "nodeId", iteration) DO UPDATE SET
+          status = 'running', "startedAt" = EXCLUDED."startedAt", "finishedAt" = NULL, error = NULL,
+          attempt = CASE WHEN run_steps.status = 'running' AND run_steps.attempt = $6 THEN $6 ELSE run_steps.attempt + 1 END
+       RETURNING attempt`,
+      [runId, leaseToken, step.nodeId, step.nodeType, step.iteration, attempt],
+    ),
   );
   return result.rows[0]?.attempt ?? null;
 }
@@ -116,7 +136,8 @@ export async function finishStepRow(
   leaseToken: number,
   step: Omit<StepRow, "nodeType" | "attempt" | "startedAt" | "finishedAt">,
 ): Promise<boolean> {
-  const result = await pool.query(
+  // Absolute values only: running it twice (a retry after a lost reply) writes the same row.
+  const result = await retried(() => pool.query(
     `UPDATE run_steps s SET status = $5::"StepStatus", input = $6::jsonb, output = COALESCE($7::jsonb, s.output), error = $8::jsonb,
         detail = $9::jsonb, branch = $10, "promptTokens" = $11, "completionTokens" = $12, "totalTokens" = $13,
         cost = ${stepCost("$9::jsonb")}, "finishedAt" = now() AT TIME ZONE 'UTC'
@@ -137,7 +158,7 @@ export async function finishStepRow(
       step.completionTokens,
       step.totalTokens,
     ],
-  );
+  ));
   return (result.rowCount ?? 0) > 0;
 }
 
@@ -147,13 +168,13 @@ export async function finishStepRow(
  * the run's own steps with the same RUN_COST as finishRunRow. Idempotent.
  */
 export async function recordRunCostRow(pool: pg.Pool, runId: string): Promise<void> {
-  await pool.query(`UPDATE run_steps SET cost = ${stepCost("detail")} WHERE "runId" = $1 AND cost IS NULL AND jsonb_typeof(detail->'cost') = 'object'`, [runId]);
-  await pool.query(`UPDATE runs SET cost = ${RUN_COST} WHERE id = $1`, [runId]);
+  await retried(() => pool.query(`UPDATE run_steps SET cost = ${stepCost("detail")} WHERE "runId" = $1 AND cost IS NULL AND jsonb_typeof(detail->'cost') = 'object'`, [runId]));
+  await retried(() => pool.query(`UPDATE runs SET cost = ${RUN_COST} WHERE id = $1`, [runId]));
 }
 
 /** Why a fenced write found nothing to write: the run was cancelled under this lease, or the lease is gone. */
 export async function fenceFailure(pool: pg.Pool, runId: string, leaseToken: number): Promise<"cancelled" | "lost"> {
-  const result = await pool.query<{ status: string; leaseToken: number }>(`SELECT status, "leaseToken" FROM runs WHERE id = $1`, [runId]);
+  const result = await retried(() => pool.query<{ status: string; leaseToken: number }>(`SELECT status, "leaseToken" FROM runs WHERE id = $1`, [runId]));
   const run = result.rows[0];
   return run && run.leaseToken === leaseToken && run.status === "cancelled" ? "cancelled" : "lost";
 }
@@ -175,7 +196,7 @@ export interface LoadedStepRow {
 
 /** Every step of a run with its wait (if any), in the order the steps started. */
 export async function loadStepRows(pool: pg.Pool, runId: string): Promise<LoadedStepRow[]> {
-  const result = await pool.query<LoadedStepRow>(
+  const result = await retried(() => pool.query<LoadedStepRow>(
     `SELECT s."nodeId", s.iteration, s."nodeType", s.status, s.output, s.branch, s.error, s.attempt,
         w.status AS wait_status, w.response AS wait_response, w."answeredById" AS wait_answered_by,
         (w."answeredAt" AT TIME ZONE 'UTC') AS wait_answered_at
@@ -184,7 +205,7 @@ export async function loadStepRows(pool: pg.Pool, runId: string): Promise<Loaded
      WHERE s."runId" = $1
      ORDER BY s."startedAt" ASC`,
     [runId],
-  );
+  ));
   return result.rows;
 }
 
@@ -200,23 +221,30 @@ export interface LeasedRun {
   sourceRunId: string | null;
 }
 
+/** How long a run's lease lasts without renewal (the worker renews it for its active runs, lib/runs/lease.ts). */
+export const RUN_LEASE_MS = 15_000;
+
 /**
  * Takes a queued or running run in one statement: status running, this worker as owner, the
- * fencing token bumped (which fences out any earlier holder). Null when the run is finished,
- * waiting or gone.
+ * fencing token bumped (which fences out any earlier holder), the lease valid for `leaseMs`. Null
+ * when the run is finished, waiting or gone. A retry after a lost reply bumps the token once more,
+ * which only fences out this worker's own first try.
  */
-export async function takeLease(pool: pg.Pool, runId: string, workerId: string): Promise<LeasedRun | null> {
+export async function takeLease(pool: pg.Pool, runId: string, workerId: string, leaseMs: number = RUN_LEASE_MS): Promise<LeasedRun | null> {
   // now() is the statement's transaction time, so "startedAt" equals it exactly when this statement
   // set it: the run's first start. (A CTE reading the old row would see nothing here: the row is
   // changed by this same command.) Under a concurrent pickup PostgreSQL re-evaluates the SET on the
   // latest row version, so only one pickup can ever be the first.
-  const result = await pool.query<LeasedRun & { startedAt: Date; firstStart: boolean }>(
-    `UPDATE runs SET status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
-        "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC')
-     WHERE id = $1 AND status IN ('queued', 'running')
-     RETURNING "workspaceId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId",
-        ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
-    [runId, workerId],
+  const result = await retried(() =>
+    pool.query<LeasedRun & { startedAt: Date; firstStart: boolean }>(
+      `UPDATE runs SET status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
+          "leaseExpiresAt" = now() AT TIME ZONE 'UTC' + $3 * interval '1 millisecond',
+          "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC')
+       WHERE id = $1 AND status IN ('queued', 'running')
+       RETURNING "workspaceId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId",
+          ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
+      [runId, workerId, leaseMs],
+    ),
   );
   const row = result.rows[0];
   if (!row) return null;
@@ -224,11 +252,19 @@ export async function takeLease(pool: pg.Pool, runId: string, workerId: string):
   return { ...rest, previousStart: firstStart ? null : startedAt };
 }
 
+/** What a step still `running` when its run ends failed or cancelled is closed with. */
+const interrupted = (status: "succeeded" | "failed" | "cancelled") =>
+  status === "cancelled"
+    ? { code: "cancelled", message: "The run was cancelled while this step was running." }
+    : { code: "internal", message: "The run ended while this step was running." };
+
 /**
  * Writes a finished run's outcome, and the steps still waiting to be written (pure nodes: no
  * tokens, no cost), in one statement. Token totals and cost are summed from the step rows already
- * written, so a resumed run also counts the steps done before a crash. Fenced by the lease: null
- * when fenced out (then nothing at all is written).
+ * written, so a resumed run also counts the steps done before a crash. A failed or cancelled run
+ * closes, in the same statement, any step of it still `running` (a step whose own write was lost),
+ * so no finished run shows a step in progress. Fenced by the lease: null when fenced out (then
+ * nothing at all is written).
  */
 export async function finishRunRow(
   pool: pg.Pool,
@@ -242,17 +278,32 @@ export async function finishRunRow(
     if (rows.length > 0 && (await writeStepRows(pool, runId, leaseToken, rows)) === 0) return null;
     rows = [];
   }
-  const result = await pool.query<{ finishedAt: Date }>(
-    `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING 1)
+  const params = [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error), stepRecords(rows), rows.length, JSON.stringify(interrupted(outcome.status))];
+  return retried(async (attempt) => {
+    const result = await pool.query<{ finishedAt: Date }>(FINISH_RUN, params);
+    if (result.rows[0] || attempt === 1) return result.rows[0] ?? null;
+    // A retry that finds nothing to do: the first try may have committed before its reply was lost.
+    // The same lease token with this outcome can only be that write (a takeover bumps the token).
+    const mine = await pool.query<{ finishedAt: Date }>(
+      `SELECT ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt" FROM runs WHERE id = $1 AND "leaseToken" = $2 AND status = $3::"RunStatus" AND "finishedAt" IS NOT NULL`,
+      [runId, leaseToken, outcome.status],
+    );
+    return mine.rows[0] ?? null;
+  });
+}
+
+/** The statement of finishRunRow ($1 run, $2 lease token, $3 status, $4 output, $5 error, $6/$7 step batch and its size, $8 interrupted-step error). */
+const FINISH_RUN = `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING 1),
+     closed AS (
+       UPDATE run_steps s SET status = 'failed', error = $8::jsonb, "finishedAt" = now() AT TIME ZONE 'UTC'
+       WHERE s."runId" = $1 AND s.status = 'running' AND $3::"RunStatus" IN ('failed', 'cancelled') AND ${FENCE}
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($6::jsonb) AS b("nodeId" text, iteration int) WHERE b."nodeId" = s."nodeId" AND b.iteration = s.iteration)
+       RETURNING 1)
      UPDATE runs SET status = $3::"RunStatus", output = $4::jsonb, error = $5::jsonb, cost = ${RUN_COST},
         "promptTokens" = t.prompt, "completionTokens" = t.completion, "totalTokens" = t.total,
-        "finishedAt" = now() AT TIME ZONE 'UTC', "leaseOwner" = NULL
+        "finishedAt" = now() AT TIME ZONE 'UTC', "leaseOwner" = NULL, "leaseExpiresAt" = NULL
      FROM (SELECT COALESCE(SUM("promptTokens"), 0)::int AS prompt, COALESCE(SUM("completionTokens"), 0)::int AS completion,
               COALESCE(SUM("totalTokens"), 0)::int AS total
            FROM run_steps WHERE "runId" = $1) t
      WHERE id = $1 AND "leaseToken" = $2 AND status = 'running' AND (SELECT count(*) FROM batch) = $7
-     RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"`,
-    [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error), stepRecords(rows), rows.length],
-  );
-  return result.rows[0] ?? null;
-}
+     RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"`;

@@ -2,6 +2,7 @@ import { poolOf, type Db } from "@/lib/db/client";
 import type { ErrorInfo } from "@/lib/engine/errors";
 import type { RunEvent, RunEventSink, StepBegin, StepFailure, StepRecord, StepStore, StepSuccess, StepWait, StepWaitState } from "@/lib/engine/run-ports";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { retried } from "@/lib/db/retry";
 import { beginStepRow, fenceFailure, finishStepRow, loadStepRows, writeStepRows, type StepRow } from "./step-sql";
 
 /** A write from a worker that no longer holds the run (another worker took it over). */
@@ -203,7 +204,8 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
       await flush();
       waited = true;
       // One transaction: a step is never `waiting` without its pending wait, nor the other way round.
-      await db.$transaction(async (tx) => {
+      // Retried whole on a transient fault: both writes set absolute values.
+      await retried(() => db.$transaction(async (tx) => {
         const result = await tx.runStep.updateMany({
           where: { ...fence, nodeId: step.nodeId, iteration: step.iteration },
           data: {
@@ -235,7 +237,7 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
           // The same step waiting again (a resumed node asked anew): a fresh pending wait.
           update: { ...wait, createdAt: new Date() },
         });
-      });
+      }));
     },
 
     async beginStep(step: StepBegin) {
@@ -246,7 +248,7 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
       }
       // Rows are written in the order steps began.
       await flush();
-      const attempt = await beginStepRow(pool, runId, leaseToken, step);
+      const attempt = await beginStepRow(pool, runId, leaseToken, step, (attempts.get(stepKey(step)) ?? 0) + 1);
       if (attempt === null) return fencedOut();
       attempts.set(stepKey(step), attempt);
       return { attempt };

@@ -1,13 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { WaitingError, Worker } from "bullmq";
-import type { Db } from "@/lib/db/client";
+import { poolOf, type Db } from "@/lib/db/client";
+import { onTransientRetry, retried } from "@/lib/db/retry";
+import { isTransientError } from "@/lib/db/transient";
 import type { EngineServices } from "@/lib/engine/ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 import { RUNS_QUEUE, RunJobSchema, createRunsQueue, enqueueRun, type RunJob } from "@/lib/queue/runs-queue";
 import { subscribeToControl } from "./control";
 import { createRunEventPublisher } from "./events";
 import { processRun, WorkerShutdown } from "./process-run";
+import { renewLeases } from "./lease";
 import { reconcileRuns } from "./reconciler";
+import { createFaultRequeue } from "./requeue";
+import { RUN_LEASE_MS } from "./step-sql";
 import { LeaseLostError } from "./step-store";
 import { sweepWaits } from "./wait-sweeper";
 
@@ -29,8 +34,10 @@ export interface RunWorkerOptions {
   lockDurationMs?: number;
   /** How often BullMQ checks for jobs whose lock expired. */
   stalledIntervalMs?: number;
-  /** How often the worker re-reads the status of its active runs (fallback for a lost cancel message). */
+  /** How often the worker renews its runs' leases and re-reads their status (fallback for a lost cancel message). */
   cancelPollMs?: number;
+  /** How long a run's lease holds without renewal (renewed every third of it at least). */
+  leaseMs?: number;
   /** How often waits past their timeout are resolved (lib/runs/wait-sweeper.ts). */
   waitSweepEveryMs?: number;
 }
@@ -56,6 +63,9 @@ export function startRunWorker(options: RunWorkerOptions) {
   const queue = createRunsQueue(queueRedis);
   /** One AbortController per run this worker is executing. */
   const active = new Map<string, AbortController>();
+  const faults = createFaultRequeue(options.log, workerId);
+  const leaseMs = options.leaseMs ?? RUN_LEASE_MS;
+  onTransientRetry((error, attempt, delayMs) => options.log.warn({ err: error, attempt, delayMs, workerId }, "database or queue fault: retrying"));
 
   const cancel = (runId: string) => {
     const controller = active.get(runId);
@@ -77,13 +87,15 @@ export function startRunWorker(options: RunWorkerOptions) {
           publish: publisher.publish,
           servicesFor: options.servicesFor,
           workerId,
+          leaseMs,
           signal: controller.signal,
           log: options.log,
         });
+        faults.processed(runId);
         options.log.info({ runId, status, workerId }, "run processed");
         if (status === "released") {
           // Back to the waiting list right away: the next worker resumes it without waiting for the lock to expire.
-          await job.moveToWait(token);
+          await retried(() => job.moveToWait(token));
           throw new WaitingError();
         }
         // "waiting" ends the job like a finished run: a parked run holds no job and no worker memory.
@@ -93,6 +105,8 @@ export function startRunWorker(options: RunWorkerOptions) {
           options.log.warn({ runId, workerId }, `late write rejected: ${error.message}`);
           return;
         }
+        // Not the run's failure: back in the queue at once, resumed from its durable steps.
+        if (isTransientError(error)) return faults.requeue(job, token, error);
         throw error;
       } finally {
         active.delete(runId);
@@ -116,7 +130,7 @@ export function startRunWorker(options: RunWorkerOptions) {
     if (status !== "waiting") return;
     void (async () => {
       const run = await options.db.run.findUnique({ where: { id: job.data.runId }, select: { status: true } });
-      if (run?.status === "queued") await enqueueRun(job.data.runId, queue);
+      if (run?.status === "queued") await retried(() => enqueueRun(job.data.runId, queue));
     })().catch((error: unknown) => options.log.warn({ runId: job.data.runId, err: error }, "re-enqueue after wait failed; the reconciler will"));
   });
   worker.on("failed", (job, error) => options.log.error({ runId: job?.data.runId, err: error }, "run job failed"));
@@ -124,7 +138,7 @@ export function startRunWorker(options: RunWorkerOptions) {
 
   const reconcile = async () => {
     try {
-      const requeued = await reconcileRuns(options.db, queue, { olderThanMs: options.reconcileMinAgeMs ?? 2_000 });
+      const { requeued } = await reconcileRuns(options.db, queue, queueRedis, { olderThanMs: options.reconcileMinAgeMs ?? 2_000, claimMs: leaseMs });
       if (requeued.length) options.log.warn({ count: requeued.length, runIds: requeued }, "re-enqueued runs missing from Redis");
     } catch (error) {
       options.log.error({ err: error }, "reconciler failed");
@@ -150,7 +164,8 @@ export function startRunWorker(options: RunWorkerOptions) {
   void sweep();
   const sweepTimer = setInterval(sweep, options.waitSweepEveryMs ?? 5_000);
 
-  // Cancel: pub/sub for speed, plus a cheap poll of this worker's active runs in case a message was lost.
+  // Cancel: pub/sub for speed, plus the lease renewal of this worker's active runs, which also
+  // reports their status in case a message was lost.
   const unsubscribe = subscribeToControl((message) => {
     if (message.type === "cancel") cancel(message.runId);
   }).catch((error: unknown) => {
@@ -160,12 +175,12 @@ export function startRunWorker(options: RunWorkerOptions) {
   const pollTimer = setInterval(async () => {
     if (active.size === 0) return;
     try {
-      const cancelled = await options.db.run.findMany({ where: { id: { in: [...active.keys()] }, status: "cancelled" }, select: { id: true } });
-      for (const { id } of cancelled) cancel(id);
+      const leases = await renewLeases(poolOf(options.db), workerId, [...active.keys()], leaseMs);
+      for (const { id, status } of leases) if (status === "cancelled") cancel(id);
     } catch (error) {
-      options.log.warn({ err: error }, "cancel poll failed");
+      options.log.warn({ err: error }, "lease renewal failed");
     }
-  }, options.cancelPollMs ?? 5_000);
+  }, Math.min(options.cancelPollMs ?? 5_000, Math.floor(leaseMs / 3)));
 
   let closing: Promise<void> | undefined;
   const shutdown = (drainMs: number) => {

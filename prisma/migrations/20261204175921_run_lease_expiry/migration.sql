@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "runs" ADD COLUMN     "leaseExpiresAt" TIMESTAMP(3);
+
