@@ -7,8 +7,11 @@
  *
  * Needs a production build of the web app (`npm run build`, or pass --build). `--code` puts a
  * Code node in the workflow (Start → Code → Template → End) so the sandbox is exercised too.
+ * `--worker-only` starts no web app: runs are created through the run service (as in
+ * bench/queue-throughput.ts), to try worker settings quickly; it also prints the worker's CPU time.
+ * `BENCH_WORKER_NODE_ARGS` adds Node flags to the worker (e.g. "--max-semi-space-size=4").
  *
- *   npm run bench:memory -- [--runs 10000] [--concurrency 10] [--code] [--port 3400] [--build]
+ *   npm run bench:memory -- [--runs 10000] [--concurrency 10] [--code] [--port 3400] [--build] [--worker-only]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -26,6 +29,7 @@ const RUNS = Number(arg("runs", "10000"));
 const CONCURRENCY = Number(arg("concurrency", "10"));
 const PORT = Number(arg("port", "3400"));
 const WITH_CODE = process.argv.includes("--code");
+const WORKER_ONLY = process.argv.includes("--worker-only");
 const SETTLE_MS = Number(arg("settle-ms", "10000"));
 const PREFIX = "weft-bench-memory";
 const benchEnv = {
@@ -119,11 +123,18 @@ interface Sample {
   sandbox: { count: number; mib: number };
 }
 
-function sample(web: ChildProcess, worker: ChildProcess): Sample {
-  const webKids = descendants(web.pid!);
+/** User + system CPU seconds of a process, from /proc/<pid>/stat. */
+const cpuSeconds = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+function sample(web: ChildProcess | undefined, worker: ChildProcess): Sample {
+  const webKids = web ? descendants(web.pid!) : [];
   const sandboxes = descendants(worker.pid!);
   return {
-    web: rssMiB(web.pid!),
+    web: web ? rssMiB(web.pid!) : 0,
     webChildren: webKids.reduce((sum, pid) => sum + rssMiB(pid), 0),
     worker: rssMiB(worker.pid!),
     sandbox: { count: sandboxes.length, mib: sandboxes.reduce((sum, pid) => sum + rssMiB(pid), 0) },
@@ -155,7 +166,8 @@ async function startWeb(): Promise<ChildProcess> {
 }
 
 async function startWorker(): Promise<ChildProcess> {
-  const worker = spawn(process.execPath, workerArgs(), { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const worker = spawn(process.execPath, workerArgs(nodeArgs), { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
   await waitForLine(worker, "worker ready");
   // Keep draining its log so the pipe never fills.
   worker.stdout!.resume();
@@ -165,7 +177,7 @@ async function startWorker(): Promise<ChildProcess> {
 async function main() {
   buildWorker();
   if (process.argv.includes("--build")) await spawnInherit("npx", ["next", "build"]);
-  if (!existsSync(path.join(projectRoot, ".next/BUILD_ID"))) throw new Error("No production build of the web app: run `npm run build` first (or pass --build).");
+  if (!WORKER_ONLY && !existsSync(path.join(projectRoot, ".next/BUILD_ID"))) throw new Error("No production build of the web app: run `npm run build` first (or pass --build).");
   await ensureDatabase(benchEnv.DATABASE_URL, { reset: true, quiet: true });
   const redis = new Redis(benchEnv.REDIS_URL);
   const keys = await redis.keys(`${PREFIX}*`);
@@ -182,12 +194,11 @@ async function main() {
   const workflow = await db().workflow.create({ data: { workspaceId: workspace.id, name: "memory bench", graph: WITH_CODE ? withCode : modelFree } });
   await publishWorkflow(member, workflow.id);
   const { secret } = await createApiKey(member, { name: "memory bench", scopes: ["workflows:read", "runs:read", "runs:write"] });
-  await db().$disconnect();
 
-  const web = await startWeb();
+  const web = WORKER_ONLY ? undefined : await startWeb();
   const worker = await startWorker();
   const stopAll = () => {
-    for (const child of [web, worker]) if (child.exitCode === null) child.kill("SIGTERM");
+    for (const child of [web, worker]) if (child && child.exitCode === null) child.kill("SIGTERM");
   };
   process.on("exit", stopAll);
 
@@ -196,7 +207,22 @@ async function main() {
 
   let errors = 0;
   let done = 0;
+  const { createAndEnqueueRun } = await import("../lib/runs/service");
+  /** Without the web app: create the run through the service and poll until it has finished. */
+  const runThroughService = async (i: number) => {
+    const { runId } = await createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph as never, inputs: { n: i % 100 } });
+    for (;;) {
+      const run = await db().run.findUnique({ where: { id: runId }, select: { status: true } });
+      if (run && !["queued", "running"].includes(run.status)) return run.status === "succeeded";
+      await sleep(10);
+    }
+  };
   const runOnce = async (i: number) => {
+    if (WORKER_ONLY) {
+      if (!(await runThroughService(i))) errors++;
+      done++;
+      return;
+    }
     const response = await fetch(`http://127.0.0.1:${PORT}/api/v1/workflows/${workflow.id}/runs`, {
       method: "POST",
       headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
@@ -216,6 +242,7 @@ async function main() {
   const checkpoints = [...new Set([Math.min(1000, RUNS), RUNS])];
   let from = 0;
   const started = performance.now();
+  const workerCpuBefore = cpuSeconds(worker.pid!);
   for (const checkpoint of checkpoints) {
     await drive(from, checkpoint);
     from = checkpoint;
@@ -223,12 +250,17 @@ async function main() {
     await sleep(SETTLE_MS);
     samples.push([`idle after ${checkpoint.toLocaleString("en")} runs`, sample(web, worker)]);
   }
+  const workerCpu = cpuSeconds(worker.pid!) - workerCpuBefore;
+  const wall = (performance.now() - started) / 1000 - (checkpoints.length * SETTLE_MS) / 1000;
   stopAll();
+  await db().$disconnect();
 
   const f = (mib: number) => `${mib.toFixed(0)} MiB`;
   const base = samples[0]![1];
   const change = (now: number, then: number) => `${now >= then ? "+" : ""}${(((now - then) / then) * 100).toFixed(0)} %`;
-  console.log(`memory: ${WITH_CODE ? "Start → Code → Template → End" : "5-node model-free workflow"}, ${RUNS} runs through POST /api/v1/workflows/:id/runs (sync), ${CONCURRENCY} at once, ${errors} errors; RSS from /proc/<pid>/status after ${SETTLE_MS / 1000} s idle`);
+  const via = WORKER_ONLY ? "the run service (no web app)" : "POST /api/v1/workflows/:id/runs (sync)";
+  console.log(`memory: ${WITH_CODE ? "Start → Code → Template → End" : "5-node model-free workflow"}, ${RUNS} runs through ${via}, ${CONCURRENCY} at once, ${errors} errors; RSS from /proc/<pid>/status after ${SETTLE_MS / 1000} s idle`);
+  console.log(`worker flags: ${workerArgs((process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean)).join(" ")}; ${(RUNS / wall).toFixed(0)} runs/s, worker CPU ${((workerCpu / RUNS) * 1000).toFixed(1)} ms per run`);
   console.log("| when | web (next start) | web children | worker | change web / worker vs idle | sandbox processes |");
   console.log("|---|---|---|---|---|---|");
   for (const [label, s] of samples) {
