@@ -9,7 +9,9 @@
  * Code node in the workflow (Start → Code → Template → End) so the sandbox is exercised too.
  * `--worker-only` starts no web app: runs are created through the run service (as in
  * bench/queue-throughput.ts), to try worker settings quickly; it also prints the worker's CPU time.
- * `BENCH_WORKER_NODE_ARGS` adds Node flags to the worker (e.g. "--max-semi-space-size=4").
+ * `BENCH_WORKER_NODE_ARGS` adds Node flags to the worker (e.g. "--max-semi-space-size=4"). `--heap`
+ * also reports the worker's live heap after a full GC (bench/waiting-memory-probe.mjs), which tells
+ * a leak (live heap grows) from a heap V8 has not bothered to shrink.
  *
  *   npm run bench:memory -- [--runs 10000] [--concurrency 10] [--code] [--port 3400] [--build] [--worker-only]
  */
@@ -30,6 +32,7 @@ const CONCURRENCY = Number(arg("concurrency", "10"));
 const PORT = Number(arg("port", "3400"));
 const WITH_CODE = process.argv.includes("--code");
 const WORKER_ONLY = process.argv.includes("--worker-only");
+const HEAP = process.argv.includes("--heap");
 const SETTLE_MS = Number(arg("settle-ms", "10000"));
 const PREFIX = "weft-bench-memory";
 const benchEnv = {
@@ -120,6 +123,9 @@ interface Sample {
   web: number;
   webChildren: number;
   worker: number;
+  /** Live heaps after a full GC (--heap only). */
+  webHeap?: number;
+  workerHeap?: number;
   sandbox: { count: number; mib: number };
 }
 
@@ -155,8 +161,9 @@ function waitForLine(child: ChildProcess, text: string): Promise<void> {
 async function startWeb(): Promise<ChildProcess> {
   // The real node process (not npx → sh → node), so its pid is the server's.
   const nextBin = path.join(projectRoot, "node_modules/next/dist/bin/next");
-  const web = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(PORT)], { cwd: projectRoot, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
-  web.stdout!.resume();
+  const probe = HEAP ? ["--expose-gc", "--import", "./bench/waiting-memory-probe.mjs"] : [];
+  const web = spawn(process.execPath, [...probe, nextBin, "start", "-H", "127.0.0.1", "-p", String(PORT)], { cwd: projectRoot, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  web.stdout!.on("data", (chunk: Buffer) => logs.set(web, ((logs.get(web) ?? "") + chunk.toString()).slice(-5_000)));
   for (let i = 0; i < 120; i++) {
     const ok = await fetch(`http://127.0.0.1:${PORT}/sign-in`).then((r) => r.ok, () => false);
     if (ok) return web;
@@ -166,12 +173,26 @@ async function startWeb(): Promise<ChildProcess> {
 }
 
 async function startWorker(): Promise<ChildProcess> {
-  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const nodeArgs = [...(process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean), ...(HEAP ? ["--expose-gc", "--import", "./bench/waiting-memory-probe.mjs"] : [])];
   const worker = spawn(process.execPath, workerArgs(nodeArgs), { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
   await waitForLine(worker, "worker ready");
-  // Keep draining its log so the pipe never fills.
-  worker.stdout!.resume();
+  // Keep reading its log so the pipe never fills; the last probe line answers liveHeapMiB().
+  worker.stdout!.on("data", (chunk: Buffer) => logs.set(worker, ((logs.get(worker) ?? "") + chunk.toString()).slice(-5_000)));
   return worker;
+}
+
+/** The tail of each process's output. */
+const logs = new Map<ChildProcess, string>();
+/** --heap: the probe collects garbage on SIGUSR2 and prints the process's memory; this is its heapUsed. */
+async function liveHeapMiB(child: ChildProcess): Promise<number> {
+  logs.set(child, "");
+  child.kill("SIGUSR2");
+  for (let i = 0; i < 200; i++) {
+    const match = /MEMORY (\{.*\})\n/.exec(logs.get(child) ?? "");
+    if (match) return (JSON.parse(match[1]!) as { heapUsed: number }).heapUsed / 1048576;
+    await sleep(25);
+  }
+  return Number.NaN;
 }
 
 async function main() {
@@ -203,7 +224,11 @@ async function main() {
   process.on("exit", stopAll);
 
   await sleep(SETTLE_MS);
-  const samples: [string, Sample][] = [["idle after start", sample(web, worker)]];
+  const measure = async (): Promise<Sample> => ({
+    ...sample(web, worker),
+    ...(HEAP ? { workerHeap: await liveHeapMiB(worker), ...(web ? { webHeap: await liveHeapMiB(web) } : {}) } : {}),
+  });
+  const samples: [string, Sample][] = [["idle after start", await measure()]];
 
   let errors = 0;
   let done = 0;
@@ -248,7 +273,7 @@ async function main() {
     from = checkpoint;
     console.error(`[memory] ${done} runs (${errors} errors) in ${((performance.now() - started) / 1000).toFixed(0)} s; settling ${SETTLE_MS / 1000} s`);
     await sleep(SETTLE_MS);
-    samples.push([`idle after ${checkpoint.toLocaleString("en")} runs`, sample(web, worker)]);
+    samples.push([`idle after ${checkpoint.toLocaleString("en")} runs`, await measure()]);
   }
   const workerCpu = cpuSeconds(worker.pid!) - workerCpuBefore;
   const wall = (performance.now() - started) / 1000 - (checkpoints.length * SETTLE_MS) / 1000;
@@ -264,7 +289,10 @@ async function main() {
   console.log("| when | web (next start) | web children | worker | change web / worker vs idle | sandbox processes |");
   console.log("|---|---|---|---|---|---|");
   for (const [label, s] of samples) {
-    console.log(`| ${label} | ${f(s.web)} | ${s.webChildren ? f(s.webChildren) : "none"} | ${f(s.worker)} | ${change(s.web, base.web)} / ${change(s.worker, base.worker)} | ${s.sandbox.count} (${f(s.sandbox.mib)}) |`);
+    const heap = (mib: number | undefined) => (mib ? ` (live heap ${f(mib)})` : "");
+    const webCells = web ? [`${f(s.web)}${heap(s.webHeap)}`, s.webChildren ? f(s.webChildren) : "none"] : ["not started", "-"];
+    const changes = web ? `${change(s.web, base.web)} / ${change(s.worker, base.worker)}` : `- / ${change(s.worker, base.worker)}`;
+    console.log(`| ${label} | ${webCells.join(" | ")} | ${f(s.worker)}${heap(s.workerHeap)} | ${changes} | ${s.sandbox.count} (${f(s.sandbox.mib)}) |`);
   }
 }
 
