@@ -23,12 +23,19 @@ const external = ["isolated-vm", "pg-native", "msgpackr-extract"];
 /** Bundled CommonJS packages call `require` for Node built-ins; ESM output has none of its own. */
 const banner = "import { createRequire as __weftCreateRequire } from 'node:module'; const require = __weftCreateRequire(import.meta.url);";
 
+/** A file some module opens at run time, and where the build puts it. */
+interface RuntimeFile {
+  source: string;
+  target: string;
+}
+
 /**
  * Files a module opens at run time by `new URL("./file", import.meta.url)` (the sandbox's
  * child.mjs, started as its own process) are not imports, so esbuild would leave them behind.
- * Each one found is built next to the bundle at the same relative path, so the URL still resolves.
+ * Each one found is built at the same relative path from the output that holds the module (`outputDir`),
+ * so the URL still resolves.
  */
-function runtimeFiles(found: Set<string>): Plugin {
+function runtimeFiles(found: Map<string, RuntimeFile>, outputDir: string): Plugin {
   const pattern = /new URL\(\s*["'`](\.{1,2}\/[^"'`]+)["'`]\s*,\s*import\.meta\.url\s*\)/g;
   return {
     name: "runtime-files",
@@ -36,7 +43,12 @@ function runtimeFiles(found: Set<string>): Plugin {
       pluginBuild.onLoad({ filter: /\.(ts|mts|js|mjs)$/ }, async (args) => {
         if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
         const text = await readFile(args.path, "utf8");
-        for (const match of text.matchAll(pattern)) found.add(path.relative(root, path.resolve(path.dirname(args.path), match[1]!)) + "|" + match[1]);
+        for (const match of text.matchAll(pattern)) {
+          const source = path.resolve(path.dirname(args.path), match[1]!);
+          const target = path.resolve(outputDir, match[1]!);
+          if (!target.startsWith(path.dirname(outdir) + path.sep)) throw new Error(`${args.path}: a runtime file outside dist/ (${match[1]})`);
+          found.set(target, { source, target });
+        }
         return undefined;
       });
     },
@@ -60,7 +72,7 @@ const common = {
 } as const;
 
 const started = performance.now();
-const found = new Set<string>();
+const found = new Map<string, RuntimeFile>();
 const result = await build({
   ...common,
   entryPoints: { "run-worker": "workers/run-worker.ts" },
@@ -69,32 +81,35 @@ const result = await build({
   // Dynamic import() stays lazy: a chunk is read only when a run first needs it.
   splitting: true,
   external,
-  plugins: [runtimeFiles(found)],
+  plugins: [runtimeFiles(found, outdir)],
   metafile: true,
 });
-
-// Runtime files run as their own processes: bundled on their own, with every package left in node_modules.
-for (const entry of found) {
-  const [source, relative] = entry.split("|") as [string, string];
-  const target = path.resolve(outdir, relative);
-  if (!target.startsWith(path.dirname(outdir))) throw new Error(`${source}: a runtime file outside dist/ (${relative})`);
-  await build({ ...common, entryPoints: [source], outfile: target, packages: "external", banner: {} });
-}
+const written = new Set(Object.keys(result.metafile.outputs).map((file) => path.join(root, file)));
 
 // Source maps for our own code only (scripts/lib/trim-source-map.ts says why).
-const maps = Object.keys(result.metafile.outputs).filter((file) => file.endsWith(".map"));
-for (const file of maps) {
-  const map = JSON.parse(await readFile(path.join(root, file), "utf8"));
-  const trimmed = trimSourceMap(map, (source) => !source.includes("node_modules/"));
-  await writeFile(path.join(root, file), JSON.stringify(trimmed));
+for (const file of [...written].filter((name) => name.endsWith(".map"))) {
+  const map = JSON.parse(await readFile(file, "utf8"));
+  await writeFile(file, JSON.stringify(trimSourceMap(map, (source) => !source.includes("node_modules/"))));
+}
+
+// Runtime files run as their own processes: each bundled alone, every package left in node_modules,
+// and not minified (child.mjs is the sandbox's trusted side: what runs is what was reviewed).
+// A file found while building one is built too (the loop sees entries added during it).
+for (const { source, target } of found.values()) {
+  await build({
+    ...common,
+    entryPoints: [source],
+    outfile: target,
+    packages: "external",
+    banner: {},
+    minifyWhitespace: false,
+    minifySyntax: false,
+    plugins: [runtimeFiles(found, path.dirname(target))],
+  });
+  written.add(target).add(`${target}.map`);
 }
 
 // Files of earlier builds go last, not first: a worker already running keeps its lazy chunks while this build runs.
-const written = new Set([...Object.keys(result.metafile.outputs).map((file) => path.join(root, file)), ...[...found].flatMap((entry) => {
-  const target = path.resolve(outdir, entry.split("|")[1]!);
-  return [target, `${target}.map`];
-})]);
 for (const name of await readdir(outdir)) if (!written.has(path.join(outdir, name))) await rm(path.join(outdir, name), { recursive: true, force: true });
 
-const files = written.size;
-console.log(`[build:worker] ${path.relative(root, outdir)}: ${files} files (${found.size} runtime files) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(`[build:worker] ${path.relative(root, outdir)}: ${written.size} files (${found.size} runtime files) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
