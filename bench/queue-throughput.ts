@@ -17,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { ensureDatabase } from "../scripts/lib/database";
+import { buildWorker, workerArgs } from "../scripts/lib/worker-command";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -71,7 +72,7 @@ function startWorker(): Promise<ChildProcess> {
   // The start line is logged at info; the listener stays attached so the pipe never fills.
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers.
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "workers/run-worker.ts"], {
+  const child = spawn(process.execPath, workerArgs(nodeArgs), {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -120,6 +121,7 @@ async function engineOverhead() {
 }
 
 async function main() {
+  buildWorker();
   await ensureDatabase(benchEnv.DATABASE_URL, { reset: true, quiet: true });
   const { db } = await import("../lib/db/client");
   const { createAndEnqueueRun } = await import("../lib/runs/service");

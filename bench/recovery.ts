@@ -12,6 +12,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { EnvSchema } from "../lib/env";
 import { ensureDatabase } from "../scripts/lib/database";
+import { buildWorker, workerArgs } from "../scripts/lib/worker-command";
 import { startOpenAiServer } from "../tests/fixtures/openai-server";
 
 const arg = (name: string, fallback: number) => {
@@ -37,7 +38,7 @@ Object.assign(process.env, benchEnv);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/run-worker.ts"], {
+  const child = spawn(process.execPath, workerArgs(), {
     cwd: root,
     env: { ...process.env, ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -54,6 +55,7 @@ async function clearRedis() {
 }
 
 async function main() {
+  buildWorker();
   await ensureDatabase(benchEnv.DATABASE_URL, { reset: true, quiet: true });
   await clearRedis();
   const server = await startOpenAiServer({ apiKey: "sk-bench" });

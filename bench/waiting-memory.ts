@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { ensureDatabase } from "../scripts/lib/database";
+import { buildWorker, workerArgs } from "../scripts/lib/worker-command";
 
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -41,7 +42,7 @@ interface Memory {
 }
 
 function startWorker(): Promise<{ child: ChildProcess; sample: () => Promise<Memory> }> {
-  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "--import", "./bench/waiting-memory-probe.mjs", "workers/run-worker.ts"], {
+  const child = spawn(process.execPath, workerArgs(["--expose-gc", "--import", "./bench/waiting-memory-probe.mjs"]), {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -83,6 +84,7 @@ async function clearRedis() {
 }
 
 async function main() {
+  buildWorker();
   await ensureDatabase(benchEnv.DATABASE_URL, { reset: true, quiet: true });
   await clearRedis();
   const { db } = await import("../lib/db/client");

@@ -37,15 +37,15 @@ echo "[quickstart] migrating ${DATABASE_URL%%\?*}"
 node --import tsx scripts/db-setup.ts
 node --import tsx prisma/seed.ts
 
-echo "[quickstart] building the web app"
-npx next build
+echo "[quickstart] building the web app and the worker"
+npm run build
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
 node --import tsx scripts/demo-model.ts --port 4010 & pids+=($!)
-node --import tsx workers/run-worker.ts & pids+=($!)
+node --enable-source-maps --max-semi-space-size=4 --liftoff-only dist/worker/run-worker.mjs & pids+=($!)   # npm run worker, without npm in between
 npx next start -p "$PORT" & pids+=($!)
 
 for _ in $(seq 1 60); do curl -fs "http://localhost:${PORT}/sign-in" >/dev/null 2>&1 && break; sleep 1; done

@@ -54,6 +54,12 @@ log.info(
   { workerId: running.workerId, concurrency: config.WEFT_WORKER_CONCURRENCY, lockMs: config.WEFT_WORKER_LOCK_MS, drainMs: config.WEFT_WORKER_DRAIN_MS },
   "worker started",
 );
+// The queue connection is up: from here the worker takes runs. startupMs counts from process start
+// (bench/worker-start.ts measures the same from outside).
+void running.worker.waitUntilReady().then(
+  () => log.info({ workerId: running.workerId, startupMs: Math.round(performance.now()) }, "worker ready: listening for runs"),
+  () => undefined,
+);
 
 let stopping = false;
 /**

@@ -6,7 +6,6 @@ import type { FetchLike } from "@/lib/net/guarded-fetch";
 import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
 import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { type Cipher, cipherFromEnv } from "@/lib/secrets/crypto";
-import { createChatModel, streamChat } from "./chat-model";
 import { readModelInfoMap } from "@/lib/providers/schema";
 import { assertFitsContext } from "./context-window";
 import { costOf } from "./cost";
@@ -86,6 +85,9 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
   }, timeoutMs);
   const signal = AbortSignal.any([request.signal, deadline.signal]);
   try {
+    // LangChain and the provider SDKs load on a process's first model call, not at start-up:
+    // a worker that runs no model never pays their memory (issue #9, point 6).
+    const { createChatModel, streamChat } = await import("./chat-model");
     const model = createChatModel(provider.kind, {
       baseUrl: provider.baseUrl,
       apiKey,

@@ -1,4 +1,3 @@
-import { callMcpTool } from "./mcp/call";
 import type { ToolCallers } from "./context";
 import { callCodeTool } from "./kinds/code";
 import { callHttpTool } from "./kinds/http";
@@ -12,6 +11,8 @@ export const toolCallers = {
   code: callCodeTool,
   workflow: callWorkflowTool,
   mcp: async (ctx) => {
+    // The MCP SDK loads with the first MCP call, so processes that never call one do not hold it.
+    const { callMcpTool } = await import("./mcp/call");
     const result = await callMcpTool(ctx.db, ctx.tool, ctx.input, { signal: ctx.signal, idempotencyKey: ctx.idempotencyKey, allowPrivate: ctx.allowPrivate });
     return { output: result.output, detail: result.detail };
   },

@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../..");
+import { projectRoot as root, workerArgs } from "../../../scripts/lib/worker-command";
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -13,9 +11,12 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts workers/run-worker.ts as a real child process with the test environment. */
+/**
+ * Starts the compiled worker (dist/worker/run-worker.mjs, built by the integration global setup)
+ * as a real child process with the test environment: the tests run what production runs.
+ */
 export async function startWorkerProcess(extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/run-worker.ts"], {
+  const child = spawn(process.execPath, workerArgs(), {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "info", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],

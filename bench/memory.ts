@@ -1,0 +1,307 @@
+/**
+ * Benchmark: resident memory (VmRSS from /proc) of the web app (`next start`) and of one compiled
+ * worker, idle and after N runs (default 10,000) of a model-free workflow driven through the public
+ * API (`POST /api/v1/workflows/:id/runs`, sync mode, `--concurrency` requests at once). Sandbox
+ * processes (the worker's children) are reported separately. Issue #9 asks: idle web ≤ 250 MiB,
+ * idle worker ≤ 150 MiB, both flat (±20 %) after 10,000 runs.
+ *
+ * Needs a production build of the web app (`npm run build`, or pass --build). `--code` puts a
+ * Code node in the workflow (Start → Code → Template → End) so the sandbox is exercised too.
+ * `--worker-only` starts no web app: runs are created through the run service (as in
+ * bench/queue-throughput.ts), to try worker settings quickly; it also prints the worker's CPU time.
+ * `BENCH_WORKER_NODE_ARGS` adds Node flags to the worker (e.g. "--max-semi-space-size=4"). `--heap`
+ * also reports the worker's live heap after a full GC (bench/waiting-memory-probe.mjs), which tells
+ * a leak (live heap grows) from a heap V8 has not bothered to shrink.
+ *
+ *   npm run bench:memory -- [--runs 10000] [--concurrency 10] [--code] [--port 3400] [--build] [--worker-only]
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { ensureDatabase } from "../scripts/lib/database";
+import { buildWorker, projectRoot, workerArgs } from "../scripts/lib/worker-command";
+
+const arg = (name: string, fallback: string) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1]! : fallback;
+};
+const RUNS = Number(arg("runs", "10000"));
+const CONCURRENCY = Number(arg("concurrency", "10"));
+const PORT = Number(arg("port", "3400"));
+const WITH_CODE = process.argv.includes("--code");
+const WORKER_ONLY = process.argv.includes("--worker-only");
+const HEAP = process.argv.includes("--heap");
+const SETTLE_MS = Number(arg("settle-ms", "10000"));
+const PREFIX = "weft-bench-memory";
+const benchEnv = {
+  NODE_ENV: "production",
+  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_bench_memory",
+  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  WEFT_REDIS_PREFIX: PREFIX,
+  WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
+  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
+  BETTER_AUTH_URL: `http://127.0.0.1:${PORT}`,
+  NEXT_TELEMETRY_DISABLED: "1",
+  LOG_LEVEL: "warn",
+};
+Object.assign(process.env, benchEnv);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const start = { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [{ name: "n", label: "", type: "number", required: true, description: "" }] } };
+const end = (value: string) => ({ id: "end", type: "end", position: { x: 800, y: 0 }, data: { outputs: [{ name: "summary", value }] } });
+/** Start → Template → Condition → Template → End, as in bench/queue-throughput.ts. */
+const modelFree = {
+  version: 1 as const,
+  nodes: [
+    start,
+    { id: "label", type: "template", position: { x: 200, y: 0 }, data: { template: "item {{ start.n }}", format: "text" } },
+    { id: "check", type: "condition", position: { x: 400, y: 0 }, data: { cases: [{ id: "case_1", logic: "and", rules: [{ left: "start.n", operator: "greater_than", right: "50" }] }] } },
+    { id: "summary", type: "template", position: { x: 600, y: 0 }, data: { template: "{{ label.text }} ({{ check.branch }})", format: "text" } },
+    end("{{ summary.text }}"),
+  ],
+  edges: [
+    { id: "e1", source: "start", target: "label" },
+    { id: "e2", source: "label", target: "check" },
+    { id: "e3", source: "check", sourceHandle: "case_1", target: "summary" },
+    { id: "e4", source: "check", sourceHandle: "else", target: "summary" },
+    { id: "e5", source: "summary", target: "end" },
+  ],
+};
+/** Start → Code (sums 1..n) → Template → End. */
+const withCode = {
+  version: 1 as const,
+  nodes: [
+    start,
+    {
+      id: "sum",
+      type: "code",
+      position: { x: 200, y: 0 },
+      data: { inputs: [{ name: "n", value: "{{ start.n }}" }], code: "let s = 0; for (let i = 1; i <= inputs.n; i++) s += i; return { sum: s };", outputs: [{ name: "sum", type: "number" }] },
+    },
+    { id: "label", type: "template", position: { x: 400, y: 0 }, data: { template: "sum {{ sum.sum }}", format: "text" } },
+    end("{{ label.text }}"),
+  ],
+  edges: [
+    { id: "e1", source: "start", target: "sum" },
+    { id: "e2", source: "sum", target: "label" },
+    { id: "e3", source: "label", target: "end" },
+  ],
+};
+
+/** Every process's parent, from /proc, to find a process's descendants (next start's and the worker's children). */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, p] of parentOf) if (p === parent) (found.push(child), walk(child));
+  };
+  walk(pid);
+  return found;
+}
+
+const rssMiB = (pid: number) => {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+};
+
+interface Sample {
+  web: number;
+  webChildren: number;
+  worker: number;
+  /** Live heaps after a full GC (--heap only). */
+  webHeap?: number;
+  workerHeap?: number;
+  sandbox: { count: number; mib: number };
+}
+
+/** User + system CPU seconds of a process, from /proc/<pid>/stat. */
+const cpuSeconds = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+function sample(web: ChildProcess | undefined, worker: ChildProcess): Sample {
+  const webKids = web ? descendants(web.pid!) : [];
+  const sandboxes = descendants(worker.pid!);
+  return {
+    web: web ? rssMiB(web.pid!) : 0,
+    webChildren: webKids.reduce((sum, pid) => sum + rssMiB(pid), 0),
+    worker: rssMiB(worker.pid!),
+    sandbox: { count: sandboxes.length, mib: sandboxes.reduce((sum, pid) => sum + rssMiB(pid), 0) },
+  };
+}
+
+function waitForLine(child: ChildProcess, text: string): Promise<void> {
+  let output = "";
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`process exited with ${code} before "${text}":\n${output}`)));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      if (output.includes(text)) resolve();
+    });
+  });
+}
+
+async function startWeb(): Promise<ChildProcess> {
+  // The real node process (not npx → sh → node), so its pid is the server's.
+  const nextBin = path.join(projectRoot, "node_modules/next/dist/bin/next");
+  const probe = HEAP ? ["--expose-gc", "--import", "./bench/waiting-memory-probe.mjs"] : [];
+  const web = spawn(process.execPath, [...probe, nextBin, "start", "-H", "127.0.0.1", "-p", String(PORT)], { cwd: projectRoot, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  web.stdout!.on("data", (chunk: Buffer) => logs.set(web, ((logs.get(web) ?? "") + chunk.toString()).slice(-5_000)));
+  for (let i = 0; i < 120; i++) {
+    const ok = await fetch(`http://127.0.0.1:${PORT}/sign-in`).then((r) => r.ok, () => false);
+    if (ok) return web;
+    await sleep(500);
+  }
+  throw new Error("next start did not answer on /sign-in within 60 s");
+}
+
+async function startWorker(): Promise<ChildProcess> {
+  const nodeArgs = [...(process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean), ...(HEAP ? ["--expose-gc", "--import", "./bench/waiting-memory-probe.mjs"] : [])];
+  const worker = spawn(process.execPath, workerArgs(nodeArgs), { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
+  await waitForLine(worker, "worker ready");
+  // Keep reading its log so the pipe never fills; the last probe line answers liveHeapMiB().
+  worker.stdout!.on("data", (chunk: Buffer) => logs.set(worker, ((logs.get(worker) ?? "") + chunk.toString()).slice(-5_000)));
+  return worker;
+}
+
+/** The tail of each process's output. */
+const logs = new Map<ChildProcess, string>();
+/** --heap: the probe collects garbage on SIGUSR2 and prints the process's memory; this is its heapUsed. */
+async function liveHeapMiB(child: ChildProcess): Promise<number> {
+  logs.set(child, "");
+  child.kill("SIGUSR2");
+  for (let i = 0; i < 200; i++) {
+    const match = /MEMORY (\{.*\})\n/.exec(logs.get(child) ?? "");
+    if (match) return (JSON.parse(match[1]!) as { heapUsed: number }).heapUsed / 1048576;
+    await sleep(25);
+  }
+  return Number.NaN;
+}
+
+async function main() {
+  buildWorker();
+  if (process.argv.includes("--build")) await spawnInherit("npx", ["next", "build"]);
+  if (!WORKER_ONLY && !existsSync(path.join(projectRoot, ".next/BUILD_ID"))) throw new Error("No production build of the web app: run `npm run build` first (or pass --build).");
+  await ensureDatabase(benchEnv.DATABASE_URL, { reset: true, quiet: true });
+  const redis = new Redis(benchEnv.REDIS_URL);
+  const keys = await redis.keys(`${PREFIX}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+
+  const { db } = await import("../lib/db/client");
+  const { publishWorkflow } = await import("../lib/workflows/versions");
+  const { createApiKey } = await import("../lib/api-keys/service");
+  const user = await db().user.create({ data: { id: randomUUID(), name: "Bench", email: `bench-${randomUUID()}@example.test` } });
+  const workspace = await db().workspace.create({ data: { name: "Bench" } });
+  await db().membership.create({ data: { userId: user.id, workspaceId: workspace.id, role: "owner" } });
+  const member = { userId: user.id, email: user.email, name: user.name, workspaceId: workspace.id, workspaceName: workspace.name, role: "owner" as const };
+  const workflow = await db().workflow.create({ data: { workspaceId: workspace.id, name: "memory bench", graph: WITH_CODE ? withCode : modelFree } });
+  await publishWorkflow(member, workflow.id);
+  const { secret } = await createApiKey(member, { name: "memory bench", scopes: ["workflows:read", "runs:read", "runs:write"] });
+
+  const web = WORKER_ONLY ? undefined : await startWeb();
+  const worker = await startWorker();
+  const stopAll = () => {
+    for (const child of [web, worker]) if (child && child.exitCode === null) child.kill("SIGTERM");
+  };
+  process.on("exit", stopAll);
+
+  await sleep(SETTLE_MS);
+  const measure = async (): Promise<Sample> => ({
+    ...sample(web, worker),
+    ...(HEAP ? { workerHeap: await liveHeapMiB(worker), ...(web ? { webHeap: await liveHeapMiB(web) } : {}) } : {}),
+  });
+  const samples: [string, Sample][] = [["idle after start", await measure()]];
+
+  let errors = 0;
+  let done = 0;
+  const { createAndEnqueueRun } = await import("../lib/runs/service");
+  /** Without the web app: create the run through the service and poll until it has finished. */
+  const runThroughService = async (i: number) => {
+    const { runId } = await createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph as never, inputs: { n: i % 100 } });
+    for (;;) {
+      const run = await db().run.findUnique({ where: { id: runId }, select: { status: true } });
+      if (run && !["queued", "running"].includes(run.status)) return run.status === "succeeded";
+      await sleep(10);
+    }
+  };
+  const runOnce = async (i: number) => {
+    if (WORKER_ONLY) {
+      if (!(await runThroughService(i))) errors++;
+      done++;
+      return;
+    }
+    const response = await fetch(`http://127.0.0.1:${PORT}/api/v1/workflows/${workflow.id}/runs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ inputs: { n: i % 100 }, mode: "sync", timeoutMs: 60_000 }),
+    });
+    const body = (await response.json().catch(() => null)) as { status?: string } | null;
+    if (response.status !== 200 || body?.status !== "succeeded") errors++;
+    done++;
+  };
+  const drive = async (from: number, to: number) => {
+    let next = from;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < to) await runOnce(next++);
+    }));
+  };
+
+  const checkpoints = [...new Set([Math.min(1000, RUNS), RUNS])];
+  let from = 0;
+  const started = performance.now();
+  const workerCpuBefore = cpuSeconds(worker.pid!);
+  for (const checkpoint of checkpoints) {
+    await drive(from, checkpoint);
+    from = checkpoint;
+    console.error(`[memory] ${done} runs (${errors} errors) in ${((performance.now() - started) / 1000).toFixed(0)} s; settling ${SETTLE_MS / 1000} s`);
+    await sleep(SETTLE_MS);
+    samples.push([`idle after ${checkpoint.toLocaleString("en")} runs`, await measure()]);
+  }
+  const workerCpu = cpuSeconds(worker.pid!) - workerCpuBefore;
+  const wall = (performance.now() - started) / 1000 - (checkpoints.length * SETTLE_MS) / 1000;
+  stopAll();
+  await db().$disconnect();
+
+  const f = (mib: number) => `${mib.toFixed(0)} MiB`;
+  const base = samples[0]![1];
+  const change = (now: number, then: number) => `${now >= then ? "+" : ""}${(((now - then) / then) * 100).toFixed(0)} %`;
+  const via = WORKER_ONLY ? "the run service (no web app)" : "POST /api/v1/workflows/:id/runs (sync)";
+  console.log(`memory: ${WITH_CODE ? "Start → Code → Template → End" : "5-node model-free workflow"}, ${RUNS} runs through ${via}, ${CONCURRENCY} at once, ${errors} errors; RSS from /proc/<pid>/status after ${SETTLE_MS / 1000} s idle`);
+  console.log(`worker flags: ${workerArgs((process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean)).join(" ")}; ${(RUNS / wall).toFixed(0)} runs/s, worker CPU ${((workerCpu / RUNS) * 1000).toFixed(1)} ms per run`);
+  console.log("| when | web (next start) | web children | worker | change web / worker vs idle | sandbox processes |");
+  console.log("|---|---|---|---|---|---|");
+  for (const [label, s] of samples) {
+    const heap = (mib: number | undefined) => (mib ? ` (live heap ${f(mib)})` : "");
+    const webCells = web ? [`${f(s.web)}${heap(s.webHeap)}`, s.webChildren ? f(s.webChildren) : "none"] : ["not started", "-"];
+    const changes = web ? `${change(s.web, base.web)} / ${change(s.worker, base.worker)}` : `- / ${change(s.worker, base.worker)}`;
+    console.log(`| ${label} | ${webCells.join(" | ")} | ${f(s.worker)}${heap(s.workerHeap)} | ${changes} | ${s.sandbox.count} (${f(s.sandbox.mib)}) |`);
+  }
+}
+
+function spawnInherit(command: string, args: string[]) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: projectRoot, stdio: "inherit", env: process.env });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+await main();
+process.exit(0);
