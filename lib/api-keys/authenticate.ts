@@ -35,6 +35,7 @@ const KeyRowSchema = z.object({
   revokedAt: z.date().nullable(),
   disabledAt: z.date().nullable(),
   disabledReason: z.string().nullable(),
+  lastUsedAt: z.date().nullable(),
   workspaceName: z.string(),
   creatorRole: z.enum(ROLES).nullable(),
   creatorEmail: z.string().nullable(),
@@ -44,7 +45,7 @@ type KeyRow = z.infer<typeof KeyRowSchema>;
 /** One query: the key by its hash, joined with its workspace and its creator's membership and user. */
 async function findKey(hash: string): Promise<KeyRow | null> {
   const rows = await db().$queryRaw<unknown[]>`
-    SELECT k."id", k."workspaceId", k."name", k."scopes", k."createdById", k."revokedAt", k."disabledAt", k."disabledReason",
+    SELECT k."id", k."workspaceId", k."name", k."scopes", k."createdById", k."revokedAt", k."disabledAt", k."disabledReason", k."lastUsedAt",
            w."name" AS "workspaceName", m."role"::text AS "creatorRole", u."email" AS "creatorEmail"
       FROM "api_keys" k
       JOIN "workspaces" w ON w."id" = k."workspaceId"
@@ -59,8 +60,13 @@ async function disableKey(id: string, reason: string): Promise<void> {
   await db().apiKey.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date(), disabledReason: reason } });
 }
 
-async function touchLastUsed(id: string): Promise<void> {
+/**
+ * Records use at most every LAST_USED_RESOLUTION_MS: the key row just read says when it was last
+ * recorded, so most requests write nothing and send no statement at all.
+ */
+async function touchLastUsed(id: string, lastUsedAt: Date | null): Promise<void> {
   const now = new Date();
+  if (lastUsedAt && now.getTime() - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
   await db().apiKey.updateMany({
     where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] },
     data: { lastUsedAt: now },
@@ -104,7 +110,7 @@ export async function authenticateApiKey(headers: Headers, action: Action): Prom
   }
   const refusal = refuseAction({ ...row, creatorRole: row.creatorRole }, action);
   if (refusal) return refusal;
-  await touchLastUsed(row.id);
+  await touchLastUsed(row.id, row.lastUsedAt);
   return {
     keyId: row.id,
     workspaceId: row.workspaceId,

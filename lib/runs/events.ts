@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
+import { runEventHub } from "./event-hub";
 
 /**
  * Live run events: worker → Redis pub/sub channel per run → SSE route → browser.
@@ -85,24 +86,13 @@ export async function readPartials(redis: Redis, runId: string, steps: { nodeId:
   return partials;
 }
 
-/** Subscribes to one run's events; returns an unsubscribe function that closes the connection. */
+/**
+ * Subscribes to one run's events through the process's shared hub (lib/runs/event-hub.ts): no
+ * connection of its own. Resolves once the subscription is confirmed; returns the unsubscribe function.
+ */
 export async function subscribeToRun(runId: string, onEvent: (event: RunEvent) => void): Promise<() => Promise<void>> {
-  const subscriber = createRedis({ lazyConnect: true });
-  await subscriber.connect();
-  const channel = runChannel(runId);
-  subscriber.on("message", (received: string, message: string) => {
-    if (received !== channel) return;
-    try {
-      onEvent(JSON.parse(message) as RunEvent);
-    } catch {
-      // Ignore a malformed message rather than break the stream.
-    }
-  });
-  await subscriber.subscribe(channel);
-  return async () => {
-    await subscriber.unsubscribe(channel).catch(() => undefined);
-    subscriber.disconnect();
-  };
+  const leave = await runEventHub().subscribe(runId, { onEvent });
+  return async () => leave();
 }
 
 const holder = globalThis as unknown as { __weftEventsRedis?: Redis };

@@ -4,7 +4,7 @@ import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { validateRunInputs } from "@/lib/engine/inputs";
-import { hasErrors, validateGraph } from "@/lib/engine/validate";
+import { hasErrors, usesModelAliases, validateGraph } from "@/lib/engine/validate";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
@@ -27,9 +27,11 @@ export async function startRun(member: Member, workflowId: string, input: z.inpu
 
 export async function createAndEnqueueRun(
   member: Member,
-  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null },
+  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null; id?: string },
 ): Promise<{ runId: string }> {
-  const problems = validateGraph(run.graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId), workflowId: run.workflowId });
+  // The aliases are only read when a node names one (most graphs do not: one statement saved per run).
+  const modelAliases = usesModelAliases(run.graph) ? await modelAliasNames(member.workspaceId) : new Set<string>();
+  const problems = validateGraph(run.graph, nodeRegistry, { modelAliases, workflowId: run.workflowId });
   if (hasErrors(problems)) {
     throw new ServiceError("invalid_graph", "The workflow has problems to fix before it can run.", {
       problems: problems.filter((p) => p.severity === "error"),
@@ -41,6 +43,8 @@ export async function createAndEnqueueRun(
   }
   const row = await db().run.create({
     data: {
+      // A caller that subscribes to the run's events before it exists chooses its id.
+      ...(run.id ? { id: run.id } : {}),
       workspaceId: member.workspaceId,
       workflowId: run.workflowId,
       workflowName: run.workflowName,
