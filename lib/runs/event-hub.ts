@@ -36,15 +36,21 @@ interface Channel {
   ready: Promise<void>;
 }
 
-/** Event messages are written by workers (lib/runs/events.ts); only their type is checked here. */
+/**
+ * Event messages are written by workers (lib/runs/events.ts): one event, or a run's events of one
+ * batch as an array. Only their type is checked here; malformed entries are dropped.
+ */
 const EventEnvelopeSchema = z.object({ type: z.string() }).passthrough();
 
-function parseEvent(message: string): RunEvent | null {
+function parseEvents(message: string): RunEvent[] {
   try {
-    const parsed = EventEnvelopeSchema.safeParse(JSON.parse(message));
-    return parsed.success ? (parsed.data as unknown as RunEvent) : null;
+    const raw: unknown = JSON.parse(message);
+    return (Array.isArray(raw) ? raw : [raw]).flatMap((item) => {
+      const parsed = EventEnvelopeSchema.safeParse(item);
+      return parsed.success ? [parsed.data as unknown as RunEvent] : [];
+    });
   } catch {
-    return null;
+    return [];
   }
 }
 
@@ -77,13 +83,13 @@ export function createRunEventHub(options: { connect?: (name: string) => Redis; 
   function deliver(channel: string, message: string): void {
     const entry = channels.get(channel);
     if (!entry) return;
-    const event = parseEvent(message);
-    if (!event) return;
-    for (const watcher of entry.watchers) {
-      try {
-        watcher.onEvent(event);
-      } catch {
-        // One watcher's failure must not starve the others.
+    for (const event of parseEvents(message)) {
+      for (const watcher of entry.watchers) {
+        try {
+          watcher.onEvent(event);
+        } catch {
+          // One watcher's failure must not starve the others.
+        }
       }
     }
   }

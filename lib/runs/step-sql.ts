@@ -95,17 +95,34 @@ export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: nu
   return result.rowCount ?? 0;
 }
 
-/** Writes (or re-opens) a step as running; its attempt number, or null when fenced out. */
-export async function beginStepRow(pool: pg.Pool, runId: string, leaseToken: number, step: { nodeId: string; nodeType: string; iteration: number }): Promise<number | null> {
-  const result = await pool.query<{ attempt: number }>(
-    `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, attempt, "startedAt")
+const BEGIN_STEP = `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, attempt, "startedAt")
      SELECT gen_random_uuid()::text, $1, $3, $4, $5, 'running', 1, now() AT TIME ZONE 'UTC'
-     WHERE ${FENCE}
-     ON CONFLICT ("runId", "nodeId", iteration) DO UPDATE SET
+     WHERE ${FENCE}`;
+const REOPEN_STEP = `ON CONFLICT ("runId", "nodeId", iteration) DO UPDATE SET
         status = 'running', attempt = run_steps.attempt + 1, "startedAt" = EXCLUDED."startedAt", "finishedAt" = NULL, error = NULL
-     RETURNING attempt`,
-    [runId, leaseToken, step.nodeId, step.nodeType, step.iteration],
-  );
+     RETURNING attempt`;
+
+/**
+ * Writes (or re-opens) a step as running; its attempt number, or null when fenced out. `batch`
+ * (finished pure steps that began earlier, see step-store.ts) is written by the same statement,
+ * first, so rows keep the order steps began and the step costs one statement, not two.
+ */
+export async function beginStepRow(
+  pool: pg.Pool,
+  runId: string,
+  leaseToken: number,
+  step: { nodeId: string; nodeType: string; iteration: number },
+  batch: StepRow[] = [],
+): Promise<number | null> {
+  const params = [runId, leaseToken, step.nodeId, step.nodeType, step.iteration];
+  const result =
+    batch.length === 0
+      ? await pool.query<{ attempt: number }>(`${BEGIN_STEP} ${REOPEN_STEP}`, params)
+      : await pool.query<{ attempt: number }>(
+          `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING 1)
+           ${BEGIN_STEP} AND (SELECT count(*) FROM batch) = $7 ${REOPEN_STEP}`,
+          [...params, stepRecords(batch), batch.length],
+        );
   return result.rows[0]?.attempt ?? null;
 }
 
