@@ -1,5 +1,5 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
-import { db } from "@/lib/db/client";
+import { db, poolOf } from "@/lib/db/client";
 import { GraphSchema } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
@@ -78,15 +78,17 @@ const PublishedRowSchema = z.object({ name: z.string(), versionId: z.string().nu
  * round trip instead of the version, the workflow and, when unpublished, an existence check.
  */
 async function findPublished(workspaceId: string, workflowId: string, version?: number) {
-  const rows = await db().$queryRaw<unknown[]>`
-    SELECT w."name", v."id" AS "versionId", v."graph"
-      FROM "workflows" w
-      LEFT JOIN LATERAL (
-        SELECT "id", "graph" FROM "workflow_versions"
-         WHERE "workflowId" = w."id" AND (${version ?? null}::int IS NULL OR "version" = ${version ?? null}::int)
-         ORDER BY "version" DESC LIMIT 1
-      ) v ON true
-     WHERE w."id" = ${workflowId} AND w."workspaceId" = ${workspaceId}`;
+  const { rows } = await poolOf(db()).query(
+    `SELECT w."name", v."id" AS "versionId", v."graph"
+       FROM "workflows" w
+       LEFT JOIN LATERAL (
+         SELECT "id", "graph" FROM "workflow_versions"
+          WHERE "workflowId" = w."id" AND ($3::int IS NULL OR "version" = $3::int)
+          ORDER BY "version" DESC LIMIT 1
+       ) v ON true
+      WHERE w."id" = $1 AND w."workspaceId" = $2`,
+    [workflowId, workspaceId, version ?? null],
+  );
   if (rows.length === 0) throw notFound("Workflow");
   return PublishedRowSchema.parse(rows[0]);
 }

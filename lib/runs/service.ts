@@ -5,9 +5,9 @@ import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { validateRunInputs } from "@/lib/engine/inputs";
 import { hasErrors, usesModelAliases, validateGraph } from "@/lib/engine/validate";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
+import { insertRunRow } from "./run-insert";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
 import { modelAliasNames } from "@/lib/providers/aliases";
@@ -41,25 +41,20 @@ export async function createAndEnqueueRun(
   if (!checked.ok) {
     throw new ServiceError("invalid_input", "Some inputs are missing or have the wrong type.", { problems: checked.problems });
   }
-  const row = await db().run.create({
-    data: {
-      // A caller that subscribes to the run's events before it exists chooses its id.
-      ...(run.id ? { id: run.id } : {}),
-      workspaceId: member.workspaceId,
-      workflowId: run.workflowId,
-      workflowName: run.workflowName,
-      // Runs of a published version point at it; draft test-runs leave it null.
-      workflowVersionId: run.workflowVersionId ?? null,
-      graph: run.graph as Prisma.InputJsonValue,
-      inputs: checked.inputs as Prisma.InputJsonValue,
-      createdById: member.userId,
-    },
-    select: { id: true },
+  const runId = await insertRunRow({
+    id: run.id,
+    workspaceId: member.workspaceId,
+    workflowId: run.workflowId,
+    workflowName: run.workflowName,
+    workflowVersionId: run.workflowVersionId ?? null,
+    graph: run.graph,
+    inputs: checked.inputs,
+    createdById: member.userId,
   });
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.
-  await enqueueRun(row.id);
-  return { runId: row.id };
+  await enqueueRun(runId);
+  return { runId };
 }
 
 export interface RunSnapshot {
