@@ -87,7 +87,9 @@ async function startWeb(): Promise<ChildProcess | null> {
     console.error("No production build in .next. Build once with `npm run build` (about a few minutes on 2 cores), then run this again.");
     process.exit(2);
   }
-  const web = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+  // BENCH_WEB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the web process.
+  const nodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const web = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, ...benchEnv },
     stdio: ["ignore", "ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore"],
@@ -257,10 +259,17 @@ async function main() {
     await settleCounters();
     const probeBefore = { web: sumCounts(webTree()), worker: sumCounts(workerPids) };
     let probeFailures = 0;
-    for (let i = 0; i < PROBE; i++) if (!(await runOnce(warm, workflowId, apiKey)).ok) probeFailures += 1;
+    const probeMs: number[] = [];
+    for (let i = 0; i < PROBE; i++) {
+      const result = await runOnce(warm, workflowId, apiKey);
+      probeMs.push(result.ms);
+      if (!result.ok) probeFailures += 1;
+    }
+    probeMs.sort((a, b) => a - b);
     await settleCounters();
     warm.close();
     console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive, ${os.cpus().length} cores`);
+    console.log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)}; sequential latency p50 ${percentile(probeMs, 50).toFixed(1)} ms, max ${probeMs.at(-1)!.toFixed(1)} ms`);
     printCounts(`sequential probe${probeFailures ? ` (${probeFailures} failed)` : ""}`, diff(sumCounts(webTree()), probeBefore.web), diff(sumCounts(workerPids), probeBefore.worker), PROBE);
 
     const rows: string[] = [];
@@ -294,6 +303,7 @@ async function main() {
         `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} |`,
       );
       if (result.failures.length) console.error(`failures at ${concurrency}: ${[...new Set(result.failures)].slice(0, 3).join(" | ")}`);
+      console.log(`load average (1 min) after the row at ${concurrency}: ${os.loadavg()[0]!.toFixed(2)}`);
       printCounts(`under load at ${concurrency} concurrent (background work of the worker included)`, webCounts, workerCounts, REQUESTS);
       client.close();
     }

@@ -82,10 +82,13 @@ async function main() {
   for (let i = 0; i < 10; i++) await runOnce();
   await sleep(600);
   const before = { web: read(process.pid), worker: read(worker.pid!) };
+  const cpuBefore = process.cpuUsage();
   for (let i = 0; i < RUNS; i++) await runOnce();
+  const cpu = process.cpuUsage(cpuBefore);
   await sleep(600);
   console.log(`io-counts: workflow ${WORKFLOW}, ${RUNS} sequential sync runs through the route handler, per run:`);
   console.log(`  web:    ${delta(read(process.pid), before.web, RUNS)}`);
+  console.log(`  web CPU (the route handler in this process, tsx, no Next): ${((cpu.user + cpu.system) / 1000 / RUNS).toFixed(2)} ms per run`);
   console.log(`  worker: ${delta(read(worker.pid!), before.worker, RUNS)}`);
   worker.kill("SIGTERM");
   await db().$disconnect();

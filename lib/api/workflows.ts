@@ -1,6 +1,6 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import { db, poolOf } from "@/lib/db/client";
-import { GraphSchema } from "@/lib/engine/graph";
+import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { createAndEnqueueRun } from "@/lib/runs/service";
@@ -93,6 +93,19 @@ async function findPublished(workspaceId: string, workflowId: string, version?: 
   return PublishedRowSchema.parse(rows[0]);
 }
 
+/** Parsed graphs of published versions (immutable rows), so repeated API runs skip the parse. Bounded. */
+const versionGraphs = new Map<string, Graph>();
+const VERSION_GRAPHS_MAX = 200;
+
+function versionGraph(versionId: string, raw: unknown): Graph {
+  const cached = versionGraphs.get(versionId);
+  if (cached) return cached;
+  const graph = GraphSchema.parse(raw);
+  if (versionGraphs.size >= VERSION_GRAPHS_MAX) versionGraphs.delete(versionGraphs.keys().next().value!);
+  versionGraphs.set(versionId, graph);
+  return graph;
+}
+
 /**
  * Starts a run of a published version (the latest unless pinned). 404 for another workspace's
  * workflow, 409 `not_published` when there is no such version, 400 for bad inputs. `runId` lets a
@@ -120,7 +133,7 @@ export async function startPublishedRun(
     id: options.runId,
     workflowId,
     workflowName: found.name,
-    graph: GraphSchema.parse(found.graph),
+    graph: versionGraph(found.versionId, found.graph),
     inputs,
     workflowVersionId: found.versionId,
   });

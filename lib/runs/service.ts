@@ -25,18 +25,36 @@ export async function startRun(member: Member, workflowId: string, input: z.inpu
   return createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph, inputs });
 }
 
-export async function createAndEnqueueRun(
-  member: Member,
-  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null; id?: string },
-): Promise<{ runId: string }> {
+/**
+ * Published versions whose graph passed validation without naming a model alias: such a result
+ * depends only on the immutable version and this process's node registry, so it is kept (the API
+ * runs the same version over and over). Bounded; the oldest entry leaves first.
+ */
+const checkedVersions = new Set<string>();
+const CHECKED_VERSIONS_MAX = 1_000;
+
+async function checkGraph(workspaceId: string, run: { workflowId: string; graph: Graph; workflowVersionId?: string | null }): Promise<void> {
+  const versionId = run.workflowVersionId;
+  if (versionId && checkedVersions.has(versionId)) return;
   // The aliases are only read when a node names one (most graphs do not: one statement saved per run).
-  const modelAliases = usesModelAliases(run.graph) ? await modelAliasNames(member.workspaceId) : new Set<string>();
+  const aliases = usesModelAliases(run.graph);
+  const modelAliases = aliases ? await modelAliasNames(workspaceId) : new Set<string>();
   const problems = validateGraph(run.graph, nodeRegistry, { modelAliases, workflowId: run.workflowId });
   if (hasErrors(problems)) {
     throw new ServiceError("invalid_graph", "The workflow has problems to fix before it can run.", {
       problems: problems.filter((p) => p.severity === "error"),
     });
   }
+  if (!versionId || aliases) return;
+  if (checkedVersions.size >= CHECKED_VERSIONS_MAX) checkedVersions.delete(checkedVersions.values().next().value!);
+  checkedVersions.add(versionId);
+}
+
+export async function createAndEnqueueRun(
+  member: Member,
+  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null; id?: string },
+): Promise<{ runId: string }> {
+  await checkGraph(member.workspaceId, run);
   const checked = validateRunInputs(run.graph, nodeRegistry, run.inputs);
   if (!checked.ok) {
     throw new ServiceError("invalid_input", "Some inputs are missing or have the wrong type.", { problems: checked.problems });
