@@ -97,7 +97,9 @@ async function startWeb(): Promise<ChildProcess | null> {
   return web;
 }
 
-const startWorker = () => spawnLogged(["--import", "tsx", "workers/run-worker.ts"], { ...benchEnv, LOG_LEVEL: "info" }, "worker started");
+// BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers.
+const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const startWorker = () => spawnLogged([...workerNodeArgs, "--import", "tsx", "workers/run-worker.ts"], { ...benchEnv, LOG_LEVEL: "info" }, "worker started");
 
 /** Sign-up, sign-in, workflow, publish and API key, all through the app's HTTP API. */
 async function setUp(client: HttpClient): Promise<{ workflowId: string; apiKey: string }> {
@@ -178,8 +180,18 @@ const breakdown = (table: Record<string, number>, runs: number) =>
     .map(([k, v]) => `${k} ${perRun(v, runs)}`)
     .join(", ");
 
-/** Counters are written every 200 ms; wait for the last writes before reading. */
-const settleCounters = () => sleep(600);
+/** Asks every counting process (those that wrote a counters file: they handle SIGUSR2) to write its counts now. */
+async function settleCounters(): Promise<void> {
+  await sleep(100);
+  for (const file of fs.readdirSync(COUNTERS_DIR).filter((name) => /^\d+\.json$/.test(name))) {
+    try {
+      process.kill(Number(file.slice(0, -5)), "SIGUSR2");
+    } catch {
+      // The process has exited.
+    }
+  }
+  await sleep(300);
+}
 
 async function runOnce(client: HttpClient, workflowId: string, apiKey: string): Promise<{ ms: number; ok: boolean; detail?: string }> {
   const started = performance.now();

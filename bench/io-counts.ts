@@ -34,6 +34,14 @@ Object.assign(process.env, {
 });
 
 type Counted = { sql: { statements: number; byKind: Record<string, number> }; redis: { commands: number; roundTrips: number; byCommand: Record<string, number> } };
+/** This process writes its counts directly; the worker on SIGUSR2 (lib/metrics/io-counters.ts). */
+async function settle(workerPid: number): Promise<void> {
+  const { writeIoCounts } = await import("../lib/metrics/io-counters");
+  await sleep(100);
+  writeIoCounts();
+  process.kill(workerPid, "SIGUSR2");
+  await sleep(300);
+}
 const read = (pid: number): Counted => JSON.parse(fs.readFileSync(path.join(COUNTERS_DIR, `${pid}.json`), "utf8")) as Counted;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,12 +88,12 @@ async function main() {
     if (run.status !== "succeeded" || JSON.stringify(run.output) !== JSON.stringify(workflow.expected)) throw new Error(`unexpected ${JSON.stringify(run).slice(0, 300)}`);
   };
   for (let i = 0; i < 10; i++) await runOnce();
-  await sleep(600);
+  await settle(worker.pid!);
   const before = { web: read(process.pid), worker: read(worker.pid!) };
   const cpuBefore = process.cpuUsage();
   for (let i = 0; i < RUNS; i++) await runOnce();
   const cpu = process.cpuUsage(cpuBefore);
-  await sleep(600);
+  await settle(worker.pid!);
   console.log(`io-counts: workflow ${WORKFLOW}, ${RUNS} sequential sync runs through the route handler, per run:`);
   console.log(`  web:    ${delta(read(process.pid), before.web, RUNS)}`);
   console.log(`  web CPU (the route handler in this process, tsx, no Next): ${((cpu.user + cpu.system) / 1000 / RUNS).toFixed(2)} ms per run`);

@@ -7,7 +7,7 @@ import type pg from "pg";
  * Counts the SQL statements and Redis commands and round trips a process sends, for the HTTP
  * benchmark (bench/http-runs.ts), which reads them per run. Off unless WEFT_BENCH_COUNTERS_DIR is
  * set: then lib/db/client.ts and lib/queue/redis.ts hand every pool and connection to this module
- * and the totals are written to `<dir>/<pid>.json` a few times a second. Never on in production use.
+ * and the totals are written to `<dir>/<pid>.json` when the process gets SIGUSR2. Never on in production use.
  */
 export interface IoCounts {
   pid: number;
@@ -35,20 +35,25 @@ export function ioCounts(): IoCounts {
   return structuredClone(counts);
 }
 
+/**
+ * Writes the counts to `<dir>/<pid>.json` now. The benchmark asks with SIGUSR2 right before it
+ * reads (a timer would add file writes to the very CPU figures the benchmark reports).
+ */
+export function writeIoCounts(): void {
+  if (!dumpDir || !dirty) return;
+  dirty = false;
+  const file = path.join(dumpDir, `${process.pid}.json`);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(counts));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
 function startDumping(dir: string): void {
   if (dumpDir) return;
   dumpDir = dir;
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${process.pid}.json`);
-  const write = () => {
-    if (!dirty) return;
-    dirty = false;
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(counts));
-    fs.renameSync(`${file}.tmp`, file);
-  };
   dirty = true;
-  write();
-  setInterval(write, 200).unref();
+  writeIoCounts();
+  process.on("SIGUSR2", writeIoCounts);
 }
 
 /** Counts every statement sent on the pool's connections (Prisma's and the raw SQL alike). */

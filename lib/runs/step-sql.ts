@@ -215,6 +215,8 @@ export interface LeasedRun {
   previousStart: Date | null;
   parentRunId: string | null;
   sourceRunId: string | null;
+  /** The published version the run executes (null for a draft run). */
+  workflowVersionId: string | null;
 }
 
 /**
@@ -231,7 +233,7 @@ export async function takeLease(pool: pg.Pool, runId: string, workerId: string):
     `UPDATE runs SET status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
         "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC')
      WHERE id = $1 AND status IN ('queued', 'running')
-     RETURNING "workspaceId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId",
+     RETURNING "workspaceId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "workflowVersionId",
         ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
     [runId, workerId],
   );
