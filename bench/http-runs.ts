@@ -180,17 +180,22 @@ const breakdown = (table: Record<string, number>, runs: number) =>
     .map(([k, v]) => `${k} ${perRun(v, runs)}`)
     .join(", ");
 
-/** Asks every counting process (those that wrote a counters file: they handle SIGUSR2) to write its counts now. */
+/**
+ * Asks every counting process that says it handles SIGUSR2 to write its counts now; a process
+ * built before that (its file lacks `writesOnSignal`) writes on a 200 ms timer instead, and would
+ * die of the signal, so it is only waited for.
+ */
 async function settleCounters(): Promise<void> {
   await sleep(100);
   for (const file of fs.readdirSync(COUNTERS_DIR).filter((name) => /^\d+\.json$/.test(name))) {
     try {
-      process.kill(Number(file.slice(0, -5)), "SIGUSR2");
+      const written = JSON.parse(fs.readFileSync(path.join(COUNTERS_DIR, file), "utf8")) as { writesOnSignal?: boolean };
+      if (written.writesOnSignal) process.kill(Number(file.slice(0, -5)), "SIGUSR2");
     } catch {
-      // The process has exited.
+      // Being rewritten, or the process has exited.
     }
   }
-  await sleep(300);
+  await sleep(500);
 }
 
 async function runOnce(client: HttpClient, workflowId: string, apiKey: string): Promise<{ ms: number; ok: boolean; detail?: string }> {

@@ -11,11 +11,13 @@ import type pg from "pg";
  */
 export interface IoCounts {
   pid: number;
+  /** This process writes its counts when it gets SIGUSR2 (older builds wrote them on a timer and die of the signal). */
+  writesOnSignal: true;
   sql: { statements: number; byKind: Record<string, number> };
   redis: { commands: number; roundTrips: number; byCommand: Record<string, number> };
 }
 
-const counts: IoCounts = { pid: process.pid, sql: { statements: 0, byKind: {} }, redis: { commands: 0, roundTrips: 0, byCommand: {} } };
+const counts: IoCounts = { pid: process.pid, writesOnSignal: true, sql: { statements: 0, byKind: {} }, redis: { commands: 0, roundTrips: 0, byCommand: {} } };
 let dumpDir: string | undefined;
 let dirty = false;
 
