@@ -18,6 +18,8 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { ensureDatabase } from "../scripts/lib/database";
 import { buildWorker, workerArgs } from "../scripts/lib/worker-command";
+import { GraphSchema } from "../lib/engine/graph";
+import { benchWorkflows } from "./lib/workflows";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -41,28 +43,8 @@ const benchEnv = {
 };
 Object.assign(process.env, benchEnv);
 
-const graph = {
-  version: 1 as const,
-  nodes: [
-    { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [{ name: "n", label: "", type: "number", required: true, description: "" }] } },
-    { id: "label", type: "template", position: { x: 200, y: 0 }, data: { template: "item {{ start.n }}", format: "text" } },
-    {
-      id: "check",
-      type: "condition",
-      position: { x: 400, y: 0 },
-      data: { cases: [{ id: "case_1", logic: "and", rules: [{ left: "start.n", operator: "greater_than", right: "50" }] }] },
-    },
-    { id: "summary", type: "template", position: { x: 600, y: 0 }, data: { template: "{{ label.text }} ({{ check.branch }})", format: "text" } },
-    { id: "end", type: "end", position: { x: 800, y: 0 }, data: { outputs: [{ name: "summary", value: "{{ summary.text }}" }] } },
-  ],
-  edges: [
-    { id: "e1", source: "start", target: "label" },
-    { id: "e2", source: "label", target: "check" },
-    { id: "e3", source: "check", sourceHandle: "case_1", target: "summary" },
-    { id: "e4", source: "check", sourceHandle: "else", target: "summary" },
-    { id: "e5", source: "summary", target: "end" },
-  ],
-};
+// The HTTP benchmark's model-free workflow (Start → Template → Condition → Template → End).
+const graph = GraphSchema.parse(benchWorkflows.template.graph);
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmtMs = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
@@ -129,7 +111,7 @@ async function main() {
   const workspace = await db().workspace.create({ data: { name: "Bench" } });
   await db().membership.create({ data: { userId: user.id, workspaceId: workspace.id, role: "owner" } });
   const member = { userId: user.id, email: user.email, name: user.name, workspaceId: workspace.id, workspaceName: workspace.name, role: "owner" as const };
-  const workflow = await db().workflow.create({ data: { workspaceId: workspace.id, name: "bench", graph } });
+  const workflow = await db().workflow.create({ data: { workspaceId: workspace.id, name: "bench", graph: benchWorkflows.template.graph } });
   const createRun = (i: number) => createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: "bench", graph, inputs: { n: i % 100 } });
 
   const waitAllFinished = async (since: Date) => {

@@ -95,6 +95,8 @@ export const EnvSchema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
+  /** Benchmarks only: count SQL statements and Redis commands and write them here (lib/metrics/io-counters.ts). */
+  WEFT_BENCH_COUNTERS_DIR: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

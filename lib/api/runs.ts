@@ -1,47 +1,102 @@
-import { db } from "@/lib/db/client";
-import { pendingFirst, toWaitView, waitSelect } from "@/lib/runs/waits";
+import { z } from "zod";
+import { db, poolOf } from "@/lib/db/client";
+import { pendingFirst, toWaitView, type WaitRow } from "@/lib/runs/waits";
 import type { RunView, RunWaitView } from "./schemas";
 
-const iso = (d: Date) => d.toISOString();
-const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+/** ISO-8601 UTC text of a `timestamp(3)` column (which holds UTC, Prisma's convention). */
+const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The run, its version number, its steps and its waits in one statement (the sync API reads every
+ * finished run with it): the steps and waits come back as JSON arrays in their display order.
+ */
+const RUN_VIEW_SQL = `
+  SELECT r.id, r."workflowId", r."workflowName", v.version, r.status::text AS status, r.inputs, r.output, r.error,
+         r."promptTokens", r."completionTokens", r."totalTokens",
+         ${iso('r."createdAt"')} AS "createdAt", ${iso('r."startedAt"')} AS "startedAt", ${iso('r."finishedAt"')} AS "finishedAt",
+         COALESCE((SELECT json_agg(json_build_object(
+             'nodeId', s."nodeId", 'nodeType', s."nodeType", 'iteration', s.iteration, 'status', s.status, 'output', s.output,
+             'error', s.error, 'branch', s.branch, 'totalTokens', s."totalTokens",
+             'startedAt', ${iso('s."startedAt"')}, 'finishedAt', ${iso('s."finishedAt"')}) ORDER BY s."startedAt")
+           FROM run_steps s WHERE s."runId" = r.id), '[]'::json) AS steps,
+         COALESCE((SELECT json_agg(json_build_object(
+             'id', w.id, 'runId', w."runId", 'nodeId', w."nodeId", 'iteration', w.iteration, 'kind', w.kind, 'status', w.status,
+             'request', w.request, 'response', w.response, 'childRunId', w."childRunId",
+             'answeredAt', ${iso('w."answeredAt"')}, 'timeoutAt', ${iso('w."timeoutAt"')}, 'createdAt', ${iso('w."createdAt"')})
+             ORDER BY w."createdAt", w."nodeId", w.iteration)
+           FROM run_waits w WHERE w."runId" = r.id), '[]'::json) AS waits
+    FROM runs r
+    LEFT JOIN workflow_versions v ON v.id = r."workflowVersionId"
+   WHERE r.id = $1 AND r."workspaceId" = $2`;
+
+const json = z.unknown().transform((value) => value ?? null);
+const StepRowSchema = z.object({
+  nodeId: z.string(),
+  nodeType: z.string(),
+  iteration: z.number(),
+  status: z.string(),
+  output: json,
+  error: json,
+  branch: z.string().nullable(),
+  totalTokens: z.number(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+const date = z.string().transform((text) => new Date(text));
+const WaitRowSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  nodeId: z.string(),
+  iteration: z.number(),
+  kind: z.string(),
+  status: z.string(),
+  request: json,
+  response: json,
+  childRunId: z.string().nullable(),
+  answeredAt: date.nullable(),
+  timeoutAt: date.nullable(),
+  createdAt: date,
+});
+const RunRowSchema = z.object({
+  id: z.string(),
+  workflowId: z.string().nullable(),
+  workflowName: z.string(),
+  version: z.number().nullable(),
+  status: z.string(),
+  inputs: json,
+  output: json,
+  error: json,
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  totalTokens: z.number(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  steps: z.array(StepRowSchema),
+  waits: z.array(WaitRowSchema),
+});
 
 /** A run with its steps as the public API shows it, or null when it is not in the workspace. */
 export async function getRunView(workspaceId: string, runId: string): Promise<RunView | null> {
-  const run = await db().run.findFirst({
-    where: { id: runId, workspaceId },
-    include: {
-      workflowVersion: { select: { version: true } },
-      steps: { orderBy: { startedAt: "asc" } },
-      waits: { select: waitSelect, orderBy: [{ createdAt: "asc" }, { nodeId: "asc" }, { iteration: "asc" }] },
-    },
-  });
-  if (!run) return null;
+  // Plain SQL on Prisma's pool: far cheaper in CPU than the same read through the query compiler.
+  const { rows } = await poolOf(db()).query(RUN_VIEW_SQL, [runId, workspaceId]);
+  if (rows.length === 0) return null;
+  const run = RunRowSchema.parse(rows[0]);
   return {
     id: run.id,
     workflowId: run.workflowId,
     workflowName: run.workflowName,
-    version: run.workflowVersion?.version ?? null,
-    status: run.status,
-    inputs: run.inputs,
-    output: run.output ?? null,
-    error: (run.error as RunView["error"]) ?? null,
+    version: run.version,
+    status: run.status as RunView["status"],
+    inputs: run.inputs as RunView["inputs"],
+    output: run.output as RunView["output"],
+    error: run.error as RunView["error"],
     usage: { promptTokens: run.promptTokens, completionTokens: run.completionTokens, totalTokens: run.totalTokens },
-    createdAt: iso(run.createdAt),
-    startedAt: isoOrNull(run.startedAt),
-    finishedAt: isoOrNull(run.finishedAt),
-    steps: run.steps.map((step) => ({
-      nodeId: step.nodeId,
-      nodeType: step.nodeType,
-      iteration: step.iteration,
-      status: step.status,
-      output: step.output ?? null,
-      error: (step.error as RunView["error"]) ?? null,
-      branch: step.branch,
-      totalTokens: step.totalTokens,
-      startedAt: iso(step.startedAt),
-      finishedAt: isoOrNull(step.finishedAt),
-    })),
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    steps: run.steps.map((step) => ({ ...step, status: step.status as RunView["steps"][number]["status"], output: step.output as RunView["steps"][number]["output"], error: step.error as RunView["error"] })),
     // The request's shape is the node's (checked when it was written); the schema documents it.
-    waits: pendingFirst(run.waits.map(toWaitView)) as RunWaitView[],
+    waits: pendingFirst(run.waits.map((w) => toWaitView(w as WaitRow))) as RunWaitView[],
   };
 }

@@ -1,38 +1,102 @@
-import { subscribeToRun } from "@/lib/runs/events";
+import { runEventHub, type RunEventHub } from "@/lib/runs/event-hub";
+import { isRunOver, readRunStatus } from "@/lib/runs/follow";
 import { getRunView } from "./runs";
-import { TERMINAL_RUN_STATUSES, type RunView } from "./schemas";
-
-/** How often the waiter re-reads PostgreSQL in case a pub/sub message was lost. */
-const RECHECK_MS = 1_000;
+import type { RunView } from "./schemas";
 
 /**
- * Waits until the run finishes or `timeoutMs` passes, and returns the run as PostgreSQL has it.
- * The terminal `run` event on the run's Redis channel wakes the waiter at once; a periodic
- * PostgreSQL re-check covers lost messages (pub/sub is fire-and-forget). The subscription opens
- * before the first read, so a run finishing in between is not missed.
+ * How long a waiter goes without any event of its run before it re-reads the run's status from
+ * PostgreSQL: the fallback for a lost pub/sub message. While events flow nothing is polled.
  */
-export async function waitForRunEnd(workspaceId: string, runId: string, timeoutMs: number, signal?: AbortSignal): Promise<RunView | null> {
+export const SILENCE_RECHECK_MS = 5_000;
+
+const isTerminal = isRunOver;
+
+export interface RunEndWatch {
+  /**
+   * Resolves when the run has ended (its terminal `run` event, or the fallback read), when
+   * `timeoutMs` passes or when `signal` aborts; true when it ended.
+   */
+  ended(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  close(): void;
+}
+
+/**
+ * Subscribes (through the process's shared hub) to the end of one run. Open it before the run
+ * can finish — before it is enqueued, or before the first status read — so the terminal event
+ * cannot slip between the read and the subscription.
+ */
+export async function watchRunEnd(
+  runId: string,
+  options: { hub?: RunEventHub; silenceMs?: number; readStatus?: (runId: string) => Promise<string | null> } = {},
+): Promise<RunEndWatch> {
+  const silenceMs = options.silenceMs ?? SILENCE_RECHECK_MS;
+  const readStatus = options.readStatus ?? readRunStatus;
+  let finished = false;
   let wake: () => void = () => undefined;
-  const unsubscribe = await subscribeToRun(runId, (event) => {
-    if (event.type === "run" && TERMINAL_RUN_STATUSES.includes(event.status)) wake();
+  let recheck: () => void = () => undefined;
+  let resetSilence: () => void = () => undefined;
+  const leave = await (options.hub ?? runEventHub()).subscribe(runId, {
+    onEvent: (event) => {
+      if (event.type === "run" && isTerminal(event.status)) {
+        finished = true;
+        wake();
+      }
+      // Any event proves the channel is alive: the silence timer starts again (see ended()).
+      resetSilence();
+    },
+    onGap: () => recheck(),
   });
-  const deadline = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      const view = await getRunView(workspaceId, runId);
-      if (!view || TERMINAL_RUN_STATUSES.includes(view.status)) return view;
-      const left = deadline - Date.now();
-      if (left <= 0 || signal?.aborted) return view;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(RECHECK_MS, left));
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
+
+  return {
+    close: leave,
+    async ended(timeoutMs, signal) {
+      if (finished) return true;
+      const deadline = Date.now() + timeoutMs;
+      return new Promise<boolean>((resolve) => {
+        let silence: ReturnType<typeof setTimeout> | undefined;
+        const done = (ended: boolean) => {
+          clearTimeout(silence);
+          clearTimeout(timeout);
+          signal?.removeEventListener("abort", aborted);
+          wake = () => undefined;
+          resetSilence = () => undefined;
+          recheck = () => undefined;
+          resolve(ended);
         };
-        signal?.addEventListener("abort", wake, { once: true });
+        const aborted = () => done(false);
+        const check = () => {
+          readStatus(runId).then(
+            (status) => (isTerminal(status) ? done(true) : resetSilence()),
+            () => resetSilence(),
+          );
+        };
+        resetSilence = () => {
+          clearTimeout(silence);
+          silence = setTimeout(check, Math.min(silenceMs, Math.max(0, deadline - Date.now())));
+        };
+        wake = () => done(true);
+        recheck = check;
+        const timeout = setTimeout(() => done(finished), timeoutMs);
+        if (signal?.aborted) return done(false);
+        signal?.addEventListener("abort", aborted, { once: true });
+        resetSilence();
       });
-    }
+    },
+  };
+}
+
+/**
+ * Waits until the run finishes or `timeoutMs` passes, and returns the run as PostgreSQL has it
+ * (read once, at the end). Subscribes first, then reads the status once, so a run that finished
+ * before the subscription is seen at once. Pass `watch` when it was opened before the run existed
+ * (then the first status read is skipped: the run cannot have ended before it was enqueued).
+ */
+export async function waitForRunEnd(workspaceId: string, runId: string, timeoutMs: number, signal?: AbortSignal, watch?: RunEndWatch): Promise<RunView | null> {
+  const own = watch ?? (await watchRunEnd(runId));
+  try {
+    if (watch || !isTerminal(await readRunStatus(runId))) await own.ended(timeoutMs, signal);
   } finally {
-    await unsubscribe();
+    own.close();
   }
+  return getRunView(workspaceId, runId);
 }

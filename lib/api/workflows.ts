@@ -1,11 +1,12 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
-import { db } from "@/lib/db/client";
-import { GraphSchema } from "@/lib/engine/graph";
+import { db, poolOf } from "@/lib/db/client";
+import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { createAndEnqueueRun } from "@/lib/runs/service";
-import { findVersion } from "@/lib/workflows/versions";
-import type { z } from "zod";
+import { z } from "zod";
+import { requirePermission } from "@/lib/auth/permissions";
+import { notFound } from "@/lib/services/errors";
 import { ApiProblem } from "./errors";
 import type { InputFieldSchema, PublishedWorkflowSchema } from "./schemas";
 
@@ -68,13 +69,58 @@ export async function listPublishedWorkflows(caller: ApiCaller): Promise<Publish
   });
 }
 
+/** The workflow (in the caller's workspace) with the requested version, or null version when it has none. */
+const PublishedRowSchema = z.object({ name: z.string(), versionId: z.string().nullable(), graph: z.unknown() });
+
+/**
+ * One statement: the workflow's name (scoped to the workspace: none → 404) and the latest (or the
+ * pinned) published version with its graph (none → 409). Every API run reads this, so it is one
+ * round trip instead of the version, the workflow and, when unpublished, an existence check.
+ */
+async function findPublished(workspaceId: string, workflowId: string, version?: number) {
+  const { rows } = await poolOf(db()).query(
+    `SELECT w."name", v."id" AS "versionId", v."graph"
+       FROM "workflows" w
+       LEFT JOIN LATERAL (
+         SELECT "id", "graph" FROM "workflow_versions"
+          WHERE "workflowId" = w."id" AND ($3::int IS NULL OR "version" = $3::int)
+          ORDER BY "version" DESC LIMIT 1
+       ) v ON true
+      WHERE w."id" = $1 AND w."workspaceId" = $2`,
+    [workflowId, workspaceId, version ?? null],
+  );
+  if (rows.length === 0) throw notFound("Workflow");
+  return PublishedRowSchema.parse(rows[0]);
+}
+
+/** Parsed graphs of published versions (immutable rows), so repeated API runs skip the parse. Bounded. */
+const versionGraphs = new Map<string, Graph>();
+const VERSION_GRAPHS_MAX = 200;
+
+function versionGraph(versionId: string, raw: unknown): Graph {
+  const cached = versionGraphs.get(versionId);
+  if (cached) return cached;
+  const graph = GraphSchema.parse(raw);
+  if (versionGraphs.size >= VERSION_GRAPHS_MAX) versionGraphs.delete(versionGraphs.keys().next().value!);
+  versionGraphs.set(versionId, graph);
+  return graph;
+}
+
 /**
  * Starts a run of a published version (the latest unless pinned). 404 for another workspace's
- * workflow, 409 `not_published` when there is no such version, 400 for bad inputs.
+ * workflow, 409 `not_published` when there is no such version, 400 for bad inputs. `runId` lets a
+ * caller subscribe to the run's events before the run exists (lib/api/wait.ts).
  */
-export async function startPublishedRun(caller: ApiCaller, workflowId: string, inputs: Record<string, unknown>, version?: number): Promise<{ runId: string }> {
-  const found = await findVersion(caller.member, workflowId, version);
-  if (!found) {
+export async function startPublishedRun(
+  caller: ApiCaller,
+  workflowId: string,
+  inputs: Record<string, unknown>,
+  version?: number,
+  options: { runId?: string } = {},
+): Promise<{ runId: string }> {
+  requirePermission(caller.member, "run.start");
+  const found = await findPublished(caller.workspaceId, workflowId, version);
+  if (!found.versionId) {
     throw new ApiProblem(
       409,
       "not_published",
@@ -83,12 +129,12 @@ export async function startPublishedRun(caller: ApiCaller, workflowId: string, i
         : `This workflow has no published version ${version}.`,
     );
   }
-  const workflow = await db().workflow.findUniqueOrThrow({ where: { id: workflowId }, select: { name: true } });
   return createAndEnqueueRun(caller.member, {
+    id: options.runId,
     workflowId,
-    workflowName: workflow.name,
-    graph: found.graph,
+    workflowName: found.name,
+    graph: versionGraph(found.versionId, found.graph),
     inputs,
-    workflowVersionId: found.id,
+    workflowVersionId: found.versionId,
   });
 }

@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { countPool } from "@/lib/metrics/io-counters";
 
 export type Db = PrismaClient;
 
@@ -17,6 +18,8 @@ export function createDb(connectionString: string = env().DATABASE_URL, applicat
   const pool = new pg.Pool({ connectionString, max: 10, application_name: applicationName });
   // A dropped idle connection is replaced on the next query; without a listener it would crash the process.
   pool.on("error", () => undefined);
+  const countersDir = env().WEFT_BENCH_COUNTERS_DIR;
+  if (countersDir) countPool(pool, countersDir);
   // disposeExternalPool: $disconnect() still closes every connection, as with Prisma's own pool.
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(client, pool);

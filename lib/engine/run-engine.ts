@@ -38,6 +38,11 @@ export interface RunOptions {
    * (`limits.maxRunDurationMs`) counts the whole run, not this call. Defaults to now.
    */
   startedAt?: Date;
+  /**
+   * The caller already validated this exact graph against this registry (a worker keeps that per
+   * immutable published version, lib/runs/version-graphs.ts): the per-run validation is skipped.
+   */
+  graphChecked?: boolean;
   /** Overrides of LIMITS, per run (a run's own deadline goes in `maxRunDurationMs`; tests use small ones). */
   limits?: Partial<Limits>;
   /** Called with errors that are not NodeErrors (bugs, infrastructure) so the caller can log them. */
@@ -164,7 +169,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const scrub = <T,>(value: T): T => (services.secrets ? services.secrets.redact(value) : value);
   const publish = (event: RunEvent) => events.publish(scrub(event));
 
-  const problems = validateGraph(graph, registry).filter((p) => p.severity === "error");
+  const problems = options.graphChecked ? [] : validateGraph(graph, registry).filter((p) => p.severity === "error");
   if (hasErrors(problems)) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
     return { status: "failed", error: { code: "invalid_graph", message: `The workflow is not valid: ${problems[0].message}${more}` }, usage };

@@ -58,6 +58,11 @@ function aliasReference(config: unknown): string | undefined {
   return providerId === "alias" && typeof model === "string" && model ? model : undefined;
 }
 
+/** Whether any node names a model alias (so validating the graph needs the workspace's alias names). */
+export function usesModelAliases(graph: { nodes: { data?: unknown }[] }): boolean {
+  return graph.nodes.some((node) => aliasReference(node.data) !== undefined);
+}
+
 export function validateGraph(raw: unknown, registry: NodeRegistry, context: ValidationContext = {}): Problem[] {
   const parsed = GraphSchema.safeParse(raw);
   if (!parsed.success) return schemaProblems(raw, parsed.error.issues);

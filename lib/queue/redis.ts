@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { env } from "@/lib/env";
+import { countRedis } from "@/lib/metrics/io-counters";
 
 /**
  * Redis connections. BullMQ workers and subscribers need their own connection each, with
@@ -7,7 +8,10 @@ import { env } from "@/lib/env";
  */
 export function createRedis(options: RedisOptions = {}): Redis {
   // Named like the database connections, so an operator (or a fault test) can find a process's connections in CLIENT LIST.
-  return new Redis(env().REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: env().WEFT_DB_APPLICATION_NAME, ...options });
+  const redis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: env().WEFT_DB_APPLICATION_NAME, ...options });
+  const countersDir = env().WEFT_BENCH_COUNTERS_DIR;
+  if (countersDir) countRedis(redis, countersDir);
+  return redis;
 }
 
 /** Key prefix shared by BullMQ and the event channels, so several instances can share one Redis. */

@@ -1,6 +1,7 @@
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
+import { runEventHub } from "./event-hub";
 
 /**
  * Live run events: worker → Redis pub/sub channel per run → SSE route → browser.
@@ -16,6 +17,21 @@ export const runChannel = (runId: string) => `${redisPrefix()}:run-events:${runI
 export const partialKey = (runId: string, nodeId: string, iteration: number) => `${redisPrefix()}:run-partial:${runId}:${nodeId}:${iteration}`;
 const PARTIAL_TTL_SECONDS = 3600;
 
+/**
+ * One message per run per batch: a run's events of one batch (a pure node's steps are released
+ * together with the run's end) travel as a JSON array, in order, instead of one PUBLISH each.
+ * Watchers accept a single event or an array (lib/runs/event-hub.ts).
+ */
+function publishGrouped(pipeline: ChainableCommander, batch: { runId: string; event: RunEvent }[]): void {
+  const byRun = new Map<string, RunEvent[]>();
+  for (const { runId, event } of batch) {
+    const events = byRun.get(runId) ?? [];
+    events.push(event);
+    byRun.set(runId, events);
+  }
+  for (const [runId, events] of byRun) pipeline.publish(runChannel(runId), JSON.stringify(events.length === 1 ? events[0] : events));
+}
+
 export function createRunEventPublisher(redis: Redis) {
   // Every event of every run goes into one queue, sent in batches: whatever piles up while a batch
   // is in flight leaves as the next batch, in one or two round trips instead of one per event (a
@@ -25,6 +41,17 @@ export function createRunEventPublisher(redis: Redis) {
   let sending = false;
 
   async function sendBatch(batch: { runId: string; event: RunEvent }[]): Promise<void> {
+    // Without deltas nothing needs a reply before publishing: one pipeline (clearing the partial
+    // text of steps that start, then the messages) is one round trip.
+    if (!batch.some(({ event }) => event.type === "delta")) {
+      const pipeline = redis.pipeline();
+      for (const { runId, event } of batch) {
+        if (event.type === "step" && event.status === "running") pipeline.del(partialKey(runId, event.nodeId, event.iteration));
+      }
+      publishGrouped(pipeline, batch);
+      await pipeline.exec();
+      return;
+    }
     // First the partial-text bookkeeping (a delta needs its byte offset before it is published).
     const prepare = redis.multi();
     const appendAt = new Map<number, number>();
@@ -41,13 +68,16 @@ export function createRunEventPublisher(redis: Redis) {
         commands += 1;
       }
     });
-    const results = commands > 0 ? await prepare.exec() : null;
+    const results = await prepare.exec();
     const publish = redis.pipeline();
-    batch.forEach(({ runId, event }, index) => {
-      const at = appendAt.get(index);
-      const sent = event.type === "delta" && at !== undefined ? { ...event, offset: Number(results?.[at]?.[1] ?? 0) - Buffer.byteLength(event.text) } : event;
-      publish.publish(runChannel(runId), JSON.stringify(sent));
-    });
+    publishGrouped(
+      publish,
+      batch.map(({ runId, event }, index) => {
+        const at = appendAt.get(index);
+        const sent = event.type === "delta" && at !== undefined ? { ...event, offset: Number(results?.[at]?.[1] ?? 0) - Buffer.byteLength(event.text) } : event;
+        return { runId, event: sent };
+      }),
+    );
     await publish.exec();
   }
 
@@ -85,24 +115,13 @@ export async function readPartials(redis: Redis, runId: string, steps: { nodeId:
   return partials;
 }
 
-/** Subscribes to one run's events; returns an unsubscribe function that closes the connection. */
+/**
+ * Subscribes to one run's events through the process's shared hub (lib/runs/event-hub.ts): no
+ * connection of its own. Resolves once the subscription is confirmed; returns the unsubscribe function.
+ */
 export async function subscribeToRun(runId: string, onEvent: (event: RunEvent) => void): Promise<() => Promise<void>> {
-  const subscriber = createRedis({ lazyConnect: true });
-  await subscriber.connect();
-  const channel = runChannel(runId);
-  subscriber.on("message", (received: string, message: string) => {
-    if (received !== channel) return;
-    try {
-      onEvent(JSON.parse(message) as RunEvent);
-    } catch {
-      // Ignore a malformed message rather than break the stream.
-    }
-  });
-  await subscriber.subscribe(channel);
-  return async () => {
-    await subscriber.unsubscribe(channel).catch(() => undefined);
-    subscriber.disconnect();
-  };
+  const leave = await runEventHub().subscribe(runId, { onEvent });
+  return async () => leave();
 }
 
 const holder = globalThis as unknown as { __weftEventsRedis?: Redis };

@@ -1,5 +1,7 @@
+import { db, poolOf } from "@/lib/db/client";
 import type { RunEvent } from "@/lib/engine/run-ports";
-import { eventsRedis, readPartials, subscribeToRun } from "./events";
+import { runEventHub, type RunEventHub } from "./event-hub";
+import { eventsRedis, readPartials } from "./events";
 
 interface StepRef {
   nodeId: string;
@@ -8,11 +10,29 @@ interface StepRef {
 }
 
 /**
- * Follows one run for a live watcher (the editor's SSE route and the public API stream):
- * subscribes before the snapshot is read so nothing published in between is missed, reads the
- * streamed text of running steps, and drops what the snapshot already covers: the `running`
- * event of a step the snapshot knows (replaying it would reset its text) and deltas whose byte
- * offset lies inside the partial text already delivered. Returns the unsubscribe function.
+ * How long a live watcher goes without any event before it checks PostgreSQL for a run that ended
+ * unheard (a lost pub/sub message). Events reset the timer, so nothing is polled while they flow.
+ */
+export const FOLLOW_SILENCE_MS = 10_000;
+
+const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+
+/** The run's status, null when there is no such run: the one small read of the lost-message fallback. */
+export async function readRunStatus(runId: string): Promise<string | null> {
+  const result = await poolOf(db()).query<{ status: string }>(`SELECT status FROM runs WHERE id = $1`, [runId]);
+  return result.rows[0]?.status ?? null;
+}
+
+export const isRunOver = (status: string | null) => status === null || TERMINAL.has(status);
+
+/**
+ * Follows one run for a live watcher (the editor's SSE route and the public API stream) on the
+ * process's shared subscriber (lib/runs/event-hub.ts): subscribes before the snapshot is read so
+ * nothing published in between is missed, reads the streamed text of running steps, and drops
+ * what the snapshot already covers: the `running` event of a step the snapshot knows (replaying it
+ * would reset its text) and deltas whose byte offset lies inside the partial text already
+ * delivered. If the run goes quiet for `silenceMs` (or the subscriber reconnected), its status is
+ * read; a run that ended unheard gets a final snapshot. Returns the unsubscribe function.
  */
 export async function followRun<S>(
   runId: string,
@@ -22,16 +42,49 @@ export async function followRun<S>(
     onSnapshot: (snapshot: S | null, partials: Map<string, string>) => void;
     onEvent: (event: RunEvent) => void;
   },
+  options: { hub?: RunEventHub; silenceMs?: number; readStatus?: (runId: string) => Promise<string | null> } = {},
 ): Promise<() => Promise<void>> {
+  const silenceMs = options.silenceMs ?? FOLLOW_SILENCE_MS;
+  const readStatus = options.readStatus ?? readRunStatus;
   const sentBytes = new Map<string, number>();
   const buffered: RunEvent[] = [];
   let live = false;
+  let stopped = false;
+  let silence: ReturnType<typeof setTimeout> | undefined;
   const deliver = (event: RunEvent) => {
     if (event.type === "delta" && event.offset !== undefined && event.offset < (sentBytes.get(`${event.nodeId}:${event.iteration}`) ?? 0)) return;
     watcher.onEvent(event);
   };
+  const quiet = () => {
+    clearTimeout(silence);
+    if (!stopped) silence = setTimeout(recheck, silenceMs);
+  };
+  /** The fallback: a run that ended while its last events were lost is shown as PostgreSQL has it. */
+  const recheck = () => {
+    if (stopped || !live) return;
+    readStatus(runId)
+      .then(async (status) => {
+        if (stopped) return;
+        if (!isRunOver(status)) return quiet();
+        stopped = true;
+        watcher.onSnapshot(await watcher.load(), new Map());
+      })
+      .catch(() => quiet());
+  };
 
-  const stop = await subscribeToRun(runId, (event) => (live ? deliver(event) : buffered.push(event)));
+  const leave = await (options.hub ?? runEventHub()).subscribe(runId, {
+    onEvent: (event) => {
+      if (!live) return void buffered.push(event);
+      quiet();
+      deliver(event);
+    },
+    onGap: recheck,
+  });
+  const stop = async () => {
+    stopped = true;
+    clearTimeout(silence);
+    leave();
+  };
   try {
     const snapshot = await watcher.load();
     const steps = snapshot ? watcher.steps(snapshot) : [];
@@ -45,6 +98,7 @@ export async function followRun<S>(
       deliver(event);
     }
     live = true;
+    quiet();
   } catch (error) {
     await stop();
     throw error;

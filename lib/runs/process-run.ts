@@ -1,7 +1,6 @@
 import { poolOf, type Db } from "@/lib/db/client";
 import { retried } from "@/lib/db/retry";
 import { isDatabaseFault, isTransientError } from "@/lib/db/transient";
-import { GraphSchema } from "@/lib/engine/graph";
 import type { EngineServices } from "@/lib/engine/ports";
 import type { RunEvent, RunOutcome } from "@/lib/engine/run-ports";
 import { executeRun } from "@/lib/engine/run-engine";
@@ -10,6 +9,7 @@ import { executorRegistry } from "@/lib/nodes/executors";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { notifyParent, settleFinishedChildren } from "./subworkflows";
 import { recordRunCost } from "./run-cost";
+import { readRunGraph } from "./version-graphs";
 import { finishRunRow, takeLease, type StepRow } from "./step-sql";
 import { createStepStore, LeaseLostError, RunCancelledError, type RunStepStore } from "./step-store";
 import { InfrastructureError } from "./infrastructure-error";
@@ -60,7 +60,8 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
   let hadWaits = false;
   deps.publish(runId, { type: "run", status: "running", at: now().toISOString() });
 
-  const graph = GraphSchema.safeParse(run.graph);
+  // Parsed and validated once per published version in this process (lib/runs/version-graphs.ts).
+  const graph = readRunGraph(run.graph, run.workflowVersionId);
   // A wait resolved while this worker was still busy with other branches: run again at once
   // (the same lease) instead of parking a run that has work to do.
   for (;;) {
@@ -159,7 +160,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
 
   /** One pass of the engine, with the store whose last steps are still to be written (with the outcome). */
   async function executeOnce(): Promise<{ outcome: RunOutcome; store?: RunStepStore } | "cancelled"> {
-    if (!graph.success) {
+    if (!graph.ok) {
       return { outcome: { status: "failed", error: { code: "invalid_graph", message: "The run's graph could not be read." }, usage: zeroUsage() } };
     }
     const store: RunStepStore = createStepStore(db, runId, leaseToken, { deferrable, fresh, publish: (event) => deps.publish(runId, event) });
@@ -167,7 +168,8 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     try {
       const outcome = await executeRun({
         runId,
-        graph: graph.data,
+        graph: graph.graph,
+        graphChecked: graph.checked,
         inputs: (run.inputs ?? {}) as Record<string, unknown>,
         registry: nodeRegistry,
         executors: executorRegistry,

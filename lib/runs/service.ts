@@ -4,10 +4,10 @@ import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { validateRunInputs } from "@/lib/engine/inputs";
-import { hasErrors, validateGraph } from "@/lib/engine/validate";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { hasErrors, usesModelAliases, validateGraph } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
+import { insertRunRow } from "./run-insert";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
 import { modelAliasNames } from "@/lib/providers/aliases";
@@ -25,37 +25,54 @@ export async function startRun(member: Member, workflowId: string, input: z.inpu
   return createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph, inputs });
 }
 
-export async function createAndEnqueueRun(
-  member: Member,
-  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null },
-): Promise<{ runId: string }> {
-  const problems = validateGraph(run.graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId), workflowId: run.workflowId });
+/**
+ * Published versions whose graph passed validation without naming a model alias: such a result
+ * depends only on the immutable version and this process's node registry, so it is kept (the API
+ * runs the same version over and over). Bounded; the oldest entry leaves first.
+ */
+const checkedVersions = new Set<string>();
+const CHECKED_VERSIONS_MAX = 1_000;
+
+async function checkGraph(workspaceId: string, run: { workflowId: string; graph: Graph; workflowVersionId?: string | null }): Promise<void> {
+  const versionId = run.workflowVersionId;
+  if (versionId && checkedVersions.has(versionId)) return;
+  // The aliases are only read when a node names one (most graphs do not: one statement saved per run).
+  const aliases = usesModelAliases(run.graph);
+  const modelAliases = aliases ? await modelAliasNames(workspaceId) : new Set<string>();
+  const problems = validateGraph(run.graph, nodeRegistry, { modelAliases, workflowId: run.workflowId });
   if (hasErrors(problems)) {
     throw new ServiceError("invalid_graph", "The workflow has problems to fix before it can run.", {
       problems: problems.filter((p) => p.severity === "error"),
     });
   }
+  if (!versionId || aliases) return;
+  if (checkedVersions.size >= CHECKED_VERSIONS_MAX) checkedVersions.delete(checkedVersions.values().next().value!);
+  checkedVersions.add(versionId);
+}
+
+export async function createAndEnqueueRun(
+  member: Member,
+  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null; id?: string },
+): Promise<{ runId: string }> {
+  await checkGraph(member.workspaceId, run);
   const checked = validateRunInputs(run.graph, nodeRegistry, run.inputs);
   if (!checked.ok) {
     throw new ServiceError("invalid_input", "Some inputs are missing or have the wrong type.", { problems: checked.problems });
   }
-  const row = await db().run.create({
-    data: {
-      workspaceId: member.workspaceId,
-      workflowId: run.workflowId,
-      workflowName: run.workflowName,
-      // Runs of a published version point at it; draft test-runs leave it null.
-      workflowVersionId: run.workflowVersionId ?? null,
-      graph: run.graph as Prisma.InputJsonValue,
-      inputs: checked.inputs as Prisma.InputJsonValue,
-      createdById: member.userId,
-    },
-    select: { id: true },
+  const runId = await insertRunRow({
+    id: run.id,
+    workspaceId: member.workspaceId,
+    workflowId: run.workflowId,
+    workflowName: run.workflowName,
+    workflowVersionId: run.workflowVersionId ?? null,
+    graph: run.graph,
+    inputs: checked.inputs,
+    createdById: member.userId,
   });
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.
-  await enqueueRun(row.id);
-  return { runId: row.id };
+  await enqueueRun(runId);
+  return { runId };
 }
 
 export interface RunSnapshot {

@@ -101,11 +101,22 @@ export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: nu
   return result.rowCount ?? 0;
 }
 
+const BEGIN_STEP = `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, attempt, "startedAt")
+      SELECT gen_random_uuid()::text, $1, $3, $4, $5, 'running', $6, now() AT TIME ZONE 'UTC'
+      WHERE ${FENCE}`;
+// A row already running with exactly the expected attempt is this call's own earlier try
+// (committed before its connection dropped): a retry does not count the attempt twice.
+const REOPEN_STEP = `ON CONFLICT ("runId", "nodeId", iteration) DO UPDATE SET
+         status = 'running', "startedAt" = EXCLUDED."startedAt", "finishedAt" = NULL, error = NULL,
+         attempt = CASE WHEN run_steps.status = 'running' AND run_steps.attempt = $6 THEN $6 ELSE run_steps.attempt + 1 END
+      RETURNING attempt`;
+
 /**
  * Writes (or re-opens) a step as running; its attempt number, or null when fenced out. `attempt` is
- * the number the caller expects (one more than the last it knows of): a row already `running` with
- * exactly that number is this call's own earlier try (committed before its connection dropped), so
- * a retry does not count the attempt twice.
+ * the number the caller expects (one more than the last it knows of). `batch` (finished pure steps
+ * that began earlier, see step-store.ts) is written by the same statement, first, so rows keep the
+ * order steps began and the step costs one statement, not two. The batch upserts, so a retried
+ * statement writes the same rows again.
  */
 export async function beginStepRow(
   pool: pg.Pool,
@@ -113,18 +124,17 @@ export async function beginStepRow(
   leaseToken: number,
   step: { nodeId: string; nodeType: string; iteration: number },
   attempt = 1,
+  batch: StepRow[] = [],
 ): Promise<number | null> {
+  const params = [runId, leaseToken, step.nodeId, step.nodeType, step.iteration, attempt];
   const result = await retried(() =>
-    pool.query<{ attempt: number }>(
-      `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", iteration, status, attempt, "startedAt")
-       SELECT gen_random_uuid()::text, $1, $3, $4, $5, 'running', $6, now() AT TIME ZONE 'UTC'
-       WHERE ${FENCE}
-       ON CONFLICT ("runId", "nodeId", iteration) DO UPDATE SET
-          status = 'running', "startedAt" = EXCLUDED."startedAt", "finishedAt" = NULL, error = NULL,
-          attempt = CASE WHEN run_steps.status = 'running' AND run_steps.attempt = $6 THEN $6 ELSE run_steps.attempt + 1 END
-       RETURNING attempt`,
-      [runId, leaseToken, step.nodeId, step.nodeType, step.iteration, attempt],
-    ),
+    batch.length === 0
+      ? pool.query<{ attempt: number }>(`${BEGIN_STEP} ${REOPEN_STEP}`, params)
+      : pool.query<{ attempt: number }>(
+          `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$7::jsonb")} RETURNING 1)
+           ${BEGIN_STEP} AND (SELECT count(*) FROM batch) = $8 ${REOPEN_STEP}`,
+          [...params, stepRecords(batch), batch.length],
+        ),
   );
   return result.rows[0]?.attempt ?? null;
 }
@@ -219,6 +229,8 @@ export interface LeasedRun {
   previousStart: Date | null;
   parentRunId: string | null;
   sourceRunId: string | null;
+  /** The published version the run executes (null for a draft run). */
+  workflowVersionId: string | null;
 }
 
 /** How long a run's lease lasts without renewal (the worker renews it for its active runs, lib/runs/lease.ts). */
@@ -241,7 +253,7 @@ export async function takeLease(pool: pg.Pool, runId: string, workerId: string, 
           "leaseExpiresAt" = now() AT TIME ZONE 'UTC' + $3 * interval '1 millisecond',
           "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC')
        WHERE id = $1 AND status IN ('queued', 'running')
-       RETURNING "workspaceId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId",
+       RETURNING "workspaceId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "workflowVersionId",
           ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
       [runId, workerId, leaseMs],
     ),

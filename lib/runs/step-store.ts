@@ -246,12 +246,16 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
         deferredTypes.set(stepKey(step), step.nodeType);
         return beginDeferred(step);
       }
-      // Rows are written in the order steps began.
-      await flush();
-      const attempt = await beginStepRow(pool, runId, leaseToken, step, (attempts.get(stepKey(step)) ?? 0) + 1);
-      if (attempt === null) return fencedOut();
-      attempts.set(stepKey(step), attempt);
-      return { attempt };
+      // Rows are written in the order steps began: the deferred steps still buffered go first, in
+      // the same statement as this step's `running` row (a fenced-out write throws from flush).
+      const expected = (attempts.get(stepKey(step)) ?? 0) + 1;
+      let attempt: number | null = null;
+      await flush(async (rows) => {
+        attempt = await beginStepRow(pool, runId, leaseToken, step, expected, rows);
+        return attempt !== null;
+      });
+      attempts.set(stepKey(step), attempt!);
+      return { attempt: attempt! };
     },
 
     async completeStep(step: StepSuccess) {

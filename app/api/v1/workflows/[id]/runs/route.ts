@@ -1,13 +1,17 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import { withApiKey } from "@/lib/api/route";
 import { runEventStream } from "@/lib/api/run-stream";
-import { DEFAULT_SYNC_TIMEOUT_MS, StartRunRequestSchema } from "@/lib/api/schemas";
-import { waitForRunEnd } from "@/lib/api/wait";
+import { DEFAULT_SYNC_TIMEOUT_MS, StartRunRequestSchema, TERMINAL_RUN_STATUSES } from "@/lib/api/schemas";
+import { waitForRunEnd, watchRunEnd } from "@/lib/api/wait";
 import { startPublishedRun } from "@/lib/api/workflows";
 import { parseJson } from "@/lib/auth/http";
 
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
+type StartRunRequest = z.infer<typeof StartRunRequestSchema>;
 
 /**
  * POST /api/v1/workflows/:id/runs: runs the latest published version (or `version`).
@@ -18,15 +22,31 @@ export const POST = withApiKey("run.start", async (request, caller, { params }: 
   const body = await parseJson(request, StartRunRequestSchema);
   if (body instanceof Response) return body;
   const { id } = await params;
+  if (body.mode === "sync") return runSync(request, caller, id, body);
   const { runId } = await startPublishedRun(caller, id, body.inputs, body.version);
   const location = { Location: `/api/v1/runs/${runId}` };
   if (body.mode === "stream") {
     return runEventStream({ workspaceId: caller.workspaceId, runId, signal: request.signal, headers: { ...location, "X-Weft-Run-Id": runId } });
   }
-  if (body.mode === "sync") {
-    const run = await waitForRunEnd(caller.workspaceId, runId, body.timeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS, request.signal);
-    if (run && ["succeeded", "failed", "cancelled"].includes(run.status)) return Response.json(run, { status: 200, headers: location });
-    return Response.json({ runId, status: run?.status ?? "queued" }, { status: 202, headers: location });
-  }
   return Response.json({ runId, status: "queued" }, { status: 202, headers: location });
 });
+
+/**
+ * sync: the run's id is chosen here and its end watched (on the process's shared subscriber)
+ * before the run exists, so no event can be missed and nothing is read while it runs; the
+ * finished run is then read once.
+ */
+async function runSync(request: Request, caller: ApiCaller, workflowId: string, body: StartRunRequest): Promise<Response> {
+  const runId = randomUUID();
+  const watch = await watchRunEnd(runId);
+  try {
+    await startPublishedRun(caller, workflowId, body.inputs, body.version, { runId });
+  } catch (error) {
+    watch.close();
+    throw error;
+  }
+  const run = await waitForRunEnd(caller.workspaceId, runId, body.timeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS, request.signal, watch);
+  const location = { Location: `/api/v1/runs/${runId}` };
+  if (run && TERMINAL_RUN_STATUSES.includes(run.status)) return Response.json(run, { status: 200, headers: location });
+  return Response.json({ runId, status: run?.status ?? "queued" }, { status: 202, headers: location });
+}

@@ -1,0 +1,339 @@
+/**
+ * Benchmark: the synchronous public API as users meet it. Starts `next start` on a built app (or
+ * attaches to a running one with --attach) and N worker processes, creates a workflow through the
+ * HTTP API (sign-up, sign-in, create, publish, API key), then drives
+ * `POST /api/v1/workflows/{id}/runs` with `mode: "sync"` from a keep-alive load generator at each
+ * concurrency. Prints requests/s, latency percentiles, errors, CPU seconds per 1,000 requests of web
+ * and worker (from /proc), RSS before and after, sandbox processes forked, and the SQL statements
+ * and Redis commands and round trips per run (counted inside the processes, lib/metrics/io-counters.ts).
+ *
+ *   npm run build   (once)
+ *   npm run bench:http -- --workflow template --workers 1 --concurrency 10,50 --requests 500
+ *   npm run bench:http -- --workflow sum --workers 2
+ *
+ * Uses its own database (BENCH_DATABASE_URL, default weft_bench_path, reset at start), Redis
+ * prefix (weft-bench-path) and port (3300).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { ensureDatabase } from "../scripts/lib/database";
+import { createClient, waitForServer, type HttpClient } from "./lib/http";
+import { childrenOf, rssMiB, splitCpu, treeCpu, treeRssMiB, watchForks } from "./lib/proc";
+import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
+
+const arg = (name: string, fallback: string) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1]! : fallback;
+};
+const WORKFLOW = arg("workflow", "template");
+const WORKERS = Number(arg("workers", "1"));
+const CONCURRENCY = arg("concurrency", "10,50").split(",").map(Number);
+const REQUESTS = Number(arg("requests", "500"));
+const WARMUP = Number(arg("warmup", "20"));
+const PROBE = Number(arg("probe", "20"));
+const PORT = Number(arg("port", "3300"));
+const ATTACH = arg("attach", "");
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const PREFIX = process.env.BENCH_REDIS_PREFIX ?? "weft-bench-path";
+const COUNTERS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-counters-"));
+const BASE = ATTACH || `http://127.0.0.1:${PORT}`;
+
+if (!isBenchWorkflow(WORKFLOW)) throw new Error(`--workflow must be one of ${Object.keys(benchWorkflows).join(", ")}`);
+const workflow = benchWorkflows[WORKFLOW];
+
+const benchEnv: Record<string, string> = {
+  NODE_ENV: "production",
+  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_bench_path",
+  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  WEFT_REDIS_PREFIX: PREFIX,
+  WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
+  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
+  BETTER_AUTH_URL: BASE,
+  WEFT_SIGNUP: "open",
+  WEFT_BENCH_COUNTERS_DIR: COUNTERS_DIR,
+  LOG_LEVEL: "warn",
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+function spawnLogged(args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      if (output.includes(ready)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Buffer) => {
+      onData(chunk);
+      if (process.env.BENCH_VERBOSE) process.stderr.write(chunk);
+    });
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
+  });
+}
+
+async function startWeb(): Promise<ChildProcess | null> {
+  if (ATTACH) return null;
+  if (!fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
+    console.error("No production build in .next. Build once with `npm run build` (about a few minutes on 2 cores), then run this again.");
+    process.exit(2);
+  }
+  // BENCH_WEB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the web process.
+  const nodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const web = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, ...benchEnv },
+    stdio: ["ignore", "ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore"],
+  });
+  return web;
+}
+
+// BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers.
+const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const startWorker = () => spawnLogged([...workerNodeArgs, "--import", "tsx", "workers/run-worker.ts"], { ...benchEnv, LOG_LEVEL: "info" }, "worker started");
+
+/** Sign-up, sign-in, workflow, publish and API key, all through the app's HTTP API. */
+async function setUp(client: HttpClient): Promise<{ workflowId: string; apiKey: string }> {
+  const origin = { origin: new URL(BASE).origin };
+  const email = `bench-${Date.now()}@example.test`;
+  const signUp = await client.request("POST", "/api/auth/sign-up/email", { email, password: "correct-horse-1", name: "Bench" }, origin);
+  if (signUp.status !== 200) throw new Error(`sign-up: ${signUp.status} ${signUp.body}`);
+  const signIn = await client.request("POST", "/api/auth/sign-in/email", { email, password: "correct-horse-1" }, origin);
+  if (signIn.status !== 200) throw new Error(`sign-in: ${signIn.status} ${signIn.body}`);
+  const setCookie = signIn.headers["set-cookie"] ?? [];
+  const cookie = { ...origin, cookie: setCookie.map((line) => line.split(";")[0]).join("; ") };
+  const created = await client.request("POST", "/api/workflows", { name: `bench ${WORKFLOW}`, graph: workflow.graph }, cookie);
+  if (created.status !== 201) throw new Error(`create workflow: ${created.status} ${created.body}`);
+  const workflowId = (JSON.parse(created.body) as { id: string }).id;
+  const published = await client.request("POST", `/api/workflows/${workflowId}/publish`, {}, cookie);
+  if (published.status !== 201) throw new Error(`publish: ${published.status} ${published.body}`);
+  const key = await client.request("POST", "/api/api-keys", { name: "bench", scopes: ["workflows:read", "runs:read", "runs:write"] }, cookie);
+  if (key.status !== 201) throw new Error(`api key: ${key.status} ${key.body}`);
+  return { workflowId, apiKey: (JSON.parse(key.body) as { secret: string }).secret };
+}
+
+interface Counts {
+  sql: number;
+  sqlByKind: Record<string, number>;
+  redisCommands: number;
+  redisRoundTrips: number;
+  redisByCommand: Record<string, number>;
+}
+
+/** The counters of one process (written by lib/metrics/io-counters.ts), zero when it has none yet. */
+function readCounts(pid: number): Counts {
+  try {
+    const raw = JSON.parse(fs.readFileSync(path.join(COUNTERS_DIR, `${pid}.json`), "utf8")) as {
+      sql: { statements: number; byKind: Record<string, number> };
+      redis: { commands: number; roundTrips: number; byCommand: Record<string, number> };
+    };
+    return { sql: raw.sql.statements, sqlByKind: raw.sql.byKind, redisCommands: raw.redis.commands, redisRoundTrips: raw.redis.roundTrips, redisByCommand: raw.redis.byCommand };
+  } catch {
+    return { sql: 0, sqlByKind: {}, redisCommands: 0, redisRoundTrips: 0, redisByCommand: {} };
+  }
+}
+
+/** Web counts: the counters of every process of the web tree (next start may run the server in a child). */
+function webPids(web: ChildProcess | null): number[] {
+  if (web?.pid) return [web.pid, ...childrenOf(web.pid)];
+  return [];
+}
+
+function sumCounts(pids: number[]): Counts {
+  const total: Counts = { sql: 0, sqlByKind: {}, redisCommands: 0, redisRoundTrips: 0, redisByCommand: {} };
+  for (const pid of pids) {
+    const c = readCounts(pid);
+    total.sql += c.sql;
+    total.redisCommands += c.redisCommands;
+    total.redisRoundTrips += c.redisRoundTrips;
+    for (const [k, v] of Object.entries(c.sqlByKind)) total.sqlByKind[k] = (total.sqlByKind[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(c.redisByCommand)) total.redisByCommand[k] = (total.redisByCommand[k] ?? 0) + v;
+  }
+  return total;
+}
+
+function diff(after: Counts, before: Counts): Counts {
+  const sub = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) !== 0));
+  return {
+    sql: after.sql - before.sql,
+    sqlByKind: sub(after.sqlByKind, before.sqlByKind),
+    redisCommands: after.redisCommands - before.redisCommands,
+    redisRoundTrips: after.redisRoundTrips - before.redisRoundTrips,
+    redisByCommand: sub(after.redisByCommand, before.redisByCommand),
+  };
+}
+
+const perRun = (value: number, runs: number) => (value / runs).toFixed(2);
+const breakdown = (table: Record<string, number>, runs: number) =>
+  Object.entries(table)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${perRun(v, runs)}`)
+    .join(", ");
+
+/**
+ * Asks every counting process that says it handles SIGUSR2 to write its counts now; a process
+ * built before that (its file lacks `writesOnSignal`) writes on a 200 ms timer instead, and would
+ * die of the signal, so it is only waited for.
+ */
+async function settleCounters(): Promise<void> {
+  await sleep(100);
+  for (const file of fs.readdirSync(COUNTERS_DIR).filter((name) => /^\d+\.json$/.test(name))) {
+    try {
+      const written = JSON.parse(fs.readFileSync(path.join(COUNTERS_DIR, file), "utf8")) as { writesOnSignal?: boolean };
+      if (written.writesOnSignal) process.kill(Number(file.slice(0, -5)), "SIGUSR2");
+    } catch {
+      // Being rewritten, or the process has exited.
+    }
+  }
+  await sleep(500);
+}
+
+async function runOnce(client: HttpClient, workflowId: string, apiKey: string): Promise<{ ms: number; ok: boolean; detail?: string }> {
+  const started = performance.now();
+  try {
+    const response = await client.request("POST", `/api/v1/workflows/${workflowId}/runs`, { inputs: workflow.inputs, mode: "sync", timeoutMs: 60_000 }, { authorization: `Bearer ${apiKey}` });
+    const ms = performance.now() - started;
+    if (response.status !== 200) return { ms, ok: false, detail: `${response.status} ${response.body.slice(0, 200)}` };
+    const run = JSON.parse(response.body) as { status: string; output: unknown };
+    const ok = run.status === "succeeded" && JSON.stringify(run.output) === JSON.stringify(workflow.expected);
+    return { ms, ok, detail: ok ? undefined : `${run.status} ${JSON.stringify(run.output).slice(0, 200)}` };
+  } catch (error) {
+    return { ms: performance.now() - started, ok: false, detail: String(error) };
+  }
+}
+
+/** A closed loop: `concurrency` callers, each sending its next request when the last one answered. */
+async function load(client: HttpClient, workflowId: string, apiKey: string, total: number, concurrency: number) {
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        const result = await runOnce(client, workflowId, apiKey);
+        latencies.push(result.ms);
+        if (!result.ok) failures.push(result.detail ?? "?");
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b), failures };
+}
+
+async function clearRedisPrefix(): Promise<void> {
+  const redis = new Redis(benchEnv.REDIS_URL);
+  let cursor = "0";
+  do {
+    const [nextCursor, keys] = await redis.scan(cursor, "MATCH", `${PREFIX}:*`, "COUNT", 1000);
+    cursor = nextCursor;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== "0");
+  redis.disconnect();
+}
+
+function printCounts(label: string, web: Counts, worker: Counts, runs: number) {
+  console.log(`${label} (per run, ${runs} runs):`);
+  console.log(`  web:    SQL ${perRun(web.sql, runs)} [${breakdown(web.sqlByKind, runs)}]; Redis ${perRun(web.redisCommands, runs)} commands in ${perRun(web.redisRoundTrips, runs)} round trips [${breakdown(web.redisByCommand, runs)}]`);
+  console.log(`  worker: SQL ${perRun(worker.sql, runs)} [${breakdown(worker.sqlByKind, runs)}]; Redis ${perRun(worker.redisCommands, runs)} commands in ${perRun(worker.redisRoundTrips, runs)} round trips [${breakdown(worker.redisByCommand, runs)}]`);
+}
+
+async function main() {
+  if (!ATTACH) {
+    await ensureDatabase(benchEnv.DATABASE_URL, { reset: true, quiet: true });
+    await clearRedisPrefix();
+  }
+  const web = await startWeb();
+  const workers = await Promise.all(Array.from({ length: WORKERS }, startWorker));
+  const stopAll = () => {
+    for (const w of workers) w.kill("SIGTERM");
+    web?.kill("SIGTERM");
+  };
+  process.on("SIGINT", () => {
+    stopAll();
+    process.exit(130);
+  });
+  const setupClient = createClient(BASE, 4);
+  try {
+    await waitForServer(setupClient, "/api/v1/openapi.json", 60_000);
+    const { workflowId, apiKey } = await setUp(setupClient);
+    const workerPids = workers.map((w) => w.pid!);
+    const webTree = () => webPids(web);
+
+    // Warm-up, then a sequential probe: the exact per-run counts with no concurrency.
+    const warm = createClient(BASE, 1);
+    for (let i = 0; i < WARMUP; i++) await runOnce(warm, workflowId, apiKey);
+    await settleCounters();
+    const probeBefore = { web: sumCounts(webTree()), worker: sumCounts(workerPids) };
+    let probeFailures = 0;
+    const probeMs: number[] = [];
+    for (let i = 0; i < PROBE; i++) {
+      const result = await runOnce(warm, workflowId, apiKey);
+      probeMs.push(result.ms);
+      if (!result.ok) probeFailures += 1;
+    }
+    probeMs.sort((a, b) => a - b);
+    await settleCounters();
+    warm.close();
+    console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive, ${os.cpus().length} cores`);
+    console.log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)}; sequential latency p50 ${percentile(probeMs, 50).toFixed(1)} ms, max ${probeMs.at(-1)!.toFixed(1)} ms`);
+    printCounts(`sequential probe${probeFailures ? ` (${probeFailures} failed)` : ""}`, diff(sumCounts(webTree()), probeBefore.web), diff(sumCounts(workerPids), probeBefore.worker), PROBE);
+
+    const rows: string[] = [];
+    for (const concurrency of CONCURRENCY) {
+      const client = createClient(BASE, concurrency);
+      await load(client, workflowId, apiKey, WARMUP, Math.min(concurrency, WARMUP));
+      await settleCounters();
+      const before = {
+        web: sumCounts(webTree()),
+        worker: sumCounts(workerPids),
+        webCpu: web?.pid ? treeCpu(web.pid) : 0,
+        workerCpu: workerPids.map(splitCpu),
+        webRss: web?.pid ? treeRssMiB(web.pid) : 0,
+        workerRss: workerPids.map(rssMiB),
+      };
+      const forks = workerPids.map((pid) => watchForks(pid));
+      const result = await load(client, workflowId, apiKey, REQUESTS, concurrency);
+      const forked = forks.reduce((sum, f) => sum + f.stop().length, 0);
+      await settleCounters();
+      const webCpu = (web?.pid ? treeCpu(web.pid) : 0) - before.webCpu;
+      const workerCpu = workerPids.map(splitCpu).reduce((sum, cpu, i) => sum + cpu.own - before.workerCpu[i]!.own, 0);
+      const sandboxCpu = workerPids.map(splitCpu).reduce((sum, cpu, i) => sum + cpu.children - before.workerCpu[i]!.children, 0);
+      const perK = (seconds: number) => ((seconds / REQUESTS) * 1000).toFixed(2);
+      const webRssAfter = web?.pid ? treeRssMiB(web.pid) : 0;
+      const workerRssAfter = workerPids.map(rssMiB);
+      const sandboxRss = workerPids.reduce((sum, pid) => sum + treeRssMiB(pid) - rssMiB(pid), 0);
+      const { latencies } = result;
+      const webCounts = diff(sumCounts(webTree()), before.web);
+      const workerCounts = diff(sumCounts(workerPids), before.worker);
+      rows.push(
+        `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} |`,
+      );
+      if (result.failures.length) console.error(`failures at ${concurrency}: ${[...new Set(result.failures)].slice(0, 3).join(" | ")}`);
+      console.log(`load average (1 min) after the row at ${concurrency}: ${os.loadavg()[0]!.toFixed(2)}`);
+      printCounts(`under load at ${concurrency} concurrent (background work of the worker included)`, webCounts, workerCounts, REQUESTS);
+      client.close();
+    }
+    console.log("| concurrent | requests/s | p50 / p90 / p99 ms | errors | web CPU s per 1,000 | worker CPU s per 1,000 | web RSS MiB before → after | worker RSS MiB | processes forked | SQL per run (web + worker) | Redis commands / round trips per run |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+    for (const row of rows) console.log(row);
+  } finally {
+    setupClient.close();
+    stopAll();
+    await sleep(500);
+    fs.rmSync(COUNTERS_DIR, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,87 @@
+import fs from "node:fs";
+
+/**
+ * Process figures from /proc (Linux): CPU seconds, resident memory and children of a process tree.
+ * CPU counts the process, its reaped children (cutime/cstime) and its live descendants.
+ */
+const TICKS_PER_SECOND = 100;
+
+function read(path: string): string | null {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Direct children of a process (every thread's list). */
+export function childrenOf(pid: number): number[] {
+  const tasks = (() => {
+    try {
+      return fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return [];
+    }
+  })();
+  const children = new Set<number>();
+  for (const task of tasks) {
+    for (const child of (read(`/proc/${pid}/task/${task}/children`) ?? "").split(" ").filter(Boolean)) children.add(Number(child));
+  }
+  return [...children];
+}
+
+export function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const child of childrenOf(pid)) found.push(child, ...descendantsOf(child));
+  return found;
+}
+
+/** utime + stime (+ cutime + cstime with `reaped`) of one process, in seconds. */
+function ownCpu(pid: number, reaped: boolean): number {
+  const stat = read(`/proc/${pid}/stat`);
+  if (!stat) return 0;
+  // The command name may contain spaces: fields start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
+  return (utime! + stime! + (reaped ? cutime! + cstime! : 0)) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds of a process tree. */
+export function treeCpu(pid: number): number {
+  return ownCpu(pid, true) + descendantsOf(pid).reduce((sum, child) => sum + ownCpu(child, false), 0);
+}
+
+/** CPU seconds of the process alone and of its descendants (sandbox processes of a worker). */
+export function splitCpu(pid: number): { own: number; children: number } {
+  const stat = read(`/proc/${pid}/stat`);
+  const fields = stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ") : [];
+  const own = ((Number(fields[11]) || 0) + (Number(fields[12]) || 0)) / TICKS_PER_SECOND;
+  const reaped = ((Number(fields[13]) || 0) + (Number(fields[14]) || 0)) / TICKS_PER_SECOND;
+  return { own, children: reaped + descendantsOf(pid).reduce((sum, child) => sum + ownCpu(child, false), 0) };
+}
+
+/** Resident set size in MiB. */
+export function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? "");
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+export const treeRssMiB = (pid: number) => rssMiB(pid) + descendantsOf(pid).reduce((sum, child) => sum + rssMiB(child), 0);
+
+/**
+ * Records every descendant pid seen while it runs (sampled every `everyMs`), to count the
+ * processes a worker forks during the load. A process living shorter than the interval may be missed.
+ */
+export function watchForks(pid: number, everyMs = 20): { stop: () => number[] } {
+  const before = new Set(descendantsOf(pid));
+  const seen = new Set<number>();
+  const timer = setInterval(() => {
+    for (const child of descendantsOf(pid)) if (!before.has(child)) seen.add(child);
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return [...seen];
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { RunEvent } from "@/lib/engine/run-ports";
+import { createRedis, redisPrefix } from "@/lib/queue/redis";
+import { runChannel } from "./events";
+
+/**
+ * One Redis subscriber per process, shared by every watcher of every run (sync API requests, SSE
+ * streams, workflow tools). A watcher costs no connection: the first watcher of a run subscribes
+ * to its channel, the last one to leave unsubscribes (reference counted), and subscriptions and
+ * unsubscriptions asked for in the same turn of the event loop leave as one SUBSCRIBE and one
+ * UNSUBSCRIBE command. A channel per run (not a pattern) keeps a web process from receiving the
+ * events of runs nobody there watches.
+ *
+ * Pub/sub drops messages while the connection is down; ioredis subscribes again on reconnect and
+ * the hub then tells every watcher (`onGap`) so it re-reads PostgreSQL, the source of truth.
+ */
+export interface RunWatcher {
+  onEvent: (event: RunEvent) => void;
+  /** Events may have been lost (the subscriber reconnected): re-read what matters. */
+  onGap?: () => void;
+}
+
+export interface RunEventHub {
+  /** Resolves once Redis has confirmed the subscription, so every later publish reaches `watcher`. */
+  subscribe(runId: string, watcher: RunWatcher): Promise<() => void>;
+  stats(): { connections: number; channels: number; watchers: number };
+  /** The subscriber's client name (CLIENT LIST shows it), for operators and tests. */
+  readonly connectionName: string;
+  close(): Promise<void>;
+}
+
+interface Channel {
+  watchers: Set<RunWatcher>;
+  /** Settles when Redis confirmed the SUBSCRIBE that covers this channel. */
+  ready: Promise<void>;
+}
+
+/**
+ * Event messages are written by workers (lib/runs/events.ts): one event, or a run's events of one
+ * batch as an array. Only their type is checked here; malformed entries are dropped.
+ */
+const EventEnvelopeSchema = z.object({ type: z.string() }).passthrough();
+
+function parseEvents(message: string): RunEvent[] {
+  try {
+    const raw: unknown = JSON.parse(message);
+    return (Array.isArray(raw) ? raw : [raw]).flatMap((item) => {
+      const parsed = EventEnvelopeSchema.safeParse(item);
+      return parsed.success ? [parsed.data as unknown as RunEvent] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+export function createRunEventHub(options: { connect?: (name: string) => Redis; name?: string } = {}): RunEventHub {
+  const connectionName = options.name ?? `${redisPrefix()}-run-events-${process.pid}`;
+  const connect = options.connect ?? ((name: string) => createRedis({ connectionName: name }));
+  const channels = new Map<string, Channel>();
+  const toSubscribe = new Map<string, { resolve: () => void; reject: (error: unknown) => void }[]>();
+  const toUnsubscribe = new Set<string>();
+  let redis: Redis | undefined;
+  let connections = 0;
+  let flushScheduled = false;
+  let readyOnce = false;
+
+  function connection(): Redis {
+    if (redis) return redis;
+    redis = connect(connectionName);
+    connections += 1;
+    redis.on("message", (channel: string, message: string) => deliver(channel, message));
+    // The first "ready" is the connection itself; later ones follow a reconnect, after which
+    // ioredis has re-subscribed every channel but messages sent meanwhile are gone.
+    redis.on("ready", () => {
+      if (!readyOnce) return void (readyOnce = true);
+      for (const entry of channels.values()) for (const watcher of entry.watchers) watcher.onGap?.();
+    });
+    redis.on("error", () => undefined);
+    return redis;
+  }
+
+  function deliver(channel: string, message: string): void {
+    const entry = channels.get(channel);
+    if (!entry) return;
+    for (const event of parseEvents(message)) {
+      for (const watcher of entry.watchers) {
+        try {
+          watcher.onEvent(event);
+        } catch {
+          // One watcher's failure must not starve the others.
+        }
+      }
+    }
+  }
+
+  function scheduleFlush(): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(flush);
+  }
+
+  /** Sends the pending changes: UNSUBSCRIBE first, so a channel left and re-joined in one turn stays subscribed. */
+  function flush(): void {
+    flushScheduled = false;
+    const client = connection();
+    const leaving = [...toUnsubscribe].filter((channel) => !channels.has(channel));
+    toUnsubscribe.clear();
+    if (leaving.length > 0) client.unsubscribe(...leaving).catch(() => undefined);
+    if (toSubscribe.size === 0) return;
+    const joining = new Map(toSubscribe);
+    toSubscribe.clear();
+    client.subscribe(...joining.keys()).then(
+      () => joining.forEach((waiters) => waiters.forEach((w) => w.resolve())),
+      (error: unknown) => joining.forEach((waiters) => waiters.forEach((w) => w.reject(error))),
+    );
+  }
+
+  function requestSubscribe(channel: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiters = toSubscribe.get(channel) ?? [];
+      waiters.push({ resolve, reject });
+      toSubscribe.set(channel, waiters);
+      scheduleFlush();
+    });
+  }
+
+  function leave(channel: string, entry: Channel, watcher: RunWatcher): void {
+    entry.watchers.delete(watcher);
+    if (entry.watchers.size > 0 || channels.get(channel) !== entry) return;
+    channels.delete(channel);
+    toUnsubscribe.add(channel);
+    scheduleFlush();
+  }
+
+  return {
+    connectionName,
+    async subscribe(runId, watcher) {
+      const channel = runChannel(runId);
+      let entry = channels.get(channel);
+      if (!entry) {
+        entry = { watchers: new Set(), ready: requestSubscribe(channel) };
+        channels.set(channel, entry);
+      }
+      entry.watchers.add(watcher);
+      const joined = entry;
+      try {
+        await joined.ready;
+      } catch (error) {
+        // The next watcher of this run asks again rather than inherit the failure.
+        if (channels.get(channel) === joined) channels.delete(channel);
+        joined.watchers.delete(watcher);
+        throw error;
+      }
+      let left = false;
+      return () => {
+        if (left) return;
+        left = true;
+        leave(channel, joined, watcher);
+      };
+    },
+    stats() {
+      let watchers = 0;
+      for (const entry of channels.values()) watchers += entry.watchers.size;
+      return { connections, channels: channels.size, watchers };
+    },
+    async close() {
+      channels.clear();
+      const client = redis;
+      redis = undefined;
+      readyOnce = false;
+      client?.disconnect();
+    },
+  };
+}
+
+const holder = globalThis as unknown as { __weftRunEventHub?: RunEventHub };
+
+/** The process's hub (created on first use; kept on globalThis so dev reloads share it). */
+export function runEventHub(): RunEventHub {
+  holder.__weftRunEventHub ??= createRunEventHub();
+  return holder.__weftRunEventHub;
+}

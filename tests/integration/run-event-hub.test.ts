@@ -1,0 +1,157 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as internalEventsRoute from "@/app/api/runs/[id]/events/route";
+import { waitForRunEnd, watchRunEnd } from "@/lib/api/wait";
+import type { Member } from "@/lib/auth/member";
+import { WeftClient } from "@/lib/client/weft-client";
+import { db } from "@/lib/db/client";
+import { GraphSchema } from "@/lib/engine/graph";
+import { runEventHub } from "@/lib/runs/event-hub";
+import { followRun } from "@/lib/runs/follow";
+import { createAndEnqueueRun } from "@/lib/runs/service";
+import { createWorkflow } from "@/lib/workflows/service";
+import { publishWorkflow } from "@/lib/workflows/versions";
+import { benchWorkflows } from "../../bench/lib/workflows";
+import { clientFor, createKey } from "./helpers/api-v1";
+import { createTestMember } from "./helpers/members";
+import { waitForRun } from "./helpers/runs";
+import { readEvents, routeParams, routeRequest, signUpUser } from "./helpers/session";
+import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
+
+/**
+ * The process-wide run event hub (lib/runs/event-hub.ts): every sync request, SSE stream and
+ * waiter of this process shares one Redis subscriber connection, and a lost event falls back to
+ * a status read after a silence instead of hanging.
+ */
+const graph = GraphSchema.parse(benchWorkflows.template.graph);
+let member: Member;
+let workflowId: string;
+let client: WeftClient;
+let worker: WorkerProcess | undefined;
+const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+
+beforeAll(async () => {
+  member = await createTestMember("developer");
+  workflowId = (await createWorkflow(member, { name: "hub", graph })).id;
+  await publishWorkflow(member, workflowId);
+  client = clientFor((await createKey(member)).secret);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  redis.disconnect();
+});
+
+/** CLIENT LIST entries carrying the hub's connection name, with their channel counts. */
+async function hubClients(): Promise<{ sub: number }[]> {
+  const list = (await redis.call("CLIENT", "LIST")) as string;
+  return list
+    .split("\n")
+    .filter((line) => line.includes(` name=${runEventHub().connectionName} `))
+    .map((line) => ({ sub: Number(/ sub=(\d+)/.exec(line)?.[1] ?? 0) }));
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A queued run that no worker will take until one starts (or that the test finishes itself). */
+const queuedRun = async (n: number) => (await createAndEnqueueRun(member, { workflowId, workflowName: "hub", graph, inputs: { n } })).runId;
+
+describe("one subscriber per process", () => {
+  it("20 concurrent sync requests wait on one Redis connection and each gets its own run's result", async () => {
+    const inputs = Array.from({ length: 20 }, (_, i) => i * 5);
+    // No worker yet: every request is subscribed and waiting at the same time.
+    const pending = inputs.map((n) => client.runSync(workflowId, { inputs: { n }, timeoutMs: 30_000 }));
+    await until(() => runEventHub().stats().watchers >= 20);
+    expect(runEventHub().stats()).toMatchObject({ connections: 1, channels: 20, watchers: 20 });
+    const clients = await hubClients();
+    expect(clients).toHaveLength(1);
+    expect(clients[0]!.sub).toBe(20);
+
+    worker = await startWorkerProcess();
+    const results = await Promise.all(pending);
+    results.forEach((result, i) => {
+      expect(result).toMatchObject({ status: "succeeded", output: { summary: `item ${inputs[i]} (${inputs[i]! > 50 ? "case_1" : "else"})` } });
+    });
+    // Everyone left: the channels are unsubscribed, the one connection stays for the next request.
+    await until(async () => (await hubClients())[0]?.sub === 0);
+    expect(runEventHub().stats()).toMatchObject({ connections: 1, channels: 0, watchers: 0 });
+  });
+
+  it("a run that finished before the waiter subscribed is returned at once", async () => {
+    const runId = await queuedRun(7);
+    await waitForRun(runId);
+    const started = Date.now();
+    const view = await waitForRunEnd(member.workspaceId, runId, 20_000);
+    expect(view).toMatchObject({ id: runId, status: "succeeded", output: { summary: "item 7 (else)" } });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("the public and the internal SSE routes watch through the hub", async () => {
+    await worker?.stop();
+    worker = undefined;
+    const runId = await queuedRun(60);
+    // The studio route serves the signed-in user's own workspace: a run there.
+    const session = await signUpUser("Hub Watcher");
+    const owner = { userId: session.userId, email: "", name: "", workspaceId: session.workspaceId, workspaceName: "", role: "owner" as const };
+    const ownWorkflow = (await createWorkflow(owner, { name: "hub", graph })).id;
+    const ownRun = (await createAndEnqueueRun(owner, { workflowId: ownWorkflow, workflowName: "hub", graph, inputs: { n: 3 } })).runId;
+    const internal = await internalEventsRoute.GET(routeRequest("GET", `/api/runs/${ownRun}/events`, session.cookie), routeParams(ownRun));
+    expect(internal.status).toBe(200);
+    const publicEvents = client.streamRunEvents(runId)[Symbol.asyncIterator]();
+    expect((await publicEvents.next()).value).toMatchObject({ type: "snapshot", run: { status: "queued" } });
+    await until(() => runEventHub().stats().watchers >= 2);
+    expect(runEventHub().stats()).toMatchObject({ connections: 1, channels: 2, watchers: 2 });
+    expect(await hubClients()).toEqual([{ sub: 2 }]);
+
+    worker = await startWorkerProcess();
+    const seen = await readEvents(internal, (e) => e.event === "run" && (e.data as { status: string }).status === "succeeded");
+    expect(seen.at(-1)).toMatchObject({ event: "run", data: { status: "succeeded", output: { summary: "item 3 (else)" } } });
+    let last: unknown;
+    for (let next = await publicEvents.next(); !next.done; next = await publicEvents.next()) last = next.value;
+    expect(last).toMatchObject({ type: "run", status: "succeeded", output: { summary: "item 60 (case_1)" } });
+    await until(() => runEventHub().stats().watchers === 0);
+  });
+});
+
+describe("a lost event", () => {
+  /** Ends a run in PostgreSQL without publishing anything: what a lost terminal message looks like. */
+  const endSilently = (runId: string) =>
+    db().run.update({ where: { id: runId }, data: { status: "succeeded", output: { summary: "ended unheard" }, finishedAt: new Date() } });
+
+  it("a sync waiter falls back to reading the status after a silence and returns the finished run", async () => {
+    await worker?.stop();
+    worker = undefined;
+    const runId = await queuedRun(1);
+    const watch = await watchRunEnd(runId, { silenceMs: 300 });
+    // Prisma queries are lazy: `then` sends it.
+    setTimeout(() => void endSilently(runId).then(() => undefined), 200);
+    const view = await waitForRunEnd(member.workspaceId, runId, 20_000, undefined, watch);
+    expect(view).toMatchObject({ status: "succeeded", output: { summary: "ended unheard" } });
+  });
+
+  it("an SSE follower gets the final snapshot from PostgreSQL after a silence", async () => {
+    const runId = await queuedRun(2);
+    const snapshots: { status: string }[] = [];
+    const stop = await followRun<{ status: string }>(
+      runId,
+      {
+        load: async () => db().run.findUnique({ where: { id: runId }, select: { status: true } }),
+        steps: () => [],
+        onSnapshot: (snapshot) => snapshots.push(snapshot!),
+        onEvent: () => undefined,
+      },
+      { silenceMs: 300 },
+    );
+    expect(snapshots).toEqual([{ status: "queued" }]);
+    await endSilently(runId);
+    await until(() => snapshots.length === 2);
+    expect(snapshots[1]).toEqual({ status: "succeeded" });
+    await stop();
+  });
+});
