@@ -22,6 +22,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { ensureDatabase } from "../scripts/lib/database";
 import { buildWorker, projectRoot, workerArgs } from "../scripts/lib/worker-command";
+import { benchWorkflows } from "./lib/workflows";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -52,24 +53,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const start = { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [{ name: "n", label: "", type: "number", required: true, description: "" }] } };
 const end = (value: string) => ({ id: "end", type: "end", position: { x: 800, y: 0 }, data: { outputs: [{ name: "summary", value }] } });
-/** Start → Template → Condition → Template → End, as in bench/queue-throughput.ts. */
-const modelFree = {
-  version: 1 as const,
-  nodes: [
-    start,
-    { id: "label", type: "template", position: { x: 200, y: 0 }, data: { template: "item {{ start.n }}", format: "text" } },
-    { id: "check", type: "condition", position: { x: 400, y: 0 }, data: { cases: [{ id: "case_1", logic: "and", rules: [{ left: "start.n", operator: "greater_than", right: "50" }] }] } },
-    { id: "summary", type: "template", position: { x: 600, y: 0 }, data: { template: "{{ label.text }} ({{ check.branch }})", format: "text" } },
-    end("{{ summary.text }}"),
-  ],
-  edges: [
-    { id: "e1", source: "start", target: "label" },
-    { id: "e2", source: "label", target: "check" },
-    { id: "e3", source: "check", sourceHandle: "case_1", target: "summary" },
-    { id: "e4", source: "check", sourceHandle: "else", target: "summary" },
-    { id: "e5", source: "summary", target: "end" },
-  ],
-};
+/** Start → Template → Condition → Template → End, the workflow the other benches drive. */
+const modelFree = benchWorkflows.template.graph;
 /** Start → Code (sums 1..n) → Template → End. */
 const withCode = {
   version: 1 as const,
