@@ -64,7 +64,8 @@ describe("a paused worker whose run was taken over", () => {
 
     const second = await startWorkerProcess(workerEnv);
     workers.push(second);
-    const run = await waitForRun(runId, 30_000);
+    // Takeover waits for BullMQ's stalled check; on a loaded CI machine that can take far longer than the ~6 s it takes alone.
+    const run = await waitForRun(runId, 60_000);
     expect(run.status).toBe("succeeded");
     expect(run.output).toEqual({ answer: "answer from the second worker" });
     expect(run.leaseToken).toBe(2);
@@ -86,7 +87,7 @@ describe("a paused worker whose run was taken over", () => {
     // Not a single step row changed: the late answer never landed.
     expect(await db().runStep.findMany({ where: { runId }, orderBy: { nodeId: "asc" } })).toEqual(before);
     expect(JSON.stringify(before)).not.toContain("late answer");
-  });
+  }, 120_000);
 
   it("rejects every step write from a stale lease token (in process)", async () => {
     const workflow = await createWorkflow(member, { name: "stale token", graph: llmChainGraph(providerId, ["a"]) });
