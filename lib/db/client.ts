@@ -11,7 +11,10 @@ export type Db = PrismaClient;
  * plain parameterised query costs about a fifteenth of the CPU of the same statement through
  * Prisma's query compiler, which matters for the several writes every step makes.
  */
-const pools = new WeakMap<Db, pg.Pool>();
+// On globalThis, not module scope: Next bundles this module into several chunks, each with its own
+// module state, while db() hands every chunk the one client kept on globalThis.
+const shared = globalThis as unknown as { __weftPools?: WeakMap<Db, pg.Pool> };
+const pools = (shared.__weftPools ??= new WeakMap<Db, pg.Pool>());
 
 function createPool(options: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(options);
