@@ -83,13 +83,18 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
     },
   });
 
+  return sseResponse(stream, options.headers);
+}
+
+/** A Server-Sent Events response: never cached or buffered by proxies (the internal and v1 streams share it). */
+export function sseResponse(stream: ReadableStream<Uint8Array>, headers?: HeadersInit): Response {
   return new Response(stream, {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache, no-transform",
       Connection: "keep-alive",
       "X-Accel-Buffering": "no",
-      ...Object.fromEntries(new Headers(options.headers).entries()),
+      ...Object.fromEntries(new Headers(headers).entries()),
     },
   });
 }

@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { sseResponse } from "@/lib/api/run-stream";
 import { withMember } from "@/lib/auth/http";
 import { followRun } from "@/lib/runs/follow";
 import { getRunSnapshot, isTerminalStatus, type RunSnapshot } from "@/lib/runs/service";
@@ -58,12 +58,5 @@ export const GET = withMember("run.read", async (request, member, { params }: { 
     },
   });
 
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    },
-  });
+  return sseResponse(stream);
 });
