@@ -2,6 +2,7 @@ import { formatCost } from "@/lib/models/cost";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { describeInitiator } from "@/lib/runs/initiator";
 import type { RunDetail } from "@/lib/runs/queries";
 import { formatDuration, formatNumber, formatTimestamp } from "@/lib/utils";
 import { ErrorBox } from "./error-box";
@@ -23,7 +24,7 @@ export function RunSummary({ run, now }: { run: RunDetail; now: Date }) {
   const liveMs = run.startedAt && !run.finishedAt ? now.getTime() - run.startedAt.getTime() : null;
   return (
     <div className="space-y-4">
-      <dl className="grid grid-cols-2 gap-4 rounded-lg border p-4 sm:grid-cols-3 lg:grid-cols-6">
+      <dl className="grid grid-cols-2 gap-4 rounded-lg border p-4 sm:grid-cols-3 lg:grid-cols-7">
         <Fact label="Workflow">
           {run.workflowId ? (
             <Link href={`/workflows/${run.workflowId}`} className="font-medium hover:underline">
@@ -32,6 +33,9 @@ export function RunSummary({ run, now }: { run: RunDetail; now: Date }) {
           ) : (
             <span className="font-medium">{run.workflowName} (deleted)</span>
           )}
+        </Fact>
+        <Fact label="Started by" testId="run-initiator">
+          {describeInitiator(run.initiator, run.trigger, run.version)}
         </Fact>
         <Fact label="Created">{formatTimestamp(run.createdAt)}</Fact>
         <Fact label="Started">{run.startedAt ? formatTimestamp(run.startedAt) : "Not yet"}</Fact>
