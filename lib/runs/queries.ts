@@ -16,8 +16,8 @@ export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running"];
 
 /** The run search's filters (lib/runs/run-search.ts) plus a keyset page. */
 export const ListRunsQuerySchema = RunFiltersSchema.extend({
-  cursor: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(512).optional().describe("`nextCursor` of the previous page"),
+  limit: z.coerce.number().int().min(1).max(100).default(25).describe("Runs per page (1–100, default 25)"),
 });
 export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
 
@@ -65,7 +65,7 @@ export type StoredError = z.infer<typeof StoredErrorSchema>;
 const CostSchema = z.record(z.string(), z.number());
 
 /** A stored cost column or `detail.cost`; null when absent or unreadable. */
-function readCost(...values: unknown[]): Cost | null {
+export function readCost(...values: unknown[]): Cost | null {
   for (const value of values) {
     const parsed = CostSchema.safeParse(value);
     if (parsed.success && Object.keys(parsed.data).length > 0) return parsed.data;

@@ -25,28 +25,37 @@ const DateBound = z
     message: "Use a date (2026-01-31) or an ISO date-time (2026-01-31T12:00:00Z).",
   });
 
+const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "An id has only letters, digits, '-' and '_'.");
 const Amount = z.coerce.number().min(0).max(1e12);
 const Millis = z.coerce.number().int().min(0).max(MAX_INT32 * 1000);
 /** Empty query-string values (`?status=`) mean "no filter", as a cleared form control sends them. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
 export const RunFiltersSchema = z.object({
-  q: optional(z.string().trim().min(1).max(200)).describe("Words or \"phrases\" in the inputs, output or error; or a run id"),
-  workflowId: optional(z.string().min(1).max(64)),
+  q: optional(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      // PostgreSQL text cannot hold NUL, and a lone surrogate is not text.
+      .refine((text) => !text.includes("\u0000") && text.isWellFormed(), "The search text must not contain NUL characters or lone surrogates."),
+  ).describe("Words or \"phrases\" in the inputs, output or error; or a run id"),
+  workflowId: optional(Id).describe("Runs of this workflow"),
   version: optional(z.union([z.literal("draft"), z.coerce.number().int().min(1).max(MAX_INT32)])).describe(
     "A published version number, or `draft` for editor runs of the draft",
   ),
-  status: optional(z.enum(RUN_STATUSES)),
-  initiator: optional(z.string().regex(/^(user|key):[^\s]{1,64}$/, "Use user:<member id> or key:<API key id>.")).describe(
+  status: optional(z.enum(RUN_STATUSES)).describe("Runs with this status"),
+  initiator: optional(z.string().regex(/^(user|key):[A-Za-z0-9_-]{1,64}$/, "Use user:<member id> or key:<API key id>.")).describe(
     "user:<member id> (runs they started themselves) or key:<API key id>",
   ),
-  trigger: optional(RunTriggerSchema),
+  trigger: optional(RunTriggerSchema).describe("What started the run"),
   from: optional(DateBound).describe("Created at or after (a date is the start of that UTC day)"),
   to: optional(DateBound).describe("Created at or before (a date is the end of that UTC day)"),
-  minDurationMs: optional(Millis),
-  maxDurationMs: optional(Millis),
+  minDurationMs: optional(Millis).describe("Finished runs that took at least this long (start to finish)"),
+  maxDurationMs: optional(Millis).describe("Finished runs that took at most this long"),
   minCost: optional(Amount).describe("In `currency`; a run without a priced model costs 0"),
-  maxCost: optional(Amount),
+  maxCost: optional(Amount).describe("In `currency`"),
   currency: optional(z.string().regex(/^[A-Z]{3}$/, "A three-letter currency code such as USD.")).describe("Currency of minCost/maxCost (USD when omitted)"),
 });
 export type RunFilters = z.infer<typeof RunFiltersSchema>;
