@@ -18,10 +18,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `2026-01-31` (a whole UTC day) or a full ISO date-time. */
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** JavaScript rolls 2026-02-30 over to March; PostgreSQL refuses it. */
+const realDay = (text: string) => !Number.isNaN(Date.parse(text)) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
 const DateBound = z
   .string()
   .trim()
-  .refine((text) => (DAY.test(text) || z.iso.datetime({ offset: true }).safeParse(text).success) && !Number.isNaN(Date.parse(text)), {
+  .refine((text) => (DAY.test(text) ? realDay(text) : z.iso.datetime({ offset: true }).safeParse(text).success && !Number.isNaN(Date.parse(text))), {
     message: "Use a date (2026-01-31) or an ISO date-time (2026-01-31T12:00:00Z).",
   });
 
