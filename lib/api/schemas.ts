@@ -4,7 +4,7 @@ import { ImportWorkflowSchema } from "@/lib/workflows/schemas";
 import { ApprovalAnswerSchema, ApprovalRequestSchema } from "@/lib/nodes/approval/definition";
 import { QuestionRequestSchema } from "@/lib/nodes/question/definition";
 import { RUN_TRIGGERS, RunInitiatorSchema } from "@/lib/runs/initiator";
-import { ListRunsQuerySchema } from "@/lib/runs/queries";
+import { ListRunsQuerySchema } from "@/lib/runs/run-search";
 
 /**
  * The public API's request and response shapes (v1). Routes validate with these, the typed client

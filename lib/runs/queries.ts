@@ -3,23 +3,17 @@ import type { Member } from "@/lib/auth/member";
 import { db, poolOf } from "@/lib/db/client";
 import type { Cost } from "@/lib/engine/ports";
 import { initiatorOf, type RunInitiator } from "./initiator";
-import { RUN_STATUSES, RunFiltersSchema, runFilterSql } from "./run-search";
+import { ListRunsQuerySchema, RUN_STATUSES, runFilterSql, type ListRunsQuery } from "./run-search";
 
 /**
  * Read models for the run history pages. Every query is scoped to the member's workspace:
  * a run of another workspace is indistinguishable from one that does not exist.
  */
 
-export { RUN_STATUSES };
+export { ListRunsQuerySchema, RUN_STATUSES, type ListRunsQuery };
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running"];
 
-/** The run search's filters (lib/runs/run-search.ts) plus a keyset page. */
-export const ListRunsQuerySchema = RunFiltersSchema.extend({
-  cursor: z.string().min(1).max(512).optional().describe("`nextCursor` of the previous page"),
-  limit: z.coerce.number().int().min(1).max(100).default(25).describe("Runs per page (1–100, default 25)"),
-});
-export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
 
 /** Who started a run and how, as the list and the run page show it. */
 export interface RunOriginView {

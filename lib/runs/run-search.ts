@@ -62,6 +62,13 @@ export const RunFiltersSchema = z.object({
 });
 export type RunFilters = z.infer<typeof RunFiltersSchema>;
 
+/** The filters plus a keyset page (createdAt desc, id desc). */
+export const ListRunsQuerySchema = RunFiltersSchema.extend({
+  cursor: z.string().min(1).max(512).optional().describe("`nextCursor` of the previous page"),
+  limit: z.coerce.number().int().min(1).max(100).default(25).describe("Runs per page (1–100, default 25)"),
+});
+export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
+
 /** The keys of RunFiltersSchema: the page's query string carries exactly these. */
 export const RUN_FILTER_KEYS = Object.keys(RunFiltersSchema.shape) as (keyof RunFilters)[];
 

@@ -253,6 +253,7 @@ describe("GET /api/v1/runs", () => {
       ["limit=1000", "limit"],
       ["initiator=someone", "initiator"],
       ["colour=red", ""],
+      ["q=a%00b", "q"],
     ] as const) {
       const response = await routeFetch(apiRequest("GET", `/api/v1/runs?${query}`, `Bearer ${(await createKey(member, ["runs:read"])).secret}`));
       expect(response.status, query).toBe(400);
