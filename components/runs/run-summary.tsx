@@ -35,7 +35,18 @@ export function RunSummary({ run, now }: { run: RunDetail; now: Date }) {
           )}
         </Fact>
         <Fact label="Started by" testId="run-initiator">
-          {describeInitiator(run.initiator, run.trigger, run.version)}
+          {run.initiator ? (
+            // Every run of the same member or key, one click away (the runs list's initiator filter).
+            <Link
+              href={`/runs?initiator=${run.initiator.kind === "api_key" ? "key" : "user"}:${encodeURIComponent(run.initiator.id)}`}
+              className="hover:underline"
+              title="All runs started by them"
+            >
+              {describeInitiator(run.initiator, run.trigger, run.version)}
+            </Link>
+          ) : (
+            describeInitiator(run.initiator, run.trigger, run.version)
+          )}
         </Fact>
         <Fact label="Created">{formatTimestamp(run.createdAt)}</Fact>
         <Fact label="Started">{run.startedAt ? formatTimestamp(run.startedAt) : "Not yet"}</Fact>

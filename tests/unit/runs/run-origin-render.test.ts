@@ -59,7 +59,7 @@ describe("rendering", () => {
       lineage: { source: null, derived: [], parent: null, children: [] },
     };
     const html = renderToStaticMarkup(h(RunSummary, { run, now: new Date("2026-01-02T10:01:00Z") }));
-    expect(html).toMatch(/data-testid="run-initiator"[^>]*>API key ‘billing-prod’ · v3</);
+    expect(html).toContain(`data-testid="run-initiator"><a class="hover:underline" title="All runs started by them" href="/runs?initiator=key:k1">API key ‘billing-prod’ · v3</a>`);
   });
 });
 
