@@ -9,7 +9,8 @@ import { RunTriggerSchema } from "./initiator";
  * Text search runs on `runs."searchText"`, a STORED generated tsvector over the string and number
  * values of inputs, output and error (never the JSON keys), with the `simple` configuration (no
  * stemming, no stop words: names, ids and codes match as typed) and web-search syntax ("quoted
- * phrase", or, -excluded). A run id typed in full matches that run as well.
+ * phrase", or, -excluded). A run id typed in full matches that run as well. A document over 32 KB
+ * is indexed by its first 32 K characters of JSON text (see the migration run_initiator_and_search).
  */
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;

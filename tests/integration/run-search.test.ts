@@ -221,6 +221,22 @@ describe("filters", () => {
 
 const usd = (s: Seed) => s.cost?.USD ?? 0;
 
+describe("large documents", () => {
+  it("a run with a 2 MB output is still written (a tsvector holds 1 MB) and its beginning is searchable", async () => {
+    const owner = await createTestMember("owner");
+    const words = Array.from({ length: 60_000 }, (_, i) => `w${i.toString(36)}x${(i * 7919).toString(36)}`).join(" ");
+    const run = await db().run.create({
+      data: { workspaceId: owner.workspaceId, workflowName: "big", graph, inputs: { question: "small question" }, output: { text: `needle ${words}`.repeat(3) }, status: "succeeded" },
+    });
+    const found = async (q: string) => (await listRuns(owner, { q })).runs.map((r) => r.id);
+    expect(await found("needle")).toEqual([run.id]);
+    expect(await found("small question")).toEqual([run.id]);
+    // The failing update a finished run makes: still fine.
+    await db().run.update({ where: { id: run.id }, data: { error: { code: "internal", message: `haystack ${words}` } } });
+    expect(await found("haystack")).toEqual([run.id]);
+  });
+});
+
 describe("the runs page's query string", () => {
   it("reads every filter, and drops only an invalid one", () => {
     const { filters, invalid } = filtersFromSearchParams({ q: "invoice", status: "failed", minCost: "0.5", version: "draft", from: "2026-02-30x", trigger: "bogus", cursor: "abc" });
