@@ -9,6 +9,12 @@ import { Label } from "@/components/ui/label";
 import { authClient } from "@/lib/auth/client";
 import { AuthError } from "../auth-error";
 
+/** Sign in instead: back to the invitation page when the visitor came from one (they accept it there). */
+function signInHref(next: string, invitation: { token: string } | null): string {
+  const target = invitation ? `/invite/${encodeURIComponent(invitation.token)}` : next;
+  return target === "/workflows" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(target)}`;
+}
+
 /** `invitation`: signing up through an invitation link; the email is the invited one and the token goes with the request. */
 export function SignUpForm({ next, invitation = null }: { next: string; invitation?: { token: string; email: string } | null }) {
   const router = useRouter();
@@ -77,7 +83,7 @@ export function SignUpForm({ next, invitation = null }: { next: string; invitati
       <p className="text-center text-sm text-muted-foreground">
         Already have an account?{" "}
         <Link
-          href={next === "/workflows" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`}
+          href={signInHref(next, invitation)}
           className="font-medium text-foreground underline-offset-4 hover:underline"
         >
           Sign in
