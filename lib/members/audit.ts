@@ -1,6 +1,5 @@
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit, type AuditEntry } from "@/lib/audit/record";
 import type { RequestFacts } from "@/lib/audit/request-facts";
-import type { Prisma } from "@/lib/generated/prisma/client";
 
 /** The membership events this module records (before/after summaries go in metadata, never a token). */
 export type MemberAuditAction =
@@ -15,7 +14,7 @@ export type MemberAuditAction =
 export function auditMembership(
   action: MemberAuditAction,
   facts: RequestFacts,
-  entry: { actorUserId: string; workspaceId: string; targetType: "membership" | "invitation"; targetId: string; metadata: Prisma.InputJsonObject },
+  entry: { actorUserId: string; workspaceId: string; targetType: "membership" | "invitation"; targetId: string; metadata: NonNullable<AuditEntry["metadata"]> },
 ): Promise<void> {
-  return recordAudit({ action, actorType: "user", ...entry, ip: facts.ip, userAgent: facts.userAgent, metadata: entry.metadata as Record<string, never> });
+  return recordAudit({ action, actorType: "user", ...entry, ip: facts.ip, userAgent: facts.userAgent });
 }
