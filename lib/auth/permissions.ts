@@ -35,6 +35,12 @@ export const PERMISSIONS = {
   "apiKey.manage": { minimum: "developer", label: "Create, list and revoke API keys" },
   "settings.network.read": { minimum: "viewer", label: "See the private-network allow-list" },
   "settings.network.edit": { minimum: "admin", label: "Change the private-network allow-list" },
+  "member.read": { minimum: "viewer", label: "See the workspace's members and their roles" },
+  // Nobody grants a role above their own (lib/members/roles.ts): admins invite up to admin, only owners make owners.
+  "member.invite": { minimum: "admin", label: "Invite people, regenerate and revoke invitations" },
+  "member.manage": { minimum: "admin", label: "Change members' roles and remove members" },
+  // About the caller's own memberships, so every role of the current workspace may take it.
+  "membership.own": { minimum: "viewer", label: "Accept invitations, switch workspaces and leave a workspace" },
 } as const satisfies Record<string, { minimum: Role; label: string }>;
 
 export type Action = keyof typeof PERMISSIONS;
