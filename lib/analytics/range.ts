@@ -14,10 +14,15 @@ export const MAX_RANGE_DAYS = 366;
 
 const DAY_MS = 24 * 3600_000;
 
+const isCalendarDate = (value: string) => {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+};
+
 const IsoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-11-30.")
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), "Not a calendar date.");
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Use a date like 2026-11-30.", abort: true })
+  .refine(isCalendarDate, "Not a calendar date.");
 
 /** The URL parameters: `range=7d|30d|90d`, or `from` and `to` (YYYY-MM-DD, inclusive). */
 export const RangeQuerySchema = z
@@ -26,12 +31,17 @@ export const RangeQuerySchema = z
     from: IsoDate.optional(),
     to: IsoDate.optional(),
   })
-  .refine((q) => (q.from === undefined) === (q.to === undefined), { message: "Give both from and to, or neither.", path: ["from"] })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from must not be after to.", path: ["to"] })
-  .refine((q) => !q.from || !q.to || daysBetween(q.from, q.to) <= MAX_RANGE_DAYS, {
-    message: `A range can span at most ${MAX_RANGE_DAYS} days.`,
-    path: ["to"],
+  .superRefine(({ from, to }, ctx) => {
+    if ((from === undefined) !== (to === undefined)) {
+      ctx.addIssue({ code: "custom", message: "Give both from and to, or neither.", path: [from === undefined ? "from" : "to"] });
+      return;
+    }
+    // A date that is not one was reported by its own field.
+    if (!from || !to || !isCalendarDate(from) || !isCalendarDate(to)) return;
+    if (from > to) ctx.addIssue({ code: "custom", message: "from must not be after to.", path: ["to"] });
+    else if (daysBetween(from, to) > MAX_RANGE_DAYS) ctx.addIssue({ code: "custom", message: `A range can span at most ${MAX_RANGE_DAYS} days.`, path: ["to"] });
   });
+
 /** The raw URL parameters, before validation. */
 export type RangeParams = { range?: string; from?: string; to?: string };
 
