@@ -221,6 +221,8 @@ interface PlainRun {
   status: Status;
   workflowKey: string;
   userId: string | null;
+  promptTokens: number;
+  completionTokens: number;
   totalTokens: number;
   durationMs: number | null;
   cost: Cost | null;
@@ -229,7 +231,7 @@ interface PlainRun {
 async function plainRuns(workspaceId: string, from: string, to: string): Promise<PlainRun[]> {
   return sql<PlainRun>(
     `SELECT "createdAt"::date::text AS day, status::text, COALESCE("workflowId", 'deleted:' || "workflowName") AS "workflowKey",
-       "createdById" AS "userId", "totalTokens",
+       "createdById" AS "userId", "promptTokens", "completionTokens", "totalTokens",
        CASE WHEN status IN ('succeeded', 'failed') THEN (EXTRACT(EPOCH FROM "finishedAt" - "startedAt") * 1000)::float8 END AS "durationMs", cost
      FROM runs WHERE "workspaceId" = $1 AND "createdAt"::date BETWEEN $2::date AND $3::date`,
     [workspaceId, from, to],
@@ -260,6 +262,8 @@ function figuresOf(runs: PlainRun[]) {
     queued: count("queued"),
     running: count("running"),
     waiting: count("waiting"),
+    promptTokens: runs.reduce((sum, r) => sum + r.promptTokens, 0),
+    completionTokens: runs.reduce((sum, r) => sum + r.completionTokens, 0),
     totalTokens: runs.reduce((sum, r) => sum + r.totalTokens, 0),
     p50Ms: percentile(durations, 0.5),
     p95Ms: percentile(durations, 0.95),
