@@ -8,10 +8,10 @@
  */
 
 /** Runs of workspace $1 created on the UTC days $2..$3 (inclusive); uses runs (workspaceId, createdAt). */
-export const RUNS_IN_RANGE = `runs."workspaceId" = $1 AND runs."createdAt" >= $2::date AND runs."createdAt" < $3::date + 1`;
+const RUNS_IN_RANGE = `runs."workspaceId" = $1 AND runs."createdAt" >= $2::date AND runs."createdAt" < $3::date + 1`;
 
 /** Milliseconds from start to finish of a run that ran to an end (succeeded or failed); null otherwise. */
-export const RUN_DURATION_MS = `CASE WHEN runs.status IN ('succeeded', 'failed') AND runs."startedAt" IS NOT NULL AND runs."finishedAt" IS NOT NULL
+const RUN_DURATION_MS = `CASE WHEN runs.status IN ('succeeded', 'failed') AND runs."startedAt" IS NOT NULL AND runs."finishedAt" IS NOT NULL
     THEN (EXTRACT(EPOCH FROM (runs."finishedAt" - runs."startedAt")) * 1000)::float8 END`;
 
 /** Keys of a grouping: output column name → SQL expression over the source's rows. */
@@ -25,9 +25,10 @@ const sameKeys = (names: string[], a: string, b: string) =>
 
 /**
  * Cost by currency per group of `source` (a CTE with a jsonb `cost` column { currency: amount }):
- * a `costs` CTE with the key columns `keyNames` of the source and one jsonb column per entry of `columns` (name → which of the
- * source's rows it sums). Currencies are summed separately, never added together; amounts that are
- * not numbers are skipped. A group with nothing to sum in a column gets null there.
+ * the CTEs `cost_parts` and `costs`, the latter with the source's key columns `keyNames` and one
+ * jsonb column per entry of `columns` (name → which of the source's rows it sums). Currencies are
+ * summed separately, never added together; amounts that are not numbers are skipped. A group with
+ * nothing to sum in a column gets null there.
  */
 export function costsCte(source: string, keyNames: string[], columns: Record<string, string> = { cost: "true" }): string {
   const names = quoted(keyNames).map((k) => `${k}, `).join("");
