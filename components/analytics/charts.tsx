@@ -22,6 +22,7 @@ export interface ChartDay {
   cancelled: number;
   p50Ms: number | null;
   p95Ms: number | null;
+  successRate: number | null;
   promptTokens: number;
   completionTokens: number;
   cost: Record<string, number>;
@@ -71,6 +72,22 @@ export function RunsByStatusChart({ days }: { days: ChartDay[] }) {
           <Bar key={series.key} dataKey={series.key} name={series.label} stackId="status" fill={series.color} isAnimationActive={false} />
         ))}
       </BarChart>
+    </ChartCard>
+  );
+}
+
+export function SuccessRateChart({ days }: { days: ChartDay[] }) {
+  const data = days.map((day) => ({ day: day.day, rate: day.successRate === null ? null : day.successRate * 100 }));
+  const percent = (value: number) => `${Math.round(value)}%`;
+  return (
+    <ChartCard title="Success rate per day" description="Succeeded ÷ (succeeded + failed), per day; gaps where no run ended." testId="chart-success-rate">
+      <LineChart data={data} margin={{ top: 4, right: 8, left: -8, bottom: 0 }}>
+        <CartesianGrid vertical={false} strokeDasharray="3 3" />
+        <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={16} />
+        <YAxis domain={[0, 100]} tickFormatter={percent} tick={axis} />
+        <Tooltip labelFormatter={(day) => shortDay(String(day))} formatter={(value) => `${Number(value).toFixed(1)}%`} />
+        <Line dataKey="rate" name="Success rate" stroke="#22c55e" dot={false} isAnimationActive={false} />
+      </LineChart>
     </ChartCard>
   );
 }

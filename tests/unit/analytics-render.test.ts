@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { MemberBreakdown, ModelBreakdown, WorkflowBreakdown } from "@/components/analytics/breakdowns";
 import { CatalogTable } from "@/components/analytics/catalog-table";
-import { CostChart, RunsByStatusChart } from "@/components/analytics/charts";
+import { CostChart, RunsByStatusChart, SuccessRateChart } from "@/components/analytics/charts";
 import { OverviewTotals, formatRate } from "@/components/analytics/figures";
 import type { CatalogRow } from "@/lib/analytics/catalog";
 import type { RunFigures } from "@/lib/analytics/overview";
@@ -80,6 +80,7 @@ describe("the Overview", () => {
     const day = { day: "2026-03-01", ...figures() };
     expect(renderToStaticMarkup(h(RunsByStatusChart, { days: [day] }))).toMatch(/role="figure" aria-label="Runs per day" data-testid="chart-runs-per-day"/);
     expect(renderToStaticMarkup(h(CostChart, { days: [day], currency: "CNY" }))).toContain('data-testid="chart-cost-CNY"');
+    expect(renderToStaticMarkup(h(SuccessRateChart, { days: [day, { ...day, day: "2026-03-02", successRate: null }] }))).toContain('aria-label="Success rate per day"');
   });
 });
 

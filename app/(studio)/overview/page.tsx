@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { MemberBreakdown, ModelBreakdown, WorkflowBreakdown } from "@/components/analytics/breakdowns";
-import { CostChart, DurationChart, RunsByStatusChart, TokensChart } from "@/components/analytics/charts";
+import { CostChart, DurationChart, RunsByStatusChart, SuccessRateChart, TokensChart } from "@/components/analytics/charts";
 import { OverviewTotals } from "@/components/analytics/figures";
 import { OverviewTabs } from "@/components/analytics/overview-tabs";
 import { RangePicker } from "@/components/analytics/range-picker";
@@ -41,6 +41,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
       <OverviewTotals totals={overview.totals} />
       <section aria-label="Charts" className="grid gap-4 lg:grid-cols-2">
         <RunsByStatusChart days={days} />
+        <SuccessRateChart days={days} />
         <DurationChart days={days} />
         <TokensChart days={days} />
         {overview.currencies.map((currency) => (
