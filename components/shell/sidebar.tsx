@@ -1,4 +1,4 @@
-import { BookOpen, Cpu, History, Inbox, KeyRound, LockKeyhole, Network, Users, Wrench, Workflow } from "lucide-react";
+import { BookOpen, ChartColumn, Cpu, History, Inbox, KeyRound, LockKeyhole, Network, Users, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { NavLink } from "./nav-link";
@@ -25,6 +25,10 @@ export function Sidebar({
         </Link>
       </div>
       <nav className="flex flex-1 flex-col gap-0.5 px-2" aria-label="Main">
+        <NavLink href="/overview">
+          <ChartColumn />
+          Overview
+        </NavLink>
         <NavLink href="/workflows">
           <Workflow />
           Workflows
