@@ -1,0 +1,98 @@
+import type { Db } from "@/lib/db/client";
+import { retried } from "@/lib/db/retry";
+import { ALIAS_PROVIDER_ID } from "@/lib/models/model-ref";
+
+/**
+ * Everything a finished run's trace is built from, read from PostgreSQL (never from one worker's
+ * memory: a run may have moved between workers or resumed after a crash, and its step rows are
+ * the only complete record of it).
+ */
+export async function readRunRecord(db: Db, runId: string) {
+  const run = await retried(() =>
+    db.run.findUnique({
+      where: { id: runId },
+      select: {
+        id: true,
+        workspaceId: true,
+        workflowId: true,
+        workflowName: true,
+        workflowVersionId: true,
+        workflowVersion: { select: { version: true } },
+        graph: true,
+        status: true,
+        error: true,
+        promptTokens: true,
+        completionTokens: true,
+        totalTokens: true,
+        cost: true,
+        sourceRunId: true,
+        sourceKind: true,
+        parentRunId: true,
+        parentNodeId: true,
+        parentIteration: true,
+        createdAt: true,
+        startedAt: true,
+        finishedAt: true,
+        steps: {
+          orderBy: { startedAt: "asc" },
+          select: {
+            nodeId: true,
+            nodeType: true,
+            iteration: true,
+            status: true,
+            error: true,
+            detail: true,
+            branch: true,
+            attempt: true,
+            promptTokens: true,
+            completionTokens: true,
+            totalTokens: true,
+            cost: true,
+            reusedFromStepId: true,
+            startedAt: true,
+            finishedAt: true,
+          },
+        },
+      },
+    }),
+  );
+  if (!run) return null;
+  // The provider that answered (in the step's detail), or the configured one (a step that failed before an answer).
+  const providerIds = [...new Set([...run.steps.map((step) => providerIdOf(step.detail)), ...configuredProviderIds(run.graph)].filter((id): id is string => id !== undefined))];
+  const providers = providerIds.length
+    ? await retried(() => db.modelProvider.findMany({ where: { workspaceId: run.workspaceId, id: { in: providerIds } }, select: { id: true, kind: true, preset: true } }))
+    : [];
+  // A sub-workflow's run belongs in its top-level run's trace: find that run (nesting is bounded).
+  const rootRunId = run.parentRunId ? await topLevelRunId(db, run.parentRunId) : run.id;
+  return { run, providers, rootRunId };
+}
+
+export type RunRecord = NonNullable<Awaited<ReturnType<typeof readRunRecord>>>;
+export type RunRecordRow = RunRecord["run"];
+export type StepRecordRow = RunRecordRow["steps"][number];
+
+/** The provider a model-calling step recorded in its detail (lib/nodes/llm/execute.ts, model-call.ts). */
+export function providerIdOf(detail: unknown): string | undefined {
+  const id = detail && typeof detail === "object" ? (detail as { providerId?: unknown }).providerId : undefined;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** Provider ids the graph's nodes are configured with (model aliases name no provider). */
+function configuredProviderIds(graph: unknown): string[] {
+  const nodes = (graph as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes)) return [];
+  return nodes.map((node) => providerIdOf((node as { data?: unknown } | null)?.data)).filter((id): id is string => id !== undefined && id !== ALIAS_PROVIDER_ID);
+}
+
+async function topLevelRunId(db: Db, parentRunId: string): Promise<string> {
+  const rows = await retried(() =>
+    db.$queryRaw<{ id: string }[]>`
+      WITH RECURSIVE chain(id, "parentRunId", depth) AS (
+        SELECT id, "parentRunId", 0 FROM runs WHERE id = ${parentRunId}
+        UNION ALL
+        SELECT r.id, r."parentRunId", c.depth + 1 FROM runs r JOIN chain c ON r.id = c."parentRunId" WHERE c.depth < 64
+      )
+      SELECT id FROM chain WHERE "parentRunId" IS NULL LIMIT 1`,
+  );
+  return rows[0]?.id ?? parentRunId;
+}

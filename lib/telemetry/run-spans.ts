@@ -1,0 +1,245 @@
+import type { Attributes } from "@opentelemetry/api";
+import {
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_WORKFLOW_NAME,
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
+  GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,
+} from "@opentelemetry/semantic-conventions/incubating";
+import { ATTR_ERROR_TYPE } from "@opentelemetry/semantic-conventions";
+import { ALIAS_PROVIDER_ID } from "@/lib/models/model-ref";
+import type { RunRecord, RunRecordRow, StepRecordRow } from "./run-record";
+import { providerIdOf } from "./run-record";
+import { runSpanId, stepSpanId, traceIdFor } from "./span-ids";
+
+/**
+ * A finished run as spans, built from its recorded rows alone (pure: no SDK, no I/O): one span
+ * for the run, one child span per step, with explicit start and end times and ids derived from
+ * the run id (span-ids.ts). lib/telemetry/exporter.ts hands these to the OpenTelemetry SDK.
+ */
+export interface SpanPlan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  /** The parent in the same trace: the run span for steps; the parent run's step for a sub-workflow's run. */
+  parentSpanId?: string;
+  /** `client` for a model call (GenAI inference spans), `internal` for the rest. */
+  kind: "internal" | "client";
+  /** Related spans in other traces (the run a resume or re-run came from). */
+  links: { traceId: string; spanId: string; attributes: Attributes }[];
+  startTime: Date;
+  endTime: Date;
+  attributes: Attributes;
+  status: { code: "unset" | "error"; message?: string };
+}
+
+export interface RunTrace {
+  run: SpanPlan;
+  steps: SpanPlan[];
+}
+
+/** Nodes whose steps call a model; `agent` runs a loop of calls and tools (GenAI invoke_agent). */
+const AGENT_TYPES = new Set(["agent"]);
+
+export function runTrace({ run, providers, rootRunId }: RunRecord): RunTrace {
+  const nodes = graphNodes(run.graph);
+  const providerNames = new Map(providers.map((p) => [p.id, providerName(p)]));
+  const runEnd = run.finishedAt ?? new Date();
+  const runStart = run.startedAt ?? run.createdAt;
+  const traceId = traceIdFor(rootRunId);
+  const spanId = runSpanId(run.id);
+  const error = errorInfo(run.error);
+
+  const runPlan: SpanPlan = {
+    name: `run ${run.workflowName}`,
+    traceId,
+    spanId,
+    parentSpanId: run.parentRunId && run.parentNodeId ? stepSpanId(run.parentRunId, run.parentNodeId, run.parentIteration ?? 0) : undefined,
+    kind: "internal",
+    links: run.sourceRunId ? [{ traceId: traceIdFor(run.sourceRunId), spanId: runSpanId(run.sourceRunId), attributes: { "weft.link.kind": run.sourceKind ?? "source" } }] : [],
+    startTime: runStart,
+    endTime: later(runEnd, runStart),
+    attributes: clean({
+      [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,
+      [ATTR_GEN_AI_WORKFLOW_NAME]: run.workflowName,
+      "weft.run.id": run.id,
+      "weft.workspace.id": run.workspaceId,
+      "weft.workflow.id": run.workflowId ?? undefined,
+      "weft.workflow.name": run.workflowName,
+      "weft.workflow.version": run.workflowVersion?.version ?? "draft",
+      "weft.workflow.version_id": run.workflowVersionId ?? undefined,
+      "weft.run.status": run.status,
+      "weft.run.trigger": runTrigger(run),
+      "weft.run.parent_id": run.parentRunId ?? undefined,
+      "weft.run.source_id": run.sourceRunId ?? undefined,
+      "weft.run.created_at": run.createdAt.toISOString(),
+      "weft.usage.input_tokens": run.promptTokens,
+      "weft.usage.output_tokens": run.completionTokens,
+      "weft.usage.total_tokens": run.totalTokens,
+      ...costAttributes(run.cost),
+      ...(run.status === "failed" ? errorAttributes(error) : {}),
+    }),
+    status: run.status === "failed" ? { code: "error", message: error?.message } : { code: "unset" },
+  };
+
+  const steps = run.steps.map((step) => stepPlan(step, { run, traceId, parentSpanId: spanId, runEnd, nodes, providerNames }));
+  return { run: runPlan, steps };
+}
+
+interface StepContext {
+  run: RunRecordRow;
+  traceId: string;
+  parentSpanId: string;
+  runEnd: Date;
+  nodes: Map<string, GraphNodeInfo>;
+  providerNames: Map<string, string>;
+}
+
+function stepPlan(step: StepRecordRow, ctx: StepContext): SpanPlan {
+  const node = ctx.nodes.get(step.nodeId);
+  const title = node?.title ?? step.nodeId;
+  const error = errorInfo(step.error);
+  const model = modelCall(step, node, ctx.providerNames);
+  return {
+    name: model?.spanName ?? `${step.nodeType} ${title}`,
+    traceId: ctx.traceId,
+    spanId: stepSpanId(ctx.run.id, step.nodeId, step.iteration),
+    parentSpanId: ctx.parentSpanId,
+    kind: model?.kind ?? "internal",
+    links: [],
+    startTime: step.startedAt,
+    // A step still waiting when its run ended (another branch failed) ends with the run.
+    endTime: later(step.finishedAt ?? ctx.runEnd, step.startedAt),
+    attributes: clean({
+      "weft.run.id": ctx.run.id,
+      "weft.step.node_id": step.nodeId,
+      "weft.step.kind": step.nodeType,
+      "weft.step.title": title,
+      "weft.step.status": step.status,
+      "weft.step.attempt": step.attempt,
+      "weft.step.iteration": step.iteration,
+      "weft.step.branch": step.branch ?? undefined,
+      // Copied from an earlier run by resume or re-run: shown with its original times, paid by that run.
+      "weft.step.reused": step.reusedFromStepId ? true : undefined,
+      ...model?.attributes,
+      ...(error ? errorAttributes(error) : {}),
+    }),
+    status: step.status === "failed" ? { code: "error", message: error?.message } : { code: "unset" },
+  };
+}
+
+/** GenAI semantic-convention attributes of a step that called a model (its detail names the model). */
+function modelCall(step: StepRecordRow, node: GraphNodeInfo | undefined, providerNames: Map<string, string>) {
+  const detail = asRecord(step.detail);
+  const responseModel = typeof detail?.model === "string" ? detail.model : undefined;
+  if (!responseModel) return undefined;
+  const agent = AGENT_TYPES.has(step.nodeType);
+  const operation = agent ? GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT : GEN_AI_OPERATION_NAME_VALUE_CHAT;
+  const configured = typeof node?.data.model === "string" ? node.data.model : responseModel;
+  const configuredProvider = typeof node?.data.providerId === "string" && node.data.providerId !== ALIAS_PROVIDER_ID ? node.data.providerId : undefined;
+  const provider = providerNames.get(providerIdOf(step.detail) ?? configuredProvider ?? "");
+  const finishReason = typeof detail?.finishReason === "string" ? detail.finishReason : undefined;
+  return {
+    // An agent runs in-process (its model calls and tools are inside the step); a chat step is one remote inference.
+    kind: agent ? ("internal" as const) : ("client" as const),
+    spanName: agent ? `${operation} ${node?.title ?? step.nodeId}` : `${operation} ${configured}`,
+    attributes: clean({
+      [ATTR_GEN_AI_OPERATION_NAME]: operation,
+      [ATTR_GEN_AI_PROVIDER_NAME]: provider,
+      // The older name of the same attribute, still what many backends read.
+      [ATTR_GEN_AI_SYSTEM]: provider,
+      [ATTR_GEN_AI_REQUEST_MODEL]: configured,
+      [ATTR_GEN_AI_RESPONSE_MODEL]: responseModel,
+      [ATTR_GEN_AI_AGENT_NAME]: agent ? (node?.title ?? step.nodeId) : undefined,
+      [ATTR_GEN_AI_REQUEST_TEMPERATURE]: typeof detail?.temperature === "number" ? detail.temperature : undefined,
+      [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: finishReason ? [finishReason] : undefined,
+      [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: step.promptTokens,
+      [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: step.completionTokens,
+      "weft.usage.total_tokens": step.totalTokens,
+      "weft.model.alias": node?.data.providerId === ALIAS_PROVIDER_ID ? configured : undefined,
+      ...costAttributes(step.cost),
+    }),
+  };
+}
+
+/**
+ * gen_ai.provider.name: the well-known value where the preset is one (openai, anthropic,
+ * deepseek), else the preset's own name (qwen, doubao, vllm, ollama), else the wire protocol.
+ */
+function providerName(provider: { kind: string; preset: string }): string {
+  if (provider.preset === "ollama_native" || provider.kind === "ollama") return "ollama";
+  return provider.preset === "custom" ? provider.kind : provider.preset;
+}
+
+/**
+ * How the run was started, from what the run row records: a sub-workflow step, a resume or
+ * re-run of an earlier run, or directly (editor, run page or public API).
+ */
+function runTrigger(run: RunRecordRow): string {
+  if (run.parentRunId) return "subworkflow";
+  if (run.sourceKind) return run.sourceKind;
+  return "direct";
+}
+
+/**
+ * Cost by currency ({ USD: 0.004 }) as `weft.cost.usd`; with a single currency also
+ * `gen_ai.usage.cost` and `weft.cost.currency` (what LLM-observability backends read).
+ */
+function costAttributes(cost: unknown): Attributes {
+  const amounts = Object.entries(asRecord(cost) ?? {}).filter((entry): entry is [string, number] => typeof entry[1] === "number");
+  const attributes: Attributes = Object.fromEntries(amounts.map(([currency, amount]) => [`weft.cost.${currency.toLowerCase()}`, amount]));
+  if (amounts.length === 1) {
+    attributes["gen_ai.usage.cost"] = amounts[0]![1];
+    attributes["weft.cost.currency"] = amounts[0]![0];
+  }
+  return attributes;
+}
+
+function errorAttributes(error: { code: string; message: string } | undefined): Attributes {
+  return error ? { [ATTR_ERROR_TYPE]: error.code, "weft.error.message": error.message } : {};
+}
+
+function errorInfo(value: unknown): { code: string; message: string } | undefined {
+  const error = asRecord(value);
+  if (!error) return undefined;
+  return { code: typeof error.code === "string" ? error.code : "error", message: typeof error.message === "string" ? error.message : "" };
+}
+
+interface GraphNodeInfo {
+  title?: string;
+  data: Record<string, unknown>;
+}
+
+/** The frozen graph's nodes by id (titles and model settings); tolerant of any shape. */
+function graphNodes(graph: unknown): Map<string, GraphNodeInfo> {
+  const nodes = asRecord(graph)?.nodes;
+  const map = new Map<string, GraphNodeInfo>();
+  if (!Array.isArray(nodes)) return map;
+  for (const node of nodes) {
+    const id = asRecord(node)?.id;
+    const data = asRecord(asRecord(node)?.data) ?? {};
+    const title = data.title ?? data.label;
+    if (typeof id === "string") map.set(id, { title: typeof title === "string" && title.trim() ? title : undefined, data });
+  }
+  return map;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Drops absent values (OTel attributes have no null). */
+function clean(attributes: Record<string, Attributes[string] | null>): Attributes {
+  return Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined && value !== null)) as Attributes;
+}
+
+const later = (end: Date, start: Date) => (end.getTime() < start.getTime() ? start : end);
