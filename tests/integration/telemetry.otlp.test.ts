@@ -179,8 +179,37 @@ describe("OpenTelemetry export from a real worker", () => {
     expect(boom.attributes).toMatchObject({ "weft.step.status": "failed", "error.type": "code_error" });
   });
 
+  it("never fails a run when the backend refuses spans, and says so once in the log", async () => {
+    receiver.answer(400);
+    const from = worker!.output().length;
+    const first = await runWorkflow("Refused trace 1", failingCode());
+    const second = await runWorkflow("Refused trace 2", llmAndTemplate(), { question: "Still there?" });
+    expect([first.status, second.status]).toEqual(["failed", "succeeded"]);
+    const refused = () => receiver.requests().filter((r) => r.path === "/v1/traces").length;
+    const before = refused();
+    const third = await runWorkflow("Refused trace 3", failingCode());
+    expect(third.status).toBe("failed");
+    await receiver.waitForSpans(() => refused() > before);
+    await new Promise((r) => setTimeout(r, 300));
+    const log = worker!.output().slice(from);
+    expect(log.split("OpenTelemetry export failed").length - 1).toBe(1);
+    receiver.answer(200);
+  });
+
+  it("sends the spans it still holds when the worker stops (SIGTERM)", async () => {
+    await worker!.stop();
+    // A batch delay far longer than the test: only the shutdown flush can send these spans.
+    worker = await startWorkerProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "600000" });
+    const run = await runWorkflow("Flushed on shutdown", failingCode());
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiver.spans().some((s) => s.attributes["weft.run.id"] === run.id)).toBe(false);
+    expect(await worker.stop()).toBe(0);
+    const { run: runSpan, steps } = await spansOf(run.id, run.steps.length);
+    expect(runSpan.attributes["weft.run.status"]).toBe("failed");
+    expect(steps).toHaveLength(run.steps.length);
+  });
+
   it("sends nothing when no OTLP endpoint is configured", async () => {
-    // SIGTERM flushes what the first worker still held; then a worker without the setting takes over.
     await worker!.stop();
     const before = receiver.requests().length;
     worker = await startWorkerProcess();
