@@ -53,6 +53,10 @@ export async function readRunRecord(db: Db, runId: string) {
             finishedAt: true,
           },
         },
+        // A step that waited was re-opened when it resumed (its row's startedAt is the resume); its wait says when it began waiting.
+        waits: { select: { nodeId: true, iteration: true, kind: true, status: true, createdAt: true } },
+        // A sub-workflow step started its child before recording its wait: the child's creation bounds the step's start too.
+        childRuns: { select: { parentNodeId: true, parentIteration: true, createdAt: true } },
       },
     }),
   );

@@ -91,7 +91,12 @@ export function runTrace({ run, providers, rootRunId }: RunRecord): RunTrace {
     status: run.status === "failed" ? { code: "error", message: error?.message } : { code: "unset" },
   };
 
-  const steps = run.steps.map((step) => stepPlan(step, { run, traceId, parentSpanId: spanId, runEnd, nodes, providerNames }));
+  const waits = new Map(run.waits.map((wait) => [`${wait.nodeId}:${wait.iteration}`, wait]));
+  const waitStarts = waitStartTimes(run);
+  const steps = run.steps.map((step) => {
+    const key = `${step.nodeId}:${step.iteration}`;
+    return stepPlan(step, { run, traceId, parentSpanId: spanId, runEnd, nodes, providerNames, wait: waits.get(key), waitStart: waitStarts.get(key) });
+  });
   return { run: runPlan, steps };
 }
 
@@ -102,6 +107,25 @@ interface StepContext {
   runEnd: Date;
   nodes: Map<string, GraphNodeInfo>;
   providerNames: Map<string, string>;
+  wait: RunRecordRow["waits"][number] | undefined;
+  /** When a step that waited began waiting (see waitStartTimes). */
+  waitStart: Date | undefined;
+}
+
+/**
+ * A step that waited is re-opened when it resumes, so its row's startedAt is the resume. The
+ * earliest trace of its first execution is its wait's creation or, for a sub-workflow step, its
+ * child run's creation (the child is started before the wait is recorded).
+ */
+function waitStartTimes(run: RunRecordRow): Map<string, Date> {
+  const starts = new Map<string, Date>();
+  const note = (key: string, at: Date) => {
+    const known = starts.get(key);
+    if (!known || at < known) starts.set(key, at);
+  };
+  for (const wait of run.waits) note(`${wait.nodeId}:${wait.iteration}`, wait.createdAt);
+  for (const child of run.childRuns) if (child.parentNodeId) note(`${child.parentNodeId}:${child.parentIteration ?? 0}`, child.createdAt);
+  return starts;
 }
 
 function stepPlan(step: StepRecordRow, ctx: StepContext): SpanPlan {
@@ -109,6 +133,8 @@ function stepPlan(step: StepRecordRow, ctx: StepContext): SpanPlan {
   const title = node?.title ?? step.nodeId;
   const error = errorInfo(step.error);
   const model = modelCall(step, node, ctx.providerNames);
+  // A step that waited (approval, question, sub-workflow) spans the wait: from its first execution, not its resume.
+  const startTime = ctx.waitStart && ctx.waitStart < step.startedAt ? ctx.waitStart : step.startedAt;
   return {
     name: model?.spanName ?? `${step.nodeType} ${title}`,
     traceId: ctx.traceId,
@@ -116,9 +142,9 @@ function stepPlan(step: StepRecordRow, ctx: StepContext): SpanPlan {
     parentSpanId: ctx.parentSpanId,
     kind: model?.kind ?? "internal",
     links: [],
-    startTime: step.startedAt,
+    startTime,
     // A step still waiting when its run ended (another branch failed) ends with the run.
-    endTime: later(step.finishedAt ?? ctx.runEnd, step.startedAt),
+    endTime: later(step.finishedAt ?? ctx.runEnd, startTime),
     attributes: clean({
       "weft.run.id": ctx.run.id,
       "weft.step.node_id": step.nodeId,
@@ -130,6 +156,8 @@ function stepPlan(step: StepRecordRow, ctx: StepContext): SpanPlan {
       "weft.step.branch": step.branch ?? undefined,
       // Copied from an earlier run by resume or re-run: shown with its original times, paid by that run.
       "weft.step.reused": step.reusedFromStepId ? true : undefined,
+      "weft.wait.kind": ctx.wait?.kind,
+      "weft.wait.status": ctx.wait?.status,
       ...model?.attributes,
       ...(error ? errorAttributes(error) : {}),
     }),

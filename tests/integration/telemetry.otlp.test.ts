@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { startRun } from "@/lib/runs/service";
 import { createWorkflow } from "@/lib/workflows/service";
+import { publishWorkflow } from "@/lib/workflows/versions";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../fixtures/otlp-receiver";
 import { createTestMember } from "./helpers/members";
@@ -164,6 +165,43 @@ describe("OpenTelemetry export from a real worker", () => {
     expect(request.headers["x-otlp-token"]).toBe(OTLP_TOKEN);
     expect(worker!.output()).toContain("OpenTelemetry: finished runs are exported as traces");
     expect(worker!.output()).not.toContain(OTLP_TOKEN);
+  });
+
+  it("exports a parked parent once, when it finishes, with its sub-workflow's run inside the same trace", async () => {
+    const child = await createWorkflow(member, {
+      name: "Traced child",
+      description: "",
+      graph: graphOf([
+        { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
+        { id: "hello", type: "template", position: { x: 300, y: 0 }, data: { template: "hello", format: "text" } },
+        { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "said", value: "{{ hello.text }}" }] } },
+      ]),
+    });
+    await publishWorkflow(member, child.id);
+    const parent = await runWorkflow(
+      "Traced parent",
+      graphOf([
+        { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
+        { id: "sub", type: "subworkflow", position: { x: 300, y: 0 }, data: { workflowId: child.id, inputs: [] } },
+        { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "said", value: "{{ sub.output.said }}" }] } },
+      ]),
+    );
+    expect(parent.status).toBe("succeeded");
+    const childRun = await db().run.findFirstOrThrow({ where: { parentRunId: parent.id }, include: { steps: true } });
+    const traced = await spansOf(parent.id, parent.steps.length);
+    const inner = await spansOf(childRun.id, childRun.steps.length);
+    const sub = traced.steps.find((s) => s.attributes["weft.step.node_id"] === "sub")!;
+    expect(inner.run.traceId).toBe(traced.run.traceId);
+    expect(inner.run.parentSpanId).toBe(sub.spanId);
+    expect(inner.run.attributes).toMatchObject({ "weft.run.trigger": "subworkflow", "weft.run.parent_id": parent.id, "weft.workflow.version": 1 });
+    // The parent parked on the child's wait and resumed: still one run span, sent when it finished.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.spans().filter((s) => s.spanId === traced.run.spanId)).toHaveLength(1);
+    // The waiting step spans its child's run (from its first execution, which created the child, not from its resume).
+    expect(sub.attributes).toMatchObject({ "weft.wait.kind": "subworkflow", "weft.wait.status": "answered" });
+    expect(sub.startMs).toBe(childRun.createdAt.getTime());
+    expect(sub.startMs).toBeLessThanOrEqual(inner.run.startMs);
+    expect(sub.endMs).toBeGreaterThanOrEqual(inner.run.endMs);
   });
 
   it("marks a failed run's span and its failed step's span as errors", async () => {

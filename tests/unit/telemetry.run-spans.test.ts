@@ -52,6 +52,8 @@ function record(overrides: Partial<RunRecord["run"]> = {}, rootRunId?: string): 
     startedAt: at("00.500"),
     finishedAt: at("09.000"),
     steps: [],
+    waits: [],
+    childRuns: [],
     ...overrides,
   };
   return { run, providers: [{ id: "p1", kind: "openai_compatible", preset: "qwen" }], rootRunId: rootRunId ?? run.id };
@@ -119,7 +121,17 @@ describe("a finished run as spans", () => {
     const waiting = step({ nodeId: "approve", nodeType: "approval", status: "waiting", finishedAt: null });
     const failed = step({ nodeId: "boom", nodeType: "code", status: "failed", error: { code: "code_error", message: "kaput" } });
     const reused = step({ nodeId: "old", reusedFromStepId: "s1" });
-    const trace = runTrace(record({ status: "failed", error: { code: "code_error", message: "kaput" }, steps: [waiting, failed, reused] }));
+    const trace = runTrace(
+      record({
+        status: "failed",
+        error: { code: "code_error", message: "kaput" },
+        steps: [waiting, failed, reused],
+        waits: [{ nodeId: "approve", iteration: 0, kind: "approval", status: "cancelled", createdAt: at("00.800") }],
+      }),
+    );
+    // The wait began before the step's (re-opened) row: the span covers the wait.
+    expect(trace.steps[0]!.startTime).toEqual(at("00.800"));
+    expect(trace.steps[0]!.attributes).toMatchObject({ "weft.wait.kind": "approval", "weft.wait.status": "cancelled" });
     expect(trace.run.status).toEqual({ code: "error", message: "kaput" });
     expect(trace.steps[0]!.endTime).toEqual(at("09.000"));
     expect(trace.steps[1]!.status).toEqual({ code: "error", message: "kaput" });
