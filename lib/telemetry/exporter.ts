@@ -7,7 +7,8 @@ import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { Db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
 import { readRunRecord } from "./run-record";
-import { runTrace, type SpanPlan } from "./run-spans";
+import { runTrace } from "./run-spans";
+import type { SpanPlan } from "./span-plan";
 import type { TelemetryLog } from "./index";
 
 /**
@@ -55,7 +56,7 @@ export function createRunExporter(deps: { db: Db; config: Env; log: TelemetryLog
           kind: plan.kind === "client" ? SpanKind.CLIENT : SpanKind.INTERNAL,
           startTime: plan.startTime,
           attributes: plan.attributes,
-          links: plan.links.map((link) => ({ context: { traceId: link.traceId, spanId: link.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true }, attributes: link.attributes })),
+          links: plan.links.map((link) => ({ context: remote(link.traceId, link.spanId), attributes: link.attributes })),
         },
         parent,
       ),
@@ -70,14 +71,20 @@ export function createRunExporter(deps: { db: Db; config: Env; log: TelemetryLog
       const record = await readRunRecord(db, runId);
       if (!record || !TERMINAL.has(record.run.status)) return false;
       const { run, steps } = runTrace(record);
-      // A sub-workflow's run hangs under its parent's step, which is exported when the parent finishes.
-      const parent = run.parentSpanId
-        ? trace.setSpanContext(ROOT_CONTEXT, { traceId: run.traceId, spanId: run.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: true })
-        : ROOT_CONTEXT;
-      const runSpan = start(run, parent);
-      const underRun = trace.setSpan(ROOT_CONTEXT, runSpan);
-      for (const step of steps) end(start(step, underRun), step);
-      end(runSpan, run);
+      // Parents come before their children. A parent not in this export (a sub-workflow's run hangs
+      // under its parent run's step, exported when that run finishes) is referred to by its ids.
+      const started = new Map<string, Span>();
+      const plans = [run, ...steps];
+      for (const plan of plans) {
+        const parent = plan.parentSpanId ? started.get(plan.parentSpanId) : undefined;
+        const context = parent
+          ? trace.setSpan(ROOT_CONTEXT, parent)
+          : plan.parentSpanId
+            ? trace.setSpanContext(ROOT_CONTEXT, remote(plan.traceId, plan.parentSpanId))
+            : ROOT_CONTEXT;
+        started.set(plan.spanId, start(plan, context));
+      }
+      for (const plan of plans.reverse()) end(started.get(plan.spanId)!, plan);
       return true;
     },
     async shutdown() {
@@ -85,6 +92,8 @@ export function createRunExporter(deps: { db: Db; config: Env; log: TelemetryLog
     },
   };
 }
+
+const remote = (traceId: string, spanId: string) => ({ traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
 
 /**
  * Ids for the span being started: the SDK asks its IdGenerator for them inside startSpan, which

@@ -1,4 +1,3 @@
-import type { Attributes } from "@opentelemetry/api";
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -15,35 +14,22 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,
 } from "@opentelemetry/semantic-conventions/incubating";
-import { ATTR_ERROR_TYPE } from "@opentelemetry/semantic-conventions";
 import { ALIAS_PROVIDER_ID } from "@/lib/models/model-ref";
 import type { RunRecord, RunRecordRow, StepRecordRow } from "./run-record";
 import { providerIdOf } from "./run-record";
+import { agentSpans } from "./agent-spans";
 import { runSpanId, stepSpanId, traceIdFor } from "./span-ids";
+import { asRecord, clean, costAttributes, errorAttributes, errorInfo, later, type SpanPlan } from "./span-plan";
 
 /**
  * A finished run as spans, built from its recorded rows alone (pure: no SDK, no I/O): one span
  * for the run, one child span per step, with explicit start and end times and ids derived from
- * the run id (span-ids.ts). lib/telemetry/exporter.ts hands these to the OpenTelemetry SDK.
+ * the run id (span-ids.ts).
  */
-export interface SpanPlan {
-  name: string;
-  traceId: string;
-  spanId: string;
-  /** The parent in the same trace: the run span for steps; the parent run's step for a sub-workflow's run. */
-  parentSpanId?: string;
-  /** `client` for a model call (GenAI inference spans), `internal` for the rest. */
-  kind: "internal" | "client";
-  /** Related spans in other traces (the run a resume or re-run came from). */
-  links: { traceId: string; spanId: string; attributes: Attributes }[];
-  startTime: Date;
-  endTime: Date;
-  attributes: Attributes;
-  status: { code: "unset" | "error"; message?: string };
-}
 
 export interface RunTrace {
   run: SpanPlan;
+  /** One per step, each followed by its own children (an Agent's turns and tool calls). */
   steps: SpanPlan[];
 }
 
@@ -93,9 +79,12 @@ export function runTrace({ run, providers, rootRunId }: RunRecord): RunTrace {
 
   const waits = new Map(run.waits.map((wait) => [`${wait.nodeId}:${wait.iteration}`, wait]));
   const waitStarts = waitStartTimes(run);
-  const steps = run.steps.map((step) => {
+  const steps = run.steps.flatMap((step) => {
     const key = `${step.nodeId}:${step.iteration}`;
-    return stepPlan(step, { run, traceId, parentSpanId: spanId, runEnd, nodes, providerNames, wait: waits.get(key), waitStart: waitStarts.get(key) });
+    const plan = stepPlan(step, { run, traceId, parentSpanId: spanId, runEnd, nodes, providerNames, wait: waits.get(key), waitStart: waitStarts.get(key) });
+    if (!AGENT_TYPES.has(step.nodeType)) return [plan];
+    const provider = plan.attributes[ATTR_GEN_AI_PROVIDER_NAME];
+    return [plan, ...agentSpans(step.detail, { runId: run.id, nodeId: step.nodeId, iteration: step.iteration, traceId, spanId: plan.spanId }, typeof provider === "string" ? provider : undefined)];
   });
   return { run: runPlan, steps };
 }
@@ -218,30 +207,6 @@ function runTrigger(run: RunRecordRow): string {
   return "direct";
 }
 
-/**
- * Cost by currency ({ USD: 0.004 }) as `weft.cost.usd`; with a single currency also
- * `gen_ai.usage.cost` and `weft.cost.currency` (what LLM-observability backends read).
- */
-function costAttributes(cost: unknown): Attributes {
-  const amounts = Object.entries(asRecord(cost) ?? {}).filter((entry): entry is [string, number] => typeof entry[1] === "number");
-  const attributes: Attributes = Object.fromEntries(amounts.map(([currency, amount]) => [`weft.cost.${currency.toLowerCase()}`, amount]));
-  if (amounts.length === 1) {
-    attributes["gen_ai.usage.cost"] = amounts[0]![1];
-    attributes["weft.cost.currency"] = amounts[0]![0];
-  }
-  return attributes;
-}
-
-function errorAttributes(error: { code: string; message: string } | undefined): Attributes {
-  return error ? { [ATTR_ERROR_TYPE]: error.code, "weft.error.message": error.message } : {};
-}
-
-function errorInfo(value: unknown): { code: string; message: string } | undefined {
-  const error = asRecord(value);
-  if (!error) return undefined;
-  return { code: typeof error.code === "string" ? error.code : "error", message: typeof error.message === "string" ? error.message : "" };
-}
-
 interface GraphNodeInfo {
   title?: string;
   data: Record<string, unknown>;
@@ -261,13 +226,3 @@ function graphNodes(graph: unknown): Map<string, GraphNodeInfo> {
   return map;
 }
 
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-/** Drops absent values (OTel attributes have no null). */
-function clean(attributes: Record<string, Attributes[string] | null>): Attributes {
-  return Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined && value !== null)) as Attributes;
-}
-
-const later = (end: Date, start: Date) => (end.getTime() < start.getTime() ? start : end);

@@ -23,3 +23,9 @@ export function stepSpanId(runId: string, nodeId: string, iteration: number): st
   const key = `weft-step/${runId}/${nodeId}/${iteration}`;
   return nonZero(hash(key, 16), () => hash(`${key}/1`, 16));
 }
+
+/** A span inside a step (an Agent's model turn or tool call), named by `part`. */
+export function childSpanId(runId: string, nodeId: string, iteration: number, part: string): string {
+  const key = `weft-step/${runId}/${nodeId}/${iteration}/${part}`;
+  return nonZero(hash(key, 16), () => hash(`${key}/1`, 16));
+}

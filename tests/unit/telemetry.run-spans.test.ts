@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EnvSchema } from "@/lib/env";
+import type { AgentDetail, AgentToolCallRecord } from "@/lib/nodes/agent/trace";
 import type { RunRecord } from "@/lib/telemetry/run-record";
 import { runTrace } from "@/lib/telemetry/run-spans";
 import { runSpanId, stepSpanId, traceIdFor } from "@/lib/telemetry/span-ids";
@@ -138,6 +139,51 @@ describe("a finished run as spans", () => {
     expect(trace.steps[1]!.attributes["error.type"]).toBe("code_error");
     expect(trace.steps[2]!.attributes["weft.step.reused"]).toBe(true);
     expect(trace.steps.every((s) => s.parentSpanId === trace.run.spanId)).toBe(true);
+  });
+});
+
+describe("an Agent step's inside", () => {
+  it("becomes one chat span per model turn and one execute_tool span per tool call that ran, under the step", () => {
+    const turn = (iteration: number, startedAt: string, toolCalls: AgentToolCallRecord[]): AgentDetail["turns"][number] => ({
+      iteration,
+      model: "gpt-x",
+      messagesIn: [],
+      text: "",
+      toolCalls,
+      finishReason: toolCalls.length ? "tool_calls" : "stop",
+      usage: { promptTokens: 5, completionTokens: 2, totalTokens: 7 },
+      startedAt,
+      durationMs: 100,
+    });
+    const detail: AgentDetail = {
+      agent: true,
+      model: "gpt-x",
+      tools: [{ id: "t1", name: "lookup", kind: "http" }],
+      maxIterations: 3,
+      turns: [
+        turn(1, "2026-12-04T10:00:01.000Z", [
+          { id: "c1", callIndex: 0, name: "lookup", toolId: "t1", args: {}, status: "error", error: { code: "tool_error", message: "404" }, startedAt: "2026-12-04T10:00:01.200Z", durationMs: 50 },
+          { id: "c2", callIndex: 1, name: "lookup", toolId: "t1", args: {}, status: "not_run" },
+        ]),
+        turn(2, "2026-12-04T10:00:02.000Z", []),
+      ],
+      stopReason: "answer",
+      usage: { promptTokens: 10, completionTokens: 4, totalTokens: 14 },
+      providerId: "p1",
+    };
+    // Stored as JSON in run_steps.detail.
+    const stored = detail as unknown as RunRecord["run"]["steps"][number]["detail"];
+    const agent = step({ nodeId: "agent", nodeType: "agent", detail: stored, promptTokens: 10, completionTokens: 4, totalTokens: 14 });
+    const [span, first, tool, second] = runTrace(record({ steps: [agent] })).steps;
+    expect(span!.name).toBe("invoke_agent agent");
+    expect(span!.attributes).toMatchObject({ "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "agent", "gen_ai.provider.name": "qwen" });
+    expect([first, tool, second].map((s) => s!.parentSpanId)).toEqual([span!.spanId, span!.spanId, span!.spanId]);
+    expect(first).toMatchObject({ name: "chat gpt-x", kind: "client", startTime: new Date("2026-12-04T10:00:01.000Z"), endTime: new Date("2026-12-04T10:00:01.100Z") });
+    expect(first!.attributes).toMatchObject({ "gen_ai.usage.input_tokens": 5, "gen_ai.response.finish_reasons": ["tool_calls"], "gen_ai.provider.name": "qwen" });
+    expect(tool).toMatchObject({ name: "execute_tool lookup", status: { code: "error", message: "404" } });
+    expect(tool!.attributes).toMatchObject({ "gen_ai.tool.name": "lookup", "gen_ai.tool.call.id": "c1", "error.type": "tool_error" });
+    expect(second!.name).toBe("chat gpt-x");
+    expect(new Set([span, first, tool, second].map((s) => s!.spanId)).size).toBe(4);
   });
 });
 
