@@ -12,9 +12,17 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
 } from "@opentelemetry/semantic-conventions/incubating";
-import { AgentDetailSchema } from "@/lib/nodes/agent/trace";
+import { z } from "zod";
+import { AgentToolCallRecordSchema, AgentTurnSchema } from "@/lib/nodes/agent/trace";
 import { childSpanId } from "./span-ids";
 import { clean, costAttributes, errorAttributes, type SpanPlan } from "./span-plan";
+
+/** The turns as run-record.ts reads them: without the messages, answers, tool arguments and results. */
+const TurnsSchema = z.object({
+  turns: z.array(
+    AgentTurnSchema.omit({ messagesIn: true, text: true }).extend({ toolCalls: z.array(AgentToolCallRecordSchema.omit({ args: true, result: true })) }),
+  ),
+});
 
 /**
  * An Agent step's inside, from what it recorded in `detail.turns` (lib/nodes/agent/trace.ts):
@@ -27,7 +35,7 @@ export function agentSpans(
   step: { runId: string; nodeId: string; iteration: number; traceId: string; spanId: string },
   provider: string | undefined,
 ): SpanPlan[] {
-  const parsed = AgentDetailSchema.safeParse(detail);
+  const parsed = TurnsSchema.safeParse(detail);
   if (!parsed.success) return [];
   const child = (part: string, plan: Omit<SpanPlan, "traceId" | "spanId" | "parentSpanId" | "links">): SpanPlan => ({
     ...plan,

@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db/client";
+import { poolOf, type Db } from "@/lib/db/client";
 import { retried } from "@/lib/db/retry";
 import { ALIAS_PROVIDER_ID } from "@/lib/models/model-ref";
 
@@ -33,26 +33,6 @@ export async function readRunRecord(db: Db, runId: string) {
         createdAt: true,
         startedAt: true,
         finishedAt: true,
-        steps: {
-          orderBy: { startedAt: "asc" },
-          select: {
-            nodeId: true,
-            nodeType: true,
-            iteration: true,
-            status: true,
-            error: true,
-            detail: true,
-            branch: true,
-            attempt: true,
-            promptTokens: true,
-            completionTokens: true,
-            totalTokens: true,
-            cost: true,
-            reusedFromStepId: true,
-            startedAt: true,
-            finishedAt: true,
-          },
-        },
         // A step that waited was re-opened when it resumed (its row's startedAt is the resume); its wait says when it began waiting.
         waits: { select: { nodeId: true, iteration: true, kind: true, status: true, createdAt: true } },
         // A sub-workflow step started its child before recording its wait: the child's creation bounds the step's start too.
@@ -61,19 +41,61 @@ export async function readRunRecord(db: Db, runId: string) {
     }),
   );
   if (!run) return null;
+  const steps = await readStepSummaries(db, runId);
   // The provider that answered (in the step's detail), or the configured one (a step that failed before an answer).
-  const providerIds = [...new Set([...run.steps.map((step) => providerIdOf(step.detail)), ...configuredProviderIds(run.graph)].filter((id): id is string => id !== undefined))];
+  const providerIds = [...new Set([...steps.map((step) => providerIdOf(step.detail)), ...configuredProviderIds(run.graph)].filter((id): id is string => id !== undefined))];
   const providers = providerIds.length
     ? await retried(() => db.modelProvider.findMany({ where: { workspaceId: run.workspaceId, id: { in: providerIds } }, select: { id: true, kind: true, preset: true } }))
     : [];
   // A sub-workflow's run belongs in its top-level run's trace: find that run (nesting is bounded).
   const rootRunId = run.parentRunId ? await topLevelRunId(db, run.parentRunId) : run.id;
-  return { run, providers, rootRunId };
+  return { run: { ...run, steps }, providers, rootRunId };
 }
 
 export type RunRecord = NonNullable<Awaited<ReturnType<typeof readRunRecord>>>;
 export type RunRecordRow = RunRecord["run"];
-export type StepRecordRow = RunRecordRow["steps"][number];
+
+/** A step row as a trace needs it: `detail` without the prompts and answers (see readStepSummaries). */
+export interface StepRecordRow {
+  nodeId: string;
+  nodeType: string;
+  iteration: number;
+  status: "running" | "waiting" | "succeeded" | "failed" | "skipped";
+  error: unknown;
+  detail: unknown;
+  branch: string | null;
+  attempt: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  cost: unknown;
+  reusedFromStepId: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/**
+ * The run's steps in the order they started. Model steps keep their whole conversation in
+ * `detail` (prompts, answers, an agent's messages and tool results: often far more than the rest
+ * of the row), none of which a span exports, so PostgreSQL drops them before they are sent.
+ */
+async function readStepSummaries(db: Db, runId: string): Promise<StepRecordRow[]> {
+  const result = await retried(() =>
+    poolOf(db).query<StepRecordRow>(
+      `SELECT "nodeId", "nodeType", iteration, status, error, branch, attempt, "promptTokens", "completionTokens", "totalTokens", cost,
+          "reusedFromStepId", ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt",
+          CASE WHEN jsonb_typeof(detail) = 'object' THEN
+            (detail - 'messages' - 'input' - 'output') || CASE WHEN jsonb_typeof(detail->'turns') = 'array' THEN jsonb_build_object('turns',
+              (SELECT jsonb_agg((t - 'messagesIn' - 'text') || jsonb_build_object('toolCalls',
+                 (SELECT COALESCE(jsonb_agg(c - 'args' - 'result'), '[]'::jsonb) FROM jsonb_array_elements(CASE WHEN jsonb_typeof(t->'toolCalls') = 'array' THEN t->'toolCalls' ELSE '[]'::jsonb END) c)))
+               FROM jsonb_array_elements(detail->'turns') t)) ELSE '{}'::jsonb END
+          END AS detail
+       FROM run_steps WHERE "runId" = $1 ORDER BY "startedAt" ASC`,
+      [runId],
+    ),
+  );
+  return result.rows;
+}
 
 /** The provider a model-calling step recorded in its detail (lib/nodes/llm/execute.ts, model-call.ts). */
 export function providerIdOf(detail: unknown): string | undefined {

@@ -33,7 +33,7 @@ export interface RunTrace {
   steps: SpanPlan[];
 }
 
-/** Nodes whose steps call a model; `agent` runs a loop of calls and tools (GenAI invoke_agent). */
+/** Node types that run an agent loop (GenAI invoke_agent; their turns and tool calls become child spans). */
 const AGENT_TYPES = new Set(["agent"]);
 
 export function runTrace({ run, providers, rootRunId }: RunRecord): RunTrace {
