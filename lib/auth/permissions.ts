@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   "run.start": { minimum: "editor", label: "Start, resume and re-run runs" },
   "run.cancel": { minimum: "editor", label: "Cancel runs" },
   "wait.answer": { minimum: "editor", label: "Answer approvals and questions" },
+  // Everyone who may see runs may see their sums: the Overview shows nothing a runs list does not.
+  "analytics.read": { minimum: "viewer", label: "See the Overview: run, token and cost figures and the agent catalog" },
   "tool.read": { minimum: "viewer", label: "See the workspace's tools" },
   "tool.test": { minimum: "editor", label: "Try a tool in the tool console" },
   "tool.manage": { minimum: "developer", label: "Register, change, import and delete tools" },
@@ -35,6 +37,12 @@ export const PERMISSIONS = {
   "apiKey.manage": { minimum: "developer", label: "Create, list and revoke API keys" },
   "settings.network.read": { minimum: "viewer", label: "See the private-network allow-list" },
   "settings.network.edit": { minimum: "admin", label: "Change the private-network allow-list" },
+  "member.read": { minimum: "viewer", label: "See the workspace's members and their roles" },
+  // Nobody grants a role above their own (lib/members/roles.ts): admins invite up to admin, only owners make owners.
+  "member.invite": { minimum: "admin", label: "Invite people, regenerate and revoke invitations" },
+  "member.manage": { minimum: "admin", label: "Change members' roles and remove members" },
+  // About the caller's own memberships, so every role of the current workspace may take it.
+  "membership.own": { minimum: "viewer", label: "Accept invitations, switch workspaces and leave a workspace" },
 } as const satisfies Record<string, { minimum: Role; label: string }>;
 
 export type Action = keyof typeof PERMISSIONS;
