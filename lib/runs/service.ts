@@ -7,6 +7,7 @@ import { validateRunInputs } from "@/lib/engine/inputs";
 import { hasErrors, usesModelAliases, validateGraph } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
+import type { RunOrigin } from "./initiator";
 import { insertRunRow } from "./run-insert";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
@@ -22,7 +23,7 @@ export async function startRun(member: Member, workflowId: string, input: z.inpu
   requirePermission(member, "run.start");
   const { inputs } = StartRunSchema.parse(input);
   const workflow = await getWorkflow(member, workflowId);
-  return createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph, inputs });
+  return createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph, inputs, origin: { trigger: "editor" } });
 }
 
 /**
@@ -52,7 +53,16 @@ async function checkGraph(workspaceId: string, run: { workflowId: string; graph:
 
 export async function createAndEnqueueRun(
   member: Member,
-  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null; id?: string },
+  run: {
+    workflowId: string;
+    workflowName: string;
+    graph: Graph;
+    inputs: Record<string, unknown>;
+    workflowVersionId?: string | null;
+    id?: string;
+    /** What started it (and the API key, if any); `member` is recorded as the initiating member. */
+    origin: RunOrigin;
+  },
 ): Promise<{ runId: string }> {
   await checkGraph(member.workspaceId, run);
   const checked = validateRunInputs(run.graph, nodeRegistry, run.inputs);
@@ -67,7 +77,9 @@ export async function createAndEnqueueRun(
     workflowVersionId: run.workflowVersionId ?? null,
     graph: run.graph,
     inputs: checked.inputs,
-    createdById: member.userId,
+    // A member without a user (a workflow tool whose owner is gone) records no one rather than "".
+    createdById: member.userId || null,
+    origin: run.origin,
   });
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.
