@@ -27,6 +27,8 @@ export async function readRunRecord(db: Db, runId: string) {
         cost: true,
         sourceRunId: true,
         sourceKind: true,
+        trigger: true,
+        apiKeyId: true,
         parentRunId: true,
         parentNodeId: true,
         parentIteration: true,

@@ -65,6 +65,7 @@ export function runTrace({ run, providers, rootRunId }: RunRecord): RunTrace {
       "weft.workflow.version_id": run.workflowVersionId ?? undefined,
       "weft.run.status": run.status,
       "weft.run.trigger": runTrigger(run),
+      "weft.run.api_key_id": run.apiKeyId ?? undefined,
       "weft.run.parent_id": run.parentRunId ?? undefined,
       "weft.run.source_id": run.sourceRunId ?? undefined,
       "weft.run.created_at": run.createdAt.toISOString(),
@@ -201,10 +202,9 @@ function providerName(provider: { kind: string; preset: string }): string {
  * How the run was started, from what the run row records: a sub-workflow step, a resume or
  * re-run of an earlier run, or directly (editor, run page or public API).
  */
+/** What started the run as recorded on it (lib/runs/initiator.ts: editor, api, rerun, resume, subworkflow, tool). */
 function runTrigger(run: RunRecordRow): string {
-  if (run.parentRunId) return "subworkflow";
-  if (run.sourceKind) return run.sourceKind;
-  return "direct";
+  return run.trigger;
 }
 
 interface GraphNodeInfo {

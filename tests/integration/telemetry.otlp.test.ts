@@ -118,7 +118,7 @@ describe("OpenTelemetry export from a real worker", () => {
       "weft.workflow.name": "Traced assistant",
       "weft.workflow.version": "draft",
       "weft.run.status": "succeeded",
-      "weft.run.trigger": "direct",
+      "weft.run.trigger": "editor",
       "weft.usage.input_tokens": 1000,
       "weft.usage.output_tokens": 250,
       "weft.usage.total_tokens": 1250,

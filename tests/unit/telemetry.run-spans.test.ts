@@ -46,6 +46,8 @@ function record(overrides: Partial<RunRecord["run"]> = {}, rootRunId?: string): 
     cost: { USD: 0.01, EUR: 0.02 },
     sourceRunId: null,
     sourceKind: null,
+    trigger: "editor",
+    apiKeyId: null,
     parentRunId: null,
     parentNodeId: null,
     parentIteration: null,
@@ -74,14 +76,14 @@ describe("a finished run as spans", () => {
   });
 
   it("puts a sub-workflow's run in its top-level run's trace, under the parent's step", () => {
-    const { run } = runTrace(record({ id: "child", parentRunId: "parent", parentNodeId: "sub", parentIteration: 2 }, "root-run"));
+    const { run } = runTrace(record({ id: "child", parentRunId: "parent", parentNodeId: "sub", parentIteration: 2, trigger: "subworkflow" }, "root-run"));
     expect(run.traceId).toBe(traceIdFor("root-run"));
     expect(run.parentSpanId).toBe(stepSpanId("parent", "sub", 2));
     expect(run.attributes).toMatchObject({ "weft.run.trigger": "subworkflow", "weft.run.parent_id": "parent" });
   });
 
   it("links a resumed run to the run it came from", () => {
-    const { run } = runTrace(record({ sourceRunId: "earlier", sourceKind: "resume" }));
+    const { run } = runTrace(record({ sourceRunId: "earlier", sourceKind: "resume", trigger: "resume" }));
     expect(run.links).toEqual([{ traceId: traceIdFor("earlier"), spanId: runSpanId("earlier"), attributes: { "weft.link.kind": "resume" } }]);
     expect(run.attributes["weft.run.trigger"]).toBe("resume");
   });
