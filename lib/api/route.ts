@@ -1,4 +1,5 @@
 import { authenticateApiKey, type ApiCaller } from "@/lib/api-keys/authenticate";
+import { requestAuditFacts, withAuditContext } from "@/lib/audit/context";
 import type { Action } from "@/lib/auth/permissions";
 import { parseRouteParams, withAccess, type RouteHandler } from "@/lib/http/route";
 import { apiError, apiHandle } from "./errors";
@@ -19,7 +20,8 @@ export function withApiKey<Ctx>(action: Action, handler: (request: Request, call
       if ("status" in caller) {
         return apiError(caller.status, caller.code, caller.message, {}, caller.status === 401 ? { "WWW-Authenticate": 'Bearer realm="weft"' } : {});
       }
-      return handler(request, caller, parsed);
+      const apiKey = { id: caller.keyId, label: caller.member.name };
+      return withAuditContext({ ...requestAuditFacts(request), apiKey }, () => handler(request, caller, parsed));
     }),
   );
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { requestAuditFacts, withAuditContext } from "@/lib/audit/context";
 import { jsonError } from "@/lib/auth/json-error";
 import type { Member } from "@/lib/auth/member";
 import { crossOriginRefusal } from "@/lib/auth/origin";
@@ -41,7 +42,7 @@ export function withMember<Ctx>(action: Action, handler: (request: Request, memb
       if (parsed instanceof Response) return parsed;
       const member = await authenticate(request, action);
       if (member instanceof Response) return member;
-      return handler(request, member, parsed);
+      return withAuditContext(requestAuditFacts(request), () => handler(request, member, parsed));
     }),
   );
 }

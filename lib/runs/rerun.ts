@@ -9,6 +9,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
+import { auditRun } from "./audit";
 
 /**
  * Resume and re-run: a new run linked to an earlier one (`sourceRunId`, `sourceKind`) whose
@@ -204,6 +205,8 @@ async function derive(
     return row.id;
   });
   await enqueueRun(runId);
+  const metadata = { sourceRunId: source.id, fromNodeId: fromNodeId ?? null, reusedSteps: copied.length };
+  await auditRun(member, kind === "resume" ? "run.resumed" : "run.rerun", { id: runId, workflowName: target.workflowName }, metadata);
   return { runId, reusedSteps: copied.length };
 }
 
