@@ -35,6 +35,9 @@ export const PERMISSIONS = {
   "apiKey.manage": { minimum: "developer", label: "Create, list and revoke API keys" },
   "settings.network.read": { minimum: "viewer", label: "See the private-network allow-list" },
   "settings.network.edit": { minimum: "admin", label: "Change the private-network allow-list" },
+  "audit.read": { minimum: "admin", label: "Read the audit log and its retention" },
+  "audit.export": { minimum: "admin", label: "Download the audit log as CSV or JSON Lines" },
+  "audit.settings": { minimum: "admin", label: "Change how long audit entries are kept" },
 } as const satisfies Record<string, { minimum: Role; label: string }>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -68,8 +68,10 @@ async function afterSignIn(ctx: HookContext, deps: SignInGuardDeps): Promise<voi
       action: "auth.sign_in.succeeded",
       actorType: "user",
       actorUserId: userId,
+      actorLabel: session.user.email,
       targetType: "user",
       targetId: userId,
+      targetLabel: session.user.email,
     });
     return;
   }
@@ -87,6 +89,7 @@ async function countFailure(ctx: HookContext, deps: SignInGuardDeps, email: stri
     actorType: "anonymous" as const,
     targetType: userId ? "user" : "email",
     targetId: userId ?? email,
+    targetLabel: email,
   };
   await deps.audit({ ...facts, action: "auth.sign_in.failed", metadata: { email, failures: failures.count } });
   if (failures.count < lockout.failures) return;
