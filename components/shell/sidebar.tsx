@@ -1,6 +1,7 @@
-import { BookOpen, Cpu, History, Inbox, KeyRound, LockKeyhole, Network, Wrench, Workflow } from "lucide-react";
+import { BookOpen, Cpu, History, Inbox, KeyRound, LockKeyhole, Network, ScrollText, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
+import { can } from "@/lib/auth/permissions";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 import { WeftLogo } from "./weft-logo";
@@ -53,6 +54,12 @@ export function Sidebar({ member, inboxCount = 0 }: { member: Pick<Member, "emai
           <KeyRound />
           API keys
         </NavLink>
+        {can(member.role, "audit.read") ? (
+          <NavLink href="/settings/audit">
+            <ScrollText />
+            Audit log
+          </NavLink>
+        ) : null}
         <NavLink href="/api-docs">
           <BookOpen />
           API
