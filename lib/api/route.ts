@@ -1,5 +1,6 @@
 import { authenticateApiKey, type ApiCaller } from "@/lib/api-keys/authenticate";
-import { requestAuditFacts, withAuditContext } from "@/lib/audit/context";
+import { withAuditContext } from "@/lib/audit/context";
+import { requestFacts } from "@/lib/audit/request-facts";
 import type { Action } from "@/lib/auth/permissions";
 import { parseRouteParams, withAccess, type RouteHandler } from "@/lib/http/route";
 import { apiError, apiHandle } from "./errors";
@@ -21,7 +22,7 @@ export function withApiKey<Ctx>(action: Action, handler: (request: Request, call
         return apiError(caller.status, caller.code, caller.message, {}, caller.status === 401 ? { "WWW-Authenticate": 'Bearer realm="weft"' } : {});
       }
       const apiKey = { id: caller.keyId, label: caller.member.name };
-      return withAuditContext({ ...requestAuditFacts(request), apiKey }, () => handler(request, caller, parsed));
+      return withAuditContext({ ...requestFacts(request), apiKey }, () => handler(request, caller, parsed));
     }),
   );
 }

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { clientAddress, parseTrustedProxies } from "@/lib/auth/client-address";
-import { env } from "@/lib/env";
+import type { RequestFacts } from "./request-facts";
 
 /**
  * The request facts an audit entry needs (client address, user agent, and which API key acted),
@@ -9,9 +8,7 @@ import { env } from "@/lib/env";
  * AsyncLocalStorage follows the handler's awaits; outside a request (worker, tests calling
  * services directly) there is no context and entries carry no address.
  */
-export interface AuditContext {
-  ip: string | null;
-  userAgent: string | null;
+export interface AuditContext extends RequestFacts {
   /** Set when the request was made with an API key: the key acts, with its creator's role. */
   apiKey?: { id: string; label: string };
 }
@@ -25,12 +22,3 @@ export function withAuditContext<T>(context: AuditContext, work: () => T): T {
 }
 
 export const currentAuditContext = (): AuditContext | undefined => storage().getStore();
-
-/** The client address (behind trusted proxies, lib/auth/client-address.ts) and user agent of a request. */
-export function requestAuditFacts(request: Request): Pick<AuditContext, "ip" | "userAgent"> {
-  const trusted = parseTrustedProxies(env().WEFT_TRUSTED_PROXIES);
-  return {
-    ip: clientAddress(request.headers.get("x-forwarded-for"), trusted)?.toString() ?? null,
-    userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
-  };
-}

@@ -35,6 +35,12 @@ export const PERMISSIONS = {
   "apiKey.manage": { minimum: "developer", label: "Create, list and revoke API keys" },
   "settings.network.read": { minimum: "viewer", label: "See the private-network allow-list" },
   "settings.network.edit": { minimum: "admin", label: "Change the private-network allow-list" },
+  "member.read": { minimum: "viewer", label: "See the workspace's members and their roles" },
+  // Nobody grants a role above their own (lib/members/roles.ts): admins invite up to admin, only owners make owners.
+  "member.invite": { minimum: "admin", label: "Invite people, regenerate and revoke invitations" },
+  "member.manage": { minimum: "admin", label: "Change members' roles and remove members" },
+  // About the caller's own memberships, so every role of the current workspace may take it.
+  "membership.own": { minimum: "viewer", label: "Accept invitations, switch workspaces and leave a workspace" },
   "audit.read": { minimum: "admin", label: "Read the audit log and its retention" },
   "audit.export": { minimum: "admin", label: "Download the audit log as CSV or JSON Lines" },
   "audit.settings": { minimum: "admin", label: "Change how long audit entries are kept" },
