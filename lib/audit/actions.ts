@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   "tool_source.created",
   "tool_source.updated",
   "tool_source.deleted",
+  "tool_source.synced",
   "api_key.created",
   "api_key.revoked",
   "api_key.disabled",

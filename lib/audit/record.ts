@@ -28,9 +28,16 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.input<typeof AuditEntrySchema>;
 
+/** The user's email, so an entry names its actor after the account is gone; null when unknown. */
+async function userLabel(userId: string | null | undefined): Promise<string | null> {
+  if (!userId) return null;
+  const user = await db().user.findUnique({ where: { id: userId }, select: { email: true } }).catch(() => null);
+  return user?.email ?? null;
+}
+
 /**
  * Appends one audit entry. The request's address and user agent come from the audit context
- * (lib/audit/context.ts) when the caller gives none; `changes` and `metadata` pass through the
+ * (lib/audit/context.ts) when the caller gives none, the actor's label from their account; `changes` and `metadata` pass through the
  * redactor. Awaited, not fire-and-forget: a security event that could not be recorded is logged
  * as an error with its content, so it is never lost silently, but the request it describes is not
  * failed because of it. There is no update or delete counterpart (the table refuses both).
@@ -40,6 +47,7 @@ export async function recordAudit(entry: AuditEntry): Promise<void> {
   const parsed = AuditEntrySchema.parse(entry);
   const data = {
     ...parsed,
+    actorLabel: parsed.actorLabel ?? (await userLabel(parsed.actorUserId)),
     ip: parsed.ip ?? context?.ip ?? null,
     userAgent: parsed.userAgent ?? context?.userAgent ?? null,
     changes: parsed.changes ? (redactAuditJson(parsed.changes) as Prisma.InputJsonObject) : undefined,

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { recordMemberAction } from "@/lib/audit/member-action";
 import { auditToolSource } from "@/lib/tools/audit";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
@@ -283,6 +284,7 @@ export async function syncMcpSource(member: Member, id: string, deps: McpService
   });
 
   const view = toView(await findRow(db, member, id), pool);
+  await recordMemberAction(member, "tool_source.synced", { type: "tool_source", id: row.id, label: row.name }, { metadata: { tools: view.tools.length, removed } });
   const durationMs = Math.round(performance.now() - started);
   const skippedNote = skipped.length ? `; ${skipped.length} skipped` : "";
   return {
