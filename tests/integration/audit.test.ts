@@ -120,7 +120,8 @@ describe("the table is append-only at the database", () => {
       db().auditEvent.create({ data: { action: "test.retention", actorType: "system", workspaceId, createdAt: daysAgo(days) }, select: { id: true } });
     const expired = await Promise.all([make(owner.workspaceId, 400), make(other.id, 40), make(null, 366)]);
     const kept = await Promise.all([make(owner.workspaceId, 300), make(other.id, 20), make(null, 300)]);
-    expect(await purgeExpiredAuditEvents()).toBeGreaterThanOrEqual(3);
+    // A worker of another test file may purge first (each purges at start): the rows decide, not the count.
+    expect(await purgeExpiredAuditEvents()).toBeGreaterThanOrEqual(0);
     const left = new Set((await db().auditEvent.findMany({ where: { action: "test.retention" }, select: { id: true } })).map((r) => r.id));
     for (const row of expired) expect(left.has(row.id)).toBe(false);
     for (const row of kept) expect(left.has(row.id)).toBe(true);

@@ -14,7 +14,7 @@ const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", jsonl: "application/x-nd
 export const GET = withMember("audit.export", async (request, member) => {
   const params = new URL(request.url).searchParams;
   const filter = parseSearchParams(AuditFilterSchema, params);
-  const { format } = parseSearchParams(ExportQuerySchema, new URLSearchParams(params.has("format") ? { format: params.get("format")! } : {}));
+  const { format } = parseSearchParams(ExportQuerySchema, params);
   await recordMemberAction(member, "audit.exported", { type: "workspace", id: member.workspaceId, label: member.workspaceName }, { metadata: { format, filter } });
   const day = new Date().toISOString().slice(0, 10);
   return new Response(exportStream(format, allAuditEvents(member, filter)), {
