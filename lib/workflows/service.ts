@@ -93,6 +93,8 @@ export async function createWorkflow(
   const row = await db().workflow.create({
     data: {
       workspaceId: member.workspaceId,
+      // Import and duplicate come through here too: whoever made the copy owns it.
+      createdById: member.userId,
       name: data.name,
       description: data.description,
       graph: (data.graph ?? emptyGraph()) as Prisma.InputJsonValue,
