@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { WaitingError, Worker } from "bullmq";
+import { DelayedError, WaitingError, Worker } from "bullmq";
 import { poolOf, type Db } from "@/lib/db/client";
 import { onTransientRetry, retried } from "@/lib/db/retry";
 import { isTransientError } from "@/lib/db/transient";
@@ -92,6 +92,11 @@ export function startRunWorker(options: RunWorkerOptions) {
           log: options.log,
         });
         faults.processed(runId);
+        if (typeof status === "object") {
+          // Throttled: the job waits in BullMQ's delayed set, not in this worker (lib/limits).
+          await retried(() => job.moveToDelayed(status.until.getTime(), token));
+          throw new DelayedError();
+        }
         options.log.info({ runId, status, workerId }, "run processed");
         if (status === "released") {
           // Back to the waiting list right away: the next worker resumes it without waiting for the lock to expire.
