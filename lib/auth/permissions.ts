@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   "apiKey.manage": { minimum: "developer", label: "Create, list and revoke API keys" },
   "settings.network.read": { minimum: "viewer", label: "See the private-network allow-list" },
   "settings.network.edit": { minimum: "admin", label: "Change the private-network allow-list" },
+  "budget.read": { minimum: "admin", label: "See the month's spend, budgets and workflow concurrency limits" },
+  "budget.manage": { minimum: "admin", label: "Set or raise budgets and workflow concurrency limits" },
 } as const satisfies Record<string, { minimum: Role; label: string }>;
 
 export type Action = keyof typeof PERMISSIONS;

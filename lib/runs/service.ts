@@ -8,6 +8,7 @@ import { hasErrors, usesModelAliases, validateGraph } from "@/lib/engine/validat
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
 import { insertRunRow } from "./run-insert";
+import { assertWithinBudget } from "@/lib/limits/budgets";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
 import { modelAliasNames } from "@/lib/providers/aliases";
@@ -55,6 +56,8 @@ export async function createAndEnqueueRun(
   run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null; id?: string },
 ): Promise<{ runId: string }> {
   await checkGraph(member.workspaceId, run);
+  // A spent monthly budget refuses new runs (402 budget_exhausted); runs in flight go on.
+  await assertWithinBudget(member.workspaceId, run.workflowId);
   const checked = validateRunInputs(run.graph, nodeRegistry, run.inputs);
   if (!checked.ok) {
     throw new ServiceError("invalid_input", "Some inputs are missing or have the wrong type.", { problems: checked.problems });
