@@ -1,6 +1,7 @@
-import { BookOpen, Cpu, History, Inbox, KeyRound, LockKeyhole, Network, Wrench, Workflow } from "lucide-react";
+import { BookOpen, Cpu, Gauge, History, Inbox, KeyRound, LockKeyhole, Network, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
+import { can } from "@/lib/auth/permissions";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 import { WeftLogo } from "./weft-logo";
@@ -49,6 +50,12 @@ export function Sidebar({ member, inboxCount = 0 }: { member: Pick<Member, "emai
           <Network />
           Network
         </NavLink>
+        {can(member.role, "budget.read") ? (
+          <NavLink href="/settings/usage">
+            <Gauge />
+            Usage &amp; limits
+          </NavLink>
+        ) : null}
         <NavLink href="/settings/api-keys">
           <KeyRound />
           API keys
