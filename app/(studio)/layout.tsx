@@ -16,10 +16,14 @@ export default async function StudioLayout({ children }: { children: ReactNode }
     <div className="flex h-screen overflow-hidden">
       <Sidebar member={member} inboxCount={inboxCount} />
       {/* A definite height so full-bleed pages (the editor canvas) can use h-full. */}
-      <main className="relative flex h-screen min-h-0 min-w-0 flex-1 flex-col overflow-hidden">
-        <BudgetBanner alerts={alerts} canManage={can(member.role, "budget.manage")} />
-        <div className="relative min-h-0 flex-1 overflow-auto">{children}</div>
-      </main>
+      {alerts.length === 0 ? (
+        <main className="relative h-screen min-h-0 min-w-0 flex-1 overflow-auto">{children}</main>
+      ) : (
+        <main className="relative flex h-screen min-h-0 min-w-0 flex-1 flex-col overflow-hidden">
+          <BudgetBanner alerts={alerts} canManage={can(member.role, "budget.manage")} />
+          <div className="relative min-h-0 flex-1 overflow-auto">{children}</div>
+        </main>
+      )}
     </div>
   );
 }

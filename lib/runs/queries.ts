@@ -37,6 +37,9 @@ export interface RunListItem {
   sourceRunId: string | null;
   sourceKind: string | null;
   parentRunId: string | null;
+  /** Set while a queued run waits for a limit (lib/limits): shown as "throttled: <reason>". */
+  throttledReason: string | null;
+  throttledUntil: Date | null;
 }
 
 export interface RunPage {
@@ -132,6 +135,9 @@ export interface RunDetail {
   startedAt: Date | null;
   finishedAt: Date | null;
   durationMs: number | null;
+  /** Set while a queued run waits for a limit (lib/limits). */
+  throttledReason: string | null;
+  throttledUntil: Date | null;
   steps: RunStepView[];
   lineage: RunLineage;
 }
@@ -195,6 +201,8 @@ export async function listRuns(member: Member, query: ListRunsQuery = {}): Promi
       sourceRunId: true,
       sourceKind: true,
       parentRunId: true,
+      throttledReason: true,
+      throttledUntil: true,
     },
   });
   const page = rows.slice(0, limit);
@@ -262,6 +270,8 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
       createdAt: true,
       startedAt: true,
       finishedAt: true,
+      throttledReason: true,
+      throttledUntil: true,
       steps: { orderBy: [{ startedAt: "asc" }, { iteration: "asc" }, { nodeId: "asc" }] },
       sourceRunId: true,
       sourceKind: true,
@@ -291,6 +301,8 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     durationMs: durationOf(run.startedAt, run.finishedAt),
+    throttledReason: run.throttledReason,
+    throttledUntil: run.throttledUntil,
     steps: run.steps.map((step) => {
       const llm = LlmDetailSchema.safeParse(step.detail);
       return {
