@@ -56,6 +56,9 @@ export async function withProviderLimits(provider: GatedProvider, request: ChatR
   if (!hasProviderLimits(limits)) return call();
   const limiter = options.limiter ?? rateLimiter();
   const estimate = limits.tokensPerMinute !== undefined ? await estimatePromptTokens(request) : 0;
+  // The client libraries load on a process's first model call (seconds, cold): load them before the
+  // admission, so the request reaches the provider when the window says it did.
+  await import("@/lib/models/chat-model");
   for (;;) {
     const admission = await limiter.acquire(`provider:${provider.id}`, limits, estimate);
     if (admission.ok) {

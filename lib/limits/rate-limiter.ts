@@ -94,15 +94,12 @@ export interface RateLimiterOptions {
   slotTtlMs?: number;
 }
 
-/** How long a concurrency slot of a process that died stays taken, at most. */
-export const SLOT_TTL_MS = 30_000;
-
 const holder = globalThis as unknown as { __weftLimitsRedis?: Redis };
 
 export function createRateLimiter(options: RateLimiterOptions = {}) {
   const redis = () => options.redis ?? (holder.__weftLimitsRedis ??= createRedis());
   const windowMs = options.windowMs ?? env().WEFT_RATE_WINDOW_MS;
-  const slotTtlMs = options.slotTtlMs ?? SLOT_TTL_MS;
+  const slotTtlMs = options.slotTtlMs ?? env().WEFT_PROVIDER_SLOT_TTL_MS;
   const keys = (scope: string) => [`${redisPrefix()}:limits:${scope}:calls`, `${redisPrefix()}:limits:${scope}:slots`];
 
   return {
