@@ -102,9 +102,25 @@ export const EnvSchema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
+  /**
+   * Outgoing mail (invitations): an SMTP URL for nodemailer, e.g. smtps://user:pass@smtp.example.com:465
+   * or smtp://relay:25. Unset = no mail; invitation links are only shown to copy.
+   */
+  WEFT_SMTP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(z.url({ protocol: /^smtps?$/, error: "WEFT_SMTP_URL must be an smtp:// or smtps:// URL" }).optional()),
+  /** The From address of that mail, e.g. "Weft <weft@example.com>"; required with WEFT_SMTP_URL. */
+  WEFT_MAIL_FROM: z.string().trim().min(3).optional(),
   /** Benchmarks only: count SQL statements and Redis commands and write them here (lib/metrics/io-counters.ts). */
   WEFT_BENCH_COUNTERS_DIR: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+}).superRefine((config, ctx) => {
+  if (config.WEFT_SMTP_URL && !config.WEFT_MAIL_FROM) {
+    ctx.addIssue({ code: "custom", path: ["WEFT_MAIL_FROM"], message: "WEFT_MAIL_FROM is required with WEFT_SMTP_URL (the From address of invitation mail)" });
+  }
 });
 
 export type Env = z.infer<typeof EnvSchema>;

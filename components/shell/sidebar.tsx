@@ -1,13 +1,23 @@
-import { BookOpen, Cpu, Gauge, History, Inbox, KeyRound, LockKeyhole, Network, Wrench, Workflow } from "lucide-react";
+import { BookOpen, Cpu, Gauge, History, Inbox, KeyRound, LockKeyhole, Network, Users, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { can } from "@/lib/auth/permissions";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 import { WeftLogo } from "./weft-logo";
+import { WorkspaceSwitcher, type WorkspaceChoice } from "./workspace-switcher";
 
 /** The studio's left column: product, navigation, workspace and the signed-in user. */
-export function Sidebar({ member, inboxCount = 0 }: { member: Pick<Member, "email" | "name" | "workspaceName" | "role">; inboxCount?: number }) {
+export function Sidebar({
+  member,
+  workspaces = [],
+  inboxCount = 0,
+}: {
+  member: Pick<Member, "email" | "name" | "workspaceId" | "workspaceName" | "role">;
+  /** Every workspace the user belongs to (the switcher shows when there are several). */
+  workspaces?: WorkspaceChoice[];
+  inboxCount?: number;
+}) {
   return (
     <aside className="flex h-screen w-56 shrink-0 flex-col border-r bg-sidebar" aria-label="Sidebar">
       <div className="px-4 py-4">
@@ -38,6 +48,10 @@ export function Sidebar({ member, inboxCount = 0 }: { member: Pick<Member, "emai
           Tools
         </NavLink>
         <p className="mt-4 px-2.5 pb-1 text-xs font-medium uppercase tracking-wide text-muted-foreground">Settings</p>
+        <NavLink href="/settings/members">
+          <Users />
+          Members
+        </NavLink>
         <NavLink href="/settings/models">
           <Cpu />
           Models
@@ -66,15 +80,10 @@ export function Sidebar({ member, inboxCount = 0 }: { member: Pick<Member, "emai
         </NavLink>
       </nav>
       <div className="space-y-2 border-t px-2 py-3">
-        <div className="px-2.5">
-          <p className="truncate text-sm font-medium" data-testid="workspace-name" title={member.workspaceName}>
-            {member.workspaceName}
-          </p>
-          <p className="truncate text-xs text-muted-foreground" data-testid="user-email" title={member.email}>
-            {member.email}
-          </p>
-          <p className="text-xs capitalize text-muted-foreground">{member.role}</p>
-        </div>
+        <WorkspaceSwitcher current={{ id: member.workspaceId, name: member.workspaceName, role: member.role }} workspaces={workspaces} />
+        <p className="truncate px-2.5 text-xs text-muted-foreground" data-testid="user-email" title={member.email}>
+          {member.email}
+        </p>
         <SignOutButton />
       </div>
     </aside>

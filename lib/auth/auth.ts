@@ -9,7 +9,8 @@ import { parseTrustedProxies } from "@/lib/auth/client-address";
 import { rateLimitOptions } from "@/lib/auth/rate-limit";
 import { signInGuard } from "@/lib/auth/sign-in-guard";
 import { signUpPolicy, type SignUpMode } from "@/lib/auth/signup-policy";
-import { ensurePersonalWorkspace } from "@/lib/auth/workspaces";
+import { NO_REQUEST_FACTS, requestFacts } from "@/lib/audit/request-facts";
+import { invitationTokenOf, placeNewUser } from "@/lib/members/new-user";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 
 /** What tests may change; production takes everything from lib/env.ts. */
@@ -81,8 +82,12 @@ export function createAuth(overrides: Partial<AuthSettings> = {}) {
       user: {
         create: {
           // Runs after the sign-up transaction commits, so the user row is visible to db().
-          after: async (user) => {
-            await ensurePersonalWorkspace({ id: user.id, name: user.name, email: user.email }, settings.db);
+          after: async (user, context) => {
+            await placeNewUser({ id: user.id, name: user.name, email: user.email }, {
+              invitationToken: invitationTokenOf(context?.body),
+              facts: context?.request ? requestFacts(context.request) : NO_REQUEST_FACTS,
+              database: settings.db,
+            });
           },
         },
       },

@@ -37,6 +37,12 @@ export const PERMISSIONS = {
   "settings.network.edit": { minimum: "admin", label: "Change the private-network allow-list" },
   "budget.read": { minimum: "admin", label: "See the month's spend, budgets and workflow concurrency limits" },
   "budget.manage": { minimum: "admin", label: "Set or raise budgets and workflow concurrency limits" },
+  "member.read": { minimum: "viewer", label: "See the workspace's members and their roles" },
+  // Nobody grants a role above their own (lib/members/roles.ts): admins invite up to admin, only owners make owners.
+  "member.invite": { minimum: "admin", label: "Invite people, regenerate and revoke invitations" },
+  "member.manage": { minimum: "admin", label: "Change members' roles and remove members" },
+  // About the caller's own memberships, so every role of the current workspace may take it.
+  "membership.own": { minimum: "viewer", label: "Accept invitations, switch workspaces and leave a workspace" },
 } as const satisfies Record<string, { minimum: Role; label: string }>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -3,12 +3,14 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { invitationAllowsSignUp } from "@/lib/members/accept";
 
 /**
  * Who may create an account (WEFT_SIGNUP), enforced in better-auth before `/sign-up/email` runs,
  * for browser and server calls alike:
  * - `open`: anyone, each with a personal workspace;
- * - `invite` (the default): only an email with a pending invitation;
+ * - `invite` (the default): only an email with a pending invitation, through its link (the
+ *   sign-up request carries the link's token as `invitationToken`; lib/members/accept.ts);
  * - `closed`: nobody.
  * The very first account of an empty instance is always allowed, so the operator can create it.
  */
@@ -19,8 +21,8 @@ export interface SignUpPolicy {
   mode: SignUpMode;
   /** Whether any account exists yet. */
   hasUsers: () => Promise<boolean>;
-  /** Whether `email` has a pending invitation. */
-  isInvited: (email: string) => Promise<boolean>;
+  /** Whether `email` has a pending invitation, and `invitationToken` is its link's token. */
+  isInvited: (email: string, invitationToken: string | null) => Promise<boolean>;
 }
 
 export const SIGN_UP_REFUSED = {
@@ -30,17 +32,14 @@ export const SIGN_UP_REFUSED = {
 
 export type SignUpDecision = { allowed: true } | { allowed: false; code: string; message: string };
 
-/** Invitations do not exist yet (issue #10 adds them and their check here), so nobody is invited. */
-export const noInvitations = async (): Promise<boolean> => false;
-
-export async function decideSignUp(email: string, policy: SignUpPolicy): Promise<SignUpDecision> {
+export async function decideSignUp(email: string, policy: SignUpPolicy, invitationToken: string | null = null): Promise<SignUpDecision> {
   if (policy.mode === "open") return { allowed: true };
   if (!(await policy.hasUsers())) return { allowed: true };
-  if (policy.mode === "invite" && (await policy.isInvited(email.trim().toLowerCase()))) return { allowed: true };
+  if (policy.mode === "invite" && (await policy.isInvited(email.trim().toLowerCase(), invitationToken))) return { allowed: true };
   return { allowed: false, ...SIGN_UP_REFUSED[policy.mode] };
 }
 
-const SignUpBodySchema = z.object({ email: z.string() });
+const SignUpBodySchema = z.object({ email: z.string(), invitationToken: z.string().max(128).optional() });
 
 /**
  * The policy as a better-auth plugin. `mode` defaults to WEFT_SIGNUP; "any account yet" is
@@ -55,11 +54,15 @@ export function signUpPolicy(settings: { mode?: SignUpMode; isInvited?: SignUpPo
           matcher: (context) => context.path === "/sign-up/email",
           handler: createAuthMiddleware(async (ctx) => {
             const body = SignUpBodySchema.safeParse(ctx.body);
-            const decision = await decideSignUp(body.success ? body.data.email : "", {
-              mode: settings.mode ?? env().WEFT_SIGNUP,
-              hasUsers: async () => (await ctx.context.adapter.count({ model: "user" })) > 0,
-              isInvited: settings.isInvited ?? noInvitations,
-            });
+            const decision = await decideSignUp(
+              body.success ? body.data.email : "",
+              {
+                mode: settings.mode ?? env().WEFT_SIGNUP,
+                hasUsers: async () => (await ctx.context.adapter.count({ model: "user" })) > 0,
+                isInvited: settings.isInvited ?? invitationAllowsSignUp,
+              },
+              body.success ? (body.data.invitationToken ?? null) : null,
+            );
             if (!decision.allowed) throw new APIError("FORBIDDEN", { code: decision.code, message: decision.message });
           }),
         },

@@ -196,6 +196,11 @@ describe("another workspace's ids", () => {
     const provider = await createTestProvider(workspaceId, "https://example.com/v1");
     const alias = await db().modelAlias.create({ data: { workspaceId, name: "theirs", targets: [] } });
     const key = await createKey(owner, ["runs:read"]);
+    const colleague = await createTestMember("editor");
+    const membership = await db().membership.create({ data: { workspaceId, userId: colleague.userId, role: "editor" } });
+    const invitation = await db().invitation.create({
+      data: { workspaceId, email: "theirs@example.test", role: "viewer", tokenHash: randomUUID(), expiresAt: new Date(Date.now() + 86_400_000) },
+    });
     ids.push(
       { prefix: "/api/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/v1/workflows/", param: "id", id: workflow.id },
@@ -209,6 +214,8 @@ describe("another workspace's ids", () => {
       { prefix: "/api/tool-sources/mcp/", param: "id", id: mcp.id },
       { prefix: "/api/providers/", param: "id", id: provider.id },
       { prefix: "/api/model-aliases/", param: "id", id: alias.id },
+      { prefix: "/api/members/", param: "id", id: membership.id },
+      { prefix: "/api/invitations/", param: "id", id: invitation.id },
       { prefix: "/api/api-keys/", param: "id", id: key.id },
     );
     const stranger = await signUpUser("Matrix Stranger");
@@ -231,5 +238,7 @@ describe("another workspace's ids", () => {
     expect(await db().workflow.count({ where: { id: ids[0]!.id } })).toBe(1);
     expect(await db().workflow.count({ where: { id: ids[0]!.id, maxConcurrentRuns: null } })).toBe(1);
     expect(await db().apiKey.count({ where: { id: ids.at(-1)!.id, revokedAt: null } })).toBe(1);
+    expect(await db().membership.count({ where: { id: ids.find((entry) => entry.prefix === "/api/members/")!.id, role: "editor" } })).toBe(1);
+    expect(await db().invitation.count({ where: { id: ids.find((entry) => entry.prefix === "/api/invitations/")!.id, revokedAt: null } })).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideSignUp, noInvitations, signUpNotice, type SignUpMode } from "@/lib/auth/signup-policy";
+import { decideSignUp, signUpNotice, type SignUpMode } from "@/lib/auth/signup-policy";
 import { EnvSchema } from "@/lib/env";
 
 /** The sign-up decision per WEFT_SIGNUP mode (the HTTP path is in tests/integration/auth.signup-policy.test.ts). */
@@ -7,7 +7,8 @@ import { EnvSchema } from "@/lib/env";
 const policy = (mode: SignUpMode, hasUsers: boolean, invited: string[] = []) => ({
   mode,
   hasUsers: async () => hasUsers,
-  isInvited: async (email: string) => invited.includes(email),
+  // An invitation as the policy sees it: the email and its link's token ("token-<email>" here).
+  isInvited: async (email: string, token: string | null) => invited.includes(email) && token === `token-${email}`,
 });
 
 describe("sign-up policy", () => {
@@ -25,10 +26,10 @@ describe("sign-up policy", () => {
     expect(await decideSignUp("a@x.test", policy("closed", true))).toMatchObject({ allowed: false, code: "SIGN_UP_CLOSED" });
   });
 
-  it("invite lets an invited email in (the check invitations will plug into), compared in lower case", async () => {
-    expect(await decideSignUp(" Ada@X.test", policy("invite", true, ["ada@x.test"]))).toEqual({ allowed: true });
-    expect(await decideSignUp("ada@x.test", policy("closed", true, ["ada@x.test"]))).toMatchObject({ allowed: false });
-    expect(await noInvitations()).toBe(false);
+  it("invite lets an invited email in with its link's token, compared in lower case; closed does not", async () => {
+    expect(await decideSignUp(" Ada@X.test", policy("invite", true, ["ada@x.test"]), "token-ada@x.test")).toEqual({ allowed: true });
+    expect(await decideSignUp("ada@x.test", policy("invite", true, ["ada@x.test"]))).toMatchObject({ allowed: false, code: "SIGN_UP_BY_INVITATION_ONLY" });
+    expect(await decideSignUp("ada@x.test", policy("closed", true, ["ada@x.test"]), "token-ada@x.test")).toMatchObject({ allowed: false });
   });
 
   it("the sign-up page's notice", () => {

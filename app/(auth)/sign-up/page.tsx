@@ -5,21 +5,32 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { safeNextPath } from "@/lib/auth/next-path";
 import { getMember } from "@/lib/auth/session";
 import { signUpPageState } from "@/lib/auth/signup-policy";
+import { previewInvitation } from "@/lib/members/accept";
 import { SignUpForm } from "./sign-up-form";
 
 export const metadata: Metadata = { title: "Create account" };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
-  const { next: raw } = await searchParams;
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string | string[]; invitation?: string | string[] }> }) {
+  const { next: raw, invitation: token } = await searchParams;
   const next = safeNextPath(typeof raw === "string" ? raw : undefined);
-  if (await getMember()) redirect(next);
+  if (await getMember()) redirect(typeof token === "string" ? `/invite/${encodeURIComponent(token)}` : next);
+  // Signing up through an invitation link: the account joins that workspace (and gets none of its own).
+  const preview = typeof token === "string" ? await previewInvitation(token) : null;
+  const invitation = preview && preview.status === "pending" && typeof token === "string" ? { token, email: preview.email } : null;
   // WEFT_SIGNUP: the server refuses anyway; the page says so before anyone types.
-  const { notice, showForm } = await signUpPageState();
+  const state = await signUpPageState();
+  const { notice, showForm } = invitation && state.showForm ? { notice: null, showForm: true } : state;
   return (
     <Card>
       <CardHeader>
         <CardTitle className="text-xl">Create your account</CardTitle>
-        <CardDescription>You get a workspace of your own to build workflows in.</CardDescription>
+        <CardDescription data-testid="sign-up-description">
+          {invitation && preview?.status === "pending"
+            ? `You join ${preview.workspaceName} as ${preview.role}.`
+            : preview
+              ? "This invitation link is no longer valid; ask for a new one."
+              : "You get a workspace of your own to build workflows in."}
+        </CardDescription>
       </CardHeader>
       <CardContent className="space-y-4">
         {notice ? (
@@ -28,7 +39,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
           </p>
         ) : null}
         {showForm ? (
-          <SignUpForm next={next} />
+          <SignUpForm next={next} invitation={invitation} />
         ) : (
           <p className="text-center text-sm text-muted-foreground">
             Already have an account?{" "}

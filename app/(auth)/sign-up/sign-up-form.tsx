@@ -9,7 +9,14 @@ import { Label } from "@/components/ui/label";
 import { authClient } from "@/lib/auth/client";
 import { AuthError } from "../auth-error";
 
-export function SignUpForm({ next }: { next: string }) {
+/** Sign in instead: back to the invitation page when the visitor came from one (they accept it there). */
+function signInHref(next: string, invitation: { token: string } | null): string {
+  const target = invitation ? `/invite/${encodeURIComponent(invitation.token)}` : next;
+  return target === "/workflows" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(target)}`;
+}
+
+/** `invitation`: signing up through an invitation link; the email is the invited one and the token goes with the request. */
+export function SignUpForm({ next, invitation = null }: { next: string; invitation?: { token: string; email: string } | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -28,7 +35,13 @@ export function SignUpForm({ next }: { next: string }) {
     // Sign-up answers an existing email exactly as a new one (against account enumeration), so
     // it never signs in by itself: signing in with the same password tells a new account's owner
     // apart from someone typing an email that is already taken.
-    const { error: failure } = await authClient.signUp.email({ name: String(form.get("name") ?? "").trim(), email, password });
+    const { error: failure } = await authClient.signUp.email({
+      name: String(form.get("name") ?? "").trim(),
+      email,
+      password,
+      // Read by the sign-up policy (WEFT_SIGNUP=invite) and by the hook that joins the workspace (lib/members/new-user.ts).
+      ...(invitation ? { invitationToken: invitation.token } : {}),
+    });
     if (failure) {
       setPending(false);
       setError(failure.message ?? "Could not create the account.");
@@ -56,7 +69,7 @@ export function SignUpForm({ next }: { next: string }) {
       </div>
       <div className="space-y-1.5">
         <Label htmlFor="email">Email</Label>
-        <Input id="email" name="email" type="email" autoComplete="email" required />
+        <Input id="email" name="email" type="email" autoComplete="email" required defaultValue={invitation?.email} readOnly={invitation !== null} />
       </div>
       <div className="space-y-1.5">
         <Label htmlFor="password">Password</Label>
@@ -70,7 +83,7 @@ export function SignUpForm({ next }: { next: string }) {
       <p className="text-center text-sm text-muted-foreground">
         Already have an account?{" "}
         <Link
-          href={next === "/workflows" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`}
+          href={signInHref(next, invitation)}
           className="font-medium text-foreground underline-offset-4 hover:underline"
         >
           Sign in

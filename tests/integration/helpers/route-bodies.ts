@@ -33,6 +33,11 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "POST /api/v1/runs/[id]/waits/[waitId]/answer": { decision: "approve", comment: "probe" },
     "PUT /api/budget": { budget: { monthlyLimit: 100, currency: "USD", warnPercent: 80 } },
     "PUT /api/budget/workflows/[id]": { budget: { monthlyLimit: 10 }, maxConcurrentRuns: 2 },
+    "POST /api/invitations": { email: "probe@example.test", role: "editor" },
+    "POST /api/invitations/accept": { token: "A".repeat(43) },
+    "PATCH /api/members/[id]": { role: "viewer" },
+    "POST /api/members/leave": { workspaceId: "00000000-0000-4000-8000-000000000000" },
+    "POST /api/workspaces/switch": { workspaceId: "00000000-0000-4000-8000-000000000000" },
     "POST /api/v1/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
   };
   return bodies[`${route.method} ${route.pattern}`] ?? { name: "probe", description: "probe", text: "probe" };
