@@ -10,6 +10,7 @@ import { rerunFrom } from "@/lib/runs/rerun";
 import { startRun } from "@/lib/runs/service";
 import { ServiceError } from "@/lib/services/errors";
 import { createWorkflow } from "@/lib/workflows/service";
+import { apiRequest, createKey, routeFetch } from "./helpers/api-v1";
 import { createTestMember } from "./helpers/members";
 import { routeParams, routeRequest, signUpUser } from "./helpers/session";
 
@@ -99,5 +100,18 @@ describe("budget routes", () => {
     expect(read.status).toBe(403);
     const write = await budgetRoute.PUT(routeRequest("PUT", "/api/budget", developer.cookie, { budget: null }));
     expect(write.status).toBe(403);
+  });
+});
+
+describe("a throttled run in the public API", () => {
+  it("says what it waits for while queued", async () => {
+    const workflow = await createWorkflow(member, { name: "Throttled view", description: "", graph });
+    const run = await db().run.create({
+      data: { workspaceId: member.workspaceId, workflowId: workflow.id, workflowName: "Throttled view", graph: graph as unknown as Prisma.InputJsonValue, inputs: {}, status: "queued", throttledReason: 'workflow "Throttled view" runs at most 1 at once', throttledUntil: new Date("2026-12-04T20:00:05.000Z") },
+    });
+    const key = await createKey(member);
+    const response = await routeFetch(apiRequest("GET", `/api/v1/runs/${run.id}`, `Bearer ${key.secret}`));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "queued", throttled: { reason: 'workflow "Throttled view" runs at most 1 at once', until: "2026-12-04T20:00:05.000Z" } });
   });
 });
