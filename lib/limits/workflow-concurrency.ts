@@ -1,4 +1,6 @@
+import type { Queue } from "bullmq";
 import type pg from "pg";
+import type { RunJob } from "@/lib/queue/runs-queue";
 import { retried } from "@/lib/db/retry";
 import { leaseStatement, takeLease, type LeasedRun } from "@/lib/runs/step-sql";
 import { RunThrottled } from "./throttled";
@@ -15,7 +17,10 @@ import { RunThrottled } from "./throttled";
 /** How soon a run refused for its workflow's concurrency looks again (a slot frees when any run of it ends or parks). */
 export const WORKFLOW_SLOT_POLL_MS = 1_000;
 
-export async function takeLeaseWithinWorkflowLimit(pool: pg.Pool, runId: string, workerId: string, leaseMs: number): Promise<LeasedRun | RunThrottled | null> {
+/** A lease taken under a workflow's concurrency limit: when the run lets go of it, a throttled run of the workflow may go (wakeThrottledRun). */
+export type LimitedLease = LeasedRun & { concurrencyLimited?: boolean };
+
+export async function takeLeaseWithinWorkflowLimit(pool: pg.Pool, runId: string, workerId: string, leaseMs: number): Promise<LimitedLease | RunThrottled | null> {
   const { rows } = await retried(() =>
     pool.query<{ workflowId: string; name: string; max: number | null }>(
       `SELECT w.id AS "workflowId", w.name, w."maxConcurrentRuns" AS max FROM runs r JOIN workflows w ON w.id = r."workflowId" WHERE r.id = $1`,
@@ -36,7 +41,7 @@ export async function takeLeaseWithinWorkflowLimit(pool: pg.Pool, runId: string,
          WHERE "workflowId" = $1 AND id <> $2 AND status = 'running' AND "leaseOwner" IS NOT NULL AND "leaseExpiresAt" > now() AT TIME ZONE 'UTC'`,
         [workflow.workflowId, runId],
       );
-      let result: LeasedRun | RunThrottled | null;
+      let result: LimitedLease | RunThrottled | null;
       if (busy.rows[0]!.n >= max) {
         const reason = `workflow "${workflow.name}" runs at most ${max} at once`;
         // Back to queued without an owner, unless another worker holds a live lease on it (then it is that worker's).
@@ -48,7 +53,8 @@ export async function takeLeaseWithinWorkflowLimit(pool: pg.Pool, runId: string,
         );
         result = new RunThrottled(reason, WORKFLOW_SLOT_POLL_MS);
       } else {
-        result = await leaseStatement(client, runId, workerId, leaseMs);
+        const leased = await leaseStatement(client, runId, workerId, leaseMs);
+        result = leased && { ...leased, concurrencyLimited: true };
       }
       await client.query("COMMIT");
       return result;
@@ -61,4 +67,22 @@ export async function takeLeaseWithinWorkflowLimit(pool: pg.Pool, runId: string,
       client.release(failed);
     }
   });
+}
+
+/**
+ * A run of a concurrency-limited workflow let go of its slot (finished, parked, throttled, handed
+ * back): the oldest throttled run of the workflow is tried now instead of at its next poll.
+ * Best effort: if this fails, that run's delayed job fires after WORKFLOW_SLOT_POLL_MS anyway.
+ */
+export async function wakeThrottledRun(pool: pg.Pool, queue: Queue<RunJob>, workflowId: string): Promise<string | null> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM runs WHERE "workflowId" = $1 AND status = 'queued' AND "throttledReason" IS NOT NULL ORDER BY "createdAt" ASC LIMIT 1`,
+    [workflowId],
+  );
+  const runId = rows[0]?.id;
+  if (!runId) return null;
+  const job = await queue.getJob(runId);
+  if (!job || !(await job.isDelayed())) return null;
+  await job.promote();
+  return runId;
 }

@@ -39,6 +39,8 @@ export interface ProcessRunDeps {
   /** How long the run's lease holds without renewal (step-sql.ts RUN_LEASE_MS by default). */
   leaseMs?: number;
   signal?: AbortSignal;
+  /** Called when the run took a slot of its workflow's concurrency limit (the worker frees it for the next run when this one lets go). */
+  onWorkflowSlot?: (workflowId: string) => void;
   maxConcurrency?: number;
   log?: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
 }
@@ -63,6 +65,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
   const leased = await takeLeaseWithinWorkflowLimit(pool, runId, deps.workerId, deps.leaseMs ?? RUN_LEASE_MS);
   if (leased instanceof RunThrottled) return throttled(leased);
   if (!leased) return "skipped";
+  if (leased.concurrencyLimited && leased.workflowId) deps.onWorkflowSlot?.(leased.workflowId);
   const run = leased;
   const { leaseToken } = run;
   // A run that never started and copied no steps (resume/re-run copy them) has none to load.

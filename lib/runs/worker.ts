@@ -15,6 +15,7 @@ import { createFaultRequeue } from "./requeue";
 import { RUN_LEASE_MS } from "./step-sql";
 import { LeaseLostError } from "./step-store";
 import { sweepWaits } from "./wait-sweeper";
+import { wakeThrottledRun } from "@/lib/limits/workflow-concurrency";
 
 export interface RunWorkerOptions {
   db: Db;
@@ -81,6 +82,7 @@ export function startRunWorker(options: RunWorkerOptions) {
       const { runId } = RunJobSchema.parse(job.data);
       const controller = new AbortController();
       active.set(runId, controller);
+      let slotOf: string | undefined;
       try {
         const status = await processRun(runId, {
           db: options.db,
@@ -89,6 +91,7 @@ export function startRunWorker(options: RunWorkerOptions) {
           workerId,
           leaseMs,
           signal: controller.signal,
+          onWorkflowSlot: (workflowId) => (slotOf = workflowId),
           log: options.log,
         });
         faults.processed(runId);
@@ -115,6 +118,8 @@ export function startRunWorker(options: RunWorkerOptions) {
         throw error;
       } finally {
         active.delete(runId);
+        // However the run let go of its workflow's concurrency slot, the next throttled run may take it now.
+        if (slotOf) void wakeThrottledRun(poolOf(options.db), queue, slotOf).catch((error: unknown) => options.log.warn({ runId, err: error }, "could not wake a throttled run"));
       }
     },
     {
