@@ -220,7 +220,7 @@ async function main() {
   const { createAndEnqueueRun } = await import("../lib/runs/service");
   /** Without the web app: create the run through the service and poll until it has finished. */
   const runThroughService = async (i: number) => {
-    const { runId } = await createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph as never, inputs: { n: i % 100 } });
+    const { runId } = await createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph as never, inputs: { n: i % 100 }, origin: { trigger: "editor" } });
     for (;;) {
       const run = await db().run.findUnique({ where: { id: runId }, select: { status: true } });
       if (run && !["queued", "running"].includes(run.status)) return run.status === "succeeded";

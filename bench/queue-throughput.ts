@@ -112,7 +112,7 @@ async function main() {
   await db().membership.create({ data: { userId: user.id, workspaceId: workspace.id, role: "owner" } });
   const member = { userId: user.id, email: user.email, name: user.name, workspaceId: workspace.id, workspaceName: workspace.name, role: "owner" as const };
   const workflow = await db().workflow.create({ data: { workspaceId: workspace.id, name: "bench", graph: benchWorkflows.template.graph } });
-  const createRun = (i: number) => createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: "bench", graph, inputs: { n: i % 100 } });
+  const createRun = (i: number) => createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: "bench", graph, inputs: { n: i % 100 }, origin: { trigger: "editor" } });
 
   const waitAllFinished = async (since: Date) => {
     for (;;) {

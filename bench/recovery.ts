@@ -95,7 +95,7 @@ async function main() {
       server.reset();
       // Long enough to be in flight at the kill, whatever the lock settings.
       server.script({ text: "word ".repeat(400).trim(), chunkDelayMs: 250 }, { text: "recovered" });
-      const { runId } = await createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: "recovery", graph, inputs: {} });
+      const { runId } = await createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: "recovery", graph, inputs: {}, origin: { trigger: "editor" } });
       let holder: ChildProcess | undefined;
       while (!holder) {
         const run = await db().run.findUniqueOrThrow({ where: { id: runId } });

@@ -117,7 +117,7 @@ async function main() {
   const started = Date.now();
   const runIds: string[] = [];
   for (let i = 0; i < RUNS; i++) {
-    runIds.push((await createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: "waiting memory", graph, inputs: { n: i } })).runId);
+    runIds.push((await createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: "waiting memory", graph, inputs: { n: i }, origin: { trigger: "editor" } })).runId);
   }
   while ((await count("waiting")) < RUNS) await sleep(200);
   const parkedSeconds = (Date.now() - started) / 1000;

@@ -9,6 +9,15 @@ import { parseAddressRange } from "@/lib/auth/client-address";
  * The only module that reads process.env. Validated once, at first use, with messages that
  * say which variable is wrong.
  */
+/** An unset or blank variable is absent (compose files often set `VAR=`). */
+const optionalText = z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().trim().optional());
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+
+/** OTEL_EXPORTER_OTLP_HEADERS: `key=value` pairs separated by commas (W3C baggage format, values URL-encoded). */
+function isOtlpHeaderList(text: string): boolean {
+  return text.split(",").every((entry) => /^\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*=.*$/.test(entry));
+}
+
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/weft"),
@@ -117,6 +126,26 @@ export const EnvSchema = z.object({
   /** Benchmarks only: count SQL statements and Redis commands and write them here (lib/metrics/io-counters.ts). */
   WEFT_BENCH_COUNTERS_DIR: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * OpenTelemetry (lib/telemetry): workers export finished runs as traces to this OTLP/HTTP endpoint
+   * (`/v1/traces` is appended, as the OTel spec says); unset = off. The exporter reads these
+   * variables itself; they are validated here so a typo stops the worker at boot.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(httpUrl.optional()),
+  /** The traces endpoint in full (used as given, nothing appended); wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(httpUrl.optional()),
+  /** Headers for every export, `key=value,key2=value2` with URL-encoded values (e.g. an API key of the tracing backend; never logged). */
+  OTEL_EXPORTER_OTLP_HEADERS: optionalText.pipe(z.string().refine(isOtlpHeaderList, "expected key=value pairs separated by commas, e.g. x-api-key=abc,x-team=ops").optional()),
+  /** service.name of the exported spans (else service.name in OTEL_RESOURCE_ATTRIBUTES, else weft-worker). */
+  OTEL_SERVICE_NAME: optionalText.pipe(z.string().max(255).optional()),
+  /** Batch span processor (names from the OTel spec): how often queued spans are sent, in ms. */
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(600_000).default(5_000),
+  /** Spans held while the backend is slow or down; past it new spans are dropped (runs never wait for telemetry). */
+  OTEL_BSP_MAX_QUEUE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(2_048),
+  /** Spans per export request (at most the queue size). */
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(512),
+  /** How long one export may take before it is abandoned, in ms. */
+  OTEL_BSP_EXPORT_TIMEOUT: z.coerce.number().int().min(1).max(600_000).default(30_000),
 }).superRefine((config, ctx) => {
   if (config.WEFT_SMTP_URL && !config.WEFT_MAIL_FROM) {
     ctx.addIssue({ code: "custom", path: ["WEFT_MAIL_FROM"], message: "WEFT_MAIL_FROM is required with WEFT_SMTP_URL (the From address of invitation mail)" });

@@ -10,6 +10,7 @@ import { shutdownMcpPool } from "@/lib/tools/mcp/pool";
 import { createSecretResolver, runActorRole } from "@/lib/secrets/resolver";
 import { createToolPort } from "@/lib/tools/port";
 import { startRunWorker } from "@/lib/runs/worker";
+import { startRunTelemetry } from "@/lib/telemetry";
 import { createSubworkflowPort } from "@/lib/runs/subworkflows";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
@@ -24,6 +25,8 @@ const sandbox = createSandboxPool({
   queueLimit: config.WEFT_SANDBOX_QUEUE,
   log,
 });
+// OpenTelemetry traces of finished runs, when an OTLP endpoint is configured (null, and nothing loaded, otherwise).
+const telemetry = startRunTelemetry({ db: db(), config, log });
 const running = startRunWorker({
   db: db(),
   // Called once per run: the secret resolver holds that run's redaction list.
@@ -48,6 +51,7 @@ const running = startRunWorker({
   reconcileEveryMs: config.WEFT_RECONCILE_EVERY_MS,
   reconcileMinAgeMs: config.WEFT_RECONCILE_MIN_AGE_MS,
   waitSweepEveryMs: config.WEFT_WAIT_SWEEP_MS,
+  onRunFinished: telemetry ? (runId) => telemetry.runFinished(runId) : undefined,
   log,
 });
 log.info(
@@ -78,6 +82,8 @@ async function shutdown(signal: string) {
   }, drainMs + 10_000);
   force.unref();
   await running.shutdown(drainMs);
+  // The runs finished during the drain are exported too; the flush is bounded (the backend may be down).
+  await telemetry?.shutdown(5_000);
   // After the drain: no step needs them any more; their stdio processes must not outlive the worker.
   await shutdownMcpPool();
   sandbox.close();

@@ -2,6 +2,7 @@ import { formatCost } from "@/lib/models/cost";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { describeInitiator } from "@/lib/runs/initiator";
 import type { RunDetail } from "@/lib/runs/queries";
 import { formatDuration, formatNumber, formatTimestamp } from "@/lib/utils";
 import { ErrorBox } from "./error-box";
@@ -23,7 +24,7 @@ export function RunSummary({ run, now }: { run: RunDetail; now: Date }) {
   const liveMs = run.startedAt && !run.finishedAt ? now.getTime() - run.startedAt.getTime() : null;
   return (
     <div className="space-y-4">
-      <dl className="grid grid-cols-2 gap-4 rounded-lg border p-4 sm:grid-cols-3 lg:grid-cols-6">
+      <dl className="grid grid-cols-2 gap-4 rounded-lg border p-4 sm:grid-cols-3 lg:grid-cols-7">
         <Fact label="Workflow">
           {run.workflowId ? (
             <Link href={`/workflows/${run.workflowId}`} className="font-medium hover:underline">
@@ -31,6 +32,20 @@ export function RunSummary({ run, now }: { run: RunDetail; now: Date }) {
             </Link>
           ) : (
             <span className="font-medium">{run.workflowName} (deleted)</span>
+          )}
+        </Fact>
+        <Fact label="Started by" testId="run-initiator">
+          {run.initiator ? (
+            // Every run of the same member or key, one click away (the runs list's initiator filter).
+            <Link
+              href={`/runs?initiator=${run.initiator.kind === "api_key" ? "key" : "user"}:${encodeURIComponent(run.initiator.id)}`}
+              className="hover:underline"
+              title="All runs started by them"
+            >
+              {describeInitiator(run.initiator, run.trigger, run.version)}
+            </Link>
+          ) : (
+            describeInitiator(run.initiator, run.trigger, run.version)
           )}
         </Fact>
         <Fact label="Created">{formatTimestamp(run.createdAt)}</Fact>

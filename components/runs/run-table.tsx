@@ -3,6 +3,7 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { ThrottledNote } from "./throttled-note";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { describeInitiator } from "@/lib/runs/initiator";
 import type { RunListItem } from "@/lib/runs/queries";
 import { formatDuration, formatNumber, formatRelative, formatTimestamp } from "@/lib/utils";
 
@@ -16,6 +17,7 @@ export function RunTable({ runs }: { runs: RunListItem[] }) {
           <TableRow className="hover:bg-transparent">
             <TableHead className="w-32">Status</TableHead>
             <TableHead>Workflow</TableHead>
+            <TableHead>Started by</TableHead>
             <TableHead className="w-44">Started</TableHead>
             <TableHead className="w-28 text-right">Duration</TableHead>
             <TableHead className="w-28 text-right">Tokens / cost</TableHead>
@@ -44,6 +46,11 @@ export function RunTable({ runs }: { runs: RunListItem[] }) {
                       {run.workflowName} <span className="text-xs font-normal text-muted-foreground">(deleted)</span>
                     </span>
                   )}
+                </TableCell>
+                <TableCell className="max-w-0 text-muted-foreground">
+                  <span className="block truncate" data-testid="run-row-initiator" data-trigger={run.trigger}>
+                    {describeInitiator(run.initiator, run.trigger, run.version)}
+                  </span>
                 </TableCell>
                 <TableCell className="text-muted-foreground">
                   <time dateTime={started.toISOString()} title={formatTimestamp(started)}>

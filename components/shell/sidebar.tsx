@@ -1,4 +1,4 @@
-import { BookOpen, Cpu, Gauge, History, Inbox, KeyRound, LockKeyhole, Network, Users, Wrench, Workflow } from "lucide-react";
+import { BookOpen, ChartColumn, Cpu, Gauge, History, Inbox, KeyRound, LockKeyhole, Network, Users, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { can } from "@/lib/auth/permissions";
@@ -26,6 +26,10 @@ export function Sidebar({
         </Link>
       </div>
       <nav className="flex flex-1 flex-col gap-0.5 px-2" aria-label="Main">
+        <NavLink href="/overview">
+          <ChartColumn />
+          Overview
+        </NavLink>
         <NavLink href="/workflows">
           <Workflow />
           Workflows

@@ -13,6 +13,8 @@ import { hashApiKey, looksLikeApiKey } from "./secret";
  */
 export interface ApiCaller {
   keyId: string;
+  /** Recorded on the runs the key starts, so they still say which key after it is deleted. */
+  keyName: string;
   workspaceId: string;
   scopes: readonly ApiScope[];
   member: Member;
@@ -121,6 +123,7 @@ export async function authenticateApiKey(headers: Headers, action: Action): Prom
   await touchLastUsed(row.id, row.lastUsedAt);
   return {
     keyId: row.id,
+    keyName: row.name,
     workspaceId: row.workspaceId,
     scopes: (row.scopes ?? []) as ApiScope[],
     member: {

@@ -10,7 +10,9 @@ import {
   ImportWorkflowRequestSchema,
   ImportedWorkflowSchema,
   MAX_SYNC_TIMEOUT_MS,
+  ListRunsRequestSchema,
   RunAcceptedSchema,
+  RunListSchema,
   RunSchema,
   StartRunRequestSchema,
   StreamEventSchema,
@@ -98,7 +100,16 @@ const WAITS = [
   "A wait with a timeout resolves by itself when it expires (approval: the node's chosen branch; question: the field defaults).",
 ].join(" ");
 
-const TODO = "**Not yet in v1** (planned): listing runs and waiting runs; paging of `GET /workflows`.";
+const TODO = "**Not yet in v1** (planned): listing waiting runs; paging of `GET /workflows`. Unknown paths under /api/v1 answer 404 in the error shape.";
+
+/** Query parameters from a zod object: one per key, its JSON Schema and description. */
+function queryParams(schema: z.ZodObject): NonNullable<OpenApiOperation["parameters"]> {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const { description, ...json } = z.toJSONSchema(field as z.ZodType, { io: "input", unrepresentable: "any" }) as JsonObject;
+    delete json.$schema;
+    return { name, in: "query" as const, required: false, description: typeof description === "string" ? description : "", schema: json };
+  });
+}
 
 /** Drops `additionalProperties: false` everywhere inside a response schema. */
 function openObjects(value: unknown): unknown {
@@ -198,6 +209,20 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
             "402": errorResponse("The workspace's or the workflow's monthly budget is spent (budget_exhausted, with `budget`: scope, monthlyLimit, spent, currency); an admin raises it in Settings → Usage & limits"),
             "409": errorResponse("The workflow (or the requested version) is not published (not_published)"),
           },
+        }),
+      },
+      "/api/v1/runs": {
+        get: operation("runs:read", {
+          operationId: "listRuns",
+          summary: "List and search runs",
+          description: [
+            "The workspace's runs, newest first, with the same filters as the runs page: workflow, version, status, initiator, trigger, creation dates, duration and cost.",
+            "`q` searches the words of the inputs, output and error values (not their JSON keys; web-search syntax: \"a phrase\", or, -excluded), or matches a run id.",
+            "Page with `nextCursor` as `cursor`, keeping the same filters.",
+          ].join(" "),
+          tags: ["runs"],
+          parameters: queryParams(ListRunsRequestSchema),
+          responses: { "200": { description: "A page of runs", content: json(RunListSchema) }, "400": errorResponse("An invalid query parameter (invalid_request, with issues)") },
         }),
       },
       "/api/v1/runs/{id}": {

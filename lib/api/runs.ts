@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { db, poolOf } from "@/lib/db/client";
 import { pendingFirst, toWaitView, type WaitRow } from "@/lib/runs/waits";
-import type { RunView, RunWaitView } from "./schemas";
+import { initiatorOf } from "@/lib/runs/initiator";
+import type { Member } from "@/lib/auth/member";
+import { listRuns, readCost } from "@/lib/runs/queries";
+import type { ListRunsRequest, RunList, RunView, RunWaitView } from "./schemas";
 
 /** ISO-8601 UTC text of a `timestamp(3)` column (which holds UTC, Prisma's convention). */
 const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -12,7 +15,8 @@ const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"
  */
 const RUN_VIEW_SQL = `
   SELECT r.id, r."workflowId", r."workflowName", v.version, r.status::text AS status, r.inputs, r.output, r.error,
-         r."promptTokens", r."completionTokens", r."totalTokens",
+         r."promptTokens", r."completionTokens", r."totalTokens", r.cost, r.trigger,
+         r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName",
          ${iso('r."createdAt"')} AS "createdAt", ${iso('r."startedAt"')} AS "startedAt", ${iso('r."finishedAt"')} AS "finishedAt",
          r."throttledReason", ${iso('r."throttledUntil"')} AS "throttledUntil",
          COALESCE((SELECT json_agg(json_build_object(
@@ -28,6 +32,7 @@ const RUN_VIEW_SQL = `
            FROM run_waits w WHERE w."runId" = r.id), '[]'::json) AS waits
     FROM runs r
     LEFT JOIN workflow_versions v ON v.id = r."workflowVersionId"
+    LEFT JOIN users u ON u.id = r."createdById"
    WHERE r.id = $1 AND r."workspaceId" = $2`;
 
 const json = z.unknown().transform((value) => value ?? null);
@@ -70,6 +75,12 @@ const RunRowSchema = z.object({
   promptTokens: z.number(),
   completionTokens: z.number(),
   totalTokens: z.number(),
+  cost: z.unknown(),
+  trigger: z.string(),
+  createdById: z.string().nullable(),
+  createdByName: z.string().nullable(),
+  apiKeyId: z.string().nullable(),
+  apiKeyName: z.string().nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -95,6 +106,9 @@ export async function getRunView(workspaceId: string, runId: string): Promise<Ru
     output: run.output as RunView["output"],
     error: run.error as RunView["error"],
     usage: { promptTokens: run.promptTokens, completionTokens: run.completionTokens, totalTokens: run.totalTokens },
+    trigger: run.trigger,
+    initiator: initiatorOf(run),
+    cost: readCost(run.cost),
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
@@ -102,5 +116,28 @@ export async function getRunView(workspaceId: string, runId: string): Promise<Ru
     steps: run.steps.map((step) => ({ ...step, status: step.status as RunView["steps"][number]["status"], output: step.output as RunView["steps"][number]["output"], error: step.error as RunView["error"] })),
     // The request's shape is the node's (checked when it was written); the schema documents it.
     waits: pendingFirst(run.waits.map((w) => toWaitView(w as WaitRow))) as RunWaitView[],
+  };
+}
+
+/** A page of the workspace's runs matching `query` (the runs page's search), as the public API lists them. */
+export async function listRunViews(member: Member, query: ListRunsRequest): Promise<RunList> {
+  const page = await listRuns(member, query);
+  return {
+    runs: page.runs.map((run) => ({
+      id: run.id,
+      workflowId: run.workflowId,
+      workflowName: run.workflowName,
+      version: run.version,
+      status: run.status,
+      trigger: run.trigger,
+      initiator: run.initiator,
+      cost: run.cost,
+      totalTokens: run.totalTokens,
+      durationMs: run.durationMs,
+      createdAt: run.createdAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+    })),
+    nextCursor: page.nextCursor,
   };
 }

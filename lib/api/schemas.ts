@@ -3,6 +3,8 @@ import { MAX_INT32 } from "@/lib/engine/limits";
 import { ImportWorkflowSchema } from "@/lib/workflows/schemas";
 import { ApprovalAnswerSchema, ApprovalRequestSchema } from "@/lib/nodes/approval/definition";
 import { QuestionRequestSchema } from "@/lib/nodes/question/definition";
+import { RUN_TRIGGERS, RunInitiatorSchema } from "@/lib/runs/initiator";
+import { ListRunsQuerySchema } from "@/lib/runs/run-search";
 
 /**
  * The public API's request and response shapes (v1). Routes validate with these, the typed client
@@ -164,6 +166,22 @@ export const ThrottledSchema = z
   .object({ reason: z.string().describe('What the run waits for, e.g. provider "OpenAI" allows 60 requests per minute'), until: IsoDate.describe("When it is tried again") })
   .register(apiSchemas, { id: "Throttled" });
 
+export const RunCostSchema = z
+  .record(z.string(), z.number())
+  .register(apiSchemas, { id: "RunCost", description: "The run's model cost by currency, e.g. { \"USD\": 0.0123 }, from the models' prices set in Settings → Models." });
+
+apiSchemas.add(RunInitiatorSchema, {
+  id: "RunInitiator",
+  description: "Who started the run: the API key (kind api_key, its id and name) or the member (kind user). Sub-workflow and tool runs carry their parent run's initiator.",
+});
+
+/** Who and what started a run, and what it cost: on the run object and on each item of the run list. */
+const runOriginShape = {
+  trigger: z.string().describe(`What started the run: ${RUN_TRIGGERS.join(", ")} (more kinds may be added)`),
+  initiator: RunInitiatorSchema.nullable(),
+  cost: RunCostSchema.nullable().describe("Null when no priced model ran"),
+};
+
 export const RunSchema = z
   .object({
     id: z.string(),
@@ -175,6 +193,7 @@ export const RunSchema = z
     output: z.unknown().nullable(),
     error: RunErrorSchema.nullable(),
     usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), totalTokens: z.number().int() }),
+    ...runOriginShape,
     createdAt: IsoDate,
     startedAt: IsoDate.nullable(),
     finishedAt: IsoDate.nullable(),
@@ -184,6 +203,34 @@ export const RunSchema = z
   })
   .register(apiSchemas, { id: "Run" });
 export type RunView = z.infer<typeof RunSchema>;
+
+export const RunListItemSchema = z
+  .object({
+    id: z.string(),
+    workflowId: z.string().nullable(),
+    workflowName: z.string(),
+    version: z.number().int().nullable(),
+    status: z.enum(RUN_STATUSES),
+    ...runOriginShape,
+    totalTokens: z.number().int(),
+    durationMs: z.number().int().nullable(),
+    createdAt: IsoDate,
+    startedAt: IsoDate.nullable(),
+    finishedAt: IsoDate.nullable(),
+  })
+  .register(apiSchemas, { id: "RunListItem", description: "A run as the run list shows it; GET /api/v1/runs/{id} has its inputs, output and steps." });
+
+export const RunListSchema = z
+  .object({
+    runs: z.array(RunListItemSchema).describe("Newest first"),
+    nextCursor: z.string().nullable().describe("Pass as `cursor` (with the same filters) for the next, older page; null on the last page"),
+  })
+  .register(apiSchemas, { id: "RunList" });
+export type RunList = z.infer<typeof RunListSchema>;
+
+/** Query of GET /api/v1/runs: the runs page's filters (lib/runs/run-search.ts) and a page. */
+export const ListRunsRequestSchema = ListRunsQuerySchema.strict();
+export type ListRunsRequest = z.input<typeof ListRunsRequestSchema>;
 
 /** The `data` of each Server-Sent Event; the SSE `event:` field is the same as `type`. */
 export const StepEventSchema = z

@@ -136,5 +136,6 @@ export async function startPublishedRun(
     graph: versionGraph(found.versionId, found.graph),
     inputs,
     workflowVersionId: found.versionId,
+    origin: { trigger: "api", apiKeyId: caller.keyId, apiKeyName: caller.keyName },
   });
 }

@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   "run.start": { minimum: "editor", label: "Start, resume and re-run runs" },
   "run.cancel": { minimum: "editor", label: "Cancel runs" },
   "wait.answer": { minimum: "editor", label: "Answer approvals and questions" },
+  // Everyone who may see runs may see their sums: the Overview shows nothing a runs list does not.
+  "analytics.read": { minimum: "viewer", label: "See the Overview: run, token and cost figures and the agent catalog" },
   "tool.read": { minimum: "viewer", label: "See the workspace's tools" },
   "tool.test": { minimum: "editor", label: "Try a tool in the tool console" },
   "tool.manage": { minimum: "developer", label: "Register, change, import and delete tools" },

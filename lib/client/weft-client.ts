@@ -6,7 +6,9 @@ import type {
   CancelRunResult,
   ImportedWorkflow,
   ImportWorkflowRequest,
+  ListRunsRequest,
   PublishedWorkflowSchema,
+  RunList,
   RunAcceptedSchema,
   RunView,
   RunWaitView,
@@ -25,7 +27,7 @@ import type {
 
 export type PublishedWorkflow = z.infer<typeof PublishedWorkflowSchema>;
 export type RunAccepted = z.infer<typeof RunAcceptedSchema>;
-export type { AnswerWaitRequest, AnswerWaitResult, CancelRunResult, RunView, RunWaitView, StartRunRequest, StreamEvent };
+export type { AnswerWaitRequest, AnswerWaitResult, CancelRunResult, ListRunsRequest, RunList, RunView, RunWaitView, StartRunRequest, StreamEvent };
 
 /** A stream event together with its SSE id (pass it as `lastEventId` to resume). */
 export type { ApiTool, OpenApiImportRequest, OpenApiImportResult, RegisterToolRequest };
@@ -118,6 +120,18 @@ export class WeftClient {
   /** Imports operations of an OpenAPI 3.x / Swagger 2.0 document as tools (scope tools:write). */
   async importOpenApiTools(body: OpenApiImportRequest): Promise<OpenApiImportResult> {
     return this.json<OpenApiImportResult>("POST", "/api/v1/tools/openapi", body);
+  }
+
+  /**
+   * One page of the workspace's runs, newest first, filtered and searched like the runs page
+   * (`q`, workflowId, version, status, initiator, trigger, from/to, duration, cost). Pass
+   * `nextCursor` back as `cursor` with the same filters for the next page.
+   */
+  async listRuns(query: ListRunsRequest = {}): Promise<RunList> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null) params.set(key, String(value));
+    const text = params.toString();
+    return this.json<RunList>("GET", `/api/v1/runs${text ? `?${text}` : ""}`);
   }
 
   async getRun(runId: string): Promise<RunView> {

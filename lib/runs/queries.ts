@@ -1,27 +1,30 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
-import { db } from "@/lib/db/client";
+import { db, poolOf } from "@/lib/db/client";
 import type { Cost } from "@/lib/engine/ports";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { initiatorOf, type RunInitiator } from "./initiator";
+import { ListRunsQuerySchema, RUN_STATUSES, runFilterSql, type ListRunsQuery } from "./run-search";
 
 /**
  * Read models for the run history pages. Every query is scoped to the member's workspace:
  * a run of another workspace is indistinguishable from one that does not exist.
  */
 
-export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
+export { ListRunsQuerySchema, RUN_STATUSES, type ListRunsQuery };
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running"];
 
-export const ListRunsQuerySchema = z.object({
-  workflowId: z.string().min(1).optional(),
-  status: z.enum(RUN_STATUSES).optional(),
-  cursor: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-});
-export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
 
-export interface RunListItem {
+/** Who started a run and how, as the list and the run page show it. */
+export interface RunOriginView {
+  /** lib/runs/initiator.ts RUN_TRIGGERS (text: rows may carry kinds newer than this build). */
+  trigger: string;
+  initiator: RunInitiator | null;
+  /** The published version it ran; null for a draft. */
+  version: number | null;
+}
+
+export interface RunListItem extends RunOriginView {
   id: string;
   status: RunStatus;
   workflowId: string | null;
@@ -59,7 +62,7 @@ export type StoredError = z.infer<typeof StoredErrorSchema>;
 const CostSchema = z.record(z.string(), z.number());
 
 /** A stored cost column or `detail.cost`; null when absent or unreadable. */
-function readCost(...values: unknown[]): Cost | null {
+export function readCost(...values: unknown[]): Cost | null {
   for (const value of values) {
     const parsed = CostSchema.safeParse(value);
     if (parsed.success && Object.keys(parsed.data).length > 0) return parsed.data;
@@ -119,7 +122,7 @@ export interface RunStepView {
   durationMs: number | null;
 }
 
-export interface RunDetail {
+export interface RunDetail extends RunOriginView {
   id: string;
   status: RunStatus;
   workflowId: string | null;
@@ -170,56 +173,78 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
   }
 }
 
-/** Runs of the member's workspace, newest first, optionally by workflow and status. */
+const RunListRowSchema = z.object({
+  id: z.string(),
+  status: z.enum(RUN_STATUSES),
+  workflowId: z.string().nullable(),
+  workflowName: z.string(),
+  createdAt: z.date(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  totalTokens: z.number(),
+  cost: z.unknown(),
+  sourceRunId: z.string().nullable(),
+  sourceKind: z.string().nullable(),
+  parentRunId: z.string().nullable(),
+  trigger: z.string(),
+  createdById: z.string().nullable(),
+  createdByName: z.string().nullable(),
+  apiKeyId: z.string().nullable(),
+  apiKeyName: z.string().nullable(),
+  version: z.number().nullable(),
+  throttledReason: z.string().nullable(),
+  throttledUntil: z.date().nullable(),
+});
+
+/**
+ * Runs of the member's workspace matching the search (lib/runs/run-search.ts), newest first, one
+ * keyset page at a time. Plain SQL: the text search, duration and cost filters are not Prisma's.
+ */
 export async function listRuns(member: Member, query: ListRunsQuery = {}): Promise<RunPage> {
-  const { workflowId, status, cursor, limit } = ListRunsQuerySchema.parse(query);
-  const where: Prisma.RunWhereInput = { workspaceId: member.workspaceId };
-  if (workflowId) where.workflowId = workflowId;
-  if (status) where.status = status;
+  const { cursor, limit, ...filters } = ListRunsQuerySchema.parse(query);
   const after = cursor ? decodeCursor(cursor) : null;
   if (cursor && !after) return { runs: [], nextCursor: null };
-  if (after) {
-    where.OR = [
-      { createdAt: { lt: after.createdAt } },
-      { createdAt: after.createdAt, id: { lt: after.id } },
-    ];
-  }
-  const rows = await db().run.findMany({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit + 1,
-    select: {
-      id: true,
-      status: true,
-      workflowId: true,
-      workflowName: true,
-      createdAt: true,
-      startedAt: true,
-      finishedAt: true,
-      totalTokens: true,
-      cost: true,
-      sourceRunId: true,
-      sourceKind: true,
-      parentRunId: true,
-      throttledReason: true,
-      throttledUntil: true,
-    },
-  });
-  const page = rows.slice(0, limit);
+  const { where, params } = runFilterSql(member.workspaceId, filters, after);
+  const { rows } = await poolOf(db()).query(
+    `SELECT r.id, r.status::text AS status, r."workflowId", r."workflowName",
+            r."createdAt" AT TIME ZONE 'UTC' AS "createdAt", r."startedAt" AT TIME ZONE 'UTC' AS "startedAt",
+            r."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt", r."totalTokens", r.cost, r."sourceRunId", r."sourceKind", r."parentRunId",
+            r.trigger, r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName", v.version,
+            r."throttledReason", r."throttledUntil" AT TIME ZONE 'UTC' AS "throttledUntil"
+       FROM runs r
+       LEFT JOIN workflow_versions v ON v.id = r."workflowVersionId"
+       LEFT JOIN users u ON u.id = r."createdById"
+      WHERE ${where}
+      ORDER BY r."createdAt" DESC, r.id DESC
+      LIMIT ${limit + 1}`,
+    params,
+  );
+  const parsed = rows.map((row) => RunListRowSchema.parse(row));
+  const page = parsed.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    runs: page.map((row) => ({ ...row, cost: readCost(row.cost), durationMs: durationOf(row.startedAt, row.finishedAt) })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    runs: page.map((row) => ({
+      id: row.id,
+      status: row.status,
+      workflowId: row.workflowId,
+      workflowName: row.workflowName,
+      createdAt: row.createdAt,
+      startedAt: row.startedAt,
+      finishedAt: row.finishedAt,
+      durationMs: durationOf(row.startedAt, row.finishedAt),
+      totalTokens: row.totalTokens,
+      cost: readCost(row.cost),
+      sourceRunId: row.sourceRunId,
+      sourceKind: row.sourceKind,
+      parentRunId: row.parentRunId,
+      trigger: row.trigger,
+      initiator: initiatorOf(row),
+      version: row.version,
+      throttledReason: row.throttledReason,
+      throttledUntil: row.throttledUntil,
+    })),
+    nextCursor: parsed.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
-}
-
-/** Workflows of the workspace that can be picked in the run filter, by name. */
-export async function listRunFilterWorkflows(member: Member): Promise<{ id: string; name: string }[]> {
-  return db().workflow.findMany({
-    where: { workspaceId: member.workspaceId },
-    orderBy: { name: "asc" },
-    select: { id: true, name: true },
-  });
 }
 
 function parseError(value: unknown): StoredError | null {
@@ -278,11 +303,17 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
       sourceNodeId: true,
       parentRunId: true,
       parentNodeId: true,
+      trigger: true,
+      createdById: true,
+      apiKeyId: true,
+      apiKeyName: true,
+      workflowVersion: { select: { version: true } },
       derivedRuns: { orderBy: { createdAt: "asc" }, select: { id: true, sourceKind: true, status: true, createdAt: true } },
       childRuns: { orderBy: { createdAt: "asc" }, select: { id: true, parentNodeId: true, parentIteration: true, status: true, workflowName: true } },
     },
   });
   if (!run) return null;
+  const creator = run.createdById && !run.apiKeyId ? await db().user.findUnique({ where: { id: run.createdById }, select: { name: true } }) : null;
   const labels = nodeLabels(run.graph);
   const loops = loopParents(run.graph);
   return {
@@ -303,6 +334,9 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
     durationMs: durationOf(run.startedAt, run.finishedAt),
     throttledReason: run.throttledReason,
     throttledUntil: run.throttledUntil,
+    trigger: run.trigger,
+    initiator: initiatorOf({ ...run, createdByName: creator?.name ?? null }),
+    version: run.workflowVersion?.version ?? null,
     steps: run.steps.map((step) => {
       const llm = LlmDetailSchema.safeParse(step.detail);
       return {

@@ -176,6 +176,7 @@ async function derive(
         graph: target.graph as Prisma.InputJsonValue,
         inputs: checked.inputs as Prisma.InputJsonValue,
         createdById: member.userId,
+        trigger: kind,
         sourceRunId: source.id,
         sourceKind: kind,
         sourceNodeId: fromNodeId ?? null,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { db, poolOf } from "@/lib/db/client";
+import type { RunOrigin } from "./initiator";
 import { jsonParam } from "./step-sql";
 
 export interface NewRun {
@@ -12,7 +13,8 @@ export interface NewRun {
   workflowVersionId: string | null;
   graph: unknown;
   inputs: unknown;
-  createdById: string;
+  createdById: string | null;
+  origin: RunOrigin;
 }
 
 /**
@@ -23,9 +25,21 @@ export interface NewRun {
 export async function insertRunRow(run: NewRun): Promise<string> {
   const id = run.id ?? randomUUID();
   await poolOf(db()).query(
-    `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", "createdAt")
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, now() AT TIME ZONE 'UTC')`,
-    [id, run.workspaceId, run.workflowId, run.workflowName, run.workflowVersionId, jsonParam(run.graph), jsonParam(run.inputs) ?? "{}", run.createdById],
+    `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", trigger, "apiKeyId", "apiKeyName", "createdAt")
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, now() AT TIME ZONE 'UTC')`,
+    [
+      id,
+      run.workspaceId,
+      run.workflowId,
+      run.workflowName,
+      run.workflowVersionId,
+      jsonParam(run.graph),
+      jsonParam(run.inputs) ?? "{}",
+      run.createdById,
+      run.origin.trigger,
+      run.origin.apiKeyId ?? null,
+      run.origin.apiKeyName ?? null,
+    ],
   );
   return id;
 }

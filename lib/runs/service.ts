@@ -7,6 +7,7 @@ import { validateRunInputs } from "@/lib/engine/inputs";
 import { hasErrors, usesModelAliases, validateGraph } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
+import type { RunOrigin } from "./initiator";
 import { insertRunRow } from "./run-insert";
 import { assertWithinBudget } from "@/lib/limits/budgets";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
@@ -23,7 +24,7 @@ export async function startRun(member: Member, workflowId: string, input: z.inpu
   requirePermission(member, "run.start");
   const { inputs } = StartRunSchema.parse(input);
   const workflow = await getWorkflow(member, workflowId);
-  return createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph, inputs });
+  return createAndEnqueueRun(member, { workflowId: workflow.id, workflowName: workflow.name, graph: workflow.graph, inputs, origin: { trigger: "editor" } });
 }
 
 /**
@@ -53,7 +54,16 @@ async function checkGraph(workspaceId: string, run: { workflowId: string; graph:
 
 export async function createAndEnqueueRun(
   member: Member,
-  run: { workflowId: string; workflowName: string; graph: Graph; inputs: Record<string, unknown>; workflowVersionId?: string | null; id?: string },
+  run: {
+    workflowId: string;
+    workflowName: string;
+    graph: Graph;
+    inputs: Record<string, unknown>;
+    workflowVersionId?: string | null;
+    id?: string;
+    /** What started it (and the API key, if any); `member` is recorded as the initiating member. */
+    origin: RunOrigin;
+  },
 ): Promise<{ runId: string }> {
   await checkGraph(member.workspaceId, run);
   // A spent monthly budget refuses new runs (402 budget_exhausted); runs in flight go on.
@@ -70,7 +80,9 @@ export async function createAndEnqueueRun(
     workflowVersionId: run.workflowVersionId ?? null,
     graph: run.graph,
     inputs: checked.inputs,
-    createdById: member.userId,
+    // A member without a user (a workflow tool whose owner is gone) records no one rather than "".
+    createdById: member.userId || null,
+    origin: run.origin,
   });
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.

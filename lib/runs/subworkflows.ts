@@ -63,7 +63,7 @@ export function createSubworkflowPort(db: Db, workspaceId: string, enqueue: (run
         const existing = await tx.run.findFirst({ where: key, select: childSelect });
         if (existing) return { child: existing, fresh: false };
 
-        const parent = await tx.run.findFirst({ where: { id: request.parentRunId, workspaceId }, select: { depth: true, createdById: true } });
+        const parent = await tx.run.findFirst({ where: { id: request.parentRunId, workspaceId }, select: { depth: true, createdById: true, apiKeyId: true, apiKeyName: true } });
         if (!parent) throw new NodeError("internal", "The parent run is not in this workspace.");
         const depth = parent.depth + 1;
         if (depth > LIMITS.maxSubworkflowDepth) {
@@ -102,7 +102,11 @@ export function createSubworkflowPort(db: Db, workspaceId: string, enqueue: (run
             workflowName: workflow.name,
             graph: graph as Prisma.InputJsonValue,
             inputs: inputs.inputs as Prisma.InputJsonValue,
+            // The child acts for whoever started the parent (the person, or the API key).
             createdById: parent.createdById,
+            apiKeyId: parent.apiKeyId,
+            apiKeyName: parent.apiKeyName,
+            trigger: "subworkflow",
             ...key,
             depth,
           },

@@ -41,6 +41,12 @@ export interface RunWorkerOptions {
   leaseMs?: number;
   /** How often waits past their timeout are resolved (lib/runs/wait-sweeper.ts). */
   waitSweepEveryMs?: number;
+  /**
+   * Told of every run this worker finished (succeeded, failed, cancelled), after its outcome is
+   * written; must not throw or wait (lib/telemetry exports the run from its rows). A run that parks
+   * on a wait is not finished: it is reported by the worker that finishes it after it resumes.
+   */
+  onRunFinished?: (runId: string) => void;
 }
 
 /** Why a run's AbortController fired. */
@@ -101,6 +107,7 @@ export function startRunWorker(options: RunWorkerOptions) {
           throw new DelayedError();
         }
         options.log.info({ runId, status, workerId }, "run processed");
+        if (status === "succeeded" || status === "failed" || status === "cancelled") options.onRunFinished?.(runId);
         if (status === "released") {
           // Back to the waiting list right away: the next worker resumes it without waiting for the lock to expire.
           await retried(() => job.moveToWait(token));

@@ -80,6 +80,8 @@ export async function createWorkflow(member: Member, input: z.input<typeof Creat
   const row = await db().workflow.create({
     data: {
       workspaceId: member.workspaceId,
+      // Import and duplicate come through here too: whoever made the copy owns it.
+      createdById: member.userId,
       name: data.name,
       description: data.description,
       graph: (data.graph ?? emptyGraph()) as Prisma.InputJsonValue,

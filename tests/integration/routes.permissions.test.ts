@@ -108,8 +108,12 @@ describe("API keys act with the lesser of their scopes and their creator's curre
   let creator: Member;
   let secret: string;
   let keyId: string;
-  /** The public API's routes, by path (so a v1 route that declares no action is caught), minus the open OpenAPI document. */
-  const v1 = () => routes.filter((r) => r.pattern.startsWith("/api/v1/") && r.pattern !== "/api/v1/openapi.json");
+  /**
+   * The public API's routes, by path (so a v1 route that declares no action is caught), minus the
+   * two open ones: the OpenAPI document and the catch-all JSON 404 for unknown paths.
+   */
+  const OPEN_V1 = new Set(["/api/v1/openapi.json", "/api/v1/[...path]"]);
+  const v1 = () => routes.filter((r) => r.pattern.startsWith("/api/v1/") && !OPEN_V1.has(r.pattern));
   const bearer = () => ({ authorization: `Bearer ${secret}` });
   const setRole = (role: Role) =>
     db().membership.update({ where: { workspaceId_userId: { workspaceId: creator.workspaceId, userId: creator.userId } }, data: { role } });

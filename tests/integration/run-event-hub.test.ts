@@ -60,7 +60,7 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000
 }
 
 /** A queued run that no worker will take until one starts (or that the test finishes itself). */
-const queuedRun = async (n: number) => (await createAndEnqueueRun(member, { workflowId, workflowName: "hub", graph, inputs: { n } })).runId;
+const queuedRun = async (n: number) => (await createAndEnqueueRun(member, { workflowId, workflowName: "hub", graph, inputs: { n }, origin: { trigger: "editor" } })).runId;
 
 describe("one subscriber per process", () => {
   it("20 concurrent sync requests wait on one Redis connection and each gets its own run's result", async () => {
@@ -100,7 +100,7 @@ describe("one subscriber per process", () => {
     const session = await signUpUser("Hub Watcher");
     const owner = { userId: session.userId, email: "", name: "", workspaceId: session.workspaceId, workspaceName: "", role: "owner" as const };
     const ownWorkflow = (await createWorkflow(owner, { name: "hub", graph })).id;
-    const ownRun = (await createAndEnqueueRun(owner, { workflowId: ownWorkflow, workflowName: "hub", graph, inputs: { n: 3 } })).runId;
+    const ownRun = (await createAndEnqueueRun(owner, { workflowId: ownWorkflow, workflowName: "hub", graph, inputs: { n: 3 }, origin: { trigger: "editor" } })).runId;
     const internal = await internalEventsRoute.GET(routeRequest("GET", `/api/runs/${ownRun}/events`, session.cookie), routeParams(ownRun));
     expect(internal.status).toBe(200);
     const publicEvents = client.streamRunEvents(runId)[Symbol.asyncIterator]();

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot, WORKER_BUNDLE } from "@/scripts/lib/worker-command";
@@ -18,7 +18,12 @@ describe("compiled worker", () => {
     expect(existsSync(path.join(projectRoot, `${WORKER_BUNDLE}.map`))).toBe(true);
     expect(existsSync(path.join(dir, "child.mjs"))).toBe(true);
     // Model SDKs are split off and loaded on first use, not part of the start-up bundle.
-    expect(readFileSync(path.join(projectRoot, WORKER_BUNDLE), "utf8")).not.toContain("@langchain/openai");
+    const bundle = readFileSync(path.join(projectRoot, WORKER_BUNDLE), "utf8");
+    expect(bundle).not.toContain("@langchain/openai");
+    // So is OpenTelemetry: loaded only when an OTLP endpoint is configured (lib/telemetry).
+    expect(bundle).not.toMatch(/OTLPTraceExporter|BatchSpanProcessor/);
+    const otel = readdirSync(dir).filter((file) => file.endsWith(".mjs") && readFileSync(path.join(dir, file), "utf8").includes("OTLPTraceExporter"));
+    expect(otel).toEqual([expect.stringMatching(/^exporter-/)]);
   });
 
   it("test workers run the bundle without a TypeScript loader and report when they listen", async () => {

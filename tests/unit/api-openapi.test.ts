@@ -16,7 +16,8 @@ function v1Routes(): { path: string; methods: string[] }[] {
     for (const entry of readdirSync(dir)) {
       const full = path.join(dir, entry);
       if (statSync(full).isDirectory()) walk(full);
-      else if (entry === "route.ts") {
+      // The catch-all ([...path]) is the JSON 404 for unknown paths, not an endpoint to document.
+      else if (entry === "route.ts" && !full.includes("[...")) {
         const rel = path.relative(path.join(root, "app"), path.dirname(full));
         const apiPath = `/${rel.split(path.sep).join("/")}`.replace(/\[(\w+)\]/g, "{$1}");
         const source = readFileSync(full, "utf8");

@@ -8,7 +8,9 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireMember } from "@/lib/auth/session";
-import { ACTIVE_RUN_STATUSES, RUN_STATUSES, listRunFilterWorkflows, listRuns, type RunStatus } from "@/lib/runs/queries";
+import { ACTIVE_RUN_STATUSES, listRuns } from "@/lib/runs/queries";
+import { runFilterOptions } from "@/lib/runs/run-filter-options";
+import { filtersFromSearchParams, hasFilters } from "@/lib/runs/run-search";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -19,21 +21,17 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 export default async function RunsPage({ searchParams }: { searchParams: SearchParams }) {
   const member = await requireMember("run.read");
   const params = await searchParams;
-  const rawStatus = first(params.status);
-  const status = RUN_STATUSES.includes(rawStatus as RunStatus) ? (rawStatus as RunStatus) : undefined;
-  const workflowId = first(params.workflow);
+  const { filters, invalid } = filtersFromSearchParams(params);
   const cursor = first(params.cursor);
 
-  const [page, workflows] = await Promise.all([
-    listRuns(member, { status, workflowId, cursor, limit: 25 }),
-    listRunFilterWorkflows(member),
-  ]);
-  const filtered = Boolean(status || workflowId);
+  const [page, options] = await Promise.all([listRuns(member, { ...filters, cursor, limit: 25 }), runFilterOptions(member)]);
+  const filtered = hasFilters(filters);
   const active = page.runs.some((run) => ACTIVE_RUN_STATUSES.includes(run.status));
 
   const link = (extra: Record<string, string | undefined>) => {
     const query = new URLSearchParams();
-    for (const [key, value] of Object.entries({ status, workflow: workflowId, ...extra })) if (value) query.set(key, value);
+    const kept: Record<string, unknown> = { ...filters, ...extra };
+    for (const [key, value] of Object.entries(kept)) if (value !== undefined && value !== "") query.set(key, String(value));
     const text = query.toString();
     return text ? `/runs?${text}` : "/runs";
   };
@@ -45,7 +43,12 @@ export default async function RunsPage({ searchParams }: { searchParams: SearchP
         description="Every run of every workflow in this workspace, newest first."
         actions={<LiveRefresh active={active} intervalMs={2000} />}
       />
-      <RunFilters workflows={workflows} />
+      <RunFilters options={options} />
+      {invalid.length > 0 ? (
+        <p className="text-sm text-destructive" role="alert" data-testid="run-filter-invalid">
+          Ignored invalid filter{invalid.length > 1 ? "s" : ""}: {invalid.join(", ")}.
+        </p>
+      ) : null}
       {page.runs.length === 0 ? (
         <EmptyState
           icon={<History />}

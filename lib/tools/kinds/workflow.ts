@@ -28,12 +28,17 @@ export async function callWorkflowTool(ctx: ToolCallContext): Promise<ToolCallOu
   if (!version) throw new NodeError("tool_error", `The workflow behind ${ctx.tool.name} is not published${config.version ? ` in version ${config.version}` : ""}.`);
 
   const parentId = callerRunId(ctx.idempotencyKey);
-  const parent = parentId ? await ctx.db.run.findUnique({ where: { id: parentId }, select: { depth: true } }) : null;
+  const parent = parentId
+    ? await ctx.db.run.findFirst({ where: { id: parentId, workspaceId: ctx.workspaceId }, select: { depth: true, createdById: true, apiKeyId: true, apiKeyName: true } })
+    : null;
   const depth = (parent?.depth ?? 0) + 1;
   if (depth > TOOL_LIMITS.maxWorkflowDepth) {
     throw new NodeError("tool_error", `Workflow tools are nested more than ${TOOL_LIMITS.maxWorkflowDepth} deep; ${ctx.tool.name} was not started.`);
   }
-  const member = { userId: ctx.tool.ownerId ?? "", email: "", name: "", workspaceId: ctx.workspaceId, workspaceName: "", role: "owner" as const };
+  // Called from a run: the new run acts for that run's initiator (person or API key), like a sub-workflow.
+  // Called outside a run (a tool test): for the tool's owner.
+  const userId = parent ? parent.createdById : ctx.tool.ownerId;
+  const member = { userId: userId ?? "", email: "", name: "", workspaceId: ctx.workspaceId, workspaceName: "", role: "owner" as const };
   let runId: string;
   try {
     ({ runId } = await createAndEnqueueRun(member, {
@@ -42,6 +47,7 @@ export async function callWorkflowTool(ctx: ToolCallContext): Promise<ToolCallOu
       graph: version.graph as z.infer<typeof GraphSchema>,
       inputs: ctx.input,
       workflowVersionId: version.id,
+      origin: { trigger: "tool", apiKeyId: parent?.apiKeyId, apiKeyName: parent?.apiKeyName },
     }));
   } catch (error) {
     if (error instanceof ServiceError) {

@@ -2,6 +2,8 @@ import * as runCancelRoute from "@/app/api/v1/runs/[id]/cancel/route";
 import * as runEventsRoute from "@/app/api/v1/runs/[id]/events/route";
 import * as answerWaitRoute from "@/app/api/v1/runs/[id]/waits/[waitId]/answer/route";
 import * as runRoute from "@/app/api/v1/runs/[id]/route";
+import * as runsRoute from "@/app/api/v1/runs/route";
+import * as unknownPathRoute from "@/app/api/v1/[...path]/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import * as workflowRunsRoute from "@/app/api/v1/workflows/[id]/runs/route";
 import * as workflowsRoute from "@/app/api/v1/workflows/route";
@@ -22,6 +24,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "GET", pattern: /^\/api\/v1\/workflows$/, handler: (request) => workflowsRoute.GET(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/workflows\/import$/, handler: (request) => workflowImportRoute.POST(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/workflows\/([^/]+)\/runs$/, handler: workflowRunsRoute.POST },
+  { method: "GET", pattern: /^\/api\/v1\/runs$/, handler: (request) => runsRoute.GET(request, undefined) },
   { method: "GET", pattern: /^\/api\/v1\/runs\/([^/]+)$/, handler: runRoute.GET },
   { method: "GET", pattern: /^\/api\/v1\/runs\/([^/]+)\/events$/, handler: runEventsRoute.GET },
   { method: "POST", pattern: /^\/api\/v1\/runs\/([^/]+)\/cancel$/, handler: runCancelRoute.POST },
@@ -47,7 +50,10 @@ export async function routeFetch(request: Request): Promise<Response> {
       return route.handler(request, { params: Promise.resolve(params) });
     }
   }
-  return Response.json({ error: { code: "not_found", message: `No route for ${request.method} ${path}` } }, { status: 404 });
+  // What Next does with a path no route file matches: the v1 catch-all's JSON 404.
+  const segments = path.replace(/^\/api\/v1\/?/, "").split("/");
+  const handler = unknownPathRoute[request.method as "GET" | "POST" | "PUT" | "PATCH" | "DELETE"];
+  return handler(request, { params: Promise.resolve({ path: segments }) });
 }
 
 export function clientFor(apiKey: string): WeftClient {
