@@ -34,14 +34,16 @@ export async function estimatePromptTokens(request: Pick<ChatRequest, "model" | 
   return countTokens(`${text}${tools}`, request.model);
 }
 
+const count = (n: number | undefined, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 function reasonOf(provider: GatedProvider, limits: ProviderLimits, limit: LimitKind): string {
   switch (limit) {
     case "requests":
-      return `provider "${provider.name}" allows ${limits.requestsPerMinute} requests per minute`;
+      return `provider "${provider.name}" allows ${count(limits.requestsPerMinute, "request")} per minute`;
     case "tokens":
-      return `provider "${provider.name}" allows ${limits.tokensPerMinute} tokens per minute`;
+      return `provider "${provider.name}" allows ${count(limits.tokensPerMinute, "token")} per minute`;
     case "concurrency":
-      return `provider "${provider.name}" allows ${limits.maxConcurrentCalls} concurrent calls`;
+      return `provider "${provider.name}" allows ${count(limits.maxConcurrentCalls, "concurrent call")}`;
   }
 }
 

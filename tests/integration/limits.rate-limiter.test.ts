@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { estimatePromptTokens } from "@/lib/limits/provider-gate";
+import { estimatePromptTokens, stepCallMemory, withProviderLimits } from "@/lib/limits/provider-gate";
+import { RunThrottled } from "@/lib/limits/throttled";
 import { createRateLimiter } from "@/lib/limits/rate-limiter";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 
@@ -70,5 +71,35 @@ describe("rate limiter", () => {
       tools: [{ name: "lookup", description: "Looks a customer up", parameters: { type: "object", properties: { id: { type: "string" } } } }],
     });
     expect(withTools).toBeGreaterThan(plain);
+  });
+});
+
+describe("provider gate", () => {
+  const provider = () => ({ id: randomUUID(), name: "Gated", limits: { requestsPerMinute: 1 } });
+  const request = (key: string) => ({ providerId: "p", model: "gpt-4o", messages: [{ role: "user" as const, content: "hi" }], signal: new AbortController().signal, idempotencyKey: key });
+  const answer = async () => ({ text: "ok", model: "gpt-4o", usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 } });
+
+  it("throws RunThrottled for a step's first call, and waits in place for a step that already called", async () => {
+    const p = provider();
+    const memory = stepCallMemory();
+    const first = request("run:agent:0");
+    await withProviderLimits(p, first, answer, { waitInPlace: memory.hasCalled(first), limiter });
+    memory.remember(first);
+
+    const other = request("run:llm:0");
+    const refused = await withProviderLimits(p, other, answer, { waitInPlace: memory.hasCalled(other), limiter }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RunThrottled);
+    expect(refused).toMatchObject({ reason: 'provider "Gated" allows 1 request per minute' });
+    expect((refused as RunThrottled).retryAfterMs).toBeLessThanOrEqual(1_000);
+
+    // The agent's second model call: same step, so it waits for the window instead of giving the run back.
+    const again = request("run:agent:0:model-1");
+    expect(memory.hasCalled(again)).toBe(true);
+    await expect(withProviderLimits(p, again, answer, { waitInPlace: true, limiter })).resolves.toMatchObject({ text: "ok" });
+  });
+
+  it("runs calls of a provider without limits as they are", async () => {
+    const unlimited = { id: randomUUID(), name: "Free", limits: {} };
+    for (let i = 0; i < 5; i++) await expect(withProviderLimits(unlimited, request(`r:n:${i}`), answer, { waitInPlace: false, limiter })).resolves.toMatchObject({ text: "ok" });
   });
 });
