@@ -1,4 +1,4 @@
-import { BookOpen, ChartColumn, Cpu, Gauge, History, Inbox, KeyRound, LockKeyhole, Network, Users, Wrench, Workflow } from "lucide-react";
+import { BookOpen, ChartColumn, Cpu, Gauge, History, Inbox, KeyRound, LockKeyhole, Network, ScrollText, Users, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { can } from "@/lib/auth/permissions";
@@ -78,6 +78,12 @@ export function Sidebar({
           <KeyRound />
           API keys
         </NavLink>
+        {can(member.role, "audit.read") ? (
+          <NavLink href="/settings/audit">
+            <ScrollText />
+            Audit log
+          </NavLink>
+        ) : null}
         <NavLink href="/api-docs">
           <BookOpen />
           API

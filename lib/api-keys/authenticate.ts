@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit } from "@/lib/audit/record";
 import { ROLES, type Member } from "@/lib/auth/member";
 import { can, minimumRole, type Action } from "@/lib/auth/permissions";
 import { db, poolOf } from "@/lib/db/client";
@@ -66,8 +67,10 @@ async function findKey(hash: string): Promise<KeyRow | null> {
 }
 
 /** Disables the key for good (first reason wins) so Settings shows why it stopped working. */
-async function disableKey(id: string, reason: string): Promise<void> {
-  await db().apiKey.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date(), disabledReason: reason } });
+async function disableKey(row: KeyRow, reason: string): Promise<void> {
+  const { count } = await db().apiKey.updateMany({ where: { id: row.id, disabledAt: null }, data: { disabledAt: new Date(), disabledReason: reason } });
+  const target = { workspaceId: row.workspaceId, targetType: "api_key", targetId: row.id, targetLabel: row.name };
+  if (count) await recordAudit({ action: "api_key.disabled", actorType: "system", ...target, metadata: { reason } });
 }
 
 /**
@@ -115,7 +118,7 @@ export async function authenticateApiKey(headers: Headers, action: Action): Prom
   if (!row || row.revokedAt) return unauthorized("The API key is unknown or has been revoked.");
   if (row.disabledAt) return unauthorized(`The API key is disabled: ${row.disabledReason ?? "no reason recorded"}`);
   if (!row.creatorRole || !row.createdById) {
-    await disableKey(row.id, CREATOR_LEFT_REASON);
+    await disableKey(row, CREATOR_LEFT_REASON);
     return unauthorized(`The API key is disabled: ${CREATOR_LEFT_REASON}`);
   }
   const refusal = refuseAction({ ...row, creatorRole: row.creatorRole }, action);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordMemberAction } from "@/lib/audit/member-action";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
@@ -76,13 +77,16 @@ export async function createApiKey(member: Member, input: z.input<typeof CreateA
       createdById: member.userId,
     },
   });
+  await recordMemberAction(member, "api_key.created", { type: "api_key", id: row.id, label: row.name }, { metadata: { scopes: row.scopes, prefix: row.prefix } });
   return { key: toView(row), secret };
 }
 
 /** Revoking is permanent and idempotent; the row stays so the list shows when it was revoked. */
 export async function revokeApiKey(member: Member, id: string): Promise<void> {
   requireKeyManager(member);
-  const existing = await db().apiKey.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { revokedAt: true } });
+  const existing = await db().apiKey.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { revokedAt: true, name: true } });
   if (!existing) throw notFound("API key");
-  if (!existing.revokedAt) await db().apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+  if (existing.revokedAt) return;
+  await db().apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+  await recordMemberAction(member, "api_key.revoked", { type: "api_key", id, label: existing.name });
 }

@@ -1,4 +1,6 @@
 import { authenticateApiKey, type ApiCaller } from "@/lib/api-keys/authenticate";
+import { withAuditContext } from "@/lib/audit/context";
+import { requestFacts } from "@/lib/audit/request-facts";
 import type { Action } from "@/lib/auth/permissions";
 import { parseRouteParams, withAccess, type RouteHandler } from "@/lib/http/route";
 import { apiError, apiHandle } from "./errors";
@@ -19,7 +21,8 @@ export function withApiKey<Ctx>(action: Action, handler: (request: Request, call
       if ("status" in caller) {
         return apiError(caller.status, caller.code, caller.message, {}, caller.status === 401 ? { "WWW-Authenticate": 'Bearer realm="weft"' } : {});
       }
-      return handler(request, caller, parsed);
+      const apiKey = { id: caller.keyId, label: caller.member.name };
+      return withAuditContext({ ...requestFacts(request), apiKey }, () => handler(request, caller, parsed));
     }),
   );
 }

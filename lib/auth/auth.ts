@@ -7,7 +7,7 @@ import { AUTH_LIMITS, type AuthLimits } from "@/lib/auth/auth-limits";
 import { redisAttemptStore, type AttemptStore } from "@/lib/auth/attempt-store";
 import { parseTrustedProxies } from "@/lib/auth/client-address";
 import { rateLimitOptions } from "@/lib/auth/rate-limit";
-import { signInGuard } from "@/lib/auth/sign-in-guard";
+import { signInAudit, signInGuard } from "@/lib/auth/sign-in-guard";
 import { signUpPolicy, type SignUpMode } from "@/lib/auth/signup-policy";
 import { NO_REQUEST_FACTS, requestFacts } from "@/lib/audit/request-facts";
 import { invitationTokenOf, placeNewUser } from "@/lib/members/new-user";
@@ -74,7 +74,8 @@ export function createAuth(overrides: Partial<AuthSettings> = {}) {
     },
     rateLimit: rateLimitOptions(settings.rateLimit, settings.store),
     plugins: [
-      ...(settings.rateLimit ? [signInGuard({ store: settings.store, trustedProxies, limits: settings.limits, audit: recordAudit })] : []),
+      // Sign-ins are audited either way; the guard also counts failures and locks accounts.
+      settings.rateLimit ? signInGuard({ store: settings.store, trustedProxies, limits: settings.limits, audit: recordAudit }) : signInAudit({ trustedProxies, audit: recordAudit }),
       // WEFT_SIGNUP: who may create an account (lib/auth/signup-policy.ts); after the limits, so refusals are rate limited too.
       signUpPolicy({ mode: settings.signUpMode }),
     ],

@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { withAuditContext } from "@/lib/audit/context";
+import { requestFacts } from "@/lib/audit/request-facts";
 import { jsonError } from "@/lib/auth/json-error";
 import type { Member } from "@/lib/auth/member";
 import { crossOriginRefusal } from "@/lib/auth/origin";
@@ -41,7 +43,7 @@ export function withMember<Ctx>(action: Action, handler: (request: Request, memb
       if (parsed instanceof Response) return parsed;
       const member = await authenticate(request, action);
       if (member instanceof Response) return member;
-      return handler(request, member, parsed);
+      return withAuditContext(requestFacts(request), () => handler(request, member, parsed));
     }),
   );
 }

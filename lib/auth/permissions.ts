@@ -45,6 +45,9 @@ export const PERMISSIONS = {
   "member.manage": { minimum: "admin", label: "Change members' roles and remove members" },
   // About the caller's own memberships, so every role of the current workspace may take it.
   "membership.own": { minimum: "viewer", label: "Accept invitations, switch workspaces and leave a workspace" },
+  "audit.read": { minimum: "admin", label: "Read the audit log and its retention" },
+  "audit.export": { minimum: "admin", label: "Download the audit log as CSV or JSON Lines" },
+  "audit.settings": { minimum: "admin", label: "Change how long audit entries are kept" },
 } as const satisfies Record<string, { minimum: Role; label: string }>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -42,6 +42,52 @@ export function signInGuard(deps: SignInGuardDeps): BetterAuthPlugin {
 
 const isSignIn = (ctx: { path?: string }) => ctx.path === "/sign-in/email";
 
+type AuditDeps = Pick<SignInGuardDeps, "trustedProxies" | "audit">;
+
+/**
+ * With the limits off (WEFT_AUTH_RATE_LIMIT=false) sign-ins are still audited: the same success
+ * and failure entries as the guard writes, without failure counts (nothing is counted).
+ */
+export function signInAudit(deps: AuditDeps): BetterAuthPlugin {
+  return {
+    id: "weft-sign-in-audit",
+    hooks: {
+      after: [
+        {
+          matcher: isSignIn,
+          handler: createAuthMiddleware(async (ctx) => {
+            if (!ctx.request) return;
+            const email = emailOf(ctx.body);
+            if (ctx.context.newSession) return auditSuccess(ctx, deps, ctx.context.newSession.user);
+            if (email && isAPIError(ctx.context.returned) && ctx.context.returned.statusCode === 401) {
+              await deps.audit({ ...(await failureFacts(ctx, deps, email)), action: "auth.sign_in.failed", metadata: { email } });
+            }
+          }),
+        },
+      ],
+    },
+  };
+}
+
+function auditSuccess(ctx: HookContext, deps: AuditDeps, user: { id: string; email: string }): Promise<void> {
+  return deps.audit({
+    ...requestFacts(ctx, deps),
+    action: "auth.sign_in.succeeded",
+    actorType: "user",
+    actorUserId: user.id,
+    actorLabel: user.email,
+    targetType: "user",
+    targetId: user.id,
+    targetLabel: user.email,
+  });
+}
+
+/** The target is the account when one has this email, else the email itself (nothing to enumerate: admins only). */
+async function failureFacts(ctx: HookContext, deps: AuditDeps, email: string) {
+  const userId = (await ctx.context.internalAdapter.findUserByEmail(email))?.user.id ?? null;
+  return { ...requestFacts(ctx, deps), actorType: "anonymous" as const, targetType: userId ? "user" : "email", targetId: userId ?? email, targetLabel: email };
+}
+
 async function beforeSignIn(ctx: HookContext, deps: SignInGuardDeps): Promise<void> {
   if (!ctx.request) return;
   const email = emailOf(ctx.body);
@@ -62,16 +108,7 @@ async function afterSignIn(ctx: HookContext, deps: SignInGuardDeps): Promise<voi
   const session = ctx.context.newSession;
   if (session) {
     if (email) await deps.store.clear(failuresKey(email));
-    const userId = session.user.id;
-    await deps.audit({
-      ...requestFacts(ctx, deps),
-      action: "auth.sign_in.succeeded",
-      actorType: "user",
-      actorUserId: userId,
-      targetType: "user",
-      targetId: userId,
-    });
-    return;
+    return auditSuccess(ctx, deps, session.user);
   }
   if (email && isAPIError(returned) && returned.statusCode === 401) await countFailure(ctx, deps, email);
 }
@@ -80,14 +117,7 @@ async function afterSignIn(ctx: HookContext, deps: SignInGuardDeps): Promise<voi
 async function countFailure(ctx: HookContext, deps: SignInGuardDeps, email: string): Promise<void> {
   const { lockout } = deps.limits;
   const failures = await deps.store.hit(failuresKey(email), lockout.windowSeconds);
-  const userId = (await ctx.context.internalAdapter.findUserByEmail(email))?.user.id ?? null;
-  // The target is the account when one has this email, else the email itself (nothing to enumerate: admins only).
-  const facts = {
-    ...requestFacts(ctx, deps),
-    actorType: "anonymous" as const,
-    targetType: userId ? "user" : "email",
-    targetId: userId ?? email,
-  };
+  const facts = await failureFacts(ctx, deps, email);
   await deps.audit({ ...facts, action: "auth.sign_in.failed", metadata: { email, failures: failures.count } });
   if (failures.count < lockout.failures) return;
   if (!(await deps.store.lock(lockKey(email), lockout.lockSeconds))) return;
@@ -124,7 +154,7 @@ async function spend(deps: SignInGuardDeps, key: string, limit: AttemptLimit, wh
   );
 }
 
-function clientOf(ctx: HookContext, deps: SignInGuardDeps) {
+function clientOf(ctx: HookContext, deps: AuditDeps) {
   return clientAddress(ctx.request?.headers.get("x-forwarded-for") ?? null, deps.trustedProxies);
 }
 
@@ -133,7 +163,7 @@ function addressOf(ctx: HookContext, deps: SignInGuardDeps): string {
   return addressKey(clientOf(ctx, deps));
 }
 
-function requestFacts(ctx: HookContext, deps: SignInGuardDeps) {
+function requestFacts(ctx: HookContext, deps: AuditDeps) {
   return {
     ip: clientOf(ctx, deps)?.toString() ?? null,
     userAgent: ctx.request?.headers.get("user-agent")?.slice(0, 512) ?? null,

@@ -1,5 +1,7 @@
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
+import { changeSummary } from "@/lib/audit/changes";
+import { recordMemberAction } from "@/lib/audit/member-action";
 import { db as defaultDb, poolOf, type Db } from "@/lib/db/client";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import { BudgetSchema, WorkflowLimitsSchema, WorkspaceBudgetSchema, type WorkflowLimitsInput } from "./schema";
@@ -131,15 +133,16 @@ export async function budgetAlerts(workspaceId: string, deps: { db?: Db } = {}):
   return statuses.filter((s) => s.state !== "ok");
 }
 
-/** Sets (or with null removes) the budget of the workspace or of one of its workflows. */
-async function writeBudget(db: Db, workspaceId: string, workflowId: string | null, budget: ReturnType<typeof BudgetSchema.parse> | null): Promise<void> {
-  await db.$transaction(async (tx) => {
-    if (budget === null) {
-      await tx.budget.deleteMany({ where: { workspaceId, workflowId } });
-      return;
-    }
-    const changed = await tx.budget.updateMany({ where: { workspaceId, workflowId }, data: budget });
-    if (changed.count === 0) await tx.budget.create({ data: { workspaceId, workflowId, ...budget } });
+type Budget = ReturnType<typeof BudgetSchema.parse>;
+const BUDGET_FIELDS = ["monthlyLimit", "currency", "warnPercent"] as const;
+
+/** Sets (or with null removes) the budget of the workspace or of one of its workflows; returns the one it replaced. */
+async function writeBudget(db: Db, workspaceId: string, workflowId: string | null, budget: Budget | null): Promise<Budget | null> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.budget.findFirst({ where: { workspaceId, workflowId }, select: { monthlyLimit: true, currency: true, warnPercent: true } });
+    if (budget === null) await tx.budget.deleteMany({ where: { workspaceId, workflowId } });
+    else if ((await tx.budget.updateMany({ where: { workspaceId, workflowId }, data: budget })).count === 0) await tx.budget.create({ data: { workspaceId, workflowId, ...budget } });
+    return before;
   });
 }
 
@@ -147,7 +150,9 @@ export async function setWorkspaceBudget(member: Member, input: unknown, deps: {
   requirePermission(member, "budget.manage");
   const { budget } = WorkspaceBudgetSchema.parse(input);
   const db = deps.db ?? defaultDb();
-  await writeBudget(db, member.workspaceId, null, budget);
+  const before = await writeBudget(db, member.workspaceId, null, budget);
+  const changes = changeSummary(before, budget, { shown: BUDGET_FIELDS });
+  if (Object.keys(changes).length) await recordMemberAction(member, "budget.changed", { type: "workspace", id: member.workspaceId, label: member.workspaceName }, { changes });
   if (!budget) return null;
   return statusOf(db, member.workspaceId, { workflowId: null, ...budget });
 }
@@ -157,12 +162,17 @@ export async function setWorkflowLimits(member: Member, workflowId: string, inpu
   requirePermission(member, "budget.manage");
   const parsed = WorkflowLimitsSchema.parse(input);
   const db = deps.db ?? defaultDb();
-  const workflow = await db.workflow.findFirst({ where: { id: workflowId, workspaceId: member.workspaceId }, select: { id: true, name: true } });
+  const workflow = await db.workflow.findFirst({ where: { id: workflowId, workspaceId: member.workspaceId }, select: { id: true, name: true, maxConcurrentRuns: true } });
   if (!workflow) throw notFound("Workflow");
-  if (parsed.budget !== undefined) await writeBudget(db, member.workspaceId, workflow.id, parsed.budget);
+  const before = parsed.budget !== undefined ? await writeBudget(db, member.workspaceId, workflow.id, parsed.budget) : undefined;
   const updated = parsed.maxConcurrentRuns !== undefined
     ? await db.workflow.update({ where: { id: workflow.id }, data: { maxConcurrentRuns: parsed.maxConcurrentRuns }, select: { maxConcurrentRuns: true } })
-    : await db.workflow.findUniqueOrThrow({ where: { id: workflow.id }, select: { maxConcurrentRuns: true } });
+    : { maxConcurrentRuns: workflow.maxConcurrentRuns };
+  const changes = {
+    ...(before !== undefined ? changeSummary(before, parsed.budget ?? null, { shown: BUDGET_FIELDS }) : {}),
+    ...changeSummary({ maxConcurrentRuns: workflow.maxConcurrentRuns }, updated, { shown: ["maxConcurrentRuns"] }),
+  };
+  if (Object.keys(changes).length) await recordMemberAction(member, "workflow.limits_changed", { type: "workflow", id: workflow.id, label: workflow.name }, { changes });
   const row = await db.budget.findFirst({ where: { workspaceId: member.workspaceId, workflowId: workflow.id }, select: BUDGET_SELECT });
   return { workflowId: workflow.id, name: workflow.name, maxConcurrentRuns: updated.maxConcurrentRuns, budget: row ? await statusOf(db, member.workspaceId, row) : null };
 }

@@ -1,3 +1,5 @@
+import { recordMemberAction } from "@/lib/audit/member-action";
+import { changeSummary } from "@/lib/audit/changes";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db/client";
@@ -24,6 +26,9 @@ export async function setNetworkAllowList(db: Db, member: Member, input: unknown
   const allowList = [...new Set(parsed.data.allowList)];
   const problems = allowListProblems(allowList);
   if (problems.length > 0) throw new ServiceError("invalid_request", problems.join(" "), { problems });
+  const before = await getNetworkAllowList(db, member.workspaceId);
   await db.workspace.update({ where: { id: member.workspaceId }, data: { networkAllowList: allowList } });
+  const changes = changeSummary({ allowList: before }, { allowList }, { shown: ["allowList"] });
+  if (Object.keys(changes).length) await recordMemberAction(member, "network.allow_list.changed", { type: "workspace", id: member.workspaceId, label: member.workspaceName }, { changes });
   return { allowList };
 }

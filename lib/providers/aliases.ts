@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { recordMemberChange } from "@/lib/audit/member-action";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
@@ -18,6 +19,9 @@ import {
 
 const SELECT = { id: true, name: true, description: true, targets: true, createdAt: true, updatedAt: true } as const;
 type Row = Prisma.ModelAliasGetPayload<{ select: typeof SELECT }>;
+
+const auditAlias = (member: Member, action: string, before: Row | null, after: Row | null) =>
+  recordMemberChange(member, action, "model_alias", { before, after }, { shown: ["name", "description", "targets"] });
 
 function toView(row: Row): ModelAliasView {
   return {
@@ -83,6 +87,7 @@ export async function createModelAlias(member: Member, input: CreateModelAliasIn
   const row = await db.modelAlias
     .create({ data: { workspaceId: member.workspaceId, name: data.name, description: data.description, targets: data.targets }, select: SELECT })
     .catch((error: unknown) => conflictOnName(error, data.name));
+  await auditAlias(member, "model_alias.created", null, row);
   return toView(row);
 }
 
@@ -91,6 +96,7 @@ export async function updateModelAlias(member: Member, id: string, input: Update
   const data = parse(UpdateModelAliasSchema, input);
   const db = deps.db ?? defaultDb();
   if (data.targets) await checkTargets(db, member.workspaceId, data.targets);
+  const before = await db.modelAlias.findFirst({ where: { id, workspaceId: member.workspaceId }, select: SELECT });
   const { count } = await db.modelAlias
     .updateMany({
       where: { id, workspaceId: member.workspaceId },
@@ -102,11 +108,16 @@ export async function updateModelAlias(member: Member, id: string, input: Update
     })
     .catch((error: unknown) => conflictOnName(error, data.name));
   if (count === 0) throw notFound("Model alias");
-  return toView(await db.modelAlias.findFirstOrThrow({ where: { id, workspaceId: member.workspaceId }, select: SELECT }));
+  const after = await db.modelAlias.findFirstOrThrow({ where: { id, workspaceId: member.workspaceId }, select: SELECT });
+  await auditAlias(member, "model_alias.updated", before, after);
+  return toView(after);
 }
 
 export async function deleteModelAlias(member: Member, id: string, deps: { db?: Db } = {}): Promise<void> {
   requireDeveloper(member);
-  const { count } = await (deps.db ?? defaultDb()).modelAlias.deleteMany({ where: { id, workspaceId: member.workspaceId } });
+  const db = deps.db ?? defaultDb();
+  const before = await db.modelAlias.findFirst({ where: { id, workspaceId: member.workspaceId }, select: SELECT });
+  const { count } = await db.modelAlias.deleteMany({ where: { id, workspaceId: member.workspaceId } });
   if (count === 0) throw notFound("Model alias");
+  await auditAlias(member, "model_alias.deleted", before, null);
 }

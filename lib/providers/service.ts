@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordMemberChange } from "@/lib/audit/member-action";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
@@ -49,6 +50,11 @@ const VIEW_SELECT = {
 } as const;
 
 type ViewRow = Prisma.ModelProviderGetPayload<{ select: typeof VIEW_SELECT }>;
+
+/** The audit log records a provider's settings and whether its key changed (the ciphertext differs), never the key. */
+const AUDITED = { shown: ["name", "preset", "baseUrl", "models"], hidden: ["apiKeyCipher"] } as const;
+const auditProvider = (member: Member, action: string, before: ViewRow | null, after: ViewRow | null) =>
+  recordMemberChange(member, action, "provider", { before, after }, AUDITED);
 
 function toView(row: ViewRow): ProviderView {
   return {
@@ -148,6 +154,7 @@ export async function createProvider(member: Member, input: CreateProviderInput,
       select: VIEW_SELECT,
     })
     .catch((error: unknown) => conflictOnName(error, data.name));
+  await auditProvider(member, "provider.created", null, row);
   return toView(row);
 }
 
@@ -183,14 +190,18 @@ export async function updateProvider(member: Member, id: string, input: UpdatePr
       },
     })
     .catch((error: unknown) => conflictOnName(error, data.name));
-  return toView(await findRow(db, member, id));
+  const updated = await findRow(db, member, id);
+  await auditProvider(member, "provider.updated", existing, updated);
+  return toView(updated);
 }
 
 export async function deleteProvider(member: Member, id: string, deps: ProviderServiceDeps = {}): Promise<void> {
   requireDeveloper(member);
   const db = deps.db ?? defaultDb();
+  const existing = await findRow(db, member, id);
   const { count } = await db.modelProvider.deleteMany({ where: { id, workspaceId: member.workspaceId } });
   if (count === 0) throw notFound("Model provider");
+  await auditProvider(member, "provider.deleted", existing, null);
 }
 
 export const TEST_TIMEOUT_MS = 30_000;

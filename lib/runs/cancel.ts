@@ -6,6 +6,7 @@ import type { ErrorInfo } from "@/lib/engine/errors";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { createRedis } from "@/lib/queue/redis";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
+import { auditRun } from "./audit";
 import { publishControl } from "./control";
 import { runChannel } from "./events";
 import { notifyParent } from "./subworkflows";
@@ -42,12 +43,16 @@ const holder = globalThis as unknown as { __weftCancelRedis?: Redis };
  */
 export async function cancelRun(member: Member, runId: string, deps: CancelDeps = {}): Promise<CancelRunResult> {
   requirePermission(member, "run.cancel");
-  return cancelInWorkspace(member.workspaceId, runId, member.name || member.email, deps);
+  const result = await cancelInWorkspace(member.workspaceId, runId, member.name || member.email, deps);
+  await auditRun(member, "run.cancelled", { id: runId }, { previousStatus: result.previousStatus });
+  return result;
 }
 
 /** The same for a public API caller (authorized by its `runs:write` scope; another workspace's run is 404). */
 export async function cancelRunForApi(caller: ApiCaller, runId: string, deps: CancelDeps = {}): Promise<CancelRunResult> {
-  return cancelInWorkspace(caller.workspaceId, runId, caller.member.name, deps);
+  const result = await cancelInWorkspace(caller.workspaceId, runId, caller.member.name, deps);
+  await auditRun(caller.member, "run.cancelled", { id: runId }, { previousStatus: result.previousStatus });
+  return result;
 }
 
 async function cancelInWorkspace(workspaceId: string, runId: string, by: string, deps: CancelDeps): Promise<CancelRunResult> {

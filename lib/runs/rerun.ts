@@ -10,6 +10,8 @@ import { assertWithinBudget } from "@/lib/limits/budgets";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
+import { canonicalJson as canonical } from "@/lib/utils";
+import { auditRun } from "./audit";
 
 /**
  * Resume and re-run: a new run linked to an earlier one (`sourceRunId`, `sourceKind`) whose
@@ -67,17 +69,6 @@ async function graphFor(source: SourceRun, useLatest: boolean): Promise<{ graph:
   return workflow ? { graph: GraphSchema.parse(workflow.graph), workflowVersionId: null, workflowName: workflow.name } : frozen;
 }
 
-/** Stable JSON (sorted keys) so configs compare by content, not by key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
 
 const sameNode = (a: Graph["nodes"][number], b: Graph["nodes"][number]): boolean =>
   a.type === b.type && canonical(a.data) === canonical(b.data) && (a as { parentId?: unknown }).parentId === (b as { parentId?: unknown }).parentId;
@@ -207,6 +198,8 @@ async function derive(
     return row.id;
   });
   await enqueueRun(runId);
+  const metadata = { sourceRunId: source.id, fromNodeId: fromNodeId ?? null, reusedSteps: copied.length };
+  await auditRun(member, kind === "resume" ? "run.resumed" : "run.rerun", { id: runId, workflowName: target.workflowName }, metadata);
   return { runId, reusedSteps: copied.length };
 }
 

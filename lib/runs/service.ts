@@ -8,6 +8,7 @@ import { hasErrors, usesModelAliases, validateGraph } from "@/lib/engine/validat
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
 import type { RunOrigin } from "./initiator";
+import { auditRun } from "./audit";
 import { insertRunRow } from "./run-insert";
 import { assertWithinBudget } from "@/lib/limits/budgets";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
@@ -87,6 +88,7 @@ export async function createAndEnqueueRun(
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.
   await enqueueRun(runId);
+  await auditRun(member, "run.started", { id: runId, workflowName: run.workflowName }, { workflowId: run.workflowId, versionId: run.workflowVersionId ?? null });
   return { runId };
 }
 

@@ -13,6 +13,7 @@ import { AnswererSchema, type Answerer, type StoredAnswer } from "@/lib/nodes/wa
 import { createRedis } from "@/lib/queue/redis";
 import { enqueueRun, runsQueue, type RunJob } from "@/lib/queue/runs-queue";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
+import { auditRun } from "./audit";
 import { runChannel } from "./events";
 
 /**
@@ -170,6 +171,9 @@ export async function answerWait(actor: WaitActor, runId: string, ref: { waitId:
   const by = answererOf(actor);
   const response: StoredAnswer = { answer, by };
   const resolved = await resolveWait({ id: wait.id }, { status: "answered", response, answeredById: by.id }, deps);
+  // The decision, never a question's typed answers (they may hold anything a person wrote).
+  const decision = wait.kind === "approval" ? String((answer as { decision?: unknown }).decision) : null;
+  await auditRun(actor.kind === "member" ? actor.member : actor.caller.member, `${wait.kind}.answered`, { id: runId }, { waitId: wait.id, decision });
   return { ...resolved, status: "answered", response };
 }
 

@@ -16,6 +16,7 @@ import { RUN_LEASE_MS } from "./step-sql";
 import { LeaseLostError } from "./step-store";
 import { sweepWaits } from "./wait-sweeper";
 import { wakeThrottledRun } from "@/lib/limits/workflow-concurrency";
+import { startAuditPurge } from "@/lib/audit/retention";
 
 export interface RunWorkerOptions {
   db: Db;
@@ -41,6 +42,8 @@ export interface RunWorkerOptions {
   leaseMs?: number;
   /** How often waits past their timeout are resolved (lib/runs/wait-sweeper.ts). */
   waitSweepEveryMs?: number;
+  /** How often expired audit entries are purged (lib/audit/retention.ts). */
+  auditPurgeEveryMs?: number;
   /**
    * Told of every run this worker finished (succeeded, failed, cancelled), after its outcome is
    * written; must not throw or wait (lib/telemetry exports the run from its rows). A run that parks
@@ -180,6 +183,7 @@ export function startRunWorker(options: RunWorkerOptions) {
   };
   void sweep();
   const sweepTimer = setInterval(sweep, options.waitSweepEveryMs ?? 5_000);
+  const stopAuditPurge = startAuditPurge(options.db, options.log, options.auditPurgeEveryMs);
 
   // Cancel: pub/sub for speed, plus the lease renewal of this worker's active runs, which also
   // reports their status in case a message was lost.
@@ -204,6 +208,7 @@ export function startRunWorker(options: RunWorkerOptions) {
     closing ??= (async () => {
       clearInterval(reconcileTimer);
       clearInterval(sweepTimer);
+      stopAuditPurge();
       clearInterval(pollTimer);
       // worker.close() stops fetching at once and resolves when the active jobs have settled.
       const drained = worker.close();

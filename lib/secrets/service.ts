@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit/record";
+import { recordMemberAction } from "@/lib/audit/member-action";
 import { ROLES, hasRole, type Member, type Role } from "@/lib/auth/member";
 import { can, requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
@@ -140,7 +140,7 @@ function assertCanUpdate(member: Member, row: SecretRecord, data: z.output<typeo
 
 /** Who changed which secret and how (hosts, role, rotation); values never enter the audit log. */
 function auditSecret(member: Member, action: string, row: { id: string; name: string }, metadata: Record<string, string | boolean | string[] | null>) {
-  return recordAudit({ action, actorType: "user", actorUserId: member.userId, workspaceId: member.workspaceId, targetType: "secret", targetId: row.id, metadata: { name: row.name, ...metadata } });
+  return recordMemberAction(member, action, { type: "secret", id: row.id, label: row.name }, { metadata: { name: row.name, ...metadata } });
 }
 
 export async function createSecret(member: Member, input: CreateSecretInput, cipher: Cipher = cipherFromEnv()): Promise<SecretView> {

@@ -1,6 +1,8 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
 import yaml from "js-yaml";
 import { z } from "zod";
+import { recordMemberAction } from "@/lib/audit/member-action";
+import { auditToolSource } from "./audit";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
@@ -398,7 +400,7 @@ export async function importOpenApi(member: Member, input: OpenApiImportInput, d
     version: doc.version,
   };
 
-  return db.$transaction(
+  const result = await db.$transaction(
     async (tx) => {
       const source = existingSource
         ? await tx.toolSource.update({ where: { id: existingSource.id }, data: { config: config as unknown as Prisma.InputJsonValue, document: doc.raw as Prisma.InputJsonValue, lastSyncedAt: new Date() } })
@@ -444,6 +446,9 @@ export async function importOpenApi(member: Member, input: OpenApiImportInput, d
     },
     { timeout: 60_000 },
   );
+  const counts = { kind: "openapi", created: result.created, updated: result.updated, removed: result.removed };
+  await recordMemberAction(member, existingSource ? "tool_source.updated" : "tool_source.created", { type: "tool_source", id: result.sourceId, label: result.sourceName }, { metadata: counts });
+  return result;
 }
 
 /** Changes a source's base URL or auth (the tools keep their operations). */
@@ -457,11 +462,14 @@ export async function updateOpenApiSource(member: Member, id: string, input: z.i
   const config = { ...(source.config as Json), ...(data.baseUrl !== undefined ? { baseUrl: data.baseUrl } : {}), ...(data.auth ? { auth: data.auth } : {}) };
   await assertMayReferenceSecrets(db, member, config, source.config);
   await db.toolSource.update({ where: { id }, data: { config: config as Prisma.InputJsonValue } });
+  await auditToolSource(member, "tool_source.updated", { ...(source.config as Json), id, name: source.name }, { ...config, id, name: source.name });
   return { id, name: source.name, config };
 }
 
 export async function deleteToolSource(member: Member, id: string, db: Db = defaultDb()): Promise<void> {
   requirePermission(member, "tool.manage");
+  const source = await db.toolSource.findFirst({ where: { id, workspaceId: member.workspaceId, kind: "openapi" }, select: { id: true, name: true } });
   const deleted = await db.toolSource.deleteMany({ where: { id, workspaceId: member.workspaceId, kind: "openapi" } });
-  if (deleted.count === 0) throw new ServiceError("not_found", "OpenAPI source not found.");
+  if (!source || deleted.count === 0) throw new ServiceError("not_found", "OpenAPI source not found.");
+  await auditToolSource(member, "tool_source.deleted", source, null);
 }

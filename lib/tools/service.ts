@@ -7,6 +7,7 @@ import { declaredInputs } from "@/lib/engine/inputs";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
+import { auditTool } from "./audit";
 import { inputSchemaProblems } from "./json-schema";
 import {
   CodeToolConfigSchema,
@@ -31,7 +32,6 @@ const includeRefs = { source: { select: { name: true } } } as const;
 type ToolWithSource = Prisma.ToolGetPayload<{ include: typeof includeRefs }>;
 
 const requireDeveloper = (member: Member) => requirePermission(member, "tool.manage");
-
 export function toToolView(row: ToolWithSource, owners: Map<string, string> = new Map()): ToolView {
   return {
     id: row.id,
@@ -130,6 +130,7 @@ export async function createTool(member: Member, input: CreateToolInput, db: Db 
       },
       include: includeRefs,
     });
+    await auditTool(member, "tool.created", null, row);
     return toToolView(row, await ownerNames(db, [row]));
   } catch (error) {
     duplicateName(error, data.name);
@@ -178,6 +179,7 @@ export async function updateTool(member: Member, id: string, input: UpdateToolIn
       },
       include: includeRefs,
     });
+    await auditTool(member, "tool.updated", existing, row);
     return toToolView(row, await ownerNames(db, [row]));
   } catch (error) {
     duplicateName(error, data.name ?? existing.name);
@@ -186,8 +188,10 @@ export async function updateTool(member: Member, id: string, input: UpdateToolIn
 
 export async function deleteTool(member: Member, id: string, db: Db = defaultDb()): Promise<void> {
   requireDeveloper(member);
+  const existing = await db.tool.findFirst({ where: { id, workspaceId: member.workspaceId } });
   const deleted = await db.tool.deleteMany({ where: { id, workspaceId: member.workspaceId } });
-  if (deleted.count === 0) throw notFound("Tool");
+  if (!existing || deleted.count === 0) throw notFound("Tool");
+  await auditTool(member, "tool.deleted", existing, null);
 }
 
 /** Sources (OpenAPI imports, MCP servers) of the workspace. */

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { changeSummary } from "@/lib/audit/changes";
+import { recordMemberAction, type AuditDetails } from "@/lib/audit/member-action";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
@@ -39,6 +41,12 @@ export interface WorkflowView {
 }
 
 /** Stored graphs were validated on write; parse again so readers get the typed shape. */
+/** Repeated autosaves by one person are one `workflow.edited` entry per this window. */
+export const EDIT_COALESCE_MS = 10 * 60_000;
+
+const auditWorkflow = (member: Member, action: string, workflow: { id: string; name: string }, details?: AuditDetails) =>
+  recordMemberAction(member, action, { type: "workflow", id: workflow.id, label: workflow.name }, details);
+
 function readGraph(value: unknown): Graph {
   const parsed = GraphSchema.safeParse(value);
   return parsed.success ? parsed.data : emptyGraph();
@@ -73,7 +81,12 @@ export async function getWorkflow(member: Member, id: string): Promise<WorkflowV
   return { id: row.id, name: row.name, description: row.description, graph: readGraph(row.graph), revision: row.revision, updatedAt: row.updatedAt };
 }
 
-export async function createWorkflow(member: Member, input: z.input<typeof CreateWorkflowSchema>): Promise<{ id: string }> {
+/** `audit` names the entry: imports and duplicates are recorded as what they are, once. */
+export async function createWorkflow(
+  member: Member,
+  input: z.input<typeof CreateWorkflowSchema>,
+  audit: { action: string; metadata?: AuditDetails["metadata"] } = { action: "workflow.created" },
+): Promise<{ id: string }> {
   requirePermission(member, "workflow.create");
   const data = CreateWorkflowSchema.parse(input);
   await assertMayReferenceSecrets(db(), member, data.graph);
@@ -86,32 +99,39 @@ export async function createWorkflow(member: Member, input: z.input<typeof Creat
       description: data.description,
       graph: (data.graph ?? emptyGraph()) as Prisma.InputJsonValue,
     },
-    select: { id: true },
+    select: { id: true, name: true },
   });
-  return row;
+  await auditWorkflow(member, audit.action, row, { metadata: audit.metadata });
+  return { id: row.id };
 }
 
 export async function renameWorkflow(member: Member, id: string, input: z.input<typeof RenameWorkflowSchema>): Promise<void> {
   requirePermission(member, "workflow.edit");
   const data = RenameWorkflowSchema.parse(input);
+  const before = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { id: true, name: true, description: true } });
   const result = await db().workflow.updateMany({
     where: { id, workspaceId: member.workspaceId },
     data: { name: data.name, ...(data.description !== undefined ? { description: data.description } : {}) },
   });
-  if (result.count === 0) throw notFound("Workflow");
+  if (result.count === 0 || !before) throw notFound("Workflow");
+  const after = { ...before, ...data };
+  await auditWorkflow(member, "workflow.edited", after, { changes: changeSummary(before, after, { shown: ["name", "description"] }) });
 }
 
 export async function duplicateWorkflow(member: Member, id: string): Promise<{ id: string }> {
   requirePermission(member, "workflow.create");
   const source = await getWorkflow(member, id);
-  return createWorkflow(member, { name: `${source.name} (copy)`.slice(0, 120), description: source.description, graph: source.graph });
+  const copy = { name: `${source.name} (copy)`.slice(0, 120), description: source.description, graph: source.graph };
+  return createWorkflow(member, copy, { action: "workflow.created", metadata: { duplicatedFrom: source.id } });
 }
 
 export async function deleteWorkflow(member: Member, id: string): Promise<void> {
   requirePermission(member, "workflow.delete");
   // Runs keep their frozen graph and workflow name; their workflowId becomes null.
+  const before = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { id: true, name: true } });
   const result = await db().workflow.deleteMany({ where: { id, workspaceId: member.workspaceId } });
-  if (result.count === 0) throw notFound("Workflow");
+  if (result.count === 0 || !before) throw notFound("Workflow");
+  await auditWorkflow(member, "workflow.deleted", before);
 }
 
 /** Refuses a draft holding node keys no node knows (they would be stored and never take effect). */
@@ -130,13 +150,17 @@ export async function saveGraph(member: Member, id: string, input: z.input<typeo
   requirePermission(member, "workflow.edit");
   const data = SaveGraphSchema.parse(input);
   assertNoUnknownKeys(data.graph);
-  const saved = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { graph: true } });
+  const saved = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { graph: true, name: true } });
   await assertMayReferenceSecrets(db(), member, data.graph, saved?.graph);
   const result = await db().workflow.updateMany({
     where: { id, workspaceId: member.workspaceId, revision: data.revision },
     data: { graph: data.graph as Prisma.InputJsonValue, revision: { increment: 1 } },
   });
-  if (result.count === 1) return { revision: data.revision + 1 };
+  if (result.count === 1) {
+    const details = { coalesceWithinMs: EDIT_COALESCE_MS, metadata: { revision: data.revision + 1, nodes: data.graph.nodes.length } };
+    await auditWorkflow(member, "workflow.edited", { id, name: saved?.name ?? "" }, details);
+    return { revision: data.revision + 1 };
+  }
   const current = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { revision: true } });
   if (!current) throw notFound("Workflow");
   throw new ServiceError("conflict", "This workflow was changed somewhere else since you opened it. Reload to get the latest version.", {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { recordMemberAction } from "@/lib/audit/member-action";
 import type { Member } from "@/lib/auth/member";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { hasErrors, validateGraph } from "@/lib/engine/validate";
@@ -16,6 +17,7 @@ import { createWorkflow, getWorkflow } from "./service";
 
 export async function exportWorkflow(member: Member, id: string): Promise<WorkflowFile> {
   const workflow = await getWorkflow(member, id);
+  await recordMemberAction(member, "workflow.exported", { type: "workflow", id: workflow.id, label: workflow.name });
   return {
     format: WORKFLOW_FILE_FORMAT,
     version: 1,
@@ -40,6 +42,6 @@ export async function importWorkflow(member: Member, input: z.input<typeof Impor
   const { file, name } = ImportWorkflowSchema.parse(input);
   assertImportable(file.graph);
   const finalName = name ?? file.name;
-  const { id } = await createWorkflow(member, { name: finalName, description: file.description, graph: file.graph });
+  const { id } = await createWorkflow(member, { name: finalName, description: file.description, graph: file.graph }, { action: "workflow.imported", metadata: { nodes: file.graph.nodes.length } });
   return { id, name: finalName };
 }

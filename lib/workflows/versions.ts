@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordMemberAction } from "@/lib/audit/member-action";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
@@ -48,7 +49,7 @@ export async function publishWorkflow(member: Member, workflowId: string, note?:
   for (let attempt = 0; ; attempt++) {
     const latest = await db().workflowVersion.findFirst({ where: { workflowId }, orderBy: { version: "desc" }, select: { version: true } });
     try {
-      return await db().workflowVersion.create({
+      const published = await db().workflowVersion.create({
         data: {
           workflowId,
           version: (latest?.version ?? 0) + 1,
@@ -58,6 +59,9 @@ export async function publishWorkflow(member: Member, workflowId: string, note?:
         },
         select: summarySelect,
       });
+      const metadata = { version: published.version, versionId: published.id, note: published.note };
+      await recordMemberAction(member, "workflow.published", { type: "workflow", id: workflowId, label: workflow.name }, { metadata });
+      return published;
     } catch (error) {
       const duplicate = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
       if (!duplicate || attempt >= 4) throw error;

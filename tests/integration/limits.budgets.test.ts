@@ -62,6 +62,7 @@ describe("budgets", () => {
     await expect(assertWithinBudget(member.workspaceId, capped.id)).resolves.toBeUndefined();
     await setWorkflowLimits(member, capped.id, { budget: null });
     expect(await db().budget.count({ where: { workflowId: capped.id } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: capped.id, action: "workflow.limits_changed" } })).toBe(3);
   });
 
   it("keeps one workspace budget, replaced on save", async () => {
@@ -69,6 +70,10 @@ describe("budgets", () => {
     const saved = await setWorkspaceBudget(member, { budget: { monthlyLimit: 7, currency: "EUR", warnPercent: 90 } });
     expect(saved).toMatchObject({ scope: "workspace", monthlyLimit: 7, currency: "EUR", warnPercent: 90 });
     expect(await db().budget.count({ where: { workspaceId: member.workspaceId, workflowId: null } })).toBe(1);
+    // Each change is audited once, with what it was before and after.
+    const audited = await db().auditEvent.findMany({ where: { workspaceId: member.workspaceId, action: "budget.changed" }, orderBy: { createdAt: "asc" } });
+    expect(audited).toHaveLength(2);
+    expect(audited[1]!.changes).toMatchObject({ monthlyLimit: { before: 5, after: 7 }, warnPercent: { before: 80, after: 90 } });
     await setWorkspaceBudget(member, { budget: null });
     expect(await db().budget.count({ where: { workspaceId: member.workspaceId, workflowId: null } })).toBe(0);
   });

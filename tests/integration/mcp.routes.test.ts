@@ -62,6 +62,9 @@ describe("/api/tool-sources/mcp", () => {
     expect(result.ok, result.message).toBe(true);
     expect(result.tools.map((t) => t.name)).toContain("rt_add");
     expect(readFixtureLog(logFile).starts).toHaveLength(1);
+    // Audited once, with the tool count (refused attempts above wrote nothing).
+    const synced = await db().auditEvent.findMany({ where: { action: "tool_source.synced", targetId: id } });
+    expect(synced.map((e) => [e.workspaceId, e.actorType, e.metadata])).toEqual([[owner.workspaceId, "user", { tools: 6, removed: 0 }]]);
 
     const list = (await (await listRoute.GET(routeRequest("GET", "/api/tool-sources/mcp", owner.cookie), undefined as never)).json()) as { sources: McpSourceView[] };
     expect(list.sources.map((s) => [s.name, s.status, s.tools.length])).toEqual([["Route fixture", "connected", 6]]);

@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { recordMemberAction } from "@/lib/audit/member-action";
+import { auditToolSource } from "@/lib/tools/audit";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
@@ -152,6 +154,7 @@ export async function createMcpSource(member: Member, input: CreateMcpSourceInpu
       include: { tools: true },
     })
     .catch((error: unknown) => conflictOnName(error, data.name));
+  await auditToolSource(member, "tool_source.created", null, row);
   return toView(row, deps.pool ?? mcpPool());
 }
 
@@ -173,15 +176,19 @@ export async function updateMcpSource(member: Member, id: string, input: UpdateM
     .catch((error: unknown) => conflictOnName(error, data.name ?? row.name));
   const pool = deps.pool ?? mcpPool();
   if (data.config) await pool.closeSource(row.id);
-  return toView(await findRow(db, member, id), pool);
+  const updated = await findRow(db, member, id);
+  await auditToolSource(member, "tool_source.updated", row, updated);
+  return toView(updated, pool);
 }
 
 /** Deletes the source and its cached tools (cascade) and stops its server in this process. */
 export async function deleteMcpSource(member: Member, id: string, deps: McpServiceDeps = {}): Promise<void> {
   requireDeveloper(member);
   const db = deps.db ?? defaultDb();
+  const row = await findRow(db, member, id);
   const { count } = await db.toolSource.deleteMany({ where: { id, workspaceId: member.workspaceId, kind: KIND } });
   if (count === 0) throw notFound("MCP server");
+  await auditToolSource(member, "tool_source.deleted", row, null);
   await (deps.pool ?? mcpPool()).closeSource(id);
 }
 
@@ -277,6 +284,7 @@ export async function syncMcpSource(member: Member, id: string, deps: McpService
   });
 
   const view = toView(await findRow(db, member, id), pool);
+  await recordMemberAction(member, "tool_source.synced", { type: "tool_source", id: row.id, label: row.name }, { metadata: { tools: view.tools.length, removed } });
   const durationMs = Math.round(performance.now() - started);
   const skippedNote = skipped.length ? `; ${skipped.length} skipped` : "";
   return {

@@ -38,6 +38,7 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "PATCH /api/members/[id]": { role: "viewer" },
     "POST /api/members/leave": { workspaceId: "00000000-0000-4000-8000-000000000000" },
     "POST /api/workspaces/switch": { workspaceId: "00000000-0000-4000-8000-000000000000" },
+    "PUT /api/audit/settings": { retentionDays: 400 },
     "POST /api/v1/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
   };
   return bodies[`${route.method} ${route.pattern}`] ?? { name: "probe", description: "probe", text: "probe" };
