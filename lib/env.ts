@@ -59,6 +59,13 @@ export const EnvSchema = z.object({
   WEFT_RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(30_000),
   /** The reconciler leaves alone runs younger than this (their enqueue may still be on its way). */
   WEFT_RECONCILE_MIN_AGE_MS: z.coerce.number().int().min(0).default(2_000),
+  /**
+   * The length of the "minute" of model providers' requests- and tokens-per-minute limits (lib/limits).
+   * 60000 in production; tests shorten it so a limit's window passes quickly.
+   */
+  WEFT_RATE_WINDOW_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** How long a model provider's concurrent-call slot outlives a worker that died holding it (renewed while the call runs). */
+  WEFT_PROVIDER_SLOT_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** How often workers resolve approvals and questions past their timeout. */
   WEFT_WAIT_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
   /** An MCP server (stdio process or HTTP session) is closed after this long without tool calls. */

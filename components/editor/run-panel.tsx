@@ -51,7 +51,7 @@ export function RunPanel() {
           </div>
         ) : !terminal ? (
           <p className="text-xs text-muted-foreground">
-            {overlay.status === "queued" ? "Waiting for a worker…" : overlay.status === "waiting" ? "Waiting for an answer (the run holds no worker meanwhile)…" : "Running…"}
+            {overlay.status === "queued" && overlay.throttled ? `Throttled: ${overlay.throttled}. The run continues on its own (it holds no worker meanwhile)…` : overlay.status === "queued" ? "Waiting for a worker…" : overlay.status === "waiting" ? "Waiting for an answer (the run holds no worker meanwhile)…" : "Running…"}
           </p>
         ) : null}
         {!terminal && waitingSteps.length > 0 ? <LiveWaits runId={overlay.runId} watchKey={`${overlay.status}|${waitingSteps.sort().join(",")}`} canAnswer={!readOnly} /> : null}

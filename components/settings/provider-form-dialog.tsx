@@ -11,14 +11,15 @@ import { CreateProviderSchema, type ProviderView, UpdateProviderSchema } from "@
 import { ApiError, createProviderRequest, type FieldIssue, updateProviderRequest } from "./api";
 import { draftFor, draftsToInfo, type ModelInfoDraft, ModelInfoTable } from "./model-info-table";
 import { ModelTagsInput } from "./model-tags-input";
+import { draftsToLimits, limitDrafts, type LimitDrafts, ProviderLimitsFields } from "./provider-limits-fields";
 
-type Issues = Partial<Record<"name" | "preset" | "baseUrl" | "apiKey" | "models" | "modelInfo" | "form", string>>;
+type Issues = Partial<Record<"name" | "preset" | "baseUrl" | "apiKey" | "models" | "modelInfo" | "limits" | "form", string>>;
 
 function toIssues(list: FieldIssue[] | readonly { path: PropertyKey[]; message: string }[]): Issues {
   const out: Issues = {};
   for (const issue of list) {
     const path = Array.isArray(issue.path) ? String(issue.path[0] ?? "form") : String(issue.path).split(".")[0] || "form";
-    const key = (["name", "preset", "baseUrl", "apiKey", "models", "modelInfo"].includes(path) ? path : "form") as keyof Issues;
+    const key = (["name", "preset", "baseUrl", "apiKey", "models", "modelInfo", "limits"].includes(path) ? path : "form") as keyof Issues;
     const where = key === "modelInfo" ? `${(Array.isArray(issue.path) ? issue.path.slice(1) : String(issue.path).split(".").slice(1)).join(" ")}: ` : "";
     out[key] ??= `${where}${issue.message}`;
   }
@@ -58,6 +59,7 @@ export function ProviderFormDialog({
   const [removeKey, setRemoveKey] = useState(false);
   const [models, setModels] = useState<string[]>(provider?.models ?? PROVIDER_PRESETS[initialPreset].suggestedModels.slice(0, 1));
   const [drafts, setDrafts] = useState<Record<string, ModelInfoDraft>>({});
+  const [limits, setLimits] = useState<LimitDrafts>(limitDrafts(provider?.limits));
   const [issues, setIssues] = useState<Issues>({});
   // Rows for every listed model; a new model starts from the known defaults.
   const rows: Record<string, ModelInfoDraft> = {};
@@ -88,7 +90,7 @@ export function ProviderFormDialog({
     setPending(true);
     try {
       if (editing) {
-        const input = { name, preset, baseUrl, models, modelInfo: draftsToInfo(models, rows), apiKey: removeKey ? null : typedKey || undefined };
+        const input = { name, preset, baseUrl, models, modelInfo: draftsToInfo(models, rows), limits: draftsToLimits(limits), apiKey: removeKey ? null : typedKey || undefined };
         const checked = UpdateProviderSchema.safeParse(input);
         if (!checked.success) return setIssues(toIssues(checked.error.issues));
         if (info.apiKeyRequired && (removeKey || (!provider.hasApiKey && !typedKey))) {
@@ -96,7 +98,7 @@ export function ProviderFormDialog({
         }
         saved = await updateProviderRequest(provider.id, input);
       } else {
-        const input = { name, preset, baseUrl, models, modelInfo: draftsToInfo(models, rows), apiKey: typedKey || undefined };
+        const input = { name, preset, baseUrl, models, modelInfo: draftsToInfo(models, rows), limits: draftsToLimits(limits), apiKey: typedKey || undefined };
         const checked = CreateProviderSchema.safeParse(input);
         if (!checked.success) return setIssues(toIssues(checked.error.issues));
         saved = await createProviderRequest(input);
@@ -196,6 +198,8 @@ export function ProviderFormDialog({
           </div>
 
           <ModelInfoTable models={models} drafts={rows} onChange={(model, draft) => setDrafts((all) => ({ ...all, [model]: draft }))} error={issues.modelInfo} />
+
+          <ProviderLimitsFields drafts={limits} onChange={setLimits} error={issues.limits} />
 
           {issues.form ? (
             <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">

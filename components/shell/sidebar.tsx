@@ -1,4 +1,4 @@
-import { BookOpen, ChartColumn, Cpu, History, Inbox, KeyRound, LockKeyhole, Network, ScrollText, Users, Wrench, Workflow } from "lucide-react";
+import { BookOpen, ChartColumn, Cpu, Gauge, History, Inbox, KeyRound, LockKeyhole, Network, ScrollText, Users, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { can } from "@/lib/auth/permissions";
@@ -68,6 +68,12 @@ export function Sidebar({
           <Network />
           Network
         </NavLink>
+        {can(member.role, "budget.read") ? (
+          <NavLink href="/settings/usage">
+            <Gauge />
+            Usage &amp; limits
+          </NavLink>
+        ) : null}
         <NavLink href="/settings/api-keys">
           <KeyRound />
           API keys

@@ -206,6 +206,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
             },
             "400": errorResponse("Invalid body (invalid_request, with issues), inputs that do not match the Start node (invalid_input, with problems)"),
             "404": errorResponse("No such workflow in the key's workspace"),
+            "402": errorResponse("The workspace's or the workflow's monthly budget is spent (budget_exhausted, with `budget`: scope, monthlyLimit, spent, currency); an admin raises it in Settings → Usage & limits"),
             "409": errorResponse("The workflow (or the requested version) is not published (not_published)"),
           },
         }),

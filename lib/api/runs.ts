@@ -18,6 +18,7 @@ const RUN_VIEW_SQL = `
          r."promptTokens", r."completionTokens", r."totalTokens", r.cost, r.trigger,
          r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName",
          ${iso('r."createdAt"')} AS "createdAt", ${iso('r."startedAt"')} AS "startedAt", ${iso('r."finishedAt"')} AS "finishedAt",
+         r."throttledReason", ${iso('r."throttledUntil"')} AS "throttledUntil",
          COALESCE((SELECT json_agg(json_build_object(
              'nodeId', s."nodeId", 'nodeType', s."nodeType", 'iteration', s.iteration, 'status', s.status, 'output', s.output,
              'error', s.error, 'branch', s.branch, 'totalTokens', s."totalTokens",
@@ -83,6 +84,8 @@ const RunRowSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  throttledReason: z.string().nullable(),
+  throttledUntil: z.string().nullable(),
   steps: z.array(StepRowSchema),
   waits: z.array(WaitRowSchema),
 });
@@ -109,6 +112,7 @@ export async function getRunView(workspaceId: string, runId: string): Promise<Ru
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
+    throttled: run.status === "queued" && run.throttledReason ? { reason: run.throttledReason, until: run.throttledUntil ?? run.createdAt } : null,
     steps: run.steps.map((step) => ({ ...step, status: step.status as RunView["steps"][number]["status"], output: step.output as RunView["steps"][number]["output"], error: step.error as RunView["error"] })),
     // The request's shape is the node's (checked when it was written); the schema documents it.
     waits: pendingFirst(run.waits.map((w) => toWaitView(w as WaitRow))) as RunWaitView[],

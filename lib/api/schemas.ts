@@ -162,6 +162,10 @@ export const CancelRunResultSchema = z
   .register(apiSchemas, { id: "CancelRunResult" });
 export type CancelRunResult = z.infer<typeof CancelRunResultSchema>;
 
+export const ThrottledSchema = z
+  .object({ reason: z.string().describe('What the run waits for, e.g. provider "OpenAI" allows 60 requests per minute'), until: IsoDate.describe("When it is tried again") })
+  .register(apiSchemas, { id: "Throttled" });
+
 export const RunCostSchema = z
   .record(z.string(), z.number())
   .register(apiSchemas, { id: "RunCost", description: "The run's model cost by currency, e.g. { \"USD\": 0.0123 }, from the models' prices set in Settings → Models." });
@@ -193,6 +197,7 @@ export const RunSchema = z
     createdAt: IsoDate,
     startedAt: IsoDate.nullable(),
     finishedAt: IsoDate.nullable(),
+    throttled: ThrottledSchema.nullable().describe("Set while a queued run waits for a limit (a model provider's rate, the workflow's concurrency); it continues on its own"),
     steps: z.array(RunStepSchema),
     waits: z.array(RunWaitSchema).describe("Approvals, questions and sub-workflows the run waits or waited for; pending ones first"),
   })
@@ -254,7 +259,7 @@ export const DeltaEventSchema = z
   })
   .register(apiSchemas, { id: "DeltaEvent", description: "A streamed piece of an LLM node's answer. After a (re)connect, deltas continue the snapshot's `partialText`." });
 export const RunStatusEventSchema = z
-  .object({ type: z.literal("run"), status: z.enum(RUN_STATUSES), output: z.unknown().optional(), error: RunErrorSchema.nullish(), at: IsoDate })
+  .object({ type: z.literal("run"), status: z.enum(RUN_STATUSES), output: z.unknown().optional(), error: RunErrorSchema.nullish(), throttled: ThrottledSchema.optional(), at: IsoDate })
   .register(apiSchemas, { id: "RunStatusEvent" });
 export const SnapshotEventSchema = z
   .object({ type: z.literal("snapshot"), run: RunSchema })

@@ -45,6 +45,8 @@ export const AUDIT_ACTIONS = [
   "api_key.revoked",
   "api_key.disabled",
   "network.allow_list.changed",
+  "budget.changed",
+  "workflow.limits_changed",
   "audit.retention_changed",
   "audit.exported",
 ] as const;

@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   "apiKey.manage": { minimum: "developer", label: "Create, list and revoke API keys" },
   "settings.network.read": { minimum: "viewer", label: "See the private-network allow-list" },
   "settings.network.edit": { minimum: "admin", label: "Change the private-network allow-list" },
+  "budget.read": { minimum: "admin", label: "See the month's spend, budgets and workflow concurrency limits" },
+  "budget.manage": { minimum: "admin", label: "Set or raise budgets and workflow concurrency limits" },
   "member.read": { minimum: "viewer", label: "See the workspace's members and their roles" },
   // Nobody grants a role above their own (lib/members/roles.ts): admins invite up to admin, only owners make owners.
   "member.invite": { minimum: "admin", label: "Invite people, regenerate and revoke invitations" },

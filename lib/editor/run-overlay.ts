@@ -32,6 +32,8 @@ export interface RunOverlay {
   steps: Record<string, NodeRunState>;
   /** Streamed text per node (LLM tokens) while it runs. */
   deltas: Record<string, string>;
+  /** Set while the run waits for a limit (provider rate, workflow concurrency): what it waits for. */
+  throttled?: string | null;
 }
 
 const TERMINAL: ReadonlySet<RunStatusValue> = new Set(["succeeded", "failed", "cancelled"]);
@@ -85,6 +87,7 @@ export const RunStatusEventSchema = z.object({
   status: RunStatusSchema,
   output: OutputSchema,
   error: ErrorSchema,
+  throttled: z.object({ reason: z.string() }).optional(),
   at: z.string().default(""),
 });
 
@@ -186,6 +189,7 @@ export function applyRunEvent(overlay: RunOverlay, event: RunEvent): RunOverlay 
         status: event.status,
         output: event.output ?? overlay.output,
         error: event.error ?? overlay.error,
+        throttled: event.throttled?.reason ?? null,
       };
   }
 }

@@ -109,6 +109,8 @@ export type RunEvent =
       status: RunStatusValue;
       output?: Record<string, unknown> | null;
       error?: ErrorInfo | null;
+      /** On `queued`: the run waits for a limit (provider rate, workflow concurrency) until about `until`. */
+      throttled?: { reason: string; until: string };
       at: string;
     };
 

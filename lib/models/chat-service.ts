@@ -12,6 +12,7 @@ import { costOf } from "./cost";
 import { ALIAS_PROVIDER_ID, type ModelTarget } from "./model-ref";
 import { classifyProviderError } from "./provider-errors";
 import { isProviderKind } from "./provider-kinds";
+import { stepCallMemory, withProviderLimits } from "@/lib/limits/provider-gate";
 
 /** The columns of a provider row a model call needs. */
 export interface ProviderConnection {
@@ -23,6 +24,8 @@ export interface ProviderConnection {
   models: string[];
   /** The stored ModelProvider.modelInfo column (prices and context window); absent means unknown. */
   modelInfo?: unknown;
+  /** The stored ModelProvider.limits column (requests/tokens per minute, concurrent calls); absent means none. */
+  limits?: unknown;
 }
 
 export interface ChatDeps {
@@ -131,7 +134,10 @@ export interface ChatServiceOptions extends ChatDeps {
   workspaceId: string;
 }
 
-const PROVIDER_SELECT = { id: true, name: true, kind: true, baseUrl: true, apiKeyCipher: true, models: true, modelInfo: true } as const;
+const PROVIDER_SELECT = { id: true, name: true, kind: true, baseUrl: true, apiKeyCipher: true, models: true, modelInfo: true, limits: true } as const;
+
+/** One call to a loaded provider, within its rate limits (lib/limits/provider-gate.ts). */
+type LimitedCall = (provider: ProviderConnection, request: ChatRequest, deps: ChatDeps) => Promise<ChatResponse>;
 
 async function loadProvider(db: Db, workspaceId: string, target: ModelTarget): Promise<ProviderConnection> {
   const provider = await db.modelProvider.findFirst({ where: { id: target.providerId, workspaceId }, select: PROVIDER_SELECT });
@@ -172,7 +178,7 @@ export function shouldFallBack(error: NodeError): boolean {
  * timeouts, and only while no token of the failed attempt has reached the live stream (a second
  * model's answer must not be appended to half of the first one's). Every attempt is reported.
  */
-async function chatWithFallback(db: Db, workspaceId: string, alias: string, request: ChatRequest, deps: ChatDeps): Promise<ChatResponse> {
+async function chatWithFallback(db: Db, workspaceId: string, alias: string, request: ChatRequest, deps: ChatDeps, limited: LimitedCall): Promise<ChatResponse> {
   const targets = await aliasTargets(db, workspaceId, alias);
   const attempts: ChatAttempt[] = [];
   for (const [index, target] of targets.entries()) {
@@ -186,7 +192,7 @@ async function chatWithFallback(db: Db, workspaceId: string, alias: string, requ
       : undefined;
     try {
       const provider = await loadProvider(db, workspaceId, target);
-      const response = await chatWithProvider(provider, { ...request, providerId: target.providerId, model: target.model, onToken }, deps);
+      const response = await limited(provider, { ...request, providerId: target.providerId, model: target.model, onToken }, deps);
       attempts.push({ providerId: target.providerId, model: target.model, ok: true, durationMs: Math.round(performance.now() - started) });
       return { ...response, attempts };
     } catch (error) {
@@ -206,13 +212,19 @@ async function chatWithFallback(db: Db, workspaceId: string, alias: string, requ
 /** The `chat` port of EngineServices for one workspace: its providers, reached through its network allow-list. */
 export function createChatService(options: ChatServiceOptions): EngineServices["chat"] {
   const { db, workspaceId, ...rest } = options;
+  const steps = stepCallMemory();
+  const limited: LimitedCall = async (provider, request, deps) => {
+    const response = await withProviderLimits(provider, request, () => chatWithProvider(provider, request, deps), { waitInPlace: steps.hasCalled(request) });
+    steps.remember(request);
+    return response;
+  };
   return async (request) => {
     if (!request.providerId) throw new NodeError("provider_not_found", "No model provider is selected for this node.");
     // Read per call, so an admin's change applies to the next model call of a running workflow.
     const open = rest.allowPrivateNetwork ?? env().WEFT_ALLOW_PRIVATE_NETWORK;
     const deps: ChatDeps = { ...rest, allowList: rest.allowList ?? (open ? [] : await getNetworkAllowList(db, workspaceId)) };
-    if (request.providerId === ALIAS_PROVIDER_ID) return chatWithFallback(db, workspaceId, request.model, request, deps);
+    if (request.providerId === ALIAS_PROVIDER_ID) return chatWithFallback(db, workspaceId, request.model, request, deps, limited);
     const provider = await loadProvider(db, workspaceId, request);
-    return chatWithProvider(provider, request, deps);
+    return limited(provider, request, deps);
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ModelAliasNameSchema, type ModelTarget, ModelTargetSchema } from "@/lib/models/model-ref";
 import { PROVIDER_PRESET_IDS, PROVIDER_PRESETS } from "@/lib/models/provider-kinds";
+import { ProviderLimitsSchema, type ProviderLimits } from "@/lib/limits/schema";
 
 /**
  * Input schemas for model providers, shared by the service, the route handlers and the form.
@@ -84,6 +85,8 @@ export const CreateProviderSchema = z
     models: ModelListSchema,
     /** Omitted models get the known defaults (lib/models/known-models.ts). */
     modelInfo: ModelInfoMapSchema.optional(),
+    /** Requests/tokens per minute and concurrent calls, shared by all workers; omitted = none. */
+    limits: ProviderLimitsSchema.optional(),
   })
   .superRefine((input, ctx) => {
     if (PROVIDER_PRESETS[input.preset].apiKeyRequired && !input.apiKey) {
@@ -101,6 +104,8 @@ export const UpdateProviderSchema = z.object({
   models: ModelListSchema.optional(),
   /** Replaces the whole map (entries for models the provider does not list are dropped). */
   modelInfo: ModelInfoMapSchema.optional(),
+  /** Replaces the limits ({} removes them all). */
+  limits: ProviderLimitsSchema.optional(),
 });
 export type UpdateProviderInput = z.input<typeof UpdateProviderSchema>;
 
@@ -120,6 +125,8 @@ export interface ProviderView {
   models: string[];
   /** Per-model metadata, for every listed model that has any. */
   modelInfo: ModelInfoMap;
+  /** Rate limits shared by all workers (lib/limits). */
+  limits: ProviderLimits;
   hasApiKey: boolean;
   /** Last four characters of the key, for "••••abcd"; null when there is none (or it is too short to hint safely). */
   apiKeyHint: string | null;

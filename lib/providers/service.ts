@@ -9,6 +9,7 @@ import { chatWithProvider, type ChatDeps } from "@/lib/models/chat-service";
 import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { knownModel } from "@/lib/models/known-models";
 import { PROVIDER_PRESETS } from "@/lib/models/provider-kinds";
+import { readProviderLimits } from "@/lib/limits/schema";
 import { type Cipher, cipherFromEnv } from "@/lib/secrets/crypto";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import {
@@ -41,6 +42,7 @@ const VIEW_SELECT = {
   baseUrl: true,
   models: true,
   modelInfo: true,
+  limits: true,
   apiKeyCipher: true,
   apiKeyHint: true,
   createdAt: true,
@@ -63,6 +65,7 @@ function toView(row: ViewRow): ProviderView {
     baseUrl: row.baseUrl,
     models: row.models,
     modelInfo: pickInfo(readModelInfoMap(row.modelInfo), row.models),
+    limits: readProviderLimits(row.limits),
     hasApiKey: row.apiKeyCipher !== null,
     apiKeyHint: row.apiKeyCipher !== null ? row.apiKeyHint : null,
     createdAt: row.createdAt.toISOString(),
@@ -146,6 +149,7 @@ export async function createProvider(member: Member, input: CreateProviderInput,
         apiKeyHint: data.apiKey ? hintFor(data.apiKey) : null,
         models: data.models,
         modelInfo: completeModelInfo(data.models, data.modelInfo),
+        limits: data.limits ?? {},
       },
       select: VIEW_SELECT,
     })
@@ -181,6 +185,7 @@ export async function updateProvider(member: Member, id: string, input: UpdatePr
         ...(data.baseUrl !== undefined ? { baseUrl: data.baseUrl } : {}),
         ...(data.models !== undefined ? { models: data.models } : {}),
         ...(modelInfo !== undefined ? { modelInfo } : {}),
+        ...(data.limits !== undefined ? { limits: data.limits } : {}),
         ...key,
       },
     })

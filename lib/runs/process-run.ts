@@ -10,9 +10,11 @@ import { nodeRegistry } from "@/lib/nodes/registry";
 import { notifyParent, settleFinishedChildren } from "./subworkflows";
 import { recordRunCost } from "./run-cost";
 import { readRunGraph } from "./version-graphs";
-import { finishRunRow, takeLease, type StepRow } from "./step-sql";
+import { finishRunRow, RUN_LEASE_MS, type StepRow } from "./step-sql";
 import { createStepStore, LeaseLostError, RunCancelledError, type RunStepStore } from "./step-store";
 import { InfrastructureError } from "./infrastructure-error";
+import { RunThrottled, throttleDelay } from "@/lib/limits/throttled";
+import { takeLeaseWithinWorkflowLimit } from "@/lib/limits/workflow-concurrency";
 
 /** Steps of pure nodes are written in batches (see NodeDefinition.pure). */
 const deferrable = (nodeType: string) => nodeRegistry[nodeType]?.pure === true;
@@ -37,22 +39,33 @@ export interface ProcessRunDeps {
   /** How long the run's lease holds without renewal (step-sql.ts RUN_LEASE_MS by default). */
   leaseMs?: number;
   signal?: AbortSignal;
+  /** Called when the run took a slot of its workflow's concurrency limit (the worker frees it for the next run when this one lets go). */
+  onWorkflowSlot?: (workflowId: string) => void;
   maxConcurrency?: number;
   log?: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
 }
 
 const now = () => new Date();
 
+/** A run given back to the queue until a limit allows it: the worker delays its job until `until`. */
+export interface Throttled {
+  status: "throttled";
+  until: Date;
+}
+
 /**
  * Executes (or resumes) one run. Everything is rebuilt from PostgreSQL: the frozen graph, the
  * inputs and the steps already done, so any worker can pick up any run at any time.
  */
-export async function processRun(runId: string, deps: ProcessRunDeps): Promise<RunOutcome["status"] | "skipped" | "released"> {
+export async function processRun(runId: string, deps: ProcessRunDeps): Promise<RunOutcome["status"] | "skipped" | "released" | Throttled> {
   const { db } = deps;
   const pool = poolOf(db);
-  // Take the lease: bumping the token fences out any earlier holder of this run.
-  const leased = await takeLease(pool, runId, deps.workerId, deps.leaseMs);
+  // Take the lease: bumping the token fences out any earlier holder of this run. A workflow whose
+  // concurrency limit is reached refuses it (the run stays queued, throttled, without a worker).
+  const leased = await takeLeaseWithinWorkflowLimit(pool, runId, deps.workerId, deps.leaseMs ?? RUN_LEASE_MS);
+  if (leased instanceof RunThrottled) return throttled(leased);
   if (!leased) return "skipped";
+  if (leased.concurrencyLimited && leased.workflowId) deps.onWorkflowSlot?.(leased.workflowId);
   const run = leased;
   const { leaseToken } = run;
   // A run that never started and copied no steps (resume/re-run copy them) has none to load.
@@ -69,6 +82,15 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     if (pass === "cancelled") {
       await tellParent();
       return "cancelled";
+    }
+    if ("throttled" in pass) {
+      // Steps finished before the limit was hit are kept; the interrupted one runs again later.
+      if (!(await flushOrStop(pass.store))) return "cancelled";
+      const delayMs = throttleDelay(pass.throttled.retryAfterMs);
+      if (!(await retried(() => releaseThrottled(db, runId, leaseToken, pass.throttled.reason, delayMs)))) return lostOrCancelled(await readStatus(db, runId));
+      await recordRunCost(db, runId);
+      deps.log?.info({ runId, reason: pass.throttled.reason, delayMs }, "run throttled: given back to the queue");
+      return throttled(pass.throttled, delayMs);
     }
     const { outcome, store } = pass;
 
@@ -158,8 +180,15 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     await notifyParent(db, runId).catch((error: unknown) => deps.log?.warn({ runId, err: error }, "could not resolve the parent run's wait"));
   }
 
+  /** Tells watchers the run waits for a limit (its row already says so). */
+  function throttled(error: RunThrottled, delayMs = throttleDelay(error.retryAfterMs)): Throttled {
+    const until = new Date(Date.now() + delayMs);
+    deps.publish(runId, { type: "run", status: "queued", throttled: { reason: error.reason, until: until.toISOString() }, at: now().toISOString() });
+    return { status: "throttled", until };
+  }
+
   /** One pass of the engine, with the store whose last steps are still to be written (with the outcome). */
-  async function executeOnce(): Promise<{ outcome: RunOutcome; store?: RunStepStore } | "cancelled"> {
+  async function executeOnce(): Promise<{ outcome: RunOutcome; store?: RunStepStore } | { throttled: RunThrottled; store: RunStepStore } | "cancelled"> {
     if (!graph.ok) {
       return { outcome: { status: "failed", error: { code: "invalid_graph", message: "The run's graph could not be read." }, usage: zeroUsage() } };
     }
@@ -180,7 +209,8 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
         maxConcurrency: deps.maxConcurrency,
         // A node whose own database or Redis access failed for a moment is not the node's failure:
         // the run goes back to the queue and the step runs again (same idempotency key).
-        isInfrastructureError: isDatabaseFault,
+        // A model call a provider limit does not allow yet stops the pass the same way (RunThrottled).
+        isInfrastructureError: (error) => isDatabaseFault(error) || error instanceof RunThrottled,
         // The run deadline counts from the first start, not from this worker's pickup, minus the time spent waiting.
         startedAt: await deadlineClockStart(db, runId, run.previousStart),
       });
@@ -193,6 +223,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
         return "cancelled";
       }
       if (error instanceof LeaseLostError) throw error;
+      if (error instanceof RunThrottled) return { throttled: error, store };
       // The database or Redis stayed unreachable through the retries: not the run's fault. The
       // worker puts the job back in the queue; the next pickup resumes from the durable steps.
       if (isTransientError(error)) throw new InfrastructureError(runId, error);
@@ -210,6 +241,18 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     deps.log?.warn({ runId, leaseToken }, "late write rejected: the run was taken over or finished elsewhere");
     throw new LeaseLostError(runId);
   }
+}
+
+/**
+ * Gives a throttled run back: `queued` with its reason and retry time, no lease owner (the
+ * worker delays the job itself). Fenced by the lease token like every write of the run.
+ */
+async function releaseThrottled(db: Db, runId: string, leaseToken: number, reason: string, delayMs: number): Promise<boolean> {
+  const changed = await db.$executeRaw`
+    UPDATE runs SET status = 'queued', "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
+      "throttledReason" = ${reason}, "throttledUntil" = now() AT TIME ZONE 'UTC' + ${delayMs}::int * interval '1 millisecond'
+    WHERE id = ${runId} AND "leaseToken" = ${leaseToken} AND status = 'running'`;
+  return changed > 0;
 }
 
 type Totals = { promptTokens: number; completionTokens: number; totalTokens: number };

@@ -40,6 +40,9 @@ export interface RunListItem extends RunOriginView {
   sourceRunId: string | null;
   sourceKind: string | null;
   parentRunId: string | null;
+  /** Set while a queued run waits for a limit (lib/limits): shown as "throttled: <reason>". */
+  throttledReason: string | null;
+  throttledUntil: Date | null;
 }
 
 export interface RunPage {
@@ -135,6 +138,9 @@ export interface RunDetail extends RunOriginView {
   startedAt: Date | null;
   finishedAt: Date | null;
   durationMs: number | null;
+  /** Set while a queued run waits for a limit (lib/limits). */
+  throttledReason: string | null;
+  throttledUntil: Date | null;
   steps: RunStepView[];
   lineage: RunLineage;
 }
@@ -186,6 +192,8 @@ const RunListRowSchema = z.object({
   apiKeyId: z.string().nullable(),
   apiKeyName: z.string().nullable(),
   version: z.number().nullable(),
+  throttledReason: z.string().nullable(),
+  throttledUntil: z.date().nullable(),
 });
 
 /**
@@ -201,7 +209,8 @@ export async function listRuns(member: Member, query: ListRunsQuery = {}): Promi
     `SELECT r.id, r.status::text AS status, r."workflowId", r."workflowName",
             r."createdAt" AT TIME ZONE 'UTC' AS "createdAt", r."startedAt" AT TIME ZONE 'UTC' AS "startedAt",
             r."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt", r."totalTokens", r.cost, r."sourceRunId", r."sourceKind", r."parentRunId",
-            r.trigger, r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName", v.version
+            r.trigger, r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName", v.version,
+            r."throttledReason", r."throttledUntil" AT TIME ZONE 'UTC' AS "throttledUntil"
        FROM runs r
        LEFT JOIN workflow_versions v ON v.id = r."workflowVersionId"
        LEFT JOIN users u ON u.id = r."createdById"
@@ -231,6 +240,8 @@ export async function listRuns(member: Member, query: ListRunsQuery = {}): Promi
       trigger: row.trigger,
       initiator: initiatorOf(row),
       version: row.version,
+      throttledReason: row.throttledReason,
+      throttledUntil: row.throttledUntil,
     })),
     nextCursor: parsed.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
@@ -284,6 +295,8 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
       createdAt: true,
       startedAt: true,
       finishedAt: true,
+      throttledReason: true,
+      throttledUntil: true,
       steps: { orderBy: [{ startedAt: "asc" }, { iteration: "asc" }, { nodeId: "asc" }] },
       sourceRunId: true,
       sourceKind: true,
@@ -319,6 +332,8 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     durationMs: durationOf(run.startedAt, run.finishedAt),
+    throttledReason: run.throttledReason,
+    throttledUntil: run.throttledUntil,
     trigger: run.trigger,
     initiator: initiatorOf({ ...run, createdByName: creator?.name ?? null }),
     version: run.workflowVersion?.version ?? null,

@@ -6,6 +6,7 @@ import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { validateRunInputs } from "@/lib/engine/inputs";
 import { hasErrors, validateGraph } from "@/lib/engine/validate";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { assertWithinBudget } from "@/lib/limits/budgets";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
@@ -155,6 +156,7 @@ async function derive(
     fromNodeId,
   });
   const copied = source.steps.filter((s) => s.status === "succeeded" && reuse.has(s.nodeId));
+  await assertWithinBudget(member.workspaceId, source.workflowId);
   const runId = await db().$transaction(async (tx) => {
     const row = await tx.run.create({
       data: {

@@ -10,6 +10,7 @@ import { enqueueRun } from "@/lib/queue/runs-queue";
 import type { RunOrigin } from "./initiator";
 import { auditRun } from "./audit";
 import { insertRunRow } from "./run-insert";
+import { assertWithinBudget } from "@/lib/limits/budgets";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
 import { modelAliasNames } from "@/lib/providers/aliases";
@@ -66,6 +67,8 @@ export async function createAndEnqueueRun(
   },
 ): Promise<{ runId: string }> {
   await checkGraph(member.workspaceId, run);
+  // A spent monthly budget refuses new runs (402 budget_exhausted); runs in flight go on.
+  await assertWithinBudget(member.workspaceId, run.workflowId);
   const checked = validateRunInputs(run.graph, nodeRegistry, run.inputs);
   if (!checked.ok) {
     throw new ServiceError("invalid_input", "Some inputs are missing or have the wrong type.", { problems: checked.problems });

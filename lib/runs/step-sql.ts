@@ -231,6 +231,7 @@ export interface LeasedRun {
   sourceRunId: string | null;
   /** The published version the run executes (null for a draft run). */
   workflowVersionId: string | null;
+  workflowId: string | null;
 }
 
 /** How long a run's lease lasts without renewal (the worker renews it for its active runs, lib/runs/lease.ts). */
@@ -243,20 +244,27 @@ export const RUN_LEASE_MS = 15_000;
  * which only fences out this worker's own first try.
  */
 export async function takeLease(pool: pg.Pool, runId: string, workerId: string, leaseMs: number = RUN_LEASE_MS): Promise<LeasedRun | null> {
+  return retried(() => leaseStatement(pool, runId, workerId, leaseMs));
+}
+
+/**
+ * takeLease's one statement, on a pool or inside a caller's transaction (lib/limits/workflow-concurrency.ts
+ * counts the workflow's running runs under a lock first). A taken run is no longer throttled.
+ */
+export async function leaseStatement(client: pg.Pool | pg.PoolClient, runId: string, workerId: string, leaseMs: number): Promise<LeasedRun | null> {
   // now() is the statement's transaction time, so "startedAt" equals it exactly when this statement
   // set it: the run's first start. (A CTE reading the old row would see nothing here: the row is
   // changed by this same command.) Under a concurrent pickup PostgreSQL re-evaluates the SET on the
   // latest row version, so only one pickup can ever be the first.
-  const result = await retried(() =>
-    pool.query<LeasedRun & { startedAt: Date; firstStart: boolean }>(
-      `UPDATE runs SET status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
-          "leaseExpiresAt" = now() AT TIME ZONE 'UTC' + $3 * interval '1 millisecond',
-          "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC')
-       WHERE id = $1 AND status IN ('queued', 'running')
-       RETURNING "workspaceId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "workflowVersionId",
-          ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
-      [runId, workerId, leaseMs],
-    ),
+  const result = await client.query<LeasedRun & { startedAt: Date; firstStart: boolean }>(
+    `UPDATE runs SET status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
+        "leaseExpiresAt" = now() AT TIME ZONE 'UTC' + $3 * interval '1 millisecond',
+        "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC'),
+        "throttledReason" = NULL, "throttledUntil" = NULL
+     WHERE id = $1 AND status IN ('queued', 'running')
+     RETURNING "workspaceId", "workflowId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "workflowVersionId",
+        ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
+    [runId, workerId, leaseMs],
   );
   const row = result.rows[0];
   if (!row) return null;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { WaitingError, Worker } from "bullmq";
+import { DelayedError, WaitingError, Worker } from "bullmq";
 import { poolOf, type Db } from "@/lib/db/client";
 import { onTransientRetry, retried } from "@/lib/db/retry";
 import { isTransientError } from "@/lib/db/transient";
@@ -15,6 +15,7 @@ import { createFaultRequeue } from "./requeue";
 import { RUN_LEASE_MS } from "./step-sql";
 import { LeaseLostError } from "./step-store";
 import { sweepWaits } from "./wait-sweeper";
+import { wakeThrottledRun } from "@/lib/limits/workflow-concurrency";
 import { startAuditPurge } from "@/lib/audit/retention";
 
 export interface RunWorkerOptions {
@@ -90,6 +91,7 @@ export function startRunWorker(options: RunWorkerOptions) {
       const { runId } = RunJobSchema.parse(job.data);
       const controller = new AbortController();
       active.set(runId, controller);
+      let slotOf: string | undefined;
       try {
         const status = await processRun(runId, {
           db: options.db,
@@ -98,9 +100,15 @@ export function startRunWorker(options: RunWorkerOptions) {
           workerId,
           leaseMs,
           signal: controller.signal,
+          onWorkflowSlot: (workflowId) => (slotOf = workflowId),
           log: options.log,
         });
         faults.processed(runId);
+        if (typeof status === "object") {
+          // Throttled: the job waits in BullMQ's delayed set, not in this worker (lib/limits).
+          await retried(() => job.moveToDelayed(status.until.getTime(), token));
+          throw new DelayedError();
+        }
         options.log.info({ runId, status, workerId }, "run processed");
         if (status === "succeeded" || status === "failed" || status === "cancelled") options.onRunFinished?.(runId);
         if (status === "released") {
@@ -120,6 +128,8 @@ export function startRunWorker(options: RunWorkerOptions) {
         throw error;
       } finally {
         active.delete(runId);
+        // However the run let go of its workflow's concurrency slot, the next throttled run may take it now.
+        if (slotOf) void wakeThrottledRun(poolOf(options.db), queue, slotOf).catch((error: unknown) => options.log.warn({ runId, err: error }, "could not wake a throttled run"));
       }
     },
     {

@@ -2,7 +2,7 @@
  * Errors a service raises for the caller to see. Route handlers map them to HTTP with
  * `serviceErrorResponse`; anything else becomes a 500 with a stable message.
  */
-export const SERVICE_ERROR_CODES = ["not_found", "forbidden", "conflict", "invalid_request", "invalid_graph", "invalid_input"] as const;
+export const SERVICE_ERROR_CODES = ["not_found", "forbidden", "conflict", "invalid_request", "invalid_graph", "invalid_input", "budget_exhausted"] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 
 export class ServiceError extends Error {
@@ -24,6 +24,9 @@ export function httpStatusOf(code: ServiceErrorCode): number {
       return 403;
     case "conflict":
       return 409;
+    // Payment Required: the month's budget is spent; an admin raises it in Settings → Usage & limits.
+    case "budget_exhausted":
+      return 402;
     case "invalid_request":
     case "invalid_graph":
     case "invalid_input":

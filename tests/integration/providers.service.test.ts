@@ -66,7 +66,8 @@ describe("provider service", () => {
       hasApiKey: true,
       apiKeyHint: "abcd",
     });
-    expect(Object.keys(view).sort()).toEqual(["apiKeyHint", "baseUrl", "createdAt", "hasApiKey", "id", "kind", "modelInfo", "models", "name", "preset", "updatedAt"]);
+    expect(Object.keys(view).sort()).toEqual(["apiKeyHint", "baseUrl", "createdAt", "hasApiKey", "id", "kind", "limits", "modelInfo", "models", "name", "preset", "updatedAt"]);
+    expect(view.limits).toEqual({});
     // A well-known model gets its known metadata; an unknown one none.
     expect(view.modelInfo).toEqual({
       "gpt-4o-mini": { contextWindow: 128_000, maxOutputTokens: 16_384, capabilities: { tools: true, json: true, vision: true, streaming: true }, inputPrice: 0.15, outputPrice: 0.6, currency: "USD" },
@@ -96,6 +97,22 @@ describe("provider service", () => {
     const shrunk = await updateProvider(owner, view.id, { models: ["deepseek-chat"] });
     expect(Object.keys(shrunk.modelInfo)).toEqual(["deepseek-chat"]);
     await expect(updateProvider(owner, view.id, { modelInfo: { "deepseek-chat": { inputPrice: -1 } } })).rejects.toMatchObject({ code: "invalid_request" });
+  });
+
+  it("stores rate limits, replaces them on update and refuses zero or fractional ones with a message naming the field", async () => {
+    const view = await createProvider(owner, input({ name: "Limited", limits: { requestsPerMinute: 60, maxConcurrentCalls: 4 } }));
+    expect(view.limits).toEqual({ requestsPerMinute: 60, maxConcurrentCalls: 4 });
+    expect((await updateProvider(owner, view.id, { limits: { tokensPerMinute: 90_000 } })).limits).toEqual({ tokensPerMinute: 90_000 });
+    expect((await updateProvider(owner, view.id, { name: "Limited still" })).limits).toEqual({ tokensPerMinute: 90_000 });
+    const error = await updateProvider(owner, view.id, { limits: { requestsPerMinute: 0, maxConcurrentCalls: 1.5 } }).catch((e: unknown) => e as ServiceError);
+    expect(error).toMatchObject({ code: "invalid_request" });
+    const issues = (error as ServiceError).details?.issues as { path: string; message: string }[];
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: "limits.requestsPerMinute", message: "Requests per minute must be at least 1 (leave it empty for no limit)" },
+        { path: "limits.maxConcurrentCalls", message: "Concurrent calls must be a whole number" },
+      ]),
+    );
   });
 
   it("keeps the key when an update omits it, replaces it when given, removes it on null", async () => {

@@ -208,6 +208,7 @@ describe("another workspace's ids", () => {
     ids.push(
       { prefix: "/api/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/v1/workflows/", param: "id", id: workflow.id },
+      { prefix: "/api/budget/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/runs/", param: "id", id: run.id },
       { prefix: "/api/v1/runs/", param: "id", id: run.id },
       { prefix: "/api/", param: "waitId", id: wait.id },
@@ -239,6 +240,7 @@ describe("another workspace's ids", () => {
     expect(failures).toEqual([]);
     // Nothing of theirs was changed or deleted along the way.
     expect(await db().workflow.count({ where: { id: ids[0]!.id } })).toBe(1);
+    expect(await db().workflow.count({ where: { id: ids[0]!.id, maxConcurrentRuns: null } })).toBe(1);
     expect(await db().apiKey.count({ where: { id: ids.at(-1)!.id, revokedAt: null } })).toBe(1);
     expect(await db().membership.count({ where: { id: ids.find((entry) => entry.prefix === "/api/members/")!.id, role: "editor" } })).toBe(1);
     expect(await db().invitation.count({ where: { id: ids.find((entry) => entry.prefix === "/api/invitations/")!.id, revokedAt: null } })).toBe(1);

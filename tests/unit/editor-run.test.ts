@@ -161,3 +161,16 @@ describe("joining a run mid-stream", () => {
     expect(overlay.deltas.llm).toBe("Hello, world");
   });
 });
+
+describe("a throttled run in the editor", () => {
+  it("shows what the run waits for until it runs again", () => {
+    let overlay = startOverlay("r1");
+    const throttled = parseRunMessage("run", JSON.stringify({ type: "run", status: "queued", throttled: { reason: 'provider "OpenAI" allows 2 requests per minute', until: "2026-12-04T20:00:05.000Z" }, at: "x" }));
+    if (throttled?.kind !== "event") throw new Error("not an event");
+    overlay = applyRunEvent(overlay, throttled.event);
+    expect(overlay.throttled).toBe('provider "OpenAI" allows 2 requests per minute');
+    const running = parseRunMessage("run", JSON.stringify({ type: "run", status: "running", at: "y" }));
+    if (running?.kind !== "event") throw new Error("not an event");
+    expect(applyRunEvent(overlay, running.event).throttled).toBeNull();
+  });
+});

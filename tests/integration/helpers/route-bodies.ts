@@ -31,6 +31,8 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "POST /api/runs/[id]/waits/[waitId]/answer": { decision: "approve", comment: "probe" },
     "POST /api/v1/workflows/[id]/runs": { inputs, mode: "async" },
     "POST /api/v1/runs/[id]/waits/[waitId]/answer": { decision: "approve", comment: "probe" },
+    "PUT /api/budget": { budget: { monthlyLimit: 100, currency: "USD", warnPercent: 80 } },
+    "PUT /api/budget/workflows/[id]": { budget: { monthlyLimit: 10 }, maxConcurrentRuns: 2 },
     "POST /api/invitations": { email: "probe@example.test", role: "editor" },
     "POST /api/invitations/accept": { token: "A".repeat(43) },
     "PATCH /api/members/[id]": { role: "viewer" },

@@ -27,6 +27,8 @@ const base: RunListItem = {
   trigger: "api",
   initiator: { kind: "api_key", id: "k1", name: "billing-prod" },
   version: 3,
+  throttledReason: null,
+  throttledUntil: null,
 };
 
 describe("describeInitiator", () => {

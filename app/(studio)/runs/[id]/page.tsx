@@ -10,6 +10,7 @@ import { RerunFromButton, ResumeRunButton } from "@/components/runs/rerun-button
 import { RunWaits } from "@/components/runs/run-waits";
 import { StepTimeline } from "@/components/runs/step-timeline";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { ThrottledNote } from "@/components/runs/throttled-note";
 import { can } from "@/lib/auth/permissions";
 import { requireMember } from "@/lib/auth/session";
 import { RouteIdSchema } from "@/lib/http/route";
@@ -40,6 +41,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <header className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">{run.workflowName}</h1>
           <StatusBadge status={run.status} data-testid="run-status" className="text-sm" />
+          <ThrottledNote run={run} />
           <span className="font-mono text-xs text-muted-foreground">{run.id}</span>
           <span className="ml-auto flex items-center gap-3">
             <LiveRefresh active={ACTIVE_RUN_STATUSES.includes(run.status) || waiting} intervalMs={waiting ? 3000 : 1000} />
