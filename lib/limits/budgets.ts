@@ -4,6 +4,7 @@ import { changeSummary } from "@/lib/audit/changes";
 import { recordMemberAction } from "@/lib/audit/member-action";
 import { db as defaultDb, poolOf, type Db } from "@/lib/db/client";
 import { ServiceError, notFound } from "@/lib/services/errors";
+import { cachedBudgets, forgetBudgets } from "./budget-cache";
 import { BudgetSchema, WorkflowLimitsSchema, WorkspaceBudgetSchema, type WorkflowLimitsInput } from "./schema";
 
 /**
@@ -70,10 +71,8 @@ const BUDGET_SELECT = { workflowId: true, monthlyLimit: true, currency: true, wa
  */
 export async function assertWithinBudget(workspaceId: string, workflowId: string | null, deps: { db?: Db } = {}): Promise<void> {
   const db = deps.db ?? defaultDb();
-  const budgets = await db.budget.findMany({
-    where: { workspaceId, OR: [{ workflowId: null }, ...(workflowId ? [{ workflowId }] : [])] },
-    select: BUDGET_SELECT,
-  });
+  const all = await cachedBudgets(workspaceId, () => db.budget.findMany({ where: { workspaceId }, select: BUDGET_SELECT }));
+  const budgets = all.filter((row) => row.workflowId === null || row.workflowId === workflowId);
   for (const row of budgets) {
     const status = await statusOf(db, workspaceId, row);
     if (status.state !== "exhausted") continue;
@@ -143,7 +142,7 @@ async function writeBudget(db: Db, workspaceId: string, workflowId: string | nul
     if (budget === null) await tx.budget.deleteMany({ where: { workspaceId, workflowId } });
     else if ((await tx.budget.updateMany({ where: { workspaceId, workflowId }, data: budget })).count === 0) await tx.budget.create({ data: { workspaceId, workflowId, ...budget } });
     return before;
-  });
+  }).finally(() => forgetBudgets(workspaceId));
 }
 
 export async function setWorkspaceBudget(member: Member, input: unknown, deps: { db?: Db } = {}): Promise<BudgetStatus | null> {
