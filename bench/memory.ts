@@ -35,7 +35,7 @@ const WITH_CODE = process.argv.includes("--code");
 const WORKER_ONLY = process.argv.includes("--worker-only");
 const HEAP = process.argv.includes("--heap");
 const SETTLE_MS = Number(arg("settle-ms", "10000"));
-const PREFIX = "weft-bench-memory";
+const PREFIX = process.env.BENCH_REDIS_PREFIX ?? "weft-bench-memory";
 const benchEnv = {
   NODE_ENV: "production",
   DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_bench_memory",
