@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { db, poolOf } from "@/lib/db/client";
+import { prepared } from "@/lib/db/prepared";
 import { jsonParam } from "./step-sql";
 
 export interface NewRun {
@@ -20,12 +21,16 @@ export interface NewRun {
  * and Prisma's query compiler costs several times the CPU of the statement itself. Times are UTC
  * (the columns' convention, see step-sql.ts).
  */
+const INSERT_RUN = prepared(
+  "insert_run",
+  `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", "createdAt")
+   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, now() AT TIME ZONE 'UTC')`,
+);
+
 export async function insertRunRow(run: NewRun): Promise<string> {
   const id = run.id ?? randomUUID();
   await poolOf(db()).query(
-    `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", "createdAt")
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, now() AT TIME ZONE 'UTC')`,
-    [id, run.workspaceId, run.workflowId, run.workflowName, run.workflowVersionId, jsonParam(run.graph), jsonParam(run.inputs) ?? "{}", run.createdById],
+    INSERT_RUN([id, run.workspaceId, run.workflowId, run.workflowName, run.workflowVersionId, jsonParam(run.graph), jsonParam(run.inputs) ?? "{}", run.createdById]),
   );
   return id;
 }
