@@ -109,8 +109,8 @@ interface Sample {
   webChildren: number;
   worker: number;
   /** Live heap and RSS right after a full GC (--heap only). */
-  webHeap?: { heap: number; rss: number };
-  workerHeap?: { heap: number; rss: number };
+  webHeap?: AfterGc;
+  workerHeap?: AfterGc;
   sandbox: { count: number; mib: number };
 }
 
@@ -170,18 +170,25 @@ async function startWorker(): Promise<ChildProcess> {
 /** The tail of each process's output. */
 const logs = new Map<ChildProcess, string>();
 /** --heap: the probe collects garbage on SIGUSR2 and prints the process's memory: its heapUsed and its RSS right after that full GC. */
-async function afterGc(child: ChildProcess): Promise<{ heap: number; rss: number }> {
+interface AfterGc {
+  heap: number;
+  rss: number;
+  heapTotal: number;
+  external: number;
+  spacesMiB: Record<string, number>;
+}
+async function afterGc(child: ChildProcess): Promise<AfterGc> {
   logs.set(child, "");
   child.kill("SIGUSR2");
   for (let i = 0; i < 200; i++) {
     const match = /MEMORY (\{.*\})\n/.exec(logs.get(child) ?? "");
     if (match) {
-      const memory = JSON.parse(match[1]!) as { heapUsed: number; rss: number };
-      return { heap: memory.heapUsed / 1048576, rss: memory.rss / 1048576 };
+      const memory = JSON.parse(match[1]!) as { heapUsed: number; rss: number; heapTotal: number; external: number; spacesMiB?: Record<string, number> };
+      return { heap: memory.heapUsed / 1048576, rss: memory.rss / 1048576, heapTotal: memory.heapTotal / 1048576, external: memory.external / 1048576, spacesMiB: memory.spacesMiB ?? {} };
     }
     await sleep(25);
   }
-  return { heap: Number.NaN, rss: Number.NaN };
+  return { heap: Number.NaN, rss: Number.NaN, heapTotal: Number.NaN, external: Number.NaN, spacesMiB: {} };
 }
 
 async function main() {
@@ -278,10 +285,11 @@ async function main() {
   console.log("| when | web (next start) | web children | worker | change web / worker vs idle | sandbox processes |");
   console.log("|---|---|---|---|---|---|");
   for (const [label, s] of samples) {
-    const heap = (gc: Sample["webHeap"]) => (gc ? ` (after a full GC: live heap ${f(gc.heap)}, RSS ${f(gc.rss)})` : "");
+    const heap = (gc: Sample["webHeap"]) => (gc ? ` (after a full GC: live heap ${f(gc.heap)} of ${f(gc.heapTotal)} kept, external ${f(gc.external)}, RSS ${f(gc.rss)})` : "");
     const webCells = web ? [`${f(s.web)}${heap(s.webHeap)}`, s.webChildren ? f(s.webChildren) : "none"] : ["not started", "-"];
     const changes = web ? `${change(s.web, base.web)} / ${change(s.worker, base.worker)}` : `- / ${change(s.worker, base.worker)}`;
     console.log(`| ${label} | ${webCells.join(" | ")} | ${f(s.worker)}${heap(s.workerHeap)} | ${changes} | ${s.sandbox.count} (${f(s.sandbox.mib)}) |`);
+    if (s.webHeap) console.error(`[memory] ${label}: web heap spaces after GC (MiB): ${JSON.stringify(s.webHeap.spacesMiB)}`);
   }
 }
 
