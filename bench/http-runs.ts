@@ -5,7 +5,8 @@
  * `POST /api/v1/workflows/{id}/runs` with `mode: "sync"` from a keep-alive load generator at each
  * concurrency. Prints requests/s, latency percentiles, errors, CPU seconds per 1,000 requests of web
  * and worker (from /proc), RSS before and after, sandbox processes forked, and the SQL statements
- * and Redis commands and round trips per run (counted inside the processes, lib/metrics/io-counters.ts).
+ * and Redis commands and round trips per run (counted inside the processes, lib/metrics/io-counters.ts),
+ * and the CPU of the PostgreSQL backends serving the bench database.
  *
  *   npm run build   (once)
  *   npm run bench:http -- --workflow template --workers 1 --concurrency 10,50 --requests 500
@@ -20,8 +21,9 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { ensureDatabase } from "../scripts/lib/database";
+import { WORKER_BUNDLE, workerArgs } from "../scripts/lib/worker-command";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
-import { childrenOf, rssMiB, splitCpu, treeCpu, treeRssMiB, watchForks } from "./lib/proc";
+import { backendCpuBetween, childrenOf, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, watchForks } from "./lib/proc";
 import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
 
 const arg = (name: string, fallback: string) => {
@@ -87,6 +89,10 @@ async function startWeb(): Promise<ChildProcess | null> {
     console.error("No production build in .next. Build once with `npm run build` (about a few minutes on 2 cores), then run this again.");
     process.exit(2);
   }
+  if (!fs.existsSync(path.join(root, WORKER_BUNDLE))) {
+    console.error("No worker bundle in dist/worker. Build it with `npm run build:worker`, then run this again.");
+    process.exit(2);
+  }
   // BENCH_WEB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the web process.
   const nodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const web = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
@@ -99,7 +105,8 @@ async function startWeb(): Promise<ChildProcess | null> {
 
 // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers.
 const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-const startWorker = () => spawnLogged([...workerNodeArgs, "--import", "tsx", "workers/run-worker.ts"], { ...benchEnv, LOG_LEVEL: "info" }, "worker started");
+// The compiled bundle, as `npm run worker` runs it (build it with `npm run build:worker`).
+const startWorker = () => spawnLogged(workerArgs(workerNodeArgs), { ...benchEnv, LOG_LEVEL: "info" }, "worker started");
 
 /** Sign-up, sign-in, workflow, publish and API key, all through the app's HTTP API. */
 async function setUp(client: HttpClient): Promise<{ workflowId: string; apiKey: string }> {
@@ -301,6 +308,7 @@ async function main() {
         workerCpu: workerPids.map(splitCpu),
         webRss: web?.pid ? treeRssMiB(web.pid) : 0,
         workerRss: workerPids.map(rssMiB),
+        databaseCpu: await databaseBackendCpu(benchEnv.DATABASE_URL!),
       };
       const forks = workerPids.map((pid) => watchForks(pid));
       const result = await load(client, workflowId, apiKey, REQUESTS, concurrency);
@@ -310,6 +318,7 @@ async function main() {
       const workerCpu = workerPids.map(splitCpu).reduce((sum, cpu, i) => sum + cpu.own - before.workerCpu[i]!.own, 0);
       const sandboxCpu = workerPids.map(splitCpu).reduce((sum, cpu, i) => sum + cpu.children - before.workerCpu[i]!.children, 0);
       const perK = (seconds: number) => ((seconds / REQUESTS) * 1000).toFixed(2);
+      const databaseCpu = backendCpuBetween(before.databaseCpu, await databaseBackendCpu(benchEnv.DATABASE_URL!));
       const webRssAfter = web?.pid ? treeRssMiB(web.pid) : 0;
       const workerRssAfter = workerPids.map(rssMiB);
       const sandboxRss = workerPids.reduce((sum, pid) => sum + treeRssMiB(pid) - rssMiB(pid), 0);
@@ -317,15 +326,15 @@ async function main() {
       const webCounts = diff(sumCounts(webTree()), before.web);
       const workerCounts = diff(sumCounts(workerPids), before.worker);
       rows.push(
-        `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} |`,
+        `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${perK(databaseCpu)} | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} |`,
       );
       if (result.failures.length) console.error(`failures at ${concurrency}: ${[...new Set(result.failures)].slice(0, 3).join(" | ")}`);
       console.log(`load average (1 min) after the row at ${concurrency}: ${os.loadavg()[0]!.toFixed(2)}`);
       printCounts(`under load at ${concurrency} concurrent (background work of the worker included)`, webCounts, workerCounts, REQUESTS);
       client.close();
     }
-    console.log("| concurrent | requests/s | p50 / p90 / p99 ms | errors | web CPU s per 1,000 | worker CPU s per 1,000 | web RSS MiB before → after | worker RSS MiB | processes forked | SQL per run (web + worker) | Redis commands / round trips per run |");
-    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log("| concurrent | requests/s | p50 / p90 / p99 ms | errors | web CPU s per 1,000 | worker CPU s per 1,000 | PostgreSQL CPU s per 1,000 | web RSS MiB before → after | worker RSS MiB | processes forked | SQL per run (web + worker) | Redis commands / round trips per run |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
   } finally {
     setupClient.close();

@@ -9,8 +9,8 @@
  * Code node in the workflow (Start → Code → Template → End) so the sandbox is exercised too.
  * `--worker-only` starts no web app: runs are created through the run service (as in
  * bench/queue-throughput.ts), to try worker settings quickly; it also prints the worker's CPU time.
- * `BENCH_WORKER_NODE_ARGS` adds Node flags to the worker (e.g. "--max-semi-space-size=4"). `--heap`
- * also reports the worker's live heap after a full GC (bench/waiting-memory-probe.mjs), which tells
+ * `BENCH_WORKER_NODE_ARGS` / `BENCH_WEB_NODE_ARGS` add Node flags to the worker / the web app (e.g. "--max-semi-space-size=4"). `--heap`
+ * also reports the live heap of both after a full GC (bench/waiting-memory-probe.mjs), which tells
  * a leak (live heap grows) from a heap V8 has not bothered to shrink.
  *
  *   npm run bench:memory -- [--runs 10000] [--concurrency 10] [--code] [--port 3400] [--build] [--worker-only]
@@ -35,7 +35,7 @@ const WITH_CODE = process.argv.includes("--code");
 const WORKER_ONLY = process.argv.includes("--worker-only");
 const HEAP = process.argv.includes("--heap");
 const SETTLE_MS = Number(arg("settle-ms", "10000"));
-const PREFIX = "weft-bench-memory";
+const PREFIX = process.env.BENCH_REDIS_PREFIX ?? "weft-bench-memory";
 const benchEnv = {
   NODE_ENV: "production",
   DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_bench_memory",
@@ -108,9 +108,9 @@ interface Sample {
   web: number;
   webChildren: number;
   worker: number;
-  /** Live heaps after a full GC (--heap only). */
-  webHeap?: number;
-  workerHeap?: number;
+  /** Live heap and RSS right after a full GC (--heap only). */
+  webHeap?: AfterGc;
+  workerHeap?: AfterGc;
   sandbox: { count: number; mib: number };
 }
 
@@ -147,7 +147,8 @@ async function startWeb(): Promise<ChildProcess> {
   // The real node process (not npx → sh → node), so its pid is the server's.
   const nextBin = path.join(projectRoot, "node_modules/next/dist/bin/next");
   const probe = HEAP ? ["--expose-gc", "--import", "./bench/waiting-memory-probe.mjs"] : [];
-  const web = spawn(process.execPath, [...probe, nextBin, "start", "-H", "127.0.0.1", "-p", String(PORT)], { cwd: projectRoot, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  const webNodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const web = spawn(process.execPath, [...webNodeArgs, ...probe, nextBin, "start", "-H", "127.0.0.1", "-p", String(PORT)], { cwd: projectRoot, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
   web.stdout!.on("data", (chunk: Buffer) => logs.set(web, ((logs.get(web) ?? "") + chunk.toString()).slice(-5_000)));
   for (let i = 0; i < 120; i++) {
     const ok = await fetch(`http://127.0.0.1:${PORT}/sign-in`).then((r) => r.ok, () => false);
@@ -161,23 +162,33 @@ async function startWorker(): Promise<ChildProcess> {
   const nodeArgs = [...(process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean), ...(HEAP ? ["--expose-gc", "--import", "./bench/waiting-memory-probe.mjs"] : [])];
   const worker = spawn(process.execPath, workerArgs(nodeArgs), { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
   await waitForLine(worker, "worker ready");
-  // Keep reading its log so the pipe never fills; the last probe line answers liveHeapMiB().
+  // Keep reading its log so the pipe never fills; the last probe line answers afterGc().
   worker.stdout!.on("data", (chunk: Buffer) => logs.set(worker, ((logs.get(worker) ?? "") + chunk.toString()).slice(-5_000)));
   return worker;
 }
 
 /** The tail of each process's output. */
 const logs = new Map<ChildProcess, string>();
-/** --heap: the probe collects garbage on SIGUSR2 and prints the process's memory; this is its heapUsed. */
-async function liveHeapMiB(child: ChildProcess): Promise<number> {
+/** --heap: the probe collects garbage on SIGUSR2 and prints the process's memory: its heapUsed and its RSS right after that full GC. */
+interface AfterGc {
+  heap: number;
+  rss: number;
+  heapTotal: number;
+  external: number;
+  spacesMiB: Record<string, number>;
+}
+async function afterGc(child: ChildProcess): Promise<AfterGc> {
   logs.set(child, "");
   child.kill("SIGUSR2");
   for (let i = 0; i < 200; i++) {
     const match = /MEMORY (\{.*\})\n/.exec(logs.get(child) ?? "");
-    if (match) return (JSON.parse(match[1]!) as { heapUsed: number }).heapUsed / 1048576;
+    if (match) {
+      const memory = JSON.parse(match[1]!) as { heapUsed: number; rss: number; heapTotal: number; external: number; spacesMiB?: Record<string, number> };
+      return { heap: memory.heapUsed / 1048576, rss: memory.rss / 1048576, heapTotal: memory.heapTotal / 1048576, external: memory.external / 1048576, spacesMiB: memory.spacesMiB ?? {} };
+    }
     await sleep(25);
   }
-  return Number.NaN;
+  return { heap: Number.NaN, rss: Number.NaN, heapTotal: Number.NaN, external: Number.NaN, spacesMiB: {} };
 }
 
 async function main() {
@@ -211,7 +222,7 @@ async function main() {
   await sleep(SETTLE_MS);
   const measure = async (): Promise<Sample> => ({
     ...sample(web, worker),
-    ...(HEAP ? { workerHeap: await liveHeapMiB(worker), ...(web ? { webHeap: await liveHeapMiB(web) } : {}) } : {}),
+    ...(HEAP ? { workerHeap: await afterGc(worker), ...(web ? { webHeap: await afterGc(web) } : {}) } : {}),
   });
   const samples: [string, Sample][] = [["idle after start", await measure()]];
 
@@ -274,10 +285,11 @@ async function main() {
   console.log("| when | web (next start) | web children | worker | change web / worker vs idle | sandbox processes |");
   console.log("|---|---|---|---|---|---|");
   for (const [label, s] of samples) {
-    const heap = (mib: number | undefined) => (mib ? ` (live heap ${f(mib)})` : "");
+    const heap = (gc: Sample["webHeap"]) => (gc ? ` (after a full GC: live heap ${f(gc.heap)} of ${f(gc.heapTotal)} kept, external ${f(gc.external)}, RSS ${f(gc.rss)})` : "");
     const webCells = web ? [`${f(s.web)}${heap(s.webHeap)}`, s.webChildren ? f(s.webChildren) : "none"] : ["not started", "-"];
     const changes = web ? `${change(s.web, base.web)} / ${change(s.worker, base.worker)}` : `- / ${change(s.worker, base.worker)}`;
     console.log(`| ${label} | ${webCells.join(" | ")} | ${f(s.worker)}${heap(s.workerHeap)} | ${changes} | ${s.sandbox.count} (${f(s.sandbox.mib)}) |`);
+    if (s.webHeap) console.error(`[memory] ${label}: web heap spaces after GC (MiB): ${JSON.stringify(s.webHeap.spacesMiB)}`);
   }
 }
 

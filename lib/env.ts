@@ -23,6 +23,11 @@ export const EnvSchema = z.object({
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/weft"),
   /** The application_name of this process's database connections (pg_stat_activity), e.g. weft-web / weft-worker; the URL's own parameter wins. */
   WEFT_DB_APPLICATION_NAME: z.string().min(1).max(63).default("weft"),
+  /** Hot statements as prepared statements (lib/db/prepared.ts); "off" for a pooler that cannot keep them. */
+  WEFT_DB_PREPARED_STATEMENTS: z
+    .enum(["on", "off"])
+    .default("on")
+    .transform((v) => v === "on"),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
   /** Prefix for every Redis key and channel, so test suites and instances can share one Redis. */
   WEFT_REDIS_PREFIX: z.string().default("weft"),

@@ -85,3 +85,27 @@ export function watchForks(pid: number, everyMs = 20): { stop: () => number[] } 
     },
   };
 }
+
+/**
+ * CPU seconds of every PostgreSQL backend serving `database` now (pg_stat_activity), by pid: the
+ * database's share of a request, which the app's own processes do not show. Backends of other
+ * databases (other benches, tests) are left out.
+ */
+export async function databaseBackendCpu(databaseUrl: string): Promise<Map<number, number>> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    return new Map(rows.map(({ pid }) => [pid, ownCpu(pid, false)]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU seconds the backends present in both samples spent between them. */
+export function backendCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? cpu);
+  return sum;
+}

@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { ROLES, type Member } from "@/lib/auth/member";
 import { can, minimumRole, type Action } from "@/lib/auth/permissions";
 import { db, poolOf } from "@/lib/db/client";
+import { prepared } from "@/lib/db/prepared";
 import { scopeFor, type ApiScope } from "./scopes";
 import { hashApiKey, looksLikeApiKey } from "./secret";
 
@@ -50,9 +51,9 @@ type KeyRow = z.infer<typeof KeyRowSchema>;
  * creator's membership and user. Plain SQL on Prisma's pool (lib/db/client.ts): the same read
  * through Prisma's query compiler costs several times the CPU. Times are read as UTC.
  */
-async function findKey(hash: string): Promise<KeyRow | null> {
-  const { rows } = await poolOf(db()).query(
-    `SELECT k."id", k."workspaceId", k."name", k."scopes", k."createdById",
+const FIND_KEY = prepared(
+  "api_key_by_hash",
+  `SELECT k."id", k."workspaceId", k."name", k."scopes", k."createdById",
             k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", k."disabledAt" AT TIME ZONE 'UTC' AS "disabledAt", k."disabledReason",
             k."lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt",
             w."name" AS "workspaceName", m."role"::text AS "creatorRole", u."email" AS "creatorEmail"
@@ -61,8 +62,10 @@ async function findKey(hash: string): Promise<KeyRow | null> {
        LEFT JOIN "memberships" m ON m."workspaceId" = k."workspaceId" AND m."userId" = k."createdById"
        LEFT JOIN "users" u ON u."id" = m."userId"
       WHERE k."hash" = $1`,
-    [hash],
-  );
+);
+
+async function findKey(hash: string): Promise<KeyRow | null> {
+  const { rows } = await poolOf(db()).query(FIND_KEY([hash]));
   return rows.length ? KeyRowSchema.parse(rows[0]) : null;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db, poolOf } from "@/lib/db/client";
+import { prepared } from "@/lib/db/prepared";
 import { pendingFirst, toWaitView, type WaitRow } from "@/lib/runs/waits";
 import { initiatorOf } from "@/lib/runs/initiator";
 import type { Member } from "@/lib/auth/member";
@@ -13,7 +14,9 @@ const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"
  * The run, its version number, its steps and its waits in one statement (the sync API reads every
  * finished run with it): the steps and waits come back as JSON arrays in their display order.
  */
-const RUN_VIEW_SQL = `
+const RUN_VIEW = prepared(
+  "run_view",
+  `
   SELECT r.id, r."workflowId", r."workflowName", v.version, r.status::text AS status, r.inputs, r.output, r.error,
          r."promptTokens", r."completionTokens", r."totalTokens", r.cost, r.trigger,
          r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName",
@@ -33,7 +36,8 @@ const RUN_VIEW_SQL = `
     FROM runs r
     LEFT JOIN workflow_versions v ON v.id = r."workflowVersionId"
     LEFT JOIN users u ON u.id = r."createdById"
-   WHERE r.id = $1 AND r."workspaceId" = $2`;
+   WHERE r.id = $1 AND r."workspaceId" = $2`,
+);
 
 const json = z.unknown().transform((value) => value ?? null);
 const StepRowSchema = z.object({
@@ -93,7 +97,7 @@ const RunRowSchema = z.object({
 /** A run with its steps as the public API shows it, or null when it is not in the workspace. */
 export async function getRunView(workspaceId: string, runId: string): Promise<RunView | null> {
   // Plain SQL on Prisma's pool: far cheaper in CPU than the same read through the query compiler.
-  const { rows } = await poolOf(db()).query(RUN_VIEW_SQL, [runId, workspaceId]);
+  const { rows } = await poolOf(db()).query(RUN_VIEW([runId, workspaceId]));
   if (rows.length === 0) return null;
   const run = RunRowSchema.parse(rows[0]);
   return {

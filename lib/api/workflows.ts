@@ -1,5 +1,6 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import { db, poolOf } from "@/lib/db/client";
+import { prepared } from "@/lib/db/prepared";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
@@ -77,9 +78,9 @@ const PublishedRowSchema = z.object({ name: z.string(), versionId: z.string().nu
  * pinned) published version with its graph (none → 409). Every API run reads this, so it is one
  * round trip instead of the version, the workflow and, when unpublished, an existence check.
  */
-async function findPublished(workspaceId: string, workflowId: string, version?: number) {
-  const { rows } = await poolOf(db()).query(
-    `SELECT w."name", v."id" AS "versionId", v."graph"
+const FIND_PUBLISHED = prepared(
+  "published_version",
+  `SELECT w."name", v."id" AS "versionId", v."graph"
        FROM "workflows" w
        LEFT JOIN LATERAL (
          SELECT "id", "graph" FROM "workflow_versions"
@@ -87,8 +88,10 @@ async function findPublished(workspaceId: string, workflowId: string, version?: 
           ORDER BY "version" DESC LIMIT 1
        ) v ON true
       WHERE w."id" = $1 AND w."workspaceId" = $2`,
-    [workflowId, workspaceId, version ?? null],
-  );
+);
+
+async function findPublished(workspaceId: string, workflowId: string, version?: number) {
+  const { rows } = await poolOf(db()).query(FIND_PUBLISHED([workflowId, workspaceId, version ?? null]));
   if (rows.length === 0) throw notFound("Workflow");
   return PublishedRowSchema.parse(rows[0]);
 }

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { crossOriginRefusal, needsSameOrigin } from "@/lib/auth/origin";
-import { strictTransportSecurity } from "@/lib/auth/security-headers";
+import { withTransportSecurity } from "@/lib/auth/security-headers";
 
 /** Request header carrying path + query to server components, so sign-in can send the user back. */
 export const PATHNAME_HEADER = "x-weft-pathname";
@@ -24,10 +24,4 @@ export function forwardPathname(request: NextRequest): NextResponse {
   const headers = new Headers(request.headers);
   headers.set(PATHNAME_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   return NextResponse.next({ request: { headers } });
-}
-
-function withTransportSecurity<R extends Response>(response: R, appUrl: string): R {
-  const hsts = strictTransportSecurity(appUrl);
-  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
-  return response;
 }

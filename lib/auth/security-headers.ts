@@ -48,9 +48,19 @@ export function securityHeaders({ development }: { development: boolean }): Head
 
 /**
  * HSTS, only when the public URL is https (on http it would be ignored at best, and a wrong
- * BETTER_AUTH_URL must not pin a development host to https). Set at run time by proxy.ts,
+ * BETTER_AUTH_URL must not pin a development host to https). Set at run time (withTransportSecurity),
  * because next.config.ts headers are frozen at build time and the URL is a run-time setting.
  */
 export function strictTransportSecurity(appUrl: string): string | null {
   return new URL(appUrl).protocol === "https:" ? "max-age=63072000; includeSubDomains" : null;
+}
+
+/**
+ * Adds HSTS to a response when the app is served over https: by proxy.ts for pages and /api, and
+ * by the public API's route wrapper (lib/api/route.ts) for /api/v1, which the proxy skips.
+ */
+export function withTransportSecurity<R extends Response>(response: R, appUrl: string): R {
+  const hsts = strictTransportSecurity(appUrl);
+  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+  return response;
 }

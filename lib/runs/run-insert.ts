@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { db, poolOf } from "@/lib/db/client";
 import type { RunOrigin } from "./initiator";
+import { prepared } from "@/lib/db/prepared";
 import { jsonParam } from "./step-sql";
 
 export interface NewRun {
@@ -22,12 +23,16 @@ export interface NewRun {
  * and Prisma's query compiler costs several times the CPU of the statement itself. Times are UTC
  * (the columns' convention, see step-sql.ts).
  */
+const INSERT_RUN = prepared(
+  "insert_run",
+  `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", trigger, "apiKeyId", "apiKeyName", "createdAt")
+   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, now() AT TIME ZONE 'UTC')`,
+);
+
 export async function insertRunRow(run: NewRun): Promise<string> {
   const id = run.id ?? randomUUID();
   await poolOf(db()).query(
-    `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", trigger, "apiKeyId", "apiKeyName", "createdAt")
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, now() AT TIME ZONE 'UTC')`,
-    [
+    INSERT_RUN([
       id,
       run.workspaceId,
       run.workflowId,
@@ -39,7 +44,7 @@ export async function insertRunRow(run: NewRun): Promise<string> {
       run.origin.trigger,
       run.origin.apiKeyId ?? null,
       run.origin.apiKeyName ?? null,
-    ],
+    ]),
   );
   return id;
 }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { prepared } from "@/lib/db/prepared";
 import { retried } from "@/lib/db/retry";
 
 /**
@@ -9,6 +10,8 @@ import { retried } from "@/lib/db/retry";
  * Transient faults (a terminated connection, a failover) are retried (lib/db/retry.ts), so every
  * statement here is safe to run twice: writes set absolute values, and the two that are not
  * naturally idempotent (beginStepRow, finishRunRow) recognise their own earlier success.
+ *
+ * The statements every run sends are prepared statements (lib/db/prepared.ts).
  *
  * Timestamps: the columns are `timestamp(3)` holding UTC (Prisma's convention), so times are
  * written as `now() AT TIME ZONE 'UTC'` or as UTC strings, and read back `AT TIME ZONE 'UTC'`.
@@ -93,11 +96,13 @@ const INSERT_STEPS = `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", 
         "completionTokens" = EXCLUDED."completionTokens", "totalTokens" = EXCLUDED."totalTokens", cost = EXCLUDED.cost,
         "startedAt" = EXCLUDED."startedAt", "finishedAt" = EXCLUDED."finishedAt"`;
 
+const WRITE_STEPS = prepared("write_steps", INSERT_STEPS);
+
 /** Inserts (or overwrites) finished steps in one statement; the number of rows written (0 when fenced out). */
 export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: number, rows: StepRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const records = stepRecords(rows);
-  const result = await retried(() => pool.query(INSERT_STEPS, [runId, leaseToken, records]));
+  const result = await retried(() => pool.query(WRITE_STEPS([runId, leaseToken, records])));
   return result.rowCount ?? 0;
 }
 
@@ -110,6 +115,12 @@ const REOPEN_STEP = `ON CONFLICT ("runId", "nodeId", iteration) DO UPDATE SET
          status = 'running', "startedAt" = EXCLUDED."startedAt", "finishedAt" = NULL, error = NULL,
          attempt = CASE WHEN run_steps.status = 'running' AND run_steps.attempt = $6 THEN $6 ELSE run_steps.attempt + 1 END
       RETURNING attempt`;
+const BEGIN_STEP_ALONE = prepared("begin_step", `${BEGIN_STEP} ${REOPEN_STEP}`);
+const BEGIN_STEP_AFTER_BATCH = prepared(
+  "begin_step_after_batch",
+  `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$7::jsonb")} RETURNING 1)
+   ${BEGIN_STEP} AND (SELECT count(*) FROM batch) = $8 ${REOPEN_STEP}`,
+);
 
 /**
  * Writes (or re-opens) a step as running; its attempt number, or null when fenced out. `attempt` is
@@ -129,15 +140,20 @@ export async function beginStepRow(
   const params = [runId, leaseToken, step.nodeId, step.nodeType, step.iteration, attempt];
   const result = await retried(() =>
     batch.length === 0
-      ? pool.query<{ attempt: number }>(`${BEGIN_STEP} ${REOPEN_STEP}`, params)
-      : pool.query<{ attempt: number }>(
-          `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$7::jsonb")} RETURNING 1)
-           ${BEGIN_STEP} AND (SELECT count(*) FROM batch) = $8 ${REOPEN_STEP}`,
-          [...params, stepRecords(batch), batch.length],
-        ),
+      ? pool.query<{ attempt: number }>(BEGIN_STEP_ALONE(params))
+      : pool.query<{ attempt: number }>(BEGIN_STEP_AFTER_BATCH([...params, stepRecords(batch), batch.length])),
   );
   return result.rows[0]?.attempt ?? null;
 }
+
+const FINISH_STEP = prepared(
+  "finish_step",
+  `UPDATE run_steps s SET status = $5::"StepStatus", input = $6::jsonb, output = COALESCE($7::jsonb, s.output), error = $8::jsonb,
+      detail = $9::jsonb, branch = $10, "promptTokens" = $11, "completionTokens" = $12, "totalTokens" = $13,
+      cost = ${stepCost("$9::jsonb")}, "finishedAt" = now() AT TIME ZONE 'UTC'
+   FROM runs r
+   WHERE s."runId" = $1 AND s."nodeId" = $3 AND s.iteration = $4 AND r.id = $1 AND r."leaseToken" = $2`,
+);
 
 /** Finishes a step that was begun (succeeded or failed); false when fenced out. Fenced by lease only, as a step may end after a cancel. */
 export async function finishStepRow(
@@ -148,12 +164,7 @@ export async function finishStepRow(
 ): Promise<boolean> {
   // Absolute values only: running it twice (a retry after a lost reply) writes the same row.
   const result = await retried(() => pool.query(
-    `UPDATE run_steps s SET status = $5::"StepStatus", input = $6::jsonb, output = COALESCE($7::jsonb, s.output), error = $8::jsonb,
-        detail = $9::jsonb, branch = $10, "promptTokens" = $11, "completionTokens" = $12, "totalTokens" = $13,
-        cost = ${stepCost("$9::jsonb")}, "finishedAt" = now() AT TIME ZONE 'UTC'
-     FROM runs r
-     WHERE s."runId" = $1 AND s."nodeId" = $3 AND s.iteration = $4 AND r.id = $1 AND r."leaseToken" = $2`,
-    [
+    FINISH_STEP([
       runId,
       leaseToken,
       step.nodeId,
@@ -167,7 +178,7 @@ export async function finishStepRow(
       step.promptTokens,
       step.completionTokens,
       step.totalTokens,
-    ],
+    ]),
   ));
   return (result.rowCount ?? 0) > 0;
 }
@@ -204,18 +215,20 @@ export interface LoadedStepRow {
   wait_answered_at: Date | null;
 }
 
+const LOAD_STEPS = prepared(
+  "load_steps",
+  `SELECT s."nodeId", s.iteration, s."nodeType", s.status, s.output, s.branch, s.error, s.attempt,
+      w.status AS wait_status, w.response AS wait_response, w."answeredById" AS wait_answered_by,
+      (w."answeredAt" AT TIME ZONE 'UTC') AS wait_answered_at
+   FROM run_steps s
+   LEFT JOIN run_waits w ON w."runId" = s."runId" AND w."nodeId" = s."nodeId" AND w.iteration = s.iteration
+   WHERE s."runId" = $1
+   ORDER BY s."startedAt" ASC`,
+);
+
 /** Every step of a run with its wait (if any), in the order the steps started. */
 export async function loadStepRows(pool: pg.Pool, runId: string): Promise<LoadedStepRow[]> {
-  const result = await retried(() => pool.query<LoadedStepRow>(
-    `SELECT s."nodeId", s.iteration, s."nodeType", s.status, s.output, s.branch, s.error, s.attempt,
-        w.status AS wait_status, w.response AS wait_response, w."answeredById" AS wait_answered_by,
-        (w."answeredAt" AT TIME ZONE 'UTC') AS wait_answered_at
-     FROM run_steps s
-     LEFT JOIN run_waits w ON w."runId" = s."runId" AND w."nodeId" = s."nodeId" AND w.iteration = s.iteration
-     WHERE s."runId" = $1
-     ORDER BY s."startedAt" ASC`,
-    [runId],
-  ));
+  const result = await retried(() => pool.query<LoadedStepRow>(LOAD_STEPS([runId])));
   return result.rows;
 }
 
@@ -243,6 +256,17 @@ export const RUN_LEASE_MS = 15_000;
  * when the run is finished, waiting or gone. A retry after a lost reply bumps the token once more,
  * which only fences out this worker's own first try.
  */
+const TAKE_LEASE = prepared(
+  "take_lease",
+  `UPDATE runs SET status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
+      "leaseExpiresAt" = now() AT TIME ZONE 'UTC' + $3 * interval '1 millisecond',
+      "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC'),
+      "throttledReason" = NULL, "throttledUntil" = NULL
+   WHERE id = $1 AND status IN ('queued', 'running')
+   RETURNING "workspaceId", "workflowId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "workflowVersionId",
+      ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
+);
+
 export async function takeLease(pool: pg.Pool, runId: string, workerId: string, leaseMs: number = RUN_LEASE_MS): Promise<LeasedRun | null> {
   return retried(() => leaseStatement(pool, runId, workerId, leaseMs));
 }
@@ -256,16 +280,7 @@ export async function leaseStatement(client: pg.Pool | pg.PoolClient, runId: str
   // set it: the run's first start. (A CTE reading the old row would see nothing here: the row is
   // changed by this same command.) Under a concurrent pickup PostgreSQL re-evaluates the SET on the
   // latest row version, so only one pickup can ever be the first.
-  const result = await client.query<LeasedRun & { startedAt: Date; firstStart: boolean }>(
-    `UPDATE runs SET status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
-        "leaseExpiresAt" = now() AT TIME ZONE 'UTC' + $3 * interval '1 millisecond',
-        "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC'),
-        "throttledReason" = NULL, "throttledUntil" = NULL
-     WHERE id = $1 AND status IN ('queued', 'running')
-     RETURNING "workspaceId", "workflowId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "workflowVersionId",
-        ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
-    [runId, workerId, leaseMs],
-  );
+  const result = await client.query<LeasedRun & { startedAt: Date; firstStart: boolean }>(TAKE_LEASE([runId, workerId, leaseMs]));
   const row = result.rows[0];
   if (!row) return null;
   const { startedAt, firstStart, ...rest } = row;
@@ -300,7 +315,7 @@ export async function finishRunRow(
   }
   const params = [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error), stepRecords(rows), rows.length, JSON.stringify(interrupted(outcome.status))];
   return retried(async (attempt) => {
-    const result = await pool.query<{ finishedAt: Date }>(FINISH_RUN, params);
+    const result = await pool.query<{ finishedAt: Date }>(FINISH_RUN(params));
     if (result.rows[0] || attempt === 1) return result.rows[0] ?? null;
     // A retry that finds nothing to do: the first try may have committed before its reply was lost.
     // The same lease token with this outcome can only be that write (a takeover bumps the token).
@@ -313,7 +328,9 @@ export async function finishRunRow(
 }
 
 /** The statement of finishRunRow ($1 run, $2 lease token, $3 status, $4 output, $5 error, $6/$7 step batch and its size, $8 interrupted-step error). */
-const FINISH_RUN = `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING 1),
+const FINISH_RUN = prepared(
+  "finish_run",
+  `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING 1),
      closed AS (
        UPDATE run_steps s SET status = 'failed', error = $8::jsonb, "finishedAt" = now() AT TIME ZONE 'UTC'
        WHERE s."runId" = $1 AND s.status = 'running' AND $3::"RunStatus" IN ('failed', 'cancelled') AND ${FENCE}
@@ -326,4 +343,5 @@ const FINISH_RUN = `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::json
               COALESCE(SUM("totalTokens"), 0)::int AS total
            FROM run_steps WHERE "runId" = $1) t
      WHERE id = $1 AND "leaseToken" = $2 AND status = 'running' AND (SELECT count(*) FROM batch) = $7
-     RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"`;
+     RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"`,
+);

@@ -2,7 +2,10 @@ import { NextRequest } from "next/server";
 import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_SERVER } from "next/constants";
 import { describe, expect, it } from "vitest";
 import nextConfig from "@/next.config";
+import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { PATHNAME_HEADER, weftProxy } from "@/lib/auth/proxy";
+import { withTransportSecurity } from "@/lib/auth/security-headers";
+import { config as proxyConfig } from "@/proxy";
 
 const APP = "http://localhost:3000";
 
@@ -54,6 +57,14 @@ describe("proxy.ts", () => {
     );
     expect(weftProxy(request("/workflows"), APP).headers.get("strict-transport-security")).toBeNull();
     expect(weftProxy(request("/api/workflows"), "https://weft.example.com").headers.get("strict-transport-security")).not.toBeNull();
+  });
+
+  it("runs for pages and /api but not for the public API, which gets HSTS from its route wrapper", () => {
+    const matches = (path: string) => unstable_doesMiddlewareMatch({ config: proxyConfig, url: path });
+    expect(["/workflows", "/runs/abc", "/api/workflows", "/api/secrets", "/api/auth/sign-in/email", "/api/v1"].filter((p) => !matches(p))).toEqual([]);
+    expect(["/api/v1/workflows/w1/runs", "/api/v1/runs/r1", "/api/v1/openapi.json", "/_next/static/x.js"].filter(matches)).toEqual([]);
+    expect(withTransportSecurity(Response.json({}), "https://weft.example.com").headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    expect(withTransportSecurity(Response.json({}), APP).headers.get("strict-transport-security")).toBeNull();
   });
 
   it("refuses a cross-origin POST to an internal API route with a JSON 403", async () => {
