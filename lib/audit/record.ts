@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { db, poolOf } from "@/lib/db/client";
+import { prepared } from "@/lib/db/prepared";
 import { logger } from "@/lib/log";
 import { currentAuditContext } from "./context";
 import { redactAuditJson } from "./redact";
@@ -36,6 +37,37 @@ async function userLabel(userId: string | null | undefined): Promise<string | nu
 }
 
 /**
+ * One plain prepared INSERT (not Prisma's create): every API run writes a `run.started` entry, and
+ * on that path Prisma's query compiler costs several times the statement itself (issue #9).
+ * Times are UTC, the columns' convention (lib/runs/step-sql.ts).
+ */
+const INSERT_AUDIT_EVENT = prepared(
+  "insert_audit_event",
+  `INSERT INTO audit_events (id, "workspaceId", "actorUserId", "actorType", "actorApiKeyId", "actorLabel", action,
+     "targetType", "targetId", "targetLabel", ip, "userAgent", changes, metadata, "createdAt")
+   VALUES ($1, $2, $3, $4::"AuditActorType", $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, now() AT TIME ZONE 'UTC')`,
+);
+
+type AuditRow = Omit<z.output<typeof AuditEntrySchema>, "changes" | "metadata"> & { changes: unknown; metadata: unknown };
+
+const insertValues = (row: AuditRow): unknown[] => [
+  randomUUID(),
+  row.workspaceId ?? null,
+  row.actorUserId ?? null,
+  row.actorType,
+  row.actorApiKeyId ?? null,
+  row.actorLabel ?? null,
+  row.action,
+  row.targetType ?? null,
+  row.targetId ?? null,
+  row.targetLabel ?? null,
+  row.ip ?? null,
+  row.userAgent ?? null,
+  row.changes === null || row.changes === undefined ? null : JSON.stringify(row.changes),
+  JSON.stringify(row.metadata ?? {}),
+];
+
+/**
  * Appends one audit entry. The request's address and user agent come from the audit context
  * (lib/audit/context.ts) when the caller gives none, the actor's label from their account; `changes` and `metadata` pass through the
  * redactor. Awaited, not fire-and-forget: a security event that could not be recorded is logged
@@ -50,11 +82,11 @@ export async function recordAudit(entry: AuditEntry): Promise<void> {
     actorLabel: parsed.actorLabel ?? (await userLabel(parsed.actorUserId)),
     ip: parsed.ip ?? context?.ip ?? null,
     userAgent: parsed.userAgent ?? context?.userAgent ?? null,
-    changes: parsed.changes ? (redactAuditJson(parsed.changes) as Prisma.InputJsonObject) : undefined,
-    metadata: redactAuditJson(parsed.metadata) as Prisma.InputJsonObject,
+    changes: parsed.changes ? redactAuditJson(parsed.changes) : null,
+    metadata: redactAuditJson(parsed.metadata),
   };
   try {
-    await db().auditEvent.create({ data });
+    await poolOf(db()).query(INSERT_AUDIT_EVENT(insertValues(data)));
   } catch (error) {
     logger.error({ err: error, audit: data }, "could not write an audit entry");
   }
