@@ -190,6 +190,22 @@ test("an owner invites a developer and a business user; they build and run an ag
     await expect(page.getByTestId("total-runs")).toContainText("1");
     await expect(page.getByTestId("breakdown-members")).toContainText("Bea Business");
     await expect(page.getByTestId("breakdown-workflows")).toContainText("Pet desk");
+    await page.getByTestId("overview-tab-catalog").click();
+    const entry = page.getByTestId("catalog-row").filter({ hasText: "Pet desk" });
+    await expect(entry).toContainText(/Bea Business|e2e-biz-/);
+    await expect(entry).toHaveAttribute("data-idle", "false");
+
+    // A spent monthly budget: the business user's next run is refused with the reason, and everyone sees the banner.
+    await page.goto("/settings/usage");
+    await page.getByLabel("Monthly budget", { exact: true }).fill("0");
+    await page.getByTestId("save-workspace-budget").click();
+    await expect(page.getByTestId("workspace-budget-meter")).toHaveAttribute("data-state", "exhausted");
+    await business.getByTestId("run-button").click();
+    await business.getByRole("dialog").getByLabel("Question").fill("One more?");
+    await business.getByTestId("run-submit").click();
+    await expect(business.getByRole("dialog")).toContainText("monthly budget of 0 USD is spent");
+    await business.reload();
+    await expect(business.getByTestId("budget-banner")).toBeVisible();
   } finally {
     await petApi.close();
   }

@@ -23,8 +23,7 @@ import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process
  */
 
 const WINDOW_MS = 3_000;
-// Debug logs: "run processed" (debug since issue #9) shows which worker ran what.
-const WORKER_ENV = { LOG_LEVEL: "debug", WEFT_RATE_WINDOW_MS: String(WINDOW_MS), WEFT_PROVIDER_SLOT_TTL_MS: "2000", WEFT_WORKER_LOCK_MS: "2000", WEFT_WORKER_STALLED_MS: "1000" };
+const WORKER_ENV = { WEFT_RATE_WINDOW_MS: String(WINDOW_MS), WEFT_PROVIDER_SLOT_TTL_MS: "2000", WEFT_WORKER_LOCK_MS: "2000", WEFT_WORKER_STALLED_MS: "1000" };
 
 let server: OpenAiServer;
 const workers: WorkerProcess[] = [];

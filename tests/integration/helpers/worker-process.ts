@@ -18,7 +18,8 @@ export interface WorkerProcess {
 export async function startWorkerProcess(extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, workerArgs(), {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: "info", ...extraEnv },
+    // Debug: tests follow runs through the worker's "run processed" lines (debug since issue #9).
+    env: { ...process.env, LOG_LEVEL: "debug", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
