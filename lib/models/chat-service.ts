@@ -39,7 +39,7 @@ export interface ChatDeps {
 
 export const DEFAULT_CHAT_TIMEOUT_MS = 120_000;
 
-function decryptKey(provider: ProviderConnection, cipher: Cipher): string | undefined {
+export function decryptKey(provider: ProviderConnection, cipher: Cipher): string | undefined {
   if (!provider.apiKeyCipher) return undefined;
   try {
     return cipher.decrypt(provider.apiKeyCipher);
@@ -50,11 +50,8 @@ function decryptKey(provider: ProviderConnection, cipher: Cipher): string | unde
   }
 }
 
-/** One streamed completion against an already-loaded (and already authorised) provider row. */
-export async function chatWithProvider(provider: ProviderConnection, request: ChatRequest, deps: ChatDeps = {}): Promise<ChatResponse> {
-  if (!isProviderKind(provider.kind)) {
-    throw new NodeError("provider_not_found", `Provider "${provider.name}" has kind "${provider.kind}", which this version of Weft cannot call.`);
-  }
+/** Checks the provider's address against the network policy before any call; returns the private-network switch used. */
+export async function assertProviderReachable(provider: ProviderConnection, deps: ChatDeps): Promise<boolean> {
   const allowPrivate = deps.allowPrivateNetwork ?? env().WEFT_ALLOW_PRIVATE_NETWORK;
   try {
     await assertSafeUrl(provider.baseUrl, { allowPrivate, allowList: deps.allowList });
@@ -64,6 +61,15 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
     }
     throw error;
   }
+  return allowPrivate;
+}
+
+/** One streamed completion against an already-loaded (and already authorised) provider row. */
+export async function chatWithProvider(provider: ProviderConnection, request: ChatRequest, deps: ChatDeps = {}): Promise<ChatResponse> {
+  if (!isProviderKind(provider.kind)) {
+    throw new NodeError("provider_not_found", `Provider "${provider.name}" has kind "${provider.kind}", which this version of Weft cannot call.`);
+  }
+  const allowPrivate = await assertProviderReachable(provider, deps);
   const info = readModelInfoMap(provider.modelInfo)[request.model];
   if (request.tools?.length && info && !info.capabilities.tools) {
     throw new NodeError(
@@ -133,7 +139,7 @@ export interface ChatServiceOptions extends ChatDeps {
 
 const PROVIDER_SELECT = { id: true, name: true, kind: true, baseUrl: true, apiKeyCipher: true, models: true, modelInfo: true } as const;
 
-async function loadProvider(db: Db, workspaceId: string, target: ModelTarget): Promise<ProviderConnection> {
+export async function loadProvider(db: Db, workspaceId: string, target: ModelTarget): Promise<ProviderConnection> {
   const provider = await db.modelProvider.findFirst({ where: { id: target.providerId, workspaceId }, select: PROVIDER_SELECT });
   if (!provider) {
     throw new NodeError("provider_not_found", `The model provider "${target.providerId}" does not exist in this workspace (it may have been deleted). Choose a provider in Settings → Models.`);
