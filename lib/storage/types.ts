@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
  */
 export interface FileStorage {
   /** Writes the stream under `key` (replacing what was there) and reports its size and sha256. */
-  put(key: string, body: Readable | AsyncIterable<Uint8Array>, options?: { maxBytes?: number }): Promise<StoredFile>;
+  put(key: string, body: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options?: { maxBytes?: number }): Promise<StoredFile>;
   /** Reads the file under `key`; throws StorageNotFoundError when there is none. */
   get(key: string): Promise<Readable>;
   /** Removes the file under `key`; removing a missing file is not an error. */
