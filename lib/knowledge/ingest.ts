@@ -1,5 +1,6 @@
 import { buffer } from "node:stream/consumers";
 import { type Db, poolOf } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
 import { NodeError } from "@/lib/engine/errors";
 import { addCosts } from "@/lib/models/cost";
 import { countTokens } from "@/lib/models/local-tokenizer";
@@ -120,15 +121,10 @@ interface Usage {
 
 /** The swap: chunks replaced and the document marked indexed in one transaction. */
 async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1], usage: Usage): Promise<void> {
-  const client = await poolOf(db).connect();
-  try {
-    await client.query("BEGIN");
+  await inTransaction(poolOf(db), async (client) => {
     // Serialises two jobs of the same document; a document deleted meanwhile stops here.
     const { rowCount } = await client.query(`SELECT 1 FROM knowledge_documents WHERE id = $1 FOR UPDATE`, [input.documentId]);
-    if (!rowCount) {
-      await client.query("ROLLBACK");
-      return;
-    }
+    if (!rowCount) return;
     await replaceDocumentChunks(client, input);
     const cost = addCosts((usage.previousCost as Record<string, number> | null) ?? undefined, usage.cost);
     await client.query(
@@ -138,11 +134,5 @@ async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1]
         WHERE id = $1`,
       [input.documentId, input.chunks.length, input.generation, usage.tokens, cost ? JSON.stringify(cost) : null],
     );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
