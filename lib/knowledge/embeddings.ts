@@ -23,8 +23,10 @@ import { cipherFromEnv } from "@/lib/secrets/crypto";
 export interface EmbeddingTarget {
   providerId: string;
   model: string;
-  /** Asked of the model when set (OpenAI `dimensions`); every returned vector must have this length when set. */
+  /** When set, every returned vector must have this length (the knowledge base's). */
   dimensions?: number;
+  /** Asks the model for vectors of this length (OpenAI `dimensions`); not every endpoint accepts it. */
+  requestDimensions?: number;
 }
 
 export interface EmbeddingResult {
@@ -73,14 +75,14 @@ async function buildModel(provider: ProviderConnection, target: EmbeddingTarget,
   if (wire === "ollama") {
     const { OllamaEmbeddings } = await import("@langchain/ollama");
     const headers = apiKey ? { Authorization: `Bearer ${apiKey}` } : undefined;
-    return new OllamaEmbeddings({ model: target.model, baseUrl: provider.baseUrl.replace(/\/(api|v1)\/?$/, ""), headers, dimensions: target.dimensions, fetch: fetch as typeof globalThis.fetch });
+    return new OllamaEmbeddings({ model: target.model, baseUrl: provider.baseUrl.replace(/\/(api|v1)\/?$/, ""), headers, dimensions: target.requestDimensions, fetch: fetch as typeof globalThis.fetch });
   }
   if (wire === "openai") {
     const { OpenAIEmbeddings } = await import("@langchain/openai");
     return new OpenAIEmbeddings({
       model: target.model,
       apiKey: apiKey || NO_API_KEY,
-      dimensions: target.dimensions,
+      dimensions: target.requestDimensions,
       batchSize,
       // Retries are ours (per batch, with Retry-After); a hidden retry here would multiply them.
       maxRetries: 0,

@@ -26,7 +26,7 @@ beforeEach(() => server.reset());
 
 describe("embeddings through the provider registry", () => {
   it("embeds in batches through OpenAIEmbeddings, with the provider's vectors, usage and cost", async () => {
-    const embedder = await createEmbedder({ providerId, model: "test-embedding", dimensions: 64 }, { db: db(), workspaceId: owner.workspaceId, batchSize: 2 });
+    const embedder = await createEmbedder({ providerId, model: "test-embedding", dimensions: 64, requestDimensions: 64 }, { db: db(), workspaceId: owner.workspaceId, batchSize: 2 });
     const texts = ["alpha beta", "gamma delta epsilon", "zeta", "eta theta"];
     const progress: number[] = [];
     const result = await embedder.embed(texts, { onBatch: (done) => void progress.push(done) });
@@ -63,7 +63,7 @@ describe("embeddings through the provider registry", () => {
 
   it("refuses vectors of the wrong length and a model the provider does not list", async () => {
     const embedder = await createEmbedder({ providerId, model: "test-embedding", dimensions: 32 }, { db: db(), workspaceId: owner.workspaceId });
-    await expect(embedder.embed(["fine"])).resolves.toMatchObject({ tokens: 1 });
+    await expect(embedder.embed(["fine"])).rejects.toMatchObject({ code: "output_invalid", message: expect.stringContaining("returned 256-dimensional vectors; this knowledge base expects 32") });
     const other = await createEmbedder({ providerId, model: "test-embedding" }, { db: db(), workspaceId: owner.workspaceId });
     expect((await other.embed(["fine"])).vectors[0]).toHaveLength(256);
     await expect(createEmbedder({ providerId, model: "unknown" }, { db: db(), workspaceId: owner.workspaceId })).rejects.toBeInstanceOf(NodeError);
