@@ -4,6 +4,7 @@ import { NodeError } from "@/lib/engine/errors";
 import { createEmbedder } from "@/lib/knowledge/embeddings";
 import { db } from "@/lib/db/client";
 import { lexicalEmbedding } from "../fixtures/lexical-embeddings";
+import { startOllamaServer } from "../fixtures/ollama-server";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
@@ -67,6 +68,23 @@ describe("embeddings through the provider registry", () => {
     const other = await createEmbedder({ providerId, model: "test-embedding" }, { db: db(), workspaceId: owner.workspaceId });
     expect((await other.embed(["fine"])).vectors[0]).toHaveLength(256);
     await expect(createEmbedder({ providerId, model: "unknown" }, { db: db(), workspaceId: owner.workspaceId })).rejects.toBeInstanceOf(NodeError);
+  });
+
+  it("embeds through Ollama's native /api/embed with OllamaEmbeddings", async () => {
+    const ollama = await startOllamaServer({ host: "127.0.0.1", models: ["nomic-embed-text"] });
+    try {
+      const row = await db().modelProvider.create({
+        data: { workspaceId: owner.workspaceId, name: `Ollama ${Math.random()}`, kind: "ollama", preset: "ollama_native", baseUrl: ollama.url, models: ["nomic-embed-text"] },
+      });
+      const embedder = await createEmbedder({ providerId: row.id, model: "nomic-embed-text", dimensions: 256 }, { db: db(), workspaceId: owner.workspaceId, batchSize: 2 });
+      const result = await embedder.embed(["first text", "second text here", "third"]);
+      expect(result.vectors.map((v) => v.length)).toEqual([256, 256, 256]);
+      expect(result.vectors[2]![5]).toBeCloseTo(lexicalEmbedding("third")[5]!, 6);
+      expect(result.tokens).toBe(6);
+      expect(ollama.requests.filter((r) => r.path === "/api/embed")).toHaveLength(2);
+    } finally {
+      await ollama.close();
+    }
   });
 
   it("cannot use another workspace's provider", async () => {
