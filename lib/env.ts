@@ -65,6 +65,8 @@ export const EnvSchema = z.object({
   WEFT_STORAGE_DIR: z.string().min(1).default("./.data/storage"),
   /** Knowledge documents one worker process ingests at once (parsing and embedding; runs are never blocked by it). */
   WEFT_KNOWLEDGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Lock of an ingestion job: a worker that stops renewing it this long (crash) loses the document to another worker. Long, as parsing a big file can hold the event loop. */
+  WEFT_KNOWLEDGE_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   /** Texts sent to the embedding model in one request. */
   WEFT_EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   /** An MCP server (stdio process or HTTP session) is closed after this long without tool calls. */

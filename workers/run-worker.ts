@@ -58,7 +58,14 @@ const running = startRunWorker({
 });
 // Knowledge-base ingestion (parse, split, embed) on its own queue and small concurrency, so that
 // documents never hold up runs.
-const knowledge = startKnowledgeWorker({ db: db(), storage: storage(), concurrency: config.WEFT_KNOWLEDGE_CONCURRENCY, log });
+const knowledge = startKnowledgeWorker({
+  db: db(),
+  storage: storage(),
+  concurrency: config.WEFT_KNOWLEDGE_CONCURRENCY,
+  lockDurationMs: config.WEFT_KNOWLEDGE_LOCK_MS,
+  stalledIntervalMs: Math.max(250, Math.round(config.WEFT_KNOWLEDGE_LOCK_MS / 2)),
+  log,
+});
 log.info(
   { workerId: running.workerId, concurrency: config.WEFT_WORKER_CONCURRENCY, lockMs: config.WEFT_WORKER_LOCK_MS, drainMs: config.WEFT_WORKER_DRAIN_MS },
   "worker started",

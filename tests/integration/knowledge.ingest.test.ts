@@ -131,6 +131,33 @@ describe("knowledge ingestion in the worker process", () => {
     expect(new Set(after.map((c) => c.ordinal)).size).toBe(after.length);
   });
 
+  it("a worker killed mid-document: another worker indexes it, with exactly one copy of each chunk", async () => {
+    // Only the doomed worker may take the document.
+    await worker.stop();
+    const kb = await createTestKnowledgeBase(owner.workspaceId, server.url, { chunkSize: 120, chunkOverlap: 0 });
+    server.reset();
+    server.setEmbeddingDelay(300);
+    const fast = { WEFT_STORAGE_DIR: storageDir, WEFT_EMBEDDING_BATCH_SIZE: "1", WEFT_KNOWLEDGE_LOCK_MS: "1000" };
+    const doomed = await startWorkerProcess(fast);
+    const doc = await addTestDocument(deps, kb.id, "handbook.md", HANDBOOK_MD);
+    for (let row = await db().knowledgeDocument.findUniqueOrThrow({ where: { id: doc.id } }); row.chunksDone < 2; row = await db().knowledgeDocument.findUniqueOrThrow({ where: { id: doc.id } })) {
+      expect(row.status).not.toBe("indexed");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await doomed.stop("SIGKILL");
+    // Killed mid-embedding: nothing of the document is visible.
+    expect(await chunksOf(doc.id)).toEqual([]);
+    server.setEmbeddingDelay(0);
+    worker = await startWorkerProcess(fast);
+    const done = (await waitForDocuments([doc.id], 30_000)).get(doc.id)!;
+    expect(done.status).toBe("indexed");
+    const chunks = await chunksOf(doc.id);
+    expect(chunks.length).toBe(done.chunksTotal);
+    expect(chunks.map((c) => c.ordinal)).toEqual(chunks.map((_, i) => i));
+    expect(new Set(chunks.map((c) => c.text)).size).toBe(chunks.length);
+    expect(chunks.every((c) => c.hasEmbedding)).toBe(true);
+  });
+
   it("deleting a document removes its chunks at once and its file", async () => {
     const kb = await createTestKnowledgeBase(owner.workspaceId, server.url);
     const doc = await addTestDocument(deps, kb.id, "notes.txt", "Short notes about the cafeteria menu.");
