@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
+import { recordMemberAction } from "@/lib/audit/member-action";
 import { db as defaultDb } from "@/lib/db/client";
 import { notFound } from "@/lib/services/errors";
 import { storage as defaultStorage } from "@/lib/storage";
@@ -40,6 +41,11 @@ const DOCUMENT_SELECT = {
   updatedAt: true,
 } as const;
 
+/** Documents added and deleted, in the audit log (name, type and size; never their text). */
+function auditDocument(member: Member, action: string, knowledgeBaseId: string, doc: { id: string; name: string; mimeType: string; sizeBytes: number }) {
+  return recordMemberAction(member, action, { type: "knowledge_document", id: doc.id, label: doc.name }, { metadata: { knowledgeBaseId, name: doc.name, mimeType: doc.mimeType, sizeBytes: doc.sizeBytes } });
+}
+
 const depsOf = (deps: KnowledgeDeps) => ({ db: deps.db ?? defaultDb(), storage: deps.storage ?? defaultStorage() });
 
 export async function listDocuments(member: Member, knowledgeBaseId: string, deps: KnowledgeDeps = {}) {
@@ -52,6 +58,7 @@ export async function uploadDocument(member: Member, knowledgeBaseId: string, in
   requirePermission(member, "knowledge.edit");
   await getKnowledgeBase(member, knowledgeBaseId, deps);
   const doc = await addDocument(depsOf(deps), knowledgeBaseId, { ...input, sourceKind: "file" });
+  await auditDocument(member, "knowledge_document.added", knowledgeBaseId, doc);
   return depsOf(deps).db.knowledgeDocument.findUniqueOrThrow({ where: { id: doc.id }, select: DOCUMENT_SELECT });
 }
 
@@ -67,6 +74,7 @@ export async function addTextDocument(member: Member, knowledgeBaseId: string, i
     body: Readable.from([Buffer.from(input.text, "utf8")]),
     metadata: input.metadata,
   });
+  await auditDocument(member, "knowledge_document.added", knowledgeBaseId, doc);
   return depsOf(deps).db.knowledgeDocument.findUniqueOrThrow({ where: { id: doc.id }, select: DOCUMENT_SELECT });
 }
 
@@ -80,6 +88,7 @@ export async function getDocument(member: Member, knowledgeBaseId: string, docum
 /** Deletes a document: its chunks leave retrieval at once. */
 export async function removeDocument(member: Member, knowledgeBaseId: string, documentId: string, deps: KnowledgeDeps = {}) {
   requirePermission(member, "knowledge.edit");
-  await getDocument(member, knowledgeBaseId, documentId, deps);
+  const doc = await getDocument(member, knowledgeBaseId, documentId, deps);
   await deleteDocument(depsOf(deps), documentId);
+  await auditDocument(member, "knowledge_document.deleted", knowledgeBaseId, doc);
 }

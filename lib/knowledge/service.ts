@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
+import { recordMemberAction } from "@/lib/audit/member-action";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -73,8 +74,9 @@ export async function createKnowledgeBase(member: Member, input: CreateKnowledge
   requirePermission(member, "knowledge.manage");
   const db = deps.db ?? defaultDb();
   const dimensions = await probeDimensions(db, member, input.embedding);
+  let created;
   try {
-    return await db.knowledgeBase.create({
+    created = await db.knowledgeBase.create({
       data: {
         workspaceId: member.workspaceId,
         name: input.name,
@@ -92,6 +94,13 @@ export async function createKnowledgeBase(member: Member, input: CreateKnowledge
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new ServiceError("conflict", `A knowledge base named "${input.name}" already exists.`);
     throw error;
   }
+  await auditKnowledgeBase(member, "knowledge_base.created", created, { embeddingModel: input.embedding.model, dimensions });
+  return created;
+}
+
+/** Knowledge-base changes in the audit log (names and settings, never document contents). */
+export function auditKnowledgeBase(member: Member, action: string, kb: { id: string; name: string }, metadata: Record<string, string | number> = {}) {
+  return recordMemberAction(member, action, { type: "knowledge_base", id: kb.id, label: kb.name }, { metadata: { name: kb.name, ...metadata } });
 }
 
 export async function listKnowledgeBases(member: Member, deps: KnowledgeDeps = {}) {
@@ -111,7 +120,9 @@ export async function updateKnowledgeBase(member: Member, id: string, input: z.i
   const db = deps.db ?? defaultDb();
   await getKnowledgeBase(member, id, deps);
   try {
-    return await db.knowledgeBase.update({ where: { id }, data: input, select: KB_SELECT });
+    const updated = await db.knowledgeBase.update({ where: { id }, data: input, select: KB_SELECT });
+    await auditKnowledgeBase(member, "knowledge_base.updated", updated);
+    return updated;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new ServiceError("conflict", `A knowledge base named "${input.name}" already exists.`);
     throw error;
@@ -122,9 +133,10 @@ export async function updateKnowledgeBase(member: Member, id: string, input: z.i
 export async function deleteKnowledgeBase(member: Member, id: string, deps: KnowledgeDeps = {}) {
   requirePermission(member, "knowledge.manage");
   const db = deps.db ?? defaultDb();
-  await getKnowledgeBase(member, id, deps);
+  const kb = await getKnowledgeBase(member, id, deps);
   const files = await db.knowledgeDocument.findMany({ where: { knowledgeBaseId: id, storageKey: { not: null } }, select: { storageKey: true } });
   await db.knowledgeBase.delete({ where: { id } });
+  await auditKnowledgeBase(member, "knowledge_base.deleted", kb, { documents: files.length });
   const store = deps.storage ?? defaultStorage();
   await Promise.all(files.map((file) => store.delete(file.storageKey!)));
 }
