@@ -73,6 +73,14 @@ export const EnvSchema = z.object({
   WEFT_PROVIDER_SLOT_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** How often workers resolve approvals and questions past their timeout. */
   WEFT_WAIT_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Directory of the filesystem store for uploaded knowledge documents (lib/storage). */
+  WEFT_STORAGE_DIR: z.string().min(1).default("./.data/storage"),
+  /** Knowledge documents one worker process ingests at once (parsing and embedding; runs are never blocked by it). */
+  WEFT_KNOWLEDGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Lock of an ingestion job: a worker that stops renewing it this long (crash) loses the document to another worker. Long, as parsing a big file can hold the event loop. */
+  WEFT_KNOWLEDGE_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Texts sent to the embedding model in one request. */
+  WEFT_EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   /** An MCP server (stdio process or HTTP session) is closed after this long without tool calls. */
   WEFT_MCP_IDLE_MS: z.coerce.number().int().min(100).default(300_000),
   /** How long one MCP tool call may take (the step's own timeout still applies). */

@@ -41,9 +41,13 @@ async function seed() {
         kind: "openai_compatible",
         preset: "custom",
         baseUrl: DEMO_MODEL_URL,
-        models: ["demo-echo"],
+        models: ["demo-echo", "demo-embedding"],
       },
     }));
+  // The demo model also serves lexical embeddings (scripts/demo-model.ts); older seeds lack the model.
+  if (!provider.models.includes("demo-embedding")) {
+    await db().modelProvider.update({ where: { id: provider.id }, data: { models: [...provider.models, "demo-embedding"] } });
+  }
 
   for (const example of exampleWorkflows({ providerId: provider.id, model: "demo-echo" })) {
     const exists = await db().workflow.findFirst({ where: { workspaceId, name: example.name } });

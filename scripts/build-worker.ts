@@ -16,9 +16,10 @@ const outdir = path.join(root, "dist/worker");
 
 /**
  * Native addons and optional native speed-ups stay in node_modules (a .node file cannot be
- * bundled); `node` finds them from dist/worker because it lies inside the project.
+ * bundled); `node` finds them from dist/worker because it lies inside the project. pdfjs-dist
+ * stays there too: it loads its worker module (pdf.worker.mjs) from its own folder at run time.
  */
-const external = ["isolated-vm", "pg-native", "msgpackr-extract"];
+const external = ["isolated-vm", "pg-native", "msgpackr-extract", "pdfjs-dist"];
 
 /** Bundled CommonJS packages call `require` for Node built-ins; ESM output has none of its own. */
 const banner = "import { createRequire as __weftCreateRequire } from 'node:module'; const require = __weftCreateRequire(import.meta.url);";

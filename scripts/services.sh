@@ -21,9 +21,14 @@ if ! redis_up; then
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
 fi
 
+up=false
 for _ in $(seq 1 30); do
-  if pg_up && redis_up; then echo "[services] PostgreSQL and Redis are up"; exit 0; fi
+  if pg_up && redis_up; then up=true; break; fi
   sleep 1
 done
-echo "[services] PostgreSQL or Redis did not come up" >&2
-exit 1
+if [ "$up" != true ]; then echo "[services] PostgreSQL or Redis did not come up" >&2; exit 1; fi
+echo "[services] PostgreSQL and Redis are up"
+
+# Knowledge bases need the pgvector extension (and pg_trgm from contrib). Migrations run
+# CREATE EXTENSION; this only makes sure the extension files are installed in the server.
+bash "$(dirname "${BASH_SOURCE[0]}")/pgvector.sh"

@@ -12,6 +12,8 @@ import { createToolPort } from "@/lib/tools/port";
 import { startRunWorker } from "@/lib/runs/worker";
 import { startRunTelemetry } from "@/lib/telemetry";
 import { createSubworkflowPort } from "@/lib/runs/subworkflows";
+import { startKnowledgeWorker } from "@/lib/knowledge/worker";
+import { storage } from "@/lib/storage";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
@@ -54,6 +56,16 @@ const running = startRunWorker({
   onRunFinished: telemetry ? (runId) => telemetry.runFinished(runId) : undefined,
   log,
 });
+// Knowledge-base ingestion (parse, split, embed) on its own queue and small concurrency, so that
+// documents never hold up runs.
+const knowledge = startKnowledgeWorker({
+  db: db(),
+  storage: storage(),
+  concurrency: config.WEFT_KNOWLEDGE_CONCURRENCY,
+  lockDurationMs: config.WEFT_KNOWLEDGE_LOCK_MS,
+  stalledIntervalMs: Math.max(250, Math.round(config.WEFT_KNOWLEDGE_LOCK_MS / 2)),
+  log,
+});
 log.info(
   { workerId: running.workerId, concurrency: config.WEFT_WORKER_CONCURRENCY, lockMs: config.WEFT_WORKER_LOCK_MS, drainMs: config.WEFT_WORKER_DRAIN_MS },
   "worker started",
@@ -81,7 +93,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, drainMs + 10_000);
   force.unref();
-  await running.shutdown(drainMs);
+  await Promise.all([running.shutdown(drainMs), knowledge.close()]);
   // The runs finished during the drain are exported too; the flush is bounded (the backend may be down).
   await telemetry?.shutdown(5_000);
   // After the drain: no step needs them any more; their stdio processes must not outlive the worker.

@@ -28,6 +28,11 @@ export const PERMISSIONS = {
   "mcp.manage": { minimum: "developer", label: "See, register, connect and delete MCP servers" },
   "provider.read": { minimum: "viewer", label: "See model providers and aliases (never their keys)" },
   "provider.manage": { minimum: "developer", label: "Add, change, test and delete model providers and aliases" },
+  // Everyone may search the workspace's knowledge; editors feed it documents; developers choose
+  // embedding models (they spend money on the workspace's providers) and delete whole bases.
+  "knowledge.read": { minimum: "viewer", label: "See knowledge bases, their documents and chunks, and test retrieval" },
+  "knowledge.edit": { minimum: "editor", label: "Add, re-index and delete documents of knowledge bases" },
+  "knowledge.manage": { minimum: "developer", label: "Create, change and delete knowledge bases" },
   "secret.read": { minimum: "editor", label: "See secret names (never their values)" },
   "secret.create": { minimum: "developer", label: "Create secrets" },
   "secret.edit": { minimum: "developer", label: "Rotate and describe secrets" },

@@ -42,7 +42,7 @@ export interface ChatDeps {
 
 export const DEFAULT_CHAT_TIMEOUT_MS = 120_000;
 
-function decryptKey(provider: ProviderConnection, cipher: Cipher): string | undefined {
+export function decryptKey(provider: ProviderConnection, cipher: Cipher): string | undefined {
   if (!provider.apiKeyCipher) return undefined;
   try {
     return cipher.decrypt(provider.apiKeyCipher);
@@ -53,11 +53,8 @@ function decryptKey(provider: ProviderConnection, cipher: Cipher): string | unde
   }
 }
 
-/** One streamed completion against an already-loaded (and already authorised) provider row. */
-export async function chatWithProvider(provider: ProviderConnection, request: ChatRequest, deps: ChatDeps = {}): Promise<ChatResponse> {
-  if (!isProviderKind(provider.kind)) {
-    throw new NodeError("provider_not_found", `Provider "${provider.name}" has kind "${provider.kind}", which this version of Weft cannot call.`);
-  }
+/** Checks the provider's address against the network policy before any call; returns the private-network switch used. */
+export async function assertProviderReachable(provider: ProviderConnection, deps: ChatDeps): Promise<boolean> {
   const allowPrivate = deps.allowPrivateNetwork ?? env().WEFT_ALLOW_PRIVATE_NETWORK;
   try {
     await assertSafeUrl(provider.baseUrl, { allowPrivate, allowList: deps.allowList });
@@ -67,6 +64,15 @@ export async function chatWithProvider(provider: ProviderConnection, request: Ch
     }
     throw error;
   }
+  return allowPrivate;
+}
+
+/** One streamed completion against an already-loaded (and already authorised) provider row. */
+export async function chatWithProvider(provider: ProviderConnection, request: ChatRequest, deps: ChatDeps = {}): Promise<ChatResponse> {
+  if (!isProviderKind(provider.kind)) {
+    throw new NodeError("provider_not_found", `Provider "${provider.name}" has kind "${provider.kind}", which this version of Weft cannot call.`);
+  }
+  const allowPrivate = await assertProviderReachable(provider, deps);
   const info = readModelInfoMap(provider.modelInfo)[request.model];
   if (request.tools?.length && info && !info.capabilities.tools) {
     throw new NodeError(
@@ -139,7 +145,7 @@ const PROVIDER_SELECT = { id: true, name: true, kind: true, baseUrl: true, apiKe
 /** One call to a loaded provider, within its rate limits (lib/limits/provider-gate.ts). */
 type LimitedCall = (provider: ProviderConnection, request: ChatRequest, deps: ChatDeps) => Promise<ChatResponse>;
 
-async function loadProvider(db: Db, workspaceId: string, target: ModelTarget): Promise<ProviderConnection> {
+export async function loadProvider(db: Db, workspaceId: string, target: ModelTarget): Promise<ProviderConnection> {
   const provider = await db.modelProvider.findFirst({ where: { id: target.providerId, workspaceId }, select: PROVIDER_SELECT });
   if (!provider) {
     throw new NodeError("provider_not_found", `The model provider "${target.providerId}" does not exist in this workspace (it may have been deleted). Choose a provider in Settings → Models.`);

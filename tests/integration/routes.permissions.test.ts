@@ -199,6 +199,8 @@ describe("another workspace's ids", () => {
     const mcp = await db().toolSource.create({ data: { workspaceId, kind: "mcp", name: "theirs-mcp", config: { transport: "http", url: "https://example.com/mcp" } } });
     const provider = await createTestProvider(workspaceId, "https://example.com/v1");
     const alias = await db().modelAlias.create({ data: { workspaceId, name: "theirs", targets: [] } });
+    const knowledgeBase = await db().knowledgeBase.create({ data: { workspaceId, name: "theirs", embeddingProviderId: provider.id, embeddingModel: "m", dimensions: 8 } });
+    const document = await db().knowledgeDocument.create({ data: { knowledgeBaseId: knowledgeBase.id, name: "theirs.md", sourceKind: "text", mimeType: "text/markdown" } });
     const key = await createKey(owner, ["runs:read"]);
     const colleague = await createTestMember("editor");
     const membership = await db().membership.create({ data: { workspaceId, userId: colleague.userId, role: "editor" } });
@@ -218,6 +220,8 @@ describe("another workspace's ids", () => {
       { prefix: "/api/tool-sources/mcp/", param: "id", id: mcp.id },
       { prefix: "/api/providers/", param: "id", id: provider.id },
       { prefix: "/api/model-aliases/", param: "id", id: alias.id },
+      { prefix: "/api/knowledge-bases/", param: "id", id: knowledgeBase.id },
+      { prefix: "/api/knowledge-bases/", param: "documentId", id: document.id },
       { prefix: "/api/members/", param: "id", id: membership.id },
       { prefix: "/api/invitations/", param: "id", id: invitation.id },
       { prefix: "/api/api-keys/", param: "id", id: key.id },

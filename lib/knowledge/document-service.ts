@@ -1,0 +1,94 @@
+import { Readable } from "node:stream";
+import { z } from "zod";
+import type { Member } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
+import { recordMemberAction } from "@/lib/audit/member-action";
+import { db as defaultDb } from "@/lib/db/client";
+import { notFound } from "@/lib/services/errors";
+import { storage as defaultStorage } from "@/lib/storage";
+import { addDocument, deleteDocument, type NewDocument } from "./documents";
+import { MetadataFilterSchema } from "./filter";
+import { getKnowledgeBase, type KnowledgeDeps } from "./service";
+
+/** Documents of a knowledge base of the member's workspace. */
+
+export const DocumentNameSchema = z.string().trim().min(1, "The document name is empty.").max(255);
+
+export const AddTextDocumentSchema = z
+  .object({
+    name: DocumentNameSchema,
+    text: z.string().min(1, "The text is empty.").max(1_000_000),
+    format: z.enum(["markdown", "text"]).default("markdown"),
+    metadata: MetadataFilterSchema.optional(),
+  })
+  .strict();
+
+const DOCUMENT_SELECT = {
+  id: true,
+  name: true,
+  sourceKind: true,
+  sourceUrl: true,
+  mimeType: true,
+  sizeBytes: true,
+  status: true,
+  chunksTotal: true,
+  chunksDone: true,
+  error: true,
+  metadata: true,
+  embeddingTokens: true,
+  cost: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+/** Documents added and deleted, in the audit log (name, type and size; never their text). */
+function auditDocument(member: Member, action: string, knowledgeBaseId: string, doc: { id: string; name: string; mimeType: string; sizeBytes: number }) {
+  return recordMemberAction(member, action, { type: "knowledge_document", id: doc.id, label: doc.name }, { metadata: { knowledgeBaseId, name: doc.name, mimeType: doc.mimeType, sizeBytes: doc.sizeBytes } });
+}
+
+const depsOf = (deps: KnowledgeDeps) => ({ db: deps.db ?? defaultDb(), storage: deps.storage ?? defaultStorage() });
+
+export async function listDocuments(member: Member, knowledgeBaseId: string, deps: KnowledgeDeps = {}) {
+  await getKnowledgeBase(member, knowledgeBaseId, deps);
+  return depsOf(deps).db.knowledgeDocument.findMany({ where: { knowledgeBaseId }, orderBy: { createdAt: "desc" }, select: DOCUMENT_SELECT });
+}
+
+/** Streams an uploaded file to storage and queues it; a refused file comes back as a failed document with the reason. */
+export async function uploadDocument(member: Member, knowledgeBaseId: string, input: Omit<NewDocument, "sourceKind">, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.edit");
+  await getKnowledgeBase(member, knowledgeBaseId, deps);
+  const doc = await addDocument(depsOf(deps), knowledgeBaseId, { ...input, sourceKind: "file" });
+  await auditDocument(member, "knowledge_document.added", knowledgeBaseId, doc);
+  return depsOf(deps).db.knowledgeDocument.findUniqueOrThrow({ where: { id: doc.id }, select: DOCUMENT_SELECT });
+}
+
+/** Pasted text, stored and ingested like a file (Markdown by default, so headings make sections). */
+export async function addTextDocument(member: Member, knowledgeBaseId: string, input: z.infer<typeof AddTextDocumentSchema>, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.edit");
+  await getKnowledgeBase(member, knowledgeBaseId, deps);
+  const mimeType = input.format === "markdown" ? "text/markdown" : "text/plain";
+  const doc = await addDocument(depsOf(deps), knowledgeBaseId, {
+    name: input.name,
+    mimeType,
+    sourceKind: "text",
+    body: Readable.from([Buffer.from(input.text, "utf8")]),
+    metadata: input.metadata,
+  });
+  await auditDocument(member, "knowledge_document.added", knowledgeBaseId, doc);
+  return depsOf(deps).db.knowledgeDocument.findUniqueOrThrow({ where: { id: doc.id }, select: DOCUMENT_SELECT });
+}
+
+export async function getDocument(member: Member, knowledgeBaseId: string, documentId: string, deps: KnowledgeDeps = {}) {
+  await getKnowledgeBase(member, knowledgeBaseId, deps);
+  const doc = await depsOf(deps).db.knowledgeDocument.findFirst({ where: { id: documentId, knowledgeBaseId }, select: DOCUMENT_SELECT });
+  if (!doc) throw notFound("Document");
+  return doc;
+}
+
+/** Deletes a document: its chunks leave retrieval at once. */
+export async function removeDocument(member: Member, knowledgeBaseId: string, documentId: string, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.edit");
+  const doc = await getDocument(member, knowledgeBaseId, documentId, deps);
+  await deleteDocument(depsOf(deps), documentId);
+  await auditDocument(member, "knowledge_document.deleted", knowledgeBaseId, doc);
+}

@@ -1,0 +1,77 @@
+import type { Readable } from "node:stream";
+import type { Db } from "@/lib/db/client";
+import type { KnowledgeSourceKind } from "@/lib/generated/prisma/client";
+import { type FileStorage, StorageTooLargeError } from "@/lib/storage/types";
+import { KNOWLEDGE_LIMITS } from "./limits";
+import { detectFormat, FORMAT_MIME, KnowledgeParseError } from "./parse";
+import { enqueueDocument } from "./queue";
+
+export interface NewDocument {
+  name: string;
+  /** As sent by the client; the stored type is the detected format's. */
+  mimeType?: string | null;
+  sourceKind: KnowledgeSourceKind;
+  sourceUrl?: string;
+  /** Streamed to storage, never held whole in memory. */
+  body: Readable | AsyncIterable<Uint8Array>;
+  metadata?: Record<string, string | number | boolean>;
+}
+
+export interface DocumentDeps {
+  db: Db;
+  storage: FileStorage;
+  /** Defaults to the knowledge queue. */
+  enqueue?: (documentId: string) => Promise<void>;
+}
+
+export const storageKeyOf = (knowledgeBaseId: string, documentId: string) => `knowledge/${knowledgeBaseId}/${documentId}`;
+
+/**
+ * Adds a document to a knowledge base (already authorised by the caller) and queues it for
+ * ingestion. A document that is refused at once (unsupported type, too large) is kept as a failed
+ * document with the reason, like one that fails later, so a batch upload reports every file.
+ */
+export async function addDocument(deps: DocumentDeps, knowledgeBaseId: string, input: NewDocument) {
+  const { db, storage } = deps;
+  let format: ReturnType<typeof detectFormat> | null = null;
+  let refusal: KnowledgeParseError | null = null;
+  try {
+    format = detectFormat(input.name, input.mimeType);
+  } catch (error) {
+    if (!(error instanceof KnowledgeParseError)) throw error;
+    refusal = error;
+  }
+  const doc = await db.knowledgeDocument.create({
+    data: {
+      knowledgeBaseId,
+      name: input.name,
+      sourceKind: input.sourceKind,
+      sourceUrl: input.sourceUrl,
+      mimeType: format ? FORMAT_MIME[format] : (input.mimeType ?? "application/octet-stream"),
+      metadata: input.metadata ?? {},
+      ...(refusal ? { status: "failed", error: { code: refusal.code, message: refusal.message } } : {}),
+    },
+  });
+  if (refusal) return doc;
+
+  const key = storageKeyOf(knowledgeBaseId, doc.id);
+  try {
+    const stored = await storage.put(key, input.body, { maxBytes: KNOWLEDGE_LIMITS.maxFileBytes });
+    const updated = await db.knowledgeDocument.update({ where: { id: doc.id }, data: { storageKey: key, sizeBytes: stored.sizeBytes, contentHash: stored.sha256 } });
+    await (deps.enqueue ?? enqueueDocument)(doc.id);
+    return updated;
+  } catch (error) {
+    if (!(error instanceof StorageTooLargeError)) {
+      await db.knowledgeDocument.delete({ where: { id: doc.id } }).catch(() => undefined);
+      throw error;
+    }
+    const message = `The document is larger than ${KNOWLEDGE_LIMITS.maxFileBytes / 1024 / 1024} MB, the limit.`;
+    return db.knowledgeDocument.update({ where: { id: doc.id }, data: { status: "failed", error: { code: "too_large", message } } });
+  }
+}
+
+/** Deletes a document: its chunks go with it at once (cascade), its file right after. */
+export async function deleteDocument(deps: Pick<DocumentDeps, "db" | "storage">, documentId: string): Promise<void> {
+  const doc = await deps.db.knowledgeDocument.delete({ where: { id: documentId }, select: { storageKey: true } });
+  if (doc.storageKey) await deps.storage.delete(doc.storageKey);
+}

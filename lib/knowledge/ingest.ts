@@ -1,0 +1,138 @@
+import { buffer } from "node:stream/consumers";
+import { type Db, poolOf } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
+import { NodeError } from "@/lib/engine/errors";
+import { addCosts } from "@/lib/models/cost";
+import { countTokens } from "@/lib/models/local-tokenizer";
+import { type FileStorage, StorageNotFoundError } from "@/lib/storage/types";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { type ChunkRow, replaceDocumentChunks, storedEmbeddings } from "./chunk-store";
+import { createEmbedder, type EmbedderOptions } from "./embeddings";
+import { KNOWLEDGE_LIMITS } from "./limits";
+import { detectFormat, KnowledgeParseError, parseDocument } from "./parse";
+import { type SplitterKind, splitDocument } from "./split";
+
+export interface IngestDeps {
+  db: Db;
+  storage: FileStorage;
+  /** Overrides for the embedder (tests: backoff, fetch). */
+  embedder?: Partial<Omit<EmbedderOptions, "db" | "workspaceId">>;
+  /** Aborted when the worker shuts down: the job stops between stages and is resumed later. */
+  signal?: AbortSignal;
+}
+
+type Stage = "parsing" | "chunking" | "embedding";
+
+/** Why a document could not be indexed, as stored in KnowledgeDocument.error. */
+export interface DocumentError {
+  code: string;
+  message: string;
+}
+
+/** Failures that are the document's (or the model's) and would fail again unchanged: no retry. */
+function documentErrorOf(error: unknown): DocumentError | null {
+  if (error instanceof KnowledgeParseError) return { code: error.code, message: error.message };
+  if (error instanceof StorageNotFoundError) return { code: "missing_file", message: "The uploaded file is no longer in storage; upload it again." };
+  if (error instanceof NodeError) return { code: error.code, message: error.message };
+  return null;
+}
+
+async function readFile(storage: FileStorage, key: string): Promise<Buffer> {
+  const stream = await storage.get(key);
+  // Checked again here: a file stored before a lower limit, or by another path, is still refused.
+  let size = 0;
+  stream.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > KNOWLEDGE_LIMITS.maxFileBytes) stream.destroy(new KnowledgeParseError("too_large", `The document is larger than ${KNOWLEDGE_LIMITS.maxFileBytes / 1024 / 1024} MB.`));
+  });
+  return buffer(stream);
+}
+
+/**
+ * Indexes one document: parse → split → embed (reusing stored embeddings of unchanged chunks by
+ * content hash) → swap its chunks in one transaction. Safe to run again at any point: nothing is
+ * visible until the swap, and the swap replaces whatever a previous run wrote. Failures that are
+ * the document's are stored on it; others (database, Redis) are thrown for the queue to retry.
+ */
+export async function ingestDocument(documentId: string, deps: IngestDeps): Promise<void> {
+  const { db } = deps;
+  const doc = await db.knowledgeDocument.findUnique({ where: { id: documentId }, include: { knowledgeBase: true } });
+  // Deleted while queued: nothing to do.
+  if (!doc) return;
+  const kb = doc.knowledgeBase;
+  const setStage = (status: Stage, data: Prisma.KnowledgeDocumentUpdateInput = {}) =>
+    db.knowledgeDocument.update({ where: { id: documentId }, data: { status, ...data } });
+
+  try {
+    await setStage("parsing", { chunksDone: 0, chunksTotal: 0, error: Prisma.DbNull });
+    if (!doc.storageKey) throw new KnowledgeParseError("empty", "The document has no content.");
+    const bytes = await readFile(deps.storage, doc.storageKey);
+    const parsed = await parseDocument(bytes, detectFormat(doc.name, doc.mimeType));
+    deps.signal?.throwIfAborted();
+
+    await setStage("chunking");
+    const drafts = await splitDocument(parsed, { chunkSize: kb.chunkSize, chunkOverlap: kb.chunkOverlap, splitter: kb.splitter as SplitterKind });
+    if (drafts.length > KNOWLEDGE_LIMITS.maxChunksPerDocument) {
+      throw new KnowledgeParseError("too_large", `The document makes ${drafts.length} chunks; the limit is ${KNOWLEDGE_LIMITS.maxChunksPerDocument}. Raise the chunk size or split the document.`);
+    }
+
+    const generation = kb.indexGeneration;
+    const reused = await storedEmbeddings(poolOf(db), kb.id, generation, kb.dimensions, [...new Set(drafts.map((d) => d.contentHash))]);
+    const missing = [...new Set(drafts.filter((d) => !reused.has(d.contentHash)).map((d) => d.contentHash))];
+    const textOf = new Map(drafts.map((d) => [d.contentHash, d.text]));
+    await setStage("embedding", { chunksTotal: drafts.length, chunksDone: drafts.length - missing.length });
+
+    const embedder = await createEmbedder(
+      { providerId: kb.embeddingProviderId, model: kb.embeddingModel, dimensions: kb.dimensions },
+      { db, workspaceId: kb.workspaceId, ...deps.embedder },
+    );
+    const result = missing.length
+      ? await embedder.embed(
+          missing.map((hash) => textOf.get(hash)!),
+          { signal: deps.signal, onBatch: (done) => setStage("embedding", { chunksDone: drafts.length - missing.length + done }).then(() => undefined) },
+        )
+      : { vectors: [], tokens: 0 };
+    const vectors = new Map([...reused, ...missing.map((hash, i) => [hash, result.vectors[i]!] as const)]);
+    const rows: ChunkRow[] = await Promise.all(
+      drafts.map(async (d) => ({
+        ordinal: d.ordinal,
+        text: d.text,
+        contentHash: d.contentHash,
+        page: d.page ?? null,
+        section: d.section ?? null,
+        tokenCount: await countTokens(d.text, kb.embeddingModel),
+        embedding: vectors.get(d.contentHash)!,
+      })),
+    );
+    deps.signal?.throwIfAborted();
+    await swapIn(db, { documentId, knowledgeBaseId: kb.id, generation, dimensions: kb.dimensions, chunks: rows }, { tokens: result.tokens, cost: result.cost, previousCost: doc.cost });
+  } catch (error) {
+    const failure = documentErrorOf(error);
+    if (!failure || deps.signal?.aborted) throw error;
+    await db.knowledgeDocument.updateMany({ where: { id: documentId }, data: { status: "failed", error: { ...failure } } });
+  }
+}
+
+interface Usage {
+  tokens: number;
+  cost?: Record<string, number>;
+  previousCost: unknown;
+}
+
+/** The swap: chunks replaced and the document marked indexed in one transaction. */
+async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1], usage: Usage): Promise<void> {
+  await inTransaction(poolOf(db), async (client) => {
+    // Serialises two jobs of the same document; a document deleted meanwhile stops here.
+    const { rowCount } = await client.query(`SELECT 1 FROM knowledge_documents WHERE id = $1 FOR UPDATE`, [input.documentId]);
+    if (!rowCount) return;
+    await replaceDocumentChunks(client, input);
+    const cost = addCosts((usage.previousCost as Record<string, number> | null) ?? undefined, usage.cost);
+    await client.query(
+      `UPDATE knowledge_documents
+          SET status = 'indexed', error = NULL, "chunksTotal" = $2, "chunksDone" = $2, "indexGeneration" = $3,
+              "embeddingTokens" = "embeddingTokens" + $4, cost = $5::jsonb, "updatedAt" = now()
+        WHERE id = $1`,
+      [input.documentId, input.chunks.length, input.generation, usage.tokens, cost ? JSON.stringify(cost) : null],
+    );
+  });
+}

@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { type Db, poolOf } from "@/lib/db/client";
+import { notFound } from "@/lib/services/errors";
+import { formatContext } from "./citations";
+import { createEmbedder, type EmbedderOptions } from "./embeddings";
+import { MetadataFilterSchema } from "./filter";
+import { reciprocalRankFusion } from "./fusion";
+import { type Hit, keywordSearch, type SearchScope, vectorSearch } from "./search-sql";
+
+export const RETRIEVAL_MODES = ["hybrid", "vector", "keyword"] as const;
+export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
+
+export const RetrieveInputSchema = z.object({
+  knowledgeBaseIds: z.array(z.string().uuid()).min(1).max(10),
+  query: z.string().trim().min(1, "The query is empty.").max(4_000),
+  mode: z.enum(RETRIEVAL_MODES).default("hybrid"),
+  topK: z.number().int().min(1).max(50).default(5),
+  /** Chunks scoring below it are left out (cosine similarity, keyword score, or normalised RRF for hybrid; all 0..1). */
+  scoreThreshold: z.number().min(0).max(1).optional(),
+  filter: MetadataFilterSchema.optional(),
+});
+export type RetrieveInput = z.input<typeof RetrieveInputSchema>;
+
+export interface RetrievedChunk {
+  chunkId: string;
+  knowledgeBaseId: string;
+  documentId: string;
+  documentName: string;
+  text: string;
+  score: number;
+  page: number | null;
+  section: string | null;
+  /** Its number in `context` ([1], [2], …). */
+  citation: number;
+}
+
+export interface RetrievalResult {
+  mode: RetrievalMode;
+  chunks: RetrievedChunk[];
+  /** The chunks as numbered citations, ready for a prompt. */
+  context: string;
+}
+
+export interface RetrieveDeps {
+  db: Db;
+  /** Passed to the embedder of the query (network policy, tests' fetch). */
+  embedder?: Partial<Omit<EmbedderOptions, "db" | "workspaceId">>;
+}
+
+/** Each search list is longer than top-k so that fusion and the threshold have candidates to choose from. */
+const candidatesFor = (topK: number) => Math.max(topK * 4, 20);
+
+type KnowledgeBaseRow = { id: string; embeddingProviderId: string; embeddingModel: string; dimensions: number };
+
+/** Vector hits over knowledge bases grouped by embedding model (one query embedding per model). */
+async function vectorHits(deps: RetrieveDeps, workspaceId: string, bases: KnowledgeBaseRow[], scope: Omit<SearchScope, "knowledgeBaseIds">, query: string): Promise<Hit[]> {
+  const groups = new Map<string, KnowledgeBaseRow[]>();
+  for (const kb of bases) {
+    const key = `${kb.embeddingProviderId}\u0000${kb.embeddingModel}\u0000${kb.dimensions}`;
+    groups.set(key, [...(groups.get(key) ?? []), kb]);
+  }
+  const lists = await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const { embeddingProviderId: providerId, embeddingModel: model, dimensions } = group[0]!;
+      const embedder = await createEmbedder({ providerId, model, dimensions }, { db: deps.db, workspaceId, ...deps.embedder });
+      const { vectors } = await embedder.embed([query]);
+      return vectorSearch(poolOf(deps.db), { ...scope, knowledgeBaseIds: group.map((kb) => kb.id) }, dimensions, vectors[0]!);
+    }),
+  );
+  return lists.flat().sort((a, b) => b.score - a.score).slice(0, scope.limit);
+}
+
+async function ranked(deps: RetrieveDeps, workspaceId: string, bases: KnowledgeBaseRow[], input: z.output<typeof RetrieveInputSchema>): Promise<Hit[]> {
+  const scope = { filter: input.filter, limit: candidatesFor(input.topK) };
+  const keyword = () => keywordSearch(poolOf(deps.db), { ...scope, knowledgeBaseIds: bases.map((kb) => kb.id) }, input.query);
+  const vector = () => vectorHits(deps, workspaceId, bases, scope, input.query);
+  if (input.mode === "keyword") return keyword();
+  if (input.mode === "vector") return vector();
+  const [byVector, byKeyword] = await Promise.all([vector(), keyword()]);
+  return reciprocalRankFusion([byVector, byKeyword]);
+}
+
+/**
+ * Searches knowledge bases of one workspace (any other workspace's id is "not found") and returns
+ * the top-k chunks with their sources and a numbered-citation context.
+ */
+export async function retrieve(deps: RetrieveDeps, workspaceId: string, rawInput: RetrieveInput): Promise<RetrievalResult> {
+  const input = RetrieveInputSchema.parse(rawInput);
+  const ids = [...new Set(input.knowledgeBaseIds)];
+  const bases = await deps.db.knowledgeBase.findMany({
+    where: { id: { in: ids }, workspaceId },
+    select: { id: true, embeddingProviderId: true, embeddingModel: true, dimensions: true },
+  });
+  if (bases.length !== ids.length) throw notFound("Knowledge base");
+
+  const hits = (await ranked(deps, workspaceId, bases, input)).filter((hit) => input.scoreThreshold === undefined || hit.score >= input.scoreThreshold).slice(0, input.topK);
+  const rows = await deps.db.knowledgeChunk.findMany({
+    where: { id: { in: hits.map((hit) => hit.id) } },
+    select: { id: true, knowledgeBaseId: true, documentId: true, text: true, page: true, section: true, document: { select: { name: true } } },
+  });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const chunks = hits.flatMap((hit) => {
+    const row = byId.get(hit.id);
+    if (!row) return [];
+    return [
+      {
+        chunkId: row.id,
+        knowledgeBaseId: row.knowledgeBaseId,
+        documentId: row.documentId,
+        documentName: row.document.name,
+        text: row.text,
+        score: Math.round(hit.score * 1e6) / 1e6,
+        page: row.page,
+        section: row.section,
+        citation: 0,
+      } satisfies RetrievedChunk,
+    ];
+  });
+  // Numbered after the read: a chunk whose document was deleted meanwhile leaves no gap.
+  chunks.forEach((chunk, index) => (chunk.citation = index + 1));
+  return { mode: input.mode, chunks, context: formatContext(chunks) };
+}

@@ -1,0 +1,86 @@
+import pgvector from "pgvector";
+import type pg from "pg";
+import { inTransaction } from "@/lib/db/transaction";
+import { type MetadataFilter, metadataFilterSql } from "./filter";
+
+/**
+ * The two searches over knowledge_chunks. Both see only enabled chunks of the generation their
+ * knowledge base serves, of the given knowledge bases (the caller has checked their workspace).
+ */
+export interface SearchScope {
+  knowledgeBaseIds: string[];
+  filter?: MetadataFilter;
+  limit: number;
+}
+
+export interface Hit {
+  id: string;
+  score: number;
+}
+
+/** Lengths with an HNSW index in the migration; halfvec above 2,000 (HNSW's limit for vector). */
+const INDEXED = new Set([256, 384, 512, 768, 1024, 1536, 3072]);
+
+const FROM = `FROM knowledge_chunks c
+  JOIN knowledge_bases kb ON kb.id = c."knowledgeBaseId" AND c.generation = kb."indexGeneration"
+  JOIN knowledge_documents d ON d.id = c."documentId"`;
+
+/**
+ * Nearest chunks by cosine similarity. The cast and the `dimensions = N` predicate are spelled
+ * exactly as in the partial HNSW indexes, so the planner uses the index of that length; pgvector's
+ * iterative scan keeps reading the index until enough rows pass the other conditions.
+ */
+export async function vectorSearch(pool: pg.Pool, scope: SearchScope, dimensions: number, query: number[]): Promise<Hit[]> {
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16_000) throw new Error(`Invalid embedding length ${dimensions}`);
+  const type = dimensions > 2000 ? `halfvec(${dimensions})` : `vector(${dimensions})`;
+  const filter = metadataFilterSql(scope.filter, 4);
+  const distance = `(c.embedding::${type} <=> $1::${type})`;
+  return inTransaction(pool, async (client) => {
+    if (INDEXED.has(dimensions)) await client.query("SET LOCAL hnsw.iterative_scan = relaxed_order");
+    const { rows } = await client.query<Hit>(
+      `SELECT * FROM (
+         SELECT c.id, 1 - ${distance} AS score ${FROM}
+          WHERE c."knowledgeBaseId" = ANY($2::text[]) AND c.dimensions = ${dimensions} AND c.enabled AND c.embedding IS NOT NULL AND ${filter.sql}
+          ORDER BY ${distance} LIMIT $3
+       ) hits ORDER BY score DESC`,
+      [pgvector.toSql(query), scope.knowledgeBaseIds, scope.limit, ...filter.params],
+    );
+    return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+  });
+}
+
+/** Han, Hiragana, Katakana, Hangul: text written without spaces between words. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/** The query's words as an OR tsquery ("vacation | days"); letters and digits only, so nothing is tsquery syntax. */
+export function orTsQuery(query: string): string | null {
+  const words = (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !UNSPACED.test(word));
+  return words.length ? [...new Set(words)].join(" | ") : null;
+}
+
+/**
+ * Keyword search: full-text match on the `simple` tsvector, ranked by cover density normalised to
+ * 0..1 (rank / (rank + 1)); for queries in scripts without spaces, trigram word similarity
+ * against the text (GIN trigram index) as well. A chunk's score is the better of the two.
+ */
+export async function keywordSearch(pool: pg.Pool, scope: SearchScope, query: string): Promise<Hit[]> {
+  const tsquery = orTsQuery(query);
+  const trigram = UNSPACED.test(query);
+  if (!tsquery && !trigram) return [];
+  const filter = metadataFilterSql(scope.filter, 6);
+  return inTransaction(pool, async (client) => {
+    // Looser than the default 0.6: a question shares only some of its trigrams with the answer.
+    if (trigram) await client.query("SET LOCAL pg_trgm.word_similarity_threshold = 0.3");
+    const { rows } = await client.query<Hit>(
+      `WITH q AS (SELECT to_tsquery('simple', $1) AS tsq)
+       SELECT c.id, GREATEST(
+                CASE WHEN c."searchVector" @@ q.tsq THEN ts_rank_cd(c."searchVector", q.tsq, 32) ELSE 0 END,
+                CASE WHEN $3 AND $2 <% c.text THEN word_similarity($2, c.text) ELSE 0 END) AS score
+         ${FROM} CROSS JOIN q
+        WHERE c."knowledgeBaseId" = ANY($4::text[]) AND c.enabled AND (c."searchVector" @@ q.tsq OR ($3 AND $2 <% c.text)) AND ${filter.sql}
+        ORDER BY score DESC, c.id LIMIT $5`,
+      [tsquery, query, trigram, scope.knowledgeBaseIds, scope.limit, ...filter.params],
+    );
+    return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+  });
+}

@@ -1,0 +1,142 @@
+import { z } from "zod";
+import type { Member } from "@/lib/auth/member";
+import { requirePermission } from "@/lib/auth/permissions";
+import { recordMemberAction } from "@/lib/audit/member-action";
+import { db as defaultDb, type Db } from "@/lib/db/client";
+import { NodeError } from "@/lib/engine/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { ServiceError, notFound } from "@/lib/services/errors";
+import { storage as defaultStorage } from "@/lib/storage";
+import type { FileStorage } from "@/lib/storage/types";
+import { createEmbedder } from "./embeddings";
+import { KNOWLEDGE_LIMITS } from "./limits";
+import { SPLITTER_KINDS } from "./split";
+
+/** Knowledge bases of the member's workspace: create, list, read, rename, delete. */
+
+const NameSchema = z.string().trim().min(1, "The name is empty.").max(100);
+
+export const CreateKnowledgeBaseSchema = z
+  .object({
+    name: NameSchema,
+    description: z.string().trim().max(2_000).default(""),
+    embedding: z.object({ providerId: z.string().uuid(), model: z.string().trim().min(1).max(200) }).strict(),
+    chunkSize: z.number().int().min(KNOWLEDGE_LIMITS.minChunkSize).max(KNOWLEDGE_LIMITS.maxChunkSize).default(1000),
+    chunkOverlap: z.number().int().min(0).max(KNOWLEDGE_LIMITS.maxChunkSize / 2).default(150),
+    splitter: z.enum(SPLITTER_KINDS).default("recursive"),
+  })
+  .strict()
+  .refine((input) => input.chunkOverlap < input.chunkSize / 2, { message: "The overlap must be less than half the chunk size.", path: ["chunkOverlap"] });
+export type CreateKnowledgeBaseInput = z.infer<typeof CreateKnowledgeBaseSchema>;
+
+export const UpdateKnowledgeBaseSchema = z.object({ name: NameSchema.optional(), description: z.string().trim().max(2_000).optional() }).strict();
+
+export interface KnowledgeDeps {
+  db?: Db;
+  storage?: FileStorage;
+}
+
+const KB_SELECT = {
+  id: true,
+  name: true,
+  description: true,
+  embeddingProviderId: true,
+  embeddingModel: true,
+  dimensions: true,
+  chunkSize: true,
+  chunkOverlap: true,
+  splitter: true,
+  indexGeneration: true,
+  createdAt: true,
+  updatedAt: true,
+  _count: { select: { documents: true } },
+} as const;
+
+/**
+ * The length of the model's vectors, asked of the model itself with one short text: a knowledge
+ * base stores it and refuses vectors of any other length later.
+ */
+async function probeDimensions(db: Db, member: Member, embedding: CreateKnowledgeBaseInput["embedding"]): Promise<number> {
+  try {
+    const embedder = await createEmbedder(embedding, { db, workspaceId: member.workspaceId, attempts: 2 });
+    const { vectors } = await embedder.embed(["dimension probe"]);
+    return vectors[0]!.length;
+  } catch (error) {
+    if (error instanceof NodeError) {
+      const code = error.code === "provider_not_found" ? "invalid_request" : "invalid_input";
+      throw new ServiceError(code, `The embedding model cannot be used: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+export async function createKnowledgeBase(member: Member, input: CreateKnowledgeBaseInput, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.manage");
+  const db = deps.db ?? defaultDb();
+  const dimensions = await probeDimensions(db, member, input.embedding);
+  let created;
+  try {
+    created = await db.knowledgeBase.create({
+      data: {
+        workspaceId: member.workspaceId,
+        name: input.name,
+        description: input.description,
+        embeddingProviderId: input.embedding.providerId,
+        embeddingModel: input.embedding.model,
+        dimensions,
+        chunkSize: input.chunkSize,
+        chunkOverlap: input.chunkOverlap,
+        splitter: input.splitter,
+      },
+      select: KB_SELECT,
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new ServiceError("conflict", `A knowledge base named "${input.name}" already exists.`);
+    throw error;
+  }
+  await auditKnowledgeBase(member, "knowledge_base.created", created, { embeddingModel: input.embedding.model, dimensions });
+  return created;
+}
+
+/** Knowledge-base changes in the audit log (names and settings, never document contents). */
+export function auditKnowledgeBase(member: Member, action: string, kb: { id: string; name: string }, metadata: Record<string, string | number> = {}) {
+  return recordMemberAction(member, action, { type: "knowledge_base", id: kb.id, label: kb.name }, { metadata: { name: kb.name, ...metadata } });
+}
+
+export async function listKnowledgeBases(member: Member, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.read");
+  return (deps.db ?? defaultDb()).knowledgeBase.findMany({ where: { workspaceId: member.workspaceId }, orderBy: { name: "asc" }, select: KB_SELECT });
+}
+
+export async function getKnowledgeBase(member: Member, id: string, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.read");
+  const kb = await (deps.db ?? defaultDb()).knowledgeBase.findFirst({ where: { id, workspaceId: member.workspaceId }, select: KB_SELECT });
+  if (!kb) throw notFound("Knowledge base");
+  return kb;
+}
+
+export async function updateKnowledgeBase(member: Member, id: string, input: z.infer<typeof UpdateKnowledgeBaseSchema>, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.manage");
+  const db = deps.db ?? defaultDb();
+  await getKnowledgeBase(member, id, deps);
+  try {
+    const updated = await db.knowledgeBase.update({ where: { id }, data: input, select: KB_SELECT });
+    await auditKnowledgeBase(member, "knowledge_base.updated", updated);
+    return updated;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new ServiceError("conflict", `A knowledge base named "${input.name}" already exists.`);
+    throw error;
+  }
+}
+
+/** Deletes the knowledge base, its documents and chunks (cascade), then its stored files. */
+export async function deleteKnowledgeBase(member: Member, id: string, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.manage");
+  const db = deps.db ?? defaultDb();
+  const kb = await getKnowledgeBase(member, id, deps);
+  const files = await db.knowledgeDocument.findMany({ where: { knowledgeBaseId: id, storageKey: { not: null } }, select: { storageKey: true } });
+  await db.knowledgeBase.delete({ where: { id } });
+  await auditKnowledgeBase(member, "knowledge_base.deleted", kb, { documents: files.length });
+  const store = deps.storage ?? defaultStorage();
+  await Promise.all(files.map((file) => store.delete(file.storageKey!)));
+}
