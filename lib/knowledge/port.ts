@@ -25,12 +25,11 @@ async function describe(db: Db, workspaceId: string, knowledgeBaseIds: string[])
 export function createKnowledgePort(deps: RetrieveDeps, workspaceId: string): KnowledgePort {
   return {
     describe: (ids) => describe(deps.db, workspaceId, ids),
-    // The query's embedding is one short call; the step's own timeout bounds it.
-    async search({ signal: _signal, ...request }) {
+    async search({ signal, ...request }) {
       // Checked first so that the error names the missing bases (retrieve only says "not found").
       await describe(deps.db, workspaceId, request.knowledgeBaseIds);
       try {
-        return await retrieve(deps, workspaceId, request);
+        return await retrieve({ ...deps, signal }, workspaceId, request);
       } catch (error) {
         // Deleted between the check and the search.
         if (error instanceof ServiceError && error.code === "not_found") throw missing(request.knowledgeBaseIds);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KnowledgePort, KnowledgeSearch } from "@/lib/engine/ports";
+import { nodeSummary } from "@/lib/editor/summary";
 import { validateGraph } from "@/lib/engine/validate";
 import { AgentConfigSchema, agentNode } from "@/lib/nodes/agent/definition";
 import { knowledgeToolName, knowledgeToolNames, knowledgeTools } from "@/lib/nodes/agent/knowledge-tools";
@@ -37,6 +38,12 @@ describe("Knowledge retrieval node definition", () => {
     expect(knowledgeNode.outputFields(config()).map((f) => f.name)).toEqual(["context", "chunks"]);
     expect(knowledgeNode.templates(config({ filter: [{ key: "dept", value: "{{ start.dept }}" }] }))).toEqual(["{{ start.question }}", "{{ start.dept }}"]);
     expect(nodeRegistry.knowledge).toBe(knowledgeNode);
+  });
+
+  it("summarises the node on the canvas, also a broken draft", () => {
+    expect(nodeSummary("knowledge", config({ mode: "keyword", topK: 3 }))).toEqual(["Searches 1 knowledge base · keyword, top 3", "Query: {{ start.question }}"]);
+    expect(nodeSummary("knowledge", { knowledgeBaseIds: "broken" })).toEqual(["No knowledge base chosen", "No query"]);
+    expect(nodeSummary("agent", { model: "m", tools: [], knowledgeBases: [KB, KB2] })).toEqual(["Model: m", "0 tools · 2 knowledge bases · max 5 iterations"]);
   });
 
   it("the validator reports a missing knowledge base and accepts {{ knowledge.context }} downstream", () => {
