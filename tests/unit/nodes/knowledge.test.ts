@@ -5,6 +5,8 @@ import { validateGraph } from "@/lib/engine/validate";
 import { AgentConfigSchema, agentNode } from "@/lib/nodes/agent/definition";
 import { knowledgeToolName, knowledgeToolNames, knowledgeTools } from "@/lib/nodes/agent/knowledge-tools";
 import { KnowledgeConfigSchema, knowledgeNode } from "@/lib/nodes/knowledge/definition";
+import { executeKnowledge } from "@/lib/nodes/knowledge/execute";
+import { nodeContext } from "./context";
 import { nodeRegistry } from "@/lib/nodes/registry";
 
 const KB = "6f1c2a9e-8a55-4c1f-9a53-0d8f3c1b2e7a";
@@ -62,6 +64,31 @@ describe("Knowledge retrieval node definition", () => {
     const messages = (ids: string[]) => validateGraph(graph(ids), nodeRegistry).map((p) => p.message);
     expect(messages([])).toEqual(['Knowledge retrieval node "knowledge": Choose at least one knowledge base.']);
     expect(messages([KB])).toEqual([]);
+  });
+});
+
+describe("Knowledge retrieval executor", () => {
+  const chunk = { chunkId: "c1", knowledgeBaseId: KB, documentId: "d1", documentName: "handbook.md", text: "25 vacation days", score: 0.9, page: 3, section: "Leave", citation: 1 };
+
+  it("renders the query and filter values, searches with the config's settings and records the citations", async () => {
+    const searches: KnowledgeSearch[] = [];
+    const port: KnowledgePort = {
+      describe: async (ids) => ids.map((id) => ({ id, name: "Handbook", description: "" })),
+      search: async (request) => (searches.push(request), { chunks: [chunk], context: "[1] handbook.md, page 3, Leave\n25 vacation days" }),
+    };
+    const ctx = nodeContext(config({ mode: "vector", topK: 3, scoreThreshold: 0.2, filter: [{ key: "dept", value: "{{ start.dept }}" }, { key: " ", value: "" }] }), { start: { question: "Vacation?", dept: "HR" } }, { knowledge: port });
+    const result = await executeKnowledge(ctx);
+    expect(searches).toEqual([{ knowledgeBaseIds: [KB], query: "Vacation?", mode: "vector", topK: 3, scoreThreshold: 0.2, filter: { dept: "HR" }, signal: ctx.signal }]);
+    expect(result.output).toEqual({ context: "[1] handbook.md, page 3, Leave\n25 vacation days", chunks: [chunk] });
+    expect(result.detail).toEqual({
+      retrieval: { knowledgeBases: [{ id: KB, name: "Handbook" }], mode: "vector", topK: 3, scoreThreshold: 0.2, citations: [{ citation: 1, chunkId: "c1", knowledgeBaseId: KB, documentId: "d1", documentName: "handbook.md", page: 3, section: "Leave", score: 0.9 }] },
+    });
+  });
+
+  it("fails clearly on an empty rendered query and without the knowledge port", async () => {
+    const port: KnowledgePort = { describe: async () => [], search: async () => ({ chunks: [], context: "" }) };
+    await expect(executeKnowledge(nodeContext(config(), { start: { question: " " } }, { knowledge: port }))).rejects.toMatchObject({ code: "invalid_input", message: "The query is empty after rendering." });
+    await expect(executeKnowledge(nodeContext(config(), { start: { question: "q" } }))).rejects.toMatchObject({ code: "internal" });
   });
 });
 
