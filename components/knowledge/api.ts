@@ -50,17 +50,18 @@ export const listKnowledgeBasesRequest = () => request<{ knowledgeBases: Knowled
 export const createKnowledgeBaseRequest = (body: NewKnowledgeBase) => request<KnowledgeBaseView>("/api/knowledge-bases", json("POST", body));
 export const deleteKnowledgeBaseRequest = (id: string) => request<void>(kbPath(id), json("DELETE"));
 export const listDocumentsRequest = (id: string) => request<{ documents: DocumentView[] }>(`${kbPath(id)}/documents`, json("GET"));
-export const addTextRequest = (id: string, body: { name: string; text: string; format: "markdown" | "text" }) => request<DocumentView>(`${kbPath(id)}/documents/text`, json("POST", body));
+export const addTextRequest = (id: string, body: { name: string; text: string; format: "markdown" | "text"; metadata?: Record<string, string> }) => request<DocumentView>(`${kbPath(id)}/documents/text`, json("POST", body));
 export const deleteDocumentRequest = (id: string, documentId: string) => request<void>(`${kbPath(id)}/documents/${encodeURIComponent(documentId)}`, json("DELETE"));
 export const queryRequest = (id: string, body: { query: string; mode: RetrievalMode; topK: number }) => request<RetrievalResult>(`${kbPath(id)}/query`, json("POST", body));
 export const providersRequest = () => request<{ providers: { id: string; name: string; kind: string; models: string[] }[] }>("/api/providers", json("GET"));
 
 /**
  * One file as the raw request body (the route streams it to storage): its name in `?name=`, its
- * type in Content-Type. A refused type or size still comes back 201, as a failed document.
+ * type in Content-Type, tags in `?metadata=`. A refused type or size still comes back 201, as a failed document.
  */
-export async function uploadFileRequest(id: string, file: File): Promise<DocumentView> {
-  const url = `${kbPath(id)}/documents?name=${encodeURIComponent(file.name)}`;
+export async function uploadFileRequest(id: string, file: File, tags?: Record<string, string>): Promise<DocumentView> {
+  const params = new URLSearchParams({ name: file.name, ...(tags ? { metadata: JSON.stringify(tags) } : {}) });
+  const url = `${kbPath(id)}/documents?${params}`;
   const response = await fetch(url, { method: "POST", body: file, headers: { "content-type": file.type || "application/octet-stream" } });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };

@@ -8,21 +8,25 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { addTextRequest, type DocumentView } from "./api";
+import { parseTags } from "./tags";
 
 /** Pasted text becomes a document (Markdown by default, so its headings become sections). */
 export function PasteTextDialog({ knowledgeBaseId, open, onOpenChange, onAdded }: { knowledgeBaseId: string; open: boolean; onOpenChange: (open: boolean) => void; onAdded: (doc: DocumentView) => void }) {
   const [name, setName] = useState("");
   const [text, setText] = useState("");
   const [format, setFormat] = useState<"markdown" | "text">("markdown");
+  const [tagsText, setTagsText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    const tags = parseTags(tagsText);
+    if (!tags.ok) return setError(`Tags: ${tags.message}`);
     setPending(true);
     setError(null);
     try {
-      onAdded(await addTextRequest(knowledgeBaseId, { name, text, format }));
+      onAdded(await addTextRequest(knowledgeBaseId, { name, text, format, metadata: tags.tags }));
       setName("");
       setText("");
     } catch (failure) {
@@ -55,6 +59,10 @@ export function PasteTextDialog({ knowledgeBaseId, open, onOpenChange, onAdded }
                 <SelectItem value="text">Plain text</SelectItem>
               </SelectContent>
             </Select>
+          </div>
+          <div className="space-y-1.5">
+            <Label htmlFor="paste-tags">Tags</Label>
+            <Input id="paste-tags" data-testid="paste-tags" placeholder="department=HR, year=2026" value={tagsText} onChange={(e) => setTagsText(e.target.value)} />
           </div>
           <div className="space-y-1.5">
             <Label htmlFor="paste-text">Text</Label>

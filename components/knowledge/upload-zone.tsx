@@ -2,7 +2,10 @@
 
 import { Upload } from "lucide-react";
 import { useId, useState, type DragEvent } from "react";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
 import { type DocumentView, uploadFileRequest } from "./api";
+import { parseTags } from "./tags";
 
 interface Upload {
   key: string;
@@ -19,12 +22,15 @@ export function UploadZone({ knowledgeBaseId, onUploaded }: { knowledgeBaseId: s
   const inputId = useId();
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [over, setOver] = useState(false);
+  const [tagsText, setTagsText] = useState("");
+  const tags = parseTags(tagsText);
 
   function uploadAll(files: FileList | null) {
+    if (!tags.ok) return;
     for (const file of Array.from(files ?? [])) {
       const key = `${file.name}-${file.size}-${Math.random()}`;
       setUploads((list) => [...list, { key, name: file.name, state: "uploading" }]);
-      uploadFileRequest(knowledgeBaseId, file)
+      uploadFileRequest(knowledgeBaseId, file, tags.tags)
         .then((doc) => {
           setUploads((list) => list.filter((u) => u.key !== key));
           onUploaded(doc);
@@ -41,6 +47,15 @@ export function UploadZone({ knowledgeBaseId, onUploaded }: { knowledgeBaseId: s
 
   return (
     <div className="space-y-2">
+      <div className="max-w-md space-y-1.5">
+        <Label htmlFor={`${inputId}-tags`}>Tags for new files</Label>
+        <Input id={`${inputId}-tags`} data-testid="upload-tags" placeholder="department=HR, year=2026" value={tagsText} onChange={(e) => setTagsText(e.target.value)} aria-invalid={!tags.ok} />
+        {!tags.ok ? (
+          <p role="alert" className="text-xs text-destructive">
+            {tags.message}
+          </p>
+        ) : null}
+      </div>
       <div
         data-testid="upload-drop-zone"
         aria-label="Drop files here to upload them"

@@ -7,6 +7,7 @@ import { embeddingOptions } from "@/components/knowledge/embedding-models";
 import { KnowledgeBaseDetail } from "@/components/knowledge/knowledge-base-detail";
 import { KnowledgeBasesList } from "@/components/knowledge/knowledge-bases-list";
 import { RetrievalColumn } from "@/components/knowledge/retrieval-panel";
+import { parseTags } from "@/components/knowledge/tags";
 import { documentView, knowledgeBaseView } from "@/components/knowledge/views";
 import { can } from "@/lib/auth/permissions";
 
@@ -97,6 +98,7 @@ describe("Knowledge → one knowledge base", () => {
     expect(html).toContain('data-testid="upload-drop-zone"');
     expect(html).toMatch(/<input[^>]*type="file"[^>]*multiple=""[^>]*aria-label="Upload files"/);
     expect(html).toContain('data-testid="paste-text-open"');
+    expect(html).toContain('data-testid="upload-tags"');
     expect(html).toContain('aria-label="Delete travel.pdf"');
     expect(html).toContain('data-testid="retrieval-query"');
     expect(html).not.toContain('data-testid="demo-embedding-note"');
@@ -140,5 +142,14 @@ describe("Knowledge → one knowledge base", () => {
     expect(html).toContain('aria-label="Score 0.457"');
     expect(html.indexOf("leave.pdf")).toBeLessThan(html.indexOf("travel.md"));
     expect(renderToStaticMarkup(h(RetrievalColumn, { mode: "vector", title: "Vector", outcome: { state: "failed", message: "The embedding model failed: down" } }))).toContain("The embedding model failed: down");
+  });
+});
+
+describe("Knowledge → tags typed for new documents", () => {
+  it("reads key=value pairs, treats an empty field as no tags and refuses a pair without a key", () => {
+    expect(parseTags(" department = HR, year=2026 ,")).toEqual({ ok: true, tags: { department: "HR", year: "2026" } });
+    expect(parseTags("  ")).toEqual({ ok: true, tags: undefined });
+    expect(parseTags("HR")).toEqual({ ok: false, message: '"HR" is not key=value.' });
+    expect(parseTags("=x")).toMatchObject({ ok: false });
   });
 });
