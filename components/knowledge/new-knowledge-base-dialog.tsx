@@ -121,7 +121,7 @@ export function NewKnowledgeBaseDialog({ open, onOpenChange, onCreated }: { open
             </p>
           ) : null}
           <DialogFooter>
-            <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
+            <Button type="button" variant="outline" onClick={() => onOpenChange(false)} data-testid="kb-create-cancel">
               Cancel
             </Button>
             <Button type="submit" disabled={pending || !model} data-testid="kb-create-submit">

@@ -74,7 +74,7 @@ export function PasteTextDialog({ knowledgeBaseId, open, onOpenChange, onAdded }
             </p>
           ) : null}
           <DialogFooter>
-            <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
+            <Button type="button" variant="outline" onClick={() => onOpenChange(false)} data-testid="paste-cancel">
               Cancel
             </Button>
             <Button type="submit" disabled={pending} data-testid="paste-submit">

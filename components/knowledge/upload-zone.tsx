@@ -99,7 +99,7 @@ export function UploadZone({ knowledgeBaseId, onUploaded }: { knowledgeBaseId: s
               ) : (
                 <span role="alert" className="flex items-center gap-2 text-xs text-destructive">
                   {upload.message}
-                  <button type="button" className="underline" aria-label={`Dismiss the error of ${upload.name}`} onClick={() => setUploads((list) => list.filter((u) => u.key !== upload.key))}>
+                  <button type="button" className="underline" data-testid="upload-dismiss" aria-label={`Dismiss the error of ${upload.name}`} onClick={() => setUploads((list) => list.filter((u) => u.key !== upload.key))}>
                     Dismiss
                   </button>
                 </span>
