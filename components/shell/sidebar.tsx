@@ -1,4 +1,4 @@
-import { BookOpen, ChartColumn, Cpu, Gauge, History, Inbox, KeyRound, LockKeyhole, Network, ScrollText, Users, Wrench, Workflow } from "lucide-react";
+import { BookOpen, ChartColumn, Cpu, Gauge, History, Inbox, KeyRound, Library, LockKeyhole, Network, ScrollText, Users, Wrench, Workflow } from "lucide-react";
 import Link from "next/link";
 import type { Member } from "@/lib/auth/member";
 import { can } from "@/lib/auth/permissions";
@@ -50,6 +50,10 @@ export function Sidebar({
         <NavLink href="/tools">
           <Wrench />
           Tools
+        </NavLink>
+        <NavLink href="/knowledge">
+          <Library />
+          Knowledge
         </NavLink>
         <p className="mt-4 px-2.5 pb-1 text-xs font-medium uppercase tracking-wide text-muted-foreground">Settings</p>
         <NavLink href="/settings/members">

@@ -1,0 +1,83 @@
+import { ApiError, request } from "@/components/settings/api";
+import type { RetrievalMode, RetrievalResult } from "@/lib/knowledge/retrieve";
+
+/** Browser-side calls of the Knowledge pages (every failure is an ApiError with the server's message). */
+
+export const DOCUMENT_STATUSES = ["queued", "parsing", "chunking", "embedding", "indexed", "failed"] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+export type { RetrievalMode, RetrievalResult };
+
+export interface KnowledgeBaseView {
+  id: string;
+  name: string;
+  description: string;
+  embeddingProviderId: string;
+  embeddingModel: string;
+  dimensions: number;
+  chunkSize: number;
+  chunkOverlap: number;
+  splitter: string;
+  createdAt: string;
+  _count: { documents: number };
+}
+
+export interface DocumentView {
+  id: string;
+  name: string;
+  mimeType: string;
+  sizeBytes: number;
+  status: DocumentStatus;
+  chunksTotal: number;
+  chunksDone: number;
+  error: { code?: string; message?: string } | null;
+  metadata: Record<string, string | number | boolean>;
+  createdAt: string;
+}
+
+export interface NewKnowledgeBase {
+  name: string;
+  description: string;
+  embedding: { providerId: string; model: string };
+  chunkSize: number;
+  chunkOverlap: number;
+  splitter: "recursive" | "markdown";
+}
+
+const json = (method: string, body?: unknown): RequestInit => ({ method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+const kbPath = (id: string) => `/api/knowledge-bases/${encodeURIComponent(id)}`;
+
+export const listKnowledgeBasesRequest = () => request<{ knowledgeBases: KnowledgeBaseView[] }>("/api/knowledge-bases", json("GET"));
+export const createKnowledgeBaseRequest = (body: NewKnowledgeBase) => request<KnowledgeBaseView>("/api/knowledge-bases", json("POST", body));
+export const deleteKnowledgeBaseRequest = (id: string) => request<void>(kbPath(id), json("DELETE"));
+export const listDocumentsRequest = (id: string) => request<{ documents: DocumentView[] }>(`${kbPath(id)}/documents`, json("GET"));
+export const addTextRequest = (id: string, body: { name: string; text: string; format: "markdown" | "text"; metadata?: Record<string, string> }) => request<DocumentView>(`${kbPath(id)}/documents/text`, json("POST", body));
+export const deleteDocumentRequest = (id: string, documentId: string) => request<void>(`${kbPath(id)}/documents/${encodeURIComponent(documentId)}`, json("DELETE"));
+export const queryRequest = (id: string, body: { query: string; mode: RetrievalMode; topK: number }) => request<RetrievalResult>(`${kbPath(id)}/query`, json("POST", body));
+export const providersRequest = () => request<{ providers: { id: string; name: string; kind: string; models: string[] }[] }>("/api/providers", json("GET"));
+
+/**
+ * One file as the raw request body (the route streams it to storage): its name in `?name=`, its
+ * type in Content-Type, tags in `?metadata=`. A refused type or size still comes back 201, as a failed document.
+ */
+export async function uploadFileRequest(id: string, file: File, tags?: Record<string, string>): Promise<DocumentView> {
+  const params = new URLSearchParams({ name: file.name, ...(tags ? { metadata: JSON.stringify(tags) } : {}) });
+  const url = `${kbPath(id)}/documents?${params}`;
+  const response = await fetch(url, { method: "POST", body: file, headers: { "content-type": file.type || "application/octet-stream" } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+    throw new ApiError(response.status, body.error?.message ?? `Upload failed (${response.status}).`);
+  }
+  return (await response.json()) as DocumentView;
+}
+
+/** A status the worker will still move on from (the page keeps polling while any document has one). */
+export const isUnfinished = (status: DocumentStatus) => status !== "indexed" && status !== "failed";
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The demo model's embeddings are word counts: retrieval works, but by words, not meaning. */
+export const isLexicalDemoModel = (model: string) => model === "demo-embedding";

@@ -1,0 +1,90 @@
+"use client";
+
+import { ClipboardPaste } from "lucide-react";
+import { useEffect, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { deleteDocumentRequest, type DocumentView, isUnfinished, type KnowledgeBaseView, listDocumentsRequest } from "./api";
+import { DocumentsTable } from "./documents-table";
+import { PasteTextDialog } from "./paste-text-dialog";
+import { RetrievalPanel } from "./retrieval-panel";
+import { UploadZone } from "./upload-zone";
+
+/** How often the documents are re-read while any is still being ingested (progress events over Redis are not built yet). */
+export const DOCUMENT_POLL_MS = 1500;
+
+/** Newest first, like the documents route; a document already listed is replaced, not repeated. */
+const withDocument = (list: DocumentView[], doc: DocumentView) => [doc, ...list.filter((d) => d.id !== doc.id)];
+
+/** One knowledge base: its documents (live while ingesting), adding them, and test retrieval. */
+export function KnowledgeBaseDetail({ knowledgeBase, initialDocuments, canEdit }: { knowledgeBase: KnowledgeBaseView; initialDocuments: DocumentView[]; canEdit: boolean }) {
+  const [documents, setDocuments] = useState(initialDocuments);
+  const [pasting, setPasting] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const ingesting = documents.some((doc) => isUnfinished(doc.status));
+
+  useEffect(() => {
+    if (!ingesting) return;
+    const timer = setInterval(() => {
+      listDocumentsRequest(knowledgeBase.id)
+        .then(({ documents: fresh }) => setDocuments(fresh))
+        .catch(() => {
+          // A missed poll is retried on the next tick.
+        });
+    }, DOCUMENT_POLL_MS);
+    return () => clearInterval(timer);
+  }, [ingesting, knowledgeBase.id]);
+
+  async function remove(doc: DocumentView) {
+    if (!window.confirm(`Delete ${doc.name}? Its chunks leave retrieval at once.`)) return;
+    setNotice(null);
+    try {
+      await deleteDocumentRequest(knowledgeBase.id, doc.id);
+      setDocuments((list) => list.filter((d) => d.id !== doc.id));
+    } catch (failure) {
+      setNotice(failure instanceof Error ? failure.message : "The document could not be deleted.");
+    }
+  }
+
+  const added = (doc: DocumentView) => setDocuments((list) => withDocument(list, doc));
+
+  return (
+    <div className="space-y-8">
+      <section className="space-y-4" aria-label="Documents">
+        <div className="flex items-center justify-between gap-2">
+          <h2 className="text-lg font-semibold">Documents</h2>
+          <div className="flex items-center gap-3">
+            {ingesting ? (
+              <span className="text-xs text-muted-foreground" role="status" data-testid="ingesting-note">
+                Indexing… refreshing every {DOCUMENT_POLL_MS / 1000} s
+              </span>
+            ) : null}
+            {canEdit ? (
+              <Button variant="outline" onClick={() => setPasting(true)} data-testid="paste-text-open">
+                <ClipboardPaste /> Paste text
+              </Button>
+            ) : null}
+          </div>
+        </div>
+        {canEdit ? <UploadZone knowledgeBaseId={knowledgeBase.id} onUploaded={added} /> : null}
+        {notice ? (
+          <p role="alert" className="text-sm text-destructive">
+            {notice}
+          </p>
+        ) : null}
+        <DocumentsTable documents={documents} canEdit={canEdit} onDelete={(doc) => void remove(doc)} />
+      </section>
+      <RetrievalPanel knowledgeBaseId={knowledgeBase.id} embeddingModel={knowledgeBase.embeddingModel} />
+      {canEdit ? (
+        <PasteTextDialog
+          knowledgeBaseId={knowledgeBase.id}
+          open={pasting}
+          onOpenChange={setPasting}
+          onAdded={(doc) => {
+            setPasting(false);
+            added(doc);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

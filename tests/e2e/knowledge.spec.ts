@@ -1,0 +1,64 @@
+import { expect, test } from "@playwright/test";
+import { makePdf } from "../fixtures/knowledge-files";
+import { E2E_MODEL_PORT } from "./env";
+
+/**
+ * A developer builds a knowledge base in the browser: picks an embedding model, uploads a PDF and a
+ * Markdown file at once, watches them index, and tests retrieval in the three modes side by side.
+ * The embeddings come from the OpenAI-wire test server (lexical vectors).
+ */
+test("create a knowledge base, upload a PDF and a Markdown file, watch them index, test retrieval", async ({ page }) => {
+  const stamp = Date.now();
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("E2E Knowledge");
+  await page.getByLabel("Email").fill(`e2e-knowledge-${stamp}@example.test`);
+  await page.getByLabel("Password").fill("e2e-password-123");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/workflows/);
+  const provider = await page.request.post("/api/providers", {
+    data: { name: "E2E embeddings", preset: "custom", baseUrl: `http://127.0.0.1:${E2E_MODEL_PORT}/v1`, apiKey: "sk-e2e-embed-123456", models: ["e2e-model", "e2e-embedding"] },
+  });
+  expect(provider.ok()).toBe(true);
+
+  // Knowledge → New knowledge base, with the embedding model of the provider.
+  await page.getByRole("link", { name: "Knowledge" }).click();
+  await expect(page).toHaveURL(/\/knowledge$/);
+  await page.getByTestId("new-knowledge-base").click();
+  await page.getByTestId("kb-name").fill("Handbook");
+  await page.getByTestId("kb-description").fill("Company policies");
+  await page.getByTestId("kb-embedding-model").click();
+  await page.getByRole("option", { name: /e2e-embedding/ }).click();
+  await page.getByTestId("kb-create-submit").click();
+  await expect(page).toHaveURL(/\/knowledge\/[0-9a-f-]{36}/);
+
+  // Two files at once: each shows its own status until indexed.
+  const pdf = makePdf([
+    ["Leave policy", "Every employee gets twenty five vacation days per year."],
+    ["Parental leave", "Parents may take sixteen weeks of paid parental leave."],
+  ]);
+  const markdown = "# Expenses\n\nTravel expenses are reimbursed within thirty days when receipts are attached.\n";
+  await page.getByTestId("upload-files").setInputFiles([
+    { name: "leave-policy.pdf", mimeType: "application/pdf", buffer: pdf },
+    { name: "expenses.md", mimeType: "text/markdown", buffer: Buffer.from(markdown) },
+  ]);
+  const pdfRow = page.getByTestId("document-row").filter({ hasText: "leave-policy.pdf" });
+  const mdRow = page.getByTestId("document-row").filter({ hasText: "expenses.md" });
+  await expect(pdfRow).toHaveAttribute("data-status", "indexed", { timeout: 60_000 });
+  await expect(mdRow).toHaveAttribute("data-status", "indexed", { timeout: 60_000 });
+
+  // A file nobody can index fails alone, with its reason.
+  await page.getByTestId("upload-files").setInputFiles([{ name: "empty.txt", mimeType: "text/plain", buffer: Buffer.from("   ") }]);
+  const emptyRow = page.getByTestId("document-row").filter({ hasText: "empty.txt" });
+  await expect(emptyRow).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
+  await expect(emptyRow).toContainText(/empty|no text/i);
+  await expect(pdfRow).toHaveAttribute("data-status", "indexed");
+
+  // Test retrieval: the vacation question finds the PDF's first page in every mode.
+  await page.getByTestId("retrieval-query").fill("How many vacation days does an employee get?");
+  await page.getByTestId("retrieval-search").click();
+  for (const mode of ["vector", "keyword", "hybrid"]) {
+    const first = page.getByTestId(`retrieval-${mode}`).getByTestId("retrieval-chunk").first();
+    await expect(first).toContainText("twenty five vacation days");
+    await expect(first).toContainText("leave-policy.pdf");
+  }
+});
