@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { ToolsLoadError } from "../tool/tools-error";
 import { useKnowledgeBases } from "./use-knowledge-bases";
@@ -29,8 +30,9 @@ export function KnowledgeChecklist({
       {state.status === "loading" ? <p className="text-xs text-muted-foreground">Loading knowledge bases…</p> : null}
       <ToolsLoadError state={state} />
       {state.status === "ready" && list.length === 0 ? (
-        // No knowledge page yet: bases are created through /api/knowledge-bases.
-        <p className="text-xs text-muted-foreground">This workspace has no knowledge bases yet.</p>
+        <p className="text-xs text-muted-foreground">
+          This workspace has no knowledge bases yet. <Link href="/knowledge" className="underline">Create one</Link>
+        </p>
       ) : null}
       {list.map((kb) => {
         const boxId = `${id}-kb-${kb.id}`;
