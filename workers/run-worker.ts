@@ -13,6 +13,7 @@ import { startRunWorker } from "@/lib/runs/worker";
 import { startRunTelemetry } from "@/lib/telemetry";
 import { createSubworkflowPort } from "@/lib/runs/subworkflows";
 import { startKnowledgeWorker } from "@/lib/knowledge/worker";
+import { createKnowledgePort } from "@/lib/knowledge/port";
 import { storage } from "@/lib/storage";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
@@ -45,6 +46,7 @@ const running = startRunWorker({
       // Tools share the run's secret resolver, so values they resolve are redacted everywhere in the run.
       tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.forWorkspace(workspaceId), secrets }),
       subworkflows: createSubworkflowPort(db(), workspaceId),
+      knowledge: createKnowledgePort({ db: db() }, workspaceId),
     };
   },
   concurrency: config.WEFT_WORKER_CONCURRENCY,

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { AgentDetail, AgentToolCallRecord, AgentTurn } from "@/lib/nodes/agent/trace";
 import { cn, formatDuration, formatNumber } from "@/lib/utils";
+import { CitationList } from "./citation-list";
 import { JsonView } from "./json-view";
 
 const STOP_REASON: Record<string, string> = {
@@ -47,6 +48,11 @@ function ToolCallItem({ call }: { call: AgentToolCallRecord }) {
         <p className="text-xs text-red-700">
           <code className="font-mono">{call.error.code}</code>: {call.error.message}
         </p>
+      ) : call.citations ? (
+        <div>
+          <p className="mb-1 text-[10px] uppercase tracking-wide text-muted-foreground">Citations</p>
+          <CitationList citations={call.citations} />
+        </div>
       ) : call.result !== undefined ? (
         <div>
           <p className="mb-1 text-[10px] uppercase tracking-wide text-muted-foreground">Result</p>

@@ -9,6 +9,8 @@ import { JsonView } from "./json-view";
 import { LlmTrace } from "./llm-trace";
 import { AgentTrace } from "./agent-trace";
 import { AgentDetailSchema } from "@/lib/nodes/agent/trace";
+import { KnowledgeStepDetailSchema } from "@/lib/nodes/knowledge/trace";
+import { CitationList } from "./citation-list";
 
 const BAR_COLOUR: Record<RunStepView["status"], string> = {
   running: "bg-blue-500 animate-pulse",
@@ -72,6 +74,7 @@ export function StepItem({
   actions?: ReactNode;
 }) {
   const agent = step.nodeType === "agent" ? AgentDetailSchema.safeParse(step.rawDetail) : null;
+  const retrieval = step.nodeType === "knowledge" ? KnowledgeStepDetailSchema.safeParse(step.rawDetail) : null;
   const isLlm = step.llm !== null || step.nodeType === "llm" || agent?.success === true;
   const hasTokens = isLlm || step.totalTokens > 0;
   return (
@@ -148,10 +151,15 @@ export function StepItem({
             <Section title="Input">
               <JsonView value={step.input} />
             </Section>
+            {retrieval?.success ? (
+              <Section title={`Retrieved chunks (${retrieval.data.retrieval.mode}, top ${retrieval.data.retrieval.topK}, ${retrieval.data.retrieval.knowledgeBases.map((kb) => kb.name).join(", ")})`}>
+                <CitationList citations={retrieval.data.retrieval.citations} />
+              </Section>
+            ) : null}
             <Section title="Output">
               <JsonView value={step.output} />
             </Section>
-            {step.rawDetail !== null && step.rawDetail !== undefined ? (
+            {step.rawDetail !== null && step.rawDetail !== undefined && !retrieval?.success ? (
               <Section title="Detail">
                 <JsonView value={step.rawDetail} />
               </Section>

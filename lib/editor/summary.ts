@@ -81,7 +81,17 @@ export function nodeSummary(kind: string, config: Record<string, unknown>): stri
     case "agent": {
       const model = str(config.model);
       const tools = list(config.tools).length;
-      return [model ? `Model: ${model}` : "No model chosen", `${tools} tool${tools === 1 ? "" : "s"} · max ${typeof config.maxIterations === "number" ? config.maxIterations : 5} iterations`];
+      const bases = list(config.knowledgeBases).length;
+      const knowledge = bases ? ` · ${bases} knowledge base${bases === 1 ? "" : "s"}` : "";
+      return [model ? `Model: ${model}` : "No model chosen", `${tools} tool${tools === 1 ? "" : "s"}${knowledge} · max ${typeof config.maxIterations === "number" ? config.maxIterations : 5} iterations`];
+    }
+    case "knowledge": {
+      const bases = list(config.knowledgeBaseIds).length;
+      const query = short(str(config.query));
+      return [
+        bases ? `Searches ${bases} knowledge base${bases === 1 ? "" : "s"} · ${str(config.mode) || "hybrid"}, top ${typeof config.topK === "number" ? config.topK : 5}` : "No knowledge base chosen",
+        query ? `Query: ${query}` : "No query",
+      ];
     }
     case "tool":
       return [str(config.toolName) ? `Calls ${short(str(config.toolName))}` : "No tool chosen"];

@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   /** A secret refused: its host is not on the secret's list, or the run's initiator lacks its role. */
   "secret_denied",
   "subworkflow_error",
+  /** A knowledge base that is not in the run's workspace (deleted, or another workspace's id). */
+  "knowledge_not_found",
   "timeout",
   "limit_exceeded",
   "cancelled",
@@ -103,6 +105,7 @@ export function isRetryableCode(code: ErrorCode): boolean {
     case "secret_not_found":
     case "secret_denied":
     case "subworkflow_error":
+    case "knowledge_not_found":
     case "limit_exceeded":
     case "cancelled":
     case "internal":

@@ -204,6 +204,54 @@ export interface SubworkflowPort {
   start(request: SubworkflowStart): Promise<SubworkflowRun>;
 }
 
+/** A knowledge base as the Knowledge node and the Agent see it. */
+export interface KnowledgeBaseInfo {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export interface KnowledgeSearch {
+  knowledgeBaseIds: string[];
+  query: string;
+  mode: "hybrid" | "vector" | "keyword";
+  topK: number;
+  /** Chunks scoring below it (0..1) are left out. */
+  scoreThreshold?: number;
+  /** Every key must equal its value (document or chunk tags). */
+  filter?: Record<string, string>;
+  signal: AbortSignal;
+}
+
+/** One retrieved chunk with its source; `citation` is its number ([1], [2], …) in `context`. */
+export interface KnowledgeChunk {
+  chunkId: string;
+  knowledgeBaseId: string;
+  documentId: string;
+  documentName: string;
+  text: string;
+  score: number;
+  page: number | null;
+  section: string | null;
+  citation: number;
+}
+
+export interface KnowledgeSearchResult {
+  chunks: KnowledgeChunk[];
+  /** The chunks as numbered citations, ready for a prompt. */
+  context: string;
+}
+
+/**
+ * The workspace's knowledge bases (lib/knowledge/port.ts). Both methods fail with
+ * NodeError("knowledge_not_found") naming ids that are not knowledge bases of the run's workspace
+ * (deleted, or another workspace's); `search` fails with provider errors of the embedding model.
+ */
+export interface KnowledgePort {
+  describe(knowledgeBaseIds: string[]): Promise<KnowledgeBaseInfo[]>;
+  search(request: KnowledgeSearch): Promise<KnowledgeSearchResult>;
+}
+
 export interface EngineServices {
   chat: (request: ChatRequest) => Promise<ChatResponse>;
   /** Optional so existing callers and tests need not provide it; the HTTP node fails clearly without it. */
@@ -214,6 +262,8 @@ export interface EngineServices {
   tools?: ToolPort;
   /** Child runs for the Sub-workflow node; optional, that node fails clearly without it. */
   subworkflows?: SubworkflowPort;
+  /** The workspace's knowledge bases (Knowledge node, Agent knowledge tools); optional, those fail clearly without it. */
+  knowledge?: KnowledgePort;
   /** The workspace's secrets for this run (`{{ secrets.NAME }}` in HTTP headers, tool auth); optional. */
   secrets?: SecretPort;
 }

@@ -45,6 +45,8 @@ export interface RetrieveDeps {
   db: Db;
   /** Passed to the embedder of the query (network policy, tests' fetch). */
   embedder?: Partial<Omit<EmbedderOptions, "db" | "workspaceId">>;
+  /** Aborts the query's embedding call (a cancelled run). */
+  signal?: AbortSignal;
 }
 
 /** Each search list is longer than top-k so that fusion and the threshold have candidates to choose from. */
@@ -63,7 +65,7 @@ async function vectorHits(deps: RetrieveDeps, workspaceId: string, bases: Knowle
     [...groups.values()].map(async (group) => {
       const { embeddingProviderId: providerId, embeddingModel: model, dimensions } = group[0]!;
       const embedder = await createEmbedder({ providerId, model, dimensions }, { db: deps.db, workspaceId, ...deps.embedder });
-      const { vectors } = await embedder.embed([query]);
+      const { vectors } = await embedder.embed([query], { signal: deps.signal });
       return vectorSearch(poolOf(deps.db), { ...scope, knowledgeBaseIds: group.map((kb) => kb.id) }, dimensions, vectors[0]!);
     }),
   );

@@ -9,6 +9,7 @@ import { executeClassifier } from "./classifier/execute";
 import { executeExtractor } from "./extractor/execute";
 import { executeAgent } from "./agent/execute";
 import { executeTool } from "./tool/execute";
+import { executeKnowledge } from "./knowledge/execute";
 import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
@@ -41,6 +42,7 @@ export const nodeExecutors = {
   question: executeQuestion,
   agent: executeAgent,
   tool: executeTool,
+  knowledge: executeKnowledge,
   end: executeEnd,
   loop: executeLoop,
   note: executeNote,
@@ -71,6 +73,7 @@ export const executorRegistry: Readonly<Record<string, AnyNodeExecutor>> = {
   question: erase(nodeExecutors.question),
   agent: erase(nodeExecutors.agent),
   tool: erase(nodeExecutors.tool),
+  knowledge: erase(nodeExecutors.knowledge),
   end: erase(nodeExecutors.end),
   loop: erase(nodeExecutors.loop),
   note: erase(nodeExecutors.note),

@@ -10,6 +10,7 @@ import { ClassifierPanel } from "./classifier/panel";
 import { ExtractorPanel } from "./extractor/panel";
 import { AgentPanel } from "./agent/panel";
 import { ToolPanel } from "./tool/panel";
+import { KnowledgePanel } from "./knowledge/panel";
 import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
@@ -42,6 +43,7 @@ export const nodePanels = {
   question: QuestionPanel,
   agent: AgentPanel,
   tool: ToolPanel,
+  knowledge: KnowledgePanel,
   end: EndPanel,
   loop: LoopPanel,
   note: NotePanel,

@@ -18,9 +18,10 @@ import { classifierNode } from "./classifier/definition";
 import { extractorNode } from "./extractor/definition";
 import { agentNode } from "./agent/definition";
 import { toolNode } from "./tool/definition";
+import { knowledgeNode } from "./knowledge/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "subworkflow", "classifier", "extractor", "agent", "tool", "approval", "question", "loop", "end", "note"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "subworkflow", "classifier", "extractor", "agent", "tool", "knowledge", "approval", "question", "loop", "end", "note"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -40,6 +41,7 @@ export const nodeDefinitions = {
   question: questionNode,
   agent: agentNode,
   tool: toolNode,
+  knowledge: knowledgeNode,
   end: endNode,
   loop: loopNode,
   note: noteNode,

@@ -9,6 +9,8 @@ export const AgentConfigSchema = z.object({
   userPrompt: z.string().max(100_000).default(""),
   /** Ids of workspace tools (Tools page) the model may call; a missing one fails the step with tool_not_found. */
   tools: z.array(z.string().min(1).max(200)).max(LIMITS.maxAgentTools).default([]),
+  /** Knowledge bases the model may search, each as a tool `search_<name>` (lib/nodes/agent/knowledge-tools.ts). */
+  knowledgeBases: z.array(z.string().uuid()).max(10).default([]),
   /** Model turns at most; each turn may call several tools. */
   maxIterations: z.number().int().min(1).max(LIMITS.maxAgentIterations).default(5),
   /** When the last allowed turn still asks for tools: fail (`limit_exceeded`) or return that turn's text. */
@@ -34,6 +36,7 @@ export const agentNode = defineNode({
     systemPrompt: "You are a helpful assistant. Use the tools when they help.",
     userPrompt: "",
     tools: [],
+    knowledgeBases: [],
     maxIterations: 5,
     onMaxIterations: "fail" as const,
     stopAfterTools: [],
@@ -53,6 +56,7 @@ export const agentNode = defineNode({
     const problems = modelChoiceProblems(config);
     if (!config.userPrompt.trim()) problems.push("The user prompt is empty.");
     if (new Set(config.tools).size !== config.tools.length) problems.push("A tool is selected twice.");
+    if (new Set(config.knowledgeBases).size !== config.knowledgeBases.length) problems.push("A knowledge base is selected twice.");
     if (config.stopAfterTools.some((id) => !config.tools.includes(id))) problems.push("A \"stop after\" tool must also be one of the selected tools.");
     return problems;
   },

@@ -2,8 +2,10 @@ import { NodeError } from "@/lib/engine/errors";
 import { LIMITS } from "@/lib/engine/limits";
 import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
 import type { ChatMessage, ChatToolSpec, ToolCall, ToolDescriptor, ToolPort } from "@/lib/engine/ports";
+import { knowledgePort } from "../knowledge/execute";
 import { ModelCalls } from "../model-call";
 import type { AgentConfig } from "./definition";
+import { knowledgeTools, type KnowledgeTool } from "./knowledge-tools";
 import type { AgentDetail, AgentStopReason, AgentToolCallRecord, AgentTurn } from "./trace";
 
 /**
@@ -36,7 +38,7 @@ export function toolResultText(output: unknown): string {
   return `${text.slice(0, LIMITS.maxToolResultChars)}\n[cut: the result had ${text.length} characters; the first ${LIMITS.maxToolResultChars} are shown]`;
 }
 
-async function describeTools(ctx: NodeContext<AgentConfig>): Promise<{ port: ToolPort | undefined; tools: ToolDescriptor[] }> {
+async function describeWorkspaceTools(ctx: NodeContext<AgentConfig>): Promise<{ port: ToolPort | undefined; tools: ToolDescriptor[] }> {
   const ids = [...new Set(ctx.config.tools)];
   if (ids.length === 0) return { port: ctx.services.tools, tools: [] };
   const port = ctx.services.tools;
@@ -44,15 +46,26 @@ async function describeTools(ctx: NodeContext<AgentConfig>): Promise<{ port: Too
   return { port, tools: await port.describe(ids) };
 }
 
+/** Workspace tools and knowledge tools; a deleted or foreign knowledge base fails the step (knowledge_not_found). */
+async function describeTools(ctx: NodeContext<AgentConfig>): Promise<{ port: ToolPort | undefined; tools: ToolDescriptor[]; knowledge: KnowledgeTool[] }> {
+  const { port, tools } = await describeWorkspaceTools(ctx);
+  const kbIds = [...new Set(ctx.config.knowledgeBases)];
+  if (kbIds.length === 0) return { port, tools, knowledge: [] };
+  const kbPort = knowledgePort(ctx.services.knowledge);
+  const knowledge = knowledgeTools(kbPort, await kbPort.describe(kbIds), tools.map((t) => t.name));
+  return { port, tools: [...tools, ...knowledge.map((k) => k.descriptor)], knowledge };
+}
+
 export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeResult> {
   const { config } = ctx;
   const system = (await ctx.render(config.systemPrompt)).trim();
   const user = await ctx.render(config.userPrompt);
-  const input = { systemPrompt: system, userPrompt: user, tools: config.tools };
-  const { port, tools } = await describeTools(ctx).catch((error: unknown) => {
+  const input = { systemPrompt: system, userPrompt: user, tools: config.tools, knowledgeBases: config.knowledgeBases };
+  const { port, tools, knowledge } = await describeTools(ctx).catch((error: unknown) => {
     throw error instanceof NodeError ? error.withTrace({ input }) : error;
   });
   const byName = new Map(tools.map((t) => [t.name, t]));
+  const knowledgeByName = new Map(knowledge.map((k) => [k.descriptor.name, k]));
   const specs: ChatToolSpec[] = tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema }));
   const stopIds = new Set(config.stopAfterTools);
 
@@ -85,7 +98,8 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
   const runTool = async (call: ToolCall, callIndex: number, put: (record: AgentToolCallRecord) => void): Promise<void> => {
     const tool = byName.get(call.name);
     const base = { id: call.id, callIndex, name: call.name, toolId: tool?.id ?? null, args: call.args };
-    if (!tool || !port) {
+    const searchable = knowledgeByName.get(call.name);
+    if (!tool || (!port && !searchable)) {
       const names = tools.map((t) => t.name).join(", ") || "none";
       const message = `There is no tool named "${call.name}". The tools you can call are: ${names}.`;
       put({ ...base, status: "error", error: { code: "tool_not_found", message }, result: `Error: ${message}` });
@@ -93,7 +107,12 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
     }
     const startedAt = new Date();
     try {
-      const result = await port.call({ toolId: tool.id, input: call.args, signal: ctx.signal, idempotencyKey: `${ctx.idempotencyKey}:${callIndex}` });
+      if (searchable) {
+        const { output, citations } = await searchable.search(call.args, ctx.signal);
+        put({ ...base, status: "ok", result: toolResultText(output), startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), citations });
+        return;
+      }
+      const result = await port!.call({ toolId: tool.id, input: call.args, signal: ctx.signal, idempotencyKey: `${ctx.idempotencyKey}:${callIndex}` });
       put({ ...base, status: "ok", result: toolResultText(result.output), startedAt: startedAt.toISOString(), durationMs: result.durationMs });
     } catch (error) {
       // Cancellation and bugs end the step; a tool's own failure is something the model can react to.
@@ -186,6 +205,7 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
       status: r.status,
       ...(r.status === "ok" ? { result: r.result } : {}),
       ...(r.error ? { error: r.error } : {}),
+      ...(r.citations ? { citations: r.citations } : {}),
     })),
   );
   return {

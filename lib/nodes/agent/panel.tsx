@@ -10,6 +10,8 @@ import { ModelSection } from "../model-section";
 import { useWorkspaceTools } from "../tool/use-tools";
 import type { AgentConfig } from "./definition";
 import { ToolsLoadError } from "../tool/tools-error";
+import { KnowledgeChecklist } from "../knowledge/knowledge-checklist";
+import { knowledgeToolName } from "./knowledge-tools";
 
 function ToolList({ nodeId, config, onChange }: { nodeId: string; config: AgentConfig; onChange: (config: AgentConfig) => void }) {
   const tools = useWorkspaceTools();
@@ -83,6 +85,13 @@ export function AgentPanel({ nodeId, config, onChange, fields }: NodePanelProps<
         onChange={(userPrompt) => set({ userPrompt })}
       />
       <ToolList nodeId={nodeId} config={config} onChange={onChange} />
+      <KnowledgeChecklist
+        id={nodeId}
+        legend="Knowledge bases the model may search"
+        selected={config.knowledgeBases ?? []}
+        onChange={(knowledgeBases) => set({ knowledgeBases })}
+        describe={(kb) => `Tool ${knowledgeToolName(kb.name)}`}
+      />
       <Field id={`${nodeId}-max-iterations`} label="Max iterations" hint={`Model turns at most (1–${LIMITS.maxAgentIterations}); each turn may call several tools.`}>
         <Input
           id={`${nodeId}-max-iterations`}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CitationRecordSchema } from "../knowledge/trace";
 
 /**
  * What an Agent step records in `detail`: every model turn with the messages it was sent (new
@@ -24,6 +25,8 @@ export const AgentToolCallRecordSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   startedAt: z.string().optional(),
   durationMs: z.number().optional(),
+  /** Knowledge tools: the chunks returned, with their citation numbers and sources. */
+  citations: z.array(CitationRecordSchema).optional(),
 });
 export type AgentToolCallRecord = z.infer<typeof AgentToolCallRecordSchema>;
 

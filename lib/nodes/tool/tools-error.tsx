@@ -2,7 +2,7 @@
 
 import { Button } from "@/components/ui/button";
 
-/** Why the workspace tools could not be listed, with a Retry (Agent and Tool panels). */
+/** Why a workspace list (tools, knowledge bases) could not be loaded, with a Retry (Agent, Tool and Knowledge panels). */
 export function ToolsLoadError({ state }: { state: { status: string; message?: string; reload: () => void } }) {
   if (state.status !== "error") return null;
   return (

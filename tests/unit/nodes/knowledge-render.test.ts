@@ -1,0 +1,54 @@
+import { createElement as h } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { StepItem } from "@/components/runs/step-item";
+import { KnowledgePanel } from "@/lib/nodes/knowledge/panel";
+import { knowledgeNode } from "@/lib/nodes/knowledge/definition";
+import type { RunStepView } from "@/lib/runs/queries";
+
+/** First paint of a Knowledge step on the run page (its chunks with sources) and of the node's panel. */
+
+const KB = "6f1c2a9e-8a55-4c1f-9a53-0d8f3c1b2e7a";
+const citation = (n: number, documentName: string, page: number | null, score: number) => ({ citation: n, chunkId: `c${n}`, knowledgeBaseId: KB, documentId: `d${n}`, documentName, page, section: null, score });
+
+const step: RunStepView = {
+  id: "s1",
+  nodeId: "knowledge",
+  nodeType: "knowledge",
+  label: null,
+  loopId: null,
+  iteration: 0,
+  status: "succeeded",
+  attempt: 1,
+  branch: null,
+  input: { query: "vacation" },
+  output: { context: "[1] handbook.md\n25 days", chunks: [] },
+  error: null,
+  llm: null,
+  rawDetail: { retrieval: { knowledgeBases: [{ id: KB, name: "Handbook" }], mode: "hybrid", topK: 5, scoreThreshold: null, citations: [citation(1, "handbook.md", null, 0.91234), citation(2, "security.pdf", 4, 0.5)] } },
+  reusedFromStepId: null,
+  promptTokens: 0,
+  completionTokens: 0,
+  totalTokens: 0,
+  cost: null,
+  startedAt: new Date("2026-12-04T10:00:00Z"),
+  finishedAt: new Date("2026-12-04T10:00:01Z"),
+  durationMs: 1000,
+};
+
+describe("Knowledge retrieval on the run page and in the editor", () => {
+  it("lists the retrieved chunks with citation, document, page and score", () => {
+    const html = renderToStaticMarkup(h(StepItem, { step, bar: { left: 0, width: 100 }, liveMs: null }));
+    expect(html).toContain("Retrieved chunks (hybrid, top 5, Handbook)");
+    expect(html.match(/data-testid="citation"/g)).toHaveLength(2);
+    expect(html).toContain("handbook.md");
+    expect(html).toContain("security.pdf");
+    expect(html).toContain("page 4");
+    expect(html).toContain("score 0.912");
+  });
+
+  it("renders the panel's query, mode, top K, threshold and filter fields", () => {
+    const html = renderToStaticMarkup(h(KnowledgePanel, { nodeId: "k", config: knowledgeNode.defaultConfig(), onChange: () => undefined, fields: [], problems: [] }));
+    for (const text of ["Knowledge bases to search", "Loading knowledge bases", "Query", "Hybrid (vector + keyword)", "Top K", "Score threshold", "Metadata filter"]) expect(html).toContain(text);
+  });
+});
