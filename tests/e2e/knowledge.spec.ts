@@ -5,9 +5,10 @@ import { E2E_MODEL_PORT } from "./env";
 /**
  * A developer builds a knowledge base in the browser: picks an embedding model, uploads a PDF and a
  * Markdown file at once, watches them index, and tests retrieval in the three modes side by side.
+ * Then a workflow's Knowledge node retrieves from it, and the run page shows the cited chunks.
  * The embeddings come from the OpenAI-wire test server (lexical vectors).
  */
-test("create a knowledge base, upload a PDF and a Markdown file, watch them index, test retrieval", async ({ page }) => {
+test("create a knowledge base, upload a PDF and a Markdown file, watch them index, test retrieval, cite it from a workflow", async ({ page }) => {
   const stamp = Date.now();
   await page.goto("/sign-up");
   await page.getByLabel("Name").fill("E2E Knowledge");
@@ -61,4 +62,33 @@ test("create a knowledge base, upload a PDF and a Markdown file, watch them inde
     await expect(first).toContainText("twenty five vacation days");
     await expect(first).toContainText("leave-policy.pdf");
   }
+
+  // A workflow Start → Knowledge → End, run from the editor: the run page lists the cited sources.
+  const knowledgeBaseId = new URL(page.url()).pathname.split("/").pop()!;
+  const graph = {
+    version: 1,
+    nodes: [
+      { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [{ name: "question", label: "Question", type: "string", required: true, description: "" }] } },
+      { id: "knowledge", type: "knowledge", position: { x: 300, y: 0 }, data: { knowledgeBaseIds: [knowledgeBaseId], query: "{{ start.question }}", mode: "hybrid", topK: 3, filter: [] } },
+      { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "context", value: "{{ knowledge.context }}" }] } },
+    ],
+    edges: [
+      { id: "e1", source: "start", target: "knowledge" },
+      { id: "e2", source: "knowledge", target: "end" },
+    ],
+  };
+  const workflow = (await (await page.request.post("/api/workflows", { data: { name: "Ask the handbook", graph } })).json()) as { id: string };
+  await page.goto(`/workflows/${workflow.id}`);
+  await page.getByTestId("node-knowledge").click();
+  await expect(page.getByTestId("inspector").getByLabel(/Handbook/)).toBeChecked();
+  await expect(page.getByTestId("problems")).toContainText("No problems");
+  await page.getByTestId("run-button").click();
+  await page.getByRole("dialog").getByLabel("Question").fill("How many vacation days per year?");
+  await page.getByTestId("run-submit").click();
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  await expect(page.getByTestId("run-output")).toContainText("[1]");
+  await page.getByRole("link", { name: /open in runs/i }).click();
+  const step = page.getByTestId("step-knowledge");
+  await step.locator("summary").click();
+  await expect(step.getByTestId("citation").first()).toContainText("leave-policy.pdf");
 });
