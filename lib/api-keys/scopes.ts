@@ -3,7 +3,7 @@ import { can, type Action } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/member";
 
 /** What an API key may do. Declared once; the settings form, the routes and the OpenAPI document read this list. */
-export const API_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write", "waits:answer", "tools:read", "tools:write"] as const;
+export const API_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write", "waits:answer", "tools:read", "tools:write", "knowledge:read", "knowledge:write"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const ApiScopeSchema = z.enum(API_SCOPES);
 
@@ -16,6 +16,8 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   "waits:answer": "Answer approvals and questions of waiting runs",
   "tools:read": "List the workspace's tools and their input schemas",
   "tools:write": "Register HTTP and code tools and import OpenAPI documents",
+  "knowledge:read": "List knowledge bases and their documents, and query them",
+  "knowledge:write": "Create knowledge bases, add and delete documents",
 };
 
 /**
@@ -31,6 +33,9 @@ export const SCOPE_ACTIONS = {
   "waits:answer": ["wait.answer"],
   "tools:read": ["tool.read"],
   "tools:write": ["tool.manage"],
+  "knowledge:read": ["knowledge.read"],
+  // Creating a knowledge base needs a developer, adding documents an editor: the creator's role decides per request.
+  "knowledge:write": ["knowledge.edit", "knowledge.manage"],
 } as const satisfies Record<ApiScope, readonly Action[]>;
 
 /** The scope that grants `action` to a key, or null when no scope does (the action is studio-only). */
@@ -38,5 +43,9 @@ export function scopeFor(action: Action): ApiScope | null {
   return API_SCOPES.find((scope) => (SCOPE_ACTIONS[scope] as readonly Action[]).includes(action)) ?? null;
 }
 
-/** Scopes whose every action `role` may take: what a member with that role may put on a key. */
-export const scopesAllowedFor = (role: Role): ApiScope[] => API_SCOPES.filter((scope) => SCOPE_ACTIONS[scope].every((action) => can(role, action)));
+/**
+ * Scopes with at least one action `role` may take: what a member with that role may put on a key.
+ * Safe because every request also checks the creator's current role (an editor's knowledge:write
+ * key adds documents but cannot create knowledge bases).
+ */
+export const scopesAllowedFor = (role: Role): ApiScope[] => API_SCOPES.filter((scope) => SCOPE_ACTIONS[scope].some((action) => can(role, action)));
