@@ -1,13 +1,12 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
 import { jsonError, parseJson } from "@/lib/auth/http";
 import { db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
 import { AddDocumentJsonSchema, DocumentNameSchema, addTextDocument, addUrlDocument, uploadDocument } from "./document-service";
 import { MetadataFilterSchema } from "./filter";
-import { retrieve, RetrieveInputSchema } from "./retrieve";
+import { KnowledgeQuerySchema, retrieve } from "./retrieve";
 import { getKnowledgeBase } from "./service";
 
 /**
@@ -15,9 +14,6 @@ import { getKnowledgeBase } from "./service";
  * (app/api/knowledge-bases) and the public API (app/api/v1/knowledge-bases): both answer in the
  * same `{ error: { code, message, issues } }` shape, so one reading of a request serves both.
  */
-
-export const KnowledgeQuerySchema = RetrieveInputSchema.omit({ knowledgeBaseIds: true }).strict();
-export type KnowledgeQuery = z.input<typeof KnowledgeQuerySchema>;
 
 /** `metadata` query parameter: a JSON object of tags. */
 function readMetadata(text: string | null) {
