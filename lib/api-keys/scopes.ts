@@ -34,7 +34,7 @@ export const SCOPE_ACTIONS = {
   "tools:read": ["tool.read"],
   "tools:write": ["tool.manage"],
   "knowledge:read": ["knowledge.read"],
-  // Creating a knowledge base needs a developer, adding documents an editor: the creator's role decides per request.
+  // A creator demoted to editor keeps adding documents with it but can no longer create knowledge bases.
   "knowledge:write": ["knowledge.edit", "knowledge.manage"],
 } as const satisfies Record<ApiScope, readonly Action[]>;
 
@@ -43,9 +43,5 @@ export function scopeFor(action: Action): ApiScope | null {
   return API_SCOPES.find((scope) => (SCOPE_ACTIONS[scope] as readonly Action[]).includes(action)) ?? null;
 }
 
-/**
- * Scopes with at least one action `role` may take: what a member with that role may put on a key.
- * Safe because every request also checks the creator's current role (an editor's knowledge:write
- * key adds documents but cannot create knowledge bases).
- */
-export const scopesAllowedFor = (role: Role): ApiScope[] => API_SCOPES.filter((scope) => SCOPE_ACTIONS[scope].some((action) => can(role, action)));
+/** Scopes whose every action `role` may take: what a member with that role may put on a key. */
+export const scopesAllowedFor = (role: Role): ApiScope[] => API_SCOPES.filter((scope) => SCOPE_ACTIONS[scope].every((action) => can(role, action)));

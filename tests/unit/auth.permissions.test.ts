@@ -54,11 +54,10 @@ describe("API key scopes map to actions", () => {
     expect(scopeFor("secret.delete")).toBeNull();
   });
 
-  it("a role may put on a key only scopes with an action it may take", () => {
+  it("a role may put on a key only scopes whose actions it may take", () => {
     expect(scopesAllowedFor("viewer")).toEqual(["workflows:read", "runs:read", "tools:read", "knowledge:read"]);
     expect(scopesAllowedFor("editor")).not.toContain("tools:write");
-    // Editors add documents (knowledge.edit); creating a knowledge base stays a developer's, checked per request.
-    expect(scopesAllowedFor("editor")).toContain("knowledge:write");
+    expect(scopesAllowedFor("editor")).not.toContain("knowledge:write");
     expect(scopesAllowedFor("developer")).toEqual([...API_SCOPES]);
   });
 });
