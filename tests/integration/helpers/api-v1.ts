@@ -78,7 +78,7 @@ export function clientFor(apiKey: string): WeftClient {
 
 /** An API key of `member`'s workspace, created through the real service. */
 export async function createKey(member: Member, scopes: ApiScope[] = ["workflows:read", "runs:read", "runs:write"]) {
-  const { key, secret } = await createApiKey(member, { name: `test key ${scopes.join(",")}`, scopes });
+  const { key, secret } = await createApiKey(member, { name: `test key ${scopes.join(",")}`.slice(0, 120), scopes });
   return { id: key.id, secret };
 }
 
