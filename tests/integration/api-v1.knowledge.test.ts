@@ -141,8 +141,8 @@ describe("URL documents", () => {
     expect(blocked).toMatchObject({ status: "failed", error: { code: "network_blocked" } });
     expect(blocked.error!.message).toMatch(/private network address/);
     expect(await client.waitForDocument(kb.id, failedPage.id, { intervalMs: 100 })).toMatchObject({ status: "failed", error: { code: "http_error", message: expect.stringContaining("404") } });
-    // A redirect is checked again: the allow-listed server sends the worker to a port that is not on the list.
-    pages.on("/moved", { redirect: "http://127.0.0.1:9/secret" });
+    // A redirect is checked again: the allow-listed server sends the worker to a port that is not on the list (not a fetch "bad port").
+    pages.on("/moved", { redirect: "http://127.0.0.1:65001/secret" });
     const redirected = await client.addUrlDocument(kb.id, { url: `${pages.url}/moved`, name: "Moved" });
     const afterRedirect = await client.waitForDocument(kb.id, redirected.id, { intervalMs: 100 });
     expect(afterRedirect).toMatchObject({ status: "failed", error: { code: "network_blocked" } });
