@@ -84,7 +84,12 @@ export async function fetchUrlDocument(deps: FetchUrlDeps, doc: UrlSource): Prom
   try {
     const stored = await deps.storage.put(key, body, { maxBytes: KNOWLEDGE_LIMITS.maxFileBytes });
     const mimeType = FORMAT_MIME[format];
-    await deps.db.knowledgeDocument.update({ where: { id: doc.id }, data: { storageKey: key, sizeBytes: stored.sizeBytes, contentHash: stored.sha256, mimeType } });
+    const { count } = await deps.db.knowledgeDocument.updateMany({ where: { id: doc.id }, data: { storageKey: key, sizeBytes: stored.sizeBytes, contentHash: stored.sha256, mimeType } });
+    if (count === 0) {
+      // Deleted while it was being fetched: leave no file behind.
+      await deps.storage.delete(key);
+      throw new KnowledgeParseError("empty", "The document was deleted.");
+    }
     return { storageKey: key, mimeType };
   } catch (error) {
     if (error instanceof StorageTooLargeError) throw new KnowledgeParseError("too_large", `The page is larger than ${KNOWLEDGE_LIMITS.maxFileBytes / 1024 / 1024} MB, the limit.`);
