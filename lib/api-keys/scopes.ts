@@ -3,7 +3,7 @@ import { can, type Action } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/member";
 
 /** What an API key may do. Declared once; the settings form, the routes and the OpenAPI document read this list. */
-export const API_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write", "waits:answer", "tools:read", "tools:write"] as const;
+export const API_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write", "waits:answer", "tools:read", "tools:write", "knowledge:read", "knowledge:write"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const ApiScopeSchema = z.enum(API_SCOPES);
 
@@ -16,6 +16,8 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   "waits:answer": "Answer approvals and questions of waiting runs",
   "tools:read": "List the workspace's tools and their input schemas",
   "tools:write": "Register HTTP and code tools and import OpenAPI documents",
+  "knowledge:read": "List knowledge bases and their documents, and query them",
+  "knowledge:write": "Create knowledge bases, add and delete documents",
 };
 
 /**
@@ -31,6 +33,9 @@ export const SCOPE_ACTIONS = {
   "waits:answer": ["wait.answer"],
   "tools:read": ["tool.read"],
   "tools:write": ["tool.manage"],
+  "knowledge:read": ["knowledge.read"],
+  // A creator demoted to editor keeps adding documents with it but can no longer create knowledge bases.
+  "knowledge:write": ["knowledge.edit", "knowledge.manage"],
 } as const satisfies Record<ApiScope, readonly Action[]>;
 
 /** The scope that grants `action` to a key, or null when no scope does (the action is studio-only). */

@@ -20,6 +20,7 @@ import {
   apiSchemas,
 } from "./schemas";
 import { OpenApiImportRequestSchema, OpenApiImportResultSchema, RegisterToolRequestSchema, ToolListSchema, ApiToolSchema } from "@/lib/tools/api-schemas";
+import { knowledgePaths, KNOWLEDGE_REQUEST_IDS } from "./openapi-knowledge";
 
 /**
  * The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes validate with
@@ -46,21 +47,21 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string };
   servers: { url: string }[];
   tags: { name: string; description: string }[];
-  paths: Record<string, Partial<Record<"get" | "post", OpenApiOperation>>>;
+  paths: Record<string, Partial<Record<"get" | "post" | "delete", OpenApiOperation>>>;
   components: { schemas: Record<string, JsonObject>; securitySchemes: JsonObject };
 }
 
-const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-const idOf = (schema: z.ZodType) => {
+export const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+export const idOf = (schema: z.ZodType) => {
   const meta = apiSchemas.get(schema);
   if (!meta) throw new Error("schema is not registered in apiSchemas");
   return meta.id;
 };
-const json = (schema: z.ZodType) => ({ "application/json": { schema: ref(idOf(schema)) } });
-const errorResponse = (description: string) => ({ description, content: json(ApiErrorSchema) });
+export const json = (schema: z.ZodType) => ({ "application/json": { schema: ref(idOf(schema)) } });
+export const errorResponse = (description: string) => ({ description, content: json(ApiErrorSchema) });
 const sse = { "text/event-stream": { schema: { ...ref(idOf(StreamEventSchema)), description: "Each SSE `data:` line is one StreamEvent as JSON." } } };
 
-const idParam = (what: string) => ({ name: "id", in: "path" as const, required: true, description: `The ${what} id`, schema: { type: "string" } });
+export const idParam = (what: string) => ({ name: "id", in: "path" as const, required: true, description: `The ${what} id`, schema: { type: "string" } });
 const lastEventIdParam = {
   name: "Last-Event-ID",
   in: "header" as const,
@@ -76,7 +77,7 @@ function authErrors(scope: ApiScope) {
   };
 }
 
-function operation(scope: ApiScope, op: Omit<OpenApiOperation, "security" | "x-weft-scope">): OpenApiOperation {
+export function operation(scope: ApiScope, op: Omit<OpenApiOperation, "security" | "x-weft-scope">): OpenApiOperation {
   return {
     ...op,
     description: [op.description, `Needs an API key with the \`${scope}\` scope.`].filter(Boolean).join("\n\n"),
@@ -124,7 +125,7 @@ function componentSchemas(): Record<string, JsonObject> {
   const uri = (id: string) => `#/components/schemas/${id}`;
   const asOutput = z.toJSONSchema(apiSchemas, { uri, io: "output", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
   const asInput = z.toJSONSchema(apiSchemas, { uri, io: "input", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
-  const requestIds = new Set([idOf(ImportWorkflowRequestSchema), idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema), idOf(RegisterToolRequestSchema), idOf(OpenApiImportRequestSchema)]);
+  const requestIds = new Set([idOf(ImportWorkflowRequestSchema), idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema), idOf(RegisterToolRequestSchema), idOf(OpenApiImportRequestSchema), ...KNOWLEDGE_REQUEST_IDS()]);
   const out: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(asOutput)) {
     // Responses may gain fields in later versions, so only request bodies forbid unknown properties.
@@ -156,6 +157,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
       { name: "workflows", description: "Published workflows" },
       { name: "runs", description: "Starting and following runs" },
       { name: "tools", description: "The tool registry: tools agents and Tool nodes call" },
+      { name: "knowledge", description: "Knowledge bases: documents agents retrieve and cite" },
     ],
     paths: {
       "/api/v1/workflows": {
@@ -312,6 +314,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
           },
         }),
       },
+      ...knowledgePaths(),
       "/api/v1/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",

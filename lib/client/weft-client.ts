@@ -1,5 +1,9 @@
 import type { z } from "zod";
 import type { ApiTool, OpenApiImportRequest, OpenApiImportResult, RegisterToolRequest } from "@/lib/tools/api-schemas";
+import type { ApiKnowledgeBase, ApiKnowledgeDocument, ApiKnowledgeQueryResult } from "@/lib/knowledge/api-schemas";
+import type { CreateKnowledgeBaseSchema } from "@/lib/knowledge/service";
+import type { AddTextDocumentSchema, AddUrlDocumentSchema } from "@/lib/knowledge/document-service";
+import type { KnowledgeQuery } from "@/lib/knowledge/retrieve";
 import type {
   AnswerWaitRequest,
   AnswerWaitResult,
@@ -33,6 +37,20 @@ export type { AnswerWaitRequest, AnswerWaitResult, CancelRunResult, ListRunsRequ
 export type { ApiTool, OpenApiImportRequest, OpenApiImportResult, RegisterToolRequest };
 
 export type StreamedEvent = StreamEvent & { id: string | null };
+
+export type { ApiKnowledgeBase, ApiKnowledgeDocument, ApiKnowledgeQueryResult, KnowledgeQuery };
+export type CreateKnowledgeBaseRequest = z.input<typeof CreateKnowledgeBaseSchema>;
+export type AddTextDocumentRequest = z.input<typeof AddTextDocumentSchema>;
+export type AddUrlDocumentRequest = z.input<typeof AddUrlDocumentSchema>;
+/** A file to upload: its bytes (streamed when a ReadableStream) and how to name and tag it. */
+export interface UploadDocumentOptions {
+  name: string;
+  /** Its MIME type; the extension of `name` decides when omitted. */
+  contentType?: string;
+  metadata?: Record<string, string | number | boolean>;
+}
+
+const DOCUMENT_DONE = new Set(["indexed", "failed"]);
 
 export interface WeftClientOptions {
   baseUrl: string;
@@ -122,6 +140,71 @@ export class WeftClient {
     return this.json<OpenApiImportResult>("POST", "/api/v1/tools/openapi", body);
   }
 
+  /** The workspace's knowledge bases (scope knowledge:read). */
+  async listKnowledgeBases(): Promise<ApiKnowledgeBase[]> {
+    return (await this.json<{ knowledgeBases: ApiKnowledgeBase[] }>("GET", "/api/v1/knowledge-bases")).knowledgeBases;
+  }
+
+  /** Creates a knowledge base (scope knowledge:write; the key's creator must be a developer or above). */
+  async createKnowledgeBase(body: CreateKnowledgeBaseRequest): Promise<ApiKnowledgeBase> {
+    return this.json<ApiKnowledgeBase>("POST", "/api/v1/knowledge-bases", body);
+  }
+
+  async getKnowledgeBase(id: string): Promise<ApiKnowledgeBase> {
+    return this.json<ApiKnowledgeBase>("GET", kbPath(id));
+  }
+
+  /** Documents of a knowledge base with their status and progress (scope knowledge:read). */
+  async listDocuments(knowledgeBaseId: string): Promise<ApiKnowledgeDocument[]> {
+    return (await this.json<{ documents: ApiKnowledgeDocument[] }>("GET", `${kbPath(knowledgeBaseId)}/documents`)).documents;
+  }
+
+  /** Uploads a file as the raw body (scope knowledge:write); a refused file comes back `failed` with the reason. */
+  async uploadDocument(knowledgeBaseId: string, file: Blob | Uint8Array | ReadableStream<Uint8Array>, options: UploadDocumentOptions): Promise<ApiKnowledgeDocument> {
+    const query = new URLSearchParams({ name: options.name });
+    if (options.metadata) query.set("metadata", JSON.stringify(options.metadata));
+    const response = await this.send("POST", `${kbPath(knowledgeBaseId)}/documents?${query}`, undefined, {
+      raw: file as BodyInit,
+      headers: { "content-type": options.contentType ?? "application/octet-stream" },
+    });
+    return (await response.json()) as ApiKnowledgeDocument;
+  }
+
+  /** Adds pasted text as a document (Markdown by default). */
+  async addTextDocument(knowledgeBaseId: string, body: AddTextDocumentRequest): Promise<ApiKnowledgeDocument> {
+    return this.json<ApiKnowledgeDocument>("POST", `${kbPath(knowledgeBaseId)}/documents`, body);
+  }
+
+  /** Adds a web page or file by URL; the worker fetches it through the workspace's network policy. */
+  async addUrlDocument(knowledgeBaseId: string, body: AddUrlDocumentRequest): Promise<ApiKnowledgeDocument> {
+    return this.json<ApiKnowledgeDocument>("POST", `${kbPath(knowledgeBaseId)}/documents`, body);
+  }
+
+  /** A document's status: queued → parsing → chunking → embedding → indexed (or failed with `error`), with counts. */
+  async getDocument(knowledgeBaseId: string, documentId: string): Promise<ApiKnowledgeDocument> {
+    return this.json<ApiKnowledgeDocument>("GET", `${kbPath(knowledgeBaseId)}/documents/${encodeURIComponent(documentId)}`);
+  }
+
+  /** Polls a document until it is indexed or failed (or `timeoutMs` passes: then its latest state). */
+  async waitForDocument(knowledgeBaseId: string, documentId: string, options: { intervalMs?: number; timeoutMs?: number } = {}): Promise<ApiKnowledgeDocument> {
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    for (;;) {
+      const doc = await this.getDocument(knowledgeBaseId, documentId);
+      if (DOCUMENT_DONE.has(doc.status) || Date.now() >= deadline) return doc;
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1_000));
+    }
+  }
+
+  /** Deletes a document; its chunks leave retrieval at once (scope knowledge:write). */
+  async deleteDocument(knowledgeBaseId: string, documentId: string): Promise<void> {
+    await this.send("DELETE", `${kbPath(knowledgeBaseId)}/documents/${encodeURIComponent(documentId)}`);
+  }
+
+  /** Retrieval: ranked chunks with scores and sources and a numbered-citation `context` (scope knowledge:read). */
+  async queryKnowledgeBase(knowledgeBaseId: string, query: KnowledgeQuery): Promise<ApiKnowledgeQueryResult> {
+    return this.json<ApiKnowledgeQueryResult>("POST", `${kbPath(knowledgeBaseId)}/query`, query);
+  }
+
   /**
    * One page of the workspace's runs, newest first, filtered and searched like the runs page
    * (`q`, workflowId, version, status, initiator, trigger, from/to, duration, cost). Pass
@@ -167,7 +250,8 @@ export class WeftClient {
     return (await response.json()) as T;
   }
 
-  private async send(method: string, path: string, body?: unknown, options: { signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<Response> {
+  /** `body` is sent as JSON; `options.raw` as is (file uploads, streamed when it is a stream). */
+  private async send(method: string, path: string, body?: unknown, options: { signal?: AbortSignal; headers?: Record<string, string>; raw?: BodyInit } = {}): Promise<Response> {
     const request = new Request(`${this.baseUrl}${path}`, {
       method,
       headers: {
@@ -176,14 +260,18 @@ export class WeftClient {
         ...(body !== undefined ? { "content-type": "application/json" } : {}),
         ...options.headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: options.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
       signal: options.signal,
-    });
+      // Needed by Node's fetch to send a stream body.
+      ...(options.raw instanceof ReadableStream ? { duplex: "half" } : {}),
+    } as RequestInit);
     const response = await this.doFetch(request);
     if (!response.ok) throw await toApiError(response);
     return response;
   }
 }
+
+const kbPath = (id: string) => `/api/v1/knowledge-bases/${encodeURIComponent(id)}`;
 
 async function toApiError(response: Response): Promise<WeftApiError> {
   const text = await response.text().catch(() => "");

@@ -6,7 +6,7 @@ import { recordMemberAction } from "@/lib/audit/member-action";
 import { db as defaultDb } from "@/lib/db/client";
 import { notFound } from "@/lib/services/errors";
 import { storage as defaultStorage } from "@/lib/storage";
-import { addDocument, deleteDocument, type NewDocument } from "./documents";
+import { addDocument, addUrlSource, deleteDocument, type NewDocument } from "./documents";
 import { MetadataFilterSchema } from "./filter";
 import { getKnowledgeBase, type KnowledgeDeps } from "./service";
 
@@ -22,6 +22,22 @@ export const AddTextDocumentSchema = z
     metadata: MetadataFilterSchema.optional(),
   })
   .strict();
+
+export const AddUrlDocumentSchema = z
+  .object({
+    url: z
+      .string()
+      .trim()
+      .max(2_000)
+      .url("The URL is not valid.")
+      .refine((value) => /^https?:\/\//i.test(value), "Only http and https URLs can be fetched."),
+    name: DocumentNameSchema.optional(),
+    metadata: MetadataFilterSchema.optional(),
+  })
+  .strict();
+
+/** A JSON body for adding a document: pasted text, or a URL to fetch. */
+export const AddDocumentJsonSchema = z.union([AddTextDocumentSchema, AddUrlDocumentSchema]);
 
 const DOCUMENT_SELECT = {
   id: true,
@@ -76,6 +92,24 @@ export async function addTextDocument(member: Member, knowledgeBaseId: string, i
   });
   await auditDocument(member, "knowledge_document.added", knowledgeBaseId, doc);
   return depsOf(deps).db.knowledgeDocument.findUniqueOrThrow({ where: { id: doc.id }, select: DOCUMENT_SELECT });
+}
+
+/**
+ * A web page or file to fetch: the worker fetches it through the workspace's SSRF guard (so the
+ * allow-list applies at fetch time, redirects included) and stores it before parsing (lib/knowledge/fetch-url.ts).
+ */
+export async function addUrlDocument(member: Member, knowledgeBaseId: string, input: z.infer<typeof AddUrlDocumentSchema>, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.edit");
+  await getKnowledgeBase(member, knowledgeBaseId, deps);
+  const doc = await addUrlSource(depsOf(deps), knowledgeBaseId, { url: input.url, name: input.name ?? nameOfUrl(input.url), metadata: input.metadata });
+  await auditDocument(member, "knowledge_document.added", knowledgeBaseId, doc);
+  return depsOf(deps).db.knowledgeDocument.findUniqueOrThrow({ where: { id: doc.id }, select: DOCUMENT_SELECT });
+}
+
+/** A readable default name: host and path, without the query. */
+function nameOfUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`.slice(0, 255);
 }
 
 export async function getDocument(member: Member, knowledgeBaseId: string, documentId: string, deps: KnowledgeDeps = {}) {

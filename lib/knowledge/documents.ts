@@ -70,6 +70,18 @@ export async function addDocument(deps: DocumentDeps, knowledgeBaseId: string, i
   }
 }
 
+/**
+ * A URL document: only the row and the job. The worker fetches it (ingest.ts → fetch-url.ts), so the
+ * request that adds it never waits on a remote server, and a retry after a crash fetches again.
+ */
+export async function addUrlSource(deps: DocumentDeps, knowledgeBaseId: string, input: { url: string; name: string; metadata?: NewDocument["metadata"] }) {
+  const doc = await deps.db.knowledgeDocument.create({
+    data: { knowledgeBaseId, name: input.name, sourceKind: "url", sourceUrl: input.url, mimeType: "application/octet-stream", metadata: input.metadata ?? {} },
+  });
+  await (deps.enqueue ?? enqueueDocument)(doc.id);
+  return doc;
+}
+
 /** Deletes a document: its chunks go with it at once (cascade), its file right after. */
 export async function deleteDocument(deps: Pick<DocumentDeps, "db" | "storage">, documentId: string): Promise<void> {
   const doc = await deps.db.knowledgeDocument.delete({ where: { id: documentId }, select: { storageKey: true } });

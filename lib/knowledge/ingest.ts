@@ -8,6 +8,7 @@ import { type FileStorage, StorageNotFoundError } from "@/lib/storage/types";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { type ChunkRow, replaceDocumentChunks, storedEmbeddings } from "./chunk-store";
 import { createEmbedder, type EmbedderOptions } from "./embeddings";
+import { fetchUrlDocument } from "./fetch-url";
 import { KNOWLEDGE_LIMITS } from "./limits";
 import { detectFormat, KnowledgeParseError, parseDocument } from "./parse";
 import { type SplitterKind, splitDocument } from "./split";
@@ -19,6 +20,8 @@ export interface IngestDeps {
   embedder?: Partial<Omit<EmbedderOptions, "db" | "workspaceId">>;
   /** Aborted when the worker shuts down: the job stops between stages and is resumed later. */
   signal?: AbortSignal;
+  /** URL documents: overrides WEFT_ALLOW_PRIVATE_NETWORK (tests). */
+  allowPrivate?: boolean;
 }
 
 type Stage = "parsing" | "chunking" | "embedding";
@@ -49,6 +52,18 @@ async function readFile(storage: FileStorage, key: string): Promise<Buffer> {
 }
 
 /**
+ * Where the document's bytes are: stored at upload, or — for a URL document — fetched into
+ * storage on every run of its job (a re-run re-fetches, so a changed page is picked up).
+ */
+async function contentOf(doc: { id: string; knowledgeBaseId: string; sourceKind: string; sourceUrl: string | null; storageKey: string | null; mimeType: string }, workspaceId: string, deps: IngestDeps) {
+  if (doc.sourceKind === "url" && doc.sourceUrl) {
+    return fetchUrlDocument(deps, { id: doc.id, knowledgeBaseId: doc.knowledgeBaseId, workspaceId, sourceUrl: doc.sourceUrl });
+  }
+  if (!doc.storageKey) throw new KnowledgeParseError("empty", "The document has no content.");
+  return { storageKey: doc.storageKey, mimeType: doc.mimeType };
+}
+
+/**
  * Indexes one document: parse → split → embed (reusing stored embeddings of unchanged chunks by
  * content hash) → swap its chunks in one transaction. Safe to run again at any point: nothing is
  * visible until the swap, and the swap replaces whatever a previous run wrote. Failures that are
@@ -65,9 +80,9 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
 
   try {
     await setStage("parsing", { chunksDone: 0, chunksTotal: 0, error: Prisma.DbNull });
-    if (!doc.storageKey) throw new KnowledgeParseError("empty", "The document has no content.");
-    const bytes = await readFile(deps.storage, doc.storageKey);
-    const parsed = await parseDocument(bytes, detectFormat(doc.name, doc.mimeType));
+    const source = await contentOf(doc, kb.workspaceId, deps);
+    const bytes = await readFile(deps.storage, source.storageKey);
+    const parsed = await parseDocument(bytes, detectFormat(doc.name, source.mimeType));
     deps.signal?.throwIfAborted();
 
     await setStage("chunking");

@@ -10,6 +10,8 @@ export const KNOWLEDGE_LIMITS = {
   maxTextChars: 20_000_000,
   /** Chunks of one document. */
   maxChunksPerDocument: 50_000,
+  /** How long the worker waits for a URL document's server (headers and body together). */
+  urlFetchTimeoutMs: 60_000,
   /** Bounds of a knowledge base's chunk settings (characters). */
   minChunkSize: 100,
   maxChunkSize: 8_000,

@@ -21,6 +21,10 @@ export const RetrieveInputSchema = z.object({
 });
 export type RetrieveInput = z.input<typeof RetrieveInputSchema>;
 
+/** A query of one knowledge base (its id is in the path): the studio's test box and the public API. */
+export const KnowledgeQuerySchema = RetrieveInputSchema.omit({ knowledgeBaseIds: true }).strict();
+export type KnowledgeQuery = z.input<typeof KnowledgeQuerySchema>;
+
 export interface RetrievedChunk {
   chunkId: string;
   knowledgeBaseId: string;

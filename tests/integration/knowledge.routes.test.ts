@@ -11,6 +11,7 @@ import * as listRoute from "@/app/api/knowledge-bases/route";
 import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { db } from "@/lib/db/client";
 import { createFilesystemStorage } from "@/lib/storage/filesystem";
+import { startCountingServer } from "../fixtures/counting-server";
 import { HANDBOOK_MD, SECURITY_PDF } from "../fixtures/knowledge-corpus";
 import { makePdf } from "../fixtures/knowledge-files";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
@@ -123,5 +124,28 @@ describe("/api/knowledge-bases", () => {
     expect(noName.status).toBe(400);
     const listed = (await (await listRoute.GET(call("GET", "/", viewerCookie), undefined)).json()) as { knowledgeBases: { name: string }[] };
     expect(listed.knowledgeBases.map((k) => k.name)).toContain("Twice");
+  });
+
+  it("adds a document from a JSON body: pasted text, or a URL the worker fetches and parses by its Content-Type", async () => {
+    const pages = await startCountingServer();
+    try {
+      pages.on("/notes", { headers: { "content-type": "text/markdown" }, body: "# Notes\n\nThe cafeteria opens at half past eleven." });
+      const created = await listRoute.POST(call("POST", "/", owner.cookie, { name: "From JSON", embedding: { providerId, model: "test-embedding" } }), undefined);
+      const kb = (await created.json()) as { id: string };
+      const post = (body: unknown) => documentsRoute.POST(call("POST", `/api/knowledge-bases/${kb.id}/documents`, owner.cookie, body), ctx({ id: kb.id }));
+      const fromUrl = await post({ url: `${pages.url}/notes`, name: "Cafeteria" });
+      expect(fromUrl.status).toBe(201);
+      const urlDoc = (await fromUrl.json()) as { id: string };
+      const text = (await (await post({ name: "Pasted", text: "Pasted words." })).json()) as { id: string };
+      const done = await waitForDocuments([urlDoc.id, text.id]);
+      expect(done.get(urlDoc.id)).toMatchObject({ status: "indexed", sourceKind: "url", mimeType: "text/markdown" });
+      expect(done.get(text.id)).toMatchObject({ status: "indexed", sourceKind: "text" });
+      const bad = await post({ url: "not a url" });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
+      expect((await post({ name: "Both", text: "x", url: `${pages.url}/notes` })).status).toBe(400);
+    } finally {
+      await pages.close();
+    }
   });
 });

@@ -222,6 +222,8 @@ describe("another workspace's ids", () => {
       { prefix: "/api/model-aliases/", param: "id", id: alias.id },
       { prefix: "/api/knowledge-bases/", param: "id", id: knowledgeBase.id },
       { prefix: "/api/knowledge-bases/", param: "documentId", id: document.id },
+      { prefix: "/api/v1/knowledge-bases/", param: "id", id: knowledgeBase.id },
+      { prefix: "/api/v1/knowledge-bases/", param: "documentId", id: document.id },
       { prefix: "/api/members/", param: "id", id: membership.id },
       { prefix: "/api/invitations/", param: "id", id: invitation.id },
       { prefix: "/api/api-keys/", param: "id", id: key.id },

@@ -31,6 +31,32 @@ describe("WeftClient", () => {
     expect(await seen[0]!.json()).toEqual({ inputs: { a: 1 }, version: 2, mode: "async" });
   });
 
+  it("uploads a knowledge document as the raw body with its name, type and tags in the query", async () => {
+    const seen: Request[] = [];
+    const client = new WeftClient({
+      baseUrl: "https://weft.example",
+      apiKey: "k",
+      fetch: async (request) => {
+        seen.push(request);
+        if (request.method === "DELETE") return new Response(null, { status: 204 });
+        return Response.json({ id: "d1", status: "queued" }, { status: 201 });
+      },
+    });
+    expect(await client.uploadDocument("kb/1", new TextEncoder().encode("# Hello"), { name: "a b.md", contentType: "text/markdown", metadata: { team: "HR" } })).toEqual({ id: "d1", status: "queued" });
+    const url = new URL(seen[0]!.url);
+    expect(url.pathname).toBe("/api/v1/knowledge-bases/kb%2F1/documents");
+    expect(url.searchParams.get("name")).toBe("a b.md");
+    expect(JSON.parse(url.searchParams.get("metadata")!)).toEqual({ team: "HR" });
+    expect(seen[0]!.headers.get("content-type")).toBe("text/markdown");
+    expect(await seen[0]!.text()).toBe("# Hello");
+
+    await client.addUrlDocument("kb", { url: "https://example.com/page" });
+    expect(seen[1]!.headers.get("content-type")).toBe("application/json");
+    expect(await seen[1]!.json()).toEqual({ url: "https://example.com/page" });
+    await expect(client.deleteDocument("kb", "d1")).resolves.toBeUndefined();
+    expect([seen[2]!.method, new URL(seen[2]!.url).pathname]).toEqual(["DELETE", "/api/v1/knowledge-bases/kb/documents/d1"]);
+  });
+
   it("throws WeftApiError with the API's code, status and message", async () => {
     const client = new WeftClient({
       baseUrl: "https://weft.example",

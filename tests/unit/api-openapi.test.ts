@@ -90,4 +90,19 @@ describe("OpenAPI document", () => {
     expect(doc.info.description).toContain("Last-Event-ID");
     expect(doc.info.description).toContain("Not yet in v1");
   });
+
+  it("documents the knowledge API with its scopes, the three ways to add a document and the query body", () => {
+    const documents = doc.paths["/api/v1/knowledge-bases/{id}/documents"]!;
+    expect(documents.get!["x-weft-scope"]).toBe("knowledge:read");
+    expect(documents.post!["x-weft-scope"]).toBe("knowledge:write");
+    expect(Object.keys(documents.post!.requestBody!.content).sort()).toEqual(["application/json", "application/octet-stream"]);
+    expect(doc.paths["/api/v1/knowledge-bases/{id}/documents/{documentId}"]!.delete!["x-weft-scope"]).toBe("knowledge:write");
+    expect(doc.paths["/api/v1/knowledge-bases/{id}/query"]!.post!["x-weft-scope"]).toBe("knowledge:read");
+    const query = doc.components.schemas.KnowledgeQueryRequest as { properties: Record<string, Record<string, unknown>>; required: string[]; additionalProperties: unknown };
+    expect(query.required).toEqual(["query"]);
+    expect(query.properties.mode).toMatchObject({ enum: ["hybrid", "vector", "keyword"], default: "hybrid" });
+    expect(query.properties.topK).toMatchObject({ type: "integer", maximum: 50 });
+    expect(query.additionalProperties).toBe(false);
+    expect(JSON.stringify(doc.components.schemas.AddDocumentRequest)).toContain('"url"');
+  });
 });

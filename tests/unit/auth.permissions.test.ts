@@ -55,8 +55,9 @@ describe("API key scopes map to actions", () => {
   });
 
   it("a role may put on a key only scopes whose actions it may take", () => {
-    expect(scopesAllowedFor("viewer")).toEqual(["workflows:read", "runs:read", "tools:read"]);
+    expect(scopesAllowedFor("viewer")).toEqual(["workflows:read", "runs:read", "tools:read", "knowledge:read"]);
     expect(scopesAllowedFor("editor")).not.toContain("tools:write");
+    expect(scopesAllowedFor("editor")).not.toContain("knowledge:write");
     expect(scopesAllowedFor("developer")).toEqual([...API_SCOPES]);
   });
 });

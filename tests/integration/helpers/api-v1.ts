@@ -10,6 +10,11 @@ import * as workflowsRoute from "@/app/api/v1/workflows/route";
 import * as workflowImportRoute from "@/app/api/v1/workflows/import/route";
 import * as toolsRoute from "@/app/api/v1/tools/route";
 import * as toolsOpenApiRoute from "@/app/api/v1/tools/openapi/route";
+import * as knowledgeBasesRoute from "@/app/api/v1/knowledge-bases/route";
+import * as knowledgeBaseRoute from "@/app/api/v1/knowledge-bases/[id]/route";
+import * as knowledgeDocumentsRoute from "@/app/api/v1/knowledge-bases/[id]/documents/route";
+import * as knowledgeDocumentRoute from "@/app/api/v1/knowledge-bases/[id]/documents/[documentId]/route";
+import * as knowledgeQueryRoute from "@/app/api/v1/knowledge-bases/[id]/query/route";
 import { createApiKey } from "@/lib/api-keys/service";
 import type { ApiScope } from "@/lib/api-keys/scopes";
 import type { Member } from "@/lib/auth/member";
@@ -36,6 +41,17 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "GET", pattern: /^\/api\/v1\/tools$/, handler: (request) => toolsRoute.GET(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/tools$/, handler: (request) => toolsRoute.POST(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/tools\/openapi$/, handler: (request) => toolsOpenApiRoute.POST(request, undefined) },
+  { method: "GET", pattern: /^\/api\/v1\/knowledge-bases$/, handler: (request) => knowledgeBasesRoute.GET(request, undefined) },
+  { method: "POST", pattern: /^\/api\/v1\/knowledge-bases$/, handler: (request) => knowledgeBasesRoute.POST(request, undefined) },
+  { method: "GET", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)$/, handler: knowledgeBaseRoute.GET },
+  { method: "GET", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)\/documents$/, handler: knowledgeDocumentsRoute.GET },
+  { method: "POST", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)\/documents$/, handler: knowledgeDocumentsRoute.POST },
+  ...(["GET", "DELETE"] as const).map((method) => ({
+    method,
+    pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)\/documents\/([^/]+)$/,
+    handler: ((request, { params }) => params.then((p) => knowledgeDocumentRoute[method](request, { params: Promise.resolve({ id: p.id, documentId: p.waitId ?? "" }) }))) as Handler,
+  })),
+  { method: "POST", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)\/query$/, handler: knowledgeQueryRoute.POST },
   { method: "GET", pattern: /^\/api\/v1\/openapi\.json$/, handler: (request) => openapiRoute.GET(request) },
 ];
 
@@ -62,7 +78,7 @@ export function clientFor(apiKey: string): WeftClient {
 
 /** An API key of `member`'s workspace, created through the real service. */
 export async function createKey(member: Member, scopes: ApiScope[] = ["workflows:read", "runs:read", "runs:write"]) {
-  const { key, secret } = await createApiKey(member, { name: `test key ${scopes.join(",")}`, scopes });
+  const { key, secret } = await createApiKey(member, { name: `test key ${scopes.join(",")}`.slice(0, 120), scopes });
   return { id: key.id, secret };
 }
 

@@ -9,8 +9,9 @@ const inputs = { customer: "Ada", message: "refund please", priority: 1 };
 /**
  * Routes whose body is a file streamed to storage, not JSON (its name and tags are query
  * parameters): the JSON-body checks do not apply; tests/integration/knowledge.routes.test.ts covers them.
+ * (The knowledge documents routes also take JSON — text or a URL — and are checked as JSON routes.)
  */
-export const FILE_BODY_ROUTES = new Set(["POST /api/knowledge-bases/[id]/documents"]);
+export const FILE_BODY_ROUTES = new Set<string>();
 
 /** A plausible body per route (most would pass their schema); other write routes get a generic one. */
 export function validishBody(route: RouteMethod): Record<string, unknown> {
@@ -49,6 +50,10 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "PATCH /api/knowledge-bases/[id]": { name: "probe kb", description: "probe" },
     "POST /api/knowledge-bases/[id]/documents/text": { name: "probe.md", text: "probe" },
     "POST /api/knowledge-bases/[id]/query": { query: "probe" },
+    "POST /api/knowledge-bases/[id]/documents": { name: "probe.md", text: "probe" },
+    "POST /api/v1/knowledge-bases": { name: "probe kb", description: "probe", embedding: { providerId: "00000000-0000-4000-8000-000000000000", model: "m" } },
+    "POST /api/v1/knowledge-bases/[id]/documents": { name: "probe.md", text: "probe" },
+    "POST /api/v1/knowledge-bases/[id]/query": { query: "probe" },
     "POST /api/v1/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
   };
   return bodies[`${route.method} ${route.pattern}`] ?? { name: "probe", description: "probe", text: "probe" };
