@@ -1,20 +1,11 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { E2E_MODEL_PORT } from "./env";
+import { addProvider, connect, signUp } from "./helpers";
 
 /**
  * The first end-to-end slice as a user does it: sign up, add a model provider, build
  * Start → LLM → End by drag and drop, configure it, run it, watch it live, find it in Runs.
  */
-
-async function connect(page: Page, from: Locator, to: Locator) {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error("handle not visible");
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
 
 const targetHandle = (page: Page, nodeId: string) => page.getByTestId(`node-${nodeId}`).locator(".react-flow__handle.target");
 
@@ -22,15 +13,14 @@ test("build, run and inspect an LLM workflow", async ({ page }) => {
   const email = `e2e-${Date.now()}@example.test`;
 
   // Sign up (a new account gets its own workspace).
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill("E2E Tester");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("e2e-password-123");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/workflows/);
+  await signUp(page, "E2E Tester", email);
 
   // A model provider pointing at the OpenAI-wire test server.
-  await addProvider(page);
+  await addProvider(page, "E2E test model", "sk-e2e-secret-key-123456");
+  // The key is never sent back to the browser.
+  expect(await page.content()).not.toContain("sk-e2e-secret-key-123456");
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText(/ms\)|connected|ok/i).first()).toBeVisible();
 
   // A new workflow opens in the editor.
   await page.goto("/workflows");
@@ -103,23 +93,3 @@ test("build, run and inspect an LLM workflow", async ({ page }) => {
   await page.goto("/runs");
   await expect(page.getByTestId("run-row").first()).toContainText("E2E assistant");
 });
-
-async function addProvider(page: Page) {
-  await page.goto("/settings/models");
-  await page.getByRole("button", { name: "Add provider" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Preset").click();
-  await page.getByRole("option", { name: "Custom (OpenAI-compatible)" }).click();
-  await dialog.getByLabel("Name").fill("E2E test model");
-  await dialog.getByLabel("Base URL").fill(`http://127.0.0.1:${E2E_MODEL_PORT}/v1`);
-  await dialog.getByLabel(/API key/).fill("sk-e2e-secret-key-123456");
-  await dialog.getByLabel("Models").fill("e2e-model");
-  await dialog.getByLabel("Models").press("Enter");
-  await dialog.getByRole("button", { name: "Add provider" }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByText("E2E test model")).toBeVisible();
-  // The key is never sent back to the browser.
-  expect(await page.content()).not.toContain("sk-e2e-secret-key-123456");
-  await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByText(/ms\)|connected|ok/i).first()).toBeVisible();
-}

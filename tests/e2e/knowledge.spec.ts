@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { makePdf } from "../fixtures/knowledge-files";
 import { E2E_MODEL_PORT } from "./env";
+import { signUp } from "./helpers";
 
 /**
  * A developer builds a knowledge base in the browser: picks an embedding model, uploads a PDF and a
@@ -10,12 +11,7 @@ import { E2E_MODEL_PORT } from "./env";
  */
 test("create a knowledge base, upload a PDF and a Markdown file, watch them index, test retrieval, cite it from a workflow", async ({ page }) => {
   const stamp = Date.now();
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill("E2E Knowledge");
-  await page.getByLabel("Email").fill(`e2e-knowledge-${stamp}@example.test`);
-  await page.getByLabel("Password").fill("e2e-password-123");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/workflows/);
+  await signUp(page, "E2E Knowledge", `e2e-knowledge-${stamp}@example.test`);
   const provider = await page.request.post("/api/providers", {
     data: { name: "E2E embeddings", preset: "custom", baseUrl: `http://127.0.0.1:${E2E_MODEL_PORT}/v1`, apiKey: "sk-e2e-embed-123456", models: ["e2e-model", "e2e-embedding"] },
   });

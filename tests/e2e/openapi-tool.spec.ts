@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { startCountingServer } from "../fixtures/counting-server";
 import { E2E_MODEL_PORT } from "./env";
+import { signUp } from "./helpers";
 
 /**
  * A developer registers a tool from an OpenAPI document on the Tools page, an Agent node uses it
@@ -14,12 +15,7 @@ test("import an OpenAPI tool, use it in an Agent, see the tool call in the run's
   const petApi = await startCountingServer();
   petApi.on("/api/pets/7", { body: { id: 7, name: "Rex", tag: "dog" } });
   try {
-    await page.goto("/sign-up");
-    await page.getByLabel("Name").fill("E2E Tools");
-    await page.getByLabel("Email").fill(`e2e-tools-${Date.now()}@example.test`);
-    await page.getByLabel("Password").fill("e2e-password-123");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(/\/workflows/);
+    await signUp(page, "E2E Tools", `e2e-tools-${Date.now()}@example.test`);
 
     // Tools page → Import OpenAPI: paste, read, choose one operation, point it at the test API.
     await page.getByRole("link", { name: "Tools" }).click();

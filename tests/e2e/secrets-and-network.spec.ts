@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startCountingServer } from "../fixtures/counting-server";
+import { signUp } from "./helpers";
 
 /**
  * An admin's security settings as a user meets them: a secret names the hosts it may be sent to
@@ -10,12 +11,7 @@ test("a secret goes only to its allowed hosts; the Secrets page shows who uses i
   const canary = await startCountingServer();
   canary.on("/collect", { body: { ok: true } });
   try {
-    await page.goto("/sign-up");
-    await page.getByLabel("Name").fill("E2E Security");
-    await page.getByLabel("Email").fill(`e2e-security-${Date.now()}@example.test`);
-    await page.getByLabel("Password").fill("e2e-password-123");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(/\/workflows/);
+    await signUp(page, "E2E Security", `e2e-security-${Date.now()}@example.test`);
 
     // Settings → Secrets: a URL is not a host; a host is.
     await page.goto("/settings/secrets");

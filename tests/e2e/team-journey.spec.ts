@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startCountingServer } from "../fixtures/counting-server";
 import { E2E_MODEL_PORT } from "./env";
+import { addProvider, connect, signUp } from "./helpers";
 
 /**
  * A team works in one workspace: the owner invites a developer and a business user by link; the
@@ -11,16 +12,6 @@ import { E2E_MODEL_PORT } from "./env";
  */
 const spec = readFileSync(new URL("../fixtures/openapi/petstore-swagger2.json", import.meta.url), "utf8");
 const stamp = Date.now();
-const PASSWORD = "e2e-password-123";
-
-async function signUp(page: Page, name: string, email: string) {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/workflows/);
-}
 
 /** Settings → Members → Invite: returns the link shown once. */
 async function invite(page: Page, email: string, role: string): Promise<string> {
@@ -46,38 +37,13 @@ async function joinThroughLink(browser: Browser, link: string, name: string, ema
   await expect(page.getByTestId("invitation-status")).toHaveAttribute("data-status", "pending");
   await page.getByTestId("invitation-sign-up").click();
   await expect(page.getByLabel("Email")).toHaveValue(email);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/workflows/);
+  await signUp(page, name, null);
   await expect(page.getByTestId("workspace-name")).toContainText("E2E Owner");
   return page;
 }
 
-async function connect(page: Page, from: Locator, to: Locator) {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error("handle not visible");
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
-
 async function addProviderAndTool(page: Page, petApiUrl: string) {
-  await page.goto("/settings/models");
-  await page.getByRole("button", { name: "Add provider" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Preset").click();
-  await page.getByRole("option", { name: "Custom (OpenAI-compatible)" }).click();
-  await dialog.getByLabel("Name").fill("Team model");
-  await dialog.getByLabel("Base URL").fill(`http://127.0.0.1:${E2E_MODEL_PORT}/v1`);
-  await dialog.getByLabel(/API key/).fill("sk-e2e-team-key-123456");
-  await dialog.getByLabel("Models").fill("e2e-model");
-  await dialog.getByLabel("Models").press("Enter");
-  await dialog.getByRole("button", { name: "Add provider" }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByText("Team model")).toBeVisible();
+  await addProvider(page, "Team model", "sk-e2e-team-key-123456");
 
   await page.goto("/tools");
   await page.getByTestId("import-openapi").click();

@@ -1,13 +1,13 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
 import { z } from "zod";
+import { cachedLoaderHook, type LoadState } from "@/lib/editor/cached-loader";
 
 const KnowledgeBaseOptionSchema = z.object({ id: z.string(), name: z.string(), description: z.string().default("") });
 export type KnowledgeBaseOption = z.infer<typeof KnowledgeBaseOptionSchema>;
 const ListSchema = z.object({ knowledgeBases: z.array(KnowledgeBaseOptionSchema) });
 
-export type KnowledgeBasesState = { status: "loading" } | { status: "ready"; knowledgeBases: KnowledgeBaseOption[] } | { status: "error"; message: string };
+export type KnowledgeBasesState = LoadState<{ knowledgeBases: KnowledgeBaseOption[] }>;
 
 async function fetchKnowledgeBases(): Promise<KnowledgeBasesState> {
   try {
@@ -20,24 +20,5 @@ async function fetchKnowledgeBases(): Promise<KnowledgeBasesState> {
   }
 }
 
-// Shared by every Knowledge and Agent panel of the page: selecting another node does not refetch.
-let cached: Promise<KnowledgeBasesState> | null = null;
-
-export function useKnowledgeBases(): KnowledgeBasesState & { reload: () => void } {
-  const [state, setState] = useState<KnowledgeBasesState>({ status: "loading" });
-  const load = useCallback((force: boolean) => {
-    if (force || !cached) cached = fetchKnowledgeBases();
-    let live = true;
-    setState({ status: "loading" });
-    void cached.then((result) => {
-      if (!live) return;
-      if (result.status === "error") cached = null;
-      setState(result);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
-  useEffect(() => load(false), [load]);
-  return { ...state, reload: () => void load(true) };
-}
+// Shared by every Knowledge and Agent panel of the page.
+export const useKnowledgeBases = cachedLoaderHook(fetchKnowledgeBases);

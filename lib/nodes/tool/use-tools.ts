@@ -1,9 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { cachedLoaderHook, type LoadState } from "@/lib/editor/cached-loader";
 import type { ToolOption } from "./schema-form";
 
-type ToolsState = { status: "loading" } | { status: "ready"; tools: ToolOption[] } | { status: "error"; message: string };
+type ToolsState = LoadState<{ tools: ToolOption[] }>;
 
 const record = (value: unknown): Record<string, unknown> | null =>
   value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
@@ -34,24 +34,5 @@ async function fetchTools(): Promise<ToolsState> {
   }
 }
 
-// Shared by every Agent and Tool panel of the page: selecting another node does not refetch.
-let cached: Promise<ToolsState> | null = null;
-
-export function useWorkspaceTools(): ToolsState & { reload: () => void } {
-  const [state, setState] = useState<ToolsState>({ status: "loading" });
-  const load = useCallback((force: boolean) => {
-    if (force || !cached) cached = fetchTools();
-    let live = true;
-    setState({ status: "loading" });
-    void cached.then((result) => {
-      if (!live) return;
-      if (result.status === "error") cached = null;
-      setState(result);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
-  useEffect(() => load(false), [load]);
-  return { ...state, reload: () => void load(true) };
-}
+// Shared by every Agent and Tool panel of the page.
+export const useWorkspaceTools = cachedLoaderHook(fetchTools);

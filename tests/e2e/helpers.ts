@@ -1,0 +1,44 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+import { E2E_MODEL_PORT } from "./env";
+
+/** Steps several journeys share, done through the UI as a person would. */
+
+export const E2E_PASSWORD = "e2e-password-123";
+
+/** Sign-up form → the studio (open sign-up, or an invitation's prefilled email when `email` is null). */
+export async function signUp(page: Page, name: string, email: string | null) {
+  if (email !== null) await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(name);
+  if (email !== null) await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/workflows/);
+}
+
+/** Drags a connection from one handle to another on the canvas. */
+export async function connect(page: Page, from: Locator, to: Locator) {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error("handle not visible");
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Settings → Models → Add provider: a custom OpenAI-compatible provider on the e2e model server. */
+export async function addProvider(page: Page, name: string, apiKey: string) {
+  await page.goto("/settings/models");
+  await page.getByRole("button", { name: "Add provider" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Preset").click();
+  await page.getByRole("option", { name: "Custom (OpenAI-compatible)" }).click();
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByLabel("Base URL").fill(`http://127.0.0.1:${E2E_MODEL_PORT}/v1`);
+  await dialog.getByLabel(/API key/).fill(apiKey);
+  await dialog.getByLabel("Models").fill("e2e-model");
+  await dialog.getByLabel("Models").press("Enter");
+  await dialog.getByRole("button", { name: "Add provider" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText(name)).toBeVisible();
+}
