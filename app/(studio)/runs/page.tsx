@@ -1,6 +1,7 @@
 import { History } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { CursorPager } from "@/components/ui/cursor-pager";
 import { LiveRefresh } from "@/components/runs/live-refresh";
 import { RunFilters } from "@/components/runs/run-filters";
 import { RunTable } from "@/components/runs/run-table";
@@ -65,22 +66,7 @@ export default async function RunsPage({ searchParams }: { searchParams: SearchP
       ) : (
         <RunTable runs={page.runs} />
       )}
-      {cursor || page.nextCursor ? (
-        <nav className="flex justify-between" aria-label="Pagination">
-          {cursor ? (
-            <Button variant="outline" size="sm" asChild>
-              <Link href={link({})}>Newest</Link>
-            </Button>
-          ) : (
-            <span />
-          )}
-          {page.nextCursor ? (
-            <Button variant="outline" size="sm" asChild>
-              <Link href={link({ cursor: page.nextCursor })}>Older runs</Link>
-            </Button>
-          ) : null}
-        </nav>
-      ) : null}
+      <CursorPager paged={Boolean(cursor)} newestHref={link({})} olderHref={page.nextCursor ? link({ cursor: page.nextCursor }) : null} olderLabel="Older runs" />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { ScrollText } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { CursorPager } from "@/components/ui/cursor-pager";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditRetention } from "@/components/audit/audit-retention";
 import { AuditTable } from "@/components/audit/audit-table";
@@ -79,22 +80,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
       ) : (
         <AuditTable events={page.events} />
       )}
-      {cursor || page.nextCursor ? (
-        <nav className="flex justify-between" aria-label="Pagination">
-          {cursor ? (
-            <Button variant="outline" size="sm" asChild>
-              <Link href={filterQuery ? `/settings/audit?${filterQuery}` : "/settings/audit"}>Newest</Link>
-            </Button>
-          ) : (
-            <span />
-          )}
-          {page.nextCursor ? (
-            <Button variant="outline" size="sm" asChild>
-              <Link href={`/settings/audit?${query({ ...filter, cursor: page.nextCursor })}`}>Older entries</Link>
-            </Button>
-          ) : null}
-        </nav>
-      ) : null}
+      <CursorPager
+        paged={Boolean(cursor)}
+        newestHref={filterQuery ? `/settings/audit?${filterQuery}` : "/settings/audit"}
+        olderHref={page.nextCursor ? `/settings/audit?${query({ ...filter, cursor: page.nextCursor })}` : null}
+        olderLabel="Older entries"
+      />
     </div>
   );
 }
