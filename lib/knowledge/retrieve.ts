@@ -6,6 +6,7 @@ import { createEmbedder, type EmbedderOptions } from "./embeddings";
 import { MetadataFilterSchema } from "./filter";
 import { reciprocalRankFusion } from "./fusion";
 import { type Hit, keywordSearch, type SearchScope, vectorSearch } from "./search-sql";
+import type { KnowledgeChunk } from "@/lib/engine/ports";
 
 export const RETRIEVAL_MODES = ["hybrid", "vector", "keyword"] as const;
 export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
@@ -25,18 +26,8 @@ export type RetrieveInput = z.input<typeof RetrieveInputSchema>;
 export const KnowledgeQuerySchema = RetrieveInputSchema.omit({ knowledgeBaseIds: true }).strict();
 export type KnowledgeQuery = z.input<typeof KnowledgeQuerySchema>;
 
-export interface RetrievedChunk {
-  chunkId: string;
-  knowledgeBaseId: string;
-  documentId: string;
-  documentName: string;
-  text: string;
-  score: number;
-  page: number | null;
-  section: string | null;
-  /** Its number in `context` ([1], [2], …). */
-  citation: number;
-}
+/** The engine's chunk shape (lib/engine/ports.ts): the node and the Agent tools hand these on unchanged. */
+export type RetrievedChunk = KnowledgeChunk;
 
 export interface RetrievalResult {
   mode: RetrievalMode;
