@@ -304,13 +304,26 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
           operationId: "importOpenApiTools",
           summary: "Import tools from an OpenAPI document",
           description:
-            "OpenAPI 3.x or Swagger 2.0, JSON or YAML. Each chosen operation becomes a tool whose input holds its path, query and header parameters and a `body`. External `$ref`s are not fetched. Importing again under the same `sourceName` updates that source's tools.",
+            "OpenAPI 3.x or Swagger 2.0, JSON or YAML, as `text`, by `url` (fetched by the server through its SSRF guard) or uploaded as `multipart/form-data` (file part `document`, options as a JSON text part `options`; up to WEFT_OPENAPI_MAX_BYTES, 64 MiB by default). Each chosen operation becomes a tool whose input holds its path, query and header parameters and a `body` sent in the operation's declared encoding. OPTIONS/TRACE operations and input schemas over the tool limit are reported in `skipped`. External `$ref`s are not fetched. Importing again under the same `sourceName` updates that source's tools and never renames them.",
           tags: ["tools"],
-          requestBody: { required: true, content: json(OpenApiImportRequestSchema) },
+          requestBody: {
+            required: true,
+            content: {
+              ...json(OpenApiImportRequestSchema),
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  properties: { document: { type: "string", format: "binary" }, options: { type: "string", description: "The JSON request fields other than text and url" } },
+                  required: ["document"],
+                },
+              },
+            },
+          },
           responses: {
             "201": { description: "What was created, updated and removed", content: json(OpenApiImportResultSchema) },
-            "400": errorResponse("Not an OpenAPI document, or unknown operations (invalid_request)"),
+            "400": errorResponse("Not an OpenAPI document, unknown operations, none importable, or the URL could not be fetched (invalid_request)"),
             "409": errorResponse("A non-OpenAPI source has this name (conflict)"),
+            "413": errorResponse("The document is larger than the limit (payload_too_large)"),
           },
         }),
       },
