@@ -19,39 +19,39 @@ type Parsed = { text?: string; options: string | null } | Response;
 function readMultipart(request: Request, maxBytes: number): Promise<Parsed> {
   const tooLarge = () => jsonError(413, "payload_too_large", `The document is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the limit (WEFT_OPENAPI_MAX_BYTES).`);
   return new Promise((resolve) => {
+    let settled = false;
+    const source = request.body ? Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
+    /** Answers once; a refusal stops reading the request instead of draining the rest of it. */
+    const settle = (result: Parsed, stopReading = false) => {
+      if (settled) return;
+      settled = true;
+      if (stopReading) source.destroy();
+      resolve(result);
+    };
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: { "content-type": request.headers.get("content-type") ?? "" }, limits: { files: 1, fileSize: maxBytes, fieldSize: MAX_OPTIONS_BYTES, fields: 4 } });
     } catch (error) {
-      resolve(jsonError(400, "invalid_request", `The multipart body cannot be read: ${(error as Error).message}`, { issues: [] }));
-      return;
+      return settle(jsonError(400, "invalid_request", `The multipart body cannot be read: ${(error as Error).message}`, { issues: [] }), true);
     }
     const chunks: Buffer[] = [];
     let options: string | null = null;
     let sawFile = false;
-    let refused: Response | null = null;
     parser.on("file", (name, stream) => {
       if (name !== "document") return void stream.resume();
       sawFile = true;
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("limit", () => {
-        refused = tooLarge();
-        stream.resume();
-      });
+      stream.on("limit", () => settle(tooLarge(), true));
     });
     parser.on("field", (name, value, info) => {
-      if (name === "options") options = info.valueTruncated ? null : value;
-      if (name === "options" && info.valueTruncated) refused = jsonError(413, "payload_too_large", "The options part is larger than 1 MB.");
+      if (name !== "options") return;
+      if (info.valueTruncated) settle(jsonError(413, "payload_too_large", "The options part is larger than 1 MB."), true);
+      options = value;
     });
-    parser.on("error", (error: Error) => resolve(jsonError(400, "invalid_request", `The multipart body cannot be read: ${error.message}`, { issues: [] })));
-    parser.on("close", () => {
-      if (refused) return resolve(refused);
-      resolve({ text: sawFile ? Buffer.concat(chunks).toString("utf8") : undefined, options });
-    });
-    if (!request.body) return void parser.end();
-    Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>)
-      .on("error", (error) => parser.destroy(error))
-      .pipe(parser);
+    parser.on("error", (error: Error) => settle(jsonError(400, "invalid_request", `The multipart body cannot be read: ${error.message}`, { issues: [] }), true));
+    parser.on("close", () => settle({ text: sawFile ? Buffer.concat(chunks).toString("utf8") : undefined, options }));
+    source.on("error", (error) => settle(jsonError(400, "invalid_request", `The request body could not be read: ${error.message}`, { issues: [] })));
+    source.pipe(parser);
   });
 }
 

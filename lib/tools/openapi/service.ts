@@ -8,10 +8,12 @@ import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
 import { ServiceError } from "@/lib/services/errors";
 import { auditToolSource } from "../audit";
 import { ToolAuthSchema, type OpenApiSourceConfig } from "../schema";
-import { parseDocument, prepareParsed } from "./document";
+import { parseDocument, prepareParsed, type PreparedDocument } from "./document";
 import type { OperationSummary, PreparedOperation, SkippedOperation } from "./operation";
 import { isObject, type Json } from "./refs";
 import { documentText } from "./source";
+import { dropDocument, keepDocument } from "./stored-document";
+import { insertOpenApiTools, updateOpenApiTools, type ChangedToolRow, type NewToolRow } from "./tool-rows";
 
 /**
  * OpenAPI import as a service: preview (list operations, store nothing) and import (one tool of kind
@@ -108,84 +110,90 @@ function chooseOperations(raw: Json, wanted: ReadonlySet<string> | null, takenNa
   return { doc, skipped };
 }
 
-/**
- * Stores the source and one tool per chosen operation. Importing again under the same source name
- * updates that source's tools in place (version bumped when something changed; names never change),
- * adds new operations and removes the ones no longer chosen.
- */
-export async function importOpenApi(member: Member, input: OpenApiImportInput, db: Db = defaultDb()): Promise<ImportResult> {
-  requirePermission(member, "tool.manage");
-  const data = OpenApiImportSchema.parse(input);
-  const raw = parseDocument(await documentText(db, member.workspaceId, data));
-  const title = isObject(raw.info) && typeof raw.info.title === "string" ? raw.info.title : "API";
-  const sourceName = (data.sourceName ?? title).slice(0, 80);
-  const existingSource = await db.toolSource.findFirst({ where: { workspaceId: member.workspaceId, name: sourceName } });
-  if (existingSource && existingSource.kind !== "openapi") throw new ServiceError("conflict", `A tool source named ${sourceName} already exists and is not an OpenAPI import.`);
-  const existingTools = existingSource ? await db.tool.findMany({ where: { sourceId: existingSource.id } }) : [];
-  const byOperation = new Map(existingTools.map((t) => [String((t.config as Json).operation), t]));
-  // Every name in the workspace is taken, this source's too: existing operations keep their tool's name.
-  const { doc, skipped } = chooseOperations(raw, data.operations ? new Set(data.operations) : null, await workspaceToolNames(db, member.workspaceId));
-  const chosen = doc.operations;
+type ExistingTool = { id: string; name: string; inputSchema: unknown; config: unknown; description: string };
 
-  const previousAuth = existingSource ? ToolAuthSchema.safeParse((existingSource.config as Json).auth) : null;
+/** Writes the chosen operations as tools of the source: changed ones updated in place (same name), new ones created, unchosen ones removed. */
+async function syncTools(tx: Prisma.TransactionClient, member: Member, sourceId: string, chosen: PreparedOperation[], byOperation: Map<string, ExistingTool>) {
+  const fresh: NewToolRow[] = [];
+  const changed: ChangedToolRow[] = [];
+  const tools: ImportResult["tools"] = [];
+  for (const op of chosen) {
+    const previous = byOperation.get(op.key);
+    byOperation.delete(op.key);
+    const row = { description: op.description, inputSchema: op.inputSchema, config: op.config };
+    if (!previous) {
+      const id = crypto.randomUUID();
+      fresh.push({ id, workspaceId: member.workspaceId, name: op.toolName, sourceId, ownerId: member.userId, ...row });
+      tools.push({ id, name: op.toolName, operation: op.key });
+      continue;
+    }
+    const same = canonical(previous.inputSchema) === canonical(op.inputSchema) && canonical(previous.config) === canonical(op.config) && previous.description === op.description;
+    if (!same) changed.push({ id: previous.id, ...row });
+    tools.push({ id: previous.id, name: previous.name, operation: op.key });
+  }
+  await insertOpenApiTools(tx, fresh);
+  await updateOpenApiTools(tx, changed);
+  const stale = [...byOperation.values()].map((t) => t.id);
+  if (stale.length) await tx.tool.deleteMany({ where: { id: { in: stale } } });
+  return { created: fresh.length, updated: changed.length, removed: stale.length, tools };
+}
+
+function sourceConfig(doc: PreparedDocument, data: z.infer<typeof OpenApiImportSchema>, previous: Json | null): OpenApiSourceConfig {
+  const previousAuth = previous ? ToolAuthSchema.safeParse(previous.auth) : null;
   const auth = data.auth ?? (previousAuth?.success && previousAuth.data.type === doc.auth.type ? previousAuth.data : doc.auth);
-  const config: OpenApiSourceConfig = {
+  return {
     baseUrl: data.baseUrl ?? doc.servers.find((s) => /^https?:\/\//.test(s)) ?? "",
     servers: doc.servers,
     auth,
     securitySchemes: doc.securitySchemes,
     title: doc.title,
     version: doc.version,
+    ...(data.url ? { documentUrl: data.url } : {}),
   };
+}
 
-  const result = await db.$transaction(
-    async (tx) => {
-      const source = existingSource
-        ? await tx.toolSource.update({ where: { id: existingSource.id }, data: { config: config as unknown as Prisma.InputJsonValue, document: doc.raw as Prisma.InputJsonValue, lastSyncedAt: new Date() } })
-        : await tx.toolSource.create({
-            data: { workspaceId: member.workspaceId, kind: "openapi", name: sourceName, config: config as unknown as Prisma.InputJsonValue, document: doc.raw as Prisma.InputJsonValue, createdById: member.userId, lastSyncedAt: new Date() },
-          });
-      let updated = 0;
-      const fresh: Prisma.ToolCreateManyInput[] = [];
-      const tools: ImportResult["tools"] = [];
-      for (const op of chosen) {
-        const previous = byOperation.get(op.key);
-        if (previous) {
-          byOperation.delete(op.key);
-          const same = canonical(previous.inputSchema) === canonical(op.inputSchema) && canonical(previous.config) === canonical(op.config) && previous.description === op.description;
-          if (!same) {
-            await tx.tool.update({
-              where: { id: previous.id },
-              data: { inputSchema: op.inputSchema as Prisma.InputJsonValue, config: op.config as Prisma.InputJsonValue, description: op.description, version: { increment: 1 } },
-            });
-            updated++;
-          }
-          tools.push({ id: previous.id, name: previous.name, operation: op.key });
-        } else {
-          const id = crypto.randomUUID();
-          fresh.push({
-            id,
-            workspaceId: member.workspaceId,
-            kind: "openapi",
-            name: op.toolName,
-            description: op.description,
-            inputSchema: op.inputSchema as Prisma.InputJsonValue,
-            config: op.config as Prisma.InputJsonValue,
-            sourceId: source.id,
-            ownerId: member.userId,
-          });
-          tools.push({ id, name: op.toolName, operation: op.key });
-        }
-      }
-      if (fresh.length) await tx.tool.createMany({ data: fresh });
-      const stale = [...byOperation.values()].map((t) => t.id);
-      if (stale.length) await tx.tool.deleteMany({ where: { id: { in: stale } } });
-      return { sourceId: source.id, sourceName: source.name, created: fresh.length, updated, removed: stale.length, tools, skipped };
-    },
-    { timeout: 60_000 },
-  );
+/**
+ * Stores the source and one tool per chosen operation. Importing again under the same source name
+ * updates that source's tools in place (version bumped when something changed; names never change),
+ * adds new operations and removes the ones no longer chosen. The document's text is kept in file
+ * storage, written before the database and removed again if the database refuses.
+ */
+export async function importOpenApi(member: Member, input: OpenApiImportInput, db: Db = defaultDb()): Promise<ImportResult> {
+  requirePermission(member, "tool.manage");
+  const data = OpenApiImportSchema.parse(input);
+  const text = await documentText(db, member.workspaceId, data);
+  const raw = parseDocument(text);
+  const title = isObject(raw.info) && typeof raw.info.title === "string" ? raw.info.title : "API";
+  const sourceName = (data.sourceName ?? title).slice(0, 80);
+  const existingSource = await db.toolSource.findFirst({ where: { workspaceId: member.workspaceId, name: sourceName } });
+  if (existingSource && existingSource.kind !== "openapi") throw new ServiceError("conflict", `A tool source named ${sourceName} already exists and is not an OpenAPI import.`);
+  const existingTools = existingSource ? await db.tool.findMany({ where: { sourceId: existingSource.id } }) : [];
+  const byOperation = new Map<string, ExistingTool>(existingTools.map((t) => [String((t.config as Json).operation), t]));
+  // Every name in the workspace is taken, this source's too: existing operations keep their tool's name.
+  const { doc, skipped } = chooseOperations(raw, data.operations ? new Set(data.operations) : null, await workspaceToolNames(db, member.workspaceId));
+  const config = sourceConfig(doc, data, existingSource ? (existingSource.config as Json) : null) as unknown as Prisma.InputJsonValue;
+
+  const sourceId = existingSource?.id ?? crypto.randomUUID();
+  if (!existingSource) await keepDocument(sourceId, text);
+  let synced;
+  try {
+    synced = await db.$transaction(
+      async (tx) => {
+        if (existingSource) await tx.toolSource.update({ where: { id: sourceId }, data: { config, document: Prisma.DbNull, lastSyncedAt: new Date() } });
+        else await tx.toolSource.create({ data: { id: sourceId, workspaceId: member.workspaceId, kind: "openapi", name: sourceName, config, createdById: member.userId, lastSyncedAt: new Date() } });
+        return syncTools(tx, member, sourceId, doc.operations, byOperation);
+      },
+      { timeout: 60_000 },
+    );
+  } catch (error) {
+    if (!existingSource) await dropDocument(sourceId).catch(() => undefined);
+    throw error;
+  }
+  // A re-import replaces the kept text only once the tools match it.
+  if (existingSource) await keepDocument(sourceId, text);
+  const result: ImportResult = { sourceId, sourceName, ...synced, skipped };
   const counts = { kind: "openapi", created: result.created, updated: result.updated, removed: result.removed };
-  await recordMemberAction(member, existingSource ? "tool_source.updated" : "tool_source.created", { type: "tool_source", id: result.sourceId, label: result.sourceName }, { metadata: counts });
+  await recordMemberAction(member, existingSource ? "tool_source.updated" : "tool_source.created", { type: "tool_source", id: sourceId, label: sourceName }, { metadata: counts });
   return result;
 }
 
@@ -209,5 +217,6 @@ export async function deleteToolSource(member: Member, id: string, db: Db = defa
   const source = await db.toolSource.findFirst({ where: { id, workspaceId: member.workspaceId, kind: "openapi" }, select: { id: true, name: true } });
   const deleted = await db.toolSource.deleteMany({ where: { id, workspaceId: member.workspaceId, kind: "openapi" } });
   if (!source || deleted.count === 0) throw new ServiceError("not_found", "OpenAPI source not found.");
+  await dropDocument(id).catch(() => undefined);
   await auditToolSource(member, "tool_source.deleted", source, null);
 }
