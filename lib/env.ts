@@ -76,6 +76,8 @@ export const EnvSchema = z.object({
   /** Directory of the filesystem store for uploaded knowledge documents (lib/storage). */
   WEFT_STORAGE_DIR: z.string().min(1).default("./.data/storage"),
   /** Knowledge documents one worker process ingests at once (parsing and embedding; runs are never blocked by it). */
+  /** Largest OpenAPI document an import accepts (upload, paste or URL), in bytes. GitHub's own description is 13 MB. */
+  WEFT_OPENAPI_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
   WEFT_KNOWLEDGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Lock of an ingestion job: a worker that stops renewing it this long (crash) loses the document to another worker. Long, as parsing a big file can hold the event loop. */
   WEFT_KNOWLEDGE_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
