@@ -1,0 +1,18 @@
+import type { FlowDoc } from "./flow";
+
+/** Multi-selection helpers for copy, delete, select all and the context menu. */
+
+/** The selected nodes' ids, in document order. */
+export function selectedNodeIds(doc: Pick<FlowDoc, "nodes">): string[] {
+  return doc.nodes.filter((n) => n.selected).map((n) => n.id);
+}
+
+/** Selects exactly these nodes (and no edges); untouched objects keep their identity. */
+export function selectNodes(doc: FlowDoc, ids: Iterable<string>): FlowDoc {
+  const chosen = new Set(ids);
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => (Boolean(n.selected) === chosen.has(n.id) ? n : { ...n, selected: chosen.has(n.id) })),
+    edges: doc.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+  };
+}
