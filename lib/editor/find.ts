@@ -50,6 +50,18 @@ function settingsText(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** Lower-cased search text per node config; configs are immutable, so a drag reuses every entry. */
+const searchText = new WeakMap<object, string>();
+
+function configText(config: Record<string, unknown>): string {
+  let text = searchText.get(config);
+  if (text === undefined) {
+    text = settingsText(config).join("\n").toLowerCase();
+    searchText.set(config, text);
+  }
+  return text;
+}
+
 /** The outline entries whose title, type, id or settings contain `query` (case-insensitive), in outline order. */
 export function findNodes(doc: Pick<FlowDoc, "nodes">, query: string, registry: NodeRegistry): OutlineEntry[] {
   const needle = query.trim().toLowerCase();
@@ -57,7 +69,8 @@ export function findNodes(doc: Pick<FlowDoc, "nodes">, query: string, registry: 
   if (!needle) return entries;
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   return entries.filter((e) => {
-    const haystack = [e.title, e.typeLabel, e.kind, e.id, ...settingsText(byId.get(e.id)?.data.config)];
-    return haystack.some((text) => text.toLowerCase().includes(needle));
+    const config = byId.get(e.id)?.data.config;
+    const haystack = [e.title, e.typeLabel, e.kind, e.id];
+    return haystack.some((text) => text.toLowerCase().includes(needle)) || (config !== undefined && configText(config).includes(needle));
   });
 }

@@ -66,7 +66,7 @@ describe("renaming references in a node's config", () => {
   });
 
   it("leaves prose without tags alone (a system prompt that mentions llm)", () => {
-    const config = { ...nodeRegistry.llm!.defaultConfig(), systemPrompt: "You are the llm step.", userPrompt: "{{ start.question }}" };
+    const config = { ...(nodeRegistry.llm!.defaultConfig() as Record<string, unknown>), systemPrompt: "You are the llm step.", userPrompt: "{{ start.question }}" };
     const renamed = renameConfigReferences(nodeRegistry.llm, config, ids);
     expect(renamed.systemPrompt).toBe("You are the llm step.");
     expect(renamed.userPrompt).toBe("{{ start_2.question }}");
