@@ -18,7 +18,14 @@ export interface ShortcutTargets {
 /** How long a Mod+V waits for the browser's paste event before reading the clipboard itself. */
 const PASTE_EVENT_WAIT_MS = 60;
 
-const hasTextSelection = () => Boolean(window.getSelection()?.toString());
+/** Text selected outside the canvas (a run's output): Mod+C copies that text, not nodes. */
+function hasTextSelection(): boolean {
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || !selection.toString()) return false;
+  const anchor = selection.anchorNode;
+  const element = anchor instanceof Element ? anchor : anchor?.parentElement;
+  return !element?.closest(".react-flow");
+}
 
 /**
  * The editor's keyboard shortcuts (lib/editor/shortcuts.ts), on the document so they work wherever
@@ -68,9 +75,8 @@ export function useEditorShortcuts(targets: ShortcutTargets) {
       if (event.defaultPrevented || event.isComposing) return;
       const command = commandForKey(event);
       if (!command) return;
-      // Find opens from a field too, but not from a rich editor, which may have its own search.
-      const typing = isTypingTarget(event.target);
-      if (typing && !(command === "find" && !(event.target as Element).closest?.(".cm-editor, [role=dialog]"))) return;
+      // Keys typed into a field belong to it (its own undo, the browser's find).
+      if (isTypingTarget(event.target)) return;
       if (run(command, event)) event.preventDefault();
     };
     const onPaste = (event: ClipboardEvent) => {

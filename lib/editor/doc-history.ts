@@ -95,7 +95,9 @@ export function changeKey(before: DocSnapshot, after: DocSnapshot): string | nul
   if (a.data === b.data) return `size:${a.id}`;
   if (a.data.kind !== b.data.kind) return null;
   const keys = new Set([...Object.keys(a.data.config), ...Object.keys(b.data.config)]);
-  const fields = [...keys].filter((k) => a.data.config[k] !== b.data.config[k]).sort();
+  // Panels hand back freshly parsed configs (new nested objects every time): compare those by value.
+  const differs = (x: unknown, y: unknown) => x !== y && (typeof x !== "object" || typeof y !== "object" || JSON.stringify(x) !== JSON.stringify(y));
+  const fields = [...keys].filter((k) => differs(a.data.config[k], b.data.config[k])).sort();
   return `config:${a.id}:${fields.join(",")}`;
 }
 

@@ -175,6 +175,24 @@ describe("editor history", () => {
     expect(prompt()).toBe("Answer {{ start.question }}");
   });
 
+  it("groups by the field that changed even when a panel hands back a freshly parsed config", () => {
+    const t = built();
+    const edit = (patch: Record<string, unknown>) => {
+      const node = t.store.getState().nodes.find((n) => n.id === "end")!;
+      // Like panelConfig: every nested object is new, only `patch` differs in value.
+      t.store.getState().updateConfig("end", { ...structuredClone(node.data.config), ...patch });
+      t.endTask(100);
+    };
+    edit({ outputs: [{ name: "result", value: "{{ llm" }] });
+    edit({ outputs: [{ name: "result", value: "{{ llm.text }}" }] });
+    t.store.getState().setTitle("end", "Answer");
+    t.endTask(100);
+    t.history.undo();
+    expect(t.store.getState().nodes.find((n) => n.id === "end")!.data.config).toEqual({ outputs: [{ name: "result", value: "{{ llm.text }}" }] });
+    t.history.undo();
+    expect(t.store.getState().nodes.find((n) => n.id === "end")!.data.config).toEqual({ outputs: [{ name: "result", value: "" }] });
+  });
+
   it("changes in one task are one step (React Flow removes edges, then nodes)", () => {
     const t = built();
     t.store.getState().onEdgesChange([{ type: "remove", id: t.store.getState().edges[0].id }]);
