@@ -7,9 +7,10 @@ import { keyLabel } from "@/lib/editor/shortcuts";
 import { useIsMac } from "./shortcuts-dialog";
 import type { EditorCommands } from "./use-editor-commands";
 
-/** What was right-clicked: nodes (one, or the selection) or the empty canvas at a canvas point. */
+/** What was right-clicked: nodes (one, or the selection), a connection, or the empty canvas at a canvas point. */
 export type MenuTarget =
   | { kind: "nodes"; ids: string[]; clientX: number; clientY: number }
+  | { kind: "edge"; id: string; clientX: number; clientY: number }
   | { kind: "pane"; at: { x: number; y: number }; clientX: number; clientY: number };
 
 function Shortcut({ keys }: { keys: string }) {
@@ -27,6 +28,7 @@ export function CanvasContextMenu({
   readOnly,
   onAutoLayout,
   onFind,
+  onDeleteEdge,
 }: {
   target: MenuTarget | null;
   onClose: () => void;
@@ -34,6 +36,7 @@ export function CanvasContextMenu({
   readOnly: boolean;
   onAutoLayout: () => void;
   onFind: () => void;
+  onDeleteEdge: (id: string) => void;
 }) {
   const item = (label: string, icon: ReactNode, action: () => void, shortcut?: string, options: { destructive?: boolean; disabled?: boolean } = {}) => (
     <DropdownMenuItem
@@ -63,6 +66,8 @@ export function CanvasContextMenu({
             {edit ? <DropdownMenuSeparator /> : null}
             {edit ? item(target.ids.length > 1 ? `Delete ${target.ids.length} nodes` : "Delete", <Trash2 aria-hidden />, () => commands.remove(target.ids), "Del", { destructive: true }) : null}
           </>
+        ) : target?.kind === "edge" ? (
+          edit ? item("Delete connection", <Trash2 aria-hidden />, () => onDeleteEdge(target.id), "Del", { destructive: true }) : null
         ) : target?.kind === "pane" ? (
           <>
             {edit ? item("Paste", <ClipboardPaste aria-hidden />, () => void commands.paste(target.at), "Mod+V") : null}

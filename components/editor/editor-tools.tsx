@@ -21,7 +21,7 @@ import { useEditorShortcuts } from "./use-editor-shortcuts";
 
 type FlowProps = Pick<
   ReactFlowProps<WeftNode, WeftEdge>,
-  "onNodeContextMenu" | "onSelectionContextMenu" | "onPaneContextMenu" | "onMouseMove" | "onMouseLeave" | "multiSelectionKeyCode"
+  "onNodeContextMenu" | "onSelectionContextMenu" | "onEdgeContextMenu" | "onPaneContextMenu" | "onMouseMove" | "onMouseLeave" | "multiSelectionKeyCode"
 >;
 
 export interface EditorToolsState {
@@ -77,6 +77,10 @@ export function useEditorTools(autoLayout: () => void): EditorToolsState {
         openForNodes(event, selected.includes(node.id) ? selected : [node.id]);
       },
       onSelectionContextMenu: (event, nodes) => openForNodes(event, nodes.map((n) => n.id)),
+      onEdgeContextMenu: (event, edge) => {
+        event.preventDefault();
+        setMenu({ kind: "edge", id: edge.id, clientX: event.clientX, clientY: event.clientY });
+      },
       onPaneContextMenu: (event) => {
         event.preventDefault();
         const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
@@ -105,6 +109,7 @@ export function useEditorTools(autoLayout: () => void): EditorToolsState {
 
 /** The toolbar (undo, redo, find, shortcuts), the find panel, the context menu and the shortcuts dialog. */
 export function EditorTools({ tools }: { tools: EditorToolsState }) {
+  const store = useEditorStore();
   const readOnly = useEditor((s) => s.readOnly);
   const mac = useIsMac();
   const { commands, find, help } = tools;
@@ -131,7 +136,15 @@ export function EditorTools({ tools }: { tools: EditorToolsState }) {
         </div>
         {find.open ? <FindPanel focusKey={find.focusKey} onFocusNode={commands.focusNode} onClose={find.close} /> : null}
       </Panel>
-      <CanvasContextMenu target={tools.menu} onClose={tools.closeMenu} commands={commands} readOnly={readOnly} onAutoLayout={tools.autoLayout} onFind={find.show} />
+      <CanvasContextMenu
+        target={tools.menu}
+        onClose={tools.closeMenu}
+        commands={commands}
+        readOnly={readOnly}
+        onAutoLayout={tools.autoLayout}
+        onFind={find.show}
+        onDeleteEdge={(id) => store.getState().onEdgesChange([{ type: "remove", id }])}
+      />
       <ShortcutsDialog open={help.open} onOpenChange={help.setOpen} />
     </>
   );
