@@ -10,9 +10,11 @@ export function selectedNodeIds(doc: Pick<FlowDoc, "nodes">): string[] {
 /** Selects exactly these nodes (and no edges); untouched objects keep their identity. */
 export function selectNodes(doc: FlowDoc, ids: Iterable<string>): FlowDoc {
   const chosen = new Set(ids);
+  const nodesChange = doc.nodes.some((n) => Boolean(n.selected) !== chosen.has(n.id));
+  const edgesChange = doc.edges.some((e) => e.selected);
   return {
     ...doc,
-    nodes: doc.nodes.map((n) => (Boolean(n.selected) === chosen.has(n.id) ? n : { ...n, selected: chosen.has(n.id) })),
-    edges: doc.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+    nodes: nodesChange ? doc.nodes.map((n) => (Boolean(n.selected) === chosen.has(n.id) ? n : { ...n, selected: chosen.has(n.id) })) : doc.nodes,
+    edges: edgesChange ? doc.edges.map((e) => (e.selected ? { ...e, selected: false } : e)) : doc.edges,
   };
 }

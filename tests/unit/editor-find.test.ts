@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findNodes, outline } from "@/lib/editor/find";
 import { graphToFlow } from "@/lib/editor/flow";
+import { selectedNodeIds, selectNodes } from "@/lib/editor/selection";
 import { commandForKey, isTypingTarget, type KeyLike } from "@/lib/editor/shortcuts";
 import { nodeRegistry } from "@/lib/nodes/registry";
 
@@ -64,5 +65,14 @@ describe("shortcuts", () => {
     expect(isTypingTarget(el("DIV", { closest: (s: string) => (s.includes(".cm-editor") ? {} : null) }))).toBe(true);
     expect(isTypingTarget(el("DIV"))).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
+  });
+});
+
+describe("selection", () => {
+  it("selects exactly the given nodes and keeps the document when nothing changes", () => {
+    const all = selectNodes(doc, ["start", "end"]);
+    expect(selectedNodeIds(all)).toEqual(["start", "end"]);
+    expect(selectNodes(all, ["end", "start"]).nodes).toBe(all.nodes);
+    expect(selectedNodeIds(selectNodes(all, []))).toEqual([]);
   });
 });
