@@ -52,11 +52,19 @@ function rewriteCode(code: string, ids: IdMap, opts: { liquid: boolean; skipFirs
       continue;
     }
     if (/[0-9]/.test(c)) {
-      let j = i + 1;
-      while (j < code.length && /[\w.]/.test(code[j])) j++;
-      out += code.slice(i, j);
-      i = j;
+      // 1.5, 2e3; `1..llm.count` (a Liquid range) stops before the dots.
+      const number = /^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(code.slice(i))![0];
+      out += number;
+      i += number.length;
       prev = "0";
+      prevIsRootVar = false;
+      continue;
+    }
+    if (c === "." && code[i + 1] === ".") {
+      // A range (`1..n`, JSONata's `[1..n]`): what follows is not a property.
+      out += "..";
+      i += 2;
+      prev = "..";
       prevIsRootVar = false;
       continue;
     }

@@ -28,6 +28,7 @@ describe("renaming references in templates", () => {
     expect(renameInTemplate("{{ llm_3.text }} {{ var.llm }} {{ input.llm }}", ids)).toBe("{{ llm_3.text }} {{ var.llm }} {{ input.llm }}");
     expect(renameInTemplate("{% assign llmx = llm.text %}", ids)).toBe("{% assign llmx = llm_2.text %}");
     expect(renameInTemplate("no tags: llm.text", ids)).toBe("no tags: llm.text");
+    expect(renameInTemplate("{% for i in (1..llm.count) %}{{ i }}{% endfor %}", ids)).toBe("{% for i in (1..llm_2.count) %}{{ i }}{% endfor %}");
   });
 });
 
