@@ -62,6 +62,7 @@ export function FindPanel({ focusKey, onFocusNode, onClose }: { focusKey: number
           aria-label="Find nodes"
           className="h-8"
           data-testid="find-input"
+          data-editor-find
         />
         <span className="w-16 shrink-0 text-center text-xs text-muted-foreground" data-testid="find-count" aria-live="polite">
           {searching ? (hits.length === 0 ? "No match" : `${current >= 0 ? current + 1 : "–"} of ${hits.length}`) : `${hits.length} nodes`}

@@ -75,8 +75,9 @@ export function useEditorShortcuts(targets: ShortcutTargets) {
       if (event.defaultPrevented || event.isComposing) return;
       const command = commandForKey(event);
       if (!command) return;
-      // Keys typed into a field belong to it (its own undo, the browser's find).
-      if (isTypingTarget(event.target)) return;
+      // Keys typed into a field belong to it (its own undo, the browser's find); Mod+F in the find box selects its text.
+      const inFindBox = command === "find" && Boolean((event.target as Element | null)?.closest?.("[data-editor-find]"));
+      if (isTypingTarget(event.target) && !inFindBox) return;
       if (run(command, event)) event.preventDefault();
     };
     const onPaste = (event: ClipboardEvent) => {
