@@ -38,8 +38,10 @@ function readMultipart(request: Request, maxBytes: number): Promise<Parsed> {
     let options: string | null = null;
     let sawFile = false;
     parser.on("file", (name, stream) => {
-      if (name !== "document") return void stream.resume();
+      if (name !== "document") return void stream.on("error", () => undefined).resume();
       sawFile = true;
+      // A body that ends mid-file errors the file stream as well as the parser: both are handled.
+      stream.on("error", (error: Error) => settle(jsonError(400, "invalid_request", `The upload is incomplete: ${error.message}`, { issues: [] }), true));
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("limit", () => settle(tooLarge(), true));
     });
