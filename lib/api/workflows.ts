@@ -84,17 +84,17 @@ const PublishedRowSchema = z.object({ name: z.string(), versionId: z.string().nu
  * pinned) published version with its graph (none → 409). Every API run reads this, so it is one
  * round trip instead of the version, the workflow and, when unpublished, an existence check.
  */
-const FIND_PUBLISHED = prepared(
-  "published_version",
-  `SELECT w."name", v."id" AS "versionId", v."graph"
+/** The workflow (by id or by slug, in the workspace) and its latest or pinned version ($3), in one statement. */
+const publishedVersionSql = (key: "id" | "slug") =>
+  `SELECT w."id" AS "workflowId", w."name", w."exposeAsTool", v."id" AS "versionId", v."graph"
        FROM "workflows" w
        LEFT JOIN LATERAL (
          SELECT "id", "graph" FROM "workflow_versions"
           WHERE "workflowId" = w."id" AND ($3::int IS NULL OR "version" = $3::int)
           ORDER BY "version" DESC LIMIT 1
        ) v ON true
-      WHERE w."id" = $1 AND w."workspaceId" = $2`,
-);
+      WHERE w."${key}" = $1 AND w."workspaceId" = $2`;
+const FIND_PUBLISHED = prepared("published_version", publishedVersionSql("id"));
 
 async function findPublished(workspaceId: string, workflowId: string, version?: number) {
   const { rows } = await poolOf(db()).query(FIND_PUBLISHED([workflowId, workspaceId, version ?? null]));
@@ -169,17 +169,7 @@ export async function startVersionRun(
   });
 }
 
-const FIND_BY_SLUG = prepared(
-  "published_version_by_slug",
-  `SELECT w."id" AS "workflowId", w."name", w."exposeAsTool", v."id" AS "versionId", v."graph"
-       FROM "workflows" w
-       LEFT JOIN LATERAL (
-         SELECT "id", "graph" FROM "workflow_versions"
-          WHERE "workflowId" = w."id" AND ($3::int IS NULL OR "version" = $3::int)
-          ORDER BY "version" DESC LIMIT 1
-       ) v ON true
-      WHERE w."slug" = $1 AND w."workspaceId" = $2`,
-);
+const FIND_BY_SLUG = prepared("published_version_by_slug", publishedVersionSql("slug"));
 const FoundBySlugSchema = PublishedRowSchema.extend({ workflowId: z.string(), exposeAsTool: z.boolean() });
 
 /**

@@ -3,11 +3,9 @@ import { answerText } from "@/lib/channels/chat-io";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { followRun } from "@/lib/runs/follow";
 import { getRunView } from "../runs";
-import { sseResponse } from "../run-stream";
+import { liveSseStream, sseResponse } from "../run-stream";
 import { TERMINAL_RUN_STATUSES, type RunView } from "../schemas";
 import { completionId, unixSeconds, type ChatRunPlan } from "./start";
-
-const HEARTBEAT_MS = 15_000;
 
 type RunEnd = { status: string; output?: unknown; error?: { message?: string } | null };
 
@@ -21,82 +19,53 @@ type RunEnd = { status: string; output?: unknown; error?: { message?: string } |
  */
 export async function streamChat(request: Request, caller: ApiCaller, plan: ChatRunPlan, model: string, includeUsage: boolean): Promise<Response> {
   const { runId } = await plan.start();
-  const encoder = new TextEncoder();
   const created = unixSeconds();
   const base = { id: completionId(runId), object: "chat.completion.chunk", created, model };
-  let cleanup: (() => Promise<void>) | undefined;
 
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      let closed = false;
-      let streamed = "";
-      const write = (data: unknown) => {
-        if (!closed) controller.enqueue(encoder.encode(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`));
-      };
-      const content = (text: string) => {
-        if (!text) return;
-        streamed += text;
-        write({ ...base, choices: [{ index: 0, delta: { content: text }, finish_reason: null, logprobs: null }] });
-      };
-      const heartbeat = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), HEARTBEAT_MS);
-      const close = () => {
-        if (closed) return;
-        write("[DONE]");
-        closed = true;
-        clearInterval(heartbeat);
-        void cleanup?.();
-        controller.close();
-      };
-      const finish = async (end: RunEnd) => {
-        if (end.status === "succeeded") {
-          const answer = answerText(end.output);
-          content(answer.startsWith(streamed) ? answer.slice(streamed.length) : "");
-          write({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop", logprobs: null }] });
-          if (includeUsage) write({ ...base, choices: [], usage: await usageOf(caller.workspaceId, runId) });
-        } else {
-          const why = end.status === "waiting" ? "is waiting for an answer (approval or question) in Weft" : end.status;
-          write({ error: { message: `The workflow run ${runId} ${why}${end.error?.message ? `: ${end.error.message}` : "."}`, type: "server_error", param: null, code: `run_${end.status}` } });
-        }
-        close();
-      };
-      request.signal.addEventListener("abort", () => {
-        closed = true;
-        clearInterval(heartbeat);
-        void cleanup?.();
-      });
-      write({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null, logprobs: null }] });
-
-      let ending = false;
-      const onEnd = (end: RunEnd) => {
-        if (ending) return;
-        ending = true;
-        void finish(end).catch(() => close());
-      };
-      try {
-        cleanup = await followRun<RunView>(runId, {
-          load: () => getRunView(caller.workspaceId, runId),
-          steps: (view) => view.steps,
-          onSnapshot: (view, partials) => {
-            if (!view) return onEnd({ status: "failed", error: { message: "the run disappeared" } });
-            for (const step of view.steps) if (plan.sources.has(step.nodeId)) content(partials.get(`${step.nodeId}:${step.iteration}`) ?? "");
-            if (TERMINAL_RUN_STATUSES.includes(view.status) || view.status === "waiting") onEnd(view);
-          },
-          onEvent: (event: RunEvent) => {
-            if (event.type === "delta" && plan.sources.has(event.nodeId)) content(event.text);
-            if (event.type === "run" && (TERMINAL_RUN_STATUSES.includes(event.status) || event.status === "waiting")) onEnd(event);
-          },
-        });
-      } catch (error) {
-        clearInterval(heartbeat);
-        closed = true;
-        controller.error(error);
-        return;
+  const stream = liveSseStream(request.signal, (io) => {
+    let streamed = "";
+    let ending = false;
+    const write = (data: unknown) => io.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+    const content = (text: string) => {
+      if (!text) return;
+      streamed += text;
+      write({ ...base, choices: [{ index: 0, delta: { content: text }, finish_reason: null, logprobs: null }] });
+    };
+    const finish = async (end: RunEnd) => {
+      if (end.status === "succeeded") {
+        const answer = answerText(end.output);
+        content(answer.startsWith(streamed) ? answer.slice(streamed.length) : "");
+        write({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop", logprobs: null }] });
+        if (includeUsage) write({ ...base, choices: [], usage: await usageOf(caller.workspaceId, runId) });
+      } else {
+        const why = end.status === "waiting" ? "is waiting for an answer (approval or question) in Weft" : end.status;
+        write({ error: { message: `The workflow run ${runId} ${why}${end.error?.message ? `: ${end.error.message}` : "."}`, type: "server_error", param: null, code: `run_${end.status}` } });
       }
-      if (closed) await cleanup();
-    },
-    async cancel() {
-      await cleanup?.();
-    },
+    };
+    const onEnd = (end: RunEnd) => {
+      if (ending) return;
+      ending = true;
+      void finish(end)
+        .catch(() => undefined)
+        .finally(() => {
+          write("[DONE]");
+          io.close();
+        });
+    };
+    write({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null, logprobs: null }] });
+    return followRun<RunView>(runId, {
+      load: () => getRunView(caller.workspaceId, runId),
+      steps: (view) => view.steps,
+      onSnapshot: (view, partials) => {
+        if (!view) return onEnd({ status: "failed", error: { message: "the run disappeared" } });
+        for (const step of view.steps) if (plan.sources.has(step.nodeId)) content(partials.get(`${step.nodeId}:${step.iteration}`) ?? "");
+        if (TERMINAL_RUN_STATUSES.includes(view.status) || view.status === "waiting") onEnd(view);
+      },
+      onEvent: (event: RunEvent) => {
+        if (event.type === "delta" && plan.sources.has(event.nodeId)) content(event.text);
+        if (event.type === "run" && (TERMINAL_RUN_STATUSES.includes(event.status) || event.status === "waiting")) onEnd(event);
+      },
+    });
   });
   return sseResponse(stream, { "X-Weft-Run-Id": runId });
 }
