@@ -141,7 +141,6 @@ function ChannelFields({ initial, canPublish }: { initial: WorkflowDetails; canP
           name="slug"
           defaultValue={initial.slug ?? ""}
           maxLength={63}
-          pattern="[a-z0-9][a-z0-9_\-]{0,62}"
           required
           className="font-mono"
         />
