@@ -192,6 +192,7 @@ describe("POST /api/v1/openai/chat/completions", () => {
     expect(error.code).toBe("invalid_api_key");
     expect(error.type).toBe("invalid_request_error");
     expect(error.message).toMatch(/unknown or has been revoked/);
+    expect(error.headers?.get("www-authenticate")).toBe('Bearer realm="weft"');
     const notAKey = await errorOf(openai("sk-not-weft").models.list());
     expect(notAKey.status).toBe(401);
   });

@@ -39,8 +39,8 @@ async function toOpenAiShape(response: Response): Promise<Response> {
   const message = issue?.message ? `${error.message ?? "Invalid request."} ${issue.path ? `${issue.path}: ` : ""}${issue.message}` : (error.message ?? "Request failed.");
   const code = response.status === 401 ? "invalid_api_key" : (error.code ?? null);
   const shaped = openAiError(response.status, message, code, issue?.path || null);
-  const authenticate = response.headers.get("www-authenticate");
-  if (authenticate) shaped.headers.set("www-authenticate", authenticate);
+  // Keep the wrapper's headers (WWW-Authenticate, HSTS); only the body changes.
+  for (const [name, value] of response.headers) if (name !== "content-type" && name !== "content-length") shaped.headers.set(name, value);
   return shaped;
 }
 
