@@ -217,6 +217,22 @@ describe("POST /api/v1/openai/chat/completions", () => {
     expect(refused.message).toMatch(/runs:write/);
   });
 
+  it("a client that stops reading a stream cancels the run", async () => {
+    server.script({ text: "one two three four five six seven eight nine ten eleven twelve", chunkDelayMs: 200 });
+    const abort = new AbortController();
+    const stream = await openai(secret).chat.completions.create({ model: assistantSlug, messages: [{ role: "user", content: "long" }], stream: true }, { signal: abort.signal });
+    let runId = "";
+    const reading = (async () => {
+      for await (const chunk of stream) {
+        runId = runIdOf(chunk.id);
+        if (chunk.choices[0]?.delta.content) abort.abort();
+      }
+    })();
+    await reading.catch(() => undefined);
+    expect(runId).not.toBe("");
+    await expect.poll(async () => (await db().run.findUniqueOrThrow({ where: { id: runId } })).status, { timeout: 10_000 }).toBe("cancelled");
+  });
+
   it("a run that fails ends the stream with an error the client raises", async () => {
     server.script({ error: { status: 400, message: "model refused the prompt" } });
     const stream = await openai(secret).chat.completions.create({ model: assistantSlug, messages: [{ role: "user", content: "fail" }], stream: true });

@@ -1,6 +1,7 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import { answerText } from "@/lib/channels/chat-io";
 import type { RunEvent } from "@/lib/engine/run-ports";
+import { cancelRunForApi } from "@/lib/runs/cancel";
 import { followRun } from "@/lib/runs/follow";
 import { getRunView } from "../runs";
 import { liveSseStream, sseResponse } from "../run-stream";
@@ -15,16 +16,21 @@ type RunEnd = { status: string; output?: unknown; error?: { message?: string } |
  * the answer (ChatRunPlan.sources) are sent as they arrive (a running step's text so far comes from
  * the snapshot); when the run succeeds, whatever of the End output was not streamed yet is sent,
  * so the content always adds up to the answer. A failed, cancelled or waiting run ends with an
- * OpenAI-style `{ error }` event, which the official clients raise.
+ * OpenAI-style `{ error }` event, which the official clients raise. A client that goes away before
+ * the end cancels the run.
  */
 export async function streamChat(request: Request, caller: ApiCaller, plan: ChatRunPlan, model: string, includeUsage: boolean): Promise<Response> {
   const { runId } = await plan.start();
+  let ending = false;
+  // A client that stops reading ("stop generating") stops the run too, as closing an OpenAI stream stops the model.
+  request.signal.addEventListener("abort", () => {
+    if (!ending) void cancelRunForApi(caller, runId).catch(() => undefined);
+  });
   const created = unixSeconds();
   const base = { id: completionId(runId), object: "chat.completion.chunk", created, model };
 
   const stream = liveSseStream(request.signal, (io) => {
     let streamed = "";
-    let ending = false;
     const write = (data: unknown) => io.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
     const content = (text: string) => {
       if (!text) return;
