@@ -7,7 +7,7 @@ import { exampleWorkflows } from "@/lib/examples/workflows";
 import { createWorkflow, getWorkflow } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { API_BASE, createKey, routeFetchLike } from "./helpers/api-v1";
+import { API_BASE, clientFor, createKey, routeFetchLike } from "./helpers/api-v1";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
@@ -123,6 +123,9 @@ describe("POST /api/v1/openai/chat/completions", () => {
     expect(server.chatRequests()[0]!.messages!.at(-1)).toMatchObject({ role: "user", content: "greet Ada in French" });
     const run = await db().run.findUniqueOrThrow({ where: { id: runIdOf(completion.id) } });
     expect(run).toMatchObject({ trigger: "openai", apiKeyId: keyId, status: "succeeded" });
+    const listed = await clientFor(secret).listRuns({ trigger: "openai" });
+    expect(listed.runs.map((r) => r.id)).toContain(run.id);
+    expect(listed.runs.every((r) => r.trigger === "openai")).toBe(true);
   });
 
   it("streaming: chat.completion.chunk events carry the LLM's tokens as they arrive, then finish_reason stop, usage and [DONE]", async () => {

@@ -7,7 +7,7 @@ import { exampleWorkflows } from "@/lib/examples/workflows";
 import { createWorkflow, getWorkflow, renameWorkflow } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { API_BASE, createKey, routeFetchLike } from "./helpers/api-v1";
+import { API_BASE, clientFor, createKey, routeFetchLike } from "./helpers/api-v1";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
@@ -89,6 +89,11 @@ describe("/api/mcp", () => {
     const runId = (result._meta as Record<string, string>)["weft/runId"]!;
     const run = await db().run.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ trigger: "mcp", apiKeyId: keyId, status: "succeeded", workflowName: "Ask the assistant" });
+    // The runs list (and GET /api/v1/runs) filters on the new trigger and shows the key as initiator.
+    const listed = await clientFor(secret).listRuns({ trigger: "mcp" });
+    expect(listed.runs.map((r) => r.id)).toContain(runId);
+    expect(listed.runs.every((r) => r.trigger === "mcp")).toBe(true);
+    expect(listed.runs.find((r) => r.id === runId)?.initiator).toMatchObject({ kind: "api_key", id: keyId });
   });
 
   it("bad arguments and failed runs are tool errors the model can read", async () => {
