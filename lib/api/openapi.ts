@@ -21,6 +21,7 @@ import {
 } from "./schemas";
 import { OpenApiImportRequestSchema, OpenApiImportResultSchema, RegisterToolRequestSchema, ToolListSchema, ApiToolSchema } from "@/lib/tools/api-schemas";
 import { knowledgePaths, KNOWLEDGE_REQUEST_IDS } from "./openapi-knowledge";
+import { openAiPaths, OPENAI_REQUEST_IDS } from "./openapi-openai";
 
 /**
  * The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes validate with
@@ -152,7 +153,7 @@ function componentSchemas(): Record<string, JsonObject> {
   const uri = (id: string) => `#/components/schemas/${id}`;
   const asOutput = z.toJSONSchema(apiSchemas, { uri, io: "output", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
   const asInput = z.toJSONSchema(apiSchemas, { uri, io: "input", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
-  const requestIds = new Set([idOf(ImportWorkflowRequestSchema), idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema), idOf(RegisterToolRequestSchema), idOf(OpenApiImportRequestSchema), ...KNOWLEDGE_REQUEST_IDS()]);
+  const requestIds = new Set([idOf(ImportWorkflowRequestSchema), idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema), idOf(RegisterToolRequestSchema), idOf(OpenApiImportRequestSchema), ...KNOWLEDGE_REQUEST_IDS(), ...OPENAI_REQUEST_IDS()]);
   const out: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(asOutput)) {
     // Responses may gain fields in later versions, so only request bodies forbid unknown properties.
@@ -185,6 +186,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
       { name: "runs", description: "Starting and following runs" },
       { name: "tools", description: "The tool registry: tools agents and Tool nodes call" },
       { name: "knowledge", description: "Knowledge bases: documents agents retrieve and cite" },
+      { name: "openai", description: "OpenAI-compatible endpoint: published workflows as chat models, for any OpenAI client (base URL …/api/v1/openai)" },
     ],
     paths: {
       "/api/v1/workflows": {
@@ -355,6 +357,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
         }),
       },
       ...knowledgePaths(),
+      ...openAiPaths(),
       "/api/v1/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",

@@ -8,7 +8,7 @@ import { z } from "zod";
  */
 
 /** Stored as text so new kinds (schedule, webhook, chat) need no migration; zod checks what is written and filtered. */
-export const RUN_TRIGGERS = ["editor", "api", "rerun", "resume", "subworkflow", "tool"] as const;
+export const RUN_TRIGGERS = ["editor", "api", "rerun", "resume", "subworkflow", "tool", "openai", "mcp"] as const;
 export const RunTriggerSchema = z.enum(RUN_TRIGGERS);
 export type RunTrigger = z.infer<typeof RunTriggerSchema>;
 
@@ -45,6 +45,6 @@ export function initiatorOf(row: InitiatorColumns): RunInitiator | null {
 /** "Ada Lovelace · editor", "API key ‘billing-prod’ · v3", "Ada Lovelace · sub-workflow · v2". */
 export function describeInitiator(initiator: RunInitiator | null, trigger: string, version: number | null): string {
   const who = !initiator ? "Unknown" : initiator.kind === "api_key" ? `API key ‘${initiator.name}’` : initiator.name;
-  const how = trigger === "api" ? null : trigger === "subworkflow" ? "sub-workflow" : trigger;
+  const how = trigger === "api" ? null : trigger === "subworkflow" ? "sub-workflow" : trigger === "openai" ? "OpenAI endpoint" : trigger === "mcp" ? "MCP" : trigger;
   return [who, how, version !== null ? `v${version}` : null].filter(Boolean).join(" · ");
 }

@@ -71,7 +71,8 @@ describe("the role matrix of the internal routes", () => {
 
   it.each(ROLES)("as %s: 403 exactly when the permission table refuses the route's action", async (role) => {
     const mismatches: string[] = [];
-    const internal = routes.filter((r) => !r.pattern.startsWith("/api/v1/") && !r.pattern.startsWith("/api/auth/"));
+    // The MCP server (/api/mcp) is an API-key route outside /api/v1.
+    const internal = routes.filter((r) => !r.pattern.startsWith("/api/v1/") && !r.pattern.startsWith("/api/auth/") && r.pattern !== "/api/mcp");
     expect(internal.length).toBeGreaterThan(30);
     for (const route of internal) {
       if (route.access?.kind !== "member") {
@@ -113,7 +114,7 @@ describe("API keys act with the lesser of their scopes and their creator's curre
    * two open ones: the OpenAPI document and the catch-all JSON 404 for unknown paths.
    */
   const OPEN_V1 = new Set(["/api/v1/openapi.json", "/api/v1/[...path]"]);
-  const v1 = () => routes.filter((r) => r.pattern.startsWith("/api/v1/") && !OPEN_V1.has(r.pattern));
+  const v1 = () => routes.filter((r) => (r.pattern.startsWith("/api/v1/") || r.pattern === "/api/mcp") && !OPEN_V1.has(r.pattern));
   const bearer = () => ({ authorization: `Bearer ${secret}` });
   const setRole = (role: Role) =>
     db().membership.update({ where: { workspaceId_userId: { workspaceId: creator.workspaceId, userId: creator.userId } }, data: { role } });
@@ -191,6 +192,8 @@ describe("another workspace's ids", () => {
     const workspaceId = owner.workspaceId;
     const graph = { version: 1, nodes: [], edges: [] };
     const workflow = await db().workflow.create({ data: { workspaceId, name: "Theirs", graph } });
+    // Published, so its slug is a model of their workspace (the OpenAI endpoint must still answer 404 to others).
+    await db().workflowVersion.create({ data: { workflowId: workflow.id, version: 1, graph } });
     const run = await db().run.create({ data: { workspaceId, workflowId: workflow.id, workflowName: "Theirs", graph, inputs: {}, status: "waiting" } });
     const wait = await db().runWait.create({ data: { workspaceId, runId: run.id, nodeId: "approve", kind: "approval", request: { title: "ok?" } } });
     const secret = await db().secret.create({ data: { workspaceId, name: "THEIRS", cipher: "x", hint: "x" } });
@@ -210,6 +213,7 @@ describe("another workspace's ids", () => {
     ids.push(
       { prefix: "/api/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/v1/workflows/", param: "id", id: workflow.id },
+      { prefix: "/api/v1/openai/models/", param: "model", id: workflow.slug },
       { prefix: "/api/budget/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/runs/", param: "id", id: run.id },
       { prefix: "/api/v1/runs/", param: "id", id: run.id },

@@ -17,7 +17,7 @@ export const FILE_BODY_ROUTES = new Set<string>();
 export function validishBody(route: RouteMethod): Record<string, unknown> {
   const bodies: Record<string, Record<string, unknown>> = {
     "POST /api/workflows": { name: "Probe", graph: ticketGraph },
-    "PATCH /api/workflows/[id]": { name: "Probe renamed" },
+    "PATCH /api/workflows/[id]": { name: "Probe renamed", slug: "probe-renamed" },
     "PUT /api/workflows/[id]/graph": { revision: 0, graph: ticketGraph },
     "POST /api/workflows/[id]/publish": { note: "probe" },
     "POST /api/workflows/[id]/runs": { inputs },
@@ -55,6 +55,8 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "POST /api/v1/knowledge-bases/[id]/documents": { name: "probe.md", text: "probe" },
     "POST /api/v1/knowledge-bases/[id]/query": { query: "probe" },
     "POST /api/v1/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
+    "POST /api/v1/openai/chat/completions": { model: "probe-model", messages: [{ role: "user", content: "probe" }] },
+    "POST /api/mcp": { jsonrpc: "2.0", id: 1, method: "tools/list", params: {} },
   };
   return bodies[`${route.method} ${route.pattern}`] ?? { name: "probe", description: "probe", text: "probe" };
 }
