@@ -12,8 +12,8 @@ export function proxy(request: NextRequest) {
 
 /**
  * Everything but Next's own assets, files with an extension (static files, /api/v1/openapi.json)
- * and the public API /api/v1/…: API-key requests need no same-origin check (lib/auth/origin.ts) and
- * get HSTS from their route wrapper (lib/api/route.ts), and running the proxy cost every API call
+ * and the public API /api/v1/… and webhooks /api/hooks/…: they need no same-origin check (lib/auth/origin.ts) and
+ * get HSTS from their route wrapper (lib/api/route.ts, app/api/hooks), and running the proxy cost every API call
  * about 0.25 ms in Next's middleware machinery (issue #9).
  */
-export const config = { matcher: ["/((?!_next|api/v1/|.*\\..*).*)"] };
+export const config = { matcher: ["/((?!_next|api/v1/|api/hooks/|.*\\..*).*)"] };

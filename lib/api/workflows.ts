@@ -1,4 +1,6 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
+import type { Member } from "@/lib/auth/member";
+import type { RunOrigin } from "@/lib/runs/initiator";
 import { db, poolOf } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
@@ -121,8 +123,20 @@ export async function startPublishedRun(
   version?: number,
   options: { runId?: string } = {},
 ): Promise<{ runId: string }> {
-  requirePermission(caller.member, "run.start");
-  const found = await findPublished(caller.workspaceId, workflowId, version);
+  return startPublishedRunAs(caller.member, workflowId, inputs, { trigger: "api", apiKeyId: caller.keyId, apiKeyName: caller.keyName }, { ...options, version });
+}
+
+/** The same for any trigger (API, webhook, schedule): `member` acts, `origin` is recorded on the run. */
+export async function startPublishedRunAs(
+  member: Member,
+  workflowId: string,
+  inputs: Record<string, unknown>,
+  origin: RunOrigin,
+  options: { runId?: string; version?: number } = {},
+): Promise<{ runId: string }> {
+  requirePermission(member, "run.start");
+  const { version } = options;
+  const found = await findPublished(member.workspaceId, workflowId, version);
   if (!found.versionId) {
     throw new ApiProblem(
       409,
@@ -132,13 +146,19 @@ export async function startPublishedRun(
         : `This workflow has no published version ${version}.`,
     );
   }
-  return createAndEnqueueRun(caller.member, {
+  return createAndEnqueueRun(member, {
     id: options.runId,
     workflowId,
     workflowName: found.name,
     graph: versionGraph(found.versionId, found.graph),
     inputs,
     workflowVersionId: found.versionId,
-    origin: { trigger: "api", apiKeyId: caller.keyId, apiKeyName: caller.keyName },
+    origin,
   });
+}
+
+/** The latest published version's graph of a workflow of the workspace (null: none published; 404: no such workflow). */
+export async function latestPublishedGraph(workspaceId: string, workflowId: string): Promise<Graph | null> {
+  const found = await findPublished(workspaceId, workflowId);
+  return found.versionId ? versionGraph(found.versionId, found.graph) : null;
 }
