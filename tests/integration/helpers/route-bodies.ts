@@ -54,6 +54,10 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "POST /api/v1/knowledge-bases": { name: "probe kb", description: "probe", embedding: { providerId: "00000000-0000-4000-8000-000000000000", model: "m" } },
     "POST /api/v1/knowledge-bases/[id]/documents": { name: "probe.md", text: "probe" },
     "POST /api/v1/knowledge-bases/[id]/query": { query: "probe" },
+    "POST /api/workflows/[id]/webhooks": { name: "probe hook", authMode: "hmac", mode: "async" },
+    "PATCH /api/workflows/[id]/webhooks/[webhookId]": { name: "probe hook", enabled: false },
+    "POST /api/workflows/[id]/schedules": { name: "probe schedule", cron: "0 9 * * 1-5", timezone: "Europe/Paris", inputs },
+    "PATCH /api/workflows/[id]/schedules/[scheduleId]": { name: "probe schedule", enabled: false },
     "POST /api/v1/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
   };
   return bodies[`${route.method} ${route.pattern}`] ?? { name: "probe", description: "probe", text: "probe" };
