@@ -194,3 +194,19 @@ describe("API key mode", () => {
     expect(run).toMatchObject({ trigger: "webhook", triggerRefId: hook.webhook.id, apiKeyId: key.id });
   });
 });
+
+describe("the runs list", () => {
+  it("filters on the webhook trigger and on the webhook as initiator", async () => {
+    const { listRuns } = await import("@/lib/runs/queries");
+    const { runFilterOptions } = await import("@/lib/runs/run-filter-options");
+    const page = await listRuns(member, { initiator: `webhook:${signed.id}`, trigger: "webhook", limit: 100 });
+    const expected = (await runsOfHook(signed.id)).map((r) => r.id).sort();
+    expect(page.runs.map((r) => r.id).sort()).toEqual(expected);
+    expect(page.runs.every((r) => r.initiator?.kind === "webhook" && r.initiator.name === "signed hook")).toBe(true);
+    const mine = await listRuns(member, { initiator: `user:${member.userId}`, limit: 100 });
+    expect(mine.runs.filter((r) => expected.includes(r.id))).toEqual([]);
+    const options = await runFilterOptions(member);
+    expect(options.initiators).toContainEqual({ value: `webhook:${signed.id}`, label: "Webhook ‘signed hook’" });
+    expect(options.triggers).toContain("webhook");
+  });
+});
