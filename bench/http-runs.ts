@@ -20,7 +20,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ensureDatabase } from "../scripts/lib/database";
-import { clearRedisPrefix, signUpAndPublish, startWeb, startWorker } from "./lib/app";
+import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
 import { closedLoop, percentile, type Attempt } from "./lib/load";
 import { backendCpuBetween, childrenOf, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, watchForks } from "./lib/proc";
@@ -170,16 +170,7 @@ async function main() {
     await ensureDatabase(benchEnv.DATABASE_URL, { reset: true, quiet: true });
     await clearRedisPrefix(benchEnv.REDIS_URL!, PREFIX);
   }
-  const web = ATTACH ? null : startWeb(PORT, benchEnv);
-  const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(benchEnv)));
-  const stopAll = () => {
-    for (const w of workers) w.kill("SIGTERM");
-    web?.kill("SIGTERM");
-  };
-  process.on("SIGINT", () => {
-    stopAll();
-    process.exit(130);
-  });
+  const { web, workers, stopAll } = await startStack({ attach: ATTACH, port: PORT, workers: WORKERS, env: benchEnv });
   const setupClient = createClient(BASE, 4);
   try {
     await waitForServer(setupClient, "/api/v1/openapi.json", 60_000);

@@ -14,7 +14,7 @@
 import os from "node:os";
 import { ensureDatabase } from "../scripts/lib/database";
 import { signWebhook } from "../lib/triggers/webhook-signature";
-import { clearRedisPrefix, signUpAndPublish, startWeb, startWorker } from "./lib/app";
+import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
 import { closedLoop, percentile, type Attempt } from "./lib/load";
 import { benchWorkflows } from "./lib/workflows";
@@ -86,16 +86,7 @@ async function main() {
     await ensureDatabase(benchEnv.DATABASE_URL!, { reset: true, quiet: true });
     await clearRedisPrefix(benchEnv.REDIS_URL!, PREFIX);
   }
-  const web = ATTACH ? null : startWeb(PORT, benchEnv);
-  const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(benchEnv)));
-  const stopAll = () => {
-    for (const w of workers) w.kill("SIGTERM");
-    web?.kill("SIGTERM");
-  };
-  process.on("SIGINT", () => {
-    stopAll();
-    process.exit(130);
-  });
+  const { stopAll } = await startStack({ attach: ATTACH, port: PORT, workers: WORKERS, env: benchEnv });
   const setupClient = createClient(BASE, 4);
   try {
     await waitForServer(setupClient, "/api/v1/openapi.json", 60_000);

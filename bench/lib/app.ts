@@ -92,3 +92,18 @@ export async function signUpAndPublish(client: HttpClient, base: string, name: s
   if (published.status !== 201) throw new Error(`publish: ${published.status} ${published.body}`);
   return { cookie, workflowId };
 }
+
+/** The web app (unless attaching to a running one) and `workers` worker processes; `stopAll` ends them (also on Ctrl-C). */
+export async function startStack(options: { attach: string; port: number; workers: number; env: Record<string, string> }) {
+  const web = options.attach ? null : startWeb(options.port, options.env);
+  const workers = await Promise.all(Array.from({ length: options.workers }, () => startWorker(options.env)));
+  const stopAll = () => {
+    for (const w of workers) w.kill("SIGTERM");
+    web?.kill("SIGTERM");
+  };
+  process.on("SIGINT", () => {
+    stopAll();
+    process.exit(130);
+  });
+  return { web, workers, stopAll };
+}

@@ -1,7 +1,7 @@
 "use client";
 
 import { Trash2 } from "lucide-react";
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -10,6 +10,7 @@ import { Textarea } from "@/components/ui/textarea";
 import type { ScheduleView } from "@/lib/triggers/schedule-schemas";
 import { triggerRequest, workflowPath } from "./api";
 import { Choice } from "./choice";
+import { useTriggerList } from "./use-trigger-list";
 import { CronPreview } from "./cron-preview";
 
 const MISFIRE_OPTIONS = [
@@ -21,32 +22,12 @@ const browserZone = () => (typeof Intl === "undefined" ? "UTC" : Intl.DateTimeFo
 
 /** The workflow's schedules: cron + time zone with a preview, fixed inputs, pause/resume, delete. */
 export function SchedulesPanel({ workflowId, canManage }: { workflowId: string; canManage: boolean }) {
-  const [schedules, setSchedules] = useState<ScheduleView[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { items: schedules, error, act } = useTriggerList<ScheduleView>(workflowPath(workflowId, "schedules"), "schedules");
   const [name, setName] = useState("");
   const [cron, setCron] = useState("0 9 * * 1-5");
   const [timezone, setTimezone] = useState(browserZone);
   const [inputs, setInputs] = useState("{}");
   const [misfirePolicy, setMisfirePolicy] = useState<(typeof MISFIRE_OPTIONS)[number]["value"]>("run_once");
-
-  const load = useCallback(async () => {
-    try {
-      setSchedules((await triggerRequest<{ schedules: ScheduleView[] }>(workflowPath(workflowId, "schedules"))).schedules);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [workflowId]);
-  useEffect(() => void load(), [load]);
-
-  const act = async (work: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await work();
-      await load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
 
   const create = () =>
     act(async () => {

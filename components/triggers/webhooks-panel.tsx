@@ -1,7 +1,7 @@
 "use client";
 
 import { Trash2 } from "lucide-react";
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -9,6 +9,7 @@ import { Label } from "@/components/ui/label";
 import type { WebhookView } from "@/lib/triggers/webhook-schemas";
 import { triggerRequest, workflowPath } from "./api";
 import { Choice } from "./choice";
+import { useTriggerList } from "./use-trigger-list";
 import { WebhookHelp } from "./webhook-help";
 
 const AUTH_OPTIONS = [
@@ -23,32 +24,12 @@ const MODE_OPTIONS = [
 
 /** The workflow's webhooks: create (the secret is shown once), enable/disable, delete. */
 export function WebhooksPanel({ workflowId, canManage }: { workflowId: string; canManage: boolean }) {
-  const [hooks, setHooks] = useState<WebhookView[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { items: hooks, error, act } = useTriggerList<WebhookView>(workflowPath(workflowId, "webhooks"), "webhooks");
   const [created, setCreated] = useState<{ id: string; secret: string | null } | null>(null);
   const [name, setName] = useState("");
   const [authMode, setAuthMode] = useState<(typeof AUTH_OPTIONS)[number]["value"]>("hmac");
   const [mode, setMode] = useState<(typeof MODE_OPTIONS)[number]["value"]>("async");
   const origin = typeof window === "undefined" ? "" : window.location.origin;
-
-  const load = useCallback(async () => {
-    try {
-      setHooks((await triggerRequest<{ webhooks: WebhookView[] }>(workflowPath(workflowId, "webhooks"))).webhooks);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [workflowId]);
-  useEffect(() => void load(), [load]);
-
-  const act = async (work: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await work();
-      await load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
 
   const create = () =>
     act(async () => {

@@ -8,7 +8,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import { cronProblem, nextFireTime } from "./cron";
-import { requirePublished } from "./published";
+import { requirePublished, workflowOf } from "./published";
 import { schedulesQueue, syncScheduler } from "./schedule-queue";
 import { CreateScheduleSchema, UpdateScheduleSchema, type ScheduleView } from "./schedule-schemas";
 
@@ -59,8 +59,7 @@ async function ownSchedule(member: Member, workflowId: string, id: string) {
 
 export async function listSchedules(member: Member, workflowId: string): Promise<ScheduleView[]> {
   requirePermission(member, "workflow.read");
-  const workflow = await db().workflow.findFirst({ where: { id: workflowId, workspaceId: member.workspaceId }, select: { id: true } });
-  if (!workflow) throw notFound("Workflow");
+  await workflowOf(member, workflowId);
   const rows = await db().schedule.findMany({ where: { workflowId, workspaceId: member.workspaceId }, orderBy: { createdAt: "asc" }, select: SELECT });
   return rows.map(toView);
 }
@@ -68,8 +67,7 @@ export async function listSchedules(member: Member, workflowId: string): Promise
 export async function createSchedule(member: Member, workflowId: string, input: z.input<typeof CreateScheduleSchema>): Promise<ScheduleView> {
   requirePermission(member, "workflow.publish");
   const data = CreateScheduleSchema.parse(input);
-  const workflow = await db().workflow.findFirst({ where: { id: workflowId, workspaceId: member.workspaceId }, select: { id: true } });
-  if (!workflow) throw notFound("Workflow");
+  await workflowOf(member, workflowId);
   await checkInputs(member.workspaceId, workflowId, data.inputs);
   const row = await db().schedule.create({
     data: {

@@ -1,5 +1,6 @@
 import type { DeclaredInput } from "@/lib/engine/inputs";
 import { findJsonInputProblem } from "@/lib/http/json-input";
+import { readBodyBytes } from "@/lib/http/read-limited";
 
 /**
  * Reading a webhook's request: the body within a byte limit (413 before it is read in full), its
@@ -34,21 +35,7 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   const tooLarge = new BodyProblem(413, "payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return tooLarge;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  return (await readBodyBytes(request, maxBytes)) ?? tooLarge;
 }
 
 const invalid = (message: string) => new BodyProblem(400, "invalid_request", message);

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { encryptSecret } from "@/lib/secrets/crypto";
 import { notFound } from "@/lib/services/errors";
-import { requirePublished } from "./published";
+import { requirePublished, workflowOf } from "./published";
 import { CreateWebhookSchema, UpdateWebhookSchema, type WebhookView } from "./webhook-schemas";
 
 /**
@@ -44,12 +44,6 @@ function toView(row: Row): WebhookView {
     enabled: row.enabled,
     createdAt: row.createdAt.toISOString(),
   };
-}
-
-async function workflowOf(member: Member, workflowId: string): Promise<{ id: string; name: string }> {
-  const workflow = await db().workflow.findFirst({ where: { id: workflowId, workspaceId: member.workspaceId }, select: { id: true, name: true } });
-  if (!workflow) throw notFound("Workflow");
-  return workflow;
 }
 
 export async function listWebhooks(member: Member, workflowId: string): Promise<WebhookView[]> {
