@@ -4,6 +4,7 @@ import { apiError } from "@/lib/api/errors";
 import { DEFAULT_SYNC_TIMEOUT_MS, TERMINAL_RUN_STATUSES } from "@/lib/api/schemas";
 import { waitForRunEnd, watchRunEnd, type RunEndWatch } from "@/lib/api/wait";
 import type { Member } from "@/lib/auth/member";
+import { can } from "@/lib/auth/permissions";
 import { RouteIdSchema } from "@/lib/http/route";
 import { db } from "@/lib/db/client";
 import { declaredInputs } from "@/lib/engine/inputs";
@@ -92,9 +93,9 @@ async function authorize(request: Request, hook: Hook, raw: Uint8Array): Promise
     const check = hook.secretCipher ? verifyWebhookSignature(decryptSecret(hook.secretCipher), request.headers, raw, hook.toleranceSeconds) : { ok: false as const, reason: "No secret." };
     if (!check.ok) return apiError(401, "invalid_signature", check.reason);
   }
-  // The creator acts with their role now; a hook whose creator left or may no longer run workflows is dead.
+  // The creator acts with their role now; a hook whose creator left or may no longer run workflows is dead (404, like an unknown id).
   const member = await triggerMember(hook.workspaceId, hook.createdById);
-  return member ? { member } : NOT_FOUND();
+  return member && can(member.role, "run.start") ? { member } : NOT_FOUND();
 }
 
 /** The body (JSON or form), or for a request without one the query string, as raw inputs. */

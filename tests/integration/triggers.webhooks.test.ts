@@ -91,8 +91,14 @@ describe("unknown, disabled and malformed ids", () => {
       callHook(disabled.webhook.path, json({ name: "Ada", n: 1 })),
       callHook("/api/hooks/bad%00id", json({ name: "Ada", n: 1 })),
     ]);
+    // A hook whose creator may no longer start runs (now a viewer) is dead too.
+    const colleague = await createTestMember("developer");
+    await db().membership.create({ data: { workspaceId: member.workspaceId, userId: colleague.userId, role: "developer" } });
+    const orphan = await createWebhook({ ...colleague, workspaceId: member.workspaceId, workspaceName: member.workspaceName }, workflowId, { name: "demoted", authMode: "none" });
+    await db().membership.update({ where: { workspaceId_userId: { workspaceId: member.workspaceId, userId: colleague.userId } }, data: { role: "viewer" } });
+    answers.push(await callHook(orphan.webhook.path, json({ name: "Ada", n: 1 })));
     const bodies = await Promise.all(answers.map((r) => r.json()));
-    expect(answers.map((r) => r.status)).toEqual([404, 404, 404]);
+    expect(answers.map((r) => r.status)).toEqual([404, 404, 404, 404]);
     expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
   });
 });
