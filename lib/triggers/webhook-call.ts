@@ -70,9 +70,7 @@ export async function handleWebhookCall(request: Request, publicId: string): Pro
   if (raw instanceof BodyProblem) return problem(raw);
   const member = await authorize(request, hook, raw);
   if (member instanceof Response) return member;
-  const graph = await latestPublishedGraph(hook.workspaceId, hook.workflowId).catch(() => null);
-  if (!graph) return NOT_FOUND();
-  const inputs = readInputs(request, kind, raw, hook, declaredInputs(graph, nodeRegistry) ?? []);
+  const inputs = await readInputs(request, kind, raw, hook);
   if (inputs instanceof BodyProblem) return problem(inputs);
   const key = request.headers.get("idempotency-key");
   if (key !== null && !IDEMPOTENCY_KEY.test(key)) return apiError(400, "invalid_request", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
@@ -98,13 +96,18 @@ async function authorize(request: Request, hook: Hook, raw: Uint8Array): Promise
   return member && can(member.role, "run.start") ? { member } : NOT_FOUND();
 }
 
-/** The body (JSON or form), or for a request without one the query string, as raw inputs. */
-function readInputs(request: Request, kind: "json" | "form" | "none", raw: Uint8Array, hook: Hook, declared: Parameters<typeof textInputs>[1]) {
+/**
+ * The body (JSON or form), or for a request without one the query string, as raw inputs. Text
+ * values need the Start inputs' types, read from the published version (JSON needs nothing more).
+ */
+async function readInputs(request: Request, kind: "json" | "form" | "none", raw: Uint8Array, hook: Hook): Promise<Record<string, unknown> | BodyProblem> {
   if (kind === "json") return jsonInputs(raw);
-  if (kind === "form") return textInputs(new URLSearchParams(new TextDecoder().decode(raw)), declared);
   // The query string is not signed: a signed hook takes its inputs from the body only.
-  if (hook.authMode === "hmac") return {};
-  return textInputs(new URL(request.url).searchParams, declared);
+  if (kind === "none" && hook.authMode === "hmac") return {};
+  const graph = await latestPublishedGraph(hook.workspaceId, hook.workflowId).catch(() => null);
+  const declared = (graph && declaredInputs(graph, nodeRegistry)) ?? [];
+  const params = kind === "form" ? new URLSearchParams(new TextDecoder().decode(raw)) : new URL(request.url).searchParams;
+  return textInputs(params, declared);
 }
 
 async function start(request: Request, hook: Hook, actor: { member: Member; apiKey?: { id: string; name: string } }, inputs: Record<string, unknown>, key: string | null): Promise<Response> {
