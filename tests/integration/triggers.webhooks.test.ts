@@ -216,3 +216,27 @@ describe("the runs list", () => {
     expect(options.triggers).toContain("webhook");
   });
 });
+
+describe("rate limits (the shared limiter of lib/limits)", () => {
+  const LIMIT = 600; // WEFT_WEBHOOK_RATE_PER_MINUTE and WEFT_WEBHOOK_IP_RATE_PER_MINUTE defaults
+  const plain = (address: string): RequestInit => ({ method: "POST", body: "x", headers: { "content-type": "text/plain", "x-forwarded-for": address } });
+
+  it("limits one hook across addresses, and one address across hooks (unknown ids count), with Retry-After", async () => {
+    const hook = await createWebhook(member, workflowId, { name: "busy", authMode: "none" });
+    // Cheap calls (415 after the limits) from many addresses: only the hook's own limit applies.
+    const statuses: number[] = [];
+    for (let i = 0; i <= LIMIT; i++) statuses.push((await callHook(hook.webhook.path, plain(`10.9.${Math.floor(i / 250)}.${i % 250}`))).status);
+    expect(statuses.slice(0, LIMIT).every((s) => s === 415)).toBe(true);
+    const limited = await callHook(hook.webhook.path, plain("10.9.99.1"));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+
+    // One address guessing ids: 404s until its own limit, then 429 before any lookup.
+    const guesses: number[] = [];
+    for (let i = 0; i <= LIMIT; i++) guesses.push((await callHook(`/api/hooks/guess${i}`, plain("192.0.2.77"))).status);
+    expect(guesses.slice(0, LIMIT).every((s) => s === 404)).toBe(true);
+    expect(guesses[LIMIT]).toBe(429);
+    // Another address is not affected.
+    expect((await callHook(`/api/hooks/guess-other`, plain("192.0.2.78"))).status).toBe(404);
+  }, 120_000);
+});
