@@ -1,10 +1,11 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
+import type { Member } from "@/lib/auth/member";
 import { db, poolOf } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
-import type { RunTrigger } from "@/lib/runs/initiator";
+import type { RunOrigin, RunTrigger } from "@/lib/runs/initiator";
 import { createAndEnqueueRun } from "@/lib/runs/service";
 import { z } from "zod";
 import { requirePermission } from "@/lib/auth/permissions";
@@ -127,9 +128,20 @@ export async function startPublishedRun(
   version?: number,
   options: { runId?: string; trigger?: RunTrigger } = {},
 ): Promise<{ runId: string }> {
-  requirePermission(caller.member, "run.start");
-  const found = await findPublished(caller.workspaceId, workflowId, version);
-  return startVersionRun(caller, { ...found, workflowId }, inputs, version, options);
+  return startPublishedRunAs(caller.member, workflowId, inputs, keyOrigin(caller, options.trigger), { runId: options.runId, version });
+}
+
+/** The same for any trigger (API, webhook, schedule): `member` acts, `origin` is recorded on the run. */
+export async function startPublishedRunAs(
+  member: Member,
+  workflowId: string,
+  inputs: Record<string, unknown>,
+  origin: RunOrigin,
+  options: { runId?: string; version?: number } = {},
+): Promise<{ runId: string }> {
+  requirePermission(member, "run.start");
+  const found = await findPublished(member.workspaceId, workflowId, options.version);
+  return runVersion(member, { ...found, workflowId }, inputs, origin, options);
 }
 
 /** A published version found by workflow id or slug (`versionId` null: no such version). */
@@ -140,7 +152,9 @@ export interface FoundVersion {
   graph: unknown;
 }
 
-/** Starts a run of a version already read (409 `not_published` when there was none). */
+const keyOrigin = (caller: ApiCaller, trigger: RunTrigger = "api"): RunOrigin => ({ trigger, apiKeyId: caller.keyId, apiKeyName: caller.keyName });
+
+/** Starts a run of a version already read, for an API key (the OpenAI endpoint, the MCP server). */
 export async function startVersionRun(
   caller: ApiCaller,
   found: FoundVersion,
@@ -149,24 +163,35 @@ export async function startVersionRun(
   options: { runId?: string; trigger?: RunTrigger } = {},
 ): Promise<{ runId: string }> {
   requirePermission(caller.member, "run.start");
+  return runVersion(caller.member, found, inputs, keyOrigin(caller, options.trigger), { runId: options.runId, version });
+}
+
+/** 409 `not_published` when the version was not found; otherwise the run, created and queued. */
+async function runVersion(member: Member, found: FoundVersion, inputs: Record<string, unknown>, origin: RunOrigin, options: { runId?: string; version?: number }) {
   if (!found.versionId) {
     throw new ApiProblem(
       409,
       "not_published",
-      version === undefined
+      options.version === undefined
         ? "This workflow has not been published yet. Publish it in the editor before calling it through the API."
-        : `This workflow has no published version ${version}.`,
+        : `This workflow has no published version ${options.version}.`,
     );
   }
-  return createAndEnqueueRun(caller.member, {
+  return createAndEnqueueRun(member, {
     id: options.runId,
     workflowId: found.workflowId,
     workflowName: found.name,
     graph: versionGraph(found.versionId, found.graph),
     inputs,
     workflowVersionId: found.versionId,
-    origin: { trigger: options.trigger ?? "api", apiKeyId: caller.keyId, apiKeyName: caller.keyName },
+    origin,
   });
+}
+
+/** The latest published version's graph of a workflow of the workspace (null: none published; 404: no such workflow). */
+export async function latestPublishedGraph(workspaceId: string, workflowId: string): Promise<Graph | null> {
+  const found = await findPublished(workspaceId, workflowId);
+  return found.versionId ? versionGraph(found.versionId, found.graph) : null;
 }
 
 const FIND_BY_SLUG = prepared("published_version_by_slug", publishedVersionSql("slug"));

@@ -9,6 +9,7 @@ import { can, refusalMessage, type Action } from "@/lib/auth/permissions";
 import { resolveMember } from "@/lib/auth/resolve";
 import { env } from "@/lib/env";
 import { findJsonInputProblem } from "@/lib/http/json-input";
+import { readBodyBytes } from "@/lib/http/read-limited";
 import { handle, parseRouteParams, withAccess, type RouteHandler } from "@/lib/http/route";
 
 export { jsonError };
@@ -87,19 +88,6 @@ export async function parseJson<S extends z.ZodType>(
 
 /** The body as text, or null once it passes `maxBytes` (stops reading; Content-Length can lie). */
 async function readLimited(request: Request, maxBytes: number): Promise<string | null> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const bytes = await readBodyBytes(request, maxBytes);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
 }

@@ -71,8 +71,8 @@ describe("the role matrix of the internal routes", () => {
 
   it.each(ROLES)("as %s: 403 exactly when the permission table refuses the route's action", async (role) => {
     const mismatches: string[] = [];
-    // The MCP server (/api/mcp) is an API-key route outside /api/v1.
-    const internal = routes.filter((r) => !r.pattern.startsWith("/api/v1/") && !r.pattern.startsWith("/api/auth/") && r.pattern !== "/api/mcp");
+    // The MCP server (/api/mcp) is an API-key route outside /api/v1; webhooks authenticate per hook.
+    const internal = routes.filter((r) => !r.pattern.startsWith("/api/v1/") && !r.pattern.startsWith("/api/auth/") && r.pattern !== "/api/mcp" && !r.pattern.startsWith("/api/hooks/"));
     expect(internal.length).toBeGreaterThan(30);
     for (const route of internal) {
       if (route.access?.kind !== "member") {
@@ -205,6 +205,8 @@ describe("another workspace's ids", () => {
     const knowledgeBase = await db().knowledgeBase.create({ data: { workspaceId, name: "theirs", embeddingProviderId: provider.id, embeddingModel: "m", dimensions: 8 } });
     const document = await db().knowledgeDocument.create({ data: { knowledgeBaseId: knowledgeBase.id, name: "theirs.md", sourceKind: "text", mimeType: "text/markdown" } });
     const key = await createKey(owner, ["runs:read"]);
+    const webhook = await db().webhook.create({ data: { workspaceId, workflowId: workflow.id, publicId: randomUUID(), name: "theirs" } });
+    const schedule = await db().schedule.create({ data: { workspaceId, workflowId: workflow.id, name: "theirs", cron: "0 9 * * *", enabled: false } });
     const colleague = await createTestMember("editor");
     const membership = await db().membership.create({ data: { workspaceId, userId: colleague.userId, role: "editor" } });
     const invitation = await db().invitation.create({
@@ -230,6 +232,8 @@ describe("another workspace's ids", () => {
       { prefix: "/api/v1/knowledge-bases/", param: "documentId", id: document.id },
       { prefix: "/api/members/", param: "id", id: membership.id },
       { prefix: "/api/invitations/", param: "id", id: invitation.id },
+      { prefix: "/api/workflows/", param: "webhookId", id: webhook.id },
+      { prefix: "/api/workflows/", param: "scheduleId", id: schedule.id },
       { prefix: "/api/api-keys/", param: "id", id: key.id },
     );
     const stranger = await signUpUser("Matrix Stranger");
@@ -254,5 +258,7 @@ describe("another workspace's ids", () => {
     expect(await db().apiKey.count({ where: { id: ids.at(-1)!.id, revokedAt: null } })).toBe(1);
     expect(await db().membership.count({ where: { id: ids.find((entry) => entry.prefix === "/api/members/")!.id, role: "editor" } })).toBe(1);
     expect(await db().invitation.count({ where: { id: ids.find((entry) => entry.prefix === "/api/invitations/")!.id, revokedAt: null } })).toBe(1);
+    expect(await db().webhook.count({ where: { id: ids.find((entry) => entry.param === "webhookId")!.id, enabled: true } })).toBe(1);
+    expect(await db().schedule.count({ where: { id: ids.find((entry) => entry.param === "scheduleId")!.id } })).toBe(1);
   });
 });
