@@ -8,6 +8,7 @@ import { renameWorkflow } from "@/lib/editor/api";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
+import { NodeCountNote } from "./node-count-note";
 import { PublishButton } from "./publish-button";
 import { useEditor } from "./store-context";
 
@@ -161,6 +162,7 @@ export function EditorHeader({
       ) : (
         <SaveStatus save={save} onRetry={onRetrySave} />
       )}
+      <NodeCountNote />
       <div className="ml-auto flex items-center gap-2">
         {runBlockedReason ? (
           <span className="max-w-64 truncate text-xs text-red-700" data-testid="run-blocked-reason" title={runBlockedReason}>

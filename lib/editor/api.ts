@@ -70,7 +70,8 @@ export async function readApiError(response: Response): Promise<ApiError> {
   return {
     status: response.status,
     code: inner.code ?? "http_" + response.status,
-    message: inner.message ?? top.message ?? (issueText || fallback),
+    // "The request body is invalid." alone tells the user nothing: say what is wrong with it.
+    message: [inner.message ?? top.message, issueText].filter(Boolean).join(" ") || fallback,
     revision: inner.revision ?? top.revision,
     problems: inner.problems ?? top.problems,
   };
@@ -97,11 +98,13 @@ export async function fetchWorkflow(id: string): Promise<Result<WorkflowDoc>> {
   return { ok: true, value: parsed.data };
 }
 
-export async function saveGraph(id: string, graph: Graph, revision: number): Promise<SaveResult> {
-  const response = await send(`/api/workflows/${encodeURIComponent(id)}/graph`, {
-    method: "PUT",
-    body: JSON.stringify({ graph, revision }),
-  });
+export function saveGraph(id: string, graph: Graph, revision: number): Promise<SaveResult> {
+  return sendGraphSave(id, "PUT", { graph, revision });
+}
+
+/** PUT of the whole graph or PATCH of a change (lib/editor/save-graph.ts), read as a SaveResult. */
+export async function sendGraphSave(id: string, method: "PUT" | "PATCH", body: unknown): Promise<SaveResult> {
+  const response = await send(`/api/workflows/${encodeURIComponent(id)}/graph`, { method, body: JSON.stringify(body) });
   if (isApiError(response)) return { ok: false, kind: "error", message: response.message };
   if (response.ok) {
     const parsed = z.object({ revision: z.number().int() }).safeParse(await response.json());
