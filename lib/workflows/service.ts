@@ -159,7 +159,8 @@ export const staleRevision = (revision: number) =>
 /**
  * The write of both draft saves (whole graph, patch): refuses unknown keys and secrets above the
  * member's role, stores the graph if `revision` is still the latest, records the edit.
- * `database` may be a transaction (the patch reads and writes in one).
+ * `database` may be a transaction (the patch reads and writes in one). `changed`: the part of
+ * `graph` that is new (a patch's nodes); the rest was checked when it was saved.
  */
 export async function writeDraft(
   database: Pick<Prisma.TransactionClient, "workflow">,
@@ -168,9 +169,10 @@ export async function writeDraft(
   graph: Graph,
   revision: number,
   previous: unknown,
+  changed: Graph = graph,
 ): Promise<{ revision: number }> {
-  assertNoUnknownKeys(graph);
-  await assertMayReferenceSecrets(db(), member, graph, previous);
+  assertNoUnknownKeys(changed);
+  await assertMayReferenceSecrets(db(), member, changed, previous);
   const { id } = workflow;
   const result = await database.workflow.updateMany({
     where: { id, workspaceId: member.workspaceId, revision },
