@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { branchOnlyReads } from "@/lib/engine/branch-reads";
 import { validateGraph, type Problem } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { largeGraph } from "../../../bench/lib/large-graph";
@@ -60,25 +59,5 @@ describe("branch analysis on large graphs", () => {
   it("a 2,000-node graph with 200 conditions validates without problems (the branch analysis is not quadratic)", () => {
     const g = largeGraph(2_000);
     expect(validateGraph(g, nodeRegistry)).toEqual([]);
-  });
-
-  it("cyclic graphs still get an answer (whole-graph search)", () => {
-    const handles = new Map([
-      ["s", ["out"]],
-      ["c", ["yes", "no"]],
-      ["y", ["out"]],
-      ["n", ["out"]],
-      ["e", ["out"]],
-    ]);
-    const edges = [
-      { source: "s", target: "c", handle: "out" },
-      { source: "c", target: "y", handle: "yes" },
-      { source: "c", target: "n", handle: "no" },
-      { source: "y", target: "e", handle: "out" },
-      { source: "n", target: "e", handle: "out" },
-      { source: "e", target: "s", handle: "out" },
-    ];
-    const read = { nodeId: "e", root: "y", shown: "{{ y.v }}" };
-    expect(branchOnlyReads({ handles, edges, labelOf: (_id, h) => h }, [read])).toEqual([]);
   });
 });
