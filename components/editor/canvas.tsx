@@ -20,6 +20,7 @@ import { useShallow } from "zustand/react/shallow";
 import { checkConnection } from "@/lib/editor/connect";
 import { containerAt, toConnectGraph } from "@/lib/editor/doc";
 import { layoutPositions } from "@/lib/editor/layout";
+import { openingNodes } from "@/lib/editor/opening-view";
 import type { WeftNode } from "@/lib/editor/flow";
 import { WEFT_NODE } from "@/lib/editor/flow";
 import { nodeRegistry } from "@/lib/nodes/registry";
@@ -82,10 +83,11 @@ export function Canvas() {
   useEffect(() => {
     if (!fitOnLoad || fitted || !nodesInitialized) return;
     setFitted(true);
-    // A large graph opens at a readable zoom on its middle rather than all of it at once (which
-    // would render every node and make each node unreadable).
-    const large = store.getState().nodes.length >= RENDER_VISIBLE_ONLY_FROM;
-    void fitView({ padding: 0.2, maxZoom: 1, ...(large ? { minZoom: 0.5 } : {}) });
+    // A large graph opens on its Start node's neighbourhood at a readable zoom rather than all of
+    // it at once (which would draw every node, each unreadably small).
+    const all = store.getState().nodes;
+    const large = all.length >= RENDER_VISIBLE_ONLY_FROM;
+    void fitView({ padding: 0.2, maxZoom: 1, ...(large ? { minZoom: 0.5, nodes: openingNodes(all) } : {}) });
   }, [fitOnLoad, fitted, nodesInitialized, fitView, store]);
 
   const isValidConnection = useCallback(

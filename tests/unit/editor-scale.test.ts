@@ -4,6 +4,7 @@ import { LIMITS } from "@/lib/engine/limits";
 import { Autosaver, type SaveResult } from "@/lib/editor/autosave";
 import { graphToFlow, type FlowDoc } from "@/lib/editor/flow";
 import { checkNodeLimit, nodeCountNote } from "@/lib/editor/node-limit";
+import { openingNodes } from "@/lib/editor/opening-view";
 import { placeNewNode } from "@/lib/editor/placement";
 import { nodeRunStatus, startOverlay } from "@/lib/editor/run-overlay";
 import { createEditorStore } from "@/lib/editor/store";
@@ -141,5 +142,15 @@ describe("Autosaver.touch", () => {
     expect(saver.hasUnsavedChanges).toBe(true);
     await vi.advanceTimersByTimeAsync(100);
     expect(saves[1]!.base).toBe(next);
+  });
+});
+
+describe("opening view of a large graph", () => {
+  it("fits the Start node's neighbourhood, not the whole graph", () => {
+    const doc = graphToFlow(largeGraph(1_000));
+    const ids = openingNodes(doc.nodes).map((n) => n.id);
+    expect(ids).toContain("start");
+    expect(ids.length).toBeGreaterThan(10);
+    expect(ids.length).toBeLessThan(200);
   });
 });
