@@ -52,6 +52,12 @@ export interface ApiError {
   problems?: ServerProblem[];
 }
 
+/** "The request body is invalid." alone tells the user nothing: say what is wrong with it (once). */
+function withIssues(message: string | undefined, issueText: string): string {
+  if (!message) return issueText;
+  return issueText && !message.includes(issueText) ? `${message} ${issueText}` : message;
+}
+
 /** Reads both `{ error: "code", … }` and `{ error: { code, message, … } }` bodies. */
 export async function readApiError(response: Response): Promise<ApiError> {
   let body: unknown = null;
@@ -70,8 +76,7 @@ export async function readApiError(response: Response): Promise<ApiError> {
   return {
     status: response.status,
     code: inner.code ?? "http_" + response.status,
-    // "The request body is invalid." alone tells the user nothing: say what is wrong with it.
-    message: [inner.message ?? top.message, issueText].filter(Boolean).join(" ") || fallback,
+    message: withIssues(inner.message ?? top.message, issueText) || fallback,
     revision: inner.revision ?? top.revision,
     problems: inner.problems ?? top.problems,
   };

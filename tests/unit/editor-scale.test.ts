@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Graph } from "@/lib/engine/graph";
 import { LIMITS } from "@/lib/engine/limits";
+import { saveGraph } from "@/lib/editor/api";
 import { Autosaver, type SaveResult } from "@/lib/editor/autosave";
 import { graphToFlow, type FlowDoc } from "@/lib/editor/flow";
 import { checkNodeLimit, nodeCountNote } from "@/lib/editor/node-limit";
@@ -152,5 +153,14 @@ describe("opening view of a large graph", () => {
     expect(ids).toContain("start");
     expect(ids.length).toBeGreaterThan(10);
     expect(ids.length).toBeLessThan(200);
+  });
+});
+
+describe("a refused save says why", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it("shows the schema's issues (the node limit), not only that the body is invalid", async () => {
+    const issues = [{ path: "graph.nodes", message: "A workflow has at most 5,000 nodes." }];
+    vi.stubGlobal("fetch", async () => new Response(JSON.stringify({ error: { code: "invalid_request", message: "The request body is invalid.", issues } }), { status: 400 }));
+    expect(await saveGraph("w1", largeGraph(3), 1)).toEqual({ ok: false, kind: "invalid", message: "The request body is invalid. graph.nodes: A workflow has at most 5,000 nodes." });
   });
 });
