@@ -20,11 +20,10 @@ export async function patchGraph(member: Member, id: string, input: z.input<type
   requirePermission(member, "workflow.edit");
   const { revision, patch } = PatchGraphSchema.parse(input);
   return db().$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ revision: number }[]>`SELECT revision FROM workflows WHERE id = ${id} AND "workspaceId" = ${member.workspaceId} FOR UPDATE`;
-    if (locked.length === 0) throw notFound("Workflow");
-    if (locked[0].revision !== revision) throw staleRevision(locked[0].revision);
-    const row = await tx.workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { graph: true, name: true } });
+    // One round trip: lock the row and read what the patch applies to.
+    const [row] = await tx.$queryRaw<{ revision: number; graph: unknown; name: string }[]>`SELECT revision, graph, name FROM workflows WHERE id = ${id} AND "workspaceId" = ${member.workspaceId} FOR UPDATE`;
     if (!row) throw notFound("Workflow");
+    if (row.revision !== revision) throw staleRevision(row.revision);
     const applied = applyGraphPatch(storedGraph(row.graph), patch);
     if (!applied.ok) throw new ServiceError("invalid_request", applied.message);
     assertWithinLimits(applied.graph);
