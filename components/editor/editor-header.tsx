@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
 import { TriggersButton } from "@/components/triggers/triggers-dialog";
+import { NodeCountNote } from "./node-count-note";
 import { PublishButton } from "./publish-button";
 import { useEditor } from "./store-context";
 
@@ -162,6 +163,7 @@ export function EditorHeader({
       ) : (
         <SaveStatus save={save} onRetry={onRetrySave} />
       )}
+      <NodeCountNote />
       <div className="ml-auto flex items-center gap-2">
         {runBlockedReason ? (
           <span className="max-w-64 truncate text-xs text-red-700" data-testid="run-blocked-reason" title={runBlockedReason}>

@@ -6,7 +6,8 @@ import type { RunEvent, RunStatusValue, StepStatus } from "@/lib/engine/run-port
  * updated by each `step`, `delta` and `run` event. Pure, so it is tested without a browser.
  */
 
-export type NodeRunStatus = "queued" | StepStatus;
+/** `not_run`: the run ended (failed, cancelled) before reaching the node. */
+export type NodeRunStatus = "queued" | "not_run" | StepStatus;
 
 export interface RunErrorView {
   code: string;
@@ -194,9 +195,9 @@ export function applyRunEvent(overlay: RunOverlay, event: RunEvent): RunOverlay 
   }
 }
 
-/** Every node is `queued` until an event says otherwise. */
-export function nodeRunStatus(overlay: RunOverlay, nodeId: string): NodeRunStatus {
-  return overlay.steps[nodeId]?.status ?? "queued";
+/** Every node is `queued` until an event says otherwise, and `not_run` once the run ended without reaching it. */
+export function nodeRunStatus(overlay: Pick<RunOverlay, "status" | "steps">, nodeId: string): NodeRunStatus {
+  return overlay.steps[nodeId]?.status ?? (isTerminalRunStatus(overlay.status) ? "not_run" : "queued");
 }
 
 /** "3 done · 1 running · 1 failed" for a node inside a loop; null when it ran at most once. */

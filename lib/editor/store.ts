@@ -10,6 +10,7 @@ import { pasteNodes, type NodeClipboard } from "./clipboard";
 import type { ConnectionCheck } from "./connect";
 import * as doc from "./doc";
 import { flowToGraph, graphToFlow, type FlowDoc, type WeftEdge, type WeftNode } from "./flow";
+import { checkNodeLimit } from "./node-limit";
 import { applyRunEvent, applySnapshot, startOverlay, type RunOverlay, type RunSnapshot } from "./run-overlay";
 import { selectNodes } from "./selection";
 
@@ -37,7 +38,10 @@ export interface EditorState {
   onNodesChange(changes: NodeChange<WeftNode>[]): void;
   onEdgesChange(changes: EdgeChange<WeftEdge>[]): void;
   connect(connection: Connection): ConnectionCheck;
-  /** `parentId`: put the node in that loop's body (`position` is then relative to the loop). */
+  /**
+   * `parentId`: put the node in that loop's body (`position` is then relative to the loop).
+   * Returns the new id, or "" when the graph is at its node limit (the notice says so).
+   */
   addNode(kind: string, position?: { x: number; y: number }, parentId?: string): string;
   /** After a node was dragged: it joins the loop it was dropped into, or leaves its loop. */
   nodeDragged(id: string): void;
@@ -142,6 +146,12 @@ export function createEditorStore(init: EditorInit): EditorStore {
       },
       addNode(kind, position, parentId) {
         const current = currentDoc(get());
+        const limit = checkNodeLimit(current.nodes.length);
+        if (!limit.ok) {
+          set({ notice: limit.message });
+          return "";
+        }
+        if (limit.warning) set({ notice: limit.warning });
         const result = doc.addNode(current, kind, position ?? doc.nextFreePosition(current), registry, parentId);
         setDoc(result.doc);
         return result.id;

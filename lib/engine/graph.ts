@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LIMITS } from "./limits";
 import { WorkflowVariableSchema } from "./variables";
 
 /**
@@ -34,8 +35,8 @@ export const GraphEdgeSchema = z.object({
 
 export const GraphSchema = z.object({
   version: z.literal(1),
-  nodes: z.array(GraphNodeSchema).max(500),
-  edges: z.array(GraphEdgeSchema).max(2000),
+  nodes: z.array(GraphNodeSchema).max(LIMITS.maxGraphNodes, `A workflow has at most ${LIMITS.maxGraphNodes.toLocaleString("en")} nodes.`),
+  edges: z.array(GraphEdgeSchema).max(LIMITS.maxGraphEdges, `A workflow has at most ${LIMITS.maxGraphEdges.toLocaleString("en")} connections.`),
   /** Workflow variables (`{{ var.<name> }}`), set by Variable assign nodes; see variables.ts. */
   variables: z.array(WorkflowVariableSchema).max(100).optional(),
 });

@@ -131,7 +131,7 @@ export function referenceChecker(pass: Pass, inputs: ReferenceInputs): Reference
         error(denied.code, `${who} references ${shown} but ${denied.why}`, at);
         return;
       }
-      if (!afterBody && !containerOf.has(nodeId) && !containerOf.has(root)) reads.push({ nodeId, root, shown });
+      if (!afterBody && !containerOf.has(nodeId) && !containerOf.has(root)) reads.push({ nodeId, root, shown, ...(segments.length > 1 ? { field: segments[1] } : {}) });
     }
     if (segments.length < 2) return;
     const fields = root === (afterBody ? nodeId : containerOf.get(nodeId)) ? bodyFieldsOf(root) : fieldsOf(root);

@@ -19,6 +19,7 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "POST /api/workflows": { name: "Probe", graph: ticketGraph },
     "PATCH /api/workflows/[id]": { name: "Probe renamed", slug: "probe-renamed" },
     "PUT /api/workflows/[id]/graph": { revision: 0, graph: ticketGraph },
+    "PATCH /api/workflows/[id]/graph": { revision: 0, patch: { removeEdges: ["e1"] } },
     "POST /api/workflows/[id]/publish": { note: "probe" },
     "POST /api/workflows/[id]/runs": { inputs },
     "POST /api/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
