@@ -2,6 +2,7 @@ import { NodeError, toErrorInfo, type ErrorInfo, type FailureTrace } from "./err
 import { graphLevel, type Graph, type GraphNode } from "./graph";
 import { evaluateExpression } from "./expression";
 import { iterate } from "./loop";
+import { blockingProblems } from "./node-test";
 import { validateRunInputs } from "./inputs";
 import { LIMITS, type Limits } from "./limits";
 import { isNodeWait, type AnyNodeExecutor, type NodeContext, type NodeResult, type NodeWait, type WaitResolution } from "./node-kit";
@@ -86,12 +87,6 @@ function nodeName(node: GraphNode, registry: NodeRegistry): string {
   const title = node.data.title ?? node.data.label;
   const label = registry[node.type]?.label ?? node.type;
   return typeof title === "string" && title.trim() ? `"${title.trim()}" (${node.id})` : `${label} node "${node.id}"`;
-}
-
-/** Whether a validation error refuses the run; a node test is refused only by its node's own problems. */
-function blocksRun(problem: { code: string; nodeId?: string }, nodeTest: RunOptions["nodeTest"]): boolean {
-  if (!nodeTest) return true;
-  return problem.nodeId ? problem.nodeId === nodeTest.nodeId : problem.code !== "missing_end";
 }
 
 /** JSON round-trip: the scope then holds exactly what a resumed run reads back from the store. */
@@ -186,7 +181,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const scrub = <T,>(value: T): T => (services.secrets ? services.secrets.redact(value) : value);
   const publish = (event: RunEvent) => events.publish(scrub(event));
 
-  const problems = options.graphChecked ? [] : validateGraph(graph, registry).filter((p) => p.severity === "error" && blocksRun(p, options.nodeTest));
+  const problems = options.graphChecked ? [] : blockingProblems(validateGraph(graph, registry), options.nodeTest);
   if (hasErrors(problems)) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
     return { status: "failed", error: { code: "invalid_graph", message: `The workflow is not valid: ${problems[0].message}${more}` }, usage };

@@ -1,0 +1,15 @@
+import { NextResponse } from "next/server";
+import { jsonError, withMember } from "@/lib/auth/http";
+import { DiffQuerySchema, diffVersions } from "@/lib/workflows/version-history";
+
+/**
+ * The semantic diff `?from=<version|draft>&to=<version|draft>` (to defaults to the draft) →
+ * { from, to, diff: { added, removed, changed (moved, fields), edgesAdded, edgesRemoved, variables, same } }.
+ */
+export const GET = withMember("workflow.read", async (request, member, { params }: { params: Promise<{ id: string }> }) => {
+  const url = new URL(request.url);
+  const query = DiffQuerySchema.safeParse({ from: url.searchParams.get("from") ?? undefined, to: url.searchParams.get("to") ?? undefined });
+  if (!query.success) return jsonError(400, "invalid_request", "Give ?from= and optionally ?to= as a version number or draft.");
+  const { id } = await params;
+  return NextResponse.json(await diffVersions(member, id, query.data));
+});
