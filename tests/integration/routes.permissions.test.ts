@@ -192,6 +192,7 @@ describe("another workspace's ids", () => {
     const graph = { version: 1, nodes: [], edges: [] };
     const workflow = await db().workflow.create({ data: { workspaceId, name: "Theirs", graph } });
     const run = await db().run.create({ data: { workspaceId, workflowId: workflow.id, workflowName: "Theirs", graph, inputs: {}, status: "waiting" } });
+    await db().workflowVersion.create({ data: { workflowId: workflow.id, version: 1, graph } });
     const wait = await db().runWait.create({ data: { workspaceId, runId: run.id, nodeId: "approve", kind: "approval", request: { title: "ok?" } } });
     const secret = await db().secret.create({ data: { workspaceId, name: "THEIRS", cipher: "x", hint: "x" } });
     const tool = await db().tool.create({ data: { workspaceId, kind: "http", name: "theirs", inputSchema: { type: "object" }, config: { url: "https://example.com" } } });
@@ -227,6 +228,8 @@ describe("another workspace's ids", () => {
       { prefix: "/api/members/", param: "id", id: membership.id },
       { prefix: "/api/invitations/", param: "id", id: invitation.id },
       { prefix: "/api/api-keys/", param: "id", id: key.id },
+      { prefix: "/api/workflows/", param: "nodeId", id: "start" },
+      { prefix: "/api/workflows/", param: "version", id: "1" },
     );
     const stranger = await signUpUser("Matrix Stranger");
     strangerCookie = stranger.cookie;

@@ -6,6 +6,7 @@ import { VersionRefSchema, versionWithGraph } from "@/lib/workflows/version-hist
 export const GET = withMember("workflow.read", async (_request, member, { params }: { params: Promise<{ id: string; version: string }> }) => {
   const { id, version } = await params;
   const number = VersionRefSchema.safeParse(version);
-  if (!number.success || number.data === "draft") return jsonError(400, "invalid_request", "The version is a number from 1.");
+  // Not a version number: no such version (404, as for another workspace's workflow).
+  if (!number.success || number.data === "draft") return jsonError(404, "not_found", "Version not found.");
   return NextResponse.json(await versionWithGraph(member, id, number.data));
 });

@@ -11,6 +11,7 @@ export const POST = withMember("workflow.edit", async (request, member, { params
   if (body instanceof Response) return body;
   const { id, version } = await params;
   const number = VersionRefSchema.safeParse(version);
-  if (!number.success || number.data === "draft") return jsonError(400, "invalid_request", "The version is a number from 1.");
+  // Not a version number: no such version (404, as for another workspace's workflow).
+  if (!number.success || number.data === "draft") return jsonError(404, "not_found", "Version not found.");
   return NextResponse.json(await restoreVersion(member, id, number.data, body.revision));
 });
