@@ -110,9 +110,11 @@ export function diffGraphs(before: Graph, after: Graph): GraphDiff {
   return { added, removed, changed, edgesAdded, edgesRemoved, variables, same };
 }
 
+export type DiffMark = "added" | "removed" | "changed" | "moved";
+
 /** How the canvas colours each node for a diff: after-graph ids, plus removed ids (drawn from the before graph). */
-export function diffHighlights(diff: GraphDiff): Map<string, "added" | "removed" | "changed" | "moved"> {
-  const marks = new Map<string, "added" | "removed" | "changed" | "moved">();
+export function diffHighlights(diff: GraphDiff): Map<string, DiffMark> {
+  const marks = new Map<string, DiffMark>();
   for (const n of diff.added) marks.set(n.id, "added");
   for (const n of diff.removed) marks.set(n.id, "removed");
   for (const n of diff.changed) marks.set(n.id, n.fields.length > 0 ? "changed" : "moved");

@@ -210,6 +210,8 @@ describe("another workspace's ids", () => {
     });
     ids.push(
       { prefix: "/api/workflows/", param: "id", id: workflow.id },
+      { prefix: "/api/workflows/", param: "nodeId", id: "start" },
+      { prefix: "/api/workflows/", param: "version", id: "1" },
       { prefix: "/api/v1/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/budget/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/runs/", param: "id", id: run.id },
@@ -228,8 +230,6 @@ describe("another workspace's ids", () => {
       { prefix: "/api/members/", param: "id", id: membership.id },
       { prefix: "/api/invitations/", param: "id", id: invitation.id },
       { prefix: "/api/api-keys/", param: "id", id: key.id },
-      { prefix: "/api/workflows/", param: "nodeId", id: "start" },
-      { prefix: "/api/workflows/", param: "version", id: "1" },
     );
     const stranger = await signUpUser("Matrix Stranger");
     strangerCookie = stranger.cookie;
