@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
 import { PublishButton } from "./publish-button";
+import { VersionsButton } from "./versions-dialog";
 import { useEditor } from "./store-context";
 
 function SaveStatus({ save, onRetry }: { save: SaveState; onRetry: () => void }) {
@@ -172,6 +173,7 @@ export function EditorHeader({
             <History aria-hidden /> Runs
           </Link>
         </Button>
+        <VersionsButton />
         {readOnly ? null : <PublishButton blockedReason={publishDeniedReason ?? runBlockedReason} />}
         <Button size="sm" onClick={onRun} disabled={runBlockedReason !== null} title={runBlockedReason ?? "Run this workflow"} data-testid="run-button">
           <Play aria-hidden /> Run
