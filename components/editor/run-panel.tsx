@@ -70,6 +70,11 @@ export function RunPanel() {
                   >
                     <span className="font-mono">{node.id}</span>
                     {step?.branch ? <span className="text-muted-foreground">→ {step.branch}</span> : null}
+                    {step?.origin ? (
+                      <span className="rounded bg-violet-100 px-1 text-[10px] text-violet-800" data-testid={`run-step-origin-${node.id}`}>
+                        {step.origin === "pinned" ? "pinned" : "disabled"}
+                      </span>
+                    ) : null}
                     <StatusBadge status={step?.status ?? "queued"} className="ml-auto" />
                   </button>
                 </li>
