@@ -3,29 +3,11 @@ import type { Graph, GraphNode } from "@/lib/engine/graph";
 import { GraphSchema } from "@/lib/engine/graph";
 import { MAX_PIN_BYTES, withoutPins } from "@/lib/engine/pins";
 import type { StepRecord } from "@/lib/engine/run-ports";
-import { executeRun, type RunOptions } from "@/lib/engine/run-engine";
 import { validateGraph } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
-import { MemoryEvents, MemoryStepStore, condition, edge, end, fakeServices, graph, llm, start, template, testExecutors } from "./fixtures";
+import { condition, edge, end, graph, llm, setupRun, start, template } from "./fixtures";
 
-function setup(g: Graph, overrides: Partial<RunOptions> = {}, seed: StepRecord[] = []) {
-  const store = new MemoryStepStore(seed);
-  const events = new MemoryEvents();
-  const fake = fakeServices();
-  const options: RunOptions = {
-    runId: "run_1",
-    graph: g,
-    inputs: { question: "why?" },
-    registry: nodeRegistry,
-    executors: testExecutors(),
-    store,
-    events,
-    services: fake.services,
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-  return { store, events, requests: fake.requests, run: () => executeRun(options) };
-}
+const setup = setupRun;
 
 const disabled = (n: GraphNode): GraphNode => ({ ...n, disabled: true });
 const pinned = (n: GraphNode, output: Record<string, unknown>, branch?: string): GraphNode => ({ ...n, pin: { output, ...(branch ? { branch } : {}) } });
