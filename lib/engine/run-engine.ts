@@ -262,9 +262,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         frame.scope[node.id] = output;
         if (frame === top && registry[node.type]?.role === "end") endOutputs.push(output);
       } else if (record.status === "skipped") {
-        // A disabled node's skip lets the flow through (the graph is frozen, so it is still disabled).
-        if (node.disabled) passThrough(frame, node);
-        else frame.states[node.id] = { status: "skipped" };
+        // A disabled node's skip is decided again by the scheduler (cheap, nothing executes): it lets
+        // the flow through when reached, and stays a plain skip on a branch not taken.
+        if (!node.disabled) frame.states[node.id] = { status: "skipped" };
       }
     };
     for (const record of await store.loadSteps()) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as diffRoute from "@/app/api/workflows/[id]/diff/route";
+import * as exportRoute from "@/app/api/workflows/[id]/export/route";
 import * as graphRoute from "@/app/api/workflows/[id]/graph/route";
 import * as nodeTestRoute from "@/app/api/workflows/[id]/nodes/[nodeId]/test/route";
 import * as publishRoute from "@/app/api/workflows/[id]/publish/route";
@@ -120,6 +121,10 @@ describe("pinned outputs", () => {
     const v1 = await publish(id, "with a pin in the draft");
     const version = await db().workflowVersion.findUniqueOrThrow({ where: { id: v1.id } });
     expect(JSON.stringify(version.graph)).not.toContain("PINNED");
+    // Nor does an exported file (pins are this draft's test data).
+    const exported = await exportRoute.GET(routeRequest("GET", `/api/workflows/${id}/export`, owner.cookie), routeParams(id));
+    expect(exported.status).toBe(200);
+    expect(await exported.text()).not.toContain("PINNED");
 
     const ownerMember = { userId: owner.userId, email: "", name: "", workspaceId: owner.workspaceId, workspaceName: "", role: "owner" as const };
     const client = clientFor((await createKey(ownerMember)).secret);

@@ -55,6 +55,28 @@ describe("disabled nodes", () => {
     expect(store.calls).not.toContain("begin:start");
   });
 
+  it("on resume, a disabled node skipped on a branch not taken does not let the flow through", async () => {
+    const g = graph(
+      [
+        start("start"),
+        condition("cond", [{ id: "case_yes", rules: [{ left: "start.question", operator: "equals", right: "never" }] }]),
+        disabled(template("t_yes", "yes")),
+        template("t_after", "after"),
+        end("end", { q: "{{ start.question }}" }),
+      ],
+      [edge("start", "cond"), edge("cond", "t_yes", "case_yes"), edge("t_yes", "t_after"), edge("cond", "end", "else"), edge("t_after", "end")],
+    );
+    const seed: StepRecord[] = [
+      { nodeId: "start", iteration: 0, nodeType: "start", status: "succeeded", output: { question: "why?" }, attempt: 1 },
+      { nodeId: "cond", iteration: 0, nodeType: "condition", status: "succeeded", output: { branch: "else" }, branch: "else", attempt: 1 },
+      { nodeId: "t_yes", iteration: 0, nodeType: "template", status: "skipped", attempt: 0 },
+    ];
+    const { run, store } = setup(g, {}, seed);
+    expect(await run()).toMatchObject({ status: "succeeded" });
+    expect(store.status("t_after")).toBe("skipped");
+    expect(store.status("end")).toBe("succeeded");
+  });
+
   it("a node that is not reached stays skipped the usual way even when disabled", async () => {
     const g = graph(
       [
