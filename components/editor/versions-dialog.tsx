@@ -28,7 +28,7 @@ export function VersionsButton() {
   const [from, setFrom] = useState<Ref | null>(null);
   const [to, setTo] = useState<Ref>("draft");
   const [diff, setDiff] = useState<GraphDiff | null>(null);
-  const [confirm, setConfirm] = useState<number | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -60,7 +60,7 @@ export function VersionsButton() {
     setBusy(true);
     const answer = await fetchVersionGraph(workflowId, version);
     setBusy(false);
-    setConfirm(null);
+    setConfirming(null);
     if (!answer.ok) return setMessage(answer.error.message);
     restoreGraph(answer.value.graph);
     setDiffMarks(null);
@@ -96,12 +96,12 @@ export function VersionsButton() {
                     {v.author?.name ?? "Unknown"} · {new Date(v.createdAt).toLocaleString()}
                   </p>
                 </div>
-                {readOnly ? null : confirm === v.version ? (
+                {readOnly ? null : confirming === v.version ? (
                   <Button size="sm" variant="destructive" disabled={busy} onClick={() => void restore(v.version)} data-testid={`version-restore-confirm-${v.version}`}>
                     Replace the draft with v{v.version}
                   </Button>
                 ) : (
-                  <Button size="sm" variant="outline" onClick={() => setConfirm(v.version)} data-testid={`version-restore-${v.version}`}>
+                  <Button size="sm" variant="outline" onClick={() => setConfirming(v.version)} data-testid={`version-restore-${v.version}`}>
                     <RotateCcw aria-hidden /> Restore
                   </Button>
                 )}

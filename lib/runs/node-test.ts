@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
-import { NodeIdSchema } from "@/lib/engine/graph";
+import { NodeIdSchema, type Graph } from "@/lib/engine/graph";
 import { validateRunInputs } from "@/lib/engine/inputs";
 import { blockingProblems, nodeTestGraph, NodeTestRefused, upstreamNodeIds } from "@/lib/engine/node-test";
 import { validateGraph } from "@/lib/engine/validate";
@@ -62,18 +62,22 @@ export async function upstreamValues(member: Member, workflowId: string, nodeId:
   return { nodeId, runId: run?.id ?? null, upstream };
 }
 
+/** The node test's graph, or a 400 saying why the node cannot be tested alone. */
+function testGraph(graph: Graph, nodeId: string, upstream: Record<string, Record<string, unknown>>): Graph {
+  try {
+    return nodeTestGraph(graph, nodeId, upstream, nodeRegistry);
+  } catch (error) {
+    if (error instanceof NodeTestRefused) throw new ServiceError("invalid_request", error.message);
+    throw error;
+  }
+}
+
 /** Starts a node test → { runId }; 400 `invalid_request` when the node cannot be tested, `invalid_graph` with its problems. */
 export async function startNodeTest(member: Member, workflowId: string, nodeId: string, input: z.input<typeof NodeTestSchema>): Promise<{ runId: string }> {
   requirePermission(member, "run.start");
   const body = NodeTestSchema.parse(input);
   const workflow = await getWorkflow(member, workflowId);
-  let graph;
-  try {
-    graph = nodeTestGraph(workflow.graph, nodeId, body.upstream, nodeRegistry);
-  } catch (error) {
-    if (error instanceof NodeTestRefused) throw new ServiceError("invalid_request", error.message);
-    throw error;
-  }
+  const graph = testGraph(workflow.graph, nodeId, body.upstream);
   const problems = blockingProblems(validateGraph(graph, nodeRegistry, { modelAliases: await modelAliasNames(member.workspaceId), workflowId }), { nodeId });
   if (problems.length > 0) throw new ServiceError("invalid_graph", "The node has problems to fix before it can be tested.", { problems });
   const start = graph.nodes.find((n) => nodeRegistry[n.type]?.role === "start");
