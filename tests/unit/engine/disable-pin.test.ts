@@ -20,6 +20,20 @@ function chain(middle: (n: GraphNode) => GraphNode = (n) => n, endOutputs: Recor
   );
 }
 
+/** start → cond; a disabled t_yes → t_after on a branch never taken; the else branch goes to end. */
+function untakenBranch(): Graph {
+  return graph(
+    [
+      start("start"),
+      condition("cond", [{ id: "case_yes", rules: [{ left: "start.question", operator: "equals", right: "never" }] }]),
+      disabled(template("t_yes", "yes")),
+      template("t_after", "after"),
+      end("end", { q: "{{ start.question }}" }),
+    ],
+    [edge("start", "cond"), edge("cond", "t_yes", "case_yes"), edge("t_yes", "t_after"), edge("cond", "end", "else"), edge("t_after", "end")],
+  );
+}
+
 describe("disabled nodes", () => {
   it("skip the node (no executor call, step skipped with detail.disabled), give it an empty output and let the flow go on", async () => {
     const { run, store, events, requests } = setup(chain(disabled, { q: "{{ start.question }}", t: "{{ tpl.text }}" }));
@@ -56,16 +70,7 @@ describe("disabled nodes", () => {
   });
 
   it("on resume, a disabled node skipped on a branch not taken does not let the flow through", async () => {
-    const g = graph(
-      [
-        start("start"),
-        condition("cond", [{ id: "case_yes", rules: [{ left: "start.question", operator: "equals", right: "never" }] }]),
-        disabled(template("t_yes", "yes")),
-        template("t_after", "after"),
-        end("end", { q: "{{ start.question }}" }),
-      ],
-      [edge("start", "cond"), edge("cond", "t_yes", "case_yes"), edge("t_yes", "t_after"), edge("cond", "end", "else"), edge("t_after", "end")],
-    );
+    const g = untakenBranch();
     const seed: StepRecord[] = [
       { nodeId: "start", iteration: 0, nodeType: "start", status: "succeeded", output: { question: "why?" }, attempt: 1 },
       { nodeId: "cond", iteration: 0, nodeType: "condition", status: "succeeded", output: { branch: "else" }, branch: "else", attempt: 1 },
@@ -78,16 +83,7 @@ describe("disabled nodes", () => {
   });
 
   it("a node that is not reached stays skipped the usual way even when disabled", async () => {
-    const g = graph(
-      [
-        start("start"),
-        condition("cond", [{ id: "case_yes", rules: [{ left: "start.question", operator: "equals", right: "never" }] }]),
-        disabled(template("t_yes", "yes")),
-        template("t_after", "after"),
-        end("end", { q: "{{ start.question }}" }),
-      ],
-      [edge("start", "cond"), edge("cond", "t_yes", "case_yes"), edge("t_yes", "t_after"), edge("cond", "end", "else"), edge("t_after", "end")],
-    );
+    const g = untakenBranch();
     const { run, store, events } = setup(g);
     expect(await run()).toMatchObject({ status: "succeeded" });
     expect(store.status("t_yes")).toBe("skipped");
