@@ -11,6 +11,7 @@ import { cn } from "@/lib/utils";
 import { TriggersButton } from "@/components/triggers/triggers-dialog";
 import { NodeCountNote } from "./node-count-note";
 import { PublishButton } from "./publish-button";
+import { VersionsButton } from "./versions-dialog";
 import { useEditor } from "./store-context";
 
 function SaveStatus({ save, onRetry }: { save: SaveState; onRetry: () => void }) {
@@ -176,6 +177,7 @@ export function EditorHeader({
           </Link>
         </Button>
         <TriggersButton workflowId={workflowId} manageDeniedReason={readOnly ? "Read only." : publishDeniedReason} />
+        <VersionsButton />
         {readOnly ? null : <PublishButton blockedReason={publishDeniedReason ?? runBlockedReason} />}
         <Button size="sm" onClick={onRun} disabled={runBlockedReason !== null} title={runBlockedReason ?? "Run this workflow"} data-testid="run-button">
           <Play aria-hidden /> Run

@@ -15,6 +15,8 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { Field } from "./fields";
 import { JsonView } from "./json-view";
 import { NodeSettings } from "./node-settings";
+import { NodeDisableToggle, NodePinSection } from "./node-pin";
+import { NodeTestSection } from "./node-test";
 import { useEditor } from "./store-context";
 import { useStructure } from "./use-structure";
 import { VariablesPanel } from "./variables-panel";
@@ -154,6 +156,7 @@ export function Inspector() {
           <Field id={`${id}-title`} label="Title" hint="Shown on the canvas; the id stays the same.">
             <Input id={`${id}-title`} value={title} placeholder={def?.label ?? kind} onChange={(e) => setTitle(id, e.target.value)} />
           </Field>
+          {def?.executable !== false ? <NodeDisableToggle nodeId={id} isStart={def?.role === "start"} /> : null}
         </header>
 
         {nodeProblems.length > 0 ? (
@@ -182,6 +185,12 @@ export function Inspector() {
         )}
 
         {def ? <NodeSettings key={id} nodeId={id} def={def} stored={node.data.config.settings} /> : null}
+        {def && def.executable !== false && def.role !== "start" && !node.parentId ? (
+          <>
+            <NodePinSection nodeId={id} />
+            <NodeTestSection nodeId={id} />
+          </>
+        ) : null}
       </fieldset>
 
       <NodeRunDetails nodeId={id} />

@@ -76,6 +76,11 @@ export function RunPanel() {
                   >
                     <span className="truncate font-medium">{title}</span>
                     {step?.branch ? <span className="text-muted-foreground">→ {step.branch}</span> : null}
+                    {step?.origin ? (
+                      <span className="rounded bg-violet-100 px-1 text-[10px] text-violet-800" data-testid={`run-step-origin-${id}`}>
+                        {step.origin === "pinned" ? "pinned" : "disabled"}
+                      </span>
+                    ) : null}
                     <StatusBadge status={nodeRunStatus(overlay, id)} className="ml-auto" />
                   </button>
                 </li>

@@ -13,6 +13,7 @@ import { nodeSummary } from "@/lib/editor/summary";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { cn } from "@/lib/utils";
 import { LoopContainer } from "./loop-container";
+import { useNodeMarks } from "./node-marks";
 import { useEditor } from "./store-context";
 import { useHandleChangeInternals } from "./use-handle-internals";
 
@@ -74,6 +75,7 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   const streamed = useEditor((s) => s.overlay?.deltas[id] ?? "");
   // Inside a loop: how its items went (one step per item).
   const progress = useEditor((s) => itemProgress(s.overlay?.steps[id]));
+  const marks = useNodeMarks(id, data);
 
   // React Flow measures handles once; branches added or removed must be re-measured.
   useHandleChangeInternals(id, allHandles.map((h) => h.id).join("|"));
@@ -85,11 +87,13 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
       data-status={status ?? undefined}
       data-node-type={data.kind}
       data-errors={errors.length}
+      data-disabled={data.disabled ? "true" : undefined}
       className={cn(
         "w-60 rounded-lg border bg-white text-left shadow-sm transition-shadow",
         selected && "shadow-md outline outline-2 outline-offset-2 outline-zinc-900/70",
         status ? STATUS_STYLE[status].ring : errors.length > 0 ? "ring-2 ring-red-500" : undefined,
         (status === "skipped" || status === "not_run") && "opacity-50",
+        marks.className,
       )}
     >
       {def?.hasInput !== false ? <Handle type="target" position={Position.Left} className="size-3! border-2! border-white! bg-zinc-500!" /> : null}
@@ -114,6 +118,7 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
         ) : null}
       </div>
 
+      {marks.badges}
       <div className="space-y-0.5 px-3 py-2 text-xs text-zinc-600">
         {!def ? <p className="text-red-600">Unknown node type “{data.kind}”</p> : null}
         {multi

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RunEvent, RunStatusValue, StepStatus } from "@/lib/engine/run-ports";
+import type { RunEvent, RunStatusValue, StepOrigin, StepStatus } from "@/lib/engine/run-ports";
 
 /**
  * What the canvas shows about the run being watched: built from the SSE `snapshot` and then
@@ -23,6 +23,8 @@ export interface NodeRunState {
   branch: string | null;
   /** Status per loop item (iteration) of a node inside a loop; the fields above are its latest item's. */
   items: Record<number, StepStatus>;
+  /** The node did not execute: disabled, or its pinned output was used (from step events). */
+  origin?: StepOrigin;
 }
 
 export interface RunOverlay {
@@ -75,6 +77,7 @@ export const StepEventSchema = z.object({
   output: OutputSchema,
   branch: z.string().nullish(),
   error: ErrorSchema,
+  origin: z.enum(["pinned", "disabled"]).optional().catch(undefined),
   at: z.string().default(""),
 });
 export const DeltaEventSchema = z.object({
@@ -178,6 +181,7 @@ export function applyRunEvent(overlay: RunOverlay, event: RunEvent): RunOverlay 
             error: event.error ?? null,
             branch: event.branch ?? null,
             items,
+            ...(event.origin ? { origin: event.origin } : {}),
           },
         },
       };

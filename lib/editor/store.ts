@@ -1,6 +1,8 @@
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { Graph } from "@/lib/engine/graph";
+import type { NodePin } from "@/lib/engine/pins";
+import type { DiffMark } from "@/lib/workflows/diff";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import type { Problem } from "@/lib/engine/validate";
 import type { WorkflowVariable } from "@/lib/engine/variables";
@@ -11,6 +13,7 @@ import type { ConnectionCheck } from "./connect";
 import * as doc from "./doc";
 import { flowToGraph, graphToFlow, type FlowDoc, type WeftEdge, type WeftNode } from "./flow";
 import { checkNodeLimit } from "./node-limit";
+import { restoredDoc, setNodeDisabled, setNodePin } from "./node-flags";
 import { applyRunEvent, applySnapshot, startOverlay, type RunOverlay, type RunSnapshot } from "./run-overlay";
 import { selectNodes } from "./selection";
 
@@ -65,6 +68,13 @@ export interface EditorState {
   applySnapshot(snapshot: RunSnapshot): void;
   applyRunEvent(event: RunEvent): void;
   clearRun(): void;
+  /** Disable / pin / restore (node-flags.ts): ordinary document changes. */
+  setDisabled(id: string, disabled: boolean): void;
+  setPin(id: string, pin: NodePin | undefined): void;
+  restoreGraph(graph: Graph): void;
+  /** Nodes coloured by the Versions panel's diff (added / removed / changed / moved); null when no diff is shown. */
+  diffMarks: Readonly<Record<string, DiffMark>> | null;
+  setDiffMarks(marks: Readonly<Record<string, DiffMark>> | null): void;
 }
 
 export interface EditorInit {
@@ -127,6 +137,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       problemsByNode: {},
       overlay: null,
       notice: null,
+      diffMarks: null,
 
       onNodesChange(changes) {
         const removed = changes.flatMap((c) => (c.type === "remove" ? [c.id] : []));
@@ -238,6 +249,19 @@ export function createEditorStore(init: EditorInit): EditorStore {
       },
       clearRun() {
         set({ overlay: null });
+      },
+      setDisabled(id, disabled) {
+        setDoc(setNodeDisabled(currentDoc(get()), id, disabled));
+      },
+      setPin(id, pin) {
+        setDoc(setNodePin(currentDoc(get()), id, pin));
+      },
+      restoreGraph(graph) {
+        const next = restoredDoc(currentDoc(get()), graph);
+        set({ nodes: next.nodes, edges: next.edges, variables: next.variables ?? [] });
+      },
+      setDiffMarks(diffMarks) {
+        set({ diffMarks });
       },
     };
   });

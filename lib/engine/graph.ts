@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "./limits";
+import { NodePinSchema } from "./pins";
 import { WorkflowVariableSchema } from "./variables";
 
 /**
@@ -23,6 +24,13 @@ export const GraphNodeSchema = z.object({
   /** Size of a resizable container on the canvas (other nodes size themselves). */
   width: z.number().positive().max(20_000).optional(),
   height: z.number().positive().max(20_000).optional(),
+  /**
+   * A disabled node stays on the canvas but never executes: its step is recorded as skipped
+   * (`detail.disabled`), its output is empty and the flow goes on through it (see ARCHITECTURE.md).
+   */
+  disabled: z.boolean().optional(),
+  /** An output pinned in the editor: draft test-runs use it instead of executing the node; publishing strips it (pins.ts). */
+  pin: NodePinSchema.optional(),
 });
 
 export const GraphEdgeSchema = z.object({

@@ -92,7 +92,28 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
       { nodeId: read.nodeId },
     );
   }
-  return pass.problems;
+  return disabledNodeProblems(pass);
+}
+
+/**
+ * A disabled node never runs, so its own problems do not stop the workflow (it can be switched off
+ * precisely because it is broken): they stay visible as warnings. Start cannot be disabled.
+ */
+function disabledNodeProblems(pass: Pass): Problem[] {
+  const disabled = pass.graph.nodes.filter((n) => n.disabled);
+  if (disabled.length === 0) return pass.problems;
+  const ids = new Set(disabled.map((n) => n.id));
+  const problems = pass.problems.map((p) =>
+    p.severity === "error" && p.nodeId && ids.has(p.nodeId) && p.code !== "duplicate_node_id"
+      ? { ...p, severity: "warning" as const, message: `${p.message} (the node is disabled)` }
+      : p,
+  );
+  for (const node of disabled) {
+    if (pass.registry[node.type]?.role === "start") {
+      problems.push({ severity: "error", code: "start_disabled", message: `${pass.name(node.id)} cannot be disabled: every run begins there.`, nodeId: node.id });
+    }
+  }
+  return problems;
 }
 
 /**

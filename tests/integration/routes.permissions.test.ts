@@ -195,6 +195,7 @@ describe("another workspace's ids", () => {
     // Published, so its slug is a model of their workspace (the OpenAI endpoint must still answer 404 to others).
     await db().workflowVersion.create({ data: { workflowId: workflow.id, version: 1, graph } });
     const run = await db().run.create({ data: { workspaceId, workflowId: workflow.id, workflowName: "Theirs", graph, inputs: {}, status: "waiting" } });
+    await db().workflowVersion.create({ data: { workflowId: workflow.id, version: 1, graph } });
     const wait = await db().runWait.create({ data: { workspaceId, runId: run.id, nodeId: "approve", kind: "approval", request: { title: "ok?" } } });
     const secret = await db().secret.create({ data: { workspaceId, name: "THEIRS", cipher: "x", hint: "x" } });
     const tool = await db().tool.create({ data: { workspaceId, kind: "http", name: "theirs", inputSchema: { type: "object" }, config: { url: "https://example.com" } } });
@@ -214,6 +215,8 @@ describe("another workspace's ids", () => {
     });
     ids.push(
       { prefix: "/api/workflows/", param: "id", id: workflow.id },
+      { prefix: "/api/workflows/", param: "nodeId", id: "start" },
+      { prefix: "/api/workflows/", param: "version", id: "1" },
       { prefix: "/api/v1/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/v1/openai/models/", param: "model", id: workflow.slug },
       { prefix: "/api/budget/workflows/", param: "id", id: workflow.id },

@@ -22,6 +22,8 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "PATCH /api/workflows/[id]/graph": { revision: 0, patch: { removeEdges: ["e1"] } },
     "POST /api/workflows/[id]/publish": { note: "probe" },
     "POST /api/workflows/[id]/runs": { inputs },
+    "POST /api/workflows/[id]/nodes/[nodeId]/test": { upstream: { start: inputs } },
+    "POST /api/workflows/[id]/versions/[version]/restore": { revision: 0 },
     "POST /api/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
     "POST /api/secrets": { name: "PROBE_SECRET", description: "probe", value: "s3cret-value" },
     "PATCH /api/secrets/[id]": { description: "probe", value: "s3cret-value" },
