@@ -195,7 +195,6 @@ describe("another workspace's ids", () => {
     // Published, so its slug is a model of their workspace (the OpenAI endpoint must still answer 404 to others).
     await db().workflowVersion.create({ data: { workflowId: workflow.id, version: 1, graph } });
     const run = await db().run.create({ data: { workspaceId, workflowId: workflow.id, workflowName: "Theirs", graph, inputs: {}, status: "waiting" } });
-    await db().workflowVersion.create({ data: { workflowId: workflow.id, version: 1, graph } });
     const wait = await db().runWait.create({ data: { workspaceId, runId: run.id, nodeId: "approve", kind: "approval", request: { title: "ok?" } } });
     const secret = await db().secret.create({ data: { workspaceId, name: "THEIRS", cipher: "x", hint: "x" } });
     const tool = await db().tool.create({ data: { workspaceId, kind: "http", name: "theirs", inputSchema: { type: "object" }, config: { url: "https://example.com" } } });
