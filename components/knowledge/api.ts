@@ -51,9 +51,36 @@ export const createKnowledgeBaseRequest = (body: NewKnowledgeBase) => request<Kn
 export const deleteKnowledgeBaseRequest = (id: string) => request<void>(kbPath(id), json("DELETE"));
 export const listDocumentsRequest = (id: string) => request<{ documents: DocumentView[] }>(`${kbPath(id)}/documents`, json("GET"));
 export const addTextRequest = (id: string, body: { name: string; text: string; format: "markdown" | "text"; metadata?: Record<string, string> }) => request<DocumentView>(`${kbPath(id)}/documents/text`, json("POST", body));
-export const deleteDocumentRequest = (id: string, documentId: string) => request<void>(`${kbPath(id)}/documents/${encodeURIComponent(documentId)}`, json("DELETE"));
 export const queryRequest = (id: string, body: { query: string; mode: RetrievalMode; topK: number }) => request<RetrievalResult>(`${kbPath(id)}/query`, json("POST", body));
 export const providersRequest = () => request<{ providers: { id: string; name: string; kind: string; models: string[] }[] }>("/api/providers", json("GET"));
+
+export interface ChunkView {
+  id: string;
+  ordinal: number;
+  text: string;
+  page: number | null;
+  section: string | null;
+  tokenCount: number;
+  enabled: boolean;
+}
+export interface ChunkPage {
+  chunks: ChunkView[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+const documentPath = (id: string, documentId: string) => `${kbPath(id)}/documents/${encodeURIComponent(documentId)}`;
+const chunkPath = (id: string, documentId: string, chunkId: string) => `${documentPath(id, documentId)}/chunks/${encodeURIComponent(chunkId)}`;
+
+export const listChunksRequest = (id: string, documentId: string, query: { q?: string; offset: number; limit: number }) => {
+  const params = new URLSearchParams({ offset: String(query.offset), limit: String(query.limit), ...(query.q ? { q: query.q } : {}) });
+  return request<ChunkPage>(`${documentPath(id, documentId)}/chunks?${params}`, json("GET"));
+};
+export const updateChunkRequest = (id: string, documentId: string, chunkId: string, body: { text?: string; enabled?: boolean }) => request<ChunkView>(chunkPath(id, documentId, chunkId), json("PATCH", body));
+export const deleteChunkRequest = (id: string, documentId: string, chunkId: string) => request<void>(chunkPath(id, documentId, chunkId), json("DELETE"));
+export const deleteDocumentRequest = (id: string, documentId: string) => request<void>(documentPath(id, documentId), json("DELETE"));
+export const updateDocumentRequest = (id: string, documentId: string, body: { metadata: Record<string, string> }) => request<DocumentView>(documentPath(id, documentId), json("PATCH", body));
 
 /**
  * One file as the raw request body (the route streams it to storage): its name in `?name=`, its

@@ -4,6 +4,7 @@ import { ClipboardPaste } from "lucide-react";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { deleteDocumentRequest, type DocumentView, isUnfinished, type KnowledgeBaseView, listDocumentsRequest } from "./api";
+import { DocumentChunksDialog } from "./document-chunks-dialog";
 import { DocumentsTable } from "./documents-table";
 import { PasteTextDialog } from "./paste-text-dialog";
 import { RetrievalPanel } from "./retrieval-panel";
@@ -19,6 +20,7 @@ const withDocument = (list: DocumentView[], doc: DocumentView) => [doc, ...list.
 export function KnowledgeBaseDetail({ knowledgeBase, initialDocuments, canEdit }: { knowledgeBase: KnowledgeBaseView; initialDocuments: DocumentView[]; canEdit: boolean }) {
   const [documents, setDocuments] = useState(initialDocuments);
   const [pasting, setPasting] = useState(false);
+  const [opened, setOpened] = useState<DocumentView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const ingesting = documents.some((doc) => isUnfinished(doc.status));
 
@@ -71,8 +73,17 @@ export function KnowledgeBaseDetail({ knowledgeBase, initialDocuments, canEdit }
             {notice}
           </p>
         ) : null}
-        <DocumentsTable documents={documents} canEdit={canEdit} onDelete={(doc) => void remove(doc)} />
+        <DocumentsTable documents={documents} canEdit={canEdit} onDelete={(doc) => void remove(doc)} onOpen={setOpened} />
       </section>
+      {opened ? (
+        <DocumentChunksDialog
+          knowledgeBaseId={knowledgeBase.id}
+          doc={opened}
+          canEdit={canEdit}
+          onClose={() => setOpened(null)}
+          onDocumentChanged={(doc) => (setOpened(doc), setDocuments((list) => list.map((d) => (d.id === doc.id ? doc : d))))}
+        />
+      ) : null}
       <RetrievalPanel knowledgeBaseId={knowledgeBase.id} embeddingModel={knowledgeBase.embeddingModel} />
       {canEdit ? (
         <PasteTextDialog

@@ -119,6 +119,20 @@ export async function getDocument(member: Member, knowledgeBaseId: string, docum
   return doc;
 }
 
+export const UpdateDocumentSchema = z.object({ name: DocumentNameSchema.optional(), metadata: MetadataFilterSchema.optional() }).strict();
+
+/**
+ * Renames a document or replaces its tags. Retrieval's metadata filter reads the document's tags
+ * at query time (lib/knowledge/filter.ts), so new tags filter at once, without re-indexing.
+ */
+export async function updateDocument(member: Member, knowledgeBaseId: string, documentId: string, input: z.infer<typeof UpdateDocumentSchema>, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.edit");
+  await getDocument(member, knowledgeBaseId, documentId, deps);
+  const updated = await depsOf(deps).db.knowledgeDocument.update({ where: { id: documentId }, data: input, select: DOCUMENT_SELECT });
+  await auditDocument(member, "knowledge_document.updated", knowledgeBaseId, updated);
+  return updated;
+}
+
 /** Deletes a document: its chunks leave retrieval at once. */
 export async function removeDocument(member: Member, knowledgeBaseId: string, documentId: string, deps: KnowledgeDeps = {}) {
   requirePermission(member, "knowledge.edit");

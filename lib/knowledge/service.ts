@@ -47,6 +47,7 @@ const KB_SELECT = {
   chunkOverlap: true,
   splitter: true,
   indexGeneration: true,
+  reindex: true,
   createdAt: true,
   updatedAt: true,
   _count: { select: { documents: true } },
