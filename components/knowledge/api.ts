@@ -17,8 +17,22 @@ export interface KnowledgeBaseView {
   chunkSize: number;
   chunkOverlap: number;
   splitter: string;
+  indexGeneration: number;
+  /** A re-index under way: the generation being built and the settings it is built with. */
+  reindex: ReindexView | null;
   createdAt: string;
   _count: { documents: number };
+}
+
+export interface ReindexView {
+  generation: number;
+  embeddingProviderId: string;
+  embeddingModel: string;
+  dimensions: number;
+  chunkSize: number;
+  chunkOverlap: number;
+  splitter: string;
+  startedAt: string;
 }
 
 export interface DocumentView {
@@ -48,6 +62,9 @@ const kbPath = (id: string) => `/api/knowledge-bases/${encodeURIComponent(id)}`;
 
 export const listKnowledgeBasesRequest = () => request<{ knowledgeBases: KnowledgeBaseView[] }>("/api/knowledge-bases", json("GET"));
 export const createKnowledgeBaseRequest = (body: NewKnowledgeBase) => request<KnowledgeBaseView>("/api/knowledge-bases", json("POST", body));
+export const getKnowledgeBaseRequest = (id: string) => request<KnowledgeBaseView>(kbPath(id), json("GET"));
+export const updateKnowledgeBaseRequest = (id: string, body: Partial<Omit<NewKnowledgeBase, "name" | "description">> & { name?: string; description?: string }) =>
+  request<KnowledgeBaseView>(kbPath(id), json("PATCH", body));
 export const deleteKnowledgeBaseRequest = (id: string) => request<void>(kbPath(id), json("DELETE"));
 export const listDocumentsRequest = (id: string) => request<{ documents: DocumentView[] }>(`${kbPath(id)}/documents`, json("GET"));
 export const addTextRequest = (id: string, body: { name: string; text: string; format: "markdown" | "text"; metadata?: Record<string, string> }) => request<DocumentView>(`${kbPath(id)}/documents/text`, json("POST", body));

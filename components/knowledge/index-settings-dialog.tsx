@@ -1,0 +1,76 @@
+"use client";
+
+import { useEffect, useState, type FormEvent } from "react";
+import { ApiError } from "@/components/settings/api";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { type KnowledgeBaseView, providersRequest, updateKnowledgeBaseRequest } from "./api";
+import { type EmbeddingOption, embeddingOptions } from "./embedding-models";
+import { IndexSettingsFields, type IndexSettingsValue } from "./index-settings-fields";
+
+/** The settings a knowledge base is (or is being re-) indexed with. */
+function currentSettings(kb: KnowledgeBaseView): IndexSettingsValue {
+  const s = kb.reindex ?? kb;
+  return { model: `${s.embeddingProviderId}|${s.embeddingModel}`, chunkSize: String(s.chunkSize), chunkOverlap: String(s.chunkOverlap), splitter: s.splitter as IndexSettingsValue["splitter"] };
+}
+
+/** Changes the embedding model or chunking: every document is indexed again while the current index keeps answering. */
+export function IndexSettingsDialog({ knowledgeBase, open, onOpenChange, onSaved }: { knowledgeBase: KnowledgeBaseView; open: boolean; onOpenChange: (open: boolean) => void; onSaved: (kb: KnowledgeBaseView) => void }) {
+  const [options, setOptions] = useState<EmbeddingOption[] | null>(null);
+  const [settings, setSettings] = useState(() => currentSettings(knowledgeBase));
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  useEffect(() => {
+    if (!open || options) return;
+    providersRequest()
+      .then(({ providers }) => setOptions(embeddingOptions(providers)))
+      .catch((failure: Error) => setError(`The model providers could not be loaded: ${failure.message}`));
+  }, [open, options]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const chosen = options?.find((option) => option.value === settings.model);
+    if (!chosen) return setError("Choose an embedding model.");
+    setPending(true);
+    setError(null);
+    try {
+      const body = { embedding: { providerId: chosen.providerId, model: chosen.model }, chunkSize: Number(settings.chunkSize), chunkOverlap: Number(settings.chunkOverlap), splitter: settings.splitter };
+      onSaved(await updateKnowledgeBaseRequest(knowledgeBase.id, body));
+    } catch (failure) {
+      const issue = failure instanceof ApiError ? failure.issues[0] : undefined;
+      setError(issue ? `${issue.path}: ${issue.message}` : failure instanceof Error ? failure.message : "The settings could not be saved.");
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        <form onSubmit={(event) => void submit(event)} className="space-y-4" data-testid="index-settings-form">
+          <DialogHeader>
+            <DialogTitle>Index settings</DialogTitle>
+            <DialogDescription>
+              A different model or chunking re-indexes every document into a new index. The current one answers queries until the new one is complete, then they switch at once. Edits made to single chunks are not carried over.
+            </DialogDescription>
+          </DialogHeader>
+          <IndexSettingsFields options={options} value={settings} onChange={setSettings} />
+          {error ? (
+            <p role="alert" className="text-sm text-destructive">
+              {error}
+            </p>
+          ) : null}
+          <DialogFooter>
+            <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={pending || !settings.model} data-testid="index-settings-submit">
+              {pending ? "Saving…" : "Save and re-index"}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
