@@ -7,7 +7,6 @@
  */
 import { createAuth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
-import { handbookWorkflow, seedHandbook } from "@/lib/examples/handbook";
 import { exampleWorkflows } from "@/lib/examples/workflows";
 import { storage } from "@/lib/storage";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -40,6 +39,7 @@ async function withDemoModel<T>(work: () => Promise<T>): Promise<T> {
 
 /** "Ask the handbook": a knowledge base indexed with the demo embeddings and its workflow (lib/examples/handbook.ts). */
 async function seedHandbookExample(workspaceId: string, providerId: string) {
+  const { handbookWorkflow, seedHandbook } = await import("@/lib/examples/handbook");
   const kb = await withDemoModel(() => seedHandbook({ db: db(), storage: storage(), workspaceId, embedding: { providerId, model: "demo-embedding" } }));
   const example = handbookWorkflow({ providerId, model: "demo-echo" }, kb.id);
   if (await db().workflow.findFirst({ where: { workspaceId, name: example.name } })) return;

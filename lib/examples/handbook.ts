@@ -2,9 +2,7 @@ import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { Db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
-import { addDocument } from "@/lib/knowledge/documents";
-import { createEmbedder, type EmbedderOptions } from "@/lib/knowledge/embeddings";
-import { ingestDocument } from "@/lib/knowledge/ingest";
+import type { EmbedderOptions } from "@/lib/knowledge/embeddings";
 import type { FileStorage } from "@/lib/storage/types";
 import type { ExampleWorkflow } from "./workflows";
 
@@ -39,20 +37,22 @@ export async function seedHandbook(seed: HandbookSeed): Promise<{ id: string }> 
     const existing = await db.knowledgeDocument.findFirst({ where: { knowledgeBaseId: kb.id, name } });
     const doc =
       existing ??
-      (await addDocument({ db, storage, enqueue: async () => undefined }, kb.id, {
+      (await (await import("@/lib/knowledge/documents")).addDocument({ db, storage, enqueue: async () => undefined }, kb.id, {
         name,
         mimeType: "text/markdown",
         sourceKind: "file",
         body: Readable.from([Buffer.from(await pageText(name), "utf8")]),
         metadata: { topic: name.replace(/\.md$/, "") },
       }));
-    if (doc.status !== "indexed") await ingestDocument(doc.id, { db, storage, embedder: seed.embedder });
+    // Imported only when there is work: the parsers and LangChain make a re-seed slow to start otherwise.
+    if (doc.status !== "indexed") await (await import("@/lib/knowledge/ingest")).ingestDocument(doc.id, { db, storage, embedder: seed.embedder });
   }
   return { id: kb.id };
 }
 
 async function createHandbookBase(seed: HandbookSeed) {
   // The vector length is the model's own, asked once (as creating a knowledge base in the studio does).
+  const { createEmbedder } = await import("@/lib/knowledge/embeddings");
   const embedder = await createEmbedder(seed.embedding, { db: seed.db, workspaceId: seed.workspaceId, ...seed.embedder });
   const dimensions = (await embedder.embed(["dimension probe"])).vectors[0]!.length;
   return seed.db.knowledgeBase.create({

@@ -24,6 +24,7 @@ let storageDir: string;
 let demoUrl: string;
 let demo: OpenAiServer | undefined;
 let worker: WorkerProcess | undefined;
+let seededBefore = false;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -38,10 +39,22 @@ const seed = () =>
 
 beforeAll(async () => {
   storageDir = await mkdtemp(path.join(tmpdir(), "weft-seed-"));
-  demoUrl = `http://127.0.0.1:${await freePort()}/v1`;
+  // Another file may have seeded this database already (tests/integration/ssrf.allow-list.test.ts):
+  // the demo provider keeps the address it was seeded with, so this file serves the demo model there.
+  const seeded = await db().modelProvider.findFirst({ where: { name: "Demo model (local)", workspace: { memberships: { some: { user: { email: "demo@weft.local" } } } } } });
+  seededBefore = seeded !== null;
+  demoUrl = seeded?.baseUrl ?? `http://127.0.0.1:${await freePort()}/v1`;
 });
 afterAll(async () => {
   await worker?.stop();
+  // Leave the database as this file found it: other files seed the demo workspace with their own model address.
+  const user = seededBefore ? null : await db().user.findUnique({ where: { email: "demo@weft.local" }, include: { memberships: true } });
+  if (user) {
+    const workspaceIds = user.memberships.map((m) => m.workspaceId);
+    await db().knowledgeBase.deleteMany({ where: { workspaceId: { in: workspaceIds } } });
+    await db().workspace.deleteMany({ where: { id: { in: workspaceIds } } });
+    await db().user.delete({ where: { id: user.id } });
+  }
   await demo?.close();
   await rm(storageDir, { recursive: true, force: true });
 });
