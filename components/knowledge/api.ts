@@ -7,32 +7,30 @@ export const DOCUMENT_STATUSES = ["queued", "parsing", "chunking", "embedding", 
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export type { RetrievalMode, RetrievalResult };
 
-export interface KnowledgeBaseView {
-  id: string;
-  name: string;
-  description: string;
+/** What a knowledge base is indexed with (or, in `reindex`, is being re-indexed with). */
+export interface IndexSettingsView {
   embeddingProviderId: string;
   embeddingModel: string;
   dimensions: number;
   chunkSize: number;
   chunkOverlap: number;
   splitter: string;
+}
+
+export interface ReindexView extends IndexSettingsView {
+  generation: number;
+  startedAt: string;
+}
+
+export interface KnowledgeBaseView extends IndexSettingsView {
+  id: string;
+  name: string;
+  description: string;
   indexGeneration: number;
   /** A re-index under way: the generation being built and the settings it is built with. */
   reindex: ReindexView | null;
   createdAt: string;
   _count: { documents: number };
-}
-
-export interface ReindexView {
-  generation: number;
-  embeddingProviderId: string;
-  embeddingModel: string;
-  dimensions: number;
-  chunkSize: number;
-  chunkOverlap: number;
-  splitter: string;
-  startedAt: string;
 }
 
 export interface DocumentView {

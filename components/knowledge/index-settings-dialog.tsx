@@ -1,12 +1,12 @@
 "use client";
 
-import { useEffect, useState, type FormEvent } from "react";
-import { ApiError } from "@/components/settings/api";
+import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { type KnowledgeBaseView, providersRequest, updateKnowledgeBaseRequest } from "./api";
-import { type EmbeddingOption, embeddingOptions } from "./embedding-models";
-import { IndexSettingsFields, type IndexSettingsValue } from "./index-settings-fields";
+import { type KnowledgeBaseView, updateKnowledgeBaseRequest } from "./api";
+import { failureText, IndexSettingsFields, type IndexSettingsValue, settingsBody, useEmbeddingOptions } from "./index-settings-fields";
+
+const noop = () => undefined;
 
 /** The settings a knowledge base is (or is being re-) indexed with. */
 function currentSettings(kb: KnowledgeBaseView): IndexSettingsValue {
@@ -16,30 +16,21 @@ function currentSettings(kb: KnowledgeBaseView): IndexSettingsValue {
 
 /** Changes the embedding model or chunking: every document is indexed again while the current index keeps answering. */
 export function IndexSettingsDialog({ knowledgeBase, open, onOpenChange, onSaved }: { knowledgeBase: KnowledgeBaseView; open: boolean; onOpenChange: (open: boolean) => void; onSaved: (kb: KnowledgeBaseView) => void }) {
-  const [options, setOptions] = useState<EmbeddingOption[] | null>(null);
   const [settings, setSettings] = useState(() => currentSettings(knowledgeBase));
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-
-  useEffect(() => {
-    if (!open || options) return;
-    providersRequest()
-      .then(({ providers }) => setOptions(embeddingOptions(providers)))
-      .catch((failure: Error) => setError(`The model providers could not be loaded: ${failure.message}`));
-  }, [open, options]);
+  const options = useEmbeddingOptions(open, noop, setError);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const chosen = options?.find((option) => option.value === settings.model);
-    if (!chosen) return setError("Choose an embedding model.");
+    const body = settingsBody(options, settings);
+    if (!body) return setError("Choose an embedding model.");
     setPending(true);
     setError(null);
     try {
-      const body = { embedding: { providerId: chosen.providerId, model: chosen.model }, chunkSize: Number(settings.chunkSize), chunkOverlap: Number(settings.chunkOverlap), splitter: settings.splitter };
       onSaved(await updateKnowledgeBaseRequest(knowledgeBase.id, body));
     } catch (failure) {
-      const issue = failure instanceof ApiError ? failure.issues[0] : undefined;
-      setError(issue ? `${issue.path}: ${issue.message}` : failure instanceof Error ? failure.message : "The settings could not be saved.");
+      setError(failureText(failure, "The settings could not be saved."));
     } finally {
       setPending(false);
     }

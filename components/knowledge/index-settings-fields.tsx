@@ -1,10 +1,12 @@
 "use client";
 
+import { useEffect, useState } from "react";
+import { ApiError } from "@/components/settings/api";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import type { NewKnowledgeBase } from "./api";
-import type { EmbeddingOption } from "./embedding-models";
+import { type NewKnowledgeBase, providersRequest } from "./api";
+import { type EmbeddingOption, embeddingOptions } from "./embedding-models";
 
 export interface IndexSettingsValue {
   /** `providerId|model` of the chosen embedding option. */
@@ -12,6 +14,35 @@ export interface IndexSettingsValue {
   chunkSize: string;
   chunkOverlap: string;
   splitter: NewKnowledgeBase["splitter"];
+}
+
+/** The embedding choices of the workspace's providers, loaded once the dialog opens (null while loading). */
+export function useEmbeddingOptions(open: boolean, onLoaded: (options: EmbeddingOption[]) => void, onError: (message: string) => void): EmbeddingOption[] | null {
+  const [options, setOptions] = useState<EmbeddingOption[] | null>(null);
+  useEffect(() => {
+    if (!open || options) return;
+    providersRequest()
+      .then(({ providers }) => {
+        const list = embeddingOptions(providers);
+        setOptions(list);
+        onLoaded(list);
+      })
+      .catch((failure: Error) => onError(`The model providers could not be loaded: ${failure.message}`));
+  }, [open, options, onLoaded, onError]);
+  return options;
+}
+
+/** The request fields of the settings, or null when no embedding model is chosen. */
+export function settingsBody(options: EmbeddingOption[] | null, value: IndexSettingsValue) {
+  const chosen = options?.find((option) => option.value === value.model);
+  if (!chosen) return null;
+  return { embedding: { providerId: chosen.providerId, model: chosen.model }, chunkSize: Number(value.chunkSize), chunkOverlap: Number(value.chunkOverlap), splitter: value.splitter };
+}
+
+/** A failed save as one line: the first field problem the server named, or its message. */
+export function failureText(failure: unknown, fallback: string): string {
+  const issue = failure instanceof ApiError ? failure.issues[0] : undefined;
+  return issue ? `${issue.path}: ${issue.message}` : failure instanceof Error ? failure.message : fallback;
 }
 
 /** Embedding model and chunking of a knowledge base: when creating one, and when changing them (which re-indexes). */

@@ -1,58 +1,38 @@
 "use client";
 
-import { useEffect, useState, type FormEvent } from "react";
-import { ApiError } from "@/components/settings/api";
+import { useCallback, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import { createKnowledgeBaseRequest, type KnowledgeBaseView, type NewKnowledgeBase, providersRequest } from "./api";
-import { type EmbeddingOption, embeddingOptions } from "./embedding-models";
-import { IndexSettingsFields, type IndexSettingsValue } from "./index-settings-fields";
+import { createKnowledgeBaseRequest, type KnowledgeBaseView, type NewKnowledgeBase } from "./api";
+import type { EmbeddingOption } from "./embedding-models";
+import { failureText, IndexSettingsFields, type IndexSettingsValue, settingsBody, useEmbeddingOptions } from "./index-settings-fields";
 
 /** Defaults of lib/knowledge/service.ts CreateKnowledgeBaseSchema. */
 const DEFAULTS = { chunkSize: 1000, chunkOverlap: 150, splitter: "recursive" as NewKnowledgeBase["splitter"] };
 
 /** Name, description, embedding model and chunk settings of a new knowledge base. */
 export function NewKnowledgeBaseDialog({ open, onOpenChange, onCreated }: { open: boolean; onOpenChange: (open: boolean) => void; onCreated: (kb: KnowledgeBaseView) => void }) {
-  const [options, setOptions] = useState<EmbeddingOption[] | null>(null);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [settings, setSettings] = useState<IndexSettingsValue>({ model: "", chunkSize: String(DEFAULTS.chunkSize), chunkOverlap: String(DEFAULTS.chunkOverlap), splitter: DEFAULTS.splitter });
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-
-  useEffect(() => {
-    if (!open || options) return;
-    providersRequest()
-      .then(({ providers }) => {
-        const list = embeddingOptions(providers);
-        setOptions(list);
-        setSettings((current) => ({ ...current, model: current.model || list[0]?.value || "" }));
-      })
-      .catch((failure: Error) => setError(`The model providers could not be loaded: ${failure.message}`));
-  }, [open, options]);
+  const preselect = useCallback((list: EmbeddingOption[]) => setSettings((current) => ({ ...current, model: current.model || list[0]?.value || "" })), []);
+  const options = useEmbeddingOptions(open, preselect, setError);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const chosen = options?.find((option) => option.value === settings.model);
-    if (!chosen) return setError("Choose an embedding model.");
+    const body = settingsBody(options, settings);
+    if (!body) return setError("Choose an embedding model.");
     setPending(true);
     setError(null);
     try {
-      const created = await createKnowledgeBaseRequest({
-        name,
-        description,
-        embedding: { providerId: chosen.providerId, model: chosen.model },
-        chunkSize: Number(settings.chunkSize),
-        chunkOverlap: Number(settings.chunkOverlap),
-        splitter: settings.splitter,
-      });
-      onCreated(created);
+      onCreated(await createKnowledgeBaseRequest({ name, description, ...body }));
     } catch (failure) {
-      const issue = failure instanceof ApiError ? failure.issues[0] : undefined;
-      setError(issue ? `${issue.path}: ${issue.message}` : failure instanceof Error ? failure.message : "The knowledge base could not be created.");
+      setError(failureText(failure, "The knowledge base could not be created."));
     } finally {
       setPending(false);
     }

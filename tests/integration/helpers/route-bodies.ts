@@ -54,6 +54,7 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "PATCH /api/knowledge-bases/[id]/documents/[documentId]": { metadata: { department: "probe" } },
     "PATCH /api/knowledge-bases/[id]/documents/[documentId]/chunks/[chunkId]": { enabled: false },
     "POST /api/v1/knowledge-bases": { name: "probe kb", description: "probe", embedding: { providerId: "00000000-0000-4000-8000-000000000000", model: "m" } },
+    "PATCH /api/v1/knowledge-bases/[id]": { name: "probe kb", description: "probe" },
     "POST /api/v1/knowledge-bases/[id]/documents": { name: "probe.md", text: "probe" },
     "POST /api/v1/knowledge-bases/[id]/query": { query: "probe" },
     "POST /api/v1/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
