@@ -46,7 +46,10 @@ export const knowledgeNode = defineNode({
     if (config.knowledgeBaseIds.length === 0) problems.push("Choose at least one knowledge base.");
     if (new Set(config.knowledgeBaseIds).size !== config.knowledgeBaseIds.length) problems.push("A knowledge base is selected twice.");
     if (!config.query.trim()) problems.push("The query is empty.");
-    if (config.rerank && (!config.rerank.providerId || !config.rerank.model.trim())) problems.push("Choose the rerank model's provider and model, or remove the rerank step.");
+    // A provider's id (a UUID): model aliases have no rerank fallback.
+    if (config.rerank && (!z.string().uuid().safeParse(config.rerank.providerId).success || !config.rerank.model.trim())) {
+      problems.push("Choose a provider and model for reranking (not a model alias), or turn reranking off.");
+    }
     const keys = config.filter.map((f) => f.key.trim());
     config.filter.forEach((f, i) => {
       if (!keys[i] && f.value.trim()) problems.push(`Filter ${i + 1} has a value but no key.`);
