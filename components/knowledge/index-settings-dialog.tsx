@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { type KnowledgeBaseView, updateKnowledgeBaseRequest } from "./api";
-import { failureText, IndexSettingsFields, type IndexSettingsValue, settingsBody, useEmbeddingOptions } from "./index-settings-fields";
+import { IndexSettingsFields, type IndexSettingsValue, settingsBody, useEmbeddingOptions, useSave } from "./index-settings-fields";
 
 const noop = () => undefined;
 
@@ -17,23 +17,14 @@ function currentSettings(kb: KnowledgeBaseView): IndexSettingsValue {
 /** Changes the embedding model or chunking: every document is indexed again while the current index keeps answering. */
 export function IndexSettingsDialog({ knowledgeBase, open, onOpenChange, onSaved }: { knowledgeBase: KnowledgeBaseView; open: boolean; onOpenChange: (open: boolean) => void; onSaved: (kb: KnowledgeBaseView) => void }) {
   const [settings, setSettings] = useState(() => currentSettings(knowledgeBase));
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { pending, error, setError, save } = useSave();
   const options = useEmbeddingOptions(open, noop, setError);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const body = settingsBody(options, settings);
     if (!body) return setError("Choose an embedding model.");
-    setPending(true);
-    setError(null);
-    try {
-      onSaved(await updateKnowledgeBaseRequest(knowledgeBase.id, body));
-    } catch (failure) {
-      setError(failureText(failure, "The settings could not be saved."));
-    } finally {
-      setPending(false);
-    }
+    await save(async () => onSaved(await updateKnowledgeBaseRequest(knowledgeBase.id, body)), "The settings could not be saved.");
   }
 
   return (

@@ -39,6 +39,24 @@ export function settingsBody(options: EmbeddingOption[] | null, value: IndexSett
   return { embedding: { providerId: chosen.providerId, model: chosen.model }, chunkSize: Number(value.chunkSize), chunkOverlap: Number(value.chunkOverlap), splitter: value.splitter };
 }
 
+/** A save in flight and its error: `save(work, fallback)` runs work, showing the server's words when it fails. */
+export function useSave() {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function save(work: () => Promise<void>, fallback: string) {
+    setPending(true);
+    setError(null);
+    try {
+      await work();
+    } catch (failure) {
+      setError(failureText(failure, fallback));
+    } finally {
+      setPending(false);
+    }
+  }
+  return { pending, error, setError, save };
+}
+
 /** A failed save as one line: the first field problem the server named, or its message. */
 export function failureText(failure: unknown, fallback: string): string {
   const issue = failure instanceof ApiError ? failure.issues[0] : undefined;

@@ -8,7 +8,7 @@ import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { createKnowledgeBaseRequest, type KnowledgeBaseView, type NewKnowledgeBase } from "./api";
 import type { EmbeddingOption } from "./embedding-models";
-import { failureText, IndexSettingsFields, type IndexSettingsValue, settingsBody, useEmbeddingOptions } from "./index-settings-fields";
+import { IndexSettingsFields, type IndexSettingsValue, settingsBody, useEmbeddingOptions, useSave } from "./index-settings-fields";
 
 /** Defaults of lib/knowledge/service.ts CreateKnowledgeBaseSchema. */
 const DEFAULTS = { chunkSize: 1000, chunkOverlap: 150, splitter: "recursive" as NewKnowledgeBase["splitter"] };
@@ -18,8 +18,7 @@ export function NewKnowledgeBaseDialog({ open, onOpenChange, onCreated }: { open
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [settings, setSettings] = useState<IndexSettingsValue>({ model: "", chunkSize: String(DEFAULTS.chunkSize), chunkOverlap: String(DEFAULTS.chunkOverlap), splitter: DEFAULTS.splitter });
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { pending, error, setError, save } = useSave();
   const preselect = useCallback((list: EmbeddingOption[]) => setSettings((current) => ({ ...current, model: current.model || list[0]?.value || "" })), []);
   const options = useEmbeddingOptions(open, preselect, setError);
 
@@ -27,15 +26,7 @@ export function NewKnowledgeBaseDialog({ open, onOpenChange, onCreated }: { open
     event.preventDefault();
     const body = settingsBody(options, settings);
     if (!body) return setError("Choose an embedding model.");
-    setPending(true);
-    setError(null);
-    try {
-      onCreated(await createKnowledgeBaseRequest({ name, description, ...body }));
-    } catch (failure) {
-      setError(failureText(failure, "The knowledge base could not be created."));
-    } finally {
-      setPending(false);
-    }
+    await save(async () => onCreated(await createKnowledgeBaseRequest({ name, description, ...body })), "The knowledge base could not be created.");
   }
 
   return (
