@@ -7,16 +7,28 @@ export const DOCUMENT_STATUSES = ["queued", "parsing", "chunking", "embedding", 
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export type { RetrievalMode, RetrievalResult };
 
-export interface KnowledgeBaseView {
-  id: string;
-  name: string;
-  description: string;
+/** What a knowledge base is indexed with (or, in `reindex`, is being re-indexed with). */
+export interface IndexSettingsView {
   embeddingProviderId: string;
   embeddingModel: string;
   dimensions: number;
   chunkSize: number;
   chunkOverlap: number;
   splitter: string;
+}
+
+export interface ReindexView extends IndexSettingsView {
+  generation: number;
+  startedAt: string;
+}
+
+export interface KnowledgeBaseView extends IndexSettingsView {
+  id: string;
+  name: string;
+  description: string;
+  indexGeneration: number;
+  /** A re-index under way: the generation being built and the settings it is built with. */
+  reindex: ReindexView | null;
   createdAt: string;
   _count: { documents: number };
 }
@@ -48,12 +60,42 @@ const kbPath = (id: string) => `/api/knowledge-bases/${encodeURIComponent(id)}`;
 
 export const listKnowledgeBasesRequest = () => request<{ knowledgeBases: KnowledgeBaseView[] }>("/api/knowledge-bases", json("GET"));
 export const createKnowledgeBaseRequest = (body: NewKnowledgeBase) => request<KnowledgeBaseView>("/api/knowledge-bases", json("POST", body));
+export const getKnowledgeBaseRequest = (id: string) => request<KnowledgeBaseView>(kbPath(id), json("GET"));
+export const updateKnowledgeBaseRequest = (id: string, body: Partial<Omit<NewKnowledgeBase, "name" | "description">> & { name?: string; description?: string }) =>
+  request<KnowledgeBaseView>(kbPath(id), json("PATCH", body));
 export const deleteKnowledgeBaseRequest = (id: string) => request<void>(kbPath(id), json("DELETE"));
 export const listDocumentsRequest = (id: string) => request<{ documents: DocumentView[] }>(`${kbPath(id)}/documents`, json("GET"));
 export const addTextRequest = (id: string, body: { name: string; text: string; format: "markdown" | "text"; metadata?: Record<string, string> }) => request<DocumentView>(`${kbPath(id)}/documents/text`, json("POST", body));
-export const deleteDocumentRequest = (id: string, documentId: string) => request<void>(`${kbPath(id)}/documents/${encodeURIComponent(documentId)}`, json("DELETE"));
 export const queryRequest = (id: string, body: { query: string; mode: RetrievalMode; topK: number }) => request<RetrievalResult>(`${kbPath(id)}/query`, json("POST", body));
 export const providersRequest = () => request<{ providers: { id: string; name: string; kind: string; models: string[] }[] }>("/api/providers", json("GET"));
+
+export interface ChunkView {
+  id: string;
+  ordinal: number;
+  text: string;
+  page: number | null;
+  section: string | null;
+  tokenCount: number;
+  enabled: boolean;
+}
+export interface ChunkPage {
+  chunks: ChunkView[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+const documentPath = (id: string, documentId: string) => `${kbPath(id)}/documents/${encodeURIComponent(documentId)}`;
+const chunkPath = (id: string, documentId: string, chunkId: string) => `${documentPath(id, documentId)}/chunks/${encodeURIComponent(chunkId)}`;
+
+export const listChunksRequest = (id: string, documentId: string, query: { q?: string; offset: number; limit: number }) => {
+  const params = new URLSearchParams({ offset: String(query.offset), limit: String(query.limit), ...(query.q ? { q: query.q } : {}) });
+  return request<ChunkPage>(`${documentPath(id, documentId)}/chunks?${params}`, json("GET"));
+};
+export const updateChunkRequest = (id: string, documentId: string, chunkId: string, body: { text?: string; enabled?: boolean }) => request<ChunkView>(chunkPath(id, documentId, chunkId), json("PATCH", body));
+export const deleteChunkRequest = (id: string, documentId: string, chunkId: string) => request<void>(chunkPath(id, documentId, chunkId), json("DELETE"));
+export const deleteDocumentRequest = (id: string, documentId: string) => request<void>(documentPath(id, documentId), json("DELETE"));
+export const updateDocumentRequest = (id: string, documentId: string, body: { metadata: Record<string, string> }) => request<DocumentView>(documentPath(id, documentId), json("PATCH", body));
 
 /**
  * One file as the raw request body (the route streams it to storage): its name in `?name=`, its

@@ -21,7 +21,7 @@ function Progress({ doc }: { doc: DocumentView }) {
 }
 
 /** The documents of a knowledge base with their ingestion status; a failed one shows why. */
-export function DocumentsTable({ documents, canEdit, onDelete }: { documents: DocumentView[]; canEdit: boolean; onDelete: (doc: DocumentView) => void }) {
+export function DocumentsTable({ documents, canEdit, onDelete, onOpen }: { documents: DocumentView[]; canEdit: boolean; onDelete: (doc: DocumentView) => void; onOpen: (doc: DocumentView) => void }) {
   if (documents.length === 0) return <EmptyState icon={<FileText />} title="No documents yet" description="Upload files or paste text; each is parsed, split into chunks and embedded." />;
   return (
     <Table data-testid="documents-table">
@@ -32,7 +32,7 @@ export function DocumentsTable({ documents, canEdit, onDelete }: { documents: Do
           <TableHead>Chunks</TableHead>
           <TableHead>Size</TableHead>
           <TableHead>Tags</TableHead>
-          {canEdit ? <TableHead className="text-right">Actions</TableHead> : null}
+          <TableHead className="text-right">Actions</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -57,13 +57,18 @@ export function DocumentsTable({ documents, canEdit, onDelete }: { documents: Do
                 </Badge>
               ))}
             </TableCell>
-            {canEdit ? (
-              <TableCell className="text-right">
+            <TableCell className="space-x-2 text-right">
+              {doc.status === "indexed" ? (
+                <Button size="sm" variant="outline" aria-label={`Chunks of ${doc.name}`} data-testid="open-chunks" onClick={() => onOpen(doc)}>
+                  Chunks
+                </Button>
+              ) : null}
+              {canEdit ? (
                 <Button size="sm" variant="outline" aria-label={`Delete ${doc.name}`} data-testid="delete-document" onClick={() => onDelete(doc)}>
                   Delete
                 </Button>
-              </TableCell>
-            ) : null}
+              ) : null}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -1,10 +1,13 @@
 "use client";
 
-import { ClipboardPaste } from "lucide-react";
+import { ClipboardPaste, Settings2 } from "lucide-react";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { deleteDocumentRequest, type DocumentView, isUnfinished, type KnowledgeBaseView, listDocumentsRequest } from "./api";
+import { deleteDocumentRequest, type DocumentView, getKnowledgeBaseRequest, isUnfinished, type KnowledgeBaseView, listDocumentsRequest } from "./api";
+import { DocumentChunksDialog } from "./document-chunks-dialog";
 import { DocumentsTable } from "./documents-table";
+import { IndexSettingsDialog } from "./index-settings-dialog";
+import { ReindexStatus } from "./reindex-status";
 import { PasteTextDialog } from "./paste-text-dialog";
 import { RetrievalPanel } from "./retrieval-panel";
 import { UploadZone } from "./upload-zone";
@@ -16,17 +19,20 @@ export const DOCUMENT_POLL_MS = 1500;
 const withDocument = (list: DocumentView[], doc: DocumentView) => [doc, ...list.filter((d) => d.id !== doc.id)];
 
 /** One knowledge base: its documents (live while ingesting), adding them, and test retrieval. */
-export function KnowledgeBaseDetail({ knowledgeBase, initialDocuments, canEdit }: { knowledgeBase: KnowledgeBaseView; initialDocuments: DocumentView[]; canEdit: boolean }) {
+export function KnowledgeBaseDetail({ knowledgeBase: initialKnowledgeBase, initialDocuments, canEdit, canManage = false }: { knowledgeBase: KnowledgeBaseView; initialDocuments: DocumentView[]; canEdit: boolean; canManage?: boolean }) {
+  const [knowledgeBase, setKnowledgeBase] = useState(initialKnowledgeBase);
   const [documents, setDocuments] = useState(initialDocuments);
+  const [editingSettings, setEditingSettings] = useState(false);
   const [pasting, setPasting] = useState(false);
+  const [opened, setOpened] = useState<DocumentView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const ingesting = documents.some((doc) => isUnfinished(doc.status));
+  const ingesting = documents.some((doc) => isUnfinished(doc.status)) || knowledgeBase.reindex !== null;
 
   useEffect(() => {
     if (!ingesting) return;
     const timer = setInterval(() => {
-      listDocumentsRequest(knowledgeBase.id)
-        .then(({ documents: fresh }) => setDocuments(fresh))
+      Promise.all([listDocumentsRequest(knowledgeBase.id), getKnowledgeBaseRequest(knowledgeBase.id)])
+        .then(([{ documents: fresh }, kb]) => (setDocuments(fresh), setKnowledgeBase(kb)))
         .catch(() => {
           // A missed poll is retried on the next tick.
         });
@@ -58,6 +64,11 @@ export function KnowledgeBaseDetail({ knowledgeBase, initialDocuments, canEdit }
                 Indexing… refreshing every {DOCUMENT_POLL_MS / 1000} s
               </span>
             ) : null}
+            {canManage ? (
+              <Button variant="outline" onClick={() => setEditingSettings(true)} data-testid="index-settings-open">
+                <Settings2 /> Index settings
+              </Button>
+            ) : null}
             {canEdit ? (
               <Button variant="outline" onClick={() => setPasting(true)} data-testid="paste-text-open">
                 <ClipboardPaste /> Paste text
@@ -65,15 +76,39 @@ export function KnowledgeBaseDetail({ knowledgeBase, initialDocuments, canEdit }
             ) : null}
           </div>
         </div>
+        <ReindexStatus knowledgeBase={knowledgeBase} documents={documents} />
         {canEdit ? <UploadZone knowledgeBaseId={knowledgeBase.id} onUploaded={added} /> : null}
         {notice ? (
           <p role="alert" className="text-sm text-destructive">
             {notice}
           </p>
         ) : null}
-        <DocumentsTable documents={documents} canEdit={canEdit} onDelete={(doc) => void remove(doc)} />
+        <DocumentsTable documents={documents} canEdit={canEdit} onDelete={(doc) => void remove(doc)} onOpen={setOpened} />
       </section>
+      {opened ? (
+        <DocumentChunksDialog
+          knowledgeBaseId={knowledgeBase.id}
+          doc={opened}
+          canEdit={canEdit}
+          onClose={() => setOpened(null)}
+          onDocumentChanged={(doc) => (setOpened(doc), setDocuments((list) => list.map((d) => (d.id === doc.id ? doc : d))))}
+        />
+      ) : null}
       <RetrievalPanel knowledgeBaseId={knowledgeBase.id} embeddingModel={knowledgeBase.embeddingModel} />
+      {canManage && editingSettings ? (
+        <IndexSettingsDialog
+          knowledgeBase={knowledgeBase}
+          open
+          onOpenChange={setEditingSettings}
+          onSaved={(kb) => {
+            setEditingSettings(false);
+            setKnowledgeBase(kb);
+            listDocumentsRequest(kb.id)
+              .then(({ documents: fresh }) => setDocuments(fresh))
+              .catch(() => undefined);
+          }}
+        />
+      ) : null}
       {canEdit ? (
         <PasteTextDialog
           knowledgeBaseId={knowledgeBase.id}

@@ -1,64 +1,32 @@
 "use client";
 
-import { useEffect, useState, type FormEvent } from "react";
-import { ApiError } from "@/components/settings/api";
+import { useCallback, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import { createKnowledgeBaseRequest, type KnowledgeBaseView, type NewKnowledgeBase, providersRequest } from "./api";
-import { type EmbeddingOption, embeddingOptions } from "./embedding-models";
+import { createKnowledgeBaseRequest, type KnowledgeBaseView, type NewKnowledgeBase } from "./api";
+import type { EmbeddingOption } from "./embedding-models";
+import { IndexSettingsFields, type IndexSettingsValue, settingsBody, useEmbeddingOptions, useSave } from "./index-settings-fields";
 
 /** Defaults of lib/knowledge/service.ts CreateKnowledgeBaseSchema. */
 const DEFAULTS = { chunkSize: 1000, chunkOverlap: 150, splitter: "recursive" as NewKnowledgeBase["splitter"] };
 
 /** Name, description, embedding model and chunk settings of a new knowledge base. */
 export function NewKnowledgeBaseDialog({ open, onOpenChange, onCreated }: { open: boolean; onOpenChange: (open: boolean) => void; onCreated: (kb: KnowledgeBaseView) => void }) {
-  const [options, setOptions] = useState<EmbeddingOption[] | null>(null);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
-  const [model, setModel] = useState("");
-  const [chunkSize, setChunkSize] = useState(String(DEFAULTS.chunkSize));
-  const [chunkOverlap, setChunkOverlap] = useState(String(DEFAULTS.chunkOverlap));
-  const [splitter, setSplitter] = useState(DEFAULTS.splitter);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  useEffect(() => {
-    if (!open || options) return;
-    providersRequest()
-      .then(({ providers }) => {
-        const list = embeddingOptions(providers);
-        setOptions(list);
-        setModel((current) => current || list[0]?.value || "");
-      })
-      .catch((failure: Error) => setError(`The model providers could not be loaded: ${failure.message}`));
-  }, [open, options]);
+  const [settings, setSettings] = useState<IndexSettingsValue>({ model: "", chunkSize: String(DEFAULTS.chunkSize), chunkOverlap: String(DEFAULTS.chunkOverlap), splitter: DEFAULTS.splitter });
+  const { pending, error, setError, save } = useSave();
+  const preselect = useCallback((list: EmbeddingOption[]) => setSettings((current) => ({ ...current, model: current.model || list[0]?.value || "" })), []);
+  const options = useEmbeddingOptions(open, preselect, setError);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const chosen = options?.find((option) => option.value === model);
-    if (!chosen) return setError("Choose an embedding model.");
-    setPending(true);
-    setError(null);
-    try {
-      const created = await createKnowledgeBaseRequest({
-        name,
-        description,
-        embedding: { providerId: chosen.providerId, model: chosen.model },
-        chunkSize: Number(chunkSize),
-        chunkOverlap: Number(chunkOverlap),
-        splitter,
-      });
-      onCreated(created);
-    } catch (failure) {
-      const issue = failure instanceof ApiError ? failure.issues[0] : undefined;
-      setError(issue ? `${issue.path}: ${issue.message}` : failure instanceof Error ? failure.message : "The knowledge base could not be created.");
-    } finally {
-      setPending(false);
-    }
+    const body = settingsBody(options, settings);
+    if (!body) return setError("Choose an embedding model.");
+    await save(async () => onCreated(await createKnowledgeBaseRequest({ name, description, ...body })), "The knowledge base could not be created.");
   }
 
   return (
@@ -67,7 +35,7 @@ export function NewKnowledgeBaseDialog({ open, onOpenChange, onCreated }: { open
         <form onSubmit={(event) => void submit(event)} className="space-y-4" data-testid="new-knowledge-base-form">
           <DialogHeader>
             <DialogTitle>New knowledge base</DialogTitle>
-            <DialogDescription>Documents are split into chunks and embedded with the model you choose; it cannot be changed later.</DialogDescription>
+            <DialogDescription>Documents are split into chunks and embedded with the model you choose; changing it later re-indexes every document.</DialogDescription>
           </DialogHeader>
           <div className="space-y-1.5">
             <Label htmlFor="kb-name">Name</Label>
@@ -77,44 +45,7 @@ export function NewKnowledgeBaseDialog({ open, onOpenChange, onCreated }: { open
             <Label htmlFor="kb-description">Description</Label>
             <Textarea id="kb-description" data-testid="kb-description" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} rows={2} />
           </div>
-          <div className="space-y-1.5">
-            <Label htmlFor="kb-embedding-model">Embedding model</Label>
-            <Select value={model} onValueChange={setModel}>
-              <SelectTrigger id="kb-embedding-model" aria-label="Embedding model" data-testid="kb-embedding-model">
-                <SelectValue placeholder={options === null ? "Loading models…" : "No model: add a provider in Settings → Models"} />
-              </SelectTrigger>
-              <SelectContent>
-                {(options ?? []).map((option) => (
-                  <SelectItem key={option.value} value={option.value}>
-                    {option.label}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-          </div>
-          <div className="grid grid-cols-3 gap-3">
-            <div className="space-y-1.5">
-              <Label htmlFor="kb-chunk-size">Chunk size</Label>
-              <Input id="kb-chunk-size" data-testid="kb-chunk-size" type="number" min={100} max={8000} value={chunkSize} onChange={(e) => setChunkSize(e.target.value)} />
-            </div>
-            <div className="space-y-1.5">
-              <Label htmlFor="kb-chunk-overlap">Overlap</Label>
-              <Input id="kb-chunk-overlap" data-testid="kb-chunk-overlap" type="number" min={0} max={4000} value={chunkOverlap} onChange={(e) => setChunkOverlap(e.target.value)} />
-            </div>
-            <div className="space-y-1.5">
-              <Label htmlFor="kb-splitter">Splitter</Label>
-              <Select value={splitter} onValueChange={(value) => setSplitter(value as NewKnowledgeBase["splitter"])}>
-                <SelectTrigger id="kb-splitter" aria-label="Splitter" data-testid="kb-splitter">
-                  <SelectValue />
-                </SelectTrigger>
-                <SelectContent>
-                  <SelectItem value="recursive">Recursive</SelectItem>
-                  <SelectItem value="markdown">Markdown</SelectItem>
-                </SelectContent>
-              </Select>
-            </div>
-          </div>
-          <p className="text-xs text-muted-foreground">Sizes are in characters; the overlap must be less than half the chunk size.</p>
+          <IndexSettingsFields options={options} value={settings} onChange={setSettings} />
           {error ? (
             <p role="alert" className="text-sm text-destructive" data-testid="kb-create-error">
               {error}
@@ -124,7 +55,7 @@ export function NewKnowledgeBaseDialog({ open, onOpenChange, onCreated }: { open
             <Button type="button" variant="outline" onClick={() => onOpenChange(false)} data-testid="kb-create-cancel">
               Cancel
             </Button>
-            <Button type="submit" disabled={pending || !model} data-testid="kb-create-submit">
+            <Button type="submit" disabled={pending || !settings.model} data-testid="kb-create-submit">
               {pending ? "Creating…" : "Create"}
             </Button>
           </DialogFooter>

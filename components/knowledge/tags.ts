@@ -10,3 +10,9 @@ export function parseTags(text: string): { ok: true; tags: Record<string, string
   if (Object.keys(tags).length > 20) return { ok: false, message: "At most 20 tags." };
   return { ok: true, tags: Object.keys(tags).length ? tags : undefined };
 }
+
+/** Tags as typed in the tag box: `department=HR, year=2026`. */
+export const formatTags = (tags: Record<string, string | number | boolean>) =>
+  Object.entries(tags)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(", ");

@@ -5,9 +5,10 @@ import type { DocumentView, KnowledgeBaseView } from "./api";
 type Dated = { createdAt: Date | string };
 const iso = (row: Dated) => (row.createdAt instanceof Date ? row.createdAt.toISOString() : row.createdAt);
 
-export function knowledgeBaseView(kb: Omit<KnowledgeBaseView, "createdAt"> & Dated): KnowledgeBaseView {
-  const { id, name, description, embeddingProviderId, embeddingModel, dimensions, chunkSize, chunkOverlap, splitter, _count } = kb;
-  return { id, name, description, embeddingProviderId, embeddingModel, dimensions, chunkSize, chunkOverlap, splitter, _count, createdAt: iso(kb) };
+export function knowledgeBaseView(kb: Omit<KnowledgeBaseView, "createdAt" | "reindex"> & Dated & { reindex: unknown }): KnowledgeBaseView {
+  const { id, name, description, embeddingProviderId, embeddingModel, dimensions, chunkSize, chunkOverlap, splitter, indexGeneration, _count } = kb;
+  const reindex = (kb.reindex ?? null) as KnowledgeBaseView["reindex"];
+  return { id, name, description, embeddingProviderId, embeddingModel, dimensions, chunkSize, chunkOverlap, splitter, indexGeneration, reindex, _count, createdAt: iso(kb) };
 }
 
 export function documentView(doc: Omit<DocumentView, "createdAt" | "error" | "metadata" | "status"> & Dated & { status: string; error: unknown; metadata: unknown }): DocumentView {

@@ -1,5 +1,5 @@
 import { KNOWLEDGE_REQUEST_SCHEMAS, KnowledgeBaseListSchema, KnowledgeBaseSchema, KnowledgeDocumentListSchema, KnowledgeDocumentSchema, KnowledgeQueryResultSchema } from "@/lib/knowledge/api-schemas";
-import { CreateKnowledgeBaseSchema } from "@/lib/knowledge/service";
+import { CreateKnowledgeBaseSchema, UpdateKnowledgeBaseSchema } from "@/lib/knowledge/service";
 import { AddDocumentJsonSchema } from "@/lib/knowledge/document-service";
 import { KnowledgeQuerySchema } from "@/lib/knowledge/retrieve";
 import { KNOWLEDGE_LIMITS } from "@/lib/knowledge/limits";
@@ -52,6 +52,29 @@ export function knowledgePaths(): OpenApiDocument["paths"] {
         tags: ["knowledge"],
         parameters: [idParam("knowledge base")],
         responses: { "200": { description: "The knowledge base", content: json(KnowledgeBaseSchema) }, "404": kbNotFound },
+      }),
+      patch: operation("knowledge:write", {
+        operationId: "updateKnowledgeBase",
+        summary: "Change a knowledge base",
+        description:
+          "Needs a key whose creator is a developer or above. Renames or re-describes it; a different embedding model or chunk settings start a re-index: every document is indexed again into a new generation (`reindex` shows it) while the current one keeps answering queries, then they switch at once and the old chunks are removed. Settings equal to the current ones start nothing.",
+        tags: ["knowledge"],
+        parameters: [idParam("knowledge base")],
+        requestBody: { required: true, content: json(UpdateKnowledgeBaseSchema) },
+        responses: {
+          "200": { description: "The knowledge base (with `reindex` when one started)", content: json(KnowledgeBaseSchema) },
+          "400": errorResponse("Invalid body (invalid_request, with issues), an overlap of half the chunk size or more, or an embedding model that cannot be used (invalid_input)"),
+          "404": kbNotFound,
+          "409": errorResponse("A knowledge base with this name exists (conflict)"),
+        },
+      }),
+      delete: operation("knowledge:write", {
+        operationId: "deleteKnowledgeBase",
+        summary: "Delete a knowledge base",
+        description: "Needs a key whose creator is a developer or above. Its documents, chunks and stored files go with it; workflows that use it fail their Knowledge step with `knowledge_not_found`.",
+        tags: ["knowledge"],
+        parameters: [idParam("knowledge base")],
+        responses: { "204": { description: "Deleted" }, "404": kbNotFound },
       }),
     },
     "/api/v1/knowledge-bases/{id}/documents": {

@@ -48,7 +48,7 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string };
   servers: { url: string }[];
   tags: { name: string; description: string }[];
-  paths: Record<string, Partial<Record<"get" | "post" | "delete", OpenApiOperation>>>;
+  paths: Record<string, Partial<Record<"get" | "post" | "patch" | "delete", OpenApiOperation>>>;
   components: { schemas: Record<string, JsonObject>; securitySchemes: JsonObject };
 }
 

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { ApiTool, OpenApiImportRequest, OpenApiImportResult, RegisterToolRequest } from "@/lib/tools/api-schemas";
 import type { ApiKnowledgeBase, ApiKnowledgeDocument, ApiKnowledgeQueryResult } from "@/lib/knowledge/api-schemas";
-import type { CreateKnowledgeBaseSchema } from "@/lib/knowledge/service";
+import type { CreateKnowledgeBaseSchema, UpdateKnowledgeBaseSchema } from "@/lib/knowledge/service";
 import type { AddTextDocumentSchema, AddUrlDocumentSchema } from "@/lib/knowledge/document-service";
 import type { KnowledgeQuery } from "@/lib/knowledge/retrieve";
 import type {
@@ -40,6 +40,7 @@ export type StreamedEvent = StreamEvent & { id: string | null };
 
 export type { ApiKnowledgeBase, ApiKnowledgeDocument, ApiKnowledgeQueryResult, KnowledgeQuery };
 export type CreateKnowledgeBaseRequest = z.input<typeof CreateKnowledgeBaseSchema>;
+export type UpdateKnowledgeBaseRequest = z.input<typeof UpdateKnowledgeBaseSchema>;
 export type AddTextDocumentRequest = z.input<typeof AddTextDocumentSchema>;
 export type AddUrlDocumentRequest = z.input<typeof AddUrlDocumentSchema>;
 /** A file to upload: its bytes (streamed when a ReadableStream) and how to name and tag it. */
@@ -152,6 +153,19 @@ export class WeftClient {
 
   async getKnowledgeBase(id: string): Promise<ApiKnowledgeBase> {
     return this.json<ApiKnowledgeBase>("GET", kbPath(id));
+  }
+
+  /**
+   * Renames it or changes its embedding model / chunking (scope knowledge:write; creator a developer
+   * or above). New index settings start a re-index: `reindex` is set until the new index serves.
+   */
+  async updateKnowledgeBase(id: string, body: UpdateKnowledgeBaseRequest): Promise<ApiKnowledgeBase> {
+    return this.json<ApiKnowledgeBase>("PATCH", kbPath(id), body);
+  }
+
+  /** Deletes a knowledge base with its documents and chunks (scope knowledge:write; creator a developer or above). */
+  async deleteKnowledgeBase(id: string): Promise<void> {
+    await this.send("DELETE", kbPath(id));
   }
 
   /** Documents of a knowledge base with their status and progress (scope knowledge:read). */

@@ -221,6 +221,8 @@ export interface KnowledgeSearch {
   scoreThreshold?: number;
   /** Every key must equal its value (document or chunk tags). */
   filter?: Record<string, string>;
+  /** A rerank model applied to the candidates after retrieval (its scores replace the search scores). */
+  rerank?: { providerId: string; model: string };
   signal: AbortSignal;
 }
 

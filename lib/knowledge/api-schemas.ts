@@ -2,7 +2,8 @@ import { z } from "zod";
 import { apiSchemas } from "@/lib/api/schemas";
 import { AddDocumentJsonSchema } from "./document-service";
 import { KnowledgeQuerySchema, RETRIEVAL_MODES } from "./retrieve";
-import { CreateKnowledgeBaseSchema } from "./service";
+import { ReindexStateSchema } from "./reindex";
+import { CreateKnowledgeBaseSchema, UpdateKnowledgeBaseSchema } from "./service";
 
 /**
  * The public API's knowledge shapes (/api/v1/knowledge-bases), registered as OpenAPI components.
@@ -15,7 +16,11 @@ const Tags = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])
 apiSchemas.add(CreateKnowledgeBaseSchema, { id: "CreateKnowledgeBaseRequest", description: "The embedding model is a provider of the workspace and one of its models; it is asked once for its vector length." });
 apiSchemas.add(AddDocumentJsonSchema, { id: "AddDocumentRequest", description: "Pasted text (`name`, `text`, `format`) or a URL the worker fetches through the workspace's network policy." });
 apiSchemas.add(KnowledgeQuerySchema, { id: "KnowledgeQueryRequest" });
-export const KNOWLEDGE_REQUEST_SCHEMAS = [CreateKnowledgeBaseSchema, AddDocumentJsonSchema, KnowledgeQuerySchema] as const;
+apiSchemas.add(UpdateKnowledgeBaseSchema, {
+  id: "UpdateKnowledgeBaseRequest",
+  description: "Every field optional. A different embedding model or chunking starts a re-index into a new generation; the current one serves queries until it is complete.",
+});
+export const KNOWLEDGE_REQUEST_SCHEMAS = [CreateKnowledgeBaseSchema, UpdateKnowledgeBaseSchema, AddDocumentJsonSchema, KnowledgeQuerySchema] as const;
 
 export const KnowledgeBaseSchema = z
   .object({
@@ -28,7 +33,8 @@ export const KnowledgeBaseSchema = z
     chunkSize: z.number().int(),
     chunkOverlap: z.number().int(),
     splitter: z.string(),
-    indexGeneration: z.number().int(),
+    indexGeneration: z.number().int().describe("The generation of chunks that answers queries"),
+    reindex: ReindexStateSchema.nullable().describe("A re-index under way: the generation being built and the settings it is built with; null when none"),
     createdAt: IsoDate,
     updatedAt: IsoDate,
     _count: z.object({ documents: z.number().int() }),

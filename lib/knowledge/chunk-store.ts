@@ -16,14 +16,14 @@ export interface ChunkRow {
   embedding: number[];
 }
 
-/** Embeddings already stored in the knowledge base for these texts (same generation and length), by content hash. */
-export async function storedEmbeddings(pool: pg.Pool, knowledgeBaseId: string, generation: number, dimensions: number, hashes: string[]): Promise<Map<string, number[]>> {
+/** Embeddings already stored in the knowledge base for these texts (generations of the same model, same length), by content hash. */
+export async function storedEmbeddings(pool: pg.Pool, knowledgeBaseId: string, generations: number[], dimensions: number, hashes: string[]): Promise<Map<string, number[]>> {
   if (!hashes.length) return new Map();
   const { rows } = await pool.query<{ contentHash: string; embedding: string }>(
     `SELECT DISTINCT ON ("contentHash") "contentHash", embedding::text AS embedding
        FROM knowledge_chunks
-      WHERE "knowledgeBaseId" = $1 AND generation = $2 AND dimensions = $3 AND "contentHash" = ANY($4::text[]) AND embedding IS NOT NULL`,
-    [knowledgeBaseId, generation, dimensions, hashes],
+      WHERE "knowledgeBaseId" = $1 AND generation = ANY($2::int[]) AND dimensions = $3 AND "contentHash" = ANY($4::text[]) AND embedding IS NOT NULL`,
+    [knowledgeBaseId, generations, dimensions, hashes],
   );
   return new Map(rows.map((row) => [row.contentHash, pgvector.fromSql(row.embedding) as number[]]));
 }

@@ -4,10 +4,11 @@ import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { recordMemberAction } from "@/lib/audit/member-action";
 import { db as defaultDb } from "@/lib/db/client";
-import { notFound } from "@/lib/services/errors";
+import { ServiceError, notFound } from "@/lib/services/errors";
 import { storage as defaultStorage } from "@/lib/storage";
-import { addDocument, addUrlSource, deleteDocument, type NewDocument } from "./documents";
+import { addDocument, addUrlSource, deleteDocument, type NewDocument, replaceDocumentFile } from "./documents";
 import { MetadataFilterSchema } from "./filter";
+import { completeReindexIfDone } from "./reindex";
 import { getKnowledgeBase, type KnowledgeDeps } from "./service";
 
 /** Documents of a knowledge base of the member's workspace. */
@@ -78,6 +79,20 @@ export async function uploadDocument(member: Member, knowledgeBaseId: string, in
   return depsOf(deps).db.knowledgeDocument.findUniqueOrThrow({ where: { id: doc.id }, select: DOCUMENT_SELECT });
 }
 
+/**
+ * A new version of a document's file (same document, same tags): stored over the old one and
+ * ingested again; chunks whose text is unchanged keep their embeddings (by content hash), so only
+ * changed chunks are sent to the model. The old chunks serve until the new ones are swapped in.
+ */
+export async function reuploadDocument(member: Member, knowledgeBaseId: string, documentId: string, body: NewDocument["body"], deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.edit");
+  const doc = await getDocument(member, knowledgeBaseId, documentId, deps);
+  if (doc.sourceKind === "url") throw new ServiceError("conflict", "A URL document is fetched again by re-indexing; it has no file to replace.");
+  await replaceDocumentFile(depsOf(deps), knowledgeBaseId, documentId, body);
+  await auditDocument(member, "knowledge_document.replaced", knowledgeBaseId, await getDocument(member, knowledgeBaseId, documentId, deps));
+  return getDocument(member, knowledgeBaseId, documentId, deps);
+}
+
 /** Pasted text, stored and ingested like a file (Markdown by default, so headings make sections). */
 export async function addTextDocument(member: Member, knowledgeBaseId: string, input: z.infer<typeof AddTextDocumentSchema>, deps: KnowledgeDeps = {}) {
   requirePermission(member, "knowledge.edit");
@@ -119,10 +134,26 @@ export async function getDocument(member: Member, knowledgeBaseId: string, docum
   return doc;
 }
 
+export const UpdateDocumentSchema = z.object({ name: DocumentNameSchema.optional(), metadata: MetadataFilterSchema.optional() }).strict();
+
+/**
+ * Renames a document or replaces its tags. Retrieval's metadata filter reads the document's tags
+ * at query time (lib/knowledge/filter.ts), so new tags filter at once, without re-indexing.
+ */
+export async function updateDocument(member: Member, knowledgeBaseId: string, documentId: string, input: z.infer<typeof UpdateDocumentSchema>, deps: KnowledgeDeps = {}) {
+  requirePermission(member, "knowledge.edit");
+  await getDocument(member, knowledgeBaseId, documentId, deps);
+  const updated = await depsOf(deps).db.knowledgeDocument.update({ where: { id: documentId }, data: input, select: DOCUMENT_SELECT });
+  await auditDocument(member, "knowledge_document.updated", knowledgeBaseId, updated);
+  return updated;
+}
+
 /** Deletes a document: its chunks leave retrieval at once. */
 export async function removeDocument(member: Member, knowledgeBaseId: string, documentId: string, deps: KnowledgeDeps = {}) {
   requirePermission(member, "knowledge.edit");
   const doc = await getDocument(member, knowledgeBaseId, documentId, deps);
   await deleteDocument(depsOf(deps), documentId);
   await auditDocument(member, "knowledge_document.deleted", knowledgeBaseId, doc);
+  // It may have been the last document a re-index was waiting for.
+  await completeReindexIfDone(depsOf(deps).db, knowledgeBaseId);
 }

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import type { Db } from "@/lib/db/client";
 import type { KnowledgeSourceKind } from "@/lib/generated/prisma/client";
+import { ServiceError } from "@/lib/services/errors";
 import { type FileStorage, StorageTooLargeError } from "@/lib/storage/types";
 import { KNOWLEDGE_LIMITS } from "./limits";
 import { detectFormat, FORMAT_MIME, KnowledgeParseError } from "./parse";
@@ -80,6 +81,23 @@ export async function addUrlSource(deps: DocumentDeps, knowledgeBaseId: string, 
   });
   await (deps.enqueue ?? enqueueDocument)(doc.id);
   return doc;
+}
+
+/**
+ * Stores a new version of a document's file and queues it. Over the size limit, nothing changes:
+ * the old file and chunks stay, and the caller gets a clear error.
+ */
+export async function replaceDocumentFile(deps: DocumentDeps, knowledgeBaseId: string, documentId: string, body: NewDocument["body"]) {
+  const key = storageKeyOf(knowledgeBaseId, documentId);
+  try {
+    // put() renames into place only once the whole file is in: an oversized upload leaves the old file.
+    const stored = await deps.storage.put(key, body, { maxBytes: KNOWLEDGE_LIMITS.maxFileBytes });
+    await deps.db.knowledgeDocument.update({ where: { id: documentId }, data: { storageKey: key, sizeBytes: stored.sizeBytes, contentHash: stored.sha256, status: "queued", chunksDone: 0 } });
+  } catch (error) {
+    if (error instanceof StorageTooLargeError) throw new ServiceError("invalid_input", `The document is larger than ${KNOWLEDGE_LIMITS.maxFileBytes / 1024 / 1024} MB, the limit.`);
+    throw error;
+  }
+  await (deps.enqueue ?? enqueueDocument)(documentId);
 }
 
 /** Deletes a document: its chunks go with it at once (cascade), its file right after. */

@@ -11,7 +11,8 @@ import { createEmbedder, type EmbedderOptions } from "./embeddings";
 import { fetchUrlDocument } from "./fetch-url";
 import { KNOWLEDGE_LIMITS } from "./limits";
 import { detectFormat, KnowledgeParseError, parseDocument } from "./parse";
-import { type SplitterKind, splitDocument } from "./split";
+import { completeReindexIfDone, currentTargetGeneration, type IndexTarget, targetOf } from "./reindex";
+import { splitDocument, type ChunkDraft } from "./split";
 
 export interface IngestDeps {
   db: Db;
@@ -75,6 +76,8 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
   // Deleted while queued: nothing to do.
   if (!doc) return;
   const kb = doc.knowledgeBase;
+  // During a re-index: the new generation with the new settings (lib/knowledge/reindex.ts).
+  const target = targetOf(kb);
   const setStage = (status: Stage, data: Prisma.KnowledgeDocumentUpdateInput = {}) =>
     db.knowledgeDocument.update({ where: { id: documentId }, data: { status, ...data } });
 
@@ -86,46 +89,55 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
     deps.signal?.throwIfAborted();
 
     await setStage("chunking");
-    const drafts = await splitDocument(parsed, { chunkSize: kb.chunkSize, chunkOverlap: kb.chunkOverlap, splitter: kb.splitter as SplitterKind });
+    const drafts = await splitDocument(parsed, { chunkSize: target.chunkSize, chunkOverlap: target.chunkOverlap, splitter: target.splitter });
     if (drafts.length > KNOWLEDGE_LIMITS.maxChunksPerDocument) {
       throw new KnowledgeParseError("too_large", `The document makes ${drafts.length} chunks; the limit is ${KNOWLEDGE_LIMITS.maxChunksPerDocument}. Raise the chunk size or split the document.`);
     }
-
-    const generation = kb.indexGeneration;
-    const reused = await storedEmbeddings(poolOf(db), kb.id, generation, kb.dimensions, [...new Set(drafts.map((d) => d.contentHash))]);
-    const missing = [...new Set(drafts.filter((d) => !reused.has(d.contentHash)).map((d) => d.contentHash))];
-    const textOf = new Map(drafts.map((d) => [d.contentHash, d.text]));
-    await setStage("embedding", { chunksTotal: drafts.length, chunksDone: drafts.length - missing.length });
-
-    const embedder = await createEmbedder(
-      { providerId: kb.embeddingProviderId, model: kb.embeddingModel, dimensions: kb.dimensions },
-      { db, workspaceId: kb.workspaceId, ...deps.embedder },
-    );
-    const result = missing.length
-      ? await embedder.embed(
-          missing.map((hash) => textOf.get(hash)!),
-          { signal: deps.signal, onBatch: (done) => setStage("embedding", { chunksDone: drafts.length - missing.length + done }).then(() => undefined) },
-        )
-      : { vectors: [], tokens: 0 };
-    const vectors = new Map([...reused, ...missing.map((hash, i) => [hash, result.vectors[i]!] as const)]);
-    const rows: ChunkRow[] = await Promise.all(
-      drafts.map(async (d) => ({
-        ordinal: d.ordinal,
-        text: d.text,
-        contentHash: d.contentHash,
-        page: d.page ?? null,
-        section: d.section ?? null,
-        tokenCount: await countTokens(d.text, kb.embeddingModel),
-        embedding: vectors.get(d.contentHash)!,
-      })),
-    );
+    const embedded = await embedDrafts(deps, kb, target, drafts, setStage);
     deps.signal?.throwIfAborted();
-    await swapIn(db, { documentId, knowledgeBaseId: kb.id, generation, dimensions: kb.dimensions, chunks: rows }, { tokens: result.tokens, cost: result.cost, previousCost: doc.cost });
+    await swapIn(db, { documentId, knowledgeBaseId: kb.id, generation: target.generation, dimensions: target.dimensions, chunks: embedded.rows }, { tokens: embedded.tokens, cost: embedded.cost, previousCost: doc.cost });
   } catch (error) {
     const failure = documentErrorOf(error);
     if (!failure || deps.signal?.aborted) throw error;
+    // A re-index started meanwhile has queued this document again: that job's outcome counts.
+    const now = await db.knowledgeBase.findUnique({ where: { id: kb.id }, select: { indexGeneration: true, reindex: true } });
+    if (now && currentTargetGeneration(now) !== target.generation) return;
     await db.knowledgeDocument.updateMany({ where: { id: documentId }, data: { status: "failed", error: { ...failure } } });
   }
+  await completeReindexIfDone(db, kb.id);
+}
+
+/** Embeddings for the drafts: stored ones reused by content hash, only new texts sent to the model. */
+async function embedDrafts(deps: IngestDeps, kb: { id: string; workspaceId: string }, target: IndexTarget, drafts: ChunkDraft[], setStage: (status: Stage, data?: Prisma.KnowledgeDocumentUpdateInput) => Promise<unknown>) {
+  const { db } = deps;
+  const reused = await storedEmbeddings(poolOf(db), kb.id, target.reuseFrom, target.dimensions, [...new Set(drafts.map((d) => d.contentHash))]);
+  const missing = [...new Set(drafts.filter((d) => !reused.has(d.contentHash)).map((d) => d.contentHash))];
+  const textOf = new Map(drafts.map((d) => [d.contentHash, d.text]));
+  await setStage("embedding", { chunksTotal: drafts.length, chunksDone: drafts.length - missing.length });
+
+  const embedder = await createEmbedder(
+    { providerId: target.embeddingProviderId, model: target.embeddingModel, dimensions: target.dimensions },
+    { db, workspaceId: kb.workspaceId, ...deps.embedder },
+  );
+  const result = missing.length
+    ? await embedder.embed(
+        missing.map((hash) => textOf.get(hash)!),
+        { signal: deps.signal, onBatch: (done) => setStage("embedding", { chunksDone: drafts.length - missing.length + done }).then(() => undefined) },
+      )
+    : { vectors: [], tokens: 0 };
+  const vectors = new Map([...reused, ...missing.map((hash, i) => [hash, result.vectors[i]!] as const)]);
+  const rows: ChunkRow[] = await Promise.all(
+    drafts.map(async (d) => ({
+      ordinal: d.ordinal,
+      text: d.text,
+      contentHash: d.contentHash,
+      page: d.page ?? null,
+      section: d.section ?? null,
+      tokenCount: await countTokens(d.text, target.embeddingModel),
+      embedding: vectors.get(d.contentHash)!,
+    })),
+  );
+  return { rows, tokens: result.tokens, cost: "cost" in result ? result.cost : undefined };
 }
 
 interface Usage {
@@ -140,6 +152,10 @@ async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1]
     // Serialises two jobs of the same document; a document deleted meanwhile stops here.
     const { rowCount } = await client.query(`SELECT 1 FROM knowledge_documents WHERE id = $1 FOR UPDATE`, [input.documentId]);
     if (!rowCount) return;
+    // A re-index started (or switched) since this job read the knowledge base: its own job writes
+    // the right generation; this one's chunks would be thrown away, so nothing is written.
+    const kb = await client.query<{ indexGeneration: number; reindex: unknown }>(`SELECT "indexGeneration", reindex FROM knowledge_bases WHERE id = $1 FOR SHARE`, [input.knowledgeBaseId]);
+    if (!kb.rows[0] || currentTargetGeneration(kb.rows[0]) !== input.generation) return;
     await replaceDocumentChunks(client, input);
     const cost = addCosts((usage.previousCost as Record<string, number> | null) ?? undefined, usage.cost);
     await client.query(

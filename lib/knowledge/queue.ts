@@ -20,10 +20,13 @@ export function knowledgeQueue(): Queue<KnowledgeJob> {
 }
 
 /**
- * One job per document (job id = document id: enqueuing twice adds one job). Infrastructure
+ * One job per document (job id = document id, plus the generation for a re-index: enqueuing twice adds one job). Infrastructure
  * failures (database, Redis) are retried with backoff; a worker that dies mid-document loses its
  * lock and another worker runs the job again from the start, which is safe (lib/knowledge/ingest.ts).
  */
-export async function enqueueDocument(documentId: string, queue: Queue<KnowledgeJob> = knowledgeQueue()): Promise<void> {
-  await queue.add("ingest", { documentId }, { jobId: documentId, removeOnComplete: true, removeOnFail: true, attempts: 5, backoff: { type: "exponential", delay: 2_000 } });
+export async function enqueueDocument(documentId: string, queue: Queue<KnowledgeJob> = knowledgeQueue(), options: { generation?: number } = {}): Promise<void> {
+  // A re-index's job has its generation in its id: a job of the same document still queued or
+  // running for the old generation would otherwise swallow it (same id, one job).
+  const jobId = options.generation ? `${documentId}-g${options.generation}` : documentId;
+  await queue.add("ingest", { documentId }, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 5, backoff: { type: "exponential", delay: 2_000 } });
 }

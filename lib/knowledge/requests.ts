@@ -4,7 +4,7 @@ import type { Member } from "@/lib/auth/member";
 import { jsonError, parseJson } from "@/lib/auth/http";
 import { db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
-import { AddDocumentJsonSchema, DocumentNameSchema, addTextDocument, addUrlDocument, uploadDocument } from "./document-service";
+import { AddDocumentJsonSchema, DocumentNameSchema, addTextDocument, addUrlDocument, reuploadDocument, uploadDocument } from "./document-service";
 import { MetadataFilterSchema } from "./filter";
 import { KnowledgeQuerySchema, retrieve } from "./retrieve";
 import { getKnowledgeBase } from "./service";
@@ -36,6 +36,13 @@ async function uploadFromRequest(member: Member, knowledgeBaseId: string, reques
   const body = Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>);
   const doc = await uploadDocument(member, knowledgeBaseId, { name: name.data, mimeType: request.headers.get("content-type"), body, metadata: metadata.value });
   return Response.json(doc, { status: 201 });
+}
+
+/** A new version of a document's file: the raw body, streamed to storage. */
+export async function reuploadFromRequest(member: Member, knowledgeBaseId: string, documentId: string, request: Request): Promise<Response> {
+  if (!request.body) return jsonError(400, "invalid_request", "The request has no file in its body.", { issues: [] });
+  const body = Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>);
+  return Response.json(await reuploadDocument(member, knowledgeBaseId, documentId, body));
 }
 
 /**

@@ -5,6 +5,7 @@ import { formatContext } from "./citations";
 import { createEmbedder, type EmbedderOptions } from "./embeddings";
 import { MetadataFilterSchema } from "./filter";
 import { reciprocalRankFusion } from "./fusion";
+import { rerank, RerankTargetSchema } from "./rerank";
 import { type Hit, keywordSearch, type SearchScope, vectorSearch } from "./search-sql";
 import type { KnowledgeChunk } from "@/lib/engine/ports";
 
@@ -19,6 +20,8 @@ export const RetrieveInputSchema = z.object({
   /** Chunks scoring below it are left out (cosine similarity, keyword score, or normalised RRF for hybrid; all 0..1). */
   scoreThreshold: z.number().min(0).max(1).optional(),
   filter: MetadataFilterSchema.optional(),
+  /** A rerank model applied to the candidates after retrieval; its scores replace the search scores (and the threshold applies to them). */
+  rerank: RerankTargetSchema.optional(),
 });
 export type RetrieveInput = z.input<typeof RetrieveInputSchema>;
 
@@ -77,6 +80,15 @@ async function ranked(deps: RetrieveDeps, workspaceId: string, bases: KnowledgeB
   return reciprocalRankFusion([byVector, byKeyword]);
 }
 
+/** The candidates in the rerank model's order with its scores, thresholded, top-k. */
+async function reranked(deps: RetrieveDeps, workspaceId: string, input: z.output<typeof RetrieveInputSchema>, candidates: Hit[], byId: Map<string, { text: string }>): Promise<Hit[]> {
+  const order = await rerank(input.rerank!, input.query, candidates.map((hit) => byId.get(hit.id)!.text), input.topK, { db: deps.db, workspaceId, signal: deps.signal, ...deps.embedder });
+  return order
+    .map(({ index, score }) => ({ id: candidates[index]!.id, score }))
+    .filter((hit) => input.scoreThreshold === undefined || hit.score >= input.scoreThreshold)
+    .slice(0, input.topK);
+}
+
 /**
  * Searches knowledge bases of one workspace (any other workspace's id is "not found") and returns
  * the top-k chunks with their sources and a numbered-citation context.
@@ -90,12 +102,14 @@ export async function retrieve(deps: RetrieveDeps, workspaceId: string, rawInput
   });
   if (bases.length !== ids.length) throw notFound("Knowledge base");
 
-  const hits = (await ranked(deps, workspaceId, bases, input)).filter((hit) => input.scoreThreshold === undefined || hit.score >= input.scoreThreshold).slice(0, input.topK);
+  const candidates = await ranked(deps, workspaceId, bases, input);
+  const pool = input.rerank ? candidates : candidates.filter((hit) => input.scoreThreshold === undefined || hit.score >= input.scoreThreshold).slice(0, input.topK);
   const rows = await deps.db.knowledgeChunk.findMany({
-    where: { id: { in: hits.map((hit) => hit.id) } },
+    where: { id: { in: pool.map((hit) => hit.id) } },
     select: { id: true, knowledgeBaseId: true, documentId: true, text: true, page: true, section: true, document: { select: { name: true } } },
   });
   const byId = new Map(rows.map((row) => [row.id, row]));
+  const hits = input.rerank ? await reranked(deps, workspaceId, input, pool.filter((hit) => byId.has(hit.id)), byId) : pool;
   const chunks = hits.flatMap((hit) => {
     const row = byId.get(hit.id);
     if (!row) return [];

@@ -10,17 +10,20 @@ import { storage as defaultStorage } from "@/lib/storage";
 import type { FileStorage } from "@/lib/storage/types";
 import { createEmbedder } from "./embeddings";
 import { KNOWLEDGE_LIMITS } from "./limits";
+import { type IndexSettings, sameSettings, settingsOf, startReindex } from "./reindex";
 import { SPLITTER_KINDS } from "./split";
 
 /** Knowledge bases of the member's workspace: create, list, read, rename, delete. */
 
 const NameSchema = z.string().trim().min(1, "The name is empty.").max(100);
 
+const EmbeddingChoiceSchema = z.object({ providerId: z.string().uuid(), model: z.string().trim().min(1).max(200) }).strict();
+
 export const CreateKnowledgeBaseSchema = z
   .object({
     name: NameSchema,
     description: z.string().trim().max(2_000).default(""),
-    embedding: z.object({ providerId: z.string().uuid(), model: z.string().trim().min(1).max(200) }).strict(),
+    embedding: EmbeddingChoiceSchema,
     chunkSize: z.number().int().min(KNOWLEDGE_LIMITS.minChunkSize).max(KNOWLEDGE_LIMITS.maxChunkSize).default(1000),
     chunkOverlap: z.number().int().min(0).max(KNOWLEDGE_LIMITS.maxChunkSize / 2).default(150),
     splitter: z.enum(SPLITTER_KINDS).default("recursive"),
@@ -29,7 +32,21 @@ export const CreateKnowledgeBaseSchema = z
   .refine((input) => input.chunkOverlap < input.chunkSize / 2, { message: "The overlap must be less than half the chunk size.", path: ["chunkOverlap"] });
 export type CreateKnowledgeBaseInput = z.infer<typeof CreateKnowledgeBaseSchema>;
 
-export const UpdateKnowledgeBaseSchema = z.object({ name: NameSchema.optional(), description: z.string().trim().max(2_000).optional() }).strict();
+/**
+ * A rename, a new description, and/or new index settings: a different embedding model or chunking
+ * starts a re-index into a new generation (lib/knowledge/reindex.ts); the old one serves until it is complete.
+ */
+export const UpdateKnowledgeBaseSchema = z
+  .object({
+    name: NameSchema.optional(),
+    description: z.string().trim().max(2_000).optional(),
+    embedding: EmbeddingChoiceSchema.optional(),
+    chunkSize: z.number().int().min(KNOWLEDGE_LIMITS.minChunkSize).max(KNOWLEDGE_LIMITS.maxChunkSize).optional(),
+    chunkOverlap: z.number().int().min(0).max(KNOWLEDGE_LIMITS.maxChunkSize / 2).optional(),
+    splitter: z.enum(SPLITTER_KINDS).optional(),
+  })
+  .strict();
+export type UpdateKnowledgeBaseInput = z.infer<typeof UpdateKnowledgeBaseSchema>;
 
 export interface KnowledgeDeps {
   db?: Db;
@@ -47,6 +64,7 @@ const KB_SELECT = {
   chunkOverlap: true,
   splitter: true,
   indexGeneration: true,
+  reindex: true,
   createdAt: true,
   updatedAt: true,
   _count: { select: { documents: true } },
@@ -115,18 +133,41 @@ export async function getKnowledgeBase(member: Member, id: string, deps: Knowled
   return kb;
 }
 
-export async function updateKnowledgeBase(member: Member, id: string, input: z.infer<typeof UpdateKnowledgeBaseSchema>, deps: KnowledgeDeps = {}) {
+export async function updateKnowledgeBase(member: Member, id: string, input: UpdateKnowledgeBaseInput, deps: KnowledgeDeps = {}) {
   requirePermission(member, "knowledge.manage");
   const db = deps.db ?? defaultDb();
-  await getKnowledgeBase(member, id, deps);
+  const kb = await getKnowledgeBase(member, id, deps);
+  const { name, description } = input;
+  const next = await nextSettings(db, member, kb, input);
   try {
-    const updated = await db.knowledgeBase.update({ where: { id }, data: input, select: KB_SELECT });
-    await auditKnowledgeBase(member, "knowledge_base.updated", updated);
-    return updated;
+    const updated = await db.knowledgeBase.update({ where: { id }, data: { name, description }, select: KB_SELECT });
+    if (!next) {
+      await auditKnowledgeBase(member, "knowledge_base.updated", updated);
+      return updated;
+    }
+    const state = await startReindex(db, kb, next);
+    await auditKnowledgeBase(member, "knowledge_base.reindex_started", updated, { generation: state.generation, embeddingModel: next.embeddingModel, chunkSize: next.chunkSize, chunkOverlap: next.chunkOverlap, splitter: next.splitter });
+    return getKnowledgeBase(member, id, deps);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new ServiceError("conflict", `A knowledge base named "${input.name}" already exists.`);
     throw error;
   }
+}
+
+/** The index settings after the change, or null when they stay as they are (or as a re-index under way will make them). */
+async function nextSettings(db: Db, member: Member, kb: Parameters<typeof settingsOf>[0], input: UpdateKnowledgeBaseInput): Promise<IndexSettings | null> {
+  const current = settingsOf(kb);
+  const modelChanged = input.embedding && (input.embedding.providerId !== current.embeddingProviderId || input.embedding.model !== current.embeddingModel);
+  const next: IndexSettings = {
+    embeddingProviderId: input.embedding?.providerId ?? current.embeddingProviderId,
+    embeddingModel: input.embedding?.model ?? current.embeddingModel,
+    dimensions: modelChanged ? await probeDimensions(db, member, input.embedding!) : current.dimensions,
+    chunkSize: input.chunkSize ?? current.chunkSize,
+    chunkOverlap: input.chunkOverlap ?? current.chunkOverlap,
+    splitter: input.splitter ?? current.splitter,
+  };
+  if (next.chunkOverlap >= next.chunkSize / 2) throw new ServiceError("invalid_input", "The overlap must be less than half the chunk size.");
+  return sameSettings(current, next) ? null : next;
 }
 
 /** Deletes the knowledge base, its documents and chunks (cascade), then its stored files. */

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 import type { FileStorage } from "@/lib/storage/types";
 import { ingestDocument } from "./ingest";
+import { completeReindexIfDone } from "./reindex";
 import { KNOWLEDGE_QUEUE, type KnowledgeJob, KnowledgeJobSchema } from "./queue";
 
 export interface KnowledgeWorkerOptions {
@@ -44,7 +45,9 @@ export function startKnowledgeWorker(options: KnowledgeWorkerOptions) {
     log.warn({ documentId: job.data.documentId, attempt: job.attemptsMade, last, err: error.message }, "knowledge ingestion failed");
     if (last && !shutdown.signal.aborted) {
       void db.knowledgeDocument
-        .updateMany({ where: { id: job.data.documentId }, data: { status: "failed", error: { code: "internal", message: `Indexing failed: ${error.message}` } } })
+        .update({ where: { id: job.data.documentId }, data: { status: "failed", error: { code: "internal", message: `Indexing failed: ${error.message}` } }, select: { knowledgeBaseId: true } })
+        // A re-index may have been waiting for this document only.
+        .then((doc) => completeReindexIfDone(db, doc.knowledgeBaseId))
         .catch(() => undefined);
     }
   });

@@ -113,6 +113,40 @@ describe("/api/v1/knowledge-bases with an API key", () => {
   });
 });
 
+describe("PATCH and DELETE /api/v1/knowledge-bases/{id}", () => {
+  it("renames, re-indexes with new chunk settings (reindex shown until the switch) and deletes a knowledge base", async () => {
+    const client = clientFor(writeKey);
+    const own = await client.createKnowledgeBase({ name: "To change", embedding: { providerId, model: "test-embedding" }, chunkSize: 400, chunkOverlap: 0 });
+    const doc = await client.addTextDocument(own.id, { name: "Handbook", text: HANDBOOK_MD });
+    await client.waitForDocument(own.id, doc.id, { intervalMs: 100, timeoutMs: 60_000 });
+
+    expect(await client.updateKnowledgeBase(own.id, { name: "Changed", description: "New words" })).toMatchObject({ name: "Changed", description: "New words", indexGeneration: 1, reindex: null });
+    const started = await client.updateKnowledgeBase(own.id, { chunkSize: 200, splitter: "markdown" });
+    expect(started).toMatchObject({ chunkSize: 400, indexGeneration: 1, reindex: { generation: 2, chunkSize: 200, splitter: "markdown", embeddingModel: "test-embedding" } });
+    const deadline = Date.now() + 60_000;
+    let current = started;
+    while (current.reindex && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      current = await client.getKnowledgeBase(own.id);
+    }
+    expect(current).toMatchObject({ chunkSize: 200, splitter: "markdown", indexGeneration: 2, reindex: null });
+    expect((await client.queryKnowledgeBase(own.id, { query: "vacation days", mode: "keyword" })).chunks.length).toBeGreaterThan(0);
+
+    const bad = await client.updateKnowledgeBase(own.id, { chunkSize: 5 }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ status: 400, code: "invalid_request" });
+    const reader = clientFor((await createKey(developer, ["knowledge:read"])).secret);
+    await expect(reader.updateKnowledgeBase(own.id, { name: "Nope" })).rejects.toMatchObject({ status: 403 });
+    await expect(reader.deleteKnowledgeBase(own.id)).rejects.toMatchObject({ status: 403 });
+    const strangerKey = clientFor((await createKey(stranger, ["knowledge:read", "knowledge:write"])).secret);
+    await expect(strangerKey.updateKnowledgeBase(own.id, { name: "Mine" })).rejects.toMatchObject({ status: 404 });
+    await expect(strangerKey.deleteKnowledgeBase(own.id)).rejects.toMatchObject({ status: 404 });
+
+    await client.deleteKnowledgeBase(own.id);
+    await expect(client.getKnowledgeBase(own.id)).rejects.toMatchObject({ status: 404 });
+    expect(await db().knowledgeChunk.count({ where: { knowledgeBaseId: own.id } })).toBe(0);
+  });
+});
+
 describe("URL documents", () => {
   it("fetches a page on the workspace's allow-list through the worker, parses its HTML and indexes it", async () => {
     pages.on("/guide/onboarding", {

@@ -17,10 +17,10 @@ import { makePdf } from "../fixtures/knowledge-files";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { waitForDocuments } from "./helpers/knowledge";
 import { createTestProvider } from "./helpers/providers";
+import { call, ctx } from "./helpers/studio-request";
 import { signUpUser } from "./helpers/session";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
 
-const BASE = "http://localhost:3000";
 let server: OpenAiServer;
 let worker: WorkerProcess;
 let storageDir: string;
@@ -28,17 +28,6 @@ let owner: { cookie: string; workspaceId: string };
 let viewerCookie: string;
 let strangerCookie: string;
 let providerId: string;
-
-function call(method: string, url: string, cookie: string, body?: unknown, headers: Record<string, string> = {}): Request {
-  const raw = body instanceof Uint8Array || typeof body === "string";
-  return new Request(`${BASE}${url}`, {
-    method,
-    headers: { cookie, ...(body !== undefined && !raw ? { "content-type": "application/json" } : {}), ...headers },
-    body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
-    ...(raw ? { duplex: "half" } : {}),
-  } as RequestInit);
-}
-const ctx = <P extends { id: string }>(params: P) => ({ params: Promise.resolve(params) });
 
 beforeAll(async () => {
   // The web process and the worker share the storage directory (as they share WEFT_STORAGE_DIR in production).

@@ -204,6 +204,7 @@ describe("another workspace's ids", () => {
     const alias = await db().modelAlias.create({ data: { workspaceId, name: "theirs", targets: [] } });
     const knowledgeBase = await db().knowledgeBase.create({ data: { workspaceId, name: "theirs", embeddingProviderId: provider.id, embeddingModel: "m", dimensions: 8 } });
     const document = await db().knowledgeDocument.create({ data: { knowledgeBaseId: knowledgeBase.id, name: "theirs.md", sourceKind: "text", mimeType: "text/markdown" } });
+    const chunk = await db().knowledgeChunk.create({ data: { knowledgeBaseId: knowledgeBase.id, documentId: document.id, generation: 1, ordinal: 0, text: "theirs", contentHash: "x", dimensions: 8 } });
     const key = await createKey(owner, ["runs:read"]);
     const webhook = await db().webhook.create({ data: { workspaceId, workflowId: workflow.id, publicId: randomUUID(), name: "theirs" } });
     const schedule = await db().schedule.create({ data: { workspaceId, workflowId: workflow.id, name: "theirs", cron: "0 9 * * *", enabled: false } });
@@ -230,6 +231,7 @@ describe("another workspace's ids", () => {
       { prefix: "/api/model-aliases/", param: "id", id: alias.id },
       { prefix: "/api/knowledge-bases/", param: "id", id: knowledgeBase.id },
       { prefix: "/api/knowledge-bases/", param: "documentId", id: document.id },
+      { prefix: "/api/knowledge-bases/", param: "chunkId", id: chunk.id },
       { prefix: "/api/v1/knowledge-bases/", param: "id", id: knowledgeBase.id },
       { prefix: "/api/v1/knowledge-bases/", param: "documentId", id: document.id },
       { prefix: "/api/members/", param: "id", id: membership.id },

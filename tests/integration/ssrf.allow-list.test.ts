@@ -217,7 +217,8 @@ describe("the quick start", () => {
     expect(await readFile(".env.example", "utf8")).toMatch(/^WEFT_ALLOW_PRIVATE_NETWORK=false$/m);
   });
 
-  it("seeds only the demo model's host:port, and the demo LLM workflow runs through a worker with private networks closed", async () => {
+  // Two seeds in child processes, the first indexing the handbook example: more than the default minute on a busy machine.
+  it("seeds only the demo model's host:port, and the demo LLM workflow runs through a worker with private networks closed", { timeout: 180_000 }, async () => {
     await run(process.execPath, ["--import", "tsx", "prisma/seed.ts"], { env: { ...process.env, WEFT_DEMO_MODEL_URL: model.url } });
     const user = await db().user.findUniqueOrThrow({ where: { email: "demo@weft.local" } });
     const membership = await db().membership.findFirstOrThrow({ where: { userId: user.id }, include: { workspace: true } });

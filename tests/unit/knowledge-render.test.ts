@@ -27,6 +27,8 @@ const kb = (embeddingModel: string): KnowledgeBaseView =>
     chunkSize: 1000,
     chunkOverlap: 150,
     splitter: "recursive",
+    indexGeneration: 1,
+    reindex: null,
     createdAt: new Date("2026-12-01T00:00:00.000Z"),
     _count: { documents: 3 },
   });
@@ -151,5 +153,26 @@ describe("Knowledge → tags typed for new documents", () => {
     expect(parseTags("  ")).toEqual({ ok: true, tags: undefined });
     expect(parseTags("HR")).toEqual({ ok: false, message: '"HR" is not key=value.' });
     expect(parseTags("=x")).toMatchObject({ ok: false });
+  });
+});
+
+describe("Knowledge → index settings and chunks", () => {
+  it("a developer gets Index settings; during a re-index the page says what is being built and that the old index answers", () => {
+    const reindexing: KnowledgeBaseView = {
+      ...kb("test-embedding"),
+      reindex: { generation: 2, embeddingProviderId: "p", embeddingModel: "text-embedding-3-large", dimensions: 3072, chunkSize: 500, chunkOverlap: 50, splitter: "markdown", startedAt: "2026-12-01T00:00:00.000Z" },
+    };
+    const developer = inRouter(h(KnowledgeBaseDetail, { knowledgeBase: reindexing, initialDocuments: documents, canEdit: true, canManage: can("developer", "knowledge.manage") }));
+    expect(developer).toContain('data-testid="index-settings-open"');
+    expect(developer).toMatch(/Re-indexing with <code[^>]*>text-embedding-3-large<\/code>, chunks of 500 characters with 50 overlap \(markdown\): 2 of 3\s*documents done/);
+    expect(developer).toMatch(/Queries use the current index \(<code[^>]*>test-embedding<\/code>\)/);
+    // Indexed documents offer their chunks, to every role.
+    expect(developer.match(/data-testid="open-chunks"/g)).toHaveLength(1);
+
+    const editor = inRouter(h(KnowledgeBaseDetail, { knowledgeBase: kb("test-embedding"), initialDocuments: documents, canEdit: true, canManage: can("editor", "knowledge.manage") }));
+    expect(editor).not.toContain("index-settings-open");
+    expect(editor).not.toContain("reindex-status");
+    const viewer = inRouter(h(KnowledgeBaseDetail, { knowledgeBase: kb("test-embedding"), initialDocuments: documents, canEdit: false }));
+    expect(viewer).toContain('data-testid="open-chunks"');
   });
 });

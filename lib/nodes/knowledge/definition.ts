@@ -21,6 +21,8 @@ export const KnowledgeConfigSchema = z.object({
   /** 0..1; chunks scoring below are left out. Undefined keeps every chunk of the top-k. */
   scoreThreshold: z.number().min(0).max(1).optional(),
   filter: z.array(KnowledgeFilterSchema).max(KNOWLEDGE_LIMITS.maxFilters).default([]),
+  /** Optional rerank model (a provider of the workspace serving `/rerank`), applied to the candidates after retrieval. */
+  rerank: z.object({ providerId: z.string().max(100), model: z.string().max(200) }).optional(),
 });
 export type KnowledgeConfig = z.infer<typeof KnowledgeConfigSchema>;
 
@@ -44,6 +46,10 @@ export const knowledgeNode = defineNode({
     if (config.knowledgeBaseIds.length === 0) problems.push("Choose at least one knowledge base.");
     if (new Set(config.knowledgeBaseIds).size !== config.knowledgeBaseIds.length) problems.push("A knowledge base is selected twice.");
     if (!config.query.trim()) problems.push("The query is empty.");
+    // A provider's id (a UUID): model aliases have no rerank fallback.
+    if (config.rerank && (!z.string().uuid().safeParse(config.rerank.providerId).success || !config.rerank.model.trim())) {
+      problems.push("Choose a provider and model for reranking (not a model alias), or turn reranking off.");
+    }
     const keys = config.filter.map((f) => f.key.trim());
     config.filter.forEach((f, i) => {
       if (!keys[i] && f.value.trim()) problems.push(`Filter ${i + 1} has a value but no key.`);

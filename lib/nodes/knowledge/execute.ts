@@ -32,7 +32,7 @@ export async function executeKnowledge(ctx: NodeContext<KnowledgeConfig>): Promi
   if (!query) throw new NodeError("invalid_input", "The query is empty after rendering.", { trace: { input } });
   try {
     const bases = await port.describe(config.knowledgeBaseIds);
-    const result = await port.search({ knowledgeBaseIds: config.knowledgeBaseIds, query, mode: config.mode, topK: config.topK, scoreThreshold: config.scoreThreshold, filter, signal: ctx.signal });
+    const result = await port.search({ knowledgeBaseIds: config.knowledgeBaseIds, query, mode: config.mode, topK: config.topK, scoreThreshold: config.scoreThreshold, filter, rerank: config.rerank, signal: ctx.signal });
     const retrieval: RetrievalDetail = {
       knowledgeBases: bases.map((kb) => ({ id: kb.id, name: kb.name })),
       mode: config.mode,

@@ -48,6 +48,8 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "GET", pattern: /^\/api\/v1\/knowledge-bases$/, handler: (request) => knowledgeBasesRoute.GET(request, undefined) },
   { method: "POST", pattern: /^\/api\/v1\/knowledge-bases$/, handler: (request) => knowledgeBasesRoute.POST(request, undefined) },
   { method: "GET", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)$/, handler: knowledgeBaseRoute.GET },
+  { method: "PATCH", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)$/, handler: knowledgeBaseRoute.PATCH },
+  { method: "DELETE", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)$/, handler: knowledgeBaseRoute.DELETE },
   { method: "GET", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)\/documents$/, handler: knowledgeDocumentsRoute.GET },
   { method: "POST", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)\/documents$/, handler: knowledgeDocumentsRoute.POST },
   ...(["GET", "DELETE"] as const).map((method) => ({

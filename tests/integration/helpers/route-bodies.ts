@@ -11,7 +11,7 @@ const inputs = { customer: "Ada", message: "refund please", priority: 1 };
  * parameters): the JSON-body checks do not apply; tests/integration/knowledge.routes.test.ts covers them.
  * (The knowledge documents routes also take JSON — text or a URL — and are checked as JSON routes.)
  */
-export const FILE_BODY_ROUTES = new Set<string>();
+export const FILE_BODY_ROUTES = new Set<string>(["PUT /api/knowledge-bases/[id]/documents/[documentId]"]);
 
 /** A plausible body per route (most would pass their schema); other write routes get a generic one. */
 export function validishBody(route: RouteMethod): Record<string, unknown> {
@@ -54,7 +54,10 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "POST /api/knowledge-bases/[id]/documents/text": { name: "probe.md", text: "probe" },
     "POST /api/knowledge-bases/[id]/query": { query: "probe" },
     "POST /api/knowledge-bases/[id]/documents": { name: "probe.md", text: "probe" },
+    "PATCH /api/knowledge-bases/[id]/documents/[documentId]": { metadata: { department: "probe" } },
+    "PATCH /api/knowledge-bases/[id]/documents/[documentId]/chunks/[chunkId]": { enabled: false },
     "POST /api/v1/knowledge-bases": { name: "probe kb", description: "probe", embedding: { providerId: "00000000-0000-4000-8000-000000000000", model: "m" } },
+    "PATCH /api/v1/knowledge-bases/[id]": { name: "probe kb", description: "probe" },
     "POST /api/v1/knowledge-bases/[id]/documents": { name: "probe.md", text: "probe" },
     "POST /api/v1/knowledge-bases/[id]/query": { query: "probe" },
     "POST /api/workflows/[id]/webhooks": { name: "probe hook", authMode: "hmac", mode: "async" },

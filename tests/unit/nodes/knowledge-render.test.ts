@@ -49,6 +49,8 @@ describe("Knowledge retrieval on the run page and in the editor", () => {
 
   it("renders the panel's query, mode, top K, threshold and filter fields", () => {
     const html = renderToStaticMarkup(h(KnowledgePanel, { nodeId: "k", config: knowledgeNode.defaultConfig(), onChange: () => undefined, fields: [], problems: [] }));
-    for (const text of ["Knowledge bases to search", "Loading knowledge bases", "Query", "Hybrid (vector + keyword)", "Top K", "Score threshold", "Metadata filter"]) expect(html).toContain(text);
+    for (const text of ["Knowledge bases to search", "Loading knowledge bases", "Query", "Hybrid (vector + keyword)", "Top K", "Score threshold", "Rerank the results", "Metadata filter"]) expect(html).toContain(text);
+    const reranking = renderToStaticMarkup(h(KnowledgePanel, { nodeId: "k", config: { ...knowledgeNode.defaultConfig(), rerank: { providerId: "", model: "" } }, onChange: () => undefined, fields: [], problems: [] }));
+    expect(reranking).toContain('id="k-rerank-provider"');
   });
 });

@@ -33,6 +33,10 @@ describe("Knowledge retrieval node definition", () => {
     expect(knowledgeNode.check!(config({ query: "  " }))).toContain("The query is empty.");
     expect(knowledgeNode.check!(config({ knowledgeBaseIds: [KB, KB] }))).toContain("A knowledge base is selected twice.");
     expect(knowledgeNode.check!(config({ filter: [{ key: "", value: "HR" }] }))).toContain("Filter 1 has a value but no key.");
+    const noRerankModel = "Choose a provider and model for reranking (not a model alias), or turn reranking off.";
+    expect(knowledgeNode.check!(config({ rerank: { providerId: "", model: "" } }))).toContain(noRerankModel);
+    expect(knowledgeNode.check!(config({ rerank: { providerId: "alias", model: "fast" } }))).toContain(noRerankModel);
+    expect(knowledgeNode.check!(config({ rerank: { providerId: KB, model: "jina-reranker-v2" } }))).toEqual([]);
     expect(knowledgeNode.check!(config({ filter: [{ key: "dept", value: "HR" }, { key: "dept", value: "IT" }] }))).toContain("A filter key is used twice.");
   });
 

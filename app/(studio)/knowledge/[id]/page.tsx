@@ -38,7 +38,7 @@ export default async function KnowledgeBasePage({ params }: { params: Promise<{ 
           </>
         }
       />
-      <KnowledgeBaseDetail knowledgeBase={knowledgeBaseView(kb)} initialDocuments={documents.map(documentView)} canEdit={can(member.role, "knowledge.edit")} />
+      <KnowledgeBaseDetail knowledgeBase={knowledgeBaseView(kb)} initialDocuments={documents.map(documentView)} canEdit={can(member.role, "knowledge.edit")} canManage={can(member.role, "knowledge.manage")} />
     </div>
   );
 }

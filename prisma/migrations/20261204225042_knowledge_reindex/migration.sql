@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "knowledge_bases" ADD COLUMN     "reindex" JSONB;
+
