@@ -11,6 +11,7 @@ import { AgentTrace } from "./agent-trace";
 import { AgentDetailSchema } from "@/lib/nodes/agent/trace";
 import { KnowledgeStepDetailSchema } from "@/lib/nodes/knowledge/trace";
 import { CitationList } from "./citation-list";
+import { WarningBadge } from "./warning-badge";
 
 const BAR_COLOUR: Record<RunStepView["status"], string> = {
   running: "bg-blue-500 animate-pulse",
@@ -103,6 +104,7 @@ export function StepItem({
               reused
             </span>
           ) : null}
+          <WarningBadge count={step.warnings.length} warnings={step.warnings} testId="step-warnings" />
           <StatusBadge status={step.status} />
           <span className="w-20 text-right text-xs tabular-nums text-muted-foreground" data-testid="step-duration">
             {step.status === "skipped" ? "—" : formatDuration(step.durationMs ?? liveMs)}
@@ -116,9 +118,16 @@ export function StepItem({
             />
           )}
         </div>
-        {hasTokens || step.error ? (
+        {hasTokens || step.error || step.warnings.length ? (
           <div className="ml-7 space-y-2">
             {hasTokens ? <TokenCounts step={step} /> : null}
+            {step.warnings.map((warning, i) => (
+              <p key={i} className="text-xs text-amber-800" data-testid="step-warning">
+                {warning.tool ? <span className="font-mono">{warning.tool}</span> : null}
+                {warning.tool ? " · " : null}
+                <code className="font-mono">{warning.code}</code>: {warning.message}
+              </p>
+            ))}
             {step.error ? (
               <p className="text-xs text-red-700">
                 <code className="font-mono">{step.error.code}</code>: {step.error.message}

@@ -45,10 +45,18 @@ export async function executeTool(ctx: NodeContext<ToolConfig>): Promise<NodeRes
   try {
     result = await port.call({ toolId: tool.id, input, signal: ctx.signal, idempotencyKey: ctx.idempotencyKey });
   } catch (error) {
-    throw error instanceof NodeError ? error.withTrace({ input, detail: { tool: toolInfo } }) : error;
+    // Cancellation always ends the step; a tool's own failure only when the node says so (the default).
+    if (!(error instanceof NodeError) || config.onToolError !== "continue" || error.code === "cancelled" || ctx.signal.aborted) {
+      throw error instanceof NodeError ? error.withTrace({ input, detail: { tool: toolInfo } }) : error;
+    }
+    const failure = { code: error.code, message: error.message };
+    const output: Record<string, unknown> = { result: null, error: failure };
+    for (const field of config.outputs) if (field.name !== "result" && field.name !== "error") output[field.name] = null;
+    return { output, input, detail: { tool: toolInfo, ...(error.trace.detail ? { call: error.trace.detail } : {}), error: failure, warnings: [{ ...failure, tool: tool.name }] } };
   }
   const output: Record<string, unknown> = { result: result.output };
   const object = result.output && typeof result.output === "object" && !Array.isArray(result.output) ? (result.output as Record<string, unknown>) : {};
-  for (const field of config.outputs) if (field.name !== "result") output[field.name] = object[field.name] ?? null;
+  if (config.onToolError === "continue") output.error = null;
+  for (const field of config.outputs) if (field.name !== "result" && field.name !== "error") output[field.name] = object[field.name] ?? null;
   return { output, input, detail: { tool: toolInfo, durationMs: result.durationMs, ...(result.detail ? { call: result.detail } : {}) } };
 }

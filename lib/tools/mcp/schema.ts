@@ -26,6 +26,20 @@ const envValues = z
   .default({})
   .refine((env) => Object.keys(env).length <= 64, "At most 64 environment variables");
 
+/**
+ * Roots the client offers the server (`roots/list`): none by default, so a server sees no part of
+ * any file system unless a developer lists it. Only `file://` URIs, as the protocol defines them.
+ */
+export const McpRootsSchema = z
+  .array(
+    z.object({
+      uri: z.string().trim().max(2048).regex(/^file:\/\/\S+$/, "A root is a file:// URI such as file:///srv/docs"),
+      name: z.string().trim().max(120).optional(),
+    }),
+  )
+  .max(32, "At most 32 roots");
+export type McpRoots = z.infer<typeof McpRootsSchema>;
+
 export const FREE_COMMAND_REFUSED = "A workspace cannot choose the command of a stdio MCP server: pick one of the servers the operator allows (serverId).";
 /** Present only to refuse a command or arguments with a message that says why (older clients still send them). */
 const refusedField = z.never({ error: FREE_COMMAND_REFUSED }).optional();
@@ -39,6 +53,7 @@ export const McpStdioConfigSchema = z.object({
   serverId: z.string().regex(STDIO_SERVER_ID, "Pick one of the stdio servers the operator allows"),
   /** Values of the entry's allowed variables; the server sees these, the operator's fixed ones, PATH and HOME, nothing else. */
   env: envValues,
+  roots: McpRootsSchema.optional(),
   command: refusedField,
   args: refusedField,
 });
@@ -63,6 +78,7 @@ export const McpHttpConfigSchema = z.object({
     .default({})
     .refine((headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())), "Content-Type, Accept, Host and the MCP session headers are set by Weft")
     .refine((headers) => Object.keys(headers).length <= 32, "At most 32 headers"),
+  roots: McpRootsSchema.optional(),
 });
 
 export const McpSourceConfigSchema = z.discriminatedUnion("transport", [McpStdioConfigSchema, McpHttpConfigSchema]);
@@ -99,7 +115,7 @@ export type StoredMcpServer = z.infer<typeof StoredMcpServerSchema>;
 export const StoredMcpConfigSchema = z.object({ server: StoredMcpServerSchema, toolPrefix: z.string().regex(TOOL_PREFIX) });
 export type StoredMcpConfig = z.infer<typeof StoredMcpConfigSchema>;
 
-/** Where the server stands, as far as this web process knows (see docs/mcp.md on processes). */
+/** Where the server stands: the last contact of any process, kept on the source (see docs/mcp.md, Status). */
 export type McpStatus = "never_connected" | "connected" | "idle" | "error";
 
 export interface McpToolView {
@@ -117,8 +133,15 @@ export interface McpSourceView {
   toolPrefix: string;
   config: StoredMcpServer;
   status: McpStatus;
+  /** A client of this source is open in the web process that answered (diagnostics; workers have their own). */
+  liveHere: boolean;
+  /** The transport of the last connection: HTTP sources fall back from Streamable HTTP to the legacy HTTP+SSE. */
+  transport: "stdio" | "streamable_http" | "sse" | null;
   lastSyncedAt: string | null;
+  /** The last successful contact (connect or answered call) from any process. */
+  lastConnectedAt: string | null;
   lastError: string | null;
+  lastErrorAt: string | null;
   tools: McpToolView[];
   createdAt: string;
   updatedAt: string;

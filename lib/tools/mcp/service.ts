@@ -28,6 +28,7 @@ import {
   type UpdateMcpSourceInput,
 } from "./schema";
 import { poolKey, startSource, storedConfig, type StartDeps } from "./start";
+import { markFailed } from "./status";
 import { allowedEntry, stdioOptions } from "./stdio-launch";
 
 /**
@@ -85,11 +86,17 @@ function toolView(tool: SourceRow["tools"][number]): McpToolView {
   };
 }
 
-function statusOf(row: SourceRow, pool: McpPool): McpStatus {
+/**
+ * From the row, so every process reports the same: the last contact of any process (web or worker)
+ * failed → error; it succeeded → connected; tools listed before contacts were recorded → idle.
+ */
+function statusOf(row: SourceRow): McpStatus {
   if (row.lastError) return "error";
-  if (pool.isConnected(row.id)) return "connected";
+  if (row.lastConnectedAt) return "connected";
   return row.lastSyncedAt ? "idle" : "never_connected";
 }
+
+const TRANSPORTS = new Set<McpSourceView["transport"]>(["stdio", "streamable_http", "sse"]);
 
 function toView(row: SourceRow, pool: McpPool): McpSourceView {
   const stored = storedConfig(row);
@@ -99,9 +106,13 @@ function toView(row: SourceRow, pool: McpPool): McpSourceView {
     toolPrefix: stored.toolPrefix,
     // Secret references are names only, so the config is safe to show as is.
     config: stored.server,
-    status: statusOf(row, pool),
+    status: statusOf(row),
+    liveHere: pool.isConnected(row.id),
+    transport: TRANSPORTS.has(row.transport as McpSourceView["transport"]) ? (row.transport as McpSourceView["transport"]) : null,
     lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
+    lastConnectedAt: row.lastConnectedAt?.toISOString() ?? null,
     lastError: row.lastError,
+    lastErrorAt: row.lastErrorAt?.toISOString() ?? null,
     tools: [...row.tools].sort((a, b) => a.name.localeCompare(b.name)).map(toolView),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -238,7 +249,7 @@ export async function syncMcpSource(member: Member, id: string, deps: McpService
     );
   } catch (error) {
     const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-    await db.toolSource.update({ where: { id: row.id }, data: { lastError: message } });
+    await markFailed(db, row.id, message);
     return { ok: false, message, tools: [], skipped: [], removed: 0, durationMs: Math.round(performance.now() - started) };
   }
 
