@@ -2,11 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
+import * as connectRoute from "@/app/api/tool-sources/mcp/[id]/connect/route";
+import * as listRoute from "@/app/api/tool-sources/mcp/route";
+import * as testRoute from "@/app/api/tools/[id]/test/route";
 import { callMcpTool } from "@/lib/tools/mcp/call";
-import { createMcpPool } from "@/lib/tools/mcp/pool";
+import { createMcpPool, shutdownMcpPool } from "@/lib/tools/mcp/pool";
+import type { McpSourceView } from "@/lib/tools/mcp/schema";
 import { createMcpSource, getMcpSource, syncMcpSource } from "@/lib/tools/mcp/service";
 import { startMcpSessionFixture, type McpSessionFixture } from "../fixtures/mcp-server-sessions";
 import { createTestMember } from "./helpers/members";
+import { routeParams, routeRequest, signUpUser } from "./helpers/session";
 
 /**
  * Issue 14, points 1, 3 and 8 in the web process: a Streamable HTTP session the server forgot
@@ -31,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool.shutdown();
   await otherProcess.shutdown();
+  await shutdownMcpPool();
   await stateful?.close();
   await legacy?.close();
   await db().$disconnect();
@@ -68,6 +74,27 @@ describe("Streamable HTTP session recovery", () => {
     expect(view.status).toBe("connected");
     expect(view.transport).toBe("streamable_http");
     expect(view.lastError).toBeNull();
+  });
+
+  it("the tool console (POST /api/tools/:id/test) recovers the same way, and the list route shows the status", async () => {
+    const owner = await signUpUser("Mcp Console");
+    const created = await listRoute.POST(routeRequest("POST", "/api/tool-sources/mcp", owner.cookie, { name: "Console", toolPrefix: "console", config: { transport: "http", url: stateful.url, headers: {} } }), undefined as never);
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as McpSourceView;
+    expect((await connectRoute.POST(routeRequest("POST", `/api/tool-sources/mcp/${id}/connect`, owner.cookie), routeParams(id))).status).toBe(200);
+    const tool = await db().tool.findFirstOrThrow({ where: { workspaceId: owner.workspaceId, name: "console_add" } });
+    const callConsole = async (a: number, b: number) => {
+      const response = await testRoute.POST(routeRequest("POST", `/api/tools/${tool.id}/test`, owner.cookie, { input: { a, b } }), routeParams(tool.id));
+      expect(response.status).toBe(200);
+      return (await response.json()) as { ok: boolean; output?: unknown; detail?: Record<string, unknown> };
+    };
+    expect(await callConsole(1, 1)).toMatchObject({ ok: true, output: { sum: 2 } });
+    await stateful.restart();
+    const after = await callConsole(2, 3);
+    expect(after, JSON.stringify(after)).toMatchObject({ ok: true, output: { sum: 5 } });
+    expect(JSON.stringify(after.detail)).toContain('"reconnected":true');
+    const list = (await (await listRoute.GET(routeRequest("GET", "/api/tool-sources/mcp", owner.cookie), undefined as never)).json()) as { sources: McpSourceView[] };
+    expect(list.sources.map((s) => [s.name, s.status, s.transport])).toEqual([["Console", "connected", "streamable_http"]]);
   });
 
   it("keeps the status on the source: a failure in one process shows in another, and a success anywhere clears it", async () => {
