@@ -12,6 +12,7 @@ import { AgentDetailSchema } from "@/lib/nodes/agent/trace";
 import { KnowledgeStepDetailSchema } from "@/lib/nodes/knowledge/trace";
 import { CitationList } from "./citation-list";
 import { WarningBadge } from "./warning-badge";
+import { stepWarnings } from "@/lib/engine/warnings";
 
 const BAR_COLOUR: Record<RunStepView["status"], string> = {
   running: "bg-blue-500 animate-pulse",
@@ -75,6 +76,8 @@ export function StepItem({
   actions?: ReactNode;
 }) {
   const agent = step.nodeType === "agent" ? AgentDetailSchema.safeParse(step.rawDetail) : null;
+  // Views built elsewhere (older callers, tests) may lack the parsed list: the detail holds it too.
+  const warnings = step.warnings ?? stepWarnings(step.rawDetail);
   const retrieval = step.nodeType === "knowledge" ? KnowledgeStepDetailSchema.safeParse(step.rawDetail) : null;
   const isLlm = step.llm !== null || step.nodeType === "llm" || agent?.success === true;
   const hasTokens = isLlm || step.totalTokens > 0;
@@ -104,7 +107,7 @@ export function StepItem({
               reused
             </span>
           ) : null}
-          <WarningBadge count={step.warnings.length} warnings={step.warnings} testId="step-warnings" />
+          <WarningBadge count={warnings.length} warnings={warnings} testId="step-warnings" />
           <StatusBadge status={step.status} />
           <span className="w-20 text-right text-xs tabular-nums text-muted-foreground" data-testid="step-duration">
             {step.status === "skipped" ? "—" : formatDuration(step.durationMs ?? liveMs)}
@@ -118,10 +121,10 @@ export function StepItem({
             />
           )}
         </div>
-        {hasTokens || step.error || step.warnings.length ? (
+        {hasTokens || step.error || warnings.length ? (
           <div className="ml-7 space-y-2">
             {hasTokens ? <TokenCounts step={step} /> : null}
-            {step.warnings.map((warning, i) => (
+            {warnings.map((warning, i) => (
               <p key={i} className="text-xs text-amber-800" data-testid="step-warning">
                 {warning.tool ? <span className="font-mono">{warning.tool}</span> : null}
                 {warning.tool ? " · " : null}

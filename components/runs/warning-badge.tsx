@@ -7,7 +7,7 @@ import type { StepWarning } from "@/lib/engine/warnings";
  * recovered, a Tool node set to go on after an error): amber, with the messages as its title.
  */
 export function WarningBadge({ count, warnings, testId }: { count: number; warnings?: StepWarning[]; testId: string }) {
-  if (count <= 0) return null;
+  if (!count || count <= 0) return null;
   const title = warnings?.length
     ? warnings.map((w) => `${w.tool ? `${w.tool}: ` : ""}${w.code}: ${w.message}`).join("\n")
     : "Steps of this run survived errors (a failed tool call); open the run to see them.";
