@@ -87,6 +87,15 @@ export interface ToolInvocation {
   signal: AbortSignal;
   /** `${runId}:${nodeId}:${iteration}:${callIndex}`: sent as Idempotency-Key by tools that make HTTP calls. */
   idempotencyKey: string;
+  /** Progress the tool reports while it runs (MCP `notifications/progress`), for a live view. */
+  onProgress?: (progress: ToolProgress) => void;
+}
+
+/** One progress report of a running tool call. */
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 export interface ToolResult {

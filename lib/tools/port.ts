@@ -98,6 +98,7 @@ export function createToolPort(deps: ToolPortDeps): ToolPort {
         http: withSecretEgress(createHttpService({ allowPrivate: deps.allowPrivate, allowList: () => getNetworkAllowList(deps.db, deps.workspaceId), resolve: deps.resolve }), secrets),
         runCode: deps.runCode,
         allowPrivate: deps.allowPrivate,
+        onProgress: invocation.onProgress,
       };
       const elapsed = () => Math.round(performance.now() - started);
       try {

@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { isLegacyStdio, type McpSourceView, type McpStatus, type McpStdioOptions } from "@/lib/tools/mcp/schema";
 import { connectMcpSourceRequest, deleteMcpSourceRequest, listMcpSourcesRequest } from "./api";
 import { McpServerForm, stdioOffReason } from "./mcp-server-form";
+import { McpToolItem } from "./mcp-tool-item";
 
 const TRANSPORT_LABEL: Record<NonNullable<McpSourceView["transport"]>, string> = {
   stdio: "stdio",
@@ -200,15 +201,7 @@ export function McpServersSection({ canManage, initialSources, initialStdio }: {
                     {source.tools.length ? (
                       <ul className="divide-y rounded-md border text-sm">
                         {source.tools.map((tool) => (
-                          <li key={tool.id} className="px-3 py-2">
-                            <details>
-                              <summary className="cursor-pointer">
-                                <span className="font-mono">{tool.name}</span>
-                                {tool.description ? <span className="text-muted-foreground"> — {tool.description}</span> : null}
-                              </summary>
-                              <pre className="mt-2 max-h-64 overflow-auto rounded bg-muted p-2 text-xs">{JSON.stringify(tool.inputSchema, null, 2)}</pre>
-                            </details>
-                          </li>
+                          <McpToolItem key={tool.id} sourceId={source.id} tool={tool} />
                         ))}
                       </ul>
                     ) : null}

@@ -1,8 +1,15 @@
 import { NodeError } from "@/lib/engine/errors";
 import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
+import type { ToolProgress } from "@/lib/engine/ports";
 import { resolveValueTemplate } from "@/lib/engine/template";
 import { coerceValue } from "../extractor/execute";
 import type { ToolConfig } from "./definition";
+
+/** A progress report as a line of the running step's live text ("2/3 Indexing…"). */
+export function progressLine(report: ToolProgress): string {
+  const amount = report.total !== undefined ? `${report.progress}/${report.total}` : `${report.progress}`;
+  return `${amount}${report.message ? ` ${report.message}` : ""}\n`;
+}
 
 const SCALAR_TYPES = new Set(["number", "boolean", "array", "object"]);
 
@@ -43,7 +50,7 @@ export async function executeTool(ctx: NodeContext<ToolConfig>): Promise<NodeRes
   const toolInfo = { id: tool.id, name: tool.name, kind: tool.kind };
   let result;
   try {
-    result = await port.call({ toolId: tool.id, input, signal: ctx.signal, idempotencyKey: ctx.idempotencyKey });
+    result = await port.call({ toolId: tool.id, input, signal: ctx.signal, idempotencyKey: ctx.idempotencyKey, onProgress: (report) => ctx.emitDelta(progressLine(report)) });
   } catch (error) {
     // Cancellation always ends the step; a tool's own failure only when the node says so (the default).
     if (!(error instanceof NodeError) || config.onToolError !== "continue" || error.code === "cancelled" || ctx.signal.aborted) {

@@ -3,7 +3,7 @@ import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamable
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
-import type { ToolResult } from "@/lib/engine/ports";
+import type { ToolProgress, ToolResult } from "@/lib/engine/ports";
 import { env } from "@/lib/env";
 import { findSsrfError } from "@/lib/net/guarded-fetch";
 import { redactSecrets } from "@/lib/secrets/crypto";
@@ -31,7 +31,12 @@ export interface McpCallOptions extends StartDeps {
   idempotencyKey?: string;
   pool?: McpPool;
   timeoutMs?: number;
+  /** Receives the server's progress notifications for this call (also kept in the trace). */
+  onProgress?: (progress: ToolProgress) => void;
 }
+
+/** Progress reports kept in a call's trace (the first ones and the last are what matter). */
+const MAX_PROGRESS_IN_TRACE = 50;
 
 export const IDEMPOTENCY_META_KEY = "io.weft/idempotency-key";
 
@@ -119,6 +124,13 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
   let used: McpConnection | undefined;
   let answered = false;
   let reconnected = false;
+  const progress: (ToolProgress & { at: string })[] = [];
+  const onprogress = (report: ToolProgress) => {
+    const entry = { progress: report.progress, ...(report.total !== undefined ? { total: report.total } : {}), ...(report.message ? { message: report.message } : {}) };
+    if (progress.length >= MAX_PROGRESS_IN_TRACE) progress.splice(MAX_PROGRESS_IN_TRACE - 1, 1);
+    progress.push({ ...entry, at: new Date().toISOString() });
+    options.onProgress?.(entry);
+  };
   const attempt = () =>
     pool.use(
       poolKey(source, server),
@@ -132,11 +144,19 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
             ...(options.idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: options.idempotencyKey } } : {}),
           },
           undefined,
-          { signal: options.signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs },
+          // Asking for progress gives the call a progress token; a report does not extend the timeout (maxTotalTimeout).
+          { signal: options.signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs, onprogress },
         )) as CallResultLike;
         answered = true;
         const durationMs = Math.round(performance.now() - started);
-        const trace = { server: source.name, transport: connection.transport, toolName, durationMs, ...(reconnected ? { reconnected: true } : {}) };
+        const trace = {
+          server: source.name,
+          transport: connection.transport,
+          toolName,
+          durationMs,
+          ...(reconnected ? { reconnected: true } : {}),
+          ...(progress.length ? { progress } : {}),
+        };
         try {
           const { output, content } = mapCallResult(result, source.name, toolName);
           return redactSecrets({ output, detail: { ...trace, content }, durationMs }, connection.secrets);

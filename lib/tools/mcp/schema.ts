@@ -99,14 +99,33 @@ export const CreateMcpSourceSchema = z.object({
 });
 export type CreateMcpSourceInput = z.input<typeof CreateMcpSourceSchema>;
 
+/** PATCH /api/tool-sources/mcp/:id/tools/:toolId: the per-tool setting. */
+export const UpdateMcpToolSchema = z.object({ requireApproval: z.boolean() }).strict();
+export type UpdateMcpToolInput = z.infer<typeof UpdateMcpToolSchema>;
+
 export const UpdateMcpSourceSchema = z.object({
   name: McpSourceNameSchema.optional(),
   config: McpSourceConfigSchema.optional(),
 });
 export type UpdateMcpSourceInput = z.input<typeof UpdateMcpSourceSchema>;
 
-/** `Tool.config` of an MCP tool: which tool of the source's server it calls. */
-export const McpToolConfigSchema = z.object({ toolName: z.string().min(1) });
+/** What the server says about a tool (MCP tool annotations): hints, not guarantees, shown to developers. */
+export const McpToolAnnotationsSchema = z.object({
+  title: z.string().max(200).optional(),
+  readOnlyHint: z.boolean().optional(),
+  destructiveHint: z.boolean().optional(),
+  idempotentHint: z.boolean().optional(),
+  openWorldHint: z.boolean().optional(),
+});
+export type McpToolAnnotations = z.infer<typeof McpToolAnnotationsSchema>;
+
+/** `Tool.config` of an MCP tool: which tool of the source's server it calls, its annotations, and whether each call needs a person's approval. */
+export const McpToolConfigSchema = z.object({
+  toolName: z.string().min(1),
+  annotations: McpToolAnnotationsSchema.optional(),
+  /** Set by a developer (kept across refreshes): a Tool node waits for a Human approval before each call; an Agent may not call it. */
+  requireApproval: z.boolean().optional(),
+});
 export type McpToolConfig = z.infer<typeof McpToolConfigSchema>;
 
 /** Stored `ToolSource.config`: the transport config plus the name prefix chosen at registration. */
@@ -125,6 +144,8 @@ export interface McpToolView {
   description: string;
   inputSchema: Record<string, unknown>;
   enabled: boolean;
+  annotations: McpToolAnnotations;
+  requireApproval: boolean;
 }
 
 export interface McpSourceView {

@@ -27,7 +27,9 @@ const sources: McpSourceView[] = [
     lastConnectedAt: "2026-11-29T00:10:00.000Z",
     lastSyncedAt: "2026-11-29T00:10:00.000Z",
     lastError: null,
-    tools: [{ id: "t1", name: "orders_lookup_order", toolName: "lookup_order", description: "Looks an order up", inputSchema: { type: "object", properties: { orderId: { type: "string" } } }, enabled: true }],
+    tools: [{ id: "t1", name: "orders_lookup_order", toolName: "lookup_order", description: "Looks an order up", inputSchema: { type: "object", properties: { orderId: { type: "string" } } }, enabled: true, annotations: { title: "Look up an order", readOnlyHint: true }, requireApproval: false },
+      { id: "t2", name: "orders_cancel_order", toolName: "cancel_order", description: "Cancels an order", inputSchema: { type: "object" }, enabled: true, annotations: { destructiveHint: true, idempotentHint: true }, requireApproval: true },
+    ],
   },
   {
     ...base,
@@ -84,6 +86,13 @@ describe("MCP servers section", () => {
     // The status comes with when it was last seen, and an HTTP server says which transport it speaks.
     expect(html).toMatch(/data-testid="mcp-status" data-source="s4" title="Last error at [^"]*\(HTTP 401\)/);
     expect(html).toContain("legacy HTTP+SSE");
+    // Annotations and the per-tool approval setting.
+    expect(html).toContain("Look up an order");
+    expect(html).toMatch(/data-testid="mcp-tool-annotation"[^>]*>read-only</);
+    expect(html).toMatch(/data-testid="mcp-tool-annotation"[^>]*>destructive</);
+    expect(html).toContain("recommended: the server marks it destructive");
+    expect(html.match(/data-testid="mcp-tool-require-approval"/g)).toHaveLength(2);
+    expect(html).toMatch(/data-testid="mcp-tool-require-approval" checked=""/);
     // Never listed: Connect is offered instead of Refresh.
     expect(html.match(/>Connect</g)).toHaveLength(2);
     expect(html).toContain("bash -c cat /etc/passwd (not allowed by the operator)");
