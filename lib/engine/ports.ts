@@ -79,6 +79,8 @@ export interface ToolDescriptor {
   /** JSON Schema (type "object") of the input. */
   inputSchema: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
+  /** Each call needs a person's approval first (an MCP tool's per-tool setting): the Tool node waits for it; an Agent may not call it. */
+  requiresApproval?: boolean;
 }
 
 export interface ToolInvocation {

@@ -109,6 +109,12 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
       put({ ...base, status: "error", error: { code: "tool_not_found", message }, result: `Error: ${message}` });
       return;
     }
+    if (tool.requiresApproval) {
+      // An approval cannot be waited for in the middle of the loop: the model is told, the step shows a warning.
+      const message = `The tool "${call.name}" requires a person's approval before each call, so an Agent cannot call it; use a Tool node.`;
+      put({ ...base, status: "error", error: { code: "tool_error", message }, result: `Error: ${message}` });
+      return;
+    }
     const startedAt = new Date();
     try {
       if (searchable) {
