@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import type { ToolProgress } from "@/lib/engine/ports";
 import { stepWarnings } from "@/lib/engine/warnings";
+import { runEventHub } from "@/lib/runs/event-hub";
 import { startRun } from "@/lib/runs/service";
 import { answerWait } from "@/lib/runs/waits";
 import { callMcpTool } from "@/lib/tools/mcp/call";
@@ -153,6 +154,33 @@ describe("a tool that requires approval, in runs (worker process)", () => {
     expect(rejected.error).toMatchObject({ code: "tool_error" });
     expect(JSON.stringify(rejected.error)).toContain("rejected the tool call: not today");
     expect(fixture.calls.filter((c) => c === "cancel_order")).toHaveLength(callsBefore + 1);
+  });
+
+  it("a Tool node's progress reports stream as the running step's live text and stay in its trace", async () => {
+    const progressTool = await toolNamed("guarded_progress_steps");
+    const graph: Graph = {
+      version: 1,
+      nodes: [
+        { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
+        { id: "work", type: "tool", position: { x: 300, y: 0 }, data: { toolId: progressTool.id, toolName: "", inputs: [{ name: "steps", value: "10", required: true }], outputs: [] } },
+        { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "result", value: "{{ work.result }}" }] } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "work" },
+        { id: "e2", source: "work", target: "end" },
+      ],
+    };
+    const workflow = await createWorkflow(member, { name: "progress in a run", graph });
+    const { runId } = await startRun(member, workflow.id, { inputs: {} });
+    // The tool reports every 20 ms for 200 ms, long after this subscription is confirmed: the later reports arrive live.
+    const live: string[] = [];
+    const unsubscribe = await runEventHub().subscribe(runId, { onEvent: (event) => void (event.type === "delta" && event.nodeId === "work" && live.push(event.text)) });
+    const run = await waitForRun(runId, 60_000);
+    unsubscribe();
+    expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
+    expect(live.join("")).toContain("10/10 step 10 of 10\n");
+    const call = (run.steps.find((s) => s.nodeId === "work")!.detail as { call: { progress: { progress: number; total: number; message: string }[] } }).call;
+    expect(call.progress.map((p) => `${p.progress}/${p.total} ${p.message}`)).toEqual(Array.from({ length: 10 }, (_, i) => `${i + 1}/10 step ${i + 1} of 10`));
   });
 
   it("an Agent may not call it: the model is told, the run shows a warning", async () => {
