@@ -8,7 +8,7 @@ import * as testRoute from "@/app/api/tools/[id]/test/route";
 import { callMcpTool } from "@/lib/tools/mcp/call";
 import { createMcpPool, shutdownMcpPool } from "@/lib/tools/mcp/pool";
 import type { McpSourceView } from "@/lib/tools/mcp/schema";
-import { createMcpSource, getMcpSource, syncMcpSource } from "@/lib/tools/mcp/service";
+import { createMcpSource, getMcpSource, syncMcpSource, updateMcpSource } from "@/lib/tools/mcp/service";
 import { startMcpSessionFixture, type McpSessionFixture } from "../fixtures/mcp-server-sessions";
 import { createTestMember } from "./helpers/members";
 import { routeParams, routeRequest, signUpUser } from "./helpers/session";
@@ -139,6 +139,12 @@ describe("legacy HTTP+SSE servers", () => {
     const call = await callMcpTool(db(), await toolNamed("legacy_lookup_order"), { orderId: "A-100" }, { signal: signal(), pool });
     expect(call.output).toEqual({ orderId: "A-100", status: "shipped", total: 42.5 });
     expect(call.detail).toMatchObject({ transport: "sse" });
+
+    // New settings: nothing is known about them until the next contact.
+    const moved = await updateMcpSource(member, source.id, { config: { transport: "http", url: stateful.url, headers: {} } }, { pool });
+    expect([moved.status, moved.transport, moved.lastConnectedAt]).toEqual(["idle", null, null]);
+    expect((await syncMcpSource(member, source.id, { pool })).ok).toBe(true);
+    expect((await getMcpSource(member, source.id, { pool })).transport).toBe("streamable_http");
   });
 });
 

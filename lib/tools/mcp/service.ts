@@ -103,6 +103,9 @@ function statusOf(row: SourceRow): McpStatus {
   return row.lastSyncedAt ? "idle" : "never_connected";
 }
 
+/** New settings: what was known about the old ones says nothing about the new (the next contact tells). */
+const STATUS_RESET = { lastError: null, lastErrorAt: null, lastConnectedAt: null, transport: null };
+
 const TRANSPORTS = new Set<McpSourceView["transport"]>(["stdio", "streamable_http", "sse"]);
 
 function toView(row: SourceRow, pool: McpPool): McpSourceView {
@@ -189,7 +192,7 @@ export async function updateMcpSource(member: Member, id: string, input: UpdateM
   await db.toolSource
     .update({
       where: { id: row.id },
-      data: { ...(data.name ? { name: data.name } : {}), ...(data.config ? { config: config as unknown as Prisma.InputJsonValue, lastError: null } : {}) },
+      data: { ...(data.name ? { name: data.name } : {}), ...(data.config ? { config: config as unknown as Prisma.InputJsonValue, ...STATUS_RESET } : {}) },
     })
     .catch((error: unknown) => conflictOnName(error, data.name ?? row.name));
   const pool = deps.pool ?? mcpPool();
