@@ -87,7 +87,10 @@ describe("MCP client features", () => {
     const user = await db().user.findUniqueOrThrow({ where: { id: owner.userId } });
     const ownerMember: Member = { userId: user.id, email: user.email, name: user.name, workspaceId: owner.workspaceId, workspaceName: "", role: "owner" };
     const source = await createMcpSource(ownerMember, { name: "Annotated", toolPrefix: "ann", config: { transport: "http", url: fixture.url, headers: {} } }, { pool });
-    expect((await syncMcpSource(ownerMember, source.id, { pool })).ok).toBe(true);
+    const sync = await syncMcpSource(ownerMember, source.id, { pool });
+    expect(sync.ok, sync.message).toBe(true);
+    // A task-only tool is not cached: it is listed as skipped with the reason.
+    expect(sync.skipped).toEqual([{ toolName: "long_export", reason: expect.stringMatching(/requires task-based execution/) }]);
     const view = await getMcpSource(ownerMember, source.id, { pool });
     const cancel = view.tools.find((t) => t.toolName === "cancel_order")!;
     expect(cancel.annotations).toEqual({ title: "Cancel an order", destructiveHint: true, idempotentHint: true, readOnlyHint: false, openWorldHint: false });
