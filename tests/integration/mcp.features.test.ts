@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as toolRoute from "@/app/api/tool-sources/mcp/[id]/tools/[toolId]/route";
 import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
-import type { Graph } from "@/lib/engine/graph";
 import type { ToolProgress } from "@/lib/engine/ports";
 import { stepWarnings } from "@/lib/engine/warnings";
 import { runEventHub } from "@/lib/runs/event-hub";
@@ -15,6 +14,7 @@ import { createMcpSource, getMcpSource, syncMcpSource } from "@/lib/tools/mcp/se
 import { createWorkflow } from "@/lib/workflows/service";
 import { startMcpSessionFixture, type McpSessionFixture } from "../fixtures/mcp-server-sessions";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
+import { singleAgentGraph, singleToolGraph } from "./helpers/mcp-graphs";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { waitForRun } from "./helpers/runs";
@@ -113,20 +113,7 @@ describe("MCP client features", () => {
 });
 
 describe("a tool that requires approval, in runs (worker process)", () => {
-  function toolGraph(toolId: string): Graph {
-    return {
-      version: 1,
-      nodes: [
-        { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
-        { id: "call", type: "tool", position: { x: 300, y: 0 }, data: { toolId, toolName: "", inputs: [{ name: "orderId", value: "A-100", required: true }], outputs: [] } },
-        { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "result", value: "{{ call.result }}" }] } },
-      ],
-      edges: [
-        { id: "e1", source: "start", target: "call" },
-        { id: "e2", source: "call", target: "end" },
-      ],
-    };
-  }
+  const toolGraph = (toolId: string) => singleToolGraph(toolId, [{ name: "orderId", value: "A-100" }]);
 
   it("a Tool node waits for a Human approval before each call: approved runs it, rejected fails without calling", async () => {
     const source = await createMcpSource(member, { name: "Guarded", toolPrefix: "guarded", config: { transport: "http", url: fixture.url, headers: {} } }, { pool });
@@ -161,18 +148,7 @@ describe("a tool that requires approval, in runs (worker process)", () => {
 
   it("a Tool node's progress reports stream as the running step's live text and stay in its trace", async () => {
     const progressTool = await toolNamed("guarded_progress_steps");
-    const graph: Graph = {
-      version: 1,
-      nodes: [
-        { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
-        { id: "work", type: "tool", position: { x: 300, y: 0 }, data: { toolId: progressTool.id, toolName: "", inputs: [{ name: "steps", value: "10", required: true }], outputs: [] } },
-        { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "result", value: "{{ work.result }}" }] } },
-      ],
-      edges: [
-        { id: "e1", source: "start", target: "work" },
-        { id: "e2", source: "work", target: "end" },
-      ],
-    };
+    const graph = singleToolGraph(progressTool.id, [{ name: "steps", value: "10" }], { nodeId: "work" });
     const workflow = await createWorkflow(member, { name: "progress in a run", graph });
     const { runId } = await startRun(member, workflow.id, { inputs: {} });
     // The tool reports every 20 ms for 200 ms, long after this subscription is confirmed: the later reports arrive live.
@@ -190,18 +166,7 @@ describe("a tool that requires approval, in runs (worker process)", () => {
     const cancel = await toolNamed("guarded_cancel_order");
     const provider = await createTestProvider(member.workspaceId, openai.url);
     openai.script({ toolCalls: [{ id: "c1", name: "guarded_cancel_order", arguments: { orderId: "A-100" } }] }, { text: "I could not cancel it." });
-    const graph: Graph = {
-      version: 1,
-      nodes: [
-        { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
-        { id: "agent", type: "agent", position: { x: 300, y: 0 }, data: { providerId: provider.id, model: "test-model", temperature: 0, systemPrompt: "", userPrompt: "Cancel A-100.", tools: [cancel.id], maxIterations: 3 } },
-        { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "answer", value: "{{ agent.text }}" }] } },
-      ],
-      edges: [
-        { id: "e1", source: "start", target: "agent" },
-        { id: "e2", source: "agent", target: "end" },
-      ],
-    };
+    const graph = singleAgentGraph(provider.id, cancel.id, "Cancel A-100.");
     const callsBefore = fixture.calls.length;
     const workflow = await createWorkflow(member, { name: "agent and guarded tool", graph });
     const { runId } = await startRun(member, workflow.id, { inputs: {} });

@@ -10,6 +10,7 @@ import { createMcpSource, getMcpSource, syncMcpSource } from "@/lib/tools/mcp/se
 import { createWorkflow } from "@/lib/workflows/service";
 import { startMcpSessionFixture, type McpSessionFixture } from "../fixtures/mcp-server-sessions";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
+import { singleAgentGraph, singleToolGraph } from "./helpers/mcp-graphs";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { waitForRun } from "./helpers/runs";
@@ -44,20 +45,7 @@ afterAll(async () => {
   await db().$disconnect();
 });
 
-function toolGraph(toolId: string, inputs: { name: string; value: string }[], onToolError: "fail" | "continue" = "fail"): Graph {
-  return {
-    version: 1,
-    nodes: [
-      { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
-      { id: "call", type: "tool", position: { x: 300, y: 0 }, data: { toolId, toolName: "", inputs: inputs.map((i) => ({ ...i, required: false })), outputs: [], onToolError } },
-      { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "result", value: "{{ call.result }}" }] } },
-    ],
-    edges: [
-      { id: "e1", source: "start", target: "call" },
-      { id: "e2", source: "call", target: "end" },
-    ],
-  };
-}
+const toolGraph = (toolId: string, inputs: { name: string; value: string }[], onToolError: "fail" | "continue" = "fail") => singleToolGraph(toolId, inputs, { onToolError });
 
 async function runGraph(name: string, graph: Graph) {
   const workflow = await createWorkflow(member, { name, graph });
@@ -130,18 +118,7 @@ describe("MCP sessions in the worker", () => {
   it("an Agent whose tool failed and was never recovered ends with a warning on the step and the run", async () => {
     const provider = await createTestProvider(member.workspaceId, openai.url);
     openai.script({ toolCalls: [{ id: "call_1", name: "ws_fail", arguments: {} }] }, { text: "The order service is down; try later." });
-    const graph: Graph = {
-      version: 1,
-      nodes: [
-        { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
-        { id: "agent", type: "agent", position: { x: 300, y: 0 }, data: { providerId: provider.id, model: "test-model", temperature: 0, systemPrompt: "", userPrompt: "Check the order service.", tools: [failId], maxIterations: 3 } },
-        { id: "end", type: "end", position: { x: 600, y: 0 }, data: { outputs: [{ name: "answer", value: "{{ agent.text }}" }] } },
-      ],
-      edges: [
-        { id: "e1", source: "start", target: "agent" },
-        { id: "e2", source: "agent", target: "end" },
-      ],
-    };
+    const graph = singleAgentGraph(provider.id, failId, "Check the order service.");
     const run = await runGraph("agent with failing tool", graph);
     expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
     expect(run.warnings).toBe(1);
