@@ -1,6 +1,7 @@
 import { formatCost } from "@/lib/models/cost";
 import Link from "next/link";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { WarningBadge } from "./warning-badge";
 import { ThrottledNote } from "./throttled-note";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { describeInitiator } from "@/lib/runs/initiator";
@@ -34,6 +35,7 @@ export function RunTable({ runs }: { runs: RunListItem[] }) {
                   <Link href={`/runs/${run.id}`} className="after:absolute after:inset-0" aria-label={`Run ${run.id.slice(0, 8)}, ${run.status}`}>
                     <StatusBadge status={run.status} />
                   </Link>
+                  <WarningBadge count={run.warnings} testId="run-row-warnings" />
                   <ThrottledNote run={run} />
                 </TableCell>
                 <TableCell className="max-w-0">

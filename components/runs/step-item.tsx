@@ -11,6 +11,8 @@ import { AgentTrace } from "./agent-trace";
 import { AgentDetailSchema } from "@/lib/nodes/agent/trace";
 import { KnowledgeStepDetailSchema } from "@/lib/nodes/knowledge/trace";
 import { CitationList } from "./citation-list";
+import { WarningBadge } from "./warning-badge";
+import { stepWarnings } from "@/lib/engine/warnings";
 
 const BAR_COLOUR: Record<RunStepView["status"], string> = {
   running: "bg-blue-500 animate-pulse",
@@ -81,6 +83,8 @@ export function StepItem({
   actions?: ReactNode;
 }) {
   const agent = step.nodeType === "agent" ? AgentDetailSchema.safeParse(step.rawDetail) : null;
+  // Views built elsewhere (older callers, tests) may lack the parsed list: the detail holds it too.
+  const warnings = step.warnings ?? stepWarnings(step.rawDetail);
   const retrieval = step.nodeType === "knowledge" ? KnowledgeStepDetailSchema.safeParse(step.rawDetail) : null;
   const isLlm = step.llm !== null || step.nodeType === "llm" || agent?.success === true;
   const hasTokens = isLlm || step.totalTokens > 0;
@@ -119,6 +123,7 @@ export function StepItem({
               reused
             </span>
           ) : null}
+          <WarningBadge count={warnings.length} warnings={warnings} testId="step-warnings" />
           <StatusBadge status={step.status} />
           <span className="w-20 text-right text-xs tabular-nums text-muted-foreground" data-testid="step-duration">
             {step.status === "skipped" ? "—" : formatDuration(step.durationMs ?? liveMs)}
@@ -132,9 +137,16 @@ export function StepItem({
             />
           )}
         </div>
-        {hasTokens || step.error ? (
+        {hasTokens || step.error || warnings.length ? (
           <div className="ml-7 space-y-2">
             {hasTokens ? <TokenCounts step={step} /> : null}
+            {warnings.map((warning, i) => (
+              <p key={i} className="text-xs text-amber-800" data-testid="step-warning">
+                {warning.tool ? <span className="font-mono">{warning.tool}</span> : null}
+                {warning.tool ? " · " : null}
+                <code className="font-mono">{warning.code}</code>: {warning.message}
+              </p>
+            ))}
             {step.error ? (
               <p className="text-xs text-red-700">
                 <code className="font-mono">{step.error.code}</code>: {step.error.message}

@@ -79,6 +79,8 @@ export interface ToolDescriptor {
   /** JSON Schema (type "object") of the input. */
   inputSchema: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
+  /** Each call needs a person's approval first (an MCP tool's per-tool setting): the Tool node waits for it; an Agent may not call it. */
+  requiresApproval?: boolean;
 }
 
 export interface ToolInvocation {
@@ -87,6 +89,15 @@ export interface ToolInvocation {
   signal: AbortSignal;
   /** `${runId}:${nodeId}:${iteration}:${callIndex}`: sent as Idempotency-Key by tools that make HTTP calls. */
   idempotencyKey: string;
+  /** Progress the tool reports while it runs (MCP `notifications/progress`), for a live view. */
+  onProgress?: (progress: ToolProgress) => void;
+}
+
+/** One progress report of a running tool call. */
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 export interface ToolResult {

@@ -1,3 +1,4 @@
+import { stepWarnings, type StepWarning } from "@/lib/engine/warnings";
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
 import { db, poolOf } from "@/lib/db/client";
@@ -36,6 +37,8 @@ export interface RunListItem extends RunOriginView {
   totalTokens: number;
   /** Cost of the run's model calls by currency; null when no priced model ran (lib/runs/run-cost.ts). */
   cost: Cost | null;
+  /** Problems its steps survived (lib/engine/warnings.ts), counted when the run stopped. */
+  warnings: number;
   /** Set on a run made by resuming or re-running another one, and on a sub-workflow's child run. */
   sourceRunId: string | null;
   sourceKind: string | null;
@@ -117,6 +120,8 @@ export interface RunStepView {
   completionTokens: number;
   totalTokens: number;
   cost: Cost | null;
+  /** Problems the step survived (`detail.warnings`): a tool error an Agent did not recover from. */
+  warnings: StepWarning[];
   startedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
@@ -134,6 +139,8 @@ export interface RunDetail extends RunOriginView {
   completionTokens: number;
   totalTokens: number;
   cost: Cost | null;
+  /** Problems its steps survived; a run still going counts its finished steps so far. */
+  warnings: number;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -183,6 +190,7 @@ const RunListRowSchema = z.object({
   finishedAt: z.date().nullable(),
   totalTokens: z.number(),
   cost: z.unknown(),
+  warnings: z.number(),
   sourceRunId: z.string().nullable(),
   sourceKind: z.string().nullable(),
   parentRunId: z.string().nullable(),
@@ -210,7 +218,7 @@ export async function listRuns(member: Member, query: ListRunsQuery = {}): Promi
   const { rows } = await poolOf(db()).query(
     `SELECT r.id, r.status::text AS status, r."workflowId", r."workflowName",
             r."createdAt" AT TIME ZONE 'UTC' AS "createdAt", r."startedAt" AT TIME ZONE 'UTC' AS "startedAt",
-            r."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt", r."totalTokens", r.cost, r."sourceRunId", r."sourceKind", r."parentRunId",
+            r."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt", r."totalTokens", r.cost, r.warnings, r."sourceRunId", r."sourceKind", r."parentRunId",
             r.trigger, r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName", r."triggerRefId", r."triggerRefName", v.version,
             r."throttledReason", r."throttledUntil" AT TIME ZONE 'UTC' AS "throttledUntil"
        FROM runs r
@@ -236,6 +244,7 @@ export async function listRuns(member: Member, query: ListRunsQuery = {}): Promi
       durationMs: durationOf(row.startedAt, row.finishedAt),
       totalTokens: row.totalTokens,
       cost: readCost(row.cost),
+      warnings: row.warnings,
       sourceRunId: row.sourceRunId,
       sourceKind: row.sourceKind,
       parentRunId: row.parentRunId,
@@ -294,6 +303,7 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
       completionTokens: true,
       totalTokens: true,
       cost: true,
+      warnings: true,
       createdAt: true,
       startedAt: true,
       finishedAt: true,
@@ -320,6 +330,8 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
   const creator = run.createdById && !run.apiKeyId ? await db().user.findUnique({ where: { id: run.createdById }, select: { name: true } }) : null;
   const labels = nodeLabels(run.graph);
   const loops = loopParents(run.graph);
+  const stepWarningsById = new Map(run.steps.map((step) => [step.id, stepWarnings(step.detail)]));
+  const ownWarnings = run.steps.filter((step) => !step.reusedFromStepId).reduce((sum, step) => sum + stepWarningsById.get(step.id)!.length, 0);
   return {
     id: run.id,
     status: run.status,
@@ -332,6 +344,8 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
     completionTokens: run.completionTokens,
     totalTokens: run.totalTokens,
     cost: readCost(run.cost),
+    // The column is written when the run stops; while it runs, its steps tell.
+    warnings: Math.max(run.warnings, ownWarnings),
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
@@ -364,6 +378,7 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
         totalTokens: step.totalTokens,
         // A step still running or just finished may have its cost only in the detail so far.
         cost: readCost(step.cost, (step.detail as { cost?: unknown } | null)?.cost),
+        warnings: stepWarningsById.get(step.id)!,
         startedAt: step.startedAt,
         finishedAt: step.finishedAt,
         durationMs: durationOf(step.startedAt, step.finishedAt),

@@ -55,6 +55,13 @@ const RUN_COST = `(SELECT jsonb_object_agg(currency, amount) FROM (
     WHERE s."runId" = $1 AND s."reusedFromStepId" IS NULL AND jsonb_typeof(s.cost) = 'object' AND c.value ~ '^-?[0-9.eE+-]+$'
     GROUP BY c.key) sums)`;
 
+/**
+ * A run's warnings: problems its own steps survived, each listed in the step's `detail.warnings`
+ * (an Agent's tool call that failed and was never recovered, a Tool node continuing after an error).
+ */
+const RUN_WARNINGS = `(SELECT COALESCE(SUM(jsonb_array_length(s.detail->'warnings')), 0)::int
+    FROM run_steps s WHERE s."runId" = $1 AND s."reusedFromStepId" IS NULL AND jsonb_typeof(s.detail->'warnings') = 'array')`;
+
 const FENCE = `EXISTS (SELECT 1 FROM runs WHERE id = $1 AND "leaseToken" = $2 AND status = 'running')`;
 
 /** The JSON parameter of INSERT_STEPS. */
@@ -190,7 +197,7 @@ export async function finishStepRow(
  */
 export async function recordRunCostRow(pool: pg.Pool, runId: string): Promise<void> {
   await retried(() => pool.query(`UPDATE run_steps SET cost = ${stepCost("detail")} WHERE "runId" = $1 AND cost IS NULL AND jsonb_typeof(detail->'cost') = 'object'`, [runId]));
-  await retried(() => pool.query(`UPDATE runs SET cost = ${RUN_COST} WHERE id = $1`, [runId]));
+  await retried(() => pool.query(`UPDATE runs SET cost = ${RUN_COST}, warnings = ${RUN_WARNINGS} WHERE id = $1`, [runId]));
 }
 
 /** Why a fenced write found nothing to write: the run was cancelled under this lease, or the lease is gone. */
@@ -339,7 +346,7 @@ const FINISH_RUN = prepared(
        WHERE s."runId" = $1 AND s.status = 'running' AND $3::"RunStatus" IN ('failed', 'cancelled') AND ${FENCE}
          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($6::jsonb) AS b("nodeId" text, iteration int) WHERE b."nodeId" = s."nodeId" AND b.iteration = s.iteration)
        RETURNING 1)
-     UPDATE runs SET status = $3::"RunStatus", output = $4::jsonb, error = $5::jsonb, cost = ${RUN_COST},
+     UPDATE runs SET status = $3::"RunStatus", output = $4::jsonb, error = $5::jsonb, cost = ${RUN_COST}, warnings = ${RUN_WARNINGS},
         "promptTokens" = t.prompt, "completionTokens" = t.completion, "totalTokens" = t.total,
         "finishedAt" = now() AT TIME ZONE 'UTC', "leaseOwner" = NULL, "leaseExpiresAt" = NULL
      FROM (SELECT COALESCE(SUM("promptTokens"), 0)::int AS prompt, COALESCE(SUM("completionTokens"), 0)::int AS completion,

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { CodeRequest, CodeResponse, SecretPort } from "@/lib/engine/ports";
-import type { HttpRequest, HttpResponse } from "@/lib/engine/ports";
+import type { HttpRequest, HttpResponse, ToolProgress } from "@/lib/engine/ports";
 import type { ToolKind } from "./schema";
 
 /** The guarded HTTP client of tools: the HTTP node's client with the workspace's network allow-list. */
@@ -36,6 +36,8 @@ export interface ToolCallContext {
   runCode?: (request: CodeRequest) => Promise<CodeResponse>;
   /** WEFT_ALLOW_PRIVATE_NETWORK (MCP over HTTP adds the workspace allow-list itself). */
   allowPrivate: boolean;
+  /** Where a kind that reports progress (MCP) sends it. */
+  onProgress?: (progress: ToolProgress) => void;
 }
 
 /** What a kind's caller hands back: the output and a trace (request/response summaries). */

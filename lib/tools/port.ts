@@ -42,7 +42,13 @@ function descriptor(row: ToolRow): ToolDescriptor {
     kind: row.kind,
     inputSchema: row.inputSchema as Record<string, unknown>,
     ...(row.outputSchema ? { outputSchema: row.outputSchema as Record<string, unknown> } : {}),
+    ...(requiresApproval(row) ? { requiresApproval: true } : {}),
   };
+}
+
+/** An MCP tool a developer set to "require approval before each call" (lib/tools/mcp/schema.ts McpToolConfig). */
+function requiresApproval(row: ToolRow): boolean {
+  return row.kind === "mcp" && typeof row.config === "object" && row.config !== null && (row.config as { requireApproval?: unknown }).requireApproval === true;
 }
 
 /** Other codes a kind may raise keep their meaning but become one of the tool codes. */
@@ -98,6 +104,7 @@ export function createToolPort(deps: ToolPortDeps): ToolPort {
         http: withSecretEgress(createHttpService({ allowPrivate: deps.allowPrivate, allowList: () => getNetworkAllowList(deps.db, deps.workspaceId), resolve: deps.resolve }), secrets),
         runCode: deps.runCode,
         allowPrivate: deps.allowPrivate,
+        onProgress: invocation.onProgress,
       };
       const elapsed = () => Math.round(performance.now() - started);
       try {

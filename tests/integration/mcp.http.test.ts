@@ -47,7 +47,7 @@ describe("MCP server over Streamable HTTP", () => {
     const tool = await db().tool.findFirstOrThrow({ where: { workspaceId: member.workspaceId, name: "orders_http_lookup_order" } });
     const call = await callMcpTool(db(), tool, { orderId: "B-200" }, { signal: signal(), pool, idempotencyKey: "r:n:0:0" });
     expect(call.output).toEqual({ orderId: "B-200", status: "processing", total: 9.99 });
-    expect(call.detail).toMatchObject({ transport: "http", toolName: "lookup_order" });
+    expect(call.detail).toMatchObject({ transport: "streamable_http", toolName: "lookup_order" });
     expect(fixture.calls).toEqual(["lookup_order"]);
     expect(JSON.stringify(call)).not.toContain(TOKEN);
   });

@@ -200,6 +200,7 @@ describe("another workspace's ids", () => {
     const tool = await db().tool.create({ data: { workspaceId, kind: "http", name: "theirs", inputSchema: { type: "object" }, config: { url: "https://example.com" } } });
     const openapi = await db().toolSource.create({ data: { workspaceId, kind: "openapi", name: "theirs-openapi", config: {} } });
     const mcp = await db().toolSource.create({ data: { workspaceId, kind: "mcp", name: "theirs-mcp", config: { transport: "http", url: "https://example.com/mcp" } } });
+    const mcpTool = await db().tool.create({ data: { workspaceId, kind: "mcp", name: "theirs_mcp_tool", sourceId: mcp.id, inputSchema: { type: "object" }, config: { toolName: "tool" } } });
     const provider = await createTestProvider(workspaceId, "https://example.com/v1");
     const alias = await db().modelAlias.create({ data: { workspaceId, name: "theirs", targets: [] } });
     const knowledgeBase = await db().knowledgeBase.create({ data: { workspaceId, name: "theirs", embeddingProviderId: provider.id, embeddingModel: "m", dimensions: 8 } });
@@ -227,6 +228,7 @@ describe("another workspace's ids", () => {
       { prefix: "/api/tools/", param: "id", id: tool.id },
       { prefix: "/api/tools/openapi/", param: "id", id: openapi.id },
       { prefix: "/api/tool-sources/mcp/", param: "id", id: mcp.id },
+      { prefix: "/api/tool-sources/mcp/", param: "toolId", id: mcpTool.id },
       { prefix: "/api/providers/", param: "id", id: provider.id },
       { prefix: "/api/model-aliases/", param: "id", id: alias.id },
       { prefix: "/api/knowledge-bases/", param: "id", id: knowledgeBase.id },

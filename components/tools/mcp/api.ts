@@ -1,5 +1,5 @@
 import { request } from "@/components/settings/api";
-import type { CreateMcpSourceInput, McpSourceView, McpStdioOptions, McpSyncResult } from "@/lib/tools/mcp/schema";
+import type { CreateMcpSourceInput, McpSourceView, McpStdioOptions, McpSyncResult, McpToolView } from "@/lib/tools/mcp/schema";
 
 /** Browser-side calls to /api/tool-sources/mcp (errors become ApiError with the server's message). */
 
@@ -13,3 +13,6 @@ export const createMcpSourceRequest = (input: CreateMcpSourceInput) =>
 export const deleteMcpSourceRequest = (id: string) => request<void>(path(id), { method: "DELETE" });
 
 export const connectMcpSourceRequest = (id: string) => request<McpSyncResult>(`${path(id)}/connect`, { method: "POST" });
+
+export const updateMcpToolRequest = (sourceId: string, toolId: string, input: { requireApproval: boolean }) =>
+  request<McpToolView>(`${path(sourceId)}/tools/${encodeURIComponent(toolId)}`, { method: "PATCH", body: JSON.stringify(input) });

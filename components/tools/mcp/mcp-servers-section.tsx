@@ -10,6 +10,21 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { isLegacyStdio, type McpSourceView, type McpStatus, type McpStdioOptions } from "@/lib/tools/mcp/schema";
 import { connectMcpSourceRequest, deleteMcpSourceRequest, listMcpSourcesRequest } from "./api";
 import { McpServerForm, stdioOffReason } from "./mcp-server-form";
+import { McpToolItem } from "./mcp-tool-item";
+
+const TRANSPORT_LABEL: Record<NonNullable<McpSourceView["transport"]>, string> = {
+  stdio: "stdio",
+  streamable_http: "Streamable HTTP",
+  sse: "legacy HTTP+SSE",
+};
+
+/** The badge's tooltip: when the status was last seen, from whichever process (web or worker). */
+function statusTitle(source: McpSourceView): string {
+  const at = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : null);
+  if (source.status === "error") return `Last error${source.lastErrorAt ? ` at ${at(source.lastErrorAt)}` : ""}: ${source.lastError ?? ""}`;
+  if (source.lastConnectedAt) return `Last successful contact at ${at(source.lastConnectedAt)}${source.liveHere ? " (a client is open in this web process)" : ""}`;
+  return "No process has reached this server yet.";
+}
 
 const STATUS: Record<McpStatus, { tone: BadgeTone; label: string }> = {
   connected: { tone: "green", label: "Connected" },
@@ -139,8 +154,10 @@ export function McpServersSection({ canManage, initialSources, initialStdio }: {
                     <div className="min-w-0 space-y-1.5">
                       <CardTitle className="flex items-center gap-2">
                         {source.name}
-                        <Badge tone="muted">{source.config.transport === "stdio" ? "stdio" : "HTTP"}</Badge>
-                        <Badge tone={status.tone} data-testid="mcp-status">
+                        <Badge tone="muted" data-testid="mcp-transport" title={source.transport === "sse" ? "The server refused Streamable HTTP; Weft uses the older HTTP+SSE transport." : undefined}>
+                          {source.transport ? TRANSPORT_LABEL[source.transport] : source.config.transport === "stdio" ? "stdio" : "HTTP"}
+                        </Badge>
+                        <Badge tone={status.tone} data-testid="mcp-status" data-source={source.id} title={statusTitle(source)}>
                           {status.label}
                         </Badge>
                       </CardTitle>
@@ -174,6 +191,7 @@ export function McpServersSection({ canManage, initialSources, initialStdio }: {
                     ) : null}
                     {source.lastError && !message ? (
                       <p role="alert" className="whitespace-pre-wrap rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+                        {source.lastErrorAt ? <span className="block text-xs text-red-600">{new Date(source.lastErrorAt).toLocaleString()}</span> : null}
                         {source.lastError}
                       </p>
                     ) : null}
@@ -183,15 +201,7 @@ export function McpServersSection({ canManage, initialSources, initialStdio }: {
                     {source.tools.length ? (
                       <ul className="divide-y rounded-md border text-sm">
                         {source.tools.map((tool) => (
-                          <li key={tool.id} className="px-3 py-2">
-                            <details>
-                              <summary className="cursor-pointer">
-                                <span className="font-mono">{tool.name}</span>
-                                {tool.description ? <span className="text-muted-foreground"> — {tool.description}</span> : null}
-                              </summary>
-                              <pre className="mt-2 max-h-64 overflow-auto rounded bg-muted p-2 text-xs">{JSON.stringify(tool.inputSchema, null, 2)}</pre>
-                            </details>
-                          </li>
+                          <McpToolItem key={tool.id} sourceId={source.id} tool={tool} />
                         ))}
                       </ul>
                     ) : null}

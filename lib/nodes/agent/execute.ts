@@ -6,7 +6,7 @@ import { knowledgePort } from "../knowledge/execute";
 import { ModelCalls } from "../model-call";
 import type { AgentConfig } from "./definition";
 import { knowledgeTools, type KnowledgeTool } from "./knowledge-tools";
-import type { AgentDetail, AgentStopReason, AgentToolCallRecord, AgentTurn } from "./trace";
+import { type AgentDetail, type AgentStopReason, type AgentToolCallRecord, type AgentTurn, unrecoveredToolErrors } from "./trace";
 
 /**
  * The tool-calling loop: each iteration is one model turn; the tools it asks for run (several at
@@ -74,16 +74,20 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
   const calls = new ModelCalls(ctx);
   let model = config.model;
   let stopReason: AgentStopReason | null = null;
-  const detail = (): AgentDetail => ({
-    agent: true,
-    model,
-    tools: tools.map((t) => ({ id: t.id, name: t.name, kind: t.kind })),
-    maxIterations: config.maxIterations,
-    turns,
-    stopReason,
-    temperature: config.temperature,
-    ...calls.totals(),
-  });
+  const detail = (): AgentDetail => {
+    const warnings = unrecoveredToolErrors(turns);
+    return {
+      agent: true,
+      model,
+      tools: tools.map((t) => ({ id: t.id, name: t.name, kind: t.kind })),
+      maxIterations: config.maxIterations,
+      turns,
+      stopReason,
+      temperature: config.temperature,
+      ...calls.totals(),
+      ...(warnings.length ? { warnings } : {}),
+    };
+  };
   const trace = () => ({ input, detail: detail(), usage: calls.usage });
 
   const notRun = (requested: ToolCall[], firstIndex: number): AgentToolCallRecord[] =>
@@ -103,6 +107,12 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
       const names = tools.map((t) => t.name).join(", ") || "none";
       const message = `There is no tool named "${call.name}". The tools you can call are: ${names}.`;
       put({ ...base, status: "error", error: { code: "tool_not_found", message }, result: `Error: ${message}` });
+      return;
+    }
+    if (tool.requiresApproval) {
+      // An approval cannot be waited for in the middle of the loop: the model is told, the step shows a warning.
+      const message = `The tool "${call.name}" requires a person's approval before each call, so an Agent cannot call it; use a Tool node.`;
+      put({ ...base, status: "error", error: { code: "tool_error", message }, result: `Error: ${message}` });
       return;
     }
     const startedAt = new Date();

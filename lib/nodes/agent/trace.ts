@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { StepWarningSchema } from "@/lib/engine/warnings";
 import { CitationRecordSchema } from "../knowledge/trace";
 
 /**
@@ -66,5 +67,18 @@ export const AgentDetailSchema = z.object({
   usage: UsageSchema,
   cost: z.record(z.string(), z.number()).optional(),
   providerId: z.string().optional(),
+  /** Tool calls that failed and were not followed by a successful call of the same tool: the run shows a warning. */
+  warnings: z.array(StepWarningSchema).optional(),
 });
 export type AgentDetail = z.infer<typeof AgentDetailSchema>;
+
+/**
+ * Tool errors the agent did not recover from: a failed call with no later successful call of the
+ * same tool. The model may have answered anyway, so the step succeeds, but the run shows a warning.
+ */
+export function unrecoveredToolErrors(turns: readonly AgentTurn[]): { code: string; message: string; tool: string }[] {
+  const calls = turns.flatMap((turn) => turn.toolCalls);
+  return calls
+    .filter((call, index) => call.status === "error" && !calls.slice(index + 1).some((later) => later.name === call.name && later.status === "ok"))
+    .map((call) => ({ code: call.error?.code ?? "tool_error", message: call.error?.message ?? "The tool call failed.", tool: call.name }));
+}

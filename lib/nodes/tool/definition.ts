@@ -19,6 +19,11 @@ export const ToolConfigSchema = z.object({
   inputs: z.array(ToolNodeInputSchema).max(100).default([]),
   /** Top-level properties of the tool's output schema, published beside `result`. */
   outputs: z.array(z.object({ name: z.string().regex(NAME), type: z.enum(VALUE_TYPES).default("any") })).max(100).default([]),
+  /**
+   * What a tool error does: fail the step (the default: a run never ends "succeeded" with a failed
+   * call hidden inside), or go on with `result: null` and `error`, the step and run showing a warning.
+   */
+  onToolError: z.enum(["fail", "continue"]).default("fail"),
 });
 export type ToolConfig = z.infer<typeof ToolConfigSchema>;
 
@@ -29,11 +34,12 @@ export const toolNode = defineNode({
   category: "ai",
   color: "#b45309",
   configSchema: ToolConfigSchema,
-  defaultConfig: () => ({ toolId: "", toolName: "", inputs: [], outputs: [] }),
+  defaultConfig: () => ({ toolId: "", toolName: "", inputs: [], outputs: [], onToolError: "fail" as const }),
   hasInput: true,
   outputHandles: () => [{ id: "out", label: "" }],
   outputFields: (config) => [
     { name: "result", type: "any" as const, description: "What the tool returned" },
+    ...(config.onToolError === "continue" ? [{ name: "error", type: "object" as const, description: "The tool's error ({ code, message }) when it failed, else null" }] : []),
     ...config.outputs.filter((o) => o.name !== "result").map((o) => ({ name: o.name, type: o.type })),
   ],
   templates: (config) => config.inputs.map((i) => i.value),

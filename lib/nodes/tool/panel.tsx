@@ -35,7 +35,7 @@ export function ToolPanel({ nodeId, config, onChange, fields }: NodePanelProps<T
           disabled={tools.status === "loading"}
           onChange={(e) => {
             const chosen = list.find((t) => t.id === e.target.value);
-            onChange(chosen ? configForTool(chosen, config) : { toolId: "", toolName: "", inputs: [], outputs: [] });
+            onChange(chosen ? configForTool(chosen, config) : { toolId: "", toolName: "", inputs: [], outputs: [], onToolError: config.onToolError ?? "fail" });
           }}
         >
           <option value="">{tools.status === "loading" ? "Loading…" : "Choose a tool…"}</option>
@@ -61,6 +61,12 @@ export function ToolPanel({ nodeId, config, onChange, fields }: NodePanelProps<T
           onChange={(value) => setValue(p, value)}
         />
       ))}
+      <Field id={`${nodeId}-on-tool-error`} label="When the tool fails">
+        <NativeSelect id={`${nodeId}-on-tool-error`} value={config.onToolError ?? "fail"} onChange={(e) => onChange({ ...config, onToolError: e.target.value === "continue" ? "continue" : "fail" })}>
+          <option value="fail">Fail the step</option>
+          <option value="continue">Go on with an empty result (warning on the run)</option>
+        </NativeSelect>
+      </Field>
     </div>
   );
 }

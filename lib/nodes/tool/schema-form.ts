@@ -43,5 +43,6 @@ export function configForTool(tool: ToolOption, previous: ToolConfig): ToolConfi
     toolName: tool.name,
     inputs: schemaProperties(tool.inputSchema).map((p) => ({ name: p.name, value: kept.get(p.name) ?? "", required: p.required })),
     outputs: schemaProperties(tool.outputSchema).map((p) => ({ name: p.name, type: VALUE_TYPE[p.type] ?? "any" })),
+    onToolError: previous.onToolError ?? "fail",
   };
 }

@@ -1,7 +1,9 @@
+import { SseError } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
-import type { ToolResult } from "@/lib/engine/ports";
+import type { ToolProgress, ToolResult } from "@/lib/engine/ports";
 import { env } from "@/lib/env";
 import { findSsrfError } from "@/lib/net/guarded-fetch";
 import { redactSecrets } from "@/lib/secrets/crypto";
@@ -10,6 +12,8 @@ import { mcpPool, type McpPool } from "./pool";
 import { mapCallResult, type CallResultLike } from "./result";
 import { McpToolConfigSchema } from "./schema";
 import { poolKey, startSource, storedConfig, type StartDeps } from "./start";
+import { markAnswered, markFailed } from "./status";
+import { stderrSummary } from "./stderr";
 
 /** The `mcp` kind of the tool registry: one `tools/call` on the source's pooled client. */
 
@@ -27,7 +31,12 @@ export interface McpCallOptions extends StartDeps {
   idempotencyKey?: string;
   pool?: McpPool;
   timeoutMs?: number;
+  /** Receives the server's progress notifications for this call (also kept in the trace). */
+  onProgress?: (progress: ToolProgress) => void;
 }
+
+/** Progress reports kept in a call's trace (the first ones and the last are what matter). */
+const MAX_PROGRESS_IN_TRACE = 50;
 
 export const IDEMPOTENCY_META_KEY = "io.weft/idempotency-key";
 
@@ -41,7 +50,7 @@ export function callError(error: unknown, server: string, toolName: string, conn
   const ssrf = findSsrfError(error);
   if (ssrf) return new NodeError("network_blocked", ssrf.message, { cause: error });
   const stderr = connection?.stderrTail();
-  const said = stderr ? ` Its last output: ${stderr.split("\n").slice(-3).join(" | ")}` : "";
+  const said = stderr ? ` Its last output: ${stderrSummary(stderr, 3).split("\n").join(" | ")}` : "";
   if (error instanceof McpError) {
     switch (error.code) {
       case ErrorCode.ConnectionClosed:
@@ -64,9 +73,38 @@ export function callError(error: unknown, server: string, toolName: string, conn
 }
 
 /**
+ * An HTTP session the server no longer has: it restarted or expired it (HTTP 404, or 400 naming the
+ * session, e.g. "No valid session ID provided"), or the connection under it closed. Worth one new
+ * session; a stdio process that died is not (its call fails as `tool_unavailable`, the next starts it).
+ */
+export function isSessionLost(error: unknown, connection: McpConnection | undefined): boolean {
+  if (!connection || connection.transport === "stdio") return false;
+  if (findSsrfError(error)) return false;
+  if (error instanceof StreamableHTTPError) return error.code === 404 || (error.code === 400 && /session/i.test(error.message));
+  if (error instanceof SseError) return true;
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
+  const message = error instanceof Error ? error.message : "";
+  // The SSE transport's POST to a session the server forgot; a socket the restarted server closed.
+  return /Error POSTing to endpoint \(HTTP (400|404)\)/.test(message) || (error instanceof TypeError && /fetch failed|terminated|other side closed/i.test(message));
+}
+
+/** Whether a failed call says something about the server's availability (not the tool's own answer, a timeout or a cancel). */
+function connectionProblem(error: unknown, answered: boolean): boolean {
+  if (answered) return false;
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
+  if (error instanceof NodeError) return error.code === "tool_unavailable" || error.code === "network_blocked";
+  return true;
+}
+
+/**
  * Calls an MCP tool (a `Tool` row of kind "mcp"): starts the source's server through the pool if
  * it is not running, sends `tools/call` with the caller's abort signal and a timeout, and maps the
  * result. Secrets the server was started with are redacted from the output and trace.
+ *
+ * A lost HTTP session (isSessionLost) is discarded and the call sent once more on a new session:
+ * once only, and at the risk of a second execution when the server had run the call before it
+ * lost the session (the idempotency key in `_meta` lets it recognise the repeat). The source's
+ * status (status.ts) records the outcome for every process.
  */
 export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string, unknown>, options: McpCallOptions): Promise<ToolResult> {
   const started = performance.now();
@@ -84,8 +122,17 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
   const timeoutMs = options.timeoutMs ?? env().WEFT_MCP_CALL_TIMEOUT_MS;
 
   let used: McpConnection | undefined;
-  try {
-    return await pool.use(
+  let answered = false;
+  let reconnected = false;
+  const progress: (ToolProgress & { at: string })[] = [];
+  const onprogress = (report: ToolProgress) => {
+    const entry = { progress: report.progress, ...(report.total !== undefined ? { total: report.total } : {}), ...(report.message ? { message: report.message } : {}) };
+    if (progress.length >= MAX_PROGRESS_IN_TRACE) progress.splice(MAX_PROGRESS_IN_TRACE - 1, 1);
+    progress.push({ ...entry, at: new Date().toISOString() });
+    options.onProgress?.(entry);
+  };
+  const attempt = () =>
+    pool.use(
       poolKey(source, server),
       () => startSource(db, source, server, options),
       async (connection) => {
@@ -97,10 +144,19 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
             ...(options.idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: options.idempotencyKey } } : {}),
           },
           undefined,
-          { signal: options.signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs },
+          // Asking for progress gives the call a progress token; a report does not extend the timeout (maxTotalTimeout).
+          { signal: options.signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs, onprogress },
         )) as CallResultLike;
+        answered = true;
         const durationMs = Math.round(performance.now() - started);
-        const trace = { server: source.name, transport: server.transport, toolName, durationMs };
+        const trace = {
+          server: source.name,
+          transport: connection.transport,
+          toolName,
+          durationMs,
+          ...(reconnected ? { reconnected: true } : {}),
+          ...(progress.length ? { progress } : {}),
+        };
         try {
           const { output, content } = mapCallResult(result, source.name, toolName);
           return redactSecrets({ output, detail: { ...trace, content }, durationMs }, connection.secrets);
@@ -112,9 +168,24 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
         }
       },
     );
+  try {
+    let result: ToolResult;
+    try {
+      result = await attempt();
+    } catch (error) {
+      if (options.signal.aborted || !isSessionLost(error, used)) throw error;
+      await pool.discard(used!);
+      reconnected = true;
+      result = await attempt();
+    }
+    await markAnswered(db, source.id);
+    return result;
   } catch (error) {
     if (options.signal.aborted) throw abortReason(options.signal);
-    throw redactError(callError(error, source.name, toolName, used), used?.secrets ?? []);
+    const failure = redactError(callError(error, source.name, toolName, used), used?.secrets ?? []);
+    if (answered) await markAnswered(db, source.id);
+    else if (connectionProblem(error, answered)) await markFailed(db, source.id, failure.message);
+    throw failure;
   }
 }
 

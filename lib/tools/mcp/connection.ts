@@ -1,9 +1,13 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { NodeError } from "@/lib/engine/errors";
 import { createGuardedFetch, findSsrfError } from "@/lib/net/guarded-fetch";
 import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
 import { refuseRedirectsWhen } from "@/lib/secrets/egress";
+import { CLIENT_CAPABILITIES, type ClientFeatures, installClientFeatures } from "./client-features";
+import { stderrSummary } from "./stderr";
 import { IsolatedStdioTransport } from "./stdio-transport";
 
 /**
@@ -16,8 +20,12 @@ export type ResolvedServer =
   | { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd: string }
   | { transport: "http"; url: string; headers: Record<string, string> };
 
+/** How a connection talks to its server: a stdio process, Streamable HTTP, or the legacy HTTP+SSE transport (fallback). */
+export type McpTransportKind = "stdio" | "streamable_http" | "sse";
+
 export interface McpConnection {
   client: Client;
+  transport: McpTransportKind;
   /** The server process id (stdio), null for HTTP. */
   pid: number | null;
   /** Secret values this connection was opened with, for redacting anything it returns. */
@@ -36,67 +44,82 @@ export interface OpenOptions {
   timeoutMs: number;
   secrets: string[];
   signal?: AbortSignal;
+  /** Answers to the server's requests (roots, sampling, elicitation) for this connection. */
+  features?: ClientFeatures;
 }
 
 const CLIENT_INFO = { name: "weft", version: "1.0.0" };
 const STDERR_TAIL_CHARS = 2_000;
 
+function newClient(features: ClientFeatures | undefined, onClosed: () => void): Client {
+  const client = new Client(CLIENT_INFO, { capabilities: CLIENT_CAPABILITIES });
+  installClientFeatures(client, features);
+  client.onclose = onClosed;
+  // Transport errors also surface on the pending request; keeping a handler stops them from being thrown as unhandled.
+  client.onerror = () => undefined;
+  return client;
+}
+
+/** Streamable HTTP refused the initial POST the way a server that only speaks HTTP+SSE does. */
+function refusedByLegacyServer(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && (error.code === 404 || error.code === 405);
+}
+
 export async function openConnection(server: ResolvedServer, options: OpenOptions): Promise<McpConnection> {
-  const client = new Client(CLIENT_INFO, { capabilities: {} });
   let tail = "";
-  let pid: number | null = null;
   const closedCallbacks: (() => void)[] = [];
   let closed = false;
-  client.onclose = () => {
+  const onClosed = () => {
     if (closed) return;
     closed = true;
     for (const callback of closedCallbacks) callback();
   };
-  // Transport errors also surface on the pending request; keeping a handler stops them from being thrown as unhandled.
-  client.onerror = () => undefined;
+  let client = newClient(options.features, onClosed);
+  const connect = (transport: Transport) => client.connect(transport, { timeout: options.timeoutMs, signal: options.signal });
 
-  let transport: IsolatedStdioTransport | StreamableHTTPClientTransport;
-  if (server.transport === "stdio") {
-    // Exactly the environment start.ts built (see stdio-launch.ts), in the source's own directory.
-    transport = new IsolatedStdioTransport({
-      command: server.command,
-      args: server.args,
-      env: server.env,
-      cwd: server.cwd,
-      onStderr: (chunk) => {
-        tail = (tail + chunk.toString("utf8")).slice(-STDERR_TAIL_CHARS);
-      },
-    });
-  } else {
-    const { allowPrivate, allowList } = options.network;
-    // The list is not read at all when the operator opened every private address anyway.
-    const policy = async () => ({ allowPrivate, allowList: allowPrivate ? [] : await allowList() });
-    let url: URL;
-    try {
-      url = await assertSafeUrl(server.url, await policy());
-    } catch (error) {
-      if (error instanceof SsrfError) throw new NodeError("network_blocked", error.message, { cause: error });
-      throw error;
-    }
-    transport = new StreamableHTTPClientTransport(url, {
-      // Every connection (and redirect hop) is checked again at connect time, against the current allow-list.
-      // With secrets in the headers, no redirect is followed: it could carry them to another host.
-      fetch: refuseRedirectsWhen(options.secrets.length > 0, async (input, init) => createGuardedFetch(await policy())(input, init)),
-      requestInit: { headers: server.headers },
-    });
-  }
-
+  let transport: Transport;
+  let kind: McpTransportKind;
   try {
-    await client.connect(transport, { timeout: options.timeoutMs, signal: options.signal });
+    if (server.transport === "stdio") {
+      kind = "stdio";
+      // Exactly the environment start.ts built (see stdio-launch.ts), in the source's own directory.
+      transport = new IsolatedStdioTransport({
+        command: server.command,
+        args: server.args,
+        env: server.env,
+        cwd: server.cwd,
+        onStderr: (chunk) => {
+          tail = (tail + chunk.toString("utf8")).slice(-STDERR_TAIL_CHARS);
+        },
+      });
+      await connect(transport);
+    } else {
+      const http = await httpTransports(server, options);
+      kind = "streamable_http";
+      transport = http.streamable();
+      try {
+        await connect(transport);
+      } catch (error) {
+        if (!refusedByLegacyServer(error)) throw error;
+        // An older server (HTTP+SSE, protocol 2024-11-05): a new client over the SDK's SSE transport.
+        await client.close().catch(() => undefined);
+        closed = false;
+        client = newClient(options.features, onClosed);
+        kind = "sse";
+        transport = http.sse();
+        await connect(transport);
+      }
+    }
   } catch (error) {
     await client.close().catch(() => undefined);
     throw connectError(error, server, tail);
   }
-  if (transport instanceof IsolatedStdioTransport) pid = transport.pid;
 
+  const connected = transport;
   return {
     client,
-    pid,
+    transport: kind,
+    pid: connected instanceof IsolatedStdioTransport ? connected.pid : null,
     secrets: options.secrets,
     stderrTail: () => tail.trim(),
     onClosed: (callback) => {
@@ -106,14 +129,34 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
     close: async () => {
       closed = true;
       // HTTP: end the server-side session too (a no-op for stateless servers); stdio: close stdin, then signals.
-      if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) await transport.terminateSession().catch(() => undefined);
+      if (connected instanceof StreamableHTTPClientTransport && connected.sessionId) await connected.terminateSession().catch(() => undefined);
       await client.close().catch(() => undefined);
     },
   };
 }
 
-function lastLines(text: string, count = 5): string {
-  return text.trim().split("\n").slice(-count).join("\n");
+/**
+ * Both HTTP transports of a server, built the same way: the URL checked by the SSRF guard up front,
+ * every connection (and redirect hop) checked again at connect time against the current allow-list,
+ * and no redirect followed when the headers carry secrets (it could carry them to another host).
+ */
+async function httpTransports(server: Extract<ResolvedServer, { transport: "http" }>, options: OpenOptions) {
+  const { allowPrivate, allowList } = options.network;
+  // The list is not read at all when the operator opened every private address anyway.
+  const policy = async () => ({ allowPrivate, allowList: allowPrivate ? [] : await allowList() });
+  let url: URL;
+  try {
+    url = await assertSafeUrl(server.url, await policy());
+  } catch (error) {
+    if (error instanceof SsrfError) throw new NodeError("network_blocked", error.message, { cause: error });
+    throw error;
+  }
+  const fetch = refuseRedirectsWhen(options.secrets.length > 0, async (input, init) => createGuardedFetch(await policy())(input, init));
+  const requestInit = { headers: server.headers };
+  return {
+    streamable: () => new StreamableHTTPClientTransport(url, { fetch, requestInit }),
+    sse: () => new SSEClientTransport(url, { fetch, requestInit }),
+  };
 }
 
 function connectError(error: unknown, server: ResolvedServer, stderr: string): NodeError {
@@ -126,7 +169,7 @@ function connectError(error: unknown, server: ResolvedServer, stderr: string): N
     if (code === "ENOENT") {
       return new NodeError("tool_unavailable", `The MCP server command "${server.command}" was not found on the worker (ENOENT).`, { retryable: false, cause: error });
     }
-    const said = stderr.trim() ? ` It wrote: ${lastLines(stderr)}` : "";
+    const said = stderr.trim() ? ` It wrote: ${stderrSummary(stderr)}` : "";
     return new NodeError("tool_unavailable", `The MCP server "${server.command}" did not start: ${message}.${said}`, { cause: error });
   }
   const status = typeof code === "number" && code >= 400 ? ` (HTTP ${code})` : "";

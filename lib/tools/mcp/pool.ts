@@ -39,6 +39,11 @@ export interface McpPool {
   isConnected(sourceId: string): boolean;
   /** Process ids of the source's live stdio servers (tests, diagnostics). */
   pids(sourceId?: string): number[];
+  /**
+   * Forgets and closes this connection if the pool still holds it (an HTTP session the server no
+   * longer knows): the next `use` of its key starts a new one. Calls in flight on it fail as they would on close.
+   */
+  discard(connection: McpConnection): Promise<void>;
   /** Closes the source's clients now (Connect / Refresh, delete, config change). */
   closeSource(sourceId: string): Promise<void>;
   /** Closes every client; later `use` calls start new ones. */
@@ -120,6 +125,9 @@ export function createMcpPool(options: McpPoolOptions): McpPool {
         .filter((e) => sourceId === undefined || e.sourceId === sourceId)
         .map((e) => e.connection?.pid)
         .filter((pid): pid is number => typeof pid === "number"),
+    async discard(connection) {
+      await Promise.all([...entries.values()].filter((e) => e.connection === connection).map(drop));
+    },
     async closeSource(sourceId) {
       await Promise.all([...entries.values()].filter((e) => e.sourceId === sourceId).map(drop));
     },

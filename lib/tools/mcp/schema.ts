@@ -26,6 +26,20 @@ const envValues = z
   .default({})
   .refine((env) => Object.keys(env).length <= 64, "At most 64 environment variables");
 
+/**
+ * Roots the client offers the server (`roots/list`): none by default, so a server sees no part of
+ * any file system unless a developer lists it. Only `file://` URIs, as the protocol defines them.
+ */
+export const McpRootsSchema = z
+  .array(
+    z.object({
+      uri: z.string().trim().max(2048).regex(/^file:\/\/\S+$/, "A root is a file:// URI such as file:///srv/docs"),
+      name: z.string().trim().max(120).optional(),
+    }),
+  )
+  .max(32, "At most 32 roots");
+export type McpRoots = z.infer<typeof McpRootsSchema>;
+
 export const FREE_COMMAND_REFUSED = "A workspace cannot choose the command of a stdio MCP server: pick one of the servers the operator allows (serverId).";
 /** Present only to refuse a command or arguments with a message that says why (older clients still send them). */
 const refusedField = z.never({ error: FREE_COMMAND_REFUSED }).optional();
@@ -39,6 +53,7 @@ export const McpStdioConfigSchema = z.object({
   serverId: z.string().regex(STDIO_SERVER_ID, "Pick one of the stdio servers the operator allows"),
   /** Values of the entry's allowed variables; the server sees these, the operator's fixed ones, PATH and HOME, nothing else. */
   env: envValues,
+  roots: McpRootsSchema.optional(),
   command: refusedField,
   args: refusedField,
 });
@@ -63,6 +78,7 @@ export const McpHttpConfigSchema = z.object({
     .default({})
     .refine((headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())), "Content-Type, Accept, Host and the MCP session headers are set by Weft")
     .refine((headers) => Object.keys(headers).length <= 32, "At most 32 headers"),
+  roots: McpRootsSchema.optional(),
 });
 
 export const McpSourceConfigSchema = z.discriminatedUnion("transport", [McpStdioConfigSchema, McpHttpConfigSchema]);
@@ -83,14 +99,33 @@ export const CreateMcpSourceSchema = z.object({
 });
 export type CreateMcpSourceInput = z.input<typeof CreateMcpSourceSchema>;
 
+/** PATCH /api/tool-sources/mcp/:id/tools/:toolId: the per-tool setting. */
+export const UpdateMcpToolSchema = z.object({ requireApproval: z.boolean() }).strict();
+export type UpdateMcpToolInput = z.infer<typeof UpdateMcpToolSchema>;
+
 export const UpdateMcpSourceSchema = z.object({
   name: McpSourceNameSchema.optional(),
   config: McpSourceConfigSchema.optional(),
 });
 export type UpdateMcpSourceInput = z.input<typeof UpdateMcpSourceSchema>;
 
-/** `Tool.config` of an MCP tool: which tool of the source's server it calls. */
-export const McpToolConfigSchema = z.object({ toolName: z.string().min(1) });
+/** What the server says about a tool (MCP tool annotations): hints, not guarantees, shown to developers. */
+export const McpToolAnnotationsSchema = z.object({
+  title: z.string().max(200).optional(),
+  readOnlyHint: z.boolean().optional(),
+  destructiveHint: z.boolean().optional(),
+  idempotentHint: z.boolean().optional(),
+  openWorldHint: z.boolean().optional(),
+});
+export type McpToolAnnotations = z.infer<typeof McpToolAnnotationsSchema>;
+
+/** `Tool.config` of an MCP tool: which tool of the source's server it calls, its annotations, and whether each call needs a person's approval. */
+export const McpToolConfigSchema = z.object({
+  toolName: z.string().min(1),
+  annotations: McpToolAnnotationsSchema.optional(),
+  /** Set by a developer (kept across refreshes): a Tool node waits for a Human approval before each call; an Agent may not call it. */
+  requireApproval: z.boolean().optional(),
+});
 export type McpToolConfig = z.infer<typeof McpToolConfigSchema>;
 
 /** Stored `ToolSource.config`: the transport config plus the name prefix chosen at registration. */
@@ -99,7 +134,7 @@ export type StoredMcpServer = z.infer<typeof StoredMcpServerSchema>;
 export const StoredMcpConfigSchema = z.object({ server: StoredMcpServerSchema, toolPrefix: z.string().regex(TOOL_PREFIX) });
 export type StoredMcpConfig = z.infer<typeof StoredMcpConfigSchema>;
 
-/** Where the server stands, as far as this web process knows (see docs/mcp.md on processes). */
+/** Where the server stands: the last contact of any process, kept on the source (see docs/mcp.md, Status). */
 export type McpStatus = "never_connected" | "connected" | "idle" | "error";
 
 export interface McpToolView {
@@ -109,6 +144,8 @@ export interface McpToolView {
   description: string;
   inputSchema: Record<string, unknown>;
   enabled: boolean;
+  annotations: McpToolAnnotations;
+  requireApproval: boolean;
 }
 
 export interface McpSourceView {
@@ -117,8 +154,15 @@ export interface McpSourceView {
   toolPrefix: string;
   config: StoredMcpServer;
   status: McpStatus;
+  /** A client of this source is open in the web process that answered (diagnostics; workers have their own). */
+  liveHere: boolean;
+  /** The transport of the last connection: HTTP sources fall back from Streamable HTTP to the legacy HTTP+SSE. */
+  transport: "stdio" | "streamable_http" | "sse" | null;
   lastSyncedAt: string | null;
+  /** The last successful contact (connect or answered call) from any process. */
+  lastConnectedAt: string | null;
   lastError: string | null;
+  lastErrorAt: string | null;
   tools: McpToolView[];
   createdAt: string;
   updatedAt: string;

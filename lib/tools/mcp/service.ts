@@ -22,12 +22,18 @@ import {
   type McpSourceConfig,
   type McpStdioOptions,
   McpToolConfigSchema,
+  type McpToolConfig,
+  McpToolAnnotationsSchema,
+  type McpToolAnnotations,
+  UpdateMcpToolSchema,
+  type UpdateMcpToolInput,
   registryToolName,
   type StoredMcpConfig,
   UpdateMcpSourceSchema,
   type UpdateMcpSourceInput,
 } from "./schema";
 import { poolKey, startSource, storedConfig, type StartDeps } from "./start";
+import { markFailed } from "./status";
 import { allowedEntry, stdioOptions } from "./stdio-launch";
 
 /**
@@ -82,14 +88,25 @@ function toolView(tool: SourceRow["tools"][number]): McpToolView {
     description: tool.description,
     inputSchema: (tool.inputSchema ?? {}) as Record<string, unknown>,
     enabled: tool.enabled,
+    annotations: (config.success ? config.data.annotations : undefined) ?? {},
+    requireApproval: config.success && config.data.requireApproval === true,
   };
 }
 
-function statusOf(row: SourceRow, pool: McpPool): McpStatus {
+/**
+ * From the row, so every process reports the same: the last contact of any process (web or worker)
+ * failed → error; it succeeded → connected; tools listed before contacts were recorded → idle.
+ */
+function statusOf(row: SourceRow): McpStatus {
   if (row.lastError) return "error";
-  if (pool.isConnected(row.id)) return "connected";
+  if (row.lastConnectedAt) return "connected";
   return row.lastSyncedAt ? "idle" : "never_connected";
 }
+
+/** New settings: what was known about the old ones says nothing about the new (the next contact tells). */
+const STATUS_RESET = { lastError: null, lastErrorAt: null, lastConnectedAt: null, transport: null };
+
+const TRANSPORTS = new Set<McpSourceView["transport"]>(["stdio", "streamable_http", "sse"]);
 
 function toView(row: SourceRow, pool: McpPool): McpSourceView {
   const stored = storedConfig(row);
@@ -99,9 +116,13 @@ function toView(row: SourceRow, pool: McpPool): McpSourceView {
     toolPrefix: stored.toolPrefix,
     // Secret references are names only, so the config is safe to show as is.
     config: stored.server,
-    status: statusOf(row, pool),
+    status: statusOf(row),
+    liveHere: pool.isConnected(row.id),
+    transport: TRANSPORTS.has(row.transport as McpSourceView["transport"]) ? (row.transport as McpSourceView["transport"]) : null,
     lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
+    lastConnectedAt: row.lastConnectedAt?.toISOString() ?? null,
     lastError: row.lastError,
+    lastErrorAt: row.lastErrorAt?.toISOString() ?? null,
     tools: [...row.tools].sort((a, b) => a.name.localeCompare(b.name)).map(toolView),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -171,7 +192,7 @@ export async function updateMcpSource(member: Member, id: string, input: UpdateM
   await db.toolSource
     .update({
       where: { id: row.id },
-      data: { ...(data.name ? { name: data.name } : {}), ...(data.config ? { config: config as unknown as Prisma.InputJsonValue, lastError: null } : {}) },
+      data: { ...(data.name ? { name: data.name } : {}), ...(data.config ? { config: config as unknown as Prisma.InputJsonValue, ...STATUS_RESET } : {}) },
     })
     .catch((error: unknown) => conflictOnName(error, data.name ?? row.name));
   const pool = deps.pool ?? mcpPool();
@@ -179,6 +200,24 @@ export async function updateMcpSource(member: Member, id: string, input: UpdateM
   const updated = await findRow(db, member, id);
   await auditToolSource(member, "tool_source.updated", row, updated);
   return toView(updated, pool);
+}
+
+/**
+ * The per-tool setting "require approval before each call" (developer role and up). Meant for
+ * tools the server marks destructive, allowed on any. Kept across refreshes.
+ */
+export async function updateMcpTool(member: Member, sourceId: string, toolId: string, input: UpdateMcpToolInput, deps: McpServiceDeps = {}): Promise<McpToolView> {
+  requireDeveloper(member);
+  const data = parse(UpdateMcpToolSchema, input);
+  const db = deps.db ?? defaultDb();
+  const row = await findRow(db, member, sourceId);
+  const tool = row.tools.find((t) => t.id === toolId);
+  const config = McpToolConfigSchema.safeParse(tool?.config);
+  if (!tool || !config.success) throw notFound("MCP tool");
+  const next: McpToolConfig = { ...config.data, requireApproval: data.requireApproval };
+  const updated = await db.tool.update({ where: { id: tool.id }, data: { config: next as Prisma.InputJsonValue, version: { increment: 1 } } });
+  await recordMemberAction(member, "tool.updated", { type: "tool", id: tool.id, label: tool.name }, { metadata: { requireApproval: data.requireApproval } });
+  return toolView(updated);
 }
 
 /** Deletes the source and its cached tools (cascade) and stops its server in this process. */
@@ -197,7 +236,19 @@ interface ListedTool {
   description?: string;
   inputSchema: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
+  annotations?: unknown;
+  execution?: { taskSupport?: string };
 }
+
+/** The annotations Weft keeps (unknown keys and wrong types dropped): title and the four hints. */
+function annotationsOf(tool: ListedTool): McpToolAnnotations | undefined {
+  const parsed = McpToolAnnotationsSchema.safeParse(tool.annotations ?? {});
+  const kept = parsed.success ? Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) : {};
+  return Object.keys(kept).length ? (kept as McpToolAnnotations) : undefined;
+}
+
+/** A tool only callable as a task (`execution.taskSupport: "required"`) cannot run through Weft's plain tools/call. */
+const TASK_ONLY = "It requires task-based execution (execution.taskSupport \"required\"), which Weft's MCP client does not offer.";
 
 const MAX_TOOLS = 500;
 
@@ -238,7 +289,7 @@ export async function syncMcpSource(member: Member, id: string, deps: McpService
     );
   } catch (error) {
     const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-    await db.toolSource.update({ where: { id: row.id }, data: { lastError: message } });
+    await markFailed(db, row.id, message);
     return { ok: false, message, tools: [], skipped: [], removed: 0, durationMs: Math.round(performance.now() - started) };
   }
 
@@ -254,18 +305,30 @@ export async function syncMcpSource(member: Member, id: string, deps: McpService
         skipped.push({ toolName: tool.name, reason: `The name ${name} is already used by another tool of this workspace.` });
         continue;
       }
+      if (tool.execution?.taskSupport === "required") {
+        skipped.push({ toolName: tool.name, reason: TASK_ONLY });
+        continue;
+      }
       if (keep.has(name)) {
         skipped.push({ toolName: tool.name, reason: `Its name becomes ${name}, the same as another tool of this server.` });
         continue;
       }
       keep.add(name);
+      const current = ours.get(name);
+      const previous = McpToolConfigSchema.safeParse(current?.config);
+      const annotations = annotationsOf(tool);
+      const config: McpToolConfig = {
+        toolName: tool.name,
+        ...(annotations ? { annotations } : {}),
+        // The developer's setting survives a refresh.
+        ...(previous.success && previous.data.requireApproval ? { requireApproval: true } : {}),
+      };
       const data = {
         description: (tool.description ?? "").slice(0, 4_000),
         inputSchema: (tool.inputSchema ?? { type: "object" }) as Prisma.InputJsonValue,
         outputSchema: tool.outputSchema ? (tool.outputSchema as Prisma.InputJsonValue) : Prisma.DbNull,
-        config: { toolName: tool.name },
+        config: config as Prisma.InputJsonValue,
       };
-      const current = ours.get(name);
       if (!current) {
         await tx.tool.create({ data: { workspaceId: member.workspaceId, kind: KIND, name, sourceId: row.id, ownerId: member.userId, ...data } });
       } else {

@@ -9,6 +9,8 @@ import { assertGrantsAllowed, decryptRow, findSecretRow } from "@/lib/secrets/re
 import { openConnection, type McpConnection, type ResolvedServer } from "./connection";
 import { stdioCatalogue, type StdioCatalogue } from "./operator";
 import type { PoolKey } from "./pool";
+import { markConnected, markFailed } from "./status";
+import type { ClientFeatures } from "./client-features";
 import { type ConfigValue, SECRET_TEMPLATE, StoredMcpConfigSchema, type StoredMcpConfig, type StoredMcpServer } from "./schema";
 import { allowedEntry, launchEnv, sourceWorkdir } from "./stdio-launch";
 
@@ -93,6 +95,11 @@ async function resolveStdio(db: Db, source: McpSourceRow, config: Extract<Stored
   return { transport: "stdio", command: entry.command, args: entry.args, env: launchEnv(entry, declared, cwd), cwd };
 }
 
+/** What the client answers the server's own requests with, from the source's settings. */
+function clientFeatures(config: StoredMcpServer): ClientFeatures {
+  return { roots: "roots" in config && config.roots ? config.roots : [] };
+}
+
 /** Resolves the source's secret references (server only) into what the transport needs. */
 export async function resolveServer(db: Db, source: McpSourceRow, config: StoredMcpServer, deps: StartDeps = {}): Promise<{ server: ResolvedServer; secrets: string[] }> {
   const grants = new Map<string, SecretGrant>();
@@ -117,12 +124,12 @@ export async function startSource(db: Db, source: McpSourceRow, config: StoredMc
       network: { allowPrivate: deps.allowPrivate ?? env().WEFT_ALLOW_PRIVATE_NETWORK, allowList: () => getNetworkAllowList(db, source.workspaceId) },
       timeoutMs: deps.connectTimeoutMs ?? 30_000,
       secrets,
+      features: clientFeatures(config),
     });
-    await db.toolSource.updateMany({ where: { id: source.id, lastError: { not: null } }, data: { lastError: null } }).catch(() => undefined);
+    await markConnected(db, source.id, connection.transport);
     return connection;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await db.toolSource.updateMany({ where: { id: source.id }, data: { lastError: message } }).catch(() => undefined);
+    await markFailed(db, source.id, error instanceof Error ? error.message : String(error));
     throw error;
   }
 }

@@ -37,6 +37,7 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "POST /api/model-aliases": { name: "probe-alias", description: "probe", targets: [{ providerId: "p", model: "m" }] },
     "POST /api/providers": { name: "Probe provider", kind: "openai_compatible", preset: "custom", baseUrl: "https://example.com/v1", apiKey: "sk-probe-1234567890", models: ["m"] },
     "POST /api/tool-sources/mcp": { name: "probe-mcp", config: { transport: "http", url: "https://example.com/mcp" } },
+    "PATCH /api/tool-sources/mcp/[id]/tools/[toolId]": { requireApproval: true },
     "POST /api/runs/[id]/rerun": { nodeId: "summary" },
     "POST /api/runs/[id]/waits/[waitId]/answer": { decision: "approve", comment: "probe" },
     "POST /api/v1/workflows/[id]/runs": { inputs, mode: "async" },

@@ -31,6 +31,7 @@ const step: RunStepView = {
   completionTokens: 0,
   totalTokens: 0,
   cost: null,
+  warnings: [],
   startedAt: new Date("2026-12-04T10:00:00Z"),
   finishedAt: new Date("2026-12-04T10:00:01Z"),
   durationMs: 1000,

@@ -90,7 +90,7 @@ describe("tool executor", () => {
     const { tools, calls } = port();
     const result = (await executeTool(nodeContext(config, scope, { tools }))) as NodeResult;
     expect(calls).toEqual([
-      { toolId: "tool_1", input: { title: "Bug from Ada", priority: 2, urgent: true, tags: ["ui"] }, signal: expect.any(AbortSignal), idempotencyKey: "run_1:node_1:0" },
+      { toolId: "tool_1", input: { title: "Bug from Ada", priority: 2, urgent: true, tags: ["ui"] }, signal: expect.any(AbortSignal), idempotencyKey: "run_1:node_1:0", onProgress: expect.any(Function) },
     ]);
     expect(result.output).toEqual({ result: { id: 7, url: "https://t/7", extra: true }, id: 7, url: "https://t/7" });
     expect(result.detail).toEqual({ tool: { id: "tool_1", name: "create_ticket", kind: "http" }, durationMs: 12, call: { status: 201 } });
@@ -107,6 +107,30 @@ describe("tool executor", () => {
     const error = (await executeTool(nodeContext(config, scope, { tools })).catch((e: unknown) => e)) as NodeError;
     expect(error).toMatchObject({ code: "tool_unavailable", retryable: true });
     expect(error.trace.input).toMatchObject({ title: "Bug from Ada" });
+  });
+
+  it("fails on a tool error by default; set to go on, it publishes an empty result, the error and a warning", async () => {
+    const failing = () => port(new NodeError("tool_error", "orders → fail: down for maintenance.")).tools;
+    await expect(executeTool(nodeContext(config, scope, { tools: failing() }))).rejects.toMatchObject({ code: "tool_error" });
+    const result = (await executeTool(nodeContext({ ...config, onToolError: "continue" }, scope, { tools: failing() }))) as NodeResult;
+    expect(result.output).toEqual({ result: null, error: { code: "tool_error", message: "orders → fail: down for maintenance." }, id: null, url: null });
+    expect(result.detail?.warnings).toEqual([{ code: "tool_error", message: "orders → fail: down for maintenance.", tool: "create_ticket" }]);
+    // Cancellation is never swallowed.
+    await expect(executeTool(nodeContext({ ...config, onToolError: "continue" }, scope, { tools: port(new NodeError("cancelled", "The run was cancelled.")).tools }))).rejects.toMatchObject({ code: "cancelled" });
+  });
+
+  it("streams the tool's progress as the step's live text", async () => {
+    const deltas: string[] = [];
+    const tools: ToolPort = {
+      describe: async () => [descriptor],
+      call: async (invocation) => {
+        invocation.onProgress?.({ progress: 1, total: 2, message: "half" });
+        invocation.onProgress?.({ progress: 2 });
+        return { output: {}, durationMs: 1 };
+      },
+    };
+    await executeTool({ ...nodeContext(config, scope, { tools }), emitDelta: (text: string) => void deltas.push(text) });
+    expect(deltas).toEqual(["1/2 half\n", "2\n"]);
   });
 
   it("fails with tool_not_found for a deleted tool and clearly without a registry", async () => {

@@ -21,6 +21,7 @@ const base: RunListItem = {
   durationMs: 2000,
   totalTokens: 10,
   cost: { USD: 0.01 },
+  warnings: 0,
   sourceRunId: null,
   sourceKind: null,
   parentRunId: null,

@@ -27,6 +27,7 @@ function step(nodeId: string, status: RunStepView["status"], options: { loopId?:
     completionTokens: 0,
     totalTokens: 0,
     cost: null,
+    warnings: [],
     startedAt: new Date(clock),
     finishedAt: new Date(clock + 10),
     durationMs: 10,

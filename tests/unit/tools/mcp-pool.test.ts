@@ -9,6 +9,7 @@ function fakeConnection(pid: number) {
   const state = { closed: false };
   const connection = {
     client: {} as McpConnection["client"],
+    transport: "stdio" as const,
     pid,
     secrets: [],
     stderrTail: () => "",

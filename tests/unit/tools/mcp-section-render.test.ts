@@ -7,7 +7,15 @@ import type { McpSourceView, McpStdioOptions } from "@/lib/tools/mcp/schema";
 
 /** First paint of the Tools page's MCP section from a server-loaded list. */
 
-const base = { toolPrefix: "orders", createdAt: "2026-11-29T00:00:00.000Z", updatedAt: "2026-11-29T00:00:00.000Z" };
+const base = {
+  toolPrefix: "orders",
+  createdAt: "2026-11-29T00:00:00.000Z",
+  updatedAt: "2026-11-29T00:00:00.000Z",
+  liveHere: false,
+  transport: null,
+  lastConnectedAt: null,
+  lastErrorAt: null,
+};
 const sources: McpSourceView[] = [
   {
     ...base,
@@ -15,17 +23,35 @@ const sources: McpSourceView[] = [
     name: "Orders",
     config: { transport: "stdio", serverId: "orders", env: { TOKEN: { secret: "ORDERS_TOKEN" } } },
     status: "connected",
+    transport: "stdio",
+    lastConnectedAt: "2026-11-29T00:10:00.000Z",
     lastSyncedAt: "2026-11-29T00:10:00.000Z",
     lastError: null,
-    tools: [{ id: "t1", name: "orders_lookup_order", toolName: "lookup_order", description: "Looks an order up", inputSchema: { type: "object", properties: { orderId: { type: "string" } } }, enabled: true }],
+    tools: [{ id: "t1", name: "orders_lookup_order", toolName: "lookup_order", description: "Looks an order up", inputSchema: { type: "object", properties: { orderId: { type: "string" } } }, enabled: true, annotations: { title: "Look up an order", readOnlyHint: true }, requireApproval: false },
+      { id: "t2", name: "orders_cancel_order", toolName: "cancel_order", description: "Cancels an order", inputSchema: { type: "object" }, enabled: true, annotations: { destructiveHint: true, idempotentHint: true }, requireApproval: true },
+    ],
   },
   {
     ...base,
     id: "s2",
     name: "Remote",
     toolPrefix: "remote",
+    config: { transport: "http", url: "https://legacy.example.com/sse", headers: {} },
+    status: "connected",
+    transport: "sse",
+    lastConnectedAt: "2026-11-29T00:12:00.000Z",
+    lastSyncedAt: "2026-11-29T00:12:00.000Z",
+    lastError: null,
+    tools: [],
+  },
+  {
+    ...base,
+    id: "s4",
+    name: "Remote failing",
+    toolPrefix: "remote",
     config: { transport: "http", url: "https://mcp.example.com/mcp", headers: {} },
     status: "error",
+    lastErrorAt: "2026-11-29T00:20:00.000Z",
     lastSyncedAt: null,
     lastError: "Could not connect to the MCP server at https://mcp.example.com/mcp (HTTP 401)",
     tools: [],
@@ -57,6 +83,16 @@ describe("MCP servers section", () => {
     expect(html).toContain("https://mcp.example.com/mcp");
     expect(html).toContain("Error");
     expect(html).toContain("(HTTP 401)");
+    // The status comes with when it was last seen, and an HTTP server says which transport it speaks.
+    expect(html).toMatch(/data-testid="mcp-status" data-source="s4" title="Last error at [^"]*\(HTTP 401\)/);
+    expect(html).toContain("legacy HTTP+SSE");
+    // Annotations and the per-tool approval setting.
+    expect(html).toContain("Look up an order");
+    expect(html).toMatch(/data-testid="mcp-tool-annotation"[^>]*>read-only</);
+    expect(html).toMatch(/data-testid="mcp-tool-annotation"[^>]*>destructive</);
+    expect(html).toContain("recommended: the server marks it destructive");
+    expect(html.match(/data-testid="mcp-tool-require-approval"/g)).toHaveLength(2);
+    expect(html).toMatch(/data-testid="mcp-tool-require-approval" checked=""/);
     // Never listed: Connect is offered instead of Refresh.
     expect(html.match(/>Connect</g)).toHaveLength(2);
     expect(html).toContain("bash -c cat /etc/passwd (not allowed by the operator)");

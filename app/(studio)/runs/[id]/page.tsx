@@ -6,6 +6,7 @@ import { CancelRunButton } from "@/components/runs/cancel-run-button";
 import { LiveRefresh } from "@/components/runs/live-refresh";
 import { RunLineage } from "@/components/runs/run-lineage";
 import { RunSummary } from "@/components/runs/run-summary";
+import { WarningBadge } from "@/components/runs/warning-badge";
 import { RerunFromButton, ResumeRunButton } from "@/components/runs/rerun-buttons";
 import { RunWaits } from "@/components/runs/run-waits";
 import { StepTimeline } from "@/components/runs/step-timeline";
@@ -41,6 +42,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <header className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">{run.workflowName}</h1>
           <StatusBadge status={run.status} data-testid="run-status" className="text-sm" />
+          <WarningBadge count={run.warnings} testId="run-warnings" />
           <ThrottledNote run={run} />
           <span className="font-mono text-xs text-muted-foreground">{run.id}</span>
           <span className="ml-auto flex items-center gap-3">
