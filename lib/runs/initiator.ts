@@ -8,7 +8,7 @@ import { z } from "zod";
  */
 
 /** Stored as text so new kinds (schedule, webhook, chat) need no migration; zod checks what is written and filtered. */
-export const RUN_TRIGGERS = ["editor", "api", "rerun", "resume", "subworkflow", "tool"] as const;
+export const RUN_TRIGGERS = ["editor", "api", "rerun", "resume", "subworkflow", "tool", "chat"] as const;
 export const RunTriggerSchema = z.enum(RUN_TRIGGERS);
 export type RunTrigger = z.infer<typeof RunTriggerSchema>;
 
@@ -17,11 +17,13 @@ export interface RunOrigin {
   trigger: RunTrigger;
   apiKeyId?: string | null;
   apiKeyName?: string | null;
+  /** The anonymous visitor of a chat app open to anyone with the link (lib/chat). */
+  visitorId?: string | null;
 }
 
 /** The initiator as the runs list, the run page and the public API show it. */
 export const RunInitiatorSchema = z.object({
-  kind: z.enum(["user", "api_key"]),
+  kind: z.enum(["user", "api_key", "visitor"]),
   id: z.string(),
   name: z.string().describe("The member's name, or the API key's name when the run started (kept after the key is deleted)"),
 });
@@ -33,11 +35,13 @@ export interface InitiatorColumns {
   createdByName: string | null;
   apiKeyId: string | null;
   apiKeyName: string | null;
+  visitorId?: string | null;
 }
 
 /** The API key when there is one (the person behind it is its creator, not who started the run), else the member. */
 export function initiatorOf(row: InitiatorColumns): RunInitiator | null {
   if (row.apiKeyId) return { kind: "api_key", id: row.apiKeyId, name: row.apiKeyName ?? "deleted key" };
+  if (row.visitorId) return { kind: "visitor", id: row.visitorId, name: `Visitor ${row.visitorId.slice(0, 8)}` };
   if (row.createdById) return { kind: "user", id: row.createdById, name: row.createdByName ?? "Former member" };
   return null;
 }
