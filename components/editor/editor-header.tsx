@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
 import { PublishButton } from "./publish-button";
+import { ChatAppDialog } from "./chat-app-dialog";
 import { useEditor } from "./store-context";
 
 function SaveStatus({ save, onRetry }: { save: SaveState; onRetry: () => void }) {
@@ -173,6 +174,7 @@ export function EditorHeader({
           </Link>
         </Button>
         {readOnly ? null : <PublishButton blockedReason={publishDeniedReason ?? runBlockedReason} />}
+        {readOnly || publishDeniedReason ? null : <ChatAppDialog />}
         <Button size="sm" onClick={onRun} disabled={runBlockedReason !== null} title={runBlockedReason ?? "Run this workflow"} data-testid="run-button">
           <Play aria-hidden /> Run
         </Button>
