@@ -71,7 +71,8 @@ export function chatTurnStream(options: { runId: string; messageId: string; firs
               const text = (step.output as { text?: unknown } | null)?.text;
               if (step.nodeType === "answer" && step.status === "succeeded" && typeof text === "string") send({ type: "answer", nodeId: step.nodeId, text });
               const partial = partials.get(`${step.nodeId}:${step.iteration}`);
-              if (partial && step.nodeType !== "answer") send({ type: "token", nodeId: step.nodeId, text: partial });
+              // A step still running when the snapshot was read: its streamed text so far (later deltas continue it).
+              if (partial && step.status !== "succeeded") send({ type: step.nodeType === "answer" ? "answer" : "token", nodeId: step.nodeId, text: partial });
             }
             if (TERMINAL.has(snapshot.status)) void finish(snapshot.status).finally(close);
           },

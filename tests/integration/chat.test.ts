@@ -9,6 +9,10 @@ import { startTurn, stopTurn } from "@/lib/chat/turns";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { publishWorkflow } from "@/lib/workflows/versions";
+import { readChatEvents } from "@/lib/chat/read-sse";
+import type { ChatStreamEvent } from "@/lib/chat/stream";
+import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
+import { GET as getApp } from "@/app/api/chat/[slug]/route";
 import { createWorkflow } from "@/lib/workflows/service";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { createTestMember } from "./helpers/members";
@@ -192,5 +196,38 @@ describe("conversational workflows through the chat service", () => {
     const mine = await turn(ada, "Secret");
     await expect(listMessages(bob, mine.conversationId)).rejects.toMatchObject({ code: "not_found" });
     await expect(giveFeedback(bob, mine.messageId, { rating: 1 })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("streams a turn over HTTP through the run follower and sets a visitor cookie; refuses oversize bodies", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "off" }), { access: "link" });
+    const context = { params: Promise.resolve({ slug: app.slug }) };
+    const request = (body: string, cookie?: string) =>
+      new Request(`http://localhost/api/chat/${app.slug}/turns`, { method: "POST", headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body });
+    // Slow enough that the stream is open before the model writes: tokens arrive one by one.
+    openai.script({ text: "Streamed words arrive in pieces.", delayMs: 300, chunkDelayMs: 40 });
+    const response = await postTurn(request(JSON.stringify({ message: "Hello" })), context);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const cookie = response.headers.get("set-cookie")!.split(";")[0]!;
+    expect(cookie).toMatch(/^weft_chat_visitor=[0-9a-f-]{36}$/);
+    const events: ChatStreamEvent[] = [];
+    await readChatEvents(response.body!, (event) => events.push(event));
+    expect(events[0]!.type, JSON.stringify(events)).toBe("turn");
+    const tokens = events.filter((e) => e.type === "token").map((e) => (e as { text: string }).text);
+    expect(tokens.length).toBeGreaterThan(1);
+    expect(tokens.join("")).toBe("Streamed words arrive in pieces.");
+    expect(events.filter((e) => e.type === "answer")).toEqual([{ type: "answer", nodeId: "reply", text: "Streamed words arrive in pieces. (turn 1)" }]);
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "succeeded", message: { content: "Streamed words arrive in pieces. (turn 1)", status: "done" } });
+
+    // The cookie brings the visitor back to their conversation; without it a stranger sees none.
+    const mine = await getApp(new Request(`http://localhost/api/chat/${app.slug}`, { headers: { cookie } }), context);
+    expect(((await mine.json()) as { conversations: unknown[] }).conversations).toHaveLength(1);
+    const stranger = await getApp(new Request(`http://localhost/api/chat/${app.slug}`), context);
+    expect(((await stranger.json()) as { conversations: unknown[] }).conversations).toHaveLength(0);
+
+    const oversize = await postTurn(request(JSON.stringify({ message: "x".repeat(70_000) }), cookie), context);
+    expect(oversize.status).toBe(413);
+    const unknown = await postTurn(request(JSON.stringify({ message: "hi" })), { params: Promise.resolve({ slug: "no-such-chat" }) });
+    expect(unknown.status).toBe(404);
   });
 });
