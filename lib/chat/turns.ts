@@ -109,9 +109,19 @@ export async function stopTurn(caller: ChatCaller, messageId: string): Promise<v
   const message = await db().message.findFirst({ where: { id: messageId, role: "assistant", conversation: ownerWhere(caller) }, select: { runId: true, status: true } });
   if (!message) throw notFound("Message");
   if (!message.runId || message.status !== "pending") return;
-  await cancelOwnRun(caller.member, message.runId).catch((error: unknown) => {
-    // A run that ended meanwhile is not an error for "stop".
-    if (!(error instanceof ServiceError && error.code === "conflict")) throw error;
-  });
+  // The status may move (queued → running) between cancel's read and its compare-and-set: try again
+  // while the run can still be cancelled. A run that ended meanwhile is not an error for "stop".
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const stopped = await cancelOwnRun(caller.member, message.runId).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof ServiceError && error.code === "conflict") return false;
+        throw error;
+      },
+    );
+    if (stopped) break;
+    const run = await db().run.findUnique({ where: { id: message.runId }, select: { status: true } });
+    if (!run || !["queued", "running", "waiting"].includes(run.status)) break;
+  }
   await finishChatTurn(db(), message.runId);
 }
