@@ -23,23 +23,56 @@ const HEARTBEAT_MS = 15_000;
  * snapshot knows, and deltas whose byte offset lies inside the partial text already sent.
  */
 export function runEventStream(options: { workspaceId: string; runId: string; lastEventId?: string | null; signal?: AbortSignal; headers?: HeadersInit }): Response {
-  const { workspaceId, runId, signal } = options;
-  const encoder = new TextEncoder();
+  const { workspaceId, runId } = options;
   const resumedFrom = Number.parseInt(options.lastEventId ?? "", 10);
   let sequence = Number.isSafeInteger(resumedFrom) && resumedFrom >= 0 ? resumedFrom : 0;
-  let cleanup: (() => Promise<void>) | undefined;
+  return followedSse(options, (write, close) => {
+    const send = (event: StreamEvent) => {
+      sequence += 1;
+      write(`id: ${sequence}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    };
+    return followRun<RunView>(runId, {
+      load: () => getRunView(workspaceId, runId),
+      steps: (view) => view.steps,
+      onSnapshot: (view, partials) => {
+        if (!view) return close();
+        const steps = view.steps.map((s) => {
+          const partialText = partials.get(`${s.nodeId}:${s.iteration}`);
+          return partialText === undefined ? s : { ...s, partialText };
+        });
+        send({ type: "snapshot", run: { ...view, steps } });
+        if (TERMINAL_RUN_STATUSES.includes(view.status)) {
+          send({ type: "run", status: view.status, output: view.output, error: view.error, at: view.finishedAt ?? view.createdAt });
+          close();
+        }
+      },
+      onEvent: (event) => {
+        send(event as StreamEvent);
+        if (event.type === "run" && TERMINAL_RUN_STATUSES.includes(event.status)) close();
+      },
+    });
+  });
+}
 
+/**
+ * The lifecycle of a followed run as Server-Sent Events (the API stream and the chat stream):
+ * `follow(write, close)` subscribes (resolving to its unsubscribe function) and writes frames;
+ * a heartbeat keeps proxies from closing an idle stream; closing (by `follow`, the client going
+ * away or `signal`) unsubscribes once. A failure to subscribe errors the stream.
+ */
+export function followedSse(
+  options: { signal?: AbortSignal; headers?: HeadersInit },
+  follow: (write: (frame: string) => void, close: () => void) => Promise<() => Promise<void>>,
+): Response {
+  const encoder = new TextEncoder();
+  let cleanup: (() => Promise<void>) | undefined;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       let closed = false;
-      const send = (event: StreamEvent) => {
-        if (closed) return;
-        sequence += 1;
-        controller.enqueue(encoder.encode(`id: ${sequence}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+      const write = (frame: string) => {
+        if (!closed) controller.enqueue(encoder.encode(frame));
       };
-      const heartbeat = setInterval(() => {
-        if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
-      }, HEARTBEAT_MS);
+      const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
       const close = () => {
         if (closed) return;
         closed = true;
@@ -47,29 +80,9 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
         void cleanup?.();
         controller.close();
       };
-      signal?.addEventListener("abort", close);
-
+      options.signal?.addEventListener("abort", close);
       try {
-        cleanup = await followRun<RunView>(runId, {
-          load: () => getRunView(workspaceId, runId),
-          steps: (view) => view.steps,
-          onSnapshot: (view, partials) => {
-            if (!view) return close();
-            const steps = view.steps.map((s) => {
-              const partialText = partials.get(`${s.nodeId}:${s.iteration}`);
-              return partialText === undefined ? s : { ...s, partialText };
-            });
-            send({ type: "snapshot", run: { ...view, steps } });
-            if (TERMINAL_RUN_STATUSES.includes(view.status)) {
-              send({ type: "run", status: view.status, output: view.output, error: view.error, at: view.finishedAt ?? view.createdAt });
-              close();
-            }
-          },
-          onEvent: (event) => {
-            send(event as StreamEvent);
-            if (event.type === "run" && TERMINAL_RUN_STATUSES.includes(event.status)) close();
-          },
-        });
+        cleanup = await follow(write, close);
       } catch (error) {
         clearInterval(heartbeat);
         closed = true;
@@ -82,7 +95,6 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
       await cleanup?.();
     },
   });
-
   return sseResponse(stream, options.headers);
 }
 

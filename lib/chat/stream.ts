@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { sseResponse } from "@/lib/api/run-stream";
+import { followedSse } from "@/lib/api/run-stream";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { followRun } from "@/lib/runs/follow";
 
@@ -19,7 +19,6 @@ export type ChatStreamEvent =
   | { type: "wait"; nodeId: string; kind: string; request: Record<string, unknown> }
   | { type: "done"; status: string; message: { id: string; content: string; status: string; citations: unknown } | null };
 
-const HEARTBEAT_MS = 15_000;
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 
 interface TurnSnapshot {
@@ -39,62 +38,34 @@ async function storedMessage(messageId: string) {
 }
 
 export function chatTurnStream(options: { runId: string; messageId: string; first?: ChatStreamEvent; signal?: AbortSignal; headers?: HeadersInit }): Response {
-  const { runId, messageId, signal } = options;
-  const encoder = new TextEncoder();
-  let cleanup: (() => Promise<void>) | undefined;
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      let closed = false;
-      const send = (event: ChatStreamEvent) => {
-        if (!closed) controller.enqueue(encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
-      };
-      const heartbeat = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), HEARTBEAT_MS);
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        void cleanup?.();
-        controller.close();
-      };
-      const finish = async (status: string) => send({ type: "done", status, message: await storedMessage(messageId) });
-      signal?.addEventListener("abort", close);
-      if (options.first) send(options.first);
-      try {
-        // Which nodes' streamed text is an answer (the rest is a model's text in progress).
-        const answerNodes = new Set(await loadAnswerIds(runId));
-        cleanup = await followRun<TurnSnapshot>(runId, {
-          load: () => loadTurn(runId),
-          steps: (snapshot) => snapshot.steps,
-          onSnapshot: (snapshot, partials) => {
-            if (!snapshot) return close();
-            for (const step of snapshot.steps) {
-              const text = (step.output as { text?: unknown } | null)?.text;
-              if (step.nodeType === "answer" && step.status === "succeeded" && typeof text === "string") send({ type: "answer", nodeId: step.nodeId, text });
-              const partial = partials.get(`${step.nodeId}:${step.iteration}`);
-              // A step still running when the snapshot was read: its streamed text so far (later deltas continue it).
-              if (partial && step.status !== "succeeded") send({ type: step.nodeType === "answer" ? "answer" : "token", nodeId: step.nodeId, text: partial });
-            }
-            if (TERMINAL.has(snapshot.status)) void finish(snapshot.status).finally(close);
-          },
-          onEvent: (event: RunEvent) => {
-            if (event.type === "delta") send({ type: answerNodes.has(event.nodeId) ? "answer" : "token", nodeId: event.nodeId, text: event.text });
-            else if (event.type === "step" && event.status === "waiting" && event.wait) send({ type: "wait", nodeId: event.nodeId, kind: event.wait.kind, request: event.wait.request });
-            else if (event.type === "run" && TERMINAL.has(event.status)) void finish(event.status).finally(close);
-          },
-        });
-      } catch (error) {
-        clearInterval(heartbeat);
-        closed = true;
-        controller.error(error);
-        return;
-      }
-      if (closed) await cleanup();
-    },
-    async cancel() {
-      await cleanup?.();
-    },
+  const { runId, messageId } = options;
+  return followedSse(options, async (write, close) => {
+    const send = (event: ChatStreamEvent) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    const finish = async (status: string) => send({ type: "done", status, message: await storedMessage(messageId) });
+    if (options.first) send(options.first);
+    // Which nodes' streamed text is an answer (the rest is a model's text in progress).
+    const answerNodes = new Set(await loadAnswerIds(runId));
+    return followRun<TurnSnapshot>(runId, {
+      load: () => loadTurn(runId),
+      steps: (snapshot) => snapshot.steps,
+      onSnapshot: (snapshot, partials) => {
+        if (!snapshot) return close();
+        for (const step of snapshot.steps) {
+          const text = (step.output as { text?: unknown } | null)?.text;
+          if (step.nodeType === "answer" && step.status === "succeeded" && typeof text === "string") send({ type: "answer", nodeId: step.nodeId, text });
+          const partial = partials.get(`${step.nodeId}:${step.iteration}`);
+          // A step still running when the snapshot was read: its streamed text so far (later deltas continue it).
+          if (partial && step.status !== "succeeded") send({ type: step.nodeType === "answer" ? "answer" : "token", nodeId: step.nodeId, text: partial });
+        }
+        if (TERMINAL.has(snapshot.status)) void finish(snapshot.status).finally(close);
+      },
+      onEvent: (event: RunEvent) => {
+        if (event.type === "delta") send({ type: answerNodes.has(event.nodeId) ? "answer" : "token", nodeId: event.nodeId, text: event.text });
+        else if (event.type === "step" && event.status === "waiting" && event.wait) send({ type: "wait", nodeId: event.nodeId, kind: event.wait.kind, request: event.wait.request });
+        else if (event.type === "run" && TERMINAL.has(event.status)) void finish(event.status).finally(close);
+      },
+    });
   });
-  return sseResponse(stream, options.headers);
 }
 
 async function loadAnswerIds(runId: string): Promise<string[]> {
