@@ -57,7 +57,8 @@ test("publish a conversational workflow as a chat app, chat, give feedback, see 
   await expect(page.getByTestId("chat-suggestion")).toHaveText("What can you do?");
 
   // Turn 1: the answer streams (the Stop button shows while it is written), then is stored.
-  await page.getByTestId("chat-input").fill("Hello **there**");
+  // The echo of a 16-word message streams for about a second (60 ms a chunk), long enough to see Stop.
+  await page.getByTestId("chat-input").fill("Hello **there**, please answer with a long reply so that the streaming can be watched live");
   await page.getByTestId("chat-send").click();
   await expect(page.getByTestId("chat-stop")).toBeVisible();
   const answers = page.getByTestId("chat-assistant-message");
