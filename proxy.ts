@@ -11,9 +11,13 @@ export function proxy(request: NextRequest) {
 }
 
 /**
- * Everything but Next's own assets, files with an extension (static files, /api/v1/openapi.json)
- * and the public API /api/v1/…: API-key requests need no same-origin check (lib/auth/origin.ts) and
- * get HSTS from their route wrapper (lib/api/route.ts), and running the proxy cost every API call
- * about 0.25 ms in Next's middleware machinery (issue #9).
+ * Everything but Next's own assets, files with an extension (static files, /api/v1/openapi.json),
+ * the public API /api/v1/…, webhooks /api/hooks/… and the studio's upload routes (OpenAPI documents,
+ * knowledge documents). API-key and webhook requests need no same-origin check (lib/auth/origin.ts)
+ * and get HSTS from their route wrapper (lib/api/route.ts, app/api/hooks); running the proxy cost
+ * every API call about 0.25 ms in Next's middleware machinery (issue #9). Upload routes must not pass
+ * through it: Next buffers a body the proxy sees and cuts it at 10 MB ("Request body exceeded 10MB"),
+ * so a 13 MB OpenAPI document or a 50 MB PDF arrived truncated. Their handlers (withMember) make the
+ * same-origin check and add HSTS.
  */
-export const config = { matcher: ["/((?!_next|api/v1/|.*\\..*).*)"] };
+export const config = { matcher: ["/((?!_next|api/v1/|api/hooks/|api/tools/openapi|api/knowledge-bases/|.*\\..*).*)"] };

@@ -15,14 +15,14 @@
  * Uses its own database (BENCH_DATABASE_URL, default weft_bench_path, reset at start), Redis
  * prefix (weft-bench-path) and port (3300).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Redis } from "ioredis";
 import { ensureDatabase } from "../scripts/lib/database";
-import { WORKER_BUNDLE, workerArgs } from "../scripts/lib/worker-command";
+import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
+import { closedLoop, percentile, type Attempt } from "./lib/load";
 import { backendCpuBetween, childrenOf, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, watchForks } from "./lib/proc";
 import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
 
@@ -38,7 +38,6 @@ const WARMUP = Number(arg("warmup", "20"));
 const PROBE = Number(arg("probe", "20"));
 const PORT = Number(arg("port", "3300"));
 const ATTACH = arg("attach", "");
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const PREFIX = process.env.BENCH_REDIS_PREFIX ?? "weft-bench-path";
 const COUNTERS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-counters-"));
 const BASE = ATTACH || `http://127.0.0.1:${PORT}`;
@@ -60,69 +59,10 @@ const benchEnv: Record<string, string> = {
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-function spawnLogged(args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-      if (output.includes(ready)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => {
-      onData(chunk);
-      if (process.env.BENCH_VERBOSE) process.stderr.write(chunk);
-    });
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
-  });
-}
-
-async function startWeb(): Promise<ChildProcess | null> {
-  if (ATTACH) return null;
-  if (!fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
-    console.error("No production build in .next. Build once with `npm run build` (about a few minutes on 2 cores), then run this again.");
-    process.exit(2);
-  }
-  if (!fs.existsSync(path.join(root, WORKER_BUNDLE))) {
-    console.error("No worker bundle in dist/worker. Build it with `npm run build:worker`, then run this again.");
-    process.exit(2);
-  }
-  // BENCH_WEB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the web process.
-  const nodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const web = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: { ...process.env, ...benchEnv },
-    stdio: ["ignore", "ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore"],
-  });
-  return web;
-}
-
-// BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers.
-const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-// The compiled bundle, as `npm run worker` runs it (build it with `npm run build:worker`).
-const startWorker = () => spawnLogged(workerArgs(workerNodeArgs), { ...benchEnv, LOG_LEVEL: "info" }, "worker started");
 
 /** Sign-up, sign-in, workflow, publish and API key, all through the app's HTTP API. */
 async function setUp(client: HttpClient): Promise<{ workflowId: string; apiKey: string }> {
-  const origin = { origin: new URL(BASE).origin };
-  const email = `bench-${Date.now()}@example.test`;
-  const signUp = await client.request("POST", "/api/auth/sign-up/email", { email, password: "correct-horse-1", name: "Bench" }, origin);
-  if (signUp.status !== 200) throw new Error(`sign-up: ${signUp.status} ${signUp.body}`);
-  const signIn = await client.request("POST", "/api/auth/sign-in/email", { email, password: "correct-horse-1" }, origin);
-  if (signIn.status !== 200) throw new Error(`sign-in: ${signIn.status} ${signIn.body}`);
-  const setCookie = signIn.headers["set-cookie"] ?? [];
-  const cookie = { ...origin, cookie: setCookie.map((line) => line.split(";")[0]).join("; ") };
-  const created = await client.request("POST", "/api/workflows", { name: `bench ${WORKFLOW}`, graph: workflow.graph }, cookie);
-  if (created.status !== 201) throw new Error(`create workflow: ${created.status} ${created.body}`);
-  const workflowId = (JSON.parse(created.body) as { id: string }).id;
-  const published = await client.request("POST", `/api/workflows/${workflowId}/publish`, {}, cookie);
-  if (published.status !== 201) throw new Error(`publish: ${published.status} ${published.body}`);
+  const { cookie, workflowId } = await signUpAndPublish(client, BASE, `bench ${WORKFLOW}`, workflow.graph);
   const key = await client.request("POST", "/api/api-keys", { name: "bench", scopes: ["workflows:read", "runs:read", "runs:write"] }, cookie);
   if (key.status !== 201) throw new Error(`api key: ${key.status} ${key.body}`);
   return { workflowId, apiKey: (JSON.parse(key.body) as { secret: string }).secret };
@@ -205,7 +145,7 @@ async function settleCounters(): Promise<void> {
   await sleep(500);
 }
 
-async function runOnce(client: HttpClient, workflowId: string, apiKey: string): Promise<{ ms: number; ok: boolean; detail?: string }> {
+async function runOnce(client: HttpClient, workflowId: string, apiKey: string): Promise<Attempt> {
   const started = performance.now();
   try {
     const response = await client.request("POST", `/api/v1/workflows/${workflowId}/runs`, { inputs: workflow.inputs, mode: "sync", timeoutMs: 60_000 }, { authorization: `Bearer ${apiKey}` });
@@ -219,36 +159,6 @@ async function runOnce(client: HttpClient, workflowId: string, apiKey: string): 
   }
 }
 
-/** A closed loop: `concurrency` callers, each sending its next request when the last one answered. */
-async function load(client: HttpClient, workflowId: string, apiKey: string, total: number, concurrency: number) {
-  const latencies: number[] = [];
-  const failures: string[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next += 1;
-        const result = await runOnce(client, workflowId, apiKey);
-        latencies.push(result.ms);
-        if (!result.ok) failures.push(result.detail ?? "?");
-      }
-    }),
-  );
-  return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b), failures };
-}
-
-async function clearRedisPrefix(): Promise<void> {
-  const redis = new Redis(benchEnv.REDIS_URL);
-  let cursor = "0";
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, "MATCH", `${PREFIX}:*`, "COUNT", 1000);
-    cursor = nextCursor;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
-  redis.disconnect();
-}
-
 function printCounts(label: string, web: Counts, worker: Counts, runs: number) {
   console.log(`${label} (per run, ${runs} runs):`);
   console.log(`  web:    SQL ${perRun(web.sql, runs)} [${breakdown(web.sqlByKind, runs)}]; Redis ${perRun(web.redisCommands, runs)} commands in ${perRun(web.redisRoundTrips, runs)} round trips [${breakdown(web.redisByCommand, runs)}]`);
@@ -258,18 +168,9 @@ function printCounts(label: string, web: Counts, worker: Counts, runs: number) {
 async function main() {
   if (!ATTACH) {
     await ensureDatabase(benchEnv.DATABASE_URL, { reset: true, quiet: true });
-    await clearRedisPrefix();
+    await clearRedisPrefix(benchEnv.REDIS_URL!, PREFIX);
   }
-  const web = await startWeb();
-  const workers = await Promise.all(Array.from({ length: WORKERS }, startWorker));
-  const stopAll = () => {
-    for (const w of workers) w.kill("SIGTERM");
-    web?.kill("SIGTERM");
-  };
-  process.on("SIGINT", () => {
-    stopAll();
-    process.exit(130);
-  });
+  const { web, workers, stopAll } = await startStack({ attach: ATTACH, port: PORT, workers: WORKERS, env: benchEnv });
   const setupClient = createClient(BASE, 4);
   try {
     await waitForServer(setupClient, "/api/v1/openapi.json", 60_000);
@@ -299,7 +200,7 @@ async function main() {
     const rows: string[] = [];
     for (const concurrency of CONCURRENCY) {
       const client = createClient(BASE, concurrency);
-      await load(client, workflowId, apiKey, WARMUP, Math.min(concurrency, WARMUP));
+      await closedLoop(WARMUP, Math.min(concurrency, WARMUP), () => runOnce(client, workflowId, apiKey));
       await settleCounters();
       const before = {
         web: sumCounts(webTree()),
@@ -311,7 +212,7 @@ async function main() {
         databaseCpu: await databaseBackendCpu(benchEnv.DATABASE_URL!),
       };
       const forks = workerPids.map((pid) => watchForks(pid));
-      const result = await load(client, workflowId, apiKey, REQUESTS, concurrency);
+      const result = await closedLoop(REQUESTS, concurrency, () => runOnce(client, workflowId, apiKey));
       const forked = forks.reduce((sum, f) => sum + f.stop().length, 0);
       await settleCounters();
       const webCpu = (web?.pid ? treeCpu(web.pid) : 0) - before.webCpu;

@@ -73,9 +73,19 @@ export const EnvSchema = z.object({
   WEFT_PROVIDER_SLOT_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** How often workers resolve approvals and questions past their timeout. */
   WEFT_WAIT_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Largest body a webhook (POST /api/hooks/{id}) accepts; larger ones get 413 before being read in full. */
+  WEFT_WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(1_048_576),
+  /** Calls one webhook accepts per WEFT_RATE_WINDOW_MS (all callers together); more get 429 with Retry-After. */
+  WEFT_WEBHOOK_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Webhook calls one client address may make per WEFT_RATE_WINDOW_MS, whatever the hook (unknown ids count too). */
+  WEFT_WEBHOOK_IP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** A schedule fire delivered later than this after its time counts as missed: its misfire policy decides (run_once or skip). */
+  WEFT_SCHEDULE_MISFIRE_GRACE_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** Directory of the filesystem store for uploaded knowledge documents (lib/storage). */
   WEFT_STORAGE_DIR: z.string().min(1).default("./.data/storage"),
   /** Knowledge documents one worker process ingests at once (parsing and embedding; runs are never blocked by it). */
+  /** Largest OpenAPI document an import accepts (upload, paste or URL), in bytes. GitHub's own description is 13 MB. */
+  WEFT_OPENAPI_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
   WEFT_KNOWLEDGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Lock of an ingestion job: a worker that stops renewing it this long (crash) loses the document to another worker. Long, as parsing a big file can hold the event loop. */
   WEFT_KNOWLEDGE_LOCK_MS: z.coerce.number().int().min(500).default(30_000),

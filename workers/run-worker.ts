@@ -15,6 +15,7 @@ import { createSubworkflowPort } from "@/lib/runs/subworkflows";
 import { startKnowledgeWorker } from "@/lib/knowledge/worker";
 import { createKnowledgePort } from "@/lib/knowledge/port";
 import { storage } from "@/lib/storage";
+import { startScheduleWorker } from "@/lib/triggers/schedule-worker";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
@@ -68,6 +69,15 @@ const knowledge = startKnowledgeWorker({
   stalledIntervalMs: Math.max(250, Math.round(config.WEFT_KNOWLEDGE_LOCK_MS / 2)),
   log,
 });
+// Schedule fires (BullMQ job schedulers, reconciled with PostgreSQL at start: lib/triggers/schedule-worker.ts).
+const schedules = startScheduleWorker({
+  db: db(),
+  log,
+  graceMs: config.WEFT_SCHEDULE_MISFIRE_GRACE_MS,
+  reconcileEveryMs: config.WEFT_RECONCILE_EVERY_MS,
+  lockDurationMs: config.WEFT_WORKER_LOCK_MS,
+  stalledIntervalMs: config.WEFT_WORKER_STALLED_MS,
+});
 log.info(
   { workerId: running.workerId, concurrency: config.WEFT_WORKER_CONCURRENCY, lockMs: config.WEFT_WORKER_LOCK_MS, drainMs: config.WEFT_WORKER_DRAIN_MS },
   "worker started",
@@ -95,7 +105,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, drainMs + 10_000);
   force.unref();
-  await Promise.all([running.shutdown(drainMs), knowledge.close()]);
+  await Promise.all([running.shutdown(drainMs), knowledge.close(), schedules.close()]);
   // The runs finished during the drain are exported too; the flush is bounded (the backend may be down).
   await telemetry?.shutdown(5_000);
   // After the drain: no step needs them any more; their stdio processes must not outlive the worker.

@@ -51,6 +51,23 @@ export const benchWorkflows = {
     inputs: { numbers: NUMBERS },
     expected: { sum: 55 },
   },
+  /** Start → Template → End: the smallest model-free workflow (the webhook benchmark's). */
+  echo: {
+    graph: {
+      version: 1,
+      nodes: [
+        { id: "start", type: "start", position: at(0), data: { inputs: [{ name: "n", label: "", type: "number", required: true, description: "" }] } },
+        { id: "label", type: "template", position: at(200), data: { template: "item {{ start.n }}", format: "text" } },
+        { id: "end", type: "end", position: at(400), data: { outputs: [{ name: "label", value: "{{ label.text }}" }] } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "label" },
+        { id: "e2", source: "label", target: "end" },
+      ],
+    },
+    inputs: { n: 72 },
+    expected: { label: "item 72" },
+  },
   template: {
     graph: {
       version: 1,

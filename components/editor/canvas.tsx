@@ -24,6 +24,7 @@ import type { WeftNode } from "@/lib/editor/flow";
 import { WEFT_NODE } from "@/lib/editor/flow";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { Button } from "@/components/ui/button";
+import { EditorTools, useEditorTools } from "./editor-tools";
 import { useEditor, useEditorStore } from "./store-context";
 import { WeftNodeComponent } from "./weft-node";
 
@@ -68,6 +69,8 @@ export function Canvas() {
       setLayingOut(false);
     }
   }, [store, fitView]);
+  // Undo/redo, clipboard, find, context menu and shortcuts (editor-tools.tsx).
+  const tools = useEditorTools(() => void autoLayout());
   // Fit a loaded graph once, when every node has been measured (fitting earlier frames only the
   // nodes measured so far); on an empty canvas, fitting would jump the view when the first node lands.
   const [fitOnLoad] = useState(() => store.getState().nodes.length > 0);
@@ -163,7 +166,9 @@ export function Canvas() {
         defaultEdgeOptions={{ animated: overlayRunning, style: { strokeWidth: 2 } }}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
+        {...tools.flowProps}
       >
+        <EditorTools tools={tools} />
         <Panel position="top-right" className={readOnly ? "hidden" : undefined}>
           <Button variant="outline" size="sm" className="bg-white" onClick={() => void autoLayout()} disabled={layingOut || nodes.length === 0} data-testid="auto-layout">
             {layingOut ? <Loader2 className="animate-spin" aria-hidden /> : <LayoutGrid aria-hidden />}

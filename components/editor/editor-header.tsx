@@ -8,6 +8,7 @@ import { renameWorkflow } from "@/lib/editor/api";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
+import { TriggersButton } from "@/components/triggers/triggers-dialog";
 import { PublishButton } from "./publish-button";
 import { ChatAppDialog } from "./chat-app-dialog";
 import { useEditor } from "./store-context";
@@ -173,6 +174,7 @@ export function EditorHeader({
             <History aria-hidden /> Runs
           </Link>
         </Button>
+        <TriggersButton workflowId={workflowId} manageDeniedReason={readOnly ? "Read only." : publishDeniedReason} />
         {readOnly ? null : <PublishButton blockedReason={publishDeniedReason ?? runBlockedReason} />}
         {readOnly || publishDeniedReason ? null : <ChatAppDialog />}
         <Button size="sm" onClick={onRun} disabled={runBlockedReason !== null} title={runBlockedReason ?? "Run this workflow"} data-testid="run-button">

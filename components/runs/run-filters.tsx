@@ -9,6 +9,9 @@ import { Label } from "@/components/ui/label";
 import type { RunFilterOptions } from "@/lib/runs/run-filter-options";
 import { cn } from "@/lib/utils";
 
+/** Triggers whose label is not just the capitalised name. */
+const TRIGGER_LABELS: Record<string, string> = { subworkflow: "Sub-workflow", openai: "OpenAI endpoint", mcp: "MCP", api: "API" };
+
 const STATUS_OPTIONS = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
 
 const selectClass =
@@ -106,7 +109,7 @@ export function RunFilters({ options }: { options: RunFilterOptions }) {
           ...versions.map((v) => ({ value: String(v), label: `v${v}` })),
         ])}
         {select("initiator", "run-filter-initiator", "Started by", "Anyone", options.initiators)}
-        {select("trigger", "run-filter-trigger", "Trigger", "Any trigger", options.triggers.map((t) => ({ value: t, label: t === "subworkflow" ? "Sub-workflow" : capital(t) })))}
+        {select("trigger", "run-filter-trigger", "Trigger", "Any trigger", options.triggers.map((t) => ({ value: t, label: TRIGGER_LABELS[t] ?? capital(t) })))}
       </div>
       <div className="flex flex-wrap items-end gap-3">
         <Field id="run-filter-from" label="Created from (UTC)">

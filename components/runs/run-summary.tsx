@@ -38,7 +38,7 @@ export function RunSummary({ run, now }: { run: RunDetail; now: Date }) {
           {run.initiator ? (
             // Every run of the same member or key, one click away (the runs list's initiator filter).
             <Link
-              href={`/runs?initiator=${run.initiator.kind === "api_key" ? "key" : "user"}:${encodeURIComponent(run.initiator.id)}`}
+              href={`/runs?initiator=${run.initiator.kind === "api_key" ? "key" : run.initiator.kind}:${encodeURIComponent(run.initiator.id)}`}
               className="hover:underline"
               title="All runs started by them"
             >

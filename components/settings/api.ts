@@ -23,7 +23,9 @@ interface ErrorBody {
 }
 
 export async function request<T>(url: string, init: RequestInit): Promise<T> {
-  const response = await fetch(url, { ...init, headers: { "content-type": "application/json", ...init.headers } });
+  // A FormData body (a file upload) gets its multipart type and boundary from the browser.
+  const headers = init.body instanceof FormData ? init.headers : { "content-type": "application/json", ...init.headers };
+  const response = await fetch(url, { ...init, headers });
   if (!response.ok) {
     let body: ErrorBody = {};
     try {

@@ -15,9 +15,23 @@ export const createToolRequest = (body: unknown) => request<ToolView>("/api/tool
 export const updateToolRequest = (id: string, body: unknown) => request<ToolView>(toolPath(id), json("PATCH", body));
 export const deleteToolRequest = (id: string) => request<void>(toolPath(id), json("DELETE"));
 export const testToolRequest = (id: string, input: unknown) => request<ToolTestResult>(`${toolPath(id)}/test`, json("POST", { input }));
-export const previewOpenApiRequest = (text: string) => request<OpenApiPreview>("/api/tools/openapi/preview", json("POST", { text }));
-export const importOpenApiRequest = (body: unknown) =>
-  request<{ sourceId: string; sourceName: string; created: number; updated: number; removed: number }>("/api/tools/openapi", json("POST", body));
+/** Where the import dialog's document is: pasted text, a chosen file (uploaded as multipart, never read into the page) or a URL. */
+export type OpenApiDocumentSource = { kind: "text"; text: string } | { kind: "file"; file: File } | { kind: "url"; url: string };
+
+function openApiBody(source: OpenApiDocumentSource, options: Record<string, unknown> = {}): RequestInit {
+  if (source.kind !== "file") return json("POST", { ...options, ...(source.kind === "text" ? { text: source.text } : { url: source.url }) });
+  const form = new FormData();
+  form.append("document", source.file, source.file.name);
+  form.append("options", JSON.stringify(options));
+  return { method: "POST", body: form };
+}
+
+export const previewOpenApiRequest = (source: OpenApiDocumentSource) => request<OpenApiPreview>("/api/tools/openapi/preview", openApiBody(source));
+export const importOpenApiRequest = (source: OpenApiDocumentSource, options: Record<string, unknown>) =>
+  request<{ sourceId: string; sourceName: string; created: number; updated: number; removed: number; skipped: { key: string; reason: string }[] }>(
+    "/api/tools/openapi",
+    openApiBody(source, options),
+  );
 export const secretNamesRequest = async (): Promise<string[]> => {
   try {
     return (await request<{ secrets: { name: string }[] }>("/api/secrets", json("GET"))).secrets.map((s) => s.name);

@@ -7,10 +7,14 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import type { ToolAuth } from "@/lib/tools/schema";
-import { importOpenApiRequest, previewOpenApiRequest, type OpenApiPreview } from "./api";
+import { importOpenApiRequest, previewOpenApiRequest, type OpenApiDocumentSource, type OpenApiPreview } from "./api";
 import { AuthFields } from "./auth-fields";
 
-/** Paste or upload an OpenAPI 3.x / Swagger 2.0 document (JSON or YAML), pick operations, import them as tools. */
+/**
+ * Paste, upload or link an OpenAPI 3.x / Swagger 2.0 document (JSON or YAML), pick operations,
+ * import them as tools. A chosen file is uploaded as it is (multipart), never read into the page:
+ * GitHub's 13 MB description took 33 s to land in a text box.
+ */
 export function OpenApiImportDialog({
   open,
   secretNames,
@@ -23,6 +27,8 @@ export function OpenApiImportDialog({
   onImported: (summary: string) => void;
 }) {
   const [text, setText] = useState("");
+  const [file, setFile] = useState<File | null>(null);
+  const [url, setUrl] = useState("");
   const [preview, setPreview] = useState<OpenApiPreview | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [search, setSearch] = useState("");
@@ -38,8 +44,12 @@ export function OpenApiImportDialog({
     return needle ? ops.filter((op) => `${op.method} ${op.path} ${op.summary} ${op.toolName}`.toLowerCase().includes(needle)) : ops;
   }, [preview, search]);
 
+  const source: OpenApiDocumentSource | null = file ? { kind: "file", file } : url.trim() ? { kind: "url", url: url.trim() } : text.trim() ? { kind: "text", text } : null;
+
   function reset() {
     setText("");
+    setFile(null);
+    setUrl("");
     setPreview(null);
     setChosen(new Set());
     setSearch("");
@@ -60,7 +70,8 @@ export function OpenApiImportDialog({
 
   const readDocument = () =>
     run(async () => {
-      const result = await previewOpenApiRequest(text);
+      if (!source) return;
+      const result = await previewOpenApiRequest(source);
       setPreview(result);
       setChosen(new Set(result.operations.map((op) => op.key)));
       setSourceName(result.title);
@@ -70,12 +81,18 @@ export function OpenApiImportDialog({
 
   const importChosen = () =>
     run(async () => {
-      const result = await importOpenApiRequest({ text, sourceName, operations: [...chosen], baseUrl, auth });
-      onImported(`${result.sourceName}: ${result.created} created, ${result.updated} updated, ${result.removed} removed.`);
+      if (!source) return;
+      const result = await importOpenApiRequest(source, { sourceName, operations: [...chosen], baseUrl, auth });
+      const skipped = result.skipped.length ? ` ${result.skipped.length} skipped (${result.skipped.map((s) => `${s.key}: ${s.reason}`).join("; ")})` : "";
+      onImported(`${result.sourceName}: ${result.created} created, ${result.updated} updated, ${result.removed} removed.${skipped}`);
       reset();
     });
 
-  const toggleAll = (on: boolean) => setChosen((set) => new Set(on ? [...set, ...visible.map((op) => op.key)] : [...set].filter((key) => !visible.some((op) => op.key === key))));
+  const toggleAll = (on: boolean) =>
+    setChosen((set) => {
+      const shown = new Set(visible.map((op) => op.key));
+      return new Set(on ? [...set, ...shown] : [...set].filter((key) => !shown.has(key)));
+    });
 
   return (
     <Dialog open={open} onOpenChange={(next) => !busy && onOpenChange(next)}>
@@ -88,18 +105,46 @@ export function OpenApiImportDialog({
           <div className="space-y-3">
             <div className="space-y-1">
               <Label htmlFor="openapi-text">Document</Label>
-              <Textarea id="openapi-text" data-testid="openapi-text" rows={12} className="font-mono text-xs" value={text} placeholder="openapi: 3.0.3 …" onChange={(e) => setText(e.target.value)} />
+              <Textarea
+                id="openapi-text"
+                data-testid="openapi-text"
+                rows={10}
+                className="font-mono text-xs"
+                value={text}
+                disabled={file !== null || url.trim() !== ""}
+                placeholder="openapi: 3.0.3 …"
+                onChange={(e) => setText(e.target.value)}
+              />
             </div>
             <div className="space-y-1">
               <Label htmlFor="openapi-file">…or upload a file</Label>
               <Input
                 id="openapi-file"
+                data-testid="openapi-file"
                 type="file"
                 accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  if (file) void file.text().then(setText);
-                }}
+                onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              />
+              {file ? (
+                <p className="text-xs text-muted-foreground">
+                  {file.name}, {(file.size / 1024 / 1024).toFixed(1)} MB: uploaded as it is when you read it.{" "}
+                  <button type="button" className="underline" onClick={() => setFile(null)}>
+                    Remove
+                  </button>
+                </p>
+              ) : null}
+            </div>
+            <div className="space-y-1">
+              <Label htmlFor="openapi-url">…or fetch it from a URL</Label>
+              <Input
+                id="openapi-url"
+                data-testid="openapi-url"
+                type="url"
+                className="font-mono text-xs"
+                placeholder="https://api.example.com/openapi.json"
+                value={url}
+                disabled={file !== null}
+                onChange={(e) => setUrl(e.target.value)}
               />
             </div>
           </div>
@@ -146,12 +191,29 @@ export function OpenApiImportDialog({
                     <code className="w-16 shrink-0 text-xs font-semibold">{op.method}</code>
                     <code className="truncate text-xs">{op.path}</code>
                     <span className="truncate text-xs text-muted-foreground">{op.summary}</span>
+                    {op.notes.length ? (
+                      <span className="shrink-0 text-xs text-amber-700" title={op.notes.join("\n")}>
+                        {op.notes.length} note{op.notes.length > 1 ? "s" : ""}
+                      </span>
+                    ) : null}
                     <code className="ml-auto shrink-0 text-xs text-muted-foreground">{op.toolName}</code>
                   </label>
                 </li>
               ))}
             </ul>
             <p className="text-xs text-muted-foreground">{chosen.size} chosen</p>
+            {preview.skipped.length ? (
+              <details className="text-xs" data-testid="openapi-skipped">
+                <summary className="cursor-pointer text-muted-foreground">{preview.skipped.length} operations cannot be imported</summary>
+                <ul className="mt-1 max-h-40 space-y-1 overflow-y-auto">
+                  {preview.skipped.map((op) => (
+                    <li key={op.key}>
+                      <code>{op.key}</code>: {op.reason}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            ) : null}
           </div>
         )}
         {error ? <p className="text-sm text-red-700" role="alert">{error}</p> : null}
@@ -166,7 +228,7 @@ export function OpenApiImportDialog({
               Import {chosen.size} tools
             </Button>
           ) : (
-            <Button type="button" data-testid="openapi-read" disabled={busy || !text.trim()} onClick={() => void readDocument()}>
+            <Button type="button" data-testid="openapi-read" disabled={busy || !source} onClick={() => void readDocument()}>
               Read document
             </Button>
           )}

@@ -33,7 +33,7 @@ export function createWorkflowRequest(input: { name: string; description?: strin
   return request<{ id: string }>("/api/workflows", { method: "POST", body: JSON.stringify(input) });
 }
 
-export function renameWorkflowRequest(id: string, input: { name: string; description?: string }) {
+export function renameWorkflowRequest(id: string, input: { name: string; description?: string; slug?: string; exposeAsTool?: boolean }) {
   return request<unknown>(`/api/workflows/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(input) });
 }
 

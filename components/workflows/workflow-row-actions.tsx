@@ -16,7 +16,14 @@ import { deleteWorkflowRequest, duplicateWorkflowRequest, renameWorkflowRequest 
 import { WorkflowDetailsDialog } from "./workflow-details-dialog";
 
 /** Rename / Duplicate / Delete for one workflow row (editors and above). */
-export function WorkflowRowActions({ id, name, description }: { id: string; name: string; description: string }) {
+export function WorkflowRowActions({
+  workflow,
+  canPublish,
+}: {
+  workflow: { id: string; name: string; description: string; slug: string; exposeAsTool: boolean };
+  canPublish: boolean;
+}) {
+  const { id, name } = workflow;
   const router = useRouter();
   const [renaming, setRenaming] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -90,7 +97,8 @@ export function WorkflowRowActions({ id, name, description }: { id: string; name
         onOpenChange={setRenaming}
         title="Edit workflow"
         submitLabel="Save"
-        initial={{ name, description }}
+        initial={workflow}
+        channels={{ canPublish }}
         onSubmit={async (details) => {
           await renameWorkflowRequest(id, details);
           setRenaming(false);

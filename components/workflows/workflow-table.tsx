@@ -8,13 +8,15 @@ export interface WorkflowRow {
   id: string;
   name: string;
   description: string;
+  slug: string;
+  exposeAsTool: boolean;
   updatedAt: Date | string;
   nodeCount: number;
   lastRun: { id: string; status: string; createdAt: Date | string } | null;
 }
 
 /** The workspace's workflows, newest edit first; actions only when the viewer may edit. */
-export function WorkflowTable({ workflows, canEdit }: { workflows: WorkflowRow[]; canEdit: boolean }) {
+export function WorkflowTable({ workflows, canEdit, canPublish }: { workflows: WorkflowRow[]; canEdit: boolean; canPublish: boolean }) {
   const now = new Date();
   return (
     <div className="rounded-lg border">
@@ -63,7 +65,7 @@ export function WorkflowTable({ workflows, canEdit }: { workflows: WorkflowRow[]
               </TableCell>
               {canEdit ? (
                 <TableCell>
-                  <WorkflowRowActions id={workflow.id} name={workflow.name} description={workflow.description} />
+                  <WorkflowRowActions workflow={workflow} canPublish={canPublish} />
                 </TableCell>
               ) : null}
             </TableRow>

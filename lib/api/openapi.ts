@@ -21,6 +21,7 @@ import {
 } from "./schemas";
 import { OpenApiImportRequestSchema, OpenApiImportResultSchema, RegisterToolRequestSchema, ToolListSchema, ApiToolSchema } from "@/lib/tools/api-schemas";
 import { knowledgePaths, KNOWLEDGE_REQUEST_IDS } from "./openapi-knowledge";
+import { openAiPaths, OPENAI_REQUEST_IDS } from "./openapi-openai";
 
 /**
  * The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes validate with
@@ -120,16 +121,43 @@ function openObjects(value: unknown): unknown {
   return Object.fromEntries(entries.map(([key, v]) => [key, openObjects(v)]));
 }
 
+/**
+ * A request schema's `default`s moved into the descriptions. The fields are already optional (zod's
+ * input types), but client generators read `default` as "always present": openapi-typescript makes
+ * such a property required in a component schema, so `{ inputs: {} }` would not compile against it.
+ */
+const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
+
+function defaultsAsText(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(defaultsAsText);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const { default: fallback, ...rest } = schema as JsonObject;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(rest)) {
+    // Under "properties" the keys are field names (a field may be called "default"), the values schemas.
+    if (SCHEMA_MAPS.has(key) && typeof value === "object" && value !== null && !Array.isArray(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, defaultsAsText(sub)]));
+    } else if (key === "enum" || key === "const" || key === "examples" || key === "required") {
+      out[key] = value;
+    } else {
+      out[key] = defaultsAsText(value);
+    }
+  }
+  if (fallback === undefined) return out;
+  const note = `Default: ${JSON.stringify(fallback)}.`;
+  return { ...out, description: typeof out.description === "string" && out.description ? `${out.description.replace(/\.?$/, ".")} ${note}` : note };
+}
+
 /** Components generated from the registry: request bodies with their input types (defaults optional), the rest as output. */
 function componentSchemas(): Record<string, JsonObject> {
   const uri = (id: string) => `#/components/schemas/${id}`;
   const asOutput = z.toJSONSchema(apiSchemas, { uri, io: "output", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
   const asInput = z.toJSONSchema(apiSchemas, { uri, io: "input", unrepresentable: "any" }).schemas as Record<string, JsonObject>;
-  const requestIds = new Set([idOf(ImportWorkflowRequestSchema), idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema), idOf(RegisterToolRequestSchema), idOf(OpenApiImportRequestSchema), ...KNOWLEDGE_REQUEST_IDS()]);
+  const requestIds = new Set([idOf(ImportWorkflowRequestSchema), idOf(StartRunRequestSchema), idOf(AnswerWaitRequestSchema), idOf(ApprovalAnswerSchema), idOf(RegisterToolRequestSchema), idOf(OpenApiImportRequestSchema), ...KNOWLEDGE_REQUEST_IDS(), ...OPENAI_REQUEST_IDS()]);
   const out: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(asOutput)) {
     // Responses may gain fields in later versions, so only request bodies forbid unknown properties.
-    const chosen = requestIds.has(id) ? { ...asInput[id]! } : (openObjects(schema) as JsonObject);
+    const chosen = requestIds.has(id) ? (defaultsAsText(asInput[id]!) as JsonObject) : (openObjects(schema) as JsonObject);
     delete chosen.$schema; // a component is a fragment of the document, which declares the dialect once
     delete chosen.$id;
     out[id] = chosen;
@@ -158,6 +186,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
       { name: "runs", description: "Starting and following runs" },
       { name: "tools", description: "The tool registry: tools agents and Tool nodes call" },
       { name: "knowledge", description: "Knowledge bases: documents agents retrieve and cite" },
+      { name: "openai", description: "OpenAI-compatible endpoint: published workflows as chat models, for any OpenAI client (base URL …/api/v1/openai)" },
     ],
     paths: {
       "/api/v1/workflows": {
@@ -304,17 +333,31 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
           operationId: "importOpenApiTools",
           summary: "Import tools from an OpenAPI document",
           description:
-            "OpenAPI 3.x or Swagger 2.0, JSON or YAML. Each chosen operation becomes a tool whose input holds its path, query and header parameters and a `body`. External `$ref`s are not fetched. Importing again under the same `sourceName` updates that source's tools.",
+            "OpenAPI 3.x or Swagger 2.0, JSON or YAML, as `text`, by `url` (fetched by the server through its SSRF guard) or uploaded as `multipart/form-data` (file part `document`, options as a JSON text part `options`; up to WEFT_OPENAPI_MAX_BYTES, 64 MiB by default). Each chosen operation becomes a tool whose input holds its path, query and header parameters and a `body` sent in the operation's declared encoding. OPTIONS/TRACE operations and input schemas over the tool limit are reported in `skipped`. External `$ref`s are not fetched. Importing again under the same `sourceName` updates that source's tools and never renames them.",
           tags: ["tools"],
-          requestBody: { required: true, content: json(OpenApiImportRequestSchema) },
+          requestBody: {
+            required: true,
+            content: {
+              ...json(OpenApiImportRequestSchema),
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  properties: { document: { type: "string", format: "binary" }, options: { type: "string", description: "The JSON request fields other than text and url" } },
+                  required: ["document"],
+                },
+              },
+            },
+          },
           responses: {
             "201": { description: "What was created, updated and removed", content: json(OpenApiImportResultSchema) },
-            "400": errorResponse("Not an OpenAPI document, or unknown operations (invalid_request)"),
+            "400": errorResponse("Not an OpenAPI document, unknown operations, none importable, or the URL could not be fetched (invalid_request)"),
             "409": errorResponse("A non-OpenAPI source has this name (conflict)"),
+            "413": errorResponse("The document is larger than the limit (payload_too_large)"),
           },
         }),
       },
       ...knowledgePaths(),
+      ...openAiPaths(),
       "/api/v1/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",

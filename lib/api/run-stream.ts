@@ -23,19 +23,21 @@ const HEARTBEAT_MS = 15_000;
  * snapshot knows, and deltas whose byte offset lies inside the partial text already sent.
  */
 export function runEventStream(options: { workspaceId: string; runId: string; lastEventId?: string | null; signal?: AbortSignal; headers?: HeadersInit }): Response {
-  const { workspaceId, runId } = options;
+  const { workspaceId, runId, signal } = options;
   const resumedFrom = Number.parseInt(options.lastEventId ?? "", 10);
   let sequence = Number.isSafeInteger(resumedFrom) && resumedFrom >= 0 ? resumedFrom : 0;
-  return followedSse(options, (write, close) => {
+
+  const stream = liveSseStream(signal, (io) => {
     const send = (event: StreamEvent) => {
+      if (io.closed()) return;
       sequence += 1;
-      write(`id: ${sequence}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      io.write(`id: ${sequence}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
     return followRun<RunView>(runId, {
       load: () => getRunView(workspaceId, runId),
       steps: (view) => view.steps,
       onSnapshot: (view, partials) => {
-        if (!view) return close();
+        if (!view) return io.close();
         const steps = view.steps.map((s) => {
           const partialText = partials.get(`${s.nodeId}:${s.iteration}`);
           return partialText === undefined ? s : { ...s, partialText };
@@ -43,46 +45,61 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
         send({ type: "snapshot", run: { ...view, steps } });
         if (TERMINAL_RUN_STATUSES.includes(view.status)) {
           send({ type: "run", status: view.status, output: view.output, error: view.error, at: view.finishedAt ?? view.createdAt });
-          close();
+          io.close();
         }
       },
       onEvent: (event) => {
         send(event as StreamEvent);
-        if (event.type === "run" && TERMINAL_RUN_STATUSES.includes(event.status)) close();
+        if (event.type === "run" && TERMINAL_RUN_STATUSES.includes(event.status)) io.close();
       },
     });
   });
+
+  return sseResponse(stream, options.headers);
+}
+
+export interface LiveSseWriter {
+  /** Enqueues SSE text (nothing once closed). */
+  write(text: string): void;
+  /** Ends the stream and unsubscribes; safe to call more than once, also before `follow` has resolved. */
+  close(): void;
+  closed(): boolean;
 }
 
 /**
- * The lifecycle of a followed run as Server-Sent Events (the API stream and the chat stream):
- * `follow(write, close)` subscribes (resolving to its unsubscribe function) and writes frames;
- * a heartbeat keeps proxies from closing an idle stream; closing (by `follow`, the client going
- * away or `signal`) unsubscribes once. A failure to subscribe errors the stream.
+ * The plumbing every live SSE stream of a run shares (this file's and the OpenAI endpoint's):
+ * `follow` subscribes (it returns the unsubscribe function) and writes through the writer; a
+ * keep-alive comment goes out every 15 s; the client going away (`signal`, or the stream being
+ * cancelled) unsubscribes; a failure to subscribe errors the stream.
  */
-export function followedSse(
-  options: { signal?: AbortSignal; headers?: HeadersInit },
-  follow: (write: (frame: string) => void, close: () => void) => Promise<() => Promise<void>>,
-): Response {
+export function liveSseStream(signal: AbortSignal | undefined, follow: (io: LiveSseWriter) => Promise<() => Promise<void>>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cleanup: (() => Promise<void>) | undefined;
-  const stream = new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array>({
     async start(controller) {
       let closed = false;
-      const write = (frame: string) => {
-        if (!closed) controller.enqueue(encoder.encode(frame));
-      };
-      const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
-      const close = () => {
-        if (closed) return;
+      const heartbeat = setInterval(() => {
+        if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
+      }, HEARTBEAT_MS);
+      const stop = () => {
         closed = true;
         clearInterval(heartbeat);
         void cleanup?.();
-        controller.close();
       };
-      options.signal?.addEventListener("abort", close);
+      const io: LiveSseWriter = {
+        write: (text) => {
+          if (!closed) controller.enqueue(encoder.encode(text));
+        },
+        close: () => {
+          if (closed) return;
+          stop();
+          controller.close();
+        },
+        closed: () => closed,
+      };
+      signal?.addEventListener("abort", io.close);
       try {
-        cleanup = await follow(write, close);
+        cleanup = await follow(io);
       } catch (error) {
         clearInterval(heartbeat);
         closed = true;
@@ -95,7 +112,6 @@ export function followedSse(
       await cleanup?.();
     },
   });
-  return sseResponse(stream, options.headers);
 }
 
 /** A Server-Sent Events response: never cached or buffered by proxies (the internal and v1 streams share it). */

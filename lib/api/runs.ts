@@ -19,7 +19,7 @@ const RUN_VIEW = prepared(
   `
   SELECT r.id, r."workflowId", r."workflowName", v.version, r.status::text AS status, r.inputs, r.output, r.error,
          r."promptTokens", r."completionTokens", r."totalTokens", r.cost, r.trigger,
-         r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName",
+         r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName", r."triggerRefId", r."triggerRefName",
          ${iso('r."createdAt"')} AS "createdAt", ${iso('r."startedAt"')} AS "startedAt", ${iso('r."finishedAt"')} AS "finishedAt",
          r."throttledReason", ${iso('r."throttledUntil"')} AS "throttledUntil",
          COALESCE((SELECT json_agg(json_build_object(
@@ -85,6 +85,8 @@ const RunRowSchema = z.object({
   createdByName: z.string().nullable(),
   apiKeyId: z.string().nullable(),
   apiKeyName: z.string().nullable(),
+  triggerRefId: z.string().nullable(),
+  triggerRefName: z.string().nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -52,6 +52,7 @@ export const PublishedWorkflowSchema = z
   .object({
     id: z.string(),
     name: z.string(),
+    slug: z.string().describe("Unique in the workspace: the `model` of the OpenAI-compatible endpoint and the MCP tool name"),
     description: z.string(),
     latestVersion: z.object({ version: z.number().int(), publishedAt: IsoDate, note: z.string().nullable() }),
     inputs: z.array(InputFieldSchema).describe("The Start node's declared inputs of the latest version"),

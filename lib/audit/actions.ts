@@ -54,4 +54,10 @@ export const AUDIT_ACTIONS = [
   "workflow.limits_changed",
   "audit.retention_changed",
   "audit.exported",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "schedule.created",
+  "schedule.updated",
+  "schedule.deleted",
 ] as const;

@@ -4,10 +4,12 @@ import { requestFacts } from "@/lib/audit/request-facts";
 import { jsonError } from "@/lib/auth/json-error";
 import type { Member } from "@/lib/auth/member";
 import { crossOriginRefusal } from "@/lib/auth/origin";
+import { withTransportSecurity } from "@/lib/auth/security-headers";
 import { can, refusalMessage, type Action } from "@/lib/auth/permissions";
 import { resolveMember } from "@/lib/auth/resolve";
 import { env } from "@/lib/env";
 import { findJsonInputProblem } from "@/lib/http/json-input";
+import { readBodyBytes } from "@/lib/http/read-limited";
 import { handle, parseRouteParams, withAccess, type RouteHandler } from "@/lib/http/route";
 
 export { jsonError };
@@ -37,14 +39,18 @@ export async function authenticate(request: Request, action: Action): Promise<Me
  * (`.access`), where the role-matrix test reads it.
  */
 export function withMember<Ctx>(action: Action, handler: (request: Request, member: Member, context: Ctx) => Promise<Response>): RouteHandler<Ctx> {
-  return withAccess({ kind: "member", action }, (request: Request, context: Ctx) =>
-    handle(async () => {
-      const parsed = await parseRouteParams(context);
-      if (parsed instanceof Response) return parsed;
-      const member = await authenticate(request, action);
-      if (member instanceof Response) return member;
-      return withAuditContext(requestFacts(request), () => handler(request, member, parsed));
-    }),
+  return withAccess({ kind: "member", action }, async (request: Request, context: Ctx) =>
+    // HSTS here too: routes the proxy does not run for (uploads, see proxy.ts) still get it.
+    withTransportSecurity(
+      await handle(async () => {
+        const parsed = await parseRouteParams(context);
+        if (parsed instanceof Response) return parsed;
+        const member = await authenticate(request, action);
+        if (member instanceof Response) return member;
+        return withAuditContext(requestFacts(request), () => handler(request, member, parsed));
+      }),
+      env().BETTER_AUTH_URL,
+    ),
   );
 }
 
@@ -82,19 +88,6 @@ export async function parseJson<S extends z.ZodType>(
 
 /** The body as text, or null once it passes `maxBytes` (stops reading; Content-Length can lie). */
 async function readLimited(request: Request, maxBytes: number): Promise<string | null> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const bytes = await readBodyBytes(request, maxBytes);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
 }

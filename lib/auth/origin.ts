@@ -3,13 +3,15 @@ import { jsonError } from "@/lib/auth/json-error";
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
- * Paths whose state-changing requests must come from the app's own pages. Not /api/v1 (API keys
- * in the Authorization header, no cookies, meant to be called from anywhere) and not /api/auth
+ * Paths whose state-changing requests must come from the app's own pages. Not /api/v1 and not the
+ * MCP server /api/mcp (API keys in the Authorization header, no cookies, meant to be called from
+ * anywhere), not /api/hooks (webhooks: called from other systems, authenticated per hook, never by
+ * cookie) and not /api/auth
  * (better-auth checks Origin itself against trustedOrigins, in its originCheck middleware).
  */
 export function needsSameOrigin(pathname: string): boolean {
   if (!pathname.startsWith("/api/")) return false;
-  return !(pathname.startsWith("/api/v1/") || pathname.startsWith("/api/auth/"));
+  return !(pathname.startsWith("/api/v1/") || pathname === "/api/mcp" || pathname.startsWith("/api/hooks/") || pathname.startsWith("/api/auth/"));
 }
 
 /**

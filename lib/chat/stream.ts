@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { followedSse } from "@/lib/api/run-stream";
+import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { followRun } from "@/lib/runs/follow";
 
@@ -39,7 +39,7 @@ async function storedMessage(messageId: string) {
 
 export function chatTurnStream(options: { runId: string; messageId: string; first?: ChatStreamEvent; signal?: AbortSignal; headers?: HeadersInit }): Response {
   const { runId, messageId } = options;
-  return followedSse(options, async (write, close) => {
+  const stream = liveSseStream(options.signal, async ({ write, close }) => {
     const send = (event: ChatStreamEvent) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     const finish = async (status: string) => send({ type: "done", status, message: await storedMessage(messageId) });
     if (options.first) send(options.first);
@@ -66,6 +66,7 @@ export function chatTurnStream(options: { runId: string; messageId: string; firs
       },
     });
   });
+  return sseResponse(stream, options.headers);
 }
 
 async function loadAnswerIds(runId: string): Promise<string[]> {

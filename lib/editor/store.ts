@@ -6,10 +6,12 @@ import type { Problem } from "@/lib/engine/validate";
 import type { WorkflowVariable } from "@/lib/engine/variables";
 import { nodeRegistry, type NodeRegistry } from "@/lib/nodes/registry";
 import type { SaveState } from "./autosave";
+import { pasteNodes, type NodeClipboard } from "./clipboard";
 import type { ConnectionCheck } from "./connect";
 import * as doc from "./doc";
 import { flowToGraph, graphToFlow, type FlowDoc, type WeftEdge, type WeftNode } from "./flow";
 import { applyRunEvent, applySnapshot, startOverlay, type RunOverlay, type RunSnapshot } from "./run-overlay";
+import { selectNodes } from "./selection";
 
 /**
  * The editor's state: the document (nodes, edges), the run overlay, save and validation state.
@@ -45,6 +47,10 @@ export interface EditorState {
   /** Replaces the node's Settings (timeout, retry, on error); undefined removes them. Edges off a removed error handle go too. */
   updateSettings(id: string, settings: Record<string, unknown> | undefined): void;
   selectNode(id: string | null): void;
+  /** Selects exactly these nodes (Select all, a pasted group). */
+  selectNodes(ids: readonly string[]): void;
+  /** Adds copied nodes (ids renamed, references rewritten) at `at` or offset; they become the selection. Returns their ids. */
+  pasteNodes(clip: NodeClipboard, at?: { x: number; y: number }): string[];
   setPositions(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   setName(name: string): void;
   setVariables(variables: WorkflowVariable[]): void;
@@ -180,6 +186,14 @@ export function createEditorStore(init: EditorInit): EditorStore {
       },
       selectNode(id) {
         setDoc(doc.selectNode(currentDoc(get()), id));
+      },
+      selectNodes(ids) {
+        setDoc(selectNodes(currentDoc(get()), ids));
+      },
+      pasteNodes(clip, at) {
+        const result = pasteNodes(currentDoc(get()), clip, registry, at);
+        if (result.ids.length > 0) setDoc(result.doc);
+        return result.ids;
       },
       setPositions(positions) {
         setDoc(doc.setPositions(currentDoc(get()), positions));

@@ -16,7 +16,7 @@ export interface InputProblem {
 
 export type InputCheck = { ok: true; inputs: Record<string, unknown> } | { ok: false; problems: InputProblem[] };
 
-interface DeclaredInput {
+export interface DeclaredInput {
   name: string;
   type: Exclude<ValueType, "any">;
   required: boolean;

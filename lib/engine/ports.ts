@@ -127,7 +127,7 @@ export interface OutboundHop {
   url: URL;
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array<ArrayBuffer>;
 }
 
 /** One outbound HTTP exchange (HTTP node). The port owns SSRF checks, redirects and size limits. */
@@ -135,7 +135,8 @@ export interface HttpRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** Text, or bytes for binary and multipart bodies (OpenAPI tools). */
+  body?: string | Uint8Array<ArrayBuffer>;
   /** Whole exchange, headers and body (ms). */
   timeoutMs: number;
   /** The response body is cut off (and the call failed) past this many bytes. */

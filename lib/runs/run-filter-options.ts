@@ -5,7 +5,7 @@ import { RUN_TRIGGERS } from "./initiator";
 /** What the run filters offer to pick from: the workspace's workflows, people, API keys and currencies. */
 export interface RunFilterOptions {
   workflows: { id: string; name: string; versions: number[] }[];
-  /** `value` is the `initiator` filter: user:<id> or key:<id>. */
+  /** `value` is the `initiator` filter: user:<id>, key:<id>, webhook:<id> or schedule:<id>. */
   initiators: { value: string; label: string }[];
   triggers: readonly string[];
   /** Currencies the workspace's model prices use (USD first when nothing is priced). */
@@ -14,7 +14,7 @@ export interface RunFilterOptions {
 
 export async function runFilterOptions(member: Member): Promise<RunFilterOptions> {
   const workspaceId = member.workspaceId;
-  const [workflows, members, keys, providers] = await Promise.all([
+  const [workflows, members, keys, providers, webhooks, schedules] = await Promise.all([
     db().workflow.findMany({
       where: { workspaceId },
       orderBy: { name: "asc" },
@@ -24,6 +24,8 @@ export async function runFilterOptions(member: Member): Promise<RunFilterOptions
     // Revoked keys too: their runs stay searchable.
     db().apiKey.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" }, select: { id: true, name: true, revokedAt: true } }),
     db().modelProvider.findMany({ where: { workspaceId }, select: { modelInfo: true } }),
+    db().webhook.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } }),
+    db().schedule.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } }),
   ]);
   const currencies = new Set<string>(["USD"]);
   for (const provider of providers) {
@@ -36,6 +38,8 @@ export async function runFilterOptions(member: Member): Promise<RunFilterOptions
     initiators: [
       ...members.map(({ user }) => ({ value: `user:${user.id}`, label: `${user.name} (${user.email})` })),
       ...keys.map((key) => ({ value: `key:${key.id}`, label: `API key ‘${key.name}’${key.revokedAt ? " (revoked)" : ""}` })),
+      ...webhooks.map((hook) => ({ value: `webhook:${hook.id}`, label: `Webhook ‘${hook.name}’` })),
+      ...schedules.map((schedule) => ({ value: `schedule:${schedule.id}`, label: `Schedule ‘${schedule.name}’` })),
     ],
     triggers: RUN_TRIGGERS,
     currencies: [...currencies].sort(),

@@ -25,8 +25,9 @@ export interface NewRun {
  */
 const INSERT_RUN = prepared(
   "insert_run",
-  `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", trigger, "apiKeyId", "apiKeyName", "visitorId", "createdAt")
-   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, now() AT TIME ZONE 'UTC')`,
+  `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", trigger, "apiKeyId", "apiKeyName",
+                     "triggerRefId", "triggerRefName", "triggerKey", "visitorId", "createdAt")
+   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, now() AT TIME ZONE 'UTC')`,
 );
 
 export async function insertRunRow(run: NewRun): Promise<string> {
@@ -44,6 +45,9 @@ export async function insertRunRow(run: NewRun): Promise<string> {
       run.origin.trigger,
       run.origin.apiKeyId ?? null,
       run.origin.apiKeyName ?? null,
+      run.origin.triggerRefId ?? null,
+      run.origin.triggerRefName ?? null,
+      run.origin.triggerKey ?? null,
       run.origin.visitorId ?? null,
     ]),
   );

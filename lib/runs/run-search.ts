@@ -49,9 +49,9 @@ export const RunFiltersSchema = z.object({
     "A published version number, or `draft` for editor runs of the draft",
   ),
   status: optional(z.enum(RUN_STATUSES)).describe("Runs with this status"),
-  initiator: optional(z.string().regex(/^(user|key):[A-Za-z0-9_-]{1,64}$/, "Use user:<member id> or key:<API key id>.")).describe(
-    "user:<member id> (runs they started themselves) or key:<API key id>",
-  ),
+  initiator: optional(
+    z.string().regex(/^(user|key|webhook|schedule):[A-Za-z0-9_-]{1,64}$/, "Use user:<member id>, key:<API key id>, webhook:<webhook id> or schedule:<schedule id>."),
+  ).describe("user:<member id> (runs they started themselves), key:<API key id>, webhook:<webhook id> or schedule:<schedule id>"),
   trigger: optional(RunTriggerSchema).describe("What started the run"),
   from: optional(DateBound).describe("Created at or after (a date is the start of that UTC day)"),
   to: optional(DateBound).describe("Created at or before (a date is the end of that UTC day)"),
@@ -110,8 +110,10 @@ export function runFilterSql(workspaceId: string, filters: RunFilters, after?: {
   if (filters.status) clauses.push(`r.status = ${param(filters.status)}::"RunStatus"`);
   if (filters.initiator) {
     const [kind, id] = [filters.initiator.slice(0, filters.initiator.indexOf(":")), filters.initiator.slice(filters.initiator.indexOf(":") + 1)];
-    // A member's own runs: those started through one of their API keys are the key's.
-    clauses.push(kind === "key" ? `r."apiKeyId" = ${param(id)}` : `(r."createdById" = ${param(id)} AND r."apiKeyId" IS NULL)`);
+    // A member's own runs: those started through one of their API keys, webhooks or schedules are the key's, webhook's or schedule's.
+    if (kind === "key") clauses.push(`r."apiKeyId" = ${param(id)}`);
+    else if (kind === "webhook" || kind === "schedule") clauses.push(`(r."triggerRefId" = ${param(id)} AND r.trigger = ${param(kind)})`);
+    else clauses.push(`(r."createdById" = ${param(id)} AND r."apiKeyId" IS NULL AND r."triggerRefId" IS NULL)`);
   }
   if (filters.trigger) clauses.push(`r.trigger = ${param(filters.trigger)}`);
   if (filters.from) clauses.push(`r."createdAt" >= ${param(bound(filters.from, "start"))}::timestamp`);

@@ -21,7 +21,7 @@ export interface SecretGrant {
 
 /** The parts of a hop that leave the machine, as one list of texts to search. */
 function hopTexts(hop: OutboundHop): string[] {
-  return [hop.url.href, ...Object.entries(hop.headers).flat(), ...(hop.body === undefined ? [] : [hop.body])];
+  return [hop.url.href, ...Object.entries(hop.headers).flat(), ...(hop.body === undefined ? [] : [typeof hop.body === "string" ? hop.body : Buffer.from(hop.body).toString("utf8")])];
 }
 
 /** The grants whose value (in any encoded form) is somewhere in the hop. */

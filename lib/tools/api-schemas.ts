@@ -49,12 +49,14 @@ export type RegisterToolRequest = z.input<typeof RegisterToolRequestSchema>;
 
 export const OpenApiImportRequestSchema = z
   .strictObject({
-    text: z.string().min(1).describe("The OpenAPI 3.x or Swagger 2.0 document, JSON or YAML"),
+    text: z.string().min(1).optional().describe("The OpenAPI 3.x or Swagger 2.0 document, JSON or YAML (or send it as the multipart file part `document`)"),
+    url: z.url({ protocol: /^https?$/ }).max(2_000).optional().describe("Where the server fetches the document (SSRF-guarded; private addresses only when on the workspace's network allow-list)"),
     sourceName: z.string().trim().min(1).max(80).optional().describe("Importing again under the same name updates that source's tools"),
     operations: z.array(z.string()).optional().describe('Operation keys such as "GET /pets/{petId}"; all operations when omitted'),
     baseUrl: z.string().trim().max(2_000).optional().describe("Overrides the document's first server URL"),
     auth: ToolAuthSchema.optional().describe("Auth by secret name for every operation; mapped from the document's security schemes when omitted"),
   })
+  .refine((body) => (body.text === undefined) !== (body.url === undefined), { message: "Give the document either as text or by URL", path: ["text"] })
   .register(apiSchemas, { id: "OpenApiImportRequest" });
 export type OpenApiImportRequest = z.input<typeof OpenApiImportRequestSchema>;
 
@@ -66,6 +68,7 @@ export const OpenApiImportResultSchema = z
     updated: z.number().int(),
     removed: z.number().int(),
     tools: z.array(z.object({ id: z.string(), name: z.string(), operation: z.string() })),
+    skipped: z.array(z.object({ key: z.string(), method: z.string(), path: z.string(), reason: z.string() })).describe("Chosen operations that were not imported, with the reason"),
   })
   .register(apiSchemas, { id: "OpenApiImportResult" });
 export type OpenApiImportResult = z.infer<typeof OpenApiImportResultSchema>;

@@ -18,7 +18,7 @@ export interface ToolHttpRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array<ArrayBuffer>;
   timeoutMs: number;
   maxResponseBytes: number;
 }
@@ -66,6 +66,8 @@ const masked = (headers: Record<string, string>) =>
   Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, CREDENTIAL_HEADERS.has(k.toLowerCase()) ? "[redacted]" : v]));
 
 const snippet = (text: string) => (text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text);
+/** Bytes are shown as their size in the trace: they may be a file, and are rarely readable. */
+const shownBody = (body: string | Uint8Array) => (typeof body === "string" ? snippet(body) : `[${body.byteLength} bytes]`);
 
 /** HTTP node codes become tool codes: transient failures stay retryable, the rest is the tool's error. */
 function asToolError(error: NodeError, trace: Record<string, unknown>): NodeError {
@@ -110,7 +112,7 @@ export async function sendToolRequest(ctx: ToolCallContext, request: ToolHttpReq
     request.headers["Idempotency-Key"] = ctx.idempotencyKey;
   }
   checkHeaders(request.headers);
-  const shown = { method, url: request.url.toString(), headers: masked(request.headers), ...(request.body === undefined ? {} : { body: snippet(request.body) }) };
+  const shown = { method, url: request.url.toString(), headers: masked(request.headers), ...(request.body === undefined ? {} : { body: shownBody(request.body) }) };
   let response: HttpResponse;
   try {
     response = await ctx.http({

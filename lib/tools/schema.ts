@@ -98,6 +98,8 @@ export const OpenApiSourceConfigSchema = z.object({
   securitySchemes: z.record(z.string(), z.string()),
   title: z.string(),
   version: z.string(),
+  /** Where the document was fetched from, when it was imported by URL. */
+  documentUrl: z.string().optional(),
 });
 export type OpenApiSourceConfig = z.infer<typeof OpenApiSourceConfigSchema>;
 

@@ -5,6 +5,27 @@ import { GraphSchema } from "@/lib/engine/graph";
 
 export const WorkflowNameSchema = z.string().trim().min(1, "Name is required").max(120, "Name is at most 120 characters");
 
+/**
+ * A workflow's slug: its name for other programs (the OpenAI endpoint's `model`, the MCP tool name).
+ * Lower-case letters, digits, '-' and '_', starting with a letter or digit, at most 63 characters.
+ */
+export const WORKFLOW_SLUG_PATTERN = /^[a-z0-9][a-z0-9-_]{0,62}$/;
+export const WorkflowSlugSchema = z
+  .string()
+  .trim()
+  .regex(WORKFLOW_SLUG_PATTERN, "A slug is 1 to 63 lower-case letters, digits, '-' or '_', starting with a letter or digit");
+
+/** The slug a name suggests (the migration backfilled existing rows with the same rule). */
+export function slugFromName(name: string): string {
+  const base = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 56)
+    .replace(/-+$/, "");
+  return base || "workflow";
+}
+
 export const WORKFLOW_FILE_FORMAT = "weft.workflow";
 
 export const WorkflowFileSchema = z.object({
@@ -13,6 +34,8 @@ export const WorkflowFileSchema = z.object({
   name: WorkflowNameSchema,
   description: z.string().max(2000).default(""),
   graph: GraphSchema,
+  /** Kept on import when free in the workspace, else suffixed (files from before slugs have none). */
+  slug: WorkflowSlugSchema.optional(),
   exportedAt: z.string().optional(),
 });
 export type WorkflowFile = z.infer<typeof WorkflowFileSchema>;

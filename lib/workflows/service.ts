@@ -10,7 +10,8 @@ import { MAX_INT32 } from "@/lib/engine/limits";
 import { unknownConfigKeyProblems } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
-import { WorkflowNameSchema } from "./schemas";
+import { WorkflowNameSchema, WorkflowSlugSchema, slugFromName } from "./schemas";
+import { isSlugConflict, withFreeSlug } from "./slug";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 export { WorkflowNameSchema } from "./schemas";
@@ -18,14 +19,24 @@ export const CreateWorkflowSchema = z.object({
   name: WorkflowNameSchema,
   description: z.string().max(2000).default(""),
   graph: GraphSchema.optional(),
+  /** The slug wanted (an imported file's); taken from the name when absent, suffixed when in use. */
+  slug: WorkflowSlugSchema.optional(),
 });
-export const RenameWorkflowSchema = z.object({ name: WorkflowNameSchema, description: z.string().max(2000).optional() });
+/** The details dialog: name and description (workflow.edit), slug (workflow.edit), expose as tool (workflow.publish). */
+export const RenameWorkflowSchema = z.object({
+  name: WorkflowNameSchema,
+  description: z.string().max(2000).optional(),
+  slug: WorkflowSlugSchema.optional(),
+  exposeAsTool: z.boolean().optional(),
+});
 export const SaveGraphSchema = z.object({ graph: GraphSchema, revision: z.number().int().min(0).max(MAX_INT32, "revision is out of range") });
 
 export interface WorkflowListItem {
   id: string;
   name: string;
   description: string;
+  slug: string;
+  exposeAsTool: boolean;
   updatedAt: Date;
   nodeCount: number;
   lastRun: { id: string; status: string; createdAt: Date } | null;
@@ -35,6 +46,8 @@ export interface WorkflowView {
   id: string;
   name: string;
   description: string;
+  slug: string;
+  exposeAsTool: boolean;
   graph: Graph;
   revision: number;
   updatedAt: Date;
@@ -60,6 +73,8 @@ export async function listWorkflows(member: Member): Promise<WorkflowListItem[]>
       id: true,
       name: true,
       description: true,
+      slug: true,
+      exposeAsTool: true,
       updatedAt: true,
       graph: true,
       runs: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, createdAt: true } },
@@ -69,6 +84,8 @@ export async function listWorkflows(member: Member): Promise<WorkflowListItem[]>
     id: row.id,
     name: row.name,
     description: row.description,
+    slug: row.slug,
+    exposeAsTool: row.exposeAsTool,
     updatedAt: row.updatedAt,
     nodeCount: readGraph(row.graph).nodes.length,
     lastRun: row.runs[0] ?? null,
@@ -78,7 +95,16 @@ export async function listWorkflows(member: Member): Promise<WorkflowListItem[]>
 export async function getWorkflow(member: Member, id: string): Promise<WorkflowView> {
   const row = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId } });
   if (!row) throw notFound("Workflow");
-  return { id: row.id, name: row.name, description: row.description, graph: readGraph(row.graph), revision: row.revision, updatedAt: row.updatedAt };
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    slug: row.slug,
+    exposeAsTool: row.exposeAsTool,
+    graph: readGraph(row.graph),
+    revision: row.revision,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /** `audit` names the entry: imports and duplicates are recorded as what they are, once. */
@@ -90,17 +116,20 @@ export async function createWorkflow(
   requirePermission(member, "workflow.create");
   const data = CreateWorkflowSchema.parse(input);
   await assertMayReferenceSecrets(db(), member, data.graph);
-  const row = await db().workflow.create({
-    data: {
-      workspaceId: member.workspaceId,
-      // Import and duplicate come through here too: whoever made the copy owns it.
-      createdById: member.userId,
-      name: data.name,
-      description: data.description,
-      graph: (data.graph ?? emptyGraph()) as Prisma.InputJsonValue,
-    },
-    select: { id: true, name: true },
-  });
+  const row = await withFreeSlug(member.workspaceId, data.slug ?? slugFromName(data.name), (slug) =>
+    db().workflow.create({
+      data: {
+        workspaceId: member.workspaceId,
+        // Import and duplicate come through here too: whoever made the copy owns it.
+        createdById: member.userId,
+        name: data.name,
+        slug,
+        description: data.description,
+        graph: (data.graph ?? emptyGraph()) as Prisma.InputJsonValue,
+      },
+      select: { id: true, name: true },
+    }),
+  );
   await auditWorkflow(member, audit.action, row, { metadata: audit.metadata });
   return { id: row.id };
 }
@@ -108,14 +137,23 @@ export async function createWorkflow(
 export async function renameWorkflow(member: Member, id: string, input: z.input<typeof RenameWorkflowSchema>): Promise<void> {
   requirePermission(member, "workflow.edit");
   const data = RenameWorkflowSchema.parse(input);
-  const before = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { id: true, name: true, description: true } });
-  const result = await db().workflow.updateMany({
-    where: { id, workspaceId: member.workspaceId },
-    data: { name: data.name, ...(data.description !== undefined ? { description: data.description } : {}) },
+  const select = { id: true, name: true, description: true, slug: true, exposeAsTool: true } as const;
+  const before = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select });
+  if (!before) throw notFound("Workflow");
+  // Offering a workflow to MCP clients is a publishing decision, like publishing a version.
+  if (data.exposeAsTool !== undefined && data.exposeAsTool !== before.exposeAsTool) requirePermission(member, "workflow.publish");
+  const changes = Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
+  const result = await db()
+    .workflow.updateMany({ where: { id, workspaceId: member.workspaceId }, data: changes })
+    .catch((error: unknown) => {
+      if (isSlugConflict(error)) throw new ServiceError("conflict", `The slug "${data.slug}" is already used by another workflow in this workspace.`);
+      throw error;
+    });
+  if (result.count === 0) throw notFound("Workflow");
+  const after = { ...before, ...changes };
+  await auditWorkflow(member, "workflow.edited", after, {
+    changes: changeSummary(before, after, { shown: ["name", "description", "slug", "exposeAsTool"] }),
   });
-  if (result.count === 0 || !before) throw notFound("Workflow");
-  const after = { ...before, ...data };
-  await auditWorkflow(member, "workflow.edited", after, { changes: changeSummary(before, after, { shown: ["name", "description"] }) });
 }
 
 export async function duplicateWorkflow(member: Member, id: string): Promise<{ id: string }> {

@@ -23,6 +23,7 @@ export async function exportWorkflow(member: Member, id: string): Promise<Workfl
     version: 1,
     name: workflow.name,
     description: workflow.description,
+    slug: workflow.slug,
     graph: workflow.graph,
     exportedAt: new Date().toISOString(),
   };
@@ -42,6 +43,6 @@ export async function importWorkflow(member: Member, input: z.input<typeof Impor
   const { file, name } = ImportWorkflowSchema.parse(input);
   assertImportable(file.graph);
   const finalName = name ?? file.name;
-  const { id } = await createWorkflow(member, { name: finalName, description: file.description, graph: file.graph }, { action: "workflow.imported", metadata: { nodes: file.graph.nodes.length } });
+  const { id } = await createWorkflow(member, { name: finalName, description: file.description, graph: file.graph, slug: file.slug }, { action: "workflow.imported", metadata: { nodes: file.graph.nodes.length } });
   return { id, name: finalName };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { startCountingServer } from "../fixtures/counting-server";
+import { GITHUB_SIZE_OPERATIONS, githubSizeSpec } from "../fixtures/openapi/generate-github-size";
 import { E2E_MODEL_PORT } from "./env";
 import { signUp } from "./helpers";
 
@@ -90,4 +91,27 @@ test("import an OpenAPI tool, use it in an Agent, see the tool call in the run's
   } finally {
     await petApi.close();
   }
+});
+
+test("upload a GitHub-sized OpenAPI file: every operation is listed and a few are imported", async ({ page }) => {
+  const document = Buffer.from(JSON.stringify(githubSizeSpec()));
+  await signUp(page, "E2E Big API", `e2e-big-api-${Date.now()}@example.test`);
+  await page.getByRole("link", { name: "Tools" }).click();
+  await page.getByTestId("import-openapi").click();
+  const dialog = page.getByRole("dialog");
+  // The file is uploaded as it is (multipart); the text box is never filled with 12 MB.
+  await dialog.getByTestId("openapi-file").setInputFiles({ name: "github-size.json", mimeType: "application/json", buffer: document });
+  await expect(dialog.getByText(/github-size\.json, 1\d\.\d MB/)).toBeVisible();
+  const started = Date.now();
+  await dialog.getByTestId("openapi-read").click();
+  await expect(dialog.getByTestId("openapi-operations").locator("li")).toHaveCount(GITHUB_SIZE_OPERATIONS, { timeout: 30_000 });
+  console.info(`listed ${GITHUB_SIZE_OPERATIONS} operations ${Date.now() - started} ms after "Read document"`);
+  await dialog.getByRole("button", { name: "None" }).click();
+  await dialog.getByLabel("Search operations").fill("Get resource 7");
+  await dialog.getByRole("button", { name: "All" }).click();
+  await expect(dialog.getByText(/^\d+ chosen$/)).toHaveText(/^1\d? chosen$/);
+  await dialog.getByLabel("Type").selectOption("none");
+  await dialog.getByTestId("openapi-import-submit").click();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
+  await expect(page.getByTestId("tools-table")).toContainText("resources-7_get");
 });

@@ -71,8 +71,11 @@ describe("the role matrix of the internal routes", () => {
 
   it.each(ROLES)("as %s: 403 exactly when the permission table refuses the route's action", async (role) => {
     const mismatches: string[] = [];
-    // Public chat routes (/api/chat/<slug>/…) decide access by the chat app's mode, not by role: tested below.
-    const internal = routes.filter((r) => !r.pattern.startsWith("/api/v1/") && !r.pattern.startsWith("/api/auth/") && !r.pattern.startsWith("/api/chat/"));
+    // The MCP server (/api/mcp) is an API-key route outside /api/v1; webhooks authenticate per hook;
+    // public chat routes (/api/chat/<slug>/…) decide access by the chat app's mode, not by role: tested below.
+    const internal = routes.filter(
+      (r) => !r.pattern.startsWith("/api/v1/") && !r.pattern.startsWith("/api/auth/") && r.pattern !== "/api/mcp" && !r.pattern.startsWith("/api/hooks/") && !r.pattern.startsWith("/api/chat/"),
+    );
     expect(internal.length).toBeGreaterThan(30);
     for (const route of internal) {
       if (route.access?.kind !== "member") {
@@ -124,7 +127,7 @@ describe("API keys act with the lesser of their scopes and their creator's curre
    * two open ones: the OpenAPI document and the catch-all JSON 404 for unknown paths.
    */
   const OPEN_V1 = new Set(["/api/v1/openapi.json", "/api/v1/[...path]"]);
-  const v1 = () => routes.filter((r) => r.pattern.startsWith("/api/v1/") && !OPEN_V1.has(r.pattern));
+  const v1 = () => routes.filter((r) => (r.pattern.startsWith("/api/v1/") || r.pattern === "/api/mcp") && !OPEN_V1.has(r.pattern));
   const bearer = () => ({ authorization: `Bearer ${secret}` });
   const setRole = (role: Role) =>
     db().membership.update({ where: { workspaceId_userId: { workspaceId: creator.workspaceId, userId: creator.userId } }, data: { role } });
@@ -202,6 +205,8 @@ describe("another workspace's ids", () => {
     const workspaceId = owner.workspaceId;
     const graph = { version: 1, nodes: [], edges: [] };
     const workflow = await db().workflow.create({ data: { workspaceId, name: "Theirs", graph } });
+    // Published, so its slug is a model of their workspace (the OpenAI endpoint must still answer 404 to others).
+    await db().workflowVersion.create({ data: { workflowId: workflow.id, version: 1, graph } });
     const run = await db().run.create({ data: { workspaceId, workflowId: workflow.id, workflowName: "Theirs", graph, inputs: {}, status: "waiting" } });
     const wait = await db().runWait.create({ data: { workspaceId, runId: run.id, nodeId: "approve", kind: "approval", request: { title: "ok?" } } });
     const secret = await db().secret.create({ data: { workspaceId, name: "THEIRS", cipher: "x", hint: "x" } });
@@ -213,6 +218,8 @@ describe("another workspace's ids", () => {
     const knowledgeBase = await db().knowledgeBase.create({ data: { workspaceId, name: "theirs", embeddingProviderId: provider.id, embeddingModel: "m", dimensions: 8 } });
     const document = await db().knowledgeDocument.create({ data: { knowledgeBaseId: knowledgeBase.id, name: "theirs.md", sourceKind: "text", mimeType: "text/markdown" } });
     const key = await createKey(owner, ["runs:read"]);
+    const webhook = await db().webhook.create({ data: { workspaceId, workflowId: workflow.id, publicId: randomUUID(), name: "theirs" } });
+    const schedule = await db().schedule.create({ data: { workspaceId, workflowId: workflow.id, name: "theirs", cron: "0 9 * * *", enabled: false } });
     const colleague = await createTestMember("editor");
     const membership = await db().membership.create({ data: { workspaceId, userId: colleague.userId, role: "editor" } });
     const invitation = await db().invitation.create({
@@ -221,6 +228,7 @@ describe("another workspace's ids", () => {
     ids.push(
       { prefix: "/api/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/v1/workflows/", param: "id", id: workflow.id },
+      { prefix: "/api/v1/openai/models/", param: "model", id: workflow.slug },
       { prefix: "/api/budget/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/runs/", param: "id", id: run.id },
       { prefix: "/api/v1/runs/", param: "id", id: run.id },
@@ -237,6 +245,8 @@ describe("another workspace's ids", () => {
       { prefix: "/api/v1/knowledge-bases/", param: "documentId", id: document.id },
       { prefix: "/api/members/", param: "id", id: membership.id },
       { prefix: "/api/invitations/", param: "id", id: invitation.id },
+      { prefix: "/api/workflows/", param: "webhookId", id: webhook.id },
+      { prefix: "/api/workflows/", param: "scheduleId", id: schedule.id },
       { prefix: "/api/api-keys/", param: "id", id: key.id },
     );
     const stranger = await signUpUser("Matrix Stranger");
@@ -261,5 +271,7 @@ describe("another workspace's ids", () => {
     expect(await db().apiKey.count({ where: { id: ids.at(-1)!.id, revokedAt: null } })).toBe(1);
     expect(await db().membership.count({ where: { id: ids.find((entry) => entry.prefix === "/api/members/")!.id, role: "editor" } })).toBe(1);
     expect(await db().invitation.count({ where: { id: ids.find((entry) => entry.prefix === "/api/invitations/")!.id, revokedAt: null } })).toBe(1);
+    expect(await db().webhook.count({ where: { id: ids.find((entry) => entry.param === "webhookId")!.id, enabled: true } })).toBe(1);
+    expect(await db().schedule.count({ where: { id: ids.find((entry) => entry.param === "scheduleId")!.id } })).toBe(1);
   });
 });

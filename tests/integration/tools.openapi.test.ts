@@ -109,9 +109,10 @@ describe("OpenAPI import", () => {
     const second = await importOpenApi(member, { text: changed, sourceName: "Orders v2", operations: ["POST /orders", "GET /orders/{orderId}/lines/{lineNo}"] });
     expect(second).toMatchObject({ sourceId: first.sourceId, created: 0, updated: 1, removed: 1 });
     const tools = await db().tool.findMany({ where: { sourceId: first.sourceId }, orderBy: { name: "asc" } });
+    // Taken names get a stable hash of the operation instead of an order-dependent counter.
     expect(tools.map((t) => [t.name, t.version])).toEqual([
-      ["createOrder_2", 2],
-      ["getOrderLine_2", 1],
+      [expect.stringMatching(/^createOrder_[0-9a-f]{8}$/), 2],
+      [expect.stringMatching(/^getOrderLine_[0-9a-f]{8}$/), 1],
     ]);
     // A re-import without a base URL takes the document's server again.
     const source = await db().toolSource.findUniqueOrThrow({ where: { id: first.sourceId } });

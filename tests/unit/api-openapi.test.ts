@@ -71,7 +71,9 @@ describe("OpenAPI document", () => {
   it("describes the start-run body with its input defaults and limits", () => {
     const body = doc.components.schemas.StartRunRequest as { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties: unknown };
     expect(body.required ?? []).toEqual([]);
-    expect(body.properties.mode).toMatchObject({ enum: ["async", "sync", "stream"], default: "async" });
+    // Defaults are written in the description, not as `default`, which generators read as "always present".
+    expect(body.properties.mode).toMatchObject({ enum: ["async", "sync", "stream"], description: expect.stringContaining('Default: "async".') });
+    expect(body.properties.mode).not.toHaveProperty("default");
     expect(body.properties.timeoutMs).toMatchObject({ type: "integer", maximum: 60_000 });
     expect(body.additionalProperties).toBe(false);
     // Response schemas stay open to new fields.
@@ -100,7 +102,7 @@ describe("OpenAPI document", () => {
     expect(doc.paths["/api/v1/knowledge-bases/{id}/query"]!.post!["x-weft-scope"]).toBe("knowledge:read");
     const query = doc.components.schemas.KnowledgeQueryRequest as { properties: Record<string, Record<string, unknown>>; required: string[]; additionalProperties: unknown };
     expect(query.required).toEqual(["query"]);
-    expect(query.properties.mode).toMatchObject({ enum: ["hybrid", "vector", "keyword"], default: "hybrid" });
+    expect(query.properties.mode).toMatchObject({ enum: ["hybrid", "vector", "keyword"], description: expect.stringContaining('Default: "hybrid".') });
     expect(query.properties.topK).toMatchObject({ type: "integer", maximum: 50 });
     expect(query.additionalProperties).toBe(false);
     expect(JSON.stringify(doc.components.schemas.AddDocumentRequest)).toContain('"url"');

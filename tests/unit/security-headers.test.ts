@@ -63,6 +63,9 @@ describe("proxy.ts", () => {
     const matches = (path: string) => unstable_doesMiddlewareMatch({ config: proxyConfig, url: path });
     expect(["/workflows", "/runs/abc", "/api/workflows", "/api/secrets", "/api/auth/sign-in/email", "/api/v1"].filter((p) => !matches(p))).toEqual([]);
     expect(["/api/v1/workflows/w1/runs", "/api/v1/runs/r1", "/api/v1/openapi.json", "/_next/static/x.js"].filter(matches)).toEqual([]);
+    // Upload routes skip it (Next would cut their bodies at 10 MB); withMember checks origin and adds HSTS.
+    expect(["/api/tools/openapi", "/api/tools/openapi/preview", "/api/knowledge-bases/kb1/documents"].filter(matches)).toEqual([]);
+    expect(matches("/api/tools")).toBe(true);
     expect(withTransportSecurity(Response.json({}), "https://weft.example.com").headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
     expect(withTransportSecurity(Response.json({}), APP).headers.get("strict-transport-security")).toBeNull();
   });

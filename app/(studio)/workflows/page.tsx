@@ -15,6 +15,7 @@ export default async function WorkflowsPage({ searchParams }: { searchParams: Pr
   const member = await requireMember();
   const [{ denied }, workflows] = await Promise.all([searchParams, listWorkflows(member)]);
   const canEdit = can(member.role, "workflow.create");
+  const canPublish = can(member.role, "workflow.publish");
 
   return (
     <div className="mx-auto max-w-6xl space-y-6 p-8">
@@ -42,7 +43,7 @@ export default async function WorkflowsPage({ searchParams }: { searchParams: Pr
           description={canEdit ? "Create one with New workflow to start drawing on the canvas." : "Nobody has created a workflow here yet."}
         />
       ) : (
-        <WorkflowTable workflows={workflows} canEdit={canEdit} />
+        <WorkflowTable workflows={workflows} canEdit={canEdit} canPublish={canPublish} />
       )}
     </div>
   );

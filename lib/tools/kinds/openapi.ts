@@ -1,17 +1,13 @@
 import { NodeError } from "@/lib/engine/errors";
 import type { ToolCallContext, ToolCallOutcome } from "../context";
 import { applyAuth, sendToolRequest, type ToolHttpRequest } from "../http-call";
+import { encodeBody, text } from "../openapi/bodies";
 import { OpenApiSourceConfigSchema, OpenApiToolConfigSchema } from "../schema";
-
-/** Scalars as the wire wants them; objects and arrays of objects as JSON. */
-function text(value: unknown): string {
-  return typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
-}
 
 /**
  * The `openapi` kind: the operation's request built from the input: path parameters encoded into
- * the path, query parameters (arrays repeated), header parameters, and the body property as JSON
- * (or URL-encoded form), against the source's base URL with the source's auth.
+ * the path, query parameters (arrays repeated), header parameters, and the body property in the
+ * operation's declared encoding (openapi/bodies.ts), against the source's base URL with the source's auth.
  */
 export async function callOpenApiTool(ctx: ToolCallContext): Promise<ToolCallOutcome> {
   const config = OpenApiToolConfigSchema.parse(ctx.tool.config);
@@ -42,15 +38,15 @@ export async function callOpenApiTool(ctx: ToolCallContext): Promise<ToolCallOut
       headers[param.name] = text(value);
     }
   }
-  let body: string | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   const payload = config.bodyProperty ? ctx.input[config.bodyProperty] : undefined;
   if (payload !== undefined) {
-    if (config.bodyContentType === "application/x-www-form-urlencoded" && typeof payload === "object" && payload !== null) {
-      body = new URLSearchParams(Object.entries(payload).map(([k, v]) => [k, text(v)])).toString();
-      headers["content-type"] = "application/x-www-form-urlencoded";
-    } else {
-      body = JSON.stringify(payload);
-      headers["content-type"] = "application/json";
+    try {
+      const encoded = await encodeBody(config.bodyContentType, payload);
+      body = encoded.body;
+      headers["content-type"] = encoded.contentType;
+    } catch (error) {
+      throw new NodeError("tool_error", `The body cannot be sent as ${config.bodyContentType}: ${(error as Error).message}`);
     }
   }
   const request: ToolHttpRequest = { method: config.method, url, headers, body, timeoutMs: config.timeoutMs, maxResponseBytes: config.maxResponseBytes };

@@ -15,6 +15,10 @@ import * as knowledgeBaseRoute from "@/app/api/v1/knowledge-bases/[id]/route";
 import * as knowledgeDocumentsRoute from "@/app/api/v1/knowledge-bases/[id]/documents/route";
 import * as knowledgeDocumentRoute from "@/app/api/v1/knowledge-bases/[id]/documents/[documentId]/route";
 import * as knowledgeQueryRoute from "@/app/api/v1/knowledge-bases/[id]/query/route";
+import * as openAiCompletionsRoute from "@/app/api/v1/openai/chat/completions/route";
+import * as openAiModelsRoute from "@/app/api/v1/openai/models/route";
+import * as openAiModelRoute from "@/app/api/v1/openai/models/[model]/route";
+import * as mcpRoute from "@/app/api/mcp/route";
 import { createApiKey } from "@/lib/api-keys/service";
 import type { ApiScope } from "@/lib/api-keys/scopes";
 import type { Member } from "@/lib/auth/member";
@@ -53,6 +57,16 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   })),
   { method: "POST", pattern: /^\/api\/v1\/knowledge-bases\/([^/]+)\/query$/, handler: knowledgeQueryRoute.POST },
   { method: "GET", pattern: /^\/api\/v1\/openapi\.json$/, handler: (request) => openapiRoute.GET(request) },
+  { method: "POST", pattern: /^\/api\/v1\/openai\/chat\/completions$/, handler: (request) => openAiCompletionsRoute.POST(request, undefined) },
+  { method: "GET", pattern: /^\/api\/v1\/openai\/models$/, handler: (request) => openAiModelsRoute.GET(request, undefined) },
+  {
+    method: "GET",
+    pattern: /^\/api\/v1\/openai\/models\/([^/]+)$/,
+    handler: (request, { params }) => params.then((p) => openAiModelRoute.GET(request, { params: Promise.resolve({ model: p.id }) })),
+  },
+  { method: "POST", pattern: /^\/api\/mcp$/, handler: (request) => mcpRoute.POST(request, undefined) },
+  // The route exports only POST: Next answers other methods 405 (stateless MCP servers offer no GET stream).
+  ...(["GET", "DELETE"] as const).map((method) => ({ method, pattern: /^\/api\/mcp$/, handler: async () => new Response(null, { status: 405, headers: { Allow: "POST" } }) })),
 ];
 
 /** A fetch that hands each Request to the imported route handler (no HTTP server, real handlers). */
@@ -71,6 +85,9 @@ export async function routeFetch(request: Request): Promise<Response> {
   const handler = unknownPathRoute[request.method as "GET" | "POST" | "PUT" | "PATCH" | "DELETE"];
   return handler(request, { params: Promise.resolve({ path: segments }) });
 }
+
+/** `routeFetch` with fetch's signature, for clients that call `fetch(url, init)` (the openai package, the MCP SDK). */
+export const routeFetchLike = (input: string | URL | Request, init?: RequestInit): Promise<Response> => routeFetch(new Request(input, init));
 
 export function clientFor(apiKey: string): WeftClient {
   return new WeftClient({ baseUrl: API_BASE, apiKey, fetch: routeFetch });

@@ -17,7 +17,7 @@ export const FILE_BODY_ROUTES = new Set<string>();
 export function validishBody(route: RouteMethod): Record<string, unknown> {
   const bodies: Record<string, Record<string, unknown>> = {
     "POST /api/workflows": { name: "Probe", graph: ticketGraph },
-    "PATCH /api/workflows/[id]": { name: "Probe renamed" },
+    "PATCH /api/workflows/[id]": { name: "Probe renamed", slug: "probe-renamed" },
     "PUT /api/workflows/[id]/graph": { revision: 0, graph: ticketGraph },
     "POST /api/workflows/[id]/publish": { note: "probe" },
     "POST /api/workflows/[id]/runs": { inputs },
@@ -58,7 +58,13 @@ export function validishBody(route: RouteMethod): Record<string, unknown> {
     "POST /api/v1/knowledge-bases": { name: "probe kb", description: "probe", embedding: { providerId: "00000000-0000-4000-8000-000000000000", model: "m" } },
     "POST /api/v1/knowledge-bases/[id]/documents": { name: "probe.md", text: "probe" },
     "POST /api/v1/knowledge-bases/[id]/query": { query: "probe" },
+    "POST /api/workflows/[id]/webhooks": { name: "probe hook", authMode: "hmac", mode: "async" },
+    "PATCH /api/workflows/[id]/webhooks/[webhookId]": { name: "probe hook", enabled: false },
+    "POST /api/workflows/[id]/schedules": { name: "probe schedule", cron: "0 9 * * 1-5", timezone: "Europe/Paris", inputs },
+    "PATCH /api/workflows/[id]/schedules/[scheduleId]": { name: "probe schedule", enabled: false },
     "POST /api/v1/workflows/import": { name: "Imported", file: { format: "weft.workflow", version: 1, name: "Probe", graph: ticketGraph } },
+    "POST /api/v1/openai/chat/completions": { model: "probe-model", messages: [{ role: "user", content: "probe" }] },
+    "POST /api/mcp": { jsonrpc: "2.0", id: 1, method: "tools/list", params: {} },
   };
   return bodies[`${route.method} ${route.pattern}`] ?? { name: "probe", description: "probe", text: "probe" };
 }

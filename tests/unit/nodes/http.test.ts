@@ -66,7 +66,7 @@ describe("http executor (fake port)", () => {
     expect(sent.method).toBe("POST");
     expect(sent.url).toBe("https://api.test/users/7?verbose=yes+please");
     expect(sent.headers).toEqual({ Authorization: "Bearer s3cret", "content-type": "application/json", "Idempotency-Key": "run_1:node_1:0" });
-    expect(JSON.parse(sent.body!)).toEqual({ name: 'Ada "L"' });
+    expect(JSON.parse(sent.body as string)).toEqual({ name: 'Ada "L"' });
     expect(sent.timeoutMs).toBe(30_000);
     expect(result.output).toEqual({ status: 201, headers: { "content-type": "application/json" }, body: { id: 7, tags: ["a"] } });
     // Credentials never reach the run trace.

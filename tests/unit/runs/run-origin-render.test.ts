@@ -72,7 +72,7 @@ describe("run filters", () => {
       { value: "user:u1", label: "Ada Lovelace (ada@example.test)" },
       { value: "key:k1", label: "API key ‘billing-prod’" },
     ],
-    triggers: ["editor", "api", "rerun", "resume", "subworkflow", "tool"] as const,
+    triggers: ["editor", "api", "rerun", "resume", "subworkflow", "tool", "openai", "mcp"] as const,
     currencies: ["CNY", "USD"],
   };
   /** The form as the browser first paints it for a shared link, inside the router contexts Next provides. */
@@ -100,5 +100,12 @@ describe("run filters", () => {
     expect(html).toContain('value="1.5"'); // min duration in seconds
     expect(html).toMatch(/<option value="CNY" selected="">CNY<\/option>/);
     expect(html).toContain('role="search"');
+  });
+
+  it("offers the OpenAI endpoint and MCP triggers with readable labels", () => {
+    const html = render("trigger=openai");
+    expect(html).toMatch(/<option value="openai" selected="">OpenAI endpoint<\/option>/);
+    expect(html).toContain('<option value="mcp">MCP</option>');
+    expect(html).toContain('<option value="subworkflow">Sub-workflow</option>');
   });
 });

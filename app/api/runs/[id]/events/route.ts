@@ -1,4 +1,4 @@
-import { followedSse } from "@/lib/api/run-stream";
+import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
 import { withMember } from "@/lib/auth/http";
 import { followRun } from "@/lib/runs/follow";
 import { getRunSnapshot, isTerminalStatus, type RunSnapshot } from "@/lib/runs/service";
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export const GET = withMember("run.read", async (request, member, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   await getRunSnapshot(member, id); // 404 before opening a stream for someone else's run
-  return followedSse({ signal: request.signal }, (write, close) => {
+  const stream = liveSseStream(request.signal, ({ write, close }) => {
     const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     return followRun<RunSnapshot>(id, {
       load: () => getRunSnapshot(member, id),
@@ -31,4 +31,5 @@ export const GET = withMember("run.read", async (request, member, { params }: { 
       },
     });
   });
+  return sseResponse(stream);
 });

@@ -1,0 +1,84 @@
+import type { Graph } from "@/lib/engine/graph";
+import { declaredInputs } from "@/lib/engine/inputs";
+import { nodeRegistry } from "@/lib/nodes/registry";
+
+/**
+ * How a chat turn (OpenAI-style messages) maps onto a workflow's Start inputs, and how the End
+ * output maps back to one answer text. Shared by the OpenAI-compatible endpoint; documented in
+ * docs/channels.md.
+ *
+ * In:  the last `user` message → the Start input named `message` if declared, else the first
+ *      declared `string` input. The messages before it → the Start input `history` if declared:
+ *      an array input gets `[{ role, content }]`, a string input gets "role: content" lines.
+ *      Other inputs are not filled (a required one makes the call a 400).
+ * Out: the End output field `answer`, else `text`, else the only output field; any other output
+ *      object is returned as JSON text.
+ */
+
+export interface ChatTurnMessage {
+  role: string;
+  content: string;
+}
+
+export type ChatInputs = { ok: true; inputs: Record<string, unknown> } | { ok: false; message: string };
+
+export function chatInputs(graph: Graph, messages: ChatTurnMessage[]): ChatInputs {
+  const declared = declaredInputs(graph, nodeRegistry) ?? [];
+  const lastUser = messages.findLastIndex((m) => m.role === "user");
+  if (lastUser < 0) return { ok: false, message: "messages must contain at least one message with role \"user\"." };
+  const target = declared.find((d) => d.name === "message" && d.type === "string") ?? declared.find((d) => d.type === "string" && d.name !== "history");
+  if (!target) return { ok: false, message: "This workflow's Start node declares no text input to put the user's message in." };
+  const inputs: Record<string, unknown> = { [target.name]: messages[lastUser]!.content };
+  const history = declared.find((d) => d.name === "history" && d.name !== target.name);
+  const earlier = messages.slice(0, lastUser).map((m) => ({ role: m.role, content: m.content }));
+  if (history?.type === "array") inputs.history = earlier;
+  else if (history?.type === "string") inputs.history = earlier.map((m) => `${m.role}: ${m.content}`).join("\n");
+  return { ok: true, inputs };
+}
+
+interface EndOutput {
+  name: string;
+  value: string;
+}
+
+function endOutputs(graph: Graph): EndOutput[][] {
+  return graph.nodes
+    .filter((n) => nodeRegistry[n.type]?.role === "end")
+    .map((n) => {
+      const outputs = (n.data as { outputs?: unknown }).outputs;
+      return Array.isArray(outputs) ? outputs.filter((o): o is EndOutput => typeof o?.name === "string" && typeof o?.value === "string") : [];
+    });
+}
+
+/** The output field the answer is read from: `answer`, else `text`, else the only one. */
+function pickField<T>(fields: T[], nameOf: (f: T) => string): T | undefined {
+  return fields.find((f) => nameOf(f) === "answer") ?? fields.find((f) => nameOf(f) === "text") ?? (fields.length === 1 ? fields[0] : undefined);
+}
+
+const BARE_TEXT_REFERENCE = /^\s*\{\{\s*([A-Za-z0-9_-]+)\.text\s*\}\}\s*$/;
+
+/**
+ * The nodes whose streamed tokens *are* the answer: an End node whose answer field is exactly
+ * `{{ node.text }}`. Only their `delta` events are sent live; anything else (a template around the
+ * text, an intermediate LLM) would stream words the answer does not contain.
+ */
+export function answerStreamSources(graph: Graph): Set<string> {
+  const sources = new Set<string>();
+  for (const outputs of endOutputs(graph)) {
+    const field = pickField(outputs, (o) => o.name);
+    const match = field ? BARE_TEXT_REFERENCE.exec(field.value) : null;
+    if (match) sources.add(match[1]!);
+  }
+  return sources;
+}
+
+/** The answer text of a finished run's output. */
+export function answerText(output: unknown): string {
+  if (typeof output === "string") return output;
+  if (output === null || output === undefined) return "";
+  if (typeof output !== "object" || Array.isArray(output)) return JSON.stringify(output);
+  const entries = Object.entries(output as Record<string, unknown>);
+  const field = pickField(entries, ([name]) => name);
+  if (field) return typeof field[1] === "string" ? field[1] : JSON.stringify(field[1] ?? "");
+  return JSON.stringify(output);
+}
