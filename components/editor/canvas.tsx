@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useState, type DragEvent } from "react";
 import {
   Background,
   BackgroundVariant,
@@ -20,6 +20,7 @@ import { useShallow } from "zustand/react/shallow";
 import { checkConnection } from "@/lib/editor/connect";
 import { containerAt, toConnectGraph } from "@/lib/editor/doc";
 import { layoutPositions } from "@/lib/editor/layout";
+import { openingNodes } from "@/lib/editor/opening-view";
 import type { WeftNode } from "@/lib/editor/flow";
 import { WEFT_NODE } from "@/lib/editor/flow";
 import { nodeRegistry } from "@/lib/nodes/registry";
@@ -35,6 +36,10 @@ const nodeTypes: NodeTypes = { [WEFT_NODE]: WeftNodeComponent };
 export const PALETTE_MIME = "application/x-weft-node";
 
 const DELETE_KEYS = ["Backspace", "Delete"];
+const PRO_OPTIONS = { hideAttribution: true };
+const miniMapColor = (node: WeftNode) => nodeRegistry[node.data.kind]?.color ?? "#a1a1aa";
+/** Above this many nodes only the ones in view are rendered (panning a large graph stays smooth). */
+const RENDER_VISIBLE_ONLY_FROM = 150;
 
 export function Canvas() {
   const store = useEditorStore();
@@ -54,6 +59,8 @@ export function Canvas() {
   const readOnly = useEditor((s) => s.readOnly);
   const overlayRunning = useEditor((s) => s.overlay !== null && (s.overlay.status === "running" || s.overlay.status === "queued"));
   const { screenToFlowPosition, fitView } = useReactFlow();
+  // Stable identities: React Flow copies these into its store whenever they change.
+  const defaultEdgeOptions = useMemo(() => ({ animated: overlayRunning, style: { strokeWidth: 2 } }), [overlayRunning]);
   const [layingOut, setLayingOut] = useState(false);
 
   const autoLayout = useCallback(async () => {
@@ -79,8 +86,12 @@ export function Canvas() {
   useEffect(() => {
     if (!fitOnLoad || fitted || !nodesInitialized) return;
     setFitted(true);
-    void fitView({ padding: 0.2, maxZoom: 1 });
-  }, [fitOnLoad, fitted, nodesInitialized, fitView]);
+    // A large graph opens on its Start node's neighbourhood at a readable zoom rather than all of
+    // it at once (which would draw every node, each unreadably small).
+    const all = store.getState().nodes;
+    const large = all.length >= RENDER_VISIBLE_ONLY_FROM;
+    void fitView({ padding: 0.2, maxZoom: 1, ...(large ? { minZoom: 0.5, nodes: openingNodes(all) } : {}) });
+  }, [fitOnLoad, fitted, nodesInitialized, fitView, store]);
 
   const isValidConnection = useCallback(
     (edge: Edge | Connection) => checkConnection(toConnectGraph(store.getState()), edge, nodeRegistry).ok,
@@ -163,9 +174,10 @@ export function Canvas() {
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         edgesReconnectable={false}
-        defaultEdgeOptions={{ animated: overlayRunning, style: { strokeWidth: 2 } }}
-        minZoom={0.2}
-        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onlyRenderVisibleElements={nodes.length >= RENDER_VISIBLE_ONLY_FROM}
+        minZoom={0.1}
+        proOptions={PRO_OPTIONS}
         {...tools.flowProps}
       >
         <EditorTools tools={tools} />
@@ -181,7 +193,7 @@ export function Canvas() {
           position="bottom-right"
           pannable
           zoomable
-          nodeColor={(node) => nodeRegistry[(node as WeftNode).data.kind]?.color ?? "#a1a1aa"}
+          nodeColor={miniMapColor}
         />
       </ReactFlow>
       {nodes.length === 0 ? (

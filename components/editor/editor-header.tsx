@@ -9,7 +9,9 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
 import { TriggersButton } from "@/components/triggers/triggers-dialog";
+import { NodeCountNote } from "./node-count-note";
 import { PublishButton } from "./publish-button";
+import { VersionsButton } from "./versions-dialog";
 import { ChatAppDialog } from "./chat-app-dialog";
 import { useEditor } from "./store-context";
 
@@ -163,6 +165,7 @@ export function EditorHeader({
       ) : (
         <SaveStatus save={save} onRetry={onRetrySave} />
       )}
+      <NodeCountNote />
       <div className="ml-auto flex items-center gap-2">
         {runBlockedReason ? (
           <span className="max-w-64 truncate text-xs text-red-700" data-testid="run-blocked-reason" title={runBlockedReason}>
@@ -175,6 +178,7 @@ export function EditorHeader({
           </Link>
         </Button>
         <TriggersButton workflowId={workflowId} manageDeniedReason={readOnly ? "Read only." : publishDeniedReason} />
+        <VersionsButton />
         {readOnly ? null : <PublishButton blockedReason={publishDeniedReason ?? runBlockedReason} />}
         {readOnly || publishDeniedReason ? null : <ChatAppDialog />}
         <Button size="sm" onClick={onRun} disabled={runBlockedReason !== null} title={runBlockedReason ?? "Run this workflow"} data-testid="run-button">

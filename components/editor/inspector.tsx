@@ -4,6 +4,7 @@ import { Component, useMemo, type ReactNode } from "react";
 import { Trash2 } from "lucide-react";
 import { upstreamFields } from "@/lib/engine/validate";
 import { selectedNodeId } from "@/lib/editor/doc";
+import { nodeRunStatus } from "@/lib/editor/run-overlay";
 import { panelConfig, type NodePanel } from "@/lib/editor/panel-kit";
 import { currentDoc, currentGraph } from "@/lib/editor/store";
 import { nodePanels } from "@/lib/nodes/panels";
@@ -14,7 +15,10 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { Field } from "./fields";
 import { JsonView } from "./json-view";
 import { NodeSettings } from "./node-settings";
+import { NodeDisableToggle, NodePinSection } from "./node-pin";
+import { NodeTestSection } from "./node-test";
 import { useEditor } from "./store-context";
+import { useStructure } from "./use-structure";
 import { VariablesPanel } from "./variables-panel";
 
 class PanelBoundary extends Component<{ children: ReactNode; onReset: () => void; resetKey: string }, { failed: boolean; key: string }> {
@@ -48,13 +52,13 @@ class PanelBoundary extends Component<{ children: ReactNode; onReset: () => void
 function NodeRunDetails({ nodeId }: { nodeId: string }) {
   const step = useEditor((s) => s.overlay?.steps[nodeId]);
   const streamed = useEditor((s) => s.overlay?.deltas[nodeId] ?? "");
-  const hasOverlay = useEditor((s) => s.overlay !== null);
-  if (!hasOverlay) return null;
+  const status = useEditor((s) => (s.overlay ? nodeRunStatus(s.overlay, nodeId) : null));
+  if (!status) return null;
   return (
     <section className="space-y-2 border-t pt-3" data-testid="node-run-details">
       <div className="flex items-center justify-between">
         <h3 className="text-sm font-medium">Last run</h3>
-        <StatusBadge status={step?.status ?? "queued"} />
+        <StatusBadge status={status} />
       </div>
       {step && (step.iteration > 0 || Object.keys(step.items).length > 1) ? (
         // Inside a loop: one step per item; the details below are the latest item's.
@@ -91,7 +95,7 @@ function NodeRunDetails({ nodeId }: { nodeId: string }) {
           <pre className="max-h-48 overflow-auto whitespace-pre-wrap rounded-md bg-zinc-50 p-2 font-mono text-xs">{streamed}</pre>
         </div>
       ) : !step ? (
-        <p className="text-xs text-muted-foreground">Not reached yet.</p>
+        <p className="text-xs text-muted-foreground">{status === "not_run" ? "The run ended before reaching this node." : "Not reached yet."}</p>
       ) : null}
     </section>
   );
@@ -99,10 +103,9 @@ function NodeRunDetails({ nodeId }: { nodeId: string }) {
 
 export function Inspector() {
   const id = useEditor((s) => selectedNodeId(currentDoc(s)));
-  const node = useEditor((s) => (id ? s.nodes.find((n) => n.id === id) : undefined));
-  const nodes = useEditor((s) => s.nodes);
-  const edges = useEditor((s) => s.edges);
-  const variables = useEditor((s) => s.variables);
+  const structure = useStructure();
+  const { nodes, edges, variables } = structure;
+  const node = useMemo(() => (id ? nodes.find((n) => n.id === id) : undefined), [nodes, id]);
   const problems = useEditor((s) => s.problems);
   const updateConfig = useEditor((s) => s.updateConfig);
   const setTitle = useEditor((s) => s.setTitle);
@@ -153,6 +156,7 @@ export function Inspector() {
           <Field id={`${id}-title`} label="Title" hint="Shown on the canvas; the id stays the same.">
             <Input id={`${id}-title`} value={title} placeholder={def?.label ?? kind} onChange={(e) => setTitle(id, e.target.value)} />
           </Field>
+          {def?.executable !== false ? <NodeDisableToggle nodeId={id} isStart={def?.role === "start"} /> : null}
         </header>
 
         {nodeProblems.length > 0 ? (
@@ -181,6 +185,12 @@ export function Inspector() {
         )}
 
         {def ? <NodeSettings key={id} nodeId={id} def={def} stored={node.data.config.settings} /> : null}
+        {def && def.executable !== false && def.role !== "start" && !node.parentId ? (
+          <>
+            <NodePinSection nodeId={id} />
+            <NodeTestSection nodeId={id} />
+          </>
+        ) : null}
       </fieldset>
 
       <NodeRunDetails nodeId={id} />

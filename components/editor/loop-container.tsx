@@ -5,7 +5,7 @@ import { Handle, NodeResizer, Position, type NodeProps } from "@xyflow/react";
 import { Repeat } from "lucide-react";
 import type { Problem } from "@/lib/engine/validate";
 import type { WeftNode as WeftFlowNode } from "@/lib/editor/flow";
-import { itemProgress } from "@/lib/editor/run-overlay";
+import { itemProgress, nodeRunStatus } from "@/lib/editor/run-overlay";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { cn } from "@/lib/utils";
 import { useEditor } from "./store-context";
@@ -19,6 +19,7 @@ const RING: Record<string, string> = {
   succeeded: "border-green-500",
   failed: "border-red-500",
   skipped: "border-zinc-200 opacity-50",
+  not_run: "border-zinc-200 opacity-50",
 };
 
 /**
@@ -35,8 +36,7 @@ function LoopContainerView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   const readOnly = useEditor((s) => s.readOnly);
   const problems = useEditor((s) => s.problemsByNode[id] ?? NO_PROBLEMS);
   const errors = problems.filter((p) => p.severity === "error");
-  const hasOverlay = useEditor((s) => s.overlay !== null);
-  const status = useEditor((s) => s.overlay?.steps[id]?.status);
+  const status = useEditor((s) => (s.overlay ? nodeRunStatus(s.overlay, id) : null));
   const progress = useEditor((s) => {
     // The loop's progress is that of its body's first node: one step per item.
     const first = s.nodes.find((n) => n.parentId === id);
@@ -44,7 +44,7 @@ function LoopContainerView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   });
   // The loop's own step stays running while one of its items waits; say what the user should know.
   const runWaiting = useEditor((s) => s.overlay?.status === "waiting");
-  const shown = hasOverlay ? (status === "running" && runWaiting ? "waiting" : (status ?? "queued")) : null;
+  const shown = status === "running" && runWaiting ? "waiting" : status;
 
   return (
     <div

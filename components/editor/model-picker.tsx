@@ -2,8 +2,9 @@
 
 import Link from "next/link";
 import { RefreshCw } from "lucide-react";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Field, NativeSelect } from "@/components/editor/fields";
+import { useEditorReadOnly } from "@/components/editor/store-context";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { useProviders } from "@/lib/editor/use-providers";
@@ -60,7 +61,7 @@ function ProvidersHint({ message, onRetry }: { message: string; onRetry?: () => 
   return (
     <div className="rounded-md border border-amber-200 bg-amber-50 p-2 text-xs text-amber-900" data-testid="providers-hint">
       {message}{" "}
-      <Link href="/settings/models" className="font-medium underline">
+      <Link href="/settings/models" target="_blank" rel="noopener" className="font-medium underline">
         Set up model providers
       </Link>
       {onRetry ? (
@@ -91,6 +92,16 @@ export function ModelPicker({ idPrefix, value, onChange }: ModelPickerProps) {
   const nameOf = (providerId: string) => list.find((p) => p.id === providerId)?.name ?? "missing provider";
   const providerId = `${idPrefix}-provider`;
   const modelId = `${idPrefix}-model`;
+
+  // A new node (no provider, no model) gets the workspace's first provider and its first model, once.
+  const readOnly = useEditorReadOnly();
+  const preselected = useRef(false);
+  const firstProvider = list[0];
+  useEffect(() => {
+    if (readOnly || preselected.current || !firstProvider || value.providerId || value.model) return;
+    preselected.current = true;
+    onChange({ providerId: firstProvider.id, model: firstProvider.models[0] ?? "" });
+  }, [readOnly, firstProvider, value.providerId, value.model, onChange]);
 
   const chooseProvider = (next: string) => {
     if (next === ALIAS_PROVIDER_ID) {
@@ -132,6 +143,12 @@ export function ModelPicker({ idPrefix, value, onChange }: ModelPickerProps) {
           {aliasList.length > 0 || usingAlias ? <option value={ALIAS_PROVIDER_ID}>Model alias (with fallback)</option> : null}
         </NativeSelect>
       </Field>
+      {readOnly || list.length === 0 ? null : (
+        // A new tab keeps the editor open; the list refreshes when the user comes back (useProviders).
+        <Link href="/settings/models" target="_blank" rel="noopener" className="-mt-2 block text-xs text-muted-foreground underline-offset-2 hover:underline" data-testid="add-provider-link">
+          Add a provider (opens a new tab; it appears here when you come back)
+        </Link>
+      )}
 
       <Field id={modelId} label="Model" hint={modelHint}>
         {provider && models.length === 0 ? (

@@ -1,10 +1,12 @@
 "use client";
 
 import type { DragEvent } from "react";
+import { useReactFlow, useStoreApi } from "@xyflow/react";
+import { placeNewNode } from "@/lib/editor/placement";
 import { NODE_CATEGORIES, type NodeCategory } from "@/lib/engine/node-kit";
 import { NODE_TYPES, nodeDefinitions } from "@/lib/nodes/registry";
 import { PALETTE_MIME } from "./canvas";
-import { useEditor } from "./store-context";
+import { useEditor, useEditorStore } from "./store-context";
 
 const CATEGORY_LABEL: Record<NodeCategory, string> = { basic: "Basic", ai: "AI", logic: "Logic" };
 
@@ -12,6 +14,19 @@ const CATEGORY_LABEL: Record<NodeCategory, string> = { basic: "Basic", ai: "AI",
 export function Palette() {
   const addNode = useEditor((s) => s.addNode);
   const readOnly = useEditor((s) => s.readOnly);
+  const store = useEditorStore();
+  const flowStore = useStoreApi();
+  const { screenToFlowPosition } = useReactFlow();
+  // A click puts the node where the user looks: next to the selection, or in the middle of the view.
+  const addInView = (type: string) => {
+    const { domNode } = flowStore.getState();
+    const box = domNode?.getBoundingClientRect();
+    if (!box) return void addNode(type);
+    const topLeft = screenToFlowPosition({ x: box.left, y: box.top });
+    const bottomRight = screenToFlowPosition({ x: box.right, y: box.bottom });
+    const view = { x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y };
+    addNode(type, placeNewNode(store.getState(), view));
+  };
   const onDragStart = (event: DragEvent, type: string) => {
     event.dataTransfer.setData(PALETTE_MIME, type);
     event.dataTransfer.setData("text/plain", type);
@@ -39,7 +54,7 @@ export function Palette() {
                       type="button"
                       draggable
                       onDragStart={(event) => onDragStart(event, type)}
-                      onClick={() => addNode(type)}
+                      onClick={() => addInView(type)}
                       data-testid={`palette-item-${type}`}
                       title={`Drag onto the canvas, or click to add: ${def.description}`}
                       className="flex w-full cursor-grab items-start gap-2 rounded-md border bg-white p-2 text-left shadow-sm transition hover:border-zinc-400 hover:shadow active:cursor-grabbing"

@@ -3,6 +3,8 @@
 import { Loader2, Upload } from "lucide-react";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Textarea } from "@/components/ui/textarea";
 import { useEditor } from "./store-context";
 
 interface ErrorBody {
@@ -20,6 +22,8 @@ export function PublishButton({ blockedReason }: { blockedReason: string | null 
   const [version, setVersion] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  // Publishing asks for an optional note (shown in the Versions panel); null while the dialog is closed.
+  const [note, setNote] = useState<string | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -38,13 +42,15 @@ export function PublishButton({ blockedReason }: { blockedReason: string | null 
   const reason = blockedReason ?? (unsaved ? "Wait until the draft is saved." : null);
 
   async function publish() {
+    const text = note?.trim() ?? "";
+    setNote(null);
     setBusy(true);
     setMessage(null);
     try {
       const response = await fetch(`/api/workflows/${encodeURIComponent(workflowId)}/publish`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: "{}",
+        body: JSON.stringify(text ? { note: text } : {}),
       });
       const body = (await response.json()) as { version?: number } & ErrorBody;
       if (!response.ok || body.version === undefined) {
@@ -74,7 +80,7 @@ export function PublishButton({ blockedReason }: { blockedReason: string | null 
       <Button
         size="sm"
         variant="outline"
-        onClick={() => void publish()}
+        onClick={() => setNote("")}
         disabled={busy || reason !== null}
         title={reason ?? (version === null ? "Publish version 1 for the API" : `Publish version ${version + 1}`)}
         data-testid="publish-button"
@@ -82,6 +88,31 @@ export function PublishButton({ blockedReason }: { blockedReason: string | null 
       >
         {busy ? <Loader2 className="animate-spin" aria-hidden /> : <Upload aria-hidden />} Publish
       </Button>
+      <Dialog open={note !== null} onOpenChange={(open) => (open ? undefined : setNote(null))}>
+        <DialogContent data-testid="publish-dialog">
+          <DialogHeader>
+            <DialogTitle>Publish version {(version ?? 0) + 1}</DialogTitle>
+            <DialogDescription>The API and sub-workflows run the latest version. A note helps others see what changed.</DialogDescription>
+          </DialogHeader>
+          <Textarea
+            rows={3}
+            maxLength={500}
+            placeholder="What changed (optional)"
+            value={note ?? ""}
+            onChange={(e) => setNote(e.target.value)}
+            aria-label="Publish note"
+            data-testid="publish-note"
+          />
+          <DialogFooter>
+            <Button variant="ghost" onClick={() => setNote(null)}>
+              Cancel
+            </Button>
+            <Button onClick={() => void publish()} data-testid="publish-confirm">
+              <Upload aria-hidden /> Publish
+            </Button>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
     </div>
   );
 }

@@ -2,7 +2,9 @@
 
 import Link from "next/link";
 import { ExternalLink, X } from "lucide-react";
-import { isTerminalRunStatus } from "@/lib/editor/run-overlay";
+import { useMemo } from "react";
+import { nodeTitle } from "@/lib/editor/node-title";
+import { isTerminalRunStatus, nodeRunStatus } from "@/lib/editor/run-overlay";
 import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { CancelRunButton } from "@/components/runs/cancel-run-button";
@@ -13,7 +15,10 @@ import { useEditor } from "./store-context";
 /** The run being watched: status, final output or error, and each node's result. */
 export function RunPanel() {
   const overlay = useEditor((s) => s.overlay);
-  const nodes = useEditor((s) => s.nodes);
+  // Ids and titles as one string: the panel re-renders when a title changes, not on every drag frame.
+  const stepKey = useEditor((s) => (s.overlay ? s.nodes.map((n) => `${n.id}\t${nodeTitle(n.data.kind, n.data.config)}`).join("\n") : ""));
+  const steps = useMemo(() => (stepKey ? stepKey.split("\n").map((line) => line.split("\t") as [string, string]) : []), [stepKey]);
+  const titleOf = (id: string) => steps.find(([nodeId]) => nodeId === id)?.[1] ?? id;
   const selectNode = useEditor((s) => s.selectNode);
   const clearRun = useEditor((s) => s.clearRun);
   const readOnly = useEditor((s) => s.readOnly);
@@ -39,7 +44,7 @@ export function RunPanel() {
         {overlay.error ? (
           <div className="rounded-md border border-red-200 bg-red-50 p-2 text-xs text-red-800" data-testid="run-error">
             <p className="font-medium">
-              The run failed{overlay.error.nodeId ? ` at ${overlay.error.nodeId}` : ""}: <span className="font-mono">{overlay.error.code}</span>
+              The run failed{overlay.error.nodeId ? ` at ${titleOf(overlay.error.nodeId)}` : ""}: <span className="font-mono">{overlay.error.code}</span>
             </p>
             <p>{overlay.error.message}</p>
           </div>
@@ -58,19 +63,25 @@ export function RunPanel() {
         <div>
           <p className="mb-1 text-xs font-medium text-muted-foreground">Steps</p>
           <ul className="space-y-1">
-            {nodes.map((node) => {
-              const step = overlay.steps[node.id];
+            {steps.map(([id, title]) => {
+              const step = overlay.steps[id];
               return (
-                <li key={node.id}>
+                <li key={id}>
                   <button
                     type="button"
-                    onClick={() => selectNode(node.id)}
-                    className="flex w-full items-center gap-2 rounded px-1.5 py-1 text-left text-xs hover:bg-zinc-50"
-                    data-testid={`run-step-${node.id}`}
+                    onClick={() => selectNode(id)}
+                    className="flex w-full min-w-0 items-center gap-2 rounded px-1.5 py-1 text-left text-xs hover:bg-zinc-50"
+                    data-testid={`run-step-${id}`}
+                    title={`Node id: ${id}`}
                   >
-                    <span className="font-mono">{node.id}</span>
+                    <span className="truncate font-medium">{title}</span>
                     {step?.branch ? <span className="text-muted-foreground">→ {step.branch}</span> : null}
-                    <StatusBadge status={step?.status ?? "queued"} className="ml-auto" />
+                    {step?.origin ? (
+                      <span className="rounded bg-violet-100 px-1 text-[10px] text-violet-800" data-testid={`run-step-origin-${id}`}>
+                        {step.origin === "pinned" ? "pinned" : "disabled"}
+                      </span>
+                    ) : null}
+                    <StatusBadge status={nodeRunStatus(overlay, id)} className="ml-auto" />
                   </button>
                 </li>
               );

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef } from "react";
 import type { Graph } from "@/lib/engine/graph";
-import { saveGraph } from "@/lib/editor/api";
+import { saveGraphChanges } from "@/lib/editor/save-graph";
 import { Autosaver } from "@/lib/editor/autosave";
 import { flowToGraph, graphToFlow } from "@/lib/editor/flow";
 import { currentGraph, type EditorStore } from "@/lib/editor/store";
@@ -18,14 +18,16 @@ export function useAutosave(store: EditorStore, initial: { graph: Graph; revisio
       // Normalised the way the editor will serialise it, so loading alone never triggers a save.
       saved: flowToGraph(graphToFlow(initial.graph)),
       revision: initial.revision,
-      save: (graph, revision) => saveGraph(workflowId, graph, revision),
+      // Large graphs send only what changed since the last save (lib/editor/save-graph.ts).
+      save: (graph, revision, base) => saveGraphChanges(workflowId, graph, revision, base),
       onState: (state) => store.getState().setSave(state),
     });
     saverRef.current = saver;
     saver.update(currentGraph(store.getState()));
     const unsubscribe = store.subscribe((state, previous) => {
       if (state.nodes === previous.nodes && state.edges === previous.edges && state.variables === previous.variables) return;
-      saver.update(currentGraph(state));
+      // Serialised once per pause, not on every frame of a drag.
+      saver.touch(() => currentGraph(store.getState()));
     });
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
       if (!saver.hasUnsavedChanges) return;

@@ -1,18 +1,21 @@
 "use client";
 
-import { memo, useEffect, useMemo } from "react";
-import { Handle, Position, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
+import { memo, useMemo } from "react";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { CheckCircle2, CircleDashed, Loader2, MinusCircle, XCircle } from "lucide-react";
 import type { HandleSpec } from "@/lib/engine/node-kit";
 import { ERROR_HANDLE, nodeOutputHandles } from "@/lib/engine/policy";
 import type { Problem } from "@/lib/engine/validate";
 import type { WeftNode as WeftFlowNode } from "@/lib/editor/flow";
-import { itemProgress, type NodeRunStatus } from "@/lib/editor/run-overlay";
+import { itemProgress, nodeRunStatus, type NodeRunStatus } from "@/lib/editor/run-overlay";
+import { nodeTitle } from "@/lib/editor/node-title";
 import { nodeSummary } from "@/lib/editor/summary";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { cn } from "@/lib/utils";
 import { LoopContainer } from "./loop-container";
+import { useNodeMarks } from "./node-marks";
 import { useEditor } from "./store-context";
+import { useHandleChangeInternals } from "./use-handle-internals";
 
 /** Output handles from the definition and the node's Settings (the error branch); never throws. */
 function handlesFor(kind: string, config: Record<string, unknown>): HandleSpec[] {
@@ -35,6 +38,7 @@ const STATUS_STYLE: Record<NodeRunStatus, { label: string; className: string; ri
   succeeded: { label: "Succeeded", className: "text-green-600", ring: "ring-2 ring-green-500" },
   failed: { label: "Failed", className: "text-red-600", ring: "ring-2 ring-red-500" },
   skipped: { label: "Skipped", className: "text-zinc-400", ring: "ring-1 ring-zinc-200" },
+  not_run: { label: "Not run", className: "text-zinc-400", ring: "ring-1 ring-zinc-200" },
 };
 
 function StatusIcon({ status }: { status: NodeRunStatus }) {
@@ -49,6 +53,7 @@ function StatusIcon({ status }: { status: NodeRunStatus }) {
     case "failed":
       return <XCircle {...props} />;
     case "skipped":
+    case "not_run":
       return <MinusCircle {...props} />;
   }
 }
@@ -61,22 +66,19 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   const handles = useMemo(() => allHandles.filter((h) => h.id !== ERROR_HANDLE), [allHandles]);
   const errorHandle = allHandles.find((h) => h.id === ERROR_HANDLE);
   const summary = useMemo(() => nodeSummary(data.kind, data.config), [data.kind, data.config]);
-  const title = typeof data.config.title === "string" && data.config.title.trim() ? data.config.title.trim() : (def?.label ?? data.kind);
+  const title = nodeTitle(data.kind, data.config);
 
   const problems = useEditor((s) => s.problemsByNode[id] ?? NO_PROBLEMS);
   const errors = useMemo(() => problems.filter((p) => p.severity === "error"), [problems]);
   const warnings = useMemo(() => problems.filter((p) => p.severity === "warning"), [problems]);
-  const hasOverlay = useEditor((s) => s.overlay !== null);
-  const stepStatus = useEditor((s) => s.overlay?.steps[id]?.status);
+  const status = useEditor((s) => (s.overlay ? nodeRunStatus(s.overlay, id) : null));
   const streamed = useEditor((s) => s.overlay?.deltas[id] ?? "");
   // Inside a loop: how its items went (one step per item).
   const progress = useEditor((s) => itemProgress(s.overlay?.steps[id]));
-  const status: NodeRunStatus | null = hasOverlay ? (stepStatus ?? "queued") : null;
+  const marks = useNodeMarks(id, data);
 
   // React Flow measures handles once; branches added or removed must be re-measured.
-  const updateNodeInternals = useUpdateNodeInternals();
-  const handleKey = allHandles.map((h) => h.id).join("|");
-  useEffect(() => updateNodeInternals(id), [handleKey, id, updateNodeInternals]);
+  useHandleChangeInternals(id, allHandles.map((h) => h.id).join("|"));
 
   const multi = handles.length > 1;
   return (
@@ -85,11 +87,13 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
       data-status={status ?? undefined}
       data-node-type={data.kind}
       data-errors={errors.length}
+      data-disabled={data.disabled ? "true" : undefined}
       className={cn(
         "w-60 rounded-lg border bg-white text-left shadow-sm transition-shadow",
         selected && "shadow-md outline outline-2 outline-offset-2 outline-zinc-900/70",
         status ? STATUS_STYLE[status].ring : errors.length > 0 ? "ring-2 ring-red-500" : undefined,
-        status === "skipped" && "opacity-50",
+        (status === "skipped" || status === "not_run") && "opacity-50",
+        marks.className,
       )}
     >
       {def?.hasInput !== false ? <Handle type="target" position={Position.Left} className="size-3! border-2! border-white! bg-zinc-500!" /> : null}
@@ -114,6 +118,7 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
         ) : null}
       </div>
 
+      {marks.badges}
       <div className="space-y-0.5 px-3 py-2 text-xs text-zinc-600">
         {!def ? <p className="text-red-600">Unknown node type “{data.kind}”</p> : null}
         {multi

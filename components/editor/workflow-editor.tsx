@@ -49,9 +49,8 @@ function EditorBody({ workflow, store }: { workflow: EditorWorkflow; store: Retu
   const [dialogOpen, setDialogOpen] = useState(false);
   const problems = useEditor((s) => s.problems);
   const save = useEditor((s) => s.save);
-  const nodes = useEditor((s) => s.nodes);
-  const edges = useEditor((s) => s.edges);
-  const inputs = useMemo(() => (dialogOpen ? startInputs({ nodes, edges }) : []), [dialogOpen, nodes, edges]);
+  // Read when the dialog opens: subscribing to nodes here would re-render the whole editor on every drag frame.
+  const inputs = useMemo(() => (dialogOpen ? startInputs(store.getState()) : []), [dialogOpen, store]);
 
   const errorCount = problems.filter((p) => p.severity === "error").length;
   const readOnly = useEditor((s) => s.readOnly);

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { RunLineage as Lineage } from "@/lib/runs/queries";
 
-const KIND_LABEL: Record<string, string> = { resume: "Resumed", rerun: "Re-run" };
+const KIND_LABEL: Record<string, string> = { resume: "Resumed", rerun: "Re-run", node_test: "Node test with values" };
 
 function RunLink({ id }: { id: string }) {
   return (

@@ -70,9 +70,14 @@ export function RunTable({ runs }: { runs: RunListItem[] }) {
                 </TableCell>
                 <TableCell className="text-right font-mono text-xs text-muted-foreground">
                   {run.id.slice(0, 8)}
+                  {run.sourceKind === "node_test" ? (
+                    <span className="block" data-testid="run-row-node-test">
+                      node test
+                    </span>
+                  ) : null}
                   {run.sourceRunId ? (
                     <Link href={`/runs/${run.sourceRunId}`} className="relative z-10 block hover:underline" data-testid="run-row-source">
-                      {run.sourceKind === "rerun" ? "re-run of" : "resumes"} {run.sourceRunId.slice(0, 8)}
+                      {run.sourceKind === "rerun" ? "re-run of" : run.sourceKind === "node_test" ? "values from" : "resumes"} {run.sourceRunId.slice(0, 8)}
                     </Link>
                   ) : null}
                   {run.parentRunId ? (

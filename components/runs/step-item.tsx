@@ -61,6 +61,13 @@ function TokenCounts({ step }: { step: RunStepView }) {
  * One step: a summary row (node, status, duration, waterfall bar, tokens, error message) that
  * expands (native <details>, no client JS) to its input, output, error and LLM trace.
  */
+/** "pinned" / "disabled" when the step did not execute its node (lib/engine/run-engine.ts records it in the detail). */
+function stepOrigin(detail: unknown): "pinned" | "disabled" | null {
+  if (typeof detail !== "object" || detail === null) return null;
+  const d = detail as { pinned?: unknown; disabled?: unknown };
+  return d.pinned === true ? "pinned" : d.disabled === true ? "disabled" : null;
+}
+
 export function StepItem({
   step,
   bar,
@@ -98,6 +105,15 @@ export function StepItem({
               {step.attempt > 1 ? ` · attempt ${step.attempt}` : ""}
             </p>
           </div>
+          {stepOrigin(step.rawDetail) ? (
+            <span
+              className="rounded bg-violet-50 px-1.5 py-0.5 text-xs font-medium text-violet-800"
+              data-testid="step-origin"
+              title={stepOrigin(step.rawDetail) === "pinned" ? "The editor's pinned output was used; the node did not run" : "The node is disabled: skipped, the flow went on through it"}
+            >
+              {stepOrigin(step.rawDetail)}
+            </span>
+          ) : null}
           {step.reusedFromStepId ? (
             <span className="rounded bg-sky-50 px-1.5 py-0.5 text-xs font-medium text-sky-800" data-testid="step-reused" title="Copied from the earlier run this one resumes or re-runs; not executed again">
               reused

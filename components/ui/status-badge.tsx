@@ -3,7 +3,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { cn } from "@/lib/utils";
 
 /** Every run status and step status (prisma RunStatus ∪ StepStatus). */
-export type Status = "queued" | "running" | "waiting" | "succeeded" | "failed" | "cancelled" | "skipped";
+export type Status = "queued" | "running" | "waiting" | "succeeded" | "failed" | "cancelled" | "skipped" | "not_run";
 
 const TONE: Record<Status, BadgeTone> = {
   queued: "grey",
@@ -13,6 +13,7 @@ const TONE: Record<Status, BadgeTone> = {
   failed: "red",
   cancelled: "muted",
   skipped: "muted",
+  not_run: "muted",
 };
 
 const LABEL: Record<Status, string> = {
@@ -23,6 +24,7 @@ const LABEL: Record<Status, string> = {
   failed: "Failed",
   cancelled: "Cancelled",
   skipped: "Skipped",
+  not_run: "Not run",
 };
 
 const DOT: Record<BadgeTone, string> = {

@@ -209,7 +209,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
           responses: {
             "201": { description: "The new workflow", content: json(ImportedWorkflowSchema) },
             "400": errorResponse("Not a workflow file (invalid_request, with issues), or a graph with problems (invalid_graph, with problems: [{ nodeId, message }])"),
-            "413": errorResponse("The file is larger than 2 MiB (payload_too_large)"),
+            "413": errorResponse("The file is larger than 16 MiB (payload_too_large)"),
           },
         }),
       },

@@ -247,6 +247,10 @@ export const StepEventSchema = z
       .object({ kind: z.enum(WAIT_KINDS), request: z.record(z.string(), z.unknown()) })
       .optional()
       .describe("On `waiting`: what the step waits for (the run's `waits` list has its id to answer it)"),
+    origin: z
+      .enum(["pinned", "disabled"])
+      .optional()
+      .describe("The node did not execute: `disabled` (a skipped disabled node) or `pinned` (an editor test-run used its pinned output; never on runs of a published version)"),
     at: IsoDate,
   })
   .register(apiSchemas, { id: "StepEvent" });

@@ -16,6 +16,8 @@ export { jsonError };
 
 /** Largest request body a JSON route accepts (graphs are the biggest bodies). */
 export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
+/** Largest body of a route carrying a whole workflow graph (up to LIMITS.maxGraphNodes nodes). */
+export const MAX_GRAPH_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * The member behind a request (session cookie, `weft_workspace` cookie), or the response to

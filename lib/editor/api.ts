@@ -52,6 +52,12 @@ export interface ApiError {
   problems?: ServerProblem[];
 }
 
+/** "The request body is invalid." alone tells the user nothing: say what is wrong with it (once). */
+function withIssues(message: string | undefined, issueText: string): string {
+  if (!message) return issueText;
+  return issueText && !message.includes(issueText) ? `${message} ${issueText}` : message;
+}
+
 /** Reads both `{ error: "code", … }` and `{ error: { code, message, … } }` bodies. */
 export async function readApiError(response: Response): Promise<ApiError> {
   let body: unknown = null;
@@ -70,7 +76,7 @@ export async function readApiError(response: Response): Promise<ApiError> {
   return {
     status: response.status,
     code: inner.code ?? "http_" + response.status,
-    message: inner.message ?? top.message ?? (issueText || fallback),
+    message: withIssues(inner.message ?? top.message, issueText) || fallback,
     revision: inner.revision ?? top.revision,
     problems: inner.problems ?? top.problems,
   };
@@ -97,11 +103,13 @@ export async function fetchWorkflow(id: string): Promise<Result<WorkflowDoc>> {
   return { ok: true, value: parsed.data };
 }
 
-export async function saveGraph(id: string, graph: Graph, revision: number): Promise<SaveResult> {
-  const response = await send(`/api/workflows/${encodeURIComponent(id)}/graph`, {
-    method: "PUT",
-    body: JSON.stringify({ graph, revision }),
-  });
+export function saveGraph(id: string, graph: Graph, revision: number): Promise<SaveResult> {
+  return sendGraphSave(id, "PUT", { graph, revision });
+}
+
+/** PUT of the whole graph or PATCH of a change (lib/editor/save-graph.ts), read as a SaveResult. */
+export async function sendGraphSave(id: string, method: "PUT" | "PATCH", body: unknown): Promise<SaveResult> {
+  const response = await send(`/api/workflows/${encodeURIComponent(id)}/graph`, { method, body: JSON.stringify(body) });
   if (isApiError(response)) return { ok: false, kind: "error", message: response.message };
   if (response.ok) {
     const parsed = z.object({ revision: z.number().int() }).safeParse(await response.json());

@@ -20,13 +20,16 @@ export type SaveResult =
   | { ok: false; kind: "invalid" | "error"; message: string };
 
 export interface AutosaverOptions {
-  save(graph: Graph, revision: number): Promise<SaveResult>;
+  /** `base`: the graph the server holds at `revision` (what a patch save is computed against). */
+  save(graph: Graph, revision: number, base: Graph): Promise<SaveResult>;
   onState(state: SaveState): void;
   revision: number;
   /** The graph as last loaded from the server. */
   saved: Graph;
   delayMs?: number;
   retryMs?: number;
+  /** How long `touch` waits before reading and serialising the graph (a drag touches it every frame). */
+  readDelayMs?: number;
 }
 
 export class Autosaver {
@@ -35,6 +38,10 @@ export class Autosaver {
   private readonly retryMs: number;
   private revision: number;
   private savedJson: string;
+  private savedGraph: Graph;
+  private readonly readDelayMs: number;
+  private reader: (() => Graph) | null = null;
+  private readTimer: ReturnType<typeof setTimeout> | null = null;
   private latest: { graph: Graph; json: string };
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> | null = null;
@@ -49,6 +56,8 @@ export class Autosaver {
     this.retryMs = options.retryMs ?? 5_000;
     this.revision = options.revision;
     this.savedJson = JSON.stringify(options.saved);
+    this.savedGraph = options.saved;
+    this.readDelayMs = options.readDelayMs ?? 100;
     this.latest = { graph: options.saved, json: this.savedJson };
     this.state = { status: "saved", revision: this.revision };
   }
@@ -58,7 +67,30 @@ export class Autosaver {
   }
 
   get hasUnsavedChanges(): boolean {
+    this.readPending();
     return this.latest.json !== this.savedJson;
+  }
+
+  /**
+   * The graph may have changed: `read` is called (and its result serialised and compared) once,
+   * a moment later, however often this is called meanwhile; flush, settle and hasUnsavedChanges
+   * read it at once.
+   */
+  touch(read: () => Graph): void {
+    this.reader = read;
+    if (this.readTimer) return;
+    this.readTimer = setTimeout(() => {
+      this.readTimer = null;
+      this.readPending();
+    }, this.readDelayMs);
+  }
+
+  private readPending(): void {
+    if (this.readTimer) clearTimeout(this.readTimer);
+    this.readTimer = null;
+    const read = this.reader;
+    this.reader = null;
+    if (read) this.update(read());
   }
 
   /** Call with the graph after every edit; unchanged graphs (selection, measuring) cost nothing. */
@@ -73,6 +105,7 @@ export class Autosaver {
 
   /** Saves now (or right after the save in flight). */
   async flush(): Promise<void> {
+    this.readPending();
     this.clearTimer();
     if (this.stopped) return;
     if (this.running) {
@@ -102,6 +135,7 @@ export class Autosaver {
    * has the latest graph (a run started next will see it).
    */
   async settle(): Promise<boolean> {
+    this.readPending();
     await this.idle();
     if (!this.stopped && this.hasUnsavedChanges) await this.flush();
     await this.idle();
@@ -118,7 +152,7 @@ export class Autosaver {
     this.setState({ status: "saving" });
     let result: SaveResult;
     try {
-      result = await this.options.save(sent.graph, this.revision);
+      result = await this.options.save(sent.graph, this.revision, this.savedGraph);
     } catch (error) {
       result = { ok: false, kind: "error", message: error instanceof Error ? error.message : "The save failed." };
     }
@@ -126,6 +160,7 @@ export class Autosaver {
     if (result.ok) {
       this.revision = result.revision;
       this.savedJson = sent.json;
+      this.savedGraph = sent.graph;
       if (!this.hasUnsavedChanges) {
         this.setState({ status: "saved" });
       } else {
@@ -148,6 +183,9 @@ export class Autosaver {
   dispose(): void {
     this.stopped = true;
     this.clearTimer();
+    if (this.readTimer) clearTimeout(this.readTimer);
+    this.readTimer = null;
+    this.reader = null;
   }
 
   private schedule(ms: number): void {

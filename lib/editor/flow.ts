@@ -1,5 +1,6 @@
 import type { Edge, Node } from "@xyflow/react";
 import type { Graph } from "@/lib/engine/graph";
+import type { NodePin } from "@/lib/engine/pins";
 import type { WorkflowVariable } from "@/lib/engine/variables";
 
 /**
@@ -14,6 +15,9 @@ export type WeftNodeData = {
   kind: string;
   /** The node's config, stored as the graph node's `data`. */
   config: Record<string, unknown>;
+  /** The graph node's `disabled` flag and pinned output (node-flags.ts). */
+  disabled?: boolean;
+  pin?: NodePin;
 };
 export type WeftNode = Node<WeftNodeData, typeof WEFT_NODE>;
 export type WeftEdge = Edge;
@@ -36,7 +40,7 @@ export function graphToFlow(graph: Graph): FlowDoc {
       id: node.id,
       type: WEFT_NODE,
       position: { x: node.position.x, y: node.position.y },
-      data: { kind: node.type, config: node.data },
+      data: { kind: node.type, config: node.data, ...(node.disabled ? { disabled: true } : {}), ...(node.pin ? { pin: node.pin } : {}) },
       // A loop's body: positions are relative to the loop, as in React Flow's sub-flows.
       ...(node.parentId ? { parentId: node.parentId } : {}),
       ...(node.width !== undefined && node.height !== undefined ? { width: node.width, height: node.height } : {}),
@@ -62,6 +66,8 @@ export function flowToGraph(doc: FlowDoc): Graph {
       position: { x: Math.round(node.position.x), y: Math.round(node.position.y) },
       data: node.data.config,
       ...(node.parentId ? { parentId: node.parentId } : {}),
+      ...(node.data.disabled ? { disabled: true } : {}),
+      ...(node.data.pin ? { pin: node.data.pin } : {}),
       // Only containers carry a size of their own (set when added, changed by resizing).
       ...(node.width !== undefined && node.height !== undefined ? { width: Math.round(node.width), height: Math.round(node.height) } : {}),
     })),

@@ -1,12 +1,13 @@
 import { z } from "zod";
-import type { RunEvent, RunStatusValue, StepStatus } from "@/lib/engine/run-ports";
+import type { RunEvent, RunStatusValue, StepOrigin, StepStatus } from "@/lib/engine/run-ports";
 
 /**
  * What the canvas shows about the run being watched: built from the SSE `snapshot` and then
  * updated by each `step`, `delta` and `run` event. Pure, so it is tested without a browser.
  */
 
-export type NodeRunStatus = "queued" | StepStatus;
+/** `not_run`: the run ended (failed, cancelled) before reaching the node. */
+export type NodeRunStatus = "queued" | "not_run" | StepStatus;
 
 export interface RunErrorView {
   code: string;
@@ -22,6 +23,8 @@ export interface NodeRunState {
   branch: string | null;
   /** Status per loop item (iteration) of a node inside a loop; the fields above are its latest item's. */
   items: Record<number, StepStatus>;
+  /** The node did not execute: disabled, or its pinned output was used (from step events). */
+  origin?: StepOrigin;
 }
 
 export interface RunOverlay {
@@ -74,6 +77,7 @@ export const StepEventSchema = z.object({
   output: OutputSchema,
   branch: z.string().nullish(),
   error: ErrorSchema,
+  origin: z.enum(["pinned", "disabled"]).optional().catch(undefined),
   at: z.string().default(""),
 });
 export const DeltaEventSchema = z.object({
@@ -177,6 +181,7 @@ export function applyRunEvent(overlay: RunOverlay, event: RunEvent): RunOverlay 
             error: event.error ?? null,
             branch: event.branch ?? null,
             items,
+            ...(event.origin ? { origin: event.origin } : {}),
           },
         },
       };
@@ -194,9 +199,9 @@ export function applyRunEvent(overlay: RunOverlay, event: RunEvent): RunOverlay 
   }
 }
 
-/** Every node is `queued` until an event says otherwise. */
-export function nodeRunStatus(overlay: RunOverlay, nodeId: string): NodeRunStatus {
-  return overlay.steps[nodeId]?.status ?? "queued";
+/** Every node is `queued` until an event says otherwise, and `not_run` once the run ended without reaching it. */
+export function nodeRunStatus(overlay: Pick<RunOverlay, "status" | "steps">, nodeId: string): NodeRunStatus {
+  return overlay.steps[nodeId]?.status ?? (isTerminalRunStatus(overlay.status) ? "not_run" : "queued");
 }
 
 /** "3 done · 1 running · 1 failed" for a node inside a loop; null when it ran at most once. */

@@ -1,6 +1,8 @@
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { Graph } from "@/lib/engine/graph";
+import type { NodePin } from "@/lib/engine/pins";
+import type { DiffMark } from "@/lib/workflows/diff";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import type { Problem } from "@/lib/engine/validate";
 import type { WorkflowVariable } from "@/lib/engine/variables";
@@ -10,6 +12,8 @@ import { pasteNodes, type NodeClipboard } from "./clipboard";
 import type { ConnectionCheck } from "./connect";
 import * as doc from "./doc";
 import { flowToGraph, graphToFlow, type FlowDoc, type WeftEdge, type WeftNode } from "./flow";
+import { checkNodeLimit } from "./node-limit";
+import { restoredDoc, setNodeDisabled, setNodePin } from "./node-flags";
 import { applyRunEvent, applySnapshot, startOverlay, type RunOverlay, type RunSnapshot } from "./run-overlay";
 import { selectNodes } from "./selection";
 
@@ -37,7 +41,10 @@ export interface EditorState {
   onNodesChange(changes: NodeChange<WeftNode>[]): void;
   onEdgesChange(changes: EdgeChange<WeftEdge>[]): void;
   connect(connection: Connection): ConnectionCheck;
-  /** `parentId`: put the node in that loop's body (`position` is then relative to the loop). */
+  /**
+   * `parentId`: put the node in that loop's body (`position` is then relative to the loop).
+   * Returns the new id, or "" when the graph is at its node limit (the notice says so).
+   */
   addNode(kind: string, position?: { x: number; y: number }, parentId?: string): string;
   /** After a node was dragged: it joins the loop it was dropped into, or leaves its loop. */
   nodeDragged(id: string): void;
@@ -61,6 +68,13 @@ export interface EditorState {
   applySnapshot(snapshot: RunSnapshot): void;
   applyRunEvent(event: RunEvent): void;
   clearRun(): void;
+  /** Disable / pin / restore (node-flags.ts): ordinary document changes. */
+  setDisabled(id: string, disabled: boolean): void;
+  setPin(id: string, pin: NodePin | undefined): void;
+  restoreGraph(graph: Graph): void;
+  /** Nodes coloured by the Versions panel's diff (added / removed / changed / moved); null when no diff is shown. */
+  diffMarks: Readonly<Record<string, DiffMark>> | null;
+  setDiffMarks(marks: Readonly<Record<string, DiffMark>> | null): void;
 }
 
 export interface EditorInit {
@@ -123,6 +137,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       problemsByNode: {},
       overlay: null,
       notice: null,
+      diffMarks: null,
 
       onNodesChange(changes) {
         const removed = changes.flatMap((c) => (c.type === "remove" ? [c.id] : []));
@@ -142,6 +157,12 @@ export function createEditorStore(init: EditorInit): EditorStore {
       },
       addNode(kind, position, parentId) {
         const current = currentDoc(get());
+        const limit = checkNodeLimit(current.nodes.length);
+        if (!limit.ok) {
+          set({ notice: limit.message });
+          return "";
+        }
+        if (limit.warning) set({ notice: limit.warning });
         const result = doc.addNode(current, kind, position ?? doc.nextFreePosition(current), registry, parentId);
         setDoc(result.doc);
         return result.id;
@@ -228,6 +249,19 @@ export function createEditorStore(init: EditorInit): EditorStore {
       },
       clearRun() {
         set({ overlay: null });
+      },
+      setDisabled(id, disabled) {
+        setDoc(setNodeDisabled(currentDoc(get()), id, disabled));
+      },
+      setPin(id, pin) {
+        setDoc(setNodePin(currentDoc(get()), id, pin));
+      },
+      restoreGraph(graph) {
+        const next = restoredDoc(currentDoc(get()), graph);
+        set({ nodes: next.nodes, edges: next.edges, variables: next.variables ?? [] });
+      },
+      setDiffMarks(diffMarks) {
+        set({ diffMarks });
       },
     };
   });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { LIMITS } from "./limits";
+import { NodePinSchema } from "./pins";
 import { WorkflowVariableSchema } from "./variables";
 
 /**
@@ -22,6 +24,13 @@ export const GraphNodeSchema = z.object({
   /** Size of a resizable container on the canvas (other nodes size themselves). */
   width: z.number().positive().max(20_000).optional(),
   height: z.number().positive().max(20_000).optional(),
+  /**
+   * A disabled node stays on the canvas but never executes: its step is recorded as skipped
+   * (`detail.disabled`), its output is empty and the flow goes on through it (see ARCHITECTURE.md).
+   */
+  disabled: z.boolean().optional(),
+  /** An output pinned in the editor: draft test-runs use it instead of executing the node; publishing strips it (pins.ts). */
+  pin: NodePinSchema.optional(),
 });
 
 export const GraphEdgeSchema = z.object({
@@ -34,8 +43,8 @@ export const GraphEdgeSchema = z.object({
 
 export const GraphSchema = z.object({
   version: z.literal(1),
-  nodes: z.array(GraphNodeSchema).max(500),
-  edges: z.array(GraphEdgeSchema).max(2000),
+  nodes: z.array(GraphNodeSchema).max(LIMITS.maxGraphNodes, `A workflow has at most ${LIMITS.maxGraphNodes.toLocaleString("en")} nodes.`),
+  edges: z.array(GraphEdgeSchema).max(LIMITS.maxGraphEdges, `A workflow has at most ${LIMITS.maxGraphEdges.toLocaleString("en")} connections.`),
   /** Workflow variables (`{{ var.<name> }}`), set by Variable assign nodes; see variables.ts. */
   variables: z.array(WorkflowVariableSchema).max(100).optional(),
 });

@@ -3,6 +3,10 @@
  * Changing a number here changes behaviour everywhere (the editor shows the same values).
  */
 export const LIMITS = {
+  /** Nodes of one workflow graph (the editor warns from 90 % of it and refuses to add beyond it). */
+  maxGraphNodes: 5_000,
+  /** Edges of one workflow graph. */
+  maxGraphEdges: 20_000,
   /** Steps a single run may execute, counting reused (resumed) ones. */
   maxStepsPerRun: 1_000,
   /** Nodes of one run executing at the same time. */

@@ -2,12 +2,13 @@ import { NodeError, toErrorInfo, type ErrorInfo, type FailureTrace } from "./err
 import { graphLevel, type Graph, type GraphNode } from "./graph";
 import { evaluateExpression } from "./expression";
 import { iterate } from "./loop";
+import { blockingProblems } from "./node-test";
 import { validateRunInputs } from "./inputs";
 import { LIMITS, type Limits } from "./limits";
 import { isNodeWait, type AnyNodeExecutor, type NodeContext, type NodeResult, type NodeWait, type WaitResolution } from "./node-kit";
 import type { EngineServices } from "./ports";
 import { abortableSleep, ERROR_HANDLE, readNodeSettings, retryDelayMs, stepPolicy, type StepPolicy } from "./policy";
-import type { RunEvent, RunEventSink, RunOutcome, StepFailure, StepRecord, StepStore, StepSuccess } from "./run-ports";
+import type { RunEvent, RunEventSink, RunOutcome, StepFailure, StepOrigin, StepRecord, StepStore, StepSuccess } from "./run-ports";
 import { executableGraph, schedule, type SchedulerState } from "./scheduler";
 import { parsePath, renderTemplate, resolvePath } from "./template";
 import { addUsage, zeroUsage, type TokenUsage } from "./usage";
@@ -54,6 +55,17 @@ export interface RunOptions {
    * the step runs again) instead of failing the step.
    */
   isInfrastructureError?: (error: unknown) => boolean;
+  /**
+   * Use the outputs pinned on nodes (`node.pin`) instead of executing them. Only draft runs from the
+   * editor set it (the worker: runs without a published version); every other run ignores pins.
+   */
+  usePins?: boolean;
+  /**
+   * A node test (lib/runs/node-test.ts): the graph is the tested node with its upstream nodes, all
+   * pinned. Only the tested node's own problems (and graph-wide ones but the missing End) refuse the
+   * run, and the run's output is the tested node's output.
+   */
+  nodeTest?: { nodeId: string };
 }
 
 /** Steps outside loop bodies are iteration 0; body steps use the item's index. */
@@ -170,7 +182,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const scrub = <T,>(value: T): T => (services.secrets ? services.secrets.redact(value) : value);
   const publish = (event: RunEvent) => events.publish(scrub(event));
 
-  const problems = options.graphChecked ? [] : validateGraph(graph, registry).filter((p) => p.severity === "error");
+  const problems = options.graphChecked ? [] : blockingProblems(validateGraph(graph, registry), options.nodeTest);
   if (hasErrors(problems)) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
     return { status: "failed", error: { code: "invalid_graph", message: `The workflow is not valid: ${problems[0].message}${more}` }, usage };
@@ -226,6 +238,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       }
     };
     const endOutputs: Record<string, unknown>[] = [];
+    /** A disabled node: empty output, and every normal out-edge active (as for a node that took no branch). */
+    const passThrough = (frame: Frame, node: GraphNode) => {
+      frame.states[node.id] = { status: "succeeded" };
+      frame.scope[node.id] = {};
+    };
     let steps = 0;
     /** Recorded steps of loop bodies, by `${loopId}:${iteration}`, read when that item runs. */
     const bodyRecords = new Map<string, StepRecord[]>();
@@ -246,7 +263,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         frame.scope[node.id] = output;
         if (frame === top && registry[node.type]?.role === "end") endOutputs.push(output);
       } else if (record.status === "skipped") {
-        frame.states[node.id] = { status: "skipped" };
+        // A disabled node's skip is decided again by the scheduler (cheap, nothing executes): it lets
+        // the flow through when reached, and stays a plain skip on a branch not taken.
+        if (!node.disabled) frame.states[node.id] = { status: "skipped" };
       }
     };
     for (const record of await store.loadSteps()) {
@@ -320,7 +339,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     };
 
     /** Records a succeeded step in the store, the frame and the event stream. */
-    const succeed = async (node: GraphNode, frame: Frame, unscrubbed: Omit<StepSuccess, "nodeId" | "iteration">) => {
+    const succeed = async (node: GraphNode, frame: Frame, unscrubbed: Omit<StepSuccess, "nodeId" | "iteration">, origin?: StepOrigin) => {
       // Scrubbed before the scope sees it too, so later nodes read what a resumed run would read back.
       const step = scrub(unscrubbed);
       const key = { nodeId: node.id, iteration: frame.iteration };
@@ -337,6 +356,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         branch: step.branch ?? null,
         ...(step.error ? { error: step.error } : {}),
         usage: step.usage,
+        ...(origin ? { origin } : {}),
         at: now().toISOString(),
       });
     };
@@ -421,6 +441,28 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         }
         return fail(node, frame, { input, error: info, detail, usage: spent });
       }
+    };
+
+    /** A node with a pinned output (editor runs only): recorded as a succeeded step with `detail.pinned`, nothing executes. */
+    const runPinned = async (node: GraphNode, frame: Frame, pin: NonNullable<GraphNode["pin"]>): Promise<StepEnd> => {
+      const key = { nodeId: node.id, iteration: frame.iteration };
+      await store.beginStep({ ...key, nodeType: node.type });
+      publish({ type: "step", ...key, status: "running", at: now().toISOString() });
+      let output: Record<string, unknown>;
+      try {
+        output = normaliseOutput(pin.output, limits.maxStepOutputBytes);
+      } catch (error) {
+        return fail(node, frame, { input: null, error: toErrorInfo(error, node.id), detail: { pinned: true } });
+      }
+      await succeed(node, frame, { input: null, output, branch: pin.branch, detail: { pinned: true, ...(pin.source ? { source: pin.source } : {}) } }, "pinned");
+      return { status: "succeeded" };
+    };
+
+    /** A disabled node: its step is skipped (`detail.disabled`) and the flow goes on through it with an empty output. */
+    const passDisabled = async (node: GraphNode, frame: Frame) => {
+      await store.skipStep({ nodeId: node.id, iteration: frame.iteration, nodeType: node.type, detail: { disabled: true } });
+      passThrough(frame, node);
+      publish({ type: "step", nodeId: node.id, iteration: frame.iteration, status: "skipped", origin: "disabled", at: now().toISOString() });
     };
 
     /**
@@ -525,7 +567,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         steps++;
         const resume = frame.resumes.get(node.id);
         frame.resumes.delete(node.id);
-        const task = (registry[node.type]?.container ? runContainer(node, frame) : runStep(node, frame, resume))
+        const pin = options.usePins ? node.pin : undefined;
+        const task = (pin ? runPinned(node, frame, pin) : registry[node.type]?.container ? runContainer(node, frame) : runStep(node, frame, resume))
           .then((end) => {
             if (end.status === "failed") failed ??= { error: { ...end.error, message: `${nodeName(node, registry)} failed: ${end.error.message}` } };
           })
@@ -540,6 +583,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
       try {
         while (true) {
+          // Disabled nodes pass at once; what they make ready is scheduled in the same turn.
+          let passed = false;
           if (!failed && !halted()) {
             const next = schedule(level, frame.states);
             for (const id of next.skip) {
@@ -548,15 +593,22 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
               publish({ type: "step", nodeId: id, iteration: frame.iteration, status: "skipped", at: now().toISOString() });
             }
             for (const id of next.ready) {
+              const node = nodes.get(id)!;
+              if (node.disabled) {
+                await passDisabled(node, frame);
+                passed = true;
+                continue;
+              }
               if (inFlight.size >= concurrency) break;
               if (steps >= limits.maxStepsPerRun) {
                 const message = `The run reached the limit of ${limits.maxStepsPerRun} steps per run and was stopped before ${nodeName(nodes.get(id)!, registry)}.`;
                 failed ??= { error: { code: "limit_exceeded", message, nodeId: id }, fatal: true };
                 break;
               }
-              start(nodes.get(id)!);
+              start(node);
             }
           }
+          if (passed) continue;
           if (inFlight.size === 0) break;
           await Promise.race(inFlight.values());
         }
@@ -584,6 +636,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       if (end.status === "failed") return { status: "failed", error: end.error, usage };
       if (end.status === "waiting") return { status: "waiting", usage };
       if (end.status === "stopped") return { status: "failed", error: { code: "internal", message: "The run stopped unexpectedly." }, usage };
+      if (options.nodeTest) return { status: "succeeded", output: (top.scope[options.nodeTest.nodeId] ?? {}) as Record<string, unknown>, usage };
       return { status: "succeeded", output: Object.assign({}, ...endOutputs) as Record<string, unknown>, usage };
     };
     return scrub(outcomeOf());

@@ -43,6 +43,14 @@ export interface StepBegin extends StepKey {
   nodeType: string;
 }
 
+/** A skip; `detail.disabled` when the node is disabled (it is skipped but the flow goes on through it). */
+export interface StepSkip extends StepBegin {
+  detail?: Record<string, unknown>;
+}
+
+/** Why a step did not execute its node: a disabled node, or an output pinned in the editor. */
+export type StepOrigin = "disabled" | "pinned";
+
 export interface StepSuccess extends StepKey {
   input: unknown;
   output: Record<string, unknown>;
@@ -70,7 +78,7 @@ export interface StepStore {
   beginStep(step: StepBegin): Promise<{ attempt: number }>;
   completeStep(step: StepSuccess): Promise<void>;
   failStep(step: StepFailure): Promise<void>;
-  skipStep(step: StepBegin): Promise<void>;
+  skipStep(step: StepSkip): Promise<void>;
   /**
    * The step waits for something outside the run: the step row becomes `waiting` and its wait is
    * recorded as pending, in one fenced write.
@@ -94,6 +102,8 @@ export type RunEvent =
       attempt?: number;
       /** On `waiting`: what the step waits for. */
       wait?: { kind: WaitRequest["kind"]; request: Record<string, unknown> };
+      /** The node did not execute: it is disabled (`skipped`) or its pinned output was used (`succeeded`). */
+      origin?: StepOrigin;
       at: string;
     }
   | {

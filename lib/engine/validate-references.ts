@@ -131,7 +131,11 @@ export function referenceChecker(pass: Pass, inputs: ReferenceInputs): Reference
         error(denied.code, `${who} references ${shown} but ${denied.why}`, at);
         return;
       }
-      if (!afterBody && !containerOf.has(nodeId) && !containerOf.has(root)) reads.push({ nodeId, root, shown });
+      if (nodes.get(root)!.disabled && !afterBody) {
+        error("reference_disabled", `${who} references ${shown} but ${name(root)} is disabled: its output is empty. Enable it, or remove the reference.`, at);
+        return;
+      }
+      if (!afterBody && !containerOf.has(nodeId) && !containerOf.has(root)) reads.push({ nodeId, root, shown, ...(segments.length > 1 ? { field: segments[1] } : {}) });
     }
     if (segments.length < 2) return;
     const fields = root === (afterBody ? nodeId : containerOf.get(nodeId)) ? bodyFieldsOf(root) : fieldsOf(root);

@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import { GraphSchema, DEFAULT_HANDLE, type Graph, type GraphEdge, type GraphNode } from "./graph";
-import { branchOnlyReads, type BranchGraph } from "./branch-reads";
+import { branchOnlyReads, offBranchFieldReads, type BranchGraph } from "./branch-reads";
 import { cycles, reach, topology, type Topology } from "./graph-walk";
 import type { AnyNodeDefinition, HandleSpec, OutputField, ValueType } from "./node-kit";
-import { ERROR_HANDLE, readNodeSettings, settingsOrDefault, supportsErrorPolicy, withErrorField, withErrorHandle } from "./policy";
+import { ERROR_FIELD, ERROR_HANDLE, readNodeSettings, settingsOrDefault, supportsErrorPolicy, withErrorField, withErrorHandle } from "./policy";
 import { VARIABLE_SCOPE_KEY, declaredVariables } from "./variables";
 import { checkNodeReferences, checkVariables, referenceChecker } from "./validate-references";
 import { displayLabel, newPass, zodPath, type NodeRegistry, type Pass, type Problem, type ValidationContext } from "./validate-pass";
@@ -12,7 +12,7 @@ export type { NodeRegistry, Problem, ValidationContext } from "./validate-pass";
 
 /**
  * The one graph validator: the editor runs it live on every change (so it must stay fast for
- * 500 nodes), the server runs it before publishing and before every run.
+ * 5,000 nodes, LIMITS.maxGraphNodes), the server runs it before publishing and before every run.
  */
 
 export const hasErrors = (problems: readonly Problem[]): boolean => problems.some((p) => p.severity === "error");
@@ -74,7 +74,17 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
   const shape = checkShape(pass, starts, usedHandles);
   const references = referenceChecker(pass, { starts, containerOf, shape, variables: checkVariables(pass) });
   for (const node of pass.nodes.values()) checkNodeReferences(pass, node, references);
-  for (const read of branchOnlyReads(branchGraphOf(pass), references.reads)) {
+  const branches = branchGraphOf(pass);
+  for (const read of offBranchFieldReads(branches, references.reads, ERROR_HANDLE, ERROR_FIELD.name)) {
+    pass.warning(
+      "field_not_on_branch",
+      read.onlyOn === "error"
+        ? `${pass.name(read.nodeId)} reads ${read.shown}, but it runs only after ${pass.name(read.root)} failed (its error branch), where ${pass.name(read.root)} publishes only "${ERROR_FIELD.name}": the value is always empty. Read {{ ${read.root}.${ERROR_FIELD.name}.message }} here, or move the node to a success branch.`
+        : `${pass.name(read.nodeId)} reads ${read.shown}, but it never runs after ${pass.name(read.root)}'s error branch, the only place "${ERROR_FIELD.name}" is set: the value is always empty.`,
+      { nodeId: read.nodeId },
+    );
+  }
+  for (const read of branchOnlyReads(branches, references.reads)) {
     const at = read.taking;
     pass.warning(
       "reference_maybe_skipped",
@@ -82,7 +92,28 @@ export function validateGraph(raw: unknown, registry: NodeRegistry, context: Val
       { nodeId: read.nodeId },
     );
   }
-  return pass.problems;
+  return disabledNodeProblems(pass);
+}
+
+/**
+ * A disabled node never runs, so its own problems do not stop the workflow (it can be switched off
+ * precisely because it is broken): they stay visible as warnings. Start cannot be disabled.
+ */
+function disabledNodeProblems(pass: Pass): Problem[] {
+  const disabled = pass.graph.nodes.filter((n) => n.disabled);
+  if (disabled.length === 0) return pass.problems;
+  const ids = new Set(disabled.map((n) => n.id));
+  const problems = pass.problems.map((p) =>
+    p.severity === "error" && p.nodeId && ids.has(p.nodeId) && p.code !== "duplicate_node_id"
+      ? { ...p, severity: "warning" as const, message: `${p.message} (the node is disabled)` }
+      : p,
+  );
+  for (const node of disabled) {
+    if (pass.registry[node.type]?.role === "start") {
+      problems.push({ severity: "error", code: "start_disabled", message: `${pass.name(node.id)} cannot be disabled: every run begins there.`, nodeId: node.id });
+    }
+  }
+  return problems;
 }
 
 /**

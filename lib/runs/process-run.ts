@@ -12,6 +12,7 @@ import { finishChatTurn } from "@/lib/chat/finish-turn";
 import { notifyParent, settleFinishedChildren } from "./subworkflows";
 import { recordRunCost } from "./run-cost";
 import { readRunGraph } from "./version-graphs";
+import { NODE_TEST_KIND } from "./node-test-kind";
 import { finishRunRow, RUN_LEASE_MS, type StepRow } from "./step-sql";
 import { createStepStore, LeaseLostError, RunCancelledError, type RunStepStore } from "./step-store";
 import { InfrastructureError } from "./infrastructure-error";
@@ -219,6 +220,10 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
         isInfrastructureError: (error) => isDatabaseFault(error) || error instanceof RunThrottled,
         // The run deadline counts from the first start, not from this worker's pickup, minus the time spent waiting.
         startedAt: await deadlineClockStart(db, runId, run.previousStart),
+        // Pins are for the editor's draft runs only: a run of a published version never uses one
+        // (publishing strips them too, lib/engine/pins.ts).
+        usePins: run.workflowVersionId === null,
+        nodeTest: run.sourceKind === NODE_TEST_KIND && run.sourceNodeId ? { nodeId: run.sourceNodeId } : undefined,
       });
       hadWaits ||= store.hasWaits();
       return { outcome, store };

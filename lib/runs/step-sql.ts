@@ -242,6 +242,9 @@ export interface LeasedRun {
   previousStart: Date | null;
   parentRunId: string | null;
   sourceRunId: string | null;
+  /** "node_test" for a test of one node (lib/runs/node-test.ts), whose node is `sourceNodeId`. */
+  sourceKind: string | null;
+  sourceNodeId: string | null;
   /** The published version the run executes (null for a draft run). */
   workflowVersionId: string | null;
   workflowId: string | null;
@@ -263,7 +266,7 @@ const TAKE_LEASE = prepared(
       "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC'),
       "throttledReason" = NULL, "throttledUntil" = NULL
    WHERE id = $1 AND status IN ('queued', 'running')
-   RETURNING "workspaceId", "workflowId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "workflowVersionId",
+   RETURNING "workspaceId", "workflowId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "sourceKind", "sourceNodeId", "workflowVersionId",
       ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
 );
 

@@ -1,6 +1,6 @@
 import { poolOf, type Db } from "@/lib/db/client";
 import type { ErrorInfo } from "@/lib/engine/errors";
-import type { RunEvent, RunEventSink, StepBegin, StepFailure, StepRecord, StepStore, StepSuccess, StepWait, StepWaitState } from "@/lib/engine/run-ports";
+import type { RunEvent, RunEventSink, StepBegin, StepFailure, StepRecord, StepSkip, StepStore, StepSuccess, StepWait, StepWaitState } from "@/lib/engine/run-ports";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { retried } from "@/lib/db/retry";
 import { beginStepRow, fenceFailure, finishStepRow, loadStepRows, writeStepRows, type StepRow } from "./step-sql";
@@ -294,11 +294,11 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
       if (!written) throw new LeaseLostError(runId);
     },
 
-    async skipStep(step: StepBegin) {
+    async skipStep(step: StepSkip) {
       if (failure) throw failure;
       // Skips are bookkeeping of the scheduler: always deferrable.
       const now = new Date();
-      defer({ nodeId: step.nodeId, nodeType: step.nodeType, iteration: step.iteration, status: "skipped", attempt: attempts.get(stepKey(step)) ?? 1, ...tokens(undefined), startedAt: now, finishedAt: now });
+      defer({ nodeId: step.nodeId, nodeType: step.nodeType, iteration: step.iteration, status: "skipped", detail: step.detail, attempt: attempts.get(stepKey(step)) ?? 1, ...tokens(undefined), startedAt: now, finishedAt: now });
     },
   };
 }

@@ -60,7 +60,7 @@ export const EDIT_COALESCE_MS = 10 * 60_000;
 const auditWorkflow = (member: Member, action: string, workflow: { id: string; name: string }, details?: AuditDetails) =>
   recordMemberAction(member, action, { type: "workflow", id: workflow.id, label: workflow.name }, details);
 
-function readGraph(value: unknown): Graph {
+export function readGraph(value: unknown): Graph {
   const parsed = GraphSchema.safeParse(value);
   return parsed.success ? parsed.data : emptyGraph();
 }
@@ -187,21 +187,41 @@ function assertNoUnknownKeys(graph: Graph): void {
 export async function saveGraph(member: Member, id: string, input: z.input<typeof SaveGraphSchema>): Promise<{ revision: number }> {
   requirePermission(member, "workflow.edit");
   const data = SaveGraphSchema.parse(input);
-  assertNoUnknownKeys(data.graph);
   const saved = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { graph: true, name: true } });
-  await assertMayReferenceSecrets(db(), member, data.graph, saved?.graph);
-  const result = await db().workflow.updateMany({
-    where: { id, workspaceId: member.workspaceId, revision: data.revision },
-    data: { graph: data.graph as Prisma.InputJsonValue, revision: { increment: 1 } },
+  return writeDraft(db(), member, { id, name: saved?.name ?? "" }, data.graph, data.revision, saved?.graph);
+}
+
+export const staleRevision = (revision: number) =>
+  new ServiceError("conflict", "This workflow was changed somewhere else since you opened it. Reload to get the latest version.", { revision });
+
+/**
+ * The write of both draft saves (whole graph, patch): refuses unknown keys and secrets above the
+ * member's role, stores the graph if `revision` is still the latest, records the edit.
+ * `database` may be a transaction (the patch reads and writes in one). `changed`: the part of
+ * `graph` that is new (a patch's nodes); the rest was checked when it was saved.
+ */
+export async function writeDraft(
+  database: Pick<Prisma.TransactionClient, "workflow">,
+  member: Member,
+  workflow: { id: string; name: string },
+  graph: Graph,
+  revision: number,
+  previous: unknown,
+  changed: Graph = graph,
+): Promise<{ revision: number }> {
+  assertNoUnknownKeys(changed);
+  await assertMayReferenceSecrets(db(), member, changed, previous);
+  const { id } = workflow;
+  const result = await database.workflow.updateMany({
+    where: { id, workspaceId: member.workspaceId, revision },
+    data: { graph: graph as Prisma.InputJsonValue, revision: { increment: 1 } },
   });
   if (result.count === 1) {
-    const details = { coalesceWithinMs: EDIT_COALESCE_MS, metadata: { revision: data.revision + 1, nodes: data.graph.nodes.length } };
-    await auditWorkflow(member, "workflow.edited", { id, name: saved?.name ?? "" }, details);
-    return { revision: data.revision + 1 };
+    const details = { coalesceWithinMs: EDIT_COALESCE_MS, metadata: { revision: revision + 1, nodes: graph.nodes.length } };
+    await auditWorkflow(member, "workflow.edited", workflow, details);
+    return { revision: revision + 1 };
   }
-  const current = await db().workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { revision: true } });
+  const current = await database.workflow.findFirst({ where: { id, workspaceId: member.workspaceId }, select: { revision: true } });
   if (!current) throw notFound("Workflow");
-  throw new ServiceError("conflict", "This workflow was changed somewhere else since you opened it. Reload to get the latest version.", {
-    revision: current.revision,
-  });
+  throw staleRevision(current.revision);
 }

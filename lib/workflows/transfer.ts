@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { recordMemberAction } from "@/lib/audit/member-action";
 import type { Member } from "@/lib/auth/member";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
+import { withoutPins } from "@/lib/engine/pins";
 import { hasErrors, validateGraph } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError } from "@/lib/services/errors";
@@ -24,7 +25,8 @@ export async function exportWorkflow(member: Member, id: string): Promise<Workfl
     name: workflow.name,
     description: workflow.description,
     slug: workflow.slug,
-    graph: workflow.graph,
+    // Pins are test data of this draft (outputs of its runs): they stay out of a file, like out of a version.
+    graph: withoutPins(workflow.graph),
     exportedAt: new Date().toISOString(),
   };
 }

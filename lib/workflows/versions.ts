@@ -4,6 +4,7 @@ import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
+import { withoutPins } from "@/lib/engine/pins";
 import { hasErrors, validateGraph } from "@/lib/engine/validate";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
@@ -53,7 +54,8 @@ export async function publishWorkflow(member: Member, workflowId: string, note?:
         data: {
           workflowId,
           version: (latest?.version ?? 0) + 1,
-          graph: workflow.graph as Prisma.InputJsonValue,
+          // Pins are for test-runs of the draft: a version never carries one.
+          graph: withoutPins(workflow.graph) as Prisma.InputJsonValue,
           note: note?.trim() || null,
           createdById: member.userId,
         },

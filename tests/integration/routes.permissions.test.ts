@@ -227,6 +227,8 @@ describe("another workspace's ids", () => {
     });
     ids.push(
       { prefix: "/api/workflows/", param: "id", id: workflow.id },
+      { prefix: "/api/workflows/", param: "nodeId", id: "start" },
+      { prefix: "/api/workflows/", param: "version", id: "1" },
       { prefix: "/api/v1/workflows/", param: "id", id: workflow.id },
       { prefix: "/api/v1/openai/models/", param: "model", id: workflow.slug },
       { prefix: "/api/budget/workflows/", param: "id", id: workflow.id },

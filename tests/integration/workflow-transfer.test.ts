@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as exportRoute from "@/app/api/workflows/[id]/export/route";
 import * as importRoute from "@/app/api/workflows/import/route";
 import * as workflowsRoute from "@/app/api/workflows/route";
+import { MAX_GRAPH_BODY_BYTES } from "@/lib/auth/http";
 import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
@@ -121,7 +122,8 @@ describe("workflow files", () => {
     expect(badGraph.status).toBe(400);
     expect(badGraph.body.error?.code).toBe("invalid_request");
 
-    const huge = importBody({ version: 1, nodes: [], edges: [], padding: "x".repeat(3 * 1024 * 1024) });
+    // Graph bodies may be as large as MAX_GRAPH_BODY_BYTES (a 5,000-node graph); beyond it, 413.
+    const huge = importBody({ version: 1, nodes: [], edges: [], padding: "x".repeat(MAX_GRAPH_BODY_BYTES + 1024) });
     const tooBig = await importFile(owner.cookie, huge);
     expect(tooBig.status).toBe(413);
 

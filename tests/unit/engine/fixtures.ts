@@ -4,6 +4,7 @@ import { defineNode, type NodeExecutor } from "@/lib/engine/node-kit";
 import type { NodeRegistry } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import type { ChatRequest, EngineServices } from "@/lib/engine/ports";
+import { executeRun, type RunOptions } from "@/lib/engine/run-engine";
 import type { RunEvent, RunEventSink, StepBegin, StepFailure, StepRecord, StepStore, StepSuccess, StepWait, StepWaitState } from "@/lib/engine/run-ports";
 import { executeCondition } from "@/lib/nodes/condition/execute";
 import { executeEnd } from "@/lib/nodes/end/execute";
@@ -178,3 +179,24 @@ export const gateNode = defineNode({
 
 /** The real node registry plus the gate. */
 export const registryWithGate: NodeRegistry = { ...nodeRegistry, gate: gateNode };
+
+/** One engine run over in-memory ports with the test executors; `run()` executes it. */
+export function setupRun(g: Graph, overrides: Partial<RunOptions> = {}, seed: StepRecord[] = []) {
+  const store = new MemoryStepStore(seed);
+  const events = new MemoryEvents();
+  const fake = fakeServices();
+  const options: RunOptions = {
+    runId: "run_1",
+    graph: g,
+    inputs: { question: "why?" },
+    registry: nodeRegistry,
+    executors: testExecutors(),
+    store,
+    events,
+    services: fake.services,
+    signal: new AbortController().signal,
+    now: () => new Date("2026-01-01T00:00:00Z"),
+    ...overrides,
+  };
+  return { store, events, requests: fake.requests, run: () => executeRun(options) };
+}

@@ -3,42 +3,22 @@ import { NodeError } from "@/lib/engine/errors";
 import type { Graph } from "@/lib/engine/graph";
 import type { NodeExecutor } from "@/lib/engine/node-kit";
 import type { StepRecord } from "@/lib/engine/run-ports";
-import { executeRun, type RunOptions } from "@/lib/engine/run-engine";
+import { executeRun } from "@/lib/engine/run-engine";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import {
-  MemoryEvents,
-  MemoryStepStore,
   condition,
   edge,
   end,
-  fakeServices,
   graph,
   linearGraph,
   llm,
   start,
   template,
+  setupRun,
   testExecutors,
 } from "./fixtures";
 
-function setup(g: Graph, overrides: Partial<RunOptions> = {}, seed: StepRecord[] = []) {
-  const store = new MemoryStepStore(seed);
-  const events = new MemoryEvents();
-  const fake = fakeServices();
-  const options: RunOptions = {
-    runId: "run_1",
-    graph: g,
-    inputs: { question: "why?" },
-    registry: nodeRegistry,
-    executors: testExecutors(),
-    store,
-    events,
-    services: fake.services,
-    signal: new AbortController().signal,
-    now: () => new Date("2026-01-01T00:00:00Z"),
-    ...overrides,
-  };
-  return { store, events, requests: fake.requests, run: () => executeRun(options) };
-}
+const setup = setupRun;
 
 /** Wraps an executor to count its calls. */
 function counted(executors: Record<string, NodeExecutor<unknown>>) {

@@ -135,6 +135,9 @@ describe("validateGraph: reads of a node that may not have run", () => {
     expect(branchOnlyReads({ handles, edges, labelOf: (_id, h) => h.toUpperCase() }, [read])).toEqual([{ ...read, taking: { nodeId: "c", handle: "no", label: "NO" } }]);
     const oneBranch = edges.filter((e) => e.handle !== "no" && e.source !== "n");
     expect(branchOnlyReads({ handles, edges: oneBranch, labelOf: () => "" }, [read])).toEqual([]);
+    // A cycle (reported on its own) falls back to searching the whole graph per branch: same answer.
+    const cyclic = [...edges, { source: "e", target: "s", handle: "out" }];
+    expect(branchOnlyReads({ handles, edges: cyclic, labelOf: (_id, h) => h.toUpperCase() }, [read])).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { ImportWorkflowRequestSchema } from "@/lib/api/schemas";
 import { withApiKey } from "@/lib/api/route";
-import { parseJson } from "@/lib/auth/http";
+import { MAX_GRAPH_BODY_BYTES, parseJson } from "@/lib/auth/http";
 import { importWorkflow } from "@/lib/workflows/transfer";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
  * Needs the workflows:write scope, and the key's creator must still be allowed workflow.create (editor or above).
  */
 export const POST = withApiKey("workflow.create", async (request, caller) => {
-  const body = await parseJson(request, ImportWorkflowRequestSchema);
+  const body = await parseJson(request, ImportWorkflowRequestSchema, MAX_GRAPH_BODY_BYTES);
   if (body instanceof Response) return body;
   return Response.json(await importWorkflow(caller.member, body), { status: 201 });
 });
