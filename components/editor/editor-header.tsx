@@ -12,6 +12,7 @@ import { TriggersButton } from "@/components/triggers/triggers-dialog";
 import { NodeCountNote } from "./node-count-note";
 import { PublishButton } from "./publish-button";
 import { VersionsButton } from "./versions-dialog";
+import { ChatAppDialog } from "./chat-app-dialog";
 import { useEditor } from "./store-context";
 
 function SaveStatus({ save, onRetry }: { save: SaveState; onRetry: () => void }) {
@@ -179,6 +180,7 @@ export function EditorHeader({
         <TriggersButton workflowId={workflowId} manageDeniedReason={readOnly ? "Read only." : publishDeniedReason} />
         <VersionsButton />
         {readOnly ? null : <PublishButton blockedReason={publishDeniedReason ?? runBlockedReason} />}
+        {readOnly || publishDeniedReason ? null : <ChatAppDialog />}
         <Button size="sm" onClick={onRun} disabled={runBlockedReason !== null} title={runBlockedReason ?? "Run this workflow"} data-testid="run-button">
           <Play aria-hidden /> Run
         </Button>

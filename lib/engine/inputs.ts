@@ -1,6 +1,7 @@
 import type { Graph } from "./graph";
 import type { ValueType } from "./node-kit";
 import type { NodeRegistry } from "./validate";
+import { CHAT_INPUTS, conversationOf } from "./conversation";
 
 /**
  * Checks a run's inputs against the Start node's declared inputs. Strict on purpose: the API
@@ -64,7 +65,9 @@ export function declaredInputs(graph: Graph, registry: NodeRegistry): DeclaredIn
   const parsed = registry[start.type]!.configSchema.safeParse(start.data);
   if (!parsed.success) return null;
   const list = (parsed.data as { inputs?: unknown }).inputs;
-  return Array.isArray(list) ? list.filter(isDeclaredInput) : [];
+  const declared = Array.isArray(list) ? list.filter(isDeclaredInput) : [];
+  // A conversational workflow's runs also take the message, history and conversation variables.
+  return conversationOf(graph, registry) ? [...declared, ...CHAT_INPUTS] : declared;
 }
 
 /**

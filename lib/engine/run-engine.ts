@@ -12,6 +12,7 @@ import type { RunEvent, RunEventSink, RunOutcome, StepFailure, StepOrigin, StepR
 import { executableGraph, schedule, type SchedulerState } from "./scheduler";
 import { parsePath, renderTemplate, resolvePath } from "./template";
 import { addUsage, zeroUsage, type TokenUsage } from "./usage";
+import { carriedVariables, conversationOf } from "./conversation";
 import { applyStepToVariables, initialVariables, VARIABLE_SCOPE_KEY } from "./variables";
 import { hasErrors, validateGraph, type NodeRegistry } from "./validate";
 
@@ -225,7 +226,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const topLevel = graphLevel(graph, undefined);
     const top: Frame = {
       iteration: TOP_ITERATION,
-      scope: { input: inputs, ...(graph.variables?.length ? { [VARIABLE_SCOPE_KEY]: initialVariables(graph) } : {}) },
+      scope: { input: inputs, ...(graph.variables?.length ? { [VARIABLE_SCOPE_KEY]: initialVariables(graph, carriedVariables(conversationOf(graph, registry), graph.variables, inputs)) } : {}) },
       states: {},
       resumes: new Map(),
     };

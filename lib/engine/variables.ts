@@ -64,11 +64,15 @@ export function describeType(value: unknown): string {
 
 export const declaredVariables = (graph: Pick<Graph, "variables">): WorkflowVariable[] => graph.variables ?? [];
 
-/** Declared defaults (a missing or mistyped default falls back to the type's empty value). */
-export function initialVariables(graph: Pick<Graph, "variables">): Record<string, unknown> {
+/**
+ * Declared defaults (a missing or mistyped default falls back to the type's empty value), overlaid
+ * with `carried`: the values a conversational run brings from its conversation (conversation.ts).
+ */
+export function initialVariables(graph: Pick<Graph, "variables">, carried: Record<string, unknown> = {}): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const v of declaredVariables(graph)) {
-    values[v.name] = v.default !== undefined && matchesType(v.default, v.type) ? v.default : typeDefault(v.type);
+    if (Object.hasOwn(carried, v.name)) values[v.name] = carried[v.name];
+    else values[v.name] = v.default !== undefined && matchesType(v.default, v.type) ? v.default : typeDefault(v.type);
   }
   return values;
 }

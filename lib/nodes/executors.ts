@@ -10,6 +10,7 @@ import { executeExtractor } from "./extractor/execute";
 import { executeAgent } from "./agent/execute";
 import { executeTool } from "./tool/execute";
 import { executeKnowledge } from "./knowledge/execute";
+import { executeAnswer } from "./answer/execute";
 import { executeEnd } from "./end/execute";
 import { executeHttp } from "./http/execute";
 import { executeLlm } from "./llm/execute";
@@ -43,6 +44,7 @@ export const nodeExecutors = {
   agent: executeAgent,
   tool: executeTool,
   knowledge: executeKnowledge,
+  answer: executeAnswer,
   end: executeEnd,
   loop: executeLoop,
   note: executeNote,
@@ -74,6 +76,7 @@ export const executorRegistry: Readonly<Record<string, AnyNodeExecutor>> = {
   agent: erase(nodeExecutors.agent),
   tool: erase(nodeExecutors.tool),
   knowledge: erase(nodeExecutors.knowledge),
+  answer: erase(nodeExecutors.answer),
   end: erase(nodeExecutors.end),
   loop: erase(nodeExecutors.loop),
   note: erase(nodeExecutors.note),

@@ -11,6 +11,7 @@ import { ExtractorPanel } from "./extractor/panel";
 import { AgentPanel } from "./agent/panel";
 import { ToolPanel } from "./tool/panel";
 import { KnowledgePanel } from "./knowledge/panel";
+import { AnswerPanel } from "./answer/panel";
 import { EndPanel } from "./end/panel";
 import { HttpPanel } from "./http/panel";
 import { LlmPanel } from "./llm/panel";
@@ -44,6 +45,7 @@ export const nodePanels = {
   agent: AgentPanel,
   tool: ToolPanel,
   knowledge: KnowledgePanel,
+  answer: AnswerPanel,
   end: EndPanel,
   loop: LoopPanel,
   note: NotePanel,

@@ -19,9 +19,10 @@ import { extractorNode } from "./extractor/definition";
 import { agentNode } from "./agent/definition";
 import { toolNode } from "./tool/definition";
 import { knowledgeNode } from "./knowledge/definition";
+import { answerNode } from "./answer/definition";
 
 /** Every node type, declared once. Executors and panels are keyed by this list, so a missing one fails to compile. */
-export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "subworkflow", "classifier", "extractor", "agent", "tool", "knowledge", "approval", "question", "loop", "end", "note"] as const;
+export const NODE_TYPES = ["start", "llm", "condition", "template", "http", "aggregate", "code", "switch", "assign", "subworkflow", "classifier", "extractor", "agent", "tool", "knowledge", "answer", "approval", "question", "loop", "end", "note"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const nodeDefinitions = {
@@ -42,6 +43,7 @@ export const nodeDefinitions = {
   agent: agentNode,
   tool: toolNode,
   knowledge: knowledgeNode,
+  answer: answerNode,
   end: endNode,
   loop: loopNode,
   note: noteNode,

@@ -48,6 +48,16 @@ export async function cancelRun(member: Member, runId: string, deps: CancelDeps 
   return result;
 }
 
+/**
+ * Cancels a run its caller started themselves without a role check: a chat user stopping their own
+ * answer (lib/chat/turns.ts checks the run belongs to their conversation).
+ */
+export async function cancelOwnRun(member: Member, runId: string, deps: CancelDeps = {}): Promise<CancelRunResult> {
+  const result = await cancelInWorkspace(member.workspaceId, runId, member.name || member.email, deps);
+  await auditRun(member, "run.cancelled", { id: runId }, { previousStatus: result.previousStatus });
+  return result;
+}
+
 /** The same for a public API caller (authorized by its `runs:write` scope; another workspace's run is 404). */
 export async function cancelRunForApi(caller: ApiCaller, runId: string, deps: CancelDeps = {}): Promise<CancelRunResult> {
   const result = await cancelInWorkspace(caller.workspaceId, runId, caller.member.name, deps);

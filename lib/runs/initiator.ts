@@ -8,7 +8,7 @@ import { z } from "zod";
  */
 
 /** Stored as text so new kinds (schedule, webhook, chat) need no migration; zod checks what is written and filtered. */
-export const RUN_TRIGGERS = ["editor", "api", "rerun", "resume", "subworkflow", "tool", "openai", "mcp", "webhook", "schedule"] as const;
+export const RUN_TRIGGERS = ["editor", "api", "rerun", "resume", "subworkflow", "tool", "openai", "mcp", "webhook", "schedule", "chat"] as const;
 export const RunTriggerSchema = z.enum(RUN_TRIGGERS);
 export type RunTrigger = z.infer<typeof RunTriggerSchema>;
 
@@ -22,11 +22,13 @@ export interface RunOrigin {
   triggerRefName?: string | null;
   /** At most one run per (triggerRefId, triggerKey): an Idempotency-Key, a schedule fire's time. */
   triggerKey?: string | null;
+  /** The anonymous visitor of a chat app open to anyone with the link (lib/chat). */
+  visitorId?: string | null;
 }
 
 /** The initiator as the runs list, the run page and the public API show it. */
 export const RunInitiatorSchema = z.object({
-  kind: z.enum(["user", "api_key", "webhook", "schedule"]),
+  kind: z.enum(["user", "api_key", "webhook", "schedule", "visitor"]),
   id: z.string(),
   name: z.string().describe("The member's name, or the API key's, webhook's or schedule's name when the run started (kept after it is deleted)"),
 });
@@ -41,6 +43,7 @@ export interface InitiatorColumns {
   trigger?: string;
   triggerRefId?: string | null;
   triggerRefName?: string | null;
+  visitorId?: string | null;
 }
 
 /** The webhook or schedule that started the run; else the API key when there is one (the person behind it is its creator, not who started the run), else the member. */
@@ -49,11 +52,12 @@ export function initiatorOf(row: InitiatorColumns): RunInitiator | null {
     return { kind: row.trigger, id: row.triggerRefId, name: row.triggerRefName ?? `deleted ${row.trigger}` };
   }
   if (row.apiKeyId) return { kind: "api_key", id: row.apiKeyId, name: row.apiKeyName ?? "deleted key" };
+  if (row.visitorId) return { kind: "visitor", id: row.visitorId, name: row.visitorId.slice(0, 8) };
   if (row.createdById) return { kind: "user", id: row.createdById, name: row.createdByName ?? "Former member" };
   return null;
 }
 
-const INITIATOR_LABELS = { api_key: "API key", webhook: "Webhook", schedule: "Schedule" } as const;
+const INITIATOR_LABELS = { api_key: "API key", webhook: "Webhook", schedule: "Schedule", visitor: "Visitor" } as const;
 const TRIGGER_LABELS: Record<string, string> = { subworkflow: "sub-workflow", openai: "OpenAI endpoint", mcp: "MCP" };
 
 /** "Ada Lovelace · editor", "API key ‘billing-prod’ · v3", "Ada Lovelace · sub-workflow · v2". */

@@ -7,6 +7,8 @@ import { executeRun } from "@/lib/engine/run-engine";
 import { zeroUsage } from "@/lib/engine/usage";
 import { executorRegistry } from "@/lib/nodes/executors";
 import { nodeRegistry } from "@/lib/nodes/registry";
+import { conversationOf } from "@/lib/engine/conversation";
+import { finishChatTurn } from "@/lib/chat/finish-turn";
 import { notifyParent, settleFinishedChildren } from "./subworkflows";
 import { recordRunCost } from "./run-cost";
 import { readRunGraph } from "./version-graphs";
@@ -147,6 +149,10 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     if (!(await flushOrStop(store, finish))) return "cancelled";
     // A run that ended (a branch failed while another waited) answers no more questions.
     if (hadWaits) await retried(() => db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } }));
+    // A chat turn's answer is written before watchers hear the run ended (lib/chat/finish-turn.ts).
+    if (graph.ok && conversationOf(graph.graph, nodeRegistry)) {
+      await retried(() => finishChatTurn(db, runId)).catch((error: unknown) => deps.log?.warn({ runId, err: error }, "could not write the chat answer"));
+    }
     deps.publish(runId, {
       type: "run",
       status: outcome.status,

@@ -201,6 +201,7 @@ const RunListRowSchema = z.object({
   apiKeyName: z.string().nullable(),
   triggerRefId: z.string().nullable(),
   triggerRefName: z.string().nullable(),
+  visitorId: z.string().nullable(),
   version: z.number().nullable(),
   throttledReason: z.string().nullable(),
   throttledUntil: z.date().nullable(),
@@ -219,7 +220,7 @@ export async function listRuns(member: Member, query: ListRunsQuery = {}): Promi
     `SELECT r.id, r.status::text AS status, r."workflowId", r."workflowName",
             r."createdAt" AT TIME ZONE 'UTC' AS "createdAt", r."startedAt" AT TIME ZONE 'UTC' AS "startedAt",
             r."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt", r."totalTokens", r.cost, r.warnings, r."sourceRunId", r."sourceKind", r."parentRunId",
-            r.trigger, r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName", r."triggerRefId", r."triggerRefName", v.version,
+            r.trigger, r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName", r."triggerRefId", r."triggerRefName", r."visitorId", v.version,
             r."throttledReason", r."throttledUntil" AT TIME ZONE 'UTC' AS "throttledUntil"
        FROM runs r
        LEFT JOIN workflow_versions v ON v.id = r."workflowVersionId"
@@ -321,6 +322,7 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
       apiKeyName: true,
       triggerRefId: true,
       triggerRefName: true,
+      visitorId: true,
       workflowVersion: { select: { version: true } },
       derivedRuns: { orderBy: { createdAt: "asc" }, select: { id: true, sourceKind: true, status: true, createdAt: true } },
       childRuns: { orderBy: { createdAt: "asc" }, select: { id: true, parentNodeId: true, parentIteration: true, status: true, workflowName: true } },

@@ -26,8 +26,8 @@ export interface NewRun {
 const INSERT_RUN = prepared(
   "insert_run",
   `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", trigger, "apiKeyId", "apiKeyName",
-                     "triggerRefId", "triggerRefName", "triggerKey", "createdAt")
-   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, now() AT TIME ZONE 'UTC')`,
+                     "triggerRefId", "triggerRefName", "triggerKey", "visitorId", "createdAt")
+   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, now() AT TIME ZONE 'UTC')`,
 );
 
 export async function insertRunRow(run: NewRun): Promise<string> {
@@ -48,6 +48,7 @@ export async function insertRunRow(run: NewRun): Promise<string> {
       run.origin.triggerRefId ?? null,
       run.origin.triggerRefName ?? null,
       run.origin.triggerKey ?? null,
+      run.origin.visitorId ?? null,
     ]),
   );
   return id;

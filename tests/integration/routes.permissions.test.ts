@@ -71,8 +71,11 @@ describe("the role matrix of the internal routes", () => {
 
   it.each(ROLES)("as %s: 403 exactly when the permission table refuses the route's action", async (role) => {
     const mismatches: string[] = [];
-    // The MCP server (/api/mcp) is an API-key route outside /api/v1; webhooks authenticate per hook.
-    const internal = routes.filter((r) => !r.pattern.startsWith("/api/v1/") && !r.pattern.startsWith("/api/auth/") && r.pattern !== "/api/mcp" && !r.pattern.startsWith("/api/hooks/"));
+    // The MCP server (/api/mcp) is an API-key route outside /api/v1; webhooks authenticate per hook;
+    // public chat routes (/api/chat/<slug>/…) decide access by the chat app's mode, not by role: tested below.
+    const internal = routes.filter(
+      (r) => !r.pattern.startsWith("/api/v1/") && !r.pattern.startsWith("/api/auth/") && r.pattern !== "/api/mcp" && !r.pattern.startsWith("/api/hooks/") && !r.pattern.startsWith("/api/chat/"),
+    );
     expect(internal.length).toBeGreaterThan(30);
     for (const route of internal) {
       if (route.access?.kind !== "member") {
@@ -96,6 +99,16 @@ describe("the role matrix of the internal routes", () => {
     expect(publish?.access).toEqual({ kind: "member", action: "workflow.publish" });
     expect(can("editor", "workflow.publish")).toBe(false);
     expect(can("developer", "workflow.publish")).toBe(true);
+  });
+
+  it("public chat routes answer 404 to anyone, signed in or not, for an unknown chat app", async () => {
+    const chat = routes.filter((r) => r.pattern.startsWith("/api/chat/"));
+    expect(chat.length).toBeGreaterThanOrEqual(7);
+    for (const route of chat) {
+      expect(route.access?.kind, route.label).toBe("public");
+      expect((await call(route, {})).status, route.label).toBe(404);
+      expect((await call(route, { cookie: cookies.get("owner")! })).status, route.label).toBe(404);
+    }
   });
 
   it("API-key routes do not accept a session", async () => {

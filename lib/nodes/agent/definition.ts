@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LIMITS } from "@/lib/engine/limits";
 import { defineNode } from "@/lib/engine/node-kit";
 import { modelChoiceProblems, modelChoiceShape } from "../model-config";
+import { memoryShape } from "../memory";
 
 export const AgentConfigSchema = z.object({
   ...modelChoiceShape,
@@ -19,6 +20,8 @@ export const AgentConfigSchema = z.object({
   stopAfterTools: z.array(z.string().min(1).max(200)).max(LIMITS.maxAgentTools).default([]),
   /** A failing tool call: tell the model (it may try again or work around it) or fail the step. */
   onToolError: z.enum(["continue", "fail"]).default("continue"),
+  /** Earlier turns of a conversation sent to the model (lib/nodes/memory.ts). */
+  ...memoryShape,
 });
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 

@@ -4,6 +4,7 @@ import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
 import type { ChatMessage, ChatToolSpec, ToolCall, ToolDescriptor, ToolPort } from "@/lib/engine/ports";
 import { knowledgePort } from "../knowledge/execute";
 import { ModelCalls } from "../model-call";
+import { memoryMessages } from "../memory";
 import type { AgentConfig } from "./definition";
 import { knowledgeTools, type KnowledgeTool } from "./knowledge-tools";
 import { type AgentDetail, type AgentStopReason, type AgentToolCallRecord, type AgentTurn, unrecoveredToolErrors } from "./trace";
@@ -69,7 +70,11 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
   const specs: ChatToolSpec[] = tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema }));
   const stopIds = new Set(config.stopAfterTools);
 
-  const messages: ChatMessage[] = [...(system ? [{ role: "system" as const, content: system }] : []), { role: "user", content: user }];
+  const messages: ChatMessage[] = [
+    ...(system ? [{ role: "system" as const, content: system }] : []),
+    ...memoryMessages(config.memory, ctx.inputs),
+    { role: "user", content: user },
+  ];
   const turns: AgentTurn[] = [];
   const calls = new ModelCalls(ctx);
   let model = config.model;

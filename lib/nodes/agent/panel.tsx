@@ -1,5 +1,6 @@
 "use client";
 
+import { MemorySection } from "../memory-section";
 import Link from "next/link";
 import type { NodePanelProps } from "@/lib/editor/panel-kit";
 import { LIMITS } from "@/lib/engine/limits";
@@ -119,6 +120,7 @@ export function AgentPanel({ nodeId, config, onChange, fields }: NodePanelProps<
           <option value="fail">Fail the step</option>
         </NativeSelect>
       </Field>
+      <MemorySection id={nodeId} memory={config.memory} onChange={(memory) => set({ memory })} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineNode } from "@/lib/engine/node-kit";
+import { memoryShape } from "../memory";
 
 export const LlmConfigSchema = z.object({
   providerId: z.string().default(""),
@@ -12,6 +13,8 @@ export const LlmConfigSchema = z.object({
   outputFormat: z.enum(["text", "json"]).default("text"),
   /** Optional JSON Schema (as text) the JSON output must satisfy; its properties feed the variable picker. */
   jsonSchema: z.string().max(50_000).default(""),
+  /** Earlier turns of a conversation sent to the model (lib/nodes/memory.ts). */
+  ...memoryShape,
 });
 export type LlmConfig = z.infer<typeof LlmConfigSchema>;
 

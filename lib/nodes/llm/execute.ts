@@ -4,6 +4,7 @@ import type { ChatMessage } from "@/lib/engine/ports";
 import type { LlmConfig } from "./definition";
 import { parseJsonAnswer, validateJsonAnswer } from "@/lib/models/json-answer";
 import { isAliasRef } from "@/lib/models/model-ref";
+import { memoryMessages } from "../memory";
 
 /**
  * JSON mode needs the word "JSON" in the prompt for OpenAI-style json_object mode, and models
@@ -25,7 +26,11 @@ export const executeLlm = async (ctx: NodeContext<LlmConfig>): Promise<NodeResul
   const user = await ctx.render(config.userPrompt);
 
   const systemText = json ? [system, jsonInstruction(config.jsonSchema)].filter(Boolean).join("\n\n") : system;
-  const messages: ChatMessage[] = [...(systemText ? [{ role: "system" as const, content: systemText }] : []), { role: "user", content: user }];
+  const messages: ChatMessage[] = [
+    ...(systemText ? [{ role: "system" as const, content: systemText }] : []),
+    ...memoryMessages(config.memory, ctx.inputs),
+    { role: "user", content: user },
+  ];
 
   const response = await ctx.services
     .chat({

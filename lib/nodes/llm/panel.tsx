@@ -1,5 +1,6 @@
 "use client";
 
+import { MemorySection } from "../memory-section";
 import type { NodePanelProps } from "@/lib/editor/panel-kit";
 import { Field, NativeSelect, TemplateField } from "@/components/editor/fields";
 import { ModelPicker } from "@/components/editor/model-picker";
@@ -104,6 +105,7 @@ export function LlmPanel({ nodeId, config, onChange, fields }: NodePanelProps<Ll
           />
         </Field>
       ) : null}
+      <MemorySection id={nodeId} memory={config.memory} onChange={(memory) => set({ memory })} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineNode, VALUE_TYPES } from "@/lib/engine/node-kit";
+import { CHAT_INPUTS, ConversationSettingsSchema } from "@/lib/engine/conversation";
 
 export const StartInputSchema = z.object({
   name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/, "input names are letters, digits and _, starting with a letter"),
@@ -12,6 +13,8 @@ export type StartInput = z.infer<typeof StartInputSchema>;
 
 export const StartConfigSchema = z.object({
   inputs: z.array(StartInputSchema).max(50),
+  /** Marks the workflow as conversational (chat apps): see lib/engine/conversation.ts. */
+  conversation: ConversationSettingsSchema.optional(),
 });
 export type StartConfig = z.infer<typeof StartConfigSchema>;
 
@@ -27,7 +30,10 @@ export const startNode = defineNode({
   pure: true,
   role: "start",
   outputHandles: () => [{ id: "out", label: "" }],
-  outputFields: (config) => config.inputs.map((input) => ({ name: input.name, type: input.type, description: input.label })),
+  outputFields: (config) => [
+    ...config.inputs.map((input) => ({ name: input.name, type: input.type, description: input.label })),
+    ...(config.conversation?.enabled ? CHAT_INPUTS.map((input) => ({ name: input.name, type: input.type, description: input.label })) : []),
+  ],
   templates: () => [],
   check: (config) => {
     const seen = new Set<string>();
@@ -35,6 +41,9 @@ export const startNode = defineNode({
     for (const input of config.inputs) {
       if (seen.has(input.name)) problems.push(`Input "${input.name}" is declared twice.`);
       seen.add(input.name);
+      if (config.conversation?.enabled && CHAT_INPUTS.some((chat) => chat.name === input.name)) {
+        problems.push(`Input "${input.name}" is provided by the conversation; rename it.`);
+      }
     }
     return problems;
   },

@@ -8,6 +8,36 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import type { StartConfig, StartInput } from "./definition";
 
+/** Marks the workflow conversational (chat apps): the Start node then also provides message, history and conversation. */
+function ConversationSection({ nodeId, config, onChange }: Pick<NodePanelProps<StartConfig>, "nodeId" | "config" | "onChange">) {
+  const conversation = config.conversation ?? { enabled: false, variables: [] };
+  const set = (patch: Partial<typeof conversation>) => onChange({ ...config, conversation: { ...conversation, ...patch } });
+  return (
+    <fieldset className="space-y-2 rounded-md border p-3">
+      <label className="flex items-center gap-2 text-sm font-medium" htmlFor={`${nodeId}-conversational`}>
+        <input id={`${nodeId}-conversational`} type="checkbox" checked={conversation.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="start-conversational" />
+        Conversational (chat app)
+      </label>
+      {conversation.enabled ? (
+        <>
+          <p className="text-xs text-muted-foreground">
+            Runs also get <code className="font-mono">{`{{ ${nodeId}.message }}`}</code>, <code className="font-mono">{`{{ ${nodeId}.history }}`}</code> (earlier turns)
+            and <code className="font-mono">{`{{ ${nodeId}.conversation }}`}</code>. Use Answer nodes to reply.
+          </p>
+          <Field id={`${nodeId}-conversation-variables`} label="Conversation variables" hint="Workflow variables (comma separated) whose values persist across turns; set them with Variable assign.">
+            <Input
+              id={`${nodeId}-conversation-variables`}
+              className="font-mono text-xs"
+              value={conversation.variables.join(", ")}
+              onChange={(e) => set({ variables: e.target.value.split(",").map((v) => v.trim()).filter(Boolean) })}
+            />
+          </Field>
+        </>
+      ) : null}
+    </fieldset>
+  );
+}
+
 const INPUT_TYPES = VALUE_TYPES.filter((t): t is StartInput["type"] => t !== "any");
 
 function nextInputName(inputs: readonly StartInput[]): string {
@@ -92,6 +122,7 @@ export function StartPanel({ nodeId, config, onChange }: NodePanelProps<StartCon
       <Button variant="outline" size="sm" onClick={add} data-testid="add-start-input">
         <Plus aria-hidden /> Add input
       </Button>
+      <ConversationSection nodeId={nodeId} config={config} onChange={onChange} />
     </div>
   );
 }

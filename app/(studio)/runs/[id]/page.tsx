@@ -9,6 +9,8 @@ import { RunSummary } from "@/components/runs/run-summary";
 import { WarningBadge } from "@/components/runs/warning-badge";
 import { RerunFromButton, ResumeRunButton } from "@/components/runs/rerun-buttons";
 import { RunWaits } from "@/components/runs/run-waits";
+import { RunChatTurnCard } from "@/components/runs/run-chat-turn";
+import { chatTurnOfRun } from "@/lib/chat/run-feedback";
 import { StepTimeline } from "@/components/runs/step-timeline";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { ThrottledNote } from "@/components/runs/throttled-note";
@@ -29,6 +31,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   if (!run) notFound();
   const now = new Date();
   const waits = (await listRunWaits(member.workspaceId, run.id)) ?? [];
+  const chatTurn = run.trigger === "chat" ? await chatTurnOfRun(member, run.id) : null;
   // A waiting run changes rarely (an answer, a timeout), so it is re-read less often than a running one.
   const waiting = run.status === "waiting";
 
@@ -55,6 +58,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       <RunSummary run={run} now={now} />
       <RunLineage lineage={run.lineage} />
       <RunWaits waits={waits} canAnswer={can(member.role, "wait.answer")} />
+      <RunChatTurnCard turn={chatTurn} />
       <section className="space-y-3">
         <h2 className="text-lg font-semibold tracking-tight">Steps</h2>
         <StepTimeline

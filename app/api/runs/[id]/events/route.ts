@@ -1,11 +1,9 @@
-import { sseResponse } from "@/lib/api/run-stream";
+import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
 import { withMember } from "@/lib/auth/http";
 import { followRun } from "@/lib/runs/follow";
 import { getRunSnapshot, isTerminalStatus, type RunSnapshot } from "@/lib/runs/service";
 
 export const dynamic = "force-dynamic";
-
-const HEARTBEAT_MS = 15_000;
 
 /**
  * Server-Sent Events of one run. The subscription opens before the snapshot is read, so nothing
@@ -14,49 +12,24 @@ const HEARTBEAT_MS = 15_000;
 export const GET = withMember("run.read", async (request, member, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   await getRunSnapshot(member, id); // 404 before opening a stream for someone else's run
-  const encoder = new TextEncoder();
-  let cleanup: (() => Promise<void>) | undefined;
-
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      let closed = false;
-      const send = (event: string, data: unknown) => {
-        if (!closed) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
-      };
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        void cleanup?.();
-        controller.close();
-      };
-      const heartbeat = setInterval(() => {
-        if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
-      }, HEARTBEAT_MS);
-      request.signal.addEventListener("abort", close);
-
-      cleanup = await followRun<RunSnapshot>(id, {
-        load: () => getRunSnapshot(member, id),
-        steps: (snapshot) => snapshot.steps,
-        onSnapshot: (snapshot, partials) => {
-          if (!snapshot) return close();
-          send("snapshot", {
-            ...snapshot,
-            steps: snapshot.steps.map((s) => ({ ...s, partialText: partials.get(`${s.nodeId}:${s.iteration}`) })),
-          });
-          if (isTerminalStatus(snapshot.run.status)) close();
-        },
-        onEvent: (event) => {
-          send(event.type, event);
-          if (event.type === "run" && isTerminalStatus(event.status)) close();
-        },
-      });
-      if (closed) await cleanup();
-    },
-    async cancel() {
-      await cleanup?.();
-    },
+  const stream = liveSseStream(request.signal, ({ write, close }) => {
+    const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    return followRun<RunSnapshot>(id, {
+      load: () => getRunSnapshot(member, id),
+      steps: (snapshot) => snapshot.steps,
+      onSnapshot: (snapshot, partials) => {
+        if (!snapshot) return close();
+        send("snapshot", {
+          ...snapshot,
+          steps: snapshot.steps.map((s) => ({ ...s, partialText: partials.get(`${s.nodeId}:${s.iteration}`) })),
+        });
+        if (isTerminalStatus(snapshot.run.status)) close();
+      },
+      onEvent: (event) => {
+        send(event.type, event);
+        if (event.type === "run" && isTerminalStatus(event.status)) close();
+      },
+    });
   });
-
   return sseResponse(stream);
 });

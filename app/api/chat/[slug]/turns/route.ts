@@ -1,0 +1,20 @@
+import { parseJson } from "@/lib/auth/http";
+import { callerKey, chatRoute } from "@/lib/chat/http";
+import { CHAT_MAX_BODY_BYTES, admitTurn } from "@/lib/chat/limits";
+import { chatTurnStream } from "@/lib/chat/stream";
+import { TurnSchema, startTurn } from "@/lib/chat/turns";
+
+const REASON = "a chat app's turn: open to whom its access mode allows, rate-limited per app and per visitor";
+
+/**
+ * Sends a message (or regenerates the last answer) and streams the answer as Server-Sent Events:
+ * `turn`, then `answer` / `token` / `wait`, then `done` (lib/chat/stream.ts).
+ */
+export const POST = chatRoute(REASON, async (request, caller) => {
+  const body = await parseJson(request, TurnSchema, CHAT_MAX_BODY_BYTES);
+  if (body instanceof Response) return body;
+  const limited = await admitTurn(caller.app.id, callerKey(caller));
+  if (limited) return limited;
+  const turn = await startTurn(caller, body);
+  return chatTurnStream({ runId: turn.runId, messageId: turn.messageId, first: { type: "turn", ...turn }, signal: request.signal });
+});

@@ -1,0 +1,52 @@
+import { MemberSchema, type Member } from "@/lib/auth/member";
+import { memberForUser } from "@/lib/auth/workspaces";
+import { db } from "@/lib/db/client";
+import { notFound } from "@/lib/services/errors";
+
+/**
+ * Who is chatting, decided once per request from the app's access mode:
+ * - `members`: signed-in members of the app's workspace;
+ * - `domain`: those, and signed-in users whose e-mail domain is allowed;
+ * - `link`: anyone; signed-out people are told apart by a visitor id (a cookie the route sets).
+ * Every refusal (unknown or disabled slug, not signed in, wrong domain) is the same 404, so the
+ * page never tells a stranger that a workflow exists.
+ */
+
+export interface ChatUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface ChatCaller {
+  app: { id: string; workspaceId: string; workflowId: string; slug: string; title: string; welcome: string; suggestions: string[]; access: string };
+  /** The member a turn's run acts as: the user's own membership, or a viewer-level stand-in for outsiders (no permissions are checked with it). */
+  member: Member;
+  /** Conversations belong to the signed-in user, else to the visitor. */
+  owner: { userId: string } | { visitorId: string };
+}
+
+const domainOf = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+
+export async function resolveChatCaller(slug: string, identity: { user: ChatUser | null; visitorId: string | null }): Promise<ChatCaller> {
+  const found = await db().chatApp.findUnique({
+    where: { slug },
+    select: { id: true, workspaceId: true, workflowId: true, slug: true, title: true, welcome: true, suggestions: true, access: true, allowedDomains: true, enabled: true, workspace: { select: { name: true } } },
+  });
+  if (!found || !found.enabled) throw notFound("Chat app");
+  const { allowedDomains, enabled: _enabled, workspace, ...app } = found;
+  const { user, visitorId } = identity;
+  if (user) {
+    const membership = await memberForUser(user, app.workspaceId);
+    if (membership && membership.workspaceId === app.workspaceId) return { app, member: membership, owner: { userId: user.id } };
+    const allowed = app.access === "link" || (app.access === "domain" && allowedDomains.includes(domainOf(user.email)));
+    if (!allowed) throw notFound("Chat app");
+    return { app, member: outsider(app.workspaceId, workspace.name, user.id, user.email, user.name), owner: { userId: user.id } };
+  }
+  if (app.access !== "link" || !visitorId) throw notFound("Chat app");
+  return { app, member: outsider(app.workspaceId, workspace.name, "", `visitor ${visitorId.slice(0, 8)}`, "Visitor"), owner: { visitorId } };
+}
+
+function outsider(workspaceId: string, workspaceName: string, userId: string, email: string, name: string): Member {
+  return MemberSchema.parse({ userId, email, name, workspaceId, workspaceName, role: "viewer" });
+}

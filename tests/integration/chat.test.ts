@@ -1,0 +1,233 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Member } from "@/lib/auth/member";
+import { resolveChatCaller, type ChatCaller } from "@/lib/chat/access";
+import { saveChatApp } from "@/lib/chat/apps";
+import { giveFeedback, listMessages } from "@/lib/chat/conversations";
+import { chatTurnOfRun } from "@/lib/chat/run-feedback";
+import { startTurn, stopTurn } from "@/lib/chat/turns";
+import { db } from "@/lib/db/client";
+import type { Graph } from "@/lib/engine/graph";
+import { publishWorkflow } from "@/lib/workflows/versions";
+import { readChatEvents } from "@/lib/chat/read-sse";
+import type { ChatStreamEvent } from "@/lib/chat/stream";
+import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
+import { GET as getApp } from "@/app/api/chat/[slug]/route";
+import { createWorkflow } from "@/lib/workflows/service";
+import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
+import { createTestMember } from "./helpers/members";
+import { createTestProvider } from "./helpers/providers";
+import { waitForRun } from "./helpers/runs";
+import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
+
+/**
+ * Chat apps end to end: a conversational workflow published as a chat app, turns started through
+ * the chat service as normal runs executed by a real worker process, the LLM node calling the
+ * OpenAI-wire test server (whose recorded requests show the history the model received).
+ */
+
+let openai: OpenAiServer;
+let worker: WorkerProcess;
+let owner: Member;
+let providerId: string;
+
+const at = (x: number) => ({ x, y: 0 });
+
+/** Start (conversational, `turns` persists) → count the turn → LLM with memory → Answer → End. */
+function chatGraph(memory: Record<string, unknown>): Graph {
+  return {
+    version: 1,
+    variables: [{ name: "turns", type: "number", default: 0 }],
+    nodes: [
+      { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: ["turns"] } } },
+      { id: "count", type: "assign", position: at(200), data: { assignments: [{ variable: "turns", operation: "increment", mode: "expression", value: "" }] } },
+      { id: "llm", type: "llm", position: at(400), data: { providerId, model: "test-model", systemPrompt: "Be brief.", userPrompt: "{{ start.message }}", memory } },
+      { id: "reply", type: "answer", position: at(600), data: { text: "{{ llm.text }} (turn {{ var.turns }})" } },
+      { id: "end", type: "end", position: at(800), data: { outputs: [{ name: "answer", value: "{{ llm.text }}" }] } },
+    ],
+    edges: [
+      { id: "e1", source: "start", target: "count" },
+      { id: "e2", source: "count", target: "llm" },
+      { id: "e3", source: "llm", target: "reply" },
+      { id: "e4", source: "reply", target: "end" },
+    ],
+  } as Graph;
+}
+
+async function publishChatApp(graph: Graph, access: { access: "members" | "link" | "domain"; allowedDomains?: string[] }) {
+  const workflow = await createWorkflow(owner, { name: `chat ${randomUUID().slice(0, 6)}`, graph });
+  await publishWorkflow(owner, workflow.id);
+  const app = await saveChatApp(owner, workflow.id, { title: "Helpdesk", welcome: "Hello!", suggestions: ["What can you do?"], ...access });
+  return { workflow, app };
+}
+
+/** The turn's run finished and the worker wrote the answer (it does so before publishing the end). */
+async function finishedTurn(runId: string, messageId: string) {
+  const run = await waitForRun(runId, 60_000);
+  for (let i = 0; i < 100; i++) {
+    const message = await db().message.findUniqueOrThrow({ where: { id: messageId } });
+    if (message.status !== "pending") return { run, message };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`message ${messageId} still pending`);
+}
+
+async function turn(caller: ChatCaller, message: string, conversationId?: string) {
+  const started = await startTurn(caller, { message, conversationId });
+  return { ...started, ...(await finishedTurn(started.runId, started.messageId)) };
+}
+
+beforeAll(async () => {
+  openai = await startOpenAiServer();
+  owner = await createTestMember("owner");
+  providerId = (await createTestProvider(owner.workspaceId, openai.url)).id;
+  worker = await startWorkerProcess();
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await openai?.close();
+  await db().$disconnect();
+});
+
+beforeEach(() => openai.reset());
+
+describe("conversational workflows through the chat service", () => {
+  it("runs three turns with memory of the last turn and a conversation variable that persists", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "turns", turns: 1 }), { access: "link" });
+    const caller = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
+    openai.script({ text: "Hi Ada." }, { text: "You like tea." }, { text: "Green tea, then." });
+
+    const first = await turn(caller, "I am Ada.");
+    expect(first.run.status, JSON.stringify(first.run.error)).toBe("succeeded");
+    expect(first.run.trigger).toBe("chat");
+    expect(first.run.visitorId).toBe("visitorId" in caller.owner ? caller.owner.visitorId : null);
+    expect(first.message).toMatchObject({ status: "done", content: "Hi Ada. (turn 1)" });
+    const second = await turn(caller, "I like tea.", first.conversationId);
+    expect(second.message.content).toBe("You like tea. (turn 2)");
+    const third = await turn(caller, "Which tea?", first.conversationId);
+    expect(third.message.content).toBe("Green tea, then. (turn 3)");
+
+    const sent = openai.chatRequests().map((r) => r.messages!.map((m) => ({ role: m.role, content: m.content })));
+    expect(sent[0]).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "I am Ada." },
+    ]);
+    expect(sent[1]).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "I am Ada." },
+      { role: "assistant", content: "Hi Ada. (turn 1)" },
+      { role: "user", content: "I like tea." },
+    ]);
+    // Memory keeps one turn: the first exchange is dropped from the third call.
+    expect(sent[2]).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "I like tea." },
+      { role: "assistant", content: "You like tea. (turn 2)" },
+      { role: "user", content: "Which tea?" },
+    ]);
+    const conversation = await db().conversation.findUniqueOrThrow({ where: { id: first.conversationId } });
+    expect(conversation.variables).toEqual({ turns: 3 });
+    const messages = await listMessages(caller, first.conversationId);
+    expect(messages.map((m) => [m.role, m.content])).toEqual([
+      ["user", "I am Ada."],
+      ["assistant", "Hi Ada. (turn 1)"],
+      ["user", "I like tea."],
+      ["assistant", "You like tea. (turn 2)"],
+      ["user", "Which tea?"],
+      ["assistant", "Green tea, then. (turn 3)"],
+    ]);
+  });
+
+  it("keeps history within a token budget, oldest turns dropped", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "tokens", tokens: 50 }), { access: "link" });
+    const caller = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
+    openai.script({ text: "one" }, { text: "two" }, { text: "three" });
+    const first = await turn(caller, "a".repeat(400));
+    await turn(caller, "short", first.conversationId);
+    await turn(caller, "last", first.conversationId);
+    const third = openai.chatRequests()[2]!.messages!.map((m) => m.content);
+    // 50 estimated tokens hold the second exchange and the first answer, not the 400-character first
+    // message (100); the first answer, left without its question, is dropped too.
+    expect(third).toEqual(["Be brief.", "short", "two (turn 2)", "last"]);
+  });
+
+  it("stores feedback on the answer and shows it with the run; stop cancels the run and keeps the turn", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "off" }), { access: "members" });
+    const caller = await resolveChatCaller(app.slug, { user: { id: owner.userId, email: owner.email, name: owner.name }, visitorId: null });
+    openai.script({ text: "Answer." });
+    const done = await turn(caller, "Question?");
+    await giveFeedback(caller, done.messageId, { rating: -1, comment: "Too short" });
+    const seen = await chatTurnOfRun(owner, done.runId);
+    expect(seen).toMatchObject({ question: "Question?", answer: "Answer. (turn 1)", rating: -1, feedbackComment: "Too short", chatAppSlug: app.slug });
+
+    openai.script({ text: "slow", delayMs: 5_000 });
+    const slow = await startTurn(caller, { message: "Take your time", conversationId: done.conversationId });
+    await stopTurn(caller, slow.messageId);
+    const { run, message } = await finishedTurn(slow.runId, slow.messageId);
+    expect(run.status).toBe("cancelled");
+    expect(message.status).toBe("cancelled");
+  });
+
+  it("answers 404 to whoever the access mode leaves out, whatever the slug", async () => {
+    const members = await publishChatApp(chatGraph({ mode: "off" }), { access: "members" });
+    const outsider = await createTestMember("owner");
+    const outsiderUser = { id: outsider.userId, email: outsider.email, name: outsider.name };
+    const refused = (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ code: "not_found" });
+
+    await refused(resolveChatCaller("no-such-app", { user: null, visitorId: randomUUID() }));
+    await refused(resolveChatCaller(members.app.slug, { user: null, visitorId: randomUUID() }));
+    await refused(resolveChatCaller(members.app.slug, { user: outsiderUser, visitorId: null }));
+    const member = await resolveChatCaller(members.app.slug, { user: { id: owner.userId, email: owner.email, name: owner.name }, visitorId: null });
+    expect(member.member.role).toBe("owner");
+
+    const domain = await publishChatApp(chatGraph({ mode: "off" }), { access: "domain", allowedDomains: ["example.test"] });
+    await refused(resolveChatCaller(domain.app.slug, { user: null, visitorId: randomUUID() }));
+    const allowed = await resolveChatCaller(domain.app.slug, { user: outsiderUser, visitorId: null });
+    expect(allowed.owner).toEqual({ userId: outsider.userId });
+    const other = await publishChatApp(chatGraph({ mode: "off" }), { access: "domain", allowedDomains: ["elsewhere.org"] });
+    await refused(resolveChatCaller(other.app.slug, { user: outsiderUser, visitorId: null }));
+
+    // A visitor sees only their own conversations.
+    const link = await publishChatApp(chatGraph({ mode: "off" }), { access: "link" });
+    const ada = await resolveChatCaller(link.app.slug, { user: null, visitorId: randomUUID() });
+    const bob = await resolveChatCaller(link.app.slug, { user: null, visitorId: randomUUID() });
+    openai.script({ text: "Private." });
+    const mine = await turn(ada, "Secret");
+    await expect(listMessages(bob, mine.conversationId)).rejects.toMatchObject({ code: "not_found" });
+    await expect(giveFeedback(bob, mine.messageId, { rating: 1 })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("streams a turn over HTTP through the run follower and sets a visitor cookie; refuses oversize bodies", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "off" }), { access: "link" });
+    const context = { params: Promise.resolve({ slug: app.slug }) };
+    const request = (body: string, cookie?: string) =>
+      new Request(`http://localhost/api/chat/${app.slug}/turns`, { method: "POST", headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body });
+    // Slow enough that the stream is open before the model writes: tokens arrive one by one.
+    openai.script({ text: "Streamed words arrive in pieces.", delayMs: 300, chunkDelayMs: 40 });
+    const response = await postTurn(request(JSON.stringify({ message: "Hello" })), context);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const cookie = response.headers.get("set-cookie")!.split(";")[0]!;
+    expect(cookie).toMatch(/^weft_chat_visitor=[0-9a-f-]{36}$/);
+    const events: ChatStreamEvent[] = [];
+    await readChatEvents(response.body!, (event) => events.push(event));
+    expect(events[0]!.type, JSON.stringify(events)).toBe("turn");
+    const tokens = events.filter((e) => e.type === "token").map((e) => (e as { text: string }).text);
+    expect(tokens.length).toBeGreaterThan(1);
+    expect(tokens.join("")).toBe("Streamed words arrive in pieces.");
+    expect(events.filter((e) => e.type === "answer")).toEqual([{ type: "answer", nodeId: "reply", text: "Streamed words arrive in pieces. (turn 1)" }]);
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "succeeded", message: { content: "Streamed words arrive in pieces. (turn 1)", status: "done" } });
+
+    // The cookie brings the visitor back to their conversation; without it a stranger sees none.
+    const mine = await getApp(new Request(`http://localhost/api/chat/${app.slug}`, { headers: { cookie } }), context);
+    expect(((await mine.json()) as { conversations: unknown[] }).conversations).toHaveLength(1);
+    const stranger = await getApp(new Request(`http://localhost/api/chat/${app.slug}`), context);
+    expect(((await stranger.json()) as { conversations: unknown[] }).conversations).toHaveLength(0);
+
+    const oversize = await postTurn(request(JSON.stringify({ message: "x".repeat(70_000) }), cookie), context);
+    expect(oversize.status).toBe(413);
+    const unknown = await postTurn(request(JSON.stringify({ message: "hi" })), { params: Promise.resolve({ slug: "no-such-chat" }) });
+    expect(unknown.status).toBe(404);
+  });
+});
