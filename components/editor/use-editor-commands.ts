@@ -23,6 +23,8 @@ export interface EditorCommands {
   paste(at?: Point, clip?: NodeClipboard | null): Promise<void>;
   duplicate(ids?: readonly string[]): void;
   remove(ids?: readonly string[]): void;
+  /** Deletes the selected nodes and connections (the Delete key). */
+  removeSelection(): void;
   selectAll(): void;
   deselect(): void;
   /** Selects the node and moves the view to it. */
@@ -60,6 +62,15 @@ export function useEditorCommands(): EditorCommands {
     },
     [store, idsOr, writable],
   );
+
+  const removeSelection = useCallback(() => {
+    if (!writable()) return;
+    const state = store.getState();
+    const nodes = selectedNodeIds(state);
+    const edges = state.edges.filter((edge) => edge.selected).map((edge) => ({ type: "remove" as const, id: edge.id }));
+    if (nodes.length > 0) state.removeNodes(nodes);
+    if (edges.length > 0) store.getState().onEdgesChange(edges);
+  }, [store, writable]);
 
   const paste = useCallback(
     async (at?: Point, given?: NodeClipboard | null) => {
@@ -103,10 +114,11 @@ export function useEditorCommands(): EditorCommands {
         if (clip) void paste(undefined, clip);
       },
       remove,
+      removeSelection,
       selectAll: () => store.getState().selectNodes(store.getState().nodes.map((n) => n.id)),
       deselect: () => store.getState().selectNodes([]),
       focusNode,
     }),
-    [historyState, history, writable, copy, remove, paste, focusNode, store, idsOr],
+    [historyState, history, writable, copy, remove, removeSelection, paste, focusNode, store, idsOr],
   );
 }

@@ -68,6 +68,8 @@ export function useEditorShortcuts(targets: ShortcutTargets) {
         case "deselect":
           commands.deselect();
           return false;
+        case "delete":
+          return (commands.removeSelection(), true);
       }
       return event.defaultPrevented;
     };

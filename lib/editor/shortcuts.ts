@@ -3,7 +3,7 @@
  * (docs/editor.md). "Mod" is Cmd on a Mac and Ctrl elsewhere; both work everywhere.
  */
 
-export type EditorCommand = "undo" | "redo" | "copy" | "cut" | "paste" | "duplicate" | "selectAll" | "find" | "help" | "deselect";
+export type EditorCommand = "undo" | "redo" | "copy" | "cut" | "paste" | "duplicate" | "selectAll" | "find" | "help" | "deselect" | "delete";
 
 export interface Shortcut {
   keys: string[];
@@ -63,6 +63,9 @@ export function commandForKey(e: KeyLike): EditorCommand | null {
   if (!mod) {
     if (e.key === "?" && !e.altKey) return "help";
     if (e.key === "Escape" && !e.shiftKey && !e.altKey) return "deselect";
+    // Backspace is React Flow's own delete key; Delete is handled here, where it always works
+    // (React Flow's handler missed it in Chromium: tests/e2e/editor-history.spec.ts).
+    if (e.key === "Delete" && !e.shiftKey && !e.altKey) return "delete";
     return null;
   }
   if (e.altKey) return null;
