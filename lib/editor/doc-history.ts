@@ -119,7 +119,8 @@ export class DocHistory {
   ) {
     this.stack = new UndoStack(options);
     this.now = options.now ?? Date.now;
-    this.afterTask = options.afterTask ?? queueMicrotask;
+    // Called as a plain function: browsers throw "Illegal invocation" for queueMicrotask with another `this`.
+    this.afterTask = options.afterTask ?? ((callback) => queueMicrotask(callback));
     this.stable = snapshotOf(store.getState());
     this.unsubscribe = store.subscribe((next, previous) => {
       if (next.nodes === previous.nodes && next.edges === previous.edges && next.variables === previous.variables) return;
