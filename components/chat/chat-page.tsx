@@ -46,7 +46,10 @@ export function ChatPage({ slug }: { slug: string }) {
   useEffect(() => {
     void loadApp();
   }, [loadApp]);
-  useEffect(() => bottom.current?.scrollIntoView({ block: "end" }), [messages]);
+  useEffect(() => {
+    // A block body: an effect must return nothing or a cleanup function, never scrollIntoView's result.
+    bottom.current?.scrollIntoView({ block: "end" });
+  }, [messages]);
 
   const open = async (id: string | null) => {
     setCurrent(id);

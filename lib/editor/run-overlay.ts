@@ -64,6 +64,7 @@ export const SnapshotSchema = z.object({
       branch: z.string().nullish(),
       /** Text a running step has streamed so far (tokens sent before this watcher connected). */
       partialText: z.string().nullish(),
+      origin: z.enum(["pinned", "disabled"]).optional().catch(undefined),
     }),
   ),
 });
@@ -148,6 +149,7 @@ export function applySnapshot(overlay: RunOverlay, snapshot: RunSnapshot): RunOv
       error: step.error ?? null,
       branch: step.branch ?? null,
       items,
+      ...(step.origin ? { origin: step.origin } : {}),
     };
   }
   return {

@@ -115,8 +115,15 @@ export interface RunSnapshot {
     branch: string | null;
     startedAt: Date;
     finishedAt: Date | null;
+    /** A pinned output was used, or the node was disabled (editor runs): what live step events call `origin`. */
+    origin?: "pinned" | "disabled";
   }[];
 }
+
+const originOf = (detail: unknown): "pinned" | "disabled" | undefined => {
+  const flags = detail && typeof detail === "object" ? (detail as { pinned?: unknown; disabled?: unknown }) : {};
+  return flags.pinned === true ? "pinned" : flags.disabled === true ? "disabled" : undefined;
+};
 
 /** The current state of a run as PostgreSQL knows it: what a late watcher starts from. */
 export async function getRunSnapshot(member: Member, runId: string): Promise<RunSnapshot> {
@@ -135,13 +142,14 @@ export async function getRunSnapshot(member: Member, runId: string): Promise<Run
       totalTokens: true,
       steps: {
         orderBy: { startedAt: "asc" },
-        select: { nodeId: true, nodeType: true, iteration: true, status: true, output: true, error: true, branch: true, startedAt: true, finishedAt: true },
+        select: { nodeId: true, nodeType: true, iteration: true, status: true, output: true, error: true, branch: true, startedAt: true, finishedAt: true, detail: true },
       },
     },
   });
   if (!run) throw notFound("Run");
   const { steps, ...rest } = run;
-  return { run: rest, steps };
+  // A watcher who connects after a fast run sees pinned and disabled steps as such too.
+  return { run: rest, steps: steps.map(({ detail, ...step }) => ({ ...step, ...(originOf(detail) ? { origin: originOf(detail) } : {}) })) };
 }
 
 export const isTerminalStatus = (status: string) => status === "succeeded" || status === "failed" || status === "cancelled";

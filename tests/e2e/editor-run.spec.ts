@@ -118,7 +118,7 @@ test("publish two versions, see the diff, restore v1", async ({ page }) => {
   // Change the greeting through the API (the draft's current revision) and reload the editor.
   const draft = (await (await page.request.get(`/api/workflows/${id}`)).json()) as { revision: number };
   const saved = await page.request.put(`/api/workflows/${id}/graph`, { data: { revision: draft.revision, graph: graph("Hi") } });
-  expect(saved.ok()).toBe(true);
+  expect(saved.status(), await saved.text()).toBe(200);
   await page.reload();
   await expect(page.getByTestId("node-greet")).toContainText("Hi");
   await page.getByTestId("publish-button").click();
