@@ -146,7 +146,10 @@ test("publish two versions, see the diff, restore v1", async ({ page }) => {
   await dialog.getByTestId("version-restore-confirm-1").click();
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("node-greet")).toContainText("Hello");
+  // The restore reaches the server through autosave (debounced): "saved" may still be the previous
+  // save's status for a moment, so wait for the stored draft itself to equal v1.
+  await expect
+    .poll(async () => ((await (await page.request.get(`/api/workflows/${id}/diff?from=1&to=draft`)).json()) as { diff: { same: boolean } }).diff.same, { timeout: 20_000 })
+    .toBe(true);
   await expect(page.getByTestId("save-status")).toHaveAttribute("data-status", "saved");
-  const diff = (await (await page.request.get(`/api/workflows/${id}/diff?from=1&to=draft`)).json()) as { diff: { same: boolean } };
-  expect(diff.diff.same).toBe(true);
 });
