@@ -81,17 +81,17 @@ async function importGraph(client: HttpClient, auth: { cookie: string; origin: s
 
 /** Counts animation frames in the page while `during` runs; frames per second. */
 async function fpsWhile(page: Page, during: () => Promise<void>): Promise<number> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number; __counting: boolean };
-    w.__frames = 0;
-    w.__counting = true;
+  // A string, not a function: tsx wraps named inner functions in a `__name` helper the page lacks.
+  await page.evaluate(`(() => {
+    window.__frames = 0;
+    window.__counting = true;
     const tick = () => {
-      if (!w.__counting) return;
-      w.__frames++;
+      if (!window.__counting) return;
+      window.__frames++;
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  })()`);
   const started = Date.now();
   await during();
   const seconds = (Date.now() - started) / 1000;
@@ -124,9 +124,23 @@ async function openTime(page: Page, id: string): Promise<number> {
   return page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0))));
 }
 
+/** The `nth` template node lying wholly inside the canvas (after a pan, the first ones may not be). */
+async function templateNodeInView(page: Page, nth: number) {
+  const canvas = (await page.getByTestId("canvas").boundingBox())!;
+  const nodes = page.locator(".react-flow__node").filter({ has: page.locator('[data-node-type="template"]') });
+  const count = Math.min(await nodes.count(), 200);
+  let seen = 0;
+  for (let i = 0; i < count; i++) {
+    const box = await nodes.nth(i).boundingBox();
+    if (!box || box.x < canvas.x || box.y < canvas.y || box.x + box.width > canvas.x + canvas.width || box.y + box.height > canvas.y + canvas.height) continue;
+    if (seen++ === nth) return nodes.nth(i);
+  }
+  throw new Error(`fewer than ${nth + 1} template nodes in view`);
+}
+
 /** Pointer down on a node → the inspector shows it (measured in the page). */
 async function clickToPanel(page: Page): Promise<number> {
-  const node = page.locator(".react-flow__node").filter({ has: page.locator('[data-node-type="template"]') }).nth(1);
+  const node = await templateNodeInView(page, 1);
   const nodeId = (await node.getAttribute("data-id"))!;
   await page.evaluate((id) => {
     const w = window as unknown as { __down: number; __panel: Promise<number> };
@@ -147,7 +161,7 @@ async function clickToPanel(page: Page): Promise<number> {
 
 /** Moves a node and times the save it causes: status "saving" → "saved"; with the request's body size. */
 async function autosave(page: Page): Promise<{ ms: number; bytes: number; method: string }> {
-  const node = page.locator(".react-flow__node").filter({ has: page.locator('[data-node-type="template"]') }).nth(2);
+  const node = await templateNodeInView(page, 2);
   const box = (await node.boundingBox())!;
   const request = page.waitForRequest((r) => r.url().includes("/graph") && (r.method() === "PATCH" || r.method() === "PUT"), { timeout: 30_000 });
   const timing = page.evaluate(
@@ -162,7 +176,9 @@ async function autosave(page: Page): Promise<{ ms: number; bytes: number; method
         }).observe(status, { attributes: true, attributeFilter: ["data-status"] });
       }),
   );
-  await drag(page, { x: box.x + 40, y: box.y + 12 }, { x: box.x + 140, y: box.y + 72 }, 10);
+  // The node's centre: at the zoom that fits a large graph, a node is only a few dozen pixels wide.
+  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await drag(page, centre, { x: centre.x + 100, y: centre.y + 60 }, 10);
   const sent = await request;
   return { ms: await timing, bytes: Buffer.byteLength(sent.postData() ?? ""), method: sent.method() };
 }
@@ -183,9 +199,9 @@ async function measure(page: Page, id: string, size: number): Promise<Row> {
   const box = (await page.getByTestId("canvas").boundingBox())!;
   const panFps = await fpsWhile(page, () => drag(page, { x: box.x + box.width - 60, y: box.y + box.height / 2 }, { x: box.x + 60, y: box.y + box.height / 2 - 150 }, 60));
   const clickMs = await clickToPanel(page);
-  const target = page.locator(".react-flow__node").filter({ has: page.locator('[data-node-type="template"]') }).nth(3);
+  const target = await templateNodeInView(page, 3);
   const nodeBox = (await target.boundingBox())!;
-  const dragFps = await fpsWhile(page, () => drag(page, { x: nodeBox.x + 40, y: nodeBox.y + 12 }, { x: nodeBox.x + 300, y: nodeBox.y + 200 }, 60));
+  const dragFps = await fpsWhile(page, () => drag(page, { x: nodeBox.x + nodeBox.width / 2, y: nodeBox.y + nodeBox.height / 2 }, { x: nodeBox.x + 300, y: nodeBox.y + 200 }, 60));
   await page.getByTestId("save-status").and(page.locator('[data-status="saved"]')).waitFor({ timeout: 60_000 });
   const save = await autosave(page);
   const cdp = await page.context().newCDPSession(page);
@@ -218,6 +234,8 @@ async function main() {
     await waitForServer(client, "/sign-in", 120_000);
     const auth = await signIn(client);
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    // tsx compiles named inner functions of page.evaluate callbacks to `__name(fn, "name")` calls.
+    await context.addInitScript("globalThis.__name = (fn) => fn");
     await context.addCookies(auth.cookie.split("; ").map((pair) => {
       const [name, ...value] = pair.split("=");
       return { name: name!, value: value.join("="), url: BASE };
