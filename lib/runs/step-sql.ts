@@ -22,7 +22,8 @@ export interface StepRow {
   nodeId: string;
   nodeType: string;
   iteration: number;
-  status: "succeeded" | "failed" | "skipped";
+  /** `running`: a lazy step still going after LAZY_RUNNING_MS (step-store.ts), its row written with its true start. */
+  status: "succeeded" | "failed" | "skipped" | "running";
   input?: unknown;
   output?: unknown;
   error?: unknown;
@@ -33,7 +34,7 @@ export interface StepRow {
   completionTokens: number;
   totalTokens: number;
   startedAt: Date;
-  finishedAt: Date;
+  finishedAt: Date | null;
 }
 
 /** UTC wall-clock text for a `timestamp(3)` column. */
@@ -82,7 +83,7 @@ function stepRecords(rows: StepRow[]): string {
       completionTokens: row.completionTokens,
       totalTokens: row.totalTokens,
       startedAt: utc(row.startedAt),
-      finishedAt: utc(row.finishedAt),
+      finishedAt: row.finishedAt ? utc(row.finishedAt) : null,
     })),
   );
 }
