@@ -40,6 +40,24 @@ const edge = (source: string, target: string, sourceHandle?: string) => ({
   ...(sourceHandle ? { sourceHandle } : {}),
 });
 
+/** A Classifier sorting support tickets into Billing and Bug (no OTHER branch), reading start.message. */
+const ticketClassifier = (providerId: string, extra: Record<string, unknown> = {}): GraphNode => ({
+  id: "classifier",
+  type: "classifier",
+  position: at(300),
+  data: {
+    providerId,
+    model: "e2e-model",
+    input: "{{ start.message }}",
+    classes: [
+      { id: "class_billing", name: "Billing", description: "invoices, refunds and payments" },
+      { id: "class_bug", name: "Bug", description: "the app crashes or shows an error" },
+    ],
+    fallback: false,
+    ...extra,
+  },
+});
+
 async function createWorkflow(page: Page, name: string, graph: Graph): Promise<string> {
   const response = await page.request.post("/api/workflows", { data: { name, graph } });
   expect(response.ok(), await response.text()).toBe(true);
@@ -291,22 +309,7 @@ test.describe("editor: fewer traps", () => {
       version: 1,
       nodes: [
         startNode("message", "Message"),
-        {
-          id: "classifier",
-          type: "classifier",
-          position: at(300),
-          data: {
-            providerId,
-            model: "e2e-model",
-            input: "{{ start.message }}",
-            classes: [
-              { id: "class_billing", name: "Billing", description: "invoices, refunds and payments" },
-              { id: "class_bug", name: "Bug", description: "the app crashes or shows an error" },
-            ],
-            fallback: false,
-            settings: { onError: "branch" },
-          },
-        },
+        ticketClassifier(providerId, { settings: { onError: "branch" } }),
         { id: "billing", type: "template", position: at(650, -150), data: { template: "Billing: {{ classifier.reason }}", format: "text" } },
         { id: "bug", type: "template", position: at(650, 0), data: { template: "Bug: {{ classifier.reason }}", format: "text" } },
         { id: "sorry", type: "template", position: at(650, 150), data: { template: "Sorry: {{ classifier.error.message }}", format: "text" } },
@@ -350,21 +353,7 @@ test.describe("editor: fewer traps", () => {
       version: 1,
       nodes: [
         startNode("message", "Message"),
-        {
-          id: "classifier",
-          type: "classifier",
-          position: at(300),
-          data: {
-            providerId,
-            model: "e2e-model",
-            input: "{{ start.message }}",
-            classes: [
-              { id: "class_billing", name: "Billing", description: "invoices, refunds and payments" },
-              { id: "class_bug", name: "Bug", description: "the app crashes or shows an error" },
-            ],
-            fallback: false,
-          },
-        },
+        ticketClassifier(providerId),
         { id: "to_billing", type: "template", position: at(650, -100), data: { template: "billing team", format: "text" } },
         { id: "to_bugs", type: "template", position: at(650, 100), data: { template: "engineering", format: "text" } },
         { id: "pick", type: "aggregate", position: at(950), data: { variables: ["to_billing.text", "to_bugs.text"] } },
