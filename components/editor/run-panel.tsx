@@ -74,14 +74,16 @@ export function RunPanel() {
                     data-testid={`run-step-${id}`}
                     title={`Node id: ${id}`}
                   >
-                    <span className="truncate font-medium">{title}</span>
+                    <span className="truncate font-medium" data-testid={`run-step-title-${id}`}>
+                      {title}
+                    </span>
                     {step?.branch ? <span className="text-muted-foreground">→ {step.branch}</span> : null}
                     {step?.origin ? (
                       <span className="rounded bg-violet-100 px-1 text-[10px] text-violet-800" data-testid={`run-step-origin-${id}`}>
                         {step.origin === "pinned" ? "pinned" : "disabled"}
                       </span>
                     ) : null}
-                    <StatusBadge status={nodeRunStatus(overlay, id)} className="ml-auto" />
+                    <StatusBadge status={nodeRunStatus(overlay, id)} className="ml-auto" data-testid={`run-step-status-${id}`} />
                   </button>
                 </li>
               );
