@@ -197,7 +197,7 @@ describe("visitors", () => {
     expect(await conversationsOf(app.slug, embed(SHOP, bob))).toEqual([]);
     expect(await conversationsOf(app.slug, {})).toEqual([]);
 
-    const params = (extra: Record<string, string>) => ({ params: Promise.resolve({ slug: app.slug, ...extra }) });
+    const params = <T extends Record<string, string>>(extra: T) => ({ params: Promise.resolve({ slug: app.slug, ...extra }) });
     const conversation = url(`${app.slug}/conversations/${turn.conversationId}`);
     const asBob = embed(SHOP, bob);
     expect((await getConversation(new Request(conversation, { headers: asBob }), params({ conversationId: turn.conversationId }))).status).toBe(404);
