@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import { addProvider, signUp } from "./helpers";
+import { addProvider, publishConversationalWorkflow, signUp } from "./helpers";
 
 /**
  * The chat widget as a website owner uses it: a conversational workflow published as a chat app,
@@ -32,26 +32,7 @@ test.afterAll(async () => {
 test("the widget snippet chats from an allowed website and refuses a website that is not listed", async ({ page }) => {
   await signUp(page, "Widget Owner", `e2e-widget-${Date.now()}@example.test`);
   await addProvider(page, "Widget model", "sk-e2e-widget-key-123456");
-  const { providers } = (await (await page.request.get("/api/providers")).json()) as { providers: { id: string; name: string }[] };
-  const providerId = providers.find((p) => p.name === "Widget model")!.id;
-  const graph = {
-    version: 1,
-    nodes: [
-      { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [], conversation: { enabled: true, variables: [] } } },
-      { id: "llm", type: "llm", position: { x: 220, y: 0 }, data: { providerId, model: "e2e-model", systemPrompt: "", userPrompt: "{{ start.message }}", temperature: 0, memory: { mode: "turns", turns: 5, tokens: 2000 } } },
-      { id: "reply", type: "answer", position: { x: 440, y: 0 }, data: { text: "{{ llm.text }}" } },
-      { id: "end", type: "end", position: { x: 660, y: 0 }, data: { outputs: [{ name: "answer", value: "{{ llm.text }}" }] } },
-    ],
-    edges: [
-      { id: "e1", source: "start", target: "llm" },
-      { id: "e2", source: "llm", target: "reply" },
-      { id: "e3", source: "reply", target: "end" },
-    ],
-  };
-  const created = await page.request.post("/api/workflows", { data: { name: "E2E widget", graph } });
-  expect(created.status()).toBe(201);
-  const { id: workflowId } = (await created.json()) as { id: string };
-  expect((await page.request.post(`/api/workflows/${workflowId}/publish`, { data: {} })).status()).toBe(201);
+  const workflowId = await publishConversationalWorkflow(page, "E2E widget", "Widget model");
 
   // Two websites on other origins; their pages are filled in once the snippets are known.
   const pages = { allowed: { body: "", iframe: "" }, other: { body: "", iframe: "" } };

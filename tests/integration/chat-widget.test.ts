@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Member } from "@/lib/auth/member";
+import { describe, expect, it } from "vitest";
 import { saveChatApp, type ChatAppInput } from "@/lib/chat/apps";
 import { resolveEmbedCaller } from "@/lib/chat/embed";
 import { callerKey } from "@/lib/chat/http";
@@ -18,10 +17,7 @@ import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
 import { DELETE as deleteConversation, GET as getConversation, PATCH as renameConversation } from "@/app/api/chat/[slug]/conversations/[conversationId]/route";
 import { POST as postFeedback } from "@/app/api/chat/[slug]/messages/[messageId]/feedback/route";
 import { proxy } from "@/proxy";
-import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { createTestMember } from "./helpers/members";
-import { createTestProvider } from "./helpers/providers";
-import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
+import { chatStack } from "./helpers/chat-stack";
 
 /**
  * The embeddable chat widget: allowed origins (the mount check widget.js makes, the embedded chat's
@@ -34,10 +30,7 @@ const SHOP = "https://shop.example.test";
 const DEV = "http://localhost:8080";
 const EVIL = "https://evil.example.test";
 
-let openai: OpenAiServer;
-let worker: WorkerProcess;
-let owner: Member;
-let providerId: string;
+const stack = chatStack();
 
 const at = (x: number) => ({ x, y: 0 });
 const graph = (): Graph =>
@@ -45,7 +38,7 @@ const graph = (): Graph =>
     version: 1,
     nodes: [
       { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
-      { id: "llm", type: "llm", position: at(200), data: { providerId, model: "test-model", systemPrompt: "", userPrompt: "{{ start.message }}", memory: { mode: "off" } } },
+      { id: "llm", type: "llm", position: at(200), data: { providerId: stack.providerId, model: "test-model", systemPrompt: "", userPrompt: "{{ start.message }}", memory: { mode: "off" } } },
       { id: "reply", type: "answer", position: at(400), data: { text: "{{ llm.text }}" } },
       { id: "end", type: "end", position: at(600), data: { outputs: [{ name: "answer", value: "{{ llm.text }}" }] } },
     ],
@@ -57,9 +50,9 @@ const graph = (): Graph =>
   }) as Graph;
 
 async function publishApp(input: Partial<ChatAppInput> = {}) {
-  const workflow = await createWorkflow(owner, { name: `widget ${randomUUID().slice(0, 6)}`, graph: graph() });
-  await publishWorkflow(owner, workflow.id);
-  return saveChatApp(owner, workflow.id, { title: "Shop help", access: "link", allowedOrigins: [SHOP, DEV], ...input });
+  const workflow = await createWorkflow(stack.owner, { name: `widget ${randomUUID().slice(0, 6)}`, graph: graph() });
+  await publishWorkflow(stack.owner, workflow.id);
+  return saveChatApp(stack.owner, workflow.id, { title: "Shop help", access: "link", allowedOrigins: [SHOP, DEV], ...input });
 }
 
 const embed = (origin: string, visitorId: string) => ({ "x-weft-embed-origin": origin, "x-weft-visitor": visitorId });
@@ -84,29 +77,14 @@ async function frameAncestors(slug: string): Promise<string | undefined> {
   return response.headers.get("content-security-policy")?.match(/frame-ancestors ([^;]*)/)?.[1];
 }
 
-beforeAll(async () => {
-  openai = await startOpenAiServer();
-  owner = await createTestMember("owner");
-  providerId = (await createTestProvider(owner.workspaceId, openai.url)).id;
-  worker = await startWorkerProcess();
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await openai?.close();
-  await db().$disconnect();
-});
-
-beforeEach(() => openai.reset());
-
 describe("allowed origins", () => {
   it("are saved as exact origins; paths, wildcards and other schemes are refused", async () => {
     const app = await publishApp({ allowedOrigins: ["https://Shop.Example.test/", DEV, "https://shop.example.test"] });
     expect(app.allowedOrigins).toEqual([SHOP, DEV]);
-    const workflow = await createWorkflow(owner, { name: "bad origins", graph: graph() });
-    await publishWorkflow(owner, workflow.id);
+    const workflow = await createWorkflow(stack.owner, { name: "bad origins", graph: graph() });
+    await publishWorkflow(stack.owner, workflow.id);
     for (const bad of ["https://shop.example.test/help", "*.example.test", "https://*.example.test", "ftp://files.example.test", "shop.example.test", "https://shop.example.test?x=1", "null"]) {
-      await expect(saveChatApp(owner, workflow.id, { title: "x", access: "link", allowedOrigins: [bad] }), bad).rejects.toThrow(/not a website origin/);
+      await expect(saveChatApp(stack.owner, workflow.id, { title: "x", access: "link", allowedOrigins: [bad] }), bad).rejects.toThrow(/not a website origin/);
     }
   });
 
@@ -178,7 +156,7 @@ describe("visitors", () => {
     const app = await publishApp();
     const ada = randomUUID();
     const bob = randomUUID();
-    openai.script({ text: "Your order ships tomorrow.", delayMs: 200, chunkDelayMs: 20 });
+    stack.openai.script({ text: "Your order ships tomorrow.", delayMs: 200, chunkDelayMs: 20 });
     const response = await turnRequest(app.slug, embed(SHOP, ada), { message: "Where is my order?" });
     expect(response.status).toBe(200);
     expect(response.headers.get("set-cookie")).toBeNull();
@@ -225,7 +203,7 @@ describe("visitors", () => {
     expect(await errorOf(limited)).toMatchObject({ code: "rate_limited" });
 
     // Another visitor of the same app is not held back by Ada's limit.
-    openai.script({ text: "Hello Bob." });
+    stack.openai.script({ text: "Hello Bob." });
     const bob = await turnRequest(app.slug, embed(SHOP, randomUUID()), { message: "Hi" });
     expect(bob.status).toBe(200);
     const events: ChatStreamEvent[] = [];
