@@ -22,6 +22,7 @@ interface ChatAppForm {
 }
 
 const EMPTY: ChatAppForm = { slug: "", title: "", welcome: "", suggestions: "", access: "members", allowedDomains: "", allowedOrigins: "", enabled: true };
+type ChatAppBody = Omit<ChatAppForm, "suggestions" | "allowedDomains" | "allowedOrigins"> & { suggestions: string[]; allowedDomains: string[]; allowedOrigins: string[] };
 const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 
 /**
@@ -29,7 +30,6 @@ const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boo
  * Start node is conversational, as a chat page at /chat/<slug> with an access mode, and (link
  * access, allowed websites listed) as an embeddable widget, shared from its Share panel.
  */
-type ChatAppBody = Omit<ChatAppForm, "suggestions" | "allowedDomains" | "allowedOrigins"> & { suggestions: string[]; allowedDomains: string[]; allowedOrigins: string[] };
 
 export function ChatAppDialog() {
   const workflowId = useEditor((s) => s.workflowId);

@@ -9,6 +9,7 @@ export interface SavedChatApp {
   slug: string;
   access: string;
   allowedOrigins: string[];
+  enabled: boolean;
 }
 
 function Snippet({ label, code, testId }: { label: string; code: string; testId: string }) {
@@ -45,8 +46,9 @@ export function ChatAppShare({ app }: { app: SavedChatApp }) {
   const link = `${origin}/chat/${app.slug}`;
   const script = `<script src="${origin}/widget.js" data-app="${app.slug}" async></script>`;
   const iframe = `<iframe src="${origin}/chat/${app.slug}/embed" title="Chat" style="width: 380px; height: 560px; border: 0"></iframe>`;
-  const off =
-    app.access !== "link"
+  const off = !app.enabled
+    ? "The chat app is disabled: neither its page nor its widget answers."
+    : app.access !== "link"
       ? "Embedding needs “Anyone with the link” access: a members-only or e-mail-domain chat app cannot be embedded on other websites."
       : app.allowedOrigins.length === 0
         ? "The widget is off: list the websites allowed to embed it (Allowed websites above), then save."
