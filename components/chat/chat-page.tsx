@@ -4,7 +4,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Pencil, Plus, Send, Square, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
+import { answerProblem, type SendAnswer } from "@/components/runs/wait-answer-form";
 import { readChatEvents } from "@/lib/chat/read-sse";
+import type { ChatStreamEvent } from "@/lib/chat/stream";
 import { MessageView, type ChatMessageView } from "./message-view";
 
 interface AppInfo {
@@ -20,7 +22,10 @@ interface ConversationItem {
 /**
  * The hosted chat page (/chat/<slug>): conversation list, the conversation, the composer. Answers
  * stream from POST /api/chat/<slug>/turns: Answer texts add up, a model's text in progress shows
- * after them until its Answer arrives, and `done` replaces both with the stored message.
+ * after them until its Answer arrives, and `done` replaces both with the stored message. A Question
+ * or approval the run waits for shows as a form in the answer; the answer's POST streams the rest
+ * of the turn into the same message. The open conversation is kept in the address (`?c=`), so a
+ * reload shows it again, with the form of a wait still pending.
  */
 export function ChatPage({ slug }: { slug: string }) {
   const base = `/api/chat/${encodeURIComponent(slug)}`;
@@ -31,7 +36,6 @@ export function ChatPage({ slug }: { slug: string }) {
   const [messages, setMessages] = useState<ChatMessageView[]>([]);
   const [draft, setDraft] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
-  const [waiting, setWaiting] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
 
@@ -45,15 +49,22 @@ export function ChatPage({ slug }: { slug: string }) {
 
   useEffect(() => {
     void loadApp();
+    const remembered = new URLSearchParams(window.location.search).get("c");
+    if (remembered) void open(remembered);
+    // Once per app: the conversation in the address (a reload keeps it open, a pending wait's form included).
   }, [loadApp]);
   useEffect(() => {
     // A block body: an effect must return nothing or a cleanup function, never scrollIntoView's result.
     bottom.current?.scrollIntoView({ block: "end" });
   }, [messages]);
 
-  const open = async (id: string | null) => {
+  const remember = (id: string | null) => {
     setCurrent(id);
-    setWaiting(null);
+    window.history.replaceState(null, "", id ? `?c=${encodeURIComponent(id)}` : window.location.pathname);
+  };
+
+  const open = async (id: string | null) => {
+    remember(id);
     if (!id) return setMessages([]);
     const response = await fetch(`${base}/conversations/${id}`);
     if (response.ok) setMessages(((await response.json()) as { messages: ChatMessageView[] }).messages);
@@ -61,54 +72,84 @@ export function ChatPage({ slug }: { slug: string }) {
 
   const patchMessage = (id: string, patch: Partial<ChatMessageView>) => setMessages((list) => list.map((m) => (m.id === id ? { ...m, ...patch } : m)));
 
+  /** Reads a turn's events into its assistant message (from `turn`, or the given message when an answer resumes it). */
+  async function follow(body: ReadableStream<Uint8Array>, messageId: string, onTurn?: (event: Extract<ChatStreamEvent, { type: "turn" }>) => void) {
+    let answered = "";
+    let preview = "";
+    let id = messageId;
+    if (id) setBusy(id);
+    await readChatEvents(body, (event) => {
+      if (event.type === "turn") {
+        id = event.messageId;
+        setBusy(id);
+        onTurn?.(event);
+      } else if (event.type === "answer") {
+        answered = answered ? `${answered}\n\n${event.text}` : event.text;
+        preview = "";
+        patchMessage(id, { content: answered });
+      } else if (event.type === "token") {
+        preview += event.text;
+        patchMessage(id, { content: answered ? `${answered}\n\n${preview}` : preview });
+      } else if (event.type === "wait") {
+        const wait = { id: event.waitId, nodeId: event.nodeId, kind: event.kind, request: event.request };
+        setMessages((list) => list.map((m) => (m.id === id ? { ...m, waits: [...(m.waits ?? []).filter((w) => w.id !== wait.id), wait] } : m)));
+      } else if (event.type === "done") {
+        if (event.message) patchMessage(id, { content: event.message.content, status: event.message.status, citations: event.message.citations, waits: [] });
+        else patchMessage(id, { status: event.status === "succeeded" ? "done" : event.status, waits: [] });
+      }
+    }).catch(() => setError("The connection was lost; reload to see the answer."));
+    setBusy(null);
+  }
+
   async function send(body: { message?: string; regenerate?: boolean }) {
     setError(null);
-    setWaiting(null);
     const response = await fetch(`${base}/turns`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...body, conversationId: current ?? undefined }) });
     if (!response.ok || !response.body) {
       const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
       setError(problem?.error?.message ?? "The message could not be sent.");
       return;
     }
-    let answered = "";
-    let preview = "";
-    let messageId = "";
-    await readChatEvents(response.body, (event) => {
-      if (event.type === "turn") {
-        messageId = event.messageId;
-        setBusy(event.messageId);
-        if (!current) setCurrent(event.conversationId);
-        setMessages((list) => [
-          ...(body.regenerate ? list.slice(0, list.map((m) => m.role).lastIndexOf("user") + 1) : list),
-          ...(body.message ? [{ id: event.userMessageId ?? `user-${event.messageId}`, role: "user", content: body.message, status: "done" }] : []),
-          { id: event.messageId, role: "assistant", content: "", status: "pending" },
-        ]);
-      } else if (event.type === "answer") {
-        answered = answered ? `${answered}\n\n${event.text}` : event.text;
-        preview = "";
-        patchMessage(messageId, { content: answered });
-      } else if (event.type === "token") {
-        preview += event.text;
-        patchMessage(messageId, { content: answered ? `${answered}\n\n${preview}` : preview });
-      } else if (event.type === "wait") {
-        setWaiting(String(event.request.prompt ?? event.request.title ?? "The assistant is waiting for an answer in Weft."));
-      } else if (event.type === "done") {
-        if (event.message) patchMessage(messageId, { content: event.message.content, status: event.message.status, citations: event.message.citations });
-        else patchMessage(messageId, { status: event.status === "succeeded" ? "done" : event.status });
-      }
-    }).catch(() => setError("The connection was lost; reload to see the answer."));
-    setBusy(null);
+    await follow(response.body, "", (event) => {
+      if (!current) remember(event.conversationId);
+      setMessages((list) => [
+        ...(body.regenerate ? list.slice(0, list.map((m) => m.role).lastIndexOf("user") + 1) : list),
+        ...(body.message ? [{ id: event.userMessageId ?? `user-${event.messageId}`, role: "user", content: body.message, status: "done" }] : []),
+        { id: event.messageId, role: "assistant", content: "", status: "pending" },
+      ]);
+    });
     void loadApp();
   }
 
+  /** Answers a wait of a pending message in the chat; once accepted, the rest of the turn streams into the message. */
+  const answer =
+    (messageId: string, waitId: string): SendAnswer =>
+    async (body) => {
+      setError(null);
+      try {
+        const response = await fetch(`${base}/messages/${messageId}/answer`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ waitId, answer: body }) });
+        const problem = await answerProblem(response);
+        if (problem || !response.body) return problem ?? { message: "The server did not answer; try again.", fields: {} };
+        setMessages((list) => list.map((m) => (m.id === messageId ? { ...m, waits: (m.waits ?? []).filter((w) => w.id !== waitId) } : m)));
+        void follow(response.body, messageId);
+        return null;
+      } catch {
+        return { message: "The server did not answer; try again.", fields: {} };
+      }
+    };
+
+  // An answer held by a wait: the composer waits for the form, and Stop cancels the turn.
+  const held = messages.find((m) => m.status === "pending" && (m.waits?.length ?? 0) > 0)?.id ?? null;
   const submit = () => {
     const text = draft.trim();
-    if (!text || busy) return;
+    if (!text || busy || held) return;
     setDraft("");
     void send({ message: text });
   };
   const stop = async () => {
-    if (busy) await fetch(`${base}/messages/${busy}/stop`, { method: "POST" });
+    const target = busy ?? held;
+    if (!target) return;
+    await fetch(`${base}/messages/${target}/stop`, { method: "POST" });
+    if (!busy) void open(current);
   };
   const feedback = (id: string) => async (rating: 1 | -1 | null, comment?: string) => {
     const response = await fetch(`${base}/messages/${id}/feedback`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ rating, comment }) });
@@ -180,9 +221,8 @@ export function ChatPage({ slug }: { slug: string }) {
             </div>
           ) : null}
           {messages.map((m, i) => (
-            <MessageView key={m.id} message={m} last={i === messages.length - 1} busy={!!busy} onFeedback={feedback(m.id)} onRegenerate={() => void send({ regenerate: true })} />
+            <MessageView key={m.id} message={m} last={i === messages.length - 1} busy={!!busy} onFeedback={feedback(m.id)} onRegenerate={() => void send({ regenerate: true })} onAnswer={answer} />
           ))}
-          {waiting ? <p className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm dark:bg-amber-950">{waiting}</p> : null}
           {error ? <p className="text-sm text-destructive" role="alert">{error}</p> : null}
           <div ref={bottom} />
         </div>
@@ -207,7 +247,7 @@ export function ChatPage({ slug }: { slug: string }) {
             }}
             data-testid="chat-input"
           />
-          {busy ? (
+          {busy || held ? (
             <Button type="button" variant="outline" onClick={() => void stop()} data-testid="chat-stop">
               <Square aria-hidden /> Stop
             </Button>
