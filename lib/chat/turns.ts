@@ -46,9 +46,9 @@ async function historyBefore(conversationId: string, before?: Date): Promise<His
     where: { conversationId, status: "done", content: { not: "" }, ...(before ? { createdAt: { lt: before } } : {}) },
     orderBy: [{ createdAt: "desc" }, { role: "asc" }],
     take: HISTORY_MAX_MESSAGES,
-    select: { role: true, content: true },
+    select: { id: true, role: true, content: true },
   });
-  return rows.reverse().map((m) => ({ role: m.role === "assistant" ? "assistant" : "user", content: m.content }));
+  return rows.reverse().map((m) => ({ role: m.role === "assistant" ? "assistant" : "user", content: m.content, id: m.id }));
 }
 
 /** The user message this turn answers: a new one, or for regenerate the last one (its answers removed). */
