@@ -13,43 +13,14 @@
  * and the route handler served by a plain node:http server in this process (no `next build`
  * needed; Next's own routing, about 0.25 ms a request, is therefore not included). The chat rate
  * limits count per second here (WEFT_RATE_WINDOW_MS=1000) so that a run is not throttled by them.
+ * bench/lib/ttft.ts holds what it shares with bench/openai-ttft.ts.
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import path from "node:path";
-import { Readable } from "node:stream";
-import { ensureDatabase } from "../scripts/lib/database";
-import { WORKER_BUNDLE, projectRoot, workerArgs } from "../scripts/lib/worker-command";
+import type { Graph } from "@/lib/engine/graph";
+import { completionFirstToken, measureTtft, prepareTtftEnv, printOverhead, serveRoutes, startBenchWorker, ttftOptions } from "./lib/ttft";
 
-const arg = (name: string, fallback: string) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1]! : fallback;
-};
-const CONCURRENCY = Number(arg("concurrency", "20"));
-const REQUESTS = Number(arg("requests", "200"));
-const CHUNK_DELAY_MS = Number(arg("chunk-delay-ms", "20"));
-const PORT = Number(arg("port", "3302"));
-
-const benchEnv: Record<string, string> = {
-  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_bench_chat",
-  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  WEFT_REDIS_PREFIX: process.env.BENCH_REDIS_PREFIX ?? "weft-bench-chat",
-  WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
-  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
-  BETTER_AUTH_URL: `http://127.0.0.1:${PORT}`,
-  LOG_LEVEL: "warn",
-  // The model server listens on 127.0.0.1, which the network policy blocks by default.
-  WEFT_ALLOW_PRIVATE_NETWORK: "true",
-  WEFT_RATE_WINDOW_MS: "1000",
-};
-Object.assign(process.env, benchEnv);
-
-if (!existsSync(path.join(projectRoot, WORKER_BUNDLE))) {
-  console.error("No worker bundle in dist/worker. Build it with `npm run build:worker`, then run this again.");
-  process.exit(2);
-}
-await ensureDatabase(benchEnv.DATABASE_URL!, { reset: true, quiet: true });
+const options = ttftOptions(3302);
+// Chat rate limits count per second here, so that the benchmark is not throttled by them.
+const benchEnv = await prepareTtftEnv("chat", options.port, { WEFT_RATE_WINDOW_MS: "1000" });
 
 // Imported after the environment is set: these read it when first used.
 const { default: OpenAI } = await import("openai");
@@ -62,27 +33,7 @@ const { saveChatApp } = await import("@/lib/chat/apps");
 const { readChatEvents } = await import("@/lib/chat/read-sse");
 const turns = await import("@/app/api/chat/[slug]/turns/route");
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const TURNS_PATH = /^\/api\/chat\/([a-z0-9-]+)\/turns$/;
-
-/** node:http → the route handler (a web Request/Response), streaming the body out as it comes. */
-async function serve(req: IncomingMessage, res: ServerResponse) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const abort = new AbortController();
-  res.on("close", () => abort.abort());
-  const request = new Request(`http://127.0.0.1:${PORT}${req.url}`, {
-    method: req.method,
-    headers: req.headers as Record<string, string>,
-    body: chunks.length ? Buffer.concat(chunks) : undefined,
-    signal: abort.signal,
-  });
-  const slug = req.method === "POST" ? TURNS_PATH.exec(req.url ?? "")?.[1] : undefined;
-  const response = slug ? await turns.POST(request, { params: Promise.resolve({ slug }) }) : new Response("not found", { status: 404 });
-  res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-  if (response.body) Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(res);
-  else res.end();
-}
 
 /** One conversation of the chat page: a visitor cookie and a conversation id, both set by its first turn. */
 interface Conversation {
@@ -93,7 +44,7 @@ interface Conversation {
 /** Time to the first streamed text (a model token or an Answer) of one chat turn, in ms; reads the turn to its end. */
 async function chatFirstToken(slug: string, conversation: Conversation, n: number): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`http://127.0.0.1:${PORT}/api/chat/${slug}/turns`, {
+  const response = await fetch(`http://127.0.0.1:${options.port}/api/chat/${slug}/turns`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(conversation.cookie ? { cookie: conversation.cookie } : {}) },
     body: JSON.stringify({ message: `question ${n} with several words to stream back`, conversationId: conversation.id }),
@@ -111,49 +62,19 @@ async function chatFirstToken(slug: string, conversation: Conversation, n: numbe
   return first;
 }
 
-/** Time to the first content delta of one streamed completion from the model server, in ms. */
-async function directFirstToken(client: InstanceType<typeof OpenAI>, n: number): Promise<number> {
-  const started = performance.now();
-  const stream = await client.chat.completions.create({ model: "test-model", stream: true, messages: [{ role: "user", content: `question ${n} with several words to stream back` }] });
-  let first = NaN;
-  for await (const chunk of stream) {
-    if (Number.isNaN(first) && chunk.choices[0]?.delta.content) first = performance.now() - started;
-  }
-  return first;
-}
-
-/** `--requests` calls over `--concurrency` lanes (lane i is conversation i); prints and returns the sorted times. */
-async function measure(label: string, call: (lane: number, n: number) => Promise<number>): Promise<number[]> {
-  const times: number[] = [];
-  let next = 0;
-  const lane = async (index: number) => {
-    while (next < REQUESTS) times.push(await call(index, next++));
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, (_, index) => lane(index)));
-  const seconds = (performance.now() - started) / 1000;
-  times.sort((a, b) => a - b);
-  console.log(
-    `${label.padEnd(31)} ${REQUESTS} streams, ${CONCURRENCY} concurrent: TTFT p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, ` +
-      `max ${times.at(-1)!.toFixed(1)} ms; ${(REQUESTS / seconds).toFixed(0)} streams/s`,
-  );
-  return times;
-}
-
-const model = await startOpenAiServer({ apiKey: "sk-bench-key-1234", chunkDelayMs: CHUNK_DELAY_MS });
-const worker = spawn(process.execPath, workerArgs(), { cwd: projectRoot, env: { ...process.env, ...benchEnv }, stdio: ["ignore", "pipe", "pipe"] });
-let workerLog = "";
-worker.stdout!.on("data", (c: Buffer) => (workerLog += c.toString()));
-worker.stderr!.on("data", (c: Buffer) => (workerLog += c.toString()));
-const server = createServer((req, res) => void serve(req, res).catch((error: unknown) => res.destroy(error as Error)));
+const model = await startOpenAiServer({ apiKey: "sk-bench-key-1234", chunkDelayMs: options.chunkDelayMs });
+const worker = startBenchWorker(benchEnv);
+const server = await serveRoutes(options.port, (request, url) => {
+  const slug = request.method === "POST" ? TURNS_PATH.exec(url)?.[1] : undefined;
+  return slug ? turns.POST(request, { params: Promise.resolve({ slug }) }) : null;
+});
 try {
-  await new Promise<void>((resolve) => server.listen(PORT, "127.0.0.1", resolve));
   const member = await createTestMember("developer");
   const providerId = (await createTestProvider(member.workspaceId, model.url, { apiKey: "sk-bench-key-1234" })).id;
   const at = (x: number) => ({ x, y: 0 });
   // Start (conversational) → LLM (streams its tokens to the chat) → Answer → End.
-  const graph = {
-    version: 1 as const,
+  const graph: Graph = {
+    version: 1,
     nodes: [
       { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
       { id: "llm", type: "llm", position: at(200), data: { providerId, model: "test-model", systemPrompt: "Be brief.", userPrompt: "{{ start.message }}" } },
@@ -166,24 +87,23 @@ try {
       { id: "e3", source: "reply", target: "end" },
     ],
   };
-  const { id } = await createWorkflow(member, { name: "Chat bench", graph: graph as never });
+  const { id } = await createWorkflow(member, { name: "Chat bench", graph });
   await publishWorkflow(member, id);
   const { slug } = await saveChatApp(member, id, { title: "Bench", access: "link" });
   const direct = new OpenAI({ apiKey: "sk-bench-key-1234", baseURL: model.url, maxRetries: 0 });
-  const conversations: Conversation[] = Array.from({ length: CONCURRENCY }, () => ({}));
+  const conversations: Conversation[] = Array.from({ length: options.concurrency }, () => ({}));
 
-  console.log(`model server chunk delay ${CHUNK_DELAY_MS} ms; warming up…`);
+  console.log(`model server chunk delay ${options.chunkDelayMs} ms; warming up…`);
   // The warm-up turns also open the conversations (visitor cookie and conversation id) the measured turns continue.
   await Promise.all(conversations.map((conversation, n) => chatFirstToken(slug, conversation, n)));
-  const own = await measure("model server directly", (_lane, n) => directFirstToken(direct, n));
-  const through = await measure("through /api/chat/<slug>/turns", (lane, n) => chatFirstToken(slug, conversations[lane]!, n));
-  const overhead = (p: number) => (percentile(through, p) - percentile(own, p)).toFixed(1);
-  console.log(`overhead to first token: p50 ${overhead(50)} ms, p99 ${overhead(99)} ms (target: p50 ≤ 50 ms)`);
+  const own = await measureTtft("model server directly", options, (_lane, n) => completionFirstToken(direct, "test-model", n));
+  const through = await measureTtft("through /api/chat/<slug>/turns", options, (lane, n) => chatFirstToken(slug, conversations[lane]!, n));
+  printOverhead(own, through);
 } catch (error) {
-  console.error(error, "\nworker log:\n", workerLog.slice(-4000));
+  console.error(error, "\nworker log:\n", worker.log().slice(-4000));
   process.exitCode = 1;
 } finally {
-  worker.kill("SIGTERM");
+  worker.stop();
   server.close();
   await model.close();
   process.exit();
