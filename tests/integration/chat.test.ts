@@ -15,6 +15,7 @@ import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
 import { GET as getApp } from "@/app/api/chat/[slug]/route";
 import { createWorkflow } from "@/lib/workflows/service";
 import { SUMMARY_HEADING, SUMMARY_SYSTEM_PROMPT } from "@/lib/nodes/memory-summary";
+import { createMemoryPort } from "@/lib/chat/memory-port";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
@@ -202,6 +203,13 @@ describe("conversational workflows through the chat service", () => {
     const memoryOf = (runId: string) => (steps.find((s) => s.runId === runId)!.detail as { memory?: unknown }).memory;
     expect(memoryOf(third.runId)).toMatchObject({ summary: "The user is Ada.", through: first.messageId, cached: false, summarisedMessages: 2 });
     expect(memoryOf(again.runId)).toMatchObject({ summary: "Ada likes tea.", cached: true, summarisedMessages: 0 });
+
+    // The cache is read only for a chat turn's own run, in its workspace, with messages of one conversation.
+    const key = { nodeId: "llm", messageIds: [first.messageId, second.messageId] };
+    expect(await createMemoryPort(db(), owner.workspaceId, again.runId).load(key)).toEqual({ through: second.messageId, summary: "Ada likes tea." });
+    expect(await createMemoryPort(db(), owner.workspaceId, randomUUID()).load(key)).toBeNull();
+    const stranger = await createTestMember("owner");
+    expect(await createMemoryPort(db(), stranger.workspaceId, again.runId).load(key)).toBeNull();
   });
 
   it("stores feedback on the answer and shows it with the run; stop cancels the run and keeps the turn", async () => {
