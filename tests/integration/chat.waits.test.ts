@@ -140,6 +140,28 @@ describe("waits in the chat", () => {
     expect(again.status).toBe(409);
   });
 
+  // A run this quick may end before startTurn links its message (then startTurn writes the answer);
+  // the order is not forced here, only that every such turn ends written.
+  it("writes the answer of model-free turns that end at once", async () => {
+    const quick = await publishChatApp({
+      version: 1,
+      nodes: [
+        { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
+        { id: "reply", type: "answer", position: at(200), data: { text: "You said: {{ start.message }}" } },
+        { id: "end", type: "end", position: at(400), data: { outputs: [] } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "reply" },
+        { id: "e2", source: "reply", target: "end" },
+      ],
+    } as Graph);
+    const visitor = await resolveChatCaller(quick.slug, { user: null, visitorId: randomUUID() });
+    for (const text of ["one", "two", "three"]) {
+      const turn = await startTurn(visitor, { message: text });
+      expect(await finished(turn.messageId)).toMatchObject({ status: "done", content: `You said: ${text}` });
+    }
+  });
+
   it("an approval that requires a role is decided only by a member holding it; the decision resumes the turn", async () => {
     const app = await publishChatApp(approvalGraph("admin"));
     const visitor = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
