@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { approvalChatGraph, questionChatGraph } from "../fixtures/chat-wait-graphs";
 import { signUp } from "./helpers";
 
 /**
@@ -7,8 +8,6 @@ import { signUp } from "./helpers";
  * visitor's answer resumes the run, whose rest streams into the same message. Model-free workflows
  * (created through the studio's API to keep the spec on the chat page).
  */
-
-const at = (x: number) => ({ x, y: 0 });
 
 async function publishChatApp(page: Page, name: string, graph: unknown): Promise<string> {
   const created = await page.request.post("/api/workflows", { data: { name, graph } });
@@ -22,22 +21,7 @@ async function publishChatApp(page: Page, name: string, graph: unknown): Promise
 
 test("a Question in a chat turn is answered in the chat, also after a reload, and the answer goes on", async ({ page }) => {
   await signUp(page, "Chat Waits", `e2e-chat-waits-${Date.now()}@example.test`);
-  const slug = await publishChatApp(page, "E2E bookings", {
-    version: 1,
-    nodes: [
-      { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
-      { id: "hello", type: "answer", position: at(200), data: { text: "Let me book that for you." } },
-      { id: "ask", type: "question", position: at(400), data: { title: "Where to?", prompt: "Which city?", fields: [{ name: "city", label: "City", type: "string" }] } },
-      { id: "reply", type: "answer", position: at(600), data: { text: "Booked: {{ ask.city }}." } },
-      { id: "end", type: "end", position: at(800), data: { outputs: [{ name: "city", value: "{{ ask.city }}" }] } },
-    ],
-    edges: [
-      { id: "e1", source: "start", target: "hello" },
-      { id: "e2", source: "hello", target: "ask" },
-      { id: "e3", source: "ask", target: "reply" },
-      { id: "e4", source: "reply", target: "end" },
-    ],
-  });
+  const slug = await publishChatApp(page, "E2E bookings", questionChatGraph());
 
   await page.goto(`/chat/${slug}`);
   await page.getByTestId("chat-input").fill("A trip, please");
@@ -46,7 +30,7 @@ test("a Question in a chat turn is answered in the chat, also after a reload, an
   const form = answer.getByTestId("wait-form-ask");
   await expect(form).toBeVisible({ timeout: 30_000 });
   await expect(answer).toContainText("Let me book that for you.");
-  await expect(form).toContainText("Which city?");
+  await expect(form).toContainText("Which city, for: A trip, please");
   // While the turn waits, the composer waits for the form; Stop stays offered.
   await expect(page.getByTestId("chat-stop")).toBeVisible();
 
@@ -69,22 +53,7 @@ test("a Question in a chat turn is answered in the chat, also after a reload, an
 
 test("an approval in a chat turn shows Approve / Reject with a comment", async ({ page }) => {
   await signUp(page, "Chat Approvals", `e2e-chat-approval-${Date.now()}@example.test`);
-  const slug = await publishChatApp(page, "E2E refunds", {
-    version: 1,
-    nodes: [
-      { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
-      { id: "gate", type: "approval", position: at(200), data: { title: "Send the refund?", message: "{{ start.message }}", assigneeRole: null } },
-      { id: "yes", type: "answer", position: at(400), data: { text: "Refund sent ({{ gate.comment }})." } },
-      { id: "no", type: "answer", position: at(400), data: { text: "Refund refused." } },
-      { id: "end", type: "end", position: at(600), data: { outputs: [] } },
-    ],
-    edges: [
-      { id: "e1", source: "start", target: "gate" },
-      { id: "e2", source: "gate", sourceHandle: "approved", target: "yes" },
-      { id: "e3", source: "gate", sourceHandle: "rejected", target: "no" },
-      { id: "e4", source: "yes", target: "end" },
-    ],
-  });
+  const slug = await publishChatApp(page, "E2E refunds", approvalChatGraph(null));
 
   await page.goto(`/chat/${slug}`);
   await page.getByTestId("chat-input").fill("Refund order 42");

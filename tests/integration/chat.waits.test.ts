@@ -14,6 +14,7 @@ import { createWorkflow } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
 import { POST as postAnswer } from "@/app/api/chat/[slug]/messages/[messageId]/answer/route";
 import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
+import { approvalChatGraph, questionChatGraph } from "../fixtures/chat-wait-graphs";
 import { createTestMember } from "./helpers/members";
 import { eventually } from "./helpers/chain";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
@@ -27,42 +28,6 @@ import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process
 let worker: WorkerProcess;
 let owner: Member;
 const at = (x: number) => ({ x, y: 0 });
-
-const questionGraph: Graph = {
-  version: 1,
-  nodes: [
-    { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
-    { id: "hello", type: "answer", position: at(200), data: { text: "Let me book that for you." } },
-    { id: "ask", type: "question", position: at(400), data: { title: "Where to?", prompt: "Which city, for: {{ start.message }}", fields: [{ name: "city", label: "City", type: "string" }] } },
-    { id: "reply", type: "answer", position: at(600), data: { text: "Booked: {{ ask.city }}." } },
-    { id: "end", type: "end", position: at(800), data: { outputs: [{ name: "answer", value: "{{ ask.city }}" }] } },
-  ],
-  edges: [
-    { id: "e1", source: "start", target: "hello" },
-    { id: "e2", source: "hello", target: "ask" },
-    { id: "e3", source: "ask", target: "reply" },
-    { id: "e4", source: "reply", target: "end" },
-  ],
-} as Graph;
-
-function approvalGraph(assigneeRole: string | null): Graph {
-  return {
-    version: 1,
-    nodes: [
-      { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
-      { id: "gate", type: "approval", position: at(200), data: { title: "Send the refund?", message: "{{ start.message }}", assigneeRole } },
-      { id: "yes", type: "answer", position: at(400), data: { text: "Refund sent ({{ gate.comment }})." } },
-      { id: "no", type: "answer", position: at(400), data: { text: "Refund refused." } },
-      { id: "end", type: "end", position: at(600), data: { outputs: [] } },
-    ],
-    edges: [
-      { id: "e1", source: "start", target: "gate" },
-      { id: "e2", source: "gate", sourceHandle: "approved", target: "yes" },
-      { id: "e3", source: "gate", sourceHandle: "rejected", target: "no" },
-      { id: "e4", source: "yes", target: "end" },
-    ],
-  } as Graph;
-}
 
 async function publishChatApp(graph: Graph) {
   const workflow = await createWorkflow(owner, { name: `chat wait ${randomUUID().slice(0, 6)}`, graph });
@@ -95,7 +60,7 @@ afterAll(async () => {
 
 describe("waits in the chat", () => {
   it("pauses the turn on a Question, lets only the conversation's owner answer, and streams the rest into the same message", async () => {
-    const app = await publishChatApp(questionGraph);
+    const app = await publishChatApp(questionChatGraph());
     const context = { params: Promise.resolve({ slug: app.slug }) };
     const turnRequest = new Request(`http://localhost/api/chat/${app.slug}/turns`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "a trip" }) });
     const first = await postTurn(turnRequest, context);
@@ -163,13 +128,13 @@ describe("waits in the chat", () => {
   });
 
   it("an approval that requires a role is decided only by a member holding it; the decision resumes the turn", async () => {
-    const app = await publishChatApp(approvalGraph("admin"));
+    const app = await publishChatApp(approvalChatGraph("admin"));
     const visitor = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
     const turn = await startTurn(visitor, { message: "Refund order 42" });
     const wait = await eventually(() => db().runWait.findFirst({ where: { runId: turn.runId, status: "pending" } }).then((w) => w ?? undefined), 30_000, "the approval wait");
     await expect(answerChatWait(visitor, turn.messageId, { waitId: wait.id, answer: { decision: "approve" } })).rejects.toMatchObject({ code: "forbidden" });
 
-    const open = await publishChatApp(approvalGraph(null));
+    const open = await publishChatApp(approvalChatGraph(null));
     const member = await resolveChatCaller(open.slug, { user: { id: owner.userId, email: owner.email, name: owner.name }, visitorId: null });
     const own = await startTurn(member, { message: "Refund order 43" });
     const gate = await eventually(() => db().runWait.findFirst({ where: { runId: own.runId, status: "pending" } }).then((w) => w ?? undefined), 30_000, "the approval wait");
