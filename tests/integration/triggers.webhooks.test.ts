@@ -4,7 +4,9 @@ import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { getRunView } from "@/lib/api/runs";
 import { createWebhook, updateWebhook } from "@/lib/triggers/webhooks";
+import { cancelRun } from "@/lib/runs/cancel";
 import { createKey } from "./helpers/api-v1";
+import { eventually } from "./helpers/chain";
 import { createTestMember } from "./helpers/members";
 import { waitForRun } from "./helpers/runs";
 import { callHook, publishedWorkflow, signedInit } from "./helpers/triggers";
@@ -156,6 +158,17 @@ describe("sync mode", () => {
     expect(body.error.message).toContain("kaput");
     expect(response.headers.get("x-weft-run-id")).toBe(body.runId);
     expect((await db().run.findUniqueOrThrow({ where: { id: body.runId } })).status).toBe("failed");
+  });
+
+  it("answers 409 with the run id and status when the run is cancelled while the call waits", async () => {
+    const waiting = await publishedWorkflow(member, approvalGraph(), "Cancelled while waiting");
+    const hook = await createWebhook(member, waiting, { name: "cancelled", authMode: "none", mode: "sync", syncTimeoutMs: 20_000 });
+    const pending = callHook(hook.webhook.path, json({ customer: "Eve" }));
+    const run = await eventually(() => db().run.findFirst({ where: { triggerRefId: hook.webhook.id, status: "waiting" } }).then((r) => r ?? undefined), 15_000, "the run to wait");
+    await cancelRun(member, run.id);
+    const response = await pending;
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ runId: run.id, status: "cancelled", output: null });
   });
 
   it("answers 504 with the run id when the run does not finish in time (it goes on)", async () => {
