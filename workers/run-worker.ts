@@ -16,6 +16,7 @@ import { startKnowledgeWorker } from "@/lib/knowledge/worker";
 import { createKnowledgePort } from "@/lib/knowledge/port";
 import { storage } from "@/lib/storage";
 import { startScheduleWorker } from "@/lib/triggers/schedule-worker";
+import { createMemoryPort } from "@/lib/chat/memory-port";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
@@ -48,6 +49,8 @@ const running = startRunWorker({
       tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.forWorkspace(workspaceId), secrets }),
       subworkflows: createSubworkflowPort(db(), workspaceId),
       knowledge: createKnowledgePort({ db: db() }, workspaceId),
+      // Summaries of conversation memory, kept with the chat conversation of the run.
+      memory: createMemoryPort(db(), workspaceId, runId),
     };
   },
   concurrency: config.WEFT_WORKER_CONCURRENCY,

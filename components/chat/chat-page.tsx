@@ -13,7 +13,7 @@ const NO_HEADERS: Record<string, string> = {};
  * stream from POST /api/chat/<slug>/turns (use-chat.ts, turn-events.ts).
  */
 export function ChatPage({ slug }: { slug: string }) {
-  const chat = useChat(slug, NO_HEADERS);
+  const chat = useChat(slug, NO_HEADERS, { rememberInAddress: true });
   const { app, unavailable, conversations, current, open, rename, remove } = chat;
 
   if (unavailable) {

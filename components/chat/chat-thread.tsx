@@ -10,10 +10,10 @@ import type { ChatAppInfo, ChatState } from "./use-chat";
 /**
  * The open conversation and the composer, shared by the hosted page and the embedded widget:
  * welcome text and suggested questions on an empty conversation, the messages (Markdown,
- * feedback, regenerate), a waiting notice, errors, Send / Stop.
+ * feedback, regenerate, the forms of waits), errors, Send / Stop (Stop also cancels a turn held by a wait).
  */
 export function ChatThread({ app, chat, compact = false }: { app: ChatAppInfo; chat: ChatState; compact?: boolean }) {
-  const { messages, busy, waiting, error, send, stop, feedback } = chat;
+  const { messages, busy, held, error, send, answer, stop, feedback } = chat;
   const [draft, setDraft] = useState("");
   const bottom = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -23,7 +23,7 @@ export function ChatThread({ app, chat, compact = false }: { app: ChatAppInfo; c
 
   const submit = () => {
     const text = draft.trim();
-    if (!text || busy) return;
+    if (!text || busy || held) return;
     setDraft("");
     void send({ message: text });
   };
@@ -44,9 +44,8 @@ export function ChatThread({ app, chat, compact = false }: { app: ChatAppInfo; c
           </div>
         ) : null}
         {messages.map((m, i) => (
-          <MessageView key={m.id} message={m} last={i === messages.length - 1} busy={!!busy} onFeedback={feedback(m.id)} onRegenerate={() => void send({ regenerate: true })} />
+          <MessageView key={m.id} message={m} last={i === messages.length - 1} busy={!!busy} onFeedback={feedback(m.id)} onRegenerate={() => void send({ regenerate: true })} onAnswer={answer} />
         ))}
-        {waiting ? <p className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm dark:bg-amber-950">{waiting}</p> : null}
         {error ? <p className="text-sm text-destructive" role="alert">{error}</p> : null}
         <div ref={bottom} />
       </div>
@@ -71,7 +70,7 @@ export function ChatThread({ app, chat, compact = false }: { app: ChatAppInfo; c
           }}
           data-testid="chat-input"
         />
-        {busy ? (
+        {busy || held ? (
           <Button type="button" variant="outline" onClick={() => void stop()} data-testid="chat-stop">
             <Square aria-hidden /> Stop
           </Button>

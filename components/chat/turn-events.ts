@@ -1,34 +1,35 @@
 import type { Dispatch, SetStateAction } from "react";
 import { readChatEvents } from "@/lib/chat/read-sse";
+import type { ChatStreamEvent } from "@/lib/chat/stream";
 import type { ChatMessageView } from "./message-view";
 
 interface TurnUi {
   setMessages: Dispatch<SetStateAction<ChatMessageView[]>>;
   setBusy: (messageId: string | null) => void;
-  setWaiting: (text: string | null) => void;
-  /** The turn's conversation (a new one when the turn started it). */
-  onConversation: (conversationId: string) => void;
 }
 
 /**
- * Shows a streamed turn (lib/chat/stream.ts) as it arrives: Answer texts add up, a model's text in
- * progress shows after them until its Answer arrives, and `done` replaces both with the stored message.
+ * Shows a streamed turn (lib/chat/stream.ts) in its assistant message as it arrives: Answer texts
+ * add up, a model's text in progress shows after them until its Answer arrives, a Question or
+ * approval the run waits for joins the message's waits (a form in the answer), and `done` replaces
+ * it all with the stored message. `messageId` is the message an answered wait resumes; a new turn
+ * names its message in its `turn` event, handed to `onTurn`.
  */
-export async function showTurn(body: ReadableStream<Uint8Array>, request: { message?: string; regenerate?: boolean }, ui: TurnUi): Promise<void> {
+export async function followTurn(
+  body: ReadableStream<Uint8Array>,
+  ui: TurnUi,
+  options: { messageId?: string; onTurn?: (event: Extract<ChatStreamEvent, { type: "turn" }>) => void } = {},
+): Promise<void> {
   let answered = "";
   let preview = "";
-  let messageId = "";
-  const patch = (fields: Partial<ChatMessageView>) => ui.setMessages((list) => list.map((m) => (m.id === messageId ? { ...m, ...fields } : m)));
+  let id = options.messageId ?? "";
+  const patch = (fields: Partial<ChatMessageView>) => ui.setMessages((list) => list.map((m) => (m.id === id ? { ...m, ...fields } : m)));
+  if (id) ui.setBusy(id);
   await readChatEvents(body, (event) => {
     if (event.type === "turn") {
-      messageId = event.messageId;
-      ui.setBusy(event.messageId);
-      ui.onConversation(event.conversationId);
-      ui.setMessages((list) => [
-        ...(request.regenerate ? list.slice(0, list.map((m) => m.role).lastIndexOf("user") + 1) : list),
-        ...(request.message ? [{ id: event.userMessageId ?? `user-${event.messageId}`, role: "user", content: request.message, status: "done" }] : []),
-        { id: event.messageId, role: "assistant", content: "", status: "pending" },
-      ]);
+      id = event.messageId;
+      ui.setBusy(id);
+      options.onTurn?.(event);
     } else if (event.type === "answer") {
       answered = answered ? `${answered}\n\n${event.text}` : event.text;
       preview = "";
@@ -37,10 +38,11 @@ export async function showTurn(body: ReadableStream<Uint8Array>, request: { mess
       preview += event.text;
       patch({ content: answered ? `${answered}\n\n${preview}` : preview });
     } else if (event.type === "wait") {
-      ui.setWaiting(String(event.request.prompt ?? event.request.title ?? "The assistant is waiting for an answer in Weft."));
+      const wait = { id: event.waitId, nodeId: event.nodeId, kind: event.kind, request: event.request };
+      ui.setMessages((list) => list.map((m) => (m.id === id ? { ...m, waits: [...(m.waits ?? []).filter((w) => w.id !== wait.id), wait] } : m)));
     } else if (event.type === "done") {
-      if (event.message) patch({ content: event.message.content, status: event.message.status, citations: event.message.citations });
-      else patch({ status: event.status === "succeeded" ? "done" : event.status });
+      if (event.message) patch({ content: event.message.content, status: event.message.status, citations: event.message.citations, waits: [] });
+      else patch({ status: event.status === "succeeded" ? "done" : event.status, waits: [] });
     }
   });
 }

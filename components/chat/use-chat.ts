@@ -1,8 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import { answerProblem, type SendAnswer } from "@/components/runs/wait-answer-form";
 import type { ChatMessageView } from "./message-view";
-import { showTurn } from "./turn-events";
+import { followTurn } from "./turn-events";
 
 export interface ChatAppInfo {
   title: string;
@@ -24,9 +25,11 @@ type ErrorBody = { error?: { message?: string } } | null;
 /**
  * State and actions of one chat app's page, shared by the hosted page and the embedded widget.
  * `headers` go with every request (the widget's embedding origin and visitor id); null while
- * they are not known yet (nothing is loaded then).
+ * they are not known yet (nothing is loaded then). With `rememberInAddress` (the hosted page) the
+ * open conversation is kept in the address (`?c=`), so a reload shows it again, with the form of a
+ * wait still pending.
  */
-export function useChat(slug: string, headers: Record<string, string> | null) {
+export function useChat(slug: string, headers: Record<string, string> | null, { rememberInAddress = false } = {}) {
   const base = `/api/chat/${encodeURIComponent(slug)}`;
   const [app, setApp] = useState<ChatAppInfo | null>(null);
   const [unavailable, setUnavailable] = useState<ChatUnavailable | null>(null);
@@ -34,7 +37,6 @@ export function useChat(slug: string, headers: Record<string, string> | null) {
   const [current, setCurrent] = useState<string | null>(null);
   const [messages, setMessages] = useState<ChatMessageView[]>([]);
   const [busy, setBusy] = useState<string | null>(null);
-  const [waiting, setWaiting] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const call = useCallback(
@@ -58,13 +60,21 @@ export function useChat(slug: string, headers: Record<string, string> | null) {
     setConversations(body.conversations);
   }, [call]);
 
+  const remember = (id: string | null) => {
+    setCurrent(id);
+    if (rememberInAddress) window.history.replaceState(null, "", id ? `?c=${encodeURIComponent(id)}` : window.location.pathname);
+  };
+
   useEffect(() => {
-    if (headers) void loadApp();
-  }, [headers, loadApp]);
+    if (!headers) return;
+    void loadApp();
+    const remembered = rememberInAddress ? new URLSearchParams(window.location.search).get("c") : null;
+    if (remembered) void open(remembered);
+    // Once per app: `open` is recreated every render and only reads stable values here.
+  }, [headers, loadApp, rememberInAddress]);
 
   const open = async (id: string | null) => {
-    setCurrent(id);
-    setWaiting(null);
+    remember(id);
     if (!id) return setMessages([]);
     const response = await call(`/conversations/${id}`);
     if (response.ok) setMessages(((await response.json()) as { messages: ChatMessageView[] }).messages);
@@ -75,21 +85,51 @@ export function useChat(slug: string, headers: Record<string, string> | null) {
   /** Sends a message or regenerates the last answer, streaming it (turn-events.ts). */
   async function send(body: { message?: string; regenerate?: boolean }) {
     setError(null);
-    setWaiting(null);
     const response = await call("/turns", { method: "POST", body: { ...body, conversationId: current ?? undefined } });
     if (!response.ok || !response.body) {
       const problem = (await response.json().catch(() => null)) as ErrorBody;
       setError(problem?.error?.message ?? "The message could not be sent.");
       return;
     }
-    const onConversation = (id: string) => setCurrent((was) => was ?? id);
-    await showTurn(response.body, body, { setMessages, setBusy, setWaiting, onConversation }).catch(() => setError("The connection was lost; reload to see the answer."));
+    const onTurn = (event: { messageId: string; conversationId: string; userMessageId?: string }) => {
+      if (!current) remember(event.conversationId);
+      setMessages((list) => [
+        ...(body.regenerate ? list.slice(0, list.map((m) => m.role).lastIndexOf("user") + 1) : list),
+        ...(body.message ? [{ id: event.userMessageId ?? `user-${event.messageId}`, role: "user", content: body.message, status: "done" }] : []),
+        { id: event.messageId, role: "assistant", content: "", status: "pending" },
+      ]);
+    };
+    await followTurn(response.body, { setMessages, setBusy }, { onTurn }).catch(() => setError("The connection was lost; reload to see the answer."));
     setBusy(null);
     void loadApp();
   }
 
+  /** Answers a wait of a pending message in the chat; once accepted, the rest of the turn streams into the message. */
+  const answer =
+    (messageId: string, waitId: string): SendAnswer =>
+    async (body) => {
+      setError(null);
+      try {
+        const response = await call(`/messages/${messageId}/answer`, { method: "POST", body: { waitId, answer: body } });
+        const problem = await answerProblem(response);
+        if (problem || !response.body) return problem ?? { message: "The server did not answer; try again.", fields: {} };
+        setMessages((list) => list.map((m) => (m.id === messageId ? { ...m, waits: (m.waits ?? []).filter((w) => w.id !== waitId) } : m)));
+        void followTurn(response.body, { setMessages, setBusy }, { messageId })
+          .catch(() => setError("The connection was lost; reload to see the answer."))
+          .finally(() => setBusy(null));
+        return null;
+      } catch {
+        return { message: "The server did not answer; try again.", fields: {} };
+      }
+    };
+
+  // An answer held by a wait: the composer waits for the form, and Stop cancels the turn.
+  const held = messages.find((m) => m.status === "pending" && (m.waits?.length ?? 0) > 0)?.id ?? null;
   const stop = async () => {
-    if (busy) await call(`/messages/${busy}/stop`, { method: "POST" });
+    const target = busy ?? held;
+    if (!target) return;
+    await call(`/messages/${target}/stop`, { method: "POST" });
+    if (!busy) void open(current);
   };
   const feedback = (id: string) => async (rating: 1 | -1 | null, comment?: string) => {
     const response = await call(`/messages/${id}/feedback`, { method: "POST", body: { rating, comment } });
@@ -108,7 +148,7 @@ export function useChat(slug: string, headers: Record<string, string> | null) {
     void loadApp();
   };
 
-  return { app, unavailable, conversations, current, messages, busy, waiting, error, open, send, stop, feedback, rename, remove };
+  return { app, unavailable, conversations, current, messages, busy, held, error, open, send, answer, stop, feedback, rename, remove };
 }
 
 export type ChatState = ReturnType<typeof useChat>;

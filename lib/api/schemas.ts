@@ -117,8 +117,8 @@ export const WAIT_KINDS = ["approval", "question", "subworkflow"] as const;
 export const WAIT_STATUSES = ["pending", "answered", "timed_out", "cancelled"] as const;
 
 export const WaitAnswererSchema = z
-  .object({ kind: z.enum(["user", "api_key"]), id: z.string(), name: z.string() })
-  .register(apiSchemas, { id: "WaitAnswerer", description: "Who answered: a member (user id) or an API key (key id)." });
+  .object({ kind: z.enum(["user", "api_key", "visitor"]), id: z.string(), name: z.string() })
+  .register(apiSchemas, { id: "WaitAnswerer", description: "Who answered: a member or signed-in chat user (user id), an API key (key id) or a chat app's signed-out visitor (visitor id)." });
 
 export const RunWaitSchema = z
   .object({

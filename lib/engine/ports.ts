@@ -280,4 +280,22 @@ export interface EngineServices {
   knowledge?: KnowledgePort;
   /** The workspace's secrets for this run (`{{ secrets.NAME }}` in HTTP headers, tool auth); optional. */
   secrets?: SecretPort;
+  /** The summary cache of conversation memory ("summarised"); optional: without it summaries are made but not kept. */
+  memory?: MemoryPort;
+}
+
+/** A summary of conversation history that fell out of a node's memory, up to and including message `through`. */
+export interface MemorySummary {
+  through: string;
+  summary: string;
+}
+
+/**
+ * Where summaries of dropped history are kept between turns: with the chat conversation the
+ * history's messages belong to (`messageIds`), per node. Both calls are no-ops (load: null) when
+ * the messages are not one conversation of the run's own chat turn.
+ */
+export interface MemoryPort {
+  load(request: { nodeId: string; messageIds: string[] }): Promise<MemorySummary | null>;
+  save(request: { nodeId: string; messageIds: string[] }, summary: MemorySummary): Promise<void>;
 }

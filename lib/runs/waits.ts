@@ -94,7 +94,7 @@ export async function requeueRun(runId: string, deps: WaitDeps = {}): Promise<vo
   await Promise.allSettled([enqueueRun(runId, deps.queue ?? runsQueue()), publisherOf(deps).publish(runChannel(runId), JSON.stringify(event))]);
 }
 
-function alreadyResolved(status: string): ServiceError {
+export function alreadyResolved(status: string): ServiceError {
   const said: Record<string, string> = {
     answered: "This wait has already been answered.",
     timed_out: "This wait has already timed out.",

@@ -13,6 +13,8 @@ import type { ChatStreamEvent } from "@/lib/chat/stream";
 import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
 import { GET as getApp } from "@/app/api/chat/[slug]/route";
 import { createWorkflow } from "@/lib/workflows/service";
+import { SUMMARY_HEADING, SUMMARY_SYSTEM_PROMPT } from "@/lib/nodes/memory-summary";
+import { createMemoryPort } from "@/lib/chat/memory-port";
 import { createTestMember } from "./helpers/members";
 import { waitForRun } from "./helpers/runs";
 import { chatStack } from "./helpers/chat-stack";
@@ -129,6 +131,64 @@ describe("conversational workflows through the chat service", () => {
     // 50 estimated tokens hold the second exchange and the first answer, not the 400-character first
     // message (100); the first answer, left without its question, is dropped too.
     expect(third).toEqual(["Be brief.", "short", "two (turn 2)", "last"]);
+  });
+
+  it("summarises the turns that fall out of memory with the node's model, once, and reuses the summary", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "turns", turns: 1, overflow: "summarise" }), { access: "link" });
+    const caller = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
+    stack.openai.script({ text: "Hi Ada." }, { text: "You like tea." }, { text: "The user is Ada." }, { text: "Green tea, then." }, { text: "Ada likes tea." }, { text: "Enjoy." }, { text: "Enjoy it." });
+    const first = await turn(caller, "I am Ada.");
+    const second = await turn(caller, "I like tea.", first.conversationId);
+    // Turn 3: the first exchange falls out and is summarised (one extra call) before the answer.
+    const third = await turn(caller, "Which tea?", first.conversationId);
+    expect(third.message.content).toBe("Green tea, then. (turn 3)");
+    // Turn 4: the stored summary is extended with the second exchange only.
+    const fourth = await turn(caller, "Thanks!", first.conversationId);
+    expect(fourth.message.content).toBe("Enjoy. (turn 4)");
+    // Regenerating turn 4: nothing new fell out, the stored summary is used as it is (no call).
+    const again = await startTurn(caller, { regenerate: true, conversationId: first.conversationId });
+    // (The turn counter is a conversation variable: a regenerated turn counts again.)
+    expect((await finishedTurn(again.runId, again.messageId)).message.content).toBe("Enjoy it. (turn 5)");
+
+    const sent = stack.openai.chatRequests().map((r) => r.messages!.map((m) => ({ role: m.role, content: m.content })));
+    expect(sent).toHaveLength(7);
+    expect(sent[2]).toEqual([
+      { role: "system", content: SUMMARY_SYSTEM_PROMPT },
+      { role: "user", content: "Messages:\nUser: I am Ada.\n\nAssistant: Hi Ada. (turn 1)" },
+    ]);
+    expect(sent[3]).toEqual([
+      { role: "system", content: `Be brief.\n\n${SUMMARY_HEADING}\nThe user is Ada.` },
+      { role: "user", content: "I like tea." },
+      { role: "assistant", content: "You like tea. (turn 2)" },
+      { role: "user", content: "Which tea?" },
+    ]);
+    expect(sent[4]).toEqual([
+      { role: "system", content: SUMMARY_SYSTEM_PROMPT },
+      { role: "user", content: "Summary so far:\nThe user is Ada.\n\nMessages since:\nUser: I like tea.\n\nAssistant: You like tea. (turn 2)" },
+    ]);
+    const fourthAnswerCall = [
+      { role: "system", content: `Be brief.\n\n${SUMMARY_HEADING}\nAda likes tea.` },
+      { role: "user", content: "Which tea?" },
+      { role: "assistant", content: "Green tea, then. (turn 3)" },
+      { role: "user", content: "Thanks!" },
+    ];
+    expect(sent[5]).toEqual(fourthAnswerCall);
+    expect(sent[6]).toEqual(fourthAnswerCall);
+
+    // Cached with the conversation, keyed by the last summarised message (the second answer).
+    const conversation = await db().conversation.findUniqueOrThrow({ where: { id: first.conversationId } });
+    expect(conversation.memorySummaries).toEqual({ llm: { through: second.messageId, summary: "Ada likes tea." } });
+    const steps = await db().runStep.findMany({ where: { runId: { in: [third.runId, again.runId] }, nodeId: "llm" }, select: { runId: true, detail: true } });
+    const memoryOf = (runId: string) => (steps.find((s) => s.runId === runId)!.detail as { memory?: unknown }).memory;
+    expect(memoryOf(third.runId)).toMatchObject({ summary: "The user is Ada.", through: first.messageId, cached: false, summarisedMessages: 2 });
+    expect(memoryOf(again.runId)).toMatchObject({ summary: "Ada likes tea.", cached: true, summarisedMessages: 0 });
+
+    // The cache is read only for a chat turn's own run, in its workspace, with messages of one conversation.
+    const key = { nodeId: "llm", messageIds: [first.messageId, second.messageId] };
+    expect(await createMemoryPort(db(), stack.owner.workspaceId, again.runId).load(key)).toEqual({ through: second.messageId, summary: "Ada likes tea." });
+    expect(await createMemoryPort(db(), stack.owner.workspaceId, randomUUID()).load(key)).toBeNull();
+    const stranger = await createTestMember("owner");
+    expect(await createMemoryPort(db(), stranger.workspaceId, again.runId).load(key)).toBeNull();
   });
 
   it("stores feedback on the answer and shows it with the run; stop cancels the run and keeps the turn", async () => {

@@ -103,7 +103,7 @@ describe("the role matrix of the internal routes", () => {
 
   it("public chat routes answer 404 to anyone, signed in or not, for an unknown chat app", async () => {
     const chat = routes.filter((r) => r.pattern.startsWith("/api/chat/"));
-    expect(chat.length).toBeGreaterThanOrEqual(7);
+    expect(chat.length).toBeGreaterThanOrEqual(8);
     for (const route of chat) {
       expect(route.access?.kind, route.label).toBe("public");
       expect((await call(route, {})).status, route.label).toBe(404);

@@ -4,7 +4,7 @@ import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
 import type { ChatMessage, ChatToolSpec, ToolCall, ToolDescriptor, ToolPort } from "@/lib/engine/ports";
 import { knowledgePort } from "../knowledge/execute";
 import { ModelCalls } from "../model-call";
-import { memoryMessages } from "../memory";
+import { memoryContext } from "../memory-summary";
 import type { AgentConfig } from "./definition";
 import { knowledgeTools, type KnowledgeTool } from "./knowledge-tools";
 import { type AgentDetail, type AgentStopReason, type AgentToolCallRecord, type AgentTurn, unrecoveredToolErrors } from "./trace";
@@ -70,13 +70,19 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
   const specs: ChatToolSpec[] = tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema }));
   const stopIds = new Set(config.stopAfterTools);
 
+  const calls = new ModelCalls(ctx);
+  // Summarising history that fell out of memory is a model call of its own (cached per conversation), counted with the step's.
+  const memory = await memoryContext(ctx).catch((error: unknown) => {
+    throw error instanceof NodeError ? error.withTrace({ input, detail: error.trace.detail }) : error;
+  });
+  calls.addExternal(memory.trace?.usage, memory.trace?.cost);
+  const systemText = memory.system(system);
   const messages: ChatMessage[] = [
-    ...(system ? [{ role: "system" as const, content: system }] : []),
-    ...memoryMessages(config.memory, ctx.inputs),
+    ...(systemText ? [{ role: "system" as const, content: systemText }] : []),
+    ...memory.history,
     { role: "user", content: user },
   ];
   const turns: AgentTurn[] = [];
-  const calls = new ModelCalls(ctx);
   let model = config.model;
   let stopReason: AgentStopReason | null = null;
   const detail = (): AgentDetail => {
@@ -90,6 +96,7 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
       stopReason,
       temperature: config.temperature,
       ...calls.totals(),
+      ...(memory.trace ? { memory: memory.trace } : {}),
       ...(warnings.length ? { warnings } : {}),
     };
   };

@@ -69,6 +69,10 @@ export const AgentDetailSchema = z.object({
   providerId: z.string().optional(),
   /** Tool calls that failed and were not followed by a successful call of the same tool: the run shows a warning. */
   warnings: z.array(StepWarningSchema).optional(),
+  /** The summary of history that fell out of memory ("summarised"; lib/nodes/memory-summary.ts). */
+  memory: z
+    .object({ summary: z.string(), through: z.string().optional(), cached: z.boolean(), summarisedMessages: z.number(), usage: UsageSchema.optional(), cost: z.record(z.string(), z.number()).optional() })
+    .optional(),
 });
 export type AgentDetail = z.infer<typeof AgentDetailSchema>;
 
