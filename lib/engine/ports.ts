@@ -91,6 +91,20 @@ export interface ToolInvocation {
   idempotencyKey: string;
   /** Progress the tool reports while it runs (MCP `notifications/progress`), for a live view. */
   onProgress?: (progress: ToolProgress) => void;
+  /**
+   * The step making the call (absent from the tool console): an MCP server's sampling is counted
+   * against the source's per-run budget, and its elicitation becomes a wait held on this step.
+   * `slot` tells calls of one step apart (an Agent's call index).
+   */
+  step?: ToolCallStep;
+}
+
+/** Where a tool call is made from in a run. */
+export interface ToolCallStep {
+  runId: string;
+  nodeId: string;
+  iteration: number;
+  slot: string;
 }
 
 /** One progress report of a running tool call. */
@@ -106,6 +120,9 @@ export interface ToolResult {
   /** Trace for the step and the tool console: request and response summaries (secrets redacted). */
   detail?: Record<string, unknown>;
   durationMs: number;
+  /** Model use the call caused (an MCP server's sampling requests), added to the step's usage and cost. */
+  usage?: TokenUsage;
+  cost?: Cost;
 }
 
 /**
@@ -280,4 +297,26 @@ export interface EngineServices {
   knowledge?: KnowledgePort;
   /** The workspace's secrets for this run (`{{ secrets.NAME }}` in HTTP headers, tool auth); optional. */
   secrets?: SecretPort;
+  /** Waits held open inside a running step (an Agent's tool approval); optional, such calls are refused without it. */
+  heldWaits?: HeldWaitPort;
+}
+
+/** A person's approval or answer asked for while the step keeps running (its worker and open connections stay). */
+export interface HeldWaitRequest {
+  step: ToolCallStep;
+  kind: "approval" | "question";
+  /** The Approval/Question request shape (lib/nodes/approval, lib/nodes/question). */
+  request: Record<string, unknown>;
+  /** How long to wait; then the wait resolves as `timed_out`. */
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Held waits (lib/runs/held-waits.ts): a RunWait row in the step's slot, shown in the Inbox and on
+ * the run page like any wait and answered through the same routes, while the step stays running.
+ * Resolves with how the wait ended; rejects only when the signal aborts (NodeError "cancelled").
+ */
+export interface HeldWaitPort {
+  hold(request: HeldWaitRequest): Promise<{ status: "answered" | "timed_out" | "cancelled"; response: unknown; at: string }>;
 }
