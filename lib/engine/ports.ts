@@ -79,7 +79,7 @@ export interface ToolDescriptor {
   /** JSON Schema (type "object") of the input. */
   inputSchema: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
-  /** Each call needs a person's approval first (an MCP tool's per-tool setting): the Tool node waits for it; an Agent may not call it. */
+  /** Each call needs a person's approval first (an MCP tool's per-tool setting): the Tool node waits for it (the run parks); an Agent holds the wait on its running step. */
   requiresApproval?: boolean;
 }
 

@@ -147,7 +147,7 @@ export type McpToolAnnotations = z.infer<typeof McpToolAnnotationsSchema>;
 export const McpToolConfigSchema = z.object({
   toolName: z.string().min(1),
   annotations: McpToolAnnotationsSchema.optional(),
-  /** Set by a developer (kept across refreshes): a Tool node waits for a Human approval before each call; an Agent may not call it. */
+  /** Set by a developer (kept across refreshes): a Tool node or an Agent waits for a Human approval before each call. */
   requireApproval: z.boolean().optional(),
 });
 export type McpToolConfig = z.infer<typeof McpToolConfigSchema>;

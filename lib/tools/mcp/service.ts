@@ -5,6 +5,7 @@ import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
+import { ALIAS_PROVIDER_ID } from "@/lib/models/model-ref";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { redactSecrets } from "@/lib/secrets/crypto";
 import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
@@ -79,11 +80,17 @@ function requireAllowedStdio(config: McpSourceConfig | undefined, name: string, 
 
 /**
  * Sampling answers with a model of this workspace's provider registry: the provider must be one of
- * the workspace's and list the model (a 400 that says which otherwise).
+ * the workspace's and list the model, or the model an alias of the workspace (a 400 that says which otherwise).
  */
 async function requireSamplingModel(db: Db, workspaceId: string, config: McpSourceConfig | undefined): Promise<void> {
   const sampling = config?.sampling;
   if (!sampling) return;
+  if (sampling.providerId === ALIAS_PROVIDER_ID) {
+    const alias = await db.modelAlias.findFirst({ where: { workspaceId, name: sampling.model }, select: { id: true } });
+    if (alias) return;
+    const message = `There is no model alias "${sampling.model}" in this workspace.`;
+    throw new ServiceError("invalid_request", `Sampling: ${message}`, { issues: [{ path: "config.sampling.model", message }] });
+  }
   const provider = await db.modelProvider.findFirst({ where: { id: sampling.providerId, workspaceId }, select: { name: true, models: true } });
   const problem = !provider
     ? { path: "config.sampling.providerId", message: "Pick one of this workspace's model providers (Settings → Models)." }
