@@ -193,6 +193,40 @@ describe("elicitation", () => {
     expect(run.output).toEqual({ result: { orderId: "A-8", action: "decline", content: null } });
   });
 
+  it("a held wait is not mistaken for the step's own when the run parks later and resumes", async () => {
+    const confirm = await toolNamed("asker_confirm_shipping");
+    const graph = singleToolGraph(confirm.id, [{ name: "orderId", value: "A-11" }]);
+    // start → call (elicits, held) → ask (a Question node: the run parks) → end
+    graph.nodes.splice(2, 0, {
+      id: "ask",
+      type: "question",
+      position: { x: 450, y: 0 },
+      data: { title: "", prompt: "Gift wrap?", fields: [{ name: "wrap", label: "Wrap", type: "boolean", required: true, options: [], default: null, description: "" }], timeout: null },
+    });
+    graph.edges = [
+      { id: "e1", source: "start", target: "call" },
+      { id: "e2", source: "call", target: "ask" },
+      { id: "e3", source: "ask", target: "end" },
+    ];
+    const end = graph.nodes.find((n) => n.id === "end")!;
+    end.data = { outputs: [{ name: "result", value: "{{ call.result }}" }, { name: "wrap", value: "{{ ask.wrap }}" }] };
+    const workflow = await createWorkflow(member, { name: "held then parked", graph });
+    const { runId } = await startRun(member, workflow.id, { inputs: {} });
+    const held = await heldWait(runId, "question");
+    await answerWait({ kind: "member", member }, runId, { waitId: held.id }, { address: "2 Side St" });
+    const deadline = Date.now() + 30_000;
+    while ((await db().run.findUniqueOrThrow({ where: { id: runId } })).status !== "waiting") {
+      if (Date.now() > deadline) throw new Error("the run did not park at the Question node");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // By node: the Question node's own wait (its step has no held wait, but the answer route must pick the pending one).
+    await answerWait({ kind: "member", member }, runId, { nodeId: "ask" }, { wrap: true });
+    const run = await waitForRun(runId, 60_000);
+    expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
+    expect(run.output).toEqual({ result: { orderId: "A-11", action: "accept", content: { address: "2 Side St" } }, wrap: true });
+    expect(run.steps.filter((s) => s.nodeId === "call")).toHaveLength(1);
+  });
+
   it("fails the call clearly when nobody answers before the call's timeout", async () => {
     const confirm = await toolNamed("asker_confirm_shipping");
     // A running run no worker holds (never queued): the held wait needs a run to belong to.
