@@ -109,7 +109,9 @@ describe("sampling", () => {
     await source("Budgeted", "budgeted", { sampling: sampling({ maxTokensPerRequest: 100, maxTokensPerRun: 150 }) });
     const summarize = await toolNamed("budgeted_summarize");
     const chat = createChatService({ db: db(), workspaceId: member.workspaceId });
-    const step = { runId: randomUUID(), nodeId: "call", iteration: 0, slot: "call" };
+    // Runs no worker holds (never queued): the budget is counted per run.
+    const newRun = async () => (await db().run.create({ data: { workspaceId: member.workspaceId, workflowName: "budget", graph: {}, inputs: {}, status: "running" } })).id;
+    const step = { runId: await newRun(), nodeId: "call", iteration: 0, slot: "call" };
     openai.script({ text: "one", usage: { prompt_tokens: 80, completion_tokens: 20 } }, { text: "two", usage: { prompt_tokens: 80, completion_tokens: 20 } });
     await callMcpTool(db(), summarize, { text: "first" }, { signal: signal(), pool, chat, step });
     // 100 of 150 used: the second request may have only the 50 left.
@@ -121,7 +123,7 @@ describe("sampling", () => {
     expect(openai.chatRequests()).toHaveLength(2);
     // Another run starts with the whole budget.
     openai.script({ text: "three" });
-    const other = await callMcpTool(db(), summarize, { text: "third" }, { signal: signal(), pool, chat, step: { ...step, runId: randomUUID() } });
+    const other = await callMcpTool(db(), summarize, { text: "third" }, { signal: signal(), pool, chat, step: { ...step, runId: await newRun() } });
     expect(other.output).toMatchObject({ summary: "three" });
   });
 

@@ -18,3 +18,6 @@ CREATE TABLE "mcp_sampling_use" (
 -- CreateIndex
 CREATE UNIQUE INDEX "run_waits_runId_nodeId_iteration_slot_key" ON "run_waits"("runId", "nodeId", "iteration", "slot");
 
+
+-- AddForeignKey
+ALTER TABLE "mcp_sampling_use" ADD CONSTRAINT "mcp_sampling_use_runId_fkey" FOREIGN KEY ("runId") REFERENCES "runs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
