@@ -59,7 +59,7 @@ export class ModelCalls {
     return response;
   }
 
-  /** Counts a call made outside `send` (the memory summary) in the step's usage and cost. */
+  /** Model use outside `send` (the memory summary, an MCP server's sampling requests): the step's usage and cost include it. */
   addExternal(usage: TokenUsage | undefined, cost: Cost | undefined): void {
     this.usage = addUsage(this.usage, usage);
     this.cost = addCost(this.cost, cost);

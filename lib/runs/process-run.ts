@@ -305,7 +305,7 @@ async function parkRun(db: Db, runId: string, leaseToken: number, totals: Totals
         AND NOT EXISTS (
           SELECT 1 FROM run_waits w
           JOIN run_steps s ON s."runId" = w."runId" AND s."nodeId" = w."nodeId" AND s.iteration = w.iteration
-          WHERE w."runId" = ${runId} AND w.status <> 'pending' AND s.status = 'waiting'
+          WHERE w."runId" = ${runId} AND w.slot = '' AND w.status <> 'pending' AND s.status = 'waiting'
         )`;
     return changed > 0;
   });

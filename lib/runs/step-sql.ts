@@ -229,12 +229,12 @@ const LOAD_STEPS = prepared(
       w.status AS wait_status, w.response AS wait_response, w."answeredById" AS wait_answered_by,
       (w."answeredAt" AT TIME ZONE 'UTC') AS wait_answered_at
    FROM run_steps s
-   LEFT JOIN run_waits w ON w."runId" = s."runId" AND w."nodeId" = s."nodeId" AND w.iteration = s.iteration
+   LEFT JOIN run_waits w ON w."runId" = s."runId" AND w."nodeId" = s."nodeId" AND w.iteration = s.iteration AND w.slot = ''
    WHERE s."runId" = $1
    ORDER BY s."startedAt" ASC`,
 );
 
-/** Every step of a run with its wait (if any), in the order the steps started. */
+/** Every step of a run with its own wait (if any; not the waits held inside a running step), in the order the steps started. */
 export async function loadStepRows(pool: pg.Pool, runId: string): Promise<LoadedStepRow[]> {
   const result = await retried(() => pool.query<LoadedStepRow>(LOAD_STEPS([runId])));
   return result.rows;

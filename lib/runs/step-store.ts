@@ -285,7 +285,7 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
           answeredAt: null,
         };
         await tx.runWait.upsert({
-          where: { runId_nodeId_iteration: { runId, nodeId: step.nodeId, iteration: step.iteration } },
+          where: { runId_nodeId_iteration_slot: { runId, nodeId: step.nodeId, iteration: step.iteration, slot: "" } },
           create: { ...wait, workspaceId, runId, nodeId: step.nodeId, iteration: step.iteration },
           // The same step waiting again (a resumed node asked anew): a fresh pending wait.
           update: { ...wait, createdAt: new Date() },
