@@ -8,15 +8,13 @@
  *
  *   node --import tsx bench/chat-ttft.ts [--concurrency 20] [--requests 200] [--chunk-delay-ms 20]
  *
- * Self-contained: its own database (BENCH_DATABASE_URL, default weft_bench_chat, reset at start),
- * Redis prefix (weft-bench-chat), one worker process from dist/worker (`npm run build:worker`),
- * and the route handler served by a plain node:http server in this process (no `next build`
- * needed; Next's own routing, about 0.25 ms a request, is therefore not included). The chat rate
- * limits count per second here (WEFT_RATE_WINDOW_MS=1000) so that a run is not throttled by them.
- * bench/lib/ttft.ts holds what it shares with bench/openai-ttft.ts.
+ * Each part in its own process, as deployed (bench/lib/ttft.ts: `next start` on the production
+ * build, so `npm run build` first; one compiled worker; the test model server): only the clients
+ * run here. Its own database (weft_bench_<name>, reset at start) and Redis prefix.
+ * The chat rate limits count per second here (WEFT_RATE_WINDOW_MS=1000) so that a run is not throttled by them.
  */
 import type { Graph } from "@/lib/engine/graph";
-import { completionFirstToken, measureTtft, prepareTtftEnv, printOverhead, serveRoutes, startBenchWorker, ttftOptions } from "./lib/ttft";
+import { completionFirstToken, measureTtft, prepareTtftEnv, printOverhead, startTtftStack, ttftOptions, BENCH_MODEL_KEY } from "./lib/ttft";
 
 const options = ttftOptions(3302);
 // Chat rate limits count per second here, so that the benchmark is not throttled by them.
@@ -24,16 +22,12 @@ const benchEnv = await prepareTtftEnv("chat", options.port, { WEFT_RATE_WINDOW_M
 
 // Imported after the environment is set: these read it when first used.
 const { default: OpenAI } = await import("openai");
-const { startOpenAiServer } = await import("../tests/fixtures/openai-server");
 const { createTestMember } = await import("../tests/integration/helpers/members");
 const { createTestProvider } = await import("../tests/integration/helpers/providers");
 const { createWorkflow } = await import("@/lib/workflows/service");
 const { publishWorkflow } = await import("@/lib/workflows/versions");
 const { saveChatApp } = await import("@/lib/chat/apps");
 const { readChatEvents } = await import("@/lib/chat/read-sse");
-const turns = await import("@/app/api/chat/[slug]/turns/route");
-
-const TURNS_PATH = /^\/api\/chat\/([a-z0-9-]+)\/turns$/;
 
 /** One conversation of the chat page: a visitor cookie and a conversation id, both set by its first turn. */
 interface Conversation {
@@ -62,15 +56,10 @@ async function chatFirstToken(slug: string, conversation: Conversation, n: numbe
   return first;
 }
 
-const model = await startOpenAiServer({ apiKey: "sk-bench-key-1234", chunkDelayMs: options.chunkDelayMs });
-const worker = startBenchWorker(benchEnv);
-const server = await serveRoutes(options.port, (request, url) => {
-  const slug = request.method === "POST" ? TURNS_PATH.exec(url)?.[1] : undefined;
-  return slug ? turns.POST(request, { params: Promise.resolve({ slug }) }) : null;
-});
+const stack = await startTtftStack(benchEnv, options);
 try {
   const member = await createTestMember("developer");
-  const providerId = (await createTestProvider(member.workspaceId, model.url, { apiKey: "sk-bench-key-1234" })).id;
+  const providerId = (await createTestProvider(member.workspaceId, stack.modelUrl, { apiKey: BENCH_MODEL_KEY })).id;
   const at = (x: number) => ({ x, y: 0 });
   // Start (conversational) → LLM (streams its tokens to the chat) → Answer → End.
   const graph: Graph = {
@@ -90,7 +79,7 @@ try {
   const { id } = await createWorkflow(member, { name: "Chat bench", graph });
   await publishWorkflow(member, id);
   const { slug } = await saveChatApp(member, id, { title: "Bench", access: "link" });
-  const direct = new OpenAI({ apiKey: "sk-bench-key-1234", baseURL: model.url, maxRetries: 0 });
+  const direct = new OpenAI({ apiKey: BENCH_MODEL_KEY, baseURL: stack.modelUrl, maxRetries: 0 });
   const conversations: Conversation[] = Array.from({ length: options.concurrency }, () => ({}));
 
   console.log(`model server chunk delay ${options.chunkDelayMs} ms; warming up…`);
@@ -100,11 +89,9 @@ try {
   const through = await measureTtft("through /api/chat/<slug>/turns", options, (lane, n) => chatFirstToken(slug, conversations[lane]!, n));
   printOverhead(own, through);
 } catch (error) {
-  console.error(error, "\nworker log:\n", worker.log().slice(-4000));
+  console.error(error);
   process.exitCode = 1;
 } finally {
-  worker.stop();
-  server.close();
-  await model.close();
+  stack.stop();
   process.exit();
 }

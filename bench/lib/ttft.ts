@@ -1,18 +1,18 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { ensureDatabase } from "../../scripts/lib/database";
-import { WORKER_BUNDLE, projectRoot, workerArgs } from "../../scripts/lib/worker-command";
+import { WORKER_BUNDLE, projectRoot } from "../../scripts/lib/worker-command";
 import type OpenAI from "openai";
+import { spawnLogged, startStack } from "./app";
+import { createClient, waitForServer } from "./http";
 import { percentile } from "./load";
 
 /**
  * What the time-to-first-token benchmarks share (bench/openai-ttft.ts, bench/chat-ttft.ts): their
- * options, a self-contained environment (own database, reset at start, and Redis prefix), one
- * worker process from dist/worker, route handlers served by a plain node:http server, and the
- * closed loop that measures and prints p50/p99.
+ * options, a self-contained environment (own database, reset at start, and Redis prefix), the stack
+ * with each part in its own process as deployed (`next start` on the production build, one compiled
+ * worker, the test model server standalone: only the clients run in the benchmark's process), and
+ * the closed loop that measures and prints p50/p99.
  */
 
 const arg = (name: string, fallback: string) => {
@@ -25,6 +25,7 @@ export interface TtftOptions {
   requests: number;
   chunkDelayMs: number;
   port: number;
+  modelPort: number;
 }
 
 export const ttftOptions = (defaultPort: number): TtftOptions => ({
@@ -32,6 +33,7 @@ export const ttftOptions = (defaultPort: number): TtftOptions => ({
   requests: Number(arg("requests", "200")),
   chunkDelayMs: Number(arg("chunk-delay-ms", "20")),
   port: Number(arg("port", String(defaultPort))),
+  modelPort: Number(arg("model-port", "3311")),
 });
 
 /**
@@ -47,6 +49,7 @@ export async function prepareTtftEnv(name: string, port: number, extra: Record<s
     BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
     BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: "warn",
+    NODE_ENV: "production",
     // The model server listens on 127.0.0.1, which the network policy blocks by default.
     WEFT_ALLOW_PRIVATE_NETWORK: "true",
     ...extra,
@@ -60,36 +63,30 @@ export async function prepareTtftEnv(name: string, port: number, extra: Record<s
   return benchEnv;
 }
 
-/** One worker process with the benchmark's environment; its output is kept for an error report. */
-export function startBenchWorker(benchEnv: Record<string, string>): { log: () => string; stop: () => void } {
-  const worker = spawn(process.execPath, workerArgs(), { cwd: projectRoot, env: { ...process.env, ...benchEnv }, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  worker.stdout!.on("data", (c: Buffer) => (log += c.toString()));
-  worker.stderr!.on("data", (c: Buffer) => (log += c.toString()));
-  return { log: () => log, stop: () => worker.kill("SIGTERM") };
-}
+export const BENCH_MODEL_KEY = "sk-bench-key-1234";
 
-/** node:http → a route handler (a web Request/Response), streaming the body out as it comes; `route` answers null for a 404. */
-export async function serveRoutes(port: number, route: (request: Request, url: string) => Promise<Response> | null): Promise<Server> {
-  const serve = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const abort = new AbortController();
-    res.on("close", () => abort.abort());
-    const request = new Request(`http://127.0.0.1:${port}${req.url}`, {
-      method: req.method,
-      headers: req.headers as Record<string, string>,
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-      signal: abort.signal,
-    });
-    const response = (await route(request, req.url ?? "")) ?? new Response("not found", { status: 404 });
-    res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-    if (response.body) Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(res);
-    else res.end();
+/**
+ * The test model server (tests/fixtures/openai-server.ts standalone), then the web app (`next start`)
+ * and one worker with the benchmark's environment; `stop` ends all three.
+ */
+export async function startTtftStack(benchEnv: Record<string, string>, options: TtftOptions): Promise<{ modelUrl: string; stop: () => void }> {
+  const model = await spawnLogged(
+    ["--import", "tsx", "tests/fixtures/openai-server.ts", "--host", "127.0.0.1", "--port", String(options.modelPort), "--api-key", BENCH_MODEL_KEY, "--chunk-delay", String(options.chunkDelayMs)],
+    {},
+    "listening",
+  );
+  const stack = await startStack({ attach: "", port: options.port, workers: 1, env: benchEnv });
+  const stop = () => {
+    stack.stopAll();
+    model.kill("SIGTERM");
   };
-  const server = createServer((req, res) => void serve(req, res).catch((error: unknown) => res.destroy(error as Error)));
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return server;
+  try {
+    await waitForServer(createClient(`http://127.0.0.1:${options.port}`, 1), "/api/v1/openapi.json", 120_000);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { modelUrl: `http://127.0.0.1:${options.modelPort}/v1`, stop };
 }
 
 /** Time to the first content delta of one streamed completion (the `openai` client, any base URL), in ms. */
