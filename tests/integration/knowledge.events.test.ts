@@ -5,14 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as documentRoute from "@/app/api/knowledge-bases/[id]/documents/[documentId]/route";
 import * as documentsRoute from "@/app/api/knowledge-bases/[id]/documents/route";
 import * as eventsRoute from "@/app/api/knowledge-bases/[id]/events/route";
-import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { db } from "@/lib/db/client";
 import { runEventHub } from "@/lib/runs/event-hub";
 import { createFilesystemStorage } from "@/lib/storage/filesystem";
 import { HANDBOOK_MD } from "../fixtures/knowledge-corpus";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { createTestKnowledgeBase } from "./helpers/knowledge";
-import { readEvents, signUpUser } from "./helpers/session";
+import { createTestKnowledgeBase, signUpOwnerViewerStranger } from "./helpers/knowledge";
+import { readEvents } from "./helpers/session";
 import { call, ctx } from "./helpers/studio-request";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
 
@@ -34,11 +33,7 @@ beforeAll(async () => {
   server = await startOpenAiServer({ host: "127.0.0.1" });
   // Batches of 2 texts: the embedding stage reports its count several times.
   worker = await startWorkerProcess({ WEFT_STORAGE_DIR: storageDir, WEFT_EMBEDDING_BATCH_SIZE: "2" });
-  owner = await signUpUser("Events Owner");
-  strangerCookie = (await signUpUser("Events Stranger")).cookie;
-  const viewer = await signUpUser("Events Viewer");
-  await db().membership.create({ data: { userId: viewer.userId, workspaceId: owner.workspaceId, role: "viewer" } });
-  viewerCookie = `${viewer.cookie}; ${WORKSPACE_COOKIE}=${owner.workspaceId}`;
+  ({ owner, viewerCookie, strangerCookie } = await signUpOwnerViewerStranger("Events"));
 });
 afterAll(async () => {
   await worker?.stop();
