@@ -49,7 +49,7 @@ export function KnowledgeBaseDetail({ knowledgeBase: initialKnowledgeBase, initi
           <div className="flex items-center gap-3">
             {ingesting ? (
               <span className="text-xs text-muted-foreground" role="status" data-testid="ingesting-note" data-live={live}>
-                {live === "offline" ? `Indexing… live updates lost, reconnecting (re-reading every ${FALLBACK_REREAD_MS / 1000} s)` : "Indexing… live"}
+                {live === "offline" ? `Indexing… live updates lost, reconnecting (re-reading every ${FALLBACK_REREAD_MS / 1000} s)` : live === "live" ? "Indexing… (live)" : "Indexing…"}
               </span>
             ) : null}
             {canManage ? (

@@ -81,7 +81,8 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
   const kb = doc.knowledgeBase;
   // During a re-index: the new generation with the new settings (lib/knowledge/reindex.ts).
   const target = targetOf(kb);
-  const publish = (row: Parameters<typeof progressOf>[0]) => deps.progress?.(progressOf(row));
+  // Not awaited: a publish never fails and never holds up ingestion; one connection keeps the order.
+  const publish = (row: Parameters<typeof progressOf>[0]) => void deps.progress?.(progressOf(row));
   const setStage = (status: Stage, data: Prisma.KnowledgeDocumentUpdateInput = {}) =>
     db.knowledgeDocument.update({ where: { id: documentId }, data: { status, ...data } }).then((row) => (publish(row), row));
 

@@ -51,7 +51,7 @@ export function startKnowledgeWorker(options: KnowledgeWorkerOptions) {
       void db.knowledgeDocument
         .update({ where: { id: job.data.documentId }, data: { status: "failed", error: { code: "internal", message: `Indexing failed: ${error.message}` } }, select: { id: true, knowledgeBaseId: true, status: true, chunksDone: true, chunksTotal: true, error: true } })
         // A re-index may have been waiting for this document only.
-        .then((doc) => (progress(progressOf(doc)), completeReindexIfDone(db, doc.knowledgeBaseId)))
+        .then((doc) => (void progress(progressOf(doc)), completeReindexIfDone(db, doc.knowledgeBaseId)))
         .catch(() => undefined);
     }
   });
