@@ -267,10 +267,24 @@ export interface KnowledgeChunk {
   citation: number;
 }
 
+/** What a search's rerank call used (recorded on the step: usage and `detail.cost`). */
+export interface RerankUsage {
+  providerId: string;
+  model: string;
+  /** How many candidates were sent to the model. */
+  candidates: number;
+  /** Tokens the provider reported (0 when it reports none). */
+  tokens: number;
+  /** Undefined when the model has no price. */
+  cost?: Cost;
+}
+
 export interface KnowledgeSearchResult {
   chunks: KnowledgeChunk[];
   /** The chunks as numbered citations, ready for a prompt. */
   context: string;
+  /** Present when the search was reranked. */
+  rerank?: RerankUsage;
 }
 
 /**

@@ -10,6 +10,7 @@ import { type ChunkRow, replaceDocumentChunks, storedEmbeddings } from "./chunk-
 import { createEmbedder, type EmbedderOptions } from "./embeddings";
 import { fetchUrlDocument } from "./fetch-url";
 import { KNOWLEDGE_LIMITS } from "./limits";
+import { type KnowledgeEventSink, progressOf } from "./progress";
 import { detectFormat, KnowledgeParseError, parseDocument } from "./parse";
 import { completeReindexIfDone, currentTargetGeneration, type IndexTarget, targetOf } from "./reindex";
 import { splitDocument, type ChunkDraft } from "./split";
@@ -23,6 +24,8 @@ export interface IngestDeps {
   signal?: AbortSignal;
   /** URL documents: overrides WEFT_ALLOW_PRIVATE_NETWORK (tests). */
   allowPrivate?: boolean;
+  /** Live progress (lib/knowledge/progress.ts): every stage, chunk count and the outcome. */
+  progress?: KnowledgeEventSink;
 }
 
 type Stage = "parsing" | "chunking" | "embedding";
@@ -78,8 +81,10 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
   const kb = doc.knowledgeBase;
   // During a re-index: the new generation with the new settings (lib/knowledge/reindex.ts).
   const target = targetOf(kb);
+  // Not awaited: a publish never fails and never holds up ingestion; one connection keeps the order.
+  const publish = (row: Parameters<typeof progressOf>[0]) => void deps.progress?.(progressOf(row));
   const setStage = (status: Stage, data: Prisma.KnowledgeDocumentUpdateInput = {}) =>
-    db.knowledgeDocument.update({ where: { id: documentId }, data: { status, ...data } });
+    db.knowledgeDocument.update({ where: { id: documentId }, data: { status, ...data } }).then((row) => (publish(row), row));
 
   try {
     await setStage("parsing", { chunksDone: 0, chunksTotal: 0, error: Prisma.DbNull });
@@ -95,14 +100,17 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
     }
     const embedded = await embedDrafts(deps, kb, target, drafts, setStage);
     deps.signal?.throwIfAborted();
-    await swapIn(db, { documentId, knowledgeBaseId: kb.id, generation: target.generation, dimensions: target.dimensions, chunks: embedded.rows }, { tokens: embedded.tokens, cost: embedded.cost, previousCost: doc.cost });
+    const swapped = await swapIn(db, { documentId, knowledgeBaseId: kb.id, generation: target.generation, dimensions: target.dimensions, chunks: embedded.rows }, { tokens: embedded.tokens, cost: embedded.cost, previousCost: doc.cost });
+    if (swapped) publish({ id: documentId, knowledgeBaseId: kb.id, status: "indexed", chunksDone: embedded.rows.length, chunksTotal: embedded.rows.length, error: null });
   } catch (error) {
     const failure = documentErrorOf(error);
     if (!failure || deps.signal?.aborted) throw error;
     // A re-index started meanwhile has queued this document again: that job's outcome counts.
     const now = await db.knowledgeBase.findUnique({ where: { id: kb.id }, select: { indexGeneration: true, reindex: true } });
     if (now && currentTargetGeneration(now) !== target.generation) return;
-    await db.knowledgeDocument.updateMany({ where: { id: documentId }, data: { status: "failed", error: { ...failure } } });
+    const { count } = await db.knowledgeDocument.updateMany({ where: { id: documentId }, data: { status: "failed", error: { ...failure } } });
+    const failed = count ? await db.knowledgeDocument.findUnique({ where: { id: documentId } }) : null;
+    if (failed) publish(failed);
   }
   await completeReindexIfDone(db, kb.id);
 }
@@ -146,16 +154,16 @@ interface Usage {
   previousCost: unknown;
 }
 
-/** The swap: chunks replaced and the document marked indexed in one transaction. */
-async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1], usage: Usage): Promise<void> {
-  await inTransaction(poolOf(db), async (client) => {
+/** The swap: chunks replaced and the document marked indexed in one transaction; false when nothing was written. */
+async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1], usage: Usage): Promise<boolean> {
+  return inTransaction(poolOf(db), async (client) => {
     // Serialises two jobs of the same document; a document deleted meanwhile stops here.
     const { rowCount } = await client.query(`SELECT 1 FROM knowledge_documents WHERE id = $1 FOR UPDATE`, [input.documentId]);
-    if (!rowCount) return;
+    if (!rowCount) return false;
     // A re-index started (or switched) since this job read the knowledge base: its own job writes
     // the right generation; this one's chunks would be thrown away, so nothing is written.
     const kb = await client.query<{ indexGeneration: number; reindex: unknown }>(`SELECT "indexGeneration", reindex FROM knowledge_bases WHERE id = $1 FOR SHARE`, [input.knowledgeBaseId]);
-    if (!kb.rows[0] || currentTargetGeneration(kb.rows[0]) !== input.generation) return;
+    if (!kb.rows[0] || currentTargetGeneration(kb.rows[0]) !== input.generation) return false;
     await replaceDocumentChunks(client, input);
     const cost = addCosts((usage.previousCost as Record<string, number> | null) ?? undefined, usage.cost);
     await client.query(
@@ -165,5 +173,6 @@ async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1]
         WHERE id = $1`,
       [input.documentId, input.chunks.length, input.generation, usage.tokens, cost ? JSON.stringify(cost) : null],
     );
+    return true;
   });
 }
