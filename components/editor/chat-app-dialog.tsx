@@ -38,16 +38,20 @@ export function ChatAppDialog() {
   const [form, setForm] = useState<ChatAppForm>(EMPTY);
   const [saved, setSaved] = useState<SavedChatApp | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  // The form is read-only until the saved app is loaded: the load must not overwrite what was typed.
+  const [loaded, setLoaded] = useState(false);
   const set = (patch: Partial<ChatAppForm>) => setForm((f) => ({ ...f, ...patch }));
 
   useEffect(() => {
     if (!open) return;
+    setLoaded(false);
     void fetch(url)
       .then((r) => (r.ok ? (r.json() as Promise<{ chatApp: ChatAppBody | null }>) : null))
       .then((body) => {
         const app = body?.chatApp;
         setSaved(app ?? null);
         setForm(app ? { ...app, suggestions: app.suggestions.join("\n"), allowedDomains: app.allowedDomains.join("\n"), allowedOrigins: app.allowedOrigins.join("\n") } : EMPTY);
+        setLoaded(true);
       });
   }, [open, url]);
 
@@ -82,7 +86,7 @@ export function ChatAppDialog() {
             <DialogTitle>Chat app</DialogTitle>
             <DialogDescription>Publish the latest version (with a conversational Start node) as a chat page.</DialogDescription>
           </DialogHeader>
-          <div className="space-y-3">
+          <fieldset className="space-y-3" disabled={!loaded} data-testid="chat-app-form" data-loaded={loaded}>
             <Field id="chat-app-title" label="Title">
               <Input id="chat-app-title" value={form.title} onChange={(e) => set({ title: e.target.value })} />
             </Field>
@@ -119,9 +123,9 @@ export function ChatAppDialog() {
             </Field>
             {saved ? <ChatAppShare app={saved} /> : null}
             {message ? <p className="text-sm text-muted-foreground" role="status">{message}</p> : null}
-          </div>
+          </fieldset>
           <DialogFooter>
-            <Button onClick={() => void save()} disabled={!form.title.trim()} data-testid="chat-app-save">
+            <Button onClick={() => void save()} disabled={!loaded || !form.title.trim()} data-testid="chat-app-save">
               Save
             </Button>
           </DialogFooter>

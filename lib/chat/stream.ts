@@ -51,14 +51,24 @@ export function chatTurnStream(options: { runId: string; messageId: string; firs
     const answerNodes = new Set(await loadAnswerIds(runId));
     // Read from PostgreSQL (events carry no wait id); each wait is sent once.
     const sentWaits = new Set<string>();
+    /** Sends the run's pending waits not sent yet; how many are pending. */
     const sendWaits = async () => {
-      for (const wait of (await pendingWaitsOfRuns([runId])).get(runId) ?? []) {
+      const pending = (await pendingWaitsOfRuns([runId])).get(runId) ?? [];
+      for (const wait of pending) {
         if (sentWaits.has(wait.id)) continue;
         sentWaits.add(wait.id);
         send({ type: "wait", waitId: wait.id, nodeId: wait.nodeId, kind: wait.kind, request: wait.request });
       }
+      return pending.length;
     };
-    const pause = () => void sendWaits().finally(close);
+    // A parked run closes the stream once its waits are sent. A run parked with no wait pending was
+    // answered just before it parked (the answer could not re-queue it yet; the wait sweeper does):
+    // the stream stays open for the rest of the turn.
+    const pause = () =>
+      void sendWaits().then(
+        (pending) => pending > 0 && close(),
+        () => close(),
+      );
     return followRun<TurnSnapshot>(runId, {
       load: () => loadTurn(runId),
       steps: (snapshot) => snapshot.steps,

@@ -18,9 +18,9 @@ test("an MCP server's question during a run is answered in the Inbox and reaches
     await expect(page).toHaveURL(/\/tools/);
     await page.getByRole("button", { name: "Register server" }).click();
     const dialog = page.getByRole("dialog");
-    await dialog.getByLabel("Name").fill("Shipping");
+    await dialog.getByLabel("Name", { exact: true }).fill("Shipping");
     await dialog.getByLabel("Tool name prefix").fill("ship");
-    await dialog.getByLabel("URL").fill(mcp.url);
+    await dialog.getByLabel("URL", { exact: true }).fill(mcp.url);
     await dialog.getByTestId("mcp-elicitation").check();
     await dialog.getByRole("button", { name: "Register" }).click();
     await expect(dialog).toBeHidden();
