@@ -17,6 +17,11 @@ export const QuestionFieldSchema = z.object({
   /** Pre-filled in the form; the value used when the question times out (null: none). */
   default: FieldValueSchema.nullable().default(null),
   description: z.string().max(500).default(""),
+  /**
+   * A required field that may stay empty when this yes/no field is ticked (an MCP server's question:
+   * its fields are required to accept, not to decline; lib/tools/mcp/elicitation.ts).
+   */
+  requiredUnless: z.string().max(64).optional(),
 });
 export type QuestionField = z.infer<typeof QuestionFieldSchema>;
 
@@ -62,11 +67,20 @@ function fieldSchema(field: QuestionField): z.ZodType {
  */
 export function questionAnswerSchema(fields: readonly QuestionField[]) {
   const shape: Record<string, z.ZodType> = {};
+  const conditional = fields.filter((field) => field.required && field.requiredUnless);
   for (const field of fields) {
     const schema = fieldSchema(field);
-    shape[field.name] = field.required ? schema : schema.nullish();
+    shape[field.name] = field.required && !field.requiredUnless ? schema : schema.nullish();
   }
-  return z.strictObject(shape);
+  return z.strictObject(shape).superRefine((answer, ctx) => {
+    for (const field of conditional) {
+      if (answer[field.requiredUnless!] === true) continue;
+      const value = answer[field.name];
+      if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
+        ctx.addIssue({ code: "custom", path: [field.name], message: "This field is required." });
+      }
+    }
+  });
 }
 
 /** The outputs a validated answer (or a timeout) gives: every field present, absent ones as their default or null. */

@@ -66,7 +66,8 @@ export function questionFields(requested: { properties: Record<string, PropertyS
   for (const [name, schema] of Object.entries(requested.properties).slice(0, 29)) {
     const field = fieldOf(name, schema, required.has(name));
     if (typeof field === "string") return field;
-    fields.push(field);
+    // Required to accept, never to decline.
+    fields.push(field.required ? { ...field, requiredUnless: DECLINE_FIELD } : field);
   }
   const decline: QuestionField = { name: DECLINE_FIELD, label: "Decline (tell the server no)", type: "boolean", required: false, options: [], default: null, description: "" };
   return [...fields, decline];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CallScope } from "@/lib/tools/mcp/call-scope";
 import type { ServerRequestAnswers } from "@/lib/tools/mcp/client-features";
+import { questionAnswerSchema, type QuestionField } from "@/lib/nodes/question/definition";
 import { DECLINE_FIELD, questionFields } from "@/lib/tools/mcp/elicitation";
 
 const answers = (): ServerRequestAnswers => ({ sample: async () => ({ model: "m", role: "assistant", content: { type: "text", text: "" } }), elicit: async () => ({ action: "cancel" }) });
@@ -23,6 +24,18 @@ describe("an elicitation's requested schema as Question fields", () => {
       expect.objectContaining({ name: "gift", type: "boolean", required: false }),
       expect.objectContaining({ name: DECLINE_FIELD, type: "boolean", required: false }),
     ]);
+  });
+
+  it("asks for the required fields to accept, never to decline", () => {
+    const fields = questionFields({ properties: { address: { type: "string" }, note: { type: "string" } }, required: ["address"] }) as QuestionField[];
+    expect(fields[0]).toMatchObject({ name: "address", required: true, requiredUnless: DECLINE_FIELD });
+    const schema = questionAnswerSchema(fields);
+    expect(schema.safeParse({ [DECLINE_FIELD]: true }).success).toBe(true);
+    const blank = schema.safeParse({ address: "  ", [DECLINE_FIELD]: false });
+    expect(blank.success).toBe(false);
+    expect(blank.error?.issues[0]).toMatchObject({ path: ["address"], message: "This field is required." });
+    expect(schema.safeParse({}).success).toBe(false);
+    expect(schema.safeParse({ address: "1 Main St" }).success).toBe(true);
   });
 
   it("says which field cannot be asked", () => {
