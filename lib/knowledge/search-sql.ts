@@ -18,12 +18,25 @@ export interface Hit {
   score: number;
 }
 
+/**
+ * Candidates the HNSW search keeps per query (pgvector's default is 40). Measured with
+ * bench/knowledge-query.ts (100,000 chunks of 768 dimensions): see lib/knowledge/ARCHITECTURE.md.
+ */
+const HNSW_EF_SEARCH = 100;
+
 /** Lengths with an HNSW index in the migration; halfvec above 2,000 (HNSW's limit for vector). */
 const INDEXED = new Set([256, 384, 512, 768, 1024, 1536, 3072]);
 
-const FROM = `FROM knowledge_chunks c
-  JOIN knowledge_bases kb ON kb.id = c."knowledgeBaseId" AND c.generation = kb."indexGeneration"
-  JOIN knowledge_documents d ON d.id = c."documentId"`;
+/**
+ * Chunks of the generation their knowledge base serves, read in the search's own snapshot: the
+ * (knowledge base, generation) pairs are computed once (an InitPlan) and each row compared with
+ * them. Not a join: joined to knowledge_bases (and knowledge_documents), the planner misjudged the
+ * row count and sorted every chunk of the base instead of reading the HNSW index
+ * (bench/knowledge-query.ts, 20,000 chunks of 768 dimensions: 200 ms → 15 ms), and a correlated
+ * subquery would look the knowledge base up again for each of thousands of keyword matches.
+ * `ids` is the SQL parameter holding the knowledge base ids.
+ */
+const serving = (ids: string) => `(c."knowledgeBaseId", c.generation) = ANY(ARRAY(SELECT (kb.id, kb."indexGeneration") FROM knowledge_bases kb WHERE kb.id = ANY(${ids}::text[])))`;
 
 /**
  * Nearest chunks by cosine similarity. The cast and the `dimensions = N` predicate are spelled
@@ -36,11 +49,14 @@ export async function vectorSearch(pool: pg.Pool, scope: SearchScope, dimensions
   const filter = metadataFilterSql(scope.filter, 4);
   const distance = `(c.embedding::${type} <=> $1::${type})`;
   return inTransaction(pool, async (client) => {
-    if (INDEXED.has(dimensions)) await client.query("SET LOCAL hnsw.iterative_scan = relaxed_order");
+    if (INDEXED.has(dimensions)) {
+      // One round trip for both settings (no parameters, so the simple protocol takes two statements).
+      await client.query(`SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${Math.max(HNSW_EF_SEARCH, scope.limit)}`);
+    }
     const { rows } = await client.query<Hit>(
       `SELECT * FROM (
-         SELECT c.id, 1 - ${distance} AS score ${FROM}
-          WHERE c."knowledgeBaseId" = ANY($2::text[]) AND c.dimensions = ${dimensions} AND c.enabled AND c.embedding IS NOT NULL AND ${filter.sql}
+         SELECT c.id, 1 - ${distance} AS score FROM knowledge_chunks c
+          WHERE c."knowledgeBaseId" = ANY($2::text[]) AND ${serving("$2")} AND c.dimensions = ${dimensions} AND c.enabled AND c.embedding IS NOT NULL AND ${filter.sql}
           ORDER BY ${distance} LIMIT $3
        ) hits ORDER BY score DESC`,
       [pgvector.toSql(query), scope.knowledgeBaseIds, scope.limit, ...filter.params],
@@ -76,8 +92,8 @@ export async function keywordSearch(pool: pg.Pool, scope: SearchScope, query: st
        SELECT c.id, GREATEST(
                 CASE WHEN c."searchVector" @@ q.tsq THEN ts_rank_cd(c."searchVector", q.tsq, 32) ELSE 0 END,
                 CASE WHEN $3 AND $2 <% c.text THEN word_similarity($2, c.text) ELSE 0 END) AS score
-         ${FROM} CROSS JOIN q
-        WHERE c."knowledgeBaseId" = ANY($4::text[]) AND c.enabled AND (c."searchVector" @@ q.tsq OR ($3 AND $2 <% c.text)) AND ${filter.sql}
+         FROM knowledge_chunks c CROSS JOIN q
+        WHERE c."knowledgeBaseId" = ANY($4::text[]) AND ${serving("$4")} AND c.enabled AND (c."searchVector" @@ q.tsq OR ($3 AND $2 <% c.text)) AND ${filter.sql}
         ORDER BY score DESC, c.id LIMIT $5`,
       [tsquery, query, trigram, scope.knowledgeBaseIds, scope.limit, ...filter.params],
     );
