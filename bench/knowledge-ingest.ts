@@ -9,7 +9,7 @@
  * grows with the documents). CPU time is the figure to compare on a loaded machine: wall time
  * there measures the other jobs too. Prints figures, asserts nothing.
  *
- *   node --import tsx bench/knowledge-ingest.ts [--docs 1000] [--concurrency 2] [--batch 64]
+ *   node --expose-gc --import tsx bench/knowledge-ingest.ts [--docs 1000] [--concurrency 2] [--batch 64]
  *
  * Uses its own database (BENCH_DATABASE_URL, default weft_bench_knowledge, reset at start).
  */
@@ -93,7 +93,10 @@ const timedFetch: typeof fetch = async (input, init) => {
 };
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+// With --expose-gc, memory is read after a full collection: what stays, not garbage waiting for the collector.
+const collect = (globalThis as { gc?: () => void }).gc;
 const memory = () => {
+  collect?.();
   const m = process.memoryUsage();
   return `rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}`;
 };
