@@ -22,7 +22,7 @@ export interface Hit {
  * Candidates the HNSW search keeps per query (pgvector's default is 40). Measured with
  * bench/knowledge-query.ts (100,000 chunks of 768 dimensions): see lib/knowledge/ARCHITECTURE.md.
  */
-const HNSW_EF_SEARCH = 100;
+const HNSW_EF_SEARCH = 200;
 
 /** Lengths with an HNSW index in the migration; halfvec above 2,000 (HNSW's limit for vector). */
 const INDEXED = new Set([256, 384, 512, 768, 1024, 1536, 3072]);
