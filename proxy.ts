@@ -1,13 +1,18 @@
 import type { NextRequest } from "next/server";
 import { weftProxy } from "@/lib/auth/proxy";
+import { embedPageSlug, withEmbedFramePolicy } from "@/lib/chat/embed-policy";
 import { env } from "@/lib/env";
 
 /**
- * Cross-origin refusal for /api state changes, HSTS over https, and the requested path for
- * server components (?next=). See lib/auth/proxy.ts.
+ * Cross-origin refusal for /api state changes, HSTS over https, the requested path for server
+ * components (?next=), and the chat widget's embed page's frame-ancestors (its app's allowed
+ * origins). See lib/auth/proxy.ts and lib/chat/embed-policy.ts.
  */
 export function proxy(request: NextRequest) {
-  return weftProxy(request, env().BETTER_AUTH_URL);
+  const response = weftProxy(request, env().BETTER_AUTH_URL);
+  // Only the embed page waits for a database read; every other request stays synchronous.
+  const embedSlug = embedPageSlug(request.nextUrl.pathname);
+  return embedSlug ? withEmbedFramePolicy(response, embedSlug) : response;
 }
 
 /**

@@ -176,6 +176,7 @@ async function autosave(page: Page): Promise<{ ms: number; bytes: number; method
         }).observe(status, { attributes: true, attributeFilter: ["data-status"] });
       }),
   );
+  timing.catch(() => undefined); // awaited below; a failed drag must not leave it unhandled
   // The node's centre: at the zoom that fits a large graph, a node is only a few dozen pixels wide.
   const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   await drag(page, centre, { x: centre.x + 100, y: centre.y + 60 }, 10);
@@ -244,15 +245,17 @@ async function main() {
     for (const size of SIZES) {
       const id = await importGraph(client, auth, size);
       const page = await context.newPage();
+      page.on("pageerror", (error) => console.error(`[editor-scale] page error: ${error.message}`));
       rows.push(await measure(page, id, size));
       await page.close();
       console.error(`[editor-scale] ${size} nodes measured`);
     }
     printTable(rows);
   } finally {
+    // The web app first: a rejection surfacing while the browser closes must not leave it running.
+    web?.kill("SIGTERM");
     await browser.close();
     client.close();
-    web?.kill("SIGTERM");
   }
 }
 

@@ -10,12 +10,14 @@ import { shutdownMcpPool } from "@/lib/tools/mcp/pool";
 import { createSecretResolver, runActorRole } from "@/lib/secrets/resolver";
 import { createToolPort } from "@/lib/tools/port";
 import { startRunWorker } from "@/lib/runs/worker";
+import { createHeldWaitPort } from "@/lib/runs/held-waits";
 import { startRunTelemetry } from "@/lib/telemetry";
 import { createSubworkflowPort } from "@/lib/runs/subworkflows";
 import { startKnowledgeWorker } from "@/lib/knowledge/worker";
 import { createKnowledgePort } from "@/lib/knowledge/port";
 import { storage } from "@/lib/storage";
 import { startScheduleWorker } from "@/lib/triggers/schedule-worker";
+import { createMemoryPort } from "@/lib/chat/memory-port";
 
 /** Entry point of a run worker process. Start as many as you like; they share the queue. */
 const log = logger.child({ service: "worker" });
@@ -37,17 +39,24 @@ const running = startRunWorker({
   // Role-restricted secrets are checked against the run's initiator (lib/secrets/resolver.ts).
   servicesFor: (workspaceId, runId) => {
     const secrets = createSecretResolver(db(), workspaceId, { actorRole: runActorRole(db(), workspaceId, runId) });
+    const chat = createChatService({ db: db(), workspaceId });
+    // Waits a step holds open while it keeps running (MCP elicitation, an Agent's tool approval).
+    const heldWaits = createHeldWaitPort(db(), workspaceId);
     return {
-      chat: createChatService({ db: db(), workspaceId }),
+      chat,
+      heldWaits,
       // The workspace's network allow-list is read per request (an admin's change applies to the next one).
       http: createHttpService({ allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, allowList: () => getNetworkAllowList(db(), workspaceId) }),
       // Per workspace: Code jobs reuse sandbox isolates only with jobs of their own workspace.
       runCode: sandbox.forWorkspace(workspaceId),
       secrets,
       // Tools share the run's secret resolver, so values they resolve are redacted everywhere in the run.
-      tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.forWorkspace(workspaceId), secrets }),
+      // MCP sampling is answered through the run's own chat service (the LLM node's path).
+      tools: createToolPort({ db: db(), workspaceId, allowPrivate: config.WEFT_ALLOW_PRIVATE_NETWORK, runCode: sandbox.forWorkspace(workspaceId), secrets, chat, heldWaits }),
       subworkflows: createSubworkflowPort(db(), workspaceId),
       knowledge: createKnowledgePort({ db: db() }, workspaceId),
+      // Summaries of conversation memory, kept with the chat conversation of the run.
+      memory: createMemoryPort(db(), workspaceId, runId),
     };
   },
   concurrency: config.WEFT_WORKER_CONCURRENCY,

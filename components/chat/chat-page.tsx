@@ -1,137 +1,26 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
-import { Pencil, Plus, Send, Square, Trash2 } from "lucide-react";
+import { Pencil, Plus, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { Textarea } from "@/components/ui/textarea";
-import { readChatEvents } from "@/lib/chat/read-sse";
-import { MessageView, type ChatMessageView } from "./message-view";
+import { ChatThread } from "./chat-thread";
+import { useChat } from "./use-chat";
 
-interface AppInfo {
-  title: string;
-  welcome: string;
-  suggestions: string[];
-}
-interface ConversationItem {
-  id: string;
-  title: string;
-}
+// Stable identity: the hosted page sends no extra headers (its visitor id is a cookie).
+const NO_HEADERS: Record<string, string> = {};
 
 /**
  * The hosted chat page (/chat/<slug>): conversation list, the conversation, the composer. Answers
- * stream from POST /api/chat/<slug>/turns: Answer texts add up, a model's text in progress shows
- * after them until its Answer arrives, and `done` replaces both with the stored message.
+ * stream from POST /api/chat/<slug>/turns (use-chat.ts, turn-events.ts).
  */
 export function ChatPage({ slug }: { slug: string }) {
-  const base = `/api/chat/${encodeURIComponent(slug)}`;
-  const [app, setApp] = useState<AppInfo | null>(null);
-  const [missing, setMissing] = useState(false);
-  const [conversations, setConversations] = useState<ConversationItem[]>([]);
-  const [current, setCurrent] = useState<string | null>(null);
-  const [messages, setMessages] = useState<ChatMessageView[]>([]);
-  const [draft, setDraft] = useState("");
-  const [busy, setBusy] = useState<string | null>(null);
-  const [waiting, setWaiting] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const bottom = useRef<HTMLDivElement>(null);
+  const chat = useChat(slug, NO_HEADERS, { rememberInAddress: true });
+  const { app, unavailable, conversations, current, open, rename, remove } = chat;
 
-  const loadApp = useCallback(async () => {
-    const response = await fetch(base);
-    if (response.status === 404) return setMissing(true);
-    const body = (await response.json()) as { app: AppInfo; conversations: ConversationItem[] };
-    setApp(body.app);
-    setConversations(body.conversations);
-  }, [base]);
-
-  useEffect(() => {
-    void loadApp();
-  }, [loadApp]);
-  useEffect(() => {
-    // A block body: an effect must return nothing or a cleanup function, never scrollIntoView's result.
-    bottom.current?.scrollIntoView({ block: "end" });
-  }, [messages]);
-
-  const open = async (id: string | null) => {
-    setCurrent(id);
-    setWaiting(null);
-    if (!id) return setMessages([]);
-    const response = await fetch(`${base}/conversations/${id}`);
-    if (response.ok) setMessages(((await response.json()) as { messages: ChatMessageView[] }).messages);
-  };
-
-  const patchMessage = (id: string, patch: Partial<ChatMessageView>) => setMessages((list) => list.map((m) => (m.id === id ? { ...m, ...patch } : m)));
-
-  async function send(body: { message?: string; regenerate?: boolean }) {
-    setError(null);
-    setWaiting(null);
-    const response = await fetch(`${base}/turns`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...body, conversationId: current ?? undefined }) });
-    if (!response.ok || !response.body) {
-      const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setError(problem?.error?.message ?? "The message could not be sent.");
-      return;
-    }
-    let answered = "";
-    let preview = "";
-    let messageId = "";
-    await readChatEvents(response.body, (event) => {
-      if (event.type === "turn") {
-        messageId = event.messageId;
-        setBusy(event.messageId);
-        if (!current) setCurrent(event.conversationId);
-        setMessages((list) => [
-          ...(body.regenerate ? list.slice(0, list.map((m) => m.role).lastIndexOf("user") + 1) : list),
-          ...(body.message ? [{ id: event.userMessageId ?? `user-${event.messageId}`, role: "user", content: body.message, status: "done" }] : []),
-          { id: event.messageId, role: "assistant", content: "", status: "pending" },
-        ]);
-      } else if (event.type === "answer") {
-        answered = answered ? `${answered}\n\n${event.text}` : event.text;
-        preview = "";
-        patchMessage(messageId, { content: answered });
-      } else if (event.type === "token") {
-        preview += event.text;
-        patchMessage(messageId, { content: answered ? `${answered}\n\n${preview}` : preview });
-      } else if (event.type === "wait") {
-        setWaiting(String(event.request.prompt ?? event.request.title ?? "The assistant is waiting for an answer in Weft."));
-      } else if (event.type === "done") {
-        if (event.message) patchMessage(messageId, { content: event.message.content, status: event.message.status, citations: event.message.citations });
-        else patchMessage(messageId, { status: event.status === "succeeded" ? "done" : event.status });
-      }
-    }).catch(() => setError("The connection was lost; reload to see the answer."));
-    setBusy(null);
-    void loadApp();
-  }
-
-  const submit = () => {
-    const text = draft.trim();
-    if (!text || busy) return;
-    setDraft("");
-    void send({ message: text });
-  };
-  const stop = async () => {
-    if (busy) await fetch(`${base}/messages/${busy}/stop`, { method: "POST" });
-  };
-  const feedback = (id: string) => async (rating: 1 | -1 | null, comment?: string) => {
-    const response = await fetch(`${base}/messages/${id}/feedback`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ rating, comment }) });
-    if (response.ok) patchMessage(id, ((await response.json()) as { message: ChatMessageView }).message);
-  };
-  const rename = async (c: ConversationItem) => {
-    const title = window.prompt("Rename conversation", c.title)?.trim();
-    if (!title) return;
-    await fetch(`${base}/conversations/${c.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title }) });
-    void loadApp();
-  };
-  const remove = async (c: ConversationItem) => {
-    if (!window.confirm(`Delete “${c.title}”?`)) return;
-    await fetch(`${base}/conversations/${c.id}`, { method: "DELETE" });
-    if (current === c.id) void open(null);
-    void loadApp();
-  };
-
-  if (missing) {
+  if (unavailable) {
     return (
       <main className="flex min-h-screen flex-col items-center justify-center gap-3 p-6 text-center">
         <h1 className="text-lg font-semibold">This chat is not available</h1>
-        <p className="text-sm text-muted-foreground">The address may be wrong, or you may need to sign in.</p>
+        <p className="text-sm text-muted-foreground">{unavailable.status === 404 ? "The address may be wrong, or you may need to sign in." : unavailable.message}</p>
         <a className="text-sm underline" href={`/sign-in?next=${encodeURIComponent(`/chat/${slug}`)}`}>
           Sign in
         </a>
@@ -166,57 +55,7 @@ export function ChatPage({ slug }: { slug: string }) {
         <header className="border-b px-4 py-3">
           <h1 className="font-semibold">{app.title}</h1>
         </header>
-        <div className="flex-1 space-y-3 overflow-y-auto p-4" data-testid="chat-messages">
-          {messages.length === 0 ? (
-            <div className="mx-auto max-w-xl space-y-3 pt-10 text-center">
-              {app.welcome ? <p className="text-sm text-muted-foreground">{app.welcome}</p> : null}
-              <div className="flex flex-wrap justify-center gap-2">
-                {app.suggestions.map((s) => (
-                  <Button key={s} variant="outline" size="sm" onClick={() => void send({ message: s })} disabled={!!busy} data-testid="chat-suggestion">
-                    {s}
-                  </Button>
-                ))}
-              </div>
-            </div>
-          ) : null}
-          {messages.map((m, i) => (
-            <MessageView key={m.id} message={m} last={i === messages.length - 1} busy={!!busy} onFeedback={feedback(m.id)} onRegenerate={() => void send({ regenerate: true })} />
-          ))}
-          {waiting ? <p className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm dark:bg-amber-950">{waiting}</p> : null}
-          {error ? <p className="text-sm text-destructive" role="alert">{error}</p> : null}
-          <div ref={bottom} />
-        </div>
-        <form
-          className="flex items-end gap-2 border-t p-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
-          }}
-        >
-          <Textarea
-            aria-label="Message"
-            rows={2}
-            value={draft}
-            placeholder="Write a message…"
-            onChange={(e) => setDraft(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && !e.shiftKey) {
-                e.preventDefault();
-                submit();
-              }
-            }}
-            data-testid="chat-input"
-          />
-          {busy ? (
-            <Button type="button" variant="outline" onClick={() => void stop()} data-testid="chat-stop">
-              <Square aria-hidden /> Stop
-            </Button>
-          ) : (
-            <Button type="submit" disabled={!draft.trim()} data-testid="chat-send">
-              <Send aria-hidden /> Send
-            </Button>
-          )}
-        </form>
+        <ChatThread app={app} chat={chat} />
       </section>
     </main>
   );

@@ -7,6 +7,8 @@ import remarkGfm from "remark-gfm";
 import { RotateCcw, ThumbsDown, ThumbsUp } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { PersonWaitForm, type SendAnswer } from "@/components/runs/wait-answer-form";
+import type { ChatWait } from "@/lib/chat/pending-waits";
 
 export interface ChatMessageView {
   id: string;
@@ -16,6 +18,8 @@ export interface ChatMessageView {
   rating?: number | null;
   feedbackComment?: string | null;
   citations?: unknown;
+  /** The approvals and questions a pending answer waits for. */
+  waits?: ChatWait[];
 }
 
 interface Citation {
@@ -93,6 +97,7 @@ export function MessageView(props: {
   busy: boolean;
   onFeedback: (rating: 1 | -1 | null, comment?: string) => Promise<void>;
   onRegenerate: () => void;
+  onAnswer: (messageId: string, waitId: string) => SendAnswer;
 }) {
   const { message, last, busy } = props;
   if (message.role === "user") {
@@ -105,7 +110,14 @@ export function MessageView(props: {
   const pending = message.status === "pending";
   return (
     <div className="max-w-[90%] rounded-lg border bg-card px-3 py-2" data-testid="chat-assistant-message" data-status={message.status}>
-      {message.content ? <Markdown text={message.content} /> : pending ? <span className="text-sm text-muted-foreground">Thinking…</span> : null}
+      {message.content ? <Markdown text={message.content} /> : pending && !message.waits?.length ? <span className="text-sm text-muted-foreground">Thinking…</span> : null}
+      {pending
+        ? message.waits?.map((wait) => (
+            <div key={wait.id} className="mt-2 rounded-md border border-amber-300 bg-amber-50 p-3 dark:bg-amber-950" data-testid="chat-wait">
+              <PersonWaitForm wait={wait} kind={wait.kind} send={props.onAnswer(message.id, wait.id)} onAnswered={() => undefined} />
+            </div>
+          ))
+        : null}
       {message.status === "failed" ? <p className="text-sm text-destructive">The answer could not be completed.</p> : null}
       {message.status === "cancelled" ? <p className="text-xs text-muted-foreground">Stopped.</p> : null}
       <Citations citations={message.citations} />

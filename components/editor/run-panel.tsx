@@ -59,7 +59,10 @@ export function RunPanel() {
             {overlay.status === "queued" && overlay.throttled ? `Throttled: ${overlay.throttled}. The run continues on its own (it holds no worker meanwhile)…` : overlay.status === "queued" ? "Waiting for a worker…" : overlay.status === "waiting" ? "Waiting for an answer (the run holds no worker meanwhile)…" : "Running…"}
           </p>
         ) : null}
-        {!terminal && waitingSteps.length > 0 ? <LiveWaits runId={overlay.runId} watchKey={`${overlay.status}|${waitingSteps.sort().join(",")}`} canAnswer={!readOnly} /> : null}
+        {/* A running step may hold a wait without waiting itself (an MCP question, an Agent's tool approval): polled while running. */}
+        {!terminal && (waitingSteps.length > 0 || overlay.status === "running") ? (
+          <LiveWaits runId={overlay.runId} watchKey={`${overlay.status}|${waitingSteps.sort().join(",")}`} canAnswer={!readOnly} pollMs={overlay.status === "running" ? 3_000 : undefined} />
+        ) : null}
         <div>
           <p className="mb-1 text-xs font-medium text-muted-foreground">Steps</p>
           <ul className="space-y-1">
@@ -74,14 +77,16 @@ export function RunPanel() {
                     data-testid={`run-step-${id}`}
                     title={`Node id: ${id}`}
                   >
-                    <span className="truncate font-medium">{title}</span>
+                    <span className="truncate font-medium" data-testid={`run-step-title-${id}`}>
+                      {title}
+                    </span>
                     {step?.branch ? <span className="text-muted-foreground">→ {step.branch}</span> : null}
                     {step?.origin ? (
                       <span className="rounded bg-violet-100 px-1 text-[10px] text-violet-800" data-testid={`run-step-origin-${id}`}>
                         {step.origin === "pinned" ? "pinned" : "disabled"}
                       </span>
                     ) : null}
-                    <StatusBadge status={nodeRunStatus(overlay, id)} className="ml-auto" />
+                    <StatusBadge status={nodeRunStatus(overlay, id)} className="ml-auto" data-testid={`run-step-status-${id}`} />
                   </button>
                 </li>
               );

@@ -1,9 +1,9 @@
 "use client";
 
 import { ClipboardPaste, Settings2 } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { deleteDocumentRequest, type DocumentView, getKnowledgeBaseRequest, isUnfinished, type KnowledgeBaseView, listDocumentsRequest } from "./api";
+import { deleteDocumentRequest, type DocumentView, isUnfinished, type KnowledgeBaseView, listDocumentsRequest } from "./api";
 import { DocumentChunksDialog } from "./document-chunks-dialog";
 import { DocumentsTable } from "./documents-table";
 import { IndexSettingsDialog } from "./index-settings-dialog";
@@ -11,9 +11,7 @@ import { ReindexStatus } from "./reindex-status";
 import { PasteTextDialog } from "./paste-text-dialog";
 import { RetrievalPanel } from "./retrieval-panel";
 import { UploadZone } from "./upload-zone";
-
-/** How often the documents are re-read while any is still being ingested (progress events over Redis are not built yet). */
-export const DOCUMENT_POLL_MS = 1500;
+import { FALLBACK_REREAD_MS, useKnowledgeEvents } from "./use-knowledge-events";
 
 /** Newest first, like the documents route; a document already listed is replaced, not repeated. */
 const withDocument = (list: DocumentView[], doc: DocumentView) => [doc, ...list.filter((d) => d.id !== doc.id)];
@@ -27,18 +25,8 @@ export function KnowledgeBaseDetail({ knowledgeBase: initialKnowledgeBase, initi
   const [opened, setOpened] = useState<DocumentView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const ingesting = documents.some((doc) => isUnfinished(doc.status)) || knowledgeBase.reindex !== null;
-
-  useEffect(() => {
-    if (!ingesting) return;
-    const timer = setInterval(() => {
-      Promise.all([listDocumentsRequest(knowledgeBase.id), getKnowledgeBaseRequest(knowledgeBase.id)])
-        .then(([{ documents: fresh }, kb]) => (setDocuments(fresh), setKnowledgeBase(kb)))
-        .catch(() => {
-          // A missed poll is retried on the next tick.
-        });
-    }, DOCUMENT_POLL_MS);
-    return () => clearInterval(timer);
-  }, [ingesting, knowledgeBase.id]);
+  // Progress is pushed by the worker (lib/knowledge/progress.ts); nothing is polled while the stream is up.
+  const live = useKnowledgeEvents(knowledgeBase, documents, setKnowledgeBase, setDocuments);
 
   async function remove(doc: DocumentView) {
     if (!window.confirm(`Delete ${doc.name}? Its chunks leave retrieval at once.`)) return;
@@ -60,8 +48,8 @@ export function KnowledgeBaseDetail({ knowledgeBase: initialKnowledgeBase, initi
           <h2 className="text-lg font-semibold">Documents</h2>
           <div className="flex items-center gap-3">
             {ingesting ? (
-              <span className="text-xs text-muted-foreground" role="status" data-testid="ingesting-note">
-                Indexing… refreshing every {DOCUMENT_POLL_MS / 1000} s
+              <span className="text-xs text-muted-foreground" role="status" data-testid="ingesting-note" data-live={live}>
+                {live === "offline" ? `Indexing… live updates lost, reconnecting (re-reading every ${FALLBACK_REREAD_MS / 1000} s)` : live === "live" ? "Indexing… (live)" : "Indexing…"}
               </span>
             ) : null}
             {canManage ? (

@@ -29,6 +29,21 @@ function Stat({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
+type Progress = NonNullable<AgentToolCallRecord["progress"]>[number];
+const progressText = (p: Progress) => `${p.total !== undefined ? `${p.progress}/${p.total}` : p.progress}${p.message ? ` ${p.message}` : ""}`;
+
+/** How a person decided on a call of a tool that requires approval. */
+function ApprovalLine({ approval }: { approval: NonNullable<AgentToolCallRecord["approval"]> }) {
+  const decided = approval.decision === "approve" ? "Approved" : approval.decision === "reject" ? "Rejected" : approval.status === "timed_out" ? "Not decided in time" : "Not approved";
+  return (
+    <p className="text-xs" data-testid="agent-tool-approval" data-decision={approval.decision ?? approval.status}>
+      <span className="font-medium">{decided}</span>
+      {approval.by ? ` by ${approval.by}` : ""}
+      {approval.comment ? `: ${approval.comment}` : ""}
+    </p>
+  );
+}
+
 function ToolCallItem({ call }: { call: AgentToolCallRecord }) {
   return (
     <li className={cn("space-y-2 rounded-md border p-3", CALL_STYLE[call.status])} data-testid="agent-tool-call" data-status={call.status}>
@@ -44,6 +59,18 @@ function ToolCallItem({ call }: { call: AgentToolCallRecord }) {
         <p className="mb-1 text-[10px] uppercase tracking-wide text-muted-foreground">Arguments</p>
         <JsonView value={call.args} className="max-h-40" />
       </div>
+      {call.approval ? <ApprovalLine approval={call.approval} /> : null}
+      {call.progress?.length ? (
+        <p className="text-xs text-muted-foreground" data-testid="agent-tool-progress">
+          Progress: {call.progress.length} report{call.progress.length === 1 ? "" : "s"}, last {progressText(call.progress[call.progress.length - 1]!)}
+        </p>
+      ) : null}
+      {call.serverRequests ? (
+        <div data-testid="agent-tool-server-requests">
+          <p className="mb-1 text-[10px] uppercase tracking-wide text-muted-foreground">What the tool&apos;s server asked (sampling, questions)</p>
+          <JsonView value={call.serverRequests} className="max-h-60" />
+        </div>
+      ) : null}
       {call.error ? (
         <p className="text-xs text-red-700">
           <code className="font-mono">{call.error.code}</code>: {call.error.message}

@@ -7,12 +7,19 @@ import { WaitAnswerForm } from "./wait-answer-form";
 /**
  * The pending approvals and questions of a run being watched live (the editor's run panel):
  * re-read from /api/runs/:id/waits whenever `watchKey` changes (the set of waiting steps and the
- * run status), so a step that starts waiting shows its form and an answered one drops out.
+ * run status), so a step that starts waiting shows its form and an answered one drops out; and
+ * every `pollMs` while set, for waits a running step holds (lib/runs/held-waits.ts), which change no step's status.
  */
-export function LiveWaits({ runId, watchKey, canAnswer }: { runId: string; watchKey: string; canAnswer: boolean }) {
+export function LiveWaits({ runId, watchKey, canAnswer, pollMs }: { runId: string; watchKey: string; canAnswer: boolean; pollMs?: number }) {
   const [waits, setWaits] = useState<WaitView[]>([]);
   const [reload, setReload] = useState(0);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!pollMs) return;
+    const timer = setInterval(() => setReload((n) => n + 1), pollMs);
+    return () => clearInterval(timer);
+  }, [pollMs]);
 
   useEffect(() => {
     const controller = new AbortController();

@@ -180,7 +180,7 @@ export function StepItem({
               <JsonView value={step.input} />
             </Section>
             {retrieval?.success ? (
-              <Section title={`Retrieved chunks (${retrieval.data.retrieval.mode}, top ${retrieval.data.retrieval.topK}, ${retrieval.data.retrieval.knowledgeBases.map((kb) => kb.name).join(", ")})`}>
+              <Section title={`Retrieved chunks (${retrieval.data.retrieval.mode}, top ${retrieval.data.retrieval.topK}, ${retrieval.data.retrieval.knowledgeBases.map((kb) => kb.name).join(", ")}${retrieval.data.retrieval.rerank ? `, reranked by ${retrieval.data.retrieval.rerank.model}` : ""})`}>
                 <CitationList citations={retrieval.data.retrieval.citations} />
               </Section>
             ) : null}

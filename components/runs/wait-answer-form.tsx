@@ -13,19 +13,31 @@ import { cn } from "@/lib/utils";
 
 type FieldErrors = Record<string, string>;
 
-/** POSTs an answer; resolves to null on success or the error to show (field issues keyed by field name). */
-async function sendAnswer(wait: Pick<WaitView, "id" | "runId">, body: unknown): Promise<{ message: string; fields: FieldErrors } | null> {
+/** What a refused answer shows: the message and the field issues keyed by field name; null when it was accepted. */
+export type AnswerProblem = { message: string; fields: FieldErrors } | null;
+/** Sends an answer body (an approval's decision or a question's fields). */
+export type SendAnswer = (body: unknown) => Promise<AnswerProblem>;
+/** The part of a wait its form needs (the run page's WaitView or the chat's pending wait). */
+export type AnswerableWait = Pick<WaitView, "id" | "nodeId" | "request">;
+
+/** The problem of an answer's response (null when it is ok). */
+export async function answerProblem(response: Response): Promise<AnswerProblem> {
+  if (response.ok) return null;
+  const payload = (await response.json().catch(() => null)) as { error?: { message?: string; issues?: { path: string; message: string }[] } } | null;
+  const fields: FieldErrors = {};
+  for (const issue of payload?.error?.issues ?? []) fields[issue.path.replace(/^answer\./, "") || "_"] = issue.message;
+  return { message: payload?.error?.message ?? `The answer was not accepted (${response.status}).`, fields };
+}
+
+/** POSTs an answer to the run's wait (Inbox, run page). */
+async function sendAnswer(wait: Pick<WaitView, "id" | "runId">, body: unknown): Promise<AnswerProblem> {
   try {
     const response = await fetch(`/api/runs/${wait.runId}/waits/${wait.id}/answer`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    if (response.ok) return null;
-    const payload = (await response.json().catch(() => null)) as { error?: { message?: string; issues?: { path: string; message: string }[] } } | null;
-    const fields: FieldErrors = {};
-    for (const issue of payload?.error?.issues ?? []) fields[issue.path || "_"] = issue.message;
-    return { message: payload?.error?.message ?? `The answer was not accepted (${response.status}).`, fields };
+    return await answerProblem(response);
   } catch {
     return { message: "The server did not answer; try again.", fields: {} };
   }
@@ -41,7 +53,7 @@ function ErrorLine({ text, testId }: { text: string | undefined; testId?: string
 }
 
 /** Approve / reject with an optional comment. */
-function ApprovalForm({ wait, onAnswered }: { wait: WaitView; onAnswered: () => void }) {
+function ApprovalForm({ wait, send, onAnswered }: { wait: AnswerableWait; send: SendAnswer; onAnswered: () => void }) {
   const request = ApprovalRequestSchema.safeParse(wait.request).data;
   const [comment, setComment] = useState("");
   const [busy, setBusy] = useState<"approve" | "reject" | null>(null);
@@ -50,7 +62,7 @@ function ApprovalForm({ wait, onAnswered }: { wait: WaitView; onAnswered: () => 
   async function decide(decision: "approve" | "reject") {
     setBusy(decision);
     setError(null);
-    const failed = await sendAnswer(wait, { decision, comment });
+    const failed = await send({ decision, comment });
     setBusy(null);
     if (failed) setError(failed.message);
     else onAnswered();
@@ -142,7 +154,7 @@ function FieldInput({ field, id, value, onChange }: { field: QuestionField; id: 
 }
 
 /** One input per declared field, checked with the same schema the server uses before it is sent. */
-function QuestionForm({ wait, onAnswered }: { wait: WaitView; onAnswered: () => void }) {
+function QuestionForm({ wait, send, onAnswered }: { wait: AnswerableWait; send: SendAnswer; onAnswered: () => void }) {
   const request = QuestionRequestSchema.safeParse(wait.request).data;
   const fields = request?.fields ?? [];
   const [draft, setDraft] = useState<Draft>(() => initialDraft(fields));
@@ -162,7 +174,7 @@ function QuestionForm({ wait, onAnswered }: { wait: WaitView; onAnswered: () => 
     setBusy(true);
     setErrors({});
     setError(null);
-    const failed = await sendAnswer(wait, answer);
+    const failed = await send(answer);
     setBusy(false);
     if (failed) {
       setErrors(failed.fields);
@@ -253,5 +265,10 @@ export function WaitAnswerForm({ wait, canAnswer, onAnswered }: { wait: WaitView
       </div>
     );
   }
-  return wait.kind === "approval" ? <ApprovalForm wait={wait} onAnswered={onAnswered} /> : <QuestionForm wait={wait} onAnswered={onAnswered} />;
+  return <PersonWaitForm wait={wait} kind={wait.kind} send={(body) => sendAnswer(wait, body)} onAnswered={onAnswered} />;
+}
+
+/** The approve/reject buttons or the question's form of a pending wait, sending through `send` (the chat page posts to its own route). */
+export function PersonWaitForm({ wait, kind, send, onAnswered }: { wait: AnswerableWait; kind: "approval" | "question"; send: SendAnswer; onAnswered: () => void }) {
+  return kind === "approval" ? <ApprovalForm wait={wait} send={send} onAnswered={onAnswered} /> : <QuestionForm wait={wait} send={send} onAnswered={onAnswered} />;
 }

@@ -34,7 +34,7 @@ export function WebhookHelp({ webhook, origin, secret }: { webhook: WebhookView;
           : webhook.authMode === "api_key"
             ? "Send an API key of this workspace with the runs:write scope."
             : "Anyone with the URL can start runs: keep it secret."}{" "}
-        {webhook.mode === "sync" ? `Answers 200 with the End output (504 after ${webhook.syncTimeoutMs / 1000} s).` : "Answers 202 with the run id."} An
+        {webhook.mode === "sync" ? `Answers 200 with the End output, 500 with the error when the run failed (504 after ${webhook.syncTimeoutMs / 1000} s).` : "Answers 202 with the run id."} An
         Idempotency-Key header starts one run per key.
       </p>
     </div>

@@ -1,3 +1,5 @@
+import type { ImportedWorkflow } from "@/lib/api/schemas";
+
 /** Browser-side calls to /api/workflows; every failure becomes an Error with the server's message. */
 
 interface ApiErrorBody {
@@ -55,13 +57,13 @@ export class ImportRefused extends Error {
   }
 }
 
-export async function importWorkflowRequest(file: unknown, name?: string): Promise<{ id: string; name: string }> {
+export async function importWorkflowRequest(file: unknown, name?: string): Promise<ImportedWorkflow> {
   const response = await fetch("/api/workflows/import", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ file, ...(name ? { name } : {}) }),
   });
-  if (response.ok) return (await response.json()) as { id: string; name: string };
+  if (response.ok) return (await response.json()) as ImportedWorkflow;
   const body = (await response.json().catch(() => ({}))) as {
     error?: { message?: string; problems?: { nodeId?: string; message: string }[]; issues?: { path: string; message: string }[] };
   };

@@ -22,9 +22,10 @@ import {
 import { OpenApiImportRequestSchema, OpenApiImportResultSchema, RegisterToolRequestSchema, ToolListSchema, ApiToolSchema } from "@/lib/tools/api-schemas";
 import { knowledgePaths, KNOWLEDGE_REQUEST_IDS } from "./openapi-knowledge";
 import { openAiPaths, OPENAI_REQUEST_IDS } from "./openapi-openai";
+import { hookPaths } from "./openapi-hooks";
 
 /**
- * The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes validate with
+ * The OpenAPI 3.1 document of /api/v1 (and of the webhook trigger /api/hooks/{id}), built from the same zod schemas the routes validate with
  * (zod 4's JSON Schema output is draft 2020-12, which is what OpenAPI 3.1 uses). Served at
  * /api/v1/openapi.json and rendered at /api-docs.
  */
@@ -36,9 +37,10 @@ export interface OpenApiOperation {
   summary: string;
   description?: string;
   tags: string[];
-  security: { bearer: [] }[];
+  /** `{}` among them: no credential needed (the webhook route, whose hook decides). */
+  security: { bearer?: [] }[];
   "x-weft-scope"?: ApiScope;
-  parameters?: { name: string; in: "path" | "header" | "query"; required: boolean; description: string; schema: JsonObject }[];
+  parameters?: { name: string; in: "path" | "header" | "query"; required: boolean; description: string; schema: JsonObject; style?: "form"; explode?: boolean }[];
   requestBody?: { required: boolean; content: Record<string, { schema: JsonObject }> };
   responses: Record<string, { description: string; headers?: JsonObject; content?: Record<string, { schema: JsonObject }> }>;
 }
@@ -187,6 +189,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
       { name: "tools", description: "The tool registry: tools agents and Tool nodes call" },
       { name: "knowledge", description: "Knowledge bases: documents agents retrieve and cite" },
       { name: "openai", description: "OpenAI-compatible endpoint: published workflows as chat models, for any OpenAI client (base URL …/api/v1/openai)" },
+      { name: "webhooks", description: "Webhook triggers (/api/hooks/{id}): other systems start runs of published workflows; each webhook chooses its authentication (HMAC signature, API key or none) and its answer (async or sync)" },
     ],
     paths: {
       "/api/v1/workflows": {
@@ -358,6 +361,7 @@ export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
       },
       ...knowledgePaths(),
       ...openAiPaths(),
+      ...hookPaths(),
       "/api/v1/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",

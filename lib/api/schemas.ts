@@ -68,7 +68,24 @@ export const ImportWorkflowRequestSchema = ImportWorkflowSchema.register(apiSche
   description: "`file` is a workflow file as exported from the editor (`format: \"weft.workflow\"`); `name` overrides its name.",
 });
 export type ImportWorkflowRequest = z.input<typeof ImportWorkflowRequestSchema>;
-export const ImportedWorkflowSchema = z.object({ id: z.string(), name: z.string() }).register(apiSchemas, { id: "ImportedWorkflow" });
+export const ImportedWorkflowSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    knowledgeBases: z
+      .array(
+        z.object({
+          sourceId: z.string().describe("The knowledge base id in the file (the exporting workspace's)"),
+          name: z.string(),
+          status: z.enum(["kept", "mapped", "missing"]).describe("kept: the same base is in this workspace; mapped: this workspace's base of that name; missing: none (the node shows a validation error until one is picked)"),
+          targetId: z.string().nullable(),
+          reason: z.string().optional(),
+          nodeIds: z.array(z.string()),
+        }),
+      )
+      .describe("Every knowledge base the workflow refers to and what it became here"),
+  })
+  .register(apiSchemas, { id: "ImportedWorkflow" });
 export type ImportedWorkflow = z.infer<typeof ImportedWorkflowSchema>;
 
 export const StartRunRequestSchema = z
@@ -117,8 +134,8 @@ export const WAIT_KINDS = ["approval", "question", "subworkflow"] as const;
 export const WAIT_STATUSES = ["pending", "answered", "timed_out", "cancelled"] as const;
 
 export const WaitAnswererSchema = z
-  .object({ kind: z.enum(["user", "api_key"]), id: z.string(), name: z.string() })
-  .register(apiSchemas, { id: "WaitAnswerer", description: "Who answered: a member (user id) or an API key (key id)." });
+  .object({ kind: z.enum(["user", "api_key", "visitor"]), id: z.string(), name: z.string() })
+  .register(apiSchemas, { id: "WaitAnswerer", description: "Who answered: a member or signed-in chat user (user id), an API key (key id) or a chat app's signed-out visitor (visitor id)." });
 
 export const RunWaitSchema = z
   .object({

@@ -50,7 +50,14 @@ async function recentlyRecorded(entry: AuditEntry, withinMs: number): Promise<bo
  * call services make, one line each. Address and user agent come from the request's audit context.
  */
 export async function recordMemberAction(member: Member, action: string, target: AuditTarget | null, details: AuditDetails = {}): Promise<void> {
-  const entry: AuditEntry = {
+  const entry = memberActionEntry(member, action, target, details);
+  if (details.coalesceWithinMs && (await recentlyRecorded(entry, details.coalesceWithinMs))) return;
+  await recordAudit(entry);
+}
+
+/** The audit entry of a member's action (recordMemberAction writes it; run starts write it with the run). */
+export function memberActionEntry(member: Member, action: string, target: AuditTarget | null, details: Omit<AuditDetails, "coalesceWithinMs"> = {}): AuditEntry {
+  return {
     action,
     ...actorOf(member),
     workspaceId: member.workspaceId,
@@ -60,8 +67,6 @@ export async function recordMemberAction(member: Member, action: string, target:
     changes: details.changes && Object.keys(details.changes).length > 0 ? details.changes : null,
     metadata: details.metadata ?? {},
   };
-  if (details.coalesceWithinMs && (await recentlyRecorded(entry, details.coalesceWithinMs))) return;
-  await recordAudit(entry);
 }
 
 /**

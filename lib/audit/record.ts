@@ -41,12 +41,17 @@ async function userLabel(userId: string | null | undefined): Promise<string | nu
  * on that path Prisma's query compiler costs several times the statement itself (issue #9).
  * Times are UTC, the columns' convention (lib/runs/step-sql.ts).
  */
-const INSERT_AUDIT_EVENT = prepared(
-  "insert_audit_event",
-  `INSERT INTO audit_events (id, "workspaceId", "actorUserId", "actorType", "actorApiKeyId", "actorLabel", action,
-     "targetType", "targetId", "targetLabel", ip, "userAgent", changes, metadata, "createdAt")
-   VALUES ($1, $2, $3, $4::"AuditActorType", $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, now() AT TIME ZONE 'UTC')`,
-);
+export const AUDIT_EVENT_COLUMNS = `id, "workspaceId", "actorUserId", "actorType", "actorApiKeyId", "actorLabel", action,
+     "targetType", "targetId", "targetLabel", ip, "userAgent", changes, metadata, "createdAt"`;
+
+/** The values of AUDIT_EVENT_COLUMNS from 14 parameters starting at $`first` (auditInsertValues). */
+export function auditEventValues(first: number): string {
+  const $ = (n: number) => `$${first + n - 1}`;
+  return `${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}::"AuditActorType", ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}, ${$(9)}, ${$(10)}, ${$(11)}, ${$(12)},
+     ${$(13)}::jsonb, ${$(14)}::jsonb, now() AT TIME ZONE 'UTC'`;
+}
+
+const INSERT_AUDIT_EVENT = prepared("insert_audit_event", `INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) VALUES (${auditEventValues(1)})`);
 
 type AuditRow = Omit<z.output<typeof AuditEntrySchema>, "changes" | "metadata"> & { changes: unknown; metadata: unknown };
 
@@ -75,19 +80,28 @@ const insertValues = (row: AuditRow): unknown[] => [
  * failed because of it. There is no update or delete counterpart (the table refuses both).
  */
 export async function recordAudit(entry: AuditEntry): Promise<void> {
+  const values = await auditInsertValues(entry);
+  try {
+    await poolOf(db()).query(INSERT_AUDIT_EVENT(values));
+  } catch (error) {
+    logger.error({ err: error, audit: values }, "could not write an audit entry");
+  }
+}
+
+/**
+ * The parameters of an audit entry's INSERT (auditEventValues' 14 parameters, redacted: safe to log), with the same
+ * defaults and redaction as recordAudit, for a statement that writes the entry together with what
+ * it records (a run start: lib/runs/run-insert.ts), so both land or neither does.
+ */
+export async function auditInsertValues(entry: AuditEntry): Promise<unknown[]> {
   const context = currentAuditContext();
   const parsed = AuditEntrySchema.parse(entry);
-  const data = {
+  return insertValues({
     ...parsed,
     actorLabel: parsed.actorLabel ?? (await userLabel(parsed.actorUserId)),
     ip: parsed.ip ?? context?.ip ?? null,
     userAgent: parsed.userAgent ?? context?.userAgent ?? null,
     changes: parsed.changes ? redactAuditJson(parsed.changes) : null,
     metadata: redactAuditJson(parsed.metadata),
-  };
-  try {
-    await poolOf(db()).query(INSERT_AUDIT_EVENT(insertValues(data)));
-  } catch (error) {
-    logger.error({ err: error, audit: data }, "could not write an audit entry");
-  }
+  });
 }

@@ -10,11 +10,12 @@ export interface HeaderEntry {
  * per-request nonce set in proxy.ts, forces every page to render dynamically and leaves
  * prerendered pages (the 404) without a nonce, i.e. broken. What the policy still buys: no
  * script, style, font or image from another origin, no plugins, no <base> or form hijacking,
- * no framing, and fetch/EventSource only to this origin. Styles need 'unsafe-inline': React
+ * no framing (except the chat widget's embed page, framed by the origins its app allows: see
+ * embedPageHeaders), and fetch/EventSource only to this origin. Styles need 'unsafe-inline': React
  * Flow positions every node and edge with inline styles. Development adds 'unsafe-eval'
  * (React's dev tooling) and ws: (hot reload).
  */
-export function contentSecurityPolicy({ development }: { development: boolean }): string {
+export function contentSecurityPolicy({ development, frameAncestors = ["'none'"] }: { development: boolean; frameAncestors?: readonly string[] }): string {
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
     "script-src": ["'self'", "'unsafe-inline'", ...(development ? ["'unsafe-eval'"] : [])],
@@ -27,7 +28,7 @@ export function contentSecurityPolicy({ development }: { development: boolean })
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
-    "frame-ancestors": ["'none'"],
+    "frame-ancestors": [...frameAncestors],
   };
   return Object.entries(directives)
     .map(([name, sources]) => `${name} ${sources.join(" ")}`)
@@ -40,10 +41,28 @@ export function securityHeaders({ development }: { development: boolean }): Head
     { key: "Content-Security-Policy", value: contentSecurityPolicy({ development }) },
     // frame-ancestors 'none' above, and X-Frame-Options for browsers that predate it.
     { key: "X-Frame-Options", value: "DENY" },
-    { key: "X-Content-Type-Options", value: "nosniff" },
-    { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-    { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+    ...commonHeaders,
   ];
+}
+
+const commonHeaders: HeaderEntry[] = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+];
+
+/** The chat widget's embed page (app/chat/[slug]/embed), the one page other websites may frame. */
+export const EMBED_PAGE_SOURCE = "/chat/:slug/embed";
+/** Every other path (next.config.ts `source` syntax): they keep X-Frame-Options: DENY. */
+export const NOT_EMBED_PAGE_SOURCE = "/:path((?!chat/[^/]+/embed/?$).*)";
+
+/**
+ * The embed page's build-time headers: no X-Frame-Options (it would forbid every embedding, and it
+ * cannot list origins) and a CSP that still says frame-ancestors 'none', so the page fails closed;
+ * proxy.ts replaces that CSP per request with the app's allowed origins (lib/chat/embed-policy.ts).
+ */
+export function embedPageHeaders({ development }: { development: boolean }): HeaderEntry[] {
+  return [{ key: "Content-Security-Policy", value: contentSecurityPolicy({ development }) }, ...commonHeaders];
 }
 
 /**

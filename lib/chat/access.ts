@@ -28,23 +28,36 @@ export interface ChatCaller {
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 
-export async function resolveChatCaller(slug: string, identity: { user: ChatUser | null; visitorId: string | null }): Promise<ChatCaller> {
+const APP_FIELDS = { id: true, workspaceId: true, workflowId: true, slug: true, title: true, welcome: true, suggestions: true, access: true } as const;
+
+/** An enabled chat app by slug, with what access decisions need (404 for an unknown or disabled one). */
+export async function findChatApp(slug: string) {
   const found = await db().chatApp.findUnique({
     where: { slug },
-    select: { id: true, workspaceId: true, workflowId: true, slug: true, title: true, welcome: true, suggestions: true, access: true, allowedDomains: true, enabled: true, workspace: { select: { name: true } } },
+    select: { ...APP_FIELDS, allowedDomains: true, allowedOrigins: true, enabled: true, workspace: { select: { name: true } } },
   });
   if (!found || !found.enabled) throw notFound("Chat app");
-  const { allowedDomains, enabled: _enabled, workspace, ...app } = found;
+  const { allowedDomains, allowedOrigins, enabled: _enabled, workspace, ...app } = found;
+  return { app, allowedDomains, allowedOrigins, workspaceName: workspace.name };
+}
+
+export async function resolveChatCaller(slug: string, identity: { user: ChatUser | null; visitorId: string | null }): Promise<ChatCaller> {
+  const { app, allowedDomains, workspaceName } = await findChatApp(slug);
   const { user, visitorId } = identity;
   if (user) {
     const membership = await memberForUser(user, app.workspaceId);
     if (membership && membership.workspaceId === app.workspaceId) return { app, member: membership, owner: { userId: user.id } };
     const allowed = app.access === "link" || (app.access === "domain" && allowedDomains.includes(domainOf(user.email)));
     if (!allowed) throw notFound("Chat app");
-    return { app, member: outsider(app.workspaceId, workspace.name, user.id, user.email, user.name), owner: { userId: user.id } };
+    return { app, member: outsider(app.workspaceId, workspaceName, user.id, user.email, user.name), owner: { userId: user.id } };
   }
   if (app.access !== "link" || !visitorId) throw notFound("Chat app");
-  return { app, member: outsider(app.workspaceId, workspace.name, "", `visitor ${visitorId.slice(0, 8)}`, "Visitor"), owner: { visitorId } };
+  return visitorCaller(app, workspaceName, visitorId);
+}
+
+/** An anonymous visitor of a link-access app: conversations belong to the visitor id. */
+export function visitorCaller(app: ChatCaller["app"], workspaceName: string, visitorId: string): ChatCaller {
+  return { app, member: outsider(app.workspaceId, workspaceName, "", `visitor ${visitorId.slice(0, 8)}`, "Visitor"), owner: { visitorId } };
 }
 
 function outsider(workspaceId: string, workspaceName: string, userId: string, email: string, name: string): Member {

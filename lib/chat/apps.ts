@@ -8,10 +8,11 @@ import { GraphSchema } from "@/lib/engine/graph";
 import { conversationOf } from "@/lib/engine/conversation";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError, notFound } from "@/lib/services/errors";
+import { AllowedOriginsSchema } from "./embed-contract";
 
 /**
  * Chat apps: a conversational workflow's latest published version behind a hosted chat page
- * (/chat/<slug>). One per workflow; the slug is global and random unless the owner picks one.
+ * (/chat/<slug>) and, for link-access apps with allowed origins, an embeddable widget. One per workflow; the slug is global and random unless the owner picks one.
  * Managed with `workflow.publish` (developers publish what others call), read with `workflow.read`.
  */
 
@@ -34,13 +35,15 @@ export const ChatAppInputSchema = z
     suggestions: z.array(z.string().trim().min(1).max(200)).max(6).default([]),
     access: z.enum(CHAT_ACCESS).default("members"),
     allowedDomains: z.array(DomainSchema).max(20).default([]),
+    /** Websites that may embed the widget (embed-contract.ts); used only while access is "link", kept otherwise. */
+    allowedOrigins: AllowedOriginsSchema.default([]),
     enabled: z.boolean().default(true),
   })
   .strict()
   .refine((app) => app.access !== "domain" || app.allowedDomains.length > 0, { message: "Domain access needs at least one allowed email domain.", path: ["allowedDomains"] });
 export type ChatAppInput = z.input<typeof ChatAppInputSchema>;
 
-const VIEW = { id: true, workflowId: true, slug: true, title: true, welcome: true, suggestions: true, access: true, allowedDomains: true, enabled: true, createdAt: true, updatedAt: true } as const;
+const VIEW = { id: true, workflowId: true, slug: true, title: true, welcome: true, suggestions: true, access: true, allowedDomains: true, allowedOrigins: true, enabled: true, createdAt: true, updatedAt: true } as const;
 
 export type ChatAppView = Awaited<ReturnType<typeof getChatApp>>;
 
@@ -83,7 +86,7 @@ export async function saveChatApp(member: Member, workflowId: string, input: Cha
     update: fields,
     select: VIEW,
   });
-  await recordMemberAction(member, existing ? "chat_app.updated" : "chat_app.created", { type: "workflow", id: workflowId, label: workflow.name }, { metadata: { slug, access: data.access } });
+  await recordMemberAction(member, existing ? "chat_app.updated" : "chat_app.created", { type: "workflow", id: workflowId, label: workflow.name }, { metadata: { slug, access: data.access, allowedOrigins: data.allowedOrigins } });
   return saved;
 }
 

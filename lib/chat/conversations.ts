@@ -3,6 +3,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
+import { pendingWaitsOfRuns } from "./pending-waits";
 
 /** Conversations and messages of one chat caller: every query is scoped to the app and its owner. */
 
@@ -25,9 +26,12 @@ export async function ownConversation(caller: ChatCaller, conversationId: string
 
 const MESSAGE_VIEW = { id: true, role: true, content: true, status: true, runId: true, rating: true, feedbackComment: true, citations: true, createdAt: true } as const;
 
+/** The conversation's messages, oldest first; an answer still pending carries the waits it is held by (the page shows their forms again after a reload). */
 export async function listMessages(caller: ChatCaller, conversationId: string) {
   await ownConversation(caller, conversationId);
-  return db().message.findMany({ where: { conversationId }, orderBy: [{ createdAt: "asc" }, { role: "desc" }], select: MESSAGE_VIEW, take: 500 });
+  const messages = await db().message.findMany({ where: { conversationId }, orderBy: [{ createdAt: "asc" }, { role: "desc" }], select: MESSAGE_VIEW, take: 500 });
+  const waits = await pendingWaitsOfRuns(messages.flatMap((m) => (m.status === "pending" && m.runId ? [m.runId] : [])));
+  return messages.map((m) => (m.status === "pending" && m.runId ? { ...m, waits: waits.get(m.runId) ?? [] } : m));
 }
 
 export async function renameConversation(caller: ChatCaller, conversationId: string, input: z.input<typeof RenameConversationSchema>) {

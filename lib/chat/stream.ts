@@ -2,6 +2,7 @@ import { db } from "@/lib/db/client";
 import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { followRun } from "@/lib/runs/follow";
+import { pendingWaitsOfRuns } from "./pending-waits";
 
 /**
  * A chat turn as Server-Sent Events, through the same run follower as the editor and the API
@@ -9,14 +10,17 @@ import { followRun } from "@/lib/runs/follow";
  *
  * Events: `turn` (ids, sent first by the caller), `answer` (an Answer node's text), `token` (a
  * model's streamed text since the last answer, shown while it is written), `wait` (a Question or
- * approval the run waits for), `done` (the stored assistant message, then the stream closes).
+ * approval the run waits for, answered with POST …/messages/<id>/answer), `done` (the stored
+ * assistant message, then the stream closes). When the whole run waits (nothing else in flight)
+ * the stream closes after its `wait` events, without `done`: a wait may last days, and the answer
+ * route streams the rest of the turn.
  */
 
 export type ChatStreamEvent =
   | { type: "turn"; conversationId: string; runId: string; messageId: string; userMessageId?: string }
   | { type: "answer"; nodeId: string; text: string }
   | { type: "token"; nodeId: string; text: string }
-  | { type: "wait"; nodeId: string; kind: string; request: Record<string, unknown> }
+  | { type: "wait"; waitId: string; nodeId: string; kind: "approval" | "question"; request: unknown }
   | { type: "done"; status: string; message: { id: string; content: string; status: string; citations: unknown } | null };
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
@@ -45,6 +49,16 @@ export function chatTurnStream(options: { runId: string; messageId: string; firs
     if (options.first) send(options.first);
     // Which nodes' streamed text is an answer (the rest is a model's text in progress).
     const answerNodes = new Set(await loadAnswerIds(runId));
+    // Read from PostgreSQL (events carry no wait id); each wait is sent once.
+    const sentWaits = new Set<string>();
+    const sendWaits = async () => {
+      for (const wait of (await pendingWaitsOfRuns([runId])).get(runId) ?? []) {
+        if (sentWaits.has(wait.id)) continue;
+        sentWaits.add(wait.id);
+        send({ type: "wait", waitId: wait.id, nodeId: wait.nodeId, kind: wait.kind, request: wait.request });
+      }
+    };
+    const pause = () => void sendWaits().finally(close);
     return followRun<TurnSnapshot>(runId, {
       load: () => loadTurn(runId),
       steps: (snapshot) => snapshot.steps,
@@ -58,10 +72,13 @@ export function chatTurnStream(options: { runId: string; messageId: string; firs
           if (partial && step.status !== "succeeded") send({ type: step.nodeType === "answer" ? "answer" : "token", nodeId: step.nodeId, text: partial });
         }
         if (TERMINAL.has(snapshot.status)) void finish(snapshot.status).finally(close);
+        else if (snapshot.status === "waiting") pause();
+        else if (snapshot.steps.some((step) => step.status === "waiting")) void sendWaits();
       },
       onEvent: (event: RunEvent) => {
         if (event.type === "delta") send({ type: answerNodes.has(event.nodeId) ? "answer" : "token", nodeId: event.nodeId, text: event.text });
-        else if (event.type === "step" && event.status === "waiting" && event.wait) send({ type: "wait", nodeId: event.nodeId, kind: event.wait.kind, request: event.wait.request });
+        else if (event.type === "step" && event.status === "waiting") void sendWaits();
+        else if (event.type === "run" && event.status === "waiting") pause();
         else if (event.type === "run" && TERMINAL.has(event.status)) void finish(event.status).finally(close);
       },
     });

@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import type { HistoryMessage } from "@/lib/engine/conversation";
 import { cancelOwnRun } from "@/lib/runs/cancel";
+import { isRunOver, readRunStatus } from "@/lib/runs/follow";
 import { createAndEnqueueRun } from "@/lib/runs/service";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
@@ -46,9 +47,9 @@ async function historyBefore(conversationId: string, before?: Date): Promise<His
     where: { conversationId, status: "done", content: { not: "" }, ...(before ? { createdAt: { lt: before } } : {}) },
     orderBy: [{ createdAt: "desc" }, { role: "asc" }],
     take: HISTORY_MAX_MESSAGES,
-    select: { role: true, content: true },
+    select: { id: true, role: true, content: true },
   });
-  return rows.reverse().map((m) => ({ role: m.role === "assistant" ? "assistant" : "user", content: m.content }));
+  return rows.reverse().map((m) => ({ role: m.role === "assistant" ? "assistant" : "user", content: m.content, id: m.id }));
 }
 
 /** The user message this turn answers: a new one, or for regenerate the last one (its answers removed). */
@@ -99,8 +100,13 @@ export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSch
     await db().message.deleteMany({ where: { id: { in: [assistant.id, ...(created ? [userMessage.id] : [])] } } });
     throw error;
   }
-  await db().message.update({ where: { id: assistant.id }, data: { runId } });
-  await db().conversation.update({ where: { id: conversationId }, data: { updatedAt: new Date() } });
+  await Promise.all([
+    db().message.update({ where: { id: assistant.id }, data: { runId } }),
+    db().conversation.update({ where: { id: conversationId }, data: { updatedAt: new Date() } }),
+  ]);
+  // A quick run (no model, no wait) may have ended before its message was linked, when the worker
+  // found no message to fill in: fill it in now (finishChatTurn writes only a pending message once).
+  if (isRunOver(await readRunStatus(runId))) await finishChatTurn(db(), runId);
   return { conversationId, runId, messageId: assistant.id, userMessageId: userMessage.id };
 }
 

@@ -26,7 +26,12 @@ export const ConversationSettingsSchema = z.object({
 export type ConversationSettings = z.infer<typeof ConversationSettingsSchema>;
 
 /** One earlier turn as a conversational run receives it in `history`. */
-export const HistoryMessageSchema = z.object({ role: z.enum(["user", "assistant"]), content: z.string() });
+export const HistoryMessageSchema = z.object({
+  role: z.enum(["user", "assistant"]),
+  content: z.string(),
+  /** The chat message's id (set by the chat service): the key of memory summaries (lib/nodes/memory-summary.ts). */
+  id: z.string().max(64).optional(),
+});
 export type HistoryMessage = z.infer<typeof HistoryMessageSchema>;
 
 /** The inputs a conversational Start adds to its declared ones (the run-input check uses them). */

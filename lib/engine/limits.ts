@@ -64,6 +64,11 @@ export const LIMITS = {
   /** Characters of one tool result handed back to the model (and kept in the trace); longer results are cut. */
   maxToolResultChars: 20_000,
   /**
+   * How long an Agent holds its step open for a person to approve a call of a tool that requires it
+   * (the worker stays busy meanwhile); then the call is refused as not approved. The step's own timeout also applies.
+   */
+  agentApprovalTimeoutMs: 15 * 60_000,
+  /**
    * Nesting of a JSON request body (objects and arrays). Real bodies (a graph with its node data, a
    * workflow file) stay under 20 levels; deeper ones are refused before anything walks them recursively.
    */

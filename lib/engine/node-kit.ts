@@ -53,6 +53,13 @@ export interface NodeDefinition<Config = unknown> {
    */
   pure?: boolean;
   /**
+   * Without side effects and never waiting or streaming, but not always quick (the Code node: a
+   * sandbox with no network, files or environment). Recorded like a pure step when it ends within
+   * a few milliseconds; a step still going after that gets its `running` row (and live status) then
+   * (lib/runs/step-store.ts, lazy). Defaults to false.
+   */
+  sideEffectFree?: boolean;
+  /**
    * Its references may name nodes on branches that were not taken, on purpose (the Variable
    * aggregator picks the first that ran): the validator does not warn about those reads.
    */

@@ -79,7 +79,7 @@ export interface ToolDescriptor {
   /** JSON Schema (type "object") of the input. */
   inputSchema: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
-  /** Each call needs a person's approval first (an MCP tool's per-tool setting): the Tool node waits for it; an Agent may not call it. */
+  /** Each call needs a person's approval first (an MCP tool's per-tool setting): the Tool node waits for it (the run parks); an Agent holds the wait on its running step. */
   requiresApproval?: boolean;
 }
 
@@ -91,6 +91,20 @@ export interface ToolInvocation {
   idempotencyKey: string;
   /** Progress the tool reports while it runs (MCP `notifications/progress`), for a live view. */
   onProgress?: (progress: ToolProgress) => void;
+  /**
+   * The step making the call (absent from the tool console): an MCP server's sampling is counted
+   * against the source's per-run budget, and its elicitation becomes a wait held on this step.
+   * `slot` tells calls of one step apart (an Agent's call index).
+   */
+  step?: ToolCallStep;
+}
+
+/** Where a tool call is made from in a run. */
+export interface ToolCallStep {
+  runId: string;
+  nodeId: string;
+  iteration: number;
+  slot: string;
 }
 
 /** One progress report of a running tool call. */
@@ -106,6 +120,9 @@ export interface ToolResult {
   /** Trace for the step and the tool console: request and response summaries (secrets redacted). */
   detail?: Record<string, unknown>;
   durationMs: number;
+  /** Model use the call caused (an MCP server's sampling requests), added to the step's usage and cost. */
+  usage?: TokenUsage;
+  cost?: Cost;
 }
 
 /**
@@ -250,10 +267,24 @@ export interface KnowledgeChunk {
   citation: number;
 }
 
+/** What a search's rerank call used (recorded on the step: usage and `detail.cost`). */
+export interface RerankUsage {
+  providerId: string;
+  model: string;
+  /** How many candidates were sent to the model. */
+  candidates: number;
+  /** Tokens the provider reported (0 when it reports none). */
+  tokens: number;
+  /** Undefined when the model has no price. */
+  cost?: Cost;
+}
+
 export interface KnowledgeSearchResult {
   chunks: KnowledgeChunk[];
   /** The chunks as numbered citations, ready for a prompt. */
   context: string;
+  /** Present when the search was reranked. */
+  rerank?: RerankUsage;
 }
 
 /**
@@ -280,4 +311,44 @@ export interface EngineServices {
   knowledge?: KnowledgePort;
   /** The workspace's secrets for this run (`{{ secrets.NAME }}` in HTTP headers, tool auth); optional. */
   secrets?: SecretPort;
+  /** The summary cache of conversation memory ("summarised"); optional: without it summaries are made but not kept. */
+  memory?: MemoryPort;
+  /** Waits held open inside a running step (an Agent's tool approval); optional, such calls are refused without it. */
+  heldWaits?: HeldWaitPort;
+}
+
+/** A summary of conversation history that fell out of a node's memory, up to and including message `through`. */
+export interface MemorySummary {
+  through: string;
+  summary: string;
+}
+
+/**
+ * Where summaries of dropped history are kept between turns: with the chat conversation the
+ * history's messages belong to (`messageIds`), per node. Both calls are no-ops (load: null) when
+ * the messages are not one conversation of the run's own chat turn.
+ */
+export interface MemoryPort {
+  load(request: { nodeId: string; messageIds: string[] }): Promise<MemorySummary | null>;
+  save(request: { nodeId: string; messageIds: string[] }, summary: MemorySummary): Promise<void>;
+}
+
+/** A person's approval or answer asked for while the step keeps running (its worker and open connections stay). */
+export interface HeldWaitRequest {
+  step: ToolCallStep;
+  kind: "approval" | "question";
+  /** The Approval/Question request shape (lib/nodes/approval, lib/nodes/question). */
+  request: Record<string, unknown>;
+  /** How long to wait; then the wait resolves as `timed_out`. */
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Held waits (lib/runs/held-waits.ts): a RunWait row in the step's slot, shown in the Inbox and on
+ * the run page like any wait and answered through the same routes, while the step stays running.
+ * Resolves with how the wait ended; rejects only when the signal aborts (NodeError "cancelled").
+ */
+export interface HeldWaitPort {
+  hold(request: HeldWaitRequest): Promise<{ status: "answered" | "timed_out" | "cancelled"; response: unknown; at: string }>;
 }

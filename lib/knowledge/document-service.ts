@@ -8,6 +8,7 @@ import { ServiceError, notFound } from "@/lib/services/errors";
 import { storage as defaultStorage } from "@/lib/storage";
 import { addDocument, addUrlSource, deleteDocument, type NewDocument, replaceDocumentFile } from "./documents";
 import { MetadataFilterSchema } from "./filter";
+import { knowledgeEvents } from "./progress";
 import { completeReindexIfDone } from "./reindex";
 import { getKnowledgeBase, type KnowledgeDeps } from "./service";
 
@@ -63,7 +64,7 @@ function auditDocument(member: Member, action: string, knowledgeBaseId: string, 
   return recordMemberAction(member, action, { type: "knowledge_document", id: doc.id, label: doc.name }, { metadata: { knowledgeBaseId, name: doc.name, mimeType: doc.mimeType, sizeBytes: doc.sizeBytes } });
 }
 
-const depsOf = (deps: KnowledgeDeps) => ({ db: deps.db ?? defaultDb(), storage: deps.storage ?? defaultStorage() });
+const depsOf = (deps: KnowledgeDeps) => ({ db: deps.db ?? defaultDb(), storage: deps.storage ?? defaultStorage(), progress: deps.progress ?? knowledgeEvents() });
 
 export async function listDocuments(member: Member, knowledgeBaseId: string, deps: KnowledgeDeps = {}) {
   await getKnowledgeBase(member, knowledgeBaseId, deps);

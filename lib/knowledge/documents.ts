@@ -5,6 +5,7 @@ import { ServiceError } from "@/lib/services/errors";
 import { type FileStorage, StorageTooLargeError } from "@/lib/storage/types";
 import { KNOWLEDGE_LIMITS } from "./limits";
 import { detectFormat, FORMAT_MIME, KnowledgeParseError } from "./parse";
+import { type KnowledgeEventSink, progressOf } from "./progress";
 import { enqueueDocument } from "./queue";
 
 export interface NewDocument {
@@ -23,6 +24,8 @@ export interface DocumentDeps {
   storage: FileStorage;
   /** Defaults to the knowledge queue. */
   enqueue?: (documentId: string) => Promise<void>;
+  /** Live events for watchers of the knowledge base (lib/knowledge/progress.ts): added, queued again, deleted. */
+  progress?: KnowledgeEventSink;
 }
 
 export const storageKeyOf = (knowledgeBaseId: string, documentId: string) => `knowledge/${knowledgeBaseId}/${documentId}`;
@@ -34,6 +37,7 @@ export const storageKeyOf = (knowledgeBaseId: string, documentId: string) => `kn
  */
 export async function addDocument(deps: DocumentDeps, knowledgeBaseId: string, input: NewDocument) {
   const { db, storage } = deps;
+  const announce = async <T extends Parameters<typeof progressOf>[0]>(row: T) => (await deps.progress?.(progressOf(row)), row);
   let format: ReturnType<typeof detectFormat> | null = null;
   let refusal: KnowledgeParseError | null = null;
   try {
@@ -53,12 +57,12 @@ export async function addDocument(deps: DocumentDeps, knowledgeBaseId: string, i
       ...(refusal ? { status: "failed", error: { code: refusal.code, message: refusal.message } } : {}),
     },
   });
-  if (refusal) return doc;
+  if (refusal) return announce(doc);
 
   const key = storageKeyOf(knowledgeBaseId, doc.id);
   try {
     const stored = await storage.put(key, input.body, { maxBytes: KNOWLEDGE_LIMITS.maxFileBytes });
-    const updated = await db.knowledgeDocument.update({ where: { id: doc.id }, data: { storageKey: key, sizeBytes: stored.sizeBytes, contentHash: stored.sha256 } });
+    const updated = await announce(await db.knowledgeDocument.update({ where: { id: doc.id }, data: { storageKey: key, sizeBytes: stored.sizeBytes, contentHash: stored.sha256 } }));
     await (deps.enqueue ?? enqueueDocument)(doc.id);
     return updated;
   } catch (error) {
@@ -67,7 +71,7 @@ export async function addDocument(deps: DocumentDeps, knowledgeBaseId: string, i
       throw error;
     }
     const message = `The document is larger than ${KNOWLEDGE_LIMITS.maxFileBytes / 1024 / 1024} MB, the limit.`;
-    return db.knowledgeDocument.update({ where: { id: doc.id }, data: { status: "failed", error: { code: "too_large", message } } });
+    return announce(await db.knowledgeDocument.update({ where: { id: doc.id }, data: { status: "failed", error: { code: "too_large", message } } }));
   }
 }
 
@@ -79,6 +83,7 @@ export async function addUrlSource(deps: DocumentDeps, knowledgeBaseId: string, 
   const doc = await deps.db.knowledgeDocument.create({
     data: { knowledgeBaseId, name: input.name, sourceKind: "url", sourceUrl: input.url, mimeType: "application/octet-stream", metadata: input.metadata ?? {} },
   });
+  await deps.progress?.(progressOf(doc));
   await (deps.enqueue ?? enqueueDocument)(doc.id);
   return doc;
 }
@@ -92,7 +97,8 @@ export async function replaceDocumentFile(deps: DocumentDeps, knowledgeBaseId: s
   try {
     // put() renames into place only once the whole file is in: an oversized upload leaves the old file.
     const stored = await deps.storage.put(key, body, { maxBytes: KNOWLEDGE_LIMITS.maxFileBytes });
-    await deps.db.knowledgeDocument.update({ where: { id: documentId }, data: { storageKey: key, sizeBytes: stored.sizeBytes, contentHash: stored.sha256, status: "queued", chunksDone: 0 } });
+    const doc = await deps.db.knowledgeDocument.update({ where: { id: documentId }, data: { storageKey: key, sizeBytes: stored.sizeBytes, contentHash: stored.sha256, status: "queued", chunksDone: 0 } });
+    await deps.progress?.(progressOf(doc));
   } catch (error) {
     if (error instanceof StorageTooLargeError) throw new ServiceError("invalid_input", `The document is larger than ${KNOWLEDGE_LIMITS.maxFileBytes / 1024 / 1024} MB, the limit.`);
     throw error;
@@ -101,7 +107,8 @@ export async function replaceDocumentFile(deps: DocumentDeps, knowledgeBaseId: s
 }
 
 /** Deletes a document: its chunks go with it at once (cascade), its file right after. */
-export async function deleteDocument(deps: Pick<DocumentDeps, "db" | "storage">, documentId: string): Promise<void> {
-  const doc = await deps.db.knowledgeDocument.delete({ where: { id: documentId }, select: { storageKey: true } });
+export async function deleteDocument(deps: Pick<DocumentDeps, "db" | "storage" | "progress">, documentId: string): Promise<void> {
+  const doc = await deps.db.knowledgeDocument.delete({ where: { id: documentId }, select: { storageKey: true, knowledgeBaseId: true } });
+  await deps.progress?.({ type: "document.deleted", knowledgeBaseId: doc.knowledgeBaseId, documentId });
   if (doc.storageKey) await deps.storage.delete(doc.storageKey);
 }

@@ -10,6 +10,7 @@ import { type ChunkRow, replaceDocumentChunks, storedEmbeddings } from "./chunk-
 import { createEmbedder, type EmbedderOptions } from "./embeddings";
 import { fetchUrlDocument } from "./fetch-url";
 import { KNOWLEDGE_LIMITS } from "./limits";
+import { type KnowledgeEventSink, progressOf } from "./progress";
 import { detectFormat, KnowledgeParseError, parseDocument } from "./parse";
 import { completeReindexIfDone, currentTargetGeneration, type IndexTarget, targetOf } from "./reindex";
 import { splitDocument, type ChunkDraft } from "./split";
@@ -23,6 +24,8 @@ export interface IngestDeps {
   signal?: AbortSignal;
   /** URL documents: overrides WEFT_ALLOW_PRIVATE_NETWORK (tests). */
   allowPrivate?: boolean;
+  /** Live progress (lib/knowledge/progress.ts): every stage, chunk count and the outcome. */
+  progress?: KnowledgeEventSink;
 }
 
 type Stage = "parsing" | "chunking" | "embedding";
@@ -35,13 +38,15 @@ class DocumentGoneError extends Error {}
  * The document's stage and progress. Raw SQL: it runs several times per document (once per
  * embedding batch too), and a statement through Prisma's query compiler costs many times the CPU.
  */
-async function writeStage(pool: pg.Pool, documentId: string, status: Stage, progress: StageProgress): Promise<void> {
-  const { rowCount } = await pool.query(
+async function writeStage(pool: pg.Pool, documentId: string, status: Stage, progress: StageProgress): Promise<Parameters<typeof progressOf>[0]> {
+  const { rows } = await pool.query<Parameters<typeof progressOf>[0]>(
     `UPDATE knowledge_documents SET status = $2::"KnowledgeDocumentStatus", "chunksDone" = COALESCE($3, "chunksDone"), "chunksTotal" = COALESCE($4, "chunksTotal"),
-            error = CASE WHEN $5 THEN NULL ELSE error END, "updatedAt" = now() WHERE id = $1`,
+            error = CASE WHEN $5 THEN NULL ELSE error END, "updatedAt" = now()
+      WHERE id = $1 RETURNING id, "knowledgeBaseId", status, "chunksDone", "chunksTotal", error`,
     [documentId, status, progress.chunksDone ?? null, progress.chunksTotal ?? null, progress.clearError ?? false],
   );
-  if (!rowCount) throw new DocumentGoneError();
+  if (!rows[0]) throw new DocumentGoneError();
+  return rows[0];
 }
 
 /** Why a document could not be indexed, as stored in KnowledgeDocument.error. */
@@ -95,7 +100,9 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
   const kb = doc.knowledgeBase;
   // During a re-index: the new generation with the new settings (lib/knowledge/reindex.ts).
   const target = targetOf(kb);
-  const setStage: SetStage = (status, progress = {}) => writeStage(poolOf(db), documentId, status, progress);
+  // Not awaited: a publish never fails and never holds up ingestion; one connection keeps the order.
+  const publish = (row: Parameters<typeof progressOf>[0]) => void deps.progress?.(progressOf(row));
+  const setStage: SetStage = (status, progress = {}) => writeStage(poolOf(db), documentId, status, progress).then(publish);
 
   try {
     await setStage("parsing", { chunksDone: 0, chunksTotal: 0, clearError: true });
@@ -111,7 +118,8 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
     }
     const embedded = await embedDrafts(deps, kb, target, drafts, setStage);
     deps.signal?.throwIfAborted();
-    await swapIn(db, { documentId, knowledgeBaseId: kb.id, generation: target.generation, dimensions: target.dimensions, chunks: embedded.rows }, { tokens: embedded.tokens, cost: embedded.cost, previousCost: doc.cost });
+    const swapped = await swapIn(db, { documentId, knowledgeBaseId: kb.id, generation: target.generation, dimensions: target.dimensions, chunks: embedded.rows }, { tokens: embedded.tokens, cost: embedded.cost, previousCost: doc.cost });
+    if (swapped) publish({ id: documentId, knowledgeBaseId: kb.id, status: "indexed", chunksDone: embedded.rows.length, chunksTotal: embedded.rows.length, error: null });
   } catch (error) {
     // Deleted while it was being indexed: nothing left to index or to mark.
     if (error instanceof DocumentGoneError) return;
@@ -120,7 +128,9 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
     // A re-index started meanwhile has queued this document again: that job's outcome counts.
     const now = await db.knowledgeBase.findUnique({ where: { id: kb.id }, select: { indexGeneration: true, reindex: true } });
     if (now && currentTargetGeneration(now) !== target.generation) return;
-    await db.knowledgeDocument.updateMany({ where: { id: documentId }, data: { status: "failed", error: { ...failure } } });
+    const { count } = await db.knowledgeDocument.updateMany({ where: { id: documentId }, data: { status: "failed", error: { ...failure } } });
+    const failed = count ? await db.knowledgeDocument.findUnique({ where: { id: documentId } }) : null;
+    if (failed) publish(failed);
   }
   await completeReindexIfDone(db, kb.id);
 }
@@ -164,16 +174,16 @@ interface Usage {
   previousCost: unknown;
 }
 
-/** The swap: chunks replaced and the document marked indexed in one transaction. */
-async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1], usage: Usage): Promise<void> {
-  await inTransaction(poolOf(db), async (client) => {
+/** The swap: chunks replaced and the document marked indexed in one transaction; false when nothing was written. */
+async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1], usage: Usage): Promise<boolean> {
+  return inTransaction(poolOf(db), async (client) => {
     // Serialises two jobs of the same document; a document deleted meanwhile stops here.
     const { rowCount } = await client.query(`SELECT 1 FROM knowledge_documents WHERE id = $1 FOR UPDATE`, [input.documentId]);
-    if (!rowCount) return;
+    if (!rowCount) return false;
     // A re-index started (or switched) since this job read the knowledge base: its own job writes
     // the right generation; this one's chunks would be thrown away, so nothing is written.
     const kb = await client.query<{ indexGeneration: number; reindex: unknown }>(`SELECT "indexGeneration", reindex FROM knowledge_bases WHERE id = $1 FOR SHARE`, [input.knowledgeBaseId]);
-    if (!kb.rows[0] || currentTargetGeneration(kb.rows[0]) !== input.generation) return;
+    if (!kb.rows[0] || currentTargetGeneration(kb.rows[0]) !== input.generation) return false;
     await replaceDocumentChunks(client, input);
     const cost = addCosts((usage.previousCost as Record<string, number> | null) ?? undefined, usage.cost);
     await client.query(
@@ -183,5 +193,6 @@ async function swapIn(db: Db, input: Parameters<typeof replaceDocumentChunks>[1]
         WHERE id = $1`,
       [input.documentId, input.chunks.length, input.generation, usage.tokens, cost ? JSON.stringify(cost) : null],
     );
+    return true;
   });
 }

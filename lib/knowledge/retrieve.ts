@@ -7,7 +7,7 @@ import { MetadataFilterSchema } from "./filter";
 import { reciprocalRankFusion } from "./fusion";
 import { rerank, RerankTargetSchema } from "./rerank";
 import { type Hit, keywordSearch, type SearchScope, vectorSearch } from "./search-sql";
-import type { KnowledgeChunk } from "@/lib/engine/ports";
+import type { KnowledgeChunk, RerankUsage } from "@/lib/engine/ports";
 
 export const RETRIEVAL_MODES = ["hybrid", "vector", "keyword"] as const;
 export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
@@ -37,6 +37,8 @@ export interface RetrievalResult {
   chunks: RetrievedChunk[];
   /** The chunks as numbered citations, ready for a prompt. */
   context: string;
+  /** The rerank call, when the query asked for one: its model, tokens and cost. */
+  rerank?: RerankUsage;
 }
 
 export interface RetrieveDeps {
@@ -80,13 +82,15 @@ async function ranked(deps: RetrieveDeps, workspaceId: string, bases: KnowledgeB
   return reciprocalRankFusion([byVector, byKeyword]);
 }
 
-/** The candidates in the rerank model's order with its scores, thresholded, top-k. */
-async function reranked(deps: RetrieveDeps, workspaceId: string, input: z.output<typeof RetrieveInputSchema>, candidates: Hit[], byId: Map<string, { text: string }>): Promise<Hit[]> {
-  const order = await rerank(input.rerank!, input.query, candidates.map((hit) => byId.get(hit.id)!.text), input.topK, { db: deps.db, workspaceId, signal: deps.signal, ...deps.embedder });
-  return order
+/** The candidates in the rerank model's order with its scores, thresholded, top-k; and what the call used. */
+async function reranked(deps: RetrieveDeps, workspaceId: string, input: z.output<typeof RetrieveInputSchema>, candidates: Hit[], byId: Map<string, { text: string }>): Promise<{ hits: Hit[]; usage: RerankUsage }> {
+  const target = input.rerank!;
+  const { ranking, tokens, cost } = await rerank(target, input.query, candidates.map((hit) => byId.get(hit.id)!.text), input.topK, { db: deps.db, workspaceId, signal: deps.signal, ...deps.embedder });
+  const hits = ranking
     .map(({ index, score }) => ({ id: candidates[index]!.id, score }))
     .filter((hit) => input.scoreThreshold === undefined || hit.score >= input.scoreThreshold)
     .slice(0, input.topK);
+  return { hits, usage: { providerId: target.providerId, model: target.model, candidates: candidates.length, tokens, ...(cost ? { cost } : {}) } };
 }
 
 // The two reads of every query are raw SQL: through Prisma's query compiler they cost several
@@ -128,7 +132,8 @@ export async function retrieve(deps: RetrieveDeps, workspaceId: string, rawInput
   const pool = input.rerank ? candidates : candidates.filter((hit) => input.scoreThreshold === undefined || hit.score >= input.scoreThreshold).slice(0, input.topK);
   const rows = await chunkRows(deps.db, pool.map((hit) => hit.id));
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const hits = input.rerank ? await reranked(deps, workspaceId, input, pool.filter((hit) => byId.has(hit.id)), byId) : pool;
+  const rerankedHits = input.rerank ? await reranked(deps, workspaceId, input, pool.filter((hit) => byId.has(hit.id)), byId) : null;
+  const hits = rerankedHits?.hits ?? pool;
   const chunks = hits.flatMap((hit) => {
     const row = byId.get(hit.id);
     if (!row) return [];
@@ -148,5 +153,5 @@ export async function retrieve(deps: RetrieveDeps, workspaceId: string, rawInput
   });
   // Numbered after the read: a chunk whose document was deleted meanwhile leaves no gap.
   chunks.forEach((chunk, index) => (chunk.citation = index + 1));
-  return { mode: input.mode, chunks, context: formatContext(chunks) };
+  return { mode: input.mode, chunks, context: formatContext(chunks), ...(rerankedHits ? { rerank: rerankedHits.usage } : {}) };
 }

@@ -7,6 +7,7 @@ import { NodeError } from "@/lib/engine/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import { storage as defaultStorage } from "@/lib/storage";
+import type { KnowledgeEventSink } from "./progress";
 import type { FileStorage } from "@/lib/storage/types";
 import { createEmbedder } from "./embeddings";
 import { KNOWLEDGE_LIMITS } from "./limits";
@@ -51,6 +52,8 @@ export type UpdateKnowledgeBaseInput = z.infer<typeof UpdateKnowledgeBaseSchema>
 export interface KnowledgeDeps {
   db?: Db;
   storage?: FileStorage;
+  /** Live document events; defaults to the process's publisher (lib/knowledge/progress.ts). */
+  progress?: KnowledgeEventSink;
 }
 
 const KB_SELECT = {

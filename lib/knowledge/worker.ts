@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 import type { FileStorage } from "@/lib/storage/types";
 import { ingestDocument } from "./ingest";
+import { createKnowledgeEventPublisher, progressOf } from "./progress";
 import { completeReindexIfDone } from "./reindex";
 import { KNOWLEDGE_QUEUE, type KnowledgeJob, KnowledgeJobSchema } from "./queue";
 
@@ -23,11 +24,14 @@ export interface KnowledgeWorkerOptions {
 export function startKnowledgeWorker(options: KnowledgeWorkerOptions) {
   const { db, storage, log } = options;
   const shutdown = new AbortController();
+  // Progress events (lib/knowledge/progress.ts) on a connection of their own: a BullMQ connection blocks.
+  const events = createRedis();
+  const progress = createKnowledgeEventPublisher(events);
   const worker = new Worker<KnowledgeJob>(
     KNOWLEDGE_QUEUE,
     async (job) => {
       const { documentId } = KnowledgeJobSchema.parse(job.data);
-      await ingestDocument(documentId, { db, storage, signal: shutdown.signal });
+      await ingestDocument(documentId, { db, storage, signal: shutdown.signal, progress });
     },
     {
       connection: createRedis(),
@@ -45,9 +49,9 @@ export function startKnowledgeWorker(options: KnowledgeWorkerOptions) {
     log.warn({ documentId: job.data.documentId, attempt: job.attemptsMade, last, err: error.message }, "knowledge ingestion failed");
     if (last && !shutdown.signal.aborted) {
       void db.knowledgeDocument
-        .update({ where: { id: job.data.documentId }, data: { status: "failed", error: { code: "internal", message: `Indexing failed: ${error.message}` } }, select: { knowledgeBaseId: true } })
+        .update({ where: { id: job.data.documentId }, data: { status: "failed", error: { code: "internal", message: `Indexing failed: ${error.message}` } }, select: { id: true, knowledgeBaseId: true, status: true, chunksDone: true, chunksTotal: true, error: true } })
         // A re-index may have been waiting for this document only.
-        .then((doc) => completeReindexIfDone(db, doc.knowledgeBaseId))
+        .then((doc) => (void progress(progressOf(doc)), completeReindexIfDone(db, doc.knowledgeBaseId)))
         .catch(() => undefined);
     }
   });
@@ -57,6 +61,7 @@ export function startKnowledgeWorker(options: KnowledgeWorkerOptions) {
     async close() {
       shutdown.abort(new Error("worker shutting down"));
       await worker.close();
+      events.disconnect();
     },
   };
 }

@@ -10,7 +10,7 @@ export function MemorySection({ id, memory, onChange }: { id: string; memory: Me
   const mode = value.mode;
   return (
     <div className="space-y-2">
-      <Field id={`${id}-memory`} label="Memory" hint="In a conversational workflow: the earlier turns sent to the model, oldest dropped first.">
+      <Field id={`${id}-memory`} label="Memory" hint="In a conversational workflow: the earlier turns sent to the model; the oldest fall out first.">
         <NativeSelect
           id={`${id}-memory`}
           value={mode}
@@ -29,6 +29,14 @@ export function MemorySection({ id, memory, onChange }: { id: string; memory: Me
       {mode === "tokens" ? (
         <Field id={`${id}-memory-tokens`} label="Tokens of history (estimated)">
           <Input id={`${id}-memory-tokens`} type="number" min={50} max={200000} value={value.tokens} onChange={(e) => onChange({ ...value, tokens: Number(e.target.value) || 50 })} />
+        </Field>
+      ) : null}
+      {mode !== "off" ? (
+        <Field id={`${id}-memory-overflow`} label="Older turns" hint="Summarised: one extra call of this model when turns fall out; the summary is kept with the conversation and added to the system message.">
+          <NativeSelect id={`${id}-memory-overflow`} value={value.overflow} onChange={(e) => onChange({ ...value, overflow: e.target.value === "summarise" ? "summarise" : "drop" })}>
+            <option value="drop">Dropped</option>
+            <option value="summarise">Summarised</option>
+          </NativeSelect>
         </Field>
       ) : null}
     </div>

@@ -59,6 +59,12 @@ export class ModelCalls {
     return response;
   }
 
+  /** Model use outside `send` (the memory summary, an MCP server's sampling requests): the step's usage and cost include it. */
+  addExternal(usage: TokenUsage | undefined, cost: Cost | undefined): void {
+    this.usage = addUsage(this.usage, usage);
+    this.cost = addCost(this.cost, cost);
+  }
+
   /** Usage, cost (read from `detail.cost` by lib/runs/run-cost.ts) and the answering provider, for the step's detail. */
   totals(): { usage: TokenUsage; cost?: Cost; providerId?: string } {
     return { usage: this.usage, ...(this.cost ? { cost: this.cost } : {}), ...(this.providerId ? { providerId: this.providerId } : {}) };

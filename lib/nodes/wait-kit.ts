@@ -28,9 +28,12 @@ export function formatDuration(timeout: WaitTimeout): string {
   return `${timeout.amount} ${unit}`;
 }
 
-/** Who answered: a signed-in member or an API key (stored with the answer, shown in the trace and outputs). */
+/**
+ * Who answered: a signed-in member or an API key (stored with the answer, shown in the trace and
+ * outputs), or a chat app's signed-out visitor answering in their own conversation (id: visitor id).
+ */
 export const AnswererSchema = z.object({
-  kind: z.enum(["user", "api_key"]),
+  kind: z.enum(["user", "api_key", "visitor"]),
   id: z.string(),
   /** What the outputs and the UI show: the member's name or email, or "API key <name>". */
   name: z.string(),

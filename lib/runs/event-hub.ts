@@ -15,15 +15,24 @@ import { runChannel } from "./events";
  * Pub/sub drops messages while the connection is down; ioredis subscribes again on reconnect and
  * the hub then tells every watcher (`onGap`) so it re-reads PostgreSQL, the source of truth.
  */
-export interface RunWatcher {
-  onEvent: (event: RunEvent) => void;
+export interface ChannelWatcher<E> {
+  onEvent: (event: E) => void;
   /** Events may have been lost (the subscriber reconnected): re-read what matters. */
   onGap?: () => void;
 }
+export type RunWatcher = ChannelWatcher<RunEvent>;
+
+/** What travels on a channel: JSON objects with a `type` (one, or an array of them). */
+export type ChannelEvent = { type: string } & Record<string, unknown>;
 
 export interface RunEventHub {
   /** Resolves once Redis has confirmed the subscription, so every later publish reaches `watcher`. */
   subscribe(runId: string, watcher: RunWatcher): Promise<() => void>;
+  /**
+   * The same for any other live channel (knowledge-base progress, lib/knowledge/progress.ts), on
+   * the same connection: a web process keeps one subscriber whatever its watchers follow.
+   */
+  subscribeChannel<E extends ChannelEvent>(channel: string, watcher: ChannelWatcher<E>): Promise<() => void>;
   stats(): { connections: number; channels: number; watchers: number };
   /** The subscriber's client name (CLIENT LIST shows it), for operators and tests. */
   readonly connectionName: string;
@@ -31,7 +40,7 @@ export interface RunEventHub {
 }
 
 interface Channel {
-  watchers: Set<RunWatcher>;
+  watchers: Set<ChannelWatcher<ChannelEvent>>;
   /** Settles when Redis confirmed the SUBSCRIBE that covers this channel. */
   ready: Promise<void>;
 }
@@ -42,12 +51,12 @@ interface Channel {
  */
 const EventEnvelopeSchema = z.object({ type: z.string() }).passthrough();
 
-function parseEvents(message: string): RunEvent[] {
+function parseEvents(message: string): ChannelEvent[] {
   try {
     const raw: unknown = JSON.parse(message);
     return (Array.isArray(raw) ? raw : [raw]).flatMap((item) => {
       const parsed = EventEnvelopeSchema.safeParse(item);
-      return parsed.success ? [parsed.data as unknown as RunEvent] : [];
+      return parsed.success ? [parsed.data] : [];
     });
   } catch {
     return [];
@@ -125,7 +134,7 @@ export function createRunEventHub(options: { connect?: (name: string) => Redis; 
     });
   }
 
-  function leave(channel: string, entry: Channel, watcher: RunWatcher): void {
+  function leave(channel: string, entry: Channel, watcher: ChannelWatcher<ChannelEvent>): void {
     entry.watchers.delete(watcher);
     if (entry.watchers.size > 0 || channels.get(channel) !== entry) return;
     channels.delete(channel);
@@ -133,32 +142,35 @@ export function createRunEventHub(options: { connect?: (name: string) => Redis; 
     scheduleFlush();
   }
 
+  async function subscribeChannel(channel: string, watcher: ChannelWatcher<ChannelEvent>): Promise<() => void> {
+    let entry = channels.get(channel);
+    if (!entry) {
+      entry = { watchers: new Set(), ready: requestSubscribe(channel) };
+      channels.set(channel, entry);
+    }
+    entry.watchers.add(watcher);
+    const joined = entry;
+    try {
+      await joined.ready;
+    } catch (error) {
+      // The next watcher of this run asks again rather than inherit the failure.
+      if (channels.get(channel) === joined) channels.delete(channel);
+      joined.watchers.delete(watcher);
+      throw error;
+    }
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      leave(channel, joined, watcher);
+    };
+  }
+
   return {
     connectionName,
-    async subscribe(runId, watcher) {
-      const channel = runChannel(runId);
-      let entry = channels.get(channel);
-      if (!entry) {
-        entry = { watchers: new Set(), ready: requestSubscribe(channel) };
-        channels.set(channel, entry);
-      }
-      entry.watchers.add(watcher);
-      const joined = entry;
-      try {
-        await joined.ready;
-      } catch (error) {
-        // The next watcher of this run asks again rather than inherit the failure.
-        if (channels.get(channel) === joined) channels.delete(channel);
-        joined.watchers.delete(watcher);
-        throw error;
-      }
-      let left = false;
-      return () => {
-        if (left) return;
-        left = true;
-        leave(channel, joined, watcher);
-      };
-    },
+    // Run events are checked for their type only (like every channel's); the engine wrote them.
+    subscribe: (runId, watcher) => subscribeChannel(runChannel(runId), watcher as unknown as ChannelWatcher<ChannelEvent>),
+    subscribeChannel: <E extends ChannelEvent>(channel: string, watcher: ChannelWatcher<E>) => subscribeChannel(channel, watcher as unknown as ChannelWatcher<ChannelEvent>),
     stats() {
       let watchers = 0;
       for (const entry of channels.values()) watchers += entry.watchers.size;

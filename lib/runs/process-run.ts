@@ -21,6 +21,7 @@ import { takeLeaseWithinWorkflowLimit } from "@/lib/limits/workflow-concurrency"
 
 /** Steps of pure nodes are written in batches (see NodeDefinition.pure). */
 const deferrable = (nodeType: string) => nodeRegistry[nodeType]?.pure === true;
+const lazy = (nodeType: string) => nodeRegistry[nodeType]?.sideEffectFree === true;
 
 /**
  * The abort reason a worker uses when it shuts down with a run unfinished: the run is handed
@@ -199,7 +200,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     if (!graph.ok) {
       return { outcome: { status: "failed", error: { code: "invalid_graph", message: "The run's graph could not be read." }, usage: zeroUsage() } };
     }
-    const store: RunStepStore = createStepStore(db, runId, leaseToken, { deferrable, fresh, publish: (event) => deps.publish(runId, event) });
+    const store: RunStepStore = createStepStore(db, runId, leaseToken, { deferrable, lazy, fresh, publish: (event) => deps.publish(runId, event) });
     fresh = false;
     try {
       const outcome = await executeRun({
@@ -304,7 +305,7 @@ async function parkRun(db: Db, runId: string, leaseToken: number, totals: Totals
         AND NOT EXISTS (
           SELECT 1 FROM run_waits w
           JOIN run_steps s ON s."runId" = w."runId" AND s."nodeId" = w."nodeId" AND s.iteration = w.iteration
-          WHERE w."runId" = ${runId} AND w.status <> 'pending' AND s.status = 'waiting'
+          WHERE w."runId" = ${runId} AND w.slot = '' AND w.status <> 'pending' AND s.status = 'waiting'
         )`;
     return changed > 0;
   });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { db, poolOf } from "@/lib/db/client";
 import type { RunOrigin } from "./initiator";
 import { prepared } from "@/lib/db/prepared";
+import { AUDIT_EVENT_COLUMNS, auditEventValues } from "@/lib/audit/record";
 import { jsonParam } from "./step-sql";
 
 export interface NewRun {
@@ -23,33 +24,37 @@ export interface NewRun {
  * and Prisma's query compiler costs several times the CPU of the statement itself. Times are UTC
  * (the columns' convention, see step-sql.ts).
  */
-const INSERT_RUN = prepared(
-  "insert_run",
-  `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", trigger, "apiKeyId", "apiKeyName",
+const RUN_VALUES = `INSERT INTO runs (id, "workspaceId", "workflowId", "workflowName", "workflowVersionId", graph, inputs, "createdById", trigger, "apiKeyId", "apiKeyName",
                      "triggerRefId", "triggerRefName", "triggerKey", "visitorId", "createdAt")
-   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, now() AT TIME ZONE 'UTC')`,
+   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, now() AT TIME ZONE 'UTC')`;
+const INSERT_RUN = prepared("insert_run", RUN_VALUES);
+/** The run and its audit entry (`run.started`) in one statement: one round trip and one commit, and never one without the other. */
+const INSERT_RUN_AUDITED = prepared(
+  "insert_run_audited",
+  `WITH run AS (${RUN_VALUES} RETURNING id)
+   INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) SELECT ${auditEventValues(16)} FROM run`,
 );
 
-export async function insertRunRow(run: NewRun): Promise<string> {
+/** Inserts the run; with `audit` (auditInsertValues of its `run.started` entry), the entry too, in the same statement. */
+export async function insertRunRow(run: NewRun, audit?: unknown[]): Promise<string> {
   const id = run.id ?? randomUUID();
-  await poolOf(db()).query(
-    INSERT_RUN([
-      id,
-      run.workspaceId,
-      run.workflowId,
-      run.workflowName,
-      run.workflowVersionId,
-      jsonParam(run.graph),
-      jsonParam(run.inputs) ?? "{}",
-      run.createdById,
-      run.origin.trigger,
-      run.origin.apiKeyId ?? null,
-      run.origin.apiKeyName ?? null,
-      run.origin.triggerRefId ?? null,
-      run.origin.triggerRefName ?? null,
-      run.origin.triggerKey ?? null,
-      run.origin.visitorId ?? null,
-    ]),
-  );
+  const values = [
+    id,
+    run.workspaceId,
+    run.workflowId,
+    run.workflowName,
+    run.workflowVersionId,
+    jsonParam(run.graph),
+    jsonParam(run.inputs) ?? "{}",
+    run.createdById,
+    run.origin.trigger,
+    run.origin.apiKeyId ?? null,
+    run.origin.apiKeyName ?? null,
+    run.origin.triggerRefId ?? null,
+    run.origin.triggerRefName ?? null,
+    run.origin.triggerKey ?? null,
+    run.origin.visitorId ?? null,
+  ];
+  await poolOf(db()).query(audit ? INSERT_RUN_AUDITED([...values, ...audit]) : INSERT_RUN(values));
   return id;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
@@ -8,7 +9,7 @@ import { hasErrors, usesModelAliases, validateGraph } from "@/lib/engine/validat
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
 import type { RunOrigin } from "./initiator";
-import { auditRun } from "./audit";
+import { runStartedAuditValues } from "./audit";
 import { insertRunRow } from "./run-insert";
 import { assertWithinBudget } from "@/lib/limits/budgets";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
@@ -73,22 +74,27 @@ export async function createAndEnqueueRun(
   if (!checked.ok) {
     throw new ServiceError("invalid_input", "Some inputs are missing or have the wrong type.", { problems: checked.problems });
   }
-  const runId = await insertRunRow({
-    id: run.id,
-    workspaceId: member.workspaceId,
-    workflowId: run.workflowId,
-    workflowName: run.workflowName,
-    workflowVersionId: run.workflowVersionId ?? null,
-    graph: run.graph,
-    inputs: checked.inputs,
-    // A member without a user (a workflow tool whose owner is gone) records no one rather than "".
-    createdById: member.userId || null,
-    origin: run.origin,
-  });
+  const runId = run.id ?? randomUUID();
+  // The `run.started` audit entry is written by the run's own INSERT: both or neither.
+  const audit = await runStartedAuditValues(member, { id: runId, workflowName: run.workflowName }, { workflowId: run.workflowId, versionId: run.workflowVersionId ?? null });
+  await insertRunRow(
+    {
+      id: runId,
+      workspaceId: member.workspaceId,
+      workflowId: run.workflowId,
+      workflowName: run.workflowName,
+      workflowVersionId: run.workflowVersionId ?? null,
+      graph: run.graph,
+      inputs: checked.inputs,
+      // A member without a user (a workflow tool whose owner is gone) records no one rather than "".
+      createdById: member.userId || null,
+      origin: run.origin,
+    },
+    audit,
+  );
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.
   await enqueueRun(runId);
-  await auditRun(member, "run.started", { id: runId, workflowName: run.workflowName }, { workflowId: run.workflowId, versionId: run.workflowVersionId ?? null });
   return { runId };
 }
 

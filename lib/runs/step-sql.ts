@@ -22,7 +22,8 @@ export interface StepRow {
   nodeId: string;
   nodeType: string;
   iteration: number;
-  status: "succeeded" | "failed" | "skipped";
+  /** `running`: a lazy step still going after LAZY_RUNNING_MS (step-store.ts), its row written with its true start. */
+  status: "succeeded" | "failed" | "skipped" | "running";
   input?: unknown;
   output?: unknown;
   error?: unknown;
@@ -33,7 +34,7 @@ export interface StepRow {
   completionTokens: number;
   totalTokens: number;
   startedAt: Date;
-  finishedAt: Date;
+  finishedAt: Date | null;
 }
 
 /** UTC wall-clock text for a `timestamp(3)` column. */
@@ -82,7 +83,7 @@ function stepRecords(rows: StepRow[]): string {
       completionTokens: row.completionTokens,
       totalTokens: row.totalTokens,
       startedAt: utc(row.startedAt),
-      finishedAt: utc(row.finishedAt),
+      finishedAt: row.finishedAt ? utc(row.finishedAt) : null,
     })),
   );
 }
@@ -228,12 +229,12 @@ const LOAD_STEPS = prepared(
       w.status AS wait_status, w.response AS wait_response, w."answeredById" AS wait_answered_by,
       (w."answeredAt" AT TIME ZONE 'UTC') AS wait_answered_at
    FROM run_steps s
-   LEFT JOIN run_waits w ON w."runId" = s."runId" AND w."nodeId" = s."nodeId" AND w.iteration = s.iteration
+   LEFT JOIN run_waits w ON w."runId" = s."runId" AND w."nodeId" = s."nodeId" AND w.iteration = s.iteration AND w.slot = ''
    WHERE s."runId" = $1
    ORDER BY s."startedAt" ASC`,
 );
 
-/** Every step of a run with its wait (if any), in the order the steps started. */
+/** Every step of a run with its own wait (if any; not the waits held inside a running step), in the order the steps started. */
 export async function loadStepRows(pool: pg.Pool, runId: string): Promise<LoadedStepRow[]> {
   const result = await retried(() => pool.query<LoadedStepRow>(LOAD_STEPS([runId])));
   return result.rows;

@@ -32,6 +32,9 @@ const tokens = (usage: StepSuccess["usage"]) => ({
 /** How long a finished deferred step may stay in memory before it is written (and shown). */
 const FLUSH_AFTER_MS = 15;
 
+/** How long a lazy step may run unrecorded; past it, its `running` row is written (and shown). */
+export const LAZY_RUNNING_MS = 50;
+
 export interface StepStoreOptions {
   /**
    * Node types whose steps may be written lazily: deterministic, quick, without side effects, never
@@ -41,6 +44,13 @@ export interface StepStoreOptions {
    * it again, which is harmless by definition. Default: none (every step written as it happens).
    */
   deferrable?: (nodeType: string) => boolean;
+  /**
+   * Node types without side effects that may take a while (the Code node): handled like deferrable
+   * ones while they last under LAZY_RUNNING_MS; one still going then gets its `running` row (with
+   * its true start) and its live status, and is finished like any other step. A crash before the
+   * row is written costs only its computation, as for deferrable steps. Default: none.
+   */
+  lazy?: (nodeType: string) => boolean;
   /**
    * Where the engine's events go. Events wait behind deferred steps that are not yet written, so
    * a watcher never sees a step that PostgreSQL does not have (its snapshot would contradict it).
@@ -73,6 +83,7 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
   const pool = poolOf(db);
   const fence = { runId, run: { leaseToken } } satisfies Prisma.RunStepWhereInput;
   const deferrable = options.deferrable ?? (() => false);
+  const lazy = options.lazy ?? (() => false);
   const publish = options.publish ?? (() => undefined);
 
   /** Attempts already recorded, so a deferred step re-executed after a crash counts on. */
@@ -86,6 +97,12 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failure: unknown;
   let waited = false;
+  /** Lazy steps begun and not yet finished: the timer that writes their `running` row. */
+  const lazyTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The `running` event of a lazy step, published only if its row gets written. */
+  const lazyRunning = new Map<string, RunEvent>();
+  /** Writes of lazy steps' `running` rows, awaited before the step's end is written. */
+  const promotions = new Map<string, Promise<void>>();
 
   async function fencedOut(): Promise<never> {
     throw (await fenceFailure(pool, runId, leaseToken)) === "cancelled" ? new RunCancelledError(runId) : new LeaseLostError(runId);
@@ -132,8 +149,12 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
 
   const events: RunEventSink = {
     publish(event) {
-      // A deferred step's `running` is never written, so it is never shown either.
-      if (event.type === "step" && event.status === "running" && begun.has(stepKey(event))) return;
+      // A deferred step's `running` is never written, so it is never shown either (a lazy one's
+      // only once its row is, see promote()).
+      if (event.type === "step" && event.status === "running" && begun.has(stepKey(event))) {
+        if (lazyTimers.has(stepKey(event))) lazyRunning.set(stepKey(event), event);
+        return;
+      }
       if (buffer.length > 0 || flushInProgress || held.length > 0) held.push(event);
       else publish(event);
     },
@@ -169,6 +190,38 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
     });
   }
   const deferredTypes = new Map<string, string>();
+
+  /** A lazy step still going: its `running` row (true start, known attempt) goes out with the buffered batch. */
+  function promote(step: StepBegin) {
+    const key = stepKey(step);
+    lazyTimers.delete(key);
+    const began = begun.get(key);
+    const nodeType = deferredTypes.get(key);
+    if (!began || !nodeType) return;
+    begun.delete(key);
+    deferredTypes.delete(key);
+    buffer.push({ nodeId: step.nodeId, nodeType, iteration: step.iteration, status: "running", attempt: began.attempt, ...tokens(undefined), startedAt: began.startedAt, finishedAt: null });
+    const running = lazyRunning.get(key);
+    lazyRunning.delete(key);
+    const written = flush().then(() => {
+      if (running) events.publish(running);
+    });
+    // A failed write is kept in `failure` and thrown by the step's end (see settleLazy).
+    written.catch(() => undefined);
+    promotions.set(key, written);
+  }
+
+  /** Before a lazy step's end is recorded: stop its timer, or wait for its `running` row. */
+  async function settleLazy(step: { nodeId: string; iteration: number }) {
+    const key = stepKey(step);
+    clearTimeout(lazyTimers.get(key));
+    lazyTimers.delete(key);
+    lazyRunning.delete(key);
+    const promotion = promotions.get(key);
+    if (!promotion) return;
+    promotions.delete(key);
+    await promotion;
+  }
 
   return {
     events,
@@ -232,7 +285,7 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
           answeredAt: null,
         };
         await tx.runWait.upsert({
-          where: { runId_nodeId_iteration: { runId, nodeId: step.nodeId, iteration: step.iteration } },
+          where: { runId_nodeId_iteration_slot: { runId, nodeId: step.nodeId, iteration: step.iteration, slot: "" } },
           create: { ...wait, workspaceId, runId, nodeId: step.nodeId, iteration: step.iteration },
           // The same step waiting again (a resumed node asked anew): a fresh pending wait.
           update: { ...wait, createdAt: new Date() },
@@ -245,6 +298,12 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
       if (deferrable(step.nodeType)) {
         deferredTypes.set(stepKey(step), step.nodeType);
         return beginDeferred(step);
+      }
+      if (lazy(step.nodeType)) {
+        deferredTypes.set(stepKey(step), step.nodeType);
+        const begun = beginDeferred(step);
+        lazyTimers.set(stepKey(step), setTimeout(() => promote(step), LAZY_RUNNING_MS));
+        return begun;
       }
       // Rows are written in the order steps began: the deferred steps still buffered go first, in
       // the same statement as this step's `running` row (a fenced-out write throws from flush).
@@ -259,6 +318,7 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
     },
 
     async completeStep(step: StepSuccess) {
+      await settleLazy(step);
       const type = deferredTypes.get(stepKey(step));
       if (type && begun.has(stepKey(step))) return finishDeferred(step, "succeeded", type);
       const written = await finishStepRow(pool, runId, leaseToken, {
@@ -277,6 +337,7 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
     },
 
     async failStep(step: StepFailure) {
+      await settleLazy(step);
       const type = deferredTypes.get(stepKey(step));
       if (type && begun.has(stepKey(step))) {
         finishDeferred(step, "failed", type);

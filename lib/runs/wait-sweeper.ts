@@ -17,7 +17,8 @@ const BATCH = 500;
  * Runs in every worker at start and on a timer (like the reconciler), so it is safe to run
  * anywhere, any time, concurrently: every write is a compare-and-set.
  * 1. Pending waits past `timeoutAt` resolve as `timed_out` (which re-queues their run).
- * 2. Repair: a run `waiting` while one of its waits is resolved and the step still waits. The
+ * 2. Repair: a run `waiting` while one of its steps' own waits (slot "", not one held inside a running
+ *    step: held-waits.ts) is resolved and the step still waits. The
  *    worker's park guard and resolveWait's transaction make this a narrow race, but a run left so
  *    would wait forever; re-queueing it is harmless (the step re-executes with its resolution).
  * 3. Pending waits whose run already ended are closed, so nobody is asked to answer them.
@@ -44,7 +45,7 @@ export async function sweepWaits(db: Db, deps: WaitDeps = {}, now: Date = new Da
     SELECT DISTINCT r.id FROM runs r
     JOIN run_waits w ON w."runId" = r.id
     JOIN run_steps s ON s."runId" = w."runId" AND s."nodeId" = w."nodeId" AND s.iteration = w.iteration
-    WHERE r.status = 'waiting' AND w.status IN ('answered', 'timed_out') AND s.status = 'waiting'
+    WHERE r.status = 'waiting' AND w.slot = '' AND w.status IN ('answered', 'timed_out') AND s.status = 'waiting'
     LIMIT ${BATCH}`;
   const requeued: string[] = [];
   for (const { id } of stuck) {

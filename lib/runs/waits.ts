@@ -94,7 +94,7 @@ export async function requeueRun(runId: string, deps: WaitDeps = {}): Promise<vo
   await Promise.allSettled([enqueueRun(runId, deps.queue ?? runsQueue()), publisherOf(deps).publish(runChannel(runId), JSON.stringify(event))]);
 }
 
-function alreadyResolved(status: string): ServiceError {
+export function alreadyResolved(status: string): ServiceError {
   const said: Record<string, string> = {
     answered: "This wait has already been answered.",
     timed_out: "This wait has already timed out.",
@@ -155,6 +155,8 @@ export async function answerWait(actor: WaitActor, runId: string, ref: { waitId:
     "waitId" in ref ? { id: ref.waitId, runId } : { runId, nodeId: ref.nodeId, iteration: ref.iteration ?? 0 };
   const wait = await db.runWait.findFirst({
     where: { ...where, workspaceId: workspaceOf(actor) },
+    // By node: a step may also hold waits in slots of its own (held-waits.ts); the pending one, the latest, is meant.
+    orderBy: [{ status: "asc" }, { createdAt: "desc" }],
     select: { id: true, kind: true, status: true, request: true, run: { select: { status: true } } },
   });
   if (!wait) throw notFound("Wait");

@@ -7,6 +7,7 @@ import { NodeError } from "@/lib/engine/errors";
 import { env } from "@/lib/env";
 import { createSandboxPool, type SandboxPool } from "@/lib/sandbox/pool";
 import { forbidden, notFound } from "@/lib/services/errors";
+import { createChatService } from "@/lib/models/chat-service";
 import { createToolPort } from "./port";
 import { TOOL_LIMITS } from "./schema";
 
@@ -35,6 +36,9 @@ export async function testTool(member: Member, toolId: string, input: Record<str
     runCode: (request) => sandbox().forWorkspace(member.workspaceId)(request),
     // The tester is the actor: a secret restricted above their role is refused, as in a run they start.
     secrets: createSecretResolver(db, member.workspaceId, { actorRole: async () => member.role }),
+    // MCP sampling works as in a run (the source's model, per-request and per-call caps), billed to no run:
+    // its usage and cost are in the result's trace. Elicitation is refused: there is no held wait here.
+    chat: createChatService({ db, workspaceId: member.workspaceId }),
   });
   const started = performance.now();
   try {

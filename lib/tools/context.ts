@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { CodeRequest, CodeResponse, SecretPort } from "@/lib/engine/ports";
-import type { HttpRequest, HttpResponse, ToolProgress } from "@/lib/engine/ports";
+import type { ChatRequest, ChatResponse, Cost, HeldWaitPort, HttpRequest, HttpResponse, ToolCallStep, ToolProgress } from "@/lib/engine/ports";
+import type { TokenUsage } from "@/lib/engine/usage";
 import type { ToolKind } from "./schema";
 
 /** The guarded HTTP client of tools: the HTTP node's client with the workspace's network allow-list. */
@@ -38,12 +39,19 @@ export interface ToolCallContext {
   allowPrivate: boolean;
   /** Where a kind that reports progress (MCP) sends it. */
   onProgress?: (progress: ToolProgress) => void;
+  /** The workspace's chat service (MCP sampling). */
+  chat?: (request: ChatRequest) => Promise<ChatResponse>;
+  /** Waits held on the calling step (MCP elicitation); absent from the console. */
+  heldWaits?: HeldWaitPort;
+  step?: ToolCallStep;
 }
 
-/** What a kind's caller hands back: the output and a trace (request/response summaries). */
+/** What a kind's caller hands back: the output and a trace (request/response summaries), and model use it caused. */
 export interface ToolCallOutcome {
   output: unknown;
   detail?: Record<string, unknown>;
+  usage?: TokenUsage;
+  cost?: Cost;
 }
 
 export type ToolCaller = (ctx: ToolCallContext) => Promise<ToolCallOutcome>;

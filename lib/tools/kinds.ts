@@ -13,7 +13,15 @@ export const toolCallers = {
   mcp: async (ctx) => {
     // The MCP SDK loads with the first MCP call, so processes that never call one do not hold it.
     const { callMcpTool } = await import("./mcp/call");
-    const result = await callMcpTool(ctx.db, ctx.tool, ctx.input, { signal: ctx.signal, idempotencyKey: ctx.idempotencyKey, allowPrivate: ctx.allowPrivate, onProgress: ctx.onProgress });
-    return { output: result.output, detail: result.detail };
+    const result = await callMcpTool(ctx.db, ctx.tool, ctx.input, {
+      signal: ctx.signal,
+      idempotencyKey: ctx.idempotencyKey,
+      allowPrivate: ctx.allowPrivate,
+      onProgress: ctx.onProgress,
+      chat: ctx.chat,
+      heldWaits: ctx.heldWaits,
+      step: ctx.step,
+    });
+    return { output: result.output, detail: result.detail, usage: result.usage, cost: result.cost };
   },
 } satisfies ToolCallers;

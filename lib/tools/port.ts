@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
-import type { CodeRequest, CodeResponse, SecretPort, ToolDescriptor, ToolInvocation, ToolPort, ToolResult } from "@/lib/engine/ports";
+import type { ChatRequest, ChatResponse, CodeRequest, CodeResponse, HeldWaitPort, SecretPort, ToolDescriptor, ToolInvocation, ToolPort, ToolResult } from "@/lib/engine/ports";
 import type { GuardOptions } from "@/lib/net/ssrf";
 import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { createHttpService } from "@/lib/nodes/http/client";
@@ -29,6 +29,10 @@ export interface ToolPortDeps {
   secrets?: SecretPort;
   /** DNS for the allow-list and SSRF checks; tests pass a fake. */
   resolve?: GuardOptions["resolve"];
+  /** The workspace's chat service: MCP sources that enable sampling answer their servers with it. */
+  chat?: (request: ChatRequest) => Promise<ChatResponse>;
+  /** Waits held on the calling step (MCP elicitation in runs); absent from the console, which refuses them. */
+  heldWaits?: HeldWaitPort;
 }
 
 const isKind = (kind: string): kind is ToolKind => (TOOL_KINDS as readonly string[]).includes(kind);
@@ -105,11 +109,15 @@ export function createToolPort(deps: ToolPortDeps): ToolPort {
         runCode: deps.runCode,
         allowPrivate: deps.allowPrivate,
         onProgress: invocation.onProgress,
+        chat: deps.chat,
+        heldWaits: deps.heldWaits,
+        step: invocation.step,
       };
       const elapsed = () => Math.round(performance.now() - started);
       try {
         const outcome = await toolCallers[tool.kind](ctx);
-        return secrets.redact({ output: outcome.output, detail: { ...outcome.detail, tool: tool.name, kind: tool.kind, version: tool.version }, durationMs: elapsed() });
+        const spent = outcome.usage ? { usage: outcome.usage, ...(outcome.cost ? { cost: outcome.cost } : {}) } : {};
+        return secrets.redact({ output: outcome.output, detail: { ...outcome.detail, tool: tool.name, kind: tool.kind, version: tool.version }, durationMs: elapsed(), ...spent });
       } catch (error) {
         if (invocation.signal.aborted && !(error instanceof NodeError && error.code === "cancelled")) {
           throw new NodeError("cancelled", "The run was cancelled.", { cause: error });

@@ -21,7 +21,8 @@ import { verifyWebhookSignature } from "./webhook-signature";
  * One call of POST (or GET) /api/hooks/{publicId}, in the order that reveals least: the address's
  * rate limit, the declared size, the hook (unknown, disabled or orphaned: 404, the same answer),
  * the hook's rate limit, the content type (415), the body within the limit (413), the signature or
- * API key (401), the inputs (400 naming the fields), then the run (202, or 200/504 in sync mode).
+ * API key (401), the inputs (400 naming the fields), then the run (202, or in sync mode 200 /
+ * 500 failed / 409 cancelled / 504 still going).
  */
 
 const NOT_FOUND = () => apiError(404, "not_found", "No webhook here.");
@@ -142,5 +143,12 @@ async function start(request: Request, hook: Hook, actor: { member: Member; apiK
   if (!run || !TERMINAL_RUN_STATUSES.includes(run.status)) {
     return apiError(504, "timeout", `The run did not finish within ${hook.syncTimeoutMs} ms; it goes on. Its id is ${started.runId}.`, { runId: started.runId }, headers);
   }
-  return Response.json({ runId: started.runId, status: run.status, output: run.output, ...(run.error ? { error: run.error } : {}) }, { status: 200, headers });
+  return Response.json({ runId: started.runId, status: run.status, output: run.output, ...(run.error ? { error: run.error } : {}) }, { status: SYNC_STATUS[run.status] ?? 500, headers });
 }
+
+/**
+ * The HTTP status of a sync answer by the run's end, as n8n answers a webhook whose workflow
+ * failed (500): a caller that looks only at the status (curl --fail, a retrying sender) sees the
+ * failure. The body is the same in every case: run id, status, output and the run's error.
+ */
+const SYNC_STATUS: Record<string, number> = { succeeded: 200, failed: 500, cancelled: 409 };

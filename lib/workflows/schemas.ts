@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FileKnowledgeBaseSchema } from "./knowledge-refs";
 import { GraphSchema } from "@/lib/engine/graph";
 
 /** Shapes of workflows that browser, server and public API share (no server imports here). */
@@ -37,6 +38,11 @@ export const WorkflowFileSchema = z.object({
   /** Kept on import when free in the workspace, else suffixed (files from before slugs have none). */
   slug: WorkflowSlugSchema.optional(),
   exportedAt: z.string().optional(),
+  /**
+   * The knowledge bases the graph refers to, by id and name: ids belong to the exporting workspace,
+   * so an import elsewhere maps them by name (lib/workflows/knowledge-refs.ts).
+   */
+  knowledgeBases: z.array(FileKnowledgeBaseSchema).max(200).optional(),
 });
 export type WorkflowFile = z.infer<typeof WorkflowFileSchema>;
 

@@ -6,6 +6,8 @@ import { withoutPins } from "@/lib/engine/pins";
 import { hasErrors, validateGraph } from "@/lib/engine/validate";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { ServiceError } from "@/lib/services/errors";
+import { db } from "@/lib/db/client";
+import { type KnowledgeBaseMapping, knowledgeBasesOfGraph, mapKnowledgeBases } from "./knowledge-refs";
 import { ImportWorkflowSchema, WORKFLOW_FILE_FORMAT, type WorkflowFile } from "./schemas";
 import { createWorkflow, getWorkflow } from "./service";
 
@@ -19,6 +21,7 @@ import { createWorkflow, getWorkflow } from "./service";
 export async function exportWorkflow(member: Member, id: string): Promise<WorkflowFile> {
   const workflow = await getWorkflow(member, id);
   await recordMemberAction(member, "workflow.exported", { type: "workflow", id: workflow.id, label: workflow.name });
+  const knowledgeBases = await knowledgeBasesOfGraph(db(), member.workspaceId, workflow.graph);
   return {
     format: WORKFLOW_FILE_FORMAT,
     version: 1,
@@ -28,6 +31,7 @@ export async function exportWorkflow(member: Member, id: string): Promise<Workfl
     // Pins are test data of this draft (outputs of its runs): they stay out of a file, like out of a version.
     graph: withoutPins(workflow.graph),
     exportedAt: new Date().toISOString(),
+    ...(knowledgeBases.length > 0 ? { knowledgeBases } : {}),
   };
 }
 
@@ -41,10 +45,22 @@ export function assertImportable(graph: Graph): void {
   }
 }
 
-export async function importWorkflow(member: Member, input: z.input<typeof ImportWorkflowSchema>): Promise<{ id: string; name: string }> {
+/**
+ * Saves the file as a new draft. Knowledge bases it refers to are mapped to this workspace's by
+ * name (each mapping reported); one that cannot be found is taken out of its node, which keeps a
+ * validation error naming it until someone picks a base (lib/workflows/knowledge-refs.ts).
+ */
+export async function importWorkflow(member: Member, input: z.input<typeof ImportWorkflowSchema>): Promise<{ id: string; name: string; knowledgeBases: KnowledgeBaseMapping[] }> {
   const { file, name } = ImportWorkflowSchema.parse(input);
+  // The file as written must be valid; what the mapping leaves unresolved is for the editor to fix.
   assertImportable(file.graph);
+  const mapped = await mapKnowledgeBases(db(), member.workspaceId, file.graph, file.knowledgeBases);
   const finalName = name ?? file.name;
-  const { id } = await createWorkflow(member, { name: finalName, description: file.description, graph: file.graph, slug: file.slug }, { action: "workflow.imported", metadata: { nodes: file.graph.nodes.length } });
-  return { id, name: finalName };
+  const missing = mapped.knowledgeBases.filter((kb) => kb.status === "missing").length;
+  const { id } = await createWorkflow(
+    member,
+    { name: finalName, description: file.description, graph: mapped.graph, slug: file.slug },
+    { action: "workflow.imported", metadata: { nodes: file.graph.nodes.length, ...(mapped.knowledgeBases.length > 0 ? { knowledgeBases: mapped.knowledgeBases.length, knowledgeBasesMissing: missing } : {}) } },
+  );
+  return { id, name: finalName, knowledgeBases: mapped.knowledgeBases };
 }

@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { addProvider, signUp } from "./helpers";
+import { addProvider, publishConversationalWorkflow, signUp } from "./helpers";
 
 /**
  * A chat app as a user does it: a conversational workflow (created through the studio's API to
- * keep the spec on the chat part; the canvas is covered by first-workflow.spec.ts), published,
+ * keep the spec on the chat part: helpers.ts), published,
  * given a chat app in the editor's Chat app dialog, then a two-turn conversation on its page with
  * streamed answers, thumbs down with a comment, and the feedback on the run page.
  * The e2e model server echoes the last user message in 60 ms chunks.
@@ -12,30 +12,7 @@ import { addProvider, signUp } from "./helpers";
 test("publish a conversational workflow as a chat app, chat, give feedback, see it on the run", async ({ page }) => {
   await signUp(page, "Chat Owner", `e2e-chat-${Date.now()}@example.test`);
   await addProvider(page, "Chat model", "sk-e2e-chat-key-123456");
-  const { providers } = (await (await page.request.get("/api/providers")).json()) as { providers: { id: string; name: string }[] };
-  const providerId = providers.find((p) => p.name === "Chat model")!.id;
-
-  const graph = {
-    version: 1,
-    variables: [{ name: "turns", type: "number", default: 0 }],
-    nodes: [
-      { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [], conversation: { enabled: true, variables: ["turns"] } } },
-      { id: "count", type: "assign", position: { x: 220, y: 0 }, data: { assignments: [{ variable: "turns", operation: "increment", mode: "expression", value: "" }] } },
-      { id: "llm", type: "llm", position: { x: 440, y: 0 }, data: { providerId, model: "e2e-model", systemPrompt: "", userPrompt: "{{ start.message }}", temperature: 0, memory: { mode: "turns", turns: 5, tokens: 2000 } } },
-      { id: "reply", type: "answer", position: { x: 660, y: 0 }, data: { text: "{{ llm.text }} (turn {{ var.turns }})" } },
-      { id: "end", type: "end", position: { x: 880, y: 0 }, data: { outputs: [{ name: "answer", value: "{{ llm.text }}" }] } },
-    ],
-    edges: [
-      { id: "e1", source: "start", target: "count" },
-      { id: "e2", source: "count", target: "llm" },
-      { id: "e3", source: "llm", target: "reply" },
-      { id: "e4", source: "reply", target: "end" },
-    ],
-  };
-  const created = await page.request.post("/api/workflows", { data: { name: "E2E helpdesk", graph } });
-  expect(created.status()).toBe(201);
-  const { id: workflowId } = (await created.json()) as { id: string };
-  expect((await page.request.post(`/api/workflows/${workflowId}/publish`, { data: {} })).status()).toBe(201);
+  const workflowId = await publishConversationalWorkflow(page, "E2E helpdesk", "Chat model");
 
   // The editor's Chat app dialog publishes it at /chat/<slug>, open to anyone with the link.
   await page.goto(`/workflows/${workflowId}`);

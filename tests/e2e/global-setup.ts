@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { ensureDatabase } from "../../scripts/lib/database";
+import { demoReply } from "../../scripts/lib/demo-answers";
 import { buildWorker, projectRoot as root, workerArgs } from "../../scripts/lib/worker-command";
 import { startOpenAiServer } from "../fixtures/openai-server";
 import { E2E_MODEL_PORT, e2eEnv } from "./env";
@@ -15,7 +16,9 @@ export default async function globalSetup() {
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
 
-  const model = await startOpenAiServer({ port: E2E_MODEL_PORT, host: "127.0.0.1", models: ["e2e-model"], chunkDelayMs: 60 });
+  // Unscripted structured-output requests (Classifier, Parameter extractor) get a valid answer the
+  // way the offline demo model gives one (scripts/demo-model.ts); everything else is the echo.
+  const model = await startOpenAiServer({ port: E2E_MODEL_PORT, host: "127.0.0.1", models: ["e2e-model"], chunkDelayMs: 60, reply: demoReply });
 
   const worker = spawn(process.execPath, workerArgs(), {
     cwd: root,

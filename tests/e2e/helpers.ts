@@ -42,3 +42,35 @@ export async function addProvider(page: Page, name: string, apiKey: string) {
   await expect(dialog).toBeHidden();
   await expect(page.getByText(name)).toBeVisible();
 }
+
+/**
+ * A conversational workflow, created through the studio's API (the canvas is covered by
+ * first-workflow.spec.ts) and published: Start (conversational, `turns` persists) → count the turn →
+ * LLM on the provider named `providerName` with memory → Answer "<text> (turn n)" → End. → its id.
+ */
+export async function publishConversationalWorkflow(page: Page, name: string, providerName: string): Promise<string> {
+  const { providers } = (await (await page.request.get("/api/providers")).json()) as { providers: { id: string; name: string }[] };
+  const providerId = providers.find((p) => p.name === providerName)!.id;
+  const graph = {
+    version: 1,
+    variables: [{ name: "turns", type: "number", default: 0 }],
+    nodes: [
+      { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [], conversation: { enabled: true, variables: ["turns"] } } },
+      { id: "count", type: "assign", position: { x: 220, y: 0 }, data: { assignments: [{ variable: "turns", operation: "increment", mode: "expression", value: "" }] } },
+      { id: "llm", type: "llm", position: { x: 440, y: 0 }, data: { providerId, model: "e2e-model", systemPrompt: "", userPrompt: "{{ start.message }}", temperature: 0, memory: { mode: "turns", turns: 5, tokens: 2000 } } },
+      { id: "reply", type: "answer", position: { x: 660, y: 0 }, data: { text: "{{ llm.text }} (turn {{ var.turns }})" } },
+      { id: "end", type: "end", position: { x: 880, y: 0 }, data: { outputs: [{ name: "answer", value: "{{ llm.text }}" }] } },
+    ],
+    edges: [
+      { id: "e1", source: "start", target: "count" },
+      { id: "e2", source: "count", target: "llm" },
+      { id: "e3", source: "llm", target: "reply" },
+      { id: "e4", source: "reply", target: "end" },
+    ],
+  };
+  const created = await page.request.post("/api/workflows", { data: { name, graph } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  expect((await page.request.post(`/api/workflows/${id}/publish`, { data: {} })).status()).toBe(201);
+  return id;
+}

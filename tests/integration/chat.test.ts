@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Member } from "@/lib/auth/member";
+import { describe, expect, it } from "vitest";
 import { resolveChatCaller, type ChatCaller } from "@/lib/chat/access";
 import { saveChatApp } from "@/lib/chat/apps";
 import { giveFeedback, listMessages } from "@/lib/chat/conversations";
@@ -14,11 +13,11 @@ import type { ChatStreamEvent } from "@/lib/chat/stream";
 import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
 import { GET as getApp } from "@/app/api/chat/[slug]/route";
 import { createWorkflow } from "@/lib/workflows/service";
-import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
+import { SUMMARY_HEADING, SUMMARY_SYSTEM_PROMPT } from "@/lib/nodes/memory-summary";
+import { createMemoryPort } from "@/lib/chat/memory-port";
 import { createTestMember } from "./helpers/members";
-import { createTestProvider } from "./helpers/providers";
 import { waitForRun } from "./helpers/runs";
-import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
+import { chatStack } from "./helpers/chat-stack";
 
 /**
  * Chat apps end to end: a conversational workflow published as a chat app, turns started through
@@ -26,10 +25,7 @@ import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process
  * OpenAI-wire test server (whose recorded requests show the history the model received).
  */
 
-let openai: OpenAiServer;
-let worker: WorkerProcess;
-let owner: Member;
-let providerId: string;
+const stack = chatStack();
 
 const at = (x: number) => ({ x, y: 0 });
 
@@ -41,7 +37,7 @@ function chatGraph(memory: Record<string, unknown>): Graph {
     nodes: [
       { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: ["turns"] } } },
       { id: "count", type: "assign", position: at(200), data: { assignments: [{ variable: "turns", operation: "increment", mode: "expression", value: "" }] } },
-      { id: "llm", type: "llm", position: at(400), data: { providerId, model: "test-model", systemPrompt: "Be brief.", userPrompt: "{{ start.message }}", memory } },
+      { id: "llm", type: "llm", position: at(400), data: { providerId: stack.providerId, model: "test-model", systemPrompt: "Be brief.", userPrompt: "{{ start.message }}", memory } },
       { id: "reply", type: "answer", position: at(600), data: { text: "{{ llm.text }} (turn {{ var.turns }})" } },
       { id: "end", type: "end", position: at(800), data: { outputs: [{ name: "answer", value: "{{ llm.text }}" }] } },
     ],
@@ -55,9 +51,9 @@ function chatGraph(memory: Record<string, unknown>): Graph {
 }
 
 async function publishChatApp(graph: Graph, access: { access: "members" | "link" | "domain"; allowedDomains?: string[] }) {
-  const workflow = await createWorkflow(owner, { name: `chat ${randomUUID().slice(0, 6)}`, graph });
-  await publishWorkflow(owner, workflow.id);
-  const app = await saveChatApp(owner, workflow.id, { title: "Helpdesk", welcome: "Hello!", suggestions: ["What can you do?"], ...access });
+  const workflow = await createWorkflow(stack.owner, { name: `chat ${randomUUID().slice(0, 6)}`, graph });
+  await publishWorkflow(stack.owner, workflow.id);
+  const app = await saveChatApp(stack.owner, workflow.id, { title: "Helpdesk", welcome: "Hello!", suggestions: ["What can you do?"], ...access });
   return { workflow, app };
 }
 
@@ -77,26 +73,11 @@ async function turn(caller: ChatCaller, message: string, conversationId?: string
   return { ...started, ...(await finishedTurn(started.runId, started.messageId)) };
 }
 
-beforeAll(async () => {
-  openai = await startOpenAiServer();
-  owner = await createTestMember("owner");
-  providerId = (await createTestProvider(owner.workspaceId, openai.url)).id;
-  worker = await startWorkerProcess();
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await openai?.close();
-  await db().$disconnect();
-});
-
-beforeEach(() => openai.reset());
-
 describe("conversational workflows through the chat service", () => {
   it("runs three turns with memory of the last turn and a conversation variable that persists", async () => {
     const { app } = await publishChatApp(chatGraph({ mode: "turns", turns: 1 }), { access: "link" });
     const caller = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
-    openai.script({ text: "Hi Ada." }, { text: "You like tea." }, { text: "Green tea, then." });
+    stack.openai.script({ text: "Hi Ada." }, { text: "You like tea." }, { text: "Green tea, then." });
 
     const first = await turn(caller, "I am Ada.");
     expect(first.run.status, JSON.stringify(first.run.error)).toBe("succeeded");
@@ -108,7 +89,7 @@ describe("conversational workflows through the chat service", () => {
     const third = await turn(caller, "Which tea?", first.conversationId);
     expect(third.message.content).toBe("Green tea, then. (turn 3)");
 
-    const sent = openai.chatRequests().map((r) => r.messages!.map((m) => ({ role: m.role, content: m.content })));
+    const sent = stack.openai.chatRequests().map((r) => r.messages!.map((m) => ({ role: m.role, content: m.content })));
     expect(sent[0]).toEqual([
       { role: "system", content: "Be brief." },
       { role: "user", content: "I am Ada." },
@@ -142,26 +123,84 @@ describe("conversational workflows through the chat service", () => {
   it("keeps history within a token budget, oldest turns dropped", async () => {
     const { app } = await publishChatApp(chatGraph({ mode: "tokens", tokens: 50 }), { access: "link" });
     const caller = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
-    openai.script({ text: "one" }, { text: "two" }, { text: "three" });
+    stack.openai.script({ text: "one" }, { text: "two" }, { text: "three" });
     const first = await turn(caller, "a".repeat(400));
     await turn(caller, "short", first.conversationId);
     await turn(caller, "last", first.conversationId);
-    const third = openai.chatRequests()[2]!.messages!.map((m) => m.content);
+    const third = stack.openai.chatRequests()[2]!.messages!.map((m) => m.content);
     // 50 estimated tokens hold the second exchange and the first answer, not the 400-character first
     // message (100); the first answer, left without its question, is dropped too.
     expect(third).toEqual(["Be brief.", "short", "two (turn 2)", "last"]);
   });
 
+  it("summarises the turns that fall out of memory with the node's model, once, and reuses the summary", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "turns", turns: 1, overflow: "summarise" }), { access: "link" });
+    const caller = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
+    stack.openai.script({ text: "Hi Ada." }, { text: "You like tea." }, { text: "The user is Ada." }, { text: "Green tea, then." }, { text: "Ada likes tea." }, { text: "Enjoy." }, { text: "Enjoy it." });
+    const first = await turn(caller, "I am Ada.");
+    const second = await turn(caller, "I like tea.", first.conversationId);
+    // Turn 3: the first exchange falls out and is summarised (one extra call) before the answer.
+    const third = await turn(caller, "Which tea?", first.conversationId);
+    expect(third.message.content).toBe("Green tea, then. (turn 3)");
+    // Turn 4: the stored summary is extended with the second exchange only.
+    const fourth = await turn(caller, "Thanks!", first.conversationId);
+    expect(fourth.message.content).toBe("Enjoy. (turn 4)");
+    // Regenerating turn 4: nothing new fell out, the stored summary is used as it is (no call).
+    const again = await startTurn(caller, { regenerate: true, conversationId: first.conversationId });
+    // (The turn counter is a conversation variable: a regenerated turn counts again.)
+    expect((await finishedTurn(again.runId, again.messageId)).message.content).toBe("Enjoy it. (turn 5)");
+
+    const sent = stack.openai.chatRequests().map((r) => r.messages!.map((m) => ({ role: m.role, content: m.content })));
+    expect(sent).toHaveLength(7);
+    expect(sent[2]).toEqual([
+      { role: "system", content: SUMMARY_SYSTEM_PROMPT },
+      { role: "user", content: "Messages:\nUser: I am Ada.\n\nAssistant: Hi Ada. (turn 1)" },
+    ]);
+    expect(sent[3]).toEqual([
+      { role: "system", content: `Be brief.\n\n${SUMMARY_HEADING}\nThe user is Ada.` },
+      { role: "user", content: "I like tea." },
+      { role: "assistant", content: "You like tea. (turn 2)" },
+      { role: "user", content: "Which tea?" },
+    ]);
+    expect(sent[4]).toEqual([
+      { role: "system", content: SUMMARY_SYSTEM_PROMPT },
+      { role: "user", content: "Summary so far:\nThe user is Ada.\n\nMessages since:\nUser: I like tea.\n\nAssistant: You like tea. (turn 2)" },
+    ]);
+    const fourthAnswerCall = [
+      { role: "system", content: `Be brief.\n\n${SUMMARY_HEADING}\nAda likes tea.` },
+      { role: "user", content: "Which tea?" },
+      { role: "assistant", content: "Green tea, then. (turn 3)" },
+      { role: "user", content: "Thanks!" },
+    ];
+    expect(sent[5]).toEqual(fourthAnswerCall);
+    expect(sent[6]).toEqual(fourthAnswerCall);
+
+    // Cached with the conversation, keyed by the last summarised message (the second answer).
+    const conversation = await db().conversation.findUniqueOrThrow({ where: { id: first.conversationId } });
+    expect(conversation.memorySummaries).toEqual({ llm: { through: second.messageId, summary: "Ada likes tea." } });
+    const steps = await db().runStep.findMany({ where: { runId: { in: [third.runId, again.runId] }, nodeId: "llm" }, select: { runId: true, detail: true } });
+    const memoryOf = (runId: string) => (steps.find((s) => s.runId === runId)!.detail as { memory?: unknown }).memory;
+    expect(memoryOf(third.runId)).toMatchObject({ summary: "The user is Ada.", through: first.messageId, cached: false, summarisedMessages: 2 });
+    expect(memoryOf(again.runId)).toMatchObject({ summary: "Ada likes tea.", cached: true, summarisedMessages: 0 });
+
+    // The cache is read only for a chat turn's own run, in its workspace, with messages of one conversation.
+    const key = { nodeId: "llm", messageIds: [first.messageId, second.messageId] };
+    expect(await createMemoryPort(db(), stack.owner.workspaceId, again.runId).load(key)).toEqual({ through: second.messageId, summary: "Ada likes tea." });
+    expect(await createMemoryPort(db(), stack.owner.workspaceId, randomUUID()).load(key)).toBeNull();
+    const stranger = await createTestMember("owner");
+    expect(await createMemoryPort(db(), stranger.workspaceId, again.runId).load(key)).toBeNull();
+  });
+
   it("stores feedback on the answer and shows it with the run; stop cancels the run and keeps the turn", async () => {
     const { app } = await publishChatApp(chatGraph({ mode: "off" }), { access: "members" });
-    const caller = await resolveChatCaller(app.slug, { user: { id: owner.userId, email: owner.email, name: owner.name }, visitorId: null });
-    openai.script({ text: "Answer." });
+    const caller = await resolveChatCaller(app.slug, { user: { id: stack.owner.userId, email: stack.owner.email, name: stack.owner.name }, visitorId: null });
+    stack.openai.script({ text: "Answer." });
     const done = await turn(caller, "Question?");
     await giveFeedback(caller, done.messageId, { rating: -1, comment: "Too short" });
-    const seen = await chatTurnOfRun(owner, done.runId);
+    const seen = await chatTurnOfRun(stack.owner, done.runId);
     expect(seen).toMatchObject({ question: "Question?", answer: "Answer. (turn 1)", rating: -1, feedbackComment: "Too short", chatAppSlug: app.slug });
 
-    openai.script({ text: "slow", delayMs: 5_000 });
+    stack.openai.script({ text: "slow", delayMs: 5_000 });
     const slow = await startTurn(caller, { message: "Take your time", conversationId: done.conversationId });
     await stopTurn(caller, slow.messageId);
     const { run, message } = await finishedTurn(slow.runId, slow.messageId);
@@ -178,7 +217,7 @@ describe("conversational workflows through the chat service", () => {
     await refused(resolveChatCaller("no-such-app", { user: null, visitorId: randomUUID() }));
     await refused(resolveChatCaller(members.app.slug, { user: null, visitorId: randomUUID() }));
     await refused(resolveChatCaller(members.app.slug, { user: outsiderUser, visitorId: null }));
-    const member = await resolveChatCaller(members.app.slug, { user: { id: owner.userId, email: owner.email, name: owner.name }, visitorId: null });
+    const member = await resolveChatCaller(members.app.slug, { user: { id: stack.owner.userId, email: stack.owner.email, name: stack.owner.name }, visitorId: null });
     expect(member.member.role).toBe("owner");
 
     const domain = await publishChatApp(chatGraph({ mode: "off" }), { access: "domain", allowedDomains: ["example.test"] });
@@ -192,7 +231,7 @@ describe("conversational workflows through the chat service", () => {
     const link = await publishChatApp(chatGraph({ mode: "off" }), { access: "link" });
     const ada = await resolveChatCaller(link.app.slug, { user: null, visitorId: randomUUID() });
     const bob = await resolveChatCaller(link.app.slug, { user: null, visitorId: randomUUID() });
-    openai.script({ text: "Private." });
+    stack.openai.script({ text: "Private." });
     const mine = await turn(ada, "Secret");
     await expect(listMessages(bob, mine.conversationId)).rejects.toMatchObject({ code: "not_found" });
     await expect(giveFeedback(bob, mine.messageId, { rating: 1 })).rejects.toMatchObject({ code: "not_found" });
@@ -204,7 +243,7 @@ describe("conversational workflows through the chat service", () => {
     const request = (body: string, cookie?: string) =>
       new Request(`http://localhost/api/chat/${app.slug}/turns`, { method: "POST", headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body });
     // Slow enough that the stream is open before the model writes: tokens arrive one by one.
-    openai.script({ text: "Streamed words arrive in pieces.", delayMs: 300, chunkDelayMs: 40 });
+    stack.openai.script({ text: "Streamed words arrive in pieces.", delayMs: 300, chunkDelayMs: 40 });
     const response = await postTurn(request(JSON.stringify({ message: "Hello" })), context);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/event-stream");

@@ -6,14 +6,12 @@ import * as chunkRoute from "@/app/api/knowledge-bases/[id]/documents/[documentI
 import * as chunksRoute from "@/app/api/knowledge-bases/[id]/documents/[documentId]/chunks/route";
 import * as documentRoute from "@/app/api/knowledge-bases/[id]/documents/[documentId]/route";
 import * as queryRoute from "@/app/api/knowledge-bases/[id]/query/route";
-import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { db } from "@/lib/db/client";
 import type { DocumentDeps } from "@/lib/knowledge/documents";
 import { createFilesystemStorage } from "@/lib/storage/filesystem";
 import { HANDBOOK_MD } from "../fixtures/knowledge-corpus";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { addTestDocument, createTestKnowledgeBase, waitForDocuments } from "./helpers/knowledge";
-import { signUpUser } from "./helpers/session";
+import { addTestDocument, createTestKnowledgeBase, waitForDocuments, signUpOwnerViewerStranger } from "./helpers/knowledge";
 import { call, ctx } from "./helpers/studio-request";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
 
@@ -37,11 +35,7 @@ beforeAll(async () => {
   deps = { db: db(), storage };
   server = await startOpenAiServer({ host: "127.0.0.1" });
   worker = await startWorkerProcess({ WEFT_STORAGE_DIR: storageDir });
-  owner = await signUpUser("Chunk Owner");
-  strangerCookie = (await signUpUser("Chunk Stranger")).cookie;
-  const viewer = await signUpUser("Chunk Viewer");
-  await db().membership.create({ data: { userId: viewer.userId, workspaceId: owner.workspaceId, role: "viewer" } });
-  viewerCookie = `${viewer.cookie}; ${WORKSPACE_COOKIE}=${owner.workspaceId}`;
+  ({ owner, viewerCookie, strangerCookie } = await signUpOwnerViewerStranger("Chunk"));
 });
 afterAll(async () => {
   await worker?.stop();

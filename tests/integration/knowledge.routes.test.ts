@@ -8,17 +8,15 @@ import * as textRoute from "@/app/api/knowledge-bases/[id]/documents/text/route"
 import * as queryRoute from "@/app/api/knowledge-bases/[id]/query/route";
 import * as kbRoute from "@/app/api/knowledge-bases/[id]/route";
 import * as listRoute from "@/app/api/knowledge-bases/route";
-import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { db } from "@/lib/db/client";
 import { createFilesystemStorage } from "@/lib/storage/filesystem";
 import { startCountingServer } from "../fixtures/counting-server";
 import { HANDBOOK_MD, SECURITY_PDF } from "../fixtures/knowledge-corpus";
 import { makePdf } from "../fixtures/knowledge-files";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { waitForDocuments } from "./helpers/knowledge";
+import { waitForDocuments, signUpOwnerViewerStranger } from "./helpers/knowledge";
 import { createTestProvider } from "./helpers/providers";
 import { call, ctx } from "./helpers/studio-request";
-import { signUpUser } from "./helpers/session";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
 
 let server: OpenAiServer;
@@ -35,11 +33,7 @@ beforeAll(async () => {
   (globalThis as { __weftStorage?: unknown }).__weftStorage = createFilesystemStorage(storageDir);
   server = await startOpenAiServer({ host: "127.0.0.1" });
   worker = await startWorkerProcess({ WEFT_STORAGE_DIR: storageDir });
-  owner = await signUpUser("KB Owner");
-  strangerCookie = (await signUpUser("KB Stranger")).cookie;
-  const viewer = await signUpUser("KB Viewer");
-  await db().membership.create({ data: { userId: viewer.userId, workspaceId: owner.workspaceId, role: "viewer" } });
-  viewerCookie = `${viewer.cookie}; ${WORKSPACE_COOKIE}=${owner.workspaceId}`;
+  ({ owner, viewerCookie, strangerCookie } = await signUpOwnerViewerStranger("KB"));
   providerId = (await createTestProvider(owner.workspaceId, server.url, { models: ["test-embedding", "chat-only"] })).id;
 });
 afterAll(async () => {

@@ -3,7 +3,6 @@ import * as toolRoute from "@/app/api/tool-sources/mcp/[id]/tools/[toolId]/route
 import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
 import type { ToolProgress } from "@/lib/engine/ports";
-import { stepWarnings } from "@/lib/engine/warnings";
 import { runEventHub } from "@/lib/runs/event-hub";
 import { startRun } from "@/lib/runs/service";
 import { answerWait } from "@/lib/runs/waits";
@@ -13,10 +12,8 @@ import type { McpToolView } from "@/lib/tools/mcp/schema";
 import { createMcpSource, getMcpSource, syncMcpSource } from "@/lib/tools/mcp/service";
 import { createWorkflow } from "@/lib/workflows/service";
 import { startMcpSessionFixture, type McpSessionFixture } from "../fixtures/mcp-server-sessions";
-import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { singleAgentGraph, singleToolGraph } from "./helpers/mcp-graphs";
+import { singleToolGraph } from "./helpers/mcp-graphs";
 import { createTestMember } from "./helpers/members";
-import { createTestProvider } from "./helpers/providers";
 import { waitForRun } from "./helpers/runs";
 import { routeRequest, signUpUser } from "./helpers/session";
 import { waitForStatus } from "./helpers/waits";
@@ -26,12 +23,11 @@ import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process
  * Issue 14, point 2 (the parts done): the client declares `roots` and answers `roots/list` with the
  * source's roots (none by default); progress notifications reach the caller and the trace; tool
  * annotations are stored and shown; a tool set to "require approval" makes a Tool node wait for a
- * Human approval before each call (in a real worker), and an Agent may not call it.
+ * Human approval before each call (in a real worker); the Agent's approval is in mcp.server-requests.test.ts.
  */
 
 let member: Member;
 let fixture: McpSessionFixture;
-let openai: OpenAiServer;
 let worker: WorkerProcess | undefined;
 const pool = createMcpPool({ idleMs: 60_000 });
 const signal = () => new AbortController().signal;
@@ -39,7 +35,6 @@ const signal = () => new AbortController().signal;
 beforeAll(async () => {
   member = await createTestMember("developer");
   fixture = await startMcpSessionFixture("stateful");
-  openai = await startOpenAiServer();
   worker = await startWorkerProcess();
 });
 
@@ -48,7 +43,6 @@ afterAll(async () => {
   await pool.shutdown();
   await shutdownMcpPool();
   await fixture?.close();
-  await openai?.close();
   await db().$disconnect();
 });
 
@@ -160,20 +154,5 @@ describe("a tool that requires approval, in runs (worker process)", () => {
     expect(live.join("")).toContain("10/10 step 10 of 10\n");
     const call = (run.steps.find((s) => s.nodeId === "work")!.detail as { call: { progress: { progress: number; total: number; message: string }[] } }).call;
     expect(call.progress.map((p) => `${p.progress}/${p.total} ${p.message}`)).toEqual(Array.from({ length: 10 }, (_, i) => `${i + 1}/10 step ${i + 1} of 10`));
-  });
-
-  it("an Agent may not call it: the model is told, the run shows a warning", async () => {
-    const cancel = await toolNamed("guarded_cancel_order");
-    const provider = await createTestProvider(member.workspaceId, openai.url);
-    openai.script({ toolCalls: [{ id: "c1", name: "guarded_cancel_order", arguments: { orderId: "A-100" } }] }, { text: "I could not cancel it." });
-    const graph = singleAgentGraph(provider.id, cancel.id, "Cancel A-100.");
-    const callsBefore = fixture.calls.length;
-    const workflow = await createWorkflow(member, { name: "agent and guarded tool", graph });
-    const { runId } = await startRun(member, workflow.id, { inputs: {} });
-    const run = await waitForRun(runId, 60_000);
-    expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
-    expect(run.warnings).toBe(1);
-    expect(stepWarnings(run.steps.find((s) => s.nodeId === "agent")!.detail)[0]!.message).toMatch(/requires a person's approval/);
-    expect(fixture.calls.length).toBe(callsBefore);
   });
 });

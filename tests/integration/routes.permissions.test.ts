@@ -101,9 +101,15 @@ describe("the role matrix of the internal routes", () => {
     expect(can("developer", "workflow.publish")).toBe(true);
   });
 
+  it("a knowledge base's live event stream is walked like every route and needs knowledge.read (viewers and up)", () => {
+    const events = routes.find((r) => r.label === "GET /api/knowledge-bases/[id]/events");
+    expect(events?.access).toEqual({ kind: "member", action: "knowledge.read" });
+    expect(can("viewer", "knowledge.read")).toBe(true);
+  });
+
   it("public chat routes answer 404 to anyone, signed in or not, for an unknown chat app", async () => {
     const chat = routes.filter((r) => r.pattern.startsWith("/api/chat/"));
-    expect(chat.length).toBeGreaterThanOrEqual(7);
+    expect(chat.length).toBeGreaterThanOrEqual(8);
     for (const route of chat) {
       expect(route.access?.kind, route.label).toBe("public");
       expect((await call(route, {})).status, route.label).toBe(404);

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
+import type { Graph } from "@/lib/engine/graph";
 import { getRunView } from "@/lib/api/runs";
 import { createWebhook, updateWebhook } from "@/lib/triggers/webhooks";
+import { cancelRun } from "@/lib/runs/cancel";
 import { createKey } from "./helpers/api-v1";
+import { eventually } from "./helpers/chain";
 import { createTestMember } from "./helpers/members";
 import { waitForRun } from "./helpers/runs";
 import { callHook, publishedWorkflow, signedInit } from "./helpers/triggers";
@@ -128,6 +131,44 @@ describe("sync mode", () => {
     expect(body).toMatchObject({ status: "succeeded", output: { text: "hello Cy #3", n: 3 } });
     const again = await callHook(open.path, json({ name: "Cy", n: 3 }, { "idempotency-key": "sync-1" }));
     expect(await again.json()).toEqual(body);
+  });
+
+  it("answers 500 with the run id, status and error when the run failed", async () => {
+    const failing = await publishedWorkflow(
+      member,
+      {
+        version: 1,
+        nodes: [
+          { id: "start", type: "start", position: { x: 0, y: 0 }, data: { inputs: [] } },
+          { id: "boom", type: "code", position: { x: 200, y: 0 }, data: { inputs: [], code: "throw new Error('kaput');", outputs: [{ name: "n", type: "number" }] } },
+          { id: "end", type: "end", position: { x: 400, y: 0 }, data: { outputs: [{ name: "n", value: "{{ boom.n }}" }] } },
+        ],
+        edges: [
+          { id: "e1", source: "start", target: "boom" },
+          { id: "e2", source: "boom", target: "end" },
+        ],
+      } as Graph,
+      "Fails",
+    );
+    const hook = await createWebhook(member, failing, { name: "failing", authMode: "none", mode: "sync", syncTimeoutMs: 20_000 });
+    const response = await callHook(hook.webhook.path, json({}));
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { runId: string; status: string; output: unknown; error: { code: string; message: string } };
+    expect(body).toMatchObject({ status: "failed", output: null, error: { code: "code_error" } });
+    expect(body.error.message).toContain("kaput");
+    expect(response.headers.get("x-weft-run-id")).toBe(body.runId);
+    expect((await db().run.findUniqueOrThrow({ where: { id: body.runId } })).status).toBe("failed");
+  });
+
+  it("answers 409 with the run id and status when the run is cancelled while the call waits", async () => {
+    const waiting = await publishedWorkflow(member, approvalGraph(), "Cancelled while waiting");
+    const hook = await createWebhook(member, waiting, { name: "cancelled", authMode: "none", mode: "sync", syncTimeoutMs: 20_000 });
+    const pending = callHook(hook.webhook.path, json({ customer: "Eve" }));
+    const run = await eventually(() => db().run.findFirst({ where: { triggerRefId: hook.webhook.id, status: "waiting" } }).then((r) => r ?? undefined), 15_000, "the run to wait");
+    await cancelRun(member, run.id);
+    const response = await pending;
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ runId: run.id, status: "cancelled", output: null });
   });
 
   it("answers 504 with the run id when the run does not finish in time (it goes on)", async () => {

@@ -56,7 +56,24 @@ describe("OpenAPI document", () => {
       expect(Object.keys(doc.paths), route.path).toContain(route.path);
       expect(Object.keys(doc.paths[route.path]!).sort(), route.path).toEqual(route.methods.sort());
     }
-    expect(Object.keys(doc.paths).length).toBe(routes.length);
+    // Besides /api/v1: the webhook trigger.
+    expect(Object.keys(doc.paths).length).toBe(routes.length + 1);
+  });
+
+  it("documents the webhook trigger with its headers, bodies and every answer", () => {
+    const hook = doc.paths["/api/hooks/{id}"]!;
+    expect(Object.keys(hook).sort()).toEqual(["get", "post"]);
+    const post = hook.post!;
+    // No API key needed unless the webhook says so.
+    expect(post.security).toEqual([{}, { bearer: [] }]);
+    expect(post.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(["path:id", "header:X-Weft-Timestamp", "header:X-Weft-Signature", "header:Idempotency-Key"]);
+    expect(Object.keys(post.requestBody!.content).sort()).toEqual(["application/json", "application/x-www-form-urlencoded"]);
+    expect(Object.keys(post.responses).sort()).toEqual(["200", "202", "400", "401", "402", "404", "409", "413", "415", "429", "500", "504"]);
+    expect(post.responses["500"]!.content).toEqual({ "application/json": { schema: { $ref: "#/components/schemas/WebhookRunResult" } } });
+    expect(post.responses["202"]!.content).toEqual({ "application/json": { schema: { $ref: "#/components/schemas/WebhookAccepted" } } });
+    const result = doc.components.schemas.WebhookRunResult as { properties: Record<string, Record<string, unknown>> };
+    expect(result.properties.status).toMatchObject({ enum: ["succeeded", "failed", "cancelled"] });
+    expect(hook.get!.parameters!.map((p) => p.name)).not.toContain("X-Weft-Signature");
   });
 
   it("resolves every $ref to a component schema, and has the API's schemas", () => {
@@ -83,7 +100,7 @@ describe("OpenAPI document", () => {
   it("puts API-key security, auth errors and scopes on every operation but the document itself", () => {
     for (const [route, operations] of Object.entries(doc.paths)) {
       for (const operation of Object.values(operations)) {
-        if (route === "/api/v1/openapi.json") continue;
+        if (route === "/api/v1/openapi.json" || route === "/api/hooks/{id}") continue;
         expect(operation.security).toEqual([{ bearer: [] }]);
         expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(["401", "403"]));
         expect(API_SCOPES).toContain(operation["x-weft-scope"]);

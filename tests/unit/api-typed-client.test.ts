@@ -27,6 +27,11 @@ export const withInputs: StartRun = { inputs: {} };
 export const sync: StartRun = { inputs: { question: "Why?" }, mode: "sync", timeoutMs: 30_000 };
 export const byUrl: Import = { url: "https://api.example.com/openapi.json" };
 export const runId = (accepted: Accepted): string => accepted.runId;
+
+type HookFailed = paths["/api/hooks/{id}"]["post"]["responses"]["500"]["content"]["application/json"];
+type HookHeaders = paths["/api/hooks/{id}"]["post"]["parameters"]["header"];
+export const hookError = (failed: HookFailed): string => \`\${failed.runId} \${failed.status}: \${failed.error?.message ?? ""}\`;
+export const hookHeaders: HookHeaders = { "Idempotency-Key": "order-42", "X-Weft-Timestamp": "1700000000" };
 `;
 
 const tsc = path.join(root, "node_modules/typescript/bin/tsc");

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { NextRequest } from "next/server";
 import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_SERVER } from "next/constants";
 import { describe, expect, it } from "vitest";
@@ -9,10 +10,14 @@ import { config as proxyConfig } from "@/proxy";
 
 const APP = "http://localhost:3000";
 
-async function configuredHeaders(phase: string): Promise<Map<string, string>> {
-  const rules = (await nextConfig(phase).headers?.()) ?? [];
-  const all = rules.find((rule) => rule.source === "/:path*");
-  return new Map((all?.headers ?? []).map(({ key, value }) => [key.toLowerCase(), value]));
+// Next's config-testing helper expects the AsyncLocalStorage global its server runtime installs.
+(globalThis as unknown as { AsyncLocalStorage: unknown }).AsyncLocalStorage = AsyncLocalStorage;
+
+/** The headers next.config.ts gives `path`, matched by Next itself. */
+async function configuredHeaders(phase: string, path = "/workflows"): Promise<Map<string, string>> {
+  const { unstable_getResponseFromNextConfig } = await import("next/experimental/testing/server");
+  const response = await unstable_getResponseFromNextConfig({ url: `${APP}${path}`, nextConfig: nextConfig(phase) });
+  return new Map([...response.headers.entries()].map(([key, value]) => [key.toLowerCase(), value]));
 }
 
 function directives(csp: string): Map<string, string> {
@@ -38,6 +43,20 @@ describe("security headers on every response (next.config.ts)", () => {
     // Next's inline bootstrap scripts and React Flow's inline styles must keep working.
     expect(csp.get("script-src")).toBe("'self' 'unsafe-inline'");
     expect(csp.get("style-src")).toBe("'self' 'unsafe-inline'");
+  });
+
+  it("lets only the chat widget's embed page be framed: no X-Frame-Options there, and a CSP that fails closed until proxy.ts sets the app's origins", async () => {
+    for (const path of ["/", "/chat/abc", "/chat/abc/embed/x", "/chat/abc/embedded", "/api/chat/abc/embed", "/widget.js"]) {
+      const headers = await configuredHeaders(PHASE_PRODUCTION_SERVER, path);
+      expect(headers.get("x-frame-options"), path).toBe("DENY");
+      expect(directives(headers.get("content-security-policy") ?? "").get("frame-ancestors"), path).toBe("'none'");
+    }
+    for (const path of ["/chat/abc/embed", "/chat/abc/embed/"]) {
+      const headers = await configuredHeaders(PHASE_PRODUCTION_SERVER, path);
+      expect(headers.get("x-frame-options"), path).toBeUndefined();
+      expect(headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(directives(headers.get("content-security-policy") ?? "").get("frame-ancestors"), path).toBe("'none'");
+    }
   });
 
   it("allows eval and the hot-reload socket only in development", async () => {

@@ -38,7 +38,13 @@ function Operation({ method, path, op }: { method: string; path: string; op: Ope
       <div className="flex flex-wrap items-center gap-2">
         <Badge tone={method === "get" ? "blue" : "green"} className="uppercase">{method}</Badge>
         <code className="text-sm font-semibold">{path}</code>
-        {op["x-weft-scope"] ? <Badge tone="grey">scope {op["x-weft-scope"]}</Badge> : <Badge tone="muted">no key needed</Badge>}
+        {op["x-weft-scope"] ? (
+          <Badge tone="grey">scope {op["x-weft-scope"]}</Badge>
+        ) : op.security.some((s) => s.bearer) ? (
+          <Badge tone="muted">authentication set per webhook</Badge>
+        ) : (
+          <Badge tone="muted">no key needed</Badge>
+        )}
       </div>
       <h3 className="font-medium">{op.summary}</h3>
       {op.description ? <Prose text={op.description} /> : null}

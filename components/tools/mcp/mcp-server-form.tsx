@@ -9,6 +9,7 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { CreateMcpSourceSchema, type CreateMcpSourceInput, defaultToolPrefix, type McpSourceView, type McpStdioOptions } from "@/lib/tools/mcp/schema";
 import { createMcpSourceRequest } from "./api";
+import { ServerRequestFields, type ServerRequestSettings } from "./server-request-fields";
 import { emptyRows, StdioFields } from "./stdio-fields";
 import { rowsToRecord, ValueRows, type ValueRow } from "./value-rows";
 
@@ -37,17 +38,19 @@ export function McpServerForm({ open, onOpenChange, onSaved, stdio }: { open: bo
   const [env, setEnv] = useState<ValueRow[]>(emptyRows(stdio.servers[0]?.allowedEnv ?? []));
   const [url, setUrl] = useState("");
   const [headers, setHeaders] = useState<ValueRow[]>([]);
+  const [requests, setRequests] = useState<ServerRequestSettings>({ sampling: null, elicitation: false });
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    const asks = { ...(requests.sampling ? { sampling: requests.sampling } : {}), ...(requests.elicitation ? { elicitation: true } : {}) };
     const config =
       transport === "stdio"
         ? // Rows left empty are variables the server may take but this source does not set.
-          { transport, serverId, env: rowsToRecord(env.filter((row) => row.value.trim())) }
-        : { transport, url, headers: rowsToRecord(headers) };
+          { transport, serverId, env: rowsToRecord(env.filter((row) => row.value.trim())), ...asks }
+        : { transport, url, headers: rowsToRecord(headers), ...asks };
     const input: CreateMcpSourceInput = { name, config, ...(toolPrefix.trim() ? { toolPrefix: toolPrefix.trim() } : {}) };
     const checked = CreateMcpSourceSchema.safeParse(input);
     if (!checked.success) return setError(issueText(checked.error.issues));
@@ -127,6 +130,8 @@ export function McpServerForm({ open, onOpenChange, onSaved, stdio }: { open: bo
               </div>
             </>
           )}
+
+          <ServerRequestFields value={requests} onChange={setRequests} />
 
           {error ? (
             <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">

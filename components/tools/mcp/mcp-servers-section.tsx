@@ -160,6 +160,16 @@ export function McpServersSection({ canManage, initialSources, initialStdio }: {
                         <Badge tone={status.tone} data-testid="mcp-status" data-source={source.id} title={statusTitle(source)}>
                           {status.label}
                         </Badge>
+                        {"sampling" in source.config && source.config.sampling ? (
+                          <Badge tone="muted" data-testid="mcp-sampling-badge" title={`Sampling answered by ${source.config.sampling.model}: at most ${source.config.sampling.maxTokensPerRequest} tokens a request, ${source.config.sampling.maxTokensPerCall} a call, ${source.config.sampling.maxTokensPerRun} a run`}>
+                            sampling
+                          </Badge>
+                        ) : null}
+                        {"elicitation" in source.config && source.config.elicitation ? (
+                          <Badge tone="muted" data-testid="mcp-elicitation-badge" title="The server may ask a person questions (held on the running step)">
+                            elicitation
+                          </Badge>
+                        ) : null}
                       </CardTitle>
                       <CardDescription className="break-all font-mono text-xs">{describe(source, stdio)}</CardDescription>
                     </div>

@@ -3,6 +3,7 @@ import { LIMITS } from "@/lib/engine/limits";
 import { defineNode } from "@/lib/engine/node-kit";
 import { modelChoiceProblems, modelChoiceShape } from "../model-config";
 import { memoryShape } from "../memory";
+import { unresolvedKnowledgeProblems, unresolvedKnowledgeShape } from "../knowledge/unresolved";
 
 export const AgentConfigSchema = z.object({
   ...modelChoiceShape,
@@ -12,6 +13,7 @@ export const AgentConfigSchema = z.object({
   tools: z.array(z.string().min(1).max(200)).max(LIMITS.maxAgentTools).default([]),
   /** Knowledge bases the model may search, each as a tool `search_<name>` (lib/nodes/agent/knowledge-tools.ts). */
   knowledgeBases: z.array(z.string().uuid()).max(10).default([]),
+  ...unresolvedKnowledgeShape,
   /** Model turns at most; each turn may call several tools. */
   maxIterations: z.number().int().min(1).max(LIMITS.maxAgentIterations).default(5),
   /** When the last allowed turn still asks for tools: fail (`limit_exceeded`) or return that turn's text. */
@@ -60,6 +62,7 @@ export const agentNode = defineNode({
     if (!config.userPrompt.trim()) problems.push("The user prompt is empty.");
     if (new Set(config.tools).size !== config.tools.length) problems.push("A tool is selected twice.");
     if (new Set(config.knowledgeBases).size !== config.knowledgeBases.length) problems.push("A knowledge base is selected twice.");
+    problems.push(...unresolvedKnowledgeProblems(config.unresolvedKnowledgeBases));
     if (config.stopAfterTools.some((id) => !config.tools.includes(id))) problems.push("A \"stop after\" tool must also be one of the selected tools.");
     return problems;
   },

@@ -4,10 +4,20 @@ import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
 import type { ChatMessage, ChatToolSpec, ToolCall, ToolDescriptor, ToolPort } from "@/lib/engine/ports";
 import { knowledgePort } from "../knowledge/execute";
 import { ModelCalls } from "../model-call";
-import { memoryMessages } from "../memory";
+import { memoryContext } from "../memory-summary";
 import type { AgentConfig } from "./definition";
 import { knowledgeTools, type KnowledgeTool } from "./knowledge-tools";
+import { progressLine } from "../tool/execute";
 import { type AgentDetail, type AgentStopReason, type AgentToolCallRecord, type AgentTurn, unrecoveredToolErrors } from "./trace";
+import { approveToolCall, type ApprovalRecord } from "./tool-approval";
+
+/** What an Agent's tool-call record keeps of the call's own trace: progress reports and the server's requests (MCP). */
+function callTrace(detail: Record<string, unknown> | undefined): Pick<AgentToolCallRecord, "progress" | "serverRequests"> {
+  if (!detail) return {};
+  const progress = Array.isArray(detail.progress) ? (detail.progress as AgentToolCallRecord["progress"]) : undefined;
+  const serverRequests = Object.fromEntries(Object.entries(detail).filter(([key]) => key === "sampling" || key === "elicitation"));
+  return { ...(progress ? { progress } : {}), ...(Object.keys(serverRequests).length ? { serverRequests } : {}) };
+}
 
 /**
  * The tool-calling loop: each iteration is one model turn; the tools it asks for run (several at
@@ -70,13 +80,19 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
   const specs: ChatToolSpec[] = tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema }));
   const stopIds = new Set(config.stopAfterTools);
 
+  const calls = new ModelCalls(ctx);
+  // Summarising history that fell out of memory is a model call of its own (cached per conversation), counted with the step's.
+  const memory = await memoryContext(ctx).catch((error: unknown) => {
+    throw error instanceof NodeError ? error.withTrace({ input, detail: error.trace.detail }) : error;
+  });
+  calls.addExternal(memory.trace?.usage, memory.trace?.cost);
+  const systemText = memory.system(system);
   const messages: ChatMessage[] = [
-    ...(system ? [{ role: "system" as const, content: system }] : []),
-    ...memoryMessages(config.memory, ctx.inputs),
+    ...(systemText ? [{ role: "system" as const, content: systemText }] : []),
+    ...memory.history,
     { role: "user", content: user },
   ];
   const turns: AgentTurn[] = [];
-  const calls = new ModelCalls(ctx);
   let model = config.model;
   let stopReason: AgentStopReason | null = null;
   const detail = (): AgentDetail => {
@@ -90,6 +106,7 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
       stopReason,
       temperature: config.temperature,
       ...calls.totals(),
+      ...(memory.trace ? { memory: memory.trace } : {}),
       ...(warnings.length ? { warnings } : {}),
     };
   };
@@ -114,11 +131,15 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
       put({ ...base, status: "error", error: { code: "tool_not_found", message }, result: `Error: ${message}` });
       return;
     }
+    let approval: ApprovalRecord | undefined;
     if (tool.requiresApproval) {
-      // An approval cannot be waited for in the middle of the loop: the model is told, the step shows a warning.
-      const message = `The tool "${call.name}" requires a person's approval before each call, so an Agent cannot call it; use a Tool node.`;
-      put({ ...base, status: "error", error: { code: "tool_error", message }, result: `Error: ${message}` });
-      return;
+      const asked = await approveToolCall(ctx, call.name, call.args, callIndex);
+      approval = asked.approval;
+      if (asked.refusal) {
+        const { code, message } = asked.refusal;
+        put({ ...base, status: "error", error: { code, message }, result: `Error: the call was not made. ${message}`, approval });
+        return;
+      }
     }
     const startedAt = new Date();
     try {
@@ -127,8 +148,17 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
         put({ ...base, status: "ok", result: toolResultText(output), startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), citations });
         return;
       }
-      const result = await port!.call({ toolId: tool.id, input: call.args, signal: ctx.signal, idempotencyKey: `${ctx.idempotencyKey}:${callIndex}` });
-      put({ ...base, status: "ok", result: toolResultText(result.output), startedAt: startedAt.toISOString(), durationMs: result.durationMs });
+      const result = await port!.call({
+        toolId: tool.id,
+        input: call.args,
+        signal: ctx.signal,
+        idempotencyKey: `${ctx.idempotencyKey}:${callIndex}`,
+        // Progress of the call shows live on the Agent step, as on a Tool step.
+        onProgress: (report) => ctx.emitDelta(`[${call.name}] ${progressLine(report)}`),
+        step: { runId: ctx.runId, nodeId: ctx.nodeId, iteration: ctx.iteration, slot: `call-${callIndex}` },
+      });
+      calls.addExternal(result.usage, result.cost);
+      put({ ...base, status: "ok", result: toolResultText(result.output), startedAt: startedAt.toISOString(), durationMs: result.durationMs, ...callTrace(result.detail), ...(approval ? { approval } : {}) });
     } catch (error) {
       // Cancellation and bugs end the step; a tool's own failure is something the model can react to.
       if (ctx.signal.aborted || !(error instanceof NodeError) || error.code === "cancelled") throw error;
@@ -139,7 +169,10 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
         result: `Error (${error.code}): ${error.message}`,
         startedAt: startedAt.toISOString(),
         durationMs: Date.now() - startedAt.getTime(),
+        ...callTrace(error.trace.detail),
+        ...(approval ? { approval } : {}),
       });
+      calls.addExternal(error.trace.usage, undefined);
       if (config.onToolError === "fail") {
         throw new NodeError(error.code, `Tool "${call.name}" failed: ${error.message}`, { retryable: error.retryable, cause: error, retryAfterMs: error.retryAfterMs });
       }

@@ -92,6 +92,8 @@ export function AgentPanel({ nodeId, config, onChange, fields }: NodePanelProps<
         selected={config.knowledgeBases ?? []}
         onChange={(knowledgeBases) => set({ knowledgeBases })}
         describe={(kb) => `Tool ${knowledgeToolName(kb.name)}`}
+        unresolved={config.unresolvedKnowledgeBases}
+        onUnresolvedChange={(unresolvedKnowledgeBases) => set({ unresolvedKnowledgeBases })}
       />
       <Field id={`${nodeId}-max-iterations`} label="Max iterations" hint={`Model turns at most (1–${LIMITS.maxAgentIterations}); each turn may call several tools.`}>
         <Input

@@ -28,6 +28,12 @@ export const AgentToolCallRecordSchema = z.object({
   durationMs: z.number().optional(),
   /** Knowledge tools: the chunks returned, with their citation numbers and sources. */
   citations: z.array(CitationRecordSchema).optional(),
+  /** A tool that requires approval: how the person decided (the call ran only when approved). */
+  approval: z.object({ status: z.string(), decision: z.string().optional(), by: z.string().optional(), comment: z.string().optional() }).optional(),
+  /** Progress reports the tool sent while it ran (MCP), the last ones kept. */
+  progress: z.array(z.object({ progress: z.number(), total: z.number().optional(), message: z.string().optional() }).passthrough()).optional(),
+  /** What the tool's server asked during the call (MCP sampling and elicitation), with model use and cost. */
+  serverRequests: z.record(z.string(), z.unknown()).optional(),
 });
 export type AgentToolCallRecord = z.infer<typeof AgentToolCallRecordSchema>;
 
@@ -69,6 +75,10 @@ export const AgentDetailSchema = z.object({
   providerId: z.string().optional(),
   /** Tool calls that failed and were not followed by a successful call of the same tool: the run shows a warning. */
   warnings: z.array(StepWarningSchema).optional(),
+  /** The summary of history that fell out of memory ("summarised"; lib/nodes/memory-summary.ts). */
+  memory: z
+    .object({ summary: z.string(), through: z.string().optional(), cached: z.boolean(), summarisedMessages: z.number(), usage: UsageSchema.optional(), cost: z.record(z.string(), z.number()).optional() })
+    .optional(),
 });
 export type AgentDetail = z.infer<typeof AgentDetailSchema>;
 

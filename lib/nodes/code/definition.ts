@@ -44,6 +44,7 @@ export const codeNode = defineNode({
     memoryMb: CODE_LIMITS.defaultMemoryMb,
   }),
   hasInput: true,
+  sideEffectFree: true,
   outputHandles: () => [{ id: "out", label: "" }],
   outputFields: (config) => config.outputs.map((o) => ({ name: o.name, type: o.type })),
   templates: (config) => config.inputs.map((i) => i.value),

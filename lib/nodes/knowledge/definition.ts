@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineNode } from "@/lib/engine/node-kit";
+import { unresolvedKnowledgeProblems, unresolvedKnowledgeShape } from "./unresolved";
 
 /** The same modes, bounds and defaults as lib/knowledge/retrieve.ts (not imported: that module reads the database). */
 export const KNOWLEDGE_MODES = ["hybrid", "vector", "keyword"] as const;
@@ -23,6 +24,7 @@ export const KnowledgeConfigSchema = z.object({
   filter: z.array(KnowledgeFilterSchema).max(KNOWLEDGE_LIMITS.maxFilters).default([]),
   /** Optional rerank model (a provider of the workspace serving `/rerank`), applied to the candidates after retrieval. */
   rerank: z.object({ providerId: z.string().max(100), model: z.string().max(200) }).optional(),
+  ...unresolvedKnowledgeShape,
 });
 export type KnowledgeConfig = z.infer<typeof KnowledgeConfigSchema>;
 
@@ -42,8 +44,8 @@ export const knowledgeNode = defineNode({
   ],
   templates: (config) => [config.query, ...config.filter.map((f) => f.value)],
   check: (config) => {
-    const problems: string[] = [];
-    if (config.knowledgeBaseIds.length === 0) problems.push("Choose at least one knowledge base.");
+    const problems = unresolvedKnowledgeProblems(config.unresolvedKnowledgeBases);
+    if (config.knowledgeBaseIds.length === 0 && problems.length === 0) problems.push("Choose at least one knowledge base.");
     if (new Set(config.knowledgeBaseIds).size !== config.knowledgeBaseIds.length) problems.push("A knowledge base is selected twice.");
     if (!config.query.trim()) problems.push("The query is empty.");
     // A provider's id (a UUID): model aliases have no rerank fallback.

@@ -39,8 +39,16 @@ export async function executeKnowledge(ctx: NodeContext<KnowledgeConfig>): Promi
       topK: config.topK,
       scoreThreshold: config.scoreThreshold ?? null,
       citations: citationRecords(result.chunks),
+      ...(result.rerank ? { rerank: result.rerank } : {}),
     };
-    return { output: { context: result.context, chunks: result.chunks }, input, detail: { retrieval } };
+    // The rerank call is a paid model call: its tokens are the step's usage, its cost the step's (run_steps.cost).
+    const tokens = result.rerank?.tokens ?? 0;
+    return {
+      output: { context: result.context, chunks: result.chunks },
+      input,
+      detail: { retrieval, ...(result.rerank?.cost ? { cost: result.rerank.cost } : {}) },
+      ...(result.rerank ? { usage: { promptTokens: tokens, completionTokens: 0, totalTokens: tokens } } : {}),
+    };
   } catch (error) {
     throw error instanceof NodeError ? error.withTrace({ input }) : error;
   }

@@ -12,6 +12,8 @@ export function KnowledgeChecklist({
   selected,
   onChange,
   describe,
+  unresolved = [],
+  onUnresolvedChange,
 }: {
   id: string;
   legend: string;
@@ -19,6 +21,9 @@ export function KnowledgeChecklist({
   onChange: (ids: string[]) => void;
   /** Extra text under a base's name (the Agent shows the tool name). */
   describe?: (kb: { id: string; name: string }) => string;
+  /** Bases an imported file named that this workspace lacks (lib/nodes/knowledge/unresolved.ts). */
+  unresolved?: readonly string[];
+  onUnresolvedChange?: (names: string[] | undefined) => void;
 }) {
   const state = useKnowledgeBases();
   const list = state.status === "ready" ? state.knowledgeBases : [];
@@ -47,6 +52,22 @@ export function KnowledgeChecklist({
           </label>
         );
       })}
+      {unresolved.map((name) => (
+        <p key={`unresolved-${name}`} className="text-xs text-red-600" data-testid="unresolved-knowledge-base">
+          The imported workflow used the knowledge base &ldquo;{name}&rdquo;, which is not in this workspace: pick one above.{" "}
+          <Button
+            variant="ghost"
+            size="sm"
+            className="h-6 px-1.5 text-xs"
+            onClick={() => {
+              const rest = unresolved.filter((n) => n !== name);
+              onUnresolvedChange?.(rest.length > 0 ? rest : undefined);
+            }}
+          >
+            Dismiss
+          </Button>
+        </p>
+      ))}
       {missing.map((kbId) => (
         <p key={kbId} className="text-xs text-red-600">
           Selected knowledge base {kbId} no longer exists.{" "}

@@ -18,7 +18,14 @@ export function KnowledgePanel({ nodeId, config, onChange, fields }: NodePanelPr
   const set = (patch: Partial<KnowledgeConfig>) => onChange({ ...config, ...patch });
   return (
     <div className="space-y-3">
-      <KnowledgeChecklist id={nodeId} legend="Knowledge bases to search" selected={config.knowledgeBaseIds ?? []} onChange={(knowledgeBaseIds) => set({ knowledgeBaseIds })} />
+      <KnowledgeChecklist
+        id={nodeId}
+        legend="Knowledge bases to search"
+        selected={config.knowledgeBaseIds ?? []}
+        onChange={(knowledgeBaseIds) => set({ knowledgeBaseIds })}
+        unresolved={config.unresolvedKnowledgeBases}
+        onUnresolvedChange={(unresolvedKnowledgeBases) => set({ unresolvedKnowledgeBases })}
+      />
       <TemplateField id={`${nodeId}-query`} label="Query" rows={2} mono={false} value={config.query ?? ""} fields={fields} placeholder="{{ start.question }}" onChange={(query) => set({ query })} />
       <Field id={`${nodeId}-mode`} label="Search mode">
         <NativeSelect id={`${nodeId}-mode`} value={config.mode ?? "hybrid"} onChange={(e) => set({ mode: KNOWLEDGE_MODES.find((m) => m === e.target.value) ?? "hybrid" })}>

@@ -24,6 +24,10 @@ export const RetrievalDetailSchema = z.object({
   topK: z.number(),
   scoreThreshold: z.number().nullable(),
   citations: z.array(CitationRecordSchema),
+  /** The rerank call (model, candidates sent, tokens, cost), when the node reranks. */
+  rerank: z
+    .object({ providerId: z.string(), model: z.string(), candidates: z.number(), tokens: z.number(), cost: z.record(z.string(), z.number()).optional() })
+    .optional(),
 });
 export type RetrievalDetail = z.infer<typeof RetrievalDetailSchema>;
 

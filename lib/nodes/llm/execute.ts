@@ -1,10 +1,12 @@
 import { NodeError } from "@/lib/engine/errors";
 import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
-import type { ChatMessage } from "@/lib/engine/ports";
+import type { ChatMessage, ChatResponse } from "@/lib/engine/ports";
 import type { LlmConfig } from "./definition";
 import { parseJsonAnswer, validateJsonAnswer } from "@/lib/models/json-answer";
 import { isAliasRef } from "@/lib/models/model-ref";
-import { memoryMessages } from "../memory";
+import { addUsage } from "@/lib/engine/usage";
+import { memoryContext } from "../memory-summary";
+import { addCost } from "../model-call";
 
 /**
  * JSON mode needs the word "JSON" in the prompt for OpenAI-style json_object mode, and models
@@ -25,12 +27,15 @@ export const executeLlm = async (ctx: NodeContext<LlmConfig>): Promise<NodeResul
   const system = (await ctx.render(config.systemPrompt)).trim();
   const user = await ctx.render(config.userPrompt);
 
-  const systemText = json ? [system, jsonInstruction(config.jsonSchema)].filter(Boolean).join("\n\n") : system;
+  // Summarising history that fell out of memory is a model call of its own (cached per conversation).
+  const memory = await memoryContext(ctx);
+  const systemText = memory.system(json ? [system, jsonInstruction(config.jsonSchema)].filter(Boolean).join("\n\n") : system);
   const messages: ChatMessage[] = [
     ...(systemText ? [{ role: "system" as const, content: systemText }] : []),
-    ...memoryMessages(config.memory, ctx.inputs),
+    ...memory.history,
     { role: "user", content: user },
   ];
+  const usageWith = (usage: ChatResponse["usage"]) => addUsage(usage, memory.trace?.usage);
 
   const response = await ctx.services
     .chat({
@@ -58,9 +63,10 @@ export const executeLlm = async (ctx: NodeContext<LlmConfig>): Promise<NodeResul
     ...(response.attempts ? { attempts: response.attempts } : {}),
     messages: [...messages, { role: "assistant", content: response.text }],
     finishReason: response.finishReason ?? null,
-    usage: response.usage,
-    ...(response.cost ? { cost: response.cost } : {}),
+    usage: usageWith(response.usage),
+    ...(response.cost || memory.trace?.cost ? { cost: addCost(response.cost, memory.trace?.cost) } : {}),
     temperature: config.temperature,
+    ...(memory.trace ? { memory: memory.trace } : {}),
   };
   const output: Record<string, unknown> = { text: response.text, usage: response.usage };
   if (json) {
@@ -70,7 +76,7 @@ export const executeLlm = async (ctx: NodeContext<LlmConfig>): Promise<NodeResul
       output.json = value;
     } catch (error) {
       // The answer and the tokens it cost are kept on the failed step.
-      throw error instanceof NodeError ? error.withTrace({ input: messages, detail, usage: response.usage }) : error;
+      throw error instanceof NodeError ? error.withTrace({ input: messages, detail, usage: usageWith(response.usage) }) : error;
     }
   }
 
@@ -78,6 +84,6 @@ export const executeLlm = async (ctx: NodeContext<LlmConfig>): Promise<NodeResul
     output,
     input: messages,
     detail,
-    usage: response.usage,
+    usage: usageWith(response.usage),
   };
 };

@@ -1,7 +1,6 @@
 import { NodeError } from "@/lib/engine/errors";
 import type { NodeContext, NodeResult, NodeWait, WaitResolution } from "@/lib/engine/node-kit";
-import { StoredAnswerSchema } from "../wait-kit";
-import { ApprovalAnswerSchema, type ApprovalRequest } from "../approval/definition";
+import { approvalRefusal, approvalRequest } from "./approval";
 import type { ToolProgress } from "@/lib/engine/ports";
 import { resolveValueTemplate } from "@/lib/engine/template";
 import { coerceValue } from "../extractor/execute";
@@ -52,13 +51,20 @@ export async function executeTool(ctx: NodeContext<ToolConfig>): Promise<NodeRes
   const toolInfo = { id: tool.id, name: tool.name, kind: tool.kind };
   if (tool.requiresApproval) {
     // First execution: wait for a person (the run releases its worker). Executed again once decided.
-    if (!ctx.resume) return approvalWait(tool.name, input);
+    if (!ctx.resume) return { wait: { kind: "approval", request: approvalRequest(tool.name, input) }, input };
     const refusal = approvalRefusal(ctx.resume);
     if (refusal) return toolFailed(ctx, refusal, tool.name, input, { tool: toolInfo, approval: ctx.resume.status });
   }
   let result;
   try {
-    result = await port.call({ toolId: tool.id, input, signal: ctx.signal, idempotencyKey: ctx.idempotencyKey, onProgress: (report) => ctx.emitDelta(progressLine(report)) });
+    result = await port.call({
+      toolId: tool.id,
+      input,
+      signal: ctx.signal,
+      idempotencyKey: ctx.idempotencyKey,
+      onProgress: (report) => ctx.emitDelta(progressLine(report)),
+      step: { runId: ctx.runId, nodeId: ctx.nodeId, iteration: ctx.iteration, slot: "call" },
+    });
   } catch (error) {
     // Cancellation always ends the step; a tool's own failure only when the node says so (the default).
     if (!(error instanceof NodeError)) throw error;
@@ -68,30 +74,9 @@ export async function executeTool(ctx: NodeContext<ToolConfig>): Promise<NodeRes
   const object = result.output && typeof result.output === "object" && !Array.isArray(result.output) ? (result.output as Record<string, unknown>) : {};
   if (config.onToolError === "continue") output.error = null;
   for (const field of config.outputs) if (field.name !== "result" && field.name !== "error") output[field.name] = object[field.name] ?? null;
-  return { output, input, detail: { tool: toolInfo, durationMs: result.durationMs, ...(result.detail ? { call: result.detail } : {}) } };
-}
-
-/** The Human-approval wait before a call of a tool that requires one (any editor or above decides). */
-function approvalWait(toolName: string, input: Record<string, unknown>): NodeWait {
-  const request: ApprovalRequest = {
-    title: `Allow a call of ${toolName}?`,
-    message: `The tool ${toolName} requires a person's approval before each call. It will be called with:\n\n${JSON.stringify(input, null, 2).slice(0, 10_000)}`,
-    assigneeRole: null,
-    onTimeout: null,
-  };
-  return { wait: { kind: "approval", request }, input };
-}
-
-/** Why an approval wait did not allow the call, or null when it was approved. */
-function approvalRefusal(resume: WaitResolution): NodeError | null {
-  if (resume.status === "cancelled") return new NodeError("cancelled", "The approval of the tool call was cancelled.");
-  if (resume.status === "timed_out") return new NodeError("tool_error", "Nobody approved the tool call in time.", { retryable: false });
-  const stored = StoredAnswerSchema.safeParse(resume.response);
-  const answer = stored.success ? ApprovalAnswerSchema.safeParse(stored.data.answer) : undefined;
-  if (!stored.success || !answer?.success) return new NodeError("internal", "The recorded decision could not be read.");
-  if (answer.data.decision === "approve") return null;
-  const comment = answer.data.comment ? `: ${answer.data.comment}` : ".";
-  return new NodeError("tool_error", `${stored.data.by.name} rejected the tool call${comment}`, { retryable: false });
+  // The server's sampling requests (MCP) cost tokens: they are the step's usage, their cost its cost (run-cost.ts reads detail.cost).
+  const spent = result.cost ? { cost: result.cost } : {};
+  return { output, input, detail: { tool: toolInfo, durationMs: result.durationMs, ...(result.detail ? { call: result.detail } : {}), ...spent }, ...(result.usage ? { usage: result.usage } : {}) };
 }
 
 /** A tool error: fails the step, or with `onToolError: "continue"` an empty result with the error and a warning. */

@@ -3,17 +3,21 @@ import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamable
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
-import type { ToolProgress, ToolResult } from "@/lib/engine/ports";
+import type { ChatRequest, ChatResponse, HeldWaitPort, ToolCallStep, ToolProgress, ToolResult } from "@/lib/engine/ports";
 import { env } from "@/lib/env";
 import { findSsrfError } from "@/lib/net/guarded-fetch";
 import { redactSecrets } from "@/lib/secrets/crypto";
 import type { McpConnection } from "./connection";
 import { mcpPool, type McpPool } from "./pool";
 import { mapCallResult, type CallResultLike } from "./result";
-import { McpToolConfigSchema } from "./schema";
+import { McpToolConfigSchema, type StoredMcpServer } from "./schema";
 import { poolKey, startSource, storedConfig, type StartDeps } from "./start";
 import { markAnswered, markFailed } from "./status";
 import { stderrSummary } from "./stderr";
+import type { ServerRequestAnswers } from "./client-features";
+import { answerElicitation } from "./elicitation";
+import { answerSampling } from "./sampling";
+import { newServerRequestLog, serverRequestTrace, type ServerRequestLog } from "./server-requests";
 
 /** The `mcp` kind of the tool registry: one `tools/call` on the source's pooled client. */
 
@@ -33,6 +37,12 @@ export interface McpCallOptions extends StartDeps {
   timeoutMs?: number;
   /** Receives the server's progress notifications for this call (also kept in the trace). */
   onProgress?: (progress: ToolProgress) => void;
+  /** The workspace's chat service: answers the server's sampling requests when the source enables sampling. */
+  chat?: (request: ChatRequest) => Promise<ChatResponse>;
+  /** Asks a person while the call stays open (the server's elicitation); absent from the console. */
+  heldWaits?: HeldWaitPort;
+  /** The step making the call (absent from the console). */
+  step?: ToolCallStep;
 }
 
 /** Progress reports kept in a call's trace (the first ones and the last are what matter). */
@@ -121,6 +131,8 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
   const pool = options.pool ?? mcpPool();
   const timeoutMs = options.timeoutMs ?? env().WEFT_MCP_CALL_TIMEOUT_MS;
 
+  const log = newServerRequestLog();
+  const answers = serverAnswers(db, source, server, { server: toolName, weft: tool.name }, options, log, Date.now() + timeoutMs);
   let used: McpConnection | undefined;
   let answered = false;
   let reconnected = false;
@@ -137,7 +149,7 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
       () => startSource(db, source, server, options),
       async (connection) => {
         used = connection;
-        const result = (await connection.client.callTool(
+        const result = (await connection.calls.run(answers, options.signal, () => connection.client.callTool(
           {
             name: toolName,
             arguments: input,
@@ -146,8 +158,9 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
           undefined,
           // Asking for progress gives the call a progress token; a report does not extend the timeout (maxTotalTimeout).
           { signal: options.signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs, onprogress },
-        )) as CallResultLike;
+        ))) as CallResultLike;
         answered = true;
+        if (log.elicitationTimedOut) throw new NodeError("timeout", log.elicitationTimedOut, { retryable: false });
         const durationMs = Math.round(performance.now() - started);
         const trace = {
           server: source.name,
@@ -156,10 +169,12 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
           durationMs,
           ...(reconnected ? { reconnected: true } : {}),
           ...(progress.length ? { progress } : {}),
+          ...serverRequestTrace(log),
         };
         try {
           const { output, content } = mapCallResult(result, source.name, toolName);
-          return redactSecrets({ output, detail: { ...trace, content }, durationMs }, connection.secrets);
+          const spent = log.sampling.length ? { usage: log.usage, ...(log.cost ? { cost: log.cost } : {}) } : {};
+          return redactSecrets({ output, detail: { ...trace, content }, durationMs, ...spent }, connection.secrets);
         } catch (error) {
           if (error instanceof NodeError) {
             throw redactError(error.withTrace({ detail: { ...trace, ...error.trace.detail } }), connection.secrets);
@@ -182,11 +197,51 @@ export async function callMcpTool(db: Db, tool: McpToolRow, input: Record<string
     return result;
   } catch (error) {
     if (options.signal.aborted) throw abortReason(options.signal);
-    const failure = redactError(callError(error, source.name, toolName, used), used?.secrets ?? []);
+    // A question nobody answered in time is why the call timed out: say so rather than "did not answer".
+    const cause = log.elicitationTimedOut && !(error instanceof NodeError) ? new NodeError("timeout", log.elicitationTimedOut, { retryable: false, cause: error }) : error;
+    const failure = redactError(withServerRequests(callError(cause, source.name, toolName, used), log, `${source.name} → ${toolName}`), used?.secrets ?? []);
     if (answered) await markAnswered(db, source.id);
     else if (connectionProblem(error, answered)) await markFailed(db, source.id, failure.message);
     throw failure;
   }
+}
+
+/**
+ * How this call answers its server's sampling and elicitation requests (installed on the
+ * connection only when the source enables them; call-scope.ts routes them to the call in flight).
+ */
+function serverAnswers(
+  db: Db,
+  source: { id: string; name: string },
+  server: StoredMcpServer,
+  toolName: { server: string; weft: string },
+  options: McpCallOptions,
+  log: ServerRequestLog,
+  deadline: number,
+): ServerRequestAnswers {
+  const sampling = "sampling" in server ? server.sampling : undefined;
+  return {
+    sample: (params, signal) => {
+      if (!sampling || !options.chat) throw new McpError(ErrorCode.InvalidRequest, `Sampling is not available for ${source.name} here.`);
+      return answerSampling(params, signal, { db, source, settings: sampling, chat: options.chat, step: options.step, idempotencyKey: options.idempotencyKey }, log);
+    },
+    elicit: (params, signal) => answerElicitation(params, signal, { heldWaits: options.heldWaits, step: options.step, server: source.name, toolName: toolName.weft, deadline }, log),
+  };
+}
+
+/** A failed call keeps what its server asked (the trace) and says which of its requests were refused. */
+function withServerRequests(error: NodeError, log: ServerRequestLog, prefix: string): NodeError {
+  const asked = serverRequestTrace(log);
+  if (Object.keys(asked).length === 0) return error;
+  const refusal = log.refusals[0];
+  // The server usually fails with the refusal wrapped in its own words ("MCP error -32600: …" twice): say it once.
+  const message = !refusal ? error.message : error.message.includes(refusal) ? `${prefix}: Weft refused the server's request: ${refusal}` : `${error.message} (Weft refused the server's request: ${refusal})`;
+  return new NodeError(error.code, message, {
+    retryable: error.retryable,
+    cause: error.cause,
+    retryAfterMs: error.retryAfterMs,
+    trace: { ...error.trace, detail: { ...error.trace.detail, ...asked }, ...(log.sampling.length ? { usage: log.usage } : {}) },
+  });
 }
 
 function redactError(error: NodeError, secrets: string[]): NodeError {

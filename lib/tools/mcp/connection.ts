@@ -6,7 +6,8 @@ import { NodeError } from "@/lib/engine/errors";
 import { createGuardedFetch, findSsrfError } from "@/lib/net/guarded-fetch";
 import { assertSafeUrl, SsrfError } from "@/lib/net/ssrf";
 import { refuseRedirectsWhen } from "@/lib/secrets/egress";
-import { CLIENT_CAPABILITIES, type ClientFeatures, installClientFeatures } from "./client-features";
+import { clientCapabilities, type ClientFeatures, installClientFeatures, noClientFeatures } from "./client-features";
+import type { CallScope } from "./call-scope";
 import { stderrSummary } from "./stderr";
 import { IsolatedStdioTransport } from "./stdio-transport";
 
@@ -32,6 +33,8 @@ export interface McpConnection {
   secrets: string[];
   /** The last lines the server wrote to stderr (stdio), for error messages. */
   stderrTail(): string;
+  /** The calls on this connection: which one answers the server's sampling and elicitation requests. */
+  calls: CallScope;
   /** Registers a callback for when the connection ends by itself (process exit, session lost). */
   onClosed(callback: () => void): void;
   close(): Promise<void>;
@@ -51,8 +54,8 @@ export interface OpenOptions {
 const CLIENT_INFO = { name: "weft", version: "1.0.0" };
 const STDERR_TAIL_CHARS = 2_000;
 
-function newClient(features: ClientFeatures | undefined, onClosed: () => void): Client {
-  const client = new Client(CLIENT_INFO, { capabilities: CLIENT_CAPABILITIES });
+function newClient(features: ClientFeatures, onClosed: () => void): Client {
+  const client = new Client(CLIENT_INFO, { capabilities: clientCapabilities(features) });
   installClientFeatures(client, features);
   client.onclose = onClosed;
   // Transport errors also surface on the pending request; keeping a handler stops them from being thrown as unhandled.
@@ -74,7 +77,8 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
     closed = true;
     for (const callback of closedCallbacks) callback();
   };
-  let client = newClient(options.features, onClosed);
+  const features = options.features ?? noClientFeatures();
+  let client = newClient(features, onClosed);
   const connect = (transport: Transport) => client.connect(transport, { timeout: options.timeoutMs, signal: options.signal });
 
   let transport: Transport;
@@ -104,7 +108,7 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
         // An older server (HTTP+SSE, protocol 2024-11-05): a new client over the SDK's SSE transport.
         await client.close().catch(() => undefined);
         closed = false;
-        client = newClient(options.features, onClosed);
+        client = newClient(features, onClosed);
         kind = "sse";
         transport = http.sse();
         await connect(transport);
@@ -122,6 +126,7 @@ export async function openConnection(server: ResolvedServer, options: OpenOption
     pid: connected instanceof IsolatedStdioTransport ? connected.pid : null,
     secrets: options.secrets,
     stderrTail: () => tail.trim(),
+    calls: features.calls,
     onClosed: (callback) => {
       if (closed) callback();
       else closedCallbacks.push(callback);

@@ -40,6 +40,28 @@ export const McpRootsSchema = z
   .max(32, "At most 32 roots");
 export type McpRoots = z.infer<typeof McpRootsSchema>;
 
+/**
+ * Sampling (`sampling/createMessage`): off unless set. The server's requests are answered by this
+ * model of the workspace's provider registry, through the same chat service as the LLM node, and
+ * capped: `maxTokensPerRequest` clamps each request's maxTokens; `maxTokensPerCall` and
+ * `maxTokensPerRun` bound what one tool call and one run may spend on it (tokens in and out).
+ */
+export const McpSamplingSchema = z.object({
+  providerId: z.string().min(1, "Pick a model provider"),
+  model: z.string().trim().min(1, "Pick a model").max(200),
+  maxTokensPerRequest: z.number().int().min(1).max(100_000).default(1024),
+  maxTokensPerCall: z.number().int().min(1).max(1_000_000).default(8_000),
+  maxTokensPerRun: z.number().int().min(1).max(10_000_000).default(50_000),
+});
+export type McpSampling = z.infer<typeof McpSamplingSchema>;
+
+/** What a source lets its server ask of Weft, beside roots (both off by default; docs/mcp.md). */
+const serverRequests = {
+  sampling: McpSamplingSchema.optional(),
+  /** `elicitation/create` from a run becomes a Question wait held on the step (refused from the console). */
+  elicitation: z.boolean().optional(),
+};
+
 export const FREE_COMMAND_REFUSED = "A workspace cannot choose the command of a stdio MCP server: pick one of the servers the operator allows (serverId).";
 /** Present only to refuse a command or arguments with a message that says why (older clients still send them). */
 const refusedField = z.never({ error: FREE_COMMAND_REFUSED }).optional();
@@ -54,6 +76,7 @@ export const McpStdioConfigSchema = z.object({
   /** Values of the entry's allowed variables; the server sees these, the operator's fixed ones, PATH and HOME, nothing else. */
   env: envValues,
   roots: McpRootsSchema.optional(),
+  ...serverRequests,
   command: refusedField,
   args: refusedField,
 });
@@ -79,6 +102,7 @@ export const McpHttpConfigSchema = z.object({
     .refine((headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())), "Content-Type, Accept, Host and the MCP session headers are set by Weft")
     .refine((headers) => Object.keys(headers).length <= 32, "At most 32 headers"),
   roots: McpRootsSchema.optional(),
+  ...serverRequests,
 });
 
 export const McpSourceConfigSchema = z.discriminatedUnion("transport", [McpStdioConfigSchema, McpHttpConfigSchema]);
@@ -123,7 +147,7 @@ export type McpToolAnnotations = z.infer<typeof McpToolAnnotationsSchema>;
 export const McpToolConfigSchema = z.object({
   toolName: z.string().min(1),
   annotations: McpToolAnnotationsSchema.optional(),
-  /** Set by a developer (kept across refreshes): a Tool node waits for a Human approval before each call; an Agent may not call it. */
+  /** Set by a developer (kept across refreshes): a Tool node or an Agent waits for a Human approval before each call. */
   requireApproval: z.boolean().optional(),
 });
 export type McpToolConfig = z.infer<typeof McpToolConfigSchema>;

@@ -5,6 +5,7 @@ import type { Member } from "@/lib/auth/member";
 import { requirePermission } from "@/lib/auth/permissions";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { NodeError } from "@/lib/engine/errors";
+import { ALIAS_PROVIDER_ID } from "@/lib/models/model-ref";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { redactSecrets } from "@/lib/secrets/crypto";
 import { assertMayReferenceSecrets } from "@/lib/secrets/policy";
@@ -75,6 +76,28 @@ function requireAllowedStdio(config: McpSourceConfig | undefined, name: string, 
     if (!(error instanceof NodeError)) throw error;
     throw new ServiceError("invalid_request", error.message, { issues: [{ path: "config.serverId", message: error.message }] });
   }
+}
+
+/**
+ * Sampling answers with a model of this workspace's provider registry: the provider must be one of
+ * the workspace's and list the model, or the model an alias of the workspace (a 400 that says which otherwise).
+ */
+async function requireSamplingModel(db: Db, workspaceId: string, config: McpSourceConfig | undefined): Promise<void> {
+  const sampling = config?.sampling;
+  if (!sampling) return;
+  if (sampling.providerId === ALIAS_PROVIDER_ID) {
+    const alias = await db.modelAlias.findFirst({ where: { workspaceId, name: sampling.model }, select: { id: true } });
+    if (alias) return;
+    const message = `There is no model alias "${sampling.model}" in this workspace.`;
+    throw new ServiceError("invalid_request", `Sampling: ${message}`, { issues: [{ path: "config.sampling.model", message }] });
+  }
+  const provider = await db.modelProvider.findFirst({ where: { id: sampling.providerId, workspaceId }, select: { name: true, models: true } });
+  const problem = !provider
+    ? { path: "config.sampling.providerId", message: "Pick one of this workspace's model providers (Settings → Models)." }
+    : provider.models.length > 0 && !provider.models.includes(sampling.model)
+      ? { path: "config.sampling.model", message: `The provider "${provider.name}" does not list the model "${sampling.model}".` }
+      : null;
+  if (problem) throw new ServiceError("invalid_request", `Sampling: ${problem.message}`, { issues: [problem] });
 }
 
 type SourceRow = Prisma.ToolSourceGetPayload<{ include: { tools: true } }>;
@@ -169,6 +192,7 @@ export async function createMcpSource(member: Member, input: CreateMcpSourceInpu
   const db = deps.db ?? defaultDb();
   const config: StoredMcpConfig = { server: data.config, toolPrefix: data.toolPrefix ?? defaultToolPrefix(data.name) };
   await assertMayReferenceSecrets(db, member, config);
+  await requireSamplingModel(db, member.workspaceId, data.config);
   const row = await db.toolSource
     .create({
       data: { workspaceId: member.workspaceId, kind: KIND, name: data.name, config: config as unknown as Prisma.InputJsonValue, createdById: member.userId },
@@ -189,6 +213,7 @@ export async function updateMcpSource(member: Member, id: string, input: UpdateM
   const stored = storedConfig(row);
   const config: StoredMcpConfig = { ...stored, server: data.config ?? stored.server };
   await assertMayReferenceSecrets(db, member, config, stored);
+  await requireSamplingModel(db, member.workspaceId, data.config);
   await db.toolSource
     .update({
       where: { id: row.id },

@@ -11,6 +11,7 @@ import { stdioCatalogue, type StdioCatalogue } from "./operator";
 import type { PoolKey } from "./pool";
 import { markConnected, markFailed } from "./status";
 import type { ClientFeatures } from "./client-features";
+import { CallScope } from "./call-scope";
 import { type ConfigValue, SECRET_TEMPLATE, StoredMcpConfigSchema, type StoredMcpConfig, type StoredMcpServer } from "./schema";
 import { allowedEntry, launchEnv, sourceWorkdir } from "./stdio-launch";
 
@@ -95,9 +96,12 @@ async function resolveStdio(db: Db, source: McpSourceRow, config: Extract<Stored
   return { transport: "stdio", command: entry.command, args: entry.args, env: launchEnv(entry, declared, cwd), cwd };
 }
 
-/** What the client answers the server's own requests with, from the source's settings. */
+/** What the client offers the server, from the source's settings (legacy stdio sources never start). */
 function clientFeatures(config: StoredMcpServer): ClientFeatures {
-  return { roots: "roots" in config && config.roots ? config.roots : [] };
+  const roots = "roots" in config && config.roots ? config.roots : [];
+  const sampling = "sampling" in config && config.sampling !== undefined;
+  const elicitation = "elicitation" in config && config.elicitation === true;
+  return { roots, sampling, elicitation, calls: new CallScope(sampling || elicitation) };
 }
 
 /** Resolves the source's secret references (server only) into what the transport needs. */

@@ -2,7 +2,9 @@ import { Readable } from "node:stream";
 import { db, poolOf } from "@/lib/db/client";
 import { addDocument, type DocumentDeps } from "@/lib/knowledge/documents";
 import type { KnowledgeSourceKind } from "@/lib/generated/prisma/client";
+import { WORKSPACE_COOKIE } from "@/lib/auth/workspaces";
 import { createTestProvider } from "./providers";
+import { signUpUser } from "./session";
 
 /** A knowledge base embedded by the OpenAI-wire test server's lexical embeddings (256 dimensions). */
 export async function createTestKnowledgeBase(workspaceId: string, serverUrl: string, overrides: { chunkSize?: number; chunkOverlap?: number } = {}) {
@@ -57,4 +59,13 @@ export async function chunksOf(documentId: string): Promise<StoredChunk[]> {
     [documentId],
   );
   return rows;
+}
+
+/** An owner, a viewer of the owner's workspace (cookie selects it) and a stranger with a workspace of their own. */
+export async function signUpOwnerViewerStranger(label: string) {
+  const owner = await signUpUser(`${label} Owner`);
+  const strangerCookie = (await signUpUser(`${label} Stranger`)).cookie;
+  const viewer = await signUpUser(`${label} Viewer`);
+  await db().membership.create({ data: { userId: viewer.userId, workspaceId: owner.workspaceId, role: "viewer" } });
+  return { owner, strangerCookie, viewerCookie: `${viewer.cookie}; ${WORKSPACE_COOKIE}=${owner.workspaceId}` };
 }

@@ -86,7 +86,16 @@ describe("agent loop", () => {
     const tools = fakeTools(({ input }) => ({ city: input.city, celsius: 12 }));
     const { result, requests, detail, deltas } = await runAgent([{ text: "Let me check.", toolCalls: [weatherCall("Oslo")] }, { text: "It is 12 °C in Oslo." }], tools);
 
-    expect(tools.invocations).toEqual([{ toolId: "tool_weather", input: { city: "Oslo" }, signal: expect.any(AbortSignal), idempotencyKey: "run_1:node_1:0:0" }]);
+    expect(tools.invocations).toEqual([
+      {
+        toolId: "tool_weather",
+        input: { city: "Oslo" },
+        signal: expect.any(AbortSignal),
+        idempotencyKey: "run_1:node_1:0:0",
+        onProgress: expect.any(Function),
+        step: { runId: "run_1", nodeId: "node_1", iteration: 0, slot: "call-0" },
+      },
+    ]);
     expect(requests[0].tools).toEqual([
       { name: "get_weather", description: "Current weather of a city", parameters: weather.inputSchema },
       { name: "submit", description: "Submits the answer", parameters: submit.inputSchema },
@@ -230,5 +239,48 @@ describe("helpers", () => {
     expect(text).toContain(`[cut: the result had ${LIMITS.maxToolResultChars + 10} characters`);
     expect(toolResultText({ a: 1 })).toBe('{"a":1}');
     expect(toolResultText(undefined)).toBe("null");
+  });
+});
+
+describe("agent and a tool that requires approval", () => {
+  const guarded: ToolDescriptor = { ...weather, requiresApproval: true };
+  const asked: unknown[] = [];
+  const heldWaits = (decision: "approve" | "reject") => ({
+    hold: async (request: unknown) => {
+      asked.push(request);
+      return { status: "answered" as const, response: { answer: { decision, comment: "no" }, by: { kind: "user", id: "u1", name: "Ann" } }, at: new Date().toISOString() };
+    },
+  });
+
+  async function run(decision: "approve" | "reject" | null) {
+    const tools = fakeTools(() => ({ celsius: 3 }), [guarded, submit]);
+    const { chat } = scriptedChat({ text: "", toolCalls: [weatherCall("Oslo")] }, { text: "Done." });
+    const deltas: string[] = [];
+    const services = { chat, tools: tools.port, ...(decision ? { heldWaits: heldWaits(decision) } : {}) };
+    const ctx = { ...nodeContext(config, scope, services), emitDelta: (t: string) => void deltas.push(t) };
+    const result = (await executeAgent(ctx)) as NodeResult;
+    return { tools, deltas, detail: AgentDetailSchema.parse(result.detail) };
+  }
+
+  it("holds an approval on the step before the call; approved, the call runs", async () => {
+    asked.length = 0;
+    const { tools, detail, deltas } = await run("approve");
+    expect(asked).toEqual([expect.objectContaining({ kind: "approval", step: { runId: "run_1", nodeId: "node_1", iteration: 0, slot: "approval-0" }, timeoutMs: LIMITS.agentApprovalTimeoutMs })]);
+    expect(tools.invocations).toHaveLength(1);
+    expect(detail.turns[0]!.toolCalls[0]).toMatchObject({ status: "ok", approval: { status: "answered", decision: "approve", by: "Ann" } });
+    expect(deltas.join("")).toContain("[get_weather: waiting for a person's approval]");
+  });
+
+  it("rejected, the tool is not called and the model is told", async () => {
+    const { tools, detail } = await run("reject");
+    expect(tools.invocations).toHaveLength(0);
+    expect(detail.turns[0]!.toolCalls[0]).toMatchObject({ status: "error", result: "Error: the call was not made. Ann rejected the tool call: no", approval: { decision: "reject" } });
+    expect(detail.warnings).toHaveLength(1);
+  });
+
+  it("without a held-wait port (no run), the call is refused", async () => {
+    const { tools, detail } = await run(null);
+    expect(tools.invocations).toHaveLength(0);
+    expect(detail.turns[0]!.toolCalls[0]!.error?.message).toMatch(/requires a person's approval before each call, and nobody can be asked here/);
   });
 });

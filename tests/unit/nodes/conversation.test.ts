@@ -4,7 +4,7 @@ import type { Graph } from "@/lib/engine/graph";
 import { validateRunInputs } from "@/lib/engine/inputs";
 import { initialVariables } from "@/lib/engine/variables";
 import { executeAnswer } from "@/lib/nodes/answer/execute";
-import { memoryMessages } from "@/lib/nodes/memory";
+import { memoryMessages, splitHistory } from "@/lib/nodes/memory";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { startNode } from "@/lib/nodes/start/definition";
 import { nodeContext } from "./context";
@@ -31,6 +31,13 @@ describe("memory of the LLM and Agent nodes", () => {
     // "second answer" (13 chars, 4 tokens) + "second question" (15, 4) = 8; "first answer" (12, 3) fits in 11
     // but loses its question, so it is dropped too.
     expect(memoryMessages({ mode: "tokens", turns: 1, tokens: 11 }, { history }).map((m) => m.content)).toEqual(["second question", "second answer"]);
+  });
+
+  it("splits the history into what is kept and what fell out (what a summary covers)", () => {
+    const { kept, dropped } = splitHistory({ mode: "turns", turns: 1, tokens: 100 }, { history });
+    expect(kept.map((m) => m.content)).toEqual(["second question", "second answer"]);
+    expect(dropped.map((m) => m.content)).toEqual(["first question", "first answer"]);
+    expect(splitHistory({ mode: "off", turns: 1, tokens: 100 }, { history })).toEqual({ kept: [], dropped: [] });
   });
 
   it("ignores malformed history entries", () => {

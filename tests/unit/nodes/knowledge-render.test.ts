@@ -48,10 +48,20 @@ describe("Knowledge retrieval on the run page and in the editor", () => {
     expect(html).toContain("score 0.912");
   });
 
+  it("names the rerank model of a reranked retrieval", () => {
+    const rerank = { providerId: KB, model: "jina-reranker-v2", candidates: 20, tokens: 20, cost: { USD: 0.00004 } };
+    const reranked = { ...step, rawDetail: { retrieval: { ...(step.rawDetail as { retrieval: object }).retrieval, rerank } } } as RunStepView;
+    expect(renderToStaticMarkup(h(StepItem, { step: reranked, bar: { left: 0, width: 100 }, liveMs: null }))).toContain("Retrieved chunks (hybrid, top 5, Handbook, reranked by jina-reranker-v2)");
+  });
+
   it("renders the panel's query, mode, top K, threshold and filter fields", () => {
     const html = renderToStaticMarkup(h(KnowledgePanel, { nodeId: "k", config: knowledgeNode.defaultConfig(), onChange: () => undefined, fields: [], problems: [] }));
     for (const text of ["Knowledge bases to search", "Loading knowledge bases", "Query", "Hybrid (vector + keyword)", "Top K", "Score threshold", "Rerank the results", "Metadata filter"]) expect(html).toContain(text);
     const reranking = renderToStaticMarkup(h(KnowledgePanel, { nodeId: "k", config: { ...knowledgeNode.defaultConfig(), rerank: { providerId: "", model: "" } }, onChange: () => undefined, fields: [], problems: [] }));
     expect(reranking).toContain('id="k-rerank-provider"');
+    // An imported workflow's base that this workspace lacks: named, with a way to dismiss it once a base is picked.
+    const imported = renderToStaticMarkup(h(KnowledgePanel, { nodeId: "k", config: { ...knowledgeNode.defaultConfig(), unresolvedKnowledgeBases: ["Price list"] }, onChange: () => undefined, fields: [], problems: [] }));
+    expect(imported).toContain('data-testid="unresolved-knowledge-base"');
+    expect(imported).toContain("Price list");
   });
 });

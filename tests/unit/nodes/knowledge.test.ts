@@ -40,6 +40,15 @@ describe("Knowledge retrieval node definition", () => {
     expect(knowledgeNode.check!(config({ filter: [{ key: "dept", value: "HR" }, { key: "dept", value: "IT" }] }))).toContain("A filter key is used twice.");
   });
 
+  it("an imported workflow's knowledge base that this workspace lacks stays an error on the node (Knowledge and Agent) until dismissed", () => {
+    const problem = 'Knowledge base "Price list" not found in this workspace, pick one (then dismiss the notice).';
+    expect(knowledgeNode.check!(config({ knowledgeBaseIds: [], unresolvedKnowledgeBases: ["Price list"] }))).toEqual([problem]);
+    expect(knowledgeNode.check!(config({ unresolvedKnowledgeBases: ["Price list"] }))).toEqual([problem]);
+    const agent = AgentConfigSchema.parse({ providerId: "p", model: "m", userPrompt: "hi", unresolvedKnowledgeBases: ["Price list"] });
+    expect(agentNode.check!(agent)).toEqual([problem]);
+    expect(agentNode.check!({ ...agent, unresolvedKnowledgeBases: undefined })).toEqual([]);
+  });
+
   it("publishes context and chunks, and its query and filter values are checked templates", () => {
     expect(knowledgeNode.outputFields(config()).map((f) => f.name)).toEqual(["context", "chunks"]);
     expect(knowledgeNode.templates(config({ filter: [{ key: "dept", value: "{{ start.dept }}" }] }))).toEqual(["{{ start.question }}", "{{ start.dept }}"]);

@@ -90,7 +90,14 @@ describe("tool executor", () => {
     const { tools, calls } = port();
     const result = (await executeTool(nodeContext(config, scope, { tools }))) as NodeResult;
     expect(calls).toEqual([
-      { toolId: "tool_1", input: { title: "Bug from Ada", priority: 2, urgent: true, tags: ["ui"] }, signal: expect.any(AbortSignal), idempotencyKey: "run_1:node_1:0", onProgress: expect.any(Function) },
+      {
+        toolId: "tool_1",
+        input: { title: "Bug from Ada", priority: 2, urgent: true, tags: ["ui"] },
+        signal: expect.any(AbortSignal),
+        idempotencyKey: "run_1:node_1:0",
+        onProgress: expect.any(Function),
+        step: { runId: "run_1", nodeId: "node_1", iteration: 0, slot: "call" },
+      },
     ]);
     expect(result.output).toEqual({ result: { id: 7, url: "https://t/7", extra: true }, id: 7, url: "https://t/7" });
     expect(result.detail).toEqual({ tool: { id: "tool_1", name: "create_ticket", kind: "http" }, durationMs: 12, call: { status: 201 } });

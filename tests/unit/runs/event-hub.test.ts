@@ -114,3 +114,50 @@ describe("run event hub", () => {
     ]);
   });
 });
+
+describe("knowledge base channels on the same hub", () => {
+  it("share the one connection, and a follower hands on only the events the snapshot is not past, then re-reads after a gap", async () => {
+    const { followKnowledgeBase } = await import("@/lib/knowledge/follow");
+    const { hub, fake, connections } = hubWithFake();
+    await hub.subscribe("a", { onEvent: () => undefined });
+    const progress = (documentId: string, status: string, chunksDone: number) => ({ type: "document", knowledgeBaseId: "kb", documentId, status, chunksDone, chunksTotal: 10, error: null });
+    const kbChannel = "unit-hub:knowledge-events:kb";
+    let loads = 0;
+    const snapshots: unknown[] = [];
+    const events: unknown[] = [];
+    const leave = await followKnowledgeBase(
+      "kb",
+      {
+        load: async () => {
+          loads += 1;
+          // Published while the snapshot is read: one behind it (dropped), one ahead (handed on), one malformed.
+          if (loads === 1) {
+            fake.emit("message", kbChannel, JSON.stringify(progress("d1", "embedding", 4)));
+            fake.emit("message", kbChannel, JSON.stringify(progress("d1", "embedding", 8)));
+            fake.emit("message", kbChannel, JSON.stringify({ type: "document", documentId: "d1" }));
+          }
+          return { documents: [{ id: "d1", status: "embedding", chunksDone: 6 }] };
+        },
+        documents: (snapshot) => snapshot.documents,
+        onSnapshot: (snapshot) => snapshots.push(snapshot),
+        onEvent: (event) => events.push(event),
+      },
+      { hub },
+    );
+    expect(connections()).toBe(1);
+    expect(fake.commands.at(-1)).toEqual(["subscribe", kbChannel]);
+    expect(snapshots).toHaveLength(1);
+    expect(events).toEqual([progress("d1", "embedding", 8)]);
+
+    fake.emit("message", kbChannel, JSON.stringify(progress("d1", "indexed", 10)));
+    expect(events.at(-1)).toEqual(progress("d1", "indexed", 10));
+    // A reconnect of the subscriber: messages may be lost, so a fresh snapshot goes out.
+    fake.emit("ready");
+    fake.emit("ready");
+    await turn();
+    expect(snapshots).toHaveLength(2);
+    await leave();
+    await turn();
+    expect(fake.commands.at(-1)).toEqual(["unsubscribe", kbChannel]);
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CallScope } from "@/lib/tools/mcp/call-scope";
 import type { McpConnection } from "@/lib/tools/mcp/connection";
 import { createMcpPool } from "@/lib/tools/mcp/pool";
 
@@ -13,6 +14,7 @@ function fakeConnection(pid: number) {
     pid,
     secrets: [],
     stderrTail: () => "",
+    calls: new CallScope(false),
     onClosed: (callback: () => void) => {
       onClosed = callback;
     },

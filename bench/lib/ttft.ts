@@ -1,0 +1,125 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { ensureDatabase } from "../../scripts/lib/database";
+import { WORKER_BUNDLE, projectRoot } from "../../scripts/lib/worker-command";
+import type OpenAI from "openai";
+import { spawnLogged, startStack } from "./app";
+import { createClient, waitForServer } from "./http";
+import { percentile } from "./load";
+
+/**
+ * What the time-to-first-token benchmarks share (bench/openai-ttft.ts, bench/chat-ttft.ts): their
+ * options, a self-contained environment (own database, reset at start, and Redis prefix), the stack
+ * with each part in its own process as deployed (`next start` on the production build, one compiled
+ * worker, the test model server standalone: only the clients run in the benchmark's process), and
+ * the closed loop that measures and prints p50/p99.
+ */
+
+const arg = (name: string, fallback: string) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1]! : fallback;
+};
+
+export interface TtftOptions {
+  concurrency: number;
+  requests: number;
+  chunkDelayMs: number;
+  port: number;
+  modelPort: number;
+}
+
+export const ttftOptions = (defaultPort: number): TtftOptions => ({
+  concurrency: Number(arg("concurrency", "20")),
+  requests: Number(arg("requests", "200")),
+  chunkDelayMs: Number(arg("chunk-delay-ms", "20")),
+  port: Number(arg("port", String(defaultPort))),
+  modelPort: Number(arg("model-port", "3311")),
+});
+
+/**
+ * Sets the benchmark's environment (before anything reads it: import the app's modules after this),
+ * checks the worker bundle and resets the database `weft_bench_<name>` (or BENCH_DATABASE_URL).
+ */
+export async function prepareTtftEnv(name: string, port: number, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const benchEnv: Record<string, string> = {
+    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `postgresql://postgres@127.0.0.1:5432/weft_bench_${name}`,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    WEFT_REDIS_PREFIX: process.env.BENCH_REDIS_PREFIX ?? `weft-bench-${name}`,
+    WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
+    BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
+    BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+    // The model server listens on 127.0.0.1, which the network policy blocks by default.
+    WEFT_ALLOW_PRIVATE_NETWORK: "true",
+    ...extra,
+  };
+  Object.assign(process.env, benchEnv);
+  if (!existsSync(path.join(projectRoot, WORKER_BUNDLE))) {
+    console.error("No worker bundle in dist/worker. Build it with `npm run build:worker`, then run this again.");
+    process.exit(2);
+  }
+  await ensureDatabase(benchEnv.DATABASE_URL!, { reset: true, quiet: true });
+  return benchEnv;
+}
+
+export const BENCH_MODEL_KEY = "sk-bench-key-1234";
+
+/**
+ * The test model server (tests/fixtures/openai-server.ts standalone), then the web app (`next start`)
+ * and one worker with the benchmark's environment; `stop` ends all three.
+ */
+export async function startTtftStack(benchEnv: Record<string, string>, options: TtftOptions): Promise<{ modelUrl: string; stop: () => void }> {
+  const model = await spawnLogged(
+    ["--import", "tsx", "tests/fixtures/openai-server.ts", "--host", "127.0.0.1", "--port", String(options.modelPort), "--api-key", BENCH_MODEL_KEY, "--chunk-delay", String(options.chunkDelayMs)],
+    {},
+    "listening",
+  );
+  const stack = await startStack({ attach: "", port: options.port, workers: 1, env: benchEnv });
+  const stop = () => {
+    stack.stopAll();
+    model.kill("SIGTERM");
+  };
+  try {
+    await waitForServer(createClient(`http://127.0.0.1:${options.port}`, 1), "/api/v1/openapi.json", 120_000);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { modelUrl: `http://127.0.0.1:${options.modelPort}/v1`, stop };
+}
+
+/** Time to the first content delta of one streamed completion (the `openai` client, any base URL), in ms. */
+export async function completionFirstToken(client: OpenAI, model: string, n: number): Promise<number> {
+  const started = performance.now();
+  const stream = await client.chat.completions.create({ model, stream: true, messages: [{ role: "user", content: `question ${n} with several words to stream back` }] });
+  let first = NaN;
+  for await (const chunk of stream) {
+    if (Number.isNaN(first) && chunk.choices[0]?.delta.content) first = performance.now() - started;
+  }
+  return first;
+}
+
+/** `requests` calls over `concurrency` lanes (a call gets its lane's index); prints and returns the sorted times. */
+export async function measureTtft(label: string, options: TtftOptions, call: (lane: number, n: number) => Promise<number>): Promise<number[]> {
+  const times: number[] = [];
+  let next = 0;
+  const lane = async (index: number) => {
+    while (next < options.requests) times.push(await call(index, next++));
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: options.concurrency }, (_, index) => lane(index)));
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  console.log(
+    `${label.padEnd(31)} ${options.requests} streams, ${options.concurrency} concurrent: TTFT p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, ` +
+      `max ${times.at(-1)!.toFixed(1)} ms; ${(options.requests / seconds).toFixed(0)} streams/s`,
+  );
+  return times;
+}
+
+/** The difference at p50 and p99: Weft's overhead to the first token. */
+export function printOverhead(own: number[], through: number[]): void {
+  const overhead = (p: number) => (percentile(through, p) - percentile(own, p)).toFixed(1);
+  console.log(`overhead to first token: p50 ${overhead(50)} ms, p99 ${overhead(99)} ms (target: p50 ≤ 50 ms)`);
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "conversations" ADD COLUMN     "memorySummaries" JSONB NOT NULL DEFAULT '{}';
+

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "chat_apps" ADD COLUMN     "allowedOrigins" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
