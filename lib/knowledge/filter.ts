@@ -7,9 +7,9 @@ export const MetadataFilterSchema = z
 export type MetadataFilter = z.infer<typeof MetadataFilterSchema>;
 
 /**
- * SQL for a metadata filter over chunk alias `c` and document alias `d`, with parameters
- * numbered from `firstParam`. Keys and values are always parameters, never spliced into the SQL.
- * Values compare as text, so 2024 matches a tag stored as "2024" or 2024.
+ * SQL for a metadata filter over chunk alias `c` (its document's tags read by a subquery, so the
+ * searches need no join), with parameters numbered from `firstParam`. Keys and values are always
+ * parameters, never spliced into the SQL. Values compare as text, so 2024 matches a tag stored as "2024" or 2024.
  */
 export function metadataFilterSql(filter: MetadataFilter | undefined, firstParam: number): { sql: string; params: string[] } {
   const entries = Object.entries(filter ?? {});
@@ -17,7 +17,7 @@ export function metadataFilterSql(filter: MetadataFilter | undefined, firstParam
   const clauses = entries.map(([key, value]) => {
     params.push(key, String(value));
     const k = firstParam + params.length - 2;
-    return `COALESCE(c.metadata ->> $${k}, d.metadata ->> $${k}) = $${k + 1}`;
+    return `COALESCE(c.metadata ->> $${k}, (SELECT d.metadata FROM knowledge_documents d WHERE d.id = c."documentId") ->> $${k}) = $${k + 1}`;
   });
   return { sql: clauses.length ? clauses.join(" AND ") : "TRUE", params };
 }

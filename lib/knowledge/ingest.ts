@@ -1,11 +1,11 @@
 import { buffer } from "node:stream/consumers";
+import type pg from "pg";
 import { type Db, poolOf } from "@/lib/db/client";
 import { inTransaction } from "@/lib/db/transaction";
 import { NodeError } from "@/lib/engine/errors";
 import { addCosts } from "@/lib/models/cost";
 import { countTokens } from "@/lib/models/local-tokenizer";
 import { type FileStorage, StorageNotFoundError } from "@/lib/storage/types";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { type ChunkRow, replaceDocumentChunks, storedEmbeddings } from "./chunk-store";
 import { createEmbedder, type EmbedderOptions } from "./embeddings";
 import { fetchUrlDocument } from "./fetch-url";
@@ -29,6 +29,25 @@ export interface IngestDeps {
 }
 
 type Stage = "parsing" | "chunking" | "embedding";
+type StageProgress = { chunksDone?: number; chunksTotal?: number; clearError?: boolean };
+type SetStage = (status: Stage, progress?: StageProgress) => Promise<void>;
+
+class DocumentGoneError extends Error {}
+
+/**
+ * The document's stage and progress. Raw SQL: it runs several times per document (once per
+ * embedding batch too), and a statement through Prisma's query compiler costs many times the CPU.
+ */
+async function writeStage(pool: pg.Pool, documentId: string, status: Stage, progress: StageProgress): Promise<Parameters<typeof progressOf>[0]> {
+  const { rows } = await pool.query<Parameters<typeof progressOf>[0]>(
+    `UPDATE knowledge_documents SET status = $2::"KnowledgeDocumentStatus", "chunksDone" = COALESCE($3, "chunksDone"), "chunksTotal" = COALESCE($4, "chunksTotal"),
+            error = CASE WHEN $5 THEN NULL ELSE error END, "updatedAt" = now()
+      WHERE id = $1 RETURNING id, "knowledgeBaseId", status, "chunksDone", "chunksTotal", error`,
+    [documentId, status, progress.chunksDone ?? null, progress.chunksTotal ?? null, progress.clearError ?? false],
+  );
+  if (!rows[0]) throw new DocumentGoneError();
+  return rows[0];
+}
 
 /** Why a document could not be indexed, as stored in KnowledgeDocument.error. */
 export interface DocumentError {
@@ -83,11 +102,10 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
   const target = targetOf(kb);
   // Not awaited: a publish never fails and never holds up ingestion; one connection keeps the order.
   const publish = (row: Parameters<typeof progressOf>[0]) => void deps.progress?.(progressOf(row));
-  const setStage = (status: Stage, data: Prisma.KnowledgeDocumentUpdateInput = {}) =>
-    db.knowledgeDocument.update({ where: { id: documentId }, data: { status, ...data } }).then((row) => (publish(row), row));
+  const setStage: SetStage = (status, progress = {}) => writeStage(poolOf(db), documentId, status, progress).then(publish);
 
   try {
-    await setStage("parsing", { chunksDone: 0, chunksTotal: 0, error: Prisma.DbNull });
+    await setStage("parsing", { chunksDone: 0, chunksTotal: 0, clearError: true });
     const source = await contentOf(doc, kb.workspaceId, deps);
     const bytes = await readFile(deps.storage, source.storageKey);
     const parsed = await parseDocument(bytes, detectFormat(doc.name, source.mimeType));
@@ -103,6 +121,8 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
     const swapped = await swapIn(db, { documentId, knowledgeBaseId: kb.id, generation: target.generation, dimensions: target.dimensions, chunks: embedded.rows }, { tokens: embedded.tokens, cost: embedded.cost, previousCost: doc.cost });
     if (swapped) publish({ id: documentId, knowledgeBaseId: kb.id, status: "indexed", chunksDone: embedded.rows.length, chunksTotal: embedded.rows.length, error: null });
   } catch (error) {
+    // Deleted while it was being indexed: nothing left to index or to mark.
+    if (error instanceof DocumentGoneError) return;
     const failure = documentErrorOf(error);
     if (!failure || deps.signal?.aborted) throw error;
     // A re-index started meanwhile has queued this document again: that job's outcome counts.
@@ -116,7 +136,7 @@ export async function ingestDocument(documentId: string, deps: IngestDeps): Prom
 }
 
 /** Embeddings for the drafts: stored ones reused by content hash, only new texts sent to the model. */
-async function embedDrafts(deps: IngestDeps, kb: { id: string; workspaceId: string }, target: IndexTarget, drafts: ChunkDraft[], setStage: (status: Stage, data?: Prisma.KnowledgeDocumentUpdateInput) => Promise<unknown>) {
+async function embedDrafts(deps: IngestDeps, kb: { id: string; workspaceId: string }, target: IndexTarget, drafts: ChunkDraft[], setStage: SetStage) {
   const { db } = deps;
   const reused = await storedEmbeddings(poolOf(db), kb.id, target.reuseFrom, target.dimensions, [...new Set(drafts.map((d) => d.contentHash))]);
   const missing = [...new Set(drafts.filter((d) => !reused.has(d.contentHash)).map((d) => d.contentHash))];
@@ -130,7 +150,7 @@ async function embedDrafts(deps: IngestDeps, kb: { id: string; workspaceId: stri
   const result = missing.length
     ? await embedder.embed(
         missing.map((hash) => textOf.get(hash)!),
-        { signal: deps.signal, onBatch: (done) => setStage("embedding", { chunksDone: drafts.length - missing.length + done }).then(() => undefined) },
+        { signal: deps.signal, onBatch: (done) => setStage("embedding", { chunksDone: drafts.length - missing.length + done }) },
       )
     : { vectors: [], tokens: 0 };
   const vectors = new Map([...reused, ...missing.map((hash, i) => [hash, result.vectors[i]!] as const)]);

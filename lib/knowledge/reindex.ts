@@ -79,6 +79,11 @@ const UNFINISHED = ["queued", "parsing", "chunking", "embedding"];
  * generation with the old model, or the new one with the new model. Returns whether it switched.
  */
 export async function completeReindexIfDone(db: Db, knowledgeBaseId: string): Promise<boolean> {
+  // Every document job ends here and almost none during a re-index: a plain read spares them a
+  // transaction and a row lock on the knowledge base (which serialised concurrent ingestions).
+  // A re-index starting just after this read calls this function itself once its documents finish.
+  const { rows: peek } = await poolOf(db).query<{ pending: boolean }>(`SELECT reindex IS NOT NULL AS pending FROM knowledge_bases WHERE id = $1`, [knowledgeBaseId]);
+  if (!peek[0]?.pending) return false;
   return inTransaction(poolOf(db), async (client) => {
     const { rows } = await client.query<{ reindex: unknown }>(`SELECT reindex FROM knowledge_bases WHERE id = $1 FOR UPDATE`, [knowledgeBaseId]);
     const pending = rows[0] ? reindexOf(rows[0]) : null;

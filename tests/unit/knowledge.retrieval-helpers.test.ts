@@ -23,7 +23,7 @@ describe("reciprocalRankFusion", () => {
 describe("metadataFilterSql", () => {
   it("builds parameterised clauses, chunk tags before document tags", () => {
     expect(metadataFilterSql({ department: "HR", year: 2024, active: true }, 4)).toEqual({
-      sql: "COALESCE(c.metadata ->> $4, d.metadata ->> $4) = $5 AND COALESCE(c.metadata ->> $6, d.metadata ->> $6) = $7 AND COALESCE(c.metadata ->> $8, d.metadata ->> $8) = $9",
+      sql: [4, 6, 8].map((k) => `COALESCE(c.metadata ->> $${k}, (SELECT d.metadata FROM knowledge_documents d WHERE d.id = c."documentId") ->> $${k}) = $${k + 1}`).join(" AND "),
       params: ["department", "HR", "year", "2024", "active", "true"],
     });
     expect(metadataFilterSql(undefined, 1)).toEqual({ sql: "TRUE", params: [] });
