@@ -3,6 +3,7 @@ import type { Member } from "@/lib/auth/member";
 import { db, poolOf } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
+import { publishedGraph } from "@/lib/runs/version-graphs";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import type { RunOrigin, RunTrigger } from "@/lib/runs/initiator";
@@ -103,19 +104,6 @@ async function findPublished(workspaceId: string, workflowId: string, version?: 
   return PublishedRowSchema.parse(rows[0]);
 }
 
-/** Parsed graphs of published versions (immutable rows), so repeated API runs skip the parse. Bounded. */
-const versionGraphs = new Map<string, Graph>();
-const VERSION_GRAPHS_MAX = 200;
-
-function versionGraph(versionId: string, raw: unknown): Graph {
-  const cached = versionGraphs.get(versionId);
-  if (cached) return cached;
-  const graph = GraphSchema.parse(raw);
-  if (versionGraphs.size >= VERSION_GRAPHS_MAX) versionGraphs.delete(versionGraphs.keys().next().value!);
-  versionGraphs.set(versionId, graph);
-  return graph;
-}
-
 /**
  * Starts a run of a published version (the latest unless pinned). 404 for another workspace's
  * workflow, 409 `not_published` when there is no such version, 400 for bad inputs. `runId` lets a
@@ -181,7 +169,7 @@ async function runVersion(member: Member, found: FoundVersion, inputs: Record<st
     id: options.runId,
     workflowId: found.workflowId,
     workflowName: found.name,
-    graph: versionGraph(found.versionId, found.graph),
+    graph: publishedGraph(found.versionId, found.graph),
     inputs,
     workflowVersionId: found.versionId,
     origin,
@@ -191,7 +179,7 @@ async function runVersion(member: Member, found: FoundVersion, inputs: Record<st
 /** The latest published version's graph of a workflow of the workspace (null: none published; 404: no such workflow). */
 export async function latestPublishedGraph(workspaceId: string, workflowId: string): Promise<Graph | null> {
   const found = await findPublished(workspaceId, workflowId);
-  return found.versionId ? versionGraph(found.versionId, found.graph) : null;
+  return found.versionId ? publishedGraph(found.versionId, found.graph) : null;
 }
 
 const FIND_BY_SLUG = prepared("published_version_by_slug", publishedVersionSql("slug"));
@@ -209,5 +197,5 @@ export async function findPublishedBySlug(
   const { rows } = await poolOf(db()).query(FIND_BY_SLUG([slug, workspaceId, version ?? null]));
   const found = rows.length ? FoundBySlugSchema.parse(rows[0]) : null;
   if (!found?.versionId) return null;
-  return { ...found, versionId: found.versionId, graph: versionGraph(found.versionId, found.graph) };
+  return { ...found, versionId: found.versionId, graph: publishedGraph(found.versionId, found.graph) };
 }

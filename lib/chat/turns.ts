@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { GraphSchema, type Graph } from "@/lib/engine/graph";
+import type { Graph } from "@/lib/engine/graph";
 import type { HistoryMessage } from "@/lib/engine/conversation";
 import { cancelOwnRun } from "@/lib/runs/cancel";
 import { isRunOver, readRunStatus } from "@/lib/runs/follow";
 import { createAndEnqueueRun } from "@/lib/runs/service";
+import { publishedGraph } from "@/lib/runs/version-graphs";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
 import { ownConversation, ownerWhere } from "./conversations";
@@ -39,7 +40,7 @@ async function latestVersion(workflowId: string): Promise<{ id: string; graph: G
     select: { id: true, graph: true, workflow: { select: { name: true } } },
   });
   if (!version) throw new ServiceError("conflict", "This chat app's workflow has no published version.");
-  return { id: version.id, graph: GraphSchema.parse(version.graph), name: version.workflow.name };
+  return { id: version.id, graph: publishedGraph(version.id, version.graph), name: version.workflow.name };
 }
 
 async function historyBefore(conversationId: string, before?: Date): Promise<HistoryMessage[]> {
@@ -80,11 +81,13 @@ export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSch
   const input = TurnSchema.parse(body);
   const version = await latestVersion(caller.app.workflowId);
   const { conversationId, userMessage, created } = await turnMessage(caller, input);
-  const conversation = await db().conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { variables: true } });
-  const history = await historyBefore(conversationId, userMessage.createdAt);
   const runId = randomUUID();
-  // Written before the run exists, so the worker always finds the message to fill in.
-  const assistant = await db().message.create({ data: { conversationId, role: "assistant", status: "pending", runId: null }, select: { id: true } });
+  // The assistant message is written before the run exists, so the worker always finds the message to fill in.
+  const [conversation, history, assistant] = await Promise.all([
+    db().conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { variables: true } }),
+    historyBefore(conversationId, userMessage.createdAt),
+    db().message.create({ data: { conversationId, role: "assistant", status: "pending", runId: null }, select: { id: true } }),
+  ]);
   try {
     await createAndEnqueueRun(caller.member, {
       id: runId,

@@ -25,3 +25,16 @@ export function readRunGraph(raw: unknown, versionId: string | null): ReadGraph 
   checked.set(versionId, parsed.data);
   return { ok: true, graph: parsed.data, checked: true };
 }
+
+/** Parsed graphs of published versions (immutable rows) for the processes that start runs, so repeated starts skip the parse. Bounded. */
+const parsedVersions = new Map<string, Graph>();
+const MAX_PARSED = 200;
+
+export function publishedGraph(versionId: string, raw: unknown): Graph {
+  const cached = parsedVersions.get(versionId);
+  if (cached) return cached;
+  const graph = GraphSchema.parse(raw);
+  if (parsedVersions.size >= MAX_PARSED) parsedVersions.delete(parsedVersions.keys().next().value!);
+  parsedVersions.set(versionId, graph);
+  return graph;
+}
