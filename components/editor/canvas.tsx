@@ -10,6 +10,7 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type Edge,
   type NodeTypes,
@@ -20,7 +21,7 @@ import { useShallow } from "zustand/react/shallow";
 import { checkConnection } from "@/lib/editor/connect";
 import { containerAt, toConnectGraph } from "@/lib/editor/doc";
 import { layoutPositions } from "@/lib/editor/layout";
-import { openingNodes } from "@/lib/editor/opening-view";
+import { openingViewport } from "@/lib/editor/opening-view";
 import type { WeftNode } from "@/lib/editor/flow";
 import { WEFT_NODE } from "@/lib/editor/flow";
 import { nodeRegistry } from "@/lib/nodes/registry";
@@ -58,7 +59,8 @@ export function Canvas() {
   );
   const readOnly = useEditor((s) => s.readOnly);
   const overlayRunning = useEditor((s) => s.overlay !== null && (s.overlay.status === "running" || s.overlay.status === "queued"));
-  const { screenToFlowPosition, fitView } = useReactFlow();
+  const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
+  const flowStore = useStoreApi();
   // Stable identities: React Flow copies these into its store whenever they change.
   const defaultEdgeOptions = useMemo(() => ({ animated: overlayRunning, style: { strokeWidth: 2 } }), [overlayRunning]);
   const [layingOut, setLayingOut] = useState(false);
@@ -89,9 +91,11 @@ export function Canvas() {
     // A large graph opens on its Start node's neighbourhood at a readable zoom rather than all of
     // it at once (which would draw every node, each unreadably small).
     const all = store.getState().nodes;
-    const large = all.length >= RENDER_VISIBLE_ONLY_FROM;
-    void fitView({ padding: 0.2, maxZoom: 1, ...(large ? { minZoom: 0.5, nodes: openingNodes(all) } : {}) });
-  }, [fitOnLoad, fitted, nodesInitialized, fitView, store]);
+    const { width, height } = flowStore.getState();
+    const opening = all.length >= RENDER_VISIBLE_ONLY_FROM ? openingViewport(all, { width, height }) : null;
+    if (opening) void setViewport(opening);
+    else void fitView({ padding: 0.2, maxZoom: 1 });
+  }, [fitOnLoad, fitted, nodesInitialized, fitView, setViewport, flowStore, store]);
 
   const isValidConnection = useCallback(
     (edge: Edge | Connection) => checkConnection(toConnectGraph(store.getState()), edge, nodeRegistry).ok,

@@ -1,18 +1,20 @@
 import type { WeftNode } from "./flow";
 
-/** Flow-space area around the Start node a large graph opens on (about one screen at zoom 0.6). */
-const AREA = { left: 200, right: 2_400, up: 400, down: 1_400 };
+/** Flow-space width of the neighbourhood of Start a large graph opens on (about one screen at zoom 0.6). */
+const AREA_WIDTH = 2_600;
+
+/** Where the opening view puts the Start node: this far from the canvas's left edge, a third of the way down. */
+const ANCHOR_INSET = 60;
 
 /**
- * The nodes a large graph is fitted to when it opens: the Start node (else the first node) and
- * its neighbourhood, so the user starts where the workflow starts, at a readable zoom, and only
- * those nodes have to be drawn (the rest are culled until panned to).
+ * The viewport a large graph opens on: its Start node (else the first node) near the canvas's left
+ * edge, at the zoom that fits the neighbourhood's width (0.5 to 1). Computed from positions, not
+ * from measured sizes: with only the visible nodes rendered, the nodes not yet in view have no
+ * size, and fitting to them could leave Start itself outside the view.
  */
-export function openingNodes(nodes: readonly WeftNode[]): { id: string }[] {
+export function openingViewport(nodes: readonly WeftNode[], canvas: { width: number; height: number }): { x: number; y: number; zoom: number } | null {
   const anchor = nodes.find((n) => n.data.kind === "start" && !n.parentId) ?? nodes.find((n) => !n.parentId);
-  if (!anchor) return [];
-  const { x, y } = anchor.position;
-  return nodes
-    .filter((n) => !n.parentId && n.position.x >= x - AREA.left && n.position.x <= x + AREA.right && n.position.y >= y - AREA.up && n.position.y <= y + AREA.down)
-    .map((n) => ({ id: n.id }));
+  if (!anchor || canvas.width <= 0 || canvas.height <= 0) return null;
+  const zoom = Math.min(1, Math.max(0.5, (canvas.width - 2 * ANCHOR_INSET) / AREA_WIDTH));
+  return { x: ANCHOR_INSET - anchor.position.x * zoom, y: canvas.height / 3 - anchor.position.y * zoom, zoom };
 }

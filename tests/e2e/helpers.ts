@@ -11,7 +11,19 @@ export async function signUp(page: Page, name: string, email: string | null) {
   await page.getByLabel("Name").fill(name);
   if (email !== null) await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
+  // Sign-ups are limited per address (lib/auth rate limits, on in e2e too): every journey signs up
+  // from 127.0.0.1, so when the form says to wait, wait as a person would and try again.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await page.getByRole("button", { name: "Create account" }).click();
+    const limited = page.getByRole("alert").filter({ hasText: /Too many sign-up attempts/ });
+    const outcome = await Promise.race([
+      page.waitForURL(/\/workflows/, { timeout: 15_000 }).then(() => "in" as const),
+      limited.waitFor({ timeout: 15_000 }).then(() => "limited" as const),
+    ]).catch(() => "unknown" as const);
+    if (outcome !== "limited") break;
+    const seconds = Number(/in (\d+) seconds?/.exec((await limited.textContent()) ?? "")?.[1] ?? "15");
+    await page.waitForTimeout((seconds + 1) * 1000);
+  }
   await expect(page).toHaveURL(/\/workflows/);
 }
 

@@ -5,7 +5,7 @@ import { saveGraph } from "@/lib/editor/api";
 import { Autosaver, type SaveResult } from "@/lib/editor/autosave";
 import { graphToFlow, type FlowDoc } from "@/lib/editor/flow";
 import { checkNodeLimit, nodeCountNote } from "@/lib/editor/node-limit";
-import { openingNodes } from "@/lib/editor/opening-view";
+import { openingViewport } from "@/lib/editor/opening-view";
 import { placeNewNode } from "@/lib/editor/placement";
 import { nodeRunStatus, startOverlay } from "@/lib/editor/run-overlay";
 import { createEditorStore } from "@/lib/editor/store";
@@ -147,12 +147,22 @@ describe("Autosaver.touch", () => {
 });
 
 describe("opening view of a large graph", () => {
-  it("fits the Start node's neighbourhood, not the whole graph", () => {
+  it("opens on the Start node near the left edge at a readable zoom, whatever the canvas width", () => {
     const doc = graphToFlow(largeGraph(1_000));
-    const ids = openingNodes(doc.nodes).map((n) => n.id);
-    expect(ids).toContain("start");
-    expect(ids.length).toBeGreaterThan(10);
-    expect(ids.length).toBeLessThan(200);
+    const start = doc.nodes.find((n) => n.id === "start")!;
+    for (const canvas of [{ width: 500, height: 600 }, { width: 650, height: 800 }, { width: 1800, height: 900 }, { width: 4000, height: 900 }]) {
+      const view = openingViewport(doc.nodes, canvas)!;
+      expect(view.zoom).toBeGreaterThanOrEqual(0.5);
+      expect(view.zoom).toBeLessThanOrEqual(1);
+      // Start's screen position: inside the canvas, near its left edge.
+      const x = start.position.x * view.zoom + view.x;
+      const y = start.position.y * view.zoom + view.y;
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThan(canvas.width / 2);
+      expect(y).toBeGreaterThanOrEqual(0);
+      expect(y).toBeLessThan(canvas.height);
+    }
+    expect(openingViewport([], { width: 800, height: 600 })).toBeNull();
   });
 });
 
