@@ -23,6 +23,7 @@ import { chromium, type Page } from "@playwright/test";
 import { ensureDatabase } from "../scripts/lib/database";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
 import { largeGraph } from "./lib/large-graph";
+import { benchEnvironment } from "./lib/env";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -34,18 +35,7 @@ const ATTACH = arg("attach", "");
 const BASE = ATTACH || `http://127.0.0.1:${PORT}`;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
-const benchEnv: Record<string, string> = {
-  NODE_ENV: "production",
-  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_bench_editor",
-  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  WEFT_REDIS_PREFIX: process.env.BENCH_REDIS_PREFIX ?? "weft-bench-editor",
-  WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
-  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
-  BETTER_AUTH_URL: BASE,
-  WEFT_SIGNUP: "open",
-  LOG_LEVEL: "warn",
-  NEXT_TELEMETRY_DISABLED: "1",
-};
+const benchEnv = benchEnvironment("editor", BASE, { WEFT_SIGNUP: "open", NEXT_TELEMETRY_DISABLED: "1" });
 
 function startWeb(): ChildProcess | null {
   if (ATTACH) return null;

@@ -25,6 +25,7 @@ import { createClient, waitForServer, type HttpClient } from "./lib/http";
 import { closedLoop, percentile, type Attempt } from "./lib/load";
 import { backendCpuBetween, childrenOf, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, watchForks } from "./lib/proc";
 import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
+import { benchEnvironment } from "./lib/env";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -45,18 +46,7 @@ const BASE = ATTACH || `http://127.0.0.1:${PORT}`;
 if (!isBenchWorkflow(WORKFLOW)) throw new Error(`--workflow must be one of ${Object.keys(benchWorkflows).join(", ")}`);
 const workflow = benchWorkflows[WORKFLOW];
 
-const benchEnv: Record<string, string> = {
-  NODE_ENV: "production",
-  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_bench_path",
-  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  WEFT_REDIS_PREFIX: PREFIX,
-  WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
-  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
-  BETTER_AUTH_URL: BASE,
-  WEFT_SIGNUP: "open",
-  WEFT_BENCH_COUNTERS_DIR: COUNTERS_DIR,
-  LOG_LEVEL: "warn",
-};
+const benchEnv = benchEnvironment("path", BASE, { WEFT_REDIS_PREFIX: PREFIX, WEFT_SIGNUP: "open", WEFT_BENCH_COUNTERS_DIR: COUNTERS_DIR });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

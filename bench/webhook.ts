@@ -18,6 +18,7 @@ import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
 import { closedLoop, percentile, type Attempt } from "./lib/load";
 import { benchWorkflows } from "./lib/workflows";
+import { benchEnvironment } from "./lib/env";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -35,19 +36,12 @@ const PREFIX = process.env.BENCH_REDIS_PREFIX ?? "weft-bench-webhook";
 const BASE = ATTACH || `http://127.0.0.1:${PORT}`;
 const workflow = benchWorkflows.echo;
 
-const benchEnv: Record<string, string> = {
-  NODE_ENV: "production",
-  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/weft_bench_webhook",
-  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+const benchEnv = benchEnvironment("webhook", BASE, {
   WEFT_REDIS_PREFIX: PREFIX,
-  WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
-  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
-  BETTER_AUTH_URL: BASE,
   WEFT_SIGNUP: "open",
   WEFT_WEBHOOK_RATE_PER_MINUTE: "1000000",
   WEFT_WEBHOOK_IP_RATE_PER_MINUTE: "1000000",
-  LOG_LEVEL: "warn",
-};
+});
 
 interface Hook {
   path: string;

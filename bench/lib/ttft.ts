@@ -4,6 +4,7 @@ import { ensureDatabase } from "../../scripts/lib/database";
 import { WORKER_BUNDLE, projectRoot } from "../../scripts/lib/worker-command";
 import type OpenAI from "openai";
 import { spawnLogged, startStack } from "./app";
+import { benchEnvironment } from "./env";
 import { createClient, waitForServer } from "./http";
 import { percentile } from "./load";
 
@@ -41,19 +42,11 @@ export const ttftOptions = (defaultPort: number): TtftOptions => ({
  * checks the worker bundle and resets the database `weft_bench_<name>` (or BENCH_DATABASE_URL).
  */
 export async function prepareTtftEnv(name: string, port: number, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  const benchEnv: Record<string, string> = {
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `postgresql://postgres@127.0.0.1:5432/weft_bench_${name}`,
-    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    WEFT_REDIS_PREFIX: process.env.BENCH_REDIS_PREFIX ?? `weft-bench-${name}`,
-    WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
-    BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
-    BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: "warn",
-    NODE_ENV: "production",
+  const benchEnv = benchEnvironment(name, `http://127.0.0.1:${port}`, {
     // The model server listens on 127.0.0.1, which the network policy blocks by default.
     WEFT_ALLOW_PRIVATE_NETWORK: "true",
     ...extra,
-  };
+  });
   Object.assign(process.env, benchEnv);
   if (!existsSync(path.join(projectRoot, WORKER_BUNDLE))) {
     console.error("No worker bundle in dist/worker. Build it with `npm run build:worker`, then run this again.");
