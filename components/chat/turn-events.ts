@@ -13,13 +13,15 @@ interface TurnUi {
  * add up, a model's text in progress shows after them until its Answer arrives, a Question or
  * approval the run waits for joins the message's waits (a form in the answer), and `done` replaces
  * it all with the stored message. `messageId` is the message an answered wait resumes; a new turn
- * names its message in its `turn` event, handed to `onTurn`.
+ * names its message in its `turn` event, handed to `onTurn`. Resolves true when the stream ended
+ * with `done`; false when it closed before (the run parked, or the connection dropped).
  */
 export async function followTurn(
   body: ReadableStream<Uint8Array>,
   ui: TurnUi,
   options: { messageId?: string; onTurn?: (event: Extract<ChatStreamEvent, { type: "turn" }>) => void } = {},
-): Promise<void> {
+): Promise<boolean> {
+  let done = false;
   let answered = "";
   let preview = "";
   let id = options.messageId ?? "";
@@ -41,8 +43,10 @@ export async function followTurn(
       const wait = { id: event.waitId, nodeId: event.nodeId, kind: event.kind, request: event.request };
       ui.setMessages((list) => list.map((m) => (m.id === id ? { ...m, waits: [...(m.waits ?? []).filter((w) => w.id !== wait.id), wait] } : m)));
     } else if (event.type === "done") {
+      done = true;
       if (event.message) patch({ content: event.message.content, status: event.message.status, citations: event.message.citations, waits: [] });
       else patch({ status: event.status === "succeeded" ? "done" : event.status, waits: [] });
     }
   });
+  return done;
 }

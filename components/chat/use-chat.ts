@@ -80,6 +80,23 @@ export function useChat(slug: string, headers: Record<string, string> | null, { 
     if (response.ok) setMessages(((await response.json()) as { messages: ChatMessageView[] }).messages);
   };
 
+  /**
+   * A turn's stream that closed without `done` while its answer shows no wait (an answer racing the
+   * run's parking, a dropped connection): PostgreSQL has the truth, so the conversation is re-read
+   * until that answer is written or shows its wait.
+   */
+  const settle = async (conversationId: string, messageId: string) => {
+    for (let attempt = 0; attempt < 60; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const response = await call(`/conversations/${conversationId}`);
+      if (!response.ok) return;
+      const list = ((await response.json()) as { messages: ChatMessageView[] }).messages;
+      setMessages(list);
+      const message = list.find((m) => m.id === messageId);
+      if (!message || message.status !== "pending" || (message.waits?.length ?? 0) > 0) return;
+    }
+  };
+
   const patchMessage = (id: string, patch: Partial<ChatMessageView>) => setMessages((list) => list.map((m) => (m.id === id ? { ...m, ...patch } : m)));
 
   /** Sends a message or regenerates the last answer, streaming it (turn-events.ts). */
@@ -91,7 +108,9 @@ export function useChat(slug: string, headers: Record<string, string> | null, { 
       setError(problem?.error?.message ?? "The message could not be sent.");
       return;
     }
+    let turn: { messageId: string; conversationId: string } | null = null;
     const onTurn = (event: { messageId: string; conversationId: string; userMessageId?: string }) => {
+      turn = event;
       if (!current) remember(event.conversationId);
       setMessages((list) => [
         ...(body.regenerate ? list.slice(0, list.map((m) => m.role).lastIndexOf("user") + 1) : list),
@@ -99,8 +118,10 @@ export function useChat(slug: string, headers: Record<string, string> | null, { 
         { id: event.messageId, role: "assistant", content: "", status: "pending" },
       ]);
     };
-    await followTurn(response.body, { setMessages, setBusy }, { onTurn }).catch(() => setError("The connection was lost; reload to see the answer."));
+    const ended = await followTurn(response.body, { setMessages, setBusy }, { onTurn }).catch(() => false);
     setBusy(null);
+    const started = turn as { messageId: string; conversationId: string } | null;
+    if (!ended && started) await settle(started.conversationId, started.messageId);
     void loadApp();
   }
 
@@ -115,8 +136,11 @@ export function useChat(slug: string, headers: Record<string, string> | null, { 
         if (problem || !response.body) return problem ?? { message: "The server did not answer; try again.", fields: {} };
         setMessages((list) => list.map((m) => (m.id === messageId ? { ...m, waits: (m.waits ?? []).filter((w) => w.id !== waitId) } : m)));
         void followTurn(response.body, { setMessages, setBusy }, { messageId })
-          .catch(() => setError("The connection was lost; reload to see the answer."))
-          .finally(() => setBusy(null));
+          .catch(() => false)
+          .then((ended) => {
+            setBusy(null);
+            if (!ended && current) return settle(current, messageId);
+          });
         return null;
       } catch {
         return { message: "The server did not answer; try again.", fields: {} };
