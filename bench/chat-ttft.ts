@@ -14,7 +14,7 @@
  * The chat rate limits count per second here (WEFT_RATE_WINDOW_MS=1000) so that a run is not throttled by them.
  */
 import type { Graph } from "@/lib/engine/graph";
-import { completionFirstToken, measureTtft, prepareTtftEnv, printOverhead, startTtftStack, ttftOptions, BENCH_MODEL_KEY } from "./lib/ttft";
+import { completionFirstToken, measureTtft, measureTtftWithCpu, prepareTtftEnv, printOverhead, startTtftStack, ttftOptions, BENCH_MODEL_KEY } from "./lib/ttft";
 
 const options = ttftOptions(3302);
 // Chat rate limits count per second here, so that the benchmark is not throttled by them.
@@ -86,7 +86,7 @@ try {
   // The warm-up turns also open the conversations (visitor cookie and conversation id) the measured turns continue.
   await Promise.all(conversations.map((conversation, n) => chatFirstToken(slug, conversation, n)));
   const own = await measureTtft("model server directly", options, (_lane, n) => completionFirstToken(direct, "test-model", n));
-  const through = await measureTtft("through /api/chat/<slug>/turns", options, (lane, n) => chatFirstToken(slug, conversations[lane]!, n));
+  const through = await measureTtftWithCpu("through /api/chat/<slug>/turns", options, stack, (lane, n) => chatFirstToken(slug, conversations[lane]!, n));
   printOverhead(own, through);
 } catch (error) {
   console.error(error);

@@ -15,7 +15,6 @@
  * Uses its own database (BENCH_DATABASE_URL, default weft_bench_path, reset at start), Redis
  * prefix (weft-bench-path) and port (3300).
  */
-import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,9 +22,10 @@ import { ensureDatabase } from "../scripts/lib/database";
 import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
 import { closedLoop, percentile, type Attempt } from "./lib/load";
-import { backendCpuBetween, childrenOf, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, watchForks } from "./lib/proc";
+import { backendCpuBetween, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, watchForks } from "./lib/proc";
 import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
 import { benchEnvironment } from "./lib/env";
+import { countsLine, diffCounts, perRun, settleCounters as settleIn, sumCounts as sumIn, webPids, type Counts } from "./lib/io-counts";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -58,82 +58,8 @@ async function setUp(client: HttpClient): Promise<{ workflowId: string; apiKey: 
   return { workflowId, apiKey: (JSON.parse(key.body) as { secret: string }).secret };
 }
 
-interface Counts {
-  sql: number;
-  sqlByKind: Record<string, number>;
-  redisCommands: number;
-  redisRoundTrips: number;
-  redisByCommand: Record<string, number>;
-}
-
-/** The counters of one process (written by lib/metrics/io-counters.ts), zero when it has none yet. */
-function readCounts(pid: number): Counts {
-  try {
-    const raw = JSON.parse(fs.readFileSync(path.join(COUNTERS_DIR, `${pid}.json`), "utf8")) as {
-      sql: { statements: number; byKind: Record<string, number> };
-      redis: { commands: number; roundTrips: number; byCommand: Record<string, number> };
-    };
-    return { sql: raw.sql.statements, sqlByKind: raw.sql.byKind, redisCommands: raw.redis.commands, redisRoundTrips: raw.redis.roundTrips, redisByCommand: raw.redis.byCommand };
-  } catch {
-    return { sql: 0, sqlByKind: {}, redisCommands: 0, redisRoundTrips: 0, redisByCommand: {} };
-  }
-}
-
-/** Web counts: the counters of every process of the web tree (next start may run the server in a child). */
-function webPids(web: ChildProcess | null): number[] {
-  if (web?.pid) return [web.pid, ...childrenOf(web.pid)];
-  return [];
-}
-
-function sumCounts(pids: number[]): Counts {
-  const total: Counts = { sql: 0, sqlByKind: {}, redisCommands: 0, redisRoundTrips: 0, redisByCommand: {} };
-  for (const pid of pids) {
-    const c = readCounts(pid);
-    total.sql += c.sql;
-    total.redisCommands += c.redisCommands;
-    total.redisRoundTrips += c.redisRoundTrips;
-    for (const [k, v] of Object.entries(c.sqlByKind)) total.sqlByKind[k] = (total.sqlByKind[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(c.redisByCommand)) total.redisByCommand[k] = (total.redisByCommand[k] ?? 0) + v;
-  }
-  return total;
-}
-
-function diff(after: Counts, before: Counts): Counts {
-  const sub = (a: Record<string, number>, b: Record<string, number>) =>
-    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) !== 0));
-  return {
-    sql: after.sql - before.sql,
-    sqlByKind: sub(after.sqlByKind, before.sqlByKind),
-    redisCommands: after.redisCommands - before.redisCommands,
-    redisRoundTrips: after.redisRoundTrips - before.redisRoundTrips,
-    redisByCommand: sub(after.redisByCommand, before.redisByCommand),
-  };
-}
-
-const perRun = (value: number, runs: number) => (value / runs).toFixed(2);
-const breakdown = (table: Record<string, number>, runs: number) =>
-  Object.entries(table)
-    .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => `${k} ${perRun(v, runs)}`)
-    .join(", ");
-
-/**
- * Asks every counting process that says it handles SIGUSR2 to write its counts now; a process
- * built before that (its file lacks `writesOnSignal`) writes on a 200 ms timer instead, and would
- * die of the signal, so it is only waited for.
- */
-async function settleCounters(): Promise<void> {
-  await sleep(100);
-  for (const file of fs.readdirSync(COUNTERS_DIR).filter((name) => /^\d+\.json$/.test(name))) {
-    try {
-      const written = JSON.parse(fs.readFileSync(path.join(COUNTERS_DIR, file), "utf8")) as { writesOnSignal?: boolean };
-      if (written.writesOnSignal) process.kill(Number(file.slice(0, -5)), "SIGUSR2");
-    } catch {
-      // Being rewritten, or the process has exited.
-    }
-  }
-  await sleep(500);
-}
+const settleCounters = () => settleIn(COUNTERS_DIR);
+const sumCounts = (pids: number[]) => sumIn(COUNTERS_DIR, pids);
 
 async function runOnce(client: HttpClient, workflowId: string, apiKey: string): Promise<Attempt> {
   const started = performance.now();
@@ -151,8 +77,8 @@ async function runOnce(client: HttpClient, workflowId: string, apiKey: string): 
 
 function printCounts(label: string, web: Counts, worker: Counts, runs: number) {
   console.log(`${label} (per run, ${runs} runs):`);
-  console.log(`  web:    SQL ${perRun(web.sql, runs)} [${breakdown(web.sqlByKind, runs)}]; Redis ${perRun(web.redisCommands, runs)} commands in ${perRun(web.redisRoundTrips, runs)} round trips [${breakdown(web.redisByCommand, runs)}]`);
-  console.log(`  worker: SQL ${perRun(worker.sql, runs)} [${breakdown(worker.sqlByKind, runs)}]; Redis ${perRun(worker.redisCommands, runs)} commands in ${perRun(worker.redisRoundTrips, runs)} round trips [${breakdown(worker.redisByCommand, runs)}]`);
+  console.log(`  web:    ${countsLine(web, runs)}`);
+  console.log(`  worker: ${countsLine(worker, runs)}`);
 }
 
 async function main() {
@@ -185,7 +111,7 @@ async function main() {
     warm.close();
     console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive, ${os.cpus().length} cores`);
     console.log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)}; sequential latency p50 ${percentile(probeMs, 50).toFixed(1)} ms, max ${probeMs.at(-1)!.toFixed(1)} ms`);
-    printCounts(`sequential probe${probeFailures ? ` (${probeFailures} failed)` : ""}`, diff(sumCounts(webTree()), probeBefore.web), diff(sumCounts(workerPids), probeBefore.worker), PROBE);
+    printCounts(`sequential probe${probeFailures ? ` (${probeFailures} failed)` : ""}`, diffCounts(sumCounts(webTree()), probeBefore.web), diffCounts(sumCounts(workerPids), probeBefore.worker), PROBE);
 
     const rows: string[] = [];
     for (const concurrency of CONCURRENCY) {
@@ -214,8 +140,8 @@ async function main() {
       const workerRssAfter = workerPids.map(rssMiB);
       const sandboxRss = workerPids.reduce((sum, pid) => sum + treeRssMiB(pid) - rssMiB(pid), 0);
       const { latencies } = result;
-      const webCounts = diff(sumCounts(webTree()), before.web);
-      const workerCounts = diff(sumCounts(workerPids), before.worker);
+      const webCounts = diffCounts(sumCounts(webTree()), before.web);
+      const workerCounts = diffCounts(sumCounts(workerPids), before.worker);
       rows.push(
         `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${perK(databaseCpu)} | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} |`,
       );

@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { ensureDatabase } from "../../scripts/lib/database";
 import { WORKER_BUNDLE, projectRoot } from "../../scripts/lib/worker-command";
@@ -7,6 +8,8 @@ import { spawnLogged, startStack } from "./app";
 import { benchEnvironment } from "./env";
 import { createClient, waitForServer } from "./http";
 import { percentile } from "./load";
+import { countsLine, diffCounts, settleCounters, sumCounts, webPids, type Counts } from "./io-counts";
+import { treeCpu } from "./proc";
 
 /**
  * What the time-to-first-token benchmarks share (bench/openai-ttft.ts, bench/chat-ttft.ts): their
@@ -45,6 +48,8 @@ export async function prepareTtftEnv(name: string, port: number, extra: Record<s
   const benchEnv = benchEnvironment(name, `http://127.0.0.1:${port}`, {
     // The model server listens on 127.0.0.1, which the network policy blocks by default.
     WEFT_ALLOW_PRIVATE_NETWORK: "true",
+    // The processes count their SQL statements and Redis commands here (bench/lib/io-counts.ts).
+    WEFT_BENCH_COUNTERS_DIR: mkdtempSync(path.join(os.tmpdir(), `weft-bench-${name}-counters-`)),
     ...extra,
   });
   Object.assign(process.env, benchEnv);
@@ -62,7 +67,10 @@ export const BENCH_MODEL_KEY = "sk-bench-key-1234";
  * The test model server (tests/fixtures/openai-server.ts standalone), then the web app (`next start`)
  * and one worker with the benchmark's environment; `stop` ends all three.
  */
-export async function startTtftStack(benchEnv: Record<string, string>, options: TtftOptions): Promise<{ modelUrl: string; stop: () => void }> {
+export async function startTtftStack(
+  benchEnv: Record<string, string>,
+  options: TtftOptions,
+): Promise<TtftStack> {
   const model = await spawnLogged(
     ["--import", "tsx", "tests/fixtures/openai-server.ts", "--host", "127.0.0.1", "--port", String(options.modelPort), "--api-key", BENCH_MODEL_KEY, "--chunk-delay", String(options.chunkDelayMs)],
     {},
@@ -79,7 +87,50 @@ export async function startTtftStack(benchEnv: Record<string, string>, options: 
     stop();
     throw error;
   }
-  return { modelUrl: `http://127.0.0.1:${options.modelPort}/v1`, stop };
+  const cpu = (): CpuSnapshot => ({
+    web: stack.web?.pid ? treeCpu(stack.web.pid) : 0,
+    worker: stack.workers.reduce((sum, worker) => sum + (worker.pid ? treeCpu(worker.pid) : 0), 0),
+    model: model.pid ? treeCpu(model.pid) : 0,
+  });
+  const counts = async () => {
+    const dir = benchEnv.WEFT_BENCH_COUNTERS_DIR!;
+    await settleCounters(dir);
+    return { web: sumCounts(dir, webPids(stack.web)), worker: sumCounts(dir, stack.workers.flatMap((w) => (w.pid ? [w.pid] : []))) };
+  };
+  return { modelUrl: `http://127.0.0.1:${options.modelPort}/v1`, stop, cpu, counts };
+}
+
+export interface TtftStack {
+  modelUrl: string;
+  stop: () => void;
+  cpu: () => CpuSnapshot;
+  /** SQL statements and Redis commands so far of the web app and the worker(s). */
+  counts: () => Promise<Record<"web" | "worker", Counts>>;
+}
+
+/** CPU seconds so far of the web app (with `next start`'s children), the worker(s) and the model server. */
+export type CpuSnapshot = Record<"web" | "worker" | "model", number>;
+
+/**
+ * Measures like `measureTtft` and also prints, per stream, the CPU milliseconds each process spent
+ * and the SQL statements and Redis commands of the web app and the worker.
+ */
+export async function measureTtftWithCpu(
+  label: string,
+  options: TtftOptions,
+  stack: TtftStack,
+  call: (lane: number, n: number) => Promise<number>,
+): Promise<number[]> {
+  const countsBefore = await stack.counts();
+  const before = stack.cpu();
+  const times = await measureTtft(label, options, call);
+  const after = stack.cpu();
+  const countsAfter = await stack.counts();
+  const perStream = (key: keyof CpuSnapshot) => (((after[key] - before[key]) * 1000) / options.requests).toFixed(1);
+  console.log(`  CPU ms per stream: web ${perStream("web")}, worker ${perStream("worker")}, model server ${perStream("model")}`);
+  console.log(`  web:    ${countsLine(diffCounts(countsAfter.web, countsBefore.web), options.requests)}`);
+  console.log(`  worker: ${countsLine(diffCounts(countsAfter.worker, countsBefore.worker), options.requests)}`);
+  return times;
 }
 
 /** Time to the first content delta of one streamed completion (the `openai` client, any base URL), in ms. */
