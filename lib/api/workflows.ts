@@ -98,7 +98,7 @@ const publishedVersionSql = (key: "id" | "slug") =>
       WHERE w."${key}" = $1 AND w."workspaceId" = $2`;
 const FIND_PUBLISHED = prepared("published_version", publishedVersionSql("id"));
 
-async function findPublished(workspaceId: string, workflowId: string, version?: number) {
+export async function findPublished(workspaceId: string, workflowId: string, version?: number) {
   const { rows } = await poolOf(db()).query(FIND_PUBLISHED([workflowId, workspaceId, version ?? null]));
   if (rows.length === 0) throw notFound("Workflow");
   return PublishedRowSchema.parse(rows[0]);

@@ -1,7 +1,7 @@
 import { MemberSchema, type Member } from "@/lib/auth/member";
 import { memberForUser } from "@/lib/auth/workspaces";
-import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/services/errors";
+import { selectChatApp } from "./turn-sql";
 
 /**
  * Who is chatting, decided once per request from the app's access mode:
@@ -28,17 +28,12 @@ export interface ChatCaller {
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 
-const APP_FIELDS = { id: true, workspaceId: true, workflowId: true, slug: true, title: true, welcome: true, suggestions: true, access: true } as const;
-
 /** An enabled chat app by slug, with what access decisions need (404 for an unknown or disabled one). */
 export async function findChatApp(slug: string) {
-  const found = await db().chatApp.findUnique({
-    where: { slug },
-    select: { ...APP_FIELDS, allowedDomains: true, allowedOrigins: true, enabled: true, workspace: { select: { name: true } } },
-  });
+  const found = await selectChatApp(slug);
   if (!found || !found.enabled) throw notFound("Chat app");
-  const { allowedDomains, allowedOrigins, enabled: _enabled, workspace, ...app } = found;
-  return { app, allowedDomains, allowedOrigins, workspaceName: workspace.name };
+  const { allowedDomains, allowedOrigins, enabled: _enabled, workspaceName, ...app } = found;
+  return { app, allowedDomains, allowedOrigins, workspaceName };
 }
 
 export async function resolveChatCaller(slug: string, identity: { user: ChatUser | null; visitorId: string | null }): Promise<ChatCaller> {

@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
 import { pendingWaitsOfRuns } from "./pending-waits";
+import { selectOwnConversation } from "./turn-sql";
 
 /** Conversations and messages of one chat caller: every query is scoped to the app and its owner. */
 
@@ -19,7 +20,7 @@ export function listConversations(caller: ChatCaller) {
 }
 
 export async function ownConversation(caller: ChatCaller, conversationId: string) {
-  const found = await db().conversation.findFirst({ where: { id: conversationId, ...ownerWhere(caller) }, select: { id: true, title: true, variables: true } });
+  const found = await selectOwnConversation(caller.app.id, caller.owner, conversationId);
   if (!found) throw notFound("Conversation");
   return found;
 }

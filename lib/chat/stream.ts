@@ -3,6 +3,7 @@ import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { followRun } from "@/lib/runs/follow";
 import { pendingWaitsOfRuns } from "./pending-waits";
+import { selectStoredMessage, selectTurnSnapshot, type TurnSnapshot } from "./turn-sql";
 
 /**
  * A chat turn as Server-Sent Events, through the same run follower as the editor and the API
@@ -25,30 +26,22 @@ export type ChatStreamEvent =
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 
-interface TurnSnapshot {
-  status: string;
-  steps: { nodeId: string; nodeType: string; iteration: number; status: string; output: unknown }[];
-}
-
-async function loadTurn(runId: string): Promise<TurnSnapshot | null> {
-  return db().run.findUnique({
-    where: { id: runId },
-    select: { status: true, steps: { orderBy: { startedAt: "asc" }, select: { nodeId: true, nodeType: true, iteration: true, status: true, output: true } } },
-  });
-}
-
-async function storedMessage(messageId: string) {
-  return db().message.findUnique({ where: { id: messageId }, select: { id: true, content: true, status: true, citations: true } });
-}
-
-export function chatTurnStream(options: { runId: string; messageId: string; first?: ChatStreamEvent; signal?: AbortSignal; headers?: HeadersInit }): Response {
+export function chatTurnStream(options: {
+  runId: string;
+  messageId: string;
+  /** The run's Answer nodes, when the caller has its graph at hand (else read from the run). */
+  answerNodeIds?: string[];
+  first?: ChatStreamEvent;
+  signal?: AbortSignal;
+  headers?: HeadersInit;
+}): Response {
   const { runId, messageId } = options;
   const stream = liveSseStream(options.signal, async ({ write, close }) => {
     const send = (event: ChatStreamEvent) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    const finish = async (status: string) => send({ type: "done", status, message: await storedMessage(messageId) });
+    const finish = async (status: string) => send({ type: "done", status, message: await selectStoredMessage(messageId) });
     if (options.first) send(options.first);
     // Which nodes' streamed text is an answer (the rest is a model's text in progress).
-    const answerNodes = new Set(await loadAnswerIds(runId));
+    const answerNodes = new Set(options.answerNodeIds ?? (await loadAnswerIds(runId)));
     // Read from PostgreSQL (events carry no wait id); each wait is sent once.
     const sentWaits = new Set<string>();
     /** Sends the run's pending waits not sent yet; how many are pending. */
@@ -70,7 +63,7 @@ export function chatTurnStream(options: { runId: string; messageId: string; firs
         () => close(),
       );
     return followRun<TurnSnapshot>(runId, {
-      load: () => loadTurn(runId),
+      load: () => selectTurnSnapshot(runId),
       steps: (snapshot) => snapshot.steps,
       onSnapshot: (snapshot, partials) => {
         if (!snapshot) return close();

@@ -4,12 +4,13 @@ import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import type { HistoryMessage } from "@/lib/engine/conversation";
 import { cancelOwnRun } from "@/lib/runs/cancel";
-import { isRunOver, readRunStatus } from "@/lib/runs/follow";
 import { createAndEnqueueRun } from "@/lib/runs/service";
 import { publishedGraph } from "@/lib/runs/version-graphs";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
+import { findPublished } from "@/lib/api/workflows";
 import { ownConversation, ownerWhere } from "./conversations";
+import { insertPendingAnswer, insertUserMessage, selectHistory } from "./turn-sql";
 import { finishChatTurn } from "./finish-turn";
 
 /**
@@ -33,84 +34,95 @@ export const TurnSchema = z
 /** Earlier turns sent with each run (memory settings of the nodes choose how many they use). */
 const HISTORY_MAX_MESSAGES = 100;
 
-async function latestVersion(workflowId: string): Promise<{ id: string; graph: Graph; name: string }> {
-  const version = await db().workflowVersion.findFirst({
-    where: { workflowId },
-    orderBy: { version: "desc" },
-    select: { id: true, graph: true, workflow: { select: { name: true } } },
-  });
-  if (!version) throw new ServiceError("conflict", "This chat app's workflow has no published version.");
-  return { id: version.id, graph: publishedGraph(version.id, version.graph), name: version.workflow.name };
+async function latestVersion(member: ChatCaller["member"], workflowId: string): Promise<{ id: string; graph: Graph; name: string }> {
+  const found = await findPublished(member.workspaceId, workflowId);
+  if (!found.versionId) throw new ServiceError("conflict", "This chat app's workflow has no published version.");
+  return { id: found.versionId, graph: publishedGraph(found.versionId, found.graph), name: found.name };
 }
 
-async function historyBefore(conversationId: string, before?: Date): Promise<HistoryMessage[]> {
-  const rows = await db().message.findMany({
-    where: { conversationId, status: "done", content: { not: "" }, ...(before ? { createdAt: { lt: before } } : {}) },
-    orderBy: [{ createdAt: "desc" }, { role: "asc" }],
-    take: HISTORY_MAX_MESSAGES,
-    select: { id: true, role: true, content: true },
-  });
+/** Earlier answered messages, oldest first: before a time (regenerate) or all but the new message. */
+async function history(conversationId: string, options: { before?: Date; excluding?: string }): Promise<HistoryMessage[]> {
+  const rows = await selectHistory(conversationId, { ...options, limit: HISTORY_MAX_MESSAGES });
   return rows.reverse().map((m) => ({ role: m.role === "assistant" ? "assistant" : "user", content: m.content, id: m.id }));
 }
 
-/** The user message this turn answers: a new one, or for regenerate the last one (its answers removed). */
-async function turnMessage(caller: ChatCaller, input: z.output<typeof TurnSchema>): Promise<{ conversationId: string; userMessage: { id: string; content: string; createdAt: Date }; created: boolean }> {
-  if (input.regenerate) {
-    await ownConversation(caller, input.conversationId!);
-    const last = await db().message.findFirst({ where: { conversationId: input.conversationId!, role: "user" }, orderBy: { createdAt: "desc" }, select: { id: true, content: true, createdAt: true } });
-    if (!last) throw new ServiceError("conflict", "There is nothing to regenerate yet.");
-    const running = await db().message.findFirst({ where: { conversationId: input.conversationId!, status: "pending" }, select: { id: true } });
-    if (running) throw new ServiceError("conflict", "An answer is still being written; stop it first.");
-    await db().message.deleteMany({ where: { conversationId: input.conversationId!, role: "assistant", createdAt: { gte: last.createdAt } } });
-    return { conversationId: input.conversationId!, userMessage: last, created: false };
-  }
-  const conversationId = input.conversationId ?? (await newConversation(caller, input.message!));
-  if (input.conversationId) await ownConversation(caller, input.conversationId);
-  const userMessage = await db().message.create({ data: { conversationId, role: "user", content: input.message! }, select: { id: true, content: true, createdAt: true } });
-  return { conversationId, userMessage, created: true };
+interface TurnMessage {
+  conversationId: string;
+  userMessage: { id: string; content: string };
+  history: HistoryMessage[];
+  variables: unknown;
+  /** The user's message was written by this turn (and is removed again if the run cannot start). */
+  created: boolean;
 }
 
-async function newConversation(caller: ChatCaller, message: string): Promise<string> {
+/** Regenerate: the conversation's last user message again, its answers removed. */
+async function regeneratedMessage(caller: ChatCaller, conversationId: string): Promise<TurnMessage> {
+  const conversation = await ownConversation(caller, conversationId);
+  const last = await db().message.findFirst({ where: { conversationId, role: "user" }, orderBy: { createdAt: "desc" }, select: { id: true, content: true, createdAt: true } });
+  if (!last) throw new ServiceError("conflict", "There is nothing to regenerate yet.");
+  const running = await db().message.findFirst({ where: { conversationId, status: "pending" }, select: { id: true } });
+  if (running) throw new ServiceError("conflict", "An answer is still being written; stop it first.");
+  await db().message.deleteMany({ where: { conversationId, role: "assistant", createdAt: { gte: last.createdAt } } });
+  return { conversationId, userMessage: last, history: await history(conversationId, { before: last.createdAt }), variables: conversation.variables, created: false };
+}
+
+/** A new user message, in a new conversation or one of the caller's. */
+async function newMessage(caller: ChatCaller, message: string, conversationId: string | undefined): Promise<TurnMessage> {
+  const conversation = conversationId ? await ownConversation(caller, conversationId) : await newConversation(caller, message);
+  const id = randomUUID();
+  const [userMessage, earlier] = await Promise.all([insertUserMessage(id, conversation.id, message), history(conversation.id, { excluding: id })]);
+  return { conversationId: conversation.id, userMessage, history: earlier, variables: conversation.variables, created: true };
+}
+
+async function newConversation(caller: ChatCaller, message: string): Promise<{ id: string; variables: unknown }> {
   const title = message.length > 60 ? `${message.slice(0, 57)}…` : message;
   const owner = "userId" in caller.owner ? { userId: caller.owner.userId } : { visitorId: caller.owner.visitorId };
-  const row = await db().conversation.create({ data: { workspaceId: caller.app.workspaceId, chatAppId: caller.app.id, title, ...owner }, select: { id: true } });
-  return row.id;
+  return db().conversation.create({ data: { workspaceId: caller.app.workspaceId, chatAppId: caller.app.id, title, ...owner }, select: { id: true, variables: true } });
 }
 
-export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSchema>): Promise<{ conversationId: string; runId: string; messageId: string; userMessageId: string }> {
+export interface StartedTurn {
+  conversationId: string;
+  runId: string;
+  messageId: string;
+  userMessageId: string;
+  /** The Answer nodes of the run's graph (the stream tells their text from a model's). */
+  answerNodeIds: string[];
+}
+
+export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSchema>): Promise<StartedTurn> {
   const input = TurnSchema.parse(body);
-  const version = await latestVersion(caller.app.workflowId);
-  const { conversationId, userMessage, created } = await turnMessage(caller, input);
+  const version = await latestVersion(caller.member, caller.app.workflowId);
+  const turn = input.regenerate ? await regeneratedMessage(caller, input.conversationId!) : await newMessage(caller, input.message!, input.conversationId);
   const runId = randomUUID();
-  // The assistant message is written before the run exists, so the worker always finds the message to fill in.
-  const [conversation, history, assistant] = await Promise.all([
-    db().conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { variables: true } }),
-    historyBefore(conversationId, userMessage.createdAt),
-    db().message.create({ data: { conversationId, role: "assistant", status: "pending", runId: null }, select: { id: true } }),
-  ]);
+  const messageId = randomUUID();
+  let answerWritten = false;
+  const writeAnswer = async () => {
+    await insertPendingAnswer(messageId, turn.conversationId, runId);
+    answerWritten = true;
+  };
   try {
-    await createAndEnqueueRun(caller.member, {
-      id: runId,
-      workflowId: caller.app.workflowId,
-      workflowName: version.name,
-      graph: version.graph,
-      workflowVersionId: version.id,
-      inputs: { message: userMessage.content, history, conversation: conversation.variables ?? {} },
-      origin: { trigger: "chat", visitorId: "visitorId" in caller.owner ? caller.owner.visitorId : null },
-    });
+    await createAndEnqueueRun(
+      caller.member,
+      {
+        id: runId,
+        workflowId: caller.app.workflowId,
+        workflowName: version.name,
+        graph: version.graph,
+        workflowVersionId: version.id,
+        inputs: { message: turn.userMessage.content, history: turn.history, conversation: turn.variables ?? {} },
+        origin: { trigger: "chat", visitorId: "visitorId" in caller.owner ? caller.owner.visitorId : null },
+      },
+      // The answer is written before the run's job is queued, so the worker always finds it to fill in.
+      { beforeEnqueue: writeAnswer },
+    );
   } catch (error) {
-    // Nothing half-written: the turn did not start.
-    await db().message.deleteMany({ where: { id: { in: [assistant.id, ...(created ? [userMessage.id] : [])] } } });
+    // Nothing half-written: a turn that did not start leaves no message. Once its answer is written
+    // the run exists and will run (the reconciler queues it if queueing failed here), so both stay.
+    if (turn.created && !answerWritten) await db().message.deleteMany({ where: { id: turn.userMessage.id } });
     throw error;
   }
-  await Promise.all([
-    db().message.update({ where: { id: assistant.id }, data: { runId } }),
-    db().conversation.update({ where: { id: conversationId }, data: { updatedAt: new Date() } }),
-  ]);
-  // A quick run (no model, no wait) may have ended before its message was linked, when the worker
-  // found no message to fill in: fill it in now (finishChatTurn writes only a pending message once).
-  if (isRunOver(await readRunStatus(runId))) await finishChatTurn(db(), runId);
-  return { conversationId, runId, messageId: assistant.id, userMessageId: userMessage.id };
+  const answerNodeIds = version.graph.nodes.filter((node) => node.type === "answer").map((node) => node.id);
+  return { conversationId: turn.conversationId, runId, messageId, userMessageId: turn.userMessage.id, answerNodeIds };
 }
 
 /** Stop generating: cancels the turn's run and keeps what was answered so far. */

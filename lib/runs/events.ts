@@ -1,6 +1,7 @@
 import type { ChainableCommander, Redis } from "ioredis";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
+import { createDeltaCoalescer } from "./delta-coalescer";
 import { runEventHub } from "./event-hub";
 
 /**
@@ -95,10 +96,15 @@ export function createRunEventPublisher(redis: Redis) {
     sending = false;
   }
 
+  // Streamed text is joined per step over a short window before it is queued (delta-coalescer.ts).
+  const coalescer = createDeltaCoalescer((runId, event) => {
+    queue.push({ runId, event });
+    if (!sending) void drain();
+  });
+
   return {
     publish(runId: string, event: RunEvent): void {
-      queue.push({ runId, event });
-      if (!sending) void drain();
+      coalescer.publish(runId, event);
     },
   };
 }

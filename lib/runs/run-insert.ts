@@ -58,3 +58,14 @@ export async function insertRunRow(run: NewRun, audit?: unknown[]): Promise<stri
   await poolOf(db()).query(audit ? INSERT_RUN_AUDITED([...values, ...audit]) : INSERT_RUN(values));
   return id;
 }
+
+const CANCEL_UNSTARTED = prepared(
+  "cancel_unstarted_run",
+  `UPDATE runs SET status = 'cancelled', "finishedAt" = now() AT TIME ZONE 'UTC', error = $2::jsonb WHERE id = $1 AND status = 'queued'`,
+);
+
+/** A run whose start failed after its row was written but before its job was queued: it never runs, and says why. */
+export async function cancelUnstartedRun(runId: string): Promise<void> {
+  const error = { code: "cancelled", message: "The run could not be started." };
+  await poolOf(db()).query(CANCEL_UNSTARTED([runId, JSON.stringify(error)]));
+}

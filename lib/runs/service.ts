@@ -10,7 +10,7 @@ import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
 import type { RunOrigin } from "./initiator";
 import { runStartedAuditValues } from "./audit";
-import { insertRunRow } from "./run-insert";
+import { cancelUnstartedRun, insertRunRow } from "./run-insert";
 import { assertWithinBudget } from "@/lib/limits/budgets";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
@@ -66,6 +66,14 @@ export async function createAndEnqueueRun(
     /** What started it (and the API key, if any); `member` is recorded as the initiating member. */
     origin: RunOrigin;
   },
+  options: {
+    /**
+     * Runs once the run row exists and before its job is queued, so no worker can have started it:
+     * rows that must reference the run (a chat turn's answer) are written here. If it throws, the
+     * run is cancelled and the error passes on.
+     */
+    beforeEnqueue?: (runId: string) => Promise<void>;
+  } = {},
 ): Promise<{ runId: string }> {
   await checkGraph(member.workspaceId, run);
   // A spent monthly budget refuses new runs (402 budget_exhausted); runs in flight go on.
@@ -92,6 +100,14 @@ export async function createAndEnqueueRun(
     },
     audit,
   );
+  if (options.beforeEnqueue) {
+    try {
+      await options.beforeEnqueue(runId);
+    } catch (error) {
+      await cancelUnstartedRun(runId).catch(() => undefined);
+      throw error;
+    }
+  }
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.
   await enqueueRun(runId);

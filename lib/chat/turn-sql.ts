@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { db, poolOf } from "@/lib/db/client";
+import { prepared } from "@/lib/db/prepared";
+
+/**
+ * The statements every chat turn makes, as plain prepared SQL on the shared pool (lib/db/prepared.ts)
+ * rather than through Prisma's query compiler, whose per-statement CPU was most of the web's
+ * ≈ 25 ms per turn (bench/chat-ttft.ts). Fewer of them too: the app with its workspace's name in one
+ * join, the user's message and the conversation's "last active" time in one statement. Timestamps
+ * are written and read in UTC, as Prisma keeps them.
+ */
+
+const AppRowSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  workflowId: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  welcome: z.string(),
+  suggestions: z.array(z.string()),
+  access: z.string(),
+  allowedDomains: z.array(z.string()),
+  allowedOrigins: z.array(z.string()),
+  enabled: z.boolean(),
+  workspaceName: z.string(),
+});
+export type ChatAppRow = z.infer<typeof AppRowSchema>;
+
+const FIND_APP = prepared(
+  "chat_app_by_slug",
+  `SELECT a.id, a."workspaceId", a."workflowId", a.slug, a.title, a.welcome, a.suggestions, a.access,
+          a."allowedDomains", a."allowedOrigins", a.enabled, w.name AS "workspaceName"
+     FROM chat_apps a JOIN workspaces w ON w.id = a."workspaceId"
+    WHERE a.slug = $1`,
+);
+
+export async function selectChatApp(slug: string): Promise<ChatAppRow | null> {
+  const { rows } = await poolOf(db()).query(FIND_APP([slug]));
+  return rows.length ? AppRowSchema.parse(rows[0]) : null;
+}
+
+/** Whose conversation: the signed-in user's or the visitor's (exactly one is set). */
+export type ConversationOwner = { userId: string } | { visitorId: string };
+
+const ConversationRowSchema = z.object({ id: z.string(), title: z.string(), variables: z.unknown() });
+
+const FIND_CONVERSATION = prepared(
+  "chat_own_conversation",
+  `SELECT id, title, variables FROM conversations
+    WHERE id = $1 AND "chatAppId" = $2
+      AND CASE WHEN $3::text IS NOT NULL THEN "userId" = $3::text ELSE "visitorId" = $4::text END`,
+);
+
+export async function selectOwnConversation(appId: string, owner: ConversationOwner, conversationId: string) {
+  const { rows } = await poolOf(db()).query(
+    FIND_CONVERSATION([conversationId, appId, "userId" in owner ? owner.userId : null, "visitorId" in owner ? owner.visitorId : null]),
+  );
+  return rows.length ? ConversationRowSchema.parse(rows[0]) : null;
+}
+
+const MessageRowSchema = z.object({ id: z.string(), content: z.string(), createdAt: z.date() });
+
+/** The user's message; the conversation moves to the top of its owner's list in the same statement. */
+const INSERT_USER_MESSAGE = prepared(
+  "chat_insert_user_message",
+  `WITH touched AS (UPDATE conversations SET "updatedAt" = now() AT TIME ZONE 'UTC' WHERE id = $2)
+   INSERT INTO messages (id, "conversationId", role, content, status, "createdAt")
+   VALUES ($1, $2, 'user', $3, 'done', now() AT TIME ZONE 'UTC')
+   RETURNING id, content, "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`,
+);
+
+export async function insertUserMessage(id: string, conversationId: string, content: string) {
+  const { rows } = await poolOf(db()).query(INSERT_USER_MESSAGE([id, conversationId, content]));
+  return MessageRowSchema.parse(rows[0]);
+}
+
+/** The answer to come, linked to its run from the start (the run row exists; its job is not queued yet). */
+const INSERT_PENDING_ANSWER = prepared(
+  "chat_insert_pending_answer",
+  `INSERT INTO messages (id, "conversationId", role, content, status, "runId", "createdAt")
+   VALUES ($1, $2, 'assistant', '', 'pending', $3, now() AT TIME ZONE 'UTC')`,
+);
+
+export async function insertPendingAnswer(id: string, conversationId: string, runId: string): Promise<void> {
+  await poolOf(db()).query(INSERT_PENDING_ANSWER([id, conversationId, runId]));
+}
+
+const HistoryRowSchema = z.object({ id: z.string(), role: z.string(), content: z.string() });
+
+/** The last `limit` answered messages before a time (regenerate) or all but one message (a new turn), newest first. */
+const SELECT_HISTORY = prepared(
+  "chat_history",
+  `SELECT id, role, content FROM messages
+    WHERE "conversationId" = $1 AND status = 'done' AND content <> ''
+      AND ($2::timestamptz IS NULL OR "createdAt" < $2::timestamptz AT TIME ZONE 'UTC')
+      AND ($3::text IS NULL OR id <> $3::text)
+    ORDER BY "createdAt" DESC, role ASC
+    LIMIT $4`,
+);
+
+export async function selectHistory(conversationId: string, options: { before?: Date; excluding?: string; limit: number }) {
+  const { rows } = await poolOf(db()).query(SELECT_HISTORY([conversationId, options.before?.toISOString() ?? null, options.excluding ?? null, options.limit]));
+  return z.array(HistoryRowSchema).parse(rows);
+}
+
+const StoredMessageSchema = z.object({ id: z.string(), content: z.string(), status: z.string(), citations: z.unknown() });
+const SELECT_MESSAGE = prepared("chat_stored_message", `SELECT id, content, status, citations FROM messages WHERE id = $1`);
+
+/** An assistant message as the chat shows it when its turn ends. */
+export async function selectStoredMessage(messageId: string) {
+  const { rows } = await poolOf(db()).query(SELECT_MESSAGE([messageId]));
+  return rows.length ? StoredMessageSchema.parse(rows[0]) : null;
+}
+
+const TurnRowSchema = z.object({
+  status: z.string(),
+  steps: z.array(z.object({ nodeId: z.string(), nodeType: z.string(), iteration: z.number(), status: z.string(), output: z.unknown() })),
+});
+export type TurnSnapshot = z.infer<typeof TurnRowSchema>;
+
+/** A turn's run as the chat stream starts from it: its status and its steps in the order they started. */
+const SELECT_TURN = prepared(
+  "chat_turn_snapshot",
+  `SELECT r.status::text AS status,
+          COALESCE((SELECT json_agg(json_build_object('nodeId', s."nodeId", 'nodeType', s."nodeType", 'iteration', s.iteration,
+                                                      'status', s.status::text, 'output', s.output) ORDER BY s."startedAt")
+                      FROM run_steps s WHERE s."runId" = r.id), '[]'::json) AS steps
+     FROM runs r WHERE r.id = $1`,
+);
+
+export async function selectTurnSnapshot(runId: string): Promise<TurnSnapshot | null> {
+  const { rows } = await poolOf(db()).query(SELECT_TURN([runId]));
+  return rows.length ? TurnRowSchema.parse(rows[0]) : null;
+}
