@@ -9,7 +9,7 @@ import { benchEnvironment } from "./env";
 import { createClient, waitForServer } from "./http";
 import { percentile } from "./load";
 import { countsLine, diffCounts, settleCounters, sumCounts, webPids, type Counts } from "./io-counts";
-import { treeCpu } from "./proc";
+import { backendCpuBetween, databaseBackendCpu, treeCpu } from "./proc";
 
 /**
  * What the time-to-first-token benchmarks share (bench/openai-ttft.ts, bench/chat-ttft.ts): their
@@ -97,11 +97,12 @@ export async function startTtftStack(
     await settleCounters(dir);
     return { web: sumCounts(dir, webPids(stack.web)), worker: sumCounts(dir, stack.workers.flatMap((w) => (w.pid ? [w.pid] : []))) };
   };
-  return { modelUrl: `http://127.0.0.1:${options.modelPort}/v1`, stop, cpu, counts };
+  return { modelUrl: `http://127.0.0.1:${options.modelPort}/v1`, databaseUrl: benchEnv.DATABASE_URL!, stop, cpu, counts };
 }
 
 export interface TtftStack {
   modelUrl: string;
+  databaseUrl: string;
   stop: () => void;
   cpu: () => CpuSnapshot;
   /** SQL statements and Redis commands so far of the web app and the worker(s). */
@@ -123,11 +124,19 @@ export async function measureTtftWithCpu(
 ): Promise<number[]> {
   const countsBefore = await stack.counts();
   const before = stack.cpu();
+  const databaseBefore = await databaseBackendCpu(stack.databaseUrl);
+  const clientBefore = process.cpuUsage();
   const times = await measureTtft(label, options, call);
+  const client = process.cpuUsage(clientBefore);
   const after = stack.cpu();
+  const database = backendCpuBetween(databaseBefore, await databaseBackendCpu(stack.databaseUrl));
   const countsAfter = await stack.counts();
   const perStream = (key: keyof CpuSnapshot) => (((after[key] - before[key]) * 1000) / options.requests).toFixed(1);
-  console.log(`  CPU ms per stream: web ${perStream("web")}, worker ${perStream("worker")}, model server ${perStream("model")}`);
+  const ms = (seconds: number) => ((seconds * 1000) / options.requests).toFixed(1);
+  console.log(
+    `  CPU ms per stream: web ${perStream("web")}, worker ${perStream("worker")}, PostgreSQL ${ms(database)}, model server ${perStream("model")}, ` +
+      `this client ${ms((client.user + client.system) / 1e6)}`,
+  );
   console.log(`  web:    ${countsLine(diffCounts(countsAfter.web, countsBefore.web), options.requests)}`);
   console.log(`  worker: ${countsLine(diffCounts(countsAfter.worker, countsBefore.worker), options.requests)}`);
   return times;

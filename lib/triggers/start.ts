@@ -17,8 +17,15 @@ export async function triggerMember(workspaceId: string, userId: string | null):
     where: { workspaceId_userId: { workspaceId, userId } },
     select: { role: true, user: { select: { id: true, email: true, name: true } }, workspace: { select: { id: true, name: true } } },
   });
-  if (!row || !ROLES.includes(row.role)) return null;
-  return { userId: row.user.id, email: row.user.email, name: row.user.name, workspaceId: row.workspace.id, workspaceName: row.workspace.name, role: row.role };
+  if (!row) return null;
+  return creatorMember({ role: row.role, userId: row.user.id, email: row.user.email, name: row.user.name, workspaceId: row.workspace.id, workspaceName: row.workspace.name });
+}
+
+/** A trigger's creator as the member its runs act as, or null for a role Weft no longer knows. */
+export function creatorMember(row: { role: string; userId: string; email: string; name: string; workspaceId: string; workspaceName: string }): Member | null {
+  const role = ROLES.find((known) => known === row.role);
+  if (!role) return null;
+  return { userId: row.userId, email: row.email, name: row.name, workspaceId: row.workspaceId, workspaceName: row.workspaceName, role };
 }
 
 const UNIQUE_VIOLATION = "23505";

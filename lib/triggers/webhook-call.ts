@@ -6,13 +6,13 @@ import { waitForRunEnd, watchRunEnd, type RunEndWatch } from "@/lib/api/wait";
 import type { Member } from "@/lib/auth/member";
 import { can } from "@/lib/auth/permissions";
 import { RouteIdSchema } from "@/lib/http/route";
-import { db } from "@/lib/db/client";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { env } from "@/lib/env";
 import { latestPublishedGraph } from "@/lib/api/workflows";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { decryptSecret } from "@/lib/secrets/crypto";
-import { startTriggeredRun, triggerMember } from "./start";
+import { startTriggeredRun } from "./start";
+import { findCalledHook, type CalledHook } from "./webhook-sql";
 import { BodyProblem, bodyKindOf, jsonInputs, readBodyLimited, textInputs } from "./webhook-body";
 import { admitAddress, admitHook } from "./webhook-limits";
 import { verifyWebhookSignature } from "./webhook-signature";
@@ -33,26 +33,7 @@ const tooMany = (retryAfterSeconds: number) =>
 /** An Idempotency-Key: 1 to 255 visible ASCII characters. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-type Hook = NonNullable<Awaited<ReturnType<typeof findHook>>>;
-
-function findHook(publicId: string) {
-  return db().webhook.findUnique({
-    where: { publicId },
-    select: {
-      id: true,
-      name: true,
-      workspaceId: true,
-      workflowId: true,
-      authMode: true,
-      secretCipher: true,
-      toleranceSeconds: true,
-      mode: true,
-      syncTimeoutMs: true,
-      enabled: true,
-      createdById: true,
-    },
-  });
-}
+type Hook = CalledHook;
 
 export async function handleWebhookCall(request: Request, publicId: string): Promise<Response> {
   const limited = await admitAddress(request);
@@ -61,7 +42,7 @@ export async function handleWebhookCall(request: Request, publicId: string): Pro
   const maxBytes = env().WEFT_WEBHOOK_MAX_BODY_BYTES;
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > maxBytes) return apiError(413, "payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const hook = await findHook(publicId);
+  const hook = await findCalledHook(publicId);
   if (!hook || !hook.enabled) return NOT_FOUND();
   const hookLimited = await admitHook(hook.id);
   if (hookLimited) return tooMany(hookLimited.retryAfterSeconds);
@@ -93,7 +74,7 @@ async function authorize(request: Request, hook: Hook, raw: Uint8Array): Promise
     if (!check.ok) return apiError(401, "invalid_signature", check.reason);
   }
   // The creator acts with their role now; a hook whose creator left or may no longer run workflows is dead (404, like an unknown id).
-  const member = await triggerMember(hook.workspaceId, hook.createdById);
+  const member = hook.creator;
   return member && can(member.role, "run.start") ? { member } : NOT_FOUND();
 }
 
