@@ -1,4 +1,6 @@
-import type { Db } from "@/lib/db/client";
+import { z } from "zod";
+import { poolOf, type Db } from "@/lib/db/client";
+import { prepared } from "@/lib/db/prepared";
 import { NodeError } from "@/lib/engine/errors";
 import type { ChatAttempt, ChatRequest, ChatResponse, EngineServices } from "@/lib/engine/ports";
 import { env } from "@/lib/env";
@@ -140,13 +142,28 @@ export interface ChatServiceOptions extends ChatDeps {
   workspaceId: string;
 }
 
-const PROVIDER_SELECT = { id: true, name: true, kind: true, baseUrl: true, apiKeyCipher: true, models: true, modelInfo: true, limits: true } as const;
+/** Every model call reads its provider (an admin's change applies to the next call): a prepared statement, not Prisma's compiler. */
+const FIND_PROVIDER = prepared(
+  "model_provider_connection",
+  `SELECT id, name, kind, "baseUrl", "apiKeyCipher", models, "modelInfo", limits FROM model_providers WHERE id = $1 AND "workspaceId" = $2`,
+);
+const ProviderRowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  baseUrl: z.string(),
+  apiKeyCipher: z.string().nullable(),
+  models: z.array(z.string()),
+  modelInfo: z.unknown(),
+  limits: z.unknown(),
+});
 
 /** One call to a loaded provider, within its rate limits (lib/limits/provider-gate.ts). */
 type LimitedCall = (provider: ProviderConnection, request: ChatRequest, deps: ChatDeps) => Promise<ChatResponse>;
 
 export async function loadProvider(db: Db, workspaceId: string, target: ModelTarget): Promise<ProviderConnection> {
-  const provider = await db.modelProvider.findFirst({ where: { id: target.providerId, workspaceId }, select: PROVIDER_SELECT });
+  const { rows } = await poolOf(db).query(FIND_PROVIDER([target.providerId, workspaceId]));
+  const provider = rows.length ? ProviderRowSchema.parse(rows[0]) : null;
   if (!provider) {
     throw new NodeError("provider_not_found", `The model provider "${target.providerId}" does not exist in this workspace (it may have been deleted). Choose a provider in Settings → Models.`);
   }
