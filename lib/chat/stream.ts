@@ -2,6 +2,7 @@ import { db } from "@/lib/db/client";
 import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { followRun } from "@/lib/runs/follow";
+import { finishChatTurn } from "./finish-turn";
 import { turnTrees } from "./pending-waits";
 import { subRunFollower } from "./sub-runs";
 
@@ -48,7 +49,13 @@ export function chatTurnStream(options: { runId: string; messageId: string; firs
   const { runId, messageId } = options;
   const stream = liveSseStream(options.signal, async ({ write, close }) => {
     const send = (event: ChatStreamEvent) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    const finish = async (status: string) => send({ type: "done", status, message: await storedMessage(messageId) });
+    const finish = async (status: string) => {
+      let message = await storedMessage(messageId);
+      // Ended by "stop generating" in a web process: the run's end is published before the stop
+      // writes the answer. Written here (once, finishChatTurn is idempotent) so `done` carries it.
+      if (message?.status === "pending") message = await finishChatTurn(db(), runId).then(() => storedMessage(messageId));
+      send({ type: "done", status, message });
+    };
     if (options.first) send(options.first);
     // Which nodes' streamed text is an answer (the rest is a model's text in progress).
     const answerNodes = new Set(await loadAnswerIds(runId));

@@ -9,7 +9,7 @@ import { createAndEnqueueRun } from "@/lib/runs/service";
 import { publishedGraph } from "@/lib/runs/version-graphs";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
-import { ownConversation, ownerWhere } from "./conversations";
+import { ownConversation, ownerWhere, restoreVariablesBefore } from "./conversations";
 import { finishChatTurn } from "./finish-turn";
 
 /**
@@ -61,6 +61,7 @@ async function turnMessage(caller: ChatCaller, input: z.output<typeof TurnSchema
     if (!last) throw new ServiceError("conflict", "There is nothing to regenerate yet.");
     const running = await db().message.findFirst({ where: { conversationId: input.conversationId!, status: "pending" }, select: { id: true } });
     if (running) throw new ServiceError("conflict", "An answer is still being written; stop it first.");
+    await restoreVariablesBefore(caller, input.conversationId!, last.createdAt);
     await db().message.deleteMany({ where: { conversationId: input.conversationId!, role: "assistant", createdAt: { gte: last.createdAt } } });
     return { conversationId: input.conversationId!, userMessage: last, created: false };
   }
