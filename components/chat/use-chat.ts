@@ -85,8 +85,9 @@ export function useChat(slug: string, headers: Record<string, string> | null, { 
     const list = ((await response.json()) as { messages: ChatMessageView[] }).messages;
     setMessages(list);
     const last = list.at(-1);
-    // An answer still being written (a reload mid-turn): follow it; one held by a wait shows its form instead.
-    if (last?.role === "assistant" && last.status === "pending" && !last.waits?.length) void reconnect(id, last.id);
+    // An answer still being written (a reload mid-turn): follow it, unless this page streams it already;
+    // one held by a wait shows its form instead.
+    if (last?.role === "assistant" && last.status === "pending" && !last.waits?.length && last.id !== busy) void reconnect(id, last.id);
   };
 
   /**
