@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { answerProblem, type SendAnswer } from "@/components/runs/wait-answer-form";
 import type { ChatMessageView } from "./message-view";
 import { followTurn } from "./turn-events";
@@ -27,7 +27,7 @@ type ErrorBody = { error?: { message?: string } } | null;
  * `headers` go with every request (the widget's embedding origin and visitor id); null while
  * they are not known yet (nothing is loaded then). With `rememberInAddress` (the hosted page) the
  * open conversation is kept in the address (`?c=`), so a reload shows it again, with the form of a
- * wait still pending.
+ * wait still pending, and an answer still being written goes on streaming (`reconnect`).
  */
 export function useChat(slug: string, headers: Record<string, string> | null, { rememberInAddress = false } = {}) {
   const base = `/api/chat/${encodeURIComponent(slug)}`;
@@ -38,11 +38,14 @@ export function useChat(slug: string, headers: Record<string, string> | null, { 
   const [messages, setMessages] = useState<ChatMessageView[]>([]);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The follow of an answer found still being written when its conversation was opened: dropped when another one opens.
+  const following = useRef<AbortController | null>(null);
 
   const call = useCallback(
-    (path: string, init: { method?: string; body?: unknown } = {}) =>
+    (path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}) =>
       fetch(`${base}${path}`, {
         method: init.method ?? "GET",
+        signal: init.signal,
         headers: { ...headers, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       }),
@@ -74,10 +77,33 @@ export function useChat(slug: string, headers: Record<string, string> | null, { 
   }, [headers, loadApp, rememberInAddress]);
 
   const open = async (id: string | null) => {
+    following.current?.abort();
     remember(id);
     if (!id) return setMessages([]);
     const response = await call(`/conversations/${id}`);
-    if (response.ok) setMessages(((await response.json()) as { messages: ChatMessageView[] }).messages);
+    if (!response.ok) return;
+    const list = ((await response.json()) as { messages: ChatMessageView[] }).messages;
+    setMessages(list);
+    const last = list.at(-1);
+    // An answer still being written (a reload mid-turn): follow it, unless this page streams it already;
+    // one held by a wait shows its form instead.
+    if (last?.role === "assistant" && last.status === "pending" && !last.waits?.length && last.id !== busy) void reconnect(id, last.id);
+  };
+
+  /**
+   * Follows an answer still being written (GET …/messages/<id>/stream, the same events as a turn):
+   * what is written so far, tokens as they come, then the stored answer; Stop works on it as on a
+   * turn just sent.
+   */
+  const reconnect = async (conversationId: string, messageId: string) => {
+    const controller = new AbortController();
+    following.current = controller;
+    const response = await call(`/messages/${messageId}/stream`, { signal: controller.signal }).catch(() => null);
+    const ended = response?.ok && response.body ? await followTurn(response.body, { setMessages, setBusy }, { messageId }).catch(() => false) : false;
+    setBusy((id) => (id === messageId ? null : id));
+    if (controller.signal.aborted) return;
+    following.current = null;
+    if (!ended) await settle(conversationId, messageId);
   };
 
   /**

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
-import { notFound } from "@/lib/services/errors";
+import { CHAT_VARIABLES_INPUT } from "@/lib/engine/conversation";
+import { ServiceError, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
 import { pendingWaitsOfRuns } from "./pending-waits";
 import { selectOwnConversation } from "./turn-sql";
@@ -35,6 +36,25 @@ export async function listMessages(caller: ChatCaller, conversationId: string) {
   return messages.map((m) => (m.status === "pending" && m.runId ? { ...m, waits: waits.get(m.runId) ?? [] } : m));
 }
 
+/**
+ * Regenerate starts from the conversation variables as they were before the answer it replaces
+ * (else a Variable assign of the turn applies twice for one user message). That answer's run
+ * received them as its `conversation` input (startTurn), so they are put back from there; an
+ * answer without a run (never started) changed nothing to put back.
+ */
+export async function restoreVariablesBefore(caller: ChatCaller, conversationId: string, since: Date): Promise<Record<string, unknown> | undefined> {
+  const replaced = await db().message.findFirst({
+    where: { conversationId, conversation: ownerWhere(caller), role: "assistant", createdAt: { gte: since }, runId: { not: null } },
+    orderBy: { createdAt: "asc" },
+    select: { run: { select: { inputs: true } } },
+  });
+  const inputs = replaced?.run?.inputs;
+  const before = inputs && typeof inputs === "object" && !Array.isArray(inputs) ? inputs[CHAT_VARIABLES_INPUT] : undefined;
+  if (!before || typeof before !== "object" || Array.isArray(before)) return undefined;
+  await db().conversation.updateMany({ where: { id: conversationId, ...ownerWhere(caller) }, data: { variables: before } });
+  return before as Record<string, unknown>;
+}
+
 export async function renameConversation(caller: ChatCaller, conversationId: string, input: z.input<typeof RenameConversationSchema>) {
   const { title } = RenameConversationSchema.parse(input);
   await ownConversation(caller, conversationId);
@@ -44,6 +64,14 @@ export async function renameConversation(caller: ChatCaller, conversationId: str
 export async function deleteConversation(caller: ChatCaller, conversationId: string): Promise<void> {
   await ownConversation(caller, conversationId);
   await db().conversation.delete({ where: { id: conversationId } });
+}
+
+/** The run of one of the caller's answers, to follow it (a reload while it is written): 404 for anyone else's, 409 before its run is linked. */
+export async function ownAnswerRun(caller: ChatCaller, messageId: string): Promise<string> {
+  const message = await db().message.findFirst({ where: { id: messageId, role: "assistant", conversation: ownerWhere(caller) }, select: { runId: true } });
+  if (!message) throw notFound("Message");
+  if (!message.runId) throw new ServiceError("conflict", "This answer has no run to follow (yet).");
+  return message.runId;
 }
 
 /** Thumbs up/down (null clears it) with an optional comment, on one of the caller's assistant messages. */

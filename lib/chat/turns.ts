@@ -9,7 +9,7 @@ import { publishedGraph } from "@/lib/runs/version-graphs";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
 import { findPublished } from "@/lib/api/workflows";
-import { ownConversation, ownerWhere } from "./conversations";
+import { ownConversation, ownerWhere, restoreVariablesBefore } from "./conversations";
 import { insertPendingAnswer, insertUserMessage, selectHistory } from "./turn-sql";
 import { finishChatTurn } from "./finish-turn";
 
@@ -62,8 +62,11 @@ async function regeneratedMessage(caller: ChatCaller, conversationId: string): P
   if (!last) throw new ServiceError("conflict", "There is nothing to regenerate yet.");
   const running = await db().message.findFirst({ where: { conversationId, status: "pending" }, select: { id: true } });
   if (running) throw new ServiceError("conflict", "An answer is still being written; stop it first.");
+  // The replaced answer's changes to the conversation variables are undone: its run starts again from them.
+  const restored = await restoreVariablesBefore(caller, conversationId, last.createdAt);
   await db().message.deleteMany({ where: { conversationId, role: "assistant", createdAt: { gte: last.createdAt } } });
-  return { conversationId, userMessage: last, history: await history(conversationId, { before: last.createdAt }), variables: conversation.variables, created: false };
+  const variables = restored ?? conversation.variables;
+  return { conversationId, userMessage: last, history: await history(conversationId, { before: last.createdAt }), variables, created: false };
 }
 
 /** A new user message, in a new conversation or one of the caller's. */

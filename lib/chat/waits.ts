@@ -8,13 +8,14 @@ import { alreadyResolved, resolveWait, validateAnswer } from "@/lib/runs/waits";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
 import { ownerWhere } from "./conversations";
+import { isRunOfTurn } from "./pending-waits";
 
 /**
- * Waits inside a chat turn: a Question or Human approval the turn's run reached is shown in the
- * chat (a form or buttons) and answered there by whoever owns the conversation. The conversation's
- * owner is the check (a chat caller is not a workspace editor, so `wait.answer` does not apply);
- * an approval that requires a role is decided only by a member holding it (never an outsider or a
- * visitor, who act as viewers).
+ * Waits inside a chat turn: a Question or Human approval the turn's run (or one of its
+ * sub-workflow runs, pending-waits.ts) reached is shown in the chat (a form or buttons) and
+ * answered there by whoever owns the conversation. The conversation's owner is the check (a chat
+ * caller is not a workspace editor, so `wait.answer` does not apply); an approval that requires a
+ * role is decided only by a member holding it (never an outsider or a visitor, who act as viewers).
  */
 
 export const ChatAnswerSchema = z.object({ waitId: z.string().uuid(), answer: z.record(z.string(), z.unknown()) }).strict();
@@ -34,10 +35,11 @@ export async function answerChatWait(caller: ChatCaller, messageId: string, inpu
   const message = await db().message.findFirst({ where: { id: messageId, role: "assistant", conversation: ownerWhere(caller) }, select: { runId: true } });
   if (!message?.runId) throw notFound("Message");
   const wait = await db().runWait.findFirst({
-    where: { id: waitId, runId: message.runId, kind: { in: ["approval", "question"] } },
-    select: { id: true, kind: true, status: true, request: true, run: { select: { status: true, workflowName: true } } },
+    where: { id: waitId, kind: { in: ["approval", "question"] } },
+    select: { id: true, runId: true, kind: true, status: true, request: true, run: { select: { status: true, workflowName: true } } },
   });
-  if (!wait) throw notFound("Wait");
+  // The turn's own run or one of its sub-workflow runs: anything else is someone else's wait.
+  if (!wait || !(await isRunOfTurn(wait.runId, message.runId))) throw notFound("Wait");
   if (wait.status !== "pending") throw alreadyResolved(wait.status);
   if (!["waiting", "running", "queued"].includes(wait.run.status)) throw new ServiceError("conflict", "This answer has already ended; it waits for nothing.", { status: wait.run.status });
   const checked = validateAnswer(wait.kind, wait.request, answer);
@@ -59,7 +61,7 @@ export async function answerChatWait(caller: ChatCaller, messageId: string, inpu
     targetType: "run",
     targetId: message.runId,
     targetLabel: wait.run.workflowName,
-    metadata: { waitId: wait.id, decision, via: "chat" },
+    metadata: { waitId: wait.id, decision, via: "chat", ...(wait.runId !== message.runId ? { subworkflowRunId: wait.runId } : {}) },
   });
   return { runId: message.runId };
 }

@@ -12,6 +12,7 @@ import { readChatEvents } from "@/lib/chat/read-sse";
 import type { ChatStreamEvent } from "@/lib/chat/stream";
 import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
 import { GET as getApp } from "@/app/api/chat/[slug]/route";
+import { GET as followAnswer } from "@/app/api/chat/[slug]/messages/[messageId]/stream/route";
 import { createWorkflow } from "@/lib/workflows/service";
 import { SUMMARY_HEADING, SUMMARY_SYSTEM_PROMPT } from "@/lib/nodes/memory-summary";
 import { createMemoryPort } from "@/lib/chat/memory-port";
@@ -120,6 +121,65 @@ describe("conversational workflows through the chat service", () => {
     ]);
   });
 
+  it("regenerates the last answer from the conversation variables as they were before it: the counter equals the user messages", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "off" }), { access: "link" });
+    const caller = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
+    stack.openai.script({ text: "One." }, { text: "Two." }, { text: "Three." }, { text: "Three again." }, { text: "Three once more." });
+    const first = await turn(caller, "first");
+    await turn(caller, "second", first.conversationId);
+    const third = await turn(caller, "third", first.conversationId);
+    expect(third.message.content).toBe("Three. (turn 3)");
+    const variables = async () => (await db().conversation.findUniqueOrThrow({ where: { id: first.conversationId } })).variables;
+    expect(await variables()).toEqual({ turns: 3 });
+
+    for (const text of ["Three again. (turn 3)", "Three once more. (turn 3)"]) {
+      const again = await startTurn(caller, { regenerate: true, conversationId: first.conversationId });
+      const { run, message } = await finishedTurn(again.runId, again.messageId);
+      expect(run.inputs).toMatchObject({ conversation: { turns: 2 } });
+      expect(message.content).toBe(text);
+      expect(await variables()).toEqual({ turns: 3 });
+    }
+    const messages = await listMessages(caller, first.conversationId);
+    expect(messages.filter((m) => m.role === "user")).toHaveLength(3);
+    expect(messages.map((m) => m.content).at(-1)).toBe("Three once more. (turn 3)");
+  });
+
+  it("follows an answer still being written after a reload (GET …/messages/<id>/stream), only for its owner, and stop ends it", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "off" }), { access: "link" });
+    const visitorId = randomUUID();
+    const caller = await resolveChatCaller(app.slug, { user: null, visitorId });
+    const follow = (messageId: string, cookie: string) =>
+      followAnswer(new Request(`http://localhost/api/chat/${app.slug}/messages/${messageId}/stream`, { headers: { cookie } }), { params: Promise.resolve({ slug: app.slug, messageId }) });
+    const read = async (response: Response) => {
+      const events: ChatStreamEvent[] = [];
+      await readChatEvents(response.body!, (event) => events.push(event));
+      return events;
+    };
+
+    // The page reloaded while the model writes: the pending answer is listed, then followed to its end.
+    stack.openai.script({ text: "Streamed words arrive in pieces.", delayMs: 300, chunkDelayMs: 60 });
+    const started = await startTurn(caller, { message: "Hello" });
+    const listed = await listMessages(caller, started.conversationId);
+    expect(listed.at(-1)).toMatchObject({ id: started.messageId, role: "assistant", status: "pending" });
+    const stranger = await follow(started.messageId, `weft_chat_visitor=${randomUUID()}`);
+    expect(stranger.status).toBe(404);
+    const response = await follow(started.messageId, `weft_chat_visitor=${visitorId}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const events = await read(response);
+    const tokens = events.filter((e) => e.type === "token").map((e) => (e as { text: string }).text);
+    expect(tokens.join(""), JSON.stringify(events)).toBe("Streamed words arrive in pieces.");
+    expect(events.filter((e) => e.type === "answer")).toEqual([{ type: "answer", nodeId: "reply", text: "Streamed words arrive in pieces. (turn 1)" }]);
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "succeeded", message: { id: started.messageId, status: "done", content: "Streamed words arrive in pieces. (turn 1)" } });
+
+    // Stop generating ends a followed answer: the stream closes with the cancelled message.
+    stack.openai.script({ text: "slow", delayMs: 5_000 });
+    const slow = await startTurn(caller, { message: "Take your time", conversationId: started.conversationId });
+    const following = read(await follow(slow.messageId, `weft_chat_visitor=${visitorId}`));
+    await stopTurn(caller, slow.messageId);
+    expect((await following).at(-1)).toMatchObject({ type: "done", status: "cancelled", message: { id: slow.messageId, status: "cancelled" } });
+  });
+
   it("keeps history within a token budget, oldest turns dropped", async () => {
     const { app } = await publishChatApp(chatGraph({ mode: "tokens", tokens: 50 }), { access: "link" });
     const caller = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
@@ -147,8 +207,8 @@ describe("conversational workflows through the chat service", () => {
     expect(fourth.message.content).toBe("Enjoy. (turn 4)");
     // Regenerating turn 4: nothing new fell out, the stored summary is used as it is (no call).
     const again = await startTurn(caller, { regenerate: true, conversationId: first.conversationId });
-    // (The turn counter is a conversation variable: a regenerated turn counts again.)
-    expect((await finishedTurn(again.runId, again.messageId)).message.content).toBe("Enjoy it. (turn 5)");
+    // (The turn counter is a conversation variable: a regenerated turn starts from its value before the answer it replaces.)
+    expect((await finishedTurn(again.runId, again.messageId)).message.content).toBe("Enjoy it. (turn 4)");
 
     const sent = stack.openai.chatRequests().map((r) => r.messages!.map((m) => ({ role: m.role, content: m.content })));
     expect(sent).toHaveLength(7);

@@ -14,7 +14,7 @@ import { createWorkflow } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
 import { POST as postAnswer } from "@/app/api/chat/[slug]/messages/[messageId]/answer/route";
 import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
-import { approvalChatGraph, questionChatGraph } from "../fixtures/chat-wait-graphs";
+import { approvalChatGraph, questionChatGraph, questionLeafGraph, relayGraph, subworkflowChatGraph } from "../fixtures/chat-wait-graphs";
 import { createTestMember } from "./helpers/members";
 import { eventually } from "./helpers/chain";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
@@ -103,6 +103,54 @@ describe("waits in the chat", () => {
     // Answered once: a second answer is a conflict.
     const again = await postAnswer(answerRequest({ waitId: wait.waitId, answer: { city: "Rome" } }, cookie), answerContext);
     expect(again.status).toBe(409);
+  });
+
+  it("shows a Question asked two sub-workflows down, lets only the conversation's owner answer it, and streams the rest of the turn", async () => {
+    const publishPlain = async (graph: Graph) => {
+      const workflow = await createWorkflow(owner, { name: `chat child ${randomUUID().slice(0, 6)}`, graph });
+      await publishWorkflow(owner, workflow.id);
+      return workflow.id;
+    };
+    const relay = await publishPlain(relayGraph(await publishPlain(questionLeafGraph())));
+    const app = await publishChatApp(subworkflowChatGraph(relay));
+    const context = { params: Promise.resolve({ slug: app.slug }) };
+    const turnRequest = (message: string, cookie?: string) =>
+      new Request(`http://localhost/api/chat/${app.slug}/turns`, { method: "POST", headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ message }) });
+    const first = await postTurn(turnRequest("a trip"), context);
+    expect(first.status).toBe(200);
+    const cookie = first.headers.get("set-cookie")!.split(";")[0]!;
+    const paused = await events(first);
+    const turn = paused[0] as Extract<ChatStreamEvent, { type: "turn" }>;
+    const wait = paused.find((e) => e.type === "wait") as Extract<ChatStreamEvent, { type: "wait" }>;
+    // The turn's stream followed the child runs and closed once the whole turn was parked on the form.
+    expect(wait, JSON.stringify(paused)).toMatchObject({ kind: "question", nodeId: "ask", request: { title: "Where to?", prompt: "Which city, for: a trip" } });
+    expect(paused.some((e) => e.type === "done")).toBe(false);
+    const waitRow = await db().runWait.findUniqueOrThrow({ where: { id: wait.waitId }, select: { run: { select: { depth: true, status: true } } } });
+    expect(waitRow.run).toEqual({ depth: 2, status: "waiting" });
+    expect((await db().run.findUniqueOrThrow({ where: { id: turn.runId } })).status).toBe("waiting");
+
+    // A reload lists the pending answer with the grandchild's form.
+    const ada = await resolveChatCaller(app.slug, { user: null, visitorId: cookie.split("=")[1]! });
+    const pending = (await listMessages(ada, turn.conversationId)).find((m) => m.id === turn.messageId)!;
+    expect(pending).toMatchObject({ status: "pending", waits: [{ id: wait.waitId, kind: "question", nodeId: "ask" }] });
+
+    // Another visitor cannot answer it: not through Ada's message, nor through a turn of their own.
+    const bobCookie = `weft_chat_visitor=${randomUUID()}`;
+    const answerRequest = (messageId: string, body: unknown, visitorCookie: string) =>
+      new Request(`http://localhost/api/chat/${app.slug}/messages/${messageId}/answer`, { method: "POST", headers: { "content-type": "application/json", cookie: visitorCookie }, body: JSON.stringify(body) });
+    const answerContext = (messageId: string) => ({ params: Promise.resolve({ slug: app.slug, messageId }) });
+    const viaAda = await postAnswer(answerRequest(turn.messageId, { waitId: wait.waitId, answer: { city: "Oslo" } }, bobCookie), answerContext(turn.messageId));
+    expect(viaAda.status).toBe(404);
+    const bob = await resolveChatCaller(app.slug, { user: null, visitorId: bobCookie.split("=")[1]! });
+    const bobTurn = await startTurn(bob, { message: "my trip" });
+    await expect(answerChatWait(bob, bobTurn.messageId, { waitId: wait.waitId, answer: { city: "Oslo" } })).rejects.toMatchObject({ code: "not_found" });
+    expect((await db().runWait.findUniqueOrThrow({ where: { id: wait.waitId } })).status).toBe("pending");
+
+    const resumed = await postAnswer(answerRequest(turn.messageId, { waitId: wait.waitId, answer: { city: "Paris" } }, cookie), answerContext(turn.messageId));
+    expect(resumed.status).toBe(200);
+    const rest = await events(resumed);
+    expect(rest.at(-1), JSON.stringify(rest)).toMatchObject({ type: "done", status: "succeeded", message: { id: turn.messageId, status: "done", content: "Let me book that for you.\n\nBooked: Paris." } });
+    expect(await db().auditEvent.findFirst({ where: { targetId: turn.runId, action: "question.answered" }, select: { metadata: true } })).toMatchObject({ metadata: { waitId: wait.waitId, via: "chat", subworkflowRunId: expect.any(String) } });
   });
 
   // A run this quick may end before startTurn links its message (then startTurn writes the answer);
