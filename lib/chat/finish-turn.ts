@@ -1,8 +1,10 @@
-import type { Db } from "@/lib/db/client";
+import { z } from "zod";
+import { poolOf, type Db } from "@/lib/db/client";
+import { prepared } from "@/lib/db/prepared";
 import { conversationOf } from "@/lib/engine/conversation";
-import { GraphSchema } from "@/lib/engine/graph";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
+import { readRunGraph } from "@/lib/runs/version-graphs";
 
 /**
  * Closes a chat turn once its run has ended: the pending assistant message gets its text (the
@@ -42,9 +44,13 @@ function citationsOf(steps: StepRow[]): Prisma.InputJsonValue[] {
   return citations;
 }
 
-/** Conversation variables after the run: assign steps' outputs in the order they finished (variables.ts). */
-function finalVariables(names: readonly string[], steps: StepRow[], before: Record<string, unknown>): Record<string, unknown> {
-  const values = { ...before };
+/**
+ * The conversation variables the run set: assign steps' outputs in the order they finished
+ * (variables.ts), the last one winning. They are merged over the stored values in SQL, so no read
+ * of those is needed first.
+ */
+function assignedVariables(names: readonly string[], steps: StepRow[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
   for (const step of steps) {
     if (!nodeRegistry[step.nodeType]?.assignsVariables || typeof step.output !== "object" || step.output === null) continue;
     for (const [name, value] of Object.entries(step.output)) if (names.includes(name)) values[name] = value;
@@ -52,30 +58,59 @@ function finalVariables(names: readonly string[], steps: StepRow[], before: Reco
   return values;
 }
 
+/** The turn's pending answer with its run's end, in one statement (none: already written, or not a chat turn). */
+const SELECT_PENDING_ANSWER = prepared(
+  "chat_pending_answer",
+  `SELECT m.id, m."conversationId", r.status::text AS "runStatus", r.output, r.graph, r."workflowVersionId"
+     FROM messages m LEFT JOIN runs r ON r.id = m."runId"
+    WHERE m."runId" = $1 AND m.role = 'assistant' AND m.status = 'pending'
+    LIMIT 1`,
+);
+const PendingAnswerSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  runStatus: z.string().nullable(),
+  output: z.unknown(),
+  graph: z.unknown(),
+  workflowVersionId: z.string().nullable(),
+});
+
+/** Succeeded steps in the order they finished; `detail` only where citations live (a model step's holds its whole prompt). */
+const SELECT_FINISHED_STEPS = prepared(
+  "chat_finished_steps",
+  `SELECT "nodeType", output, CASE WHEN "nodeType" = 'knowledge' THEN detail END AS detail
+     FROM run_steps WHERE "runId" = $1 AND status = 'succeeded'
+    ORDER BY "finishedAt" ASC, "startedAt" ASC`,
+);
+
+/** The answer, written once (only while pending); with `$5`, the conversation's variables updated in the same statement. */
+const WRITE_ANSWER = prepared(
+  "chat_write_answer",
+  `UPDATE messages SET status = $2, content = $3, citations = COALESCE($4::jsonb, citations) WHERE id = $1 AND status = 'pending'`,
+);
+const WRITE_ANSWER_AND_VARIABLES = prepared(
+  "chat_write_answer_and_variables",
+  `WITH written AS (
+     UPDATE messages SET status = $2, content = $3, citations = COALESCE($4::jsonb, citations) WHERE id = $1 AND status = 'pending'
+     RETURNING "conversationId")
+   UPDATE conversations c SET variables = COALESCE(c.variables, '{}'::jsonb) || $5::jsonb
+     FROM written WHERE c.id = written."conversationId"`,
+);
+
 export async function finishChatTurn(db: Db, runId: string): Promise<void> {
-  const message = await db.message.findFirst({ where: { runId, role: "assistant", status: "pending" }, select: { id: true, conversationId: true } });
-  if (!message) return;
-  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, output: true, graph: true } });
-  const status = run ? MESSAGE_STATUS[run.status] : "failed";
+  const pool = poolOf(db);
+  const found = await pool.query(SELECT_PENDING_ANSWER([runId]));
+  if (!found.rows.length) return;
+  const answer = PendingAnswerSchema.parse(found.rows[0]);
+  const status = answer.runStatus === null ? "failed" : MESSAGE_STATUS[answer.runStatus];
   if (!status) return;
-  const steps = await db.runStep.findMany({
-    where: { runId, status: "succeeded" },
-    orderBy: [{ finishedAt: "asc" }, { startedAt: "asc" }],
-    select: { nodeType: true, output: true, detail: true },
-  });
+  const steps = (await pool.query<StepRow>(SELECT_FINISHED_STEPS([runId]))).rows;
   const answers = steps.filter((s) => s.nodeType === "answer").map((s) => String((s.output as { text?: unknown } | null)?.text ?? ""));
-  const content = answers.length > 0 ? answers.filter(Boolean).join("\n\n") : run?.status === "succeeded" ? endOutputText(run.output) : "";
+  const content = answers.length > 0 ? answers.filter(Boolean).join("\n\n") : answer.runStatus === "succeeded" ? endOutputText(answer.output) : "";
   const citations = citationsOf(steps);
-  const graph = GraphSchema.safeParse(run?.graph);
-  const settings = graph.success ? conversationOf(graph.data, nodeRegistry) : null;
-  await db.$transaction(async (tx) => {
-    const written = await tx.message.updateMany({
-      where: { id: message.id, status: "pending" },
-      data: { status, content, ...(citations.length ? { citations } : {}) },
-    });
-    if (written.count === 0 || !settings?.variables.length || run?.status !== "succeeded") return;
-    const conversation = await tx.conversation.findUniqueOrThrow({ where: { id: message.conversationId }, select: { variables: true } });
-    const before = (conversation.variables ?? {}) as Record<string, unknown>;
-    await tx.conversation.update({ where: { id: message.conversationId }, data: { variables: finalVariables(settings.variables, steps, before) as Prisma.InputJsonValue } });
-  });
+  const citationsParam = citations.length ? JSON.stringify(citations) : null;
+  const graph = answer.runStatus === "succeeded" ? readRunGraph(answer.graph, answer.workflowVersionId) : null;
+  const names = graph?.ok ? (conversationOf(graph.graph, nodeRegistry)?.variables ?? []) : [];
+  const values = [answer.id, status, content, citationsParam];
+  await pool.query(names.length ? WRITE_ANSWER_AND_VARIABLES([...values, JSON.stringify(assignedVariables(names, steps))]) : WRITE_ANSWER(values));
 }
