@@ -21,9 +21,12 @@
  * less well, so that figure says more about the test embedding than about the index.
  * Prints figures, asserts nothing.
  *
- *   node --import tsx bench/knowledge-query.ts [--chunks 100000] [--queries 100] [--dimensions 768] [--topics 100]
+ *   node --import tsx bench/knowledge-query.ts [--chunks 100000] [--queries 100] [--dimensions 768] [--topics 100] [--reuse]
  *
  * Uses its own database (BENCH_DATABASE_URL, default weft_bench_knowledge_query, reset at start).
+ * With --reuse, a database loaded by an earlier run with the same --chunks, --dimensions and
+ * --topics is kept (the data is generated from a fixed seed, so it is the same data) and the
+ * load and index build (minutes) are skipped; without such a database it loads as usual.
  */
 import { loadavg } from "node:os";
 import pgvector from "pgvector";
@@ -40,6 +43,7 @@ const CHUNKS = arg("chunks", 100_000);
 const QUERIES = arg("queries", 100);
 const DIMENSIONS = arg("dimensions", 768);
 const TOPICS = arg("topics", 100);
+const REUSE = process.argv.includes("--reuse");
 const CHUNKS_PER_DOCUMENT = 100;
 const LOAD_BATCH = 1_000;
 
@@ -79,7 +83,10 @@ const queryText = (topic: string[]) => Array.from({ length: 5 }, () => pick(topi
 /** pgvector's text form, short: lexical vectors are mostly zeros. */
 const vectorText = (vector: number[]) => `[${vector.map((x) => (x === 0 ? "0" : x.toFixed(6))).join(",")}]`;
 
-await ensureDatabase(process.env.DATABASE_URL!, { reset: true, quiet: true });
+/** What a loaded database holds, kept in its knowledge base's description so that --reuse finds only the same data. */
+const DATA_KEY = `chunks=${CHUNKS} dimensions=${DIMENSIONS} topics=${TOPICS}`;
+
+await ensureDatabase(process.env.DATABASE_URL!, { reset: !REUSE, quiet: true });
 const { db, poolOf } = await import("@/lib/db/client");
 const { inTransaction } = await import("@/lib/db/transaction");
 const { retrieve } = await import("@/lib/knowledge/retrieve");
@@ -87,11 +94,29 @@ const { createEmbedder } = await import("@/lib/knowledge/embeddings");
 const pool = poolOf(db());
 
 const server = await startEmbeddingServerProcess(["bench-embedding"], { dimensions: DIMENSIONS });
-const workspace = await db().workspace.create({ data: { name: "Bench" } });
-const provider = await db().modelProvider.create({ data: { workspaceId: workspace.id, name: "Bench embeddings", kind: "openai_compatible", preset: "custom", baseUrl: server.url, models: ["bench-embedding"] } });
-const kb = await db().knowledgeBase.create({
-  data: { workspaceId: workspace.id, name: "Bench", embeddingProviderId: provider.id, embeddingModel: "bench-embedding", dimensions: DIMENSIONS, chunkSize: 400, chunkOverlap: 0, splitter: "recursive" },
-});
+
+/** The knowledge base of an earlier run with the same data (its provider pointed at this run's embedding server), or null. */
+async function loadedBase() {
+  if (!REUSE) return null;
+  const found = await db().knowledgeBase.findFirst({ where: { name: "Bench", description: DATA_KEY } });
+  if (!found || (await db().knowledgeChunk.count({ where: { knowledgeBaseId: found.id } })) !== CHUNKS) return null;
+  const provider = await db().modelProvider.update({ where: { id: found.embeddingProviderId }, data: { baseUrl: server.url } });
+  return { workspace: { id: found.workspaceId }, provider, kb: found };
+}
+
+async function newBase() {
+  // An earlier run's data of other sizes would be searched too.
+  if (REUSE) await ensureDatabase(process.env.DATABASE_URL!, { reset: true, quiet: true });
+  const workspace = await db().workspace.create({ data: { name: "Bench" } });
+  const provider = await db().modelProvider.create({ data: { workspaceId: workspace.id, name: "Bench embeddings", kind: "openai_compatible", preset: "custom", baseUrl: server.url, models: ["bench-embedding"] } });
+  const kb = await db().knowledgeBase.create({
+    data: { workspaceId: workspace.id, name: "Bench", description: DATA_KEY, embeddingProviderId: provider.id, embeddingModel: "bench-embedding", dimensions: DIMENSIONS, chunkSize: 400, chunkOverlap: 0, splitter: "recursive" },
+  });
+  return { workspace, provider, kb };
+}
+
+const reused = await loadedBase();
+const { workspace, provider, kb } = reused ?? (await newBase());
 
 /** Documents (the chunks' parents), CHUNKS_PER_DOCUMENT chunks each. */
 async function createDocuments(): Promise<string[]> {
@@ -144,14 +169,24 @@ async function buildIndex(definition: string): Promise<void> {
 }
 
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
-let started = performance.now();
-const documentIds = await createDocuments();
-const definition = await dropVectorIndex();
-await loadChunks(documentIds);
-console.log(`loaded ${CHUNKS} chunks of ${DIMENSIONS} dimensions (${TOPICS} topics) in ${seconds(started)} s, load average ${loadavg()[0]!.toFixed(2)}`);
-started = performance.now();
-if (definition) await buildIndex(definition);
-console.log(definition ? `built the HNSW index in ${seconds(started)} s: ${definition}` : `no HNSW index for ${DIMENSIONS} dimensions: vector search is exact`);
+/** The generator's draws of a load without the load, so that the queries after it are the same as in the run that loaded. */
+function skipChunks(): void {
+  for (let n = 0; n < CHUNKS; n++) chunkText(topics[n % TOPICS]!);
+}
+
+if (reused) {
+  skipChunks();
+  console.log(`reusing the loaded ${DATA_KEY} (--reuse), load average ${loadavg()[0]!.toFixed(2)}`);
+} else {
+  let started = performance.now();
+  const documentIds = await createDocuments();
+  const definition = await dropVectorIndex();
+  await loadChunks(documentIds);
+  console.log(`loaded ${CHUNKS} chunks of ${DIMENSIONS} dimensions (${TOPICS} topics) in ${seconds(started)} s, load average ${loadavg()[0]!.toFixed(2)}`);
+  started = performance.now();
+  if (definition) await buildIndex(definition);
+  console.log(definition ? `built the HNSW index in ${seconds(started)} s: ${definition}` : `no HNSW index for ${DIMENSIONS} dimensions: vector search is exact`);
+}
 
 const queries = Array.from({ length: QUERIES }, (_, i) => queryText(topics[(i * 7) % TOPICS]!));
 /** Held-out passages (not loaded), for recall on queries of the data's own distribution. */

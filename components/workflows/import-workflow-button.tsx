@@ -41,7 +41,7 @@ export function ImportWorkflowButton() {
     setBusy(true);
     try {
       const imported = await importWorkflowRequest(parsed, name.trim() || undefined);
-      if (imported.knowledgeBases?.length) return setReport(imported);
+      if (imported.knowledgeBases?.length || imported.providers?.length) return setReport(imported);
       setOpen(false);
       router.push(`/workflows/${imported.id}`);
     } catch (failure) {
@@ -73,7 +73,7 @@ export function ImportWorkflowButton() {
             </DialogDescription>
           </DialogHeader>
           {report ? (
-            <ImportReport knowledgeBases={report.knowledgeBases} />
+            <ImportReport knowledgeBases={report.knowledgeBases} providers={report.providers} />
           ) : (
             <div className="space-y-3">
               <div className="space-y-1">

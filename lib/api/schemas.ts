@@ -68,22 +68,24 @@ export const ImportWorkflowRequestSchema = ImportWorkflowSchema.register(apiSche
   description: "`file` is a workflow file as exported from the editor (`format: \"weft.workflow\"`); `name` overrides its name.",
 });
 export type ImportWorkflowRequest = z.input<typeof ImportWorkflowRequestSchema>;
+/** What an import did with one id the file referred to (lib/workflows/name-refs.ts). */
+const importMappingSchema = (noun: string) =>
+  z.object({
+    sourceId: z.string().describe(`The ${noun} id in the file (the exporting workspace's)`),
+    name: z.string(),
+    status: z.enum(["kept", "mapped", "missing"]).describe(`kept: the same ${noun} is in this workspace; mapped: this workspace's ${noun} of that name; missing: none (the node shows a validation error until one is picked)`),
+    targetId: z.string().nullable(),
+    reason: z.string().optional(),
+    nodeIds: z.array(z.string()),
+  });
 export const ImportedWorkflowSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    knowledgeBases: z
-      .array(
-        z.object({
-          sourceId: z.string().describe("The knowledge base id in the file (the exporting workspace's)"),
-          name: z.string(),
-          status: z.enum(["kept", "mapped", "missing"]).describe("kept: the same base is in this workspace; mapped: this workspace's base of that name; missing: none (the node shows a validation error until one is picked)"),
-          targetId: z.string().nullable(),
-          reason: z.string().optional(),
-          nodeIds: z.array(z.string()),
-        }),
-      )
-      .describe("Every knowledge base the workflow refers to and what it became here"),
+    knowledgeBases: z.array(importMappingSchema("knowledge base")).describe("Every knowledge base the workflow refers to and what it became here"),
+    providers: z
+      .array(importMappingSchema("model provider"))
+      .describe("Every model provider of the workflow's rerank settings (Knowledge retrieval node, Agent knowledge tools) and what it became here"),
   })
   .register(apiSchemas, { id: "ImportedWorkflow" });
 export type ImportedWorkflow = z.infer<typeof ImportedWorkflowSchema>;

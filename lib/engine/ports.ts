@@ -273,8 +273,11 @@ export interface RerankUsage {
   model: string;
   /** How many candidates were sent to the model. */
   candidates: number;
-  /** Tokens the provider reported (0 when it reports none). */
+  /** Tokens the provider reported, or estimated from the texts' length when it reports none (`estimated`). */
   tokens: number;
+  estimated?: true;
+  /** Cohere's billing unit (one query with up to 100 documents), when the reply gives it. */
+  searchUnits?: number;
   /** Undefined when the model has no price. */
   cost?: Cost;
 }

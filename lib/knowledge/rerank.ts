@@ -20,17 +20,74 @@ import { cipherFromEnv } from "@/lib/secrets/crypto";
 export const RerankTargetSchema = z.object({ providerId: z.string().uuid(), model: z.string().trim().min(1).max(200) }).strict();
 export type RerankTarget = z.infer<typeof RerankTargetSchema>;
 
-const RerankResponseSchema = z.object({
-  results: z.array(z.object({ index: z.number().int().min(0), relevance_score: z.number() })),
-  // Jina, vLLM and Xinference report `usage.total_tokens` (DashScope `usage.total_tokens` too);
-  // Cohere bills search units, not tokens, and TEI reports nothing: then the usage is unknown (0).
-  usage: z.object({ total_tokens: z.number().int().min(0).optional(), prompt_tokens: z.number().int().min(0).optional() }).passthrough().nullish(),
-});
+const count = z.number().int().min(0);
+
+/**
+ * A reply's ranking and usage. Jina, vLLM, Xinference and DashScope report `usage.total_tokens`;
+ * Cohere reports `meta.billed_units.search_units` (it bills searches: one query with up to 100
+ * documents) and, in v2 and compatible servers, `meta.tokens.input_tokens`; TEI answers a bare
+ * array of `{ index, score }` and reports nothing.
+ */
+const RerankResponseSchema = z.union([
+  z.object({
+    results: z.array(z.object({ index: z.number().int().min(0), relevance_score: z.number() })),
+    usage: z.object({ total_tokens: count.optional(), prompt_tokens: count.optional() }).passthrough().nullish(),
+    meta: z
+      .object({
+        billed_units: z.object({ search_units: count.optional(), input_tokens: count.optional() }).passthrough().nullish(),
+        tokens: z.object({ input_tokens: count.optional(), output_tokens: count.optional() }).passthrough().nullish(),
+      })
+      .passthrough()
+      .nullish(),
+  }),
+  z.array(z.object({ index: z.number().int().min(0), score: z.number() })).transform((results) => ({
+    results: results.map(({ index, score }) => ({ index, relevance_score: score })),
+    usage: undefined,
+    meta: undefined,
+  })),
+]);
+type RerankResponse = z.output<typeof RerankResponseSchema>;
+
+/** What one call used, as the reply says, else estimated. */
+export interface RerankCallUsage {
+  tokens: number;
+  /** The tokens are an estimate from the texts' length: the reply reported none. */
+  estimated?: true;
+  /** Cohere's billing unit, when the reply gives it. */
+  searchUnits?: number;
+}
+
+/** About four characters per token (English with BPE tokenizers; CJK runs denser, so this undercounts it). */
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * The tokens a call used: reported tokens first (`usage`, then Cohere's `meta.tokens` and
+ * `meta.billed_units.input_tokens`). A reply without them (TEI, Cohere v1 with search units only)
+ * would otherwise count as free; a cross-encoder reads the query once with every document, so
+ * the estimate is (query + document) characters / 4 over the documents.
+ */
+export function rerankUsageOf(reply: RerankResponse, query: string, documents: readonly string[]): RerankCallUsage {
+  const searchUnits = reply.meta?.billed_units?.search_units;
+  const units = searchUnits !== undefined ? { searchUnits } : {};
+  const reported =
+    reply.usage?.total_tokens ??
+    reply.usage?.prompt_tokens ??
+    (reply.meta?.tokens?.input_tokens !== undefined ? reply.meta.tokens.input_tokens + (reply.meta.tokens.output_tokens ?? 0) : undefined) ??
+    reply.meta?.billed_units?.input_tokens;
+  if (reported !== undefined) return { tokens: reported, ...units };
+  const characters = documents.reduce((sum, document) => sum + query.length + document.length, 0);
+  return { tokens: Math.ceil(characters / CHARS_PER_TOKEN), estimated: true, ...units };
+}
+
+/** Parses a `/rerank` reply (any of the shapes above), or null when it is none of them. */
+export function parseRerankReply(body: unknown): RerankResponse | null {
+  const parsed = RerankResponseSchema.safeParse(body);
+  return parsed.success ? parsed.data : null;
+}
 
 /** One rerank call's ranking and what it used: tokens as the provider reported them, cost from the model's input price. */
-export interface RerankResult {
+export interface RerankResult extends RerankCallUsage {
   ranking: { index: number; score: number }[];
-  tokens: number;
   /** Undefined when the model has no price (an unknown cost is not a zero cost). */
   cost?: Cost;
 }
@@ -66,10 +123,10 @@ export async function rerank(target: RerankTarget, query: string, documents: str
   } catch (error) {
     throw classifyProviderError(error, { providerName: provider.name, baseUrl: provider.baseUrl, secrets: apiKey ? [apiKey] : [], signal: options.signal });
   }
-  const parsed = RerankResponseSchema.safeParse(body);
-  if (!parsed.success) throw new NodeError("output_invalid", `Rerank model "${target.model}" answered in an unknown shape (expected { results: [{ index, relevance_score }] }).`);
-  const tokens = parsed.data.usage?.total_tokens ?? parsed.data.usage?.prompt_tokens ?? 0;
-  const cost = costOf({ promptTokens: tokens, completionTokens: 0, totalTokens: tokens }, readModelInfoMap(provider.modelInfo)[target.model]);
-  const ranking = parsed.data.results.filter((r) => r.index < documents.length).map((r) => ({ index: r.index, score: r.relevance_score }));
-  return { ranking, tokens, ...(cost ? { cost } : {}) };
+  const reply = parseRerankReply(body);
+  if (!reply) throw new NodeError("output_invalid", `Rerank model "${target.model}" answered in an unknown shape (expected { results: [{ index, relevance_score }] }).`);
+  const usage = rerankUsageOf(reply, query, documents);
+  const cost = costOf({ promptTokens: usage.tokens, completionTokens: 0, totalTokens: usage.tokens }, readModelInfoMap(provider.modelInfo)[target.model]);
+  const ranking = reply.results.filter((r) => r.index < documents.length).map((r) => ({ index: r.index, score: r.relevance_score }));
+  return { ranking, ...usage, ...(cost ? { cost } : {}) };
 }

@@ -85,12 +85,13 @@ async function ranked(deps: RetrieveDeps, workspaceId: string, bases: KnowledgeB
 /** The candidates in the rerank model's order with its scores, thresholded, top-k; and what the call used. */
 async function reranked(deps: RetrieveDeps, workspaceId: string, input: z.output<typeof RetrieveInputSchema>, candidates: Hit[], byId: Map<string, { text: string }>): Promise<{ hits: Hit[]; usage: RerankUsage }> {
   const target = input.rerank!;
-  const { ranking, tokens, cost } = await rerank(target, input.query, candidates.map((hit) => byId.get(hit.id)!.text), input.topK, { db: deps.db, workspaceId, signal: deps.signal, ...deps.embedder });
+  const { ranking, tokens, estimated, searchUnits, cost } = await rerank(target, input.query, candidates.map((hit) => byId.get(hit.id)!.text), input.topK, { db: deps.db, workspaceId, signal: deps.signal, ...deps.embedder });
   const hits = ranking
     .map(({ index, score }) => ({ id: candidates[index]!.id, score }))
     .filter((hit) => input.scoreThreshold === undefined || hit.score >= input.scoreThreshold)
     .slice(0, input.topK);
-  return { hits, usage: { providerId: target.providerId, model: target.model, candidates: candidates.length, tokens, ...(cost ? { cost } : {}) } };
+  const reported = { ...(estimated ? { estimated } : {}), ...(searchUnits !== undefined ? { searchUnits } : {}), ...(cost ? { cost } : {}) };
+  return { hits, usage: { providerId: target.providerId, model: target.model, candidates: candidates.length, tokens, ...reported } };
 }
 
 // The two reads of every query are raw SQL: through Prisma's query compiler they cost several

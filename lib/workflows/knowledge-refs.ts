@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Graph, GraphNode } from "@/lib/engine/graph";
+import { type FileRef, FileRefSchema, type NameMapping, planByName } from "./name-refs";
 
 /**
  * Knowledge bases in workflow files. A Knowledge node (`knowledgeBaseIds`) or an Agent
@@ -14,21 +15,9 @@ import type { Graph, GraphNode } from "@/lib/engine/graph";
 /** Which config field of which node type holds knowledge base ids. */
 const KNOWLEDGE_FIELDS: Record<string, string> = { knowledge: "knowledgeBaseIds", agent: "knowledgeBases" };
 
-export const FileKnowledgeBaseSchema = z.object({ id: z.string().max(100), name: z.string().max(200) });
-export type FileKnowledgeBase = z.infer<typeof FileKnowledgeBaseSchema>;
-
-export interface KnowledgeBaseMapping {
-  /** The id in the file. */
-  sourceId: string;
-  /** Its name in the file (the id when the file has none: files exported before names were listed). */
-  name: string;
-  /** kept: the same base exists here (same workspace); mapped: the base of that name here; missing: none found. */
-  status: "kept" | "mapped" | "missing";
-  targetId: string | null;
-  /** Why it is missing, for the person importing. */
-  reason?: string;
-  nodeIds: string[];
-}
+export const FileKnowledgeBaseSchema = FileRefSchema;
+export type FileKnowledgeBase = FileRef;
+export type KnowledgeBaseMapping = NameMapping;
 
 const idsOf = (node: GraphNode): string[] => {
   const field = KNOWLEDGE_FIELDS[node.type];
@@ -50,34 +39,11 @@ export async function knowledgeBasesOfGraph(db: Db, workspaceId: string, graph: 
   return db.knowledgeBase.findMany({ where: { id: { in: ids }, workspaceId }, select: { id: true, name: true }, orderBy: { name: "asc" } });
 }
 
-const fold = (name: string) => name.trim().toLowerCase();
-
-/** This workspace's base for a name: the one of exactly that name, else the only one equal ignoring case and spaces around. */
-function byName(bases: readonly { id: string; name: string }[], name: string): { id: string } | { ambiguous: number } | null {
-  const exact = bases.find((kb) => kb.name === name);
-  if (exact) return exact;
-  const loose = bases.filter((kb) => fold(kb.name) === fold(name));
-  if (loose.length === 1) return loose[0]!;
-  return loose.length > 1 ? { ambiguous: loose.length } : null;
-}
-
 /** Decides each referenced id's fate in the target workspace. */
 async function planMappings(db: Db, workspaceId: string, refs: Map<string, string[]>, named: readonly FileKnowledgeBase[]): Promise<KnowledgeBaseMapping[]> {
   // A workspace has a handful of knowledge bases: one read of their names serves every reference.
   const bases = await db.knowledgeBase.findMany({ where: { workspaceId }, select: { id: true, name: true } });
-  return [...refs].map(([sourceId, nodeIds]): KnowledgeBaseMapping => {
-    const name = named.find((kb) => kb.id === sourceId)?.name;
-    if (bases.some((kb) => kb.id === sourceId)) return { sourceId, name: name ?? sourceId, status: "kept", targetId: sourceId, nodeIds };
-    const match = name === undefined ? null : byName(bases, name);
-    if (match && "id" in match) return { sourceId, name: name!, status: "mapped", targetId: match.id, nodeIds };
-    const reason =
-      name === undefined
-        ? "The file does not name this knowledge base and it is not one of this workspace."
-        : match
-          ? `${match.ambiguous} knowledge bases here are named like "${name}".`
-          : `No knowledge base here is named "${name}".`;
-    return { sourceId, name: name ?? sourceId, status: "missing", targetId: null, reason, nodeIds };
-  });
+  return planByName(bases, refs, named, "knowledge base");
 }
 
 /** The node with its ids replaced by the mapped ones, missing ones removed and named as unresolved. */

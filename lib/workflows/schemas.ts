@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FileKnowledgeBaseSchema } from "./knowledge-refs";
+import { FileRefSchema } from "./name-refs";
 import { GraphSchema } from "@/lib/engine/graph";
 
 /** Shapes of workflows that browser, server and public API share (no server imports here). */
@@ -43,6 +44,8 @@ export const WorkflowFileSchema = z.object({
    * so an import elsewhere maps them by name (lib/workflows/knowledge-refs.ts).
    */
   knowledgeBases: z.array(FileKnowledgeBaseSchema).max(200).optional(),
+  /** The model providers of the rerank settings, by id and name, mapped by name on import like the knowledge bases (lib/workflows/provider-refs.ts). */
+  providers: z.array(FileRefSchema).max(200).optional(),
 });
 export type WorkflowFile = z.infer<typeof WorkflowFileSchema>;
 

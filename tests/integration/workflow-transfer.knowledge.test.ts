@@ -140,3 +140,50 @@ describe("workflow files with knowledge bases", () => {
     expect(nodeData(graph, "search")).toMatchObject({ knowledgeBaseIds: [], unresolvedKnowledgeBases: [sourceKb.handbook, sourceKb.prices] });
   });
 });
+
+describe("workflow files with rerank models", () => {
+  const named = async (workspaceId: string, name: string) => (await db().modelProvider.update({ where: { id: (await createTestProvider(workspaceId, "https://example.com/v1", { models: ["rerank-v1"] })).id }, data: { name } })).id;
+
+  it("the export names the rerank providers, an import maps them by name and leaves a missing one as a validation error", async () => {
+    const jina = await named(source.workspaceId, "Jina");
+    const cohere = await named(source.workspaceId, "Cohere");
+    const chat = await createTestProvider(source.workspaceId, "https://example.com/v1");
+    const graph = graphUsing(sourceKb.handbook!, sourceKb.prices!, chat.id);
+    Object.assign(nodeData(graph, "search"), { rerank: { providerId: jina, model: "rerank-v1" } });
+    Object.assign(nodeData(graph, "helper"), { knowledgeRerank: { providerId: cohere, model: "rerank-v1" } });
+    const { id } = await createWorkflow(sourceMember, { name: "Reranked helper", graph });
+    const file = (await (await exportRoute.GET(routeRequest("GET", `/api/workflows/${id}/export`, source.cookie), routeParams(id))).json()) as WorkflowFile;
+    // Only the rerank settings' providers: the chat model's provider is not one of them.
+    expect(file.providers).toEqual([
+      { id: cohere, name: "Cohere" },
+      { id: jina, name: "Jina" },
+    ]);
+
+    const target = await signUpUser("Rerank Transfer Target");
+    await knowledgeBase(target.workspaceId, "Employee Handbook");
+    await knowledgeBase(target.workspaceId, "Price list");
+    const targetJina = await named(target.workspaceId, "jina");
+    const response = await importRoute.POST(routeRequest("POST", "/api/workflows/import", target.cookie, { file }));
+    expect(response.status).toBe(201);
+    const imported = (await response.json()) as { id: string; providers: unknown[] };
+    expect(imported.providers).toEqual([
+      { sourceId: jina, name: "Jina", status: "mapped", targetId: targetJina, nodeIds: ["search"] },
+      { sourceId: cohere, name: "Cohere", status: "missing", targetId: null, reason: 'No model provider here is named "Cohere".', nodeIds: ["helper"] },
+    ]);
+
+    const saved = (await db().workflow.findUniqueOrThrow({ where: { id: imported.id } })).graph as unknown as Graph;
+    expect(nodeData(saved, "search").rerank).toEqual({ providerId: targetJina, model: "rerank-v1" });
+    expect(nodeData(saved, "helper").knowledgeRerank).toEqual({ providerId: "", model: "rerank-v1", unresolvedProvider: "Cohere" });
+    expect(JSON.stringify(saved)).not.toContain(jina);
+    expect(JSON.stringify(saved)).not.toContain(cohere);
+    const problems = validateGraph(saved, nodeRegistry).filter((p) => p.severity === "error");
+    expect(problems.map((p) => [p.nodeId, p.message])).toContainEqual(["helper", expect.stringContaining('Model provider "Cohere" for reranking not found in this workspace, pick one')]);
+
+    // Back into the workspace it came from: the same providers.
+    const again = (await (await importRoute.POST(routeRequest("POST", "/api/workflows/import", source.cookie, { file, name: "Copy" }))).json()) as { providers: { status: string; targetId: string }[] };
+    expect(again.providers.map((p) => [p.status, p.targetId])).toEqual([
+      ["kept", jina],
+      ["kept", cohere],
+    ]);
+  });
+});

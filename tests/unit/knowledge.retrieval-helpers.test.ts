@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatContext, sourceLabel } from "@/lib/knowledge/citations";
 import { metadataFilterSql, MetadataFilterSchema } from "@/lib/knowledge/filter";
 import { reciprocalRankFusion, RRF_K } from "@/lib/knowledge/fusion";
+import { orTsQuery, pairsTsQuery } from "@/lib/knowledge/search-sql";
 
 describe("reciprocalRankFusion", () => {
   it("ranks items found high in both lists first and normalises to (0, 1]", () => {
@@ -51,5 +52,22 @@ describe("citations", () => {
     expect(sourceLabel(chunks[1]!)).toBe("security.pdf, page 1");
     expect(formatContext(chunks)).toBe("[1] handbook.md, Leave › Vacation\nEmployees get 25 vacation days.\n\n[2] security.pdf, page 1\nPasswords need 14 characters.");
     expect(formatContext([])).toBe("");
+  });
+});
+
+describe("keyword queries", () => {
+  it("an OR query of the distinct words; unspaced scripts are left to trigrams", () => {
+    expect(orTsQuery("Vacation days, vacation PAY!")).toBe("vacation | days | pay");
+    expect(orTsQuery("年假 days")).toBe("days");
+    expect(orTsQuery("年假")).toBeNull();
+  });
+
+  it("the pairs query matches chunks holding at least two of 2 to 12 words", () => {
+    expect(pairsTsQuery("vacation days pay")).toBe("(vacation & days) | (vacation & pay) | (days & pay)");
+    expect(pairsTsQuery("vacation")).toBeNull();
+    expect(pairsTsQuery("vacation vacation")).toBeNull();
+    const many = Array.from({ length: 13 }, (_, i) => `w${i}`).join(" ");
+    expect(pairsTsQuery(many)).toBeNull();
+    expect(pairsTsQuery(many.split(" ").slice(0, 12).join(" "))!.split(" | ")).toHaveLength(66);
   });
 });

@@ -20,3 +20,19 @@ describe("the import report of a workflow that uses knowledge bases", () => {
     expect(html).toContain("No knowledge base here is named &quot;Price list&quot;.");
   });
 });
+
+describe("the import report of a workflow whose rerank settings name providers", () => {
+  it("lists each provider with what it became here, next to the knowledge bases", () => {
+    const html = renderToStaticMarkup(
+      h(ImportReport, {
+        knowledgeBases: [{ sourceId: "a", name: "Employee Handbook", status: "kept", targetId: "a", nodeIds: ["search"] }],
+        providers: [{ sourceId: "p", name: "Jina", status: "missing", targetId: null, reason: 'No model provider here is named "Jina".', nodeIds: ["search"] }],
+      }),
+    );
+    expect(html.match(/data-testid="import-knowledge-base"/g)).toHaveLength(1);
+    expect(html).toContain("1 knowledge base, all found here.");
+    expect(html).toContain('data-testid="import-provider" data-status="missing"');
+    expect(html).toContain("The workflow uses 1 rerank model provider; 1 could not be found here");
+    expect(html).toContain("No model provider here is named &quot;Jina&quot;.");
+  });
+});

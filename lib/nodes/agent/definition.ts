@@ -3,6 +3,7 @@ import { LIMITS } from "@/lib/engine/limits";
 import { defineNode } from "@/lib/engine/node-kit";
 import { modelChoiceProblems, modelChoiceShape } from "../model-config";
 import { memoryShape } from "../memory";
+import { RerankConfigSchema, rerankProblems } from "../knowledge/rerank";
 import { unresolvedKnowledgeProblems, unresolvedKnowledgeShape } from "../knowledge/unresolved";
 
 export const AgentConfigSchema = z.object({
@@ -13,6 +14,8 @@ export const AgentConfigSchema = z.object({
   tools: z.array(z.string().min(1).max(200)).max(LIMITS.maxAgentTools).default([]),
   /** Knowledge bases the model may search, each as a tool `search_<name>` (lib/nodes/agent/knowledge-tools.ts). */
   knowledgeBases: z.array(z.string().uuid()).max(10).default([]),
+  /** Optional rerank model for those searches, applied as by the Knowledge retrieval node (its tokens and cost are the step's). */
+  knowledgeRerank: RerankConfigSchema.optional(),
   ...unresolvedKnowledgeShape,
   /** Model turns at most; each turn may call several tools. */
   maxIterations: z.number().int().min(1).max(LIMITS.maxAgentIterations).default(5),
@@ -63,6 +66,7 @@ export const agentNode = defineNode({
     if (new Set(config.tools).size !== config.tools.length) problems.push("A tool is selected twice.");
     if (new Set(config.knowledgeBases).size !== config.knowledgeBases.length) problems.push("A knowledge base is selected twice.");
     problems.push(...unresolvedKnowledgeProblems(config.unresolvedKnowledgeBases));
+    if (config.knowledgeBases.length > 0) problems.push(...rerankProblems(config.knowledgeRerank));
     if (config.stopAfterTools.some((id) => !config.tools.includes(id))) problems.push("A \"stop after\" tool must also be one of the selected tools.");
     return problems;
   },

@@ -63,7 +63,7 @@ async function describeTools(ctx: NodeContext<AgentConfig>): Promise<{ port: Too
   const kbIds = [...new Set(ctx.config.knowledgeBases)];
   if (kbIds.length === 0) return { port, tools, knowledge: [] };
   const kbPort = knowledgePort(ctx.services.knowledge);
-  const knowledge = knowledgeTools(kbPort, await kbPort.describe(kbIds), tools.map((t) => t.name));
+  const knowledge = knowledgeTools(kbPort, await kbPort.describe(kbIds), tools.map((t) => t.name), ctx.config.knowledgeRerank);
   return { port, tools: [...tools, ...knowledge.map((k) => k.descriptor)], knowledge };
 }
 
@@ -144,7 +144,8 @@ export async function executeAgent(ctx: NodeContext<AgentConfig>): Promise<NodeR
     const startedAt = new Date();
     try {
       if (searchable) {
-        const { output, citations } = await searchable.search(call.args, ctx.signal);
+        const { output, citations, usage, cost } = await searchable.search(call.args, ctx.signal);
+        calls.addExternal(usage, cost);
         put({ ...base, status: "ok", result: toolResultText(output), startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), citations });
         return;
       }

@@ -1,5 +1,7 @@
-import type { KnowledgeBaseInfo, KnowledgeChunk, KnowledgePort, ToolDescriptor } from "@/lib/engine/ports";
+import type { Cost, KnowledgeBaseInfo, KnowledgeChunk, KnowledgePort, ToolDescriptor } from "@/lib/engine/ports";
+import type { TokenUsage } from "@/lib/engine/usage";
 import { sourceLabel } from "@/lib/knowledge/citations";
+import { type RerankConfig, rerankStepUsage } from "../knowledge/rerank";
 import { citationRecords, type CitationRecord } from "../knowledge/trace";
 
 /** What a knowledge tool gives the model when it may choose top_k itself. */
@@ -30,8 +32,11 @@ export function knowledgeToolNames(bases: readonly { name: string }[], taken: It
 
 export interface KnowledgeTool {
   descriptor: ToolDescriptor;
-  /** Searches the base; citations are numbered on from those of earlier searches of the same step. */
-  search(args: Record<string, unknown>, signal: AbortSignal): Promise<{ output: unknown; citations: CitationRecord[] }>;
+  /**
+   * Searches the base; citations are numbered on from those of earlier searches of the same step.
+   * A reranked search also returns the rerank call's usage and cost, which count as the step's.
+   */
+  search(args: Record<string, unknown>, signal: AbortSignal): Promise<{ output: unknown; citations: CitationRecord[]; usage?: TokenUsage; cost?: Cost }>;
 }
 
 function topKOf(args: Record<string, unknown>): number {
@@ -43,7 +48,7 @@ function topKOf(args: Record<string, unknown>): number {
  * The chosen knowledge bases as tools of one Agent step. The step numbers citations across all its
  * searches ([1]…[3] for the first, [4]… for the next), so the final answer's [n] are unambiguous.
  */
-export function knowledgeTools(port: KnowledgePort, bases: readonly KnowledgeBaseInfo[], takenNames: Iterable<string>): KnowledgeTool[] {
+export function knowledgeTools(port: KnowledgePort, bases: readonly KnowledgeBaseInfo[], takenNames: Iterable<string>, rerank?: RerankConfig): KnowledgeTool[] {
   const names = knowledgeToolNames(bases, takenNames);
   let cited = 0;
   return bases.map((kb, i) => ({
@@ -64,12 +69,13 @@ export function knowledgeTools(port: KnowledgePort, bases: readonly KnowledgeBas
     async search(args, signal) {
       const query = typeof args.query === "string" ? args.query.trim() : "";
       if (!query) return { output: { error: "Give a non-empty `query`." }, citations: [] };
-      const result = await port.search({ knowledgeBaseIds: [kb.id], query, mode: "hybrid", topK: topKOf(args), signal });
+      const result = await port.search({ knowledgeBaseIds: [kb.id], query, mode: "hybrid", topK: topKOf(args), rerank, signal });
       const chunks: KnowledgeChunk[] = result.chunks.map((chunk) => ({ ...chunk, citation: cited + chunk.citation }));
       cited += chunks.length;
       return {
         output: { results: chunks.map((c) => ({ citation: c.citation, source: sourceLabel(c), text: c.text, score: c.score })) },
         citations: citationRecords(chunks),
+        ...rerankStepUsage(result.rerank),
       };
     },
   }));

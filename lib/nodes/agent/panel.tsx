@@ -12,6 +12,7 @@ import { useWorkspaceTools } from "../tool/use-tools";
 import type { AgentConfig } from "./definition";
 import { ToolsLoadError } from "../tool/tools-error";
 import { KnowledgeChecklist } from "../knowledge/knowledge-checklist";
+import { RerankField } from "../knowledge/rerank-field";
 import { knowledgeToolName } from "./knowledge-tools";
 
 function ToolList({ nodeId, config, onChange }: { nodeId: string; config: AgentConfig; onChange: (config: AgentConfig) => void }) {
@@ -95,6 +96,7 @@ export function AgentPanel({ nodeId, config, onChange, fields }: NodePanelProps<
         unresolved={config.unresolvedKnowledgeBases}
         onUnresolvedChange={(unresolvedKnowledgeBases) => set({ unresolvedKnowledgeBases })}
       />
+      {(config.knowledgeBases ?? []).length > 0 ? <RerankField id={`${nodeId}-knowledge-rerank`} value={config.knowledgeRerank} onChange={(knowledgeRerank) => set({ knowledgeRerank })} /> : null}
       <Field id={`${nodeId}-max-iterations`} label="Max iterations" hint={`Model turns at most (1–${LIMITS.maxAgentIterations}); each turn may call several tools.`}>
         <Input
           id={`${nodeId}-max-iterations`}

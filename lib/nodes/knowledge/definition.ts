@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineNode } from "@/lib/engine/node-kit";
+import { RerankConfigSchema, rerankProblems } from "./rerank";
 import { unresolvedKnowledgeProblems, unresolvedKnowledgeShape } from "./unresolved";
 
 /** The same modes, bounds and defaults as lib/knowledge/retrieve.ts (not imported: that module reads the database). */
@@ -23,7 +24,7 @@ export const KnowledgeConfigSchema = z.object({
   scoreThreshold: z.number().min(0).max(1).optional(),
   filter: z.array(KnowledgeFilterSchema).max(KNOWLEDGE_LIMITS.maxFilters).default([]),
   /** Optional rerank model (a provider of the workspace serving `/rerank`), applied to the candidates after retrieval. */
-  rerank: z.object({ providerId: z.string().max(100), model: z.string().max(200) }).optional(),
+  rerank: RerankConfigSchema.optional(),
   ...unresolvedKnowledgeShape,
 });
 export type KnowledgeConfig = z.infer<typeof KnowledgeConfigSchema>;
@@ -48,10 +49,7 @@ export const knowledgeNode = defineNode({
     if (config.knowledgeBaseIds.length === 0 && problems.length === 0) problems.push("Choose at least one knowledge base.");
     if (new Set(config.knowledgeBaseIds).size !== config.knowledgeBaseIds.length) problems.push("A knowledge base is selected twice.");
     if (!config.query.trim()) problems.push("The query is empty.");
-    // A provider's id (a UUID): model aliases have no rerank fallback.
-    if (config.rerank && (!z.string().uuid().safeParse(config.rerank.providerId).success || !config.rerank.model.trim())) {
-      problems.push("Choose a provider and model for reranking (not a model alias), or turn reranking off.");
-    }
+    problems.push(...rerankProblems(config.rerank));
     const keys = config.filter.map((f) => f.key.trim());
     config.filter.forEach((f, i) => {
       if (!keys[i] && f.value.trim()) problems.push(`Filter ${i + 1} has a value but no key.`);

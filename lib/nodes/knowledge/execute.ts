@@ -2,6 +2,7 @@ import { NodeError } from "@/lib/engine/errors";
 import type { NodeContext, NodeResult } from "@/lib/engine/node-kit";
 import type { KnowledgePort } from "@/lib/engine/ports";
 import type { KnowledgeConfig } from "./definition";
+import { rerankStepUsage } from "./rerank";
 import { citationRecords, type RetrievalDetail } from "./trace";
 
 export function knowledgePort(port: KnowledgePort | undefined): KnowledgePort {
@@ -41,14 +42,8 @@ export async function executeKnowledge(ctx: NodeContext<KnowledgeConfig>): Promi
       citations: citationRecords(result.chunks),
       ...(result.rerank ? { rerank: result.rerank } : {}),
     };
-    // The rerank call is a paid model call: its tokens are the step's usage, its cost the step's (run_steps.cost).
-    const tokens = result.rerank?.tokens ?? 0;
-    return {
-      output: { context: result.context, chunks: result.chunks },
-      input,
-      detail: { retrieval, ...(result.rerank?.cost ? { cost: result.rerank.cost } : {}) },
-      ...(result.rerank ? { usage: { promptTokens: tokens, completionTokens: 0, totalTokens: tokens } } : {}),
-    };
+    const { usage, cost } = rerankStepUsage(result.rerank);
+    return { output: { context: result.context, chunks: result.chunks }, input, detail: { retrieval, ...(cost ? { cost } : {}) }, ...(usage ? { usage } : {}) };
   } catch (error) {
     throw error instanceof NodeError ? error.withTrace({ input }) : error;
   }

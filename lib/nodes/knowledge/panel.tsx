@@ -2,11 +2,11 @@
 
 import type { NodePanelProps } from "@/lib/editor/panel-kit";
 import { Field, NativeSelect, TemplateField } from "@/components/editor/fields";
-import { ModelPicker } from "@/components/editor/model-picker";
 import { Input } from "@/components/ui/input";
 import { KeyValueEditor } from "../http/key-values";
 import { KNOWLEDGE_LIMITS, KNOWLEDGE_MODES, type KnowledgeConfig } from "./definition";
 import { KnowledgeChecklist } from "./knowledge-checklist";
+import { RerankField } from "./rerank-field";
 
 const MODE_LABELS: Record<(typeof KNOWLEDGE_MODES)[number], string> = {
   hybrid: "Hybrid (vector + keyword)",
@@ -66,18 +66,7 @@ export function KnowledgePanel({ nodeId, config, onChange, fields }: NodePanelPr
           }}
         />
       </Field>
-      <Field id={`${nodeId}-rerank`} label="Rerank" hint="Optional: a rerank model (a provider serving /rerank: Jina, Cohere, vLLM, TEI, Xinference, DashScope) orders the candidates; its scores replace the search scores.">
-        <label className="flex items-center gap-2 text-sm">
-          <input
-            id={`${nodeId}-rerank`}
-            type="checkbox"
-            checked={config.rerank !== undefined}
-            onChange={(e) => set({ rerank: e.target.checked ? { providerId: "", model: "" } : undefined })}
-          />
-          Rerank the results
-        </label>
-      </Field>
-      {config.rerank ? <ModelPicker idPrefix={`${nodeId}-rerank`} value={config.rerank} onChange={(rerank) => set({ rerank })} /> : null}
+      <RerankField id={`${nodeId}-rerank`} value={config.rerank} onChange={(rerank) => set({ rerank })} />
       <KeyValueEditor id={`${nodeId}-filter`} title="Metadata filter (every tag must match)" noun="filter" rows={config.filter ?? []} onChange={(filter) => set({ filter })} fields={fields} keyPlaceholder="department" />
     </div>
   );

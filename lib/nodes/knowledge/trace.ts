@@ -26,7 +26,15 @@ export const RetrievalDetailSchema = z.object({
   citations: z.array(CitationRecordSchema),
   /** The rerank call (model, candidates sent, tokens, cost), when the node reranks. */
   rerank: z
-    .object({ providerId: z.string(), model: z.string(), candidates: z.number(), tokens: z.number(), cost: z.record(z.string(), z.number()).optional() })
+    .object({
+      providerId: z.string(),
+      model: z.string(),
+      candidates: z.number(),
+      tokens: z.number(),
+      estimated: z.literal(true).optional(),
+      searchUnits: z.number().optional(),
+      cost: z.record(z.string(), z.number()).optional(),
+    })
     .optional(),
 });
 export type RetrievalDetail = z.infer<typeof RetrievalDetailSchema>;

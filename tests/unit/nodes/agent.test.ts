@@ -79,6 +79,17 @@ describe("agent definition", () => {
     expect(agentNode.check!({ ...config, tools: ["a", "a"], userPrompt: " " })).toEqual(["The user prompt is empty.", "A tool is selected twice."]);
     expect(agentNode.outputFields(config).map((f) => f.name)).toEqual(["text", "toolCalls", "iterations", "stopReason", "usage"]);
   });
+
+  it("checks the knowledge tools' rerank model as the Knowledge node does, only when it has knowledge bases", () => {
+    const kb = "00000000-0000-4000-8000-000000000001";
+    const withKb = { ...config, knowledgeBases: [kb] };
+    expect(agentNode.check!({ ...withKb, knowledgeRerank: { providerId: kb, model: "jina-reranker-v2" } })).toEqual([]);
+    expect(agentNode.check!({ ...withKb, knowledgeRerank: { providerId: "", model: "" } })).toEqual(["Choose a provider and model for reranking (not a model alias), or turn reranking off."]);
+    expect(agentNode.check!({ ...withKb, knowledgeRerank: { providerId: "", model: "rerank-v1", unresolvedProvider: "Cohere" } })).toEqual([
+      'Model provider "Cohere" for reranking not found in this workspace, pick one.',
+    ]);
+    expect(agentNode.check!({ ...config, knowledgeRerank: { providerId: "", model: "" } })).toEqual([]);
+  });
 });
 
 describe("agent loop", () => {

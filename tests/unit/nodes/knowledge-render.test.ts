@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { StepItem } from "@/components/runs/step-item";
 import { KnowledgePanel } from "@/lib/nodes/knowledge/panel";
 import { knowledgeNode } from "@/lib/nodes/knowledge/definition";
+import { agentNode } from "@/lib/nodes/agent/definition";
+import { AgentPanel } from "@/lib/nodes/agent/panel";
 import type { RunStepView } from "@/lib/runs/queries";
 
 /** First paint of a Knowledge step on the run page (its chunks with sources) and of the node's panel. */
@@ -63,5 +65,17 @@ describe("Knowledge retrieval on the run page and in the editor", () => {
     const imported = renderToStaticMarkup(h(KnowledgePanel, { nodeId: "k", config: { ...knowledgeNode.defaultConfig(), unresolvedKnowledgeBases: ["Price list"] }, onChange: () => undefined, fields: [], problems: [] }));
     expect(imported).toContain('data-testid="unresolved-knowledge-base"');
     expect(imported).toContain("Price list");
+  });
+
+  it("shows an imported rerank setting's missing provider, and the Agent's rerank field once it has knowledge bases", () => {
+    const imported = renderToStaticMarkup(
+      h(KnowledgePanel, { nodeId: "k", config: { ...knowledgeNode.defaultConfig(), rerank: { providerId: "", model: "rerank-v1", unresolvedProvider: "Cohere" } }, onChange: () => undefined, fields: [], problems: [] }),
+    );
+    expect(imported).toContain('data-testid="unresolved-rerank-provider"');
+    expect(imported).toContain("Cohere");
+    const agent = (knowledgeBases: string[]) =>
+      renderToStaticMarkup(h(AgentPanel, { nodeId: "a", config: { ...agentNode.defaultConfig(), knowledgeBases, knowledgeRerank: { providerId: "", model: "" } }, onChange: () => undefined, fields: [], problems: [] }));
+    expect(agent([KB])).toContain('id="a-knowledge-rerank-provider"');
+    expect(agent([])).not.toContain("Rerank the results");
   });
 });
