@@ -12,10 +12,11 @@ import { getNetworkAllowList } from "@/lib/net/workspace-allow-list";
 import { cipherFromEnv } from "@/lib/secrets/crypto";
 
 /**
- * Rerank models through the provider registry: the `/rerank` wire that Jina, Cohere, vLLM, TEI,
+ * Rerank models through the provider registry: the `/rerank` wire that Jina, Cohere, vLLM,
  * Xinference and DashScope's compatible mode serve (`{ model, query, documents, top_n }` →
- * `{ results: [{ index, relevance_score }] }`), at the provider's base URL, through the same
- * SSRF guard and encrypted keys as chat and embedding models.
+ * `{ results: [{ index, relevance_score }] }`), and Hugging Face TEI's (`{ query, texts }` →
+ * `[{ index, score }]`, found by its answer to the first), at the provider's base URL, through the
+ * same SSRF guard and encrypted keys as chat and embedding models.
  */
 export const RerankTargetSchema = z.object({ providerId: z.string().uuid(), model: z.string().trim().min(1).max(200) }).strict();
 export type RerankTarget = z.infer<typeof RerankTargetSchema>;
@@ -98,6 +99,57 @@ export interface RerankOptions extends ChatDeps {
   signal?: AbortSignal;
 }
 
+/**
+ * Base URLs that answered the common shape with TEI's "missing field `texts`": Hugging Face TEI's
+ * own `/rerank` takes `{ query, texts }`. Such a server is asked in its shape from then on. Bounded.
+ */
+const teiServers = new Set<string>();
+const TEI_SERVERS_MAX = 500;
+
+type Fetch = NonNullable<ChatDeps["fetch"]>;
+interface RerankCall {
+  model: string;
+  query: string;
+  documents: string[];
+  topN: number;
+}
+
+/** One POST to `<base>/rerank`; the parsed body of a 2xx answer, else an error carrying the status. */
+async function postJson(fetch: Fetch, url: string, apiKey: string | undefined, payload: object, signal?: AbortSignal): Promise<{ ok: true; body: unknown } | { ok: false; status: number; text: string; body: unknown }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body: JSON.stringify(payload),
+    signal,
+  });
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // TEI answers a refused body in plain text.
+  }
+  return response.ok ? { ok: true, body } : { ok: false, status: response.status, text, body };
+}
+
+/** The common `/rerank` shape first, TEI's when the server says it wants `texts` (then remembered). */
+async function postRerank(fetch: Fetch, baseUrl: string, apiKey: string | undefined, call: RerankCall, signal?: AbortSignal): Promise<unknown> {
+  const url = `${baseUrl.replace(/\/+$/, "")}/rerank`;
+  const tei = { query: call.query, texts: call.documents, truncate: true };
+  const common = { model: call.model, query: call.query, documents: call.documents, top_n: call.topN };
+  let answer = await postJson(fetch, url, apiKey, teiServers.has(url) ? tei : common, signal);
+  if (!answer.ok && !teiServers.has(url) && (answer.status === 400 || answer.status === 422) && /\btexts\b/.test(answer.text)) {
+    answer = await postJson(fetch, url, apiKey, tei, signal);
+    if (answer.ok) {
+      if (teiServers.size >= TEI_SERVERS_MAX) teiServers.delete(teiServers.values().next().value!);
+      teiServers.add(url);
+    }
+  }
+  if (answer.ok) return answer.body;
+  const message = (answer.body as { error?: { message?: string } } | null)?.error?.message ?? (answer.text.slice(0, 300) || `HTTP ${answer.status}`);
+  throw Object.assign(new Error(message), { status: answer.status });
+}
+
 /** The documents' indexes, most relevant first, with the model's scores (at most topN), and the call's usage. */
 export async function rerank(target: RerankTarget, query: string, documents: string[], topN: number, options: RerankOptions): Promise<RerankResult> {
   if (!documents.length) return { ranking: [], tokens: 0 };
@@ -109,17 +161,7 @@ export async function rerank(target: RerankTarget, query: string, documents: str
   const fetch = deps.fetch ?? createGuardedFetch({ allowPrivate: open, allowList: deps.allowList });
   let body: unknown;
   try {
-    const response = await fetch(`${provider.baseUrl.replace(/\/+$/, "")}/rerank`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-      body: JSON.stringify({ model: target.model, query, documents, top_n: topN }),
-      signal: options.signal,
-    });
-    body = await response.json().catch(() => null);
-    if (!response.ok) {
-      const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${response.status}`;
-      throw Object.assign(new Error(message), { status: response.status });
-    }
+    body = await postRerank(fetch, provider.baseUrl, apiKey, { model: target.model, query, documents, topN }, options.signal);
   } catch (error) {
     throw classifyProviderError(error, { providerName: provider.name, baseUrl: provider.baseUrl, secrets: apiKey ? [apiKey] : [], signal: options.signal });
   }

@@ -81,6 +81,31 @@ describe("rerank", () => {
     expect(server.requests.filter((r) => r.path === "/v1/rerank")).toHaveLength(1);
   });
 
+  it("speaks TEI's own /rerank ({ query, texts } → [{ index, score }]) once the server asks for `texts`, and remembers it", async () => {
+    const teiProviderId = (await createTestProvider(member.workspaceId, server.url.replace(/\/v1$/, "/tei"), { models: ["bge-reranker"] })).id;
+    server.reset();
+    const ask = () =>
+      retrieve({ db: db(), embedder: { allowPrivateNetwork: true } }, member.workspaceId, {
+        knowledgeBaseIds: [kbId],
+        query: "which garage gate does my badge open",
+        topK: 2,
+        rerank: { providerId: teiProviderId, model: "bge-reranker" },
+      });
+    const first = await ask();
+    expect(first.chunks.map((c) => c.documentName)).toEqual(["parking.md", "badge.md"]);
+    const bodies = server.requests.filter((r) => r.path === "/tei/rerank").map((r) => r.body as unknown as Record<string, unknown>);
+    // The common shape first (refused with TEI's plain-text 422), then TEI's.
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toHaveProperty("documents");
+    expect(bodies[1]).toMatchObject({ query: "which garage gate does my badge open" });
+    expect(bodies[1]).toHaveProperty("texts");
+    server.reset();
+    await ask();
+    const again = server.requests.filter((r) => r.path === "/tei/rerank").map((r) => r.body as unknown as Record<string, unknown>);
+    expect(again).toHaveLength(1);
+    expect(again[0]).toHaveProperty("texts");
+  });
+
   it("refuses a rerank model the provider does not list, or another workspace's provider", async () => {
     const input = { knowledgeBaseIds: [kbId], query: "badge" };
     await expect(retrieve({ db: db(), embedder: { allowPrivateNetwork: true } }, member.workspaceId, { ...input, rerank: { providerId: rerankProviderId, model: "unlisted" } })).rejects.toMatchObject({ code: "provider_not_found" });
