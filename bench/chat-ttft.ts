@@ -6,7 +6,7 @@
  * not). Prints p50/p99 of each and the difference (Weft's overhead: chat route, access and limits,
  * messages, run insert, queue, worker, LLM step, Redis pub/sub, run follower, SSE). Asserts nothing.
  *
- *   node --import tsx bench/chat-ttft.ts [--concurrency 20] [--requests 200] [--chunk-delay-ms 20]
+ *   node --import tsx bench/chat-ttft.ts [--concurrency 20] [--requests 200] [--chunk-delay-ms 20] [--think-ms 0]
  *
  * Each part in its own process, as deployed (bench/lib/ttft.ts: `next start` on the production
  * build, so `npm run build` first; one compiled worker; the test model server): only the clients

@@ -30,6 +30,8 @@ export interface TtftOptions {
   chunkDelayMs: number;
   port: number;
   modelPort: number;
+  /** Pause of each conversation between a turn's end and its next message (a person reading); 0 = back to back. */
+  thinkMs: number;
 }
 
 export const ttftOptions = (defaultPort: number): TtftOptions => ({
@@ -38,6 +40,7 @@ export const ttftOptions = (defaultPort: number): TtftOptions => ({
   chunkDelayMs: Number(arg("chunk-delay-ms", "20")),
   port: Number(arg("port", String(defaultPort))),
   modelPort: Number(arg("model-port", "3311")),
+  thinkMs: Number(arg("think-ms", "0")),
 });
 
 /**
@@ -158,14 +161,17 @@ export async function measureTtft(label: string, options: TtftOptions, call: (la
   const times: number[] = [];
   let next = 0;
   const lane = async (index: number) => {
-    while (next < options.requests) times.push(await call(index, next++));
+    while (next < options.requests) {
+      times.push(await call(index, next++));
+      if (options.thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, options.thinkMs));
+    }
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: options.concurrency }, (_, index) => lane(index)));
   const seconds = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
   console.log(
-    `${label.padEnd(31)} ${options.requests} streams, ${options.concurrency} concurrent: TTFT p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, ` +
+    `${label.padEnd(31)} ${options.requests} streams, ${options.concurrency} concurrent${options.thinkMs ? ` (${options.thinkMs} ms between turns)` : ""}: TTFT p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, ` +
       `max ${times.at(-1)!.toFixed(1)} ms; ${(options.requests / seconds).toFixed(0)} streams/s`,
   );
   return times;
