@@ -11,7 +11,7 @@ import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { deleteRedisKeys } from "./helpers/redis-prefix";
 import { waitForRun } from "./helpers/runs";
-import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
+import { requeuedRunIds, startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
 
 /**
  * The worker's Redis connections killed (CLIENT KILL, only those named after this file's worker:
@@ -90,6 +90,7 @@ describe("the worker's Redis connections killed during a batch of runs", () => {
     expect(killed.every((n) => n > 0)).toBe(true);
     expect(runs.map((r) => r.status)).toEqual(ids.map(() => "succeeded"));
     for (const run of runs) expect(run.steps.filter((s) => s.status !== "succeeded")).toEqual([]);
-    expect(worker.output()).not.toContain("re-enqueued runs missing from Redis");
+    // None of these runs waited for the reconciler (another file's leftovers in the shared database may).
+    expect(requeuedRunIds(worker.output()).filter((id) => ids.includes(id))).toEqual([]);
   }, 180_000);
 });

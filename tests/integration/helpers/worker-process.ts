@@ -61,3 +61,22 @@ export async function startWorkerProcess(extraEnv: Record<string, string> = {}):
       }),
   };
 }
+
+/**
+ * The run ids a worker's reconciler queued again (its "re-enqueued runs missing from Redis" lines).
+ * The test database is shared by every test file, so a worker that starts on a fresh Redis prefix
+ * may rightly queue another file's unfinished runs: tests ask about their own runs only.
+ */
+export function requeuedRunIds(output: string): string[] {
+  return output
+    .split("\n")
+    .filter((line) => line.includes("re-enqueued runs missing from Redis"))
+    .flatMap((line) => {
+      try {
+        const runIds = (JSON.parse(line) as { runIds?: unknown }).runIds;
+        return Array.isArray(runIds) ? runIds.map(String) : [];
+      } catch {
+        return [];
+      }
+    });
+}
