@@ -39,7 +39,7 @@ export function createRunEventPublisher(redis: Redis) {
   // busy worker publishes thousands of events a second). The queue keeps the engine's order, so
   // each run's events keep theirs.
   let queue: { runId: string; event: RunEvent }[] = [];
-  let sending = false;
+  let sending: Promise<void> | undefined;
 
   async function sendBatch(batch: { runId: string; event: RunEvent }[]): Promise<void> {
     // Without deltas nothing needs a reply before publishing: one pipeline (clearing the partial
@@ -83,7 +83,6 @@ export function createRunEventPublisher(redis: Redis) {
   }
 
   async function drain(): Promise<void> {
-    sending = true;
     // Let the events of this turn of the event loop join the first batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (queue.length > 0) {
@@ -93,18 +92,23 @@ export function createRunEventPublisher(redis: Redis) {
         // A lost live event is harmless: watchers re-read the snapshot (and partial text) on reconnect.
       });
     }
-    sending = false;
+    sending = undefined;
   }
 
   // Streamed text is joined per step over a short window before it is queued (delta-coalescer.ts).
   const coalescer = createDeltaCoalescer((runId, event) => {
     queue.push({ runId, event });
-    if (!sending) void drain();
+    sending ??= drain();
   });
 
   return {
     publish(runId: string, event: RunEvent): void {
       coalescer.publish(runId, event);
+    },
+    /** Sends the text still held and waits until every queued event has left (before the connection closes). */
+    async flush(): Promise<void> {
+      coalescer.flush();
+      await sending;
     },
   };
 }

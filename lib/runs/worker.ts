@@ -227,6 +227,7 @@ export function startRunWorker(options: RunWorkerOptions) {
       }
       await (await unsubscribe)();
       await queue.close();
+      await publisher.flush();
       publisherRedis.disconnect();
     })();
     return closing;
