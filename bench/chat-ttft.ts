@@ -14,7 +14,7 @@
  * The chat rate limits count per second here (WEFT_RATE_WINDOW_MS=1000) so that a run is not throttled by them.
  */
 import type { Graph } from "@/lib/engine/graph";
-import { completionFirstToken, measureTtft, measureTtftWithCpu, prepareTtftEnv, printOverhead, startTtftStack, ttftOptions, BENCH_MODEL_KEY } from "./lib/ttft";
+import { completionFirstToken, compareTtft, prepareTtftEnv, startTtftStack, ttftOptions, withTtftStack, BENCH_MODEL_KEY } from "./lib/ttft";
 
 const options = ttftOptions(3302);
 // Chat rate limits count per second here, so that the benchmark is not throttled by them.
@@ -57,7 +57,7 @@ async function chatFirstToken(slug: string, conversation: Conversation, n: numbe
 }
 
 const stack = await startTtftStack(benchEnv, options);
-try {
+await withTtftStack(stack, async () => {
   const member = await createTestMember("developer");
   const providerId = (await createTestProvider(member.workspaceId, stack.modelUrl, { apiKey: BENCH_MODEL_KEY })).id;
   const at = (x: number) => ({ x, y: 0 });
@@ -85,13 +85,11 @@ try {
   console.log(`model server chunk delay ${options.chunkDelayMs} ms; warming up…`);
   // The warm-up turns also open the conversations (visitor cookie and conversation id) the measured turns continue.
   await Promise.all(conversations.map((conversation, n) => chatFirstToken(slug, conversation, n)));
-  const own = await measureTtft("model server directly", options, (_lane, n) => completionFirstToken(direct, "test-model", n));
-  const through = await measureTtftWithCpu("through /api/chat/<slug>/turns", options, stack, (lane, n) => chatFirstToken(slug, conversations[lane]!, n));
-  printOverhead(own, through);
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  stack.stop();
-  process.exit();
-}
+  await compareTtft(
+    "through /api/chat/<slug>/turns",
+    options,
+    stack,
+    (n) => completionFirstToken(direct, "test-model", n),
+    (lane, n) => chatFirstToken(slug, conversations[lane]!, n),
+  );
+});

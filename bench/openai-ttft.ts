@@ -10,7 +10,7 @@
  * build, so `npm run build` first; one compiled worker; the test model server): only the clients
  * run here. Its own database (weft_bench_<name>, reset at start) and Redis prefix.
  */
-import { completionFirstToken as firstToken, measureTtft, measureTtftWithCpu, prepareTtftEnv, printOverhead, startTtftStack, ttftOptions, BENCH_MODEL_KEY } from "./lib/ttft";
+import { completionFirstToken as firstToken, compareTtft, prepareTtftEnv, startTtftStack, ttftOptions, withTtftStack, BENCH_MODEL_KEY } from "./lib/ttft";
 
 const options = ttftOptions(3301);
 const benchEnv = await prepareTtftEnv("openai", options.port);
@@ -25,7 +25,7 @@ const { publishWorkflow } = await import("@/lib/workflows/versions");
 const { createApiKey } = await import("@/lib/api-keys/service");
 
 const stack = await startTtftStack(benchEnv, options);
-try {
+await withTtftStack(stack, async () => {
   const member = await createTestMember("developer");
   const providerId = (await createTestProvider(member.workspaceId, stack.modelUrl, { apiKey: BENCH_MODEL_KEY })).id;
   const [assistant] = exampleWorkflows({ providerId, model: "test-model" });
@@ -38,13 +38,11 @@ try {
 
   console.log(`model server chunk delay ${options.chunkDelayMs} ms; warming up…`);
   await Promise.all(Array.from({ length: options.concurrency }, (_, n) => firstToken(weft, slug, n)));
-  const own = await measureTtft("model server directly", options, (_lane, n) => firstToken(direct, "test-model", n));
-  const through = await measureTtftWithCpu("through /api/v1/openai", options, stack, (_lane, n) => firstToken(weft, slug, n));
-  printOverhead(own, through);
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  stack.stop();
-  process.exit();
-}
+  await compareTtft(
+    "through /api/v1/openai",
+    options,
+    stack,
+    (n) => firstToken(direct, "test-model", n),
+    (_lane, n) => firstToken(weft, slug, n),
+  );
+});

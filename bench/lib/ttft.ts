@@ -182,3 +182,29 @@ export function printOverhead(own: number[], through: number[]): void {
   const overhead = (p: number) => (percentile(through, p) - percentile(own, p)).toFixed(1);
   console.log(`overhead to first token: p50 ${overhead(50)} ms, p99 ${overhead(99)} ms (target: p50 ≤ 50 ms)`);
 }
+
+/** The model server directly, then through Weft (with CPU and I/O per stream), and Weft's overhead. */
+export async function compareTtft(
+  label: string,
+  options: TtftOptions,
+  stack: TtftStack,
+  direct: (n: number) => Promise<number>,
+  through: (lane: number, n: number) => Promise<number>,
+): Promise<void> {
+  const own = await measureTtft("model server directly", options, (_lane, n) => direct(n));
+  const weft = await measureTtftWithCpu(label, options, stack, through);
+  printOverhead(own, weft);
+}
+
+/** Runs a benchmark's body on the stack; a failure is printed, and the stack stops and the process ends either way. */
+export async function withTtftStack(stack: TtftStack, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    stack.stop();
+    process.exit();
+  }
+}
