@@ -4,7 +4,11 @@ import { useEffect, useRef, useState } from "react";
 import { type DocumentStatus, type DocumentView, getKnowledgeBaseRequest, type KnowledgeBaseView, listDocumentsRequest } from "./api";
 import { documentView, knowledgeBaseView } from "./views";
 
-/** While the live stream is down (EventSource retrying), the documents are re-read this often. */
+/**
+ * While the live stream is down (EventSource retrying), or while a document is still being indexed
+ * (a progress message can be lost, or can overtake the upload's own answer), the documents are
+ * re-read this often.
+ */
 export const FALLBACK_REREAD_MS = 15_000;
 
 export type LiveState = "connecting" | "live" | "offline";
@@ -26,8 +30,8 @@ export const knowledgeEventsUrl = (id: string) => `/api/knowledge-bases/${encode
 /**
  * The knowledge base and its documents, kept current by the server's push (GET …/events: a
  * snapshot, then `document` progress events from the worker). When the stream drops, EventSource
- * reconnects by itself and the server resends a snapshot; meanwhile the page re-reads slowly so it
- * never shows a stale state for long. A document the page does not know yet (added in another tab)
+ * reconnects by itself and the server resends a snapshot; meanwhile, and while any document is
+ * unfinished, the page re-reads slowly so it never shows a stale state for long. A document the page does not know yet (added in another tab)
  * makes it re-read the list once.
  */
 export function useKnowledgeEvents(
@@ -51,6 +55,9 @@ export function useKnowledgeEvents(
     const source = new EventSource(knowledgeEventsUrl(knowledgeBaseId));
     let fallback: ReturnType<typeof setInterval> | undefined;
     const stopFallback = () => (clearInterval(fallback), (fallback = undefined));
+    const unfinished = setInterval(() => {
+      if (!fallback && setters.current.documents.some((doc) => !isFinished(doc.status))) void reread();
+    }, FALLBACK_REREAD_MS);
 
     source.addEventListener("snapshot", (event: MessageEvent<string>) => {
       const snapshot = JSON.parse(event.data) as Snapshot;
@@ -77,6 +84,7 @@ export function useKnowledgeEvents(
     };
     return () => {
       stopFallback();
+      clearInterval(unfinished);
       source.close();
     };
   }, [knowledgeBaseId]);
