@@ -30,7 +30,12 @@ export interface TtftOptions {
   chunkDelayMs: number;
   port: number;
   modelPort: number;
-  /** Pause of each conversation between a turn's end and its next message (a person reading); 0 = back to back. */
+  /**
+   * Mean pause of each conversation between a turn's end and its next message (a person reading);
+   * 0 = back to back. Each pause is drawn from ±50 % of it, and each conversation starts after a
+   * random part of it, so conversations do not move in lockstep (a fixed pause made all 20 send
+   * at the same instant, every time: a burst test, not 20 people chatting).
+   */
   thinkMs: number;
 }
 
@@ -160,10 +165,12 @@ export async function completionFirstToken(client: OpenAI, model: string, n: num
 export async function measureTtft(label: string, options: TtftOptions, call: (lane: number, n: number) => Promise<number>): Promise<number[]> {
   const times: number[] = [];
   let next = 0;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const lane = async (index: number) => {
+    if (options.thinkMs > 0) await pause(Math.random() * options.thinkMs);
     while (next < options.requests) {
       times.push(await call(index, next++));
-      if (options.thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, options.thinkMs));
+      if (options.thinkMs > 0) await pause(options.thinkMs * (0.5 + Math.random()));
     }
   };
   const started = performance.now();
@@ -171,7 +178,7 @@ export async function measureTtft(label: string, options: TtftOptions, call: (la
   const seconds = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
   console.log(
-    `${label.padEnd(31)} ${options.requests} streams, ${options.concurrency} concurrent${options.thinkMs ? ` (${options.thinkMs} ms between turns)` : ""}: TTFT p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, ` +
+    `${label.padEnd(31)} ${options.requests} streams, ${options.concurrency} concurrent${options.thinkMs ? ` (${options.thinkMs} ms ± 50 % between turns)` : ""}: TTFT p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, ` +
       `max ${times.at(-1)!.toFixed(1)} ms; ${(options.requests / seconds).toFixed(0)} streams/s`,
   );
   return times;

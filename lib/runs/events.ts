@@ -1,7 +1,8 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { Redis, Result } from "ioredis";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 import { createDeltaCoalescer } from "./delta-coalescer";
+import { PUBLISH_RUN_EVENTS_LUA, encodeRunEvents } from "./event-message";
 import { runEventHub } from "./event-hub";
 
 /**
@@ -20,66 +21,46 @@ const PARTIAL_TTL_SECONDS = 3600;
 
 /**
  * One message per run per batch: a run's events of one batch (a pure node's steps are released
- * together with the run's end) travel as a JSON array, in order, instead of one PUBLISH each.
+ * together with the run's end) travel as one message, in order, instead of one PUBLISH each.
  * Watchers accept a single event or an array (lib/runs/event-hub.ts).
  */
-function publishGrouped(pipeline: ChainableCommander, batch: { runId: string; event: RunEvent }[]): void {
+function groupByRun(batch: { runId: string; event: RunEvent }[]): Map<string, RunEvent[]> {
   const byRun = new Map<string, RunEvent[]>();
   for (const { runId, event } of batch) {
     const events = byRun.get(runId) ?? [];
     events.push(event);
     byRun.set(runId, events);
   }
-  for (const [runId, events] of byRun) pipeline.publish(runChannel(runId), JSON.stringify(events.length === 1 ? events[0] : events));
+  return byRun;
+}
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    /** lib/runs/event-message.ts: keeps the batch's partial text and publishes its message. */
+    weftPublishRunEvents(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
+  }
 }
 
 export function createRunEventPublisher(redis: Redis) {
+  redis.defineCommand("weftPublishRunEvents", { lua: PUBLISH_RUN_EVENTS_LUA });
   // Every event of every run goes into one queue, sent in batches: whatever piles up while a batch
-  // is in flight leaves as the next batch, in one or two round trips instead of one per event (a
-  // busy worker publishes thousands of events a second). The queue keeps the engine's order, so
-  // each run's events keep theirs.
+  // is in flight leaves as the next batch, in one round trip instead of one per event (a busy
+  // worker publishes thousands of events a second). The queue keeps the engine's order, so each
+  // run's events keep theirs.
   let queue: { runId: string; event: RunEvent }[] = [];
   let sending: Promise<void> | undefined;
 
+  /**
+   * One script call per run, pipelined: the partial text of streaming steps (appended, or cleared
+   * for a step that starts) and the run's message with each delta's byte offset, in one round trip.
+   */
   async function sendBatch(batch: { runId: string; event: RunEvent }[]): Promise<void> {
-    // Without deltas nothing needs a reply before publishing: one pipeline (clearing the partial
-    // text of steps that start, then the messages) is one round trip.
-    if (!batch.some(({ event }) => event.type === "delta")) {
-      const pipeline = redis.pipeline();
-      for (const { runId, event } of batch) {
-        if (event.type === "step" && event.status === "running") pipeline.del(partialKey(runId, event.nodeId, event.iteration));
-      }
-      publishGrouped(pipeline, batch);
-      await pipeline.exec();
-      return;
+    const pipeline = redis.pipeline();
+    for (const [runId, events] of groupByRun(batch)) {
+      const { keys, ops, texts, fragments } = encodeRunEvents(events, (nodeId, iteration) => partialKey(runId, nodeId, iteration));
+      pipeline.weftPublishRunEvents(keys.length, ...keys, runChannel(runId), PARTIAL_TTL_SECONDS, ops, ...texts, ...fragments);
     }
-    // First the partial-text bookkeeping (a delta needs its byte offset before it is published).
-    const prepare = redis.multi();
-    const appendAt = new Map<number, number>();
-    let commands = 0;
-    batch.forEach(({ runId, event }, index) => {
-      if (event.type === "delta") {
-        const key = partialKey(runId, event.nodeId, event.iteration);
-        appendAt.set(index, commands);
-        prepare.append(key, event.text).expire(key, PARTIAL_TTL_SECONDS);
-        commands += 2;
-      } else if (event.type === "step" && event.status === "running") {
-        // A step that runs again (retry, resume after a crash) streams afresh.
-        prepare.del(partialKey(runId, event.nodeId, event.iteration));
-        commands += 1;
-      }
-    });
-    const results = await prepare.exec();
-    const publish = redis.pipeline();
-    publishGrouped(
-      publish,
-      batch.map(({ runId, event }, index) => {
-        const at = appendAt.get(index);
-        const sent = event.type === "delta" && at !== undefined ? { ...event, offset: Number(results?.[at]?.[1] ?? 0) - Buffer.byteLength(event.text) } : event;
-        return { runId, event: sent };
-      }),
-    );
-    await publish.exec();
+    await pipeline.exec();
   }
 
   async function drain(): Promise<void> {
