@@ -2,7 +2,7 @@ import type { Queue } from "bullmq";
 import type pg from "pg";
 import type { RunJob } from "@/lib/queue/runs-queue";
 import { retried } from "@/lib/db/retry";
-import { leaseStatement, takeLease, type LeasedRun } from "@/lib/runs/step-sql";
+import { leaseStatement, takeLeaseUnlessLimited, type LeasedRun } from "@/lib/runs/step-sql";
 import { RunThrottled } from "./throttled";
 
 /**
@@ -21,14 +21,9 @@ export const WORKFLOW_SLOT_POLL_MS = 1_000;
 export type LimitedLease = LeasedRun & { concurrencyLimited?: boolean };
 
 export async function takeLeaseWithinWorkflowLimit(pool: pg.Pool, runId: string, workerId: string, leaseMs: number): Promise<LimitedLease | RunThrottled | null> {
-  const { rows } = await retried(() =>
-    pool.query<{ workflowId: string; name: string; max: number | null }>(
-      `SELECT w.id AS "workflowId", w.name, w."maxConcurrentRuns" AS max FROM runs r JOIN workflows w ON w.id = r."workflowId" WHERE r.id = $1`,
-      [runId],
-    ),
-  );
-  const workflow = rows[0];
-  if (!workflow?.max) return takeLease(pool, runId, workerId, leaseMs);
+  const first = await takeLeaseUnlessLimited(pool, runId, workerId, leaseMs);
+  if (first === null || "leaseToken" in first) return first;
+  const workflow = first;
   const max = workflow.max;
   return retried(async () => {
     const client = await pool.connect();

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { retried } from "@/lib/db/retry";
 
 /**
- * The PostgreSQL side of a run's lease. takeLease (step-sql.ts) gives a worker the run for
+ * The PostgreSQL side of a run's lease. takeLeaseUnlessLimited (step-sql.ts) gives a worker the run for
  * RUN_LEASE_MS; the worker renews the lease of every run it is executing in one statement, so
  * a run whose lease is live is being worked on and the reconciler leaves it alone. A worker that
  * dies (or stalls) stops renewing and its leases expire.

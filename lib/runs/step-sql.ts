@@ -267,35 +267,71 @@ export const RUN_LEASE_MS = 15_000;
  * when the run is finished, waiting or gone. A retry after a lost reply bumps the token once more,
  * which only fences out this worker's own first try.
  */
-const TAKE_LEASE = prepared(
-  "take_lease",
-  `UPDATE runs SET status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
+const LEASE_SET = `status = 'running', "leaseOwner" = $2, "leaseToken" = "leaseToken" + 1,
       "leaseExpiresAt" = now() AT TIME ZONE 'UTC' + $3 * interval '1 millisecond',
       "startedAt" = COALESCE("startedAt", now() AT TIME ZONE 'UTC'),
-      "throttledReason" = NULL, "throttledUntil" = NULL
-   WHERE id = $1 AND status IN ('queued', 'running')
-   RETURNING "workspaceId", "workflowId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "sourceKind", "sourceNodeId", "workflowVersionId",
-      ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`,
+      "throttledReason" = NULL, "throttledUntil" = NULL`;
+const LEASE_RETURNING = `"workspaceId", "workflowId", graph, inputs, "leaseToken", "parentRunId", "sourceRunId", "sourceKind", "sourceNodeId", "workflowVersionId",
+      ("startedAt" AT TIME ZONE 'UTC') AS "startedAt", ("startedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)) AS "firstStart"`;
+
+const TAKE_LEASE = prepared("take_lease", `UPDATE runs SET ${LEASE_SET} WHERE id = $1 AND status IN ('queued', 'running') RETURNING ${LEASE_RETURNING}`);
+
+/**
+ * The lease of a run whose workflow has no concurrency limit, or that limit: the workflow's limit
+ * and the lease in one statement, since nearly every workflow has none (lib/limits/workflow-concurrency.ts).
+ */
+const TAKE_LEASE_UNLESS_LIMITED = prepared(
+  "take_lease_unless_limited",
+  `WITH workflow AS (
+     SELECT w.id AS "limitedWorkflowId", w.name AS "limitedName", w."maxConcurrentRuns" AS "limit"
+     FROM runs r LEFT JOIN workflows w ON w.id = r."workflowId" WHERE r.id = $1
+   ), leased AS (
+     UPDATE runs SET ${LEASE_SET}
+     WHERE id = $1 AND status IN ('queued', 'running') AND NOT EXISTS (SELECT 1 FROM workflow WHERE "limit" IS NOT NULL)
+     RETURNING ${LEASE_RETURNING}
+   )
+   SELECT workflow.*, leased.* FROM workflow LEFT JOIN leased ON true`,
 );
 
-export async function takeLease(pool: pg.Pool, runId: string, workerId: string, leaseMs: number = RUN_LEASE_MS): Promise<LeasedRun | null> {
-  return retried(() => leaseStatement(pool, runId, workerId, leaseMs));
+type LeaseRow = LeasedRun & { startedAt: Date; firstStart: boolean };
+
+function leasedRun({ startedAt, firstStart, ...rest }: LeaseRow): LeasedRun {
+  return { ...rest, previousStart: firstStart ? null : startedAt };
 }
 
 /**
- * takeLease's one statement, on a pool or inside a caller's transaction (lib/limits/workflow-concurrency.ts
- * counts the workflow's running runs under a lock first). A taken run is no longer throttled.
+ * The lease alone, inside a caller's transaction (lib/limits/workflow-concurrency.ts counts the
+ * workflow's running runs under a lock first). A taken run is no longer throttled.
  */
 export async function leaseStatement(client: pg.Pool | pg.PoolClient, runId: string, workerId: string, leaseMs: number): Promise<LeasedRun | null> {
   // now() is the statement's transaction time, so "startedAt" equals it exactly when this statement
   // set it: the run's first start. (A CTE reading the old row would see nothing here: the row is
   // changed by this same command.) Under a concurrent pickup PostgreSQL re-evaluates the SET on the
   // latest row version, so only one pickup can ever be the first.
-  const result = await client.query<LeasedRun & { startedAt: Date; firstStart: boolean }>(TAKE_LEASE([runId, workerId, leaseMs]));
+  const result = await client.query<LeaseRow>(TAKE_LEASE([runId, workerId, leaseMs]));
+  const row = result.rows[0];
+  return row ? leasedRun(row) : null;
+}
+
+/** A workflow's concurrency limit, as takeLeaseUnlessLimited found it. */
+export interface WorkflowLimit {
+  workflowId: string;
+  name: string;
+  max: number;
+}
+
+/**
+ * The run's lease (null: no such run, or not leasable), unless its workflow has a concurrency
+ * limit: then nothing is written and the limit is returned, for the caller to count and lease
+ * under the workflow's lock.
+ */
+export async function takeLeaseUnlessLimited(pool: pg.Pool, runId: string, workerId: string, leaseMs: number): Promise<LeasedRun | WorkflowLimit | null> {
+  const result = await retried(() => pool.query<Partial<LeaseRow> & { limitedWorkflowId: string | null; limitedName: string | null; limit: number | null }>(TAKE_LEASE_UNLESS_LIMITED([runId, workerId, leaseMs])));
   const row = result.rows[0];
   if (!row) return null;
-  const { startedAt, firstStart, ...rest } = row;
-  return { ...rest, previousStart: firstStart ? null : startedAt };
+  const { limitedWorkflowId, limitedName, limit, ...lease } = row;
+  if (limit !== null && limitedWorkflowId !== null) return { workflowId: limitedWorkflowId, name: limitedName ?? "", max: limit };
+  return lease.leaseToken == null ? null : leasedRun(lease as LeaseRow);
 }
 
 /** What a step still `running` when its run ends failed or cancelled is closed with. */
