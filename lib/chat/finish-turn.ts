@@ -3,11 +3,11 @@ import { z } from "zod";
 import { poolOf, type Db } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
 import { conversationOf } from "@/lib/engine/conversation";
-import { LIMITS } from "@/lib/engine/limits";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { readRunGraph } from "@/lib/runs/version-graphs";
 import { inRunOrder } from "./tree-order";
+import { TURN_TREE } from "./turn-sql";
 
 /**
  * Closes a chat turn once its run has ended: the pending assistant message gets its text (the
@@ -109,10 +109,7 @@ const SELECT_FINISHED_STEPS = prepared(
  */
 const SELECT_TREE_FINISHED_STEPS = prepared(
   "chat_tree_finished_steps",
-  `WITH RECURSIVE tree(id, depth) AS (
-     SELECT id, 0 FROM runs WHERE id = $1
-     UNION ALL
-     SELECT r.id, t.depth + 1 FROM runs r JOIN tree t ON r."parentRunId" = t.id WHERE t.depth < ${LIMITS.maxSubworkflowDepth})
+  `${TURN_TREE}
    SELECT s."runId", r."parentRunId", r."parentNodeId", r."parentIteration", s."nodeId", s.iteration, s.status::text AS status, s."nodeType",
           CASE WHEN s."runId" = $1 OR s."nodeType" = 'answer' THEN s.output END AS output,
           CASE WHEN s."runId" = $1 AND s."nodeType" = 'knowledge' THEN s.detail END AS detail

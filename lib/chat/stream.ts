@@ -106,8 +106,7 @@ export function chatTurnStream(options: {
         // A child that ended before its parent's step waited for it (the step ran again after a crash) is found here.
         const childId = event.output?.runId;
         if (typeof childId === "string" && !settled.has(childId) && !subRuns.isFollowed(childId)) check();
-      }
-      else if (event.type === "run" && eventRunId === runId && TERMINAL.has(event.status)) void finish(event.status).finally(close);
+      } else if (event.type === "run" && eventRunId === runId && TERMINAL.has(event.status)) void finish(event.status).finally(close);
     }
     const following = followRun<TreeSnapshotRun[]>(runId, {
       load: () => (withChildren ? selectTreeSnapshot(runId) : selectTurnSnapshot(runId).then((run) => (run ? [ownRun(runId, run, nodes)] : []))),

@@ -134,6 +134,15 @@ export async function selectTurnSnapshot(runId: string): Promise<TurnSnapshot | 
   return rows.length ? TurnRowSchema.parse(rows[0]) : null;
 }
 
+/**
+ * `tree(id, depth)`: the run `$1` and its sub-workflow runs at any depth (bounded by the nesting
+ * limit), the start of the statements that read a turn with its child runs.
+ */
+export const TURN_TREE = `WITH RECURSIVE tree(id, depth) AS (
+     SELECT id, 0 FROM runs WHERE id = $1
+     UNION ALL
+     SELECT r.id, t.depth + 1 FROM runs r JOIN tree t ON r."parentRunId" = t.id WHERE t.depth < ${LIMITS.maxSubworkflowDepth})`;
+
 const TreeRunSchema = z.object({
   id: z.string(),
   parentRunId: z.string().nullable(),
@@ -153,10 +162,7 @@ export type TreeSnapshotRun = z.infer<typeof TreeRunSchema>;
  */
 const SELECT_TREE = prepared(
   "chat_turn_tree_snapshot",
-  `WITH RECURSIVE tree(id, depth) AS (
-     SELECT id, 0 FROM runs WHERE id = $1
-     UNION ALL
-     SELECT r.id, t.depth + 1 FROM runs r JOIN tree t ON r."parentRunId" = t.id WHERE t.depth < ${LIMITS.maxSubworkflowDepth})
+  `${TURN_TREE}
    SELECT r.id, r."parentRunId", r."parentNodeId", r."parentIteration", r.status::text AS status,
           json_build_object(
             'answers', COALESCE((SELECT json_agg(n->>'id') FROM jsonb_array_elements(COALESCE(r.graph->'nodes', '[]'::jsonb)) n WHERE n->>'type' = 'answer'), '[]'::json),

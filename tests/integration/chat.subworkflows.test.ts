@@ -39,7 +39,7 @@ async function publish(graph: Graph): Promise<string> {
 }
 
 /** conversation → Answer → relay (Answer → leaf (LLM → Answer)) → Answer. */
-async function publishChatApp() {
+async function publishNestedChatApp() {
   const leaf = await publish(
     linear([
       tripStart,
@@ -56,12 +56,17 @@ async function publishChatApp() {
       { id: "end", type: "end", position: at(600), data: { outputs: [{ name: "text", value: "{{ leaf.output.text }}" }] } },
     ]),
   );
+  return publishChatApp(relay, "Let me check.", "Done: {{ sub.output.text }}");
+}
+
+/** A chat app: conversational Start → Answer `first` → Sub-workflow `childId` (the message as `trip`) → Answer `last`. */
+async function publishChatApp(childId: string, first: string, last: string) {
   const workflowId = await publish(
     linear([
       { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
-      { id: "reply", type: "answer", position: at(200), data: { text: "Let me check." } },
-      { id: "sub", type: "subworkflow", position: at(400), data: { workflowId: relay, inputs: [{ name: "trip", value: "{{ start.message }}" }] } },
-      { id: "bye", type: "answer", position: at(600), data: { text: "Done: {{ sub.output.text }}" } },
+      { id: "reply", type: "answer", position: at(200), data: { text: first } },
+      { id: "sub", type: "subworkflow", position: at(400), data: { workflowId: childId, inputs: [{ name: "trip", value: "{{ start.message }}" }] } },
+      { id: "bye", type: "answer", position: at(600), data: { text: last } },
       { id: "end", type: "end", position: at(800), data: { outputs: [] } },
     ]),
   );
@@ -87,7 +92,7 @@ const texts = (events: ChatStreamEvent[], type: "answer" | "token") => events.fl
 
 describe("Answer nodes inside sub-workflows in the chat", () => {
   it("streams the children's tokens and answers in run order, keyed by child run, and stores the same text", async () => {
-    const app = await publishChatApp();
+    const app = await publishNestedChatApp();
     const context = { params: Promise.resolve({ slug: app.slug }) };
     stack.openai.script({ text: STREAMED, delayMs: 300, chunkDelayMs: 40 });
     const response = await postTurn(
@@ -125,7 +130,7 @@ describe("Answer nodes inside sub-workflows in the chat", () => {
   });
 
   it("a reconnect while the leaf's model writes shows the answers so far, the leaf's text so far and the rest live", async () => {
-    const app = await publishChatApp();
+    const app = await publishNestedChatApp();
     const visitorId = randomUUID();
     const caller = await resolveChatCaller(app.slug, { user: null, visitorId });
     stack.openai.script({ text: STREAMED, delayMs: 100, chunkDelayMs: 150 });
@@ -161,16 +166,7 @@ describe("Answer nodes inside sub-workflows in the chat", () => {
         { id: "end", type: "end", position: at(400), data: { outputs: [{ name: "trip", value: "{{ start.trip }}" }] } },
       ]),
     );
-    const workflowId = await publish(
-      linear([
-        { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
-        { id: "reply", type: "answer", position: at(200), data: { text: "Parent first." } },
-        { id: "sub", type: "subworkflow", position: at(400), data: { workflowId: child, inputs: [{ name: "trip", value: "{{ start.message }}" }] } },
-        { id: "bye", type: "answer", position: at(600), data: { text: "Parent after {{ sub.output.trip }}." } },
-        { id: "end", type: "end", position: at(800), data: { outputs: [] } },
-      ]),
-    );
-    const app = await saveChatApp(stack.owner, workflowId, { title: "Quick", access: "link" });
+    const app = await publishChatApp(child, "Parent first.", "Parent after {{ sub.output.trip }}.");
     const context = { params: Promise.resolve({ slug: app.slug }) };
     for (const message of ["one", "two", "three"]) {
       const request = new Request(`http://localhost/api/chat/${app.slug}/turns`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message }) });
