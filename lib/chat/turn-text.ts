@@ -6,7 +6,7 @@ import type { TreeSnapshotRun } from "./turn-sql";
 /** The text events of a chat turn's stream (stream.ts). */
 export type ChatTextEvent = Extract<ChatStreamEvent, { type: "answer" | "token" }>;
 
-const FINISHED = new Set(["succeeded", "failed", "skipped", "cancelled"]);
+const FINISHED = new Set(["succeeded", "failed", "skipped"]);
 
 /**
  * What a turn's stream says of the text of its run and its sub-workflow runs: each Answer text
