@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { z } from "zod";
 import { poolOf, type Db } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
@@ -5,11 +6,14 @@ import { conversationOf } from "@/lib/engine/conversation";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { readRunGraph } from "@/lib/runs/version-graphs";
+import { inRunOrder } from "./tree-order";
+import { TURN_TREE } from "./turn-sql";
 
 /**
  * Closes a chat turn once its run has ended: the pending assistant message gets its text (the
- * Answer nodes' texts in the order they ran, or the End output when the workflow has no Answer
- * node), its status and the citations of knowledge retrieval; the conversation keeps the final
+ * Answer nodes' texts in the order they ran, those of its sub-workflow runs at any depth included
+ * where their Sub-workflow step ran, as the chat showed them; or the End output when no Answer
+ * node spoke), its status and the citations of knowledge retrieval; the conversation keeps the final
  * values of its conversation variables. Called by the worker when a conversational run ends and
  * by "stop generating"; idempotent (only a `pending` message is written).
  */
@@ -17,6 +21,16 @@ import { readRunGraph } from "@/lib/runs/version-graphs";
 const MESSAGE_STATUS: Record<string, string> = { succeeded: "done", failed: "failed", cancelled: "cancelled" };
 
 type StepRow = { nodeType: string; output: Prisma.JsonValue; detail: Prisma.JsonValue };
+/** A step of the turn's tree (the run and its sub-workflow runs) with its run's link to the step that started it. */
+type TreeStepRow = StepRow & {
+  runId: string;
+  nodeId: string;
+  iteration: number;
+  status: string;
+  parentRunId: string | null;
+  parentNodeId: string | null;
+  parentIteration: number | null;
+};
 
 /** The text of the End output: one text field (or `answer`/`text`) as is, anything else as JSON. */
 export function endOutputText(output: unknown): string {
@@ -58,10 +72,14 @@ function assignedVariables(names: readonly string[], steps: StepRow[]): Record<s
   return values;
 }
 
-/** The turn's pending answer with its run's end, in one statement (none: already written, or not a chat turn). */
+/**
+ * The turn's pending answer with its run's end, in one statement (none: already written, or not a
+ * chat turn); `hasChildren`: whether sub-workflow runs hang under it (their answers are read too).
+ */
 const SELECT_PENDING_ANSWER = prepared(
   "chat_pending_answer",
-  `SELECT m.id, m."conversationId", r.status::text AS "runStatus", r.output, r.graph, r."workflowVersionId"
+  `SELECT m.id, m."conversationId", r.status::text AS "runStatus", r.output, r.graph, r."workflowVersionId",
+          EXISTS (SELECT 1 FROM runs c WHERE c."parentRunId" = r.id) AS "hasChildren"
      FROM messages m LEFT JOIN runs r ON r.id = m."runId"
     WHERE m."runId" = $1 AND m.role = 'assistant' AND m.status = 'pending'
     LIMIT 1`,
@@ -73,6 +91,7 @@ const PendingAnswerSchema = z.object({
   output: z.unknown(),
   graph: z.unknown(),
   workflowVersionId: z.string().nullable(),
+  hasChildren: z.boolean(),
 });
 
 /** Succeeded steps in the order they finished; `detail` only where citations live (a model step's holds its whole prompt). */
@@ -82,6 +101,38 @@ const SELECT_FINISHED_STEPS = prepared(
      FROM run_steps WHERE "runId" = $1 AND status = 'succeeded'
     ORDER BY "finishedAt" ASC, "startedAt" ASC`,
 );
+
+/**
+ * The same for a turn with sub-workflow runs: the steps of the whole tree (bounded by the nesting
+ * limit), with each run's link to the Sub-workflow step that started it (whatever that step's
+ * status: a failed child still spoke). Outside the turn's own run only Answer outputs are read.
+ */
+const SELECT_TREE_FINISHED_STEPS = prepared(
+  "chat_tree_finished_steps",
+  `${TURN_TREE}
+   SELECT s."runId", r."parentRunId", r."parentNodeId", r."parentIteration", s."nodeId", s.iteration, s.status::text AS status, s."nodeType",
+          CASE WHEN s."runId" = $1 OR s."nodeType" = 'answer' THEN s.output END AS output,
+          CASE WHEN s."runId" = $1 AND s."nodeType" = 'knowledge' THEN s.detail END AS detail
+     FROM tree t JOIN runs r ON r.id = t.id JOIN run_steps s ON s."runId" = t.id
+    WHERE s.status = 'succeeded' OR s."nodeType" = 'subworkflow'
+    ORDER BY s."finishedAt" ASC NULLS LAST, s."startedAt" ASC`,
+);
+
+/**
+ * The turn's succeeded steps (its own, for citations and variables) and its Answer texts in run
+ * order, sub-workflow runs' included: one statement either way.
+ */
+async function turnSteps(pool: pg.Pool, runId: string, hasChildren: boolean): Promise<{ own: StepRow[]; answers: string[] }> {
+  const textOf = (step: StepRow) => String((step.output as { text?: unknown } | null)?.text ?? "");
+  if (!hasChildren) {
+    const own = (await pool.query<StepRow>(SELECT_FINISHED_STEPS([runId]))).rows;
+    return { own, answers: own.filter((s) => s.nodeType === "answer").map(textOf) };
+  }
+  const rows = (await pool.query<TreeStepRow>(SELECT_TREE_FINISHED_STEPS([runId]))).rows;
+  const runs = [...new Map(rows.map((row) => [row.runId, { id: row.runId, parentRunId: row.parentRunId, parentNodeId: row.parentNodeId, parentIteration: row.parentIteration }])).values()];
+  const answers = inRunOrder(runId, runs, rows).filter((s) => s.nodeType === "answer" && s.status === "succeeded");
+  return { own: rows.filter((s) => s.runId === runId && s.status === "succeeded"), answers: answers.map(textOf) };
+}
 
 /** The answer, written once (only while pending); with `$5`, the conversation's variables updated in the same statement. */
 const WRITE_ANSWER = prepared(
@@ -104,8 +155,7 @@ export async function finishChatTurn(db: Db, runId: string): Promise<void> {
   const answer = PendingAnswerSchema.parse(found.rows[0]);
   const status = answer.runStatus === null ? "failed" : MESSAGE_STATUS[answer.runStatus];
   if (!status) return;
-  const steps = (await pool.query<StepRow>(SELECT_FINISHED_STEPS([runId]))).rows;
-  const answers = steps.filter((s) => s.nodeType === "answer").map((s) => String((s.output as { text?: unknown } | null)?.text ?? ""));
+  const { own: steps, answers } = await turnSteps(pool, runId, answer.hasChildren);
   const content = answers.length > 0 ? answers.filter(Boolean).join("\n\n") : answer.runStatus === "succeeded" ? endOutputText(answer.output) : "";
   const citations = citationsOf(steps);
   const citationsParam = citations.length ? JSON.stringify(citations) : null;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db, poolOf } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
+import { LIMITS } from "@/lib/engine/limits";
 
 /**
  * The statements every chat turn makes, as plain prepared SQL on the shared pool (lib/db/prepared.ts)
@@ -131,4 +132,51 @@ const SELECT_TURN = prepared(
 export async function selectTurnSnapshot(runId: string): Promise<TurnSnapshot | null> {
   const { rows } = await poolOf(db()).query(SELECT_TURN([runId]));
   return rows.length ? TurnRowSchema.parse(rows[0]) : null;
+}
+
+/**
+ * `tree(id, depth)`: the run `$1` and its sub-workflow runs at any depth (bounded by the nesting
+ * limit), the start of the statements that read a turn with its child runs.
+ */
+export const TURN_TREE = `WITH RECURSIVE tree(id, depth) AS (
+     SELECT id, 0 FROM runs WHERE id = $1
+     UNION ALL
+     SELECT r.id, t.depth + 1 FROM runs r JOIN tree t ON r."parentRunId" = t.id WHERE t.depth < ${LIMITS.maxSubworkflowDepth})`;
+
+const TreeRunSchema = z.object({
+  id: z.string(),
+  parentRunId: z.string().nullable(),
+  parentNodeId: z.string().nullable(),
+  parentIteration: z.number().nullable(),
+  status: z.string(),
+  nodes: z.object({ answers: z.array(z.string()), subworkflows: z.array(z.string()) }),
+  steps: TurnRowSchema.shape.steps,
+});
+/** A run of a turn's tree as the chat stream reads it: its link to the step that started it, the nodes the chat reads, its steps. */
+export type TreeSnapshotRun = z.infer<typeof TreeRunSchema>;
+
+/**
+ * A run and its sub-workflow runs at any depth (bounded by the nesting limit), each with its
+ * Answer and Sub-workflow node ids and its steps in the order they started; only Answer steps'
+ * outputs are read (the chat shows nothing else of a step).
+ */
+const SELECT_TREE = prepared(
+  "chat_turn_tree_snapshot",
+  `${TURN_TREE}
+   SELECT r.id, r."parentRunId", r."parentNodeId", r."parentIteration", r.status::text AS status,
+          json_build_object(
+            'answers', COALESCE((SELECT json_agg(n->>'id') FROM jsonb_array_elements(COALESCE(r.graph->'nodes', '[]'::jsonb)) n WHERE n->>'type' = 'answer'), '[]'::json),
+            'subworkflows', COALESCE((SELECT json_agg(n->>'id') FROM jsonb_array_elements(COALESCE(r.graph->'nodes', '[]'::jsonb)) n WHERE n->>'type' = 'subworkflow'), '[]'::json)
+          ) AS nodes,
+          COALESCE((SELECT json_agg(json_build_object('nodeId', s."nodeId", 'nodeType', s."nodeType", 'iteration', s.iteration, 'status', s.status::text,
+                                                      'output', CASE WHEN s."nodeType" = 'answer' THEN s.output END) ORDER BY s."startedAt")
+                      FROM run_steps s WHERE s."runId" = r.id), '[]'::json) AS steps
+     FROM tree t JOIN runs r ON r.id = t.id
+    ORDER BY t.depth`,
+);
+
+/** The tree under `runId` (empty when there is no such run). */
+export async function selectTreeSnapshot(runId: string): Promise<TreeSnapshotRun[]> {
+  const { rows } = await poolOf(db()).query(SELECT_TREE([runId]));
+  return z.array(TreeRunSchema).parse(rows);
 }

@@ -12,6 +12,7 @@ import { findPublished } from "@/lib/api/workflows";
 import { ownConversation, ownerWhere, restoreVariablesBefore } from "./conversations";
 import { insertPendingAnswer, insertUserMessage, selectHistory } from "./turn-sql";
 import { finishChatTurn } from "./finish-turn";
+import { chatNodesOf, type ChatNodes } from "./tree-order";
 
 /**
  * One chat turn = one normal durable run of the app's latest published version (trigger `chat`),
@@ -88,8 +89,8 @@ export interface StartedTurn {
   runId: string;
   messageId: string;
   userMessageId: string;
-  /** The Answer nodes of the run's graph (the stream tells their text from a model's). */
-  answerNodeIds: string[];
+  /** The Answer and Sub-workflow nodes of the run's graph (the stream tells their text from a model's and follows child runs). */
+  nodes: ChatNodes;
 }
 
 export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSchema>): Promise<StartedTurn> {
@@ -124,8 +125,7 @@ export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSch
     if (turn.created && !answerWritten) await db().message.deleteMany({ where: { id: turn.userMessage.id } });
     throw error;
   }
-  const answerNodeIds = version.graph.nodes.filter((node) => node.type === "answer").map((node) => node.id);
-  return { conversationId: turn.conversationId, runId, messageId, userMessageId: turn.userMessage.id, answerNodeIds };
+  return { conversationId: turn.conversationId, runId, messageId, userMessageId: turn.userMessage.id, nodes: chatNodesOf(version.graph.nodes) };
 }
 
 /** Stop generating: cancels the turn's run and keeps what was answered so far. */
