@@ -1,7 +1,7 @@
 import { addressKey, clientAddress, parseTrustedProxies } from "@/lib/auth/client-address";
 import { jsonError } from "@/lib/auth/json-error";
 import { env } from "@/lib/env";
-import { rateLimiter } from "@/lib/limits/rate-limiter";
+import { rateLimiter, type RequestLimit } from "@/lib/limits/rate-limiter";
 
 /**
  * Rate limits of the public chat routes, on the shared Redis limiter (lib/limits): every request
@@ -17,10 +17,11 @@ export const CHAT_LIMITS = {
 /** Largest chat request body (a message is at most 20,000 characters). */
 export const CHAT_MAX_BODY_BYTES = 64 * 1024;
 
-async function admit(scope: string, requestsPerMinute: number): Promise<Response | null> {
-  const admission = await rateLimiter().acquire(scope, { requestsPerMinute }, 0);
-  if (admission.ok) return null;
-  const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+/** One request counted against each limit (none when one is full: then a 429 with Retry-After). */
+async function admit(limits: RequestLimit[]): Promise<Response | null> {
+  const refused = await rateLimiter().admitRequests(limits);
+  if (!refused) return null;
+  const seconds = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
   const response = jsonError(429, "rate_limited", `Too many requests; try again in ${seconds} s.`);
   response.headers.set("Retry-After", String(seconds));
   return response;
@@ -30,8 +31,11 @@ export function clientKey(request: Request): string {
   return addressKey(clientAddress(request.headers.get("x-forwarded-for"), parseTrustedProxies(env().WEFT_TRUSTED_PROXIES)));
 }
 
-export const admitRequest = (request: Request) => admit(`chat:address:${clientKey(request)}`, CHAT_LIMITS.requestsPerAddress);
+export const admitRequest = (request: Request) => admit([{ scope: `chat:address:${clientKey(request)}`, perMinute: CHAT_LIMITS.requestsPerAddress }]);
 
-export async function admitTurn(appId: string, caller: string): Promise<Response | null> {
-  return (await admit(`chat:app:${appId}`, CHAT_LIMITS.turnsPerApp)) ?? (await admit(`chat:caller:${appId}:${caller}`, CHAT_LIMITS.turnsPerCaller));
-}
+/** A turn counts against its app and its caller, in one round trip to Redis. */
+export const admitTurn = (appId: string, caller: string) =>
+  admit([
+    { scope: `chat:app:${appId}`, perMinute: CHAT_LIMITS.turnsPerApp },
+    { scope: `chat:caller:${appId}:${caller}`, perMinute: CHAT_LIMITS.turnsPerCaller },
+  ]);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { Redis, Result } from "ioredis";
 import { env } from "@/lib/env";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
 import type { ProviderLimits } from "./schema";
@@ -67,6 +67,32 @@ redis.call('ZADD', KEYS[1], score, ARGV[2])
 return 1
 `;
 
+/**
+ * Request counts of several scopes at once (a public route's per-app and per-caller limits): all
+ * are checked before any is charged, so a refused request uses up none of them. KEYS: the scopes'
+ * call logs; ARGV: window, call id, then each scope's requests per minute. Refused: the first
+ * full scope's index (1-based) and how long until it has room.
+ */
+const ADMIT_REQUESTS = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local rpm = tonumber(ARGV[i + 2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  local count = redis.call('ZCARD', KEYS[i])
+  if rpm > 0 and count >= rpm then
+    local edge = redis.call('ZRANGE', KEYS[i], count - rpm, count - rpm, 'WITHSCORES')
+    return {0, i, tonumber(edge[2]) + window - now}
+  end
+end
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now, ARGV[2] .. ':0')
+  redis.call('PEXPIRE', KEYS[i], window * 2)
+end
+return {1, 0, 0}
+`;
+
 /** Extends a held slot (only if it still exists: an expired slot is not brought back). */
 const RENEW = `
 local t = redis.call('TIME')
@@ -97,7 +123,7 @@ export interface RateLimiterOptions {
 const holder = globalThis as unknown as { __weftLimitsRedis?: Redis };
 
 export function createRateLimiter(options: RateLimiterOptions = {}) {
-  const redis = () => options.redis ?? (holder.__weftLimitsRedis ??= createRedis());
+  const redis = () => withScripts(options.redis ?? (holder.__weftLimitsRedis ??= createRedis()));
   const windowMs = options.windowMs ?? env().WEFT_RATE_WINDOW_MS;
   const slotTtlMs = options.slotTtlMs ?? env().WEFT_PROVIDER_SLOT_TTL_MS;
   const keys = (scope: string) => [`${redisPrefix()}:limits:${scope}:calls`, `${redisPrefix()}:limits:${scope}:slots`];
@@ -109,8 +135,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}) {
       const [calls, slots] = keys(scope);
       const id = randomUUID();
       const tokens = Math.max(0, Math.round(estimate));
-      const reply = (await redis().eval(
-        ACQUIRE,
+      const reply = await redis().weftLimitAcquire(
         2,
         calls,
         slots,
@@ -121,12 +146,12 @@ export function createRateLimiter(options: RateLimiterOptions = {}) {
         limits.maxConcurrentCalls ?? 0,
         id,
         slotTtlMs,
-      )) as [number, string, number];
+      );
       if (reply[0] !== 1) return { ok: false, limit: reply[1] as LimitKind, retryAfterMs: Math.max(0, Number(reply[2])) };
       let member = `${id}:${tokens}`;
       const holdsSlot = limits.maxConcurrentCalls !== undefined;
       // Renewed well within the TTL while the call runs; unref'd so it never keeps a process alive.
-      const renewal = holdsSlot ? setInterval(() => void redis().eval(RENEW, 1, slots, id, slotTtlMs).catch(() => undefined), Math.floor(slotTtlMs / 3)) : undefined;
+      const renewal = holdsSlot ? setInterval(() => void redis().weftLimitRenew(1, slots, id, slotTtlMs).catch(() => undefined), Math.floor(slotTtlMs / 3)) : undefined;
       renewal?.unref();
       return {
         ok: true,
@@ -134,7 +159,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}) {
           async settle(used: number) {
             const next = `${id}:${Math.max(0, Math.round(used))}`;
             if (next === member) return;
-            await redis().eval(SETTLE, 1, calls, member, next);
+            await redis().weftLimitSettle(1, calls, member, next);
             member = next;
           },
           async release() {
@@ -144,10 +169,55 @@ export function createRateLimiter(options: RateLimiterOptions = {}) {
         },
       };
     },
+    /**
+     * Counts one request in each of `limits` (the same sliding windows as `acquire` with only a
+     * request limit), in one round trip: all admitted, or none charged and the first full one named.
+     */
+    async admitRequests(limits: RequestLimit[]): Promise<RequestsRefused | null> {
+      const calls = limits.map((limit) => keys(limit.scope)[0]!);
+      const [admitted, index, waitMs] = await redis().weftLimitAdmitRequests(calls.length, ...calls, windowMs, randomUUID(), ...limits.map((limit) => limit.perMinute));
+      return admitted === 1 ? null : { limit: limits[index - 1]!, retryAfterMs: Math.max(0, Number(waitMs)) };
+    },
   };
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** A request count limit of one scope, for admitRequests. */
+export interface RequestLimit {
+  scope: string;
+  perMinute: number;
+}
+
+/** Refused by admitRequests: which limit is full and how long until it has room. */
+export interface RequestsRefused {
+  limit: RequestLimit;
+  retryAfterMs: number;
+}
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    weftLimitAcquire(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<[number, string, number], Context>;
+    weftLimitSettle(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
+    weftLimitRenew(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
+    weftLimitAdmitRequests(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<[number, number, number], Context>;
+  }
+}
+
+/**
+ * The limiter's scripts as commands of its connection: sent by SHA (EVALSHA) rather than as
+ * their whole text on every call; ioredis sends the text once per connection.
+ */
+const scripted = new WeakSet<Redis>();
+function withScripts(redis: Redis): Redis {
+  if (scripted.has(redis)) return redis;
+  redis.defineCommand("weftLimitAcquire", { lua: ACQUIRE });
+  redis.defineCommand("weftLimitSettle", { lua: SETTLE });
+  redis.defineCommand("weftLimitRenew", { lua: RENEW });
+  redis.defineCommand("weftLimitAdmitRequests", { lua: ADMIT_REQUESTS });
+  scripted.add(redis);
+  return redis;
+}
 
 const limiterHolder = globalThis as unknown as { __weftRateLimiter?: RateLimiter };
 /** The process's limiter (on globalThis: Next bundles lib modules into several chunks). */

@@ -9,8 +9,8 @@ import { rateLimiter } from "@/lib/limits/rate-limiter";
 export type Limited = { retryAfterSeconds: number } | null;
 
 async function admit(scope: string, perMinute: number): Promise<Limited> {
-  const admission = await rateLimiter().acquire(scope, { requestsPerMinute: perMinute }, 0);
-  return admission.ok ? null : { retryAfterSeconds: Math.max(1, Math.ceil(admission.retryAfterMs / 1000)) };
+  const refused = await rateLimiter().admitRequests([{ scope, perMinute }]);
+  return refused && { retryAfterSeconds: Math.max(1, Math.ceil(refused.retryAfterMs / 1000)) };
 }
 
 export function admitAddress(request: Request): Promise<Limited> {

@@ -25,6 +25,25 @@ describe("rate limiter", () => {
     expect((await limiter.acquire(s, { requestsPerMinute: 3 }, 0)).ok).toBe(true);
   });
 
+  it("counts a request against several limits in one call: all admitted, or none charged and the full one named", async () => {
+    const [app, caller] = [scope(), scope()];
+    const limits = [
+      { scope: app, perMinute: 3 },
+      { scope: caller, perMinute: 1 },
+    ];
+    expect(await limiter.admitRequests(limits)).toBeNull();
+    const refused = await limiter.admitRequests(limits);
+    expect(refused?.limit).toEqual({ scope: caller, perMinute: 1 });
+    expect(refused?.retryAfterMs).toBeGreaterThan(0);
+    expect(refused?.retryAfterMs).toBeLessThanOrEqual(1_000);
+    // The refused request did not count against the app: two more fit in its window of three.
+    expect(await limiter.admitRequests([{ scope: app, perMinute: 3 }])).toBeNull();
+    expect(await limiter.admitRequests([{ scope: app, perMinute: 3 }])).toBeNull();
+    expect((await limiter.admitRequests([{ scope: app, perMinute: 3 }]))?.limit.scope).toBe(app);
+    // The same window as acquire's request limit.
+    expect(await limiter.acquire(app, { requestsPerMinute: 3 }, 0)).toMatchObject({ ok: false, limit: "requests" });
+  });
+
   it("reserves the token estimate, and the real usage replaces it", async () => {
     const s = scope();
     const limits = { tokensPerMinute: 100 };
