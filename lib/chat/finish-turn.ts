@@ -13,9 +13,9 @@ import { TURN_TREE } from "./turn-sql";
  * Closes a chat turn once its run has ended: the pending assistant message gets its text (the
  * Answer nodes' texts in the order they ran, those of its sub-workflow runs at any depth included
  * where their Sub-workflow step ran, as the chat showed them; or the End output when no Answer
- * node spoke), its status and the citations of knowledge retrieval; the conversation keeps the final
- * values of its conversation variables. Called by the worker when a conversational run ends and
- * by "stop generating"; idempotent (only a `pending` message is written).
+ * node spoke), its status and the citations of knowledge retrieval (sub-workflow runs' too); the
+ * conversation keeps the final values of its conversation variables. Called by the worker when a
+ * conversational run ends and by "stop generating"; idempotent (only a `pending` message is written).
  */
 
 const MESSAGE_STATUS: Record<string, string> = { succeeded: "done", failed: "failed", cancelled: "cancelled" };
@@ -105,34 +105,37 @@ const SELECT_FINISHED_STEPS = prepared(
 /**
  * The same for a turn with sub-workflow runs: the steps of the whole tree (bounded by the nesting
  * limit), with each run's link to the Sub-workflow step that started it (whatever that step's
- * status: a failed child still spoke). Outside the turn's own run only Answer outputs are read.
+ * status: a failed child still spoke). Outside the turn's own run only Answer outputs and the
+ * Knowledge steps' retrievals (their citations) are read.
  */
 const SELECT_TREE_FINISHED_STEPS = prepared(
   "chat_tree_finished_steps",
   `${TURN_TREE}
    SELECT s."runId", r."parentRunId", r."parentNodeId", r."parentIteration", s."nodeId", s.iteration, s.status::text AS status, s."nodeType",
           CASE WHEN s."runId" = $1 OR s."nodeType" = 'answer' THEN s.output END AS output,
-          CASE WHEN s."runId" = $1 AND s."nodeType" = 'knowledge' THEN s.detail END AS detail
+          CASE WHEN s."nodeType" = 'knowledge' THEN s.detail END AS detail
      FROM tree t JOIN runs r ON r.id = t.id JOIN run_steps s ON s."runId" = t.id
     WHERE s.status = 'succeeded' OR s."nodeType" = 'subworkflow'
     ORDER BY s."finishedAt" ASC NULLS LAST, s."startedAt" ASC`,
 );
 
 /**
- * The turn's succeeded steps (its own, for citations and variables) and its Answer texts in run
- * order, sub-workflow runs' included: one statement either way.
+ * The turn's succeeded steps: its own (for conversation variables), and in run order, sub-workflow
+ * runs' included, those that speak in the chat (Answer texts, Knowledge citations): one statement
+ * either way.
  */
-async function turnSteps(pool: pg.Pool, runId: string, hasChildren: boolean): Promise<{ own: StepRow[]; answers: string[] }> {
-  const textOf = (step: StepRow) => String((step.output as { text?: unknown } | null)?.text ?? "");
+async function turnSteps(pool: pg.Pool, runId: string, hasChildren: boolean): Promise<{ own: StepRow[]; spoken: StepRow[] }> {
   if (!hasChildren) {
     const own = (await pool.query<StepRow>(SELECT_FINISHED_STEPS([runId]))).rows;
-    return { own, answers: own.filter((s) => s.nodeType === "answer").map(textOf) };
+    return { own, spoken: own };
   }
   const rows = (await pool.query<TreeStepRow>(SELECT_TREE_FINISHED_STEPS([runId]))).rows;
   const runs = [...new Map(rows.map((row) => [row.runId, { id: row.runId, parentRunId: row.parentRunId, parentNodeId: row.parentNodeId, parentIteration: row.parentIteration }])).values()];
-  const answers = inRunOrder(runId, runs, rows).filter((s) => s.nodeType === "answer" && s.status === "succeeded");
-  return { own: rows.filter((s) => s.runId === runId && s.status === "succeeded"), answers: answers.map(textOf) };
+  const spoken = inRunOrder(runId, runs, rows).filter((s) => s.status === "succeeded" && (s.nodeType === "answer" || s.nodeType === "knowledge"));
+  return { own: rows.filter((s) => s.runId === runId && s.status === "succeeded"), spoken };
 }
+
+const answerText = (step: StepRow) => String((step.output as { text?: unknown } | null)?.text ?? "");
 
 /** The answer, written once (only while pending); with `$5`, the conversation's variables updated in the same statement. */
 const WRITE_ANSWER = prepared(
@@ -155,9 +158,10 @@ export async function finishChatTurn(db: Db, runId: string): Promise<void> {
   const answer = PendingAnswerSchema.parse(found.rows[0]);
   const status = answer.runStatus === null ? "failed" : MESSAGE_STATUS[answer.runStatus];
   if (!status) return;
-  const { own: steps, answers } = await turnSteps(pool, runId, answer.hasChildren);
+  const { own: steps, spoken } = await turnSteps(pool, runId, answer.hasChildren);
+  const answers = spoken.filter((s) => s.nodeType === "answer").map(answerText);
   const content = answers.length > 0 ? answers.filter(Boolean).join("\n\n") : answer.runStatus === "succeeded" ? endOutputText(answer.output) : "";
-  const citations = citationsOf(steps);
+  const citations = citationsOf(spoken);
   const citationsParam = citations.length ? JSON.stringify(citations) : null;
   const graph = answer.runStatus === "succeeded" ? readRunGraph(answer.graph, answer.workflowVersionId) : null;
   const names = graph?.ok ? (conversationOf(graph.graph, nodeRegistry)?.variables ?? []) : [];

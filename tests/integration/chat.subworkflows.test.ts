@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveChatCaller } from "@/lib/chat/access";
 import { saveChatApp } from "@/lib/chat/apps";
@@ -7,6 +10,8 @@ import { readChatEvents } from "@/lib/chat/read-sse";
 import type { ChatStreamEvent } from "@/lib/chat/stream";
 import { startTurn } from "@/lib/chat/turns";
 import { db } from "@/lib/db/client";
+import { ingestDocument } from "@/lib/knowledge/ingest";
+import { createFilesystemStorage } from "@/lib/storage/filesystem";
 import type { Graph } from "@/lib/engine/graph";
 import { createWorkflow } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
@@ -14,6 +19,7 @@ import { GET as followAnswer } from "@/app/api/chat/[slug]/messages/[messageId]/
 import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
 import { eventually } from "./helpers/chain";
 import { chatStack } from "./helpers/chat-stack";
+import { addTestDocument, createTestKnowledgeBase } from "./helpers/knowledge";
 
 /**
  * Answer nodes inside sub-workflows speak in the chat like the turn's own: a conversational
@@ -174,6 +180,34 @@ describe("Answer nodes inside sub-workflows in the chat", () => {
       const content = `Parent first.\n\nChild: ${message}\n\nParent after ${message}.`;
       expect(texts(events, "answer").map((a) => a.text), JSON.stringify(events)).toEqual(content.split("\n\n"));
       expect(events.at(-1)).toMatchObject({ type: "done", status: "succeeded", message: { content } });
+    }
+  });
+
+  it("stores the citations of a sub-workflow's knowledge retrieval on the answer", async () => {
+    const storageDir = await mkdtemp(path.join(tmpdir(), "weft-chat-sub-kb-"));
+    try {
+      const deps = { db: db(), storage: createFilesystemStorage(storageDir), enqueue: async () => undefined };
+      const kb = await createTestKnowledgeBase(stack.owner.workspaceId, stack.openai.url, { chunkSize: 1000, chunkOverlap: 0 });
+      const doc = await addTestDocument(deps, kb.id, "parking.md", "# Parking\n\nStaff badges open the garage gate by the river.");
+      await ingestDocument(doc.id, { ...deps, embedder: { allowPrivateNetwork: true } });
+      const child = await publish(
+        linear([
+          tripStart,
+          { id: "search", type: "knowledge", position: at(200), data: { knowledgeBaseIds: [kb.id], query: "{{ start.trip }}", mode: "hybrid", topK: 3, filter: [] } },
+          { id: "reply", type: "answer", position: at(400), data: { text: "Found it [1]." } },
+          { id: "end", type: "end", position: at(600), data: { outputs: [] } },
+        ]),
+      );
+      const app = await publishChatApp(child, "Searching.", "That is all.");
+      const request = new Request(`http://localhost/api/chat/${app.slug}/turns`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "garage gate badge" }) });
+      const events = await read(await postTurn(request, { params: Promise.resolve({ slug: app.slug }) }));
+      expect(events.at(-1), JSON.stringify(events)).toMatchObject({
+        type: "done",
+        status: "succeeded",
+        message: { content: "Searching.\n\nFound it [1].\n\nThat is all.", citations: [{ citation: 1, documentName: "parking.md" }] },
+      });
+    } finally {
+      await rm(storageDir, { recursive: true, force: true });
     }
   });
 });
