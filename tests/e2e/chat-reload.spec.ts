@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { addProvider, publishConversationalWorkflow, signUp } from "./helpers";
+import { addProvider, linkChatApp, publishConversationalWorkflow, signUp } from "./helpers";
 
 /**
  * A reload while an answer is being written: the chat page reconnects to the turn (GET
@@ -14,9 +14,7 @@ async function openChatApp(page: Page): Promise<string> {
   await signUp(page, "Chat Reload", `e2e-chat-reload-${Date.now()}@example.test`);
   await addProvider(page, "Reload model", "sk-e2e-reload-key-123456");
   const workflowId = await publishConversationalWorkflow(page, "E2E reload", "Reload model");
-  const app = await page.request.put(`/api/workflows/${workflowId}/chat-app`, { data: { title: "E2E reload", access: "link" } });
-  expect(app.ok()).toBe(true);
-  return ((await app.json()) as { chatApp: { slug: string } }).chatApp.slug;
+  return linkChatApp(page, workflowId, "E2E reload");
 }
 
 test("a reload mid-answer follows the answer to its end, and Stop works on it", async ({ page }) => {

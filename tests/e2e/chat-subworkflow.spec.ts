@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { addProvider, signUp } from "./helpers";
+import { addProvider, linkChatApp, publishGraph, signUp } from "./helpers";
 
 /**
  * A chat app whose workflow hands the question to a sub-workflow: the sub-workflow's Answer node
@@ -11,20 +11,12 @@ const at = (x: number) => ({ x, y: 0 });
 type Node = { id: string; type: string; position: { x: number; y: number }; data: Record<string, unknown> };
 const linear = (nodes: Node[]) => ({ version: 1, nodes, edges: nodes.slice(1).map((node, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: node.id })) });
 
-async function publish(page: Page, name: string, graph: ReturnType<typeof linear>): Promise<string> {
-  const created = await page.request.post("/api/workflows", { data: { name, graph } });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
-  expect((await page.request.post(`/api/workflows/${id}/publish`, { data: {} })).status()).toBe(201);
-  return id;
-}
-
 async function openNestedChatApp(page: Page): Promise<string> {
   await signUp(page, "Chat Sub", `e2e-chat-sub-${Date.now()}@example.test`);
   await addProvider(page, "Sub model", "sk-e2e-sub-key-123456");
   const { providers } = (await (await page.request.get("/api/providers")).json()) as { providers: { id: string; name: string }[] };
   const providerId = providers.find((p) => p.name === "Sub model")!.id;
-  const child = await publish(
+  const child = await publishGraph(
     page,
     "E2E travel desk",
     linear([
@@ -34,7 +26,7 @@ async function openNestedChatApp(page: Page): Promise<string> {
       { id: "end", type: "end", position: at(660), data: { outputs: [{ name: "text", value: "{{ llm.text }}" }] } },
     ]),
   );
-  const parent = await publish(
+  const parent = await publishGraph(
     page,
     "E2E concierge",
     linear([
@@ -45,9 +37,7 @@ async function openNestedChatApp(page: Page): Promise<string> {
       { id: "end", type: "end", position: at(880), data: { outputs: [] } },
     ]),
   );
-  const app = await page.request.put(`/api/workflows/${parent}/chat-app`, { data: { title: "E2E concierge", access: "link" } });
-  expect(app.ok()).toBe(true);
-  return ((await app.json()) as { chatApp: { slug: string } }).chatApp.slug;
+  return linkChatApp(page, parent, "E2E concierge");
 }
 
 test("a sub-workflow's Answer speaks in the chat between the parent's answers, also after a reload", async ({ page }) => {

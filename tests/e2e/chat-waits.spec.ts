@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { approvalChatGraph, questionChatGraph } from "../fixtures/chat-wait-graphs";
-import { signUp } from "./helpers";
+import { linkChatApp, publishGraph, signUp } from "./helpers";
 
 /**
  * Waits in a chat: a conversational workflow that asks a Question (then an approval) mid-turn.
@@ -10,13 +10,7 @@ import { signUp } from "./helpers";
  */
 
 async function publishChatApp(page: Page, name: string, graph: unknown): Promise<string> {
-  const created = await page.request.post("/api/workflows", { data: { name, graph } });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
-  expect((await page.request.post(`/api/workflows/${id}/publish`, { data: {} })).status()).toBe(201);
-  const app = await page.request.put(`/api/workflows/${id}/chat-app`, { data: { title: name, access: "link" } });
-  expect(app.ok()).toBe(true);
-  return ((await app.json()) as { chatApp: { slug: string } }).chatApp.slug;
+  return linkChatApp(page, await publishGraph(page, name, graph), name);
 }
 
 test("a Question in a chat turn is answered in the chat, also after a reload, and the answer goes on", async ({ page }) => {

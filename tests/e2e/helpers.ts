@@ -80,9 +80,21 @@ export async function publishConversationalWorkflow(page: Page, name: string, pr
       { id: "e4", source: "reply", target: "end" },
     ],
   };
+  return publishGraph(page, name, graph);
+}
+
+/** Creates a workflow from `graph` through the studio API and publishes it; its id. */
+export async function publishGraph(page: Page, name: string, graph: unknown): Promise<string> {
   const created = await page.request.post("/api/workflows", { data: { name, graph } });
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
   expect((await page.request.post(`/api/workflows/${id}/publish`, { data: {} })).status()).toBe(201);
   return id;
+}
+
+/** Publishes a workflow as a chat app open to anyone with the link; its slug. */
+export async function linkChatApp(page: Page, workflowId: string, title: string): Promise<string> {
+  const app = await page.request.put(`/api/workflows/${workflowId}/chat-app`, { data: { title, access: "link" } });
+  expect(app.ok()).toBe(true);
+  return ((await app.json()) as { chatApp: { slug: string } }).chatApp.slug;
 }
