@@ -1,9 +1,10 @@
 import { defineConfig } from "@playwright/test";
+import { webArgs } from "./scripts/lib/web-command";
 import { E2E_PORT, e2eEnv } from "./tests/e2e/env";
 
 /**
  * End-to-end tests in Debian's Chromium (never a downloaded browser) against the production
- * build: `next build` + `next start`, a real worker process and the OpenAI-wire test server
+ * build: `npm run build` + the web process as `npm start` runs it, a real worker process and the OpenAI-wire test server
  * (the last two started by tests/e2e/global-setup.ts).
  */
 export default defineConfig({
@@ -37,7 +38,7 @@ export default defineConfig({
   },
   webServer: {
     // E2E_SKIP_BUILD=1 reuses the last build while iterating on tests; the suite always builds.
-    command: `${process.env.E2E_SKIP_BUILD ? "" : "npx next build && "}npx next start -H 127.0.0.1 -p ${E2E_PORT}`,
+    command: `${process.env.E2E_SKIP_BUILD ? "" : "npm run build && "}node ${webArgs(E2E_PORT).join(" ")}`,
     url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
     timeout: 900_000,
     reuseExistingServer: false,

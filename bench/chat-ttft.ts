@@ -8,7 +8,7 @@
  *
  *   node --import tsx bench/chat-ttft.ts [--concurrency 20] [--requests 200] [--chunk-delay-ms 20] [--think-ms 0]
  *
- * Each part in its own process, as deployed (bench/lib/ttft.ts: `next start` on the production
+ * Each part in its own process, as deployed (bench/lib/ttft.ts: `npm start` on the production
  * build, so `npm run build` first; one compiled worker; the test model server): only the clients
  * run here. Its own database (weft_bench_<name>, reset at start) and Redis prefix.
  * The chat rate limits count per second here (WEFT_RATE_WINDOW_MS=1000) so that a run is not throttled by them.

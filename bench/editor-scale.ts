@@ -1,6 +1,6 @@
 /**
  * Benchmark: the workflow editor on large graphs, in Chromium (Debian's, as the e2e tests use).
- * Starts `next start` on a built app (or attaches to a running one with --attach), signs up
+ * Starts the web process (`npm start`) on a built app (or attaches to a running one with --attach), signs up
  * through the HTTP API, imports graphs of each size (bench/lib/large-graph.ts) through
  * POST /api/workflows/import, then for each one measures in the browser:
  *   - open: navigation start → editor interactive with the visible nodes rendered and measured
@@ -24,6 +24,7 @@ import { ensureDatabase } from "../scripts/lib/database";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
 import { largeGraph } from "./lib/large-graph";
 import { benchEnvironment } from "./lib/env";
+import { webArgs } from "../scripts/lib/web-command";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -43,7 +44,7 @@ function startWeb(): ChildProcess | null {
     console.error("No production build in .next. Build once with `npm run build`, then run this again.");
     process.exit(2);
   }
-  return spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+  return spawn(process.execPath, webArgs(PORT), {
     cwd: root,
     env: { ...process.env, ...benchEnv },
     stdio: ["ignore", "ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore"],

@@ -1,5 +1,5 @@
 /**
- * Benchmark: the synchronous public API as users meet it. Starts `next start` on a built app (or
+ * Benchmark: the synchronous public API as users meet it. Starts the web process (`npm start`) on a built app (or
  * attaches to a running one with --attach) and N worker processes, creates a workflow through the
  * HTTP API (sign-up, sign-in, create, publish, API key), then drives
  * `POST /api/v1/workflows/{id}/runs` with `mode: "sync"` from a keep-alive load generator at each

@@ -1,5 +1,5 @@
 /**
- * Benchmark: resident memory (VmRSS from /proc) of the web app (`next start`) and of one compiled
+ * Benchmark: resident memory (VmRSS from /proc) of the web app (`npm start`) and of one compiled
  * worker, idle and after N runs (default 10,000) of a model-free workflow driven through the public
  * API (`POST /api/v1/workflows/:id/runs`, sync mode, `--concurrency` requests at once). Sandbox
  * processes (the worker's children) are reported separately. Issue #9 asks: idle web ≤ 250 MiB,
@@ -21,6 +21,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { ensureDatabase } from "../scripts/lib/database";
+import { webArgs } from "../scripts/lib/web-command";
 import { buildWorker, projectRoot, workerArgs } from "../scripts/lib/worker-command";
 import { benchWorkflows } from "./lib/workflows";
 
@@ -76,7 +77,7 @@ const withCode = {
   ],
 };
 
-/** Every process's parent, from /proc, to find a process's descendants (next start's and the worker's children). */
+/** Every process's parent, from /proc, to find a process's descendants (the web and the worker's children). */
 function descendants(pid: number): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
@@ -145,17 +146,16 @@ function waitForLine(child: ChildProcess, text: string): Promise<void> {
 
 async function startWeb(): Promise<ChildProcess> {
   // The real node process (not npx → sh → node), so its pid is the server's.
-  const nextBin = path.join(projectRoot, "node_modules/next/dist/bin/next");
   const probe = HEAP ? ["--expose-gc", "--import", "./bench/waiting-memory-probe.mjs"] : [];
   const webNodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const web = spawn(process.execPath, [...webNodeArgs, ...probe, nextBin, "start", "-H", "127.0.0.1", "-p", String(PORT)], { cwd: projectRoot, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  const web = spawn(process.execPath, webArgs(PORT, "127.0.0.1", [...webNodeArgs, ...probe]), { cwd: projectRoot, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
   web.stdout!.on("data", (chunk: Buffer) => logs.set(web, ((logs.get(web) ?? "") + chunk.toString()).slice(-5_000)));
   for (let i = 0; i < 120; i++) {
     const ok = await fetch(`http://127.0.0.1:${PORT}/sign-in`).then((r) => r.ok, () => false);
     if (ok) return web;
     await sleep(500);
   }
-  throw new Error("next start did not answer on /sign-in within 60 s");
+  throw new Error("the web process did not answer on /sign-in within 60 s");
 }
 
 async function startWorker(): Promise<ChildProcess> {
@@ -282,7 +282,7 @@ async function main() {
   const via = WORKER_ONLY ? "the run service (no web app)" : "POST /api/v1/workflows/:id/runs (sync)";
   console.log(`memory: ${WITH_CODE ? "Start → Code → Template → End" : "5-node model-free workflow"}, ${RUNS} runs through ${via}, ${CONCURRENCY} at once, ${errors} errors; RSS from /proc/<pid>/status after ${SETTLE_MS / 1000} s idle`);
   console.log(`worker flags: ${workerArgs((process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean)).join(" ")}; ${(RUNS / wall).toFixed(0)} runs/s, worker CPU ${((workerCpu / RUNS) * 1000).toFixed(1)} ms per run`);
-  console.log("| when | web (next start) | web children | worker | change web / worker vs idle | sandbox processes |");
+  console.log("| when | web | web children | worker | change web / worker vs idle | sandbox processes |");
   console.log("|---|---|---|---|---|---|");
   for (const [label, s] of samples) {
     const heap = (gc: Sample["webHeap"]) => (gc ? ` (after a full GC: live heap ${f(gc.heap)} of ${f(gc.heapTotal)} kept, external ${f(gc.external)}, RSS ${f(gc.rss)})` : "");

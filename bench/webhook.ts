@@ -1,5 +1,5 @@
 /**
- * Benchmark: webhook throughput in sync mode. Starts `next start` on a built app (or attaches to a
+ * Benchmark: webhook throughput in sync mode. Starts the web process (`npm start`) on a built app (or attaches to a
  * running one with --attach) and N worker processes, creates the 3-node model-free `echo` workflow
  * (Start → Template → End), publishes it and adds a sync webhook through the HTTP API, then drives
  * `POST /api/hooks/{id}` from the keep-alive closed-loop load generator at each concurrency and

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: type check, unit, integration (real PostgreSQL + Redis + worker processes)
-# and end-to-end (Playwright in Debian's Chromium against `next build` + `next start` + the compiled worker).
+# and end-to-end (Playwright in Debian's Chromium against `npm run build` + the compiled web server (`npm start`) + the compiled worker).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export NEXT_TELEMETRY_DISABLED=1

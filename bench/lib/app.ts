@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
+import { WEB_SERVER, webArgs } from "../../scripts/lib/web-command";
 import { WORKER_BUNDLE, workerArgs } from "../../scripts/lib/worker-command";
 import type { HttpClient } from "./http";
 
 /**
- * What the HTTP benchmarks share: the built app (`next start`) and compiled workers started as
+ * What the HTTP benchmarks share: the built app (`npm start`: dist/web/server.mjs) and compiled workers started as
  * child processes with a benchmark environment, a signed-in member with a published workflow, and
  * a clean Redis prefix.
  */
@@ -33,9 +34,9 @@ export function spawnLogged(args: string[], env: Record<string, string>, ready: 
   });
 }
 
-/** `next start` on the production build (exits with advice when there is none). */
+/** The web process on the production build, as `npm start` runs it (exits with advice when there is none). */
 export function startWeb(port: number, env: Record<string, string>): ChildProcess {
-  if (!fs.existsSync(path.join(benchRoot, ".next/BUILD_ID"))) {
+  if (!fs.existsSync(path.join(benchRoot, ".next/BUILD_ID")) || !fs.existsSync(path.join(benchRoot, WEB_SERVER))) {
     console.error("No production build in .next. Build once with `npm run build` (about a few minutes on 2 cores), then run this again.");
     process.exit(2);
   }
@@ -45,7 +46,7 @@ export function startWeb(port: number, env: Record<string, string>): ChildProces
   }
   // BENCH_WEB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the web process.
   const nodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  return spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  return spawn(process.execPath, webArgs(port, "127.0.0.1", nodeArgs), {
     cwd: benchRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore"],

@@ -31,7 +31,7 @@ function readCounts(dir: string, pid: number): Counts {
   }
 }
 
-/** The web tree's processes (next start may run the server in a child). */
+/** The web tree's processes (the server and any child it starts). */
 export function webPids(web: ChildProcess | null): number[] {
   if (web?.pid) return [web.pid, ...childrenOf(web.pid)];
   return [];

@@ -14,7 +14,7 @@ import { backendCpuBetween, databaseBackendCpu, treeCpu } from "./proc";
 /**
  * What the time-to-first-token benchmarks share (bench/openai-ttft.ts, bench/chat-ttft.ts): their
  * options, a self-contained environment (own database, reset at start, and Redis prefix), the stack
- * with each part in its own process as deployed (`next start` on the production build, one compiled
+ * with each part in its own process as deployed (`npm start` on the production build, one compiled
  * worker, the test model server standalone: only the clients run in the benchmark's process), and
  * the closed loop that measures and prints p50/p99.
  */
@@ -72,7 +72,7 @@ export async function prepareTtftEnv(name: string, port: number, extra: Record<s
 export const BENCH_MODEL_KEY = "sk-bench-key-1234";
 
 /**
- * The test model server (tests/fixtures/openai-server.ts standalone), then the web app (`next start`)
+ * The test model server (tests/fixtures/openai-server.ts standalone), then the web app (`npm start`)
  * and one worker with the benchmark's environment; `stop` ends all three.
  */
 export async function startTtftStack(
@@ -117,7 +117,7 @@ export interface TtftStack {
   counts: () => Promise<Record<"web" | "worker", Counts>>;
 }
 
-/** CPU seconds so far of the web app (with `next start`'s children), the worker(s) and the model server. */
+/** CPU seconds so far of the web app (with its children), the worker(s) and the model server. */
 export type CpuSnapshot = Record<"web" | "worker" | "model", number>;
 
 /**

@@ -1,0 +1,92 @@
+/**
+ * The web process (`npm start`): Next.js for the studio, the chat pages and every session route,
+ * with the public API (`/api/v1/…`, `/api/hooks/…`) answered by its route handlers directly
+ * (server/public-api-routes.ts says why). Compiled to dist/web/server.mjs by `npm run build`.
+ *
+ *   node dist/web/server.mjs [-p 3000] [-H 0.0.0.0]     (or PORT / HOSTNAME, as `next start`)
+ */
+import { createRequire } from "node:module";
+import http from "node:http";
+import path from "node:path";
+import { installPeerAddressHook } from "@/lib/auth/peer-address-hook";
+import { headerRules, sendWebResponse, toWebRequest, type HeaderRule } from "./node-web-bridge";
+import { isPublicApiPath, loadPublicApiRoutes, type PublicApiRoutes } from "./public-api-routes";
+
+const arg = (short: string, long: string) => {
+  const index = process.argv.findIndex((a) => a === short || a === long);
+  return index > 0 ? process.argv[index + 1] : undefined;
+};
+
+const port = Number(arg("-p", "--port") ?? process.env.PORT ?? 3000);
+const hostname = arg("-H", "--hostname") ?? process.env.HOSTNAME ?? "0.0.0.0";
+const dir = process.cwd();
+// As `next start` does: a production server, whatever the shell had.
+(process.env as Record<string, string>).NODE_ENV = "production";
+
+const { default: next } = await import("next");
+const app = next({ dev: false, dir, hostname, port });
+const nextHandler = app.getRequestHandler();
+await app.prepare();
+
+const distDir = path.join(dir, ".next");
+const routes = await loadPublicApiRoutes(distDir);
+const rules = headerRules(createRequire(path.join(distDir, "noop.js"))(path.join(distDir, "routes-manifest.json")));
+// Every request, Next's or not, gets its peer appended to X-Forwarded-For before anything reads it.
+installPeerAddressHook();
+
+const problem = (res: http.ServerResponse, status: number, code: string, message: string) => {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: { code, message } }));
+};
+
+async function servePublicApi(req: http.IncomingMessage, res: http.ServerResponse, api: PublicApiRoutes, headers: HeaderRule[], pathname: string): Promise<boolean> {
+  const method = req.method ?? "GET";
+  const found = api.match(method, pathname);
+  if (!found) return false;
+  if (found.kind === "bad-path") {
+    problem(res, 400, "invalid_request", "The request path is not valid percent-encoding.");
+    return true;
+  }
+  const request = await toWebRequest(req, res);
+  if (!request) {
+    problem(res, 400, "invalid_request", "The Host header does not make a valid URL.");
+    return true;
+  }
+  const response = await found.handler(request, { params: Promise.resolve(found.params) });
+  await sendWebResponse(res, response, pathname, headers, method === "HEAD");
+  return true;
+}
+
+const server = http.createServer((req, res) => {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  const pathname = query < 0 ? url : url.slice(0, query);
+  if (!isPublicApiPath(pathname)) return void nextHandler(req, res);
+  servePublicApi(req, res, routes, rules, pathname).then(
+    (served) => {
+      if (!served) void nextHandler(req, res);
+    },
+    (error: unknown) => {
+      // As Next does for a handler that throws: logged, and a 500 without details.
+      console.error(`Error handling ${req.method} ${pathname}:`, error);
+      if (!res.headersSent) problem(res, 500, "internal", "Internal server error.");
+      else res.destroy();
+    },
+  );
+});
+
+server.listen(port, hostname, () => {
+  console.log(`▲ Weft web on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (public API ${routes.pages.length} routes served directly)`);
+  console.log("✓ Ready");
+});
+
+let closing = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    // Open streams (SSE) would hold close() forever; the process leaves after a grace period.
+    setTimeout(() => process.exit(0), 5_000).unref();
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  });
+}

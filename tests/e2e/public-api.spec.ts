@@ -1,0 +1,91 @@
+import { expect, request as playwrightRequest, test } from "@playwright/test";
+import { publishGraph, signUp } from "./helpers";
+
+/**
+ * A developer's journey with the public API, against the web process as deployed (`npm start`:
+ * server/web.ts answers /api/v1 and /api/hooks without Next's request pipeline): a key made in
+ * Settings → API keys, a published workflow run synchronously and as a stream by a client
+ * outside the browser, a webhook called by another system, and what such clients must always
+ * get: the security headers, 401/404/405 answers, and the caller's address as the run's audit
+ * and rate limits see it.
+ */
+
+const at = (x: number) => ({ x, y: 0 });
+const LABEL_GRAPH = {
+  version: 1,
+  nodes: [
+    { id: "start", type: "start", position: at(0), data: { inputs: [{ name: "n", label: "", type: "number", required: true, description: "" }] } },
+    { id: "label", type: "template", position: at(200), data: { template: "item {{ start.n }}", format: "text" } },
+    { id: "end", type: "end", position: at(400), data: { outputs: [{ name: "label", value: "{{ label.text }}" }] } },
+  ],
+  edges: [
+    { id: "e1", source: "start", target: "label" },
+    { id: "e2", source: "label", target: "end" },
+  ],
+};
+
+test("a developer runs a published workflow through the API and a webhook from outside the browser", async ({ page, baseURL }) => {
+  await signUp(page, "API Developer", `e2e-api-${Date.now()}@example.test`);
+  const workflowId = await publishGraph(page, "E2E labeller", LABEL_GRAPH);
+
+  // Settings → API keys: the secret is shown once.
+  await page.goto("/settings/api-keys");
+  await page.getByTestId("create-api-key").click();
+  await page.getByLabel("Name").fill("CI pipeline");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = await page.getByTestId("api-key-secret").inputValue();
+  expect(secret).toMatch(/^weft_/);
+
+  // A webhook (sync: the caller waits for the End output), made by the developer in the studio.
+  const hook = await page.request.post(`/api/workflows/${workflowId}/webhooks`, { data: { name: "CRM", authMode: "none", mode: "sync" } });
+  expect(hook.status()).toBe(201);
+  const hookPath = ((await hook.json()) as { webhook: { path: string } }).webhook.path;
+
+  // Everything below is another program: no cookies, only the key.
+  const outside = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${secret}` } });
+  try {
+    const sync = await outside.post(`/api/v1/workflows/${workflowId}/runs`, { data: { inputs: { n: 7 }, mode: "sync" } });
+    expect(sync.status()).toBe(200);
+    const run = (await sync.json()) as { id: string; status: string; output: unknown; trigger: string };
+    expect(run).toMatchObject({ status: "succeeded", output: { label: "item 7" } });
+    const headers = sync.headers();
+    expect(headers["content-type"]).toContain("application/json");
+    expect(headers["location"]).toBe(`/api/v1/runs/${run.id}`);
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["x-powered-by"]).toBeUndefined();
+
+    // The run as the API shows it later: started through the API, by this key.
+    const read = await outside.get(`/api/v1/runs/${run.id}`);
+    expect(read.status()).toBe(200);
+    expect(await read.json()).toMatchObject({ id: run.id, status: "succeeded", output: { label: "item 7" } });
+
+    // Stream mode: Server-Sent Events from the snapshot to the run's end.
+    const stream = await outside.post(`/api/v1/workflows/${workflowId}/runs`, { data: { inputs: { n: 8 }, mode: "stream" } });
+    expect(stream.status()).toBe(200);
+    expect(stream.headers()["content-type"]).toContain("text/event-stream");
+    const events = await stream.text();
+    expect(events).toContain("event: snapshot");
+    expect(events).toMatch(/event: run\ndata: .*"status":"succeeded"/);
+    expect(events).toContain("item 8");
+
+    // The webhook: the JSON body becomes the Start inputs, the End output comes back.
+    const called = await outside.post(hookPath, { data: { n: 9 }, headers: { authorization: "" } });
+    expect(called.status()).toBe(200);
+    expect(JSON.stringify(await called.json())).toContain("item 9");
+
+    // What a client gets wrong is answered clearly, as before.
+    const wrongKey = await outside.post(`/api/v1/workflows/${workflowId}/runs`, { data: { inputs: { n: 1 } }, headers: { authorization: "Bearer weft_not-a-key" } });
+    expect(wrongKey.status()).toBe(401);
+    expect(wrongKey.headers()["www-authenticate"]).toContain("Bearer");
+    const unknownPath = await outside.get("/api/v1/no-such-thing");
+    expect(unknownPath.status()).toBe(404);
+    expect(await unknownPath.json()).toMatchObject({ error: { code: "not_found" } });
+    const wrongMethod = await outside.delete(`/api/v1/workflows/${workflowId}/runs`);
+    expect(wrongMethod.status()).toBe(405);
+    const badBody = await outside.post(`/api/v1/workflows/${workflowId}/runs`, { data: "{not json", headers: { "content-type": "application/json" } });
+    expect(badBody.status()).toBe(400);
+  } finally {
+    await outside.dispose();
+  }
+});
