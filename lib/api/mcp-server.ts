@@ -3,7 +3,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import { scopeFor } from "@/lib/api-keys/scopes";
-import { answerText } from "@/lib/channels/chat-io";
+import { runAnswer } from "@/lib/channels/run-answer";
 import { ServiceError } from "@/lib/services/errors";
 import { ApiProblem } from "./errors";
 import { waitForRunEnd, watchRunEnd } from "./wait";
@@ -58,7 +58,9 @@ async function callTool(caller: ApiCaller, name: string, args: Record<string, un
   const run = await waitForRunEnd(caller.workspaceId, runId, TOOL_CALL_TIMEOUT_MS, signal, watch);
   if (run?.status === "succeeded") {
     const output = run.output && typeof run.output === "object" && !Array.isArray(run.output) ? (run.output as Record<string, unknown>) : { output: run.output };
-    return { content: [{ type: "text", text: answerText(run.output) }], structuredContent: output, _meta: { "weft/runId": runId } };
+    // The text is the answer as a chat would give it (a chat app's Answer texts); the structure stays the End output.
+    const text = await runAnswer(found.graph, runId, run.output);
+    return { content: [{ type: "text", text }], structuredContent: output, _meta: { "weft/runId": runId } };
   }
   if (run?.status === "failed" || run?.status === "cancelled") return toolError(`The workflow run ${runId} ${run.status}${run.error?.message ? `: ${run.error.message}` : "."}`);
   return toolError(`The workflow run ${runId} has not finished (${run?.status ?? "queued"}); follow it in Weft or at /api/v1/runs/${runId}.`);

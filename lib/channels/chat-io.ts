@@ -1,3 +1,4 @@
+import { chatNodesOf } from "@/lib/chat/tree-order";
 import type { Graph } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
@@ -11,8 +12,9 @@ import { nodeRegistry } from "@/lib/nodes/registry";
  *      declared `string` input. The messages before it → the Start input `history` if declared:
  *      an array input gets `[{ role, content }]`, a string input gets "role: content" lines.
  *      Other inputs are not filled (a required one makes the call a 400).
- * Out: the End output field `answer`, else `text`, else the only output field; any other output
- *      object is returned as JSON text.
+ * Out: the chat's answer (run-answer.ts): the Answer nodes' texts when any spoke, else the End
+ *      output field `answer`, else `text`, else the only output field; any other output object is
+ *      returned as JSON text (answerText).
  */
 
 export interface ChatTurnMessage {
@@ -60,10 +62,13 @@ const BARE_TEXT_REFERENCE = /^\s*\{\{\s*([A-Za-z0-9_-]+)\.text\s*\}\}\s*$/;
 /**
  * The nodes whose streamed tokens *are* the answer: an End node whose answer field is exactly
  * `{{ node.text }}`. Only their `delta` events are sent live; anything else (a template around the
- * text, an intermediate LLM) would stream words the answer does not contain.
+ * text, an intermediate LLM) would stream words the answer does not contain. None where Answer
+ * nodes may speak (the run's own, or a sub-workflow's): then the answer is their texts, not the End's.
  */
 export function answerStreamSources(graph: Graph): Set<string> {
   const sources = new Set<string>();
+  const nodes = chatNodesOf(graph.nodes);
+  if (nodes.answers.length > 0 || nodes.subworkflows.length > 0) return sources;
   for (const outputs of endOutputs(graph)) {
     const field = pickField(outputs, (o) => o.name);
     const match = field ? BARE_TEXT_REFERENCE.exec(field.value) : null;
@@ -72,7 +77,7 @@ export function answerStreamSources(graph: Graph): Set<string> {
   return sources;
 }
 
-/** The answer text of a finished run's output. */
+/** The answer text of a finished run's End output. */
 export function answerText(output: unknown): string {
   if (typeof output === "string") return output;
   if (output === null || output === undefined) return "";

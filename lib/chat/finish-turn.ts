@@ -1,4 +1,3 @@
-import type pg from "pg";
 import { z } from "zod";
 import { poolOf, type Db } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
@@ -6,8 +5,8 @@ import { conversationOf } from "@/lib/engine/conversation";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { readRunGraph } from "@/lib/runs/version-graphs";
-import { inRunOrder } from "./tree-order";
-import { TURN_TREE } from "./turn-sql";
+import { answerTexts, turnAnswer } from "./turn-answer";
+import { turnSteps, type StepRow } from "./turn-steps";
 
 /**
  * Closes a chat turn once its run has ended: the pending assistant message gets its text (the
@@ -19,18 +18,6 @@ import { TURN_TREE } from "./turn-sql";
  */
 
 const MESSAGE_STATUS: Record<string, string> = { succeeded: "done", failed: "failed", cancelled: "cancelled" };
-
-type StepRow = { nodeType: string; output: Prisma.JsonValue; detail: Prisma.JsonValue };
-/** A step of the turn's tree (the run and its sub-workflow runs) with its run's link to the step that started it. */
-type TreeStepRow = StepRow & {
-  runId: string;
-  nodeId: string;
-  iteration: number;
-  status: string;
-  parentRunId: string | null;
-  parentNodeId: string | null;
-  parentIteration: number | null;
-};
 
 /** The text of the End output: one text field (or `answer`/`text`) as is, anything else as JSON. */
 export function endOutputText(output: unknown): string {
@@ -94,49 +81,6 @@ const PendingAnswerSchema = z.object({
   hasChildren: z.boolean(),
 });
 
-/** Succeeded steps in the order they finished; `detail` only where citations live (a model step's holds its whole prompt). */
-const SELECT_FINISHED_STEPS = prepared(
-  "chat_finished_steps",
-  `SELECT "nodeType", output, CASE WHEN "nodeType" = 'knowledge' THEN detail END AS detail
-     FROM run_steps WHERE "runId" = $1 AND status = 'succeeded'
-    ORDER BY "finishedAt" ASC, "startedAt" ASC`,
-);
-
-/**
- * The same for a turn with sub-workflow runs: the steps of the whole tree (bounded by the nesting
- * limit), with each run's link to the Sub-workflow step that started it (whatever that step's
- * status: a failed child still spoke). Outside the turn's own run only Answer outputs and the
- * Knowledge steps' retrievals (their citations) are read.
- */
-const SELECT_TREE_FINISHED_STEPS = prepared(
-  "chat_tree_finished_steps",
-  `${TURN_TREE}
-   SELECT s."runId", r."parentRunId", r."parentNodeId", r."parentIteration", s."nodeId", s.iteration, s.status::text AS status, s."nodeType",
-          CASE WHEN s."runId" = $1 OR s."nodeType" = 'answer' THEN s.output END AS output,
-          CASE WHEN s."nodeType" = 'knowledge' THEN s.detail END AS detail
-     FROM tree t JOIN runs r ON r.id = t.id JOIN run_steps s ON s."runId" = t.id
-    WHERE s.status = 'succeeded' OR s."nodeType" = 'subworkflow'
-    ORDER BY s."finishedAt" ASC NULLS LAST, s."startedAt" ASC`,
-);
-
-/**
- * The turn's succeeded steps: its own (for conversation variables), and in run order, sub-workflow
- * runs' included, those that speak in the chat (Answer texts, Knowledge citations): one statement
- * either way.
- */
-async function turnSteps(pool: pg.Pool, runId: string, hasChildren: boolean): Promise<{ own: StepRow[]; spoken: StepRow[] }> {
-  if (!hasChildren) {
-    const own = (await pool.query<StepRow>(SELECT_FINISHED_STEPS([runId]))).rows;
-    return { own, spoken: own };
-  }
-  const rows = (await pool.query<TreeStepRow>(SELECT_TREE_FINISHED_STEPS([runId]))).rows;
-  const runs = [...new Map(rows.map((row) => [row.runId, { id: row.runId, parentRunId: row.parentRunId, parentNodeId: row.parentNodeId, parentIteration: row.parentIteration }])).values()];
-  const spoken = inRunOrder(runId, runs, rows).filter((s) => s.status === "succeeded" && (s.nodeType === "answer" || s.nodeType === "knowledge"));
-  return { own: rows.filter((s) => s.runId === runId && s.status === "succeeded"), spoken };
-}
-
-const answerText = (step: StepRow) => String((step.output as { text?: unknown } | null)?.text ?? "");
-
 /** The answer, written once (only while pending); with `$5`, the conversation's variables updated in the same statement. */
 const WRITE_ANSWER = prepared(
   "chat_write_answer",
@@ -159,8 +103,7 @@ export async function finishChatTurn(db: Db, runId: string): Promise<void> {
   const status = answer.runStatus === null ? "failed" : MESSAGE_STATUS[answer.runStatus];
   if (!status) return;
   const { own: steps, spoken } = await turnSteps(pool, runId, answer.hasChildren);
-  const answers = spoken.filter((s) => s.nodeType === "answer").map(answerText);
-  const content = answers.length > 0 ? answers.filter(Boolean).join("\n\n") : answer.runStatus === "succeeded" ? endOutputText(answer.output) : "";
+  const content = turnAnswer(answerTexts(spoken), () => (answer.runStatus === "succeeded" ? endOutputText(answer.output) : ""));
   const citations = citationsOf(spoken);
   const citationsParam = citations.length ? JSON.stringify(citations) : null;
   const graph = answer.runStatus === "succeeded" ? readRunGraph(answer.graph, answer.workflowVersionId) : null;

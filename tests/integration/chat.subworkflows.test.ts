@@ -17,6 +17,7 @@ import { createWorkflow } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
 import { GET as followAnswer } from "@/app/api/chat/[slug]/messages/[messageId]/stream/route";
 import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
+import { answerLeafGraph, answerRelayGraph, answeringChatGraph, linear, nestedAnswer, nestedChatGraph, tripStart } from "../fixtures/chat-answer-graphs";
 import { eventually } from "./helpers/chain";
 import { chatStack } from "./helpers/chat-stack";
 import { addTestDocument, createTestKnowledgeBase } from "./helpers/knowledge";
@@ -34,10 +35,6 @@ const stack = chatStack();
 const at = (x: number) => ({ x, y: 0 });
 const STREAMED = "Streamed words arrive in pieces.";
 
-const linear = (nodes: Graph["nodes"]): Graph =>
-  ({ version: 1, nodes, edges: nodes.slice(1).map((node, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: node.id })) }) as Graph;
-const tripStart = { id: "start", type: "start", position: at(0), data: { inputs: [{ name: "trip", label: "Trip", type: "string", required: true, description: "" }] } };
-
 async function publish(graph: Graph): Promise<string> {
   const workflow = await createWorkflow(stack.owner, { name: `chat sub ${randomUUID().slice(0, 6)}`, graph });
   await publishWorkflow(stack.owner, workflow.id);
@@ -46,40 +43,16 @@ async function publish(graph: Graph): Promise<string> {
 
 /** conversation → Answer → relay (Answer → leaf (LLM → Answer)) → Answer. */
 async function publishNestedChatApp() {
-  const leaf = await publish(
-    linear([
-      tripStart,
-      { id: "llm", type: "llm", position: at(200), data: { providerId: stack.providerId, model: "test-model", systemPrompt: "", userPrompt: "{{ start.trip }}" } },
-      { id: "reply", type: "answer", position: at(400), data: { text: "Leaf: {{ llm.text }}" } },
-      { id: "end", type: "end", position: at(600), data: { outputs: [{ name: "text", value: "{{ llm.text }}" }] } },
-    ]),
-  );
-  const relay = await publish(
-    linear([
-      tripStart,
-      { id: "reply", type: "answer", position: at(200), data: { text: "Relay: asking the leaf." } },
-      { id: "leaf", type: "subworkflow", position: at(400), data: { workflowId: leaf, inputs: [{ name: "trip", value: "{{ start.trip }}" }] } },
-      { id: "end", type: "end", position: at(600), data: { outputs: [{ name: "text", value: "{{ leaf.output.text }}" }] } },
-    ]),
-  );
-  return publishChatApp(relay, "Let me check.", "Done: {{ sub.output.text }}");
+  const relay = await publish(answerRelayGraph(await publish(answerLeafGraph(stack.providerId))));
+  return saveChatApp(stack.owner, await publish(nestedChatGraph(relay)), { title: "Trips", access: "link" });
 }
 
 /** A chat app: conversational Start → Answer `first` → Sub-workflow `childId` (the message as `trip`) → Answer `last`. */
 async function publishChatApp(childId: string, first: string, last: string) {
-  const workflowId = await publish(
-    linear([
-      { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
-      { id: "reply", type: "answer", position: at(200), data: { text: first } },
-      { id: "sub", type: "subworkflow", position: at(400), data: { workflowId: childId, inputs: [{ name: "trip", value: "{{ start.message }}" }] } },
-      { id: "bye", type: "answer", position: at(600), data: { text: last } },
-      { id: "end", type: "end", position: at(800), data: { outputs: [] } },
-    ]),
-  );
-  return saveChatApp(stack.owner, workflowId, { title: "Trips", access: "link" });
+  return saveChatApp(stack.owner, await publish(answeringChatGraph(childId, first, last)), { title: "Trips", access: "link" });
 }
 
-const CONTENT = `Let me check.\n\nRelay: asking the leaf.\n\nLeaf: ${STREAMED}\n\nDone: ${STREAMED}`;
+const CONTENT = nestedAnswer(STREAMED);
 
 async function read(response: Response): Promise<ChatStreamEvent[]> {
   const events: ChatStreamEvent[] = [];

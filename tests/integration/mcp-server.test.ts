@@ -1,5 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Member } from "@/lib/auth/member";
 import { db } from "@/lib/db/client";
@@ -7,7 +6,7 @@ import { exampleWorkflows } from "@/lib/examples/workflows";
 import { createWorkflow, getWorkflow, renameWorkflow } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
-import { API_BASE, clientFor, createKey, routeFetchLike } from "./helpers/api-v1";
+import { clientFor, connectMcp, createKey } from "./helpers/api-v1";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
@@ -26,12 +25,7 @@ let ticketSlug: string;
 const clients: Client[] = [];
 
 async function connect(apiKey: string): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(`${API_BASE}/api/mcp`), {
-    fetch: routeFetchLike,
-    requestInit: { headers: { Authorization: `Bearer ${apiKey}` } },
-  });
-  const client = new Client({ name: "weft-test", version: "1.0.0" });
-  await client.connect(transport);
+  const client = await connectMcp(apiKey);
   clients.push(client);
   return client;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
-import { answerText } from "@/lib/channels/chat-io";
+import { runAnswer } from "@/lib/channels/run-answer";
 import { waitForRunEnd, watchRunEnd } from "../wait";
 import { openAiError } from "./errors";
 import type { ChatCompletion } from "./schemas";
@@ -11,8 +11,8 @@ export const COMPLETION_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * A non-streaming completion: the run's end is watched before the run exists (as the v1 sync mode
- * does), then the finished run is read once; its End output is the message, its LLM steps' tokens
- * the usage.
+ * does), then the finished run is read once; its answer is the message (the chat's rule: the Answer
+ * nodes' texts, else the End output; lib/channels/run-answer.ts), its LLM steps' tokens the usage.
  */
 export async function completeChat(request: Request, caller: ApiCaller, plan: ChatRunPlan, model: string): Promise<Response> {
   const runId = randomUUID();
@@ -32,12 +32,13 @@ export async function completeChat(request: Request, caller: ApiCaller, plan: Ch
     response.headers.set("X-Weft-Run-Id", runId);
     return response;
   }
+  const content = await runAnswer(plan.graph, runId, run.output);
   const completion: ChatCompletion = {
     id: completionId(runId),
     object: "chat.completion",
     created: unixSeconds(run.createdAt),
     model,
-    choices: [{ index: 0, message: { role: "assistant", content: answerText(run.output), refusal: null }, finish_reason: "stop", logprobs: null }],
+    choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, finish_reason: "stop", logprobs: null }],
     usage: { prompt_tokens: run.usage.promptTokens, completion_tokens: run.usage.completionTokens, total_tokens: run.usage.totalTokens },
   };
   return Response.json(completion, { headers });

@@ -1,5 +1,6 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import { answerStreamSources, chatInputs } from "@/lib/channels/chat-io";
+import { chatNodesOf, type ChatNodes } from "@/lib/chat/tree-order";
 import type { Graph } from "@/lib/engine/graph";
 import { findPublishedBySlug, startVersionRun } from "../workflows";
 import { openAiError } from "./errors";
@@ -9,8 +10,10 @@ export interface ChatRunPlan {
   workflowId: string;
   graph: Graph;
   start: (runId?: string) => Promise<{ runId: string }>;
-  /** Nodes whose tokens are the answer (lib/channels/chat-io.ts). */
+  /** Nodes whose tokens are the answer (lib/channels/chat-io.ts); none where Answer nodes speak. */
   sources: Set<string>;
+  /** The Answer and Sub-workflow nodes: where they are, the answer is the Answer nodes' texts (lib/channels/run-answer.ts). */
+  nodes: ChatNodes;
 }
 
 export const modelNotFound = (model: string) =>
@@ -33,6 +36,7 @@ export async function planChatRun(caller: ApiCaller, body: ChatCompletionRequest
     workflowId: found.workflowId,
     graph: found.graph,
     sources: answerStreamSources(found.graph),
+    nodes: chatNodesOf(found.graph.nodes),
     start: (runId) => startVersionRun(caller, found, mapped.inputs, model.version, { runId, trigger: "openai" }),
   };
 }

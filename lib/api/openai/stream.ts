@@ -1,23 +1,24 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
-import { answerText } from "@/lib/channels/chat-io";
-import type { RunEvent } from "@/lib/engine/run-ports";
+import { runAnswer } from "@/lib/channels/run-answer";
+import { answerPieces } from "@/lib/chat/turn-answer";
+import { followTurn, type TurnEnd } from "@/lib/chat/turn-follower";
 import { cancelRunForApi } from "@/lib/runs/cancel";
-import { followRun } from "@/lib/runs/follow";
 import { getRunView } from "../runs";
 import { liveSseStream, sseResponse } from "../run-stream";
-import { TERMINAL_RUN_STATUSES, type RunView } from "../schemas";
 import { completionId, unixSeconds, type ChatRunPlan } from "./start";
 
-type RunEnd = { status: string; output?: unknown; error?: { message?: string } | null };
-
 /**
- * A streaming completion: `chat.completion.chunk` events and `data: [DONE]`, built on the run
- * follower every other stream uses (lib/runs/follow.ts). Token `delta`s of the nodes whose text is
- * the answer (ChatRunPlan.sources) are sent as they arrive (a running step's text so far comes from
- * the snapshot); when the run succeeds, whatever of the End output was not streamed yet is sent,
- * so the content always adds up to the answer. A failed, cancelled or waiting run ends with an
- * OpenAI-style `{ error }` event, which the official clients raise. A client that goes away before
- * the end cancels the run.
+ * A streaming completion: `chat.completion.chunk` events and `data: [DONE]`, built on the chat's
+ * turn follower (lib/chat/turn-follower.ts, on the run follower every other stream uses), so a
+ * chat app streams to an OpenAI client what it says in the chat: each Answer node's text as it is
+ * published, those of its sub-workflow runs at any depth included, in run order, joined as the
+ * chat joins them (lib/chat/turn-answer.ts). A workflow without Answer nodes streams the token
+ * `delta`s of the nodes whose text is the End's answer (ChatRunPlan.sources; a running step's text
+ * so far comes from the snapshot). When the run succeeds, whatever of the answer (runAnswer, the
+ * non-streaming content) was not streamed yet is sent, so the content always adds up to it. A
+ * failed or cancelled run, or one whose every run waits for a person (approval or question), ends
+ * with an OpenAI-style `{ error }` event, which the official clients raise; a run that waits for
+ * its sub-workflow runs goes on streaming. A client that goes away before the end cancels the run.
  */
 export async function streamChat(request: Request, caller: ApiCaller, plan: ChatRunPlan, model: string, includeUsage: boolean): Promise<Response> {
   const { runId } = await plan.start();
@@ -33,44 +34,42 @@ export async function streamChat(request: Request, caller: ApiCaller, plan: Chat
     let streamed = "";
     const write = (data: unknown) => io.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
     const content = (text: string) => {
-      if (!text) return;
+      if (!text || ending) return;
       streamed += text;
       write({ ...base, choices: [{ index: 0, delta: { content: text }, finish_reason: null, logprobs: null }] });
     };
-    const finish = async (end: RunEnd) => {
-      if (end.status === "succeeded") {
-        const answer = answerText(end.output);
-        content(answer.startsWith(streamed) ? answer.slice(streamed.length) : "");
-        write({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop", logprobs: null }] });
-        if (includeUsage) write({ ...base, choices: [], usage: await usageOf(caller.workspaceId, runId) });
-      } else {
-        const why = end.status === "waiting" ? "is waiting for an answer (approval or question) in Weft" : end.status;
-        write({ error: { message: `The workflow run ${runId} ${why}${end.error?.message ? `: ${end.error.message}` : "."}`, type: "server_error", param: null, code: `run_${end.status}` } });
-      }
+    const fail = (status: string, message?: string) => {
+      const why = status === "waiting" ? "is waiting for an answer (approval or question) in Weft" : status;
+      write({ error: { message: `The workflow run ${runId} ${why}${message ? `: ${message}` : "."}`, type: "server_error", param: null, code: `run_${status}` } });
     };
-    const onEnd = (end: RunEnd) => {
+    const finish = async (end: TurnEnd) => {
+      // An end event carries the End output or the error; a run that had ended when it was first read is read again.
+      const run = end.output !== undefined || end.error ? end : ((await getRunView(caller.workspaceId, runId)) ?? end);
+      if (end.status !== "succeeded") return fail(end.status, run.error?.message);
+      const answer = await runAnswer(plan.graph, runId, run.output);
+      const rest = answer.startsWith(streamed) ? answer.slice(streamed.length) : "";
+      if (rest) write({ ...base, choices: [{ index: 0, delta: { content: rest }, finish_reason: null, logprobs: null }] });
+      write({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop", logprobs: null }] });
+      if (includeUsage) write({ ...base, choices: [], usage: await usageOf(caller.workspaceId, runId) });
+    };
+    const close = (last: () => Promise<void> | void) => {
       if (ending) return;
       ending = true;
-      void finish(end)
+      void Promise.resolve()
+        .then(last)
         .catch(() => undefined)
         .finally(() => {
           write("[DONE]");
           io.close();
         });
     };
+    const answerPiece = answerPieces();
     write({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null, logprobs: null }] });
-    return followRun<RunView>(runId, {
-      load: () => getRunView(caller.workspaceId, runId),
-      steps: (view) => view.steps,
-      onSnapshot: (view, partials) => {
-        if (!view) return onEnd({ status: "failed", error: { message: "the run disappeared" } });
-        for (const step of view.steps) if (plan.sources.has(step.nodeId)) content(partials.get(`${step.nodeId}:${step.iteration}`) ?? "");
-        if (TERMINAL_RUN_STATUSES.includes(view.status) || view.status === "waiting") onEnd(view);
-      },
-      onEvent: (event: RunEvent) => {
-        if (event.type === "delta" && plan.sources.has(event.nodeId)) content(event.text);
-        if (event.type === "run" && (TERMINAL_RUN_STATUSES.includes(event.status) || event.status === "waiting")) onEnd(event);
-      },
+    return followTurn(runId, plan.nodes, {
+      onText: (event) => content(event.type === "answer" ? answerPiece(event.text) : plan.sources.has(event.nodeId) ? event.text : ""),
+      onWait: () => undefined,
+      onPause: (reason) => close(() => (reason === "parked" ? fail("waiting") : fail("failed", "the run could not be followed"))),
+      onEnd: (end) => close(() => finish(end)),
     });
   });
   return sseResponse(stream, { "X-Weft-Run-Id": runId });

@@ -19,6 +19,8 @@ import * as openAiCompletionsRoute from "@/app/api/v1/openai/chat/completions/ro
 import * as openAiModelsRoute from "@/app/api/v1/openai/models/route";
 import * as openAiModelRoute from "@/app/api/v1/openai/models/[model]/route";
 import * as mcpRoute from "@/app/api/mcp/route";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { createApiKey } from "@/lib/api-keys/service";
 import type { ApiScope } from "@/lib/api-keys/scopes";
 import type { Member } from "@/lib/auth/member";
@@ -90,6 +92,17 @@ export async function routeFetch(request: Request): Promise<Response> {
 
 /** `routeFetch` with fetch's signature, for clients that call `fetch(url, init)` (the openai package, the MCP SDK). */
 export const routeFetchLike = (input: string | URL | Request, init?: RequestInit): Promise<Response> => routeFetch(new Request(input, init));
+
+/** The MCP SDK's own client over Streamable HTTP on the /api/mcp route handler, with `apiKey` as its bearer token; the caller closes it. */
+export async function connectMcp(apiKey: string): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(`${API_BASE}/api/mcp`), {
+    fetch: routeFetchLike,
+    requestInit: { headers: { Authorization: `Bearer ${apiKey}` } },
+  });
+  const client = new Client({ name: "weft-test", version: "1.0.0" });
+  await client.connect(transport);
+  return client;
+}
 
 export function clientFor(apiKey: string): WeftClient {
   return new WeftClient({ baseUrl: API_BASE, apiKey, fetch: routeFetch });

@@ -55,6 +55,14 @@ describe("the answer", () => {
     const g = graph([], [[{ name: "answer", value: "{{ llm.text }}" }, { name: "x", value: "{{ other.text }}" }], [{ name: "result", value: "{{ agent.text }}" }], [{ name: "answer", value: "Re: {{ wrapped.text }}" }]]);
     expect([...answerStreamSources(g)].sort()).toEqual(["agent", "llm"]);
   });
+
+  it("streams no End source where Answer nodes may speak (the run's own or a sub-workflow's)", () => {
+    for (const type of ["answer", "subworkflow"]) {
+      const g = graph([], [[{ name: "answer", value: "{{ llm.text }}" }]]);
+      g.nodes.push({ id: "speaker", type, position: { x: 0, y: 0 }, data: {} });
+      expect([...answerStreamSources(g)], type).toEqual([]);
+    }
+  });
 });
 
 describe("models and slugs", () => {

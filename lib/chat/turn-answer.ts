@@ -1,0 +1,41 @@
+import { db, poolOf } from "@/lib/db/client";
+import type { ChatNodes } from "./tree-order";
+import { turnSteps, type StepRow } from "./turn-steps";
+
+/**
+ * What a turn answers, the one rule of every channel that speaks as a chat (the chat's stored
+ * answer, finish-turn.ts; the OpenAI endpoint and MCP tool calls, lib/channels/run-answer.ts): the
+ * Answer nodes' texts of the run tree (the run and its sub-workflow runs at any depth, each child's
+ * where its Sub-workflow step ran) in run order, empty ones left out, joined by a blank line; the
+ * End output's text when no Answer node spoke.
+ */
+
+const ANSWER_SEPARATOR = "\n\n";
+
+/** The texts of the Answer steps among a turn's spoken steps (turnSteps), in their order. */
+export const answerTexts = (spoken: readonly StepRow[]): string[] =>
+  spoken.filter((s) => s.nodeType === "answer").map((s) => String((s.output as { text?: unknown } | null)?.text ?? ""));
+
+export function turnAnswer(answers: readonly string[], endText: () => string): string {
+  return answers.length > 0 ? answers.filter(Boolean).join(ANSWER_SEPARATOR) : endText();
+}
+
+/**
+ * The same join, live: each Answer text as it arrives becomes the piece it adds to the answer so
+ * far (the separator first, but for the first one), so the pieces add up to `turnAnswer`.
+ */
+export function answerPieces(): (text: string) => string {
+  let spoken = 0;
+  return (text) => (text ? (spoken++ > 0 ? ANSWER_SEPARATOR : "") + text : "");
+}
+
+/**
+ * The answer of a finished run whose graph has these Answer and Sub-workflow nodes: the End text
+ * as is, without a read, when there is neither (nothing else can speak); else one statement
+ * (the tree's, when Sub-workflow nodes may have started child runs).
+ */
+export async function readTurnAnswer(runId: string, nodes: ChatNodes, endText: () => string): Promise<string> {
+  if (nodes.answers.length === 0 && nodes.subworkflows.length === 0) return endText();
+  const { spoken } = await turnSteps(poolOf(db()), runId, nodes.subworkflows.length > 0);
+  return turnAnswer(answerTexts(spoken), endText);
+}
