@@ -46,7 +46,9 @@ export function startWeb(port: number, env: Record<string, string>): ChildProces
   }
   // BENCH_WEB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the web process.
   const nodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  return spawn(process.execPath, webArgs(port, "127.0.0.1", nodeArgs), {
+  // BENCH_WEB=next serves everything through `next start` (no direct public API path, server/web.ts), to compare the two.
+  const args = process.env.BENCH_WEB === "next" ? [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"] : webArgs(port, "127.0.0.1", nodeArgs);
+  return spawn(process.execPath, args, {
     cwd: benchRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore"],
