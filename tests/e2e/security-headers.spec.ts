@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 
 /**
- * Security headers and the cross-origin refusal against the real `next start` server, and that
+ * Security headers and the cross-origin refusal against the real web server (`npm start`), and that
  * the CSP breaks neither hydration nor the editor (React Flow's inline styles).
  */
 

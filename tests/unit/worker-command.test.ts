@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { WEB_SERVER, webArgs } from "@/scripts/lib/web-command";
 import { projectRoot, WORKER_BUNDLE, workerArgs } from "@/scripts/lib/worker-command";
 
 const scripts = (JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
@@ -14,7 +15,7 @@ describe("the worker command", () => {
   });
 
   it("npm run build builds the worker after the web app; the TypeScript entry stays for development", () => {
-    expect(scripts.build).toMatch(/next build && npm run build:worker$/);
+    expect(scripts.build).toMatch(/^next build && npm run build:worker && npm run build:server$/);
     expect(scripts["build:worker"]).toContain("scripts/build-worker.ts");
     expect(scripts["worker:dev"]).toBe("node --import tsx workers/run-worker.ts");
   });
@@ -24,5 +25,23 @@ describe("the worker command", () => {
     expect(quickstart).toContain("npm run build\n");
     expect(quickstart).toContain(`node ${workerArgs().join(" ")} &`);
     expect(quickstart).not.toContain("workers/run-worker.ts");
+  });
+});
+
+/** The web process as `npm start` runs it is what the quick start, Playwright and the benchmarks start. */
+describe("the web command", () => {
+  it("npm start runs the compiled server (Next plus the direct public API path) with bare node", () => {
+    expect(scripts.start).toBe(`node ${WEB_SERVER}`);
+    expect(scripts["build:server"]).toContain("scripts/build-server.ts");
+    expect(webArgs(3000, "0.0.0.0")).toEqual([WEB_SERVER, "-H", "0.0.0.0", "-p", "3000"]);
+  });
+
+  it("the quick start and the end-to-end suite start that server, not next start", () => {
+    const quickstart = readFileSync(path.join(projectRoot, "scripts/quickstart.sh"), "utf8");
+    expect(quickstart).toContain(`node ${WEB_SERVER} -p "$PORT" &`);
+    expect(quickstart).not.toContain("next start");
+    const playwright = readFileSync(path.join(projectRoot, "playwright.config.ts"), "utf8");
+    expect(playwright).toContain("webArgs(E2E_PORT)");
+    expect(playwright).not.toMatch(/next start/);
   });
 });
