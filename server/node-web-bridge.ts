@@ -50,9 +50,11 @@ export async function toWebRequest(req: IncomingMessage, res: ServerResponse): P
     if (!res.writableFinished) controller.abort();
   });
   const method = req.method ?? "GET";
+  // As Next does: https when a proxy in front says so (X-Forwarded-Proto), else http.
+  const protocol = String(req.headers["x-forwarded-proto"] ?? "").includes("https") ? "https" : "http";
   let url: URL;
   try {
-    url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+    url = new URL(req.url ?? "/", `${protocol}://${req.headers.host ?? "localhost"}`);
   } catch {
     return null;
   }

@@ -1,16 +1,20 @@
 /**
- * The web process (`npm start`): Next.js for the studio, the chat pages and every session route,
- * with the public API (`/api/v1/…`, `/api/hooks/…`) answered by its route handlers directly
- * (server/public-api-routes.ts says why). Compiled to dist/web/server.mjs by `npm run build`.
+ * The web process (`npm start`): Next.js for the studio's pages and routes and the chat pages,
+ * with the public API (`/api/v1/…`, `/api/hooks/…`) and the chat apps' API (`/api/chat/…`)
+ * answered by their route handlers directly (server/direct-routes.ts says why), after the same
+ * checks proxy.ts makes for /api/ paths. Compiled to dist/web/server.mjs by `npm run build`.
  *
  *   node dist/web/server.mjs [-p 3000] [-H 0.0.0.0]     (or PORT / HOSTNAME, as `next start`)
  */
 import { createRequire } from "node:module";
 import http from "node:http";
 import path from "node:path";
+import { apiRequestRefusal } from "@/lib/auth/origin";
 import { installPeerAddressHook } from "@/lib/auth/peer-address-hook";
+import { withTransportSecurity } from "@/lib/auth/security-headers";
+import { env } from "@/lib/env";
+import { isDirectPath, loadDirectRoutes, type DirectRoutes } from "./direct-routes";
 import { headerRules, sendWebResponse, toWebRequest, type HeaderRule } from "./node-web-bridge";
-import { isPublicApiPath, loadPublicApiRoutes, type PublicApiRoutes } from "./public-api-routes";
 
 const arg = (short: string, long: string) => {
   const index = process.argv.findIndex((a) => a === short || a === long);
@@ -29,7 +33,9 @@ const nextHandler = app.getRequestHandler();
 await app.prepare();
 
 const distDir = path.join(dir, ".next");
-const routes = await loadPublicApiRoutes(distDir);
+const routes = await loadDirectRoutes(distDir);
+// What proxy.ts passes to the same checks; read after prepare(), when Next has loaded .env.
+const appUrl = env().BETTER_AUTH_URL;
 const rules = headerRules(createRequire(path.join(distDir, "noop.js"))(path.join(distDir, "routes-manifest.json")));
 // Every request, Next's or not, gets its peer appended to X-Forwarded-For before anything reads it.
 installPeerAddressHook();
@@ -38,9 +44,9 @@ const problem = (res: http.ServerResponse, status: number, code: string, message
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: { code, message } }));
 };
 
-async function servePublicApi(req: http.IncomingMessage, res: http.ServerResponse, api: PublicApiRoutes, headers: HeaderRule[], pathname: string): Promise<boolean> {
+async function serveDirect(req: http.IncomingMessage, res: http.ServerResponse, direct: DirectRoutes, headers: HeaderRule[], pathname: string): Promise<boolean> {
   const method = req.method ?? "GET";
-  const found = api.match(method, pathname);
+  const found = direct.match(method, pathname);
   if (!found) return false;
   if (found.kind === "bad-path") {
     problem(res, 400, "invalid_request", "The request path is not valid percent-encoding.");
@@ -51,8 +57,9 @@ async function servePublicApi(req: http.IncomingMessage, res: http.ServerRespons
     problem(res, 400, "invalid_request", "The Host header does not make a valid URL.");
     return true;
   }
-  const response = await found.handler(request, { params: Promise.resolve(found.params) });
-  await sendWebResponse(res, response, pathname, headers, method === "HEAD");
+  // proxy.ts's work for /api/ paths: the same-origin check (chat routes), HSTS over https.
+  const response = apiRequestRefusal(request, pathname, appUrl) ?? (await found.handler(request, { params: Promise.resolve(found.params) }));
+  await sendWebResponse(res, withTransportSecurity(response, appUrl), pathname, headers, method === "HEAD");
   return true;
 }
 
@@ -60,8 +67,8 @@ const server = http.createServer((req, res) => {
   const url = req.url ?? "/";
   const query = url.indexOf("?");
   const pathname = query < 0 ? url : url.slice(0, query);
-  if (!isPublicApiPath(pathname)) return void nextHandler(req, res);
-  servePublicApi(req, res, routes, rules, pathname).then(
+  if (!isDirectPath(pathname)) return void nextHandler(req, res);
+  serveDirect(req, res, routes, rules, pathname).then(
     (served) => {
       if (!served) void nextHandler(req, res);
     },
@@ -75,7 +82,7 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(port, hostname, () => {
-  console.log(`▲ Weft web on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (public API ${routes.pages.length} routes served directly)`);
+  console.log(`▲ Weft web on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (${routes.pages.length} API routes served directly)`);
   console.log("✓ Ready");
 });
 

@@ -15,6 +15,14 @@ export function needsSameOrigin(pathname: string): boolean {
 }
 
 /**
+ * What an /api/ request meets before its route runs (proxy.ts under Next, server/web.ts on its
+ * direct path): a cross-origin refusal where the path needs the same origin, or null.
+ */
+export function apiRequestRefusal(request: Request, pathname: string, appUrl: string): Response | null {
+  return needsSameOrigin(pathname) ? crossOriginRefusal(request, appUrl) : null;
+}
+
+/**
  * A 403 for a cross-origin state-changing request, or null to let it through. Allowed origins
  * are the same as better-auth's trustedOrigins (lib/auth/auth.ts): BETTER_AUTH_URL's origin and
  * the request's own origin. Browsers send `Origin` on every cross-origin POST/PUT/PATCH/DELETE

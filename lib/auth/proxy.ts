@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { crossOriginRefusal, needsSameOrigin } from "@/lib/auth/origin";
+import { apiRequestRefusal } from "@/lib/auth/origin";
 import { withTransportSecurity } from "@/lib/auth/security-headers";
 
 /** Request header carrying path + query to server components, so sign-in can send the user back. */
@@ -14,8 +14,7 @@ export const PATHNAME_HEADER = "x-weft-pathname";
 export function weftProxy(request: NextRequest, appUrl: string): NextResponse | Response {
   const pathname = request.nextUrl.pathname;
   if (pathname.startsWith("/api/")) {
-    const refusal = needsSameOrigin(pathname) ? crossOriginRefusal(request, appUrl) : null;
-    return withTransportSecurity(refusal ?? NextResponse.next(), appUrl);
+    return withTransportSecurity(apiRequestRefusal(request, pathname, appUrl) ?? NextResponse.next(), appUrl);
   }
   return withTransportSecurity(forwardPathname(request), appUrl);
 }

@@ -1,5 +1,5 @@
 import { expect, request as playwrightRequest, test } from "@playwright/test";
-import { publishGraph, signUp } from "./helpers";
+import { linkChatApp, publishGraph, signUp } from "./helpers";
 
 /**
  * A developer's journey with the public API, against the web process as deployed (`npm start`:
@@ -87,5 +87,42 @@ test("a developer runs a published workflow through the API and a webhook from o
     expect(badBody.status()).toBe(400);
   } finally {
     await outside.dispose();
+  }
+});
+
+test("the chat apps' API, served on the same direct path, still refuses a cross-origin post and answers a visitor", async ({ page, baseURL }) => {
+  await signUp(page, "Chat Owner", `e2e-chat-origin-${Date.now()}@example.test`);
+  const workflowId = await publishGraph(page, "E2E greeter", {
+    version: 1,
+    nodes: [
+      { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
+      { id: "hello", type: "answer", position: at(220), data: { text: "Hello, {{ start.message }}!" } },
+      { id: "end", type: "end", position: at(440), data: { outputs: [] } },
+    ],
+    edges: [
+      { id: "e1", source: "start", target: "hello" },
+      { id: "e2", source: "hello", target: "end" },
+    ],
+  });
+  const slug = await linkChatApp(page, workflowId, "E2E greeter");
+
+  const visitor = await playwrightRequest.newContext({ baseURL });
+  try {
+    // A page on another origin posting with the visitor's cookies: refused before the route runs, as proxy.ts does under Next.
+    const forged = await visitor.post(`/api/chat/${slug}/turns`, { data: { message: "hi" }, headers: { origin: "https://evil.example" } });
+    expect(forged.status()).toBe(403);
+    expect(await forged.json()).toMatchObject({ error: { code: "cross_origin" } });
+    expect(forged.headers()["x-content-type-options"]).toBe("nosniff");
+
+    // The visitor's own turn streams the answer and gets a visitor cookie.
+    const turn = await visitor.post(`/api/chat/${slug}/turns`, { data: { message: "Ada" }, headers: { origin: baseURL! } });
+    expect(turn.status()).toBe(200);
+    expect(turn.headers()["content-type"]).toContain("text/event-stream");
+    expect(turn.headers()["set-cookie"]).toContain("weft_chat_visitor=");
+    const events = await turn.text();
+    expect(events).toContain("Hello, Ada!");
+    expect(events).toContain("event: done");
+  } finally {
+    await visitor.dispose();
   }
 });

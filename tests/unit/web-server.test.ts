@@ -2,10 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { headerRules, sendWebResponse, toWebRequest } from "@/server/node-web-bridge";
-import { publicApiRouteTable, type RouteHandlerFn, type RoutesManifest } from "@/server/public-api-routes";
+import { directRouteTable, type RouteHandlerFn, type RoutesManifest } from "@/server/direct-routes";
 
 /**
- * The web process's direct path for the public API (server/web.ts): which handler a request
+ * The web process's direct path for the API routes (server/web.ts): which handler a request
  * reaches, with which params, and what the bridge between Node's http and the Fetch API keeps
  * (headers, body, abort, streaming, the config's security headers). The whole server is exercised
  * against the real build by tests/e2e/public-api.spec.ts.
@@ -21,7 +21,9 @@ const route = (page: string, regex: string, keys: string[] = []) => ({
 // As Next writes them: named groups nxtP<name>, the catch-all last.
 const manifest: RoutesManifest = {
   staticRoutes: [route("/api/v1/openai/models", "^/api/v1/openai/models(?:/)?$"), route("/api/workflows", "^/api/workflows(?:/)?$")],
+  // (the chat routes are dynamic: /api/chat/[slug]/…)
   dynamicRoutes: [
+    route("/api/chat/[slug]/turns", "^/api/chat/(?<nxtPslug>[^/]+?)/turns(?:/)?$", ["nxtPslug"]),
     route("/api/hooks/[id]", "^/api/hooks/(?<nxtPid>[^/]+?)(?:/)?$", ["nxtPid"]),
     route("/api/v1/workflows/[id]/runs", "^/api/v1/workflows/(?<nxtPid>[^/]+?)/runs(?:/)?$", ["nxtPid"]),
     route("/api/v1/[...path]", "^/api/v1/(?<nxtPpath>.+?)(?:/)?$", ["nxtPpath"]),
@@ -30,11 +32,12 @@ const manifest: RoutesManifest = {
 
 const handler = (name: string): RouteHandlerFn => async () => new Response(name);
 
-describe("public API route table", () => {
-  const table = publicApiRouteTable(
+describe("direct route table", () => {
+  const table = directRouteTable(
     manifest,
     new Map([
       ["/api/v1/openai/models", { GET: handler("models") }],
+      ["/api/chat/[slug]/turns", { POST: handler("turn") }],
       ["/api/hooks/[id]", { GET: handler("hook-get"), POST: handler("hook-post") }],
       ["/api/v1/workflows/[id]/runs", { POST: handler("runs") }],
       ["/api/v1/[...path]", { GET: handler("not-found"), POST: handler("not-found") }],
@@ -42,8 +45,8 @@ describe("public API route table", () => {
     ]),
   );
 
-  it("serves only /api/v1 and /api/hooks, static routes before dynamic ones and the catch-all last", async () => {
-    expect(table.pages).toEqual(["/api/v1/openai/models", "/api/hooks/[id]", "/api/v1/workflows/[id]/runs", "/api/v1/[...path]"]);
+  it("serves only /api/v1, /api/hooks and /api/chat, static routes before dynamic ones and the catch-all last", async () => {
+    expect(table.pages).toEqual(["/api/v1/openai/models", "/api/chat/[slug]/turns", "/api/hooks/[id]", "/api/v1/workflows/[id]/runs", "/api/v1/[...path]"]);
     const models = table.match("GET", "/api/v1/openai/models");
     expect(models?.kind === "route" && (await (await models.handler(new Request("http://x/"), { params: Promise.resolve({}) })).text())).toBe("models");
     expect(table.match("GET", "/api/workflows")).toBeNull();

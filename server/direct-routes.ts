@@ -2,20 +2,22 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 /**
- * The public API's route handlers (`/api/v1/…` and `/api/hooks/…`), found the way Next finds them
- * and called directly: the same compiled modules Next serves (its build output, one instance per
+ * The route handlers the web process calls itself, without Next (server/web.ts): the public API
+ * (`/api/v1/…`, `/api/hooks/…`: API keys, webhook ids and signatures) and the chat apps' API
+ * (`/api/chat/…`: the chat page and widget, by session or visitor cookie read from the request's
+ * own headers). They are the same compiled modules Next serves (its build output, one instance per
  * process), matched with the patterns Next wrote for them (routes-manifest.json: static routes
- * first, then dynamic ones in Next's order, so `[...path]` stays the fallback).
+ * first, then dynamic ones in Next's order, so `[...path]` stays the fallback). None of them uses
+ * Next's request-scoped APIs (`headers()`, `cookies()`); studio routes do, and stay with Next.
  *
- * Why: these routes need none of what Next adds around a route handler (pages, middleware, request
- * stores, React caches, tracing spans); they are authenticated by API key, webhook id or signature,
- * and proxy.ts already skips them. That machinery cost the synchronous run API about 2.5–3.5 ms of
- * the web process's ~6 ms of CPU per request (issue #9, bench/http-runs.ts). Every other path is
- * still served by Next.
+ * Why: Next's machinery around a route handler (router, request and work stores, tracing spans,
+ * response finalisation) cost the synchronous run API about 2.5–3 ms of the web process's ~6 ms
+ * of CPU per request (issue #9, bench/http-runs.ts with BENCH_WEB=next). Pages and every other
+ * route are still served by Next.
  */
 
-/** Path prefixes served here; they are exactly the API paths proxy.ts's matcher leaves out (no session, no cookies). */
-export const PUBLIC_API_PREFIXES = ["/api/v1/", "/api/hooks/"] as const;
+/** Path prefixes served directly. What proxy.ts does for /api/ paths is done by server/web.ts for them. */
+export const DIRECT_PREFIXES = ["/api/v1/", "/api/hooks/", "/api/chat/"] as const;
 
 export type RouteContext = { params: Promise<Record<string, string | string[]>> };
 export type RouteHandlerFn = (request: Request, context: RouteContext) => Promise<Response> | Response;
@@ -48,7 +50,7 @@ interface RouteModule {
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
-export const isPublicApiPath = (pathname: string) => PUBLIC_API_PREFIXES.some((prefix) => pathname.startsWith(prefix));
+export const isDirectPath = (pathname: string) => DIRECT_PREFIXES.some((prefix) => pathname.startsWith(prefix));
 
 /** `[id]` → id, `[...path]` / `[[...path]]` → path (catch-all), from the page's own segment names. */
 function segmentParams(page: string): Map<string, boolean> {
@@ -79,10 +81,10 @@ async function loadHandlers(serverDir: string, file: string): Promise<RouteHandl
 }
 
 /**
- * Loads every public API route of the build in `distDir` (`.next`). Throws when the build has no
+ * Loads every direct route of the build in `distDir` (`.next`). Throws when the build has no
  * manifests (run `npm run build`).
  */
-export async function loadPublicApiRoutes(distDir: string) {
+export async function loadDirectRoutes(distDir: string) {
   const require = createRequire(path.join(distDir, "noop.js"));
   const manifest = require(path.join(distDir, "routes-manifest.json")) as RoutesManifest;
   const files = require(path.join(distDir, "server/app-paths-manifest.json")) as Record<string, string>;
@@ -90,9 +92,9 @@ export async function loadPublicApiRoutes(distDir: string) {
   const handlers = new Map<string, RouteHandlers>();
   for (const route of [...manifest.staticRoutes, ...manifest.dynamicRoutes]) {
     const file = files[`${route.page}/route`];
-    if (isPublicApiPath(`${route.page}/`) && file) handlers.set(route.page, await loadHandlers(serverDir, file));
+    if (isDirectPath(`${route.page}/`) && file) handlers.set(route.page, await loadHandlers(serverDir, file));
   }
-  return publicApiRouteTable(manifest, handlers);
+  return directRouteTable(manifest, handlers);
 }
 
 export interface RoutesManifest {
@@ -100,15 +102,15 @@ export interface RoutesManifest {
   dynamicRoutes: ManifestRoute[];
 }
 
-/** The public API routes of `manifest` that have handlers, matched in Next's order: static routes first, then dynamic ones as listed. */
-export function publicApiRouteTable(manifest: RoutesManifest, handlers: Map<string, RouteHandlers>) {
+/** The direct routes of `manifest` that have handlers, matched in Next's order: static routes first, then dynamic ones as listed. */
+export function directRouteTable(manifest: RoutesManifest, handlers: Map<string, RouteHandlers>) {
   const routes = [...manifest.staticRoutes, ...manifest.dynamicRoutes]
-    .filter((route) => isPublicApiPath(`${route.page}/`) && handlers.has(route.page))
+    .filter((route) => isDirectPath(`${route.page}/`) && handlers.has(route.page))
     .map((route) => compile(route, handlers.get(route.page)!));
   return { match: (method: string, pathname: string) => matchRoute(routes, method, pathname), pages: routes.map((r) => r.page) };
 }
 
-export type PublicApiRoutes = ReturnType<typeof publicApiRouteTable>;
+export type DirectRoutes = ReturnType<typeof directRouteTable>;
 
 /**
  * The handler for `method` on `pathname`, or null when Next should answer (no such route, or a
