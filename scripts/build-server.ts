@@ -7,21 +7,14 @@
  */
 import { build } from "esbuild";
 import path from "node:path";
+import { nodeBundleOptions } from "./lib/esbuild-node";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const started = performance.now();
 await build({
-  absWorkingDir: root,
+  ...nodeBundleOptions(root),
   entryPoints: ["server/web.ts"],
   outfile: "dist/web/server.mjs",
-  bundle: true,
   packages: "external",
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  sourcemap: "linked",
-  sourcesContent: false,
-  alias: { "@": root },
-  logLevel: "warning",
 });
 console.log(`[build:server] dist/web/server.mjs in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -9,6 +9,7 @@
 import { build, type Plugin } from "esbuild";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { nodeBundleOptions } from "./lib/esbuild-node";
 import { trimSourceMap } from "./lib/trim-source-map";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -57,19 +58,11 @@ function runtimeFiles(found: Map<string, RuntimeFile>, outputDir: string): Plugi
 }
 
 const common = {
-  absWorkingDir: root,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  sourcemap: "linked",
-  sourcesContent: false,
-  alias: { "@": root },
+  ...nodeBundleOptions(root),
   banner: { js: banner },
   // Less source text for V8 to hold (about 6 MiB less heap at idle); names stay, and the source map points at the TypeScript.
   minifyWhitespace: true,
   minifySyntax: true,
-  logLevel: "warning",
 } as const;
 
 const started = performance.now();

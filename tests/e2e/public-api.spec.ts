@@ -1,4 +1,5 @@
 import { expect, request as playwrightRequest, test } from "@playwright/test";
+import { benchWorkflows } from "../../bench/lib/workflows";
 import { linkChatApp, publishGraph, signUp } from "./helpers";
 
 /**
@@ -11,18 +12,8 @@ import { linkChatApp, publishGraph, signUp } from "./helpers";
  */
 
 const at = (x: number) => ({ x, y: 0 });
-const LABEL_GRAPH = {
-  version: 1,
-  nodes: [
-    { id: "start", type: "start", position: at(0), data: { inputs: [{ name: "n", label: "", type: "number", required: true, description: "" }] } },
-    { id: "label", type: "template", position: at(200), data: { template: "item {{ start.n }}", format: "text" } },
-    { id: "end", type: "end", position: at(400), data: { outputs: [{ name: "label", value: "{{ label.text }}" }] } },
-  ],
-  edges: [
-    { id: "e1", source: "start", target: "label" },
-    { id: "e2", source: "label", target: "end" },
-  ],
-};
+// Start (n) → Template "item {{ start.n }}" → End { label }: the webhook benchmark's workflow.
+const LABEL_GRAPH = benchWorkflows.echo.graph;
 
 test("a developer runs a published workflow through the API and a webhook from outside the browser", async ({ page, baseURL }) => {
   await signUp(page, "API Developer", `e2e-api-${Date.now()}@example.test`);
