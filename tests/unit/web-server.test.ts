@@ -100,6 +100,32 @@ describe("node ↔ fetch bridge", () => {
     expect(skipped.headers.get("x-content-type-options")).toBeNull();
   });
 
+  it("answers a body the handler stops reading at its limit (sized or chunked) with the handler's 413, not a reset", async () => {
+    const base = await serve(async (request) => {
+      const reader = request.body!.getReader();
+      let read = 0;
+      while (read < 100_000) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        read += chunk.value.length;
+      }
+      await reader.cancel();
+      return Response.json({ error: { code: "payload_too_large" } }, { status: 413 });
+    });
+    const piece = new TextEncoder().encode("x".repeat(100_000));
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 50; i++) controller.enqueue(piece);
+        controller.close();
+      },
+    });
+    for (const body of ["x".repeat(5_000_000), chunked]) {
+      const response = await fetch(`${base}/api/hooks/h`, { method: "POST", body, duplex: "half" } as RequestInit);
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({ error: { code: "payload_too_large" } });
+    }
+  });
+
   it("streams a response chunk by chunk and aborts the request's signal when the client goes away", async () => {
     let aborted: Promise<boolean> = Promise.resolve(false);
     const base = await serve(
