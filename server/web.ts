@@ -4,7 +4,7 @@
  * answered by their route handlers directly (server/direct-routes.ts says why), after the same
  * checks proxy.ts makes for /api/ paths. Compiled to dist/web/server.mjs by `npm run build`.
  *
- *   node dist/web/server.mjs [-p 3000] [-H 0.0.0.0]     (or PORT / HOSTNAME, as `next start`)
+ *   node dist/web/server.mjs [-p 3000] [-H 127.0.0.1]     (or PORT; without -H on every interface, as `next start`)
  */
 import { createRequire } from "node:module";
 import http from "node:http";
@@ -22,7 +22,9 @@ const arg = (short: string, long: string) => {
 };
 
 const port = Number(arg("-p", "--port") ?? process.env.PORT ?? 3000);
-const hostname = arg("-H", "--hostname") ?? process.env.HOSTNAME ?? "0.0.0.0";
+// Not $HOSTNAME: shells and containers set it to the machine's name.
+const bindHost = arg("-H", "--hostname");
+const hostname = bindHost ?? "localhost";
 const dir = process.cwd();
 // As `next start` does: a production server, whatever the shell had.
 (process.env as Record<string, string>).NODE_ENV = "production";
@@ -81,10 +83,13 @@ const server = http.createServer((req, res) => {
   );
 });
 
-server.listen(port, hostname, () => {
-  console.log(`▲ Weft web on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (${routes.pages.length} API routes served directly)`);
+const listening = () => {
+  console.log(`▲ Weft web on http://${hostname}:${port} (${routes.pages.length} API routes served directly)`);
   console.log("✓ Ready");
-});
+};
+// Without -H: every interface, IPv6 and IPv4, so http://localhost works whichever it resolves to.
+if (bindHost) server.listen(port, bindHost, listening);
+else server.listen(port, listening);
 
 let closing = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
