@@ -13,8 +13,8 @@ import { apiRequestRefusal } from "@/lib/auth/origin";
 import { installPeerAddressHook } from "@/lib/auth/peer-address-hook";
 import { withTransportSecurity } from "@/lib/auth/security-headers";
 import { env } from "@/lib/env";
-import { isDirectPath, loadDirectRoutes, type DirectRoutes } from "./direct-routes";
-import { headerRules, sendWebResponse, toWebRequest, type HeaderRule } from "./node-web-bridge";
+import { isDirectPath, loadDirectRoutes } from "./direct-routes";
+import { headerRules, sendWebResponse, toWebRequest } from "./node-web-bridge";
 
 const arg = (short: string, long: string) => {
   const index = process.argv.findIndex((a) => a === short || a === long);
@@ -42,26 +42,27 @@ const rules = headerRules(createRequire(path.join(distDir, "noop.js"))(path.join
 // Every request, Next's or not, gets its peer appended to X-Forwarded-For before anything reads it.
 installPeerAddressHook();
 
-const problem = (res: http.ServerResponse, status: number, code: string, message: string) => {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: { code, message } }));
-};
+/** An error of the direct path itself, in the API's error shape and with the config's headers like every other answer. */
+const problem = (res: http.ServerResponse, pathname: string, status: number, code: string, message: string) =>
+  sendWebResponse(res, Response.json({ error: { code, message } }, { status }), pathname, rules, false);
 
-async function serveDirect(req: http.IncomingMessage, res: http.ServerResponse, direct: DirectRoutes, headers: HeaderRule[], pathname: string): Promise<boolean> {
+/** Answers `req` with its direct route's handler; false when Next should (no such route, or a method it does not export). */
+async function serveDirect(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<boolean> {
   const method = req.method ?? "GET";
-  const found = direct.match(method, pathname);
+  const found = routes.match(method, pathname);
   if (!found) return false;
   if (found.kind === "bad-path") {
-    problem(res, 400, "invalid_request", "The request path is not valid percent-encoding.");
+    await problem(res, pathname, 400, "invalid_request", "The request path is not valid percent-encoding.");
     return true;
   }
   const request = await toWebRequest(req, res);
   if (!request) {
-    problem(res, 400, "invalid_request", "The Host header does not make a valid URL.");
+    await problem(res, pathname, 400, "invalid_request", "The Host header does not make a valid URL.");
     return true;
   }
   // proxy.ts's work for /api/ paths: the same-origin check (chat routes), HSTS over https.
   const response = apiRequestRefusal(request, pathname, appUrl) ?? (await found.handler(request, { params: Promise.resolve(found.params) }));
-  await sendWebResponse(res, withTransportSecurity(response, appUrl), pathname, headers, method === "HEAD");
+  await sendWebResponse(res, withTransportSecurity(response, appUrl), pathname, rules, method === "HEAD");
   return true;
 }
 
@@ -70,14 +71,16 @@ const server = http.createServer((req, res) => {
   const query = url.indexOf("?");
   const pathname = query < 0 ? url : url.slice(0, query);
   if (!isDirectPath(pathname)) return void nextHandler(req, res);
-  serveDirect(req, res, routes, rules, pathname).then(
+  serveDirect(req, res, pathname).then(
     (served) => {
       if (!served) void nextHandler(req, res);
     },
     (error: unknown) => {
+      // A client that left mid-request is no error of ours; nothing is left to answer.
+      if (req.destroyed && !req.complete) return void res.destroy();
       // As Next does for a handler that throws: logged, and a 500 without details.
       console.error(`Error handling ${req.method} ${pathname}:`, error);
-      if (!res.headersSent) problem(res, 500, "internal", "Internal server error.");
+      if (!res.headersSent) void problem(res, pathname, 500, "internal", "Internal server error.").catch(() => res.destroy());
       else res.destroy();
     },
   );
