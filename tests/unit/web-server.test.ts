@@ -67,7 +67,7 @@ describe("direct route table", () => {
 
 describe("node ↔ fetch bridge", () => {
   let server: http.Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()).closeAllConnections() : resolve())));
 
   async function serve(handle: (request: Request) => Promise<Response>, onRequest?: (request: Request) => void): Promise<string> {
     const rules = headerRules({ headers: [{ regex: "^(?:/((?!skip).*))(?:/)?$", headers: [{ key: "X-Content-Type-Options", value: "nosniff" }] }] });
