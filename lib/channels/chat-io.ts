@@ -1,5 +1,5 @@
 import { chatNodesOf } from "@/lib/chat/tree-order";
-import type { Graph } from "@/lib/engine/graph";
+import { DEFAULT_HANDLE, edgeHandle, type Graph } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
 
@@ -75,6 +75,41 @@ export function answerStreamSources(graph: Graph): Set<string> {
     if (match) sources.add(match[1]!);
   }
   return sources;
+}
+
+/** An Answer node whose text opens with an LLM's text, after a fixed leading text (`prefix`). */
+export interface AnswerFeed {
+  answer: string;
+  prefix: string;
+}
+
+/** An Answer template's fixed leading text and the node whose `text` follows it: `Sure: {{ llm.text }}…`. */
+const LEADING_TEXT_REFERENCE = /^((?:(?!\{[{%])[\s\S])*)\{\{\s*([a-z][a-z0-9_]*)\.text\s*\}\}/;
+
+/**
+ * The LLM nodes of the graph whose tokens are the beginning of an Answer's text, so they can be
+ * streamed as that Answer before it runs: the Answer's template is fixed text then `{{ llm.text }}`
+ * (anything may follow), and the LLM is the Answer's only predecessor, at the top level, so the
+ * Answer runs right after it whenever it succeeds. Only LLM nodes: their tokens add up to their
+ * `text` (an Agent's also tell tool progress and earlier turns). An LLM feeding two such Answers
+ * feeds none (which would speak first is not known).
+ */
+export function answerFeeds(graph: Graph): Map<string, AnswerFeed> {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const feeds = new Map<string, AnswerFeed>();
+  const ambiguous = new Set<string>();
+  for (const answer of graph.nodes) {
+    if (answer.type !== "answer" || answer.parentId || answer.disabled) continue;
+    const match = LEADING_TEXT_REFERENCE.exec(String((answer.data as { text?: unknown }).text ?? ""));
+    const incoming = graph.edges.filter((e) => e.target === answer.id);
+    const source = match ? byId.get(match[2]!) : undefined;
+    if (!source || source.type !== "llm" || source.parentId || source.disabled) continue;
+    if (incoming.length !== 1 || incoming[0]!.source !== source.id || edgeHandle(incoming[0]!) !== DEFAULT_HANDLE) continue;
+    if (feeds.has(source.id)) ambiguous.add(source.id);
+    feeds.set(source.id, { answer: answer.id, prefix: match![1]! });
+  }
+  for (const id of ambiguous) feeds.delete(id);
+  return feeds;
 }
 
 /** The answer text of a finished run's End output. */

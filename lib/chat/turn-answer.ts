@@ -10,7 +10,7 @@ import { turnSteps, type StepRow } from "./turn-steps";
  * End output's text when no Answer node spoke.
  */
 
-const ANSWER_SEPARATOR = "\n\n";
+export const ANSWER_SEPARATOR = "\n\n";
 
 /** The texts of the Answer steps among a turn's spoken steps (turnSteps), in their order. */
 export const answerTexts = (spoken: readonly StepRow[]): string[] =>
@@ -18,15 +18,6 @@ export const answerTexts = (spoken: readonly StepRow[]): string[] =>
 
 export function turnAnswer(answers: readonly string[], endText: () => string): string {
   return answers.length > 0 ? answers.filter(Boolean).join(ANSWER_SEPARATOR) : endText();
-}
-
-/**
- * The same join, live: each Answer text as it arrives becomes the piece it adds to the answer so
- * far (the separator first, but for the first one), so the pieces add up to `turnAnswer`.
- */
-export function answerPieces(): (text: string) => string {
-  let spoken = 0;
-  return (text) => (text ? (spoken++ > 0 ? ANSWER_SEPARATOR : "") + text : "");
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
-import { answerStreamSources, chatInputs } from "@/lib/channels/chat-io";
+import { answerFeeds, answerStreamSources, chatInputs, type AnswerFeed } from "@/lib/channels/chat-io";
 import { chatNodesOf, type ChatNodes } from "@/lib/chat/tree-order";
 import type { Graph } from "@/lib/engine/graph";
 import { findPublishedBySlug, startVersionRun } from "../workflows";
@@ -12,6 +12,8 @@ export interface ChatRunPlan {
   start: (runId?: string) => Promise<{ runId: string }>;
   /** Nodes whose tokens are the answer (lib/channels/chat-io.ts); none where Answer nodes speak. */
   sources: Set<string>;
+  /** LLM nodes whose tokens open an Answer's text (lib/channels/chat-io.ts), streamed as that Answer. */
+  feeds: Map<string, AnswerFeed>;
   /** The Answer and Sub-workflow nodes: where they are, the answer is the Answer nodes' texts (lib/channels/run-answer.ts). */
   nodes: ChatNodes;
 }
@@ -36,6 +38,7 @@ export async function planChatRun(caller: ApiCaller, body: ChatCompletionRequest
     workflowId: found.workflowId,
     graph: found.graph,
     sources: answerStreamSources(found.graph),
+    feeds: answerFeeds(found.graph),
     nodes: chatNodesOf(found.graph.nodes),
     start: (runId) => startVersionRun(caller, found, mapped.inputs, model.version, { runId, trigger: "openai" }),
   };

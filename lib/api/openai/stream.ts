@@ -1,9 +1,9 @@
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import { runAnswer } from "@/lib/channels/run-answer";
-import { answerPieces } from "@/lib/chat/turn-answer";
 import { followTurn, type TurnEnd } from "@/lib/chat/turn-follower";
 import { cancelRunForApi } from "@/lib/runs/cancel";
 import { getRunView } from "../runs";
+import { answerContent } from "./answer-content";
 import { liveSseStream, sseResponse } from "../run-stream";
 import { completionId, unixSeconds, type ChatRunPlan } from "./start";
 
@@ -12,9 +12,10 @@ import { completionId, unixSeconds, type ChatRunPlan } from "./start";
  * turn follower (lib/chat/turn-follower.ts, on the run follower every other stream uses), so a
  * chat app streams to an OpenAI client what it says in the chat: each Answer node's text as it is
  * published, those of its sub-workflow runs at any depth included, in run order, joined as the
- * chat joins them (lib/chat/turn-answer.ts). A workflow without Answer nodes streams the token
- * `delta`s of the nodes whose text is the End's answer (ChatRunPlan.sources; a running step's text
- * so far comes from the snapshot). When the run succeeds, whatever of the answer (runAnswer, the
+ * chat joins them (lib/chat/turn-answer.ts); an Answer that opens with an LLM's text is streamed
+ * token by token as the LLM writes it (answer-content.ts). A workflow without Answer nodes streams
+ * the token `delta`s of the nodes whose text is the End's answer (ChatRunPlan.sources; a running
+ * step's text so far comes from the snapshot). When the run succeeds, whatever of the answer (runAnswer, the
  * non-streaming content) was not streamed yet is sent, so the content always adds up to it. A
  * failed or cancelled run, or one whose every run waits for a person (approval or question), ends
  * with an OpenAI-style `{ error }` event, which the official clients raise; a run that waits for
@@ -63,10 +64,9 @@ export async function streamChat(request: Request, caller: ApiCaller, plan: Chat
           io.close();
         });
     };
-    const answerPiece = answerPieces();
     write({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null, logprobs: null }] });
     return followTurn(runId, plan.nodes, {
-      onText: (event) => content(event.type === "answer" ? answerPiece(event.text) : plan.sources.has(event.nodeId) ? event.text : ""),
+      onText: answerContent({ feeds: plan.feeds, endSources: plan.sources }, content),
       onWait: () => undefined,
       onPause: (reason) => close(() => (reason === "parked" ? fail("waiting") : fail("failed", "the run could not be followed"))),
       onEnd: (end) => close(() => finish(end)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerPieces, answerTexts, turnAnswer } from "@/lib/chat/turn-answer";
+import { answerTexts, turnAnswer } from "@/lib/chat/turn-answer";
 
 /** The one answer rule of the chat, the OpenAI endpoint and MCP, stored and live. */
 
@@ -15,11 +15,4 @@ describe("the turn's answer", () => {
     expect(turnAnswer([""], () => "the End")).toBe("");
   });
 
-  it("live, each Answer text is the piece it adds, and the pieces add up to the stored answer", () => {
-    const texts = ["", "One.", "", "Two.", "Three."];
-    const piece = answerPieces();
-    const pieces = texts.map(piece);
-    expect(pieces).toEqual(["", "One.", "", "\n\nTwo.", "\n\nThree."]);
-    expect(pieces.join("")).toBe(turnAnswer(texts, () => "unused"));
-  });
 });
