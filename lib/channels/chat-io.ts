@@ -1,4 +1,5 @@
 import { chatNodesOf } from "@/lib/chat/tree-order";
+import { pickAnswerField } from "@/lib/chat/turn-answer";
 import { DEFAULT_HANDLE, edgeHandle, type Graph } from "@/lib/engine/graph";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
@@ -14,7 +15,7 @@ import { nodeRegistry } from "@/lib/nodes/registry";
  *      Other inputs are not filled (a required one makes the call a 400).
  * Out: the chat's answer (run-answer.ts): the Answer nodes' texts when any spoke, else the End
  *      output field `answer`, else `text`, else the only output field; any other output object is
- *      returned as JSON text (answerText).
+ *      returned as JSON text (endOutputText, lib/chat/turn-answer.ts).
  */
 
 export interface ChatTurnMessage {
@@ -52,10 +53,6 @@ function endOutputs(graph: Graph): EndOutput[][] {
     });
 }
 
-/** The output field the answer is read from: `answer`, else `text`, else the only one. */
-function pickField<T>(fields: T[], nameOf: (f: T) => string): T | undefined {
-  return fields.find((f) => nameOf(f) === "answer") ?? fields.find((f) => nameOf(f) === "text") ?? (fields.length === 1 ? fields[0] : undefined);
-}
 
 const BARE_TEXT_REFERENCE = /^\s*\{\{\s*([A-Za-z0-9_-]+)\.text\s*\}\}\s*$/;
 
@@ -70,7 +67,7 @@ export function answerStreamSources(graph: Graph): Set<string> {
   const nodes = chatNodesOf(graph.nodes);
   if (nodes.answers.length > 0 || nodes.subworkflows.length > 0) return sources;
   for (const outputs of endOutputs(graph)) {
-    const field = pickField(outputs, (o) => o.name);
+    const field = pickAnswerField(outputs, (o) => o.name);
     const match = field ? BARE_TEXT_REFERENCE.exec(field.value) : null;
     if (match) sources.add(match[1]!);
   }
@@ -110,15 +107,4 @@ export function answerFeeds(graph: Graph): Map<string, AnswerFeed> {
   }
   for (const id of ambiguous) feeds.delete(id);
   return feeds;
-}
-
-/** The answer text of a finished run's End output. */
-export function answerText(output: unknown): string {
-  if (typeof output === "string") return output;
-  if (output === null || output === undefined) return "";
-  if (typeof output !== "object" || Array.isArray(output)) return JSON.stringify(output);
-  const entries = Object.entries(output as Record<string, unknown>);
-  const field = pickField(entries, ([name]) => name);
-  if (field) return typeof field[1] === "string" ? field[1] : JSON.stringify(field[1] ?? "");
-  return JSON.stringify(output);
 }

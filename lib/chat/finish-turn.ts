@@ -5,7 +5,7 @@ import { conversationOf } from "@/lib/engine/conversation";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { readRunGraph } from "@/lib/runs/version-graphs";
-import { answerTexts, turnAnswer } from "./turn-answer";
+import { answerTexts, endOutputText, turnAnswer } from "./turn-answer";
 import { turnSteps, type StepRow } from "./turn-steps";
 
 /**
@@ -18,19 +18,6 @@ import { turnSteps, type StepRow } from "./turn-steps";
  */
 
 const MESSAGE_STATUS: Record<string, string> = { succeeded: "done", failed: "failed", cancelled: "cancelled" };
-
-/** The text of the End output: one text field (or `answer`/`text`) as is, anything else as JSON. */
-export function endOutputText(output: unknown): string {
-  if (output === null || output === undefined) return "";
-  if (typeof output === "string") return output;
-  if (typeof output === "object" && !Array.isArray(output)) {
-    const record = output as Record<string, unknown>;
-    for (const key of ["answer", "text"]) if (typeof record[key] === "string") return record[key] as string;
-    const values = Object.values(record);
-    if (values.length === 1 && typeof values[0] === "string") return values[0];
-  }
-  return JSON.stringify(output, null, 2);
-}
 
 function citationsOf(steps: StepRow[]): Prisma.InputJsonValue[] {
   const citations: Prisma.InputJsonValue[] = [];

@@ -16,6 +16,24 @@ export const ANSWER_SEPARATOR = "\n\n";
 export const answerTexts = (spoken: readonly StepRow[]): string[] =>
   spoken.filter((s) => s.nodeType === "answer").map((s) => String((s.output as { text?: unknown } | null)?.text ?? ""));
 
+/** The End output field a turn's answer is read from: `answer`, else `text`, else the only one. */
+export function pickAnswerField<T>(fields: T[], nameOf: (f: T) => string): T | undefined {
+  return fields.find((f) => nameOf(f) === "answer") ?? fields.find((f) => nameOf(f) === "text") ?? (fields.length === 1 ? fields[0] : undefined);
+}
+
+const asText = (value: unknown): string => (typeof value === "string" ? value : (JSON.stringify(value ?? "", null, 2) ?? ""));
+
+/**
+ * The answer text of a finished run's End output, where no Answer node spoke: its field `answer`,
+ * else `text`, else its only field, as is when it is text; anything else as indented JSON.
+ */
+export function endOutputText(output: unknown): string {
+  if (output === null || output === undefined) return "";
+  if (typeof output !== "object" || Array.isArray(output)) return asText(output);
+  const field = pickAnswerField(Object.entries(output as Record<string, unknown>), ([name]) => name);
+  return asText(field ? field[1] : output);
+}
+
 export function turnAnswer(answers: readonly string[], endText: () => string): string {
   return answers.length > 0 ? answers.filter(Boolean).join(ANSWER_SEPARATOR) : endText();
 }

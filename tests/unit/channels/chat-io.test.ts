@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseModel } from "@/lib/api/openai/schemas";
-import { answerStreamSources, answerText, chatInputs } from "@/lib/channels/chat-io";
+import { answerStreamSources, chatInputs } from "@/lib/channels/chat-io";
+import { endOutputText } from "@/lib/chat/turn-answer";
 import type { Graph } from "@/lib/engine/graph";
 import { slugFromName } from "@/lib/workflows/schemas";
 
@@ -42,13 +43,16 @@ describe("chatInputs", () => {
 });
 
 describe("the answer", () => {
-  it("is the End output answer, else text, else the only field, else JSON", () => {
-    expect(answerText({ text: "t", answer: "a" })).toBe("a");
-    expect(answerText({ text: "t", other: 1 })).toBe("t");
-    expect(answerText({ only: "o" })).toBe("o");
-    expect(answerText({ only: { n: 1 } })).toBe('{"n":1}');
-    expect(answerText({ a: 1, b: 2 })).toBe('{"a":1,"b":2}');
-    expect(answerText(null)).toBe("");
+  it("is the End output answer, else text, else the only field, else JSON (one rule for the chat, OpenAI and MCP)", () => {
+    expect(endOutputText({ text: "t", answer: "a" })).toBe("a");
+    expect(endOutputText({ text: "t", other: 1 })).toBe("t");
+    expect(endOutputText({ only: "o" })).toBe("o");
+    expect(endOutputText({ answer: 5 })).toBe("5");
+    expect(endOutputText({ only: { n: 1 } })).toBe('{\n  "n": 1\n}');
+    expect(endOutputText({ a: 1, b: 2 })).toBe('{\n  "a": 1,\n  "b": 2\n}');
+    expect(endOutputText([1])).toBe("[\n  1\n]");
+    expect(endOutputText("plain")).toBe("plain");
+    expect(endOutputText(null)).toBe("");
   });
 
   it("streams live only from nodes whose text is the whole answer field", () => {
