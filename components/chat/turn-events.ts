@@ -10,7 +10,7 @@ interface TurnUi {
 
 /**
  * Shows a streamed turn (lib/chat/stream.ts) in its assistant message as it arrives: Answer texts
- * add up in the order the server sends them, which is run order, sub-workflow runs' included
+ * add up in the order the server sends them, the order they spoke, sub-workflow runs' included
  * (their node ids are `<child run id>/<node id>`, so nothing here is keyed by node), a model's text in progress shows after them until its Answer arrives, a Question or
  * approval the run waits for joins the message's waits (a form in the answer), and `done` replaces
  * it all with the stored message. `messageId` is the message an answered wait resumes; a new turn

@@ -1,6 +1,7 @@
 import { chatNodesOf } from "@/lib/chat/tree-order";
 import { pickAnswerField } from "@/lib/chat/turn-answer";
 import { DEFAULT_HANDLE, edgeHandle, type Graph } from "@/lib/engine/graph";
+import { reach, topology } from "@/lib/engine/graph-walk";
 import { declaredInputs } from "@/lib/engine/inputs";
 import { nodeRegistry } from "@/lib/nodes/registry";
 
@@ -88,23 +89,41 @@ const LEADING_TEXT_REFERENCE = /^((?:(?!\{[{%])[\s\S])*)\{\{\s*([a-z][a-z0-9_]*)
  * streamed as that Answer before it runs: the Answer's template is fixed text then `{{ llm.text }}`
  * (anything may follow), and the LLM is the Answer's only predecessor, at the top level, so the
  * Answer runs right after it whenever it succeeds. Only LLM nodes: their tokens add up to their
- * `text` (an Agent's also tell tool progress and earlier turns). An LLM feeding two such Answers
- * feeds none (which would speak first is not known).
+ * `text` (an Agent's also tell tool progress and earlier turns). And nothing else can speak while
+ * the LLM writes: every other speaker (Answer, Sub-workflow, a Loop with either in its body) runs
+ * before the LLM or after the Answer, never on a parallel branch, so the streamed text is the
+ * next piece of the answer in the order the answer is stored (lib/chat/tree-order.ts).
  */
 export function answerFeeds(graph: Graph): Map<string, AnswerFeed> {
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const top = graph.nodes.filter((n) => !n.parentId && !n.disabled);
+  const { out, into } = topology(new Set(top.map((n) => n.id)), graph.edges);
+  const speakers = speakingNodes(graph, top);
   const feeds = new Map<string, AnswerFeed>();
   const ambiguous = new Set<string>();
-  for (const answer of graph.nodes) {
-    if (answer.type !== "answer" || answer.parentId || answer.disabled) continue;
+  for (const answer of top) {
+    if (answer.type !== "answer") continue;
     const match = LEADING_TEXT_REFERENCE.exec(String((answer.data as { text?: unknown }).text ?? ""));
+    const source = match ? top.find((n) => n.id === match[2]) : undefined;
     const incoming = graph.edges.filter((e) => e.target === answer.id);
-    const source = match ? byId.get(match[2]!) : undefined;
-    if (!source || source.type !== "llm" || source.parentId || source.disabled) continue;
-    if (incoming.length !== 1 || incoming[0]!.source !== source.id || edgeHandle(incoming[0]!) !== DEFAULT_HANDLE) continue;
+    if (source?.type !== "llm" || incoming.length !== 1 || incoming[0]!.source !== source.id || edgeHandle(incoming[0]!) !== DEFAULT_HANDLE) continue;
+    const before = reach([source.id], into);
+    const after = reach([answer.id], out);
+    if (speakers.some((id) => id !== answer.id && !before.has(id) && !after.has(id))) continue;
     if (feeds.has(source.id)) ambiguous.add(source.id);
     feeds.set(source.id, { answer: answer.id, prefix: match![1]! });
   }
   for (const id of ambiguous) feeds.delete(id);
   return feeds;
+}
+
+/** The top-level nodes that may speak in the chat: Answers, Sub-workflows, and containers with either in their body. */
+function speakingNodes(graph: Graph, top: Graph["nodes"]): string[] {
+  const speaks = (type: string) => type === "answer" || type === "subworkflow";
+  const containerOf = new Map(graph.nodes.map((n) => [n.id, n.parentId]));
+  const speakingContainers = new Set<string>();
+  for (const node of graph.nodes) {
+    if (!speaks(node.type) || node.disabled) continue;
+    for (let parent = node.parentId; parent; parent = containerOf.get(parent)) speakingContainers.add(parent);
+  }
+  return top.filter((n) => speaks(n.type) || speakingContainers.has(n.id)).map((n) => n.id);
 }

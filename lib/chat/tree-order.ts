@@ -1,16 +1,8 @@
 /**
  * A chat turn's run and its sub-workflow runs (children, at any depth) as one conversation: the
- * chat shows the Answer texts of all of them, in the order they ran. Pure helpers shared by the
+ * chat shows the Answer texts of all of them, in the order they spoke. Pure helpers shared by the
  * turn's stream (stream.ts) and the stored answer (finish-turn.ts).
  */
-
-/** A run of the tree: which step of which run started it (null for the turn's own run). */
-export interface TreeRunLink {
-  id: string;
-  parentRunId: string | null;
-  parentNodeId: string | null;
-  parentIteration: number | null;
-}
 
 export interface TreeStepRef {
   runId: string;
@@ -28,40 +20,23 @@ export const chatNodeKey = (turnRunId: string, runId: string, nodeId: string): s
 /** A step's identity across the tree. */
 export const treeStepKey = (step: TreeStepRef): string => `${step.runId}:${step.nodeId}:${step.iteration}`;
 
+/** When a step of the tree ended (null: still going) and started, in epoch milliseconds. */
+export interface TimedStep {
+  finishedAt: number | null;
+  startedAt: number;
+}
+
 /**
- * The steps of the tree under `rootId` in run order: each run's steps in the order given (the
- * caller sorts them by start or finish), each child run's steps right after the step that
- * started it, recursively. A child whose starting step is not among the steps (it was not
- * selected) follows the rest of its parent's steps; runs outside the tree are left out.
+ * The steps of a turn's tree in the order they spoke: by when they ended, steps still going last
+ * (by start). An Answer speaks as it ends, so this is the order in which the chat's stream told
+ * the Answer texts of the run and of its sub-workflow runs as they happened, parallel branches
+ * and loop items included; a child's texts fall where its Sub-workflow step was running. The
+ * stored answer (turn-steps.ts, by the same order in SQL) and a stream that starts from a
+ * snapshot (turn-text.ts) use it, so neither reorders what was streamed.
  */
-export function inRunOrder<S extends TreeStepRef>(rootId: string, runs: readonly TreeRunLink[], steps: readonly S[]): S[] {
-  const stepsOf = new Map<string, S[]>();
-  for (const step of steps) {
-    const list = stepsOf.get(step.runId) ?? [];
-    list.push(step);
-    stepsOf.set(step.runId, list);
-  }
-  const childrenOf = new Map<string, TreeRunLink[]>();
-  for (const run of runs) {
-    if (!run.parentRunId || run.id === rootId) continue;
-    const list = childrenOf.get(run.parentRunId) ?? [];
-    list.push(run);
-    childrenOf.set(run.parentRunId, list);
-  }
-  const ordered: S[] = [];
-  const visited = new Set<string>();
-  const walk = (runId: string) => {
-    if (visited.has(runId)) return;
-    visited.add(runId);
-    const children = childrenOf.get(runId) ?? [];
-    for (const step of stepsOf.get(runId) ?? []) {
-      ordered.push(step);
-      for (const child of children) if (child.parentNodeId === step.nodeId && (child.parentIteration ?? 0) === step.iteration) walk(child.id);
-    }
-    for (const child of children) walk(child.id);
-  };
-  walk(rootId);
-  return ordered;
+export function inSpeakingOrder<S extends TimedStep>(steps: readonly S[]): S[] {
+  const ended = (step: S) => step.finishedAt ?? Number.POSITIVE_INFINITY;
+  return [...steps].sort((a, b) => ended(a) - ended(b) || a.startedAt - b.startedAt);
 }
 
 /** The nodes of a run's graph whose events the chat reads: Answer nodes speak, Sub-workflow nodes start child runs. */

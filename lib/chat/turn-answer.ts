@@ -5,8 +5,8 @@ import { turnSteps, type StepRow } from "./turn-steps";
 /**
  * What a turn answers, the one rule of every channel that speaks as a chat (the chat's stored
  * answer, finish-turn.ts; the OpenAI endpoint and MCP tool calls, lib/channels/run-answer.ts): the
- * Answer nodes' texts of the run tree (the run and its sub-workflow runs at any depth, each child's
- * where its Sub-workflow step ran) in run order, empty ones left out, joined by a blank line; the
+ * Answer nodes' texts of the run tree (the run and its sub-workflow runs at any depth) in the
+ * order they spoke (tree-order.ts inSpeakingOrder), empty ones left out, joined by a blank line; the
  * End output's text when no Answer node spoke.
  */
 

@@ -9,7 +9,7 @@ import { createTurnText, type ChatTextEvent } from "./turn-text";
 
 /**
  * Follows a turn, a run and its sub-workflow runs at any depth, as a conversation: what its
- * Answer nodes say and its models write, in run order, its Questions and approvals, and its end.
+ * Answer nodes say and its models write, in the order they spoke, its Questions and approvals, and its end.
  * One implementation for every channel that streams a turn: the chat (stream.ts) and the OpenAI
  * endpoint (lib/api/openai/stream.ts).
  *
@@ -28,7 +28,7 @@ export interface TurnEnd {
 }
 
 export interface TurnWatcher {
-  /** An Answer node's text, or a model's text being written (`token`), in run order. */
+  /** An Answer node's text, or a model's text being written (`token`), in the order they come. */
   onText: (event: ChatTextEvent) => void;
   /** A Question or approval the run or one of its sub-workflow runs waits for, once each. */
   onWait: (wait: ChatWait) => void;

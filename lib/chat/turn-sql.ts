@@ -115,16 +115,31 @@ export async function selectStoredMessage(messageId: string) {
 
 const TurnRowSchema = z.object({
   status: z.string(),
-  steps: z.array(z.object({ nodeId: z.string(), nodeType: z.string(), iteration: z.number(), status: z.string(), output: z.unknown() })),
+  steps: z.array(
+    z.object({
+      nodeId: z.string(),
+      nodeType: z.string(),
+      iteration: z.number(),
+      status: z.string(),
+      output: z.unknown(),
+      /** Epoch milliseconds (inSpeakingOrder, tree-order.ts); null while the step is going. */
+      startedAt: z.number(),
+      finishedAt: z.number().nullable(),
+    }),
+  ),
 });
 export type TurnSnapshot = z.infer<typeof TurnRowSchema>;
 
-/** A turn's run as the chat stream starts from it: its status and its steps in the order they started. */
+/** A step's times as epoch milliseconds, in a snapshot's JSON. */
+const STEP_TIMES = `'startedAt', extract(epoch FROM s."startedAt") * 1000, 'finishedAt', extract(epoch FROM s."finishedAt") * 1000`;
+
+/** A turn's run as the chat stream starts from it: its status and its steps in the order they spoke (inSpeakingOrder). */
 const SELECT_TURN = prepared(
   "chat_turn_snapshot",
   `SELECT r.status::text AS status,
           COALESCE((SELECT json_agg(json_build_object('nodeId', s."nodeId", 'nodeType', s."nodeType", 'iteration', s.iteration,
-                                                      'status', s.status::text, 'output', s.output) ORDER BY s."startedAt")
+                                                      'status', s.status::text, 'output', s.output, ${STEP_TIMES})
+                                    ORDER BY s."finishedAt" ASC NULLS LAST, s."startedAt")
                       FROM run_steps s WHERE s."runId" = r.id), '[]'::json) AS steps
      FROM runs r WHERE r.id = $1`,
 );
@@ -157,8 +172,8 @@ export type TreeSnapshotRun = z.infer<typeof TreeRunSchema>;
 
 /**
  * A run and its sub-workflow runs at any depth (bounded by the nesting limit), each with its
- * Answer and Sub-workflow node ids and its steps in the order they started; only Answer steps'
- * outputs are read (the chat shows nothing else of a step).
+ * Answer and Sub-workflow node ids and its steps with their times (the stream puts the tree's
+ * steps in the order they spoke, inSpeakingOrder); only Answer steps' outputs are read (the chat shows nothing else of a step).
  */
 const SELECT_TREE = prepared(
   "chat_turn_tree_snapshot",
@@ -169,7 +184,7 @@ const SELECT_TREE = prepared(
             'subworkflows', COALESCE((SELECT json_agg(n->>'id') FROM jsonb_array_elements(COALESCE(r.graph->'nodes', '[]'::jsonb)) n WHERE n->>'type' = 'subworkflow'), '[]'::json)
           ) AS nodes,
           COALESCE((SELECT json_agg(json_build_object('nodeId', s."nodeId", 'nodeType', s."nodeType", 'iteration', s.iteration, 'status', s.status::text,
-                                                      'output', CASE WHEN s."nodeType" = 'answer' THEN s.output END) ORDER BY s."startedAt")
+                                                      'output', CASE WHEN s."nodeType" = 'answer' THEN s.output END, ${STEP_TIMES}))
                       FROM run_steps s WHERE s."runId" = r.id), '[]'::json) AS steps
      FROM tree t JOIN runs r ON r.id = t.id
     ORDER BY t.depth`,

@@ -1,7 +1,6 @@
 import type pg from "pg";
 import { prepared } from "@/lib/db/prepared";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { inRunOrder } from "./tree-order";
 import { TURN_TREE } from "./turn-sql";
 
 /**
@@ -11,16 +10,8 @@ import { TURN_TREE } from "./turn-sql";
  */
 
 export type StepRow = { nodeType: string; output: Prisma.JsonValue; detail: Prisma.JsonValue };
-/** A step of the turn's tree (the run and its sub-workflow runs) with its run's link to the step that started it. */
-type TreeStepRow = StepRow & {
-  runId: string;
-  nodeId: string;
-  iteration: number;
-  status: string;
-  parentRunId: string | null;
-  parentNodeId: string | null;
-  parentIteration: number | null;
-};
+/** A step of the turn's tree (the run and its sub-workflow runs). */
+type TreeStepRow = StepRow & { runId: string };
 
 /** Succeeded steps in the order they finished; `detail` only where citations live (a model step's holds its whole prompt). */
 const SELECT_FINISHED_STEPS = prepared(
@@ -31,25 +22,25 @@ const SELECT_FINISHED_STEPS = prepared(
 );
 
 /**
- * The same for a turn with sub-workflow runs: the steps of the whole tree (bounded by the nesting
- * limit), with each run's link to the Sub-workflow step that started it (whatever that step's
- * status: a failed child still spoke). Outside the turn's own run only Answer outputs and the
- * Knowledge steps' retrievals (their citations) are read.
+ * The same for a turn with sub-workflow runs: the succeeded steps of the whole tree (bounded by
+ * the nesting limit) in the order they ended, which is the order they spoke (inSpeakingOrder,
+ * tree-order.ts). Outside the turn's own run only Answer outputs and the Knowledge steps'
+ * retrievals (their citations) are read.
  */
 const SELECT_TREE_FINISHED_STEPS = prepared(
   "chat_tree_finished_steps",
   `${TURN_TREE}
-   SELECT s."runId", r."parentRunId", r."parentNodeId", r."parentIteration", s."nodeId", s.iteration, s.status::text AS status, s."nodeType",
+   SELECT s."runId", s."nodeType",
           CASE WHEN s."runId" = $1 OR s."nodeType" = 'answer' THEN s.output END AS output,
           CASE WHEN s."nodeType" = 'knowledge' THEN s.detail END AS detail
-     FROM tree t JOIN runs r ON r.id = t.id JOIN run_steps s ON s."runId" = t.id
-    WHERE s.status = 'succeeded' OR s."nodeType" = 'subworkflow'
-    ORDER BY s."finishedAt" ASC NULLS LAST, s."startedAt" ASC`,
+     FROM tree t JOIN run_steps s ON s."runId" = t.id
+    WHERE s.status = 'succeeded'
+    ORDER BY s."finishedAt" ASC, s."startedAt" ASC`,
 );
 
 /**
- * The turn's succeeded steps: its own (for conversation variables), and in run order, sub-workflow
- * runs' included, those that speak (Answer texts, Knowledge citations). `withChildren`: whether
+ * The turn's succeeded steps: its own (for conversation variables), and in the order they spoke,
+ * sub-workflow runs' included, those that speak (Answer texts, Knowledge citations). `withChildren`: whether
  * sub-workflow runs may hang under it; without, only its own steps are read.
  */
 export async function turnSteps(pool: pg.Pool, runId: string, withChildren: boolean): Promise<{ own: StepRow[]; spoken: StepRow[] }> {
@@ -58,7 +49,6 @@ export async function turnSteps(pool: pg.Pool, runId: string, withChildren: bool
     return { own, spoken: own };
   }
   const rows = (await pool.query<TreeStepRow>(SELECT_TREE_FINISHED_STEPS([runId]))).rows;
-  const runs = [...new Map(rows.map((row) => [row.runId, { id: row.runId, parentRunId: row.parentRunId, parentNodeId: row.parentNodeId, parentIteration: row.parentIteration }])).values()];
-  const spoken = inRunOrder(runId, runs, rows).filter((s) => s.status === "succeeded" && (s.nodeType === "answer" || s.nodeType === "knowledge"));
-  return { own: rows.filter((s) => s.runId === runId && s.status === "succeeded"), spoken };
+  const spoken = rows.filter((s) => s.nodeType === "answer" || s.nodeType === "knowledge");
+  return { own: rows.filter((s) => s.runId === runId), spoken };
 }

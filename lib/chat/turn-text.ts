@@ -1,6 +1,6 @@
 import type { RunEvent } from "@/lib/engine/run-ports";
 import type { ChatStreamEvent } from "./stream";
-import { chatNodeKey, inRunOrder, treeStepKey, type ChatNodes } from "./tree-order";
+import { chatNodeKey, inSpeakingOrder, treeStepKey, type ChatNodes } from "./tree-order";
 import type { TreeSnapshotRun } from "./turn-sql";
 
 /** The text events of a chat turn's stream (stream.ts). */
@@ -31,13 +31,13 @@ export function createTurnText(turnRunId: string, send: (event: ChatTextEvent) =
     isSubworkflow: (runId: string, nodeId: string) => nodesOf.get(runId)?.subworkflows.includes(nodeId) ?? false,
     /**
      * A snapshot of the tree under `runId` (one run when it has no sub-workflow runs): the
-     * succeeded Answer texts not sent yet, in run order, then the streamed text so far of
+     * succeeded Answer texts not sent yet, in the order they spoke, then the streamed text so far of
      * `runId`'s own running steps (`partials`; its descendants' come with their own snapshots).
      */
     snapshot(runId: string, runs: readonly TreeSnapshotRun[], partials: Map<string, string>) {
       for (const run of runs) nodesOf.set(run.id, run.nodes);
       const steps = runs.flatMap((run) => run.steps.map((step) => ({ ...step, runId: run.id })));
-      for (const step of inRunOrder(runId, runs, steps)) {
+      for (const step of inSpeakingOrder(steps)) {
         const key = treeStepKey(step);
         if (covered.has(key)) continue;
         const text = (step.output as { text?: unknown } | null)?.text;

@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { createWorkflow, getWorkflow, renameWorkflow } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
-import { answerLeafGraph, answerRelayGraph, chatStart, linear, nestedAnswer, nestedChatGraph } from "../fixtures/chat-answer-graphs";
+import { answerLeafGraph, answerRelayGraph, chatStart, linear, nestedAnswer, nestedChatGraph, tripStart } from "../fixtures/chat-answer-graphs";
 import { questionLeafGraph, relayGraph, subworkflowChatGraph } from "../fixtures/chat-wait-graphs";
 import { chunksOf, startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { API_BASE, connectMcp, createKey, routeFetchLike } from "./helpers/api-v1";
@@ -28,6 +28,7 @@ let secret: string;
 let twoAnswers: string;
 let nested: string;
 let asksDeep: string;
+let parallel: string;
 const clients: Client[] = [];
 
 const WRITTEN = "Oslo has fjords and a long winter.";
@@ -51,6 +52,38 @@ const twoAnswersGraph = (providerId: string) =>
     { id: "more", type: "answer", position: at(600), data: { text: "Anything else about {{ start.message }}?" } },
     { id: "end", type: "end", position: at(800), data: { outputs: [] } },
   ]);
+/**
+ * A child that speaks at once, then waits on its model; its parent meanwhile waits on its own model
+ * on a parallel branch, then speaks. Both models answer after the same delay, the child's called
+ * later: the child speaks first, the parent's branch second, and the parent's Sub-workflow step
+ * ends last.
+ */
+const earlyChildGraph = (providerId: string) =>
+  linear([
+    tripStart,
+    { id: "hello", type: "answer", position: at(200), data: { text: "Child: on it." } },
+    { id: "llm", type: "llm", position: at(400), data: { providerId, model: "test-model", systemPrompt: "", userPrompt: "{{ start.trip }}" } },
+    { id: "end", type: "end", position: at(600), data: { outputs: [{ name: "text", value: "{{ llm.text }}" }] } },
+  ]);
+const parallelGraph = (providerId: string, childId: string): Graph => ({
+  version: 1,
+  nodes: [
+    chatStart,
+    { id: "sub", type: "subworkflow", position: at(200), data: { workflowId: childId, inputs: [{ name: "trip", value: "{{ start.message }}" }] } },
+    { id: "llm", type: "llm", position: at(200), data: { providerId, model: "test-model", systemPrompt: "", userPrompt: "{{ start.message }}" } },
+    { id: "branch", type: "answer", position: at(400), data: { text: "Branch: done." } },
+    { id: "end", type: "end", position: at(600), data: { outputs: [] } },
+  ],
+  edges: [
+    { id: "e1", source: "start", target: "sub" },
+    { id: "e2", source: "start", target: "llm" },
+    { id: "e3", source: "llm", target: "branch" },
+    { id: "e4", source: "sub", target: "end" },
+    { id: "e5", source: "branch", target: "end" },
+  ],
+});
+const PARALLEL_ANSWER = "Child: on it.\n\nBranch: done.";
+
 const twoAnswersText = (message: string) => `Here is what I know: ${WRITTEN}\n\nAnything else about ${message}?`;
 const NESTED = nestedAnswer(WRITTEN);
 
@@ -87,6 +120,7 @@ beforeAll(async () => {
   nested = (await publish("Trips", nestedChatGraph((await publish("Relay", answerRelayGraph(leaf.id))).id), true)).slug;
   const relay = await publish("Ask relay", relayGraph((await publish("Ask leaf", questionLeafGraph())).id));
   asksDeep = (await publish("Booking", subworkflowChatGraph(relay.id))).slug;
+  parallel = (await publish("Parallel", parallelGraph(providerId, (await publish("Early child", earlyChildGraph(providerId))).id))).slug;
   ({ secret } = await createKey(member));
 });
 
@@ -132,6 +166,22 @@ describe("a chat app through the OpenAI endpoint", () => {
     expect(pieces.join(""), JSON.stringify(pieces)).toBe(NESTED);
     expect(pieces).toEqual(NESTED.split("\n\n").map((text, i) => (i ? `\n\n${text}` : text)));
     expect(await db().run.count({ where: { parentRun: { parentRunId: runId } } })).toBe(1);
+  });
+
+  it("parallel branches: the answer is in the order the Answers spoke, streamed or not, not in the order their steps ended", async () => {
+    // The parent's Sub-workflow step ends after its parallel branch spoke, though its child spoke before.
+    const slowModel = () => server.script({ text: "fine", delayMs: 800 });
+    slowModel();
+    slowModel();
+    const { pieces } = await streamedPieces(parallel, "Oslo");
+    expect(pieces).toEqual(["Child: on it.", "\n\nBranch: done."]);
+    slowModel();
+    slowModel();
+    const completion = await openai().chat.completions.create({ model: parallel, messages: [{ role: "user", content: "Oslo" }] });
+    expect(completion.choices[0]!.message.content).toBe(PARALLEL_ANSWER);
+    const runId = completion.id.replace(/^chatcmpl-/, "");
+    const steps = await db().runStep.findMany({ where: { runId, nodeId: { in: ["sub", "branch"] } }, orderBy: { finishedAt: "asc" } });
+    expect(steps.map((step) => step.nodeId)).toEqual(["branch", "sub"]);
   });
 
   it("streaming: a Question asked two sub-workflows down ends the stream with an error after the answers so far", async () => {

@@ -15,9 +15,10 @@ export interface ContentPlan {
  *
  * - Each Answer's text is a piece of the content, joined as the chat joins them (turn-answer.ts).
  * - An Answer fed by an LLM (`feeds`) is sent as the LLM writes it: its leading text, then each
- *   token; when the Answer's text arrives, only what follows the tokens is sent. While it is being
- *   written, other Answers' texts wait and follow it, so the pieces never interleave. Tokens of
- *   another feed meanwhile are dropped (its Answer's whole text comes later).
+ *   token; when the Answer's text arrives, only what follows the tokens is sent. answerFeeds
+ *   admits no feed with a speaker on a parallel branch; should another Answer's text come while
+ *   one is being written all the same, it waits and follows, so the pieces never interleave (and
+ *   tokens of a second feed are dropped: its Answer's whole text comes later).
  * - Where no Answer speaks, the tokens of the End's source are the content.
  *
  * Returns the handler of each event; `emit` gets each piece of content in order.

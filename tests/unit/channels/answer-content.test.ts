@@ -15,9 +15,17 @@ describe("answerFeeds", () => {
   it("finds an LLM whose text opens an Answer it alone leads to, with the Answer's fixed leading text", () => {
     const g = graph(
       [node("start", "start"), node("llm", "llm"), node("reply", "answer", { text: "Sure: {{ llm.text }}\n\n(checked {{ start.message }})" }), node("plain", "answer", { text: "{{llm.text}}" })],
-      [edge("start", "llm"), edge("llm", "reply")],
+      [edge("start", "llm"), edge("llm", "reply"), edge("reply", "plain")],
     );
     expect(answerFeeds(g)).toEqual(new Map([["llm", { answer: "reply", prefix: "Sure: " }]]));
+  });
+
+  it("streams where every other speaker runs before the LLM or after the Answer", () => {
+    const g = graph(
+      [node("start", "start"), node("hello", "answer", { text: "Hi." }), node("sub", "subworkflow"), node("llm", "llm"), node("a", "answer", { text: "{{ llm.text }}" }), node("bye", "answer", { text: "Bye." })],
+      [edge("start", "hello"), edge("start", "sub"), edge("hello", "llm"), edge("sub", "llm"), edge("llm", "a"), edge("a", "bye")],
+    );
+    expect(answerFeeds(g)).toEqual(new Map([["llm", { answer: "a", prefix: "" }]]));
   });
 
   it("streams nothing that the Answer might not say right after the tokens", () => {
@@ -33,6 +41,18 @@ describe("answerFeeds", () => {
       "inside a loop": graph([node("loop", "loop"), node("llm", "llm", {}, { parentId: "loop" }), node("a", "answer", { text: "{{ llm.text }}" }, { parentId: "loop" })], [edge("llm", "a")]),
       "a disabled Answer": graph([node("llm", "llm"), node("a", "answer", { text: "{{ llm.text }}" }, { disabled: true })], [edge("llm", "a")]),
       "two Answers fed by one LLM": graph([node("llm", "llm"), node("a", "answer", { text: "{{ llm.text }}" }), node("b", "answer", { text: "B: {{ llm.text }}" })], [edge("llm", "a"), edge("llm", "b")]),
+      "an Answer on a parallel branch": graph(
+        [node("start", "start"), node("llm", "llm"), node("a", "answer", { text: "{{ llm.text }}" }), node("b", "answer", { text: "Meanwhile." })],
+        [edge("start", "llm"), edge("llm", "a"), edge("start", "b")],
+      ),
+      "a Sub-workflow on a parallel branch": graph(
+        [node("start", "start"), node("llm", "llm"), node("a", "answer", { text: "{{ llm.text }}" }), node("sub", "subworkflow")],
+        [edge("start", "llm"), edge("llm", "a"), edge("start", "sub")],
+      ),
+      "a Loop with an Answer inside on a parallel branch": graph(
+        [node("start", "start"), node("llm", "llm"), node("a", "answer", { text: "{{ llm.text }}" }), node("loop", "loop"), node("inner", "answer", { text: "x" }, { parentId: "loop" })],
+        [edge("start", "llm"), edge("llm", "a"), edge("start", "loop")],
+      ),
     };
     for (const [name, g] of Object.entries(cases)) expect(answerFeeds(g).size, name).toBe(0);
   });

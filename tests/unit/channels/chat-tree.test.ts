@@ -1,40 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { holdQueue } from "@/lib/chat/hold-queue";
-import { chatNodeKey, chatNodesOf, inRunOrder } from "@/lib/chat/tree-order";
+import { chatNodeKey, chatNodesOf, inSpeakingOrder } from "@/lib/chat/tree-order";
 import type { TreeSnapshotRun } from "@/lib/chat/turn-sql";
 import { createTurnText, type ChatTextEvent } from "@/lib/chat/turn-text";
 
 /**
- * The pure parts of a chat turn that spans sub-workflow runs: the run order of the tree's steps
- * (a child's steps where its Sub-workflow step ran), the chat's node keys, the text sent once per
+ * The pure parts of a chat turn that spans sub-workflow runs: the order the tree's steps spoke in
+ * (across runs, by when they ended), the chat's node keys, the text sent once per
  * step, and the hold that keeps a parent's later events behind a child being joined.
  */
 
 const link = (id: string, parentRunId: string | null = null, parentNodeId: string | null = null, parentIteration: number | null = null) => ({ id, parentRunId, parentNodeId, parentIteration });
-const step = (runId: string, nodeId: string, iteration = 0) => ({ runId, nodeId, iteration });
+const step = (runId: string, nodeId: string, finishedAt: number | null, startedAt = 0) => ({ runId, nodeId, iteration: 0, finishedAt, startedAt });
 
-describe("inRunOrder", () => {
-  it("puts each child's steps right after the step that started it, at any depth and per loop iteration", () => {
-    const runs = [link("root"), link("c1", "root", "sub", 0), link("c2", "root", "sub", 1), link("g", "c1", "inner")];
-    const steps = [
-      step("root", "hello"),
-      step("root", "sub", 0),
-      step("root", "sub", 1),
-      step("root", "bye"),
-      step("c1", "a"),
-      step("c1", "inner"),
-      step("c1", "b"),
-      step("g", "deep"),
-      step("c2", "a"),
-    ];
-    const order = inRunOrder("root", runs, steps).map((s) => `${s.runId}.${s.nodeId}${s.iteration ? `#${s.iteration}` : ""}`);
-    expect(order).toEqual(["root.hello", "root.sub", "c1.a", "c1.inner", "g.deep", "c1.b", "root.sub#1", "c2.a", "root.bye"]);
+describe("inSpeakingOrder", () => {
+  it("orders the tree's steps by when they ended, across runs, steps still going last by start", () => {
+    // A parent whose Sub-workflow step ran while a parallel branch answered: the child spoke first.
+    const steps = [step("root", "hello", 10, 5), step("root", "sub", 90, 11), step("root", "branch", 60, 40), step("c1", "said", 30, 20), step("c1", "more", 80, 70), step("root", "llm", null, 95), step("root", "tail", null, 92)];
+    expect(inSpeakingOrder(steps).map((s) => `${s.runId}.${s.nodeId}`)).toEqual(["root.hello", "c1.said", "root.branch", "c1.more", "root.sub", "root.tail", "root.llm"]);
   });
 
-  it("puts a child whose starting step was not read after its parent's steps, and leaves out runs outside the tree", () => {
-    const runs = [link("root"), link("c", "root", "sub"), link("stranger", "elsewhere", "x")];
-    const order = inRunOrder("root", runs, [step("root", "hello"), step("c", "said"), step("root", "bye"), step("stranger", "no")]);
-    expect(order.map((s) => `${s.runId}.${s.nodeId}`)).toEqual(["root.hello", "root.bye", "c.said"]);
+  it("breaks a tie on the end by the start", () => {
+    expect(inSpeakingOrder([step("r", "b", 5, 4), step("r", "a", 5, 3)]).map((s) => s.nodeId)).toEqual(["a", "b"]);
   });
 });
 
@@ -52,15 +39,24 @@ const run = (id: string, status: string, steps: TreeSnapshotRun["steps"], parent
   nodes: { answers: ["reply", "hello"], subworkflows: ["sub"] },
   steps,
 });
-const answerStep = (nodeId: string, text: string, status = "succeeded") => ({ nodeId, nodeType: "answer", iteration: 0, status, output: status === "succeeded" ? { text } : null });
+let clock = 0;
+const answerStep = (nodeId: string, text: string, status = "succeeded") => ({
+  nodeId,
+  nodeType: "answer",
+  iteration: 0,
+  status,
+  output: status === "succeeded" ? { text } : null,
+  startedAt: ++clock,
+  finishedAt: status === "succeeded" ? ++clock : null,
+});
 
 describe("createTurnText", () => {
-  it("sends the tree's answers in run order once, a running step's partial text, and drops deltas of steps already told", () => {
+  it("sends the tree's answers in the order they spoke once, a running step's partial text, and drops deltas of steps already told", () => {
     const sent: ChatTextEvent[] = [];
     const text = createTurnText("root", (event) => sent.push(event));
     const tree = [
-      run("root", "waiting", [answerStep("hello", "Hi."), { nodeId: "sub", nodeType: "subworkflow", iteration: 0, status: "waiting", output: null }]),
-      run("child", "running", [answerStep("reply", "From the child."), { nodeId: "llm", nodeType: "llm", iteration: 0, status: "running", output: null }], ["root", "sub"]),
+      run("root", "waiting", [answerStep("hello", "Hi."), { nodeId: "sub", nodeType: "subworkflow", iteration: 0, status: "waiting", output: null, startedAt: ++clock, finishedAt: null }]),
+      run("child", "running", [answerStep("reply", "From the child."), { nodeId: "llm", nodeType: "llm", iteration: 0, status: "running", output: null, startedAt: ++clock, finishedAt: null }], ["root", "sub"]),
     ];
     text.snapshot("root", tree, new Map());
     // The child's own snapshot repeats its answer (not sent twice) and brings its model's text so far.
