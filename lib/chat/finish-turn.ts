@@ -47,13 +47,19 @@ function assignedVariables(names: readonly string[], steps: StepRow[]): Record<s
 }
 
 /**
- * The turn's pending answer with its run's end, in one statement (none: already written, or not a
- * chat turn); `hasChildren`: whether sub-workflow runs hang under it (their answers are read too).
+ * The turn's pending answer with its run's end and the run's succeeded steps (turn-steps.ts's
+ * columns and order), in one statement (none: already written, or not a chat turn);
+ * `hasChildren`: whether sub-workflow runs hang under it, whose answers are then read with the
+ * tree (turn-steps.ts).
  */
 const SELECT_PENDING_ANSWER = prepared(
   "chat_pending_answer",
   `SELECT m.id, m."conversationId", r.status::text AS "runStatus", r.output, r.graph, r."workflowVersionId",
-          EXISTS (SELECT 1 FROM runs c WHERE c."parentRunId" = r.id) AS "hasChildren"
+          EXISTS (SELECT 1 FROM runs c WHERE c."parentRunId" = r.id) AS "hasChildren",
+          COALESCE((SELECT json_agg(json_build_object('nodeType', s."nodeType", 'output', s.output,
+                                                      'detail', CASE WHEN s."nodeType" = 'knowledge' THEN s.detail END)
+                                    ORDER BY s."finishedAt", s."startedAt")
+                      FROM run_steps s WHERE s."runId" = r.id AND s.status = 'succeeded'), '[]'::json) AS steps
      FROM messages m LEFT JOIN runs r ON r.id = m."runId"
     WHERE m."runId" = $1 AND m.role = 'assistant' AND m.status = 'pending'
     LIMIT 1`,
@@ -66,6 +72,7 @@ const PendingAnswerSchema = z.object({
   graph: z.unknown(),
   workflowVersionId: z.string().nullable(),
   hasChildren: z.boolean(),
+  steps: z.array(z.object({ nodeType: z.string(), output: z.custom<StepRow["output"]>(), detail: z.custom<StepRow["detail"]>() })),
 });
 
 /** The answer, written once (only while pending); with `$5`, the conversation's variables updated in the same statement. */
@@ -89,7 +96,8 @@ export async function finishChatTurn(db: Db, runId: string): Promise<void> {
   const answer = PendingAnswerSchema.parse(found.rows[0]);
   const status = answer.runStatus === null ? "failed" : MESSAGE_STATUS[answer.runStatus];
   if (!status) return;
-  const { own: steps, spoken } = await turnSteps(pool, runId, answer.hasChildren);
+  // Without sub-workflow runs, the run's own steps came with the answer: no second statement.
+  const { own: steps, spoken } = answer.hasChildren ? await turnSteps(pool, runId, true) : { own: answer.steps, spoken: answer.steps };
   const content = turnAnswer(answerTexts(spoken), () => (answer.runStatus === "succeeded" ? endOutputText(answer.output) : ""));
   const citations = citationsOf(spoken);
   const citationsParam = citations.length ? JSON.stringify(citations) : null;
