@@ -54,7 +54,6 @@ function endOutputs(graph: Graph): EndOutput[][] {
     });
 }
 
-
 const BARE_TEXT_REFERENCE = /^\s*\{\{\s*([A-Za-z0-9_-]+)\.text\s*\}\}\s*$/;
 
 /**

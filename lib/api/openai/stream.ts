@@ -11,12 +11,13 @@ import { completionId, unixSeconds, type ChatRunPlan } from "./start";
  * A streaming completion: `chat.completion.chunk` events and `data: [DONE]`, built on the chat's
  * turn follower (lib/chat/turn-follower.ts, on the run follower every other stream uses), so a
  * chat app streams to an OpenAI client what it says in the chat: each Answer node's text as it is
- * published, those of its sub-workflow runs at any depth included, in the order they spoke, joined as the
- * chat joins them (lib/chat/turn-answer.ts); an Answer that opens with an LLM's text is streamed
- * token by token as the LLM writes it (answer-content.ts). A workflow without Answer nodes streams
- * the token `delta`s of the nodes whose text is the End's answer (ChatRunPlan.sources; a running
- * step's text so far comes from the snapshot). When the run succeeds, whatever of the answer (runAnswer, the
- * non-streaming content) was not streamed yet is sent, so the content always adds up to it. A
+ * published, those of its sub-workflow runs at any depth included, in the order they spoke, joined
+ * as the chat joins them (lib/chat/turn-answer.ts); an Answer that opens with an LLM's text is
+ * streamed token by token as the LLM writes it (answer-content.ts). A workflow without Answer nodes
+ * streams the token `delta`s of the nodes whose text is the End's answer (ChatRunPlan.sources; a
+ * running step's text so far comes from the snapshot). When the run succeeds, whatever of the
+ * answer (runAnswer, the non-streaming content) was not streamed yet is sent, so the content adds
+ * up to it whenever what was streamed is a beginning of it. A
  * failed or cancelled run, or one whose every run waits for a person (approval or question), ends
  * with an OpenAI-style `{ error }` event, which the official clients raise; a run that waits for
  * its sub-workflow runs goes on streaming. A client that goes away before the end cancels the run.
