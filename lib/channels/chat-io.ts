@@ -3,6 +3,7 @@ import { pickAnswerField } from "@/lib/chat/turn-answer";
 import { DEFAULT_HANDLE, edgeHandle, type Graph } from "@/lib/engine/graph";
 import { reach, topology } from "@/lib/engine/graph-walk";
 import { declaredInputs } from "@/lib/engine/inputs";
+import { readNodeSettings } from "@/lib/engine/policy";
 import { nodeRegistry } from "@/lib/nodes/registry";
 
 /**
@@ -91,7 +92,8 @@ const LEADING_TEXT_REFERENCE = /^((?:(?!\{[{%])[\s\S])*)\{\{\s*([a-z][a-z0-9_]*)
  * `text` (an Agent's also tell tool progress and earlier turns). And nothing else can speak while
  * the LLM writes: every other speaker (Answer, Sub-workflow, a Loop with either in its body) runs
  * before the LLM or after the Answer, never on a parallel branch, so the streamed text is the
- * next piece of the answer in the order the answer is stored (lib/chat/tree-order.ts).
+ * next piece of the answer in the order the answer is stored (lib/chat/tree-order.ts). The LLM
+ * neither retries nor goes on after a failure (its settings), so its tokens are written once.
  */
 export function answerFeeds(graph: Graph): Map<string, AnswerFeed> {
   const top = graph.nodes.filter((n) => !n.parentId && !n.disabled);
@@ -104,7 +106,7 @@ export function answerFeeds(graph: Graph): Map<string, AnswerFeed> {
     const match = LEADING_TEXT_REFERENCE.exec(String((answer.data as { text?: unknown }).text ?? ""));
     const source = match ? top.find((n) => n.id === match[2]) : undefined;
     const incoming = graph.edges.filter((e) => e.target === answer.id);
-    if (source?.type !== "llm" || incoming.length !== 1 || incoming[0]!.source !== source.id || edgeHandle(incoming[0]!) !== DEFAULT_HANDLE) continue;
+    if (source?.type !== "llm" || !failsOnce(source) || incoming.length !== 1 || incoming[0]!.source !== source.id || edgeHandle(incoming[0]!) !== DEFAULT_HANDLE) continue;
     const before = reach([source.id], into);
     const after = reach([answer.id], out);
     if (speakers.some((id) => id !== answer.id && !before.has(id) && !after.has(id))) continue;
@@ -113,6 +115,17 @@ export function answerFeeds(graph: Graph): Map<string, AnswerFeed> {
   }
   for (const id of ambiguous) feeds.delete(id);
   return feeds;
+}
+
+/**
+ * Whether the node's tokens can only ever be the start of its one output: no retry (a second
+ * attempt would write its text again) and no "continue" or error branch on failure (the Answer
+ * would then say a default, or not run).
+ */
+function failsOnce(node: Graph["nodes"][number]): boolean {
+  const def = nodeRegistry[node.type];
+  const read = def ? readNodeSettings(def, node.data) : null;
+  return read?.ok === true && read.settings.onError === "fail" && (read.settings.retry?.maxAttempts ?? 1) === 1;
 }
 
 /** The top-level nodes that may speak in the chat: Answers, Sub-workflows, and containers with either in their body. */

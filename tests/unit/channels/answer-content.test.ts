@@ -39,6 +39,8 @@ describe("answerFeeds", () => {
       "the error branch": graph([node("llm", "llm"), node("a", "answer", { text: "{{ llm.text }}" })], [edge("llm", "a", "error")]),
       "an agent (its tokens tell tool progress too)": graph([node("ag", "agent"), node("a", "answer", { text: "{{ ag.text }}" })], [edge("ag", "a")]),
       "inside a loop": graph([node("loop", "loop"), node("llm", "llm", {}, { parentId: "loop" }), node("a", "answer", { text: "{{ llm.text }}" }, { parentId: "loop" })], [edge("llm", "a")]),
+      "an LLM that retries": graph([node("llm", "llm", { settings: { retry: { maxAttempts: 3 } } }), node("a", "answer", { text: "{{ llm.text }}" })], [edge("llm", "a")]),
+      "an LLM that goes on after failing": graph([node("llm", "llm", { settings: { onError: "continue" } }), node("a", "answer", { text: "{{ llm.text }}" })], [edge("llm", "a")]),
       "a disabled Answer": graph([node("llm", "llm"), node("a", "answer", { text: "{{ llm.text }}" }, { disabled: true })], [edge("llm", "a")]),
       "two Answers fed by one LLM": graph([node("llm", "llm"), node("a", "answer", { text: "{{ llm.text }}" }), node("b", "answer", { text: "B: {{ llm.text }}" })], [edge("llm", "a"), edge("llm", "b")]),
       "an Answer on a parallel branch": graph(
