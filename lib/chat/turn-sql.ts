@@ -59,6 +59,32 @@ export async function selectOwnConversation(appId: string, owner: ConversationOw
   return rows.length ? ConversationRowSchema.parse(rows[0]) : null;
 }
 
+const HistoryRowSchema = z.object({ id: z.string(), role: z.string(), content: z.string() });
+
+/**
+ * The caller's conversation (as selectOwnConversation) with its last `$5` answered messages,
+ * newest first, in one statement: what a new turn in it starts from, read before its message is
+ * written (so the history is everything before it).
+ */
+const FIND_CONVERSATION_WITH_HISTORY = prepared(
+  "chat_own_conversation_with_history",
+  `SELECT c.id, c.title, c.variables,
+          COALESCE((SELECT json_agg(json_build_object('id', h.id, 'role', h.role, 'content', h.content) ORDER BY h."createdAt" DESC, h.role ASC)
+                      FROM (SELECT id, role, content, "createdAt" FROM messages
+                             WHERE "conversationId" = c.id AND status = 'done' AND content <> ''
+                             ORDER BY "createdAt" DESC, role ASC LIMIT $5) h), '[]'::json) AS history
+     FROM conversations c
+    WHERE c.id = $1 AND c."chatAppId" = $2
+      AND CASE WHEN $3::text IS NOT NULL THEN c."userId" = $3::text ELSE c."visitorId" = $4::text END`,
+);
+
+export async function selectConversationWithHistory(appId: string, owner: ConversationOwner, conversationId: string, limit: number) {
+  const { rows } = await poolOf(db()).query(
+    FIND_CONVERSATION_WITH_HISTORY([conversationId, appId, "userId" in owner ? owner.userId : null, "visitorId" in owner ? owner.visitorId : null, limit]),
+  );
+  return rows.length ? ConversationRowSchema.extend({ history: z.array(HistoryRowSchema) }).parse(rows[0]) : null;
+}
+
 const MessageRowSchema = z.object({ id: z.string(), content: z.string(), createdAt: z.date() });
 
 /** The user's message; the conversation moves to the top of its owner's list in the same statement. */
@@ -86,21 +112,17 @@ export async function insertPendingAnswer(id: string, conversationId: string, ru
   await poolOf(db()).query(INSERT_PENDING_ANSWER([id, conversationId, runId]));
 }
 
-const HistoryRowSchema = z.object({ id: z.string(), role: z.string(), content: z.string() });
-
-/** The last `limit` answered messages before a time (regenerate) or all but one message (a new turn), newest first. */
+/** The last `limit` answered messages before a time (regenerate), newest first. */
 const SELECT_HISTORY = prepared(
-  "chat_history",
+  "chat_history_before",
   `SELECT id, role, content FROM messages
-    WHERE "conversationId" = $1 AND status = 'done' AND content <> ''
-      AND ($2::timestamptz IS NULL OR "createdAt" < $2::timestamptz AT TIME ZONE 'UTC')
-      AND ($3::text IS NULL OR id <> $3::text)
+    WHERE "conversationId" = $1 AND status = 'done' AND content <> '' AND "createdAt" < $2::timestamptz AT TIME ZONE 'UTC'
     ORDER BY "createdAt" DESC, role ASC
-    LIMIT $4`,
+    LIMIT $3`,
 );
 
-export async function selectHistory(conversationId: string, options: { before?: Date; excluding?: string; limit: number }) {
-  const { rows } = await poolOf(db()).query(SELECT_HISTORY([conversationId, options.before?.toISOString() ?? null, options.excluding ?? null, options.limit]));
+export async function selectHistory(conversationId: string, options: { before: Date; limit: number }) {
+  const { rows } = await poolOf(db()).query(SELECT_HISTORY([conversationId, options.before.toISOString(), options.limit]));
   return z.array(HistoryRowSchema).parse(rows);
 }
 

@@ -10,7 +10,7 @@ import { ServiceError, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
 import { findPublished } from "@/lib/api/workflows";
 import { ownConversation, ownerWhere, restoreVariablesBefore } from "./conversations";
-import { insertPendingAnswer, insertUserMessage, selectHistory } from "./turn-sql";
+import { insertPendingAnswer, insertUserMessage, selectConversationWithHistory, selectHistory } from "./turn-sql";
 import { finishChatTurn } from "./finish-turn";
 import { chatNodesOf, type ChatNodes } from "./tree-order";
 
@@ -41,10 +41,13 @@ async function latestVersion(member: ChatCaller["member"], workflowId: string): 
   return { id: found.versionId, graph: publishedGraph(found.versionId, found.graph), name: found.name };
 }
 
-/** Earlier answered messages, oldest first: before a time (regenerate) or all but the new message. */
-async function history(conversationId: string, options: { before?: Date; excluding?: string }): Promise<HistoryMessage[]> {
-  const rows = await selectHistory(conversationId, { ...options, limit: HISTORY_MAX_MESSAGES });
-  return rows.reverse().map((m) => ({ role: m.role === "assistant" ? "assistant" : "user", content: m.content, id: m.id }));
+/** Answered messages read newest first, as the run's `history` input: oldest first. */
+const asHistory = (rows: { id: string; role: string; content: string }[]): HistoryMessage[] =>
+  rows.reverse().map((m) => ({ role: m.role === "assistant" ? "assistant" : "user", content: m.content, id: m.id }));
+
+/** Earlier answered messages, oldest first, before a time (regenerate). */
+async function historyBefore(conversationId: string, before: Date): Promise<HistoryMessage[]> {
+  return asHistory(await selectHistory(conversationId, { before, limit: HISTORY_MAX_MESSAGES }));
 }
 
 interface TurnMessage {
@@ -67,15 +70,23 @@ async function regeneratedMessage(caller: ChatCaller, conversationId: string): P
   const restored = await restoreVariablesBefore(caller, conversationId, last.createdAt);
   await db().message.deleteMany({ where: { conversationId, role: "assistant", createdAt: { gte: last.createdAt } } });
   const variables = restored ?? conversation.variables;
-  return { conversationId, userMessage: last, history: await history(conversationId, { before: last.createdAt }), variables, created: false };
+  return { conversationId, userMessage: last, history: await historyBefore(conversationId, last.createdAt), variables, created: false };
 }
 
-/** A new user message, in a new conversation or one of the caller's. */
+/**
+ * A new user message, in a new conversation (no history to read) or one of the caller's (checked
+ * and read with its history in one statement, before the message is written).
+ */
 async function newMessage(caller: ChatCaller, message: string, conversationId: string | undefined): Promise<TurnMessage> {
-  const conversation = conversationId ? await ownConversation(caller, conversationId) : await newConversation(caller, message);
-  const id = randomUUID();
-  const [userMessage, earlier] = await Promise.all([insertUserMessage(id, conversation.id, message), history(conversation.id, { excluding: id })]);
-  return { conversationId: conversation.id, userMessage, history: earlier, variables: conversation.variables, created: true };
+  const conversation = conversationId ? await conversationWithHistory(caller, conversationId) : { ...(await newConversation(caller, message)), history: [] };
+  const userMessage = await insertUserMessage(randomUUID(), conversation.id, message);
+  return { conversationId: conversation.id, userMessage, history: asHistory(conversation.history), variables: conversation.variables, created: true };
+}
+
+async function conversationWithHistory(caller: ChatCaller, conversationId: string) {
+  const found = await selectConversationWithHistory(caller.app.id, caller.owner, conversationId, HISTORY_MAX_MESSAGES);
+  if (!found) throw notFound("Conversation");
+  return found;
 }
 
 async function newConversation(caller: ChatCaller, message: string): Promise<{ id: string; variables: unknown }> {
