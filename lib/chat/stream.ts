@@ -1,9 +1,12 @@
+import { answerFeeds, type AnswerFeed } from "@/lib/channels/chat-io";
 import { db } from "@/lib/db/client";
+import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
 import { finishChatTurn } from "./finish-turn";
 import { chatNodesOf, type ChatNodes } from "./tree-order";
 import { followTurn } from "./turn-follower";
 import { selectStoredMessage } from "./turn-sql";
+import type { ChatTextEvent } from "./turn-text";
 
 /**
  * A chat turn as Server-Sent Events, through the turn follower (turn-follower.ts, on the same run
@@ -28,11 +31,19 @@ export type ChatStreamEvent =
   | { type: "wait"; waitId: string; nodeId: string; kind: "approval" | "question"; request: unknown }
   | { type: "done"; status: string; message: { id: string; content: string; status: string; citations: unknown } | null };
 
+/** What the stream needs to know of the turn's graph: who speaks, and which models feed an Answer. */
+export interface TurnPlan {
+  nodes: ChatNodes;
+  feeds: Map<string, AnswerFeed>;
+}
+
+export const turnPlanOf = (graph: Pick<Graph, "nodes" | "edges">): TurnPlan => ({ nodes: chatNodesOf(graph.nodes), feeds: answerFeeds(graph as Graph) });
+
 export function chatTurnStream(options: {
   runId: string;
   messageId: string;
-  /** The run's Answer and Sub-workflow nodes, when the caller has its graph at hand (else read from the run). */
-  nodes?: ChatNodes;
+  /** The run's speakers and feeds, when the caller has its graph at hand (else read from the run). */
+  plan?: TurnPlan;
   first?: ChatStreamEvent;
   signal?: AbortSignal;
   headers?: HeadersInit;
@@ -48,8 +59,9 @@ export function chatTurnStream(options: {
       send({ type: "done", status, message });
     };
     if (options.first) send(options.first);
-    return followTurn(runId, options.nodes ?? (await loadChatNodes(runId)), {
-      onText: send,
+    const plan = options.plan ?? (await loadTurnPlan(runId));
+    return followTurn(runId, plan.nodes, {
+      onText: withFeedPrefixes(send, plan.feeds),
       onWait: (wait) => send({ type: "wait", waitId: wait.id, nodeId: wait.nodeId, kind: wait.kind, request: wait.request }),
       onPause: close,
       onEnd: ({ status }) => void finish(status).finally(close),
@@ -58,7 +70,22 @@ export function chatTurnStream(options: {
   return sseResponse(stream, options.headers);
 }
 
-async function loadChatNodes(runId: string): Promise<ChatNodes> {
+async function loadTurnPlan(runId: string): Promise<TurnPlan> {
   const run = await db().run.findUnique({ where: { id: runId }, select: { graph: true } });
-  return chatNodesOf((run?.graph as { nodes?: { id: string; type: string }[] } | null)?.nodes ?? []);
+  const graph = GraphSchema.safeParse(run?.graph);
+  return graph.success ? turnPlanOf(graph.data) : { nodes: chatNodesOf([]), feeds: new Map() };
+}
+
+/**
+ * A model feeding an Answer (answerFeeds) writes the Answer's beginning: its first token carries
+ * the Answer's leading text, so the preview reads as the Answer will when it arrives.
+ */
+export function withFeedPrefixes(send: (event: ChatTextEvent) => void, feeds: ReadonlyMap<string, AnswerFeed>): (event: ChatTextEvent) => void {
+  const started = new Set<string>();
+  return (event) => {
+    const feed = event.type === "token" && !started.has(event.nodeId) ? feeds.get(event.nodeId) : undefined;
+    if (!feed) return send(event);
+    started.add(event.nodeId);
+    send({ ...event, text: feed.prefix + event.text });
+  };
 }

@@ -12,7 +12,7 @@ import { findPublished } from "@/lib/api/workflows";
 import { ownConversation, ownerWhere, restoreVariablesBefore } from "./conversations";
 import { insertPendingAnswer, insertUserMessage, selectConversationWithHistory, selectHistory } from "./turn-sql";
 import { finishChatTurn } from "./finish-turn";
-import { chatNodesOf, type ChatNodes } from "./tree-order";
+import { turnPlanOf, type TurnPlan } from "./stream";
 
 /**
  * One chat turn = one normal durable run of the app's latest published version (trigger `chat`),
@@ -100,8 +100,8 @@ export interface StartedTurn {
   runId: string;
   messageId: string;
   userMessageId: string;
-  /** The Answer and Sub-workflow nodes of the run's graph (the stream tells their text from a model's and follows child runs). */
-  nodes: ChatNodes;
+  /** The run's Answer and Sub-workflow nodes and its Answer feeds (the stream tells their text from a model's and follows child runs). */
+  plan: TurnPlan;
 }
 
 export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSchema>): Promise<StartedTurn> {
@@ -136,7 +136,7 @@ export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSch
     if (turn.created && !answerWritten) await db().message.deleteMany({ where: { id: turn.userMessage.id } });
     throw error;
   }
-  return { conversationId: turn.conversationId, runId, messageId, userMessageId: turn.userMessage.id, nodes: chatNodesOf(version.graph.nodes) };
+  return { conversationId: turn.conversationId, runId, messageId, userMessageId: turn.userMessage.id, plan: turnPlanOf(version.graph) };
 }
 
 /** Stop generating: cancels the turn's run and keeps what was answered so far. */

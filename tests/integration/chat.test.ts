@@ -329,4 +329,21 @@ describe("conversational workflows through the chat service", () => {
     const unknown = await postTurn(request(JSON.stringify({ message: "hi" })), { params: Promise.resolve({ slug: "no-such-chat" }) });
     expect(unknown.status).toBe(404);
   });
+
+  it("previews a fed Answer as it will read: its leading text comes with the model's first token", async () => {
+    const graph = chatGraph({ mode: "off" });
+    graph.nodes.find((n) => n.id === "reply")!.data.text = "Sure: {{ llm.text }}";
+    const { app } = await publishChatApp(graph, { access: "link" });
+    stack.openai.script({ text: "Streamed words arrive in pieces.", delayMs: 300, chunkDelayMs: 40 });
+    const response = await postTurn(
+      new Request(`http://localhost/api/chat/${app.slug}/turns`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Hello" }) }),
+      { params: Promise.resolve({ slug: app.slug }) },
+    );
+    const events: ChatStreamEvent[] = [];
+    await readChatEvents(response.body!, (event) => events.push(event));
+    const tokens = events.filter((e) => e.type === "token").map((e) => (e as { text: string }).text);
+    expect(tokens[0], JSON.stringify(events)).toMatch(/^Sure: Streamed/);
+    expect(tokens.join("")).toBe("Sure: Streamed words arrive in pieces.");
+    expect(events.filter((e) => e.type === "answer")).toEqual([{ type: "answer", nodeId: "reply", text: "Sure: Streamed words arrive in pieces." }]);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { answerContent } from "@/lib/api/openai/answer-content";
 import { answerFeeds } from "@/lib/channels/chat-io";
+import { withFeedPrefixes } from "@/lib/chat/stream";
 import { turnAnswer } from "@/lib/chat/turn-answer";
 import type { ChatTextEvent } from "@/lib/chat/turn-text";
 import type { Graph, GraphEdge, GraphNode } from "@/lib/engine/graph";
@@ -102,5 +103,21 @@ describe("answerContent", () => {
 
   it("streams the End source's tokens where no Answer speaks", () => {
     expect(play([token("llm", "Hel"), token("llm", "lo"), token("classifier", "x")], [], ["llm"])).toEqual(["Hel", "lo"]);
+  });
+});
+
+describe("the chat's preview of a fed Answer", () => {
+  it("puts the Answer's leading text before its model's first token, once; other tokens and answers pass as they are", () => {
+    const sent: ChatTextEvent[] = [];
+    const send = withFeedPrefixes((event) => sent.push(event), new Map([["llm", { answer: "reply", prefix: "Sure: " }]]));
+    const events: ChatTextEvent[] = [
+      { type: "token", nodeId: "other", text: "x" },
+      { type: "token", nodeId: "llm", text: "Par" },
+      { type: "token", nodeId: "llm", text: "is" },
+      { type: "token", nodeId: "child-run/llm", text: "child" },
+      { type: "answer", nodeId: "reply", text: "Sure: Paris" },
+    ];
+    events.forEach(send);
+    expect(sent.map((e) => e.text)).toEqual(["x", "Sure: Par", "is", "child", "Sure: Paris"]);
   });
 });

@@ -15,6 +15,6 @@ export const POST = chatRoute(REASON, async (request, caller) => {
   if (body instanceof Response) return body;
   const limited = await admitTurn(caller.app.id, callerKey(caller));
   if (limited) return limited;
-  const { nodes, ...turn } = await startTurn(caller, body);
-  return chatTurnStream({ runId: turn.runId, messageId: turn.messageId, nodes, first: { type: "turn", ...turn }, signal: request.signal });
+  const { plan, ...turn } = await startTurn(caller, body);
+  return chatTurnStream({ runId: turn.runId, messageId: turn.messageId, plan, first: { type: "turn", ...turn }, signal: request.signal });
 });
