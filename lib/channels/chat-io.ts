@@ -95,7 +95,7 @@ const LEADING_TEXT_REFERENCE = /^((?:(?!\{[{%])[\s\S])*)\{\{\s*([a-z][a-z0-9_]*)
  * next piece of the answer in the order the answer is stored (lib/chat/tree-order.ts). The LLM
  * neither retries nor goes on after a failure (its settings), so its tokens are written once.
  */
-export function answerFeeds(graph: Graph): Map<string, AnswerFeed> {
+export function answerFeeds(graph: Pick<Graph, "nodes" | "edges">): Map<string, AnswerFeed> {
   const top = graph.nodes.filter((n) => !n.parentId && !n.disabled);
   const { out, into } = topology(new Set(top.map((n) => n.id)), graph.edges);
   const speakers = speakingNodes(graph, top);
@@ -129,7 +129,7 @@ function failsOnce(node: Graph["nodes"][number]): boolean {
 }
 
 /** The top-level nodes that may speak in the chat: Answers, Sub-workflows, and containers with either in their body. */
-function speakingNodes(graph: Graph, top: Graph["nodes"]): string[] {
+function speakingNodes(graph: Pick<Graph, "nodes">, top: Graph["nodes"]): string[] {
   const speaks = (type: string) => type === "answer" || type === "subworkflow";
   const containerOf = new Map(graph.nodes.map((n) => [n.id, n.parentId]));
   const speakingContainers = new Set<string>();

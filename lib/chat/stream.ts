@@ -37,7 +37,7 @@ export interface TurnPlan {
   feeds: Map<string, AnswerFeed>;
 }
 
-export const turnPlanOf = (graph: Pick<Graph, "nodes" | "edges">): TurnPlan => ({ nodes: chatNodesOf(graph.nodes), feeds: answerFeeds(graph as Graph) });
+export const turnPlanOf = (graph: Pick<Graph, "nodes" | "edges">): TurnPlan => ({ nodes: chatNodesOf(graph.nodes), feeds: answerFeeds(graph) });
 
 export function chatTurnStream(options: {
   runId: string;

@@ -195,7 +195,8 @@ export type TreeSnapshotRun = z.infer<typeof TreeRunSchema>;
 /**
  * A run and its sub-workflow runs at any depth (bounded by the nesting limit), each with its
  * Answer and Sub-workflow node ids and its steps with their times (the stream puts the tree's
- * steps in the order they spoke, inSpeakingOrder); only Answer steps' outputs are read (the chat shows nothing else of a step).
+ * steps in the order they spoke, inSpeakingOrder); only Answer steps' outputs are read (the chat
+ * shows nothing else of a step).
  */
 const SELECT_TREE = prepared(
   "chat_turn_tree_snapshot",
