@@ -80,8 +80,9 @@ describe("provider requests-per-minute limit", () => {
     // Any window (less a margin for the hop from Redis's admission to the server) holds at most 2 requests.
     const margin = 300;
     for (const [i, at] of arrivals.entries()) expect(arrivals.filter((t) => t >= at && t < at + WINDOW_MS - margin).length, `window from request ${i}: ${arrivals.map((t) => t - arrivals[0]!).join(", ")}`).toBeLessThanOrEqual(2);
-    // Both workers took part.
-    for (const worker of workers) expect(worker.output()).toContain('"msg":"run processed"');
+    // Both workers took part: each ran runs of the batch or was refused by the shared limit and gave
+    // them back (which worker's fetch wins each job is up to the queue, so one may run them all).
+    for (const worker of workers) expect(worker.output()).toMatch(/"msg":"run (processed|throttled: given back to the queue)"/);
     // Nothing is left throttled on finished runs.
     expect(runs.every((r) => r.throttledReason === null)).toBe(true);
   }, 120_000);
