@@ -19,7 +19,19 @@ export interface ChatUser {
 }
 
 export interface ChatCaller {
-  app: { id: string; workspaceId: string; workflowId: string; slug: string; title: string; welcome: string; suggestions: string[]; access: string };
+  app: {
+    id: string;
+    workspaceId: string;
+    workflowId: string;
+    slug: string;
+    title: string;
+    welcome: string;
+    suggestions: string[];
+    access: string;
+    /** The workflow's latest published version when the app was read (null before the first publish): a turn runs it. */
+    versionId: string | null;
+    workflowName: string | null;
+  };
   /** The member a turn's run acts as: the user's own membership, or a viewer-level stand-in for outsiders (no permissions are checked with it). */
   member: Member;
   /** Conversations belong to the signed-in user, else to the visitor. */

@@ -2,13 +2,15 @@ import { z } from "zod";
 import { db, poolOf } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
 import { LIMITS } from "@/lib/engine/limits";
+import { RUN_WITH_AUDIT, RUN_WITH_AUDIT_PARAMS, runRowValues, type NewRun } from "@/lib/runs/run-insert";
 
 /**
  * The statements every chat turn makes, as plain prepared SQL on the shared pool (lib/db/prepared.ts)
  * rather than through Prisma's query compiler, whose per-statement CPU was most of the web's
- * ≈ 25 ms per turn (bench/chat-ttft.ts). Fewer of them too: the app with its workspace's name in one
- * join, the user's message and the conversation's "last active" time in one statement. Timestamps
- * are written and read in UTC, as Prisma keeps them.
+ * ≈ 25 ms per turn (bench/chat-ttft.ts). Fewer of them too: the app with its workspace's name and
+ * its latest published version in one join; the run, the user's message, the pending answer and
+ * the conversation's "last active" time in one statement. Timestamps are written and read in UTC,
+ * as Prisma keeps them.
  */
 
 const AppRowSchema = z.object({
@@ -24,14 +26,20 @@ const AppRowSchema = z.object({
   allowedOrigins: z.array(z.string()),
   enabled: z.boolean(),
   workspaceName: z.string(),
+  /** The app's workflow's latest published version (null before the first publish) and the workflow's name. */
+  versionId: z.string().nullable(),
+  workflowName: z.string().nullable(),
 });
 export type ChatAppRow = z.infer<typeof AppRowSchema>;
 
 const FIND_APP = prepared(
   "chat_app_by_slug",
   `SELECT a.id, a."workspaceId", a."workflowId", a.slug, a.title, a.welcome, a.suggestions, a.access,
-          a."allowedDomains", a."allowedOrigins", a.enabled, w.name AS "workspaceName"
+          a."allowedDomains", a."allowedOrigins", a.enabled, w.name AS "workspaceName",
+          v.id AS "versionId", wf.name AS "workflowName"
      FROM chat_apps a JOIN workspaces w ON w.id = a."workspaceId"
+     LEFT JOIN workflows wf ON wf.id = a."workflowId" AND wf."workspaceId" = a."workspaceId"
+     LEFT JOIN LATERAL (SELECT id FROM workflow_versions WHERE "workflowId" = wf.id ORDER BY version DESC LIMIT 1) v ON true
     WHERE a.slug = $1`,
 );
 
@@ -85,31 +93,33 @@ export async function selectConversationWithHistory(appId: string, owner: Conver
   return rows.length ? ConversationRowSchema.extend({ history: z.array(HistoryRowSchema) }).parse(rows[0]) : null;
 }
 
-const MessageRowSchema = z.object({ id: z.string(), content: z.string(), createdAt: z.date() });
-
-/** The user's message; the conversation moves to the top of its owner's list in the same statement. */
-const INSERT_USER_MESSAGE = prepared(
-  "chat_insert_user_message",
-  `WITH touched AS (UPDATE conversations SET "updatedAt" = now() AT TIME ZONE 'UTC' WHERE id = $2)
-   INSERT INTO messages (id, "conversationId", role, content, status, "createdAt")
-   VALUES ($1, $2, 'user', $3, 'done', now() AT TIME ZONE 'UTC')
-   RETURNING id, content, "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`,
-);
-
-export async function insertUserMessage(id: string, conversationId: string, content: string) {
-  const { rows } = await poolOf(db()).query(INSERT_USER_MESSAGE([id, conversationId, content]));
-  return MessageRowSchema.parse(rows[0]);
+/** The messages a turn writes: the user's (unless the turn answers an existing one again) and the answer to come. */
+export interface TurnMessages {
+  conversationId: string;
+  question: { id: string; content: string } | null;
+  answerId: string;
 }
 
-/** The answer to come, linked to its run from the start (the run row exists; its job is not queued yet). */
-const INSERT_PENDING_ANSWER = prepared(
-  "chat_insert_pending_answer",
-  `INSERT INTO messages (id, "conversationId", role, content, status, "runId", "createdAt")
-   VALUES ($1, $2, 'assistant', '', 'pending', $3, now() AT TIME ZONE 'UTC')`,
+/**
+ * A turn's run (with its audit entry, RUN_WITH_AUDIT), the user's message, the pending answer
+ * linked to the run, and the conversation moved to the top of its owner's list: one statement and
+ * one commit, so a turn that cannot start leaves no message behind, and the worker always finds
+ * the answer to fill in (the run's job is queued after this).
+ */
+const INSERT_TURN = prepared(
+  "chat_insert_turn",
+  `WITH ${RUN_WITH_AUDIT},
+   touched AS (UPDATE conversations SET "updatedAt" = now() AT TIME ZONE 'UTC' WHERE id = $${RUN_WITH_AUDIT_PARAMS + 1}),
+   question AS (INSERT INTO messages (id, "conversationId", role, content, status, "createdAt")
+                SELECT $${RUN_WITH_AUDIT_PARAMS + 2}, $${RUN_WITH_AUDIT_PARAMS + 1}, 'user', $${RUN_WITH_AUDIT_PARAMS + 3}::text, 'done', now() AT TIME ZONE 'UTC'
+                 WHERE $${RUN_WITH_AUDIT_PARAMS + 2}::text IS NOT NULL)
+   INSERT INTO messages (id, "conversationId", role, content, status, "runId", "createdAt")
+   SELECT $${RUN_WITH_AUDIT_PARAMS + 4}, $${RUN_WITH_AUDIT_PARAMS + 1}, 'assistant', '', 'pending', run.id, now() AT TIME ZONE 'UTC' FROM run`,
 );
 
-export async function insertPendingAnswer(id: string, conversationId: string, runId: string): Promise<void> {
-  await poolOf(db()).query(INSERT_PENDING_ANSWER([id, conversationId, runId]));
+export async function insertTurn(run: NewRun, audit: unknown[], messages: TurnMessages): Promise<void> {
+  const { conversationId, question, answerId } = messages;
+  await poolOf(db()).query(INSERT_TURN([...runRowValues(run), ...audit, conversationId, question?.id ?? null, question?.content ?? null, answerId]));
 }
 
 /** The last `limit` answered messages before a time (regenerate), newest first. */

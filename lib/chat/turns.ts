@@ -5,12 +5,12 @@ import type { Graph } from "@/lib/engine/graph";
 import type { HistoryMessage } from "@/lib/engine/conversation";
 import { cancelOwnRun } from "@/lib/runs/cancel";
 import { createAndEnqueueRun } from "@/lib/runs/service";
-import { publishedGraph } from "@/lib/runs/version-graphs";
+import { knownPublishedGraph, publishedGraph } from "@/lib/runs/version-graphs";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
 import { findPublished } from "@/lib/api/workflows";
 import { ownConversation, ownerWhere, restoreVariablesBefore } from "./conversations";
-import { insertPendingAnswer, insertUserMessage, selectConversationWithHistory, selectHistory } from "./turn-sql";
+import { insertTurn, selectConversationWithHistory, selectHistory } from "./turn-sql";
 import { finishChatTurn } from "./finish-turn";
 import { turnPlanOf, type TurnPlan } from "./stream";
 
@@ -35,8 +35,15 @@ export const TurnSchema = z
 /** Earlier turns sent with each run (memory settings of the nodes choose how many they use). */
 const HISTORY_MAX_MESSAGES = 100;
 
-async function latestVersion(member: ChatCaller["member"], workflowId: string): Promise<{ id: string; graph: Graph; name: string }> {
-  const found = await findPublished(member.workspaceId, workflowId);
+/**
+ * The version a turn runs: the latest published when the app was read this request. Its parsed
+ * graph is kept per version id (rows never change), so only the first turn of a version reads it.
+ */
+async function latestVersion(caller: ChatCaller): Promise<{ id: string; graph: Graph; name: string }> {
+  const { versionId, workflowName } = caller.app;
+  const known = versionId && workflowName !== null ? knownPublishedGraph(versionId) : undefined;
+  if (known) return { id: versionId!, graph: known, name: workflowName! };
+  const found = await findPublished(caller.member.workspaceId, caller.app.workflowId);
   if (!found.versionId) throw new ServiceError("conflict", "This chat app's workflow has no published version.");
   return { id: found.versionId, graph: publishedGraph(found.versionId, found.graph), name: found.name };
 }
@@ -55,7 +62,7 @@ interface TurnMessage {
   userMessage: { id: string; content: string };
   history: HistoryMessage[];
   variables: unknown;
-  /** The user's message was written by this turn (and is removed again if the run cannot start). */
+  /** The user's message is new: written with the turn's run (not when answering an existing one again). */
   created: boolean;
 }
 
@@ -75,11 +82,11 @@ async function regeneratedMessage(caller: ChatCaller, conversationId: string): P
 
 /**
  * A new user message, in a new conversation (no history to read) or one of the caller's (checked
- * and read with its history in one statement, before the message is written).
+ * and read with its history in one statement); the message is written with the turn's run.
  */
 async function newMessage(caller: ChatCaller, message: string, conversationId: string | undefined): Promise<TurnMessage> {
   const conversation = conversationId ? await conversationWithHistory(caller, conversationId) : { ...(await newConversation(caller, message)), history: [] };
-  const userMessage = await insertUserMessage(randomUUID(), conversation.id, message);
+  const userMessage = { id: randomUUID(), content: message };
   return { conversationId: conversation.id, userMessage, history: asHistory(conversation.history), variables: conversation.variables, created: true };
 }
 
@@ -106,36 +113,26 @@ export interface StartedTurn {
 
 export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSchema>): Promise<StartedTurn> {
   const input = TurnSchema.parse(body);
-  const version = await latestVersion(caller.member, caller.app.workflowId);
+  const version = await latestVersion(caller);
   const turn = input.regenerate ? await regeneratedMessage(caller, input.conversationId!) : await newMessage(caller, input.message!, input.conversationId);
   const runId = randomUUID();
   const messageId = randomUUID();
-  let answerWritten = false;
-  const writeAnswer = async () => {
-    await insertPendingAnswer(messageId, turn.conversationId, runId);
-    answerWritten = true;
-  };
-  try {
-    await createAndEnqueueRun(
-      caller.member,
-      {
-        id: runId,
-        workflowId: caller.app.workflowId,
-        workflowName: version.name,
-        graph: version.graph,
-        workflowVersionId: version.id,
-        inputs: { message: turn.userMessage.content, history: turn.history, conversation: turn.variables ?? {} },
-        origin: { trigger: "chat", visitorId: "visitorId" in caller.owner ? caller.owner.visitorId : null },
-      },
-      // The answer is written before the run's job is queued, so the worker always finds it to fill in.
-      { beforeEnqueue: writeAnswer },
-    );
-  } catch (error) {
-    // Nothing half-written: a turn that did not start leaves no message. Once its answer is written
-    // the run exists and will run (the reconciler queues it if queueing failed here), so both stay.
-    if (turn.created && !answerWritten) await db().message.deleteMany({ where: { id: turn.userMessage.id } });
-    throw error;
-  }
+  const messages = { conversationId: turn.conversationId, question: turn.created ? turn.userMessage : null, answerId: messageId };
+  await createAndEnqueueRun(
+    caller.member,
+    {
+      id: runId,
+      workflowId: caller.app.workflowId,
+      workflowName: version.name,
+      graph: version.graph,
+      workflowVersionId: version.id,
+      inputs: { message: turn.userMessage.content, history: turn.history, conversation: turn.variables ?? {} },
+      origin: { trigger: "chat", visitorId: "visitorId" in caller.owner ? caller.owner.visitorId : null },
+    },
+    // The messages are written with the run, before its job is queued: a turn that does not start
+    // leaves none, and the worker always finds the answer to fill in.
+    { writeRun: (run, audit) => insertTurn(run, audit, messages) },
+  );
   return { conversationId: turn.conversationId, runId, messageId, userMessageId: turn.userMessage.id, plan: turnPlanOf(version.graph) };
 }
 

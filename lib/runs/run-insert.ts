@@ -28,18 +28,21 @@ const RUN_VALUES = `INSERT INTO runs (id, "workspaceId", "workflowId", "workflow
                      "triggerRefId", "triggerRefName", "triggerKey", "visitorId", "createdAt")
    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, now() AT TIME ZONE 'UTC')`;
 const INSERT_RUN = prepared("insert_run", RUN_VALUES);
-/** The run and its audit entry (`run.started`) in one statement: one round trip and one commit, and never one without the other. */
-const INSERT_RUN_AUDITED = prepared(
-  "insert_run_audited",
-  `WITH run AS (${RUN_VALUES} RETURNING id)
-   INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) SELECT ${auditEventValues(16)} FROM run`,
-);
+/**
+ * The run (`run`, $1–$15) and its audit entry (`run.started`, $16–$29) as the CTEs of one
+ * statement: one round trip and one commit, and never one without the other. A statement that
+ * writes rows referencing the run (a chat turn's messages, lib/chat/turn-sql.ts) adds them after
+ * these, with its own parameters from $30 (RUN_WITH_AUDIT_PARAMS + 1).
+ */
+export const RUN_WITH_AUDIT = `run AS (${RUN_VALUES} RETURNING id),
+   run_audit AS (INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) SELECT ${auditEventValues(16)} FROM run)`;
+export const RUN_WITH_AUDIT_PARAMS = 29;
+const INSERT_RUN_AUDITED = prepared("insert_run_audited", `WITH ${RUN_WITH_AUDIT} SELECT id FROM run`);
 
-/** Inserts the run; with `audit` (auditInsertValues of its `run.started` entry), the entry too, in the same statement. */
-export async function insertRunRow(run: NewRun, audit?: unknown[]): Promise<string> {
-  const id = run.id ?? randomUUID();
-  const values = [
-    id,
+/** RUN_VALUES' parameters for a run (its id chosen here unless given). */
+export function runRowValues(run: NewRun): unknown[] {
+  return [
+    run.id ?? randomUUID(),
     run.workspaceId,
     run.workflowId,
     run.workflowName,
@@ -55,17 +58,11 @@ export async function insertRunRow(run: NewRun, audit?: unknown[]): Promise<stri
     run.origin.triggerKey ?? null,
     run.origin.visitorId ?? null,
   ];
-  await poolOf(db()).query(audit ? INSERT_RUN_AUDITED([...values, ...audit]) : INSERT_RUN(values));
-  return id;
 }
 
-const CANCEL_UNSTARTED = prepared(
-  "cancel_unstarted_run",
-  `UPDATE runs SET status = 'cancelled', "finishedAt" = now() AT TIME ZONE 'UTC', error = $2::jsonb WHERE id = $1 AND status = 'queued'`,
-);
-
-/** A run whose start failed after its row was written but before its job was queued: it never runs, and says why. */
-export async function cancelUnstartedRun(runId: string): Promise<void> {
-  const error = { code: "cancelled", message: "The run could not be started." };
-  await poolOf(db()).query(CANCEL_UNSTARTED([runId, JSON.stringify(error)]));
+/** Inserts the run; with `audit` (auditInsertValues of its `run.started` entry), the entry too, in the same statement. */
+export async function insertRunRow(run: NewRun, audit?: unknown[]): Promise<string> {
+  const values = runRowValues(run);
+  await poolOf(db()).query(audit ? INSERT_RUN_AUDITED([...values, ...audit]) : INSERT_RUN(values));
+  return values[0] as string;
 }

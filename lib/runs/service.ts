@@ -10,7 +10,7 @@ import { nodeRegistry } from "@/lib/nodes/registry";
 import { enqueueRun } from "@/lib/queue/runs-queue";
 import type { RunOrigin } from "./initiator";
 import { runStartedAuditValues } from "./audit";
-import { cancelUnstartedRun, insertRunRow } from "./run-insert";
+import { insertRunRow, type NewRun } from "./run-insert";
 import { assertWithinBudget } from "@/lib/limits/budgets";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
@@ -68,11 +68,11 @@ export async function createAndEnqueueRun(
   },
   options: {
     /**
-     * Runs once the run row exists and before its job is queued, so no worker can have started it:
-     * rows that must reference the run (a chat turn's answer) are written here. If it throws, the
-     * run is cancelled and the error passes on.
+     * Writes the run row and its audit entry together with rows that must reference the run (a
+     * chat turn's messages), in one statement (RUN_WITH_AUDIT, run-insert.ts): all of them or none,
+     * and all before the run's job is queued, so the worker always finds them.
      */
-    beforeEnqueue?: (runId: string) => Promise<void>;
+    writeRun?: (run: NewRun, audit: unknown[]) => Promise<void>;
   } = {},
 ): Promise<{ runId: string }> {
   await checkGraph(member.workspaceId, run);
@@ -85,29 +85,19 @@ export async function createAndEnqueueRun(
   const runId = run.id ?? randomUUID();
   // The `run.started` audit entry is written by the run's own INSERT: both or neither.
   const audit = await runStartedAuditValues(member, { id: runId, workflowName: run.workflowName }, { workflowId: run.workflowId, versionId: run.workflowVersionId ?? null });
-  await insertRunRow(
-    {
-      id: runId,
-      workspaceId: member.workspaceId,
-      workflowId: run.workflowId,
-      workflowName: run.workflowName,
-      workflowVersionId: run.workflowVersionId ?? null,
-      graph: run.graph,
-      inputs: checked.inputs,
-      // A member without a user (a workflow tool whose owner is gone) records no one rather than "".
-      createdById: member.userId || null,
-      origin: run.origin,
-    },
-    audit,
-  );
-  if (options.beforeEnqueue) {
-    try {
-      await options.beforeEnqueue(runId);
-    } catch (error) {
-      await cancelUnstartedRun(runId).catch(() => undefined);
-      throw error;
-    }
-  }
+  const row: NewRun = {
+    id: runId,
+    workspaceId: member.workspaceId,
+    workflowId: run.workflowId,
+    workflowName: run.workflowName,
+    workflowVersionId: run.workflowVersionId ?? null,
+    graph: run.graph,
+    inputs: checked.inputs,
+    // A member without a user (a workflow tool whose owner is gone) records no one rather than "".
+    createdById: member.userId || null,
+    origin: run.origin,
+  };
+  await (options.writeRun ? options.writeRun(row, audit) : insertRunRow(row, audit));
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.
   await enqueueRun(runId);

@@ -30,6 +30,9 @@ export function readRunGraph(raw: unknown, versionId: string | null): ReadGraph 
 const parsedVersions = new Map<string, Graph>();
 const MAX_PARSED = 200;
 
+/** A published version's graph if this process has parsed it already. */
+export const knownPublishedGraph = (versionId: string): Graph | undefined => parsedVersions.get(versionId);
+
 export function publishedGraph(versionId: string, raw: unknown): Graph {
   const cached = parsedVersions.get(versionId);
   if (cached) return cached;

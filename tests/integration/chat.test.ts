@@ -8,6 +8,7 @@ import { startTurn, stopTurn } from "@/lib/chat/turns";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { publishWorkflow } from "@/lib/workflows/versions";
+import { setWorkflowLimits } from "@/lib/limits/budgets";
 import { readChatEvents } from "@/lib/chat/read-sse";
 import type { ChatStreamEvent } from "@/lib/chat/stream";
 import { POST as postTurn } from "@/app/api/chat/[slug]/turns/route";
@@ -142,6 +143,34 @@ describe("conversational workflows through the chat service", () => {
     const messages = await listMessages(caller, first.conversationId);
     expect(messages.filter((m) => m.role === "user")).toHaveLength(3);
     expect(messages.map((m) => m.content).at(-1)).toBe("Three once more. (turn 3)");
+  });
+
+  it("a turn refused before its run starts leaves no message; the next turn runs the version published meanwhile", async () => {
+    const { workflow, app } = await publishChatApp(chatGraph({ mode: "turns", turns: 5 }), { access: "link" });
+    const visitorId = randomUUID();
+    const caller = await resolveChatCaller(app.slug, { user: null, visitorId });
+    stack.openai.script({ text: "Hello." }, { text: "Again." });
+    const first = await turn(caller, "hi");
+
+    await setWorkflowLimits(stack.owner, workflow.id, { budget: { monthlyLimit: 0, warnPercent: 80 } });
+    await expect(startTurn(caller, { message: "refused", conversationId: first.conversationId })).rejects.toMatchObject({ code: "budget_exhausted" });
+    const kept = await db().message.findMany({ where: { conversationId: first.conversationId }, orderBy: [{ createdAt: "asc" }, { role: "desc" }] });
+    expect(kept.map((m) => [m.role, m.content, m.status])).toEqual([
+      ["user", "hi", "done"],
+      ["assistant", "Hello. (turn 1)", "done"],
+    ]);
+    expect(await db().run.count({ where: { workflowId: workflow.id } })).toBe(1);
+
+    await setWorkflowLimits(stack.owner, workflow.id, { budget: null });
+    const graph = chatGraph({ mode: "turns", turns: 5 });
+    graph.nodes = graph.nodes.map((n) => (n.id === "reply" ? { ...n, data: { text: "v2: {{ llm.text }}" } } : n));
+    await db().workflow.update({ where: { id: workflow.id }, data: { graph: graph as object } });
+    const v2 = await publishWorkflow(stack.owner, workflow.id);
+    const second = await turn(await resolveChatCaller(app.slug, { user: null, visitorId }), "again", first.conversationId);
+    expect(second.run.workflowVersionId).toBe(v2.id);
+    expect(second.message.content).toBe("v2: Again.");
+    // The refused message is not in the history the model received.
+    expect(stack.openai.chatRequests().at(-1)!.messages!.map((m) => m.content)).toEqual(["Be brief.", "hi", "Hello. (turn 1)", "again"]);
   });
 
   it("follows an answer still being written after a reload (GET …/messages/<id>/stream), only for its owner, and stop ends it", async () => {
