@@ -1,3 +1,7 @@
+import { templateReferences } from "@/lib/engine/template";
+import { AnswerConfigSchema, answerNode } from "@/lib/nodes/answer/definition";
+import { EndConfigSchema, endNode } from "@/lib/nodes/end/definition";
+
 /**
  * A chat turn's run and its sub-workflow runs (children, at any depth) as one conversation: the
  * chat shows the Answer texts of all of them, in the order they spoke. Pure helpers shared by the
@@ -43,8 +47,32 @@ export function inSpeakingOrder<S extends TimedStep>(steps: readonly S[]): S[] {
 export interface ChatNodes {
   answers: string[];
   subworkflows: string[];
+  /**
+   * Nodes whose streamed text the chat previews while it is written: those whose output the
+   * chat's answer shows (referenced by an Answer's text; in a run without Answers, by the End's
+   * outputs, which are then the answer). A model that classifies or extracts for later steps
+   * streams nothing to the chat, as in Dify.
+   */
+  previews: string[];
 }
 
-export function chatNodesOf(nodes: readonly { id: string; type: string }[]): ChatNodes {
-  return { answers: nodes.filter((n) => n.type === "answer").map((n) => n.id), subworkflows: nodes.filter((n) => n.type === "subworkflow").map((n) => n.id) };
+type GraphNodeLike = { id: string; type: string; data?: unknown };
+
+/** The templates that make the chat's answer: the Answers' texts, or the End's outputs when there is no Answer. */
+function answerTemplates(nodes: readonly GraphNodeLike[]): string[] {
+  const answers = nodes.filter((n) => n.type === "answer").map((n) => AnswerConfigSchema.safeParse(n.data));
+  if (answers.length > 0) return answers.flatMap((parsed) => (parsed.success ? answerNode.templates(parsed.data) : []));
+  return nodes.filter((n) => n.type === "end").flatMap((n) => {
+    const parsed = EndConfigSchema.safeParse(n.data);
+    return parsed.success ? endNode.templates(parsed.data) : [];
+  });
+}
+
+export function chatNodesOf(nodes: readonly GraphNodeLike[]): ChatNodes {
+  const shown = new Set(answerTemplates(nodes).flatMap((template) => templateReferences(template).map((path) => path[0]!)));
+  return {
+    answers: nodes.filter((n) => n.type === "answer").map((n) => n.id),
+    subworkflows: nodes.filter((n) => n.type === "subworkflow").map((n) => n.id),
+    previews: nodes.filter((n) => n.type !== "answer" && shown.has(n.id)).map((n) => n.id),
+  };
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db, poolOf } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
 import { LIMITS } from "@/lib/engine/limits";
+import { chatNodesOf, type ChatNodes } from "./tree-order";
 import { RUN_WITH_AUDIT, RUN_WITH_AUDIT_PARAMS, runRowValues, type NewRun } from "@/lib/runs/run-insert";
 
 /**
@@ -190,21 +191,21 @@ export const TURN_TREE = `WITH RECURSIVE tree(id, depth) AS (
      UNION ALL
      SELECT r.id, t.depth + 1 FROM runs r JOIN tree t ON r."parentRunId" = t.id WHERE t.depth < ${LIMITS.maxSubworkflowDepth})`;
 
-const TreeRunSchema = z.object({
+const TreeRowSchema = z.object({
   id: z.string(),
   parentRunId: z.string().nullable(),
   parentNodeId: z.string().nullable(),
   parentIteration: z.number().nullable(),
   status: z.string(),
-  nodes: z.object({ answers: z.array(z.string()), subworkflows: z.array(z.string()) }),
+  graphNodes: z.array(z.object({ id: z.string(), type: z.string(), data: z.unknown() })),
   steps: TurnRowSchema.shape.steps,
 });
 /** A run of a turn's tree as the chat stream reads it: its link to the step that started it, the nodes the chat reads, its steps. */
-export type TreeSnapshotRun = z.infer<typeof TreeRunSchema>;
+export type TreeSnapshotRun = Omit<z.infer<typeof TreeRowSchema>, "graphNodes"> & { nodes: ChatNodes };
 
 /**
  * A run and its sub-workflow runs at any depth (bounded by the nesting limit), each with its
- * Answer and Sub-workflow node ids and its steps with their times (the stream puts the tree's
+ * graph's nodes (what the chat reads of them, chatNodesOf) and its steps with their times (the stream puts the tree's
  * steps in the order they spoke, inSpeakingOrder); only Answer steps' outputs are read (the chat
  * shows nothing else of a step).
  */
@@ -212,10 +213,8 @@ const SELECT_TREE = prepared(
   "chat_turn_tree_snapshot",
   `${TURN_TREE}
    SELECT r.id, r."parentRunId", r."parentNodeId", r."parentIteration", r.status::text AS status,
-          json_build_object(
-            'answers', COALESCE((SELECT json_agg(n->>'id') FROM jsonb_array_elements(COALESCE(r.graph->'nodes', '[]'::jsonb)) n WHERE n->>'type' = 'answer'), '[]'::json),
-            'subworkflows', COALESCE((SELECT json_agg(n->>'id') FROM jsonb_array_elements(COALESCE(r.graph->'nodes', '[]'::jsonb)) n WHERE n->>'type' = 'subworkflow'), '[]'::json)
-          ) AS nodes,
+          COALESCE((SELECT jsonb_agg(jsonb_build_object('id', n->'id', 'type', n->'type', 'data', n->'data'))
+                      FROM jsonb_array_elements(COALESCE(r.graph->'nodes', '[]'::jsonb)) n), '[]'::jsonb) AS "graphNodes",
           COALESCE((SELECT json_agg(json_build_object('nodeId', s."nodeId", 'nodeType', s."nodeType", 'iteration', s.iteration, 'status', s.status::text,
                                                       'output', CASE WHEN s."nodeType" = 'answer' THEN s.output END, ${STEP_TIMES}))
                       FROM run_steps s WHERE s."runId" = r.id), '[]'::json) AS steps
@@ -226,5 +225,8 @@ const SELECT_TREE = prepared(
 /** The tree under `runId` (empty when there is no such run). */
 export async function selectTreeSnapshot(runId: string): Promise<TreeSnapshotRun[]> {
   const { rows } = await poolOf(db()).query(SELECT_TREE([runId]));
-  return z.array(TreeRunSchema).parse(rows);
+  return z
+    .array(TreeRowSchema)
+    .parse(rows)
+    .map(({ graphNodes, ...run }) => ({ ...run, nodes: chatNodesOf(graphNodes) }));
 }

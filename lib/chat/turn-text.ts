@@ -10,7 +10,7 @@ const FINISHED = new Set(["succeeded", "failed", "skipped"]);
 
 /**
  * What a turn's stream says of the text of its run and its sub-workflow runs: each Answer text
- * once, a model's text in progress as `token`s, nodes keyed by `chatNodeKey` (a child's prefixed
+ * once, the text in progress of a model the answer shows (ChatNodes.previews) as `token`s, nodes keyed by `chatNodeKey` (a child's prefixed
  * with its run id). The same step can be seen twice (in the snapshot of its own run and in that of
  * an ancestor, or in a snapshot and as a delta buffered while it was read): an Answer's text is
  * sent once (an Answer publishes its whole text as one delta), and the deltas of a step already
@@ -19,6 +19,7 @@ const FINISHED = new Set(["succeeded", "failed", "skipped"]);
 export function createTurnText(turnRunId: string, send: (event: ChatTextEvent) => void) {
   const covered = new Set<string>();
   const nodesOf = new Map<string, ChatNodes>();
+  const run = (runId: string) => nodesOf.get(runId);
   const answer = (runId: string, nodeId: string, iteration: number, text: string) => {
     covered.add(treeStepKey({ runId, nodeId, iteration }));
     send({ type: "answer", nodeId: chatNodeKey(turnRunId, runId, nodeId), text });
@@ -46,14 +47,15 @@ export function createTurnText(turnRunId: string, send: (event: ChatTextEvent) =
         const partial = step.runId === runId && step.status === "running" ? partials.get(`${step.nodeId}:${step.iteration}`) : undefined;
         if (!partial) continue;
         if (step.nodeType === "answer") answer(step.runId, step.nodeId, step.iteration, partial);
-        else send({ type: "token", nodeId: chatNodeKey(turnRunId, runId, step.nodeId), text: partial });
+        else if (run(runId)?.previews.includes(step.nodeId)) send({ type: "token", nodeId: chatNodeKey(turnRunId, runId, step.nodeId), text: partial });
       }
     },
     /** A step's streamed text, live. */
     delta(runId: string, event: Extract<RunEvent, { type: "delta" }>) {
       if (covered.has(treeStepKey({ runId, nodeId: event.nodeId, iteration: event.iteration }))) return;
-      if (nodesOf.get(runId)?.answers.includes(event.nodeId)) answer(runId, event.nodeId, event.iteration, event.text);
-      else send({ type: "token", nodeId: chatNodeKey(turnRunId, runId, event.nodeId), text: event.text });
+      const nodes = run(runId);
+      if (nodes?.answers.includes(event.nodeId)) answer(runId, event.nodeId, event.iteration, event.text);
+      else if (nodes?.previews.includes(event.nodeId)) send({ type: "token", nodeId: chatNodeKey(turnRunId, runId, event.nodeId), text: event.text });
     },
   };
 }

@@ -375,4 +375,39 @@ describe("conversational workflows through the chat service", () => {
     expect(tokens.join("")).toBe("Sure: Streamed words arrive in pieces.");
     expect(events.filter((e) => e.type === "answer")).toEqual([{ type: "answer", nodeId: "reply", text: "Sure: Streamed words arrive in pieces." }]);
   });
+
+  it("streams only the text the answer shows: a model that classifies for a Condition sends no tokens to the chat", async () => {
+    // Start → classify (LLM) → Condition on its text → writer (LLM) → Answer "{{ writer.text }}" → End.
+    const graph: Graph = {
+      version: 1,
+      nodes: [
+        { id: "start", type: "start", position: at(0), data: { inputs: [], conversation: { enabled: true, variables: [] } } },
+        { id: "classify", type: "llm", position: at(200), data: { providerId: stack.providerId, model: "test-model", systemPrompt: "One word.", userPrompt: "{{ start.message }}" } },
+        { id: "route", type: "condition", position: at(400), data: { cases: [{ id: "case_billing", logic: "and", rules: [{ left: "classify.text", operator: "contains", right: "billing" }] }] } },
+        { id: "writer", type: "llm", position: at(600), data: { providerId: stack.providerId, model: "test-model", systemPrompt: "Help.", userPrompt: "{{ start.message }}" } },
+        { id: "reply", type: "answer", position: at(800), data: { text: "{{ writer.text }}" } },
+        { id: "end", type: "end", position: at(1000), data: { outputs: [{ name: "answer", value: "{{ writer.text }}" }] } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "classify" },
+        { id: "e2", source: "classify", target: "route" },
+        { id: "e3", source: "route", target: "writer", sourceHandle: "case_billing" },
+        { id: "e4", source: "writer", target: "reply" },
+        { id: "e5", source: "reply", target: "end" },
+      ],
+    } as Graph;
+    const { app } = await publishChatApp(graph, { access: "link" });
+    stack.openai.script({ text: "billing question", chunkDelayMs: 40 }, { text: "Your invoice is attached.", delayMs: 100, chunkDelayMs: 40 });
+    const response = await postTurn(
+      new Request(`http://localhost/api/chat/${app.slug}/turns`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Where is my invoice?" }) }),
+      { params: Promise.resolve({ slug: app.slug }) },
+    );
+    const events: ChatStreamEvent[] = [];
+    await readChatEvents(response.body!, (event) => events.push(event));
+    expect(events.at(-1), JSON.stringify(events)).toMatchObject({ type: "done", status: "succeeded", message: { content: "Your invoice is attached." } });
+    const tokens = events.filter((e) => e.type === "token") as Extract<ChatStreamEvent, { type: "token" }>[];
+    expect(tokens.length).toBeGreaterThan(1);
+    expect(new Set(tokens.map((t) => t.nodeId))).toEqual(new Set(["writer"]));
+    expect(tokens.map((t) => t.text).join("")).toBe("Your invoice is attached.");
+  });
 });

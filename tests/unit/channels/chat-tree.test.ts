@@ -29,14 +29,30 @@ describe("chat node keys", () => {
   it("keeps the turn's own node ids and prefixes a sub-workflow run's with its run id (node ids hold no '/')", () => {
     expect(chatNodeKey("root", "root", "reply")).toBe("reply");
     expect(chatNodeKey("root", "child-1", "reply")).toBe("child-1/reply");
-    expect(chatNodesOf([{ id: "a", type: "answer" }, { id: "s", type: "subworkflow" }, { id: "l", type: "llm" }])).toEqual({ answers: ["a"], subworkflows: ["s"] });
+    expect(chatNodesOf([{ id: "a", type: "answer" }, { id: "s", type: "subworkflow" }, { id: "l", type: "llm" }])).toEqual({ answers: ["a"], subworkflows: ["s"], previews: [] });
+  });
+
+  it("previews the streamed text of the nodes the answer shows: those an Answer refers to, else those the End's outputs refer to", () => {
+    const classify = { id: "classify", type: "llm", data: {} };
+    const writer = { id: "writer", type: "llm", data: {} };
+    const agent = { id: "agent", type: "agent", data: {} };
+    const answers = [
+      { id: "a1", type: "answer", data: { text: "Topic noted. {{ writer.text | strip }}" } },
+      { id: "a2", type: "answer", data: { text: "{% if agent.text %}{{ agent.text }}{% endif %}" } },
+    ];
+    const end = { id: "end", type: "end", data: { outputs: [{ name: "answer", value: "{{ classify.text }}" }] } };
+    expect(chatNodesOf([classify, writer, agent, ...answers, end]).previews).toEqual(["writer", "agent"]);
+    // Without Answers the End's outputs are the chat's answer.
+    expect(chatNodesOf([classify, writer, end]).previews).toEqual(["classify"]);
+    // A broken config or template previews nothing rather than failing the stream.
+    expect(chatNodesOf([writer, { id: "a", type: "answer", data: { text: "{{ writer.text" } }, { id: "b", type: "answer", data: null }]).previews).toEqual([]);
   });
 });
 
 const run = (id: string, status: string, steps: TreeSnapshotRun["steps"], parent?: [string, string]): TreeSnapshotRun => ({
   ...link(id, parent?.[0] ?? null, parent?.[1] ?? null, parent ? 0 : null),
   status,
-  nodes: { answers: ["reply", "hello"], subworkflows: ["sub"] },
+  nodes: { answers: ["reply", "hello"], subworkflows: ["sub"], previews: ["llm"] },
   steps,
 });
 let clock = 0;
@@ -60,8 +76,11 @@ describe("createTurnText", () => {
     ];
     text.snapshot("root", tree, new Map());
     // The child's own snapshot repeats its answer (not sent twice) and brings its model's text so far.
-    text.snapshot("child", [tree[1]!], new Map([["llm:0", "Thinking"]]));
+    const classifying = { nodeId: "classify", nodeType: "llm", iteration: 0, status: "running", output: null, startedAt: ++clock, finishedAt: null };
+    text.snapshot("child", [{ ...tree[1]!, steps: [...tree[1]!.steps, classifying] }], new Map([["llm:0", "Thinking"], ["classify:0", "bill"]]));
     text.delta("child", { type: "delta", nodeId: "llm", iteration: 0, text: " more" });
+    // A model the answer does not show (a classifier) streams nothing to the chat, live or from a snapshot.
+    text.delta("child", { type: "delta", nodeId: "classify", iteration: 0, text: "billing" });
     text.delta("child", { type: "delta", nodeId: "reply", iteration: 0, text: "From the child." });
     text.delta("root", { type: "delta", nodeId: "reply", iteration: 0, text: "Parent again." });
     expect(sent).toEqual([
