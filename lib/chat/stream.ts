@@ -2,6 +2,7 @@ import { answerFeeds, type AnswerFeed } from "@/lib/channels/chat-io";
 import { db } from "@/lib/db/client";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
 import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
+import type { EarlySubscription } from "@/lib/runs/follow";
 import { finishChatTurn } from "./finish-turn";
 import { chatNodesOf, type ChatNodes } from "./tree-order";
 import { followTurn } from "./turn-follower";
@@ -45,6 +46,8 @@ export function chatTurnStream(options: {
   /** The run's speakers and feeds, when the caller has its graph at hand (else read from the run). */
   plan?: TurnPlan;
   first?: ChatStreamEvent;
+  /** Taken before the turn's run was created (its own request): the stream starts from it and reads no snapshot. */
+  early?: EarlySubscription;
   signal?: AbortSignal;
   headers?: HeadersInit;
 }): Response {
@@ -59,13 +62,23 @@ export function chatTurnStream(options: {
       send({ type: "done", status, message });
     };
     if (options.first) send(options.first);
-    const plan = options.plan ?? (await loadTurnPlan(runId));
-    return followTurn(runId, plan.nodes, {
-      onText: withFeedPrefixes(send, plan.feeds),
-      onWait: (wait) => send({ type: "wait", waitId: wait.id, nodeId: wait.nodeId, kind: wait.kind, request: wait.request }),
-      onPause: close,
-      onEnd: ({ status }) => void finish(status).finally(close),
-    });
+    try {
+      const plan = options.plan ?? (await loadTurnPlan(runId));
+      return await followTurn(
+        runId,
+        plan.nodes,
+        {
+          onText: withFeedPrefixes(send, plan.feeds),
+          onWait: (wait) => send({ type: "wait", waitId: wait.id, nodeId: wait.nodeId, kind: wait.kind, request: wait.request }),
+          onPause: close,
+          onEnd: ({ status }) => void finish(status).finally(close),
+        },
+        options.early,
+      );
+    } catch (error) {
+      options.early?.leave();
+      throw error;
+    }
   });
   return sseResponse(stream, options.headers);
 }

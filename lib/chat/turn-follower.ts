@@ -1,5 +1,5 @@
 import type { RunEvent } from "@/lib/engine/run-ports";
-import { followRun } from "@/lib/runs/follow";
+import { followRun, type EarlySubscription } from "@/lib/runs/follow";
 import { holdQueue } from "./hold-queue";
 import { turnTrees, type ChatWait } from "./pending-waits";
 import { subRunFollower } from "./sub-runs";
@@ -46,10 +46,11 @@ const WORKING = new Set(["queued", "running"]);
 
 /**
  * Follows the turn of `runId`, whose graph has these Answer and Sub-workflow nodes; the watcher
- * hears nothing after `onPause` or `onEnd` (each comes once at most). Returns the unsubscribe
- * function.
+ * hears nothing after `onPause` or `onEnd` (each comes once at most). `early`: the turn's run was
+ * created after this subscription (the turn's own request), so it starts queued with no steps and
+ * no snapshot is read. Returns the unsubscribe function.
  */
-export async function followTurn(runId: string, nodes: ChatNodes, watcher: TurnWatcher): Promise<() => Promise<void>> {
+export async function followTurn(runId: string, nodes: ChatNodes, watcher: TurnWatcher, early?: EarlySubscription): Promise<() => Promise<void>> {
   let over = false;
   const stop = (tell: () => void) => {
     if (over) return;
@@ -90,12 +91,18 @@ export async function followTurn(runId: string, nodes: ChatNodes, watcher: TurnW
       if (typeof childId === "string" && !tree.settled.has(childId) && !subRuns.isFollowed(childId)) check();
     } else if (event.type === "run" && eventRunId === runId && TERMINAL.has(event.status)) stop(() => watcher.onEnd(event));
   }
-  const leaveTurn = await followRun<TreeSnapshotRun[]>(runId, {
-    load: () => (withChildren ? selectTreeSnapshot(runId) : selectTurnSnapshot(runId).then((run) => (run ? [ownRun(runId, run, nodes)] : []))),
-    steps: (runs) => runs.find((run) => run.id === runId)?.steps ?? [],
-    onSnapshot: (runs, partials) => queue.run(() => (runs?.length ? onTree(runId, runs, partials) : stop(() => watcher.onPause("lost")))),
-    onEvent: (event) => queue.run(() => onEvent(runId, event)),
-  }).catch(async (error: unknown) => {
+  // A run created after `early` was taken is queued with no steps: that is its snapshot.
+  const fresh = early ? { early: { subscription: early, snapshot: [ownRun(runId, { status: "queued", steps: [] }, nodes)] } } : {};
+  const leaveTurn = await followRun<TreeSnapshotRun[]>(
+    runId,
+    {
+      load: () => (withChildren ? selectTreeSnapshot(runId) : selectTurnSnapshot(runId).then((run) => (run ? [ownRun(runId, run, nodes)] : []))),
+      steps: (runs) => runs.find((run) => run.id === runId)?.steps ?? [],
+      onSnapshot: (runs, partials) => queue.run(() => (runs?.length ? onTree(runId, runs, partials) : stop(() => watcher.onPause("lost")))),
+      onEvent: (event) => queue.run(() => onEvent(runId, event)),
+    },
+    fresh,
+  ).catch(async (error: unknown) => {
     await subRuns.stop();
     throw error;
   });

@@ -111,11 +111,11 @@ export interface StartedTurn {
   plan: TurnPlan;
 }
 
-export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSchema>): Promise<StartedTurn> {
+/** `runId`: chosen by a caller that subscribes to the run's events before it exists (the turns route). */
+export async function startTurn(caller: ChatCaller, body: z.input<typeof TurnSchema>, runId: string = randomUUID()): Promise<StartedTurn> {
   const input = TurnSchema.parse(body);
   const version = await latestVersion(caller);
   const turn = input.regenerate ? await regeneratedMessage(caller, input.conversationId!) : await newMessage(caller, input.message!, input.conversationId);
-  const runId = randomUUID();
   const messageId = randomUUID();
   const messages = { conversationId: turn.conversationId, question: turn.created ? turn.userMessage : null, answerId: messageId };
   await createAndEnqueueRun(

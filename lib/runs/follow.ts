@@ -1,6 +1,6 @@
 import { db, poolOf } from "@/lib/db/client";
 import type { RunEvent } from "@/lib/engine/run-ports";
-import { runEventHub, type RunEventHub } from "./event-hub";
+import { runEventHub, type RunEventHub, type RunWatcher } from "./event-hub";
 import { eventsRedis, readPartials } from "./events";
 
 interface StepRef {
@@ -26,6 +26,33 @@ export async function readRunStatus(runId: string): Promise<string | null> {
 export const isRunOver = (status: string | null) => status === null || TERMINAL.has(status);
 
 /**
+ * A subscription to a run taken before the run is created (its creator subscribes, then writes and
+ * queues it), handed to followRun afterwards: nothing published meanwhile is lost, and the run's
+ * first snapshot is known (queued, no steps), so followRun reads none.
+ */
+export interface EarlySubscription {
+  /** Hands the events received so far, then every later one, to `watcher`. */
+  attach(watcher: RunWatcher): void;
+  leave(): void;
+}
+
+export async function subscribeBeforeCreate(runId: string, hub: RunEventHub = runEventHub()): Promise<EarlySubscription> {
+  let attached: RunWatcher | undefined;
+  const missed: ((watcher: RunWatcher) => void)[] = [];
+  const leave = await hub.subscribe(runId, {
+    onEvent: (event) => (attached ? attached.onEvent(event) : void missed.push((w) => w.onEvent(event))),
+    onGap: () => (attached ? attached.onGap?.() : void missed.push((w) => w.onGap?.())),
+  });
+  return {
+    attach(watcher) {
+      attached = watcher;
+      for (const replay of missed.splice(0)) replay(watcher);
+    },
+    leave,
+  };
+}
+
+/**
  * Follows one run for a live watcher (the editor's SSE route and the public API stream) on the
  * process's shared subscriber (lib/runs/event-hub.ts): subscribes before the snapshot is read so
  * nothing published in between is missed, reads the streamed text of running steps, and drops
@@ -42,7 +69,13 @@ export async function followRun<S>(
     onSnapshot: (snapshot: S | null, partials: Map<string, string>) => void;
     onEvent: (event: RunEvent) => void;
   },
-  options: { hub?: RunEventHub; silenceMs?: number; readStatus?: (runId: string) => Promise<string | null> } = {},
+  options: {
+    hub?: RunEventHub;
+    silenceMs?: number;
+    readStatus?: (runId: string) => Promise<string | null>;
+    /** The run was created after this subscription was taken: `snapshot` is what it was then (nothing is read). */
+    early?: { subscription: EarlySubscription; snapshot: S };
+  } = {},
 ): Promise<() => Promise<void>> {
   const silenceMs = options.silenceMs ?? FOLLOW_SILENCE_MS;
   const readStatus = options.readStatus ?? readRunStatus;
@@ -72,21 +105,24 @@ export async function followRun<S>(
       .catch(() => quiet());
   };
 
-  const leave = await (options.hub ?? runEventHub()).subscribe(runId, {
+  const handlers: RunWatcher = {
     onEvent: (event) => {
       if (!live) return void buffered.push(event);
       quiet();
       deliver(event);
     },
     onGap: recheck,
-  });
+  };
+  const early = options.early;
+  if (early) early.subscription.attach(handlers);
+  const leave = early ? early.subscription.leave : await (options.hub ?? runEventHub()).subscribe(runId, handlers);
   const stop = async () => {
     stopped = true;
     clearTimeout(silence);
     leave();
   };
   try {
-    const snapshot = await watcher.load();
+    const snapshot = early ? early.snapshot : await watcher.load();
     const steps = snapshot ? watcher.steps(snapshot) : [];
     const running = steps.filter((s) => s.status === "running");
     const partials = await readPartials(eventsRedis(), runId, running).catch(() => new Map<string, string>());

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as internalEventsRoute from "@/app/api/runs/[id]/events/route";
@@ -6,8 +7,9 @@ import type { Member } from "@/lib/auth/member";
 import { WeftClient } from "@/lib/client/weft-client";
 import { db } from "@/lib/db/client";
 import { GraphSchema } from "@/lib/engine/graph";
+import type { RunEvent } from "@/lib/engine/run-ports";
 import { runEventHub } from "@/lib/runs/event-hub";
-import { followRun } from "@/lib/runs/follow";
+import { followRun, subscribeBeforeCreate } from "@/lib/runs/follow";
 import { createAndEnqueueRun } from "@/lib/runs/service";
 import { createWorkflow } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
@@ -115,6 +117,39 @@ describe("one subscriber per process", () => {
     let last: unknown;
     for (let next = await publicEvents.next(); !next.done; next = await publicEvents.next()) last = next.value;
     expect(last).toMatchObject({ type: "run", status: "succeeded", output: { summary: "item 60 (case_1)" } });
+    await until(() => runEventHub().stats().watchers === 0);
+  });
+});
+
+describe("a follower subscribed before its run exists", () => {
+  it("reads no snapshot and misses nothing the run published before it attached", async () => {
+    worker ??= await startWorkerProcess();
+    const runId = randomUUID();
+    const early = await subscribeBeforeCreate(runId);
+    await createAndEnqueueRun(member, { id: runId, workflowId, workflowName: "hub", graph, inputs: { n: 80 }, origin: { trigger: "editor" } });
+    // The whole run happens before the follower attaches: every event waits in the subscription.
+    await waitForRun(runId);
+    let loads = 0;
+    const snapshots: unknown[] = [];
+    const events: RunEvent[] = [];
+    const stop = await followRun<{ status: string }>(
+      runId,
+      {
+        load: async () => {
+          loads++;
+          return null;
+        },
+        steps: () => [],
+        onSnapshot: (snapshot) => snapshots.push(snapshot),
+        onEvent: (event) => events.push(event),
+      },
+      { early: { subscription: early, snapshot: { status: "queued" } } },
+    );
+    expect(loads).toBe(0);
+    expect(snapshots).toEqual([{ status: "queued" }]);
+    expect(events.filter((e) => e.type === "step" && e.status === "succeeded").map((e) => (e as { nodeId: string }).nodeId)).toEqual(expect.arrayContaining(graph.nodes.map((n) => n.id)));
+    expect(events.at(-1)).toMatchObject({ type: "run", status: "succeeded", output: { summary: "item 80 (case_1)" } });
+    await stop();
     await until(() => runEventHub().stats().watchers === 0);
   });
 });

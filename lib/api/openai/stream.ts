@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
 import { runAnswer } from "@/lib/channels/run-answer";
 import { followTurn, type TurnEnd } from "@/lib/chat/turn-follower";
 import { cancelRunForApi } from "@/lib/runs/cancel";
+import { subscribeBeforeCreate } from "@/lib/runs/follow";
 import { getRunView } from "../runs";
 import { answerContent } from "./answer-content";
 import { liveSseStream, sseResponse } from "../run-stream";
@@ -23,7 +25,13 @@ import { completionId, unixSeconds, type ChatRunPlan } from "./start";
  * its sub-workflow runs goes on streaming. A client that goes away before the end cancels the run.
  */
 export async function streamChat(request: Request, caller: ApiCaller, plan: ChatRunPlan, model: string, includeUsage: boolean): Promise<Response> {
-  const { runId } = await plan.start();
+  // Subscribed before the run exists: nothing it says is missed, and no snapshot is read.
+  const runId = randomUUID();
+  const early = await subscribeBeforeCreate(runId);
+  await plan.start(runId).catch((error: unknown) => {
+    early.leave();
+    throw error;
+  });
   let ending = false;
   // A client that stops reading ("stop generating") stops the run too, as closing an OpenAI stream stops the model.
   request.signal.addEventListener("abort", () => {
@@ -66,12 +74,17 @@ export async function streamChat(request: Request, caller: ApiCaller, plan: Chat
         });
     };
     write({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null, logprobs: null }] });
-    return followTurn(runId, plan.nodes, {
-      onText: answerContent({ feeds: plan.feeds, endSources: plan.sources }, content),
-      onWait: () => undefined,
-      onPause: (reason) => close(() => (reason === "parked" ? fail("waiting") : fail("failed", "the run could not be followed"))),
-      onEnd: (end) => close(() => finish(end)),
-    });
+    return followTurn(
+      runId,
+      plan.nodes,
+      {
+        onText: answerContent({ feeds: plan.feeds, endSources: plan.sources }, content),
+        onWait: () => undefined,
+        onPause: (reason) => close(() => (reason === "parked" ? fail("waiting") : fail("failed", "the run could not be followed"))),
+        onEnd: (end) => close(() => finish(end)),
+      },
+      early,
+    );
   });
   return sseResponse(stream, { "X-Weft-Run-Id": runId });
 }

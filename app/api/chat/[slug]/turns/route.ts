@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { parseJson } from "@/lib/auth/http";
 import { callerKey, chatRoute } from "@/lib/chat/http";
 import { CHAT_MAX_BODY_BYTES, admitTurn } from "@/lib/chat/limits";
 import { chatTurnStream } from "@/lib/chat/stream";
 import { TurnSchema, startTurn } from "@/lib/chat/turns";
+import { subscribeBeforeCreate } from "@/lib/runs/follow";
 
 const REASON = "a chat app's turn: open to whom its access mode allows, rate-limited per app and per visitor";
 
@@ -15,6 +17,12 @@ export const POST = chatRoute(REASON, async (request, caller) => {
   if (body instanceof Response) return body;
   const limited = await admitTurn(caller.app.id, callerKey(caller));
   if (limited) return limited;
-  const { plan, ...turn } = await startTurn(caller, body);
-  return chatTurnStream({ runId: turn.runId, messageId: turn.messageId, plan, first: { type: "turn", ...turn }, signal: request.signal });
+  // Subscribed before the run exists: nothing it says is missed, and no snapshot is read.
+  const runId = randomUUID();
+  const early = await subscribeBeforeCreate(runId);
+  const { plan, ...turn } = await startTurn(caller, body, runId).catch((error: unknown) => {
+    early.leave();
+    throw error;
+  });
+  return chatTurnStream({ runId, messageId: turn.messageId, plan, first: { type: "turn", ...turn }, early, signal: request.signal });
 });
