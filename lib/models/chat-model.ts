@@ -100,8 +100,8 @@ function toolCallsOf(full: AIMessageChunk | undefined): ToolCall[] {
 
 /**
  * Streams one completion, handing each piece of text to onToken as it arrives, and returns the
- * whole answer with the provider-reported usage and any tool calls (chunks are merged with
- * LangChain's own `concat`, which joins tool-call argument pieces by index). Always `.stream()`:
+ * whole answer with the provider-reported usage and any tool calls (the chunks that carry them are
+ * merged with LangChain's own `concat`, which joins tool-call argument pieces by index). Always `.stream()`:
  * `invoke()` on a streaming model estimates tokens with tiktoken, which downloads encodings.
  */
 export async function streamChat(handle: ChatModelHandle, messages: ChatMessage[], options: StreamChatOptions): Promise<ChatResponse> {
@@ -121,7 +121,9 @@ export async function streamChat(handle: ChatModelHandle, messages: ChatMessage[
       text += piece;
       options.onToken?.(piece);
     }
-    full = full ? full.concat(chunk) : chunk;
+    // Only tool-call pieces need LangChain's merge (it joins their argument fragments by index);
+    // text, usage and the finish reason are kept here, so the many text chunks skip its cost.
+    if (chunk.tool_call_chunks?.length) full = full ? full.concat(chunk) : chunk;
     reported = maxUsage(reported, chunk);
     const meta = chunk.response_metadata as { finish_reason?: unknown; stop_reason?: unknown; done_reason?: unknown; model_name?: unknown; model?: unknown };
     // Anthropic puts message_delta's stop_reason in additional_kwargs; Ollama calls it done_reason.
