@@ -49,7 +49,9 @@ export function runEventStream(options: { workspaceId: string; runId: string; la
         }
       },
       onEvent: (event) => {
-        send(event as StreamEvent);
+        // A chat turn's stored answer rides on its end event for the chat's stream only.
+        const { message: _chatMessage, ...shown } = event as StreamEvent & { message?: unknown };
+        send(shown as StreamEvent);
         if (event.type === "run" && TERMINAL_RUN_STATUSES.includes(event.status)) io.close();
       },
     });

@@ -2,11 +2,13 @@ import { z } from "zod";
 import { poolOf, type Db } from "@/lib/db/client";
 import { prepared } from "@/lib/db/prepared";
 import { conversationOf } from "@/lib/engine/conversation";
+import type { StoredChatMessage } from "@/lib/engine/run-ports";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { readRunGraph } from "@/lib/runs/version-graphs";
 import { answerTexts, endOutputText, turnAnswer } from "./turn-answer";
 import { turnSteps, type StepRow } from "./turn-steps";
+import { StoredMessageSchema } from "./turn-sql";
 
 /**
  * Closes a chat turn once its run has ended: the pending assistant message gets its text (the
@@ -78,24 +80,27 @@ const PendingAnswerSchema = z.object({
 /** The answer, written once (only while pending); with `$5`, the conversation's variables updated in the same statement. */
 const WRITE_ANSWER = prepared(
   "chat_write_answer",
-  `UPDATE messages SET status = $2, content = $3, citations = COALESCE($4::jsonb, citations) WHERE id = $1 AND status = 'pending'`,
+  `UPDATE messages SET status = $2, content = $3, citations = COALESCE($4::jsonb, citations) WHERE id = $1 AND status = 'pending'
+   RETURNING id, content, status, citations`,
 );
 const WRITE_ANSWER_AND_VARIABLES = prepared(
   "chat_write_answer_and_variables",
   `WITH written AS (
      UPDATE messages SET status = $2, content = $3, citations = COALESCE($4::jsonb, citations) WHERE id = $1 AND status = 'pending'
-     RETURNING "conversationId")
+     RETURNING id, "conversationId", content, status, citations)
    UPDATE conversations c SET variables = COALESCE(c.variables, '{}'::jsonb) || $5::jsonb
-     FROM written WHERE c.id = written."conversationId"`,
+     FROM written WHERE c.id = written."conversationId"
+   RETURNING written.id, written.content, written.status, written.citations`,
 );
 
-export async function finishChatTurn(db: Db, runId: string): Promise<void> {
+/** Writes the turn's answer if it is still pending; the message as written, or null when there was nothing to write. */
+export async function finishChatTurn(db: Db, runId: string): Promise<StoredChatMessage | null> {
   const pool = poolOf(db);
   const found = await pool.query(SELECT_PENDING_ANSWER([runId]));
-  if (!found.rows.length) return;
+  if (!found.rows.length) return null;
   const answer = PendingAnswerSchema.parse(found.rows[0]);
   const status = answer.runStatus === null ? "failed" : MESSAGE_STATUS[answer.runStatus];
-  if (!status) return;
+  if (!status) return null;
   // Without sub-workflow runs, the run's own steps came with the answer: no second statement.
   const { own: steps, spoken } = answer.hasChildren ? await turnSteps(pool, runId, true) : { own: answer.steps, spoken: answer.steps };
   const content = turnAnswer(answerTexts(spoken), () => (answer.runStatus === "succeeded" ? endOutputText(answer.output) : ""));
@@ -104,5 +109,6 @@ export async function finishChatTurn(db: Db, runId: string): Promise<void> {
   const graph = answer.runStatus === "succeeded" ? readRunGraph(answer.graph, answer.workflowVersionId) : null;
   const names = graph?.ok ? (conversationOf(graph.graph, nodeRegistry)?.variables ?? []) : [];
   const values = [answer.id, status, content, citationsParam];
-  await pool.query(names.length ? WRITE_ANSWER_AND_VARIABLES([...values, JSON.stringify(assignedVariables(names, steps))]) : WRITE_ANSWER(values));
+  const written = await pool.query(names.length ? WRITE_ANSWER_AND_VARIABLES([...values, JSON.stringify(assignedVariables(names, steps))]) : WRITE_ANSWER(values));
+  return written.rows.length ? StoredMessageSchema.parse(written.rows[0]) : null;
 }

@@ -5,7 +5,7 @@ import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
 import type { EarlySubscription } from "@/lib/runs/follow";
 import { finishChatTurn } from "./finish-turn";
 import { chatNodesOf, type ChatNodes } from "./tree-order";
-import { followTurn } from "./turn-follower";
+import { followTurn, type TurnEnd } from "./turn-follower";
 import { selectStoredMessage } from "./turn-sql";
 import type { ChatTextEvent } from "./turn-text";
 
@@ -54,11 +54,12 @@ export function chatTurnStream(options: {
   const { runId, messageId } = options;
   const stream = liveSseStream(options.signal, async ({ write, close }) => {
     const send = (event: ChatStreamEvent) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    const finish = async (status: string) => {
-      let message = await selectStoredMessage(messageId);
+    const finish = async ({ status, message: told }: TurnEnd) => {
+      // The worker's end event brings the answer it just stored; an end read from a snapshot does not.
+      let message = told?.id === messageId ? told : await selectStoredMessage(messageId);
       // Ended by "stop generating" in a web process: the run's end is published before the stop
       // writes the answer. Written here (once, finishChatTurn is idempotent) so `done` carries it.
-      if (message?.status === "pending") message = await finishChatTurn(db(), runId).then(() => selectStoredMessage(messageId));
+      if (message?.status === "pending") message = (await finishChatTurn(db(), runId)) ?? (await selectStoredMessage(messageId));
       send({ type: "done", status, message });
     };
     if (options.first) send(options.first);
@@ -71,7 +72,7 @@ export function chatTurnStream(options: {
           onText: withFeedPrefixes(send, plan.feeds),
           onWait: (wait) => send({ type: "wait", waitId: wait.id, nodeId: wait.nodeId, kind: wait.kind, request: wait.request }),
           onPause: close,
-          onEnd: ({ status }) => void finish(status).finally(close),
+          onEnd: (end) => void finish(end).finally(close),
         },
         options.early,
       );

@@ -1,4 +1,4 @@
-import type { RunEvent } from "@/lib/engine/run-ports";
+import type { RunEvent, StoredChatMessage } from "@/lib/engine/run-ports";
 import { followRun, type EarlySubscription } from "@/lib/runs/follow";
 import { holdQueue } from "./hold-queue";
 import { turnTrees, type ChatWait } from "./pending-waits";
@@ -25,6 +25,8 @@ export interface TurnEnd {
   status: string;
   output?: unknown;
   error?: { message?: string } | null;
+  /** The stored answer, when the worker's end event brought it (lib/chat/finish-turn.ts). */
+  message?: StoredChatMessage;
 }
 
 export interface TurnWatcher {

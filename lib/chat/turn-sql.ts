@@ -137,7 +137,7 @@ export async function selectHistory(conversationId: string, options: { before: D
   return z.array(HistoryRowSchema).parse(rows);
 }
 
-const StoredMessageSchema = z.object({ id: z.string(), content: z.string(), status: z.string(), citations: z.unknown() });
+export const StoredMessageSchema = z.object({ id: z.string(), content: z.string(), status: z.string(), citations: z.unknown() });
 const SELECT_MESSAGE = prepared("chat_stored_message", `SELECT id, content, status, citations FROM messages WHERE id = $1`);
 
 /** An assistant message as the chat shows it when its turn ends. */

@@ -49,7 +49,8 @@ export interface NodeDefinition<Config = unknown> {
   /**
    * Deterministic, quick and without side effects (Template, Condition…): the step may be recorded
    * lazily, in a batch with its neighbours (lib/runs/step-store.ts), since computing it again after
-   * a crash is harmless. Such a node never waits, streams or calls out. Defaults to false.
+   * a crash is harmless. Such a node never waits or calls out; the one that streams (Answer) streams
+   * only its own rendered text, which a second run repeats word for word. Defaults to false.
    */
   pure?: boolean;
   /**

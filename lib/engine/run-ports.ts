@@ -121,8 +121,18 @@ export type RunEvent =
       error?: ErrorInfo | null;
       /** On `queued`: the run waits for a limit (provider rate, workflow concurrency) until about `until`. */
       throttled?: { reason: string; until: string };
+      /** On a chat turn's end: its answer as just stored (lib/chat/finish-turn.ts), so the chat's stream reads nothing. */
+      message?: StoredChatMessage;
       at: string;
     };
+
+/** A chat answer as stored (the `messages` row the chat shows). */
+export interface StoredChatMessage {
+  id: string;
+  content: string;
+  status: string;
+  citations: unknown;
+}
 
 export interface RunEventSink {
   publish(event: RunEvent): void;

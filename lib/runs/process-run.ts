@@ -150,19 +150,25 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     if (!(await flushOrStop(store, finish))) return "cancelled";
     // A run that ended (a branch failed while another waited) answers no more questions.
     if (hadWaits) await retried(() => db.runWait.updateMany({ where: { runId, status: "pending" }, data: { status: "cancelled", answeredAt: finishedAt } }));
-    // A chat turn's answer is written before watchers hear the run ended (lib/chat/finish-turn.ts).
-    if (graph.ok && conversationOf(graph.graph, nodeRegistry)) {
-      await retried(() => finishChatTurn(db, runId)).catch((error: unknown) => deps.log?.warn({ runId, err: error }, "could not write the chat answer"));
-    }
+    // A chat turn's answer is written before watchers hear the run ended, and travels with the end (lib/chat/finish-turn.ts).
+    const message = graph.ok && conversationOf(graph.graph, nodeRegistry) ? await writeChatAnswer() : null;
     deps.publish(runId, {
       type: "run",
       status: outcome.status,
       output: outcome.status === "succeeded" ? outcome.output : null,
       error: outcome.status === "failed" ? outcome.error : null,
+      ...(message ? { message } : {}),
       at: finishedAt.toISOString(),
     });
     await tellParent();
     return outcome.status;
+  }
+
+  async function writeChatAnswer() {
+    return retried(() => finishChatTurn(db, runId)).catch((error: unknown) => {
+      deps.log?.warn({ runId, err: error }, "could not write the chat answer");
+      return null;
+    });
   }
 
   /**

@@ -38,7 +38,8 @@ export const LAZY_RUNNING_MS = 50;
 export interface StepStoreOptions {
   /**
    * Node types whose steps may be written lazily: deterministic, quick, without side effects, never
-   * waiting or streaming (Template, Condition…). Their `running` row is never written, and their
+   * waiting (Template, Condition…; an Answer streams its own text, which a second run repeats).
+   * Their `running` row is never written, and their
    * finished rows are written in one batch before the next step that is not deferrable begins, at
    * the end of the run, or after FLUSH_AFTER_MS. Losing such a step in a crash only means computing
    * it again, which is harmless by definition. Default: none (every step written as it happens).

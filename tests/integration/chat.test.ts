@@ -8,6 +8,10 @@ import { startTurn, stopTurn } from "@/lib/chat/turns";
 import { db } from "@/lib/db/client";
 import type { Graph } from "@/lib/engine/graph";
 import { publishWorkflow } from "@/lib/workflows/versions";
+import type { RunEvent } from "@/lib/engine/run-ports";
+import { subscribeBeforeCreate } from "@/lib/runs/follow";
+import { runEventStream } from "@/lib/api/run-stream";
+import { readEvents } from "./helpers/session";
 import { setWorkflowLimits } from "@/lib/limits/budgets";
 import { readChatEvents } from "@/lib/chat/read-sse";
 import type { ChatStreamEvent } from "@/lib/chat/stream";
@@ -171,6 +175,27 @@ describe("conversational workflows through the chat service", () => {
     expect(second.message.content).toBe("v2: Again.");
     // The refused message is not in the history the model received.
     expect(stack.openai.chatRequests().at(-1)!.messages!.map((m) => m.content)).toEqual(["Be brief.", "hi", "Hello. (turn 1)", "again"]);
+  });
+
+  it("the turn's end event carries its answer as stored (the chat's stream reads nothing at the end); the run's public stream leaves it out", async () => {
+    const { app } = await publishChatApp(chatGraph({ mode: "off" }), { access: "link" });
+    const caller = await resolveChatCaller(app.slug, { user: null, visitorId: randomUUID() });
+    stack.openai.script({ text: "Stored and told.", delayMs: 300 });
+    const runId = randomUUID();
+    const ends: RunEvent[] = [];
+    const early = await subscribeBeforeCreate(runId);
+    early.attach({ onEvent: (event) => event.type === "run" && event.status === "succeeded" && ends.push(event) });
+    const started = await startTurn(caller, { message: "hi" }, runId);
+    // The run's public event stream (editor, API) follows the same run live.
+    const publicStream = runEventStream({ workspaceId: caller.app.workspaceId, runId });
+    const { message } = await finishedTurn(runId, started.messageId);
+    for (let i = 0; i < 100 && ends.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    early.leave();
+    expect(ends).toHaveLength(1);
+    expect((ends[0] as { message?: unknown }).message).toEqual({ id: message.id, content: "Stored and told. (turn 1)", status: "done", citations: message.citations });
+    const shown = await readEvents(publicStream, (e) => e.event === "run" && (e.data as { status: string }).status === "succeeded");
+    expect(shown.at(-1)!.data).toMatchObject({ status: "succeeded" });
+    expect(shown.at(-1)!.data).not.toHaveProperty("message");
   });
 
   it("follows an answer still being written after a reload (GET …/messages/<id>/stream), only for its owner, and stop ends it", async () => {
