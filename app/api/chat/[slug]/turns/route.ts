@@ -15,11 +15,20 @@ const REASON = "a chat app's turn: open to whom its access mode allows, rate-lim
 export const POST = chatRoute(REASON, async (request, caller) => {
   const body = await parseJson(request, TurnSchema, CHAT_MAX_BODY_BYTES);
   if (body instanceof Response) return body;
-  const limited = await admitTurn(caller.app.id, callerKey(caller));
-  if (limited) return limited;
-  // Subscribed before the run exists: nothing it says is missed, and no snapshot is read.
+  // Subscribed before the run exists (nothing it says is missed, no snapshot is read), while the
+  // turn's limits are counted: two round trips at once, on their own connections.
   const runId = randomUUID();
-  const early = await subscribeBeforeCreate(runId);
+  const subscribing = subscribeBeforeCreate(runId);
+  subscribing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+  const limited = await admitTurn(caller.app.id, callerKey(caller)).catch((error: unknown) => {
+    void subscribing.then((early) => early.leave(), () => undefined);
+    throw error;
+  });
+  const early = await subscribing;
+  if (limited) {
+    early.leave();
+    return limited;
+  }
   const { plan, ...turn } = await startTurn(caller, body, runId).catch((error: unknown) => {
     early.leave();
     throw error;
