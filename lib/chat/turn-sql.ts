@@ -70,6 +70,10 @@ export async function selectOwnConversation(appId: string, owner: ConversationOw
 
 const HistoryRowSchema = z.object({ id: z.string(), role: z.string(), content: z.string() });
 
+/** The messages a turn's history is made of (answered, not empty), and their order: newest first, a question before its answer at the same time. */
+const HISTORY_MESSAGE = `status = 'done' AND content <> ''`;
+const NEWEST_FIRST = `"createdAt" DESC, role ASC`;
+
 /**
  * The caller's conversation (as selectOwnConversation) with its last `$5` answered messages,
  * newest first, in one statement: what a new turn in it starts from, read before its message is
@@ -80,8 +84,8 @@ const FIND_CONVERSATION_WITH_HISTORY = prepared(
   `SELECT c.id, c.title, c.variables,
           COALESCE((SELECT json_agg(json_build_object('id', h.id, 'role', h.role, 'content', h.content) ORDER BY h."createdAt" DESC, h.role ASC)
                       FROM (SELECT id, role, content, "createdAt" FROM messages
-                             WHERE "conversationId" = c.id AND status = 'done' AND content <> ''
-                             ORDER BY "createdAt" DESC, role ASC LIMIT $5) h), '[]'::json) AS history
+                             WHERE "conversationId" = c.id AND ${HISTORY_MESSAGE}
+                             ORDER BY ${NEWEST_FIRST} LIMIT $5) h), '[]'::json) AS history
      FROM conversations c
     WHERE c.id = $1 AND c."chatAppId" = $2
       AND CASE WHEN $3::text IS NOT NULL THEN c."userId" = $3::text ELSE c."visitorId" = $4::text END`,
@@ -127,8 +131,8 @@ export async function insertTurn(run: NewRun, audit: unknown[], messages: TurnMe
 const SELECT_HISTORY = prepared(
   "chat_history_before",
   `SELECT id, role, content FROM messages
-    WHERE "conversationId" = $1 AND status = 'done' AND content <> '' AND "createdAt" < $2::timestamptz AT TIME ZONE 'UTC'
-    ORDER BY "createdAt" DESC, role ASC
+    WHERE "conversationId" = $1 AND ${HISTORY_MESSAGE} AND "createdAt" < $2::timestamptz AT TIME ZONE 'UTC'
+    ORDER BY ${NEWEST_FIRST}
     LIMIT $3`,
 );
 

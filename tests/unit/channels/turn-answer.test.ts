@@ -14,5 +14,4 @@ describe("the turn's answer", () => {
     // An Answer that spoke nothing still means the End is not the answer.
     expect(turnAnswer([""], () => "the End")).toBe("");
   });
-
 });
