@@ -11,6 +11,8 @@ import { RunTriggerSchema } from "./initiator";
  * stemming, no stop words: names, ids and codes match as typed) and web-search syntax ("quoted
  * phrase", or, -excluded). A run id typed in full matches that run as well. A document over 32 KB
  * is indexed by its first 32 K characters of JSON text (see the migration run_initiator_and_search).
+ * A chat turn's run is indexed without the conversation's `history` input: each earlier message is
+ * found in its own turn (migration run_search_without_chat_history).
  */
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;

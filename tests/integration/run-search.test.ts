@@ -135,6 +135,21 @@ describe("full-text search", () => {
     expect(await find({ q: "okapi" })).toEqual(["keys-only"]); // nested string values
   });
 
+  it("a chat turn's run is found by its message, not by the earlier messages of its history; other runs' inputs named history still count", async () => {
+    const base = { workspaceId: member.workspaceId, workflowId: alpha, workflowName: "alpha", graph, status: "succeeded" as const };
+    const history = [{ role: "user", content: "quokka sighting" }];
+    const chat = await db().run.create({ data: { ...base, trigger: "chat", inputs: { message: "numbat question", history } } });
+    const api = await db().run.create({ data: { ...base, trigger: "api", inputs: { history: "wombat notes" } } });
+    const found = async (q: string) => (await listRuns(member, { limit: 100, q })).runs.map((run) => run.id);
+    try {
+      expect(await found("numbat")).toEqual([chat.id]);
+      expect(await found("quokka")).toEqual([]);
+      expect(await found("wombat")).toEqual([api.id]);
+    } finally {
+      await db().run.deleteMany({ where: { id: { in: [chat.id, api.id] } } });
+    }
+  });
+
   it("never matches JSON keys", async () => {
     for (const key of ["zebra", "giraffe", "question", "answer", "message", "customer"]) expect(await find({ q: key }), key).toEqual([]);
   });
