@@ -46,27 +46,31 @@ const KeyRowSchema = z.object({
 });
 type KeyRow = z.infer<typeof KeyRowSchema>;
 
+/** The key row's columns and joins (`k` is the key), also for statements that read more in the same round trip (lib/api/workflows.ts). */
+export const KEY_COLUMNS = `k."id", k."workspaceId", k."name", k."scopes", k."createdById",
+            k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", k."disabledAt" AT TIME ZONE 'UTC' AS "disabledAt", k."disabledReason",
+            k."lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt",
+            w."name" AS "workspaceName", m."role"::text AS "creatorRole", u."email" AS "creatorEmail"`;
+export const KEY_FROM = `"api_keys" k
+       JOIN "workspaces" w ON w."id" = k."workspaceId"
+       LEFT JOIN "memberships" m ON m."workspaceId" = k."workspaceId" AND m."userId" = k."createdById"
+       LEFT JOIN "users" u ON u."id" = m."userId"`;
+
 /**
  * One statement, on every API request: the key by its hash, joined with its workspace and its
  * creator's membership and user. Plain SQL on Prisma's pool (lib/db/client.ts): the same read
  * through Prisma's query compiler costs several times the CPU. Times are read as UTC.
  */
-const FIND_KEY = prepared(
-  "api_key_by_hash",
-  `SELECT k."id", k."workspaceId", k."name", k."scopes", k."createdById",
-            k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", k."disabledAt" AT TIME ZONE 'UTC' AS "disabledAt", k."disabledReason",
-            k."lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt",
-            w."name" AS "workspaceName", m."role"::text AS "creatorRole", u."email" AS "creatorEmail"
-       FROM "api_keys" k
-       JOIN "workspaces" w ON w."id" = k."workspaceId"
-       LEFT JOIN "memberships" m ON m."workspaceId" = k."workspaceId" AND m."userId" = k."createdById"
-       LEFT JOIN "users" u ON u."id" = m."userId"
-      WHERE k."hash" = $1`,
-);
+const FIND_KEY = prepared("api_key_by_hash", `SELECT ${KEY_COLUMNS} FROM ${KEY_FROM} WHERE k."hash" = $1`);
 
-async function findKey(hash: string): Promise<KeyRow | null> {
-  const { rows } = await poolOf(db()).query(FIND_KEY([hash]));
-  return rows.length ? KeyRowSchema.parse(rows[0]) : null;
+/** Reads the row of the key with this hash (KEY_COLUMNS, and whatever else its statement reads), or undefined. */
+export type KeyReader = (hash: string) => Promise<Record<string, unknown> | undefined>;
+
+const readKey: KeyReader = async (hash) => (await poolOf(db()).query(FIND_KEY([hash]))).rows[0];
+
+async function findKey(hash: string, read: KeyReader): Promise<KeyRow | null> {
+  const row = await read(hash);
+  return row ? KeyRowSchema.parse(row) : null;
 }
 
 /** Disables the key for good (first reason wins) so Settings shows why it stopped working. */
@@ -112,12 +116,12 @@ function refuseAction(row: KeyRow & { creatorRole: NonNullable<KeyRow["creatorRo
  * and for a key whose creator left the workspace (which disables it); 403 when no scope of the key
  * grants `action` or the creator's current role does not allow it.
  */
-export async function authenticateApiKey(headers: Headers, action: Action): Promise<ApiCaller | ApiAuthFailure> {
+export async function authenticateApiKey(headers: Headers, action: Action, read: KeyReader = readKey): Promise<ApiCaller | ApiAuthFailure> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("authorization") ?? "");
   if (!match) return unauthorized("Send an API key as `Authorization: Bearer weft_…`.");
   const secret = match[1]!;
   if (!looksLikeApiKey(secret)) return unauthorized("The API key is malformed.");
-  const row = await findKey(hashApiKey(secret));
+  const row = await findKey(hashApiKey(secret), read);
   if (!row || row.revokedAt) return unauthorized("The API key is unknown or has been revoked.");
   if (row.disabledAt) return unauthorized(`The API key is disabled: ${row.disabledReason ?? "no reason recorded"}`);
   if (!row.creatorRole || !row.createdById) {

@@ -5,7 +5,7 @@ import type { Graph } from "@/lib/engine/graph";
 import type { HistoryMessage } from "@/lib/engine/conversation";
 import { cancelOwnRun } from "@/lib/runs/cancel";
 import { createAndEnqueueRun } from "@/lib/runs/service";
-import { knownPublishedGraph, publishedGraph } from "@/lib/runs/version-graphs";
+import { knownPublishedGraph } from "@/lib/runs/version-graphs";
 import { ServiceError, notFound } from "@/lib/services/errors";
 import type { ChatCaller } from "./access";
 import { findPublished } from "@/lib/api/workflows";
@@ -44,8 +44,8 @@ async function latestVersion(caller: ChatCaller): Promise<{ id: string; graph: G
   const known = versionId && workflowName !== null ? knownPublishedGraph(versionId) : undefined;
   if (known) return { id: versionId!, graph: known, name: workflowName! };
   const found = await findPublished(caller.member.workspaceId, caller.app.workflowId);
-  if (!found.versionId) throw new ServiceError("conflict", "This chat app's workflow has no published version.");
-  return { id: found.versionId, graph: publishedGraph(found.versionId, found.graph), name: found.name };
+  if (!found.versionId || !found.graph) throw new ServiceError("conflict", "This chat app's workflow has no published version.");
+  return { id: found.versionId, graph: found.graph, name: found.name };
 }
 
 /** Answered messages read newest first, as the run's `history` input: oldest first. */

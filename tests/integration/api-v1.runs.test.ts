@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Member } from "@/lib/auth/member";
 import { WeftClient, type StreamedEvent } from "@/lib/client/weft-client";
 import { exampleWorkflows } from "@/lib/examples/workflows";
-import { createWorkflow } from "@/lib/workflows/service";
+import { db } from "@/lib/db/client";
+import { createWorkflow, getWorkflow, saveGraph } from "@/lib/workflows/service";
 import { publishWorkflow } from "@/lib/workflows/versions";
 import { startOpenAiServer, type OpenAiServer } from "../fixtures/openai-server";
 import { clientFor, createKey } from "./helpers/api-v1";
@@ -139,5 +140,47 @@ describe("POST /api/v1/workflows/:id/runs", () => {
     const afterEnd = await collect(client.streamRunEvents(started.runId, { lastEventId: secondLeg.at(-1)!.id! }));
     expect(afterEnd.map((e) => e.type)).toEqual(["snapshot", "run"]);
     expect(afterEnd[1]).toMatchObject({ status: "succeeded", output: { answer: "a b c d e f g h i j k l" } });
+  });
+
+  it("runs each new publish at once, a pinned version when asked, and takes a version's graph from this process once it has it", async () => {
+    const at = (x: number) => ({ x, y: 0 });
+    const graphSaying = (text: string) => ({
+      version: 1 as const,
+      nodes: [
+        { id: "start", type: "start", position: at(0), data: { inputs: [] } },
+        { id: "say", type: "template", position: at(200), data: { template: text, format: "text" } },
+        { id: "end", type: "end", position: at(400), data: { outputs: [{ name: "said", value: "{{ say.text }}" }] } },
+      ],
+      edges: [
+        { id: "a", source: "start", target: "say" },
+        { id: "b", source: "say", target: "end" },
+      ],
+    });
+    const id = (await createWorkflow(member, { name: "Versions", graph: graphSaying("one") })).id;
+    await publishWorkflow(member, id);
+    const runOnce = async (version?: number) => {
+      const result = await client.runSync(id, { inputs: {}, timeoutMs: 20_000, ...(version ? { version } : {}) });
+      if (!WeftClient.isFinished(result)) throw new Error("the run did not finish");
+      return result;
+    };
+    expect(await runOnce()).toMatchObject({ status: "succeeded", version: 1, output: { said: "one" } });
+
+    // A published version never changes, so the process keeps its parsed graph and later reads of
+    // the same version leave the graph out: a row changed behind the app's back (as no service
+    // does) is not seen by the next run, whose frozen graph is still v1's.
+    const v1 = await db().workflowVersion.findFirstOrThrow({ where: { workflowId: id, version: 1 } });
+    await db().workflowVersion.update({ where: { id: v1.id }, data: { graph: graphSaying("tampered") } });
+    const again = await runOnce();
+    expect(again).toMatchObject({ status: "succeeded", version: 1 });
+    const frozen = await db().run.findUniqueOrThrow({ where: { id: again.id }, select: { graph: true } });
+    expect(JSON.stringify(frozen.graph)).toContain('"one"');
+    expect(JSON.stringify(frozen.graph)).not.toContain("tampered");
+
+    // A new publish is a new version: the very next call runs it; pinning still runs the old one.
+    await saveGraph(member, id, { graph: graphSaying("two"), revision: (await getWorkflow(member, id)).revision });
+    await publishWorkflow(member, id);
+    expect(await runOnce()).toMatchObject({ status: "succeeded", version: 2, output: { said: "two" } });
+    expect(await runOnce(1)).toMatchObject({ status: "succeeded", version: 1 });
+    expect(await runOnce()).toMatchObject({ version: 2, output: { said: "two" } });
   });
 });
