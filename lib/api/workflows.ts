@@ -183,12 +183,12 @@ export async function startPublishedRun(
   workflowId: string,
   inputs: Record<string, unknown>,
   version?: number,
-  options: { runId?: string; trigger?: RunTrigger; latest?: () => Promise<FoundVersion> } = {},
+  options: { runId?: string; trigger?: RunTrigger; latest?: () => Promise<FoundVersion>; answersAfterEnd?: boolean } = {},
 ): Promise<{ runId: string }> {
   requirePermission(caller.member, "run.start");
   // The latest version may have been read with the key already (latestVersionWithKey).
   const found = version === undefined && options.latest ? await options.latest() : await findPublished(caller.workspaceId, workflowId, version);
-  return runVersion(caller.member, found, inputs, keyOrigin(caller, options.trigger), { runId: options.runId, version });
+  return runVersion(caller.member, found, inputs, keyOrigin(caller, options.trigger), { runId: options.runId, version, answersAfterEnd: options.answersAfterEnd });
 }
 
 /** The same for any trigger (API, webhook, schedule): `member` acts, `origin` is recorded on the run. */
@@ -228,7 +228,13 @@ export async function startVersionRun(
 }
 
 /** 409 `not_published` when the version was not found; otherwise the run, created and queued. */
-async function runVersion(member: Member, found: FoundVersion, inputs: Record<string, unknown>, origin: RunOrigin, options: { runId?: string; version?: number }) {
+async function runVersion(
+  member: Member,
+  found: FoundVersion,
+  inputs: Record<string, unknown>,
+  origin: RunOrigin,
+  options: { runId?: string; version?: number; answersAfterEnd?: boolean },
+) {
   if (!found.versionId || !found.graph) {
     throw new ApiProblem(
       409,
@@ -246,7 +252,7 @@ async function runVersion(member: Member, found: FoundVersion, inputs: Record<st
     inputs,
     workflowVersionId: found.versionId,
     origin,
-  });
+  }, { answersAfterEnd: options.answersAfterEnd });
 }
 
 /** The latest published version's graph of a workflow of the workspace (null: none published; 404: no such workflow). */

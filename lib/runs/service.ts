@@ -73,6 +73,11 @@ export async function createAndEnqueueRun(
      * and all before the run's job is queued, so the worker always finds them.
      */
     writeRun?: (run: NewRun, audit: unknown[]) => Promise<void>;
+    /**
+     * The caller answers only once the run has ended (a synchronous API call), so its row need not
+     * be on disk before the run is queued: the run's durable end flushes it (run-insert.ts).
+     */
+    answersAfterEnd?: boolean;
   } = {},
 ): Promise<{ runId: string }> {
   await checkGraph(member.workspaceId, run);
@@ -97,7 +102,7 @@ export async function createAndEnqueueRun(
     createdById: member.userId || null,
     origin: run.origin,
   };
-  await (options.writeRun ? options.writeRun(row, audit) : insertRunRow(row, audit));
+  await (options.writeRun ? options.writeRun(row, audit) : insertRunRow(row, audit, { flush: !options.answersAfterEnd }));
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.
   await enqueueRun(runId);

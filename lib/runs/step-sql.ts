@@ -279,6 +279,13 @@ const TAKE_LEASE = prepared("take_lease", `UPDATE runs SET ${LEASE_SET} WHERE id
 /**
  * The lease of a run whose workflow has no concurrency limit, or that limit: the workflow's limit
  * and the lease in one statement, since nearly every workflow has none (lib/limits/workflow-concurrency.ts).
+ *
+ * Its commit does not wait for the WAL to reach the disk (`synchronous_commit` off for this
+ * transaction only; about 0.3 ms per run here). That loses nothing durable: the WAL is one
+ * sequence, so the first durable write made under this lease (a step, the run's end) flushes the
+ * lease with it, and a lease lost with a database crash before any such write leaves the run as
+ * it was before the lease: queued or running under an expired lease, which the reconciler takes
+ * again from its durable steps, as after a worker crash.
  */
 const TAKE_LEASE_UNLESS_LIMITED = prepared(
   "take_lease_unless_limited",
@@ -287,6 +294,7 @@ const TAKE_LEASE_UNLESS_LIMITED = prepared(
      FROM runs r LEFT JOIN workflows w ON w.id = r."workflowId" WHERE r.id = $1
    ), leased AS (
      UPDATE runs SET ${LEASE_SET}
+     FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush
      WHERE id = $1 AND status IN ('queued', 'running') AND NOT EXISTS (SELECT 1 FROM workflow WHERE "limit" IS NOT NULL)
      RETURNING ${LEASE_RETURNING}
    )

@@ -7,6 +7,7 @@ import { DEFAULT_SYNC_TIMEOUT_MS, StartRunRequestSchema, TERMINAL_RUN_STATUSES }
 import { waitForRunEnd, watchRunEnd } from "@/lib/api/wait";
 import { latestVersionWithKey, startPublishedRun, type FoundVersion } from "@/lib/api/workflows";
 import { parseJson } from "@/lib/auth/http";
+import { flushEarlierCommits } from "@/lib/runs/run-insert";
 
 export const dynamic = "force-dynamic";
 
@@ -41,13 +42,14 @@ export const POST = withApiKey<Context, FoundVersion>(
 /**
  * sync: the run's id is chosen here and its end watched (on the process's shared subscriber)
  * before the run exists, so no event can be missed and nothing is read while it runs; the
- * finished run is then read once.
+ * finished run is then read once. The run is inserted without waiting for the disk: the answer
+ * comes after its durable end, or after a flush when it outlasts the timeout.
  */
 async function runSync(request: Request, caller: ApiCaller, workflowId: string, body: StartRunRequest, latest?: Latest): Promise<Response> {
   const runId = randomUUID();
   const watch = await watchRunEnd(runId);
   try {
-    await startPublishedRun(caller, workflowId, body.inputs, body.version, { runId, latest });
+    await startPublishedRun(caller, workflowId, body.inputs, body.version, { runId, latest, answersAfterEnd: true });
   } catch (error) {
     watch.close();
     throw error;
@@ -55,5 +57,7 @@ async function runSync(request: Request, caller: ApiCaller, workflowId: string, 
   const run = await waitForRunEnd(caller.workspaceId, runId, body.timeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS, request.signal, watch);
   const location = { Location: `/api/v1/runs/${runId}` };
   if (run && TERMINAL_RUN_STATUSES.includes(run.status)) return Response.json(run, { status: 200, headers: location });
+  // Told of a run that has not ended: its row, inserted unflushed, must be on disk first.
+  await flushEarlierCommits();
   return Response.json({ runId, status: run?.status ?? "queued" }, { status: 202, headers: location });
 }
