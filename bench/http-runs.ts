@@ -6,7 +6,8 @@
  * concurrency. Prints requests/s, latency percentiles, errors, CPU seconds per 1,000 requests of web
  * and worker (from /proc), RSS before and after, sandbox processes forked, and the SQL statements
  * and Redis commands and round trips per run (counted inside the processes, lib/metrics/io-counters.ts),
- * and the CPU of the PostgreSQL backends serving the bench database.
+ * the CPU of the PostgreSQL backends serving the bench database, and the WAL flushes per run (each
+ * durable commit waits for one; concurrent commits may share one).
  *
  *   npm run build   (once)
  *   npm run bench:http -- --workflow template --workers 1 --concurrency 10,50 --requests 500
@@ -22,7 +23,7 @@ import { ensureDatabase } from "../scripts/lib/database";
 import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
 import { closedLoop, percentile, type Attempt } from "./lib/load";
-import { backendCpuBetween, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, watchForks } from "./lib/proc";
+import { backendCpuBetween, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, walFlushes, watchForks } from "./lib/proc";
 import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
 import { benchEnvironment } from "./lib/env";
 import { countsLine, diffCounts, perRun, settleCounters as settleIn, sumCounts as sumIn, webPids, type Counts } from "./lib/io-counts";
@@ -49,6 +50,8 @@ const workflow = benchWorkflows[WORKFLOW];
 const benchEnv = benchEnvironment("path", BASE, { WEFT_REDIS_PREFIX: PREFIX, WEFT_SIGNUP: "open", WEFT_BENCH_COUNTERS_DIR: COUNTERS_DIR });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** PostgreSQL's backends report their WAL statistics within about a second (walFlushes). */
+const STATS_LAG_MS = 1_200;
 
 /** Sign-up, sign-in, workflow, publish and API key, all through the app's HTTP API. */
 async function setUp(client: HttpClient): Promise<{ workflowId: string; apiKey: string }> {
@@ -98,7 +101,8 @@ async function main() {
     const warm = createClient(BASE, 1);
     for (let i = 0; i < WARMUP; i++) await runOnce(warm, workflowId, apiKey);
     await settleCounters();
-    const probeBefore = { web: sumCounts(webTree()), worker: sumCounts(workerPids) };
+    await sleep(STATS_LAG_MS);
+    const probeBefore = { web: sumCounts(webTree()), worker: sumCounts(workerPids), walFlushes: await walFlushes(benchEnv.DATABASE_URL!) };
     let probeFailures = 0;
     const probeMs: number[] = [];
     for (let i = 0; i < PROBE; i++) {
@@ -108,9 +112,11 @@ async function main() {
     }
     probeMs.sort((a, b) => a - b);
     await settleCounters();
+    await sleep(STATS_LAG_MS);
+    const probeWalFlushes = (await walFlushes(benchEnv.DATABASE_URL!)) - probeBefore.walFlushes;
     warm.close();
     console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive, ${os.cpus().length} cores`);
-    console.log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)}; sequential latency p50 ${percentile(probeMs, 50).toFixed(1)} ms, max ${probeMs.at(-1)!.toFixed(1)} ms`);
+    console.log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)}; sequential latency p50 ${percentile(probeMs, 50).toFixed(1)} ms, max ${probeMs.at(-1)!.toFixed(1)} ms; WAL flushes per run ${(probeWalFlushes / PROBE).toFixed(2)}`);
     printCounts(`sequential probe${probeFailures ? ` (${probeFailures} failed)` : ""}`, diffCounts(sumCounts(webTree()), probeBefore.web), diffCounts(sumCounts(workerPids), probeBefore.worker), PROBE);
 
     const rows: string[] = [];
@@ -118,7 +124,9 @@ async function main() {
       const client = createClient(BASE, concurrency);
       await closedLoop(WARMUP, Math.min(concurrency, WARMUP), () => runOnce(client, workflowId, apiKey));
       await settleCounters();
+      await sleep(STATS_LAG_MS);
       const before = {
+        walFlushes: await walFlushes(benchEnv.DATABASE_URL!),
         web: sumCounts(webTree()),
         worker: sumCounts(workerPids),
         webCpu: web?.pid ? treeCpu(web.pid) : 0,
@@ -136,6 +144,8 @@ async function main() {
       const sandboxCpu = workerPids.map(splitCpu).reduce((sum, cpu, i) => sum + cpu.children - before.workerCpu[i]!.children, 0);
       const perK = (seconds: number) => ((seconds / REQUESTS) * 1000).toFixed(2);
       const databaseCpu = backendCpuBetween(before.databaseCpu, await databaseBackendCpu(benchEnv.DATABASE_URL!));
+      await sleep(STATS_LAG_MS);
+      const flushes = (await walFlushes(benchEnv.DATABASE_URL!)) - before.walFlushes;
       const webRssAfter = web?.pid ? treeRssMiB(web.pid) : 0;
       const workerRssAfter = workerPids.map(rssMiB);
       const sandboxRss = workerPids.reduce((sum, pid) => sum + treeRssMiB(pid) - rssMiB(pid), 0);
@@ -143,15 +153,15 @@ async function main() {
       const webCounts = diffCounts(sumCounts(webTree()), before.web);
       const workerCounts = diffCounts(sumCounts(workerPids), before.worker);
       rows.push(
-        `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${perK(databaseCpu)} | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} |`,
+        `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${perK(databaseCpu)} | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} | ${perRun(flushes, REQUESTS)} |`,
       );
       if (result.failures.length) console.error(`failures at ${concurrency}: ${[...new Set(result.failures)].slice(0, 3).join(" | ")}`);
       console.log(`load average (1 min) after the row at ${concurrency}: ${os.loadavg()[0]!.toFixed(2)}`);
       printCounts(`under load at ${concurrency} concurrent (background work of the worker included)`, webCounts, workerCounts, REQUESTS);
       client.close();
     }
-    console.log("| concurrent | requests/s | p50 / p90 / p99 ms | errors | web CPU s per 1,000 | worker CPU s per 1,000 | PostgreSQL CPU s per 1,000 | web RSS MiB before → after | worker RSS MiB | processes forked | SQL per run (web + worker) | Redis commands / round trips per run |");
-    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log("| concurrent | requests/s | p50 / p90 / p99 ms | errors | web CPU s per 1,000 | worker CPU s per 1,000 | PostgreSQL CPU s per 1,000 | web RSS MiB before → after | worker RSS MiB | processes forked | SQL per run (web + worker) | Redis commands / round trips per run | WAL flushes per run |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
   } finally {
     setupClient.close();

@@ -109,3 +109,20 @@ export function backendCpuBetween(before: Map<number, number>, after: Map<number
   for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? cpu);
   return sum;
 }
+
+/**
+ * How often PostgreSQL has flushed the WAL to disk so far (pg_stat_wal.wal_sync, the whole
+ * server's): each durable commit waits for one, unless a flush already covered it (group commit).
+ * Backends report it within about a second, so read it after the load has been quiet that long.
+ */
+export async function walFlushes(databaseUrl: string): Promise<number> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ wal_sync: string }>("SELECT wal_sync FROM pg_stat_wal");
+    return Number(rows[0]!.wal_sync);
+  } finally {
+    await client.end();
+  }
+}

@@ -197,7 +197,7 @@ export async function startPublishedRunAs(
   workflowId: string,
   inputs: Record<string, unknown>,
   origin: RunOrigin,
-  options: { runId?: string; version?: number } = {},
+  options: { runId?: string; version?: number; answersAfterEnd?: boolean } = {},
 ): Promise<{ runId: string }> {
   requirePermission(member, "run.start");
   const found = await findPublished(member.workspaceId, workflowId, options.version);

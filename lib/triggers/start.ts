@@ -43,6 +43,7 @@ export interface TriggeredRun {
 /**
  * Starts a run of the workflow's latest published version, at most once per `origin.triggerKey`
  * (when there is one). `runId` may be chosen by the caller (to watch the run before it exists).
+ * `answersAfterEnd`: the caller answers once the run has ended (createAndEnqueueRun's option).
  */
 export async function startTriggeredRun(
   member: Member,
@@ -50,13 +51,14 @@ export async function startTriggeredRun(
   inputs: Record<string, unknown>,
   origin: RunOrigin & { triggerRefId: string },
   runId: string = randomUUID(),
+  options: { answersAfterEnd?: boolean } = {},
 ): Promise<TriggeredRun> {
   if (origin.triggerKey) {
     const found = await poolOf(db()).query(FIND_BY_KEY, [origin.triggerRefId, origin.triggerKey]);
     if (found.rows[0]) return { runId: String(found.rows[0].id), existing: true };
   }
   try {
-    await startPublishedRunAs(member, workflowId, inputs, origin, { runId });
+    await startPublishedRunAs(member, workflowId, inputs, origin, { runId, answersAfterEnd: options.answersAfterEnd });
     return { runId, existing: false };
   } catch (error) {
     if (!origin.triggerKey || !isDuplicateKey(error)) throw error;

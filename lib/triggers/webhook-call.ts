@@ -11,6 +11,7 @@ import { env } from "@/lib/env";
 import { latestPublishedGraph } from "@/lib/api/workflows";
 import { nodeRegistry } from "@/lib/nodes/registry";
 import { decryptSecret } from "@/lib/secrets/crypto";
+import { flushEarlierCommits } from "@/lib/runs/run-insert";
 import { startTriggeredRun } from "./start";
 import { findCalledHook, type CalledHook } from "./webhook-sql";
 import { BodyProblem, bodyKindOf, jsonInputs, readBodyLimited, textInputs } from "./webhook-body";
@@ -110,7 +111,7 @@ async function start(request: Request, hook: Hook, actor: { member: Member; apiK
   let watch: RunEndWatch | undefined = await watchRunEnd(runId);
   let started;
   try {
-    started = await startTriggeredRun(actor.member, hook.workflowId, inputs, origin, runId);
+    started = await startTriggeredRun(actor.member, hook.workflowId, inputs, origin, runId, { answersAfterEnd: true });
   } catch (error) {
     watch.close();
     throw error;
@@ -122,6 +123,8 @@ async function start(request: Request, hook: Hook, actor: { member: Member; apiK
   const run = await waitForRunEnd(hook.workspaceId, started.runId, hook.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS, request.signal, watch);
   const headers = { "X-Weft-Run-Id": started.runId };
   if (!run || !TERMINAL_RUN_STATUSES.includes(run.status)) {
+    // Told of a run that has not ended: its row, inserted unflushed, must be on disk first.
+    await flushEarlierCommits();
     return apiError(504, "timeout", `The run did not finish within ${hook.syncTimeoutMs} ms; it goes on. Its id is ${started.runId}.`, { runId: started.runId }, headers);
   }
   return Response.json({ runId: started.runId, status: run.status, output: run.output, ...(run.error ? { error: run.error } : {}) }, { status: SYNC_STATUS[run.status] ?? 500, headers });
