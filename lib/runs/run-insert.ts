@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { db, poolOf } from "@/lib/db/client";
 import type { RunOrigin } from "./initiator";
 import { prepared } from "@/lib/db/prepared";
+import { COMMIT_WITHOUT_FLUSH } from "@/lib/db/unflushed";
 import { AUDIT_EVENT_COLUMNS, auditEventValues } from "@/lib/audit/record";
 import { jsonParam } from "./step-sql";
 
@@ -39,18 +40,8 @@ export const RUN_WITH_AUDIT = `run AS (${RUN_VALUES} RETURNING id),
 export const RUN_WITH_AUDIT_PARAMS = 29;
 const INSERT_RUN_AUDITED = prepared("insert_run_audited", `WITH ${RUN_WITH_AUDIT} SELECT id FROM run`);
 
-/**
- * The same, committed without waiting for the WAL to reach the disk (`synchronous_commit` off for
- * this transaction: about 1.5 ms of a durable commit's wait on this machine's disk), for a caller
- * that answers only once the run has ended. The run's end is written durably, and the WAL being
- * one sequence, that write (or any earlier durable step of the run) flushes this row with it;
- * a database crash before any of them loses a run no one was told of.
- */
-const INSERT_RUN_AUDITED_UNFLUSHED = prepared(
-  "insert_run_audited_unflushed",
-  `WITH ${RUN_WITH_AUDIT}, commit_without_flush AS (SELECT set_config('synchronous_commit', 'off', true))
-   SELECT id FROM run CROSS JOIN commit_without_flush`,
-);
+/** The same, committed without the WAL flush (lib/db/unflushed.ts), for a caller that answers only once the run has ended. */
+const INSERT_RUN_AUDITED_UNFLUSHED = prepared("insert_run_audited_unflushed", `WITH ${RUN_WITH_AUDIT} SELECT id FROM run CROSS JOIN ${COMMIT_WITHOUT_FLUSH}`);
 
 /** RUN_VALUES' parameters for a run (its id chosen here unless given). */
 export function runRowValues(run: NewRun): unknown[] {
@@ -75,7 +66,7 @@ export function runRowValues(run: NewRun): unknown[] {
 
 /**
  * Inserts the run; with `audit` (auditInsertValues of its `run.started` entry), the entry too, in
- * the same statement, and unflushed when `flush` is false (INSERT_RUN_AUDITED_UNFLUSHED says when).
+ * the same statement, and unflushed when `flush` is false (lib/db/unflushed.ts says when that is safe).
  */
 export async function insertRunRow(run: NewRun, audit?: unknown[], options: { flush?: boolean } = {}): Promise<string> {
   const values = runRowValues(run);

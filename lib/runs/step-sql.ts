@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { prepared } from "@/lib/db/prepared";
+import { COMMIT_WITHOUT_FLUSH, withoutFlush } from "@/lib/db/unflushed";
 import { retried } from "@/lib/db/retry";
 
 /**
@@ -105,12 +106,20 @@ const INSERT_STEPS = `INSERT INTO run_steps (id, "runId", "nodeId", "nodeType", 
         "startedAt" = EXCLUDED."startedAt", "finishedAt" = EXCLUDED."finishedAt"`;
 
 const WRITE_STEPS = prepared("write_steps", INSERT_STEPS);
+const WRITE_STEPS_UNFLUSHED = prepared("write_steps_unflushed", withoutFlush(INSERT_STEPS));
 
-/** Inserts (or overwrites) finished steps in one statement; the number of rows written (0 when fenced out). */
-export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: number, rows: StepRow[]): Promise<number> {
+/**
+ * Inserts (or overwrites) finished steps in one statement; the number of rows written (0 when
+ * fenced out). `flush: false` for steps that may be computed again (lib/db/unflushed.ts).
+ */
+export async function writeStepRows(pool: pg.Pool, runId: string, leaseToken: number, rows: StepRow[], options: { flush?: boolean } = {}): Promise<number> {
   if (rows.length === 0) return 0;
-  const records = stepRecords(rows);
-  const result = await retried(() => pool.query(WRITE_STEPS([runId, leaseToken, records])));
+  const params = [runId, leaseToken, stepRecords(rows)];
+  if (options.flush === false) {
+    const result = await retried(() => pool.query<{ written: number }>(WRITE_STEPS_UNFLUSHED(params)));
+    return result.rows[0]?.written ?? 0;
+  }
+  const result = await retried(() => pool.query(WRITE_STEPS(params)));
   return result.rowCount ?? 0;
 }
 
@@ -279,13 +288,9 @@ const TAKE_LEASE = prepared("take_lease", `UPDATE runs SET ${LEASE_SET} WHERE id
 /**
  * The lease of a run whose workflow has no concurrency limit, or that limit: the workflow's limit
  * and the lease in one statement, since nearly every workflow has none (lib/limits/workflow-concurrency.ts).
- *
- * Its commit does not wait for the WAL to reach the disk (`synchronous_commit` off for this
- * transaction only; about 0.3 ms per run here). That loses nothing durable: the WAL is one
- * sequence, so the first durable write made under this lease (a step, the run's end) flushes the
- * lease with it, and a lease lost with a database crash before any such write leaves the run as
- * it was before the lease: queued or running under an expired lease, which the reconciler takes
- * again from its durable steps, as after a worker crash.
+ * It commits without waiting for the WAL flush (lib/db/unflushed.ts): the first durable write
+ * under this lease flushes it, and a lease lost in a database crash before that leaves the run
+ * queued or under an expired lease, taken again from its durable steps as after a worker crash.
  */
 const TAKE_LEASE_UNLESS_LIMITED = prepared(
   "take_lease_unless_limited",
@@ -294,7 +299,7 @@ const TAKE_LEASE_UNLESS_LIMITED = prepared(
      FROM runs r LEFT JOIN workflows w ON w.id = r."workflowId" WHERE r.id = $1
    ), leased AS (
      UPDATE runs SET ${LEASE_SET}
-     FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush
+     FROM ${COMMIT_WITHOUT_FLUSH}
      WHERE id = $1 AND status IN ('queued', 'running') AND NOT EXISTS (SELECT 1 FROM workflow WHERE "limit" IS NOT NULL)
      RETURNING ${LEASE_RETURNING}
    )

@@ -129,7 +129,8 @@ export function createStepStore(db: Db, runId: string, leaseToken: number, optio
       held = [];
       flushInProgress = true;
       try {
-        const written = write ? await write(rows) : (await writeStepRows(pool, runId, leaseToken, rows)) > 0;
+        // Only deferrable and lazy steps are written here: ones that may be computed again (lib/db/unflushed.ts).
+        const written = write ? await write(rows) : (await writeStepRows(pool, runId, leaseToken, rows, { flush: false })) > 0;
         if (!written) await fencedOut();
       } catch (error) {
         failure = error;

@@ -5,7 +5,7 @@ import type { Member } from "@/lib/auth/member";
 import { db, poolOf } from "@/lib/db/client";
 import { runStartedAuditValues } from "@/lib/runs/audit";
 import { insertRunRow, type NewRun } from "@/lib/runs/run-insert";
-import { takeLeaseUnlessLimited } from "@/lib/runs/step-sql";
+import { takeLeaseUnlessLimited, writeStepRows, type StepRow } from "@/lib/runs/step-sql";
 import { createWorkflow } from "@/lib/workflows/service";
 import { createTestMember } from "./helpers/members";
 
@@ -67,6 +67,26 @@ describe("commits that need not wait for the disk", () => {
     }
     const run = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, leaseOwner: true } });
     expect(run).toEqual({ status: "running", leaseOwner: "worker-under-test" });
+  });
+
+  it("a deferred step's unflushed write is fenced like any other and counts the rows it wrote", async () => {
+    const runId = await queuedRun();
+    const lease = await takeLeaseUnlessLimited(poolOf(db()), runId, "worker-under-test", 5_000);
+    if (!lease || !("leaseToken" in lease)) throw new Error("no lease");
+    const now = new Date();
+    const row: StepRow = { nodeId: "say", nodeType: "template", iteration: 0, status: "succeeded", output: { text: "hi" }, attempt: 1, promptTokens: 0, completionTokens: 0, totalTokens: 0, startedAt: now, finishedAt: now };
+    expect(await writeStepRows(poolOf(db()), runId, lease.leaseToken + 1, [row], { flush: false })).toBe(0);
+    const client = await poolOf(db()).connect();
+    try {
+      await client.query("BEGIN");
+      expect(await writeStepRows(client as unknown as pg.Pool, runId, lease.leaseToken, [row], { flush: false })).toBe(1);
+      expect(await setting(client)).toBe("off");
+      await client.query("COMMIT");
+      expect(await setting(client)).toBe("on");
+    } finally {
+      client.release();
+    }
+    expect(await db().runStep.findMany({ where: { runId }, select: { nodeId: true, status: true, output: true } })).toEqual([{ nodeId: "say", status: "succeeded", output: { text: "hi" } }]);
   });
 
   it("an unflushed run insert leaves every pooled connection flushing its later commits", async () => {
