@@ -156,11 +156,9 @@ const KEY_AND_LATEST_VERSION = prepared(
  */
 export function latestVersionWithKey(workflowId: string): KeyCompanion<FoundVersion> {
   let row: Record<string, unknown> | undefined;
-  let known: string | null = null;
   return {
     read: async (hash) => {
-      known = knownVersion(workflowId);
-      row = (await poolOf(db()).query(KEY_AND_LATEST_VERSION([hash, workflowId, known]))).rows[0];
+      row = (await poolOf(db()).query(KEY_AND_LATEST_VERSION([hash, workflowId, knownVersion(workflowId)]))).rows[0];
       return row;
     },
     result: async () => {
