@@ -4,8 +4,9 @@ import { getRunView } from "./runs";
 import type { RunView } from "./schemas";
 
 /**
- * How long a waiter goes without any event of its run before it re-reads the run's status from
- * PostgreSQL: the fallback for a lost pub/sub message. While events flow nothing is polled.
+ * How long a waiter goes without its run's end (or, once it follows the run's own channel, without
+ * any event of the run) before it re-reads the run's status from PostgreSQL: the fallback for a
+ * lost pub/sub message. While the run's events flow nothing is polled.
  */
 export const SILENCE_RECHECK_MS = 5_000;
 
@@ -21,34 +22,59 @@ export interface RunEndWatch {
 }
 
 /**
- * Subscribes (through the process's shared hub) to the end of one run. Open it before the run
- * can finish — before it is enqueued, or before the first status read — so the terminal event
- * cannot slip between the read and the subscription.
+ * Watches one run's end through the process's shared hub: on the channel of every run's end, so
+ * a short run costs no Redis command. Open it before the run can finish — before it is enqueued,
+ * or before the first status read — so the end cannot slip between the read and the watch.
+ *
+ * A lost message is caught by a status read after `silenceMs` without the end. A run still going
+ * then is followed on its own channel too, whose events restart that timer: a long run is not
+ * polled while its events flow.
  */
 export async function watchRunEnd(
   runId: string,
   options: { hub?: RunEventHub; silenceMs?: number; readStatus?: (runId: string) => Promise<string | null> } = {},
 ): Promise<RunEndWatch> {
+  const hub = options.hub ?? runEventHub();
   const silenceMs = options.silenceMs ?? SILENCE_RECHECK_MS;
   const readStatus = options.readStatus ?? readRunStatus;
   let finished = false;
+  let closed = false;
   let wake: () => void = () => undefined;
   let recheck: () => void = () => undefined;
   let resetSilence: () => void = () => undefined;
-  const leave = await (options.hub ?? runEventHub()).subscribe(runId, {
-    onEvent: (event) => {
-      if (event.type === "run" && isTerminal(event.status)) {
-        finished = true;
-        wake();
-      }
-      // Any event proves the channel is alive: the silence timer starts again (see ended()).
-      resetSilence();
-    },
-    onGap: () => recheck(),
-  });
+  const onEnd = (status: string) => {
+    if (!isTerminal(status)) return;
+    finished = true;
+    wake();
+  };
+  const leaveEnd = await hub.watchEnd(runId, { onEnd, onGap: () => recheck() });
+
+  let leaveRun: (() => void) | undefined;
+  let following = false;
+  const followEvents = () => {
+    if (following || closed) return;
+    following = true;
+    hub
+      .subscribe(runId, {
+        onEvent: (event) => {
+          if (event.type === "run") onEnd(event.status);
+          // Any event proves the channel is alive: the silence timer starts again (see ended()).
+          resetSilence();
+        },
+        onGap: () => recheck(),
+      })
+      .then(
+        (leave) => (closed ? leave() : (leaveRun = leave)),
+        () => (following = false),
+      );
+  };
 
   return {
-    close: leave,
+    close: () => {
+      closed = true;
+      leaveEnd();
+      leaveRun?.();
+    },
     async ended(timeoutMs, signal) {
       if (finished) return true;
       const deadline = Date.now() + timeoutMs;
@@ -66,7 +92,11 @@ export async function watchRunEnd(
         const aborted = () => done(false);
         const check = () => {
           readStatus(runId).then(
-            (status) => (isTerminal(status) ? done(true) : resetSilence()),
+            (status) => {
+              if (isTerminal(status)) return done(true);
+              followEvents();
+              resetSilence();
+            },
             () => resetSilence(),
           );
         };

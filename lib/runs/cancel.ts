@@ -8,7 +8,7 @@ import { createRedis } from "@/lib/queue/redis";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { auditRun } from "./audit";
 import { publishControl } from "./control";
-import { runChannel } from "./events";
+import { runChannel, runEndMessage, runEndsChannel } from "./events";
 import { notifyParent } from "./subworkflows";
 import { retried } from "@/lib/db/retry";
 import type { Redis } from "ioredis";
@@ -124,7 +124,11 @@ async function cancelOne(db: Db, runId: string, fromStatus: string, message: str
     { type: "run", status: "cancelled", at },
   ];
   // Best effort: the worker also re-checks the status, and watchers re-read the snapshot.
-  await Promise.allSettled([publishControl({ type: "cancel", runId }, redis), ...events.map((e) => redis.publish(runChannel(runId), JSON.stringify(e)))]);
+  await Promise.allSettled([
+    publishControl({ type: "cancel", runId }, redis),
+    ...events.map((e) => redis.publish(runChannel(runId), JSON.stringify(e))),
+    redis.publish(runEndsChannel(), runEndMessage(runId, "cancelled")),
+  ]);
 
   // Sub-workflow children die with their parent (nesting is bounded; the guard also stops a corrupt cycle).
   if (depth < MAX_CASCADE_DEPTH) {

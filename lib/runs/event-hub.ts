@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { createRedis, redisPrefix } from "@/lib/queue/redis";
-import { runChannel } from "./events";
+import { runChannel, runEndsChannel } from "./events";
 
 /**
  * One Redis subscriber per process, shared by every watcher of every run (sync API requests, SSE
@@ -10,7 +10,8 @@ import { runChannel } from "./events";
  * to its channel, the last one to leave unsubscribes (reference counted), and subscriptions and
  * unsubscriptions asked for in the same turn of the event loop leave as one SUBSCRIBE and one
  * UNSUBSCRIBE command. A channel per run (not a pattern) keeps a web process from receiving the
- * events of runs nobody there watches.
+ * events of runs nobody there watches. Runs' ends are the exception: one small message per run on
+ * one channel, joined once, so a waiter for an end alone (a synchronous API call) sends nothing.
  *
  * Pub/sub drops messages while the connection is down; ioredis subscribes again on reconnect and
  * the hub then tells every watcher (`onGap`) so it re-reads PostgreSQL, the source of truth.
@@ -21,6 +22,13 @@ export interface ChannelWatcher<E> {
   onGap?: () => void;
 }
 export type RunWatcher = ChannelWatcher<RunEvent>;
+
+/** A watcher of one run's end only (RunEventHub.watchEnd). */
+export interface EndWatcher {
+  onEnd: (status: string) => void;
+  /** Ends may have been lost (the subscriber reconnected): re-read the run's status. */
+  onGap?: () => void;
+}
 
 /** What travels on a channel: JSON objects with a `type` (one, or an array of them). */
 export type ChannelEvent = { type: string } & Record<string, unknown>;
@@ -33,6 +41,13 @@ export interface RunEventHub {
    * the same connection: a web process keeps one subscriber whatever its watchers follow.
    */
   subscribeChannel<E extends ChannelEvent>(channel: string, watcher: ChannelWatcher<E>): Promise<() => void>;
+  /**
+   * Watches for one run's end on the one channel where every run's end is told (events.ts
+   * `runEndsChannel`), subscribed once per process and kept: a watcher costs no Redis command.
+   * Resolves once that subscription is confirmed.
+   */
+  watchEnd(runId: string, watcher: EndWatcher): Promise<() => void>;
+  /** `watchers` counts the watchers of runs' events and of runs' ends. */
   stats(): { connections: number; channels: number; watchers: number };
   /** The subscriber's client name (CLIENT LIST shows it), for operators and tests. */
   readonly connectionName: string;
@@ -166,18 +181,71 @@ export function createRunEventHub(options: { connect?: (name: string) => Redis; 
     };
   }
 
+  /** Watchers of runs' ends, by run; the ends channel is joined at the first and never left. */
+  const endWatchers = new Map<string, Set<EndWatcher>>();
+  let endsJoined: Promise<void> | undefined;
+
+  function deliverEnd(event: ChannelEvent): void {
+    if (event.type !== "run-end" || typeof event.runId !== "string" || typeof event.status !== "string") return;
+    for (const watcher of endWatchers.get(event.runId) ?? []) {
+      try {
+        watcher.onEnd(event.status);
+      } catch {
+        // One watcher's failure must not starve the others.
+      }
+    }
+  }
+
+  function joinEnds(): Promise<void> {
+    endsJoined ??= subscribeChannel(runEndsChannel(), {
+      onEvent: deliverEnd,
+      onGap: () => {
+        for (const watchers of endWatchers.values()) for (const watcher of watchers) watcher.onGap?.();
+      },
+    }).then(
+      () => undefined,
+      (error: unknown) => {
+        // The next watcher asks again rather than inherit the failure.
+        endsJoined = undefined;
+        throw error;
+      },
+    );
+    return endsJoined;
+  }
+
+  async function watchEnd(runId: string, watcher: EndWatcher): Promise<() => void> {
+    let watchers = endWatchers.get(runId);
+    if (!watchers) endWatchers.set(runId, (watchers = new Set()));
+    watchers.add(watcher);
+    const leave = () => {
+      watchers.delete(watcher);
+      if (watchers.size === 0 && endWatchers.get(runId) === watchers) endWatchers.delete(runId);
+    };
+    try {
+      await joinEnds();
+    } catch (error) {
+      leave();
+      throw error;
+    }
+    return leave;
+  }
+
   return {
     connectionName,
+    watchEnd,
     // Run events are checked for their type only (like every channel's); the engine wrote them.
     subscribe: (runId, watcher) => subscribeChannel(runChannel(runId), watcher as unknown as ChannelWatcher<ChannelEvent>),
     subscribeChannel: <E extends ChannelEvent>(channel: string, watcher: ChannelWatcher<E>) => subscribeChannel(channel, watcher as unknown as ChannelWatcher<ChannelEvent>),
     stats() {
       let watchers = 0;
-      for (const entry of channels.values()) watchers += entry.watchers.size;
+      for (const [channel, entry] of channels) if (channel !== runEndsChannel()) watchers += entry.watchers.size;
+      for (const entry of endWatchers.values()) watchers += entry.size;
       return { connections, channels: channels.size, watchers };
     },
     async close() {
       channels.clear();
+      endWatchers.clear();
+      endsJoined = undefined;
       const client = redis;
       redis = undefined;
       readyOnce = false;

@@ -13,6 +13,23 @@ import { runEventHub } from "./event-hub";
 export const runChannel = (runId: string) => `${redisPrefix()}:run-events:${runId}`;
 
 /**
+ * Every run's end (succeeded, failed, cancelled) is also told on one channel, which each process
+ * that waits for ends subscribes to once (lib/runs/event-hub.ts `watchEnd`): a waiter that only
+ * needs the end (a synchronous API call or webhook, a workflow tool) costs no Redis command.
+ */
+export const runEndsChannel = () => `${redisPrefix()}:run-ends`;
+const END_STATUSES = new Set(["succeeded", "failed", "cancelled"]);
+
+/** The message on runEndsChannel for a run's end. */
+export const runEndMessage = (runId: string, status: string) => JSON.stringify({ type: "run-end", runId, status });
+
+/** The status of the run's end among its events, if they hold it. */
+export function endAmong(events: RunEvent[]): string | undefined {
+  for (const event of events) if (event.type === "run" && END_STATUSES.has(event.status)) return event.status;
+  return undefined;
+}
+
+/**
  * Streamed text of a running step, kept briefly in Redis so a watcher that subscribes after the
  * first tokens (the usual case: the browser connects once the run has started) still sees them.
  */
@@ -59,6 +76,8 @@ export function createRunEventPublisher(redis: Redis) {
     for (const [runId, events] of groupByRun(batch)) {
       const { keys, ops, texts, fragments } = encodeRunEvents(events, (nodeId, iteration) => partialKey(runId, nodeId, iteration));
       pipeline.weftPublishRunEvents(keys.length, ...keys, runChannel(runId), PARTIAL_TTL_SECONDS, ops, ...texts, ...fragments);
+      const end = endAmong(events);
+      if (end) pipeline.publish(runEndsChannel(), runEndMessage(runId, end));
     }
     await pipeline.exec();
   }

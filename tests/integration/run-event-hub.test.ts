@@ -8,6 +8,7 @@ import { WeftClient } from "@/lib/client/weft-client";
 import { db } from "@/lib/db/client";
 import { GraphSchema } from "@/lib/engine/graph";
 import type { RunEvent } from "@/lib/engine/run-ports";
+import { cancelRun } from "@/lib/runs/cancel";
 import { runEventHub } from "@/lib/runs/event-hub";
 import { followRun, subscribeBeforeCreate } from "@/lib/runs/follow";
 import { createAndEnqueueRun } from "@/lib/runs/service";
@@ -44,6 +45,13 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+/** SUBSCRIBE and UNSUBSCRIBE commands the Redis server has served so far (INFO commandstats). */
+async function subscribeCommands(): Promise<number> {
+  const stats = (await redis.call("INFO", "commandstats")) as string;
+  const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  return calls("subscribe") + calls("unsubscribe");
+}
+
 /** CLIENT LIST entries carrying the hub's connection name, with their channel counts. */
 async function hubClients(): Promise<{ sub: number }[]> {
   const list = (await redis.call("CLIENT", "LIST")) as string;
@@ -65,24 +73,28 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000
 const queuedRun = async (n: number) => (await createAndEnqueueRun(member, { workflowId, workflowName: "hub", graph, inputs: { n }, origin: { trigger: "editor" } })).runId;
 
 describe("one subscriber per process", () => {
-  it("20 concurrent sync requests wait on one Redis connection and each gets its own run's result", async () => {
+  it("20 concurrent sync requests wait on one Redis connection and one channel, and each gets its own run's result", async () => {
     const inputs = Array.from({ length: 20 }, (_, i) => i * 5);
-    // No worker yet: every request is subscribed and waiting at the same time.
+    const commandsBefore = await subscribeCommands();
+    // No worker yet: every request is waiting for its run's end at the same time.
     const pending = inputs.map((n) => client.runSync(workflowId, { inputs: { n }, timeoutMs: 30_000 }));
     await until(() => runEventHub().stats().watchers >= 20);
-    expect(runEventHub().stats()).toMatchObject({ connections: 1, channels: 20, watchers: 20 });
+    // Only the channel of runs' ends: a sync request subscribes to nothing of its own.
+    expect(runEventHub().stats()).toMatchObject({ connections: 1, channels: 1, watchers: 20 });
     const clients = await hubClients();
     expect(clients).toHaveLength(1);
-    expect(clients[0]!.sub).toBe(20);
+    expect(clients[0]!.sub).toBe(1);
 
     worker = await startWorkerProcess();
     const results = await Promise.all(pending);
     results.forEach((result, i) => {
       expect(result).toMatchObject({ status: "succeeded", output: { summary: `item ${inputs[i]} (${inputs[i]! > 50 ? "case_1" : "else"})` } });
     });
-    // Everyone left: the channels are unsubscribed, the one connection stays for the next request.
-    await until(async () => (await hubClients())[0]?.sub === 0);
-    expect(runEventHub().stats()).toMatchObject({ connections: 1, channels: 0, watchers: 0 });
+    // Everyone left; the connection and the ends channel stay for the next request, and no request sent SUBSCRIBE or UNSUBSCRIBE.
+    expect(runEventHub().stats()).toMatchObject({ connections: 1, channels: 1, watchers: 0 });
+    expect((await hubClients())[0]?.sub).toBe(1);
+    // At most two: this process joining the ends channel, and the worker's own control channel.
+    expect((await subscribeCommands()) - commandsBefore).toBeLessThanOrEqual(2);
   });
 
   it("a run that finished before the waiter subscribed is returned at once", async () => {
@@ -108,8 +120,9 @@ describe("one subscriber per process", () => {
     const publicEvents = client.streamRunEvents(runId)[Symbol.asyncIterator]();
     expect((await publicEvents.next()).value).toMatchObject({ type: "snapshot", run: { status: "queued" } });
     await until(() => runEventHub().stats().watchers >= 2);
-    expect(runEventHub().stats()).toMatchObject({ connections: 1, channels: 2, watchers: 2 });
-    expect(await hubClients()).toEqual([{ sub: 2 }]);
+    // Each stream on its run's channel, besides the ends channel the sync requests above joined.
+    expect(runEventHub().stats()).toMatchObject({ connections: 1, channels: 3, watchers: 2 });
+    expect(await hubClients()).toEqual([{ sub: 3 }]);
 
     worker = await startWorkerProcess();
     const seen = await readEvents(internal, (e) => e.event === "run" && (e.data as { status: string }).status === "succeeded");
@@ -151,6 +164,56 @@ describe("a follower subscribed before its run exists", () => {
     expect(events.at(-1)).toMatchObject({ type: "run", status: "succeeded", output: { summary: "item 80 (case_1)" } });
     await stop();
     await until(() => runEventHub().stats().watchers === 0);
+  });
+});
+
+describe("waiting for a run's end", () => {
+  it("a run still going after the silence is followed on its own channel too, so its events (not reads) keep the waiter sure", async () => {
+    await worker?.stop();
+    worker = undefined;
+    const runId = await queuedRun(3);
+    const reads: string[] = [];
+    const readStatus = async (id: string) => {
+      reads.push(id);
+      return (await db().run.findUniqueOrThrow({ where: { id }, select: { status: true } })).status;
+    };
+    const watch = await watchRunEnd(runId, { silenceMs: 300, readStatus });
+    const ended = watch.ended(30_000);
+    // One read after the first silence finds it queued; the waiter then joins the run's channel.
+    await until(() => runEventHub().stats().channels === 2);
+    expect(reads).toHaveLength(1);
+    worker = await startWorkerProcess();
+    expect(await ended).toBe(true);
+    watch.close();
+    // The run's channel is left with the last watcher; the ends channel stays.
+    await until(() => runEventHub().stats().channels === 1);
+    expect(await waitForRunEnd(member.workspaceId, runId, 1_000)).toMatchObject({ status: "succeeded", output: { summary: "item 3 (else)" } });
+  });
+
+  it("the worker's end message wakes the waiter: no status is read", async () => {
+    worker ??= await startWorkerProcess();
+    const runId = randomUUID();
+    const reads: string[] = [];
+    const watch = await watchRunEnd(runId, { silenceMs: 60_000, readStatus: async (id) => (reads.push(id), null) });
+    await createAndEnqueueRun(member, { id: runId, workflowId, workflowName: "hub", graph, inputs: { n: 5 }, origin: { trigger: "editor" } });
+    expect(await watch.ended(30_000)).toBe(true);
+    watch.close();
+    expect(reads).toEqual([]);
+    expect((await db().run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } })).status).toBe("succeeded");
+  });
+
+  it("a cancelled run wakes its sync waiter through the ends channel at once", async () => {
+    await worker?.stop();
+    worker = undefined;
+    const runId = await queuedRun(4);
+    // A silence far longer than the test: only the cancel's end message can wake it in time.
+    const watch = await watchRunEnd(runId, { silenceMs: 60_000 });
+    const started = Date.now();
+    const ended = watch.ended(30_000);
+    await cancelRun(member, runId);
+    expect(await ended).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    watch.close();
   });
 });
 

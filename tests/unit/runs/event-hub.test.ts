@@ -160,4 +160,43 @@ describe("knowledge base channels on the same hub", () => {
     await turn();
     expect(fake.commands.at(-1)).toEqual(["unsubscribe", kbChannel]);
   });
+
+  it("watches runs' ends on one channel joined once: no command per watcher, each end to its run's watchers only, a failed join asked again", async () => {
+    const { hub, fake } = hubWithFake();
+    const ends = "unit-hub:run-ends";
+    fake.failNext = true;
+    await expect(hub.watchEnd("a", { onEnd: () => undefined })).rejects.toThrow("connection refused");
+    expect(hub.stats().watchers).toBe(0);
+
+    const seen: string[] = [];
+    const leaveA = await hub.watchEnd("a", { onEnd: (status) => seen.push(`a:${status}`) });
+    await hub.watchEnd("b", { onEnd: (status) => seen.push(`b:${status}`) });
+    await hub.watchEnd("b", { onEnd: (status) => seen.push(`b2:${status}`) });
+    expect(fake.commands).toEqual([["subscribe", ends], ["subscribe", ends]]);
+    expect(hub.stats()).toEqual({ connections: 1, channels: 1, watchers: 3 });
+
+    fake.emit("message", ends, JSON.stringify({ type: "run-end", runId: "b", status: "succeeded" }));
+    fake.emit("message", ends, JSON.stringify({ type: "run-end", runId: "c", status: "failed" }));
+    fake.emit("message", ends, JSON.stringify({ type: "run-end", runId: 7, status: "failed" }));
+    expect(seen).toEqual(["b:succeeded", "b2:succeeded"]);
+
+    leaveA();
+    await turn();
+    fake.emit("message", ends, JSON.stringify({ type: "run-end", runId: "a", status: "cancelled" }));
+    expect(seen).toEqual(["b:succeeded", "b2:succeeded"]);
+    // Leaving sends nothing: the channel stays joined for the next waiter.
+    expect(fake.commands).toHaveLength(2);
+    expect(hub.stats()).toEqual({ connections: 1, channels: 1, watchers: 2 });
+  });
+
+  it("tells every end watcher of a reconnect, when ends may have been lost", async () => {
+    const { hub, fake } = hubWithFake();
+    const gaps: string[] = [];
+    await hub.watchEnd("a", { onEnd: () => undefined, onGap: () => gaps.push("a") });
+    await hub.watchEnd("b", { onEnd: () => undefined, onGap: () => gaps.push("b") });
+    fake.emit("ready");
+    expect(gaps).toEqual([]);
+    fake.emit("ready");
+    expect(gaps).toEqual(["a", "b"]);
+  });
 });
