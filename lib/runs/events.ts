@@ -18,14 +18,15 @@ export const runChannel = (runId: string) => `${redisPrefix()}:run-events:${runI
  * needs the end (a synchronous API call or webhook, a workflow tool) costs no Redis command.
  */
 export const runEndsChannel = () => `${redisPrefix()}:run-ends`;
-const END_STATUSES = new Set(["succeeded", "failed", "cancelled"]);
+/** The statuses a run ends with. */
+export const RUN_END_STATUSES: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
 
 /** The message on runEndsChannel for a run's end. */
 export const runEndMessage = (runId: string, status: string) => JSON.stringify({ type: "run-end", runId, status });
 
 /** The status of the run's end among its events, if they hold it. */
 export function endAmong(events: RunEvent[]): string | undefined {
-  for (const event of events) if (event.type === "run" && END_STATUSES.has(event.status)) return event.status;
+  for (const event of events) if (event.type === "run" && RUN_END_STATUSES.has(event.status)) return event.status;
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { db, poolOf } from "@/lib/db/client";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { runEventHub, type RunEventHub, type RunWatcher } from "./event-hub";
-import { eventsRedis, readPartials } from "./events";
+import { RUN_END_STATUSES, eventsRedis, readPartials } from "./events";
 
 interface StepRef {
   nodeId: string;
@@ -15,7 +15,6 @@ interface StepRef {
  */
 export const FOLLOW_SILENCE_MS = 10_000;
 
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 
 /** The run's status, null when there is no such run: the one small read of the lost-message fallback. */
 export async function readRunStatus(runId: string): Promise<string | null> {
@@ -23,7 +22,7 @@ export async function readRunStatus(runId: string): Promise<string | null> {
   return result.rows[0]?.status ?? null;
 }
 
-export const isRunOver = (status: string | null) => status === null || TERMINAL.has(status);
+export const isRunOver = (status: string | null) => status === null || RUN_END_STATUSES.has(status);
 
 /**
  * A subscription to a run taken before the run is created (its creator subscribes, then writes and
