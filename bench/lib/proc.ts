@@ -113,7 +113,7 @@ export function backendCpuBetween(before: Map<number, number>, after: Map<number
 /**
  * How often PostgreSQL has flushed the WAL to disk so far (pg_stat_wal.wal_sync, the whole
  * server's): each durable commit waits for one, unless a flush already covered it (group commit).
- * Backends report it within about a second, so read it after the load has been quiet that long.
+ * Backends report it at most once a second, so compare it over many runs.
  */
 export async function walFlushes(databaseUrl: string): Promise<number> {
   const { default: pg } = await import("pg");
