@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { addProvider, linkChatApp, publishGraph, signUp } from "./helpers";
+import { addProvider, linkChatApp, providerIdByName, publishGraph, signUp } from "./helpers";
 
 /**
  * What the chat page shows while an answer is written: the model that feeds an Answer previews it
@@ -10,8 +10,7 @@ import { addProvider, linkChatApp, publishGraph, signUp } from "./helpers";
 test("the chat previews a fed Answer as it will read and never shows a classifier's text", async ({ page }) => {
   await signUp(page, "Preview Owner", `e2e-preview-${Date.now()}@example.test`);
   await addProvider(page, "Preview model", "sk-e2e-preview-key-123456");
-  const { providers } = (await (await page.request.get("/api/providers")).json()) as { providers: { id: string; name: string }[] };
-  const providerId = providers.find((p) => p.name === "Preview model")!.id;
+  const providerId = await providerIdByName(page, "Preview model");
   const llm = (id: string, x: number, userPrompt: string) => ({ id, type: "llm", position: { x, y: 0 }, data: { providerId, model: "e2e-model", systemPrompt: "", userPrompt, temperature: 0 } });
   const workflowId = await publishGraph(page, "E2E preview", {
     version: 1,

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { addProvider, linkChatApp, publishGraph, signUp } from "./helpers";
+import { addProvider, linkChatApp, providerIdByName, publishGraph, signUp } from "./helpers";
 
 /**
  * A chat app whose workflow hands the question to a sub-workflow: the sub-workflow's Answer node
@@ -14,8 +14,7 @@ const linear = (nodes: Node[]) => ({ version: 1, nodes, edges: nodes.slice(1).ma
 async function openNestedChatApp(page: Page): Promise<string> {
   await signUp(page, "Chat Sub", `e2e-chat-sub-${Date.now()}@example.test`);
   await addProvider(page, "Sub model", "sk-e2e-sub-key-123456");
-  const { providers } = (await (await page.request.get("/api/providers")).json()) as { providers: { id: string; name: string }[] };
-  const providerId = providers.find((p) => p.name === "Sub model")!.id;
+  const providerId = await providerIdByName(page, "Sub model");
   const child = await publishGraph(
     page,
     "E2E travel desk",

@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { E2E_MODEL_PORT } from "./env";
-import { addProvider, signUp } from "./helpers";
+import { addProvider, providerIdByName, signUp } from "./helpers";
 
 /**
  * Fewer traps in the editor (issue 13 point 8), each as a user meets it: the workspace's first
@@ -77,13 +77,6 @@ async function createProvider(page: Page, name: string): Promise<string> {
   });
   expect(response.ok(), await response.text()).toBe(true);
   return ((await response.json()) as { id: string }).id;
-}
-
-async function providerIdByName(page: Page, name: string): Promise<string> {
-  const body = (await (await page.request.get("/api/providers")).json()) as { providers: { id: string; name: string }[] };
-  const found = body.providers.find((p) => p.name === name);
-  expect(found, `provider ${name}`).toBeDefined();
-  return found!.id;
 }
 
 async function openEditor(page: Page, id: string, someNode: string) {

@@ -61,8 +61,7 @@ export async function addProvider(page: Page, name: string, apiKey: string) {
  * LLM on the provider named `providerName` with memory → Answer "<text> (turn n)" → End. → its id.
  */
 export async function publishConversationalWorkflow(page: Page, name: string, providerName: string): Promise<string> {
-  const { providers } = (await (await page.request.get("/api/providers")).json()) as { providers: { id: string; name: string }[] };
-  const providerId = providers.find((p) => p.name === providerName)!.id;
+  const providerId = await providerIdByName(page, providerName);
   const graph = {
     version: 1,
     variables: [{ name: "turns", type: "number", default: 0 }],
@@ -81,6 +80,14 @@ export async function publishConversationalWorkflow(page: Page, name: string, pr
     ],
   };
   return publishGraph(page, name, graph);
+}
+
+/** The id of the workspace's provider named `name` (added with addProvider). */
+export async function providerIdByName(page: Page, name: string): Promise<string> {
+  const body = (await (await page.request.get("/api/providers")).json()) as { providers: { id: string; name: string }[] };
+  const found = body.providers.find((p) => p.name === name);
+  expect(found, `provider ${name}`).toBeDefined();
+  return found!.id;
 }
 
 /** Creates a workflow from `graph` through the studio API and publishes it; its id. */
