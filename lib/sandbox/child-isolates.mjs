@@ -51,11 +51,22 @@ const RUNNER = `(function (stringify, parse, isArray, ErrorCtor) {
   };
 })(JSON.stringify, JSON.parse, Array.isArray, Error)`;
 
-const CONSOLE = `globalThis.console = (function (log) {
+/**
+ * Run in each fresh context before user code exists: the console (its log callback is handed over
+ * as a global and deleted at once, so user code never sees it), no WebAssembly (its memory lives
+ * outside the heap limit and it compiles native code), and the runner, as the script's value.
+ */
+const SETUP = `globalThis.console = (function (log) {
   const text = (args) => args.map((a) => (typeof a === "string" ? a : (function () { try { return JSON.stringify(a); } catch (e) { return String(a); } })())).join(" ");
   const emit = (...args) => { log(text(args)); };
   return { log: emit, info: emit, warn: emit, error: emit, debug: emit };
-})($0);`;
+})(globalThis.$weftLog);
+delete globalThis.$weftLog;
+delete globalThis.WebAssembly;
+${RUNNER}`;
+
+/** The setup script compiled once per isolate: a compiled script runs in any context of its isolate. */
+const setupScripts = /** @type {WeakMap<ivm.Isolate, ivm.Script>} */ (new WeakMap());
 
 /**
  * A job's context, ready to run user code. `sink` is where its console output goes.
@@ -65,33 +76,36 @@ const CONSOLE = `globalThis.console = (function (log) {
 
 /**
  * A fresh context in `isolate`: console, no WebAssembly, and the runner, taken before user code exists.
- * @param {ivm.Isolate} isolate @param {string | undefined} key @returns {Promise<Prepared>}
+ * Synchronous on purpose: the isolate runs nothing else meanwhile and this is our own code, and each
+ * asynchronous call would be a hop to the isolate's thread and back (two thread switches), which
+ * cost more CPU than the work (bench/code-sandbox.ts; the figures are in lib/sandbox/ARCHITECTURE.md).
+ * @param {ivm.Isolate} isolate @param {string | undefined} key @returns {Prepared}
  */
-async function prepareContext(isolate, key) {
+function prepareContext(isolate, key) {
   /** @type {Sink} */
   const sink = { logs: [], chars: 0, maxLines: 0, maxChars: 0 };
-  const context = await isolate.createContext();
+  let setup = setupScripts.get(isolate);
+  if (!setup) {
+    setup = isolate.compileScriptSync(SETUP, { filename: "weft-runner.js" });
+    setupScripts.set(isolate, setup);
+  }
+  const context = isolate.createContextSync();
   const log = new ivm.Callback((/** @type {unknown} */ line) => {
     if (sink.logs.length >= sink.maxLines || sink.chars >= sink.maxChars) return;
     const text = String(line).slice(0, sink.maxChars - sink.chars);
     sink.chars += text.length;
     sink.logs.push(text);
   });
-  // One call into the isolate: the console (the log callback is an argument, never a global user
-  // code could reach), no WebAssembly (its memory lives outside the heap limit and it compiles
-  // native code), and the runner, returned as a Reference.
+  context.global.setSync("$weftLog", log);
   /** @type {Prepared["runner"]} */
-  const runner = await context.evalClosure(`${CONSOLE}\ndelete globalThis.WebAssembly;\nreturn ${RUNNER};`, [log], {
-    filename: "weft-runner.js",
-    result: { reference: true },
-  });
+  const runner = setup.runSync(context, { reference: true });
   return { isolate, context, runner, sink, key };
 }
 
-/** @param {ivm.Isolate} isolate @param {string | undefined} key */
-async function prepareOrDispose(isolate, key) {
+/** @param {ivm.Isolate} isolate @param {string | undefined} key @returns {Prepared} */
+function prepareOrDispose(isolate, key) {
   try {
-    return await prepareContext(isolate, key);
+    return prepareContext(isolate, key);
   } catch (error) {
     if (!isolate.isDisposed) isolate.dispose();
     throw error;
@@ -153,10 +167,15 @@ export function createIsolateStock({ warm: warmTarget, idle: idleTarget, default
       const used = (uses.get(isolate) ?? 0) + 1;
       if (!clean || !key || used >= MAX_USES || idleTarget === 0) return isolate.dispose();
       uses.set(isolate, used);
-      isolate.getHeapStatistics().then(
-        (heap) => (heap.total_heap_size > MAX_IDLE_HEAP_BYTES ? isolate.dispose() : keep(key, isolate)),
-        () => (isolate.isDisposed ? undefined : isolate.dispose()),
-      );
+      // Synchronous, as in prepareContext: the isolate is idle, and a hop to its thread costs more.
+      let heapBytes;
+      try {
+        heapBytes = isolate.getHeapStatisticsSync().total_heap_size;
+      } catch {
+        return isolate.isDisposed ? undefined : isolate.dispose();
+      }
+      if (heapBytes > MAX_IDLE_HEAP_BYTES) isolate.dispose();
+      else keep(key, isolate);
     },
 
     /**
@@ -169,9 +188,11 @@ export function createIsolateStock({ warm: warmTarget, idle: idleTarget, default
       setImmediate(async () => {
         try {
           while (warmCount < warmTarget) {
-            const prepared = await prepareOrDispose(new ivm.Isolate({ memoryLimit: defaultMemoryMb }), undefined);
+            const prepared = prepareOrDispose(new ivm.Isolate({ memoryLimit: defaultMemoryMb }), undefined);
             warm.set(defaultMemoryMb, [...(warm.get(defaultMemoryMb) ?? []), prepared]);
             warmCount++;
+            // A job that arrives meanwhile is read before the next isolate is made.
+            await new Promise((resolve) => setImmediate(resolve));
           }
         } catch {
           // No memory for another isolate now: jobs create their own until a later refill succeeds.

@@ -14,7 +14,8 @@ import { createIsolateStock } from "./child-isolates.mjs";
  * A long-lived sandbox process: runs many jobs at once, each in an isolated-vm isolate that runs
  * nothing else meanwhile (its own heap with a memory limit, a time limit, no `require`, `process`,
  * network, file system or environment: an isolate has only the JavaScript built-ins). isolated-vm runs each isolate on a
- * thread of its own and every call here is asynchronous, so this event loop only routes messages.
+ * thread of its own and every call that runs user code is asynchronous, so this event loop only
+ * routes messages and prepares contexts (child-isolates.mjs says why that part is synchronous).
  * Jobs (and cancellations) come in as one JSON document per line on stdin, replies go out the same
  * way on stdout, each naming its job (protocol.ts). The parent validates every reply and kills this
  * process if it stops answering, so nothing here has to be trusted.

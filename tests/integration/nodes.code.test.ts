@@ -53,6 +53,9 @@ describe("code sandbox", () => {
       "return { process: typeof process, require: typeof require, fetch: typeof fetch, xhr: typeof XMLHttpRequest, buffer: typeof Buffer, setTimeout: typeof setTimeout, wasm: typeof WebAssembly };",
     );
     expect(result).toEqual({ process: "undefined", require: "undefined", fetch: "undefined", xhr: "undefined", buffer: "undefined", setTimeout: "undefined", wasm: "undefined" });
+    // The console's log callback is handed to each context as a global and deleted before user code exists.
+    const { result: globals } = await run("return { names: Object.getOwnPropertyNames(globalThis).filter((n) => n.includes('weft') || n.startsWith('$')) };");
+    expect(globals).toEqual({ names: [] });
     await expect(run("return { x: require('fs') };")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/require is not defined/) });
     await expect(run("return { env: process.env };")).rejects.toMatchObject({ code: "code_error", message: expect.stringMatching(/process is not defined/) });
     await expect(run("import('fs'); return {};")).rejects.toMatchObject({ code: "code_error" });
