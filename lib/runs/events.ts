@@ -59,6 +59,13 @@ declare module "ioredis" {
   }
 }
 
+/**
+ * How long a run's `running` event may wait for the run's next event (createRunEventPublisher):
+ * as long as a lazy step may run unshown (LAZY_RUNNING_MS in step-store.ts), so a live view shows
+ * a run and its first step starting together.
+ */
+export const RUN_START_HOLD_MS = 50;
+
 export function createRunEventPublisher(redis: Redis) {
   redis.defineCommand("weftPublishRunEvents", { lua: PUBLISH_RUN_EVENTS_LUA });
   // Every event of every run goes into one queue, sent in batches: whatever piles up while a batch
@@ -96,18 +103,40 @@ export function createRunEventPublisher(redis: Redis) {
     sending = undefined;
   }
 
-  // Streamed text is joined per step over a short window before it is queued (delta-coalescer.ts).
-  const coalescer = createDeltaCoalescer((runId, event) => {
+  const enqueue = (runId: string, event: RunEvent) => {
     queue.push({ runId, event });
     sending ??= drain();
+  };
+
+  // A run's start waits up to RUN_START_HOLD_MS for the run's next event and leaves with it: a
+  // short run (most API calls) tells its start, steps and end in one message and one round trip
+  // instead of two. Any later event of the run releases it first, so the run's order holds.
+  const heldStarts = new Map<string, { event: RunEvent; timer: NodeJS.Timeout }>();
+  const releaseStart = (runId: string) => {
+    const held = heldStarts.get(runId);
+    if (!held) return;
+    heldStarts.delete(runId);
+    clearTimeout(held.timer);
+    enqueue(runId, held.event);
+  };
+
+  // Streamed text is joined per step over a short window before it is queued (delta-coalescer.ts).
+  const coalescer = createDeltaCoalescer((runId, event) => {
+    releaseStart(runId);
+    enqueue(runId, event);
   });
 
   return {
     publish(runId: string, event: RunEvent): void {
+      if (event.type === "run" && event.status === "running" && !heldStarts.has(runId)) {
+        heldStarts.set(runId, { event, timer: setTimeout(() => releaseStart(runId), RUN_START_HOLD_MS) });
+        return;
+      }
       coalescer.publish(runId, event);
     },
-    /** Sends the text still held and waits until every queued event has left (before the connection closes). */
+    /** Sends the text and starts still held and waits until every queued event has left (before the connection closes). */
     async flush(): Promise<void> {
+      for (const runId of [...heldStarts.keys()]) releaseStart(runId);
       coalescer.flush();
       await sending;
     },

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { encodeRunEvents } from "@/lib/runs/event-message";
-import { createRunEventPublisher, partialKey, readPartials, runChannel } from "@/lib/runs/events";
+import { RUN_START_HOLD_MS, createRunEventPublisher, partialKey, readPartials, runChannel } from "@/lib/runs/events";
 
 /**
  * The worker's run event publisher (lib/runs/events.ts) against real Redis: one script call per
@@ -90,6 +90,47 @@ describe("run event publisher", () => {
         { type: "run", status: "succeeded", output: { sum: 6 }, at },
       ],
     ]);
+  });
+
+  it("holds a run's start until its next event, which it leaves with in one message, or until the hold ends", async () => {
+    const [short, long] = [randomUUID(), randomUUID()];
+    const publisher = createRunEventPublisher(redis);
+    const running: RunEvent = { type: "run", status: "running", at };
+    const started = Date.now();
+    const timeline: { runId: string; ms: number; message: unknown }[] = [];
+    const channels = new Map([short, long].map((id) => [runChannel(id), id]));
+    listener.on("message", (channel: string, message: string) => {
+      const runId = channels.get(channel);
+      if (runId) timeline.push({ runId, ms: Date.now() - started, message: JSON.parse(message) });
+    });
+    await listener.subscribe(...channels.keys());
+    publisher.publish(short, running);
+    publisher.publish(long, running);
+    // The short run ends after 10 ms: its start, step and end leave together.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    publisher.publish(short, step("code", "succeeded"));
+    publisher.publish(short, { type: "run", status: "succeeded", output: { sum: 6 }, at });
+    // The long run's start leaves alone when the hold ends.
+    await expect.poll(() => timeline.length, { timeout: 2_000 }).toBe(2);
+    await publisher.flush();
+    await listener.unsubscribe(...channels.keys());
+    listener.removeAllListeners("message");
+
+    expect(timeline[0]!.runId).toBe(short);
+    expect(timeline[0]!.message).toEqual([running, step("code", "succeeded"), { type: "run", status: "succeeded", output: { sum: 6 }, at }]);
+    expect(timeline[0]!.ms).toBeLessThan(RUN_START_HOLD_MS);
+    expect(timeline[1]).toMatchObject({ runId: long, message: running });
+    expect(timeline[1]!.ms).toBeGreaterThanOrEqual(RUN_START_HOLD_MS - 5);
+  });
+
+  it("flush sends a start still held", async () => {
+    const runId = randomUUID();
+    const publisher = createRunEventPublisher(redis);
+    const received = await listen([runId], 1, async () => {
+      publisher.publish(runId, { type: "run", status: "running", at });
+      await publisher.flush();
+    });
+    expect(received.get(runId)).toEqual([{ type: "run", status: "running", at }]);
   });
 });
 
