@@ -1,6 +1,6 @@
 /**
  * Benchmark: resident memory (VmRSS from /proc) of the web app (`npm start`) and of one compiled
- * worker, idle and after N runs (default 10,000) of a model-free workflow driven through the public
+ * worker, idle after start, idle after its first run, and after N runs (default 10,000) of a model-free workflow driven through the public
  * API (`POST /api/v1/workflows/:id/runs`, sync mode, `--concurrency` requests at once). Sandbox
  * processes (the worker's children) are reported separately. Issue #9 asks: idle web ≤ 250 MiB,
  * idle worker ≤ 150 MiB, both flat (±20 %) after 10,000 runs.
@@ -260,8 +260,14 @@ async function main() {
     }));
   };
 
+  // A process that has served one run has loaded what its first request loads (route modules,
+  // pooled connections, the sandbox's first isolates): growth past that row is what runs add.
+  await drive(0, 1);
+  await sleep(SETTLE_MS);
+  samples.push(["idle after its first run", await measure()]);
+
   const checkpoints = [...new Set([Math.min(1000, RUNS), RUNS])];
-  let from = 0;
+  let from = 1;
   const started = performance.now();
   const workerCpuBefore = cpuSeconds(worker.pid!);
   for (const checkpoint of checkpoints) {
@@ -278,17 +284,18 @@ async function main() {
 
   const f = (mib: number) => `${mib.toFixed(0)} MiB`;
   const base = samples[0]![1];
+  const served = samples[1]![1];
   const change = (now: number, then: number) => `${now >= then ? "+" : ""}${(((now - then) / then) * 100).toFixed(0)} %`;
   const via = WORKER_ONLY ? "the run service (no web app)" : "POST /api/v1/workflows/:id/runs (sync)";
   console.log(`memory: ${WITH_CODE ? "Start → Code → Template → End" : "5-node model-free workflow"}, ${RUNS} runs through ${via}, ${CONCURRENCY} at once, ${errors} errors; RSS from /proc/<pid>/status after ${SETTLE_MS / 1000} s idle`);
   console.log(`worker flags: ${workerArgs((process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean)).join(" ")}; ${(RUNS / wall).toFixed(0)} runs/s, worker CPU ${((workerCpu / RUNS) * 1000).toFixed(1)} ms per run`);
-  console.log("| when | web | web children | worker | change web / worker vs idle | sandbox processes |");
-  console.log("|---|---|---|---|---|---|");
+  console.log("| when | web | web children | worker | change web / worker vs idle after start | vs idle after its first run | sandbox processes |");
+  console.log("|---|---|---|---|---|---|---|");
   for (const [label, s] of samples) {
     const heap = (gc: Sample["webHeap"]) => (gc ? ` (after a full GC: live heap ${f(gc.heap)} of ${f(gc.heapTotal)} kept, external ${f(gc.external)}, RSS ${f(gc.rss)})` : "");
     const webCells = web ? [`${f(s.web)}${heap(s.webHeap)}`, s.webChildren ? f(s.webChildren) : "none"] : ["not started", "-"];
-    const changes = web ? `${change(s.web, base.web)} / ${change(s.worker, base.worker)}` : `- / ${change(s.worker, base.worker)}`;
-    console.log(`| ${label} | ${webCells.join(" | ")} | ${f(s.worker)}${heap(s.workerHeap)} | ${changes} | ${s.sandbox.count} (${f(s.sandbox.mib)}) |`);
+    const changes = (from: Sample) => (web ? `${change(s.web, from.web)} / ${change(s.worker, from.worker)}` : `- / ${change(s.worker, from.worker)}`);
+    console.log(`| ${label} | ${webCells.join(" | ")} | ${f(s.worker)}${heap(s.workerHeap)} | ${changes(base)} | ${changes(served)} | ${s.sandbox.count} (${f(s.sandbox.mib)}) |`);
     if (s.webHeap) console.error(`[memory] ${label}: web heap spaces after GC (MiB): ${JSON.stringify(s.webHeap.spacesMiB)}`);
   }
 }
