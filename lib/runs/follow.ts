@@ -15,7 +15,6 @@ interface StepRef {
  */
 export const FOLLOW_SILENCE_MS = 10_000;
 
-
 /** The run's status, null when there is no such run: the one small read of the lost-message fallback. */
 export async function readRunStatus(runId: string): Promise<string | null> {
   const result = await poolOf(db()).query<{ status: string }>(`SELECT status FROM runs WHERE id = $1`, [runId]);
