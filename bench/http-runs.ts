@@ -26,6 +26,7 @@ import { closedLoop, percentile, type Attempt } from "./lib/load";
 import { backendCpuBetween, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, walFlushes, watchForks } from "./lib/proc";
 import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
 import { benchEnvironment } from "./lib/env";
+import { startAutovacuumStandIn } from "./lib/autovacuum";
 import { countsLine, diffCounts, perRun, settleCounters as settleIn, sumCounts as sumIn, webPids, type Counts } from "./lib/io-counts";
 
 const arg = (name: string, fallback: string) => {
@@ -94,6 +95,7 @@ async function main() {
     await clearRedisPrefix(benchEnv.REDIS_URL!, PREFIX);
   }
   const { web, workers, stopAll } = await startStack({ attach: ATTACH, port: PORT, workers: WORKERS, env: benchEnv });
+  const autovacuum = ATTACH ? null : await startAutovacuumStandIn(benchEnv.DATABASE_URL!);
   const setupClient = createClient(BASE, 4);
   try {
     await waitForServer(setupClient, "/api/v1/openapi.json", 60_000);
@@ -114,6 +116,7 @@ async function main() {
       if (!result.ok) probeFailures += 1;
     }
     probeMs.sort((a, b) => a - b);
+    await autovacuum?.passNow();
     await settleCounters();
     warm.close();
     console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive, ${os.cpus().length} cores`);
@@ -166,6 +169,7 @@ async function main() {
     for (const row of rows) console.log(row);
   } finally {
     setupClient.close();
+    await autovacuum?.stop();
     stopAll();
     await sleep(500);
     fs.rmSync(COUNTERS_DIR, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import { ensureDatabase } from "../scripts/lib/database";
 import { webArgs } from "../scripts/lib/web-command";
 import { buildWorker, projectRoot, workerArgs } from "../scripts/lib/worker-command";
 import { benchWorkflows } from "./lib/workflows";
+import { startAutovacuumStandIn } from "./lib/autovacuum";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -218,6 +219,7 @@ async function main() {
     for (const child of [web, worker]) if (child && child.exitCode === null) child.kill("SIGTERM");
   };
   process.on("exit", stopAll);
+  const autovacuum = await startAutovacuumStandIn(benchEnv.DATABASE_URL);
 
   await sleep(SETTLE_MS);
   const measure = async (): Promise<Sample> => ({
@@ -263,6 +265,7 @@ async function main() {
   // A process that has served one run has loaded what its first request loads (route modules,
   // pooled connections, the sandbox's first isolates): growth past that row is what runs add.
   await drive(0, 1);
+  await autovacuum.passNow();
   await sleep(SETTLE_MS);
   samples.push(["idle after its first run", await measure()]);
 
@@ -279,6 +282,7 @@ async function main() {
   }
   const workerCpu = cpuSeconds(worker.pid!) - workerCpuBefore;
   const wall = (performance.now() - started) / 1000 - (checkpoints.length * SETTLE_MS) / 1000;
+  await autovacuum.stop();
   stopAll();
   await db().$disconnect();
 

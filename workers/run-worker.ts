@@ -1,4 +1,5 @@
-import { db } from "@/lib/db/client";
+import { warnIfAutovacuumOff } from "@/lib/db/autovacuum-warning";
+import { db, poolOf } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { createChatService } from "@/lib/models/chat-service";
@@ -23,6 +24,7 @@ import { createMemoryPort } from "@/lib/chat/memory-port";
 const log = logger.child({ service: "worker" });
 const config = env();
 warnIfPrivateNetworkOpen(log, config.WEFT_ALLOW_PRIVATE_NETWORK, "worker");
+void warnIfAutovacuumOff(poolOf(db()), log, "worker");
 // Long-lived JavaScript sandboxes (isolated-vm isolates in child processes) for Code nodes and
 // code tools, started now so that no Code job waits for a process to start.
 const sandbox = createSandboxPool({
