@@ -17,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { ensureDatabase } from "../scripts/lib/database";
+import { startAutovacuumStandIn } from "./lib/autovacuum";
 import { buildWorker, workerArgs } from "../scripts/lib/worker-command";
 import { GraphSchema } from "../lib/engine/graph";
 import { benchWorkflows } from "./lib/workflows";
@@ -105,6 +106,7 @@ async function engineOverhead() {
 async function main() {
   buildWorker();
   await ensureDatabase(benchEnv.DATABASE_URL, { reset: true, quiet: true });
+  const autovacuum = await startAutovacuumStandIn(benchEnv.DATABASE_URL);
   const { db } = await import("../lib/db/client");
   const { createAndEnqueueRun } = await import("../lib/runs/service");
   const user = await db().user.create({ data: { id: randomUUID(), name: "Bench", email: `bench-${randomUUID()}@example.test` } });
@@ -172,6 +174,7 @@ async function main() {
   console.log("|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);
   console.log(`engine overhead per node (in-memory store, no I/O): p50 ${fmtMs(percentile(overhead, 50))}, p99 ${fmtMs(percentile(overhead, 99))}`);
+  await autovacuum.stop();
   await db().$disconnect();
 }
 

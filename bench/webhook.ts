@@ -13,6 +13,7 @@
  */
 import os from "node:os";
 import { ensureDatabase } from "../scripts/lib/database";
+import { startAutovacuumStandIn } from "./lib/autovacuum";
 import { signWebhook } from "../lib/triggers/webhook-signature";
 import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
@@ -81,6 +82,7 @@ async function main() {
     await clearRedisPrefix(benchEnv.REDIS_URL!, PREFIX);
   }
   const { stopAll } = await startStack({ attach: ATTACH, port: PORT, workers: WORKERS, env: benchEnv });
+  const autovacuum = ATTACH ? null : await startAutovacuumStandIn(benchEnv.DATABASE_URL!);
   const setupClient = createClient(BASE, 4);
   try {
     await waitForServer(setupClient, "/api/v1/openapi.json", 60_000);
@@ -100,6 +102,7 @@ async function main() {
     }
   } finally {
     setupClient.close();
+    await autovacuum?.stop();
     stopAll();
   }
 }
