@@ -1,4 +1,5 @@
 import pg from "pg";
+import { autovacuumIsOff } from "../../lib/db/autovacuum-warning";
 
 /**
  * Stands in for PostgreSQL's autovacuum when the server has it switched off (this machine's
@@ -24,8 +25,7 @@ export interface AutovacuumStandIn {
 export async function startAutovacuumStandIn(databaseUrl: string, everyMs = 15_000): Promise<AutovacuumStandIn> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const { rows } = await client.query<{ autovacuum: string }>("SHOW autovacuum");
-  if (rows[0]?.autovacuum === "on") {
+  if (!(await autovacuumIsOff(client))) {
     await client.end();
     return { passNow: async () => {}, stop: async () => {} };
   }

@@ -12,11 +12,16 @@ export const AUTOVACUUM_WARNING =
   "PostgreSQL's autovacuum is off: Weft's tables are never analyzed or vacuumed, so query plans made while they were small stay in use " +
   "and runs get slower as the tables grow. Turn autovacuum on (autovacuum = on in postgresql.conf) or run VACUUM (ANALYZE) regularly.";
 
+/** Whether the server behind `client` has autovacuum off (the benchmarks stand in for it then: bench/lib/autovacuum.ts). */
+export async function autovacuumIsOff(client: Pick<pg.ClientBase, "query">): Promise<boolean> {
+  const { rows } = await client.query<{ autovacuum: string }>("SHOW autovacuum");
+  return rows[0]?.autovacuum === "off";
+}
+
 /** Logs the warning when the server's autovacuum is off; returns whether it did. A failed check logs nothing. */
 export async function warnIfAutovacuumOff(pool: pg.Pool, log: { warn: (object: object, message: string) => void }, service: string): Promise<boolean> {
   try {
-    const { rows } = await pool.query<{ autovacuum: string }>("SHOW autovacuum");
-    if (rows[0]?.autovacuum !== "off") return false;
+    if (!(await autovacuumIsOff(pool))) return false;
   } catch {
     return false;
   }
