@@ -16,4 +16,9 @@ export async function register(): Promise<void> {
     import("@/lib/net/private-network-warning"),
   ]);
   warnIfPrivateNetworkOpen(logger, allowPrivateNetwork(), "web");
+  // Prisma loads its query compiler (WebAssembly: 55–75 ms and about 20 MiB) on a process's first
+  // query; loading it now spares that wait to the first request after a start. Not awaited: a
+  // database that is down or slow must not hold the start, and the first request reports it.
+  const { db } = await import("@/lib/db/client");
+  db().$connect().catch(() => undefined);
 }
