@@ -17,13 +17,26 @@ export interface IoCounts {
   redis: { commands: number; roundTrips: number; byCommand: Record<string, number> };
 }
 
-const counts: IoCounts = { pid: process.pid, writesOnSignal: true, sql: { statements: 0, byKind: {} }, redis: { commands: 0, roundTrips: 0, byCommand: {} } };
-let dumpDir: string | undefined;
-let dirty = false;
+interface CounterState {
+  counts: IoCounts;
+  dumpDir?: string;
+  dirty: boolean;
+  /** ioredis prototypes already counting. */
+  patched: WeakSet<object>;
+}
+// On globalThis, not module scope: Next bundles this module into several chunks (instrumentation.ts
+// and the route handlers each get a copy), and a process has one set of counts and one file.
+const shared = globalThis as unknown as { __weftIoCounters?: CounterState };
+const state = (shared.__weftIoCounters ??= {
+  counts: { pid: process.pid, writesOnSignal: true, sql: { statements: 0, byKind: {} }, redis: { commands: 0, roundTrips: 0, byCommand: {} } },
+  dirty: false,
+  patched: new WeakSet<object>(),
+});
+const counts = state.counts;
 
 const bump = (table: Record<string, number>, key: string) => {
   table[key] = (table[key] ?? 0) + 1;
-  dirty = true;
+  state.dirty = true;
 };
 
 /** The statement's first keyword (SELECT, INSERT, WITH, BEGIN…), for the breakdown. */
@@ -42,18 +55,18 @@ export function ioCounts(): IoCounts {
  * reads (a timer would add file writes to the very CPU figures the benchmark reports).
  */
 export function writeIoCounts(): void {
-  if (!dumpDir || !dirty) return;
-  dirty = false;
-  const file = path.join(dumpDir, `${process.pid}.json`);
+  if (!state.dumpDir || !state.dirty) return;
+  state.dirty = false;
+  const file = path.join(state.dumpDir, `${process.pid}.json`);
   fs.writeFileSync(`${file}.tmp`, JSON.stringify(counts));
   fs.renameSync(`${file}.tmp`, file);
 }
 
 function startDumping(dir: string): void {
-  if (dumpDir) return;
-  dumpDir = dir;
+  if (state.dumpDir) return;
+  state.dumpDir = dir;
   fs.mkdirSync(dir, { recursive: true });
-  dirty = true;
+  state.dirty = true;
   writeIoCounts();
   process.on("SIGUSR2", writeIoCounts);
 }
@@ -72,7 +85,6 @@ export function countPool(pool: pg.Pool, dir: string): void {
 }
 
 type SendCommand = (command: { name: string }, stream?: { isPipeline?: boolean }) => unknown;
-const patched = new WeakSet<object>();
 
 /**
  * Counts the commands of every connection of this ioredis class (BullMQ's duplicated connections
@@ -81,8 +93,8 @@ const patched = new WeakSet<object>();
 export function countRedis(redis: Redis, dir: string): void {
   startDumping(dir);
   const proto = Object.getPrototypeOf(redis) as { sendCommand: SendCommand };
-  if (patched.has(proto)) return;
-  patched.add(proto);
+  if (state.patched.has(proto)) return;
+  state.patched.add(proto);
   const original = proto.sendCommand;
   const seenCommands = new WeakSet<object>();
   const seenPipelines = new WeakSet<object>();
