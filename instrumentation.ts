@@ -17,8 +17,9 @@ export async function register(): Promise<void> {
   ]);
   warnIfPrivateNetworkOpen(logger, allowPrivateNetwork(), "web");
   // Prisma loads its query compiler (WebAssembly: 55–75 ms and about 20 MiB) on a process's first
-  // query; loading it now spares that wait to the first request after a start. Not awaited: a
-  // database that is down or slow must not hold the start, and the first request reports it.
+  // query; loading it now spares that wait to the first request after a start. $connect() opens no
+  // database connection (the pool connects on the first query), so a database that is down does
+  // not hold the start; should the load itself fail, the first query tries again and reports it.
   const { db } = await import("@/lib/db/client");
-  db().$connect().catch(() => undefined);
+  await db().$connect().catch(() => undefined);
 }
