@@ -19,7 +19,11 @@ export async function register(): Promise<void> {
   // Prisma loads its query compiler (WebAssembly: 55–75 ms and about 20 MiB) on a process's first
   // query; loading it now spares that wait to the first request after a start. $connect() opens no
   // database connection (the pool connects on the first query), so a database that is down does
-  // not hold the start; should the load itself fail, the first query tries again and reports it.
-  const { db } = await import("@/lib/db/client");
-  await db().$connect().catch(() => undefined);
+  // not hold the start.
+  try {
+    const { db } = await import("@/lib/db/client");
+    await db().$connect();
+  } catch {
+    // Invalid database settings or a compiler that failed to load: the first query reports it.
+  }
 }

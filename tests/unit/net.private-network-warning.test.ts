@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { register } from "@/instrumentation";
+import { db } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { PRIVATE_NETWORK_WARNING, warnIfPrivateNetworkOpen } from "@/lib/net/private-network-warning";
 
@@ -23,7 +24,27 @@ describe("the WEFT_ALLOW_PRIVATE_NETWORK start-up warning", () => {
   });
 });
 
+// A unit test has no database settings; the hook only loads the client's query compiler.
+vi.mock("@/lib/db/client", () => {
+  const client = { $connect: vi.fn(async () => undefined) };
+  return { db: () => client };
+});
+
 describe("the web app's start-up hook (instrumentation.ts)", () => {
+  it("loads the database client's query compiler, so the first request does not wait for it", async () => {
+    vi.stubEnv("NEXT_RUNTIME", "nodejs");
+    const connect = vi.mocked(db().$connect);
+    connect.mockClear();
+    try {
+      await register();
+      expect(connect).toHaveBeenCalledTimes(1);
+      connect.mockRejectedValueOnce(new Error("the compiler did not load"));
+      await expect(register()).resolves.toBeUndefined();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("logs the warning through the shared logger when the switch is on, and nothing when it is off", async () => {
     const warn = vi.spyOn(logger, "warn").mockImplementation(() => undefined);
     vi.stubEnv("NEXT_RUNTIME", "nodejs");
