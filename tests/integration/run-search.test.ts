@@ -11,8 +11,8 @@ import { apiRequest, clientFor, createKey, routeFetch } from "./helpers/api-v1";
 import { createTestMember } from "./helpers/members";
 
 /**
- * Run search over a seeded set of runs written straight to the database (the generated search
- * column is PostgreSQL's own): each filter alone, full-text search hitting input, output and
+ * Run search over a seeded set of runs written straight to the database (the search column is
+ * set by PostgreSQL's own trigger): each filter alone, full-text search hitting input, output and
  * error text but never JSON keys, run ids, combined filters with keyset paging, the public
  * API's GET /api/v1/runs with the same filters, and another workspace's runs never showing.
  */
@@ -147,6 +147,30 @@ describe("full-text search", () => {
       expect(await found("wombat")).toEqual([api.id]);
     } finally {
       await db().run.deleteMany({ where: { id: { in: [chat.id, api.id] } } });
+    }
+  });
+
+  it("follows a run's writes: the output and error written when it ends are found, other updates keep its text, and a direct write of the text is overridden", async () => {
+    const base = { workspaceId: member.workspaceId, workflowId: alpha, workflowName: "alpha", graph };
+    const run = await db().run.create({ data: { ...base, trigger: "api", status: "queued", inputs: { topic: "capybara" } } });
+    const found = async (q: string) => (await listRuns(member, { limit: 100, q })).runs.map((r) => r.id);
+    const text = async () => (await db().$queryRaw<{ text: string }[]>`SELECT "searchText"::text AS text FROM runs WHERE id = ${run.id}`)[0]!.text;
+    try {
+      expect(await found("capybara")).toEqual([run.id]);
+      // The lease and status changes, as the worker writes them, touch none of the text's columns.
+      const before = await text();
+      await db().$executeRaw`UPDATE runs SET status = 'running', "leaseToken" = "leaseToken" + 1, "startedAt" = now() WHERE id = ${run.id}`;
+      expect(await text()).toBe(before);
+      await db().run.update({ where: { id: run.id }, data: { status: "succeeded", output: { verdict: "axolotl" }, finishedAt: new Date() } });
+      expect(await found("axolotl")).toEqual([run.id]);
+      expect(await found("capybara")).toEqual([run.id]);
+      await db().run.update({ where: { id: run.id }, data: { status: "failed", error: { code: "x", message: "pangolin outage" } } });
+      expect(await found("pangolin")).toEqual([run.id]);
+      await db().$executeRaw`UPDATE runs SET "searchText" = to_tsvector('simple', 'forged') WHERE id = ${run.id}`;
+      expect(await found("forged")).toEqual([]);
+      expect(await found("pangolin")).toEqual([run.id]);
+    } finally {
+      await db().run.delete({ where: { id: run.id } });
     }
   });
 
