@@ -22,12 +22,12 @@ const HEARTBEAT_MS = 15_000;
  * buffered events the snapshot already covers are dropped: the `running` event of a step the
  * snapshot knows, and deltas whose byte offset lies inside the partial text already sent.
  */
-export function runEventStream(options: { workspaceId: string; runId: string; lastEventId?: string | null; signal?: AbortSignal; headers?: HeadersInit }): Response {
-  const { workspaceId, runId, signal } = options;
+export function runEventStream(options: { workspaceId: string; runId: string; lastEventId?: string | null; client?: StreamClient; headers?: HeadersInit }): Response {
+  const { workspaceId, runId } = options;
   const resumedFrom = Number.parseInt(options.lastEventId ?? "", 10);
   let sequence = Number.isSafeInteger(resumedFrom) && resumedFrom >= 0 ? resumedFrom : 0;
 
-  const stream = liveSseStream(signal, (io) => {
+  const stream = liveSseStream(options.client, (io) => {
     const send = (event: StreamEvent) => {
       if (io.closed()) return;
       sequence += 1;
@@ -69,26 +69,48 @@ export interface LiveSseWriter {
 }
 
 /**
+ * The client at the other end of a stream: the route's Request. The stream holds the Request
+ * itself, not only its signal, because undici's Request forwards the server's abort (the socket
+ * closed) through an AbortController that only the Request object keeps alive: once a route
+ * handler has returned and the Request was collected, its signal would never abort.
+ */
+export type StreamClient = Pick<Request, "signal">;
+
+/**
  * The plumbing every live SSE stream of a run shares (this file's and the OpenAI endpoint's):
  * `follow` subscribes (it returns the unsubscribe function) and writes through the writer; a
- * keep-alive comment goes out every 15 s; the client going away (`signal`, or the stream being
- * cancelled) unsubscribes; a failure to subscribe errors the stream.
+ * keep-alive comment goes out every 15 s; the client going away (its request's signal aborts, or
+ * the response stream is cancelled, whichever comes first) unsubscribes and calls `onClientGone`
+ * once, unless the stream had already been closed by its follower; a failure to subscribe errors
+ * the stream.
  */
-export function liveSseStream(signal: AbortSignal | undefined, follow: (io: LiveSseWriter) => Promise<() => Promise<void>>): ReadableStream<Uint8Array> {
+export function liveSseStream(
+  client: StreamClient | undefined,
+  follow: (io: LiveSseWriter) => Promise<() => Promise<void>>,
+  onClientGone?: () => void,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cleanup: (() => Promise<void>) | undefined;
+  let closed = false;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let io: LiveSseWriter | undefined;
+  const stop = () => {
+    closed = true;
+    clearInterval(heartbeat);
+    client?.signal.removeEventListener("abort", clientGone);
+    void cleanup?.();
+  };
+  function clientGone() {
+    if (closed) return;
+    onClientGone?.();
+    io?.close();
+  }
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      let closed = false;
-      const heartbeat = setInterval(() => {
+      heartbeat = setInterval(() => {
         if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
       }, HEARTBEAT_MS);
-      const stop = () => {
-        closed = true;
-        clearInterval(heartbeat);
-        void cleanup?.();
-      };
-      const io: LiveSseWriter = {
+      io = {
         write: (text) => {
           if (!closed) controller.enqueue(encoder.encode(text));
         },
@@ -99,19 +121,21 @@ export function liveSseStream(signal: AbortSignal | undefined, follow: (io: Live
         },
         closed: () => closed,
       };
-      signal?.addEventListener("abort", io.close);
+      if (client?.signal.aborted) clientGone();
+      else client?.signal.addEventListener("abort", clientGone);
       try {
         cleanup = await follow(io);
       } catch (error) {
-        clearInterval(heartbeat);
-        closed = true;
+        stop();
         controller.error(error);
         return;
       }
       if (closed) await cleanup();
     },
-    async cancel() {
-      await cleanup?.();
+    cancel() {
+      if (closed) return;
+      onClientGone?.();
+      stop();
     },
   });
 }

@@ -1,7 +1,7 @@
 import { answerFeeds, type AnswerFeed } from "@/lib/channels/chat-io";
 import { db } from "@/lib/db/client";
 import { GraphSchema, type Graph } from "@/lib/engine/graph";
-import { liveSseStream, sseResponse } from "@/lib/api/run-stream";
+import { liveSseStream, sseResponse, type StreamClient } from "@/lib/api/run-stream";
 import type { EarlySubscription } from "@/lib/runs/follow";
 import { finishChatTurn } from "./finish-turn";
 import { chatNodesOf, type ChatNodes } from "./tree-order";
@@ -48,11 +48,12 @@ export function chatTurnStream(options: {
   first?: ChatStreamEvent;
   /** Taken before the turn's run was created (its own request): the stream starts from it and reads no snapshot. */
   early?: EarlySubscription;
-  signal?: AbortSignal;
+  /** The request: the stream ends when its client goes away. */
+  client?: StreamClient;
   headers?: HeadersInit;
 }): Response {
   const { runId, messageId } = options;
-  const stream = liveSseStream(options.signal, async ({ write, close }) => {
+  const stream = liveSseStream(options.client, async ({ write, close }) => {
     const send = (event: ChatStreamEvent) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     const finish = async ({ status, message: told }: TurnEnd) => {
       // The worker's end event brings the answer it just stored; an end read from a snapshot does not.

@@ -34,13 +34,15 @@ export async function streamChat(request: Request, caller: ApiCaller, plan: Chat
   });
   let ending = false;
   // A client that stops reading ("stop generating") stops the run too, as closing an OpenAI stream stops the model.
-  request.signal.addEventListener("abort", () => {
+  const clientGone = () => {
     if (!ending) void cancelRunForApi(caller, runId).catch(() => undefined);
-  });
+  };
   const created = unixSeconds();
   const base = { id: completionId(runId), object: "chat.completion.chunk", created, model };
 
-  const stream = liveSseStream(request.signal, (io) => {
+  const stream = liveSseStream(
+    request,
+    (io) => {
     let streamed = "";
     const write = (data: unknown) => io.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
     const content = (text: string) => {
@@ -85,7 +87,7 @@ export async function streamChat(request: Request, caller: ApiCaller, plan: Chat
       },
       early,
     );
-  });
+  }, clientGone);
   return sseResponse(stream, { "X-Weft-Run-Id": runId });
 }
 

@@ -33,5 +33,5 @@ export const POST = chatRoute(REASON, async (request, caller) => {
     early.leave();
     throw error;
   });
-  return chatTurnStream({ runId, messageId: turn.messageId, plan, first: { type: "turn", ...turn }, early, signal: request.signal });
+  return chatTurnStream({ runId, messageId: turn.messageId, plan, first: { type: "turn", ...turn }, early, client: request });
 });

@@ -21,7 +21,7 @@ export const GET = withMember("knowledge.read", async (request, member, { params
     const [knowledgeBase, documents] = await Promise.all([getKnowledgeBase(member, id), listDocuments(member, id)]);
     return { knowledgeBase, documents };
   };
-  const stream = liveSseStream(request.signal, ({ write, close }) => {
+  const stream = liveSseStream(request, ({ write, close }) => {
     const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     return followKnowledgeBase(id, {
       load,

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export const GET = withMember("run.read", async (request, member, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   await getRunSnapshot(member, id); // 404 before opening a stream for someone else's run
-  const stream = liveSseStream(request.signal, ({ write, close }) => {
+  const stream = liveSseStream(request, ({ write, close }) => {
     const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     return followRun<RunSnapshot>(id, {
       load: () => getRunSnapshot(member, id),

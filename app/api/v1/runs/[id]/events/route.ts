@@ -11,5 +11,5 @@ export const GET = withApiKey("run.read", async (request, caller, { params }: { 
   // 404 before opening a stream for someone else's run.
   const exists = await db().run.count({ where: { id, workspaceId: caller.workspaceId } });
   if (!exists) return apiError(404, "not_found", "Run not found.");
-  return runEventStream({ workspaceId: caller.workspaceId, runId: id, lastEventId: request.headers.get("last-event-id"), signal: request.signal });
+  return runEventStream({ workspaceId: caller.workspaceId, runId: id, lastEventId: request.headers.get("last-event-id"), client: request });
 });

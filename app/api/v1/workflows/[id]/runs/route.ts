@@ -32,7 +32,7 @@ export const POST = withApiKey<Context, FoundVersion>(
     const { runId } = await startPublishedRun(caller, id, body.inputs, body.version, { latest });
     const location = { Location: `/api/v1/runs/${runId}` };
     if (body.mode === "stream") {
-      return runEventStream({ workspaceId: caller.workspaceId, runId, signal: request.signal, headers: { ...location, "X-Weft-Run-Id": runId } });
+      return runEventStream({ workspaceId: caller.workspaceId, runId, client: request, headers: { ...location, "X-Weft-Run-Id": runId } });
     }
     return Response.json({ runId, status: "queued" }, { status: 202, headers: location });
   },

@@ -16,5 +16,5 @@ export const POST = chatRoute<Params>("answering a wait of the caller's own chat
   const body = await parseJson(request, ChatAnswerSchema, CHAT_MAX_BODY_BYTES);
   if (body instanceof Response) return body;
   const { runId } = await answerChatWait(caller, messageId, body);
-  return chatTurnStream({ runId, messageId, signal: request.signal });
+  return chatTurnStream({ runId, messageId, client: request });
 });

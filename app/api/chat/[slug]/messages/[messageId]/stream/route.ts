@@ -12,5 +12,5 @@ type Params = { slug: string; messageId: string };
  */
 export const GET = chatRoute<Params>("following the caller's own chat answer (404 for anyone else's)", async (request, caller, { messageId }) => {
   const runId = await ownAnswerRun(caller, messageId);
-  return chatTurnStream({ runId, messageId, signal: request.signal });
+  return chatTurnStream({ runId, messageId, client: request });
 });
