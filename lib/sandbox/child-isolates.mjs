@@ -12,11 +12,14 @@ import ivm from "isolated-vm";
  */
 
 /** Jobs one isolate may serve before it is disposed of (its heap does not grow old). */
-const MAX_USES = 100;
+const MAX_USES = 1_000;
 /**
- * An isolate whose heap is larger than this after a job is disposed of rather than kept: an idle
- * isolate does not collect its garbage, so one that served a large job would hold up to its memory
- * limit while it waits (a fresh one holds about 2 MB).
+ * An isolate whose heap is larger than this after a job is collected before it is kept, and
+ * disposed of if it still is: an idle isolate does not collect its garbage, so one that served a
+ * large job would hold up to its memory limit while it waits (a fresh one holds about 2 MB). Every
+ * job leaves its released context behind (about 230 KB), so a busy isolate reaches this every 25
+ * or so jobs; collecting it then costs far less than a new isolate, whose first jobs run cold
+ * (lib/sandbox/ARCHITECTURE.md has the figures).
  */
 const MAX_IDLE_HEAP_BYTES = 8 * 1024 * 1024;
 
@@ -54,7 +57,11 @@ const RUNNER = `(function (stringify, parse, isArray, ErrorCtor) {
 /**
  * Run in each fresh context before user code exists: the console (its log callback is handed over
  * as a global and deleted at once, so user code never sees it), no WebAssembly (its memory lives
- * outside the heap limit and it compiles native code), and the runner, as the script's value.
+ * outside the heap limit and it compiles native code), and, as the script's value, the runner and
+ * the isolate's garbage collector. The child runs with --expose-gc, which gives every context a
+ * global `gc` (a global function, so it cannot be deleted): it is taken here and the global made
+ * `undefined` and read-only before user code exists, so only this process can call it (null when
+ * the flag is missing: then a large isolate is disposed of instead).
  */
 const SETUP = `globalThis.console = (function (log) {
   const text = (args) => args.map((a) => (typeof a === "string" ? a : (function () { try { return JSON.stringify(a); } catch (e) { return String(a); } })())).join(" ");
@@ -63,15 +70,20 @@ const SETUP = `globalThis.console = (function (log) {
 })(globalThis.$weftLog);
 delete globalThis.$weftLog;
 delete globalThis.WebAssembly;
-${RUNNER}`;
+[${RUNNER}, (function (collect) {
+  if (typeof collect !== "function") return null;
+  Object.defineProperty(globalThis, "gc", { value: undefined, writable: false });
+  return collect;
+})(globalThis.gc)]`;
 
 /** The setup script compiled once per isolate: a compiled script runs in any context of its isolate. */
 const setupScripts = /** @type {WeakMap<ivm.Isolate, ivm.Script>} */ (new WeakMap());
 
 /**
- * A job's context, ready to run user code. `sink` is where its console output goes.
+ * A job's context, ready to run user code. `sink` is where its console output goes; `collect`
+ * runs a full garbage collection of the isolate (null without --expose-gc).
  * @typedef {{ logs: string[], chars: number, maxLines: number, maxChars: number }} Sink
- * @typedef {{ isolate: ivm.Isolate, context: ivm.Context, runner: ivm.Reference<(inputsJson: string) => Promise<string>>, sink: Sink, key: string | undefined }} Prepared
+ * @typedef {{ isolate: ivm.Isolate, context: ivm.Context, runner: ivm.Reference<(inputsJson: string) => Promise<string>>, collect: ivm.Reference<() => void> | null, sink: Sink, key: string | undefined }} Prepared
  */
 
 /**
@@ -97,9 +109,14 @@ function prepareContext(isolate, key) {
     sink.logs.push(text);
   });
   context.global.setSync("$weftLog", log);
+  const made = setup.runSync(context, { reference: true });
   /** @type {Prepared["runner"]} */
-  const runner = setup.runSync(context, { reference: true });
-  return { isolate, context, runner, sink, key };
+  const runner = made.getSync(0, { reference: true });
+  const gc = made.getSync(1, { reference: true });
+  made.release();
+  /** @type {Prepared["collect"]} */
+  const collect = gc.typeof === "function" ? gc : (gc.release(), null);
+  return { isolate, context, runner, collect, sink, key };
 }
 
 /** @param {ivm.Isolate} isolate @param {string | undefined} key @returns {Prepared} */
@@ -157,25 +174,29 @@ export function createIsolateStock({ warm: warmTarget, idle: idleTarget, default
 
     /**
      * After a job: its context is dropped; the isolate is kept for its workspace if the job ended
-     * cleanly, else disposed of. @param {Prepared} prepared @param {boolean} clean
+     * cleanly (collected first when its heap is large), else disposed of. @param {Prepared} prepared @param {boolean} clean
      */
     release(prepared, clean) {
-      const { isolate, key } = prepared;
+      const { isolate, key, collect } = prepared;
       if (isolate.isDisposed) return;
       prepared.runner.release();
       prepared.context.release();
       const used = (uses.get(isolate) ?? 0) + 1;
-      if (!clean || !key || used >= MAX_USES || idleTarget === 0) return isolate.dispose();
+      if (!clean || !key || used >= MAX_USES || idleTarget === 0) {
+        collect?.release();
+        return isolate.dispose();
+      }
       uses.set(isolate, used);
       // Synchronous, as in prepareContext: the isolate is idle, and a hop to its thread costs more.
-      let heapBytes;
       try {
-        heapBytes = isolate.getHeapStatisticsSync().total_heap_size;
+        // The collector belongs to the job's own context, which it keeps alive: that one context stays.
+        if (collect && heapOf(isolate) > MAX_IDLE_HEAP_BYTES) collect.applySync(undefined, []);
+        collect?.release();
+        if (heapOf(isolate) > MAX_IDLE_HEAP_BYTES) return isolate.dispose();
       } catch {
         return isolate.isDisposed ? undefined : isolate.dispose();
       }
-      if (heapBytes > MAX_IDLE_HEAP_BYTES) isolate.dispose();
-      else keep(key, isolate);
+      keep(key, isolate);
     },
 
     /**
@@ -202,6 +223,11 @@ export function createIsolateStock({ warm: warmTarget, idle: idleTarget, default
       });
     },
   };
+
+  /** @param {ivm.Isolate} isolate */
+  function heapOf(isolate) {
+    return isolate.getHeapStatisticsSync().total_heap_size;
+  }
 
   /** Keeps a sound isolate for its workspace, dropping the least recently used past the limit. @param {string} key @param {ivm.Isolate} isolate */
   function keep(key, isolate) {

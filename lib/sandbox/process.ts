@@ -72,7 +72,8 @@ export class SandboxProcess {
       this.failStart = reject;
     });
     this.ready.catch(() => undefined);
-    const args = ["--no-node-snapshot", options.childPath ?? DEFAULT_CHILD_PATH];
+    // --expose-gc lets the child collect an idle isolate instead of replacing it (child-isolates.mjs takes the global away from user code).
+    const args = ["--no-node-snapshot", "--expose-gc", options.childPath ?? DEFAULT_CHILD_PATH];
     args.push(String(options.warmIsolates ?? SANDBOX_LIMITS.warmIsolatesPerProcess), String(SANDBOX_LIMITS.defaultMemoryMb), String(SANDBOX_LIMITS.idleIsolatesPerProcess));
     // No secrets in the child's environment; --no-node-snapshot is what isolated-vm asks for on Node 20+.
     this.proc = (options.spawn ?? nodeSpawn)(process.execPath, args, { env: { NODE_ENV: "production" }, stdio: ["pipe", "pipe", "pipe"] });

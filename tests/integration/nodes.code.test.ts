@@ -48,11 +48,12 @@ describe("code sandbox", () => {
     });
   });
 
-  it("has no process, require, fetch, WebAssembly, or module loading", async () => {
+  it("has no process, require, fetch, WebAssembly, garbage collector, or module loading", async () => {
     const { result } = await run(
-      "return { process: typeof process, require: typeof require, fetch: typeof fetch, xhr: typeof XMLHttpRequest, buffer: typeof Buffer, setTimeout: typeof setTimeout, wasm: typeof WebAssembly };",
+      "return { process: typeof process, require: typeof require, fetch: typeof fetch, xhr: typeof XMLHttpRequest, buffer: typeof Buffer, setTimeout: typeof setTimeout, wasm: typeof WebAssembly, gc: typeof gc };",
     );
-    expect(result).toEqual({ process: "undefined", require: "undefined", fetch: "undefined", xhr: "undefined", buffer: "undefined", setTimeout: "undefined", wasm: "undefined" });
+    // gc: the child runs with --expose-gc to collect idle isolates; the global is emptied before user code exists.
+    expect(result).toEqual({ process: "undefined", require: "undefined", fetch: "undefined", xhr: "undefined", buffer: "undefined", setTimeout: "undefined", wasm: "undefined", gc: "undefined" });
     // The console's log callback is handed to each context as a global and deleted before user code exists.
     const { result: globals } = await run("return { names: Object.getOwnPropertyNames(globalThis).filter((n) => n.includes('weft') || n.startsWith('$')) };");
     expect(globals).toEqual({ names: [] });
