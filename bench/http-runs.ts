@@ -28,6 +28,7 @@ import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
 import { benchEnvironment } from "./lib/env";
 import { startAutovacuumStandIn } from "./lib/autovacuum";
 import { countsLine, diffCounts, perRun, settleCounters as settleIn, sumCounts as sumIn, webPids, type Counts } from "./lib/io-counts";
+import { hostSpeedProbeMs } from "./lib/host-speed";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -121,6 +122,7 @@ async function main() {
     warm.close();
     console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive, ${os.cpus().length} cores`);
     console.log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)}; sequential latency p50 ${percentile(probeMs, 50).toFixed(1)} ms, max ${probeMs.at(-1)!.toFixed(1)} ms`);
+    console.log(`host speed probe: ${hostSpeedProbeMs().toFixed(1)} ms of fixed CPU work (bench/lib/host-speed.ts; lower is faster, compare it before comparing figures of different days)`);
     printCounts(`sequential probe${probeFailures ? ` (${probeFailures} failed)` : ""}`, diffCounts(sumCounts(webTree()), probeBefore.web), diffCounts(sumCounts(workerPids), probeBefore.worker), PROBE);
 
     const rows: string[] = [];
