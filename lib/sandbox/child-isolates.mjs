@@ -17,11 +17,12 @@ const MAX_USES = 1_000;
  * An isolate whose heap is larger than this after a job is collected before it is kept, and
  * disposed of if it still is: an idle isolate does not collect its garbage, so one that served a
  * large job would hold up to its memory limit while it waits (a fresh one holds about 2 MB). Every
- * job leaves its released context behind (about 230 KB), so a busy isolate reaches this every 25
- * or so jobs; collecting it then costs far less than a new isolate, whose first jobs run cold
+ * job leaves its released context behind (about 230 KB), so a busy isolate reaches this every 10
+ * or so jobs; collecting it then costs far less than a new isolate, whose first jobs run cold, and
+ * 4 MB rather than 8 keeps a process's idle isolates as small as they were when they were replaced
  * (lib/sandbox/ARCHITECTURE.md has the figures).
  */
-const MAX_IDLE_HEAP_BYTES = 8 * 1024 * 1024;
+const MAX_IDLE_HEAP_BYTES = 4 * 1024 * 1024;
 
 /**
  * Evaluated in the isolate before the user's code, it returns the function that later runs
@@ -130,6 +131,19 @@ function prepareOrDispose(isolate, key) {
 }
 
 /**
+ * Collects an idle isolate whose heap passed MAX_IDLE_HEAP_BYTES; true when what is still alive
+ * fits under it. V8 keeps some freed pages committed after a collection (about 4 MB in all), so the
+ * live heap decides, not the committed one. The collector belongs to the job's own context, which it
+ * keeps alive: that one context stays. Without a collector (no --expose-gc) nothing is freed.
+ * @param {ivm.Isolate} isolate @param {Prepared["collect"]} collect
+ */
+function collectedSmall(isolate, collect) {
+  if (!collect) return false;
+  collect.applySync(undefined, []);
+  return isolate.getHeapStatisticsSync().used_heap_size <= MAX_IDLE_HEAP_BYTES;
+}
+
+/**
  * @param {{ warm: number, idle: number, defaultMemoryMb: number }} sizes  `warm`: brand-new isolates
  * kept prepared for any workspace; `idle`: used isolates kept for their workspace.
  */
@@ -189,10 +203,9 @@ export function createIsolateStock({ warm: warmTarget, idle: idleTarget, default
       uses.set(isolate, used);
       // Synchronous, as in prepareContext: the isolate is idle, and a hop to its thread costs more.
       try {
-        // The collector belongs to the job's own context, which it keeps alive: that one context stays.
-        if (collect && heapOf(isolate) > MAX_IDLE_HEAP_BYTES) collect.applySync(undefined, []);
+        const small = isolate.getHeapStatisticsSync().total_heap_size <= MAX_IDLE_HEAP_BYTES || collectedSmall(isolate, collect);
         collect?.release();
-        if (heapOf(isolate) > MAX_IDLE_HEAP_BYTES) return isolate.dispose();
+        if (!small) return isolate.dispose();
       } catch {
         return isolate.isDisposed ? undefined : isolate.dispose();
       }
@@ -223,11 +236,6 @@ export function createIsolateStock({ warm: warmTarget, idle: idleTarget, default
       });
     },
   };
-
-  /** @param {ivm.Isolate} isolate */
-  function heapOf(isolate) {
-    return isolate.getHeapStatisticsSync().total_heap_size;
-  }
 
   /** Keeps a sound isolate for its workspace, dropping the least recently used past the limit. @param {string} key @param {ivm.Isolate} isolate */
   function keep(key, isolate) {
