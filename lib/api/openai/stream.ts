@@ -6,7 +6,7 @@ import { cancelRunForApi } from "@/lib/runs/cancel";
 import { subscribeBeforeCreate } from "@/lib/runs/follow";
 import { getRunView } from "../runs";
 import { answerContent } from "./answer-content";
-import { liveSseStream, sseResponse } from "../run-stream";
+import { liveSseStream, sseResponse, type LiveSseWriter } from "../run-stream";
 import { completionId, unixSeconds, type ChatRunPlan } from "./start";
 
 /**
@@ -40,9 +40,7 @@ export async function streamChat(request: Request, caller: ApiCaller, plan: Chat
   const created = unixSeconds();
   const base = { id: completionId(runId), object: "chat.completion.chunk", created, model };
 
-  const stream = liveSseStream(
-    request,
-    (io) => {
+  const follow = (io: LiveSseWriter) => {
     let streamed = "";
     const write = (data: unknown) => io.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
     const content = (text: string) => {
@@ -87,8 +85,8 @@ export async function streamChat(request: Request, caller: ApiCaller, plan: Chat
       },
       early,
     );
-  }, clientGone);
-  return sseResponse(stream, { "X-Weft-Run-Id": runId });
+  };
+  return sseResponse(liveSseStream(request, follow, clientGone), { "X-Weft-Run-Id": runId });
 }
 
 async function usageOf(workspaceId: string, runId: string) {
