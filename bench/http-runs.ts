@@ -122,7 +122,7 @@ async function main() {
     warm.close();
     console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive, ${os.cpus().length} cores`);
     console.log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)}; sequential latency p50 ${percentile(probeMs, 50).toFixed(1)} ms, max ${probeMs.at(-1)!.toFixed(1)} ms`);
-    console.log(`host speed probe: ${hostSpeedProbeMs().toFixed(1)} ms of fixed CPU work (bench/lib/host-speed.ts; lower is faster, compare it before comparing figures of different days)`);
+    console.log(`host speed probe: ${hostSpeedProbeMs().toFixed(1)} ms of fixed CPU work, fastest of 15 rounds (bench/lib/host-speed.ts; lower is faster, compare it before comparing figures of different days)`);
     printCounts(`sequential probe${probeFailures ? ` (${probeFailures} failed)` : ""}`, diffCounts(sumCounts(webTree()), probeBefore.web), diffCounts(sumCounts(workerPids), probeBefore.worker), PROBE);
 
     const rows: string[] = [];

@@ -304,7 +304,7 @@ async function main() {
   const change = (now: number, then: number) => `${now >= then ? "+" : ""}${(((now - then) / then) * 100).toFixed(0)} %`;
   const via = WORKER_ONLY ? "the run service (no web app)" : "POST /api/v1/workflows/:id/runs (sync)";
   console.log(`memory: ${WITH_CODE ? "Start → Code → Template → End" : "5-node model-free workflow"}, ${RUNS} runs through ${via}, ${CONCURRENCY} at once, ${errors} errors; RSS from /proc/<pid>/status after ${SETTLE_MS / 1000} s idle`);
-  console.log(`host speed probe: ${hostSpeedProbeMs().toFixed(1)} ms of fixed CPU work (bench/lib/host-speed.ts; lower is faster)`);
+  console.log(`host speed probe: ${hostSpeedProbeMs().toFixed(1)} ms of fixed CPU work, fastest of 15 rounds (bench/lib/host-speed.ts; lower is faster)`);
   console.log(`worker flags: ${workerArgs((process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean)).join(" ")}; ${(RUNS / wall).toFixed(0)} runs/s, worker CPU ${((workerCpu / RUNS) * 1000).toFixed(1)} ms per run`);
   console.log(`| when | web | web children | worker | change web / worker vs idle after start | vs idle after its first run | sandbox processes | web / worker ${EARLY_MS / 1000} s after |`);
   console.log("|---|---|---|---|---|---|---|---|");
