@@ -5,38 +5,13 @@ import { pendingFirst, toWaitView, type WaitRow } from "@/lib/runs/waits";
 import { initiatorOf } from "@/lib/runs/initiator";
 import type { Member } from "@/lib/auth/member";
 import { listRuns, readCost } from "@/lib/runs/queries";
+import { runViewJson } from "@/lib/runs/run-view-sql";
 import type { ListRunsRequest, RunList, RunView, RunWaitView } from "./schemas";
 
-/** ISO-8601 UTC text of a `timestamp(3)` column (which holds UTC, Prisma's convention). */
-const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * The run, its version number, its steps and its waits in one statement (the sync API reads every
- * finished run with it): the steps and waits come back as JSON arrays in their display order.
- */
+/** The run with its version number, creator, steps and waits, as one JSON object (the sync API reads every finished run with it, unless its end brought the view). */
 const RUN_VIEW = prepared(
   "run_view",
-  `
-  SELECT r.id, r."workflowId", r."workflowName", v.version, r.status::text AS status, r.inputs, r.output, r.error,
-         r."promptTokens", r."completionTokens", r."totalTokens", r.cost, r.trigger,
-         r."createdById", u.name AS "createdByName", r."apiKeyId", r."apiKeyName", r."triggerRefId", r."triggerRefName",
-         ${iso('r."createdAt"')} AS "createdAt", ${iso('r."startedAt"')} AS "startedAt", ${iso('r."finishedAt"')} AS "finishedAt",
-         r."throttledReason", ${iso('r."throttledUntil"')} AS "throttledUntil",
-         COALESCE((SELECT json_agg(json_build_object(
-             'nodeId', s."nodeId", 'nodeType', s."nodeType", 'iteration', s.iteration, 'status', s.status, 'output', s.output,
-             'error', s.error, 'branch', s.branch, 'totalTokens', s."totalTokens",
-             'startedAt', ${iso('s."startedAt"')}, 'finishedAt', ${iso('s."finishedAt"')}) ORDER BY s."startedAt")
-           FROM run_steps s WHERE s."runId" = r.id), '[]'::json) AS steps,
-         COALESCE((SELECT json_agg(json_build_object(
-             'id', w.id, 'runId', w."runId", 'nodeId', w."nodeId", 'iteration', w.iteration, 'kind', w.kind, 'status', w.status,
-             'request', w.request, 'response', w.response, 'childRunId', w."childRunId",
-             'answeredAt', ${iso('w."answeredAt"')}, 'timeoutAt', ${iso('w."timeoutAt"')}, 'createdAt', ${iso('w."createdAt"')})
-             ORDER BY w."createdAt", w."nodeId", w.iteration)
-           FROM run_waits w WHERE w."runId" = r.id), '[]'::json) AS waits
-    FROM runs r
-    LEFT JOIN workflow_versions v ON v.id = r."workflowVersionId"
-    LEFT JOIN users u ON u.id = r."createdById"
-   WHERE r.id = $1 AND r."workspaceId" = $2`,
+  `SELECT ${runViewJson("r", `run_steps s WHERE s."runId" = r.id`)} AS view FROM runs r WHERE r.id = $1 AND r."workspaceId" = $2`,
 );
 
 const json = z.unknown().transform((value) => value ?? null);
@@ -69,6 +44,7 @@ const WaitRowSchema = z.object({
 });
 const RunRowSchema = z.object({
   id: z.string(),
+  workspaceId: z.string(),
   workflowId: z.string().nullable(),
   workflowName: z.string(),
   version: z.number().nullable(),
@@ -99,9 +75,22 @@ const RunRowSchema = z.object({
 /** A run with its steps as the public API shows it, or null when it is not in the workspace. */
 export async function getRunView(workspaceId: string, runId: string): Promise<RunView | null> {
   // Plain SQL on Prisma's pool: far cheaper in CPU than the same read through the query compiler.
-  const { rows } = await poolOf(db()).query(RUN_VIEW([runId, workspaceId]));
+  const { rows } = await poolOf(db()).query<{ view: unknown }>(RUN_VIEW([runId, workspaceId]));
   if (rows.length === 0) return null;
-  const run = RunRowSchema.parse(rows[0]);
+  return toRunView(RunRowSchema.parse(rows[0]!.view));
+}
+
+/**
+ * The view a run's end message brought (built by the run's final statement with the same SQL,
+ * lib/runs/run-view-sql.ts), or null when it is not the view of this run in this workspace: then
+ * the caller reads the run instead.
+ */
+export function toldRunView(workspaceId: string, runId: string, told: unknown): RunView | null {
+  const parsed = RunRowSchema.safeParse(told);
+  return parsed.success && parsed.data.workspaceId === workspaceId && parsed.data.id === runId ? toRunView(parsed.data) : null;
+}
+
+function toRunView(run: z.infer<typeof RunRowSchema>): RunView {
   return {
     id: run.id,
     workflowId: run.workflowId,

@@ -1,6 +1,6 @@
 import { runEventHub, type RunEventHub } from "@/lib/runs/event-hub";
 import { isRunOver, readRunStatus } from "@/lib/runs/follow";
-import { getRunView } from "./runs";
+import { getRunView, toldRunView } from "./runs";
 import type { RunView } from "./schemas";
 
 /**
@@ -18,6 +18,8 @@ export interface RunEndWatch {
    * `timeoutMs` passes or when `signal` aborts; true when it ended.
    */
   ended(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  /** The run's view as its end message told it (unchecked), if it did. */
+  toldView(): unknown;
   close(): void;
 }
 
@@ -38,13 +40,15 @@ export async function watchRunEnd(
   const silenceMs = options.silenceMs ?? SILENCE_RECHECK_MS;
   const readStatus = options.readStatus ?? readRunStatus;
   let finished = false;
+  let told: unknown;
   let closed = false;
   let wake: () => void = () => undefined;
   let recheck: () => void = () => undefined;
   let resetSilence: () => void = () => undefined;
-  const onEnd = (status: string) => {
+  const onEnd = (status: string, view?: unknown) => {
     if (!isTerminal(status)) return;
     finished = true;
+    told ??= view;
     wake();
   };
   const leaveEnd = await hub.watchEnd(runId, { onEnd, onGap: () => recheck() });
@@ -70,6 +74,7 @@ export async function watchRunEnd(
   };
 
   return {
+    toldView: () => told,
     close: () => {
       closed = true;
       leaveEnd();
@@ -116,8 +121,9 @@ export async function watchRunEnd(
 }
 
 /**
- * Waits until the run finishes or `timeoutMs` passes, and returns the run as PostgreSQL has it
- * (read once, at the end). Subscribes first, then reads the status once, so a run that finished
+ * Waits until the run finishes or `timeoutMs` passes, and returns the run as PostgreSQL has it:
+ * the view its end message brought (the worker's final statement built it, when the run's job
+ * asked for it), or else read once, at the end. Subscribes first, then reads the status once, so a run that finished
  * before the subscription is seen at once. Pass `watch` when it was opened before the run existed
  * (then the first status read is skipped: the run cannot have ended before it was enqueued).
  */
@@ -128,5 +134,6 @@ export async function waitForRunEnd(workspaceId: string, runId: string, timeoutM
   } finally {
     own.close();
   }
-  return getRunView(workspaceId, runId);
+  const told = own.toldView();
+  return (told !== undefined ? toldRunView(workspaceId, runId, told) : null) ?? getRunView(workspaceId, runId);
 }

@@ -5,8 +5,12 @@ import { createRedis, redisPrefix } from "./redis";
 
 export const RUNS_QUEUE = "runs";
 
-/** The whole job contract: the run id. Everything else the worker reads from PostgreSQL. */
-export const RunJobSchema = z.object({ runId: z.string().uuid() });
+/**
+ * The whole job contract: the run id, and whether a caller waits for the run's end with its view
+ * (a synchronous API call: the end message then carries the view, lib/runs/events.ts). Everything
+ * else the worker reads from PostgreSQL.
+ */
+export const RunJobSchema = z.object({ runId: z.string().uuid(), view: z.boolean().optional() });
 export type RunJob = z.infer<typeof RunJobSchema>;
 
 export function createRunsQueue(connection: Redis = createRedis()): Queue<RunJob> {
@@ -23,8 +27,8 @@ export function runsQueue(): Queue<RunJob> {
  * Idempotent enqueue: job id = run id, so enqueuing a run twice (API retry, reconciler) adds one job.
  * Finished jobs are removed so a run can be enqueued again later (resume).
  */
-export async function enqueueRun(runId: string, queue: Queue<RunJob> = runsQueue()): Promise<void> {
-  await queue.add("run", { runId }, runJobOptions(runId));
+export async function enqueueRun(runId: string, queue: Queue<RunJob> = runsQueue(), options: { view?: boolean } = {}): Promise<void> {
+  await queue.add("run", options.view ? { runId, view: true } : { runId }, runJobOptions(runId));
 }
 
 /** The options of every run job (also used by the reconciler's bulk enqueue). */

@@ -25,7 +25,8 @@ export type RunWatcher = ChannelWatcher<RunEvent>;
 
 /** A watcher of one run's end only (RunEventHub.watchEnd). */
 export interface EndWatcher {
-  onEnd: (status: string) => void;
+  /** `view`: the run's public view when the end message carried it (unchecked: lib/api/runs.ts toldRunView). */
+  onEnd: (status: string, view?: unknown) => void;
   /** Ends may have been lost (the subscriber reconnected): re-read the run's status. */
   onGap?: () => void;
 }
@@ -189,7 +190,7 @@ export function createRunEventHub(options: { connect?: (name: string) => Redis; 
     if (event.type !== "run-end" || typeof event.runId !== "string" || typeof event.status !== "string") return;
     for (const watcher of endWatchers.get(event.runId) ?? []) {
       try {
-        watcher.onEnd(event.status);
+        watcher.onEnd(event.status, event.view);
       } catch {
         // One watcher's failure must not starve the others.
       }

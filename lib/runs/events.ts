@@ -21,8 +21,20 @@ export const runEndsChannel = () => `${redisPrefix()}:run-ends`;
 /** The statuses a run ends with. */
 export const RUN_END_STATUSES: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
 
-/** The message on runEndsChannel for a run's end. */
-export const runEndMessage = (runId: string, status: string) => JSON.stringify({ type: "run-end", runId, status });
+/**
+ * The largest view (JSON text) a run's end message carries: every process that waits for ends
+ * receives every end message, so a larger view stays out and its waiter reads the run instead.
+ */
+export const MAX_END_VIEW_CHARS = 64 * 1024;
+
+/**
+ * The message on runEndsChannel for a run's end; `view` is the run's public view as JSON text
+ * (built by PostgreSQL in the run's final statement, lib/runs/run-view-sql.ts), carried as it is.
+ */
+export function runEndMessage(runId: string, status: string, view?: string): string {
+  const end = JSON.stringify({ type: "run-end", runId, status });
+  return view === undefined || view.length > MAX_END_VIEW_CHARS ? end : `${end.slice(0, -1)},"view":${view}}`;
+}
 
 /** The status of the run's end among its events, if they hold it. */
 export function endAmong(events: RunEvent[]): string | undefined {
@@ -74,6 +86,8 @@ export function createRunEventPublisher(redis: Redis) {
   // run's events keep theirs.
   let queue: { runId: string; event: RunEvent }[] = [];
   let sending: Promise<void> | undefined;
+  /** Views to tell with runs' ends still queued (see publish). */
+  const endViews = new Map<string, string>();
 
   /**
    * One script call per run, pipelined: the partial text of streaming steps (appended, or cleared
@@ -85,7 +99,10 @@ export function createRunEventPublisher(redis: Redis) {
       const { keys, ops, texts, fragments } = encodeRunEvents(events, (nodeId, iteration) => partialKey(runId, nodeId, iteration));
       pipeline.weftPublishRunEvents(keys.length, ...keys, runChannel(runId), PARTIAL_TTL_SECONDS, ops, ...texts, ...fragments);
       const end = endAmong(events);
-      if (end) pipeline.publish(runEndsChannel(), runEndMessage(runId, end));
+      if (end) {
+        pipeline.publish(runEndsChannel(), runEndMessage(runId, end, endViews.get(runId)));
+        endViews.delete(runId);
+      }
     }
     await pipeline.exec();
   }
@@ -127,7 +144,9 @@ export function createRunEventPublisher(redis: Redis) {
   });
 
   return {
-    publish(runId: string, event: RunEvent): void {
+    /** `endView`: the run's view (JSON text), told with its end on runEndsChannel only, not on the run's own channel. */
+    publish(runId: string, event: RunEvent, endView?: string): void {
+      if (endView !== undefined && event.type === "run" && RUN_END_STATUSES.has(event.status)) endViews.set(runId, endView);
       if (event.type === "run" && event.status === "running" && !heldStarts.has(runId)) {
         heldStarts.set(runId, { event, timer: setTimeout(() => releaseStart(runId), RUN_START_HOLD_MS) });
         return;

@@ -36,7 +36,8 @@ export class WorkerShutdown extends Error {
 
 export interface ProcessRunDeps {
   db: Db;
-  publish: (runId: string, event: RunEvent) => void;
+  /** `endView`, with the run's end only: the run's public view as JSON text, told to whoever waits for the end. */
+  publish: (runId: string, event: RunEvent, endView?: string) => void;
   /** Ports for one workspace: a run can only ever reach its own workspace's providers. */
   servicesFor: (workspaceId: string, runId: string) => EngineServices;
   workerId: string;
@@ -46,6 +47,12 @@ export interface ProcessRunDeps {
   /** Called when the run took a slot of its workflow's concurrency limit (the worker frees it for the next run when this one lets go). */
   onWorkflowSlot?: (workflowId: string) => void;
   maxConcurrency?: number;
+  /**
+   * A caller waits for this run's end with its view (the job says so: a synchronous API call). The
+   * final statement then returns the view and it is published with the end, unless the run had
+   * waits (their pending ones are closed after that statement, so its view would be stale).
+   */
+  endView?: boolean;
   log?: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
 }
 
@@ -132,6 +139,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
     // One statement writes the last steps, the outcome, the token totals and the cost: whoever sees
     // the run finished sees all of it.
     let finishedAt = new Date();
+    let endView: string | undefined;
     const finish = async (rows: StepRow[]) => {
       const written = await finishRunRow(
         pool,
@@ -143,8 +151,9 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
           error: outcome.status === "failed" ? outcome.error : undefined,
         },
         rows,
+        { view: deps.endView === true && !hadWaits },
       );
-      if (written) finishedAt = written.finishedAt;
+      if (written) ({ finishedAt, view: endView } = written);
       return written !== null;
     };
     if (!(await flushOrStop(store, finish))) return "cancelled";
@@ -159,7 +168,7 @@ export async function processRun(runId: string, deps: ProcessRunDeps): Promise<R
       error: outcome.status === "failed" ? outcome.error : null,
       ...(message ? { message } : {}),
       at: finishedAt.toISOString(),
-    });
+    }, endView);
     await tellParent();
     return outcome.status;
   }

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { prepared } from "@/lib/db/prepared";
 import { COMMIT_WITHOUT_FLUSH, withoutFlush } from "@/lib/db/unflushed";
 import { retried } from "@/lib/db/retry";
+import { RUN_VIEW_STEP_COLUMNS, runViewJson } from "./run-view-sql";
 
 /**
  * The run hot path's SQL, on the pg pool under Prisma (lib/db/client.ts poolOf). Every statement
@@ -359,7 +360,9 @@ const interrupted = (status: "succeeded" | "failed" | "cancelled") =>
  * written, so a resumed run also counts the steps done before a crash. A failed or cancelled run
  * closes, in the same statement, any step of it still `running` (a step whose own write was lost),
  * so no finished run shows a step in progress. Fenced by the lease: null when fenced out (then
- * nothing at all is written).
+ * nothing at all is written). With `view`, the same statement also returns the run's public view
+ * as JSON text (run-view-sql.ts), for a synchronous caller waiting for the end; a retry that finds
+ * its first try committed returns none.
  */
 export async function finishRunRow(
   pool: pg.Pool,
@@ -367,15 +370,17 @@ export async function finishRunRow(
   leaseToken: number,
   outcome: { status: "succeeded" | "failed" | "cancelled"; output?: unknown; error?: unknown },
   rows: StepRow[] = [],
-): Promise<{ finishedAt: Date } | null> {
+  options: { view?: boolean } = {},
+): Promise<{ finishedAt: Date; view?: string } | null> {
   if (rows.some((row) => row.totalTokens > 0 || row.promptTokens > 0 || row.completionTokens > 0)) {
     // Not a pure step after all: write the batch on its own so the sums below include it.
     if (rows.length > 0 && (await writeStepRows(pool, runId, leaseToken, rows)) === 0) return null;
     rows = [];
   }
   const params = [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error), stepRecords(rows), rows.length, JSON.stringify(interrupted(outcome.status))];
+  const statement = options.view ? FINISH_RUN_WITH_VIEW : FINISH_RUN;
   return retried(async (attempt) => {
-    const result = await pool.query<{ finishedAt: Date }>(FINISH_RUN(params));
+    const result = await pool.query<{ finishedAt: Date; view?: string }>(statement(params));
     if (result.rows[0] || attempt === 1) return result.rows[0] ?? null;
     // A retry that finds nothing to do: the first try may have committed before its reply was lost.
     // The same lease token with this outcome can only be that write (a takeover bumps the token).
@@ -387,15 +392,24 @@ export async function finishRunRow(
   });
 }
 
-/** The statement of finishRunRow ($1 run, $2 lease token, $3 status, $4 output, $5 error, $6/$7 step batch and its size, $8 interrupted-step error). */
-const FINISH_RUN = prepared(
-  "finish_run",
-  `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING 1),
+/**
+ * The statement of finishRunRow ($1 run, $2 lease token, $3 status, $4 output, $5 error, $6/$7 step
+ * batch and its size, $8 interrupted-step error). With the view, the steps it shows are those this
+ * statement writes (`batch`, `closed`: a statement does not see its own writes) and the run's other
+ * rows as they were.
+ */
+function finishRunStatement(view: boolean): string {
+  const returned = view ? RUN_VIEW_STEP_COLUMNS : "1";
+  const steps = `(SELECT ${RUN_VIEW_STEP_COLUMNS} FROM batch UNION ALL SELECT ${RUN_VIEW_STEP_COLUMNS} FROM closed
+      UNION ALL SELECT ${RUN_VIEW_STEP_COLUMNS} FROM run_steps o WHERE o."runId" = $1
+        AND NOT EXISTS (SELECT 1 FROM batch b WHERE b."nodeId" = o."nodeId" AND b.iteration = o.iteration)
+        AND NOT EXISTS (SELECT 1 FROM closed c WHERE c."nodeId" = o."nodeId" AND c.iteration = o.iteration)) s`;
+  return `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING ${returned}),
      closed AS (
        UPDATE run_steps s SET status = 'failed', error = $8::jsonb, "finishedAt" = now() AT TIME ZONE 'UTC'
        WHERE s."runId" = $1 AND s.status = 'running' AND $3::"RunStatus" IN ('failed', 'cancelled') AND ${FENCE}
          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($6::jsonb) AS b("nodeId" text, iteration int) WHERE b."nodeId" = s."nodeId" AND b.iteration = s.iteration)
-       RETURNING 1)
+       RETURNING ${returned})
      UPDATE runs SET status = $3::"RunStatus", output = $4::jsonb, error = $5::jsonb, cost = ${RUN_COST}, warnings = ${RUN_WARNINGS},
         "promptTokens" = t.prompt, "completionTokens" = t.completion, "totalTokens" = t.total,
         "finishedAt" = now() AT TIME ZONE 'UTC', "leaseOwner" = NULL, "leaseExpiresAt" = NULL
@@ -403,5 +417,8 @@ const FINISH_RUN = prepared(
               COALESCE(SUM("totalTokens"), 0)::int AS total
            FROM run_steps WHERE "runId" = $1) t
      WHERE id = $1 AND "leaseToken" = $2 AND status = 'running' AND (SELECT count(*) FROM batch) = $7
-     RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"`,
-);
+     RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"${view ? `, ${runViewJson("runs", steps)}::text AS view` : ""}`;
+}
+
+const FINISH_RUN = prepared("finish_run", finishRunStatement(false));
+const FINISH_RUN_WITH_VIEW = prepared("finish_run_with_view", finishRunStatement(true));

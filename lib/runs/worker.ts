@@ -88,7 +88,7 @@ export function startRunWorker(options: RunWorkerOptions) {
   const worker = new Worker<RunJob>(
     RUNS_QUEUE,
     async (job, token) => {
-      const { runId } = RunJobSchema.parse(job.data);
+      const { runId, view } = RunJobSchema.parse(job.data);
       const controller = new AbortController();
       active.set(runId, controller);
       let slotOf: string | undefined;
@@ -101,6 +101,7 @@ export function startRunWorker(options: RunWorkerOptions) {
           leaseMs,
           signal: controller.signal,
           onWorkflowSlot: (workflowId) => (slotOf = workflowId),
+          endView: view,
           log: options.log,
         });
         faults.processed(runId);

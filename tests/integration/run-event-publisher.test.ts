@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "@/lib/engine/run-ports";
 import { encodeRunEvents } from "@/lib/runs/event-message";
-import { RUN_START_HOLD_MS, createRunEventPublisher, partialKey, readPartials, runChannel } from "@/lib/runs/events";
+import { MAX_END_VIEW_CHARS, RUN_START_HOLD_MS, createRunEventPublisher, partialKey, readPartials, runChannel, runEndMessage, runEndsChannel } from "@/lib/runs/events";
 
 /**
  * The worker's run event publisher (lib/runs/events.ts) against real Redis: one script call per
@@ -155,5 +155,30 @@ describe("encodeRunEvents", () => {
   it("encodes a single event without an array and without operations when it streams nothing", () => {
     const encoded = encodeRunEvents([step("a", "succeeded")], key);
     expect(encoded).toEqual({ keys: [], ops: "", texts: [], fragments: [JSON.stringify(step("a", "succeeded"))] });
+  });
+});
+
+describe("run end messages", () => {
+  it("tells a run's view with its end on the ends channel only, and leaves a view past the limit out", async () => {
+    const runId = randomUUID();
+    const publisher = createRunEventPublisher(redis);
+    const view = { id: runId, status: "succeeded", steps: [{ nodeId: "code" }] };
+    const ends: unknown[] = [];
+    listener.on("message", (channel: string, message: string) => {
+      if (channel === runEndsChannel()) ends.push(JSON.parse(message));
+    });
+    await listener.subscribe(runEndsChannel());
+    const received = await listen([runId], 1, async () => {
+      publisher.publish(runId, { type: "run", status: "succeeded", output: { sum: 3 }, error: null, at }, JSON.stringify(view));
+      await publisher.flush();
+    });
+    for (let i = 0; i < 50 && ends.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await listener.unsubscribe(runEndsChannel());
+    listener.removeAllListeners("message");
+    expect(ends).toEqual([{ type: "run-end", runId, status: "succeeded", view }]);
+    // The run's own channel (live watchers, SSE) gets the end event without the view.
+    expect(received.get(runId)).toEqual([{ type: "run", status: "succeeded", output: { sum: 3 }, error: null, at }]);
+    expect(JSON.parse(runEndMessage(runId, "failed", JSON.stringify({ text: "x".repeat(MAX_END_VIEW_CHARS) })))).toEqual({ type: "run-end", runId, status: "failed" });
+    expect(JSON.parse(runEndMessage(runId, "failed"))).toEqual({ type: "run-end", runId, status: "failed" });
   });
 });
