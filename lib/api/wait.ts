@@ -121,9 +121,9 @@ export async function watchRunEnd(
 }
 
 /**
- * Waits until the run finishes or `timeoutMs` passes, and returns the run as PostgreSQL has it:
- * the view its end message brought (the worker's final statement built it, when the run's job
- * asked for it), or else read once, at the end. Subscribes first, then reads the status once, so a run that finished
+ * Waits until the run finishes or `timeoutMs` passes, and returns the run as PostgreSQL has it: the
+ * view its end message brought (built by the run's final statement, when its job asked for it), or
+ * else read once, at the end. Subscribes first, then reads the status once, so a run that finished
  * before the subscription is seen at once. Pass `watch` when it was opened before the run existed
  * (then the first status read is skipped: the run cannot have ended before it was enqueued).
  */

@@ -42,8 +42,9 @@ export const POST = withApiKey<Context, FoundVersion>(
 /**
  * sync: the run's id is chosen here and its end watched (on the process's shared subscriber)
  * before the run exists, so no event can be missed and nothing is read while it runs; the
- * finished run is then read once. The run is inserted without waiting for the disk: the answer
- * comes after its durable end, or after a flush when it outlasts the timeout.
+ * finished run comes with its end message (built by the run's final statement), or is read once
+ * when it did not. The run is inserted without waiting for the disk: the answer comes after its
+ * durable end, or after a flush when it outlasts the timeout.
  */
 async function runSync(request: Request, caller: ApiCaller, workflowId: string, body: StartRunRequest, latest?: Latest): Promise<Response> {
   const runId = randomUUID();
