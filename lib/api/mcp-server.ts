@@ -49,7 +49,7 @@ async function callTool(caller: ApiCaller, name: string, args: Record<string, un
   const runId = randomUUID();
   const watch = await watchRunEnd(runId);
   try {
-    await startVersionRun(caller, found, args, undefined, { runId, trigger: "mcp" });
+    await startVersionRun(caller, found, args, undefined, { runId, trigger: "mcp", endView: true });
   } catch (error) {
     watch.close();
     if (error instanceof ServiceError || error instanceof ApiProblem) return toolError(problemText(error));

@@ -219,10 +219,10 @@ export async function startVersionRun(
   found: FoundVersion,
   inputs: Record<string, unknown>,
   version: number | undefined,
-  options: { runId?: string; trigger?: RunTrigger } = {},
+  options: { runId?: string; trigger?: RunTrigger; endView?: boolean } = {},
 ): Promise<{ runId: string }> {
   requirePermission(caller.member, "run.start");
-  return runVersion(caller.member, found, inputs, keyOrigin(caller, options.trigger), { runId: options.runId, version });
+  return runVersion(caller.member, found, inputs, keyOrigin(caller, options.trigger), { runId: options.runId, version, endView: options.endView });
 }
 
 /** 409 `not_published` when the version was not found; otherwise the run, created and queued. */
@@ -231,7 +231,7 @@ async function runVersion(
   found: FoundVersion,
   inputs: Record<string, unknown>,
   origin: RunOrigin,
-  options: { runId?: string; version?: number; answersAfterEnd?: boolean },
+  options: { runId?: string; version?: number; answersAfterEnd?: boolean; endView?: boolean },
 ) {
   if (!found.versionId || !found.graph) {
     throw new ApiProblem(
@@ -250,7 +250,7 @@ async function runVersion(
     inputs,
     workflowVersionId: found.versionId,
     origin,
-  }, { answersAfterEnd: options.answersAfterEnd });
+  }, { answersAfterEnd: options.answersAfterEnd, endView: options.endView });
 }
 
 /** The latest published version's graph of a workflow of the workspace (null: none published; 404: no such workflow). */

@@ -75,10 +75,14 @@ export async function createAndEnqueueRun(
     writeRun?: (run: NewRun, audit: unknown[]) => Promise<void>;
     /**
      * The caller answers only once the run has ended (a synchronous API call), so its row need not
-     * be on disk before the run is queued: the run's durable end flushes it (run-insert.ts). Its job
-     * asks for the run's view with the end message, so the caller need not read it.
+     * be on disk before the run is queued: the run's durable end flushes it (run-insert.ts).
      */
     answersAfterEnd?: boolean;
+    /**
+     * The caller waits for the run's end and answers with its view (lib/api/wait.ts): the job asks
+     * for the view with the end message, so the caller need not read it. Implied by answersAfterEnd.
+     */
+    endView?: boolean;
   } = {},
 ): Promise<{ runId: string }> {
   await checkGraph(member.workspaceId, run);
@@ -106,7 +110,7 @@ export async function createAndEnqueueRun(
   await (options.writeRun ? options.writeRun(row, audit) : insertRunRow(row, audit, { flush: !options.answersAfterEnd }));
   // If Redis is down this throws and the run stays `queued` in PostgreSQL; the worker's
   // reconciler enqueues it when it starts, so the run is not lost.
-  await enqueueRun(runId, undefined, { view: options.answersAfterEnd });
+  await enqueueRun(runId, undefined, { view: options.endView ?? options.answersAfterEnd });
   return { runId };
 }
 

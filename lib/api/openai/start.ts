@@ -9,7 +9,8 @@ import { messageText, parseModel, type ChatCompletionRequest } from "./schemas";
 export interface ChatRunPlan {
   workflowId: string;
   graph: Graph;
-  start: (runId?: string) => Promise<{ runId: string }>;
+  /** `endView`: the caller waits for the run's end with its view (lib/api/wait.ts). */
+  start: (runId?: string, options?: { endView?: boolean }) => Promise<{ runId: string }>;
   /** Nodes whose tokens are the answer (lib/channels/chat-io.ts); none where Answer nodes speak. */
   sources: Set<string>;
   /** LLM nodes whose tokens open an Answer's text (lib/channels/chat-io.ts), streamed as that Answer. */
@@ -40,7 +41,7 @@ export async function planChatRun(caller: ApiCaller, body: ChatCompletionRequest
     sources: answerStreamSources(found.graph),
     feeds: answerFeeds(found.graph),
     nodes: chatNodesOf(found.graph.nodes),
-    start: (runId) => startVersionRun(caller, found, mapped.inputs, model.version, { runId, trigger: "openai" }),
+    start: (runId, options) => startVersionRun(caller, found, mapped.inputs, model.version, { runId, trigger: "openai", endView: options?.endView }),
   };
 }
 

@@ -48,7 +48,7 @@ export async function callWorkflowTool(ctx: ToolCallContext): Promise<ToolCallOu
       inputs: ctx.input,
       workflowVersionId: version.id,
       origin: { trigger: "tool", apiKeyId: parent?.apiKeyId, apiKeyName: parent?.apiKeyName },
-    }));
+    }, { endView: true }));
   } catch (error) {
     if (error instanceof ServiceError) {
       const problems = (error.details?.problems as { message?: string }[] | undefined)?.map((p) => p.message).join("; ");
