@@ -18,6 +18,8 @@ import { clientFor, createKey } from "./helpers/api-v1";
 import { createTestMember } from "./helpers/members";
 import { createTestProvider } from "./helpers/providers";
 import { waitForRun } from "./helpers/runs";
+import { approvalGraph, waitForStatus } from "./helpers/waits";
+import { answerWait } from "@/lib/runs/waits";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
 
 /**
@@ -69,7 +71,7 @@ beforeAll(async () => {
   const provider = await createTestProvider(member.workspaceId, server.url);
   await db().modelProvider.update({ where: { id: provider.id }, data: { modelInfo: { "test-model": { inputPrice: 2, outputPrice: 10, currency: "USD" } } } });
   const [assistant, ticket] = exampleWorkflows({ providerId: provider.id, model: "test-model" });
-  for (const [name, graph] of [["assistant", assistant!.graph], ["ticket", ticket!.graph], ...Object.entries(workflows)] as const) {
+  for (const [name, graph] of [["assistant", assistant!.graph], ["ticket", ticket!.graph], ["approval", approvalGraph()], ...Object.entries(workflows)] as const) {
     ids[name] = (await createWorkflow(member, { name: `sync view ${name}`, graph: graph as Graph })).id;
     await publishWorkflow(member, ids[name]!);
   }
@@ -172,4 +174,27 @@ describe("sync runs answer with the view their end message carried", () => {
     const foreign = await waitForRunEnd("another-workspace", runId, 5_000, undefined, await watchRunEnd(runId, { hub: hubTelling(told) }));
     expect(foreign).toBeNull();
   });
+
+  it("a run that waited for an approval answers the sync call once approved, with the view read after its end", async () => {
+    const pending = client.runSync(ids.approval!, { inputs: { customer: "Ada" }, timeoutMs: 20_000 });
+    const run = await eventuallyWaiting();
+    await answerWait({ kind: "member", member }, run.id, { nodeId: "gate" }, { decision: "approve", comment: "fine" });
+    const result = await pending;
+    if (!WeftClient.isFinished(result)) throw new Error(`not finished: ${JSON.stringify(result)}`);
+    expect(result).toMatchObject({ status: "succeeded", output: { decision: "approved", comment: "fine" } });
+    expect(result.waits).toEqual([expect.objectContaining({ nodeId: "gate", status: "answered" })]);
+    // The resumed run's job came from the answer, not from the sync call: its end tells no view.
+    expect((await endOf(result.id)).view).toBeUndefined();
+    expect(result).toEqual(await client.getRun(result.id));
+  });
 });
+
+/** The approval workflow's run, once it waits. */
+async function eventuallyWaiting() {
+  for (let i = 0; i < 200; i++) {
+    const run = await db().run.findFirst({ where: { workflowId: ids.approval!, status: "waiting" }, select: { id: true } });
+    if (run) return waitForStatus(run.id, "waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the approval run never waited");
+}
