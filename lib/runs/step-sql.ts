@@ -377,8 +377,11 @@ export async function finishRunRow(
     if (rows.length > 0 && (await writeStepRows(pool, runId, leaseToken, rows)) === 0) return null;
     rows = [];
   }
-  const params = [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error), stepRecords(rows), rows.length, JSON.stringify(interrupted(outcome.status))];
-  const statement = options.view ? FINISH_RUN_WITH_VIEW : FINISH_RUN;
+  const closing = outcome.status !== "succeeded";
+  const params = [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error), stepRecords(rows), rows.length];
+  // $8, the interrupted step's error, exists only in the closing forms (PostgreSQL refuses a parameter a statement never uses).
+  if (closing) params.push(JSON.stringify(interrupted(outcome.status)));
+  const statement = closing ? (options.view ? FINISH_RUN.closingWithView : FINISH_RUN.closing) : options.view ? FINISH_RUN.succeededWithView : FINISH_RUN.succeeded;
   return retried(async (attempt) => {
     const result = await pool.query<{ finishedAt: Date; view?: string }>(statement(params));
     if (result.rows[0] || attempt === 1) return result.rows[0] ?? null;
@@ -394,22 +397,24 @@ export async function finishRunRow(
 
 /**
  * The statement of finishRunRow ($1 run, $2 lease token, $3 status, $4 output, $5 error, $6/$7 step
- * batch and its size, $8 interrupted-step error). With the view, the steps it shows are those this
- * statement writes (`batch`, `closed`: a statement does not see its own writes) and the run's other
- * rows as they were.
+ * batch and its size, $8 interrupted-step error). `closing` (a failed or cancelled run) adds the
+ * closing of steps still running; a succeeded run's statement leaves that part out rather than
+ * have PostgreSQL set it up for nothing. With the view, the steps it shows are those this
+ * statement writes (`batch`, `closed`: a statement does not see its own writes) and the run's
+ * other rows as they were.
  */
-function finishRunStatement(view: boolean): string {
-  const returned = view ? RUN_VIEW_STEP_COLUMNS : "1";
-  const steps = `(SELECT ${RUN_VIEW_STEP_COLUMNS} FROM batch UNION ALL SELECT ${RUN_VIEW_STEP_COLUMNS} FROM closed
-      UNION ALL SELECT ${RUN_VIEW_STEP_COLUMNS} FROM run_steps o WHERE o."runId" = $1
-        AND NOT EXISTS (SELECT 1 FROM batch b WHERE b."nodeId" = o."nodeId" AND b.iteration = o.iteration)
-        AND NOT EXISTS (SELECT 1 FROM closed c WHERE c."nodeId" = o."nodeId" AND c.iteration = o.iteration)) s`;
-  return `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING ${returned}),
+function finishRunStatement(options: { closing: boolean; view: boolean }): string {
+  const returned = options.view ? RUN_VIEW_STEP_COLUMNS : "1";
+  const written = options.closing ? ["batch", "closed"] : ["batch"];
+  const steps = `(${written.map((cte) => `SELECT ${RUN_VIEW_STEP_COLUMNS} FROM ${cte} UNION ALL `).join("")}SELECT ${RUN_VIEW_STEP_COLUMNS} FROM run_steps o
+      WHERE o."runId" = $1 ${written.map((cte) => `AND NOT EXISTS (SELECT 1 FROM ${cte} w WHERE w."nodeId" = o."nodeId" AND w.iteration = o.iteration)`).join(" ")}) s`;
+  const closed = `,
      closed AS (
        UPDATE run_steps s SET status = 'failed', error = $8::jsonb, "finishedAt" = now() AT TIME ZONE 'UTC'
-       WHERE s."runId" = $1 AND s.status = 'running' AND $3::"RunStatus" IN ('failed', 'cancelled') AND ${FENCE}
+       WHERE s."runId" = $1 AND s.status = 'running' AND ${FENCE}
          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($6::jsonb) AS b("nodeId" text, iteration int) WHERE b."nodeId" = s."nodeId" AND b.iteration = s.iteration)
-       RETURNING ${returned})
+       RETURNING ${returned})`;
+  return `WITH batch AS (${INSERT_STEPS.replace("$3::jsonb", "$6::jsonb")} RETURNING ${returned})${options.closing ? closed : ""}
      UPDATE runs SET status = $3::"RunStatus", output = $4::jsonb, error = $5::jsonb, cost = ${RUN_COST}, warnings = ${RUN_WARNINGS},
         "promptTokens" = t.prompt, "completionTokens" = t.completion, "totalTokens" = t.total,
         "finishedAt" = now() AT TIME ZONE 'UTC', "leaseOwner" = NULL, "leaseExpiresAt" = NULL
@@ -417,8 +422,13 @@ function finishRunStatement(view: boolean): string {
               COALESCE(SUM("totalTokens"), 0)::int AS total
            FROM run_steps WHERE "runId" = $1) t
      WHERE id = $1 AND "leaseToken" = $2 AND status = 'running' AND (SELECT count(*) FROM batch) = $7
-     RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"${view ? `, ${runViewJson("runs", steps)}::text AS view` : ""}`;
+     RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"${options.view ? `, ${runViewJson("runs", steps)}::text AS view` : ""}`;
 }
 
-const FINISH_RUN = prepared("finish_run", finishRunStatement(false));
-const FINISH_RUN_WITH_VIEW = prepared("finish_run_with_view", finishRunStatement(true));
+/** The four forms of the final statement, by whether it closes running steps and returns the view. */
+const FINISH_RUN = {
+  succeeded: prepared("finish_run", finishRunStatement({ closing: false, view: false })),
+  closing: prepared("finish_run_closing", finishRunStatement({ closing: true, view: false })),
+  succeededWithView: prepared("finish_run_with_view", finishRunStatement({ closing: false, view: true })),
+  closingWithView: prepared("finish_run_closing_with_view", finishRunStatement({ closing: true, view: true })),
+};
