@@ -8,7 +8,10 @@ import { listRuns, readCost } from "@/lib/runs/queries";
 import { runViewJson } from "@/lib/runs/run-view-sql";
 import type { ListRunsRequest, RunList, RunView, RunWaitView } from "./schemas";
 
-/** The run with its version number, creator, steps and waits, as one JSON object (the sync API reads every finished run with it, unless its end brought the view). */
+/**
+ * The run with its version number, creator, steps and waits, as one JSON object (a synchronous
+ * caller reads the finished run with it when its end message brought no view).
+ */
 const RUN_VIEW = prepared(
   "run_view",
   `SELECT ${runViewJson("r", `run_steps s WHERE s."runId" = r.id`)} AS view FROM runs r WHERE r.id = $1 AND r."workspaceId" = $2`,

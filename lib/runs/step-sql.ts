@@ -381,7 +381,8 @@ export async function finishRunRow(
   const params = [runId, leaseToken, outcome.status, jsonParam(outcome.output), jsonParam(outcome.error), stepRecords(rows), rows.length];
   // $8, the interrupted step's error, exists only in the closing forms (PostgreSQL refuses a parameter a statement never uses).
   if (closing) params.push(JSON.stringify(interrupted(outcome.status)));
-  const statement = closing ? (options.view ? FINISH_RUN.closingWithView : FINISH_RUN.closing) : options.view ? FINISH_RUN.succeededWithView : FINISH_RUN.succeeded;
+  const forms = closing ? FINISH_RUN.closing : FINISH_RUN.succeeded;
+  const statement = options.view ? forms.withView : forms.plain;
   return retried(async (attempt) => {
     const result = await pool.query<{ finishedAt: Date; view?: string }>(statement(params));
     if (result.rows[0] || attempt === 1) return result.rows[0] ?? null;
@@ -425,10 +426,14 @@ function finishRunStatement(options: { closing: boolean; view: boolean }): strin
      RETURNING ("finishedAt" AT TIME ZONE 'UTC') AS "finishedAt"${options.view ? `, ${runViewJson("runs", steps)}::text AS view` : ""}`;
 }
 
-/** The four forms of the final statement, by whether it closes running steps and returns the view. */
+/** The four forms of the final statement: for a succeeded or a closing (failed, cancelled) run, each without and with the view. */
 const FINISH_RUN = {
-  succeeded: prepared("finish_run", finishRunStatement({ closing: false, view: false })),
-  closing: prepared("finish_run_closing", finishRunStatement({ closing: true, view: false })),
-  succeededWithView: prepared("finish_run_with_view", finishRunStatement({ closing: false, view: true })),
-  closingWithView: prepared("finish_run_closing_with_view", finishRunStatement({ closing: true, view: true })),
+  succeeded: {
+    plain: prepared("finish_run", finishRunStatement({ closing: false, view: false })),
+    withView: prepared("finish_run_with_view", finishRunStatement({ closing: false, view: true })),
+  },
+  closing: {
+    plain: prepared("finish_run_closing", finishRunStatement({ closing: true, view: false })),
+    withView: prepared("finish_run_closing_with_view", finishRunStatement({ closing: true, view: true })),
+  },
 };

@@ -11,8 +11,9 @@ export const COMPLETION_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * A non-streaming completion: the run's end is watched before the run exists (as the v1 sync mode
- * does), then the finished run comes with its end message (or is read once); its answer is the message (the chat's rule: the Answer
- * nodes' texts, else the End output; lib/channels/run-answer.ts), its LLM steps' tokens the usage.
+ * does), then the finished run comes with its end message (or is read once); its answer is the
+ * message (the chat's rule: the Answer nodes' texts, else the End output; lib/channels/run-answer.ts),
+ * its LLM steps' tokens the usage.
  */
 export async function completeChat(request: Request, caller: ApiCaller, plan: ChatRunPlan, model: string): Promise<Response> {
   const runId = randomUUID();
