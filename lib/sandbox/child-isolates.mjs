@@ -37,14 +37,16 @@ const MAX_IDLE_HEAP_BYTES = 4 * 1024 * 1024;
  */
 const RUNNER = `(function (stringify, parse, isArray, ErrorCtor) {
   const typeName = (v) => (isArray(v) ? "an array" : v === null ? "null" : typeof v);
-  return async function run(inputsJson) {
+  let told = null;
+  async function run(inputsJson, tell) {
     if (typeof main !== "function") throw new ErrorCtor("WEFT_RESULT:The code must define function main(inputs) or be a function body that returns an object.");
     const result = await main(parse(inputsJson));
     if (result === null || typeof result !== "object" || isArray(result)) {
       throw new ErrorCtor("WEFT_RESULT:The code must return an object such as { answer: 42 }, not " + typeName(result) + ".");
     }
+    let json;
     try {
-      return stringify(result, function (key, value) {
+      json = stringify(result, function (key, value) {
         if (typeof value === "function" || typeof value === "symbol") throw new ErrorCtor("the value of " + (key ? stringify(key) : "the result") + " is a " + typeof value);
         if (typeof value === "bigint") throw new ErrorCtor("the value of " + stringify(key) + " is a BigInt");
         return value;
@@ -52,7 +54,22 @@ const RUNNER = `(function (stringify, parse, isArray, ErrorCtor) {
     } catch (error) {
       throw new ErrorCtor("WEFT_JSON:The returned object cannot be turned into JSON: " + (error && error.message ? error.message : String(error)) + ".");
     }
-  };
+    if (tell) told = json;
+    return json;
+  }
+  // The synchronous attempt (child.mjs): start() runs main and, once its promises settle (within
+  // the same call), leaves the JSON text where only take() reads it; set only here, from the
+  // captured stringify, so user code cannot forge it. Nothing is left on failure: the job then runs again the asynchronous way.
+  function start(inputsJson) {
+    told = null;
+    run(inputsJson, true);
+  }
+  function take() {
+    const json = told;
+    told = null;
+    return json;
+  }
+  return [run, start, take];
 })(JSON.stringify, JSON.parse, Array.isArray, Error)`;
 
 /**
@@ -71,11 +88,13 @@ const SETUP = `globalThis.console = (function (log) {
 })(globalThis.$weftLog);
 delete globalThis.$weftLog;
 delete globalThis.WebAssembly;
-[${RUNNER}, (function (collect) {
+(function (runner, collect) {
+  return [runner[0], runner[1], runner[2], collect];
+})(${RUNNER}, (function (collect) {
   if (typeof collect !== "function") return null;
   Object.defineProperty(globalThis, "gc", { value: undefined, writable: false });
   return collect;
-})(globalThis.gc)]`;
+})(globalThis.gc))`;
 
 /** The setup script compiled once per isolate: a compiled script runs in any context of its isolate. */
 const setupScripts = /** @type {WeakMap<ivm.Isolate, ivm.Script>} */ (new WeakMap());
@@ -84,7 +103,8 @@ const setupScripts = /** @type {WeakMap<ivm.Isolate, ivm.Script>} */ (new WeakMa
  * A job's context, ready to run user code. `sink` is where its console output goes; `collect`
  * runs a full garbage collection of the isolate (null without --expose-gc).
  * @typedef {{ logs: string[], chars: number, maxLines: number, maxChars: number }} Sink
- * @typedef {{ isolate: ivm.Isolate, context: ivm.Context, runner: ivm.Reference<(inputsJson: string) => Promise<string>>, collect: ivm.Reference<() => void> | null, sink: Sink, key: string | undefined }} Prepared
+ * `start` and `take` are the runner's synchronous attempt (child.mjs `attemptSync`).
+ * @typedef {{ isolate: ivm.Isolate, context: ivm.Context, runner: ivm.Reference<(inputsJson: string) => Promise<string>>, start: ivm.Reference<(inputsJson: string) => void>, take: ivm.Reference<() => string | null>, collect: ivm.Reference<() => void> | null, sink: Sink, key: string | undefined }} Prepared
  */
 
 /**
@@ -113,11 +133,15 @@ function prepareContext(isolate, key) {
   const made = setup.runSync(context, { reference: true });
   /** @type {Prepared["runner"]} */
   const runner = made.getSync(0, { reference: true });
-  const gc = made.getSync(1, { reference: true });
+  /** @type {Prepared["start"]} */
+  const start = made.getSync(1, { reference: true });
+  /** @type {Prepared["take"]} */
+  const take = made.getSync(2, { reference: true });
+  const gc = made.getSync(3, { reference: true });
   made.release();
   /** @type {Prepared["collect"]} */
   const collect = gc.typeof === "function" ? gc : (gc.release(), null);
-  return { isolate, context, runner, collect, sink, key };
+  return { isolate, context, runner, start, take, collect, sink, key };
 }
 
 /** @param {ivm.Isolate} isolate @param {string | undefined} key @returns {Prepared} */
@@ -194,6 +218,8 @@ export function createIsolateStock({ warm: warmTarget, idle: idleTarget, default
       const { isolate, key, collect } = prepared;
       if (isolate.isDisposed) return;
       prepared.runner.release();
+      prepared.start.release();
+      prepared.take.release();
       prepared.context.release();
       const used = (uses.get(isolate) ?? 0) + 1;
       if (!clean || !key || used >= MAX_USES || idleTarget === 0) {

@@ -1,6 +1,7 @@
 // @ts-check
 // Plain JavaScript on purpose: the pool starts it with bare `node` (no TypeScript loader), which
 // keeps a cold start near 0.3 s instead of 2 s. The message shapes are in protocol.ts.
+import { createHash } from "node:crypto";
 import { createInterface } from "node:readline";
 import { createIsolateStock } from "./child-isolates.mjs";
 
@@ -14,8 +15,10 @@ import { createIsolateStock } from "./child-isolates.mjs";
  * A long-lived sandbox process: runs many jobs at once, each in an isolated-vm isolate that runs
  * nothing else meanwhile (its own heap with a memory limit, a time limit, no `require`, `process`,
  * network, file system or environment: an isolate has only the JavaScript built-ins). isolated-vm runs each isolate on a
- * thread of its own and every call that runs user code is asynchronous, so this event loop only
- * routes messages and prepares contexts (child-isolates.mjs says why that part is synchronous).
+ * thread of its own. A job's code first runs here, on this thread, for at most SYNC_SLICE_MS
+ * (attemptSync: most jobs end within it, without the hops to the isolate's thread); code that
+ * needs longer runs again on the isolate's own thread through asynchronous calls, so a long job
+ * holds this event loop only for the slice (child-isolates.mjs says why preparing a context is synchronous too).
  * Jobs (and cancellations) come in as one JSON document per line on stdin, replies go out the same
  * way on stdout, each naming its job (protocol.ts). The parent validates every reply and kills this
  * process if it stops answering, so nothing here has to be trusted.
@@ -83,30 +86,85 @@ function stop(id, why) {
 const COMPILE_ERROR = new RegExp(`\\s*\\[${FILENAME.replace(".", "\\.")}:\\d+:\\d+\\]$`);
 
 /**
- * Runs the user's code in a prepared isolate and returns the result as JSON text. Two calls into
- * the isolate (each a hop to its thread): one compiles and runs the script that defines main, one
- * runs main through the runner. The time limit covers both.
- * @param {Prepared} prepared @param {SandboxJob} job @returns {Promise<string | Failure>}
+ * The job's code as a script that defines main, the line offset that keeps its line numbers, and
+ * its inputs as JSON text. @param {SandboxJob} job
  */
-async function execute(prepared, job) {
-  const { isolate, context, runner } = prepared;
+function scriptOf(job) {
   const definesMain = DEFINES_MAIN.test(job.code);
-  const source = definesMain ? job.code : `async function main(inputs) {\n${job.code}\n}`;
+  return {
+    source: definesMain ? job.code : `async function main(inputs) {\n${job.code}\n}`,
+    lineOffset: definesMain ? 0 : -1,
+    inputsJson: JSON.stringify(job.inputs),
+  };
+}
+
+/** @param {string} json @param {SandboxJob} job @returns {string | Failure} */
+function withinOutputLimit(json, job) {
+  const bytes = Buffer.byteLength(json);
+  if (bytes > job.maxOutputBytes) return { kind: "output", message: `The returned object is ${bytes} bytes as JSON; the limit is ${job.maxOutputBytes}.` };
+  return json;
+}
+
+/**
+ * Runs the user's code in a prepared isolate the asynchronous way and returns the result as JSON
+ * text. Two calls into the isolate (each a hop to its thread): one compiles and runs the script
+ * that defines main, one runs main through the runner. The time limit covers both.
+ * @param {Prepared} prepared @param {SandboxJob} job @param {ReturnType<typeof scriptOf>} script @param {number} timeoutMs
+ * @returns {Promise<string | Failure>}
+ */
+async function execute(prepared, job, { source, lineOffset, inputsJson }, timeoutMs) {
+  const { isolate, context, runner } = prepared;
   const started = Date.now();
   try {
-    await context.eval(source, { filename: FILENAME, lineOffset: definesMain ? 0 : -1, timeout: job.timeoutMs });
+    await context.eval(source, { filename: FILENAME, lineOffset, timeout: timeoutMs });
   } catch (error) {
     const e = /** @type {Error} */ (error);
     if (isolate.isDisposed || e?.name !== "SyntaxError" || !COMPILE_ERROR.test(e.message)) throw error;
     const line = lineOf(e);
     return { kind: "syntax", message: `Syntax error${line ? ` on line ${line}` : ""}: ${e.message.replace(COMPILE_ERROR, "")}`, line };
   }
-  const left = Math.max(1, job.timeoutMs - (Date.now() - started));
-  const json = await runner.apply(undefined, [JSON.stringify(job.inputs)], { timeout: left, result: { promise: true, copy: true } });
+  const left = Math.max(1, timeoutMs - (Date.now() - started));
+  const json = await runner.apply(undefined, [inputsJson], { timeout: left, result: { promise: true, copy: true } });
   if (typeof json !== "string") return { kind: "result", message: "The code must return an object such as { answer: 42 }." };
-  const bytes = Buffer.byteLength(json);
-  if (bytes > job.maxOutputBytes) return { kind: "output", message: `The returned object is ${bytes} bytes as JSON; the limit is ${job.maxOutputBytes}.` };
-  return json;
+  return withinOutputLimit(json, job);
+}
+
+/**
+ * A job's first attempt, on this thread: the same script and runner, through synchronous calls
+ * that stop after SYNC_SLICE_MS. Most Code jobs finish well within it, and then pay none of the
+ * asynchronous way's hops to the isolate's thread and back (lib/sandbox/ARCHITECTURE.md has the
+ * figures). Returns the JSON text, or undefined when the attempt did not produce one (it threw, ran
+ * out of its slice, or awaits something that had not settled when the call returned): the job
+ * then runs again the asynchronous way, whose answer (an error, a timeout) is the one the user
+ * sees. The code has no way out of its isolate, so a second run from the start changes nothing
+ * but the time. `timedOut` tells the caller the isolate was stopped mid-run.
+ * @param {Prepared} prepared @param {ReturnType<typeof scriptOf>} script @param {number} sliceMs
+ * @returns {{ json?: string, timedOut: boolean }}
+ */
+function attemptSync({ context, start, take }, { source, lineOffset, inputsJson }, sliceMs) {
+  const until = performance.now() + sliceMs;
+  const timeout = () => Math.max(1, Math.ceil(until - performance.now()));
+  try {
+    context.evalSync(source, { filename: FILENAME, lineOffset, timeout: timeout() });
+    start.applySync(undefined, [inputsJson], { timeout: timeout() });
+    const json = take.applySync(undefined, [], { timeout: timeout() });
+    return { json: typeof json === "string" ? json : undefined, timedOut: false };
+  } catch (error) {
+    return { timedOut: /Script execution timed out/.test(/** @type {Error} */ (error)?.message ?? "") };
+  }
+}
+
+/** How long a job's synchronous attempt may hold this thread, which other jobs' messages wait for. */
+const SYNC_SLICE_MS = 4;
+/** Code whose synchronous attempt did not succeed runs the asynchronous way at once: the most recent ASYNC_ONLY_MAX, by hash of workspace and code. */
+const asyncOnly = /** @type {Set<string>} */ (new Set());
+const ASYNC_ONLY_MAX = 256;
+/** @param {string} code */
+const codeHash = (code) => createHash("sha1").update(code).digest("base64");
+/** @param {string} hash */
+function rememberAsyncOnly(hash) {
+  asyncOnly.add(hash);
+  if (asyncOnly.size > ASYNC_ONLY_MAX) asyncOnly.delete(/** @type {string} */ (asyncOnly.values().next().value));
 }
 
 /** Never rejects: every outcome is a reply. @param {SandboxJob} job @returns {Promise<SandboxReply>} */
@@ -134,11 +192,35 @@ async function runJob(job) {
   // The code's own failures (a throw, a bad result) leave its isolate sound; limits, cancellation and surprises do not.
   let clean = false;
   try {
-    state.prepared = await isolates.acquire(job.scope, Math.max(job.memoryMb, 8));
+    const memoryMb = Math.max(job.memoryMb, 8);
+    const script = scriptOf(job);
+    state.prepared = await isolates.acquire(job.scope, memoryMb);
     // Cancelled while its isolate was being prepared.
     if (state.stopped) state.prepared.isolate.dispose();
     Object.assign(state.prepared.sink, { logs, chars: 0, maxLines: job.maxLogLines, maxChars: job.maxLogChars });
-    const outcome = await execute(state.prepared, job);
+    let timeoutMs = job.timeoutMs;
+    // Per workspace: whether a workspace's code ran long tells nothing about another's.
+    const hash = codeHash(`${job.scope ?? ""}\n${job.code}`);
+    if (!asyncOnly.has(hash) && !state.stopped) {
+      const attempt = attemptSync(state.prepared, script, Math.min(SYNC_SLICE_MS, job.timeoutMs));
+      if (attempt.json !== undefined) {
+        clean = true;
+        const outcome = withinOutputLimit(attempt.json, job);
+        if (typeof outcome !== "string") return fail(outcome);
+        return { id: job.id, ok: true, json: outcome, logs, durationMs: elapsed() };
+      }
+      rememberAsyncOnly(hash);
+      // Over its memory limit: the isolate is gone, and the answer is the same as the asynchronous way's.
+      if (state.prepared.isolate.isDisposed) throw new Error("memory limit");
+      // A fresh context for the second run, in the same isolate unless it was stopped mid-run.
+      isolates.release(state.prepared, !attempt.timedOut);
+      state.prepared = undefined;
+      logs.length = 0;
+      timeoutMs = Math.max(1, job.timeoutMs - elapsed());
+      state.prepared = await isolates.acquire(job.scope, memoryMb);
+      Object.assign(state.prepared.sink, { logs, chars: 0, maxLines: job.maxLogLines, maxChars: job.maxLogChars });
+    }
+    const outcome = await execute(state.prepared, job, script, timeoutMs);
     clean = typeof outcome === "string" || outcome.kind !== "timeout";
     if (typeof outcome !== "string") return fail(outcome);
     return { id: job.id, ok: true, json: outcome, logs, durationMs: elapsed() };

@@ -110,6 +110,33 @@ describe("sandbox pool (real isolates)", () => {
     expect((await pool.run(request("return { ok: 1 };"))).result).toEqual({ ok: 1 });
   });
 
+  it("a job first tries on the child's own thread; one that needs longer, throws or awaits forever runs again the usual way, with the same answer and its logs once", async () => {
+    const pool = await realPool({ processes: 1, jobsPerProcess: 4 });
+    const runner = pool.forWorkspace("w1");
+    const slow = "console.log('start', inputs.n); const end = Date.now() + 30; while (Date.now() < end) {}\nconsole.log('end');\nreturn { n: inputs.n };";
+    // Past the synchronous slice (a few ms) the first time; the same code later goes the usual way at once.
+    for (const n of [1, 2]) expect(await runner(request(slow, { n }))).toMatchObject({ result: { n }, logs: [`start ${n}`, "end"] });
+    // Fast code: answered by the first attempt, logs included.
+    expect(await runner(request("console.log('hi'); let s = 0; for (const x of inputs.xs) s += await Promise.resolve(x);\nreturn { s };", { xs: [1, 2, 3] }))).toMatchObject({ result: { s: 6 }, logs: ["hi"] });
+    const failures = await Promise.all(
+      [
+        request("console.log('x'); throw new TypeError('bad ' + inputs.n);", { n: 3 }),
+        request("return {a: }"),
+        request("return 5"),
+        request("await new Promise(() => {});\nreturn {};", {}, { timeoutMs: 300 }),
+        request("const a = []; for (;;) a.push(new Array(1e5).fill(1));", {}, { memoryMb: 16 }),
+      ].map((r) => settle(runner(r))),
+    );
+    expect(failures.map((f) => (f as NodeError).message)).toEqual([
+      "The code threw on line 1: TypeError: bad 3",
+      "Syntax error on line 1: Unexpected token '}'",
+      "The code must return an object such as { answer: 42 }, not number.",
+      "The code ran longer than its time limit of 300 ms.",
+      "The code used more than the memory limit of 16 MB.",
+    ]);
+    expect((await runner(request("return { fine: true };"))).result).toEqual({ fine: true });
+  });
+
   it("cancel stops only the cancelled job; its slot frees and the process keeps serving", async () => {
     const pool = await realPool({ processes: 1, jobsPerProcess: 4 });
     const [pid] = pool.stats().pids;
