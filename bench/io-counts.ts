@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { ensureDatabase } from "../scripts/lib/database";
 import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
+import { BENCH_AUTH_SECRET } from "./lib/env";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -28,7 +29,7 @@ Object.assign(process.env, {
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
   WEFT_REDIS_PREFIX: process.env.BENCH_REDIS_PREFIX ?? "weft-bench-path-io",
   WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
-  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
+  BETTER_AUTH_SECRET: BENCH_AUTH_SECRET,
   WEFT_BENCH_COUNTERS_DIR: COUNTERS_DIR,
   LOG_LEVEL: "warn",
 });

@@ -26,6 +26,7 @@ import { buildWorker, projectRoot, workerArgs } from "../scripts/lib/worker-comm
 import { benchWorkflows } from "./lib/workflows";
 import { startAutovacuumStandIn } from "./lib/autovacuum";
 import { hostSpeedProbeMs } from "./lib/host-speed";
+import { BENCH_AUTH_SECRET } from "./lib/env";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -52,7 +53,7 @@ const benchEnv = {
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
   WEFT_REDIS_PREFIX: PREFIX,
   WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
-  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
+  BETTER_AUTH_SECRET: BENCH_AUTH_SECRET,
   BETTER_AUTH_URL: `http://127.0.0.1:${PORT}`,
   NEXT_TELEMETRY_DISABLED: "1",
   LOG_LEVEL: "warn",

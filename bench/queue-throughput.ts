@@ -21,6 +21,7 @@ import { startAutovacuumStandIn } from "./lib/autovacuum";
 import { buildWorker, workerArgs } from "../scripts/lib/worker-command";
 import { GraphSchema } from "../lib/engine/graph";
 import { benchWorkflows } from "./lib/workflows";
+import { BENCH_AUTH_SECRET } from "./lib/env";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -38,7 +39,7 @@ const benchEnv = {
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
   WEFT_REDIS_PREFIX: PREFIX,
   WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
-  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
+  BETTER_AUTH_SECRET: BENCH_AUTH_SECRET,
   LOG_LEVEL: "warn",
   ...(process.env.WEFT_WORKER_CONCURRENCY ? { WEFT_WORKER_CONCURRENCY: process.env.WEFT_WORKER_CONCURRENCY } : {}),
 };

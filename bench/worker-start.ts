@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { ensureDatabase } from "../scripts/lib/database";
 import { buildWorker, devWorkerArgs, projectRoot, workerArgs } from "../scripts/lib/worker-command";
+import { BENCH_AUTH_SECRET } from "./lib/env";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -24,7 +25,7 @@ const benchEnv = {
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
   WEFT_REDIS_PREFIX: PREFIX,
   WEFT_SECRET_KEYS: "b1:YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
-  BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef",
+  BETTER_AUTH_SECRET: BENCH_AUTH_SECRET,
   LOG_LEVEL: "info",
 };
 
