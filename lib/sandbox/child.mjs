@@ -15,10 +15,10 @@ import { createIsolateStock } from "./child-isolates.mjs";
  * A long-lived sandbox process: runs many jobs at once, each in an isolated-vm isolate that runs
  * nothing else meanwhile (its own heap with a memory limit, a time limit, no `require`, `process`,
  * network, file system or environment: an isolate has only the JavaScript built-ins). isolated-vm runs each isolate on a
- * thread of its own. A job's code first runs here, on this thread, for at most SYNC_SLICE_MS
- * (attemptSync: most jobs end within it, without the hops to the isolate's thread); code that
- * needs longer runs again on the isolate's own thread through asynchronous calls, so a long job
- * holds this event loop only for the slice (child-isolates.mjs says why preparing a context is synchronous too).
+ * thread of its own. A job alone in this process first runs here, on this thread, for at most
+ * SYNC_SLICE_MS (attemptSync: most jobs end within it, without the hops to the isolate's thread);
+ * code that needs longer, and every job that has company, runs on the isolate's own thread through
+ * asynchronous calls (child-isolates.mjs says why preparing a context is synchronous too).
  * Jobs (and cancellations) come in as one JSON document per line on stdin, replies go out the same
  * way on stdout, each naming its job (protocol.ts). The parent validates every reply and kills this
  * process if it stops answering, so nothing here has to be trusted.
@@ -201,7 +201,9 @@ async function runJob(job) {
     let timeoutMs = job.timeoutMs;
     // Per workspace: whether a workspace's code ran long tells nothing about another's.
     const hash = codeHash(`${job.scope ?? ""}\n${job.code}`);
-    if (!asyncOnly.has(hash) && !state.stopped) {
+    // Only a job alone in this process tries first on its thread: a built-in call that does not check for
+    // interrupts (a join of millions of elements) holds the thread until it returns, and no other job waits behind it.
+    if (running.size === 1 && !asyncOnly.has(hash) && !state.stopped) {
       const attempt = attemptSync(state.prepared, script, Math.min(SYNC_SLICE_MS, job.timeoutMs));
       if (attempt.json !== undefined) {
         clean = true;
