@@ -110,7 +110,7 @@ describe("sandbox pool (real isolates)", () => {
     expect((await pool.run(request("return { ok: 1 };"))).result).toEqual({ ok: 1 });
   });
 
-  it("a job first tries on the child's own thread; one that needs longer, throws or awaits forever runs again the usual way, with the same answer and its logs once", async () => {
+  it("a job alone in its process first tries on the child's own thread; one that needs longer, throws or awaits forever runs again the usual way, with the same answer and its logs once", async () => {
     const pool = await realPool({ processes: 1, jobsPerProcess: 4 });
     const runner = pool.forWorkspace("w1");
     const slow = "console.log('start', inputs.n); const end = Date.now() + 30; while (Date.now() < end) {}\nconsole.log('end');\nreturn { n: inputs.n };";
@@ -118,15 +118,16 @@ describe("sandbox pool (real isolates)", () => {
     for (const n of [1, 2]) expect(await runner(request(slow, { n }))).toMatchObject({ result: { n }, logs: [`start ${n}`, "end"] });
     // Fast code: answered by the first attempt, logs included.
     expect(await runner(request("console.log('hi'); let s = 0; for (const x of inputs.xs) s += await Promise.resolve(x);\nreturn { s };", { xs: [1, 2, 3] }))).toMatchObject({ result: { s: 6 }, logs: ["hi"] });
-    const failures = await Promise.all(
-      [
-        request("console.log('x'); throw new TypeError('bad ' + inputs.n);", { n: 3 }),
-        request("return {a: }"),
-        request("return 5"),
-        request("await new Promise(() => {});\nreturn {};", {}, { timeoutMs: 300 }),
-        request("const a = []; for (;;) a.push(new Array(1e5).fill(1));", {}, { memoryMb: 16 }),
-      ].map((r) => settle(runner(r))),
-    );
+    // One at a time, so each is alone in the process and goes through the first attempt, then the usual way.
+    const failures: unknown[] = [];
+    for (const failing of [
+      request("console.log('x'); throw new TypeError('bad ' + inputs.n);", { n: 3 }),
+      request("return {a: }"),
+      request("return 5"),
+      request("await new Promise(() => {});\nreturn {};", {}, { timeoutMs: 300 }),
+      request("const a = []; for (;;) a.push(new Array(1e5).fill(1));", {}, { memoryMb: 16 }),
+    ])
+      failures.push(await settle(runner(failing)));
     expect(failures.map((f) => (f as NodeError).message)).toEqual([
       "The code threw on line 1: TypeError: bad 3",
       "Syntax error on line 1: Unexpected token '}'",
