@@ -6,8 +6,10 @@
  * concurrency. Prints requests/s, latency percentiles, errors, CPU seconds per 1,000 requests of web
  * and worker (from /proc), RSS before and after, sandbox processes forked, and the SQL statements
  * and Redis commands and round trips per run (counted inside the processes, lib/metrics/io-counters.ts),
- * the CPU of the PostgreSQL backends serving the bench database, and the WAL flushes per run (each
- * durable commit waits for one; concurrent commits may share one).
+ * the CPU of the PostgreSQL backends serving the bench database, the WAL flushes per run (each
+ * durable commit waits for one; concurrent commits may share one), and the context switches per run
+ * of web, worker, sandbox processes and backends (hand-overs between processes and threads, which
+ * cost tens of µs each on this project's VMs and hardly depend on the host's speed).
  *
  *   npm run build   (once)
  *   npm run bench:http -- --workflow template --workers 1 --concurrency 10,50 --requests 500
@@ -23,7 +25,19 @@ import { ensureDatabase } from "../scripts/lib/database";
 import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
 import { createClient, waitForServer, type HttpClient } from "./lib/http";
 import { closedLoop, percentile, type Attempt } from "./lib/load";
-import { backendCpuBetween, databaseBackendCpu, rssMiB, splitCpu, treeCpu, treeRssMiB, walFlushes, watchForks } from "./lib/proc";
+import {
+  backendCpuBetween,
+  contextSwitches,
+  databaseBackendCpu,
+  databaseBackendSwitches,
+  rssMiB,
+  splitCpu,
+  treeContextSwitches,
+  treeCpu,
+  treeRssMiB,
+  walFlushes,
+  watchForks,
+} from "./lib/proc";
 import { benchWorkflows, isBenchWorkflow } from "./lib/workflows";
 import { benchEnvironment } from "./lib/env";
 import { startAutovacuumStandIn } from "./lib/autovacuum";
@@ -103,6 +117,12 @@ async function main() {
     const { workflowId, apiKey } = await setUp(setupClient);
     const workerPids = workers.map((w) => w.pid!);
     const webTree = () => webPids(web);
+    /** Context switches so far of the web (with its children), the workers, and the workers' sandbox processes. */
+    const processSwitches = () => ({
+      web: web?.pid ? treeContextSwitches(web.pid) : 0,
+      worker: workerPids.reduce((sum, pid) => sum + contextSwitches(pid), 0),
+      sandbox: workerPids.reduce((sum, pid) => sum + treeContextSwitches(pid) - contextSwitches(pid), 0),
+    });
 
     // Warm-up, then a sequential probe: the exact per-run counts with no concurrency.
     const warm = createClient(BASE, 1);
@@ -140,6 +160,8 @@ async function main() {
         webRss: web?.pid ? treeRssMiB(web.pid) : 0,
         workerRss: workerPids.map(rssMiB),
         databaseCpu: await databaseBackendCpu(benchEnv.DATABASE_URL!),
+        switches: processSwitches(),
+        databaseSwitches: await databaseBackendSwitches(benchEnv.DATABASE_URL!),
       };
       const forks = workerPids.map((pid) => watchForks(pid));
       const result = await closedLoop(REQUESTS, concurrency, () => runOnce(client, workflowId, apiKey));
@@ -150,6 +172,9 @@ async function main() {
       const sandboxCpu = workerPids.map(splitCpu).reduce((sum, cpu, i) => sum + cpu.children - before.workerCpu[i]!.children, 0);
       const perK = (seconds: number) => ((seconds / REQUESTS) * 1000).toFixed(2);
       const databaseCpu = backendCpuBetween(before.databaseCpu, await databaseBackendCpu(benchEnv.DATABASE_URL!));
+      const switchesAfter = processSwitches();
+      const databaseSwitches = backendCpuBetween(before.databaseSwitches, await databaseBackendSwitches(benchEnv.DATABASE_URL!));
+      const switchesPerRun = (after: number, start: number) => ((after - start) / REQUESTS).toFixed(1);
       await sleep(STATS_LAG_MS);
       const flushes = (await walFlushes(benchEnv.DATABASE_URL!)) - before.walFlushes;
       const webRssAfter = web?.pid ? treeRssMiB(web.pid) : 0;
@@ -159,15 +184,15 @@ async function main() {
       const webCounts = diffCounts(sumCounts(webTree()), before.web);
       const workerCounts = diffCounts(sumCounts(workerPids), before.worker);
       rows.push(
-        `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${perK(databaseCpu)} | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} | ${perRun(flushes, REQUESTS)} |`,
+        `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${perK(databaseCpu)} | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} | ${perRun(flushes, REQUESTS)} | ${switchesPerRun(switchesAfter.web, before.switches.web)} / ${switchesPerRun(switchesAfter.worker, before.switches.worker)} + ${switchesPerRun(switchesAfter.sandbox, before.switches.sandbox)} / ${(databaseSwitches / REQUESTS).toFixed(1)} |`,
       );
       if (result.failures.length) console.error(`failures at ${concurrency}: ${[...new Set(result.failures)].slice(0, 3).join(" | ")}`);
       console.log(`load average (1 min) after the row at ${concurrency}: ${os.loadavg()[0]!.toFixed(2)}`);
       printCounts(`under load at ${concurrency} concurrent (background work of the worker included)`, webCounts, workerCounts, REQUESTS);
       client.close();
     }
-    console.log("| concurrent | requests/s | p50 / p90 / p99 ms | errors | web CPU s per 1,000 | worker CPU s per 1,000 | PostgreSQL CPU s per 1,000 | web RSS MiB before → after | worker RSS MiB | processes forked | SQL per run (web + worker) | Redis commands / round trips per run | WAL flushes per run |");
-    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log("| concurrent | requests/s | p50 / p90 / p99 ms | errors | web CPU s per 1,000 | worker CPU s per 1,000 | PostgreSQL CPU s per 1,000 | web RSS MiB before → after | worker RSS MiB | processes forked | SQL per run (web + worker) | Redis commands / round trips per run | WAL flushes per run | context switches per run: web / worker + sandbox / PostgreSQL |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
   } finally {
     setupClient.close();

@@ -87,23 +87,52 @@ export function watchForks(pid: number, everyMs = 20): { stop: () => number[] } 
 }
 
 /**
- * CPU seconds of every PostgreSQL backend serving `database` now (pg_stat_activity), by pid: the
+ * Context switches so far of every thread of a process, voluntary (it waited: for a socket, a lock,
+ * a timer) and involuntary (preempted). On this project's VMs a switch that wakes another core
+ * costs tens of µs of CPU (docs/architecture.md, session 18), so the count per request says how
+ * many hand-overs a request makes, and it barely moves with the host's speed.
+ */
+export function contextSwitches(pid: number): number {
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  let sum = 0;
+  for (const task of tasks) {
+    const status = read(`/proc/${pid}/task/${task}/status`) ?? "";
+    sum += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  }
+  return sum;
+}
+
+/** Context switches so far of a process and its live descendants (threads that ended are not counted). */
+export const treeContextSwitches = (pid: number) => contextSwitches(pid) + descendantsOf(pid).reduce((sum, child) => sum + contextSwitches(child), 0);
+
+/**
+ * `measure` of every PostgreSQL backend serving `database` now (pg_stat_activity), by pid: the
  * database's share of a request, which the app's own processes do not show. Backends of other
  * databases (other benches, tests) are left out.
  */
-export async function databaseBackendCpu(databaseUrl: string): Promise<Map<number, number>> {
+async function databaseBackends(databaseUrl: string, measure: (pid: number) => number): Promise<Map<number, number>> {
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
-    return new Map(rows.map(({ pid }) => [pid, ownCpu(pid, false)]));
+    return new Map(rows.map(({ pid }) => [pid, measure(pid)]));
   } finally {
     await client.end();
   }
 }
 
-/** CPU seconds the backends present in both samples spent between them. */
+/** CPU seconds of each backend serving the database (databaseBackends). */
+export const databaseBackendCpu = (databaseUrl: string) => databaseBackends(databaseUrl, (pid) => ownCpu(pid, false));
+/** Context switches of each backend serving the database (databaseBackends). */
+export const databaseBackendSwitches = (databaseUrl: string) => databaseBackends(databaseUrl, contextSwitches);
+
+/** What the backends present in both samples added between them (CPU seconds, context switches). */
 export function backendCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
   let sum = 0;
   for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? cpu);
