@@ -189,6 +189,10 @@ async function runJob(job) {
     logs,
     durationMs: elapsed(),
   });
+  /** @param {string | Failure} outcome @returns {SandboxReply} */
+  const answer = (outcome) => (typeof outcome === "string" ? { id: job.id, ok: true, json: outcome, logs, durationMs: elapsed() } : fail(outcome));
+  /** Sends the prepared context's console output to this job's logs. @param {Prepared} prepared */
+  const logInto = (prepared) => Object.assign(prepared.sink, { logs, chars: 0, maxLines: job.maxLogLines, maxChars: job.maxLogChars });
   // The code's own failures (a throw, a bad result) leave its isolate sound; limits, cancellation and surprises do not.
   let clean = false;
   try {
@@ -197,19 +201,17 @@ async function runJob(job) {
     state.prepared = await isolates.acquire(job.scope, memoryMb);
     // Cancelled while its isolate was being prepared.
     if (state.stopped) state.prepared.isolate.dispose();
-    Object.assign(state.prepared.sink, { logs, chars: 0, maxLines: job.maxLogLines, maxChars: job.maxLogChars });
+    logInto(state.prepared);
     let timeoutMs = job.timeoutMs;
-    // Per workspace: whether a workspace's code ran long tells nothing about another's.
-    const hash = codeHash(`${job.scope ?? ""}\n${job.code}`);
     // Only a job alone in this process tries first on its thread: a built-in call that does not check for
     // interrupts (a join of millions of elements) holds the thread until it returns, and no other job waits behind it.
-    if (running.size === 1 && !asyncOnly.has(hash) && !state.stopped) {
+    // Per workspace: whether a workspace's code ran long tells nothing about another's.
+    const hash = running.size === 1 && !state.stopped ? codeHash(`${job.scope ?? ""}\n${job.code}`) : undefined;
+    if (hash && !asyncOnly.has(hash)) {
       const attempt = attemptSync(state.prepared, script, Math.min(SYNC_SLICE_MS, job.timeoutMs));
       if (attempt.json !== undefined) {
         clean = true;
-        const outcome = withinOutputLimit(attempt.json, job);
-        if (typeof outcome !== "string") return fail(outcome);
-        return { id: job.id, ok: true, json: outcome, logs, durationMs: elapsed() };
+        return answer(withinOutputLimit(attempt.json, job));
       }
       rememberAsyncOnly(hash);
       // Over its memory limit: the isolate is gone, and the answer is the same as the asynchronous way's.
@@ -220,12 +222,11 @@ async function runJob(job) {
       logs.length = 0;
       timeoutMs = Math.max(1, job.timeoutMs - elapsed());
       state.prepared = await isolates.acquire(job.scope, memoryMb);
-      Object.assign(state.prepared.sink, { logs, chars: 0, maxLines: job.maxLogLines, maxChars: job.maxLogChars });
+      logInto(state.prepared);
     }
     const outcome = await execute(state.prepared, job, script, timeoutMs);
     clean = typeof outcome === "string" || outcome.kind !== "timeout";
-    if (typeof outcome !== "string") return fail(outcome);
-    return { id: job.id, ok: true, json: outcome, logs, durationMs: elapsed() };
+    return answer(outcome);
   } catch (error) {
     const failure = classify(error, state, job);
     clean = failure.kind === "thrown" || failure.kind === "result";
