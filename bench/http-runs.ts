@@ -23,7 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { ensureDatabase } from "../scripts/lib/database";
 import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
-import { createClient, waitForServer, type HttpClient } from "./lib/http";
+import { createClient, createLoadClient, waitForServer, type HttpClient, type LoadClient } from "./lib/http";
 import { closedLoop, percentile, type Attempt } from "./lib/load";
 import {
   backendCpuBetween,
@@ -56,6 +56,9 @@ const WARMUP = Number(arg("warmup", "20"));
 const PROBE = Number(arg("probe", "20"));
 const PORT = Number(arg("port", "3300"));
 const ATTACH = arg("attach", "");
+const CLIENT = arg("client", "undici");
+if (CLIENT !== "undici" && CLIENT !== "node") throw new Error("--client must be undici or node");
+const LOAD_CLIENT: "undici" | "node" = CLIENT;
 const PREFIX = process.env.BENCH_REDIS_PREFIX ?? "weft-bench-path";
 const COUNTERS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-counters-"));
 const BASE = ATTACH || `http://127.0.0.1:${PORT}`;
@@ -84,14 +87,18 @@ async function setUp(client: HttpClient): Promise<{ workflowId: string; apiKey: 
 const settleCounters = () => settleIn(COUNTERS_DIR);
 const sumCounts = (pids: number[]) => sumIn(COUNTERS_DIR, pids);
 
-async function runOnce(client: HttpClient, workflowId: string, apiKey: string): Promise<Attempt> {
+/** The same request every time: its JSON is made once. */
+const REQUEST_JSON = JSON.stringify({ inputs: workflow.inputs, mode: "sync", timeoutMs: 60_000 });
+const EXPECTED_JSON = JSON.stringify(workflow.expected);
+
+async function runOnce(client: LoadClient, workflowId: string, apiKey: string): Promise<Attempt> {
   const started = performance.now();
   try {
-    const response = await client.request("POST", `/api/v1/workflows/${workflowId}/runs`, { inputs: workflow.inputs, mode: "sync", timeoutMs: 60_000 }, { authorization: `Bearer ${apiKey}` });
+    const response = await client.send(`/api/v1/workflows/${workflowId}/runs`, REQUEST_JSON, { authorization: `Bearer ${apiKey}` });
     const ms = performance.now() - started;
     if (response.status !== 200) return { ms, ok: false, detail: `${response.status} ${response.body.slice(0, 200)}` };
     const run = JSON.parse(response.body) as { status: string; output: unknown };
-    const ok = run.status === "succeeded" && JSON.stringify(run.output) === JSON.stringify(workflow.expected);
+    const ok = run.status === "succeeded" && JSON.stringify(run.output) === EXPECTED_JSON;
     return { ms, ok, detail: ok ? undefined : `${run.status} ${JSON.stringify(run.output).slice(0, 200)}` };
   } catch (error) {
     return { ms: performance.now() - started, ok: false, detail: String(error) };
@@ -125,7 +132,7 @@ async function main() {
     });
 
     // Warm-up, then a sequential probe: the exact per-run counts with no concurrency.
-    const warm = createClient(BASE, 1);
+    const warm = createLoadClient(BASE, 1, LOAD_CLIENT);
     for (let i = 0; i < WARMUP; i++) await runOnce(warm, workflowId, apiKey);
     await settleCounters();
     const probeBefore = { web: sumCounts(webTree()), worker: sumCounts(workerPids) };
@@ -140,14 +147,14 @@ async function main() {
     await autovacuum?.passNow();
     await settleCounters();
     warm.close();
-    console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive, ${os.cpus().length} cores`);
+    console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive (${CLIENT} client), ${os.cpus().length} cores`);
     console.log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)}; sequential latency p50 ${percentile(probeMs, 50).toFixed(1)} ms, max ${probeMs.at(-1)!.toFixed(1)} ms`);
     console.log(`host speed probe: ${hostSpeedProbeMs().toFixed(1)} ms of fixed CPU work, fastest of 15 rounds (bench/lib/host-speed.ts; lower is faster, compare it before comparing figures of different days)`);
     printCounts(`sequential probe${probeFailures ? ` (${probeFailures} failed)` : ""}`, diffCounts(sumCounts(webTree()), probeBefore.web), diffCounts(sumCounts(workerPids), probeBefore.worker), PROBE);
 
     const rows: string[] = [];
     for (const concurrency of CONCURRENCY) {
-      const client = createClient(BASE, concurrency);
+      const client = createLoadClient(BASE, concurrency, LOAD_CLIENT);
       await closedLoop(WARMUP, Math.min(concurrency, WARMUP), () => runOnce(client, workflowId, apiKey));
       await settleCounters();
       await sleep(STATS_LAG_MS);
@@ -164,7 +171,9 @@ async function main() {
         databaseSwitches: await databaseBackendSwitches(benchEnv.DATABASE_URL!),
       };
       const forks = workerPids.map((pid) => watchForks(pid));
+      const ownCpu = process.cpuUsage();
       const result = await closedLoop(REQUESTS, concurrency, () => runOnce(client, workflowId, apiKey));
+      const loadCpu = process.cpuUsage(ownCpu);
       const forked = forks.reduce((sum, f) => sum + f.stop().length, 0);
       await settleCounters();
       const webCpu = (web?.pid ? treeCpu(web.pid) : 0) - before.webCpu;
@@ -184,15 +193,15 @@ async function main() {
       const webCounts = diffCounts(sumCounts(webTree()), before.web);
       const workerCounts = diffCounts(sumCounts(workerPids), before.worker);
       rows.push(
-        `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${perK(databaseCpu)} | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} | ${perRun(flushes, REQUESTS)} | ${switchesPerRun(switchesAfter.web, before.switches.web)} / ${switchesPerRun(switchesAfter.worker, before.switches.worker)} + ${switchesPerRun(switchesAfter.sandbox, before.switches.sandbox)} / ${(databaseSwitches / REQUESTS).toFixed(1)} |`,
+        `| ${concurrency} | ${(REQUESTS / result.seconds).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 90).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} | ${result.failures.length} | ${perK(webCpu)} | ${perK(workerCpu)} + ${perK(sandboxCpu)} sandbox | ${perK(databaseCpu)} | ${perK((loadCpu.user + loadCpu.system) / 1e6)} | ${before.webRss.toFixed(0)} → ${webRssAfter.toFixed(0)} | ${before.workerRss.map((r) => r.toFixed(0)).join("+")} → ${workerRssAfter.map((r) => r.toFixed(0)).join("+")} (sandbox ${sandboxRss.toFixed(0)}) | ${forked} | ${perRun(webCounts.sql + workerCounts.sql, REQUESTS)} (${perRun(webCounts.sql, REQUESTS)} + ${perRun(workerCounts.sql, REQUESTS)}) | ${perRun(webCounts.redisCommands + workerCounts.redisCommands, REQUESTS)} / ${perRun(webCounts.redisRoundTrips + workerCounts.redisRoundTrips, REQUESTS)} | ${perRun(flushes, REQUESTS)} | ${switchesPerRun(switchesAfter.web, before.switches.web)} / ${switchesPerRun(switchesAfter.worker, before.switches.worker)} + ${switchesPerRun(switchesAfter.sandbox, before.switches.sandbox)} / ${(databaseSwitches / REQUESTS).toFixed(1)} |`,
       );
       if (result.failures.length) console.error(`failures at ${concurrency}: ${[...new Set(result.failures)].slice(0, 3).join(" | ")}`);
       console.log(`load average (1 min) after the row at ${concurrency}: ${os.loadavg()[0]!.toFixed(2)}`);
       printCounts(`under load at ${concurrency} concurrent (background work of the worker included)`, webCounts, workerCounts, REQUESTS);
       client.close();
     }
-    console.log("| concurrent | requests/s | p50 / p90 / p99 ms | errors | web CPU s per 1,000 | worker CPU s per 1,000 | PostgreSQL CPU s per 1,000 | web RSS MiB before → after | worker RSS MiB | processes forked | SQL per run (web + worker) | Redis commands / round trips per run | WAL flushes per run | context switches per run: web / worker + sandbox / PostgreSQL |");
-    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log("| concurrent | requests/s | p50 / p90 / p99 ms | errors | web CPU s per 1,000 | worker CPU s per 1,000 | PostgreSQL CPU s per 1,000 | load generator CPU s per 1,000 | web RSS MiB before → after | worker RSS MiB | processes forked | SQL per run (web + worker) | Redis commands / round trips per run | WAL flushes per run | context switches per run: web / worker + sandbox / PostgreSQL |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
   } finally {
     setupClient.close();
