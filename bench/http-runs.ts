@@ -23,7 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { ensureDatabase } from "../scripts/lib/database";
 import { clearRedisPrefix, signUpAndPublish, startStack } from "./lib/app";
-import { createClient, createLoadClient, waitForServer, type HttpClient, type LoadClient } from "./lib/http";
+import { createClient, PreparedJson, waitForServer, type HttpClient } from "./lib/http";
 import { closedLoop, percentile, type Attempt } from "./lib/load";
 import {
   backendCpuBetween,
@@ -56,9 +56,6 @@ const WARMUP = Number(arg("warmup", "20"));
 const PROBE = Number(arg("probe", "20"));
 const PORT = Number(arg("port", "3300"));
 const ATTACH = arg("attach", "");
-const CLIENT = arg("client", "undici");
-if (CLIENT !== "undici" && CLIENT !== "node") throw new Error("--client must be undici or node");
-const LOAD_CLIENT: "undici" | "node" = CLIENT;
 const PREFIX = process.env.BENCH_REDIS_PREFIX ?? "weft-bench-path";
 const COUNTERS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-counters-"));
 const BASE = ATTACH || `http://127.0.0.1:${PORT}`;
@@ -88,13 +85,13 @@ const settleCounters = () => settleIn(COUNTERS_DIR);
 const sumCounts = (pids: number[]) => sumIn(COUNTERS_DIR, pids);
 
 /** The same request every time: its JSON is made once. */
-const REQUEST_JSON = JSON.stringify({ inputs: workflow.inputs, mode: "sync", timeoutMs: 60_000 });
+const REQUEST_JSON = new PreparedJson(JSON.stringify({ inputs: workflow.inputs, mode: "sync", timeoutMs: 60_000 }));
 const EXPECTED_JSON = JSON.stringify(workflow.expected);
 
-async function runOnce(client: LoadClient, workflowId: string, apiKey: string): Promise<Attempt> {
+async function runOnce(client: HttpClient, workflowId: string, apiKey: string): Promise<Attempt> {
   const started = performance.now();
   try {
-    const response = await client.send(`/api/v1/workflows/${workflowId}/runs`, REQUEST_JSON, { authorization: `Bearer ${apiKey}` });
+    const response = await client.request("POST", `/api/v1/workflows/${workflowId}/runs`, REQUEST_JSON, { authorization: `Bearer ${apiKey}` });
     const ms = performance.now() - started;
     if (response.status !== 200) return { ms, ok: false, detail: `${response.status} ${response.body.slice(0, 200)}` };
     const run = JSON.parse(response.body) as { status: string; output: unknown };
@@ -132,7 +129,7 @@ async function main() {
     });
 
     // Warm-up, then a sequential probe: the exact per-run counts with no concurrency.
-    const warm = createLoadClient(BASE, 1, LOAD_CLIENT);
+    const warm = createClient(BASE, 1);
     for (let i = 0; i < WARMUP; i++) await runOnce(warm, workflowId, apiKey);
     await settleCounters();
     const probeBefore = { web: sumCounts(webTree()), worker: sumCounts(workerPids) };
@@ -147,14 +144,14 @@ async function main() {
     await autovacuum?.passNow();
     await settleCounters();
     warm.close();
-    console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive (${CLIENT} client), ${os.cpus().length} cores`);
+    console.log(`http-runs: workflow ${WORKFLOW}, ${WORKERS} worker process(es), ${REQUESTS} requests per row after ${WARMUP} warm-up, keep-alive, ${os.cpus().length} cores`);
     console.log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)}; sequential latency p50 ${percentile(probeMs, 50).toFixed(1)} ms, max ${probeMs.at(-1)!.toFixed(1)} ms`);
     console.log(`host speed probe: ${hostSpeedProbeMs().toFixed(1)} ms of fixed CPU work, fastest of 15 rounds (bench/lib/host-speed.ts; lower is faster, compare it before comparing figures of different days)`);
     printCounts(`sequential probe${probeFailures ? ` (${probeFailures} failed)` : ""}`, diffCounts(sumCounts(webTree()), probeBefore.web), diffCounts(sumCounts(workerPids), probeBefore.worker), PROBE);
 
     const rows: string[] = [];
     for (const concurrency of CONCURRENCY) {
-      const client = createLoadClient(BASE, concurrency, LOAD_CLIENT);
+      const client = createClient(BASE, concurrency);
       await closedLoop(WARMUP, Math.min(concurrency, WARMUP), () => runOnce(client, workflowId, apiKey));
       await settleCounters();
       await sleep(STATS_LAG_MS);
