@@ -62,4 +62,3 @@ export async function waitForServer(client: HttpClient, path: string, timeoutMs:
     }
   }
 }
-

@@ -71,10 +71,10 @@ export const treeRssMiB = (pid: number) => rssMiB(pid) + descendantsOf(pid).redu
 /**
  * Records every descendant pid seen while it runs (sampled every `everyMs`), to count the
  * processes a worker forks during the load. A process living shorter than the interval may be
- * missed. Each sample reads a file per thread of every descendant (about 35 reads with two sandbox
- * processes): every 20 ms, as it was, that took a few per cent of a core from the processes being
- * measured. (/proc/stat's fork count cannot replace it: it counts threads too, and isolated-vm
- * starts a thread for a short time limit.)
+ * missed. Each sample reads a file per thread of the process and of every descendant (39 with
+ * two sandbox processes, about 0.35 ms of CPU): every 20 ms, as it was, that took 1.7 % of a core
+ * from the processes being measured. (/proc/stat's fork count cannot replace it: it counts threads
+ * too, and isolated-vm starts a thread for a short time limit.)
  */
 export function watchForks(pid: number, everyMs = 100): { stop: () => number[] } {
   const before = new Set(descendantsOf(pid));
