@@ -5,6 +5,7 @@ import { db, poolOf } from "@/lib/db/client";
 import type { Cost } from "@/lib/engine/ports";
 import { initiatorOf, type RunInitiator } from "./initiator";
 import { ListRunsQuerySchema, RUN_STATUSES, runFilterSql, type ListRunsQuery } from "./run-search";
+import { STEP_ORDER } from "./step-order";
 
 /**
  * Read models for the run history pages. Every query is scoped to the member's workspace:
@@ -310,7 +311,7 @@ export async function getRunDetail(member: Member, runId: string): Promise<RunDe
       finishedAt: true,
       throttledReason: true,
       throttledUntil: true,
-      steps: { orderBy: [{ startedAt: "asc" }, { iteration: "asc" }, { nodeId: "asc" }] },
+      steps: { orderBy: STEP_ORDER },
       sourceRunId: true,
       sourceKind: true,
       sourceNodeId: true,

@@ -11,6 +11,7 @@ import { enqueueRun } from "@/lib/queue/runs-queue";
 import type { RunOrigin } from "./initiator";
 import { runStartedAuditValues } from "./audit";
 import { insertRunRow, type NewRun } from "./run-insert";
+import { STEP_ORDER } from "./step-order";
 import { assertWithinBudget } from "@/lib/limits/budgets";
 import { ServiceError, forbidden, notFound } from "@/lib/services/errors";
 import { getWorkflow } from "@/lib/workflows/service";
@@ -163,7 +164,7 @@ export async function getRunSnapshot(member: Member, runId: string): Promise<Run
       finishedAt: true,
       totalTokens: true,
       steps: {
-        orderBy: { startedAt: "asc" },
+        orderBy: STEP_ORDER,
         select: { nodeId: true, nodeType: true, iteration: true, status: true, output: true, error: true, branch: true, startedAt: true, finishedAt: true, detail: true },
       },
     },

@@ -181,7 +181,7 @@ describe("elicitation", () => {
     const run = await waitForRun(runId, 60_000);
     expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
     expect(run.output).toEqual({ result: { orderId: "A-7", action: "accept", content: { address: "1 Main St", express: true } } });
-    const call = (run.steps[1]!.detail as { call: { elicitation: unknown[] } }).call;
+    const call = (run.steps.find((s) => s.nodeId === "call")!.detail as { call: { elicitation: unknown[] } }).call;
     expect(call.elicitation).toEqual([expect.objectContaining({ action: "accept", waitStatus: "answered", fields: ["address", "express"] })]);
   });
 

@@ -220,3 +220,24 @@ describe("getRunDetail", () => {
     expect(await getRunDetail(other, foreignRunId)).not.toBeNull();
   });
 });
+
+describe("steps that started in the same millisecond", () => {
+  it("are shown in the order they ran: the one that finished first comes first, a running one last", async () => {
+    const run = await insertRun(member, workflowA, "running", new Date(Date.parse("2026-01-02T00:00:00Z")));
+    const at = new Date(Date.parse("2026-01-02T00:00:01Z"));
+    const step = (nodeId: string, finishedAt: Date | null) => ({
+      runId: run.id,
+      nodeId,
+      nodeType: "code",
+      status: finishedAt ? ("succeeded" as const) : ("running" as const),
+      startedAt: at,
+      finishedAt,
+    });
+    // Node ids chosen so that sorting by id alone would give the wrong order.
+    await db().runStep.createMany({
+      data: [step("a_third", null), step("z_first", at), step("m_second", new Date(at.getTime() + 3))],
+    });
+    const detail = await getRunDetail(member, run.id);
+    expect(detail!.steps.map((s) => s.nodeId)).toEqual(["z_first", "m_second", "a_third"]);
+  });
+});
