@@ -1,3 +1,5 @@
+import { stepOrderSql } from "./step-order";
+
 /**
  * The public API's view of a run (lib/api/runs.ts) as one JSON object built by PostgreSQL. Two
  * statements use this one expression: the read of a run by id (RUN_VIEW), and the run's final
@@ -13,9 +15,8 @@ export const RUN_VIEW_STEP_COLUMNS = `"nodeId", "nodeType", iteration, status, o
 
 /**
  * The view of the run row `run` (a table name or alias in scope). `steps` is the FROM clause of the
- * run's steps, naming them `s` with at least RUN_VIEW_STEP_COLUMNS. Steps are listed in the order
- * they started; steps started in the same millisecond by node id and iteration, so every read
- * lists them alike.
+ * run's steps, naming them `s` with at least RUN_VIEW_STEP_COLUMNS. Steps are listed in STEP_ORDER
+ * (step-order.ts), so every read lists them alike.
  */
 export function runViewJson(run: string, steps: string): string {
   return `json_build_object(
@@ -31,7 +32,7 @@ export function runViewJson(run: string, steps: string): string {
     'steps', COALESCE((SELECT json_agg(json_build_object(
         'nodeId', s."nodeId", 'nodeType', s."nodeType", 'iteration', s.iteration, 'status', s.status, 'output', s.output,
         'error', s.error, 'branch', s.branch, 'totalTokens', s."totalTokens",
-        'startedAt', ${iso('s."startedAt"')}, 'finishedAt', ${iso('s."finishedAt"')}) ORDER BY s."startedAt", s."nodeId", s.iteration)
+        'startedAt', ${iso('s."startedAt"')}, 'finishedAt', ${iso('s."finishedAt"')}) ORDER BY ${stepOrderSql("s")})
       FROM ${steps}), '[]'::json),
     'waits', COALESCE((SELECT json_agg(json_build_object(
         'id', w.id, 'runId', w."runId", 'nodeId', w."nodeId", 'iteration', w.iteration, 'kind', w.kind, 'status', w.status,

@@ -1,3 +1,4 @@
+import { stepOrderSql } from "./step-order";
 import type pg from "pg";
 import { prepared } from "@/lib/db/prepared";
 import { COMMIT_WITHOUT_FLUSH, withoutFlush } from "@/lib/db/unflushed";
@@ -241,7 +242,7 @@ const LOAD_STEPS = prepared(
    FROM run_steps s
    LEFT JOIN run_waits w ON w."runId" = s."runId" AND w."nodeId" = s."nodeId" AND w.iteration = s.iteration AND w.slot = ''
    WHERE s."runId" = $1
-   ORDER BY s."startedAt" ASC`,
+   ORDER BY ${stepOrderSql("s")}`,
 );
 
 /** Every step of a run with its own wait (if any; not the waits held inside a running step), in the order the steps started. */

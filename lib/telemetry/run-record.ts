@@ -1,4 +1,5 @@
 import { poolOf, type Db } from "@/lib/db/client";
+import { stepOrderSql } from "@/lib/runs/step-order";
 import { retried } from "@/lib/db/retry";
 import { ALIAS_PROVIDER_ID } from "@/lib/models/model-ref";
 
@@ -92,7 +93,7 @@ async function readStepSummaries(db: Db, runId: string): Promise<StepRecordRow[]
                  (SELECT COALESCE(jsonb_agg(c - 'args' - 'result'), '[]'::jsonb) FROM jsonb_array_elements(CASE WHEN jsonb_typeof(t->'toolCalls') = 'array' THEN t->'toolCalls' ELSE '[]'::jsonb END) c)))
                FROM jsonb_array_elements(detail->'turns') t)) ELSE '{}'::jsonb END
           END AS detail
-       FROM run_steps WHERE "runId" = $1 ORDER BY "startedAt" ASC`,
+       FROM run_steps WHERE "runId" = $1 ORDER BY ${stepOrderSql()}`,
       [runId],
     ),
   );

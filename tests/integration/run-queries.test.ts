@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Member } from "@/lib/auth/member";
-import { db } from "@/lib/db/client";
+import { db, poolOf } from "@/lib/db/client";
+import { getRunView } from "@/lib/api/runs";
+import { loadStepRows } from "@/lib/runs/step-sql";
 import { getRunDetail, listRuns, type RunStatus } from "@/lib/runs/queries";
 import { createTestMember } from "./helpers/members";
 
@@ -239,5 +241,9 @@ describe("steps that started in the same millisecond", () => {
     });
     const detail = await getRunDetail(member, run.id);
     expect(detail!.steps.map((s) => s.nodeId)).toEqual(["z_first", "m_second", "a_third"]);
+    // The public API's view (built in SQL) and the engine's reload use the same order.
+    const view = await getRunView(member.workspaceId, run.id);
+    expect(view!.steps.map((s) => s.nodeId)).toEqual(["z_first", "m_second", "a_third"]);
+    expect((await loadStepRows(poolOf(db()), run.id)).map((s) => s.nodeId)).toEqual(["z_first", "m_second", "a_third"]);
   });
 });
