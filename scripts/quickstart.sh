@@ -45,8 +45,8 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT INT TERM
 
 node --import tsx scripts/demo-model.ts --port 4010 & pids+=($!)
-node --enable-source-maps --max-semi-space-size=4 --liftoff-only dist/worker/run-worker.mjs & pids+=($!)   # npm run worker, without npm in between
-node --max-semi-space-size=2 dist/web/server.mjs -p "$PORT" & pids+=($!)   # npm start, without npm in between
+node --enable-source-maps --max-semi-space-size=4 --liftoff-only --interrupt-budget=16896 dist/worker/run-worker.mjs & pids+=($!)   # npm run worker, without npm in between
+node --max-semi-space-size=2 --interrupt-budget=16896 dist/web/server.mjs -p "$PORT" & pids+=($!)   # npm start, without npm in between
 
 for _ in $(seq 1 60); do curl -fs "http://localhost:${PORT}/sign-in" >/dev/null 2>&1 && break; sleep 1; done
 cat <<MSG

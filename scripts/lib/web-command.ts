@@ -1,3 +1,5 @@
+import { EARLY_TIER_UP_FLAGS } from "./v8-tier-up";
+
 /**
  * How every script, test and benchmark starts the web process: the compiled server that
  * `npm run build` writes (scripts/build-server.ts: Next.js plus the public API served directly,
@@ -12,9 +14,10 @@ export const WEB_SERVER = "dist/web/server.mjs";
  * 6): a young generation of at most 2 MiB per semi-space instead of 16. V8 grows it under a burst of
  * requests and keeps it: 10,000 sync runs left the web 30–38 % above its idle RSS by default, 26–30 %
  * with 4 MiB, 12–16 % with 2 MiB (live heap flat in all). Web CPU per request: within the noise at
- * 10 concurrent, about 0.3 ms more at 50 (bench/http-runs.ts, rounds interleaved).
+ * 10 concurrent, about 0.3 ms more at 50 (bench/http-runs.ts, rounds interleaved). Then the
+ * earlier tier-up of v8-tier-up.ts.
  */
-export const WEB_V8_FLAGS = ["--max-semi-space-size=2"];
+export const WEB_V8_FLAGS = ["--max-semi-space-size=2", ...EARLY_TIER_UP_FLAGS];
 
 /**
  * Node arguments that start the web process on `host:port`; `nodeArgs` come after the defaults, so

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { EARLY_TIER_UP_FLAGS } from "./v8-tier-up";
 
 /**
  * How every script, test and benchmark starts a run worker: the compiled bundle that
@@ -16,9 +17,10 @@ export const WORKER_BUNDLE = "dist/worker/run-worker.mjs";
  * scaling workers"): a 4 MiB young generation instead of up to 16 MiB (V8 otherwise keeps the grown
  * space after a burst of runs: about 20 MiB of RSS; no measurable CPU cost per run), and
  * WebAssembly (only Prisma's query compiler) kept at V8's baseline compiler (about 25 MiB less
- * optimised code; the run path's hot statements go through plain pg, not Prisma).
+ * optimised code; the run path's hot statements go through plain pg, not Prisma); then the earlier
+ * tier-up of v8-tier-up.ts.
  */
-export const WORKER_V8_FLAGS = ["--max-semi-space-size=4", "--liftoff-only"];
+export const WORKER_V8_FLAGS = ["--max-semi-space-size=4", "--liftoff-only", ...EARLY_TIER_UP_FLAGS];
 
 /** Node arguments that start the compiled worker; `nodeArgs` go first (profilers, --import probes). */
 export function workerArgs(nodeArgs: string[] = []): string[] {
