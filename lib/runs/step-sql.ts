@@ -1,9 +1,9 @@
-import { stepOrderSql } from "./step-order";
 import type pg from "pg";
 import { prepared } from "@/lib/db/prepared";
 import { COMMIT_WITHOUT_FLUSH, withoutFlush } from "@/lib/db/unflushed";
 import { retried } from "@/lib/db/retry";
 import { RUN_VIEW_STEP_COLUMNS, runViewJson } from "./run-view-sql";
+import { stepOrderSql } from "./step-order";
 
 /**
  * The run hot path's SQL, on the pg pool under Prisma (lib/db/client.ts poolOf). Every statement
