@@ -15,5 +15,5 @@ export const STEP_ORDER = [
 /** The same order for raw SQL over run_steps (`alias` is the table's alias, or empty). */
 export function stepOrderSql(alias = ""): string {
   const column = (name: string) => (alias ? `${alias}."${name}"` : `"${name}"`);
-  return `${column("startedAt")} ASC, ${column("finishedAt")} ASC NULLS LAST, ${alias ? `${alias}.` : ""}iteration ASC, ${column("nodeId")} ASC`;
+  return `${column("startedAt")} ASC, ${column("finishedAt")} ASC NULLS LAST, ${column("iteration")} ASC, ${column("nodeId")} ASC`;
 }
